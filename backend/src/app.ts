@@ -1,0 +1,109 @@
+/**
+ * Builds the sidecar's Fastify app without listening, so tests drive it with `inject`.
+ * Everything with I/O (telemetry source, simulator, clocks) is passed in.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { timingSafeEqual } from 'node:crypto';
+import type { AidpeConfig } from './config/config.ts';
+import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
+import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
+import { healthRoutes } from './routes/health.ts';
+import { queryRoutes } from './routes/query.ts';
+import { simulatorRoutes } from './routes/simulator.ts';
+import { errorHandler } from './routes/errors.ts';
+import type { TelemetrySource } from './telemetry/types.ts';
+import type { SimulatedCluster } from './sim/index.ts';
+import { modelsHealthCheck } from './health/models.ts';
+import { SIDECAR_VERSION } from './version.ts';
+
+export interface AppDeps {
+  config: AidpeConfig;
+  telemetry: TelemetrySource;
+  /** The embedded demo cluster; present in demo mode. */
+  cluster?: SimulatedCluster | undefined;
+  metrics?: SidecarMetrics;
+  /** pino options, or false to silence logs (tests). */
+  logger?: boolean | Record<string, unknown>;
+  now?: () => number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const metrics = deps.metrics ?? createSidecarMetrics();
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'AIDPE sidecar API',
+        description: 'Forecasts, anomalies, guarded scaling actions and root-cause analysis for Grafana.',
+        version: SIDECAR_VERSION,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: config.apiToken ? [{ bearer: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.setErrorHandler(errorHandler(metrics));
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  if (config.apiToken) {
+    const expected = Buffer.from(`Bearer ${config.apiToken}`);
+    app.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (!path.startsWith('/api/v1/') || path === '/api/v1/health') return;
+      const given = Buffer.from(request.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
+      }
+    });
+  }
+
+  const health = new HealthRegistry();
+  health.register(deps.telemetry.kind, () => deps.telemetry.health());
+  for (const name of ['loki', 'tempo'] as const) {
+    const endpoint = config[name];
+    if (endpoint.url) health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
+    else
+      health.register(
+        name,
+        HealthRegistry.disabled(name, deps.cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'),
+      );
+  }
+  health.register(
+    'kubernetes',
+    HealthRegistry.disabled(
+      'kubernetes',
+      deps.cluster ? 'not configured; scaling goes to the embedded simulator' : 'not configured (set kubernetes.kubeconfig)',
+    ),
+  );
+  health.register('store', HealthRegistry.disabled('store', 'no store configured yet'));
+  health.register('models', modelsHealthCheck(config.modelsDir));
+
+  await app.register(healthRoutes, {
+    health,
+    metrics,
+    version: SIDECAR_VERSION,
+    mode: config.mode,
+    required: new Set([deps.telemetry.kind]),
+    startedAt: Date.now(),
+  });
+  await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
+  return app;
+}

@@ -1,0 +1,167 @@
+/**
+ * The `aidpe` command line. Each evaluation an issue asks for is a subcommand here with exactly
+ * the arguments the issue gives, so results can be reproduced on other data.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
+import { startSidecar } from '../server.ts';
+import { formatSummaryLine, formatServiceTable } from './summary.ts';
+
+const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
+
+Usage:
+  aidpe demo  [--port N] [--host H] [--seed N] [--speed X] [--workload azure-100|azure-10|FILE.csv]
+              [--peak-rps N] [--faults N] [--duration SECONDS] [--summary-every SECONDS] [--config FILE]
+      Run the sidecar on the embedded demo cluster (a simulated microservice cluster replaying a
+      real workload trace, with fault injection) and print a live summary.
+  aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
+      Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
+  aidpe help
+
+Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
+`;
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[], options: ParseArgsConfig['options']): Flags {
+  return parseArgs({ args: argv, options: options ?? {}, allowPositionals: false, strict: true }).values as Flags;
+}
+
+/** Maps CLI flags to dotted config keys; absent flags are left out. */
+function overridesFrom(flags: Flags, mapping: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(mapping)) if (flags[flag] !== undefined) out[key] = flags[flag];
+  return out;
+}
+
+async function runDemo(argv: string[]): Promise<number> {
+  const flags = parse(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    seed: { type: 'string' },
+    speed: { type: 'string' },
+    workload: { type: 'string' },
+    'peak-rps': { type: 'string' },
+    faults: { type: 'string' },
+    duration: { type: 'string' },
+    'summary-every': { type: 'string' },
+    config: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const config = loadConfig({
+    file: flags.config as string | undefined,
+    overrides: {
+      mode: 'demo',
+      logLevel: flags['log-level'] ?? 'warn',
+      ...overridesFrom(flags, {
+        port: 'server.port',
+        host: 'server.host',
+        seed: 'simulator.seed',
+        speed: 'simulator.speed',
+        workload: 'simulator.workload',
+        'peak-rps': 'simulator.peakRps',
+        faults: 'simulator.randomFaults',
+      }),
+    },
+  });
+  const duration = flags.duration === undefined ? undefined : positiveNumber('--duration', flags.duration as string);
+  const every = flags['summary-every'] === undefined ? 10 : positiveNumber('--summary-every', flags['summary-every'] as string);
+  return runUntilStopped(config, duration, every);
+}
+
+async function runServe(argv: string[]): Promise<number> {
+  const flags = parse(argv, {
+    config: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    prometheus: { type: 'string' },
+    loki: { type: 'string' },
+    tempo: { type: 'string' },
+    'log-level': { type: 'string' },
+    duration: { type: 'string' },
+  });
+  const config = loadConfig({
+    file: flags.config as string | undefined,
+    overrides: {
+      mode: 'live',
+      ...overridesFrom(flags, {
+        port: 'server.port',
+        host: 'server.host',
+        prometheus: 'prometheus.url',
+        loki: 'loki.url',
+        tempo: 'tempo.url',
+        'log-level': 'logLevel',
+      }),
+    },
+  });
+  const duration = flags.duration === undefined ? undefined : positiveNumber('--duration', flags.duration as string);
+  return runUntilStopped(config, duration, undefined);
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+async function runUntilStopped(config: AidpeConfig, durationSeconds: number | undefined, summaryEverySeconds: number | undefined): Promise<number> {
+  const sidecar = await startSidecar(config);
+  const out = process.stdout;
+  out.write(`AIDPE sidecar (${config.mode} mode) listening on ${sidecar.url}\n`);
+  out.write(`  health   ${sidecar.url}/api/v1/health\n  metrics  ${sidecar.url}/metrics\n  OpenAPI  ${sidecar.url}/docs\n`);
+  if (sidecar.demo) {
+    out.write(`  demo cluster metrics (scrape target) ${sidecar.url}/sim/metrics\n`);
+    out.write(`  workload: ${sidecar.demo.workloadName}; seed ${config.simulator.seed}; clock ×${config.simulator.speed}\n\n`);
+    out.write(formatServiceTable(sidecar.demo.cluster) + '\n\n');
+  }
+  let summaryTimer: NodeJS.Timeout | undefined;
+  if (sidecar.demo && summaryEverySeconds) {
+    const demo = sidecar.demo;
+    const print = () => out.write(formatSummaryLine(demo.cluster) + '\n');
+    print();
+    summaryTimer = setInterval(print, summaryEverySeconds * 1000);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (durationSeconds !== undefined) setTimeout(stop, durationSeconds * 1000).unref();
+  });
+  if (summaryTimer) clearInterval(summaryTimer);
+  await sidecar.close();
+  out.write('stopped\n');
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'demo':
+        return await runDemo(rest);
+      case 'serve':
+        return await runServe(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`aidpe: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`aidpe ${command}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`aidpe ${command}: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    throw err;
+  }
+}

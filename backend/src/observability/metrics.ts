@@ -1,0 +1,62 @@
+/** The sidecar's own Prometheus metrics. One registry per app so tests never share state. */
+import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
+
+export interface SidecarMetrics {
+  registry: Registry;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  engineDuration: Histogram<'engine' | 'operation'>;
+  errors: Counter<'component' | 'kind'>;
+  dependencyUp: Gauge<'dependency'>;
+  /** Time a function as an engine operation; records errors too. */
+  timeEngine<T>(engine: string, operation: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export function createSidecarMetrics(options: { defaultMetrics?: boolean } = {}): SidecarMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ app: 'aidpe-sidecar' });
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'aidpe_' });
+  const httpRequestDuration = new Histogram({
+    name: 'aidpe_http_request_duration_seconds',
+    help: 'HTTP request latency of the sidecar API, by route template.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const engineDuration = new Histogram({
+    name: 'aidpe_engine_duration_seconds',
+    help: 'Time spent inside engines (forecast, anomaly, optimiser, rca) per operation.',
+    labelNames: ['engine', 'operation'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'aidpe_errors_total',
+    help: 'Errors by component and kind (bad_query, timeout, unreachable, upstream, internal...).',
+    labelNames: ['component', 'kind'] as const,
+    registers: [registry],
+  });
+  const dependencyUp = new Gauge({
+    name: 'aidpe_dependency_up',
+    help: 'Dependency state at the last health check: 1 up, 0.5 degraded, 0 down (disabled ones are absent).',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequestDuration,
+    engineDuration,
+    errors,
+    dependencyUp,
+    async timeEngine(engine, operation, fn) {
+      const end = engineDuration.startTimer({ engine, operation });
+      try {
+        return await fn();
+      } catch (err) {
+        errors.inc({ component: engine, kind: 'internal' });
+        throw err;
+      } finally {
+        end();
+      }
+    },
+  };
+}

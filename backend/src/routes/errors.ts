@@ -1,0 +1,62 @@
+/** Maps typed failures to HTTP answers with messages that name the field or the query. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { TelemetryError } from '../telemetry/types.ts';
+import type { SidecarMetrics } from '../observability/metrics.ts';
+
+/** A client mistake that is not caught by the route schema (e.g. start after end). */
+export class BadRequestError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'BadRequestError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+const TELEMETRY_STATUS: Record<TelemetryError['kind'], number> = {
+  bad_query: 400,
+  unsupported: 501,
+  unreachable: 502,
+  upstream: 502,
+  timeout: 504,
+};
+
+export function errorHandler(metrics: SidecarMetrics) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof TelemetryError) {
+      metrics.errors.inc({ component: `telemetry:${error.source}`, kind: error.kind });
+      return reply.status(TELEMETRY_STATUS[error.kind]).send({
+        statusCode: TELEMETRY_STATUS[error.kind],
+        error: error.kind,
+        message: error.message,
+        query: error.query,
+        upstreamMessage: error.upstreamMessage,
+      });
+    }
+    if (error instanceof BadRequestError) {
+      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, field: error.field });
+    }
+    if (error instanceof NotFoundError) {
+      return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: error.message });
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      // Fastify's message already names the field ("body/replicas must be >= 0"); keep it.
+      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: fe.message, code: fe.code });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ statusCode: fe.statusCode, error: fe.code ?? 'Bad Request', message: fe.message });
+    }
+    metrics.errors.inc({ component: 'http', kind: 'internal' });
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: error.message });
+  };
+}

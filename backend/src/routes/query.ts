@@ -1,0 +1,78 @@
+/** Raw telemetry queries through whichever TelemetrySource is configured (Prometheus or the simulator). */
+import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { TelemetrySource } from '../telemetry/types.ts';
+import { BadRequestError } from './errors.ts';
+
+const TimeValue = Type.Union([Type.Number(), Type.String()], {
+  description: 'Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h"',
+});
+
+const RangeBody = Type.Object({
+  query: Type.String({ minLength: 1, description: 'PromQL expression' }),
+  start: TimeValue,
+  end: Type.Optional(TimeValue),
+  stepSeconds: Type.Number({ exclusiveMinimum: 0 }),
+});
+const InstantBody = Type.Object({ query: Type.String({ minLength: 1 }), time: Type.Optional(TimeValue) });
+
+const SeriesSchema = Type.Object({
+  labels: Type.Record(Type.String(), Type.String()),
+  samples: Type.Array(Type.Array(Type.Union([Type.Number(), Type.String()]), { minItems: 2, maxItems: 2 }), {
+    description: '[unix seconds, value]; NaN and ±Inf as the strings "NaN", "+Inf", "-Inf"',
+  }),
+});
+const QueryResultSchema = Type.Object({
+  resultType: Type.String(),
+  series: Type.Array(SeriesSchema),
+  warnings: Type.Array(Type.String()),
+});
+
+/** Parses the time forms users type into Grafana and curl. */
+export function parseTime(field: string, value: number | string | undefined, nowMs: number): number {
+  if (value === undefined) return nowMs;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new BadRequestError(field, 'must be a finite time');
+    return value > 1e11 ? value : value * 1000; // ms vs seconds
+  }
+  const rel = /^now(?:-(\d+)([smhdw]))?$/.exec(value.trim());
+  if (rel) {
+    if (!rel[1]) return nowMs;
+    const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 }[rel[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+    return nowMs - Number(rel[1]) * unit;
+  }
+  if (/^\d+(\.\d+)?$/.test(value)) return parseTime(field, Number(value), nowMs);
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) throw new BadRequestError(field, `cannot parse time ${JSON.stringify(value)}; use Unix seconds, RFC 3339 or now-1h`);
+  return parsed;
+}
+
+/** JSON has no NaN/Inf: encode them as Prometheus does, as strings. */
+function encodeSamples(samples: Array<[number, number]>): Array<[number, number | string]> {
+  return samples.map(([t, v]) => [t, Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf']);
+}
+
+export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource; now?: () => number }> = async (app, opts) => {
+  const now = opts.now ?? Date.now;
+  app.post<{ Body: Static<typeof RangeBody> }>(
+    '/api/v1/query/range',
+    { schema: { tags: ['telemetry'], summary: 'Range query against the configured telemetry source', body: RangeBody, response: { 200: QueryResultSchema } } },
+    async (req) => {
+      const nowMs = now();
+      const startMs = parseTime('start', req.body.start, nowMs);
+      const endMs = parseTime('end', req.body.end, nowMs);
+      if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      const result = await opts.telemetry().queryRange({ query: req.body.query, startMs, endMs, stepSeconds: req.body.stepSeconds });
+      return { ...result, series: result.series.map((s) => ({ labels: s.labels, samples: encodeSamples(s.samples) })) };
+    },
+  );
+  app.post<{ Body: Static<typeof InstantBody> }>(
+    '/api/v1/query/instant',
+    { schema: { tags: ['telemetry'], summary: 'Instant query against the configured telemetry source', body: InstantBody, response: { 200: QueryResultSchema } } },
+    async (req) => {
+      const timeMs = parseTime('time', req.body.time, now());
+      const result = await opts.telemetry().queryInstant(req.body.query, timeMs);
+      return { ...result, series: result.series.map((s) => ({ labels: s.labels, samples: encodeSamples(s.samples) })) };
+    },
+  );
+};
