@@ -33,6 +33,8 @@ export default defineConfig([
       'playwright/.auth/',
       '**/.idea',
       '**/.eslintcache',
+      // The Node sidecar is a separate workspace with its own tsconfig, linting and test runner.
+      'backend/',
     ],
   },
   ...baseConfig,

@@ -1,2 +1,11 @@
 // Jest setup provided by Grafana scaffolding
 import './.config/jest-setup';
+
+// i18next (pulled in by @grafana/ui) prints a sponsorship banner on every init; keep test output readable.
+const originalInfo = console.info;
+console.info = (...args) => {
+  if (typeof args[0] === 'string' && args[0].includes('i18next is made possible')) {
+    return;
+  }
+  originalInfo(...args);
+};

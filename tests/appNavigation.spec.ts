@@ -1,31 +1,42 @@
 import { test, expect } from './fixtures';
-import { ROUTES } from '../src/constants';
+import { ROUTES, SIDECAR_PROXY_BASE } from '../src/constants';
+import { testIds } from '../src/components/testIds';
 
-test.describe('navigating app', () => {
-  test('page one should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.One}`);
-    await expect(page.getByText('This is page one.')).toBeVisible();
+test.describe('navigating the app', () => {
+  test('overview shows the sidecar dependency health', async ({ gotoPage, page }) => {
+    const healthResponse = page.waitForResponse((r) => r.url().includes(`${SIDECAR_PROXY_BASE}/api/v1/health`));
+    await gotoPage(`/${ROUTES.Overview}`);
+    await expect(page.getByTestId(testIds.overview.container)).toBeVisible();
+    await expect(healthResponse).toBeOK();
+
+    await expect(page.getByTestId(testIds.overview.summary)).toBeVisible();
+    await expect(page.getByTestId(testIds.dependencyList.container).getByRole('listitem').first()).toBeVisible();
+
+    const refreshed = page.waitForResponse((r) => r.url().includes(`${SIDECAR_PROXY_BASE}/api/v1/health`));
+    await page.getByTestId(testIds.overview.refresh).click();
+    await expect(refreshed).toBeOK();
   });
 
-  test('page two should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Two}`);
-    await expect(page.getByText('This is page two.')).toBeVisible();
+  test('the app root opens the overview', async ({ gotoPage, page }) => {
+    await gotoPage();
+    await expect(page.getByTestId(testIds.overview.container)).toBeVisible();
   });
 
-  test('page three should support an id parameter', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Three}/123456`);
-    await expect(page.getByText('ID: 123456')).toBeVisible();
+  test('incidents page explains what will appear there', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.Incidents}`);
+    await expect(page.getByTestId(testIds.incidents.container)).toBeVisible();
+    await expect(page.getByText('No incidents yet')).toBeVisible();
   });
 
-  test('page three should render sucessfully', async ({ gotoPage, page }) => {
-    // wait for page to successfully render
-    await gotoPage(`/${ROUTES.One}`);
-    await expect(page.getByText('This is page one.')).toBeVisible();
+  test('actions page explains what will appear there', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.Actions}`);
+    await expect(page.getByTestId(testIds.actions.container)).toBeVisible();
+    await expect(page.getByText('No remediation actions yet')).toBeVisible();
+  });
 
-    // navigating to page four with full width layout without sidebar menu
-    await page.getByText('Full-width page example').click();
-
-    // navigate back to page one
-    await page.getByRole('link', { name: 'Back', exact: true }).click();
+  test('models page explains what will appear there', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.Models}`);
+    await expect(page.getByTestId(testIds.models.container)).toBeVisible();
+    await expect(page.getByText('No models loaded yet')).toBeVisible();
   });
 });

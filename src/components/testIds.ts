@@ -1,21 +1,33 @@
+/** All `data-testid`s used by the app, shared by the jest and Playwright tests. */
 export const testIds = {
   appConfig: {
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
+    container: 'data-testid ac-container',
+    sidecarUrl: 'data-testid ac-sidecar-url',
+    apiToken: 'data-testid ac-api-token',
+    defaultMode: 'data-testid ac-default-mode',
     submit: 'data-testid ac-submit-form',
+    testConnection: 'data-testid ac-test-connection',
+    testResult: 'data-testid ac-test-result',
+    saveError: 'data-testid ac-save-error',
   },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
+  dependencyList: {
+    container: 'data-testid dependency-list',
+    row: (name: string) => `data-testid dependency-row-${name}`,
   },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
+  overview: {
+    container: 'data-testid pg-overview-container',
+    loading: 'data-testid pg-overview-loading',
+    error: 'data-testid pg-overview-error',
+    summary: 'data-testid pg-overview-summary',
+    refresh: 'data-testid pg-overview-refresh',
   },
-  pageThree: {
-    container: 'data-testid pg-three-container',
+  incidents: {
+    container: 'data-testid pg-incidents-container',
   },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  actions: {
+    container: 'data-testid pg-actions-container',
+  },
+  models: {
+    container: 'data-testid pg-models-container',
   },
 };

@@ -2,22 +2,22 @@ import React from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AppRootProps } from '@grafana/data';
 import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
 
-function App(props: AppRootProps) {
+const Overview = React.lazy(() => import('../../pages/Overview'));
+const Incidents = React.lazy(() => import('../../pages/Incidents'));
+const Actions = React.lazy(() => import('../../pages/Actions'));
+const Models = React.lazy(() => import('../../pages/Models'));
+
+function App(_props: AppRootProps) {
   return (
     <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
+      <Route path={ROUTES.Overview} element={<Overview />} />
+      <Route path={ROUTES.Incidents} element={<Incidents />} />
+      <Route path={ROUTES.Actions} element={<Actions />} />
+      <Route path={ROUTES.Models} element={<Models />} />
 
       {/* Default page */}
-      <Route path="*" element={<PageOne />} />
+      <Route path="*" element={<Overview />} />
     </Routes>
   );
 }
