@@ -114,6 +114,11 @@ export interface SimulatedClusterOptions {
   /** Replica controller for services with an hpa object; null disables autoscaling. Default createSimpleHpa(). */
   autoscaler?: Autoscaler | null;
   hpaSyncSeconds?: number;
+  /**
+   * Metric lag: the autoscaler sees CPU utilisation as metrics-server reports it, averaged over
+   * this trailing window (default 30 s), not the instantaneous value. 0 disables the lag.
+   */
+  metricWindowSeconds?: number;
   /** Sampled traces per tick (default 2). */
   tracesPerTick?: number;
 }
@@ -266,6 +271,8 @@ interface ServiceState {
   meanMs: number;
   ownMeanMs: number;
   cpuUtil: number;
+  /** Recent per-tick utilisations, newest last, for the lagged (windowed) metric. */
+  cpuUtilWindow: number[];
   cpuCores: number;
   memoryBytes: number;
   ready: number;
@@ -348,6 +355,7 @@ export class SimulatedCluster {
   private faultSeq = 0;
   private randomFaultBatch = 0;
   private readonly hpaSyncMs: number;
+  private readonly metricWindowTicks: number;
   private lastHpaSyncMs: number;
   /** Autoscaler hook for services with an hpa object; replace to plug in another controller. */
   autoscaler: Autoscaler | null;
@@ -373,6 +381,7 @@ export class SimulatedCluster {
     this.history = new MetricHistory(this.ringCapacity);
     this.autoscaler = opts.autoscaler === undefined ? createSimpleHpa() : opts.autoscaler;
     this.hpaSyncMs = (opts.hpaSyncSeconds ?? 15) * 1000;
+    this.metricWindowTicks = Math.max(1, Math.round((opts.metricWindowSeconds ?? 30) / this.tickSeconds));
     this.nowMs = this.startTimeMs;
     this.lastHpaSyncMs = this.startTimeMs;
 
@@ -406,6 +415,7 @@ export class SimulatedCluster {
         meanMs: 0,
         ownMeanMs: 0,
         cpuUtil: 0,
+        cpuUtilWindow: [],
         cpuCores: 0,
         memoryBytes: 0,
         ready: 0,
@@ -760,6 +770,8 @@ export class SimulatedCluster {
       const util = capacity > 0 ? Math.min(1, b.served / dt / capacity) : 0;
       st.cpuUtil = ready > 0 ? Math.min(1, Math.max(0, util + this.rng.normal(0, 0.01))) : 0;
       st.cpuCores = st.cpuUtil * spec.cpuRequestCores * ready;
+      st.cpuUtilWindow.push(st.cpuUtil);
+      if (st.cpuUtilWindow.length > this.metricWindowTicks) st.cpuUtilWindow.shift();
     }
 
     // Reverse pass: latency and errors including downstream.
@@ -836,7 +848,7 @@ export class SimulatedCluster {
             desiredReplicas: st.desired,
             readyReplicas: st.ready,
             startingReplicas: st.starting,
-            cpuUtilization: st.cpuUtil,
+            cpuUtilization: st.cpuUtilWindow.reduce((a, b) => a + b, 0) / Math.max(1, st.cpuUtilWindow.length),
             arrivalRps: st.arrivalRps,
           },
           now,

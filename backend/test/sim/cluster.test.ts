@@ -150,3 +150,29 @@ test('runner: accelerated and paced clocks', () => {
   rt.stop();
   assert.ok(!rt.running);
 });
+
+test('metric lag: the autoscaler sees a windowed CPU average, so a load step reaches it later', () => {
+  const values = [...Array(10).fill(0.2), ...Array(20).fill(1)] as number[];
+  const firstSeenHigh = (metricWindowSeconds: number) => {
+    const topo = smallTopology({ hpa: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 0.5 } });
+    let at: number | undefined;
+    const c: SimulatedCluster = new SimulatedCluster({
+      seed: 8,
+      topology: topo,
+      workload: { name: 'step', stepSeconds: 60, values },
+      peakRps: 300,
+      metricWindowSeconds,
+      autoscaler: (s, now) => {
+        // Ignore the start-up transient; the load steps up at minute 10.
+        if (at === undefined && now - c.startTimeMs > 5 * 60_000 && s.cpuUtilization > 0.6) at = now;
+        return undefined;
+      },
+    });
+    c.advanceTo(c.startTimeMs + 20 * 60_000);
+    assert.ok(at !== undefined, 'the step is eventually seen');
+    return at - c.startTimeMs;
+  };
+  const instant = firstSeenHigh(0);
+  const lagged = firstSeenHigh(120);
+  assert.ok(lagged > instant, `lagged ${lagged} ms should come after instant ${instant} ms`);
+});
