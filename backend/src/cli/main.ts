@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
 import { startSidecar } from '../server.ts';
 import { formatSummaryLine, formatServiceTable } from './summary.ts';
+import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 
@@ -16,6 +17,10 @@ Usage:
       real workload trace, with fault injection) and print a live summary.
   aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
+  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null] [--labels WINDOWS.json]
+      Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv.
+  aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
+      Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null baselines.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -143,6 +148,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runDemo(rest);
       case 'serve':
         return await runServe(rest);
+      case 'anomaly':
+        return await runAnomaly(rest);
+      case 'nab-score':
+        return await runNabScore(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -154,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

@@ -1,0 +1,121 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAnomaly, runNabScore } from '../../src/cli/anomalyCommands.ts';
+import { main } from '../../src/cli/main.ts';
+
+let root = '';
+const stamp = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 5 * i)).toISOString().slice(0, 19).replace('T', ' ');
+
+function series(n: number, spike: number): string {
+  const rows = ['timestamp,value'];
+  for (let i = 0; i < n; i++) rows.push(`${stamp(i)},${i === spike ? 100 : 10 + (i % 7) * 0.5}`);
+  return rows.join('\n') + '\n';
+}
+
+/** Silences stdout/stderr while `fn` runs; returns what was written. */
+async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; out: string }> {
+  const w1 = process.stdout.write.bind(process.stdout);
+  const w2 = process.stderr.write.bind(process.stderr);
+  let out = '';
+  const capture = ((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
+  try {
+    return { value: await fn(), out };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'aidpe-nab-'));
+  mkdirSync(join(root, 'data', 'catA'), { recursive: true });
+  mkdirSync(join(root, 'data', 'catB'), { recursive: true });
+  writeFileSync(join(root, 'data', 'catA', 'a.csv'), series(200, 150));
+  writeFileSync(join(root, 'data', 'catB', 'b.csv'), series(120, 200));
+  writeFileSync(
+    join(root, 'windows.json'),
+    JSON.stringify({ 'catA/a.csv': [[`${stamp(145)}.000000`, `${stamp(155)}.000000`]], 'catB/b.csv': [], 'other/c.csv': [] }),
+  );
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('aidpe anomaly writes NAB results layout, one row per input row, labels from --labels', async () => {
+  const { value } = await quiet(() =>
+    runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--name', 'gauss', '--labels', join(root, 'windows.json')]),
+  );
+  assert.equal(value, 0);
+  const a = readFileSync(join(root, 'res', 'gauss', 'catA', 'gauss_a.csv'), 'utf8').trim().split('\n');
+  const b = readFileSync(join(root, 'res', 'gauss', 'catB', 'gauss_b.csv'), 'utf8').trim().split('\n');
+  assert.equal(a[0], 'timestamp,value,anomaly_score,label');
+  assert.equal(a.length, 201);
+  assert.equal(b.length, 121);
+  assert.equal(a[1]!.split(',')[0], stamp(0));
+  assert.equal(a.filter((l) => l.endsWith(',1')).length, 11); // rows 145..155
+  const spike = a[151]!.split(',');
+  assert.ok(Number(spike[2]) > 0.999);
+  // Default name, null detector, no labels → label 0.
+  await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--detector', 'null']));
+  const n = readFileSync(join(root, 'res', 'aidpe', 'catA', 'aidpe_a.csv'), 'utf8').trim().split('\n');
+  assert.equal(n.length, 201);
+  assert.ok(n.slice(1).every((l) => l.endsWith(',0,0')));
+});
+
+test('aidpe nab-score scores results next to the baselines, end to end', async () => {
+  await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--name', 'gauss']));
+  const outPath = join(root, 'score.json');
+  const { value, out } = await quiet(() =>
+    runNabScore(['--data', join(root, 'data'), '--labels', join(root, 'windows.json'), '--results', join(root, 'res', 'gauss'), '--out', outPath]),
+  );
+  assert.equal(value, 0);
+  assert.match(out, /standard/);
+  const report = JSON.parse(readFileSync(outPath, 'utf8'));
+  assert.equal(report.files, 2);
+  assert.deepEqual(Object.keys(report.profiles).sort(), ['reward_low_FN_rate', 'reward_low_FP_rate', 'standard']);
+  assert.equal(typeof report.profiles.standard.score, 'number');
+  assert.equal(typeof report.profiles.standard.threshold, 'number');
+  assert.ok(report.profiles.standard.perCategory.catA);
+  // The spike at row 150 lies in the window (145..155): windowed Gaussian catches it.
+  assert.equal(report.profiles.standard.tp, 1);
+  assert.ok(report.profiles.standard.score > 50);
+  assert.equal(report.baselines.null.profiles.standard.score, 0);
+  // Results computed by the CLI's own detector equal the internal baseline.
+  assert.equal(report.profiles.standard.raw, report.baselines.windowedGaussian.profiles.standard.raw);
+  assert.equal(typeof report.aucPr, 'number');
+  assert.equal(typeof report.vusPr, 'number');
+  assert.ok(typeof report.generatedAt === 'string');
+});
+
+test('nab-score errors name the file: wrong row count, bad row, missing file; exit code 2 via main', async () => {
+  const bad = join(root, 'bad', 'gauss');
+  mkdirSync(join(bad, 'catA'), { recursive: true });
+  mkdirSync(join(bad, 'catB'), { recursive: true });
+  const good = readFileSync(join(root, 'res', 'gauss', 'catA', 'gauss_a.csv'), 'utf8').trim().split('\n');
+  writeFileSync(join(bad, 'catA', 'gauss_a.csv'), good.slice(0, 100).join('\n') + '\n');
+  const args = ['--data', join(root, 'data'), '--labels', join(root, 'windows.json'), '--results', bad, '--out', join(root, 'bad.json')];
+  await assert.rejects(quiet(() => runNabScore(args)), /gauss_a\.csv: has 99 data rows but the data file has 200/);
+  const broken = [...good];
+  broken[5] = `${stamp(4)},10,notanumber,0`;
+  writeFileSync(join(bad, 'catA', 'gauss_a.csv'), broken.join('\n') + '\n');
+  await assert.rejects(quiet(() => runNabScore(args)), /gauss_a\.csv:6: bad anomaly_score/);
+  writeFileSync(join(bad, 'catA', 'gauss_a.csv'), good.join('\n') + '\n');
+  await assert.rejects(quiet(() => runNabScore(args)), /gauss_b\.csv: file not found/);
+  const { value, out } = await quiet(() => main(['nab-score', ...args]));
+  assert.equal(value, 2);
+  assert.match(out, /aidpe nab-score: .*gauss_b\.csv: file not found/);
+  const missing = await quiet(() => main(['nab-score', '--data', join(root, 'data')]));
+  assert.equal(missing.value, 2);
+  assert.match(missing.out, /--labels is required/);
+  const badDet = await quiet(() => main(['anomaly', '--data', join(root, 'data'), '--out', join(root, 'x'), '--detector', 'magic']));
+  assert.equal(badDet.value, 2);
+  // Bad data row: the data file and line are named.
+  writeFileSync(join(root, 'data', 'catB', 'b.csv'), series(120, 200).replace(`${stamp(3)},`, `${stamp(3)}x,`));
+  await assert.rejects(quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'y')])), /b\.csv:5: bad timestamp/);
+});
