@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINES, createBaseline, runDetector, type BaselineName } from '../engines/anomaly/baselines.ts';
+import { runAidpe } from '../engines/anomaly/detectors/aidpe.ts';
 import {
   NabDataError,
   parseDataCsv,
@@ -65,13 +66,20 @@ function readWindows(path: string): WindowsFile {
   return parseWindowsJson(readText(path, 'labels'), path);
 }
 
-function detectorName(v: string | undefined): BaselineName {
+type DetectorName = BaselineName | 'aidpe';
+const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe'];
+
+function detectorName(v: string | undefined): DetectorName {
   const name = v ?? 'windowedGaussian';
-  if (!(BASELINES as readonly string[]).includes(name)) throw new AnomalyUsageError(`--detector: expected one of ${BASELINES.join('|')}, got ${JSON.stringify(name)}`);
-  return name as BaselineName;
+  if (!(DETECTORS as readonly string[]).includes(name)) throw new AnomalyUsageError(`--detector: expected one of ${DETECTORS.join('|')}, got ${JSON.stringify(name)}`);
+  return name as DetectorName;
 }
 
-/** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null] [--labels WINDOWS.json]` */
+function runNamed(name: DetectorName, series: Series): Float64Array {
+  return name === 'aidpe' ? runAidpe(series.timestamps, series.values) : runDetector(createBaseline(name), series.values);
+}
+
+/** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null|aidpe] [--labels WINDOWS.json]` */
 export async function runAnomaly(argv: string[]): Promise<number> {
   const flags = parse(argv, { data: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, detector: { type: 'string' }, labels: { type: 'string' } });
   const dataDir = resolve(required(flags, 'data'));
@@ -84,7 +92,7 @@ export async function runAnomaly(argv: string[]): Promise<number> {
   let rows = 0;
   for (const f of files) {
     const series = parseDataCsv(readText(f.path, 'data'), f.path);
-    const scores = runDetector(createBaseline(detector), series.values);
+    const scores = runNamed(detector, series);
     const wins = windows?.[f.key];
     const labels = wins ? windowLabels(series.values.length, windowsToRows(wins, series, f.path)) : undefined;
     const lines = ['timestamp,value,anomaly_score,label'];

@@ -1,0 +1,305 @@
+/**
+ * AIDPE streaming anomaly detector: robust residual scoring + an anomaly-likelihood transform.
+ *
+ * One pass, no look-ahead (the score of point i depends only on points 0..i), deterministic, bounded memory
+ * per series (every buffer has a fixed cap independent of series length).
+ *
+ * 1. Residual: b_t = x_t, or the seasonal-naive residual x_t − x_{t−p} once a daily/weekly period p has been
+ *    detected by autocorrelation on the values seen so far (checked once, when 2p values exist, p ≤ maxPeriod).
+ * 2. Raw score: z = |b_t − median(B)| / (1.4826·MAD(B)) over the last `levelWindow` residuals B (before b_t is
+ *    added), raw tail = 2·Q(z) (two-sided Gaussian).
+ * 3. Likelihood (after Numenta's AnomalyLikelihood): the mean of the last `shortWindow` raw scores is compared with
+ *    the distribution (mean, std) of that same moving average over the last `longWindow` points; L = 1 − Q(upper tail).
+ *    Sustained deviations push the moving average far into its tail; an isolated spike in a noisy series does not.
+ * 4. Both tails become surprises −ln p capped at ln 1e10 (Numenta's log-likelihood scale) and scaled to [0, 1];
+ *    score = their mean (a Fisher-style combination of the two tail probabilities). 0 during warm-up.
+ */
+import { erfc } from '../baselines.ts';
+
+export interface AidpeOptions {
+  /** Residuals kept for the rolling median/MAD (default 1024). */
+  levelWindow?: number;
+  /** Raw scores averaged for the likelihood (Numenta: 10). */
+  shortWindow?: number;
+  /** Moving averages kept for the likelihood's reference distribution (default 2000). */
+  longWindow?: number;
+  /** Points before any non-zero score (default 288). */
+  warmUp?: number;
+  /** Largest seasonal period in points considered (default 1008); bounds the value history. */
+  maxPeriod?: number;
+  /** Minimum autocorrelation at the candidate lag to adopt seasonal-naive residuals (default 0.5). */
+  minSeasonalAcf?: number;
+  /** How raw and likelihood combine: geometric mean (default) or the likelihood alone. */
+  combine?: 'fisher' | 'geometric' | 'likelihood' | 'raw';
+}
+
+export interface AidpeDetector {
+  /** Feeds the next point and returns its anomaly score in [0, 1]. */
+  update(timestampMs: number, value: number): number;
+  /** Sizes of the internal buffers (for tests: bounded, independent of series length). */
+  stateSize(): number;
+  /** The seasonal period in points in use, 0 if none. */
+  period(): number;
+}
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+/** Upper-tail probability of a standard normal. */
+function q(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/**
+ * ln erfc(x), stable for large x: the logarithm of Numerical Recipes' `erfcc` Chebyshev fit (the same fit as
+ * `erfc` in baselines.ts), so tails far below 1e−300 stay finite.
+ */
+export function logErfc(x: number): number {
+  if (x < 0) return Math.log(erfc(x));
+  const t = 1 / (1 + 0.5 * x);
+  return (
+    Math.log(t) -
+    x * x -
+    1.26551223 +
+    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  );
+}
+
+/** Surprise (−ln p) of the upper tail p = Q(u) of a standard normal. */
+function upperSurprise(u: number): number {
+  return Math.LN2 - logErfc(u / Math.SQRT2);
+}
+
+/** Surprise cap: tail probabilities below 1e−10 count as 1e−10 (Numenta's log-likelihood scale). */
+const S_MAX = Math.log(1e10);
+
+/** Fixed-capacity ring buffer of numbers. */
+class Ring {
+  private readonly buf: Float64Array;
+  private start = 0;
+  size = 0;
+  constructor(readonly capacity: number) {
+    this.buf = new Float64Array(capacity);
+  }
+  /** Pushes x; returns the evicted value, or undefined. */
+  push(x: number): number | undefined {
+    if (this.size < this.capacity) {
+      this.buf[(this.start + this.size) % this.capacity] = x;
+      this.size++;
+      return undefined;
+    }
+    const old = this.buf[this.start]!;
+    this.buf[this.start] = x;
+    this.start = (this.start + 1) % this.capacity;
+    return old;
+  }
+  clear(): void {
+    this.start = 0;
+    this.size = 0;
+  }
+  /** k-th most recent value (0 = newest). */
+  back(k: number): number {
+    return this.buf[(this.start + this.size - 1 - k) % this.capacity]!;
+  }
+  /** i-th oldest value (0 = oldest). */
+  at(i: number): number {
+    return this.buf[(this.start + i) % this.capacity]!;
+  }
+}
+
+/** Bounded window that keeps a sorted copy for medians. */
+class SortedWindow {
+  private readonly ring: Ring;
+  private readonly sorted: number[] = [];
+  private readonly scratch: Float64Array;
+  constructor(capacity: number) {
+    this.ring = new Ring(capacity);
+    this.scratch = new Float64Array(capacity);
+  }
+  get size(): number {
+    return this.sorted.length;
+  }
+  private lowerBound(x: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  push(x: number): void {
+    const old = this.ring.push(x);
+    if (old !== undefined) this.sorted.splice(this.lowerBound(old), 1);
+    this.sorted.splice(this.lowerBound(x), 0, x);
+  }
+  clear(): void {
+    this.ring.clear();
+    this.sorted.length = 0;
+  }
+  median(): number {
+    return medianOfSorted(this.sorted, this.sorted.length);
+  }
+  /** Median absolute deviation from m, and mean absolute deviation (fallback when MAD is 0). */
+  deviations(m: number): { mad: number; meanAbs: number } {
+    const n = this.sorted.length;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = Math.abs(this.sorted[i]! - m);
+      this.scratch[i] = d;
+      s += d;
+    }
+    const d = this.scratch.subarray(0, n).sort();
+    return { mad: medianOfSorted(d, n), meanAbs: n === 0 ? 0 : s / n };
+  }
+}
+
+function medianOfSorted(a: ArrayLike<number>, n: number): number {
+  if (n === 0) return 0;
+  const h = n >> 1;
+  return n % 2 === 1 ? a[h]! : 0.5 * (a[h - 1]! + a[h]!);
+}
+
+function autocorrelation(r: Ring, lag: number): number {
+  const n = r.size;
+  if (n < 2 * lag) return 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += r.at(i);
+  mean /= n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    const d = r.at(i) - mean;
+    den += d * d;
+    if (i >= lag) num += d * (r.at(i - lag) - mean);
+  }
+  return den === 0 ? 0 : (num / (n - lag)) / (den / n);
+}
+
+export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
+  const levelWindow = options.levelWindow ?? 1024;
+  const shortWindow = options.shortWindow ?? 10;
+  const longWindow = options.longWindow ?? 2000;
+  const warmUp = options.warmUp ?? 288;
+  const maxPeriod = options.maxPeriod ?? 1008;
+  const minAcf = options.minSeasonalAcf ?? 0.5;
+  const minLevel = Math.min(32, levelWindow);
+  const combine = options.combine ?? 'fisher';
+
+  const history = new Ring(2 * maxPeriod); // raw values, for seasonality detection and seasonal-naive residuals
+  const residuals = new SortedWindow(levelWindow);
+  const shortRaw = new Ring(shortWindow);
+  let shortSum = 0;
+  const longAvg = new Ring(longWindow);
+  let longSum = 0;
+  let longSq = 0;
+  let sinceRecompute = 0;
+
+  let n = 0;
+  let lastTs = NaN;
+  const gaps: number[] = []; // first few inter-arrival times (bounded: 32) to estimate the sampling step
+  let candidates: number[] | null = null;
+  let p = 0;
+
+  const residualAt = (k: number, period: number): number => history.back(k) - (period > 0 ? history.back(k + period) : 0);
+
+  const detectSeason = (): void => {
+    if (candidates === null) {
+      if (gaps.length < 8) return;
+      const g = [...gaps].sort((a, b) => a - b);
+      const step = medianOfSorted(g, g.length);
+      if (!(step > 0)) {
+        candidates = [];
+        return;
+      }
+      candidates = [DAY_MS, WEEK_MS].map((ms) => Math.round(ms / step)).filter((c) => c >= 4 && c <= maxPeriod);
+    }
+    for (const c of candidates) {
+      if (n !== 2 * c) continue; // checked once, when two full periods are available
+      if (autocorrelation(history, c) >= minAcf && c > p) {
+        p = c;
+        // Rebuild the residual window from history so scoring continues without a new warm-up.
+        residuals.clear();
+        // The current point (k = 0) is excluded: it is scored against the window, then added.
+        const m = Math.min(levelWindow, history.size - p - 1);
+        for (let k = m; k >= 1; k--) residuals.push(residualAt(k, p));
+      }
+    }
+  };
+
+  const recomputeLong = (): void => {
+    longSum = 0;
+    longSq = 0;
+    for (let i = 0; i < longAvg.size; i++) {
+      const v = longAvg.at(i);
+      longSum += v;
+      longSq += v * v;
+    }
+  };
+
+  return {
+    update(timestampMs: number, value: number): number {
+      if (!Number.isFinite(value)) return 0;
+      if (n > 0 && gaps.length < 32 && Number.isFinite(timestampMs - lastTs)) gaps.push(timestampMs - lastTs);
+      lastTs = timestampMs;
+
+      history.push(value);
+      n++;
+      detectSeason();
+
+      // 1–2. residual and raw score, against the window before this point is added.
+      let raw = 0;
+      const haveResidual = p === 0 || history.size > p;
+      const b = haveResidual ? residualAt(0, p) : NaN;
+      if (haveResidual && residuals.size >= minLevel) {
+        const med = residuals.median();
+        const { mad, meanAbs } = residuals.deviations(med);
+        let scale = 1.4826 * mad;
+        if (!(scale > 0)) scale = 1.2533 * meanAbs;
+        if (!(scale > 0)) scale = 1e-6 * Math.max(1, Math.abs(med));
+        const z = Math.abs(b - med) / scale;
+        // two-sided tail 2Q(z) as a surprise, capped and scaled to [0, 1]
+        raw = Math.min(S_MAX, Math.max(0, upperSurprise(z) - Math.LN2)) / S_MAX;
+      }
+      if (haveResidual) residuals.push(b);
+
+      // 3. likelihood of the short moving average of raw scores.
+      const evicted = shortRaw.push(raw);
+      shortSum += raw - (evicted ?? 0);
+      const avg = shortSum / shortRaw.size;
+      let likelihood = 0;
+      if (longAvg.size >= Math.min(100, longWindow)) {
+        const mean = longSum / longAvg.size;
+        const std = Math.sqrt(Math.max(0, longSq / longAvg.size - mean * mean));
+        likelihood = Math.min(S_MAX, Math.max(0, upperSurprise((avg - mean) / Math.max(std, 1e-4)))) / S_MAX;
+      }
+      const old = longAvg.push(avg);
+      longSum += avg - (old ?? 0);
+      longSq += avg * avg - (old ?? 0) * (old ?? 0);
+      if (++sinceRecompute >= longWindow) {
+        sinceRecompute = 0;
+        recomputeLong(); // bounds floating-point drift of the running sums
+      }
+
+      if (n <= warmUp) return 0;
+      // 4. combine.
+      const s = combine === 'likelihood' ? likelihood : combine === 'raw' ? raw : combine === 'geometric' ? Math.sqrt(raw * likelihood) : 0.5 * (raw + likelihood);
+      return Math.min(1, Math.max(0, s));
+    },
+    stateSize(): number {
+      return history.size + residuals.size + shortRaw.size + longAvg.size + gaps.length;
+    },
+    period(): number {
+      return p;
+    },
+  };
+}
+
+/** Runs a fresh detector over a whole series in one streaming pass. */
+export function runAidpe(timestamps: ArrayLike<number>, values: ArrayLike<number>, options: AidpeOptions = {}): Float64Array {
+  const det = createAidpeDetector(options);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = det.update(timestamps[i]!, values[i]!);
+  return out;
+}
