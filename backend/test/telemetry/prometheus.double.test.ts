@@ -2,80 +2,31 @@
  * PrometheusClient / PrometheusSource against a loopback HTTP test double: error mapping,
  * retries (with a seeded jitter and a recording sleep), timeouts, malformed bodies, auth, health.
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { PrometheusClient, PrometheusSource, parseSampleValue } from '../../src/telemetry/prometheus.ts';
 import type { PrometheusClientOptions } from '../../src/telemetry/prometheus.ts';
 import { seededRandom } from '../../src/telemetry/retry.ts';
 import { TelemetryError } from '../../src/telemetry/types.ts';
 import type { TelemetryErrorKind } from '../../src/telemetry/types.ts';
+import { rejectsWithTelemetryError, useHttpDouble } from '../helpers/httpDouble.ts';
 import { freePort } from '../helpers/prometheusServer.ts';
-
-interface Seen {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  form: URLSearchParams;
-  headers: IncomingMessage['headers'];
-}
-
-type Handler = (req: Seen, res: ServerResponse, n: number) => void;
-
-let server: Server;
-let baseUrl: string;
-let handler: Handler;
-let seen: Seen[] = [];
-const sockets = new Set<Socket>();
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 const ok = (data: unknown, extra: Record<string, unknown> = {}) => ({ status: 'success', data, ...extra });
+
 const vector1 = ok({ resultType: 'vector', result: [{ metric: { __name__: 'up', job: 'x' }, value: [1700000000.5, '1'] }] });
 
-before(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const s: Seen = {
-        method: req.method ?? '',
-        path: url.pathname,
-        query: url.searchParams,
-        form: new URLSearchParams(Buffer.concat(chunks).toString()),
-        headers: req.headers,
-      };
-      seen.push(s);
-      handler(s, res, seen.length);
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
-});
-
-beforeEach(() => {
-  seen = [];
-  handler = (_req, res) => json(res, 200, vector1);
-});
+const double = useHttpDouble((_req, res) => json(res, 200, vector1));
 
 function client(extra: Partial<PrometheusClientOptions> = {}): { c: PrometheusClient; sleeps: number[] } {
   const sleeps: number[] = [];
   const c = new PrometheusClient({
-    baseUrl,
+    baseUrl: double.baseUrl,
     timeoutMs: 2000,
     retries: 2,
     retryBaseDelayMs: 100,
@@ -88,24 +39,17 @@ function client(extra: Partial<PrometheusClientOptions> = {}): { c: PrometheusCl
   return { c, sleeps };
 }
 
-async function rejectsWith(p: Promise<unknown>, kind: TelemetryErrorKind, check?: (e: TelemetryError) => void): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof TelemetryError, `not a TelemetryError: ${String(err)}`);
-    assert.equal(err.kind, kind, err.message);
-    assert.equal(err.source, 'prometheus');
-    check?.(err);
-    return true;
-  });
-}
+const rejectsWith = (p: Promise<unknown>, kind: TelemetryErrorKind, check?: (e: TelemetryError) => void) =>
+  rejectsWithTelemetryError(p, kind, 'prometheus', check);
 
 describe('PrometheusClient request encoding', () => {
   it('sends query_range as a form-encoded POST with start/end/step/timeout', async () => {
-    handler = (_r, res) => json(res, 200, ok({ resultType: 'matrix', result: [] }));
+    double.handler = (_r, res) => json(res, 200, ok({ resultType: 'matrix', result: [] }));
     const { c } = client({ timeoutMs: 1500 });
     const long = `sum by (service) (rate(http_requests_total{path=~"${'/x'.repeat(3000)}"}[5m]))`;
     const r = await c.queryRange({ query: long, startMs: 1_700_000_000_000, endMs: 1_700_000_600_123, stepSeconds: 15 });
     assert.deepEqual(r, { resultType: 'matrix', series: [], warnings: [] });
-    const req = seen[0];
+    const req = double.seen[0];
     assert.ok(req);
     assert.equal(req.method, 'POST');
     assert.equal(req.path, '/api/v1/query_range');
@@ -118,37 +62,37 @@ describe('PrometheusClient request encoding', () => {
   });
 
   it('instant query with time; series with match[]; label values via GET; path prefix kept', async () => {
-    handler = (r, res) => {
+    double.handler = (r, res) => {
       if (r.path.endsWith('/api/v1/query')) return json(res, 200, vector1);
       if (r.path.endsWith('/api/v1/series')) return json(res, 200, ok([{ __name__: 'up', job: 'a' }]));
       if (r.path.endsWith('/values')) return json(res, 200, ok(['a', 'b']));
       json(res, 404, { status: 'error', errorType: 'not_found', error: 'nope' });
     };
-    const { c } = client({ baseUrl: `${baseUrl}/prom/` });
+    const { c } = client({ baseUrl: `${double.baseUrl}/prom/` });
     const q = await c.query('up', { timeMs: 1_700_000_000_500 });
     assert.deepEqual(q.series, [{ labels: { __name__: 'up', job: 'x' }, samples: [[1700000000.5, 1]] }]);
-    assert.equal(seen[0]?.path, '/prom/api/v1/query');
-    assert.equal(seen[0]?.form.get('time'), '1700000000.500');
+    assert.equal(double.seen[0]?.path, '/prom/api/v1/query');
+    assert.equal(double.seen[0]?.form.get('time'), '1700000000.500');
 
     assert.deepEqual(await c.series(['up', 'node_load1{job="n"}'], { startMs: 1000, endMs: 2000 }), [{ __name__: 'up', job: 'a' }]);
-    assert.deepEqual(seen[1]?.form.getAll('match[]'), ['up', 'node_load1{job="n"}']);
-    assert.equal(seen[1]?.form.get('start'), '1.000');
+    assert.deepEqual(double.seen[1]?.form.getAll('match[]'), ['up', 'node_load1{job="n"}']);
+    assert.equal(double.seen[1]?.form.get('start'), '1.000');
 
     assert.deepEqual(await c.labelValues('job', { matchers: ['up'] }), ['a', 'b']);
-    assert.equal(seen[2]?.method, 'GET');
-    assert.equal(seen[2]?.path, '/prom/api/v1/label/job/values');
-    assert.deepEqual(seen[2]?.query.getAll('match[]'), ['up']);
+    assert.equal(double.seen[2]?.method, 'GET');
+    assert.equal(double.seen[2]?.path, '/prom/api/v1/label/job/values');
+    assert.deepEqual(double.seen[2]?.query.getAll('match[]'), ['up']);
 
     await c.labelValues('service.name');
-    assert.equal(seen[3]?.path, '/prom/api/v1/label/U__service_2e_name/values');
+    assert.equal(double.seen[3]?.path, '/prom/api/v1/label/U__service_2e_name/values');
   });
 
   it('sends bearer token, basic auth and extra headers', async () => {
     await client({ bearerToken: 's3cret', headers: { 'X-Scope-OrgID': 'team-a' } }).c.query('up');
-    assert.equal(seen[0]?.headers.authorization, 'Bearer s3cret');
-    assert.equal(seen[0]?.headers['x-scope-orgid'], 'team-a');
+    assert.equal(double.seen[0]?.headers.authorization, 'Bearer s3cret');
+    assert.equal(double.seen[0]?.headers['x-scope-orgid'], 'team-a');
     await client({ basicAuth: { username: 'u', password: 'p:w' } }).c.query('up');
-    assert.equal(seen[1]?.headers.authorization, `Basic ${Buffer.from('u:p:w').toString('base64')}`);
+    assert.equal(double.seen[1]?.headers.authorization, `Basic ${Buffer.from('u:p:w').toString('base64')}`);
   });
 
   it('uses an injected fetch', async () => {
@@ -160,7 +104,7 @@ describe('PrometheusClient request encoding', () => {
     const r = await new PrometheusClient({ baseUrl: 'http://prom.invalid:9090', fetch: fake }).query('1/0');
     assert.deepEqual(r.series, [{ labels: {}, samples: [[1, Infinity]] }]);
     assert.deepEqual(urls, ['http://prom.invalid:9090/api/v1/query']);
-    assert.equal(seen.length, 0);
+    assert.equal(double.seen.length, 0);
   });
 });
 
@@ -176,7 +120,7 @@ describe('PrometheusClient parsing', () => {
   });
 
   it('maps matrix samples, sorts them, and passes warnings and infos on', async () => {
-    handler = (_r, res) =>
+    double.handler = (_r, res) =>
       json(
         res,
         200,
@@ -201,7 +145,7 @@ describe('PrometheusClient parsing', () => {
 
 describe('PrometheusClient errors and retries', () => {
   it('422 bad_data → bad_query quoting upstream, never retried', async () => {
-    handler = (_r, res) => json(res, 422, { status: 'error', errorType: 'bad_data', error: '1:12: parse error: unclosed left parenthesis' });
+    double.handler = (_r, res) => json(res, 422, { status: 'error', errorType: 'bad_data', error: '1:12: parse error: unclosed left parenthesis' });
     const { c, sleeps } = client();
     await rejectsWith(c.query('rate(x[5m]'), 'bad_query', (e) => {
       assert.equal(e.message, 'Prometheus rejected query "rate(x[5m]": 1:12: parse error: unclosed left parenthesis');
@@ -209,7 +153,7 @@ describe('PrometheusClient errors and retries', () => {
       assert.equal(e.status, 422);
       assert.equal(e.query, 'rate(x[5m]');
     });
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
     assert.deepEqual(sleeps, []);
   });
 
@@ -219,13 +163,13 @@ describe('PrometheusClient errors and retries', () => {
       [401, 'unauthorized', 'upstream'],
       [404, '404 page not found', 'upstream'],
     ] as const) {
-      seen = [];
-      handler = (_r, res) => res.writeHead(status, { 'Content-Type': 'text/plain' }).end(body);
+      double.seen = [];
+      double.handler = (_r, res) => res.writeHead(status, { 'Content-Type': 'text/plain' }).end(body);
       await rejectsWith(client().c.query('up'), kind, (e) => {
         assert.equal(e.status, status);
         assert.ok(e.message.includes(body), e.message);
       });
-      assert.equal(seen.length, 1, `HTTP ${status} retried`);
+      assert.equal(double.seen.length, 1, `HTTP ${status} retried`);
     }
     for (const [status, errorType] of [
       [400, 'bad_data'],
@@ -233,46 +177,46 @@ describe('PrometheusClient errors and retries', () => {
       [404, 'not_found'],
       [429, 'too_many_requests'],
     ] as const) {
-      seen = [];
-      handler = (_r, res) => json(res, status, { status: 'error', errorType, error: `nope ${status}` });
+      double.seen = [];
+      double.handler = (_r, res) => json(res, status, { status: 'error', errorType, error: `nope ${status}` });
       await rejectsWith(client().c.query('up'), status === 400 ? 'bad_query' : 'upstream', (e) => assert.equal(e.upstreamMessage, `nope ${status}`));
-      assert.equal(seen.length, 1, `HTTP ${status} ${errorType} retried`);
+      assert.equal(double.seen.length, 1, `HTTP ${status} ${errorType} retried`);
     }
   });
 
   it('503 then success: retried with backoff, attempts counted', async () => {
-    handler = (_r, res, n) =>
+    double.handler = (_r, res, n) =>
       n < 3 ? json(res, 503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' }) : json(res, 200, vector1);
     const retries: number[] = [];
     const { c, sleeps } = client({ onRetry: (i) => retries.push(i.attempt) });
     const r = await c.query('up');
     assert.equal(r.series.length, 1);
-    assert.equal(seen.length, 3);
+    assert.equal(double.seen.length, 3);
     assert.deepEqual(retries, [1, 2]);
     // Equal jitter: retry k waits in [base·2^k / 2, base·2^k].
     assert.equal(sleeps.length, 2);
     assert.ok(sleeps[0]! >= 50 && sleeps[0]! <= 100, String(sleeps));
     assert.ok(sleeps[1]! >= 100 && sleeps[1]! <= 200, String(sleeps));
     // Same seed, same delays.
-    seen = [];
+    double.seen = [];
     const again = client();
     await again.c.query('up');
     assert.deepEqual(again.sleeps, sleeps);
   });
 
   it('persistent 5xx → upstream after retries+1 attempts; Retry-After respected', async () => {
-    handler = (_r, res) => res.writeHead(502, { 'Content-Type': 'text/html', 'Retry-After': '1' }).end('<html>Bad Gateway</html>');
+    double.handler = (_r, res) => res.writeHead(502, { 'Content-Type': 'text/html', 'Retry-After': '1' }).end('<html>Bad Gateway</html>');
     const { c, sleeps } = client({ retryMaxDelayMs: 3000 });
     await rejectsWith(c.query('up'), 'upstream', (e) => {
       assert.equal(e.status, 502);
       assert.match(e.message, /HTTP 502.*Bad Gateway/);
     });
-    assert.equal(seen.length, 3);
+    assert.equal(double.seen.length, 3);
     assert.deepEqual(sleeps, [1000, 1000]);
   });
 
   it('a slow answer → timeout kind (and is retried)', async () => {
-    handler = (_r, res) => {
+    double.handler = (_r, res) => {
       setTimeout(() => {
         if (!res.destroyed) json(res, 200, vector1);
       }, 1500).unref();
@@ -281,20 +225,20 @@ describe('PrometheusClient errors and retries', () => {
     const t0 = performance.now();
     await rejectsWith(c.query('up'), 'timeout', (e) => assert.match(e.message, /within 150 ms/));
     assert.ok(performance.now() - t0 < 1400);
-    assert.equal(seen.length, 2);
+    assert.equal(double.seen.length, 2);
     assert.equal(sleeps.length, 1);
-    assert.equal(seen[0]?.form.get('timeout'), '150ms');
+    assert.equal(double.seen[0]?.form.get('timeout'), '150ms');
   });
 
   it("Prometheus's own timeout (503 errorType timeout) → timeout kind", async () => {
-    handler = (_r, res) => json(res, 503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
+    double.handler = (_r, res) => json(res, 503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
     await rejectsWith(client({ retries: 0 }).c.query('up'), 'timeout', (e) => assert.match(e.message, /query timed out in expression evaluation/));
   });
 
   it('422 execution error → bad_query', async () => {
-    handler = (_r, res) => json(res, 422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' });
+    double.handler = (_r, res) => json(res, 422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' });
     await rejectsWith(client().c.query('a * b'), 'bad_query');
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
   });
 
   it('connection refused → unreachable (retried), health down', async () => {
@@ -316,13 +260,13 @@ describe('PrometheusClient errors and retries', () => {
   });
 
   it('truncated JSON body → upstream, not retried', async () => {
-    handler = (_r, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"resultType":"vec');
+    double.handler = (_r, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"resultType":"vec');
     await rejectsWith(client().c.query('up'), 'upstream', (e) => assert.match(e.message, /not valid JSON/));
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
   });
 
   it('connection dropped mid-body → upstream, retried', async () => {
-    handler = (_r, res, n) => {
+    double.handler = (_r, res, n) => {
       if (n > 1) return json(res, 200, vector1);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500' });
       res.write('{"status":"success","data":');
@@ -330,7 +274,7 @@ describe('PrometheusClient errors and retries', () => {
     };
     const r = await client().c.query('up');
     assert.equal(r.series.length, 1);
-    assert.equal(seen.length, 2);
+    assert.equal(double.seen.length, 2);
   });
 
   it('unexpected shapes → upstream', async () => {
@@ -344,16 +288,16 @@ describe('PrometheusClient errors and retries', () => {
       { status: 'success' },
     ];
     for (const body of bodies) {
-      seen = [];
-      handler = (_r, res) => json(res, 200, body);
+      double.seen = [];
+      double.handler = (_r, res) => json(res, 200, body);
       await rejectsWith(client().c.query('up'), 'upstream', (e) => assert.match(e.message, /unexpected shape/, JSON.stringify(body)));
-      assert.equal(seen.length, 1);
+      assert.equal(double.seen.length, 1);
     }
-    handler = (_r, res) => json(res, 200, ok({ resultType: 'vector', result: [] }));
+    double.handler = (_r, res) => json(res, 200, ok({ resultType: 'vector', result: [] }));
     await rejectsWith(client().c.queryRange({ query: 'up', startMs: 0, endMs: 60_000, stepSeconds: 15 }), 'upstream', (e) =>
       assert.match(e.message, /expected "matrix"/),
     );
-    handler = (_r, res) => json(res, 200, ok({ a: 1 }));
+    double.handler = (_r, res) => json(res, 200, ok({ a: 1 }));
     await rejectsWith(client().c.series(['up']), 'upstream');
     await rejectsWith(client().c.labelValues('job'), 'upstream');
   });
@@ -372,11 +316,11 @@ describe('PrometheusClient errors and retries', () => {
     await rejectsWith(c.query('  '), 'bad_query');
     await rejectsWith(c.series([]), 'bad_query');
     await rejectsWith(c.labelValues(''), 'bad_query');
-    assert.equal(seen.length, 0);
+    assert.equal(double.seen.length, 0);
     // Exactly at the limit is allowed (Prometheus checks (end - start) / step > 11000).
-    handler = (_r, res) => json(res, 200, ok({ resultType: 'matrix', result: [] }));
+    double.handler = (_r, res) => json(res, 200, ok({ resultType: 'matrix', result: [] }));
     await c.queryRange({ query: 'up', startMs: now - 11_000_000, endMs: now, stepSeconds: 1 });
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
   });
 });
 
@@ -384,19 +328,19 @@ describe('PrometheusSource health', () => {
   it('up with the version, degraded when not ready, degraded after failing queries, up again after success', async () => {
     let ready = true;
     let failQueries = false;
-    handler = (r, res) => {
+    double.handler = (r, res) => {
       if (r.path === '/-/ready') return ready ? res.writeHead(200).end('Prometheus Server is Ready.\n') : res.writeHead(503).end('Service Unavailable');
       if (r.path === '/api/v1/status/buildinfo') return json(res, 200, ok({ version: '2.42.0', revision: 'abc' }));
       if (failQueries) return json(res, 500, { status: 'error', errorType: 'internal', error: 'boom' });
       json(res, 200, vector1);
     };
     let now = Date.parse('2026-01-01T00:00:00Z');
-    const src = new PrometheusSource({ baseUrl, retries: 0, now: () => now, degradedWindowMs: 60_000 });
+    const src = new PrometheusSource({ baseUrl: double.baseUrl, retries: 0, now: () => now, degradedWindowMs: 60_000 });
     assert.equal(src.kind, 'prometheus');
 
     let h = await src.health();
     assert.equal(h.state, 'up');
-    assert.equal(h.detail, `Prometheus 2.42.0 at ${baseUrl}`);
+    assert.equal(h.detail, `Prometheus 2.42.0 at ${double.baseUrl}`);
     assert.equal(h.checkedAt, '2026-01-01T00:00:00.000Z');
     assert.equal(h.lastError, undefined);
 
@@ -415,7 +359,7 @@ describe('PrometheusSource health', () => {
     assert.deepEqual(h.lastError, { message: 'Prometheus failed query "up" (HTTP 500 internal): boom', at: '2026-01-01T00:00:01.000Z' });
 
     // A bad query is the caller's fault: it does not count against health.
-    handler = (r, res) =>
+    double.handler = (r, res) =>
       r.path.startsWith('/api/v1/query')
         ? json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' })
         : r.path === '/-/ready'
@@ -428,8 +372,8 @@ describe('PrometheusSource health', () => {
     assert.ok(h.lastError, 'the last real error is still reported');
 
     // A failure then a success: up again.
-    handler = (r, res, n) => (r.path.startsWith('/api/v1/query') ? json(res, n % 2 ? 500 : 200, n % 2 ? { status: 'error', error: 'x' } : vector1) : res.writeHead(200).end('ok'));
-    seen = [];
+    double.handler = (r, res, n) => (r.path.startsWith('/api/v1/query') ? json(res, n % 2 ? 500 : 200, n % 2 ? { status: 'error', error: 'x' } : vector1) : res.writeHead(200).end('ok'));
+    double.seen = [];
     await src.queryInstant('up').catch(() => undefined);
     await src.queryInstant('up');
     h = await src.health();

@@ -3,32 +3,19 @@
  * and the older resourceSpans/instrumentationLibrarySpans), search answers, id normalisation,
  * 404 → undefined, error mapping, retries, timeouts, health.
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { TempoClient, encodeTags, normalizeSpanId, normalizeTraceId } from '../../src/telemetry/tempo.ts';
 import type { TempoClientOptions } from '../../src/telemetry/tempo.ts';
 import { seededRandom } from '../../src/telemetry/retry.ts';
 import { TelemetryError } from '../../src/telemetry/types.ts';
 import type { TelemetryErrorKind } from '../../src/telemetry/types.ts';
+import { rejectsWithTelemetryError, useHttpDouble } from '../helpers/httpDouble.ts';
+import { freePort } from '../helpers/prometheusServer.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../helpers/fixtures/tempo/${name}`, import.meta.url), 'utf8');
-
-interface Seen {
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage['headers'];
-}
-type Handler = (req: Seen, res: ServerResponse, n: number) => void;
-
-let server: Server;
-let baseUrl: string;
-let handler: Handler;
-let seen: Seen[] = [];
-const sockets = new Set<Socket>();
 
 const json = (res: ServerResponse, status: number, body: string | unknown): void => {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -37,36 +24,13 @@ const text = (res: ServerResponse, status: number, body: string): void => {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
 };
 
-before(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const s: Seen = { path: url.pathname, query: url.searchParams, headers: req.headers };
-    seen.push(s);
-    handler(s, res, seen.length);
-  });
-  server.on('connection', (sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
-});
-
-beforeEach(() => {
-  seen = [];
-  handler = (_req, res) => text(res, 500, 'no handler');
-});
+const double = useHttpDouble((_req, res) => text(res, 500, 'no handler'));
 
 const sleeps: number[] = [];
 function client(extra: Partial<TempoClientOptions> = {}): TempoClient {
   sleeps.length = 0;
   return new TempoClient({
-    baseUrl,
+    baseUrl: double.baseUrl,
     timeoutMs: 2000,
     retries: 2,
     random: seededRandom(7),
@@ -77,18 +41,8 @@ function client(extra: Partial<TempoClientOptions> = {}): TempoClient {
   });
 }
 
-async function rejectsKind(p: Promise<unknown>, kind: TelemetryErrorKind, check?: (e: TelemetryError) => void): Promise<TelemetryError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof TelemetryError, `expected TelemetryError, got ${String(e)}`);
-    assert.equal(e.kind, kind, `kind of: ${e.message}`);
-    assert.equal(e.source, 'tempo');
-    check?.(e);
-    return e;
-  }
-  assert.fail(`expected a ${kind} TelemetryError`);
-}
+const rejectsKind = (p: Promise<unknown>, kind: TelemetryErrorKind, check?: (e: TelemetryError) => void) =>
+  rejectsWithTelemetryError(p, kind, 'tempo', check);
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 
@@ -112,12 +66,12 @@ describe('trace and span id normalisation', () => {
 
 describe('TempoClient.traceById', () => {
   it('reads a Tempo 2.x trace (batches/scopeSpans, base64 ids) into flat spans with hex ids', async () => {
-    handler = (_req, res) => json(res, 200, fixture('trace-batches.json'));
+    double.handler = (_req, res) => json(res, 200, fixture('trace-batches.json'));
     const t = await client({ tenant: 'team-a', bearerToken: 'tok' }).traceById('CvdlGRbNQ92ESOshHIAxnA==');
-    assert.equal(seen[0]!.path, `/api/traces/${TRACE}`);
-    assert.equal(seen[0]!.headers['x-scope-orgid'], 'team-a');
-    assert.equal(seen[0]!.headers.authorization, 'Bearer tok');
-    assert.equal(seen[0]!.headers.accept, 'application/json');
+    assert.equal(double.seen[0]!.path, `/api/traces/${TRACE}`);
+    assert.equal(double.seen[0]!.headers['x-scope-orgid'], 'team-a');
+    assert.equal(double.seen[0]!.headers.authorization, 'Bearer tok');
+    assert.equal(double.seen[0]!.headers.accept, 'application/json');
     assert.ok(t);
     assert.equal(t.traceId, TRACE);
     assert.deepEqual(
@@ -149,9 +103,9 @@ describe('TempoClient.traceById', () => {
   });
 
   it('reads the older resourceSpans/instrumentationLibrarySpans shape with hex ids and numeric enums', async () => {
-    handler = (_req, res) => json(res, 200, fixture('trace-resourcespans-ils.json'));
+    double.handler = (_req, res) => json(res, 200, fixture('trace-resourcespans-ils.json'));
     const t = await client().traceById('4bf92f3577b34da6');
-    assert.equal(seen[0]!.path, '/api/traces/00000000000000004bf92f3577b34da6');
+    assert.equal(double.seen[0]!.path, '/api/traces/00000000000000004bf92f3577b34da6');
     assert.ok(t);
     assert.equal(t.spans.length, 2);
     assert.deepEqual(
@@ -164,51 +118,51 @@ describe('TempoClient.traceById', () => {
   });
 
   it('a 404 is undefined (not an error) and does not degrade health', async () => {
-    handler = (req, res) => (req.path === '/ready' ? text(res, 200, 'ready') : text(res, 404, 'trace not found'));
+    double.handler = (req, res) => (req.path === '/ready' ? text(res, 200, 'ready') : text(res, 404, 'trace not found'));
     const c = client();
     assert.equal(await c.traceById(TRACE), undefined);
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
     assert.equal((await c.health()).state, 'up');
   });
 
   it('rejects an id that is neither hex nor base64 before sending', async () => {
     await rejectsKind(client().traceById('zz-top!'), 'bad_query', (e) => assert.match(e.message, /trace "zz-top!"/));
-    assert.equal(seen.length, 0);
+    assert.equal(double.seen.length, 0);
   });
 
   it('spans from another trace or broken ids are an upstream shape error', async () => {
-    handler = (_req, res) => json(res, 200, fixture('trace-batches.json'));
+    double.handler = (_req, res) => json(res, 200, fixture('trace-batches.json'));
     await rejectsKind(client().traceById('ffffffffffffffffffffffffffffffff'), 'upstream', (e) => assert.match(e.message, /belongs to trace 0af7/));
-    handler = (_req, res) => json(res, 200, { batches: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: '???', startTimeUnixNano: '1' }] }] }] });
+    double.handler = (_req, res) => json(res, 200, { batches: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: '???', startTimeUnixNano: '1' }] }] }] });
     await rejectsKind(client().traceById(TRACE), 'upstream', (e) => assert.match(e.message, /spanId "\?\?\?"/));
   });
 
   it('retries 5xx, then reports upstream quoting the body', async () => {
-    handler = (_req, res) => text(res, 500, 'error finding trace by id: context canceled');
+    double.handler = (_req, res) => text(res, 500, 'error finding trace by id: context canceled');
     await rejectsKind(client().traceById(TRACE), 'upstream', (e) => {
       assert.equal(e.status, 500);
       assert.match(e.message, /Tempo failed trace "0af7.*HTTP 500.*context canceled/);
     });
-    assert.equal(seen.length, 3);
+    assert.equal(double.seen.length, 3);
     assert.equal(sleeps.length, 2);
   });
 
   it('truncated bodies: cut mid-transfer (retried) and incomplete JSON (not retried) are upstream', async () => {
-    handler = (_req, res) => {
+    double.handler = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '9999' });
       res.write(fixture('trace-batches.json').slice(0, 100));
       setTimeout(() => res.socket?.destroy(), 20);
     };
     await rejectsKind(client({ retries: 1 }).traceById(TRACE), 'upstream');
-    assert.equal(seen.length, 2);
-    seen = [];
-    handler = (_req, res) => json(res, 200, fixture('trace-batches.json').slice(0, 500));
+    assert.equal(double.seen.length, 2);
+    double.seen = [];
+    double.handler = (_req, res) => json(res, 200, fixture('trace-batches.json').slice(0, 500));
     await rejectsKind(client().traceById(TRACE), 'upstream', (e) => assert.match(e.message, /not valid JSON/));
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
   });
 
   it('times out slow answers', async () => {
-    handler = (_req, res) => {
+    double.handler = (_req, res) => {
       setTimeout(() => {
         if (!res.destroyed) json(res, 200, '{}');
       }, 1500);
@@ -219,10 +173,10 @@ describe('TempoClient.traceById', () => {
 
 describe('TempoClient.search', () => {
   it('sends q/start/end (unix seconds)/limit/minDuration and parses the documented answer', async () => {
-    handler = (_req, res) => json(res, 200, fixture('search.json'));
+    double.handler = (_req, res) => json(res, 200, fixture('search.json'));
     const q = '{ resource.service.name = "cart" && status = error }';
     const r = await client().search({ q, startMs: 1_700_000_000_500, endMs: 1_700_000_900_200, limit: 20, minDurationMs: 100 });
-    const p = seen[0]!;
+    const p = double.seen[0]!;
     assert.equal(p.path, '/api/search');
     assert.equal(p.query.get('q'), q);
     assert.equal(p.query.get('start'), '1700000000');
@@ -238,34 +192,31 @@ describe('TempoClient.search', () => {
   });
 
   it('sends tags as logfmt and accepts an empty answer', async () => {
-    handler = (_req, res) => json(res, 200, { traces: [], metrics: { totalBlocks: 0 } });
+    double.handler = (_req, res) => json(res, 200, { traces: [], metrics: { totalBlocks: 0 } });
     assert.deepEqual(await client().search({ tags: { 'service.name': 'cart', error: 'true' } }), []);
-    assert.equal(seen[0]!.query.get('tags'), 'service.name=cart error=true');
+    assert.equal(double.seen[0]!.query.get('tags'), 'service.name=cart error=true');
     await rejectsKind(client().search({ q: '{}', tags: { a: 'b' } }), 'bad_query');
   });
 
   it('maps a 400 TraceQL parse error (text/plain) to bad_query naming the query', async () => {
     const msg = 'invalid TraceQL query: parse error at line 1, col 3: syntax error: unexpected IDENTIFIER';
-    handler = (_req, res) => text(res, 400, msg);
+    double.handler = (_req, res) => text(res, 400, msg);
     await rejectsKind(client().search({ q: '{ foo }' }), 'bad_query', (e) => {
       assert.equal(e.upstreamMessage, msg);
       assert.equal(e.query, '{ foo }');
       assert.match(e.message, /Tempo rejected search "\{ foo \}": invalid TraceQL query/);
     });
-    assert.equal(seen.length, 1);
+    assert.equal(double.seen.length, 1);
   });
 
   it('connection refused → unreachable; health down; ready → up', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort(); // nothing listens there
     const dead = client({ baseUrl: `http://127.0.0.1:${port}`, retries: 0 });
     await rejectsKind(dead.search({ q: '{}' }), 'unreachable');
     const h = await dead.health();
     assert.equal(h.name, 'tempo');
     assert.equal(h.state, 'down');
-    handler = (req, res) => (req.path === '/ready' ? text(res, 200, 'ready') : text(res, 500, 'x'));
+    double.handler = (req, res) => (req.path === '/ready' ? text(res, 200, 'ready') : text(res, 500, 'x'));
     const live = client();
     assert.equal((await live.ready()).ready, true);
     assert.equal((await live.health()).state, 'up');
