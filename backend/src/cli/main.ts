@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
 import { startSidecar } from '../server.ts';
 import { formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
+import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 
@@ -21,6 +22,11 @@ Usage:
       Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv.
   aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
       Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null baselines.
+  aidpe forecast --input SERIES.csv --horizon H [--step-seconds S] --origins N --out OUT.csv [--models DIR]
+      Forecast a timestamp,value CSV from N rolling origins at its end; OUT has origin,timestamp,p10,p50,p90.
+  aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
+      Rolling-origin benchmark of the AIDPE ensemble on every CSV under DIR, with naive, seasonal naive,
+      augurs AutoETS and augurs MSTL side by side (relative MASE, wQL, 80/95% coverage, time per series).
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -152,6 +158,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runAnomaly(rest);
       case 'nab-score':
         return await runNabScore(rest);
+      case 'forecast':
+        return await runForecast(rest);
+      case 'forecast-eval':
+        return await runForecastEval(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -163,7 +173,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

@@ -1,0 +1,92 @@
+/**
+ * Loads the shipped forecasting models (models/forecast/*.onnx with their cards) into onnxruntime-node.
+ * A missing, corrupt or tampered model never stops the sidecar: the engine falls back to the
+ * statistical candidates and the reason is reported (CLI warnings, /api/v1/health).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STATISTICAL_CANDIDATES, type Candidate } from '../engines/forecast/candidates.ts';
+import { DeepForecaster, type TensorFactory } from '../engines/forecast/deep.ts';
+import { defaultModelsDir } from '../health/models.ts';
+
+export interface ForecastModelStatus {
+  /** Candidate name in the ensemble: lstm or tft_lite. */
+  name: string;
+  file: string;
+  version: string | undefined;
+  state: 'loaded' | 'missing' | 'corrupt' | 'checksum_mismatch';
+  error?: string;
+}
+
+export interface LoadedForecastModels {
+  candidates: Candidate[];
+  deepNames: string[];
+  models: ForecastModelStatus[];
+  warnings: string[];
+}
+
+interface Card {
+  name?: string;
+  version?: string;
+  sha256?: string;
+}
+
+function candidateName(file: string): string {
+  return /lstm/i.test(file) ? 'lstm' : /tft/i.test(file) ? 'tft_lite' : file.replace(/\.onnx$/, '');
+}
+
+const cache = new Map<string, Promise<LoadedForecastModels>>();
+
+/** Loads once per directory; later calls share the sessions. */
+export function loadForecastCandidates(opts: { modelsDir?: string | undefined } = {}): Promise<LoadedForecastModels> {
+  const dir = join(opts.modelsDir ?? defaultModelsDir(), 'forecast');
+  let loaded = cache.get(dir);
+  if (!loaded) {
+    loaded = load(dir);
+    cache.set(dir, loaded);
+  }
+  return loaded;
+}
+
+async function load(dir: string): Promise<LoadedForecastModels> {
+  const result: LoadedForecastModels = { candidates: [...STATISTICAL_CANDIDATES], deepNames: [], models: [], warnings: [] };
+  if (!existsSync(dir)) {
+    result.warnings.push(`no forecasting models in ${dir}; statistical models only`);
+    return result;
+  }
+  const cards = readdirSync(dir).filter((f) => f.endsWith('.card.json')).sort();
+  if (cards.length === 0) result.warnings.push(`no model cards in ${dir}; statistical models only`);
+  let ort: typeof import('onnxruntime-node') | undefined;
+  for (const cardFile of cards) {
+    const file = cardFile.replace(/\.card\.json$/, '.onnx');
+    const name = candidateName(file);
+    const status: ForecastModelStatus = { name, file: join(dir, file), version: undefined, state: 'loaded' };
+    result.models.push(status);
+    try {
+      const card = JSON.parse(readFileSync(join(dir, cardFile), 'utf8')) as Card;
+      status.version = card.version;
+      if (!existsSync(status.file)) {
+        status.state = 'missing';
+        throw new Error(`model file ${status.file} is missing`);
+      }
+      const bytes = readFileSync(status.file);
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      if (card.sha256 && card.sha256 !== digest) {
+        status.state = 'checksum_mismatch';
+        throw new Error(`${file}: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`);
+      }
+      ort ??= await import('onnxruntime-node');
+      const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      const runtime = ort;
+      const tensor: TensorFactory = (type, data, dims) => new runtime.Tensor(type, data, dims);
+      result.candidates.push(new DeepForecaster(name, session, tensor));
+      result.deepNames.push(name);
+    } catch (err) {
+      if (status.state === 'loaded') status.state = 'corrupt';
+      status.error = (err as Error).message;
+      result.warnings.push(`${name}: ${status.error}; falling back to statistical models`);
+    }
+  }
+  return result;
+}
