@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../src/sim/index.ts';
 import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';
+import { forecastSeries } from '../src/engines/forecast/engine.ts';
+import { autoEts, mstl } from '../src/engines/forecast/augurs.ts';
+import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' } } });
 const repeat = Math.max(1, Number(values.repeat));
@@ -80,6 +83,48 @@ rows.push(
     const t0 = performance.now();
     await source.queryRange({ query: 'aidpe_sim_latency_seconds{quantile="0.95"}', startMs: warm.now() - 6 * 3600_000, endMs: warm.now(), stepSeconds: 15 });
     return performance.now() - t0;
+  }),
+);
+
+// Forecasting: one 4,032-point series (14 days at 5 min, daily cycle, noise, spikes), fit + predict
+// 288 steps; AIDPE's ensemble (with the deep models when they load) next to augurs in the same run.
+function benchSeries(seed: number): Float64Array {
+  let a = seed;
+  const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return Float64Array.from({ length: 4032 }, (_, i) => 40 + 15 * Math.sin((2 * Math.PI * i) / 288) + 3 * (u() - 0.5) + (u() < 0.005 ? 60 : 0));
+}
+const loadedModels = await loadForecastCandidates();
+const fcSeries = benchSeries(7);
+const fcInput = { values: fcSeries, stepSeconds: 300, lastTimestamp: 1_700_000_000 };
+const deepNote = loadedModels.deepNames.length ? `with ${loadedModels.deepNames.join(', ')}` : 'statistical only (no deep models loaded)';
+await forecastSeries(fcInput, { horizon: 288 }, loadedModels.candidates); // warm-up (ONNX session first run)
+rows.push(
+  await measure('forecast: AIDPE ensemble, 4k points, h=288', 'ms', `fit + backtest + predict, ${deepNote}`, async () => {
+    const t0 = performance.now();
+    await forecastSeries(fcInput, { horizon: 288, quantiles: [0.025, 0.1, 0.9, 0.975] }, loadedModels.candidates);
+    return performance.now() - t0;
+  }),
+);
+rows.push(
+  await measure('forecast: augurs AutoETS, 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
+    const t0 = performance.now();
+    autoEts(fcSeries, 288, [0.1, 0.9]);
+    return performance.now() - t0;
+  }),
+);
+rows.push(
+  await measure('forecast: augurs MSTL(288), 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
+    const t0 = performance.now();
+    mstl(fcSeries, [288], 288, [0.1, 0.9]);
+    return performance.now() - t0;
+  }),
+);
+const many = Array.from({ length: 1000 }, (_, i) => benchSeries(i + 1));
+rows.push(
+  await measure('forecast: 1,000 series x 4k points, h=12', 's', `AIDPE ensemble, one process, ${deepNote}`, async () => {
+    const t0 = performance.now();
+    for (const values of many) await forecastSeries({ values, stepSeconds: 300, lastTimestamp: 1_700_000_000 }, { horizon: 12 }, loadedModels.candidates);
+    return (performance.now() - t0) / 1000;
   }),
 );
 

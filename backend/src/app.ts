@@ -13,6 +13,8 @@ import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
 import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulatorRoutes } from './routes/simulator.ts';
+import { forecastRoutes } from './routes/forecast.ts';
+import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
@@ -35,7 +37,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createSidecarMetrics();
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -93,7 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
   );
   health.register('store', HealthRegistry.disabled('store', 'no store configured yet'));
-  health.register('models', modelsHealthCheck(config.modelsDir));
+  const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });
+  health.register('models', modelsHealthCheck(config.modelsDir, forecastModels));
 
   await app.register(healthRoutes, {
     health,
@@ -104,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     startedAt: Date.now(),
   });
   await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;
 }

@@ -1,32 +1,60 @@
-/** Health of the shipped ONNX models: present, each with a model card. */
+/**
+ * Health of the shipped ONNX models: the forecasting models as the registry loaded them (a missing,
+ * corrupt or tampered one degrades the dependency; the engine then falls back to its statistical
+ * candidates), and every other model present with its model card.
+ */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { basename, join, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthCheck } from './registry.ts';
+import type { ForecastModelStatus } from '../models/forecastRegistry.ts';
 
 export function defaultModelsDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
 }
 
-export function modelsHealthCheck(dir: string | undefined): HealthCheck {
+/** What the forecast model registry reports (loadForecastCandidates), passed in to keep this module free of onnxruntime. */
+export type ForecastModelsProbe = () => Promise<{ models: ForecastModelStatus[]; deepNames: string[]; warnings: string[] }>;
+
+const FALLBACK = 'the forecast engine falls back to its statistical models';
+
+export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastModelsProbe): HealthCheck {
   const modelsDir = dir ?? defaultModelsDir();
   return async () => {
     const checkedAt = new Date().toISOString();
     if (!existsSync(modelsDir)) {
-      return { name: 'models', state: 'down', detail: modelsDir, checkedAt, lastError: { message: `models directory ${modelsDir} does not exist`, at: checkedAt } };
+      const message = `models directory ${modelsDir} does not exist${forecast ? `; ${FALLBACK}` : ''}`;
+      return { name: 'models', state: 'down', detail: modelsDir, checkedAt, lastError: { message, at: checkedAt } };
     }
-    const onnx = readdirSync(modelsDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.onnx'));
-    if (onnx.length === 0) return { name: 'models', state: 'disabled', detail: `no ONNX models in ${modelsDir} yet`, checkedAt };
-    const missingCards = onnx.filter((f) => !existsSync(join(modelsDir, f.replace(/\.onnx$/, '.card.json'))));
-    if (missingCards.length > 0) {
-      return {
-        name: 'models',
-        state: 'degraded',
-        detail: `${onnx.length} model(s)`,
-        checkedAt,
-        lastError: { message: `model card missing for ${missingCards.join(', ')}`, at: checkedAt },
-      };
+    const problems: string[] = [];
+    const parts: string[] = [];
+
+    if (forecast) {
+      const loaded = await forecast();
+      if (loaded.models.length === 0) {
+        problems.push(`no forecasting models in ${join(modelsDir, 'forecast')}; the forecast engine uses its statistical models only`);
+      } else {
+        parts.push(`forecast: ${loaded.models.map((m) => `${m.name}${m.version ? ` ${m.version}` : ''} ${m.state}`).join(', ')}`);
+        for (const m of loaded.models.filter((s) => s.state !== 'loaded')) {
+          problems.push(`forecast model ${m.name} (${basename(m.file)}) is ${m.state.replace('_', ' ')}${m.error ? `: ${m.error}` : ''}; ${FALLBACK}`);
+        }
+      }
     }
-    return { name: 'models', state: 'up', detail: `${onnx.length} model(s) in ${modelsDir}`, checkedAt };
+
+    // Other models (anomaly, …) must at least come with their card; the forecast registry checks its own.
+    const forecastPrefix = `forecast${sep}`;
+    const onnx = readdirSync(modelsDir, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.onnx') && !(forecast && f.startsWith(forecastPrefix)),
+    );
+    if (onnx.length > 0) {
+      parts.push(`${onnx.length} other model(s)`);
+      const missingCards = onnx.filter((f) => !existsSync(join(modelsDir, f.replace(/\.onnx$/, '.card.json'))));
+      if (missingCards.length > 0) problems.push(`model card missing for ${missingCards.join(', ')}`);
+    }
+
+    const detail = parts.length > 0 ? `${parts.join('; ')} in ${modelsDir}` : modelsDir;
+    if (problems.length > 0) return { name: 'models', state: 'degraded', detail, checkedAt, lastError: { message: problems.join('; '), at: checkedAt } };
+    if (!forecast && onnx.length === 0) return { name: 'models', state: 'disabled', detail: `no ONNX models in ${modelsDir} yet`, checkedAt };
+    return { name: 'models', state: 'up', detail, checkedAt };
   };
 }

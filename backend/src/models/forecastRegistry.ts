@@ -36,16 +36,27 @@ function candidateName(file: string): string {
   return /lstm/i.test(file) ? 'lstm' : /tft/i.test(file) ? 'tft_lite' : file.replace(/\.onnx$/, '');
 }
 
-const cache = new Map<string, Promise<LoadedForecastModels>>();
+const cache = new Map<string, { loaded: Promise<LoadedForecastModels>; at: number }>();
+/** A load with problems is retried after this long, so a model fixed on disk is picked up without a restart. */
+const RETRY_FAILED_AFTER_MS = 60_000;
 
 /** Loads once per directory; later calls share the sessions. */
-export function loadForecastCandidates(opts: { modelsDir?: string | undefined } = {}): Promise<LoadedForecastModels> {
+export function loadForecastCandidates(opts: { modelsDir?: string | undefined; now?: number } = {}): Promise<LoadedForecastModels> {
   const dir = join(opts.modelsDir ?? defaultModelsDir(), 'forecast');
-  let loaded = cache.get(dir);
-  if (!loaded) {
-    loaded = load(dir);
-    cache.set(dir, loaded);
+  const now = opts.now ?? Date.now();
+  const entry = cache.get(dir);
+  if (entry) {
+    const stale = now - entry.at > RETRY_FAILED_AFTER_MS;
+    if (!stale) return entry.loaded;
+    return entry.loaded.then((l) => {
+      if (l.warnings.length === 0) return l;
+      const fresh = load(dir);
+      cache.set(dir, { loaded: fresh, at: now });
+      return fresh;
+    });
   }
+  const loaded = load(dir);
+  cache.set(dir, { loaded, at: now });
   return loaded;
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TelemetryError } from '../telemetry/types.ts';
 import type { SidecarMetrics } from '../observability/metrics.ts';
+import { ForecastInputError } from '../engines/forecast/series.ts';
 
 /** A client mistake that is not caught by the route schema (e.g. start after end). */
 export class BadRequestError extends Error {
@@ -41,7 +42,7 @@ export function errorHandler(metrics: SidecarMetrics) {
         upstreamMessage: error.upstreamMessage,
       });
     }
-    if (error instanceof BadRequestError) {
+    if (error instanceof BadRequestError || error instanceof ForecastInputError) {
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, field: error.field });
     }
     if (error instanceof NotFoundError) {

@@ -194,9 +194,24 @@ export async function forecastSeries(series: RegularSeries, opts: ForecastOption
       if (!reasons.some((r) => r.code === why.code)) reasons.push(why);
     }
   }
-  if (usable.length === 0) return none([...reasons, { code: 'insufficient_history', message: 'no model can forecast this history' }], season);
+  if (usable.length === 0) {
+    const which = opts.models ? `none of the requested models (${opts.models.join(', ')})` : 'no model';
+    return none([...reasons, { code: 'insufficient_history', message: `${which} can forecast ${n} samples ${h} steps ahead` }], season);
+  }
 
-  const predictions = await Promise.all(usable.map(async (c) => ({ c, preds: await c.predict([...backtestWindows, final], h) })));
+  // A candidate that fails at inference (a broken model file, say) is dropped with a reason; the rest go on.
+  const settled = await Promise.all(
+    usable.map(async (c) => {
+      try {
+        return { c, preds: await c.predict([...backtestWindows, final], h) };
+      } catch (err) {
+        reasons.push({ code: 'deep_models_unavailable', message: `${c.name} failed (${(err as Error).message}); forecast without it` });
+        return undefined;
+      }
+    }),
+  );
+  const predictions = settled.filter((p): p is { c: Candidate; preds: CandidateForecast[] } => p !== undefined);
+  if (predictions.length === 0) return none(reasons, season);
   const scale = meanAbsDiff(y, 1) || 1e-12;
   const scores: Array<{ c: Candidate; mae: number; preds: CandidateForecast[] }> = predictions.map(({ c, preds }) => {
     let sum = 0;
@@ -261,8 +276,8 @@ export async function forecastSeries(series: RegularSeries, opts: ForecastOption
   }
   const forecast: QuantileForecast = { p50, quantiles };
   const candidateScores: CandidateScore[] = scores
-    .map((s) => ({ model: s.c.name, backtestMase: s.mae / scale, weight: chosen.find((c) => c.c === s.c)?.weight ?? 0 }))
-    .sort((a, b) => a.backtestMase - b.backtestMase);
+    .map((s) => ({ model: s.c.name, backtestMase: Number.isFinite(s.mae) ? s.mae / scale : null, weight: chosen.find((c) => c.c === s.c)?.weight ?? 0 }))
+    .sort((a, b) => (a.backtestMase ?? Infinity) - (b.backtestMase ?? Infinity));
   const model = chosen.length === 1 ? chosen[0]!.c.name : `ensemble(${chosen.map((c) => c.c.name).join('+')})`;
   const explanation =
     origins.length === 0

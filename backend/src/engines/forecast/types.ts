@@ -36,8 +36,8 @@ export interface ForecastReason {
 
 export interface CandidateScore {
   model: string;
-  /** Mean absolute error over the backtest origins, scaled by the in-sample naive MAE (MASE-like). */
-  backtestMase: number;
+  /** Mean absolute error over the backtest origins, scaled by the in-sample naive MAE (MASE-like); null when no backtest was possible. */
+  backtestMase: number | null;
   weight: number;
 }
 
