@@ -109,4 +109,42 @@ export const recentMedianHour = recentMedian('median_1h', 1 / 24, 12);
 export const recentMedianQuarterDay = recentMedian('median_6h', 1 / 4, 72);
 export const recentMedianDay = recentMedian('median_1d', 1, 288);
 
-export const STATISTICAL_CANDIDATES: Candidate[] = [naive, seasonalNaive, seasonalMedian, seasonalLevel, recentMedianHour, recentMedianQuarterDay, recentMedianDay];
+/** The median of the same phase over the last three weeks, for series whose weekdays differ from weekends. */
+export const weeklyMedian: Candidate = perWindow(
+  'weekly_median',
+  (w) => w.season >= 2 && w.values.length >= 14 * w.season,
+  (w, h) => seasonalMedianProfile(w.values, 7 * w.season, h, 3),
+);
+
+/**
+ * Seasonal level plus a robust linear trend (Theil–Sen slope over the daily medians of the last two
+ * weeks): for capacity planning days ahead, where growth matters more than the last hour.
+ */
+export const seasonalTrend: Candidate = perWindow(
+  'seasonal_trend',
+  (w) => w.season >= 2 && w.values.length >= 4 * w.season,
+  (w, h) => {
+    const { values: y, season: m } = w;
+    const days = Math.min(14, Math.floor(y.length / m));
+    const daily: number[] = [];
+    for (let d = days; d >= 1; d--) daily.push(median(Array.from(y.subarray(y.length - d * m, y.length - (d - 1) * m))));
+    const slopes: number[] = [];
+    for (let i = 0; i < daily.length; i++) for (let j = i + 1; j < daily.length; j++) slopes.push((daily[j]! - daily[i]!) / (j - i));
+    const perStep = median(slopes) / m;
+    const [base] = seasonalLevel.predict([w], h) as CandidateForecast[];
+    // The level sits about an eighth of a day back (median of the last quarter-day); extrapolate from there.
+    return base!.p50.map((v, k) => v + perStep * (k + 1 + m / 8));
+  },
+);
+
+export const STATISTICAL_CANDIDATES: Candidate[] = [
+  naive,
+  seasonalNaive,
+  seasonalMedian,
+  seasonalLevel,
+  recentMedianHour,
+  recentMedianQuarterDay,
+  recentMedianDay,
+  weeklyMedian,
+  seasonalTrend,
+];
