@@ -1,0 +1,70 @@
+/**
+ * The shipped ONNX models, run through the sidecar's own preprocessing and onnxruntime-node, must
+ * reproduce the PyTorch outputs recorded at training time (models/forecast/*.golden.json).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDeepInputs, DeepForecaster } from '../../src/engines/forecast/deep.ts';
+import { defaultModelsDir } from '../../src/health/models.ts';
+import { loadForecastCandidates } from '../../src/models/forecastRegistry.ts';
+
+interface Golden {
+  tolerance: number;
+  raw: { contextValues: { shape: number[]; data: number[] }; tLastSeconds: number[]; stepSeconds: number[]; loc: number[]; scale: number[] };
+  inputs: Record<'past_values' | 'past_time' | 'future_time' | 'static', { shape: number[]; data: number[] }>;
+  output: { shape: number[]; data: number[] };
+}
+
+const dir = join(defaultModelsDir(), 'forecast');
+
+for (const [file, name] of [['aidpe-lstm-v1', 'lstm'], ['aidpe-tft-lite-v1', 'tft_lite']] as const) {
+  test(`${file}: sidecar preprocessing and onnxruntime-node reproduce the PyTorch golden outputs`, async () => {
+    const goldenPath = join(dir, `${file}.golden.json`);
+    assert.ok(existsSync(goldenPath), `${goldenPath} is shipped with the model`);
+    const golden = JSON.parse(readFileSync(goldenPath, 'utf8')) as Golden;
+    const [B, L] = golden.raw.contextValues.shape as [number, number];
+    const windows = Array.from({ length: B }, (_, b) => ({
+      values: Float64Array.from(golden.raw.contextValues.data.slice(b * L, (b + 1) * L)),
+      lastTimestamp: golden.raw.tLastSeconds[b]!,
+      stepSeconds: golden.raw.stepSeconds[b]!,
+      season: 0,
+    }));
+    const x = buildDeepInputs(windows);
+    const close = (a: ArrayLike<number>, b: number[], what: string, tol = 1e-5) => {
+      assert.equal(a.length, b.length, what);
+      let worst = 0;
+      for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      assert.ok(worst <= tol, `${what}: worst difference ${worst}`);
+    };
+    close(x.pastValues, golden.inputs.past_values.data, 'past_values');
+    close(x.pastTime, golden.inputs.past_time.data, 'past_time');
+    close(x.futureTime, golden.inputs.future_time.data, 'future_time');
+    close(x.static, golden.inputs.static.data, 'static');
+    for (let b = 0; b < B; b++) {
+      assert.ok(Math.abs(x.loc[b]! - golden.raw.loc[b]!) <= 1e-9 * Math.max(1, Math.abs(golden.raw.loc[b]!)));
+      assert.ok(Math.abs(x.scale[b]! - golden.raw.scale[b]!) <= 1e-4 * golden.raw.scale[b]!);
+    }
+    const loaded = await loadForecastCandidates();
+    const model = loaded.candidates.find((c) => c.name === name);
+    assert.ok(model instanceof DeepForecaster, `${name} loaded: ${loaded.warnings.join('; ')}`);
+    const raw = await model.infer(windows);
+    // Back to normalised units to compare with the recorded model output.
+    const H = golden.output.shape[1]!;
+    const normalised: number[] = [];
+    raw.forEach((quantiles, b) => {
+      for (let k = 0; k < H; k++) for (let j = 0; j < 3; j++) normalised.push((quantiles[j]![k]! - x.loc[b]!) / x.scale[b]!);
+    });
+    close(normalised, golden.output.data, 'quantiles', golden.tolerance);
+  });
+}
+
+test('the model cards carry the checksum of the shipped files and the registry verifies it', async () => {
+  const loaded = await loadForecastCandidates();
+  assert.deepEqual(loaded.deepNames.sort(), ['lstm', 'tft_lite']);
+  for (const m of loaded.models) {
+    assert.equal(m.state, 'loaded', m.error);
+    assert.equal(m.version, '1.0.0');
+  }
+});
