@@ -1,4 +1,6 @@
 import pluginJson from './plugin.json';
+import datasourceJson from './datasources/sidecar/plugin.json';
+import panelJson from './panels/forecast/plugin.json';
 import { ROUTES } from './constants';
 
 type Route = {
@@ -9,7 +11,11 @@ type Route = {
   headers?: Array<{ name: string; content: string }>;
 };
 
+type Include = { type: string; name: string; path?: string; defaultNav?: boolean };
+
 const routes = (pluginJson as unknown as { routes: Route[] }).routes;
+const includes = pluginJson.includes as Include[];
+const datasourceRoutes = (datasourceJson as unknown as { routes: Route[] }).routes;
 
 describe('plugin.json', () => {
   test('identity', () => {
@@ -20,7 +26,7 @@ describe('plugin.json', () => {
   });
 
   test('every app route has a page in includes, and Overview is the default', () => {
-    const pages = pluginJson.includes.filter((i) => i.path.startsWith('/a/'));
+    const pages = includes.filter((i) => i.type === 'page' && i.path?.startsWith('/a/'));
     expect(pages.map((p) => p.path)).toEqual(Object.values(ROUTES).map((r) => `/a/%PLUGIN_ID%/${r}`));
     expect(pages.filter((p) => p.defaultNav).map((p) => p.name)).toEqual(['Overview']);
   });
@@ -51,5 +57,39 @@ describe('plugin.json', () => {
       reqRole: 'Editor',
       url: '{{ .JsonData.sidecarUrl }}/api/v1/actions',
     });
+  });
+
+  test('nested datasource and panel are included by name and type, with ids that follow the naming convention', () => {
+    const nested = includes.filter((i) => i.type === 'datasource' || i.type === 'panel');
+    expect(nested).toEqual([
+      { type: 'datasource', name: datasourceJson.name },
+      { type: 'panel', name: panelJson.name },
+    ]);
+    expect(datasourceJson).toMatchObject({
+      type: 'datasource',
+      id: 'aidpe-sidecar-datasource',
+      backend: false,
+      annotations: true,
+    });
+    expect(panelJson).toMatchObject({ type: 'panel', id: 'aidpe-forecast-panel' });
+    for (const nestedJson of [datasourceJson, panelJson]) {
+      expect(nestedJson.id).toMatch(/^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$/);
+      expect(nestedJson.dependencies.grafanaDependency).toBe(pluginJson.dependencies.grafanaDependency);
+      // %PLUGIN_ID% would be replaced with the app's id at build time.
+      expect(JSON.stringify(nestedJson)).not.toContain('%PLUGIN_ID%');
+    }
+  });
+
+  test('datasource proxy routes only expose what the datasource needs, each with the server-side token', () => {
+    expect(datasourceRoutes.map((r) => r.path)).toEqual(['sidecar/api/v1/forecast', 'sidecar/api/v1/health']);
+    for (const route of datasourceRoutes) {
+      // The datasource proxy strips the route path and appends the rest to the route URL.
+      expect(route.url).toBe(`{{ .JsonData.sidecarUrl }}/${route.path.replace(/^sidecar\//, '')}`);
+      expect(route.headers).toContainEqual({ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' });
+    }
+    const templates = JSON.stringify(datasourceRoutes).match(/{{[^}]*}}/g) ?? [];
+    for (const t of templates) {
+      expect(t).toMatch(/^{{ \.(JsonData|SecureJsonData)\.\w+ }}$/);
+    }
   });
 });

@@ -21,7 +21,7 @@ const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads
 
 function feeds(inputs) {
   const f = {};
-  for (const [k, v] of Object.entries(inputs)) f[k] = new ort.Tensor('float32', Float32Array.from(v.data), v.shape);
+  for (const [k, v] of Object.entries(inputs)) {f[k] = new ort.Tensor('float32', Float32Array.from(v.data), v.shape);}
   return f;
 }
 
@@ -37,7 +37,7 @@ for (const c of cases) {
     maxAbs = Math.max(maxAbs, d);
     maxRel = Math.max(maxRel, d / Math.max(1, Math.abs(c.output.data[i])));
   }
-  if (q.data.length !== c.output.data.length) maxAbs = maxRel = Infinity;
+  if (q.data.length !== c.output.data.length) {maxAbs = maxRel = Infinity;}
   worst = Math.max(worst, maxRel);
   result.cases.push({ name: c.name, batch: c.inputs.past_values.shape[0], outShape: q.dims, maxAbsDiff: maxAbs, maxRelDiff: maxRel });
 }
@@ -45,7 +45,7 @@ for (const c of cases) {
 const c8 = cases.find((c) => c.inputs.past_values.shape[0] === 8);
 if (c8) {
   const f = feeds(c8.inputs);
-  for (let i = 0; i < 10; i++) await session.run(f);
+  for (let i = 0; i < 10; i++) {await session.run(f);}
   const times = [];
   for (let i = 0; i < 50; i++) {
     const t0 = process.hrtime.bigint();
@@ -58,5 +58,5 @@ if (c8) {
 result.maxRelDiff = worst;
 result.ok = worst <= 1e-4;
 console.log(JSON.stringify(result));
-if (outPath) writeFileSync(outPath, JSON.stringify(result, null, 2));
+if (outPath) {writeFileSync(outPath, JSON.stringify(result, null, 2));}
 process.exit(result.ok ? 0 : 1);

@@ -30,4 +30,37 @@ export const testIds = {
   models: {
     container: 'data-testid pg-models-container',
   },
+  sidecarDatasource: {
+    configEditor: {
+      container: 'data-testid ds-config-container',
+      sidecarUrl: 'data-testid ds-config-sidecar-url',
+      apiToken: 'data-testid ds-config-api-token',
+    },
+    queryEditor: {
+      container: 'data-testid ds-query-editor',
+      queryType: 'data-testid ds-query-type',
+      expr: 'data-testid ds-query-expr',
+      step: 'data-testid ds-query-step',
+      horizon: 'data-testid ds-query-horizon',
+      band95: 'data-testid ds-query-band95',
+      pending: 'data-testid ds-query-pending',
+    },
+    annotationEditor: {
+      container: 'data-testid ds-annotation-editor',
+      expr: 'data-testid ds-annotation-expr',
+    },
+  },
+  forecastPanel: {
+    container: 'data-testid forecast-panel',
+    empty: 'data-testid forecast-panel-empty',
+    series: 'data-testid forecast-panel-series',
+    chart: 'data-testid forecast-panel-chart',
+    actual: 'data-testid forecast-panel-actual',
+    median: 'data-testid forecast-panel-median',
+    band: 'data-testid forecast-panel-band',
+    band95: 'data-testid forecast-panel-band95',
+    now: 'data-testid forecast-panel-now',
+    reason: 'data-testid forecast-panel-reason',
+    legend: 'data-testid forecast-panel-legend',
+  },
 };

@@ -1,4 +1,4 @@
-import type { HealthReport } from '../api/types';
+import type { ForecastResponse, HealthReport, SeriesForecast } from '../api/types';
 
 /** Fixed "now" for deterministic relative times: 2025-01-01T12:00:00Z. */
 export const NOW = Date.parse('2025-01-01T12:00:00Z');
@@ -22,4 +22,100 @@ export function healthReport(overrides: Partial<HealthReport> = {}): HealthRepor
     ],
     ...overrides,
   };
+}
+
+/** Step of the forecast fixtures: one minute. */
+export const STEP_MS = 60_000;
+
+/**
+ * One series as the sidecar's `buildFrame` writes it: `history` actual values, then `horizon` forecast steps
+ * (median, p10/p90 and, with `band95`, p2.5/p97.5), the forecast and bands joined to the last actual point.
+ */
+export function seriesForecast(
+  options: {
+    name?: string;
+    labels?: Record<string, string>;
+    history?: Array<number | null>;
+    horizon?: number;
+    band95?: boolean;
+    status?: SeriesForecast['status'];
+    reasons?: SeriesForecast['reasons'];
+    start?: number;
+  } = {}
+): SeriesForecast {
+  const history = options.history ?? [10, 12, 11, 13, 12];
+  const status = options.status ?? 'ok';
+  const horizon = status === 'none' ? 0 : (options.horizon ?? 3);
+  const start = options.start ?? NOW - (history.length - 1) * STEP_MS;
+  const n = history.length + horizon;
+  const time = Array.from({ length: n }, (_, i) => start + i * STEP_MS);
+  const nulls = () => new Array<number | null>(n).fill(null);
+  const value = nulls();
+  history.forEach((v, i) => (value[i] = v));
+  const forecast = nulls();
+  const lower = nulls();
+  const upper = nulls();
+  const lower95 = nulls();
+  const upper95 = nulls();
+  const last = history.length - 1;
+  if (horizon > 0) {
+    const origin = history[last] ?? null;
+    [forecast, lower, upper, lower95, upper95].forEach((a) => (a[last] = origin));
+    for (let k = 1; k <= horizon; k++) {
+      forecast[last + k] = 12 + k;
+      lower[last + k] = 10 + k;
+      upper[last + k] = 14 + k;
+      lower95[last + k] = 8 + k;
+      upper95[last + k] = 16 + k;
+    }
+  }
+  const fields: SeriesForecast['frame']['fields'] = [
+    { name: 'time', type: 'time', values: time },
+    { name: 'value', type: 'number', values: value, config: { description: 'Actual values' } },
+    {
+      name: 'forecast',
+      type: 'number',
+      values: forecast,
+      config: { description: 'Median forecast (ensemble)', custom: { lineStyle: { fill: 'dash', dash: [10, 10] } } },
+    },
+    ...(options.band95
+      ? [{ name: 'lower95', type: 'number' as const, values: lower95, config: { custom: { lineWidth: 0 } } }]
+      : []),
+    { name: 'lower', type: 'number', values: lower, config: { custom: { lineWidth: 0 } } },
+    {
+      name: 'upper',
+      type: 'number',
+      values: upper,
+      config: { custom: { lineWidth: 0, fillBelowTo: 'lower', fillOpacity: 20 } },
+    },
+    ...(options.band95
+      ? [
+          {
+            name: 'upper95',
+            type: 'number' as const,
+            values: upper95,
+            config: { custom: { lineWidth: 0, fillBelowTo: 'lower95', fillOpacity: 10 } },
+          },
+        ]
+      : []),
+  ];
+  const name = options.name ?? 'aidpe_sim_request_rate{service="frontend"}';
+  return {
+    labels: options.labels ?? { __name__: 'aidpe_sim_request_rate', service: 'frontend' },
+    name,
+    status,
+    reasons: options.reasons ?? [],
+    model: status === 'none' ? 'none' : 'ensemble',
+    explanation: status === 'none' ? 'not enough history' : 'weighted ensemble of 3 candidates',
+    backtestMase: status === 'none' ? null : 0.82,
+    candidates: status === 'none' ? [] : [{ model: 'seasonal_naive', backtestMase: 0.9, weight: 0.6 }],
+    seasonPeriod: 0,
+    stepSeconds: STEP_MS / 1000,
+    horizon,
+    frame: { name, fields },
+  };
+}
+
+export function forecastResponse(overrides: Partial<ForecastResponse> = {}): ForecastResponse {
+  return { series: [seriesForecast()], warnings: [], cached: false, models: [], ...overrides };
 }

@@ -1,0 +1,77 @@
+import React from 'react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { testIds } from '../../../components/testIds';
+import type { SidecarDataSource } from '../datasource';
+import type { SidecarQuery } from '../types';
+import { QueryEditor } from './QueryEditor';
+
+const ids = testIds.sidecarDatasource.queryEditor;
+
+function setup(query: SidecarQuery) {
+  const onChange = jest.fn();
+  const onRunQuery = jest.fn();
+  render(
+    <QueryEditor query={query} onChange={onChange} onRunQuery={onRunQuery} datasource={{} as SidecarDataSource} />
+  );
+  return { onChange, onRunQuery };
+}
+
+describe('QueryEditor', () => {
+  test('forecast fields show the query; edits call onChange, blur runs the query', () => {
+    const query: SidecarQuery = { refId: 'A', queryType: 'forecast', expr: 'up', horizon: '6h' };
+    const { onChange, onRunQuery } = setup(query);
+
+    expect(screen.getByTestId(ids.expr)).toHaveValue('up');
+    expect(screen.getByTestId(ids.horizon)).toHaveValue('6h');
+    expect(screen.getByTestId(ids.step)).toHaveAttribute('placeholder', 'auto');
+
+    fireEvent.change(screen.getByTestId(ids.expr), { target: { value: 'aidpe_sim_request_rate' } });
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, expr: 'aidpe_sim_request_rate' });
+    expect(onRunQuery).not.toHaveBeenCalled();
+    fireEvent.blur(screen.getByTestId(ids.expr));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+
+    fireEvent.change(screen.getByTestId(ids.step), { target: { value: '30s' } });
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, step: '30s' });
+  });
+
+  test('the 95% band switch updates the query and runs it', () => {
+    const query: SidecarQuery = { refId: 'A', expr: 'up' };
+    const { onChange, onRunQuery } = setup(query);
+    fireEvent.click(screen.getByTestId(ids.band95));
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, band95: true });
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  test('invalid fields show the validation message', () => {
+    setup({ refId: 'A', expr: 'up{', horizon: 'tomorrow', step: '0' });
+    expect(screen.getByText('Unclosed "{"')).toBeInTheDocument();
+    expect(screen.getByText('Step must be longer than 0')).toBeInTheDocument();
+    expect(
+      screen.getByText('Horizon "tomorrow" is neither a duration (15m, 6h, 2d) nor a number of steps (288)')
+    ).toBeInTheDocument();
+  });
+
+  test('an empty expression is only flagged once the field was left', () => {
+    setup({ refId: 'A', expr: '' });
+    expect(screen.queryByText(/Enter a PromQL expression/)).not.toBeInTheDocument();
+    fireEvent.blur(screen.getByTestId(ids.expr));
+    expect(screen.getByText(/Enter a PromQL expression/)).toBeInTheDocument();
+  });
+
+  test('switching the type updates and runs the query', () => {
+    const query: SidecarQuery = { refId: 'A', queryType: 'forecast', expr: 'up' };
+    const { onChange, onRunQuery } = setup(query);
+    fireEvent.click(within(screen.getByTestId(ids.queryType)).getByLabelText('Anomalies'));
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, queryType: 'anomalies' });
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  test('types without an engine say they are not available yet', () => {
+    setup({ refId: 'A', queryType: 'rca' });
+    expect(screen.getByTestId(ids.pending)).toHaveTextContent(
+      'Not available yet: the root-cause analysis engine has not landed'
+    );
+    expect(screen.queryByTestId(ids.expr)).not.toBeInTheDocument();
+  });
+});

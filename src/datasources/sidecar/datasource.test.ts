@@ -1,0 +1,217 @@
+import { lastValueFrom, of, throwError } from 'rxjs';
+import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
+import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
+import { forecastResponse, healthReport, NOW } from '../../test/fixtures';
+import { SidecarDataSource } from './datasource';
+import type { SidecarJsonData, SidecarQuery } from './types';
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getBackendSrv: jest.fn(),
+  getTemplateSrv: jest.fn(),
+}));
+
+const fetchMock = jest.fn();
+const HOUR = 3_600_000;
+
+const settings = {
+  id: 1,
+  uid: 'aidpe-sidecar',
+  type: 'aidpe-sidecar-datasource',
+  name: 'AIDPE',
+  url: '/api/datasources/proxy/uid/aidpe-sidecar',
+  access: 'proxy',
+  jsonData: { sidecarUrl: 'http://sidecar:8080' },
+  meta: {},
+  readOnly: false,
+} as unknown as DataSourceInstanceSettings<SidecarJsonData>;
+
+function request(targets: SidecarQuery[], overrides: Partial<DataQueryRequest<SidecarQuery>> = {}) {
+  return {
+    requestId: 'Q1',
+    interval: '15s',
+    intervalMs: 15_000,
+    range: { from: dateTime(NOW - HOUR), to: dateTime(NOW), raw: { from: 'now-1h', to: 'now' } },
+    scopedVars: { service: { text: 'frontend', value: 'frontend' } },
+    targets,
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: NOW,
+    ...overrides,
+  } as DataQueryRequest<SidecarQuery>;
+}
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: NOW });
+  fetchMock.mockReset();
+  jest.mocked(getBackendSrv).mockReturnValue({ fetch: fetchMock } as unknown as ReturnType<typeof getBackendSrv>);
+  jest.mocked(getTemplateSrv).mockReturnValue({
+    replace: (text?: string) => (text ?? '').replace('$service', 'frontend'),
+  } as unknown as ReturnType<typeof getTemplateSrv>);
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('SidecarDataSource.query', () => {
+  test('forecast: POSTs the interpolated query through the datasource proxy route and returns frames', async () => {
+    fetchMock.mockReturnValue(of({ data: forecastResponse(), status: 200, ok: true }));
+    const ds = new SidecarDataSource(settings);
+
+    const response = await lastValueFrom(
+      ds.query(
+        request([
+          { refId: 'A', queryType: 'forecast', expr: 'aidpe_sim_request_rate{service="$service"}', horizon: '30m' },
+        ])
+      )
+    );
+
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const call = fetchMock.mock.calls[0][0];
+    expect(call).toMatchObject({
+      url: '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/forecast',
+      method: 'POST',
+      requestId: 'Q1_A',
+      showErrorAlert: false,
+      data: {
+        query: 'aidpe_sim_request_rate{service="frontend"}',
+        start: NOW - HOUR,
+        end: NOW,
+        stepSeconds: 15,
+        horizonSeconds: 1800,
+        quantiles: [0.1, 0.9],
+      },
+    });
+    // The token is added by Grafana's proxy route, server-side; the browser sends none.
+    expect(call.headers).toBeUndefined();
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toHaveLength(1);
+    expect(response.data[0].refId).toBe('A');
+    expect(response.data[0].meta.custom.status).toBe('ok');
+  });
+
+  test('queries without a type are forecasts; hidden queries do not run', async () => {
+    fetchMock.mockReturnValue(of({ data: forecastResponse(), status: 200, ok: true }));
+    const ds = new SidecarDataSource(settings);
+    const response = await lastValueFrom(
+      ds.query(request([{ refId: 'A', expr: 'up' }, { refId: 'B', expr: 'up', hide: true }]))
+    );
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(response.data.map((f) => f.refId)).toEqual(['A']);
+  });
+
+  test('no runnable queries → no data, no request', async () => {
+    const ds = new SidecarDataSource(settings);
+    await expect(lastValueFrom(ds.query(request([{ refId: 'A', hide: true }])))).resolves.toEqual({ data: [] });
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  test('an invalid query is an error for its refId, without a request', async () => {
+    const ds = new SidecarDataSource(settings);
+    const response = await lastValueFrom(ds.query(request([{ refId: 'A', expr: 'up', horizon: 'soon' }])));
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(response.data).toEqual([]);
+    expect(response.errors).toEqual([
+      { refId: 'A', message: 'Horizon "soon" is neither a duration (15m, 6h, 2d) nor a number of steps (288)' },
+    ]);
+  });
+
+  test('sidecar errors are reported per query with the sidecar message; other queries still answer', async () => {
+    fetchMock
+      .mockReturnValueOnce(
+        throwError(() => ({
+          status: 400,
+          data: { statusCode: 400, error: 'Bad Request', message: 'query: parse error at char 4' },
+          config: {},
+        }))
+      )
+      .mockReturnValueOnce(of({ data: forecastResponse(), status: 200, ok: true }));
+    const ds = new SidecarDataSource(settings);
+    const response = await lastValueFrom(
+      ds.query(request([{ refId: 'A', expr: 'up{' }, { refId: 'B', expr: 'up' }]))
+    );
+    expect(response.errors).toEqual([{ refId: 'A', message: 'HTTP 400: query: parse error at char 4' }]);
+    expect(response.data.map((f) => f.refId)).toEqual(['B']);
+  });
+
+  test.each([
+    ['anomalies', 'anomaly'],
+    ['rca', 'root-cause analysis'],
+    ['actions', 'remediation actions'],
+  ] as const)('%s: empty frame with a "not available yet" notice, no request', async (queryType, engine) => {
+    const ds = new SidecarDataSource(settings);
+    const response = await lastValueFrom(ds.query(request([{ refId: 'X', queryType }])));
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(response.data).toHaveLength(1);
+    expect(response.data[0].fields).toEqual([]);
+    expect(response.data[0].meta.notices).toEqual([
+      { severity: 'info', text: `Not available yet: the ${engine} engine has not landed in the AIDPE sidecar` },
+    ]);
+  });
+});
+
+describe('SidecarDataSource.testDatasource', () => {
+  test('health, then an authenticated probe; reports each dependency', async () => {
+    fetchMock
+      .mockReturnValueOnce(of({ data: healthReport(), status: 200, ok: true }))
+      .mockReturnValueOnce(of({ data: { models: [], statistical: ['seasonal_naive'], warnings: [] }, status: 200 }));
+    const ds = new SidecarDataSource(settings);
+    const result = await ds.testDatasource();
+    expect(fetchMock.mock.calls.map((c) => [c[0].method, c[0].url])).toEqual([
+      ['GET', '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/health'],
+      ['GET', '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/forecast/models'],
+    ]);
+    expect(result.status).toBe('warning');
+    expect(result.message).toMatch(/degraded: loki/);
+    expect(result.details?.message).toContain('loki: Down (connect ECONNREFUSED 10.0.0.7:3100)');
+  });
+
+  test('a wrong token fails the test', async () => {
+    fetchMock
+      .mockReturnValueOnce(of({ data: healthReport({ status: 'up' }), status: 200, ok: true }))
+      .mockReturnValueOnce(
+        throwError(() => ({
+          status: 401,
+          data: { message: 'authorization: a valid Bearer token is required' },
+          config: {},
+        }))
+      );
+    const result = await new SidecarDataSource(settings).testDatasource();
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('HTTP 401: authorization: a valid Bearer token is required. Check the API token.');
+  });
+
+  test('an unreachable sidecar says so', async () => {
+    fetchMock.mockReturnValueOnce(throwError(() => ({ status: 502, data: { message: 'Bad Gateway' }, config: {} })));
+    const result = await new SidecarDataSource(settings).testDatasource();
+    expect(result).toEqual({
+      status: 'error',
+      message:
+        'Could not reach the AIDPE sidecar through the Grafana proxy: HTTP 502: Bad Gateway. Check the sidecar URL (as seen from the Grafana server).',
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('SidecarDataSource annotations', () => {
+  test('annotation queries run as anomaly queries (no events until the anomaly engine lands)', () => {
+    const ds = new SidecarDataSource(settings);
+    const prepared = ds.annotations.prepareAnnotation!({
+      name: 'Anomalies',
+      enable: true,
+      iconColor: 'red',
+      target: { refId: 'A', expr: 'up', queryType: 'forecast' },
+    });
+    expect(prepared.target).toEqual({ refId: 'A', expr: 'up', queryType: 'anomalies' });
+    expect(ds.annotations.getDefaultQuery!()).toEqual({ queryType: 'anomalies' });
+    expect(ds.annotations.QueryEditor).toBeDefined();
+  });
+
+  test('defaults and display text', () => {
+    const ds = new SidecarDataSource(settings);
+    expect(ds.getDefaultQuery()).toEqual({ queryType: 'forecast', expr: '', horizon: '1h', band95: false });
+    expect(ds.getQueryDisplayText({ refId: 'A', expr: 'up', horizon: '6h' })).toBe('forecast up +6h');
+    expect(ds.getQueryDisplayText({ refId: 'A', queryType: 'rca' })).toBe('rca');
+  });
+});

@@ -1,0 +1,55 @@
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+
+/** What a query asks the sidecar for. Only `forecast` has an engine today; the others answer a notice. */
+export type SidecarQueryType = 'forecast' | 'anomalies' | 'rca' | 'actions';
+
+export const QUERY_TYPES: readonly SidecarQueryType[] = ['forecast', 'anomalies', 'rca', 'actions'];
+
+/** Engines that have not landed yet, with the name used in the "not available yet" notice. */
+export const PENDING_ENGINES: Readonly<Record<Exclude<SidecarQueryType, 'forecast'>, string>> = {
+  anomalies: 'anomaly',
+  rca: 'root-cause analysis',
+  actions: 'remediation actions',
+};
+
+export interface SidecarQuery extends DataQuery {
+  queryType?: SidecarQueryType;
+  /** PromQL range expression (forecast). Template variables are interpolated. */
+  expr?: string;
+  /** Query resolution as a duration (`30s`, `1m`) or seconds (`60`); empty: the panel's interval. */
+  step?: string;
+  /** How far ahead: a duration (`15m`, `6h`, `2d`) or a number of steps (`288`); empty: {@link DEFAULT_HORIZON}. */
+  horizon?: string;
+  /** Ask for the 95% band (p2.5–p97.5) as well as the 80% band (p10–p90). */
+  band95?: boolean;
+}
+
+export const DEFAULT_HORIZON = '1h';
+
+export const DEFAULT_QUERY: Partial<SidecarQuery> = {
+  queryType: 'forecast',
+  expr: '',
+  horizon: DEFAULT_HORIZON,
+  band95: false,
+};
+
+/** Non-secret datasource settings (`jsonData`). */
+export interface SidecarJsonData extends DataSourceJsonData {
+  /** Base URL of the AIDPE sidecar as reached from the Grafana server; used by the proxy routes in plugin.json. */
+  sidecarUrl?: string;
+}
+
+/** Secret datasource settings (`secureJsonData`): write-only, injected server-side by the proxy routes. */
+export interface SidecarSecureJsonData {
+  apiToken?: string;
+}
+
+export function isSidecarQueryType(value: unknown): value is SidecarQueryType {
+  return typeof value === 'string' && (QUERY_TYPES as readonly string[]).includes(value);
+}
+
+/** The query type, `forecast` when unset or unknown (queries saved before the field existed). */
+export function queryTypeOf(query: Pick<SidecarQuery, 'queryType'>): SidecarQueryType {
+  return isSidecarQueryType(query.queryType) ? query.queryType : 'forecast';
+}
