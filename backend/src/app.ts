@@ -20,6 +20,8 @@ import type { TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
+import { anomalyRoutes } from './routes/anomalies.ts';
+import type { Store } from './store/sqlite.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
@@ -30,6 +32,9 @@ export interface AppDeps {
   /** pino options, or false to silence logs (tests). */
   logger?: boolean | Record<string, unknown>;
   now?: () => number;
+  /** The store (audit, feedback); absent when it could not be opened (storeError says why) or in tests. */
+  store?: Store | undefined;
+  storeError?: string | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -94,7 +99,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.cluster ? 'not configured; scaling goes to the embedded simulator' : 'not configured (set kubernetes.kubeconfig)',
     ),
   );
-  health.register('store', HealthRegistry.disabled('store', 'no store configured yet'));
+  const store = deps.store;
+  health.register('store', async () => {
+    const checkedAt = new Date().toISOString();
+    if (!store) {
+      return deps.storeError
+        ? { name: 'store', state: 'down', detail: 'feedback and audit are not kept', checkedAt, lastError: { message: deps.storeError, at: checkedAt } }
+        : { name: 'store', state: 'disabled', detail: 'no store configured', checkedAt };
+    }
+    try {
+      store.ping();
+      return { name: 'store', state: 'up', detail: `sqlite ${store.location}`, checkedAt };
+    } catch (err) {
+      return { name: 'store', state: 'down', detail: `sqlite ${store.location}`, checkedAt, lastError: { message: (err as Error).message, at: checkedAt } };
+    }
+  });
   const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });
   health.register('models', modelsHealthCheck(config.modelsDir, forecastModels));
 
@@ -108,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, ...(deps.now ? { now: deps.now } : {}) });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;
 }

@@ -2,6 +2,7 @@
  * Starts the sidecar for real: picks the telemetry source (the embedded demo cluster or the
  * configured Prometheus), builds the app and listens. `close()` stops clocks and the server.
  */
+import type { SqliteStore } from './store/sqlite.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
@@ -32,7 +33,18 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
       ...(config.prometheus.bearerToken ? { bearerToken: config.prometheus.bearerToken } : {}),
     });
   }
-  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  // A store that cannot be opened degrades the sidecar (health says why), it does not stop it.
+  let store: SqliteStore | undefined;
+  let storeError: string | undefined;
+  // Loaded here, not at the top, so CLI commands that need no store do not load node:sqlite (and its warning).
+  const { defaultStorePath, SqliteStore: Sqlite } = await import('./store/sqlite.ts');
+  const storePath = config.storePath ?? defaultStorePath();
+  try {
+    store = new Sqlite(storePath);
+  } catch (err) {
+    storeError = `cannot open ${storePath}: ${(err as Error).message}`;
+  }
+  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   return {
@@ -43,6 +55,7 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
     async close() {
       demo?.runner.stop();
       await app.close();
+      store?.close();
     },
   };
 }

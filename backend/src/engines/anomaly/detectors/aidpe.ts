@@ -43,6 +43,9 @@ export interface AidpeDetector {
 }
 
 const DAY_MS = 86_400_000;
+/** Smallest residual scale, relative to the series' typical magnitude (EWMA of |value|). */
+const RELATIVE_SCALE_FLOOR = 1e-3;
+const LEVEL_ALPHA = 0.01;
 const WEEK_MS = 7 * DAY_MS;
 
 /** Upper-tail probability of a standard normal. */
@@ -197,6 +200,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   let sinceRecompute = 0;
 
   let n = 0;
+  let levelAbs = 0;
   let lastTs = NaN;
   const gaps: number[] = []; // first few inter-arrival times (bounded: 32) to estimate the sampling step
   let candidates: number[] | null = null;
@@ -246,6 +250,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
 
       history.push(value);
       n++;
+      levelAbs = n === 1 ? Math.abs(value) : levelAbs + LEVEL_ALPHA * (Math.abs(value) - levelAbs);
       detectSeason();
 
       // 1–2. residual and raw score, against the window before this point is added.
@@ -257,7 +262,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
         const { mad, meanAbs } = residuals.deviations(med);
         let scale = 1.4826 * mad;
         if (!(scale > 0)) scale = 1.2533 * meanAbs;
-        if (!(scale > 0)) scale = 1e-6 * Math.max(1, Math.abs(med));
+        // A near-constant metric (a latency quantile stuck on a bucket, a flat gauge) has a MAD of ~0, and then any
+        // wobble would look extreme; below 0.1% of the series' own level a change is not an anomaly.
+        scale = Math.max(scale, RELATIVE_SCALE_FLOOR * levelAbs, 1e-12);
         const z = Math.abs(b - med) / scale;
         // two-sided tail 2Q(z) as a surprise, capped and scaled to [0, 1]
         raw = Math.min(S_MAX, Math.max(0, upperSurprise(z) - Math.LN2)) / S_MAX;

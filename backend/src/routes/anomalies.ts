@@ -1,0 +1,242 @@
+/**
+ * Anomaly API: scores a PromQL range (or inline series) with the streaming AIDPE detector, merges high
+ * scores into regions, and answers Grafana frames plus annotation-shaped events. Feedback on a region
+ * is stored and moves that series' threshold, so later answers change.
+ *
+ * The detector needs history before the asked range (warm-up, seasonality): the query reaches back
+ * WARM_UP_POINTS steps before `start` and only the asked range is returned.
+ */
+import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
+import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
+import { DEFAULT_THRESHOLD, extractRegions, thresholdAfterFeedback, type AnomalyRegion } from '../engines/anomaly/regions.ts';
+import type { Store } from '../store/sqlite.ts';
+import { BadRequestError, NotFoundError } from './errors.ts';
+import { parseTime } from './query.ts';
+
+/** History fetched before `start` so the detector is past its warm-up and has seen a day of shape. */
+const WARM_UP_POINTS = 1440;
+/** The detector's own warm-up (createAidpeDetector default): scores are 0 before it. */
+const DETECTOR_WARM_UP = 288;
+const MAX_SERIES = 50;
+const MAX_POINTS = 100_000;
+const KNOWN_REGIONS = 10_000;
+
+const TimeValue = Type.Union([Type.Number(), Type.String()]);
+const InlineValue = Type.Unsafe<number | string | null>({ type: ['number', 'string', 'null'], description: 'null or "NaN" for a gap' });
+
+const AnomalyBody = Type.Object(
+  {
+    query: Type.Optional(Type.String({ minLength: 1, description: 'PromQL range expression; or give series' })),
+    start: Type.Optional(TimeValue),
+    end: Type.Optional(TimeValue),
+    stepSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    series: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+            timestamps: Type.Array(Type.Number(), { description: 'Unix seconds, increasing' }),
+            values: Type.Array(InlineValue),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: MAX_SERIES },
+      ),
+    ),
+    threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })),
+  },
+  { additionalProperties: false },
+);
+type AnomalyBodyT = Static<typeof AnomalyBody>;
+
+const FeedbackBody = Type.Object(
+  {
+    verdict: Type.Union([Type.Literal('true_positive'), Type.Literal('false_positive')]),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    user: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'When not forwarded by Grafana (X-Grafana-User)' })),
+  },
+  { additionalProperties: false },
+);
+
+export interface AnomalyRouteOptions {
+  telemetry: () => TelemetrySource;
+  store: Store | undefined;
+  now?: () => number;
+}
+
+function seriesKeyOf(labels: Record<string, string>): string {
+  const names = Object.keys(labels).sort();
+  return `{${names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(',')}}`;
+}
+
+function displayName(labels: Record<string, string>, fallback: string): string {
+  const { __name__: metric, ...rest } = labels;
+  const inner = Object.entries(rest)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
+  return `${metric ?? ''}${inner ? `{${inner}}` : ''}` || fallback;
+}
+
+interface Scored {
+  labels: Record<string, string>;
+  name: string;
+  seriesKey: string;
+  threshold: number;
+  thresholdSource: 'default' | 'feedback' | 'request';
+  status: 'ok' | 'insufficient_data';
+  reason?: string;
+  regions: AnomalyRegion[];
+  frame: { name: string; fields: Array<{ name: string; type: 'time' | 'number'; values: Array<number | null>; config?: Record<string, unknown> }> };
+}
+
+export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app, opts) => {
+  const now = opts.now ?? Date.now;
+  /** Region id → series key, for feedback on regions this sidecar has answered. */
+  const known = new Map<string, { seriesKey: string; name: string }>();
+  const remember = (r: AnomalyRegion, name: string): void => {
+    known.delete(r.id);
+    known.set(r.id, { seriesKey: r.seriesKey, name });
+    if (known.size > KNOWN_REGIONS) known.delete(known.keys().next().value!);
+  };
+
+  function score(series: MetricSeries, fromMs: number, override: number | undefined, fallbackName: string): Scored {
+    const seriesKey = seriesKeyOf(series.labels);
+    const stored = opts.store?.getThreshold(seriesKey);
+    const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
+    const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
+    const detector = createAidpeDetector();
+    const times: number[] = [];
+    const values: Array<number | null> = [];
+    const scores: number[] = [];
+    let fed = 0;
+    for (const [t, v] of series.samples) {
+      const ms = t * 1000;
+      // Gaps (NaN/Inf) are not fed: the detector's state carries over them.
+      const s = Number.isFinite(v) ? detector.update(ms, v) : Number.NaN;
+      if (Number.isFinite(v)) fed++;
+      if (ms >= fromMs) {
+        times.push(ms);
+        values.push(Number.isFinite(v) ? v : null);
+        scores.push(Number.isFinite(s) ? s : 0);
+      }
+    }
+    const name = displayName(series.labels, fallbackName);
+    const regions = extractRegions(times, scores, seriesKey, { threshold });
+    for (const r of regions) remember(r, name);
+    const insufficient = fed < DETECTOR_WARM_UP;
+    return {
+      labels: series.labels,
+      name,
+      seriesKey,
+      threshold,
+      thresholdSource,
+      status: insufficient ? 'insufficient_data' : 'ok',
+      ...(insufficient ? { reason: `${fed} finite sample(s); the detector needs ${DETECTOR_WARM_UP} before it scores (scores are 0 until then)` } : {}),
+      regions,
+      frame: {
+        name,
+        fields: [
+          { name: 'time', type: 'time', values: times },
+          { name: 'value', type: 'number', values },
+          { name: 'score', type: 'number', values: scores, config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } } },
+        ],
+      },
+    };
+  }
+
+  app.post<{ Body: AnomalyBodyT }>(
+    '/api/v1/anomalies',
+    {
+      schema: {
+        tags: ['anomalies'],
+        summary: 'Anomaly scores, regions and annotations for a PromQL range or inline series',
+        body: AnomalyBody,
+      },
+    },
+    async (req) => {
+      const body = req.body;
+      if ((body.query === undefined) === (body.series === undefined)) throw new BadRequestError('query', 'give exactly one of query or series');
+      let series: MetricSeries[];
+      let fromMs: number;
+      const warnings: string[] = [];
+      if (body.query !== undefined) {
+        if (body.start === undefined) throw new BadRequestError('start', 'is required with query');
+        if (body.stepSeconds === undefined) throw new BadRequestError('stepSeconds', 'is required with query');
+        const nowMs = now();
+        fromMs = parseTime('start', body.start, nowMs);
+        const endMs = parseTime('end', body.end, nowMs);
+        if (fromMs >= endMs) throw new BadRequestError('start', 'must be before end');
+        const points = (endMs - fromMs) / 1000 / body.stepSeconds;
+        if (points > MAX_POINTS) throw new BadRequestError('stepSeconds', `the range has ${Math.round(points)} steps; at most ${MAX_POINTS}`);
+        const result = await opts.telemetry().queryRange({ query: body.query, startMs: fromMs - WARM_UP_POINTS * body.stepSeconds * 1000, endMs, stepSeconds: body.stepSeconds });
+        warnings.push(...result.warnings);
+        series = result.series;
+        if (series.length === 0) warnings.push(`the query returned no series between ${new Date(fromMs).toISOString()} and ${new Date(endMs).toISOString()}`);
+      } else {
+        fromMs = -Infinity;
+        series = body.series!.map((s, i) => {
+          if (s.timestamps.length !== s.values.length) throw new BadRequestError(`series[${i}]`, `has ${s.timestamps.length} timestamps but ${s.values.length} values`);
+          for (let k = 1; k < s.timestamps.length; k++) {
+            if (!(s.timestamps[k]! > s.timestamps[k - 1]!)) throw new BadRequestError(`series[${i}].timestamps`, `must be strictly increasing; index ${k} (${s.timestamps[k]}) is not after ${s.timestamps[k - 1]}`);
+          }
+          if (s.timestamps.length > MAX_POINTS) throw new BadRequestError(`series[${i}]`, `has ${s.timestamps.length} points; at most ${MAX_POINTS}`);
+          return {
+            labels: s.labels ?? { series: String(i) },
+            samples: s.timestamps.map((t, k): [number, number] => {
+              const v = s.values[k];
+              return [t, typeof v === 'number' ? v : v === null || v === undefined ? Number.NaN : Number(v)];
+            }),
+          };
+        });
+      }
+      if (series.length > MAX_SERIES) {
+        warnings.push(`${series.length} series matched; only the first ${MAX_SERIES} were scored`);
+        series = series.slice(0, MAX_SERIES);
+      }
+      const scored = series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`));
+      const annotations = scored.flatMap((s) =>
+        s.regions.map((r) => ({
+          id: r.id,
+          time: r.startMs,
+          timeEnd: r.endMs,
+          title: `Anomaly (${r.severity}) on ${s.name}`,
+          text: `peak score ${r.peakScore.toFixed(4)} at ${new Date(r.peakMs).toISOString()}; ${r.points} point(s) over threshold ${s.threshold} (${s.thresholdSource})`,
+          tags: ['aidpe', 'anomaly', r.severity],
+        })),
+      );
+      return { series: scored, annotations, warnings, storeAvailable: opts.store !== undefined };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Static<typeof FeedbackBody> }>(
+    '/api/v1/anomalies/:id/feedback',
+    { schema: { tags: ['anomalies'], summary: 'True/false-positive feedback on a region: stored, audited, and moves the series threshold', body: FeedbackBody } },
+    async (req, reply) => {
+      const store = opts.store;
+      if (!store) return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available; feedback cannot be kept (see /api/v1/health)' });
+      const forwarded = req.headers['x-grafana-user'];
+      const user = (typeof forwarded === 'string' && forwarded) || req.body.user;
+      if (!user) return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)' });
+      const region = known.get(req.params.id);
+      if (!region) throw new NotFoundError(`anomaly ${req.params.id} is unknown to this sidecar; query /api/v1/anomalies for the range first`);
+      const before = store.getThreshold(region.seriesKey) ?? DEFAULT_THRESHOLD;
+      const after = thresholdAfterFeedback(before, req.body.verdict);
+      const record = store.addFeedback(
+        { regionId: req.params.id, seriesKey: region.seriesKey, verdict: req.body.verdict, user, reason: req.body.reason ?? '', thresholdBefore: before, thresholdAfter: after },
+        new Date(now()),
+      );
+      return reply.status(201).send(record);
+    },
+  );
+
+  app.get<{ Querystring: { seriesKey?: string } }>(
+    '/api/v1/anomalies/feedback',
+    { schema: { tags: ['anomalies'], summary: 'Feedback given so far (optionally for one series key)', querystring: Type.Object({ seriesKey: Type.Optional(Type.String()) }) } },
+    async (req, reply) => {
+      if (!opts.store) return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available' });
+      return { feedback: opts.store.listFeedback(req.query.seriesKey) };
+    },
+  );
+};
