@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { seededRandom as rng } from '../../src/telemetry/retry.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +10,6 @@ import { SqliteStore } from '../../src/store/sqlite.ts';
 import { extractRegions, severityOf, thresholdAfterFeedback, DEFAULT_THRESHOLD } from '../../src/engines/anomaly/regions.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1,200 five-minute points: a daily cycle with noise and a level shift of `shift` at points 1000–1029. */
 function shiftedSeries(shift: number): { timestamps: number[]; values: number[] } {

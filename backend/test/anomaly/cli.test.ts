@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAnomaly, runNabScore } from '../../src/cli/anomalyCommands.ts';
 import { main } from '../../src/cli/main.ts';
+import { quiet } from '../helpers/quiet.ts';
 
 let root = '';
 const stamp = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 5 * i)).toISOString().slice(0, 19).replace('T', ' ');
@@ -15,24 +16,6 @@ function series(n: number, spike: number): string {
   return rows.join('\n') + '\n';
 }
 
-/** Silences stdout/stderr while `fn` runs; returns what was written. */
-async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; out: string }> {
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  let out = '';
-  const capture = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { value: await fn(), out };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
 
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'aidpe-nab-'));

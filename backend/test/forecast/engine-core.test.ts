@@ -1,20 +1,11 @@
 import { test } from 'node:test';
+import { seededRandom as rng } from '../../src/telemetry/retry.ts';
 import assert from 'node:assert/strict';
 import { cleanHistory, ForecastInputError, inferStepSeconds, regularise } from '../../src/engines/forecast/series.ts';
 import { naive, recentMedianHour, seasonalMedian, seasonalNaive, STATISTICAL_CANDIDATES, type ForecastWindow } from '../../src/engines/forecast/candidates.ts';
 import { conformalQuantiles, forecastSeries, normalQuantile } from '../../src/engines/forecast/engine.ts';
 
-/** Deterministic uniform generator (mulberry32) and a Box–Muller normal on top of it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Box–Muller normal on top of a seeded uniform generator. */
 function gaussian(u: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }

@@ -48,10 +48,14 @@ function toQuantiles(point: number[], lower: number[], upper: number[], level: n
   return { p50, quantiles };
 }
 
-/** augurs AutoETS (non-seasonal model search, as augurs supports), with its own Gaussian intervals. */
-export function autoEts(y: Float64Array, horizon: number, levels: number[]): IntervalForecast {
-  initAugurs();
-  const model = new etsModule.AutoETS(1, 'ZZN');
+interface AugursModel {
+  fit(y: Float64Array): void;
+  predict(horizon: number, level?: number | null): { point: number[]; intervals: { lower: number[]; upper: number[] } | undefined };
+  free(): void;
+}
+
+/** Fits, predicts with a 95% interval, and frees the WASM memory whatever happens. */
+function fitPredict(model: AugursModel, y: Float64Array, horizon: number, levels: number[]): IntervalForecast {
   try {
     model.fit(y);
     const f = model.predict(horizon, 0.95);
@@ -61,15 +65,14 @@ export function autoEts(y: Float64Array, horizon: number, levels: number[]): Int
   }
 }
 
+/** augurs AutoETS (non-seasonal model search, as augurs supports), with its own Gaussian intervals. */
+export function autoEts(y: Float64Array, horizon: number, levels: number[]): IntervalForecast {
+  initAugurs();
+  return fitPredict(new etsModule.AutoETS(1, 'ZZN'), y, horizon, levels);
+}
+
 /** augurs MSTL with an AutoETS trend over the given seasonal periods. */
 export function mstl(y: Float64Array, periods: number[], horizon: number, levels: number[]): IntervalForecast {
   initAugurs();
-  const model = mstlModule.MSTL.ets(Uint32Array.from(periods));
-  try {
-    model.fit(y);
-    const f = model.predict(horizon, 0.95);
-    return toQuantiles(f.point, f.intervals!.lower, f.intervals!.upper, 0.95, levels);
-  } finally {
-    model.free();
-  }
+  return fitPredict(mstlModule.MSTL.ets(Uint32Array.from(periods)), y, horizon, levels);
 }
