@@ -3,12 +3,16 @@ export async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; out: s
   const w1 = process.stdout.write.bind(process.stdout);
   const w2 = process.stderr.write.bind(process.stderr);
   let out = '';
-  const capture = ((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
+  // The test runner reports a file's results to its parent as binary chunks on stdout: pass those through,
+  // or results of tests that finish while output is captured would be lost.
+  const capture = (original: typeof process.stdout.write) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (typeof chunk !== 'string') return (original as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+      out += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture(w1);
+  process.stderr.write = capture(w2);
   try {
     return { value: await fn(), out };
   } finally {
