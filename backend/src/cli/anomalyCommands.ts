@@ -7,6 +7,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINES, createBaseline, runDetector, type BaselineName } from '../engines/anomaly/baselines.ts';
 import { runAidpe } from '../engines/anomaly/detectors/aidpe.ts';
+import { runForecastResidual } from '../engines/anomaly/detectors/forecastResidual.ts';
+import { STATISTICAL_CANDIDATES } from '../engines/forecast/candidates.ts';
 import {
   NabDataError,
   parseDataCsv,
@@ -66,8 +68,8 @@ function readWindows(path: string): WindowsFile {
   return parseWindowsJson(readText(path, 'labels'), path);
 }
 
-type DetectorName = BaselineName | 'aidpe';
-const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe'];
+type DetectorName = BaselineName | 'aidpe' | 'aidpe-forecast';
+const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe', 'aidpe-forecast'];
 
 function detectorName(v: string | undefined): DetectorName {
   const name = v ?? 'windowedGaussian';
@@ -75,7 +77,8 @@ function detectorName(v: string | undefined): DetectorName {
   return name as DetectorName;
 }
 
-function runNamed(name: DetectorName, series: Series): Float64Array {
+async function runNamed(name: DetectorName, series: Series): Promise<Float64Array> {
+  if (name === 'aidpe-forecast') return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
   return name === 'aidpe' ? runAidpe(series.timestamps, series.values) : runDetector(createBaseline(name), series.values);
 }
 
@@ -92,7 +95,7 @@ export async function runAnomaly(argv: string[]): Promise<number> {
   let rows = 0;
   for (const f of files) {
     const series = parseDataCsv(readText(f.path, 'data'), f.path);
-    const scores = runNamed(detector, series);
+    const scores = await runNamed(detector, series);
     const wins = windows?.[f.key];
     const labels = wins ? windowLabels(series.values.length, windowsToRows(wins, series, f.path)) : undefined;
     const lines = ['timestamp,value,anomaly_score,label'];
