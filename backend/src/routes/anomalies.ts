@@ -10,6 +10,7 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
 import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
+import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { DEFAULT_THRESHOLD, extractRegions, thresholdAfterFeedback, type AnomalyRegion } from '../engines/anomaly/regions.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
@@ -46,6 +47,12 @@ const AnomalyBody = Type.Object(
       ),
     ),
     threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })),
+    groupBy: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Also score the series that share this label (e.g. service) together with the multivariate PCA detector; each group gets regions naming the metrics that contributed most',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -146,6 +153,66 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     };
   }
 
+  /**
+   * Multivariate: the series sharing a `groupBy` label value are aligned on their timestamps (a missing
+   * sample is a gap the detector fills with the metric's mean) and scored together by PCA reconstruction error.
+   */
+  function scoreGroups(series: MetricSeries[], label: string, fromMs: number, override: number | undefined) {
+    const groups = new Map<string, MetricSeries[]>();
+    for (const s of series) {
+      const key = s.labels[label];
+      if (key === undefined) continue;
+      const list = groups.get(key) ?? [];
+      list.push(s);
+      groups.set(key, list);
+    }
+    return [...groups.entries()].map(([value, members]) => {
+      const seriesKey = seriesKeyOf({ [label]: value, __multivariate__: 'pca' });
+      const metrics = members.map((m, i) => displayName(m.labels, `series ${i}`));
+      const times = [...new Set(members.flatMap((m) => m.samples.map(([t]) => t)))].sort((a, b) => a - b);
+      const index = members.map((m) => new Map(m.samples.map(([t, v]) => [t, v])));
+      const stored = opts.store?.getThreshold(seriesKey);
+      const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
+      if (members.length < 2) {
+        return { groupBy: label, value, seriesKey, metrics, threshold, status: 'insufficient_data' as const, reason: `only one series has ${label}="${value}"; the multivariate detector needs two or more`, regions: [], frame: undefined };
+      }
+      const detector = createPcaDetector(members.length);
+      const outTimes: number[] = [];
+      const scores: number[] = [];
+      const contributions: number[][] = [];
+      for (const t of times) {
+        const r = detector.update(index.map((m) => m.get(t) ?? Number.NaN));
+        if (t * 1000 >= fromMs) {
+          outTimes.push(t * 1000);
+          scores.push(r.score);
+          contributions.push(r.contributions);
+        }
+      }
+      const regions = extractRegions(outTimes, scores, seriesKey, { threshold }).map((r) => {
+        // The metrics that carried most of the residual over the region, largest first.
+        const from = outTimes.indexOf(r.startMs);
+        const to = outTimes.indexOf(r.endMs);
+        const share = new Array<number>(members.length).fill(0);
+        for (let i = from; i <= to; i++) contributions[i]?.forEach((c, j) => (share[j]! += c / (to - from + 1)));
+        const contributors = share.map((c, j) => ({ metric: metrics[j]!, share: c })).sort((a, b) => b.share - a.share).slice(0, 3);
+        return { ...r, contributors };
+      });
+      for (const r of regions) remember(r, `${label}=${value}`);
+      const insufficient = times.length <= 288;
+      return {
+        groupBy: label,
+        value,
+        seriesKey,
+        metrics,
+        threshold,
+        status: insufficient ? ('insufficient_data' as const) : ('ok' as const),
+        ...(insufficient ? { reason: `${times.length} aligned samples; the multivariate detector needs 288 before it scores` } : {}),
+        regions,
+        frame: { name: `${label}=${value} (multivariate)`, fields: [{ name: 'time', type: 'time' as const, values: outTimes }, { name: 'score', type: 'number' as const, values: scores }] },
+      };
+    });
+  }
+
   app.post<{ Body: AnomalyBodyT }>(
     '/api/v1/anomalies',
     {
@@ -206,7 +273,22 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
           tags: ['aidpe', 'anomaly', r.severity],
         })),
       );
-      return { series: scored, annotations, warnings, storeAvailable: opts.store !== undefined };
+      const groups = body.groupBy === undefined ? undefined : scoreGroups(series, body.groupBy, fromMs, body.threshold);
+      if (groups) {
+        for (const g of groups) {
+          for (const r of g.regions) {
+            annotations.push({
+              id: r.id,
+              time: r.startMs,
+              timeEnd: r.endMs,
+              title: `Anomaly (${r.severity}) across ${g.groupBy}=${g.value}`,
+              text: `multivariate (PCA) peak score ${r.peakScore.toFixed(4)}; most changed: ${r.contributors.map((c) => `${c.metric} ${(100 * c.share).toFixed(0)}%`).join(', ')}`,
+              tags: ['aidpe', 'anomaly', 'multivariate', r.severity],
+            });
+          }
+        }
+      }
+      return { series: scored, ...(groups ? { groups } : {}), annotations, warnings, storeAvailable: opts.store !== undefined };
     },
   );
 

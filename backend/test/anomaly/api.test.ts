@@ -150,3 +150,30 @@ test('query mode reaches back for warm-up history and returns only the asked ran
     assert.match(bad.json().message, new RegExp(field.replace(/[[\].]/g, '\\$&')));
   }
 });
+
+test('groupBy scores a service\'s metrics together and names the metric that broke the relation', async (t) => {
+  const { app } = await appWith(undefined);
+  t.after(() => app.close());
+  const u = rng(9);
+  const names = ['rps', 'cpu', 'latency', 'errors'];
+  const series = names.map((name) => ({ labels: { __name__: name, service: 'api' }, timestamps: [] as number[], values: [] as number[] }));
+  for (let i = 0; i < 1400; i++) {
+    const rps = 100 + 50 * Math.sin((2 * Math.PI * i) / 288) + 3 * (u() - 0.5);
+    const row = [rps, 0.004 * rps + 0.02 * (u() - 0.5) + (i >= 1200 && i < 1260 ? 0.3 : 0), 0.05 + 0.0002 * rps + 0.002 * (u() - 0.5), 0.001 + 0.0005 * u()];
+    row.forEach((v, j) => {
+      series[j]!.timestamps.push(1.7e9 + i * 60);
+      series[j]!.values.push(v);
+    });
+  }
+  const res = await app.inject({ method: 'POST', url: '/api/v1/anomalies', payload: { series, groupBy: 'service' } });
+  assert.equal(res.statusCode, 200, res.body);
+  const group = res.json().groups[0];
+  assert.equal(group.value, 'api');
+  assert.equal(group.status, 'ok');
+  assert.ok(group.regions.length >= 1, JSON.stringify(group.regions));
+  const r = group.regions.find((x: { startMs: number }) => x.startMs >= (1.7e9 + 1200 * 60) * 1000);
+  assert.ok(r, 'a region at the break');
+  assert.ok((r.startMs - (1.7e9 + 1200 * 60) * 1000) / 60_000 <= 5, 'within five points');
+  assert.match(r.contributors[0].metric, /^cpu/);
+  assert.ok(res.json().annotations.some((a: { tags: string[]; text: string }) => a.tags.includes('multivariate') && /cpu/.test(a.text)));
+});
