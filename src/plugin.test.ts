@@ -17,6 +17,33 @@ const routes = (pluginJson as unknown as { routes: Route[] }).routes;
 const includes = pluginJson.includes as Include[];
 const datasourceRoutes = (datasourceJson as unknown as { routes: Route[] }).routes;
 
+/**
+ * Where Grafana's app plugin proxy sends `method path` (pkg/api/pluginproxy): the first route whose method and
+ * path match wins; a trailing `*` matches one or more further segments, which are appended to the route URL;
+ * a route without `*` matches its path exactly and forwards to its URL as is.
+ */
+function appProxyTarget(method: string, path: string): { route: Route; upstream: string } | undefined {
+  for (const route of routes) {
+    if (route.method && route.method !== method) {
+      continue;
+    }
+    let rest: string;
+    if (route.path.endsWith('/*')) {
+      const prefix = route.path.slice(0, -1);
+      if (!path.startsWith(prefix) || path.length === prefix.length) {
+        continue;
+      }
+      rest = `/${path.slice(prefix.length)}`;
+    } else if (route.path === path) {
+      rest = '';
+    } else {
+      continue;
+    }
+    return { route, upstream: route.url.replace('{{ .JsonData.sidecarUrl }}', '') + rest };
+  }
+  return undefined;
+}
+
 describe('plugin.json', () => {
   test('identity', () => {
     expect(pluginJson.id).toBe('aidpe-performance-app');
@@ -59,6 +86,35 @@ describe('plugin.json', () => {
     });
   });
 
+  test('anomaly feedback (a POST under anomalies/) requires Editor and comes before the catch-all', () => {
+    const catchAll = routes.findIndex((r) => r.path === 'sidecar/*');
+    const feedback = routes.findIndex((r) => r.path === 'sidecar/api/v1/anomalies/*');
+    expect(feedback).toBeGreaterThanOrEqual(0);
+    expect(feedback).toBeLessThan(catchAll);
+    expect(routes[feedback]).toMatchObject({
+      method: 'POST',
+      reqRole: 'Editor',
+      url: '{{ .JsonData.sidecarUrl }}/api/v1/anomalies',
+    });
+  });
+
+  test.each([
+    // Viewers run anomaly queries and read feedback through the catch-all…
+    ['POST', 'sidecar/api/v1/anomalies', 'sidecar/*', '/api/v1/anomalies'],
+    ['GET', 'sidecar/api/v1/anomalies/feedback', 'sidecar/*', '/api/v1/anomalies/feedback'],
+    ['GET', 'sidecar/api/v1/health', 'sidecar/*', '/api/v1/health'],
+    // …while giving feedback and acting need Editor, and the id reaches the sidecar.
+    [
+      'POST',
+      'sidecar/api/v1/anomalies/an-1a2b3c4d-1735689600000/feedback',
+      'sidecar/api/v1/anomalies/*',
+      '/api/v1/anomalies/an-1a2b3c4d-1735689600000/feedback',
+    ],
+    ['POST', 'sidecar/api/v1/actions/42/approve', 'sidecar/api/v1/actions/*', '/api/v1/actions/42/approve'],
+  ])('app proxy: %s %s → route %s → sidecar %s', (method, path, routePath, upstream) => {
+    expect(appProxyTarget(method, path)).toEqual({ route: expect.objectContaining({ path: routePath }), upstream });
+  });
+
   test('nested datasource and panel are included by name and type, with ids that follow the naming convention', () => {
     const nested = includes.filter((i) => i.type === 'datasource' || i.type === 'panel');
     expect(nested).toEqual([
@@ -81,7 +137,14 @@ describe('plugin.json', () => {
   });
 
   test('datasource proxy routes only expose what the datasource needs, each with the server-side token', () => {
-    expect(datasourceRoutes.map((r) => r.path)).toEqual(['sidecar/api/v1/forecast', 'sidecar/api/v1/health']);
+    expect(datasourceRoutes.map((r) => r.path)).toEqual([
+      'sidecar/api/v1/forecast',
+      // Not sidecar/api/v1/anomalies: Grafana matches datasource routes by prefix, and that would also let
+      // Viewers POST .../anomalies/{id}/feedback, which only the app's Editor route may reach.
+      'sidecar/api/v1/anomalies/query',
+      'sidecar/api/v1/health',
+    ]);
+    expect(datasourceRoutes.find((r) => r.path === 'sidecar/api/v1/anomalies/query')?.method).toBe('POST');
     for (const route of datasourceRoutes) {
       // The datasource proxy strips the route path and appends the rest to the route URL.
       expect(route.url).toBe(`{{ .JsonData.sidecarUrl }}/${route.path.replace(/^sidecar\//, '')}`);

@@ -22,10 +22,17 @@ test.describe('navigating the app', () => {
     await expect(page.getByTestId(testIds.overview.container)).toBeVisible();
   });
 
-  test('incidents page explains what will appear there', async ({ gotoPage, page }) => {
+  test('incidents page scores the default query through the proxy and summarises the regions', async ({
+    gotoPage,
+    page,
+  }) => {
+    const anomalies = page.waitForResponse(
+      (r) => r.url().endsWith(`${SIDECAR_PROXY_BASE}/api/v1/anomalies`) && r.request().method() === 'POST'
+    );
     await gotoPage(`/${ROUTES.Incidents}`);
     await expect(page.getByTestId(testIds.incidents.container)).toBeVisible();
-    await expect(page.getByText('No incidents yet')).toBeVisible();
+    await expect(anomalies).toBeOK();
+    await expect(page.getByTestId(testIds.incidents.summary)).toBeVisible();
   });
 
   test('actions page explains what will appear there', async ({ gotoPage, page }) => {

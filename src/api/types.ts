@@ -58,7 +58,7 @@ export interface ForecastReason {
 }
 
 /** A Grafana data frame as the sidecar serialises it (column-wise, `null` for gaps). */
-export interface ForecastFrameJson {
+export interface SidecarFrameJson {
   name: string;
   fields: Array<{
     name: string;
@@ -68,6 +68,9 @@ export interface ForecastFrameJson {
     config?: Record<string, unknown>;
   }>;
 }
+
+/** A forecast frame: `time`, `value`, `forecast`, `lower`/`upper` (and `lower95`/`upper95`). */
+export type ForecastFrameJson = SidecarFrameJson;
 
 export interface ForecastCandidate {
   model: string;
@@ -133,4 +136,113 @@ export interface ForecastFrameMeta {
   horizon: number;
   labels: Record<string, string>;
   cached: boolean;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Anomalies (`POST /api/v1/anomalies`, `POST /api/v1/anomalies/{id}/feedback`, `GET /api/v1/anomalies/feedback`);
+// mirrors backend/src/routes/anomalies.ts.
+
+/** Body of `POST /api/v1/anomalies` in query mode (the plugin never sends inline series). */
+export interface AnomalyRequest {
+  /** PromQL range expression. */
+  query: string;
+  /** Unix milliseconds; the sidecar reaches back 1,440 steps before `start` to warm its detector up. */
+  start: number;
+  end: number;
+  stepSeconds: number;
+  /** Overrides every series' threshold, in (0, 1). */
+  threshold?: number;
+}
+
+export type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
+
+/** Where a series' threshold came from: the sidecar default, feedback on the series, or the request. */
+export type ThresholdSource = 'default' | 'feedback' | 'request';
+
+/** A stretch where the anomaly score passed the series' threshold. */
+export interface AnomalyRegion {
+  /** Stable id (`an-<hash of the series key>-<startMs>`): the handle for feedback. */
+  id: string;
+  seriesKey: string;
+  startMs: number;
+  endMs: number;
+  peakMs: number;
+  /** Highest score in the region, in [0, 1]. */
+  peakScore: number;
+  severity: AnomalySeverity;
+  /** Points over the threshold. */
+  points: number;
+}
+
+export interface SeriesAnomalies {
+  labels: Record<string, string>;
+  name: string;
+  seriesKey: string;
+  threshold: number;
+  thresholdSource: ThresholdSource;
+  /** `insufficient_data`: too few samples for the detector to score (scores stay 0). */
+  status: 'ok' | 'insufficient_data';
+  reason?: string;
+  regions: AnomalyRegion[];
+  /** `time` (ms), `value`, `score` (0..1). */
+  frame: SidecarFrameJson;
+}
+
+/** A region shaped as a Grafana annotation event. */
+export interface AnomalyAnnotation {
+  id: string;
+  time: number;
+  timeEnd: number;
+  title: string;
+  text: string;
+  tags: string[];
+}
+
+export interface AnomalyResponse {
+  series: SeriesAnomalies[];
+  annotations: AnomalyAnnotation[];
+  warnings: string[];
+  /** False when the sidecar has no store: feedback cannot be kept (503). */
+  storeAvailable: boolean;
+}
+
+export type FeedbackVerdict = 'true_positive' | 'false_positive';
+
+/** Body of `POST /api/v1/anomalies/{id}/feedback`; the user is the one Grafana forwards (`X-Grafana-User`). */
+export interface AnomalyFeedbackRequest {
+  verdict: FeedbackVerdict;
+  reason?: string;
+}
+
+/** What the sidecar stored (201). */
+export interface AnomalyFeedbackRecord {
+  id: number;
+  regionId: string;
+  seriesKey: string;
+  verdict: FeedbackVerdict;
+  user: string;
+  reason: string;
+  /** ISO-8601. */
+  createdAt: string;
+  thresholdBefore: number;
+  thresholdAfter: number;
+}
+
+/** Response of `GET /api/v1/anomalies/feedback`. */
+export interface AnomalyFeedbackList {
+  feedback: AnomalyFeedbackRecord[];
+}
+
+/** What the AIDPE datasource puts in `frame.meta.custom` of every anomaly frame. */
+export interface AnomalyFrameMeta {
+  aidpe: 'anomalies';
+  status: SeriesAnomalies['status'];
+  reason?: string;
+  seriesKey: string;
+  labels: Record<string, string>;
+  threshold: number;
+  thresholdSource: ThresholdSource;
+  regions: AnomalyRegion[];
+  /** Whether feedback on these regions can be stored. */
+  storeAvailable: boolean;
 }

@@ -1,4 +1,12 @@
-import type { ForecastResponse, HealthReport, SeriesForecast } from '../api/types';
+import type {
+  AnomalyFeedbackRecord,
+  AnomalyRegion,
+  AnomalyResponse,
+  ForecastResponse,
+  HealthReport,
+  SeriesAnomalies,
+  SeriesForecast,
+} from '../api/types';
 
 /** Fixed "now" for deterministic relative times: 2025-01-01T12:00:00Z. */
 export const NOW = Date.parse('2025-01-01T12:00:00Z');
@@ -118,4 +126,98 @@ export function seriesForecast(
 
 export function forecastResponse(overrides: Partial<ForecastResponse> = {}): ForecastResponse {
   return { series: [seriesForecast()], warnings: [], cached: false, models: [], ...overrides };
+}
+
+/** An anomalous region of the `cart` latency fixture series: by default its last three points. */
+export function anomalyRegion(overrides: Partial<AnomalyRegion> = {}): AnomalyRegion {
+  const startMs = overrides.startMs ?? NOW - 3 * STEP_MS;
+  return {
+    id: `an-1a2b3c4d-${startMs}`,
+    seriesKey: '{__name__="aidpe_sim_latency_seconds",quantile="0.95",service="cart"}',
+    startMs,
+    endMs: startMs + 2 * STEP_MS,
+    peakMs: startMs + STEP_MS,
+    peakScore: 0.99731,
+    severity: 'high',
+    points: 3,
+    ...overrides,
+  };
+}
+
+/**
+ * One series as the sidecar's anomaly route writes it: six one-minute points ending at {@link NOW}, scores
+ * passing the threshold over the last three, and the score field's config (right axis, 0..1).
+ */
+export function seriesAnomalies(
+  options: {
+    service?: string;
+    regions?: AnomalyRegion[];
+    status?: SeriesAnomalies['status'];
+    reason?: string;
+    threshold?: number;
+    thresholdSource?: SeriesAnomalies['thresholdSource'];
+  } = {}
+): SeriesAnomalies {
+  const service = options.service ?? 'cart';
+  const labels = { __name__: 'aidpe_sim_latency_seconds', quantile: '0.95', service };
+  const name = `aidpe_sim_latency_seconds{quantile="0.95", service="${service}"}`;
+  const time = Array.from({ length: 6 }, (_, i) => NOW - (5 - i) * STEP_MS);
+  const seriesKey = `{__name__="aidpe_sim_latency_seconds",quantile="0.95",service="${service}"}`;
+  const defaultRegion =
+    service === 'cart' ? anomalyRegion() : anomalyRegion({ seriesKey, id: `an-${service}-${NOW - 3 * STEP_MS}` });
+  return {
+    labels,
+    name,
+    seriesKey,
+    threshold: options.threshold ?? 0.988,
+    thresholdSource: options.thresholdSource ?? 'default',
+    status: options.status ?? 'ok',
+    ...(options.reason ? { reason: options.reason } : {}),
+    regions: options.regions ?? [defaultRegion],
+    frame: {
+      name,
+      fields: [
+        { name: 'time', type: 'time', values: time },
+        { name: 'value', type: 'number', values: [0.21, 0.22, null, 0.61, 0.74, 0.58] },
+        {
+          name: 'score',
+          type: 'number',
+          values: [0.1, 0.2, 0, 0.991, 0.99731, 0.989],
+          config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } },
+        },
+      ],
+    },
+  };
+}
+
+export function anomalyResponse(overrides: Partial<AnomalyResponse> = {}): AnomalyResponse {
+  const series = overrides.series ?? [seriesAnomalies()];
+  const annotations =
+    overrides.annotations ??
+    series.flatMap((s) =>
+      s.regions.map((r) => ({
+        id: r.id,
+        time: r.startMs,
+        timeEnd: r.endMs,
+        title: `Anomaly (${r.severity}) on ${s.name}`,
+        text: `peak score ${r.peakScore.toFixed(4)} at ${new Date(r.peakMs).toISOString()}; ${r.points} point(s) over threshold ${s.threshold} (${s.thresholdSource})`,
+        tags: ['aidpe', 'anomaly', r.severity],
+      }))
+    );
+  return { warnings: [], storeAvailable: true, ...overrides, series, annotations };
+}
+
+export function feedbackRecord(overrides: Partial<AnomalyFeedbackRecord> = {}): AnomalyFeedbackRecord {
+  return {
+    id: 1,
+    regionId: anomalyRegion().id,
+    seriesKey: anomalyRegion().seriesKey,
+    verdict: 'false_positive',
+    user: 'ann',
+    reason: 'planned load test',
+    createdAt: '2025-01-01T12:01:00.000Z',
+    thresholdBefore: 0.988,
+    thresholdAfter: 0.994,
+    ...overrides,
+  };
 }

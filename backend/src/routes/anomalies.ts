@@ -11,7 +11,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
 import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
-import { DEFAULT_THRESHOLD, extractRegions, thresholdAfterFeedback, type AnomalyRegion } from '../engines/anomaly/regions.ts';
+import {
+  DEFAULT_THRESHOLD,
+  extractRegions,
+  thresholdAfterFeedback,
+  type AnomalyRegion,
+} from '../engines/anomaly/regions.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import { parseTime } from './query.ts';
@@ -25,7 +30,10 @@ const MAX_POINTS = 100_000;
 const KNOWN_REGIONS = 10_000;
 
 const TimeValue = Type.Union([Type.Number(), Type.String()]);
-const InlineValue = Type.Unsafe<number | string | null>({ type: ['number', 'string', 'null'], description: 'null or "NaN" for a gap' });
+const InlineValue = Type.Unsafe<number | string | null>({
+  type: ['number', 'string', 'null'],
+  description: 'null or "NaN" for a gap',
+});
 
 const AnomalyBody = Type.Object(
   {
@@ -41,20 +49,23 @@ const AnomalyBody = Type.Object(
             timestamps: Type.Array(Type.Number(), { description: 'Unix seconds, increasing' }),
             values: Type.Array(InlineValue),
           },
-          { additionalProperties: false },
+          { additionalProperties: false }
         ),
-        { minItems: 1, maxItems: MAX_SERIES },
-      ),
+        { minItems: 1, maxItems: MAX_SERIES }
+      )
     ),
-    threshold: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })),
+    threshold: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })
+    ),
     groupBy: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'Also score the series that share this label (e.g. service) together with the multivariate PCA detector; each group gets regions naming the metrics that contributed most',
-      }),
+        description:
+          'Also score the series that share this label (e.g. service) together with the multivariate PCA detector; each group gets regions naming the metrics that contributed most',
+      })
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 type AnomalyBodyT = Static<typeof AnomalyBody>;
 
@@ -62,9 +73,11 @@ const FeedbackBody = Type.Object(
   {
     verdict: Type.Union([Type.Literal('true_positive'), Type.Literal('false_positive')]),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
-    user: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'When not forwarded by Grafana (X-Grafana-User)' })),
+    user: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'When not forwarded by Grafana (X-Grafana-User)' })
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 
 export interface AnomalyRouteOptions {
@@ -95,7 +108,15 @@ interface Scored {
   status: 'ok' | 'insufficient_data';
   reason?: string;
   regions: AnomalyRegion[];
-  frame: { name: string; fields: Array<{ name: string; type: 'time' | 'number'; values: Array<number | null>; config?: Record<string, unknown> }> };
+  frame: {
+    name: string;
+    fields: Array<{
+      name: string;
+      type: 'time' | 'number';
+      values: Array<number | null>;
+      config?: Record<string, unknown>;
+    }>;
+  };
 }
 
 export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app, opts) => {
@@ -140,14 +161,23 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       threshold,
       thresholdSource,
       status: insufficient ? 'insufficient_data' : 'ok',
-      ...(insufficient ? { reason: `${fed} finite sample(s); the detector needs ${DETECTOR_WARM_UP} before it scores (scores are 0 until then)` } : {}),
+      ...(insufficient
+        ? {
+            reason: `${fed} finite sample(s); the detector needs ${DETECTOR_WARM_UP} before it scores (scores are 0 until then)`,
+          }
+        : {}),
       regions,
       frame: {
         name,
         fields: [
           { name: 'time', type: 'time', values: times },
           { name: 'value', type: 'number', values },
-          { name: 'score', type: 'number', values: scores, config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } } },
+          {
+            name: 'score',
+            type: 'number',
+            values: scores,
+            config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } },
+          },
         ],
       },
     };
@@ -174,7 +204,17 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       const stored = opts.store?.getThreshold(seriesKey);
       const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
       if (members.length < 2) {
-        return { groupBy: label, value, seriesKey, metrics, threshold, status: 'insufficient_data' as const, reason: `only one series has ${label}="${value}"; the multivariate detector needs two or more`, regions: [], frame: undefined };
+        return {
+          groupBy: label,
+          value,
+          seriesKey,
+          metrics,
+          threshold,
+          status: 'insufficient_data' as const,
+          reason: `only one series has ${label}="${value}"; the multivariate detector needs two or more`,
+          regions: [],
+          frame: undefined,
+        };
       }
       const detector = createPcaDetector(members.length);
       const outTimes: number[] = [];
@@ -194,7 +234,10 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         const to = outTimes.indexOf(r.endMs);
         const share = new Array<number>(members.length).fill(0);
         for (let i = from; i <= to; i++) contributions[i]?.forEach((c, j) => (share[j]! += c / (to - from + 1)));
-        const contributors = share.map((c, j) => ({ metric: metrics[j]!, share: c })).sort((a, b) => b.share - a.share).slice(0, 3);
+        const contributors = share
+          .map((c, j) => ({ metric: metrics[j]!, share: c }))
+          .sort((a, b) => b.share - a.share)
+          .slice(0, 3);
         return { ...r, contributors };
       });
       for (const r of regions) remember(r, `${label}=${value}`);
@@ -206,119 +249,199 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         metrics,
         threshold,
         status: insufficient ? ('insufficient_data' as const) : ('ok' as const),
-        ...(insufficient ? { reason: `${times.length} aligned samples; the multivariate detector needs 288 before it scores` } : {}),
+        ...(insufficient
+          ? { reason: `${times.length} aligned samples; the multivariate detector needs 288 before it scores` }
+          : {}),
         regions,
-        frame: { name: `${label}=${value} (multivariate)`, fields: [{ name: 'time', type: 'time' as const, values: outTimes }, { name: 'score', type: 'number' as const, values: scores }] },
+        frame: {
+          name: `${label}=${value} (multivariate)`,
+          fields: [
+            { name: 'time', type: 'time' as const, values: outTimes },
+            { name: 'score', type: 'number' as const, values: scores },
+          ],
+        },
       };
     });
   }
 
-  app.post<{ Body: AnomalyBodyT }>(
-    '/api/v1/anomalies',
-    {
-      schema: {
-        tags: ['anomalies'],
-        summary: 'Anomaly scores, regions and annotations for a PromQL range or inline series',
-        body: AnomalyBody,
-      },
-    },
-    async (req) => {
-      const body = req.body;
-      if ((body.query === undefined) === (body.series === undefined)) throw new BadRequestError('query', 'give exactly one of query or series');
-      let series: MetricSeries[];
-      let fromMs: number;
-      const warnings: string[] = [];
-      if (body.query !== undefined) {
-        if (body.start === undefined) throw new BadRequestError('start', 'is required with query');
-        if (body.stepSeconds === undefined) throw new BadRequestError('stepSeconds', 'is required with query');
-        const nowMs = now();
-        fromMs = parseTime('start', body.start, nowMs);
-        const endMs = parseTime('end', body.end, nowMs);
-        if (fromMs >= endMs) throw new BadRequestError('start', 'must be before end');
-        const points = (endMs - fromMs) / 1000 / body.stepSeconds;
-        if (points > MAX_POINTS) throw new BadRequestError('stepSeconds', `the range has ${Math.round(points)} steps; at most ${MAX_POINTS}`);
-        const result = await opts.telemetry().queryRange({ query: body.query, startMs: fromMs - WARM_UP_POINTS * body.stepSeconds * 1000, endMs, stepSeconds: body.stepSeconds });
-        warnings.push(...result.warnings);
-        series = result.series;
-        if (series.length === 0) warnings.push(`the query returned no series between ${new Date(fromMs).toISOString()} and ${new Date(endMs).toISOString()}`);
-      } else {
-        fromMs = -Infinity;
-        series = body.series!.map((s, i) => {
-          if (s.timestamps.length !== s.values.length) throw new BadRequestError(`series[${i}]`, `has ${s.timestamps.length} timestamps but ${s.values.length} values`);
-          for (let k = 1; k < s.timestamps.length; k++) {
-            if (!(s.timestamps[k]! > s.timestamps[k - 1]!)) throw new BadRequestError(`series[${i}].timestamps`, `must be strictly increasing; index ${k} (${s.timestamps[k]}) is not after ${s.timestamps[k - 1]}`);
-          }
-          if (s.timestamps.length > MAX_POINTS) throw new BadRequestError(`series[${i}]`, `has ${s.timestamps.length} points; at most ${MAX_POINTS}`);
-          return {
-            labels: s.labels ?? { series: String(i) },
-            samples: s.timestamps.map((t, k): [number, number] => {
-              const v = s.values[k];
-              return [t, typeof v === 'number' ? v : v === null || v === undefined ? Number.NaN : Number(v)];
-            }),
-          };
+  // Also served at /api/v1/anomalies/query: Grafana's datasource proxy matches routes by prefix, so a
+  // datasource route for that path cannot reach /api/v1/anomalies/{id}/feedback (Editor-only via the app).
+  const detect = async (req: { body: AnomalyBodyT }) => {
+    const body = req.body;
+    if ((body.query === undefined) === (body.series === undefined))
+      throw new BadRequestError('query', 'give exactly one of query or series');
+    let series: MetricSeries[];
+    let fromMs: number;
+    const warnings: string[] = [];
+    if (body.query !== undefined) {
+      if (body.start === undefined) throw new BadRequestError('start', 'is required with query');
+      if (body.stepSeconds === undefined) throw new BadRequestError('stepSeconds', 'is required with query');
+      const nowMs = now();
+      fromMs = parseTime('start', body.start, nowMs);
+      const endMs = parseTime('end', body.end, nowMs);
+      if (fromMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      const points = (endMs - fromMs) / 1000 / body.stepSeconds;
+      if (points > MAX_POINTS)
+        throw new BadRequestError('stepSeconds', `the range has ${Math.round(points)} steps; at most ${MAX_POINTS}`);
+      const result = await opts
+        .telemetry()
+        .queryRange({
+          query: body.query,
+          startMs: fromMs - WARM_UP_POINTS * body.stepSeconds * 1000,
+          endMs,
+          stepSeconds: body.stepSeconds,
         });
-      }
-      if (series.length > MAX_SERIES) {
-        warnings.push(`${series.length} series matched; only the first ${MAX_SERIES} were scored`);
-        series = series.slice(0, MAX_SERIES);
-      }
-      const scored = series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`));
-      const annotations = scored.flatMap((s) =>
-        s.regions.map((r) => ({
-          id: r.id,
-          time: r.startMs,
-          timeEnd: r.endMs,
-          title: `Anomaly (${r.severity}) on ${s.name}`,
-          text: `peak score ${r.peakScore.toFixed(4)} at ${new Date(r.peakMs).toISOString()}; ${r.points} point(s) over threshold ${s.threshold} (${s.thresholdSource})`,
-          tags: ['aidpe', 'anomaly', r.severity],
-        })),
-      );
-      const groups = body.groupBy === undefined ? undefined : scoreGroups(series, body.groupBy, fromMs, body.threshold);
-      if (groups) {
-        for (const g of groups) {
-          for (const r of g.regions) {
-            annotations.push({
-              id: r.id,
-              time: r.startMs,
-              timeEnd: r.endMs,
-              title: `Anomaly (${r.severity}) across ${g.groupBy}=${g.value}`,
-              text: `multivariate (PCA) peak score ${r.peakScore.toFixed(4)}; most changed: ${r.contributors.map((c) => `${c.metric} ${(100 * c.share).toFixed(0)}%`).join(', ')}`,
-              tags: ['aidpe', 'anomaly', 'multivariate', r.severity],
-            });
-          }
+      warnings.push(...result.warnings);
+      series = result.series;
+      if (series.length === 0)
+        warnings.push(
+          `the query returned no series between ${new Date(fromMs).toISOString()} and ${new Date(endMs).toISOString()}`
+        );
+    } else {
+      fromMs = -Infinity;
+      series = body.series!.map((s, i) => {
+        if (s.timestamps.length !== s.values.length)
+          throw new BadRequestError(
+            `series[${i}]`,
+            `has ${s.timestamps.length} timestamps but ${s.values.length} values`
+          );
+        for (let k = 1; k < s.timestamps.length; k++) {
+          if (!(s.timestamps[k]! > s.timestamps[k - 1]!))
+            throw new BadRequestError(
+              `series[${i}].timestamps`,
+              `must be strictly increasing; index ${k} (${s.timestamps[k]}) is not after ${s.timestamps[k - 1]}`
+            );
+        }
+        if (s.timestamps.length > MAX_POINTS)
+          throw new BadRequestError(`series[${i}]`, `has ${s.timestamps.length} points; at most ${MAX_POINTS}`);
+        return {
+          labels: s.labels ?? { series: String(i) },
+          samples: s.timestamps.map((t, k): [number, number] => {
+            const v = s.values[k];
+            return [t, typeof v === 'number' ? v : v === null || v === undefined ? Number.NaN : Number(v)];
+          }),
+        };
+      });
+    }
+    if (series.length > MAX_SERIES) {
+      warnings.push(`${series.length} series matched; only the first ${MAX_SERIES} were scored`);
+      series = series.slice(0, MAX_SERIES);
+    }
+    const scored = series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`));
+    const annotations = scored.flatMap((s) =>
+      s.regions.map((r) => ({
+        id: r.id,
+        time: r.startMs,
+        timeEnd: r.endMs,
+        title: `Anomaly (${r.severity}) on ${s.name}`,
+        text: `peak score ${r.peakScore.toFixed(4)} at ${new Date(r.peakMs).toISOString()}; ${r.points} point(s) over threshold ${s.threshold} (${s.thresholdSource})`,
+        tags: ['aidpe', 'anomaly', r.severity],
+      }))
+    );
+    const groups = body.groupBy === undefined ? undefined : scoreGroups(series, body.groupBy, fromMs, body.threshold);
+    if (groups) {
+      for (const g of groups) {
+        for (const r of g.regions) {
+          annotations.push({
+            id: r.id,
+            time: r.startMs,
+            timeEnd: r.endMs,
+            title: `Anomaly (${r.severity}) across ${g.groupBy}=${g.value}`,
+            text: `multivariate (PCA) peak score ${r.peakScore.toFixed(4)}; most changed: ${r.contributors.map((c) => `${c.metric} ${(100 * c.share).toFixed(0)}%`).join(', ')}`,
+            tags: ['aidpe', 'anomaly', 'multivariate', r.severity],
+          });
         }
       }
-      return { series: scored, ...(groups ? { groups } : {}), annotations, warnings, storeAvailable: opts.store !== undefined };
-    },
-  );
+    }
+    return {
+      series: scored,
+      ...(groups ? { groups } : {}),
+      annotations,
+      warnings,
+      storeAvailable: opts.store !== undefined,
+    };
+  };
+  for (const url of ['/api/v1/anomalies', '/api/v1/anomalies/query']) {
+    app.post<{ Body: AnomalyBodyT }>(
+      url,
+      {
+        schema: {
+          tags: ['anomalies'],
+          summary: 'Anomaly scores, regions and annotations for a PromQL range or inline series',
+          body: AnomalyBody,
+        },
+      },
+      detect
+    );
+  }
 
   app.post<{ Params: { id: string }; Body: Static<typeof FeedbackBody> }>(
     '/api/v1/anomalies/:id/feedback',
-    { schema: { tags: ['anomalies'], summary: 'True/false-positive feedback on a region: stored, audited, and moves the series threshold', body: FeedbackBody } },
+    {
+      schema: {
+        tags: ['anomalies'],
+        summary: 'True/false-positive feedback on a region: stored, audited, and moves the series threshold',
+        body: FeedbackBody,
+      },
+    },
     async (req, reply) => {
       const store = opts.store;
-      if (!store) return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available; feedback cannot be kept (see /api/v1/health)' });
+      if (!store)
+        return reply
+          .status(503)
+          .send({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: 'store: not available; feedback cannot be kept (see /api/v1/health)',
+          });
       const forwarded = req.headers['x-grafana-user'];
       const user = (typeof forwarded === 'string' && forwarded) || req.body.user;
-      if (!user) return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)' });
+      if (!user)
+        return reply
+          .status(401)
+          .send({
+            statusCode: 401,
+            error: 'Unauthorized',
+            message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)',
+          });
       const region = known.get(req.params.id);
-      if (!region) throw new NotFoundError(`anomaly ${req.params.id} is unknown to this sidecar; query /api/v1/anomalies for the range first`);
+      if (!region)
+        throw new NotFoundError(
+          `anomaly ${req.params.id} is unknown to this sidecar; query /api/v1/anomalies for the range first`
+        );
       const before = store.getThreshold(region.seriesKey) ?? DEFAULT_THRESHOLD;
       const after = thresholdAfterFeedback(before, req.body.verdict);
       const record = store.addFeedback(
-        { regionId: req.params.id, seriesKey: region.seriesKey, verdict: req.body.verdict, user, reason: req.body.reason ?? '', thresholdBefore: before, thresholdAfter: after },
-        new Date(now()),
+        {
+          regionId: req.params.id,
+          seriesKey: region.seriesKey,
+          verdict: req.body.verdict,
+          user,
+          reason: req.body.reason ?? '',
+          thresholdBefore: before,
+          thresholdAfter: after,
+        },
+        new Date(now())
       );
       return reply.status(201).send(record);
-    },
+    }
   );
 
   app.get<{ Querystring: { seriesKey?: string } }>(
     '/api/v1/anomalies/feedback',
-    { schema: { tags: ['anomalies'], summary: 'Feedback given so far (optionally for one series key)', querystring: Type.Object({ seriesKey: Type.Optional(Type.String()) }) } },
-    async (req, reply) => {
-      if (!opts.store) return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available' });
-      return { feedback: opts.store.listFeedback(req.query.seriesKey) };
+    {
+      schema: {
+        tags: ['anomalies'],
+        summary: 'Feedback given so far (optionally for one series key)',
+        querystring: Type.Object({ seriesKey: Type.Optional(Type.String()) }),
+      },
     },
+    async (req, reply) => {
+      if (!opts.store)
+        return reply
+          .status(503)
+          .send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available' });
+      return { feedback: opts.store.listFeedback(req.query.seriesKey) };
+    }
   );
 };

@@ -4,10 +4,15 @@ import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import App from './App';
 import { testIds } from '../testIds';
-import { getHealth } from '../../api/sidecarClient';
-import { healthReport } from '../../test/fixtures';
+import { anomalies, getHealth, listAnomalyFeedback } from '../../api/sidecarClient';
+import { anomalyResponse, healthReport } from '../../test/fixtures';
 
-jest.mock('../../api/sidecarClient', () => ({ getHealth: jest.fn() }));
+jest.mock('../../api/sidecarClient', () => ({
+  getHealth: jest.fn(),
+  anomalies: jest.fn(),
+  anomalyFeedback: jest.fn(),
+  listAnomalyFeedback: jest.fn(),
+}));
 
 const props = {
   basename: 'a/aidpe-performance-app',
@@ -26,6 +31,8 @@ const renderAt = (path: string) =>
 
 beforeEach(() => {
   jest.mocked(getHealth).mockResolvedValue(healthReport());
+  jest.mocked(anomalies).mockResolvedValue(anomalyResponse());
+  jest.mocked(listAnomalyFeedback).mockResolvedValue({ feedback: [] });
 });
 
 describe('Components/App', () => {
@@ -43,8 +50,13 @@ describe('Components/App', () => {
   });
 
   test('placeholder pages explain what will appear there', async () => {
+    renderAt('/actions');
+    expect(await screen.findByText('No remediation actions yet', {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(screen.getByText(/remediation engine lands/i)).toBeInTheDocument();
+  });
+
+  test('the Incidents page lists anomalous regions', async () => {
     renderAt('/incidents');
-    expect(await screen.findByText('No incidents yet', {}, { timeout: 3000 })).toBeInTheDocument();
-    expect(screen.getByText(/detection engine lands/i)).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.incidents.table, {}, { timeout: 3000 })).toBeInTheDocument();
   });
 });

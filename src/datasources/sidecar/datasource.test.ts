@@ -1,7 +1,7 @@
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
-import { forecastResponse, healthReport, NOW } from '../../test/fixtures';
+import { anomalyRegion, anomalyResponse, forecastResponse, healthReport, NOW } from '../../test/fixtures';
 import { SidecarDataSource } from './datasource';
 import type { SidecarJsonData, SidecarQuery } from './types';
 
@@ -135,8 +135,63 @@ describe('SidecarDataSource.query', () => {
     expect(response.data.map((f) => f.refId)).toEqual(['B']);
   });
 
+  test('anomalies: POSTs the interpolated query through the anomalies route and returns score frames', async () => {
+    fetchMock.mockReturnValue(of({ data: anomalyResponse(), status: 200, ok: true }));
+    const ds = new SidecarDataSource(settings);
+    const response = await lastValueFrom(
+      ds.query(
+        request([
+          {
+            refId: 'A',
+            queryType: 'anomalies',
+            expr: 'aidpe_sim_latency_seconds{service="$service"}',
+            step: '1m',
+            threshold: '0.995',
+          },
+        ])
+      )
+    );
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const call = fetchMock.mock.calls[0][0];
+    expect(call).toMatchObject({
+      url: '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/anomalies/query',
+      method: 'POST',
+      requestId: 'Q1_A',
+      showErrorAlert: false,
+      data: {
+        query: 'aidpe_sim_latency_seconds{service="frontend"}',
+        start: NOW - HOUR,
+        end: NOW,
+        stepSeconds: 60,
+        threshold: 0.995,
+      },
+    });
+    expect(call.headers).toBeUndefined();
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toHaveLength(1);
+    expect(response.data[0].refId).toBe('A');
+    expect(response.data[0].fields.map((f: { name: string }) => f.name)).toEqual(['time', 'value', 'score']);
+    expect(response.data[0].meta.custom).toMatchObject({ aidpe: 'anomalies', regions: [anomalyRegion()] });
+  });
+
+  test('anomalies: an invalid threshold is an error for its refId; sidecar errors are reported per query', async () => {
+    const ds = new SidecarDataSource(settings);
+    const invalid = await lastValueFrom(
+      ds.query(request([{ refId: 'A', queryType: 'anomalies', expr: 'up', threshold: '1.2' }]))
+    );
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(invalid.errors).toEqual([
+      { refId: 'A', message: 'Threshold "1.2" must be a number between 0 and 1 (exclusive), e.g. 0.995' },
+    ]);
+
+    fetchMock.mockReturnValueOnce(
+      throwError(() => ({ status: 501, data: { message: 'the simulator cannot answer this PromQL' }, config: {} }))
+    );
+    const failed = await lastValueFrom(ds.query(request([{ refId: 'B', queryType: 'anomalies', expr: 'sum(up)' }])));
+    expect(failed.errors).toEqual([{ refId: 'B', message: 'HTTP 501: the simulator cannot answer this PromQL' }]);
+  });
+
   test.each([
-    ['anomalies', 'anomaly'],
     ['rca', 'root-cause analysis'],
     ['actions', 'remediation actions'],
   ] as const)('%s: empty frame with a "not available yet" notice, no request', async (queryType, engine) => {
@@ -195,23 +250,85 @@ describe('SidecarDataSource.testDatasource', () => {
 });
 
 describe('SidecarDataSource annotations', () => {
-  test('annotation queries run as anomaly queries (no events until the anomaly engine lands)', () => {
+  const annotation = {
+    name: 'Anomalies',
+    enable: true,
+    iconColor: 'red',
+    target: { refId: 'A', expr: 'aidpe_sim_latency_seconds{service="$service"}', queryType: 'forecast' as const },
+  };
+
+  test('annotation queries are anomaly queries in the annotations format; no expression, no query', () => {
     const ds = new SidecarDataSource(settings);
-    const prepared = ds.annotations.prepareAnnotation!({
-      name: 'Anomalies',
-      enable: true,
-      iconColor: 'red',
-      target: { refId: 'A', expr: 'up', queryType: 'forecast' },
+    const prepared = ds.annotations.prepareAnnotation!(annotation);
+    expect(prepared.target).toEqual({ ...annotation.target, queryType: 'anomalies' });
+    expect(ds.annotations.prepareQuery!(prepared)).toEqual({
+      refId: 'A',
+      expr: 'aidpe_sim_latency_seconds{service="$service"}',
+      queryType: 'anomalies',
+      format: 'annotations',
     });
-    expect(prepared.target).toEqual({ refId: 'A', expr: 'up', queryType: 'anomalies' });
+    expect(ds.annotations.prepareQuery!({ ...prepared, target: { refId: 'A', expr: ' ' } })).toBeUndefined();
+    expect(ds.annotations.prepareQuery!({ name: 'x', enable: true, iconColor: 'red' })).toBeUndefined();
     expect(ds.annotations.getDefaultQuery!()).toEqual({ queryType: 'anomalies' });
     expect(ds.annotations.QueryEditor).toBeDefined();
+  });
+
+  test('end to end: the prepared query answers one annotation frame and processEvents turns it into region events', async () => {
+    fetchMock.mockReturnValue(of({ data: anomalyResponse(), status: 200, ok: true }));
+    const ds = new SidecarDataSource(settings);
+    const prepared = ds.annotations.prepareAnnotation!(annotation);
+    const target = ds.annotations.prepareQuery!(prepared)!;
+    // Grafana's annotation runner sends the prepared query as the only target, with refId "Anno".
+    const response = await lastValueFrom(ds.query(request([{ ...target, refId: 'Anno' }])));
+    expect(fetchMock.mock.calls[0][0]).toMatchObject({
+      url: '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/anomalies/query',
+      data: { query: 'aidpe_sim_latency_seconds{service="frontend"}', start: NOW - HOUR, end: NOW, stepSeconds: 15 },
+    });
+    expect(response.data).toHaveLength(1);
+    expect(response.data[0].fields.map((f: { name: string }) => f.name)).toEqual([
+      'id',
+      'time',
+      'timeEnd',
+      'title',
+      'text',
+      'tags',
+    ]);
+
+    const events = await lastValueFrom(ds.annotations.processEvents!(prepared, response.data));
+    const region = anomalyRegion();
+    expect(events).toEqual([
+      {
+        id: region.id,
+        time: region.startMs,
+        timeEnd: region.endMs,
+        isRegion: true,
+        title: 'Anomaly (high) on aidpe_sim_latency_seconds{quantile="0.95", service="cart"}',
+        text: expect.stringContaining('3 point(s) over threshold 0.988 (default)'),
+        tags: ['aidpe', 'anomaly', 'high'],
+      },
+    ]);
   });
 
   test('defaults and display text', () => {
     const ds = new SidecarDataSource(settings);
     expect(ds.getDefaultQuery()).toEqual({ queryType: 'forecast', expr: '', horizon: '1h', band95: false });
     expect(ds.getQueryDisplayText({ refId: 'A', expr: 'up', horizon: '6h' })).toBe('forecast up +6h');
+    expect(ds.getQueryDisplayText({ refId: 'A', queryType: 'anomalies', expr: 'up' })).toBe('anomalies up');
     expect(ds.getQueryDisplayText({ refId: 'A', queryType: 'rca' })).toBe('rca');
+  });
+
+  test('template variables in the threshold are interpolated', () => {
+    jest.mocked(getTemplateSrv).mockReturnValue({
+      replace: (text?: string) => (text ?? '').replace('$thr', '0.99'),
+    } as unknown as ReturnType<typeof getTemplateSrv>);
+    const ds = new SidecarDataSource(settings);
+    expect(ds.applyTemplateVariables({ refId: 'A', queryType: 'anomalies', expr: 'up', threshold: '$thr' }, {})).toEqual({
+      refId: 'A',
+      queryType: 'anomalies',
+      expr: 'up',
+      step: undefined,
+      horizon: undefined,
+      threshold: '0.99',
+    });
   });
 });

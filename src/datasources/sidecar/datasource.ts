@@ -12,13 +12,28 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
-import type { ForecastModelsResponse, ForecastRequest, ForecastResponse, HealthReport } from '../../api/types';
+import type {
+  AnomalyRequest,
+  AnomalyResponse,
+  ForecastModelsResponse,
+  ForecastRequest,
+  ForecastResponse,
+  HealthReport,
+} from '../../api/types';
 import { describeError } from '../../utils/errors';
+import { anomalyAnnotationsFrame, anomalyResponseToFrames, framesToAnnotationEvents } from './anomalyFrames';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { emptyFrame, forecastResponseToFrames, pendingEngineNotice } from './frames';
 import { healthTestResult, type AuthProbe } from './health';
-import { buildForecastRequest } from './request';
-import { DEFAULT_QUERY, PENDING_ENGINES, queryTypeOf, type SidecarJsonData, type SidecarQuery } from './types';
+import { buildAnomalyRequest, buildForecastRequest, type RequestWindow } from './request';
+import {
+  DEFAULT_QUERY,
+  isPendingQueryType,
+  PENDING_ENGINES,
+  queryTypeOf,
+  type SidecarJsonData,
+  type SidecarQuery,
+} from './types';
 
 /**
  * First path segment of every proxied call; it selects a route in this plugin's plugin.json, where Grafana
@@ -32,19 +47,32 @@ interface TargetResult {
 }
 
 /**
- * The AIDPE sidecar as a Grafana datasource. Frontend only (no Go backend): every call goes through Grafana's
- * datasource proxy (`/api/datasources/proxy/uid/<uid>/sidecar/…`), so the API token never reaches the browser.
+ * The AIDPE sidecar as a Grafana datasource (forecasts, anomaly scores and anomaly annotations). Frontend only
+ * (no Go backend): every call goes through Grafana's datasource proxy (`/api/datasources/proxy/uid/<uid>/sidecar/…`),
+ * so the API token never reaches the browser.
  */
 export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonData> {
   /** `/api/datasources/proxy/uid/<uid>` for a proxy-access datasource. */
   readonly proxyUrl: string;
 
-  /** Anomaly annotations: wired through `query()` with the `anomalies` type; no events until the anomaly engine lands. */
+  /**
+   * Anomaly annotations: the annotation's PromQL runs through `query()` as an `anomalies` query in the
+   * `annotations` format (one frame `id`, `time`, `timeEnd`, `title`, `text`, `tags`), and every region becomes a
+   * region event. Without an expression the query is skipped.
+   */
   annotations: AnnotationSupport<SidecarQuery> = {
     prepareAnnotation: (json: AnnotationQuery<SidecarQuery>): AnnotationQuery<SidecarQuery> => ({
       ...json,
       target: { refId: 'Anno', ...json.target, queryType: 'anomalies' },
     }),
+    prepareQuery: (anno: AnnotationQuery<SidecarQuery>): SidecarQuery | undefined => {
+      const target = anno.target;
+      if (!target?.expr?.trim()) {
+        return undefined;
+      }
+      return { ...target, refId: target.refId || 'Anno', queryType: 'anomalies', format: 'annotations' };
+    },
+    processEvents: (_anno: AnnotationQuery<SidecarQuery>, data: DataFrame[]) => of(framesToAnnotationEvents(data)),
     getDefaultQuery: () => ({ queryType: 'anomalies' }),
     QueryEditor: AnnotationQueryEditor,
   };
@@ -69,17 +97,25 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
 
   getQueryDisplayText(query: SidecarQuery): string {
     const type = queryTypeOf(query);
-    return type === 'forecast' ? `forecast ${query.expr ?? ''} +${query.horizon || DEFAULT_QUERY.horizon}` : type;
+    if (type === 'forecast') {
+      return `forecast ${query.expr ?? ''} +${query.horizon || DEFAULT_QUERY.horizon}`;
+    }
+    if (type === 'anomalies') {
+      return `anomalies ${query.expr ?? ''}`.trim();
+    }
+    return type;
   }
 
-  /** Template variables in the expression, step and horizon. */
+  /** Template variables in the expression, step, horizon and threshold. */
   applyTemplateVariables(query: SidecarQuery, scopedVars: ScopedVars): SidecarQuery {
     const srv = getTemplateSrv();
+    const replace = (text: string | undefined) => (text ? srv.replace(text, scopedVars) : text);
     return {
       ...query,
       expr: srv.replace(query.expr ?? '', scopedVars),
-      step: query.step ? srv.replace(query.step, scopedVars) : query.step,
-      horizon: query.horizon ? srv.replace(query.horizon, scopedVars) : query.horizon,
+      step: replace(query.step),
+      horizon: replace(query.horizon),
+      threshold: replace(query.threshold),
     };
   }
 
@@ -104,21 +140,41 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
 
   private runTarget(query: SidecarQuery, request: DataQueryRequest<SidecarQuery>): Observable<TargetResult> {
     const type = queryTypeOf(query);
-    if (type !== 'forecast') {
+    if (isPendingQueryType(type)) {
       return of({ data: [emptyFrame(query.refId, [pendingEngineNotice(PENDING_ENGINES[type])])] });
     }
-    const body = buildForecastRequest(query, {
+    const window: RequestWindow = {
       fromMs: request.range.from.valueOf(),
       toMs: request.range.to.valueOf(),
       intervalMs: request.intervalMs,
       nowMs: Date.now(),
-    });
+    };
+    const requestId = `${request.requestId}_${query.refId}`;
+    const failed = (err: unknown) => of({ data: [], error: { refId: query.refId, message: describeError(err) } });
+
+    if (type === 'anomalies') {
+      const body = buildAnomalyRequest(query, window);
+      if (!body.ok) {
+        return of({ data: [], error: { refId: query.refId, message: body.error } });
+      }
+      return this.anomalies(body.value, requestId).pipe(
+        map((response): TargetResult => ({
+          data:
+            query.format === 'annotations'
+              ? [anomalyAnnotationsFrame(response, query.refId)]
+              : anomalyResponseToFrames(response, query.refId),
+        })),
+        catchError(failed)
+      );
+    }
+
+    const body = buildForecastRequest(query, window);
     if (!body.ok) {
       return of({ data: [], error: { refId: query.refId, message: body.error } });
     }
-    return this.forecast(body.value, `${request.requestId}_${query.refId}`).pipe(
+    return this.forecast(body.value, requestId).pipe(
       map((response): TargetResult => ({ data: forecastResponseToFrames(response, query.refId) })),
-      catchError((err: unknown) => of({ data: [], error: { refId: query.refId, message: describeError(err) } }))
+      catchError(failed)
     );
   }
 
@@ -127,6 +183,19 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
     return getBackendSrv()
       .fetch<ForecastResponse>({
         url: this.sidecarUrl('/api/v1/forecast'),
+        method: 'POST',
+        data: body,
+        requestId,
+        showErrorAlert: false,
+      })
+      .pipe(map((r) => r.data));
+  }
+
+  /** `POST /api/v1/anomalies`: scores, regions and annotation events for every series of a PromQL range. */
+  anomalies(body: AnomalyRequest, requestId?: string): Observable<AnomalyResponse> {
+    return getBackendSrv()
+      .fetch<AnomalyResponse>({
+        url: this.sidecarUrl('/api/v1/anomalies/query'),
         method: 'POST',
         data: body,
         requestId,

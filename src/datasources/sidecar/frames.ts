@@ -12,7 +12,7 @@ import {
   type QueryResultMeta,
   type QueryResultMetaNotice,
 } from '@grafana/data';
-import type { ForecastFrameJson, ForecastFrameMeta, ForecastResponse, SeriesForecast } from '../../api/types';
+import type { ForecastFrameMeta, ForecastResponse, SeriesForecast, SidecarFrameJson } from '../../api/types';
 
 /** Field names the sidecar uses, in the order it writes them. */
 export const FORECAST_FIELDS = {
@@ -61,7 +61,7 @@ function cloneConfig(config: Record<string, unknown> | undefined): FieldConfig {
  * match the first series' field.
  */
 export function toGrafanaFrame(
-  json: ForecastFrameJson,
+  json: SidecarFrameJson,
   options: { refId: string; labels?: Record<string, string>; meta?: QueryResultMeta; uniqueSuffix?: string }
 ): DataFrame {
   const suffix = options.uniqueSuffix;

@@ -2,11 +2,14 @@ import {
   BAND_80,
   BAND_95,
   MAX_HORIZON_STEPS,
+  buildAnomalyRequest,
   buildForecastRequest,
   formatSeconds,
   parseDuration,
   parseHorizon,
   parseStep,
+  parseThreshold,
+  rangeAndStep,
   type RequestWindow,
 } from './request';
 
@@ -173,5 +176,82 @@ describe('buildForecastRequest', () => {
     ],
   ])('fails clearly on %s', (_what, query, overrides, error) => {
     expect(buildForecastRequest(query, window(overrides))).toEqual({ ok: false, error });
+  });
+});
+
+describe('rangeAndStep', () => {
+  test('shared by forecasts and anomalies: range capped at now, step from the query or the interval', () => {
+    expect(rangeAndStep(undefined, window({ toMs: NOW + HOUR }), 'future')).toEqual({
+      ok: true,
+      value: { start: NOW - HOUR, end: NOW, stepSeconds: 15 },
+    });
+    expect(rangeAndStep('1m', window(), 'future')).toEqual({ ok: true, value: { start: NOW - HOUR, end: NOW, stepSeconds: 60 } });
+    expect(rangeAndStep(undefined, window({ fromMs: NOW + HOUR, toMs: NOW + 2 * HOUR }), 'all in the future')).toEqual({
+      ok: false,
+      error: 'all in the future',
+    });
+  });
+});
+
+describe('parseThreshold', () => {
+  test('empty is "each series\' own", numbers in (0, 1) pass', () => {
+    expect(parseThreshold(undefined)).toEqual({ ok: true, value: undefined });
+    expect(parseThreshold(' ')).toEqual({ ok: true, value: undefined });
+    expect(parseThreshold('0.995')).toEqual({ ok: true, value: 0.995 });
+    expect(parseThreshold('.9')).toEqual({ ok: true, value: 0.9 });
+    expect(parseThreshold(' 0.5 ')).toEqual({ ok: true, value: 0.5 });
+  });
+
+  test.each(['0', '1', '1.5', '-0.5', 'high', '0.9x', '1e-3', '$threshold'])('rejects %p', (text) => {
+    expect(parseThreshold(text)).toEqual({
+      ok: false,
+      error: `Threshold "${text}" must be a number between 0 and 1 (exclusive), e.g. 0.995`,
+    });
+  });
+});
+
+describe('buildAnomalyRequest', () => {
+  test('panel range → start/end in ms, step from the interval, no threshold unless given', () => {
+    expect(
+      buildAnomalyRequest({ refId: 'A', queryType: 'anomalies', expr: ' aidpe_sim_latency_seconds{quantile="0.95"} ' }, window())
+    ).toEqual({
+      ok: true,
+      value: { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', start: NOW - HOUR, end: NOW, stepSeconds: 15 },
+    });
+  });
+
+  test('explicit step and threshold override; the range ends now', () => {
+    expect(
+      buildAnomalyRequest(
+        { refId: 'A', queryType: 'anomalies', expr: 'up', step: '1m', threshold: '0.995' },
+        window({ toMs: NOW + HOUR })
+      )
+    ).toEqual({ ok: true, value: { query: 'up', start: NOW - HOUR, end: NOW, stepSeconds: 60, threshold: 0.995 } });
+  });
+
+  test('the horizon and band of a forecast query are ignored', () => {
+    const result = buildAnomalyRequest({ refId: 'A', queryType: 'anomalies', expr: 'up', horizon: 'x', band95: true }, window());
+    expect(result).toMatchObject({ ok: true });
+    expect(result.ok && Object.keys(result.value).sort()).toEqual(['end', 'query', 'start', 'stepSeconds']);
+  });
+
+  test.each<[string, Parameters<typeof buildAnomalyRequest>[0], Partial<RequestWindow>, string]>([
+    ['no expression', { refId: 'A', expr: '' }, {}, 'Enter a PromQL expression to scan for anomalies'],
+    [
+      'a bad threshold',
+      { refId: 'A', expr: 'up', threshold: '2' },
+      {},
+      'Threshold "2" must be a number between 0 and 1 (exclusive), e.g. 0.995',
+    ],
+    ['a bad step', { refId: 'A', expr: 'up', step: '0' }, {}, 'Step must be longer than 0'],
+    [
+      'a range in the future',
+      { refId: 'A', expr: 'up' },
+      { fromMs: NOW + HOUR, toMs: NOW + 2 * HOUR },
+      'The time range lies in the future: anomalies are scored on history up to now',
+    ],
+    ['a range shorter than a step', { refId: 'A', expr: 'up', step: '2h' }, {}, 'The time range is shorter than one step (2h)'],
+  ])('fails clearly on %s', (_what, query, overrides, error) => {
+    expect(buildAnomalyRequest(query, window(overrides))).toEqual({ ok: false, error });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Pure request building for forecast queries: durations, horizons, steps and the panel's time range →
- * the body of `POST /api/v1/forecast`. No Grafana runtime, no I/O: everything here is unit-tested.
+ * Pure request building for forecast and anomaly queries: durations, horizons, steps, thresholds and the
+ * panel's time range → the body of `POST /api/v1/forecast` or `POST /api/v1/anomalies`. No Grafana runtime,
+ * no I/O: everything here is unit-tested.
  */
-import type { ForecastRequest } from '../../api/types';
+import type { AnomalyRequest, ForecastRequest } from '../../api/types';
 import { DEFAULT_HORIZON, type SidecarQuery } from './types';
 
 /** Longest forecast the sidecar accepts, in steps (backend `MAX_HORIZON`). */
@@ -107,6 +108,53 @@ export interface RequestWindow {
   nowMs: number;
 }
 
+/** Start, end (Unix ms) and step (seconds) of a request over the panel's range, up to now. */
+export interface RangeAndStep {
+  start: number;
+  end: number;
+  stepSeconds: number;
+}
+
+/**
+ * The panel's range, its end capped at now, and the step: the query's step, else the request interval
+ * (≥ 1 s, widened to stay within the sidecar's point limit). `futureError` is the message when the whole range
+ * lies after now.
+ */
+export function rangeAndStep(
+  stepText: string | undefined,
+  window: RequestWindow,
+  futureError: string
+): Result<RangeAndStep> {
+  const step = parseStep(stepText);
+  if (!step.ok) {
+    return step;
+  }
+  const start = Math.floor(window.fromMs);
+  const end = Math.floor(Math.min(window.toMs, window.nowMs));
+  if (!(end > start)) {
+    return fail(futureError);
+  }
+  const rangeSeconds = (end - start) / 1000;
+
+  let stepSeconds: number;
+  if (step.value !== undefined) {
+    stepSeconds = step.value;
+    const points = Math.floor(rangeSeconds / stepSeconds) + 1;
+    if (points > MAX_RANGE_POINTS) {
+      return fail(
+        `The time range holds ${points} steps of ${formatSeconds(stepSeconds)}; the sidecar takes at most ${MAX_RANGE_POINTS}: use a larger step`
+      );
+    }
+  } else {
+    const fromInterval = Math.max(1, Math.round(window.intervalMs / 1000));
+    stepSeconds = Math.max(fromInterval, Math.ceil(rangeSeconds / (MAX_RANGE_POINTS - 1)));
+  }
+  if (rangeSeconds < stepSeconds) {
+    return fail(`The time range is shorter than one step (${formatSeconds(stepSeconds)})`);
+  }
+  return ok({ start, end, stepSeconds });
+}
+
 /**
  * Body of `POST /api/v1/forecast` for a forecast query (its template variables already interpolated).
  * - `start`/`end`: the panel's range, the end capped at now (the forecast covers the future);
@@ -127,30 +175,15 @@ export function buildForecastRequest(query: SidecarQuery, window: RequestWindow)
   if (!horizon.ok) {
     return horizon;
   }
-
-  const start = Math.floor(window.fromMs);
-  const end = Math.floor(Math.min(window.toMs, window.nowMs));
-  if (!(end > start)) {
-    return fail('The time range lies in the future: a forecast needs history before now');
+  const range = rangeAndStep(
+    query.step,
+    window,
+    'The time range lies in the future: a forecast needs history before now'
+  );
+  if (!range.ok) {
+    return range;
   }
-  const rangeSeconds = (end - start) / 1000;
-
-  let stepSeconds: number;
-  if (step.value !== undefined) {
-    stepSeconds = step.value;
-    const points = Math.floor(rangeSeconds / stepSeconds) + 1;
-    if (points > MAX_RANGE_POINTS) {
-      return fail(
-        `The time range holds ${points} steps of ${formatSeconds(stepSeconds)}; the sidecar takes at most ${MAX_RANGE_POINTS}: use a larger step`
-      );
-    }
-  } else {
-    const fromInterval = Math.max(1, Math.round(window.intervalMs / 1000));
-    stepSeconds = Math.max(fromInterval, Math.ceil(rangeSeconds / (MAX_RANGE_POINTS - 1)));
-  }
-  if (rangeSeconds < stepSeconds) {
-    return fail(`The time range is shorter than one step (${formatSeconds(stepSeconds)})`);
-  }
+  const { stepSeconds } = range.value;
 
   if ('horizonSeconds' in horizon.value) {
     const steps = Math.ceil(horizon.value.horizonSeconds / stepSeconds - 1e-9);
@@ -164,10 +197,50 @@ export function buildForecastRequest(query: SidecarQuery, window: RequestWindow)
 
   return ok({
     query: expr,
-    start,
-    end,
-    stepSeconds,
+    ...range.value,
     ...horizon.value,
     quantiles: query.band95 ? [...BAND_80, ...BAND_95] : [...BAND_80],
+  });
+}
+
+/** `0.995` → 0.995; empty → `undefined` (each series' own threshold). The sidecar takes (0, 1), both ends open. */
+export function parseThreshold(text: string | undefined): Result<number | undefined> {
+  const trimmed = (text ?? '').trim();
+  if (!trimmed) {
+    return ok(undefined);
+  }
+  const value = /^(\d+(\.\d*)?|\.\d+)$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!(value > 0 && value < 1)) {
+    return fail(`Threshold "${trimmed}" must be a number between 0 and 1 (exclusive), e.g. 0.995`);
+  }
+  return ok(value);
+}
+
+/**
+ * Body of `POST /api/v1/anomalies` for an anomaly query (its template variables already interpolated):
+ * the panel's range up to now, the step as for forecasts, and the threshold override when one is given.
+ * The sidecar itself reaches back before `start` to warm its detector up.
+ */
+export function buildAnomalyRequest(query: SidecarQuery, window: RequestWindow): Result<AnomalyRequest> {
+  const expr = (query.expr ?? '').trim();
+  if (!expr) {
+    return fail('Enter a PromQL expression to scan for anomalies');
+  }
+  const threshold = parseThreshold(query.threshold);
+  if (!threshold.ok) {
+    return threshold;
+  }
+  const range = rangeAndStep(
+    query.step,
+    window,
+    'The time range lies in the future: anomalies are scored on history up to now'
+  );
+  if (!range.ok) {
+    return range;
+  }
+  return ok({
+    query: expr,
+    ...range.value,
+    ...(threshold.value !== undefined ? { threshold: threshold.value } : {}),
   });
 }

@@ -1,21 +1,23 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-/** What a query asks the sidecar for. Only `forecast` has an engine today; the others answer a notice. */
+/** What a query asks the sidecar for. `forecast` and `anomalies` have engines; the others answer a notice. */
 export type SidecarQueryType = 'forecast' | 'anomalies' | 'rca' | 'actions';
 
 export const QUERY_TYPES: readonly SidecarQueryType[] = ['forecast', 'anomalies', 'rca', 'actions'];
 
+/** Query types whose engine has not landed yet. */
+export type PendingQueryType = Exclude<SidecarQueryType, 'forecast' | 'anomalies'>;
+
 /** Engines that have not landed yet, with the name used in the "not available yet" notice. */
-export const PENDING_ENGINES: Readonly<Record<Exclude<SidecarQueryType, 'forecast'>, string>> = {
-  anomalies: 'anomaly',
+export const PENDING_ENGINES: Readonly<Record<PendingQueryType, string>> = {
   rca: 'root-cause analysis',
   actions: 'remediation actions',
 };
 
 export interface SidecarQuery extends DataQuery {
   queryType?: SidecarQueryType;
-  /** PromQL range expression (forecast). Template variables are interpolated. */
+  /** PromQL range expression (forecast, anomalies). Template variables are interpolated. */
   expr?: string;
   /** Query resolution as a duration (`30s`, `1m`) or seconds (`60`); empty: the panel's interval. */
   step?: string;
@@ -23,7 +25,16 @@ export interface SidecarQuery extends DataQuery {
   horizon?: string;
   /** Ask for the 95% band (p2.5–p97.5) as well as the 80% band (p10–p90). */
   band95?: boolean;
+  /** Anomalies: threshold override in (0, 1), e.g. `0.995`; empty: each series' own (default or from feedback). */
+  threshold?: string;
+  /**
+   * Anomalies: `annotations` answers one frame of annotation events (`time`, `timeEnd`, `title`, `text`, `tags`)
+   * instead of a time/value/score frame per series. Set by the datasource for annotation queries.
+   */
+  format?: SidecarQueryFormat;
 }
+
+export type SidecarQueryFormat = 'series' | 'annotations';
 
 export const DEFAULT_HORIZON = '1h';
 
@@ -52,4 +63,8 @@ export function isSidecarQueryType(value: unknown): value is SidecarQueryType {
 /** The query type, `forecast` when unset or unknown (queries saved before the field existed). */
 export function queryTypeOf(query: Pick<SidecarQuery, 'queryType'>): SidecarQueryType {
   return isSidecarQueryType(query.queryType) ? query.queryType : 'forecast';
+}
+
+export function isPendingQueryType(type: SidecarQueryType): type is PendingQueryType {
+  return type in PENDING_ENGINES;
 }

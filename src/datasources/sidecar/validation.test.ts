@@ -53,7 +53,23 @@ describe('validateQuery', () => {
   });
 
   test('query types without an engine have nothing to validate', () => {
-    expect(validateQuery({ refId: 'A', queryType: 'anomalies' })).toEqual({});
     expect(validateQuery({ refId: 'A', queryType: 'rca', expr: 'up{' })).toEqual({});
+    expect(validateQuery({ refId: 'A', queryType: 'actions' })).toEqual({});
+  });
+
+  test('anomaly queries: expression, step and threshold (no horizon)', () => {
+    expect(validateQuery({ refId: 'A', queryType: 'anomalies', expr: 'up', step: '1m', threshold: '0.99' })).toEqual(
+      {}
+    );
+    expect(validateQuery({ refId: 'A', queryType: 'anomalies', expr: 'up', horizon: 'later' })).toEqual({});
+    const v = validateQuery({ refId: 'A', queryType: 'anomalies', expr: 'up{', step: 'soon', threshold: '1' });
+    expect(v).toEqual({
+      expr: 'Unclosed "{"',
+      step: 'Step "soon" is not a duration (30s, 1m) or a number of seconds (60)',
+      threshold: 'Threshold "1" must be a number between 0 and 1 (exclusive), e.g. 0.995',
+    });
+    expect(isValid(v)).toBe(false);
+    expect(isValid({ threshold: 'x' })).toBe(false);
+    expect(validateQuery({ refId: 'A', queryType: 'anomalies' }).expr).toMatch(/Enter a PromQL expression/);
   });
 });

@@ -1,14 +1,16 @@
 /**
  * Pure query validation for the query editor: one message per field, `undefined` when the field is fine.
- * The same parsers build the request ({@link buildForecastRequest}), so the editor and the query agree.
+ * The same parsers build the requests ({@link buildForecastRequest}, {@link buildAnomalyRequest}), so the editor
+ * and the query agree.
  */
-import { MAX_HORIZON_STEPS, formatSeconds, parseHorizon, parseStep } from './request';
+import { MAX_HORIZON_STEPS, formatSeconds, parseHorizon, parseStep, parseThreshold } from './request';
 import { queryTypeOf, type SidecarQuery } from './types';
 
 export interface QueryValidation {
   expr?: string;
   step?: string;
   horizon?: string;
+  threshold?: string;
 }
 
 const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
@@ -53,9 +55,13 @@ export function checkPromQL(expr: string | undefined): string | undefined {
   return undefined;
 }
 
-/** Field-by-field problems of a query; `{}` when it can run. Non-forecast types have nothing to validate yet. */
+/** Field-by-field problems of a query; `{}` when it can run. Types without an engine have nothing to validate. */
 export function validateQuery(query: SidecarQuery): QueryValidation {
-  if (queryTypeOf(query) !== 'forecast') {
+  const type = queryTypeOf(query);
+  if (type === 'anomalies') {
+    return validateAnomalyQuery(query);
+  }
+  if (type !== 'forecast') {
     return {};
   }
   const result: QueryValidation = {};
@@ -79,6 +85,24 @@ export function validateQuery(query: SidecarQuery): QueryValidation {
   return result;
 }
 
+/** Expression, step and threshold of an anomaly query (also used by the annotation editor). */
+export function validateAnomalyQuery(query: SidecarQuery): QueryValidation {
+  const result: QueryValidation = {};
+  const exprError = checkPromQL(query.expr);
+  if (exprError) {
+    result.expr = exprError;
+  }
+  const step = parseStep(query.step);
+  if (!step.ok) {
+    result.step = step.error;
+  }
+  const threshold = parseThreshold(query.threshold);
+  if (!threshold.ok) {
+    result.threshold = threshold.error;
+  }
+  return result;
+}
+
 export function isValid(validation: QueryValidation): boolean {
-  return !validation.expr && !validation.step && !validation.horizon;
+  return !validation.expr && !validation.step && !validation.horizon && !validation.threshold;
 }

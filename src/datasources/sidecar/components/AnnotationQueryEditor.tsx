@@ -1,8 +1,9 @@
 import React from 'react';
 import type { AnnotationQuery, DataSourceApi, QueryEditorProps } from '@grafana/data';
-import { Alert, InlineField, InlineFieldRow, Input, Stack } from '@grafana/ui';
+import { Stack, Text } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
 import type { SidecarJsonData, SidecarQuery } from '../types';
+import { AnomalyQueryFields } from './AnomalyQueryFields';
 
 export type AnnotationQueryEditorProps = QueryEditorProps<
   DataSourceApi<SidecarQuery, SidecarJsonData>,
@@ -14,28 +15,24 @@ export type AnnotationQueryEditorProps = QueryEditorProps<
 };
 
 /**
- * Annotation query editor: the series whose anomalies should be marked. The anomaly engine fills these
- * annotations in; until it lands the query runs and returns no events, with a notice.
+ * Annotation query editor: the series whose anomalies should be marked (PromQL, optional step and threshold).
+ * Every anomalous region of every series becomes a region annotation (start to end) titled with its severity.
  */
-export function AnnotationQueryEditor({ query, onChange }: AnnotationQueryEditorProps) {
+export function AnnotationQueryEditor({ query, onChange, onRunQuery }: AnnotationQueryEditorProps) {
   return (
     <div data-testid={testIds.sidecarDatasource.annotationEditor.container}>
       <Stack direction="column" gap={1}>
-        <InlineFieldRow>
-          <InlineField label="PromQL" labelWidth={14} grow tooltip="Series to mark anomalies on">
-            <Input
-              id="aidpe-annotation-expr"
-              data-testid={testIds.sidecarDatasource.annotationEditor.expr}
-              value={query.expr ?? ''}
-              placeholder='aidpe_sim_request_rate{service="frontend"}'
-              onChange={(e) => onChange({ ...query, queryType: 'anomalies', expr: e.currentTarget.value })}
-            />
-          </InlineField>
-        </InlineFieldRow>
-        <Alert severity="info" title="Not available yet: the anomaly engine has not landed">
-          Anomaly annotations appear here once the sidecar ships its anomaly engine; until then this annotation returns
-          no events.
-        </Alert>
+        <AnomalyQueryFields
+          query={query}
+          onChange={(patch) => onChange({ ...query, ...patch, queryType: 'anomalies' })}
+          onRunQuery={onRunQuery}
+          idPrefix="aidpe-annotation"
+          testIds={testIds.sidecarDatasource.annotationEditor}
+        />
+        <Text color="secondary" variant="bodySmall">
+          Each anomalous region (where the anomaly score passes the series&apos; threshold) is drawn as a region
+          annotation, tagged <code>aidpe</code>, <code>anomaly</code> and its severity.
+        </Text>
       </Stack>
     </div>
   );

@@ -67,6 +67,31 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalled();
   });
 
+  test('anomalies: expression, step and threshold; no horizon or band; edits call onChange, blur runs', () => {
+    const query: SidecarQuery = { refId: 'A', queryType: 'anomalies', expr: 'up' };
+    const { onChange, onRunQuery } = setup(query);
+    expect(screen.getByTestId(ids.expr)).toHaveValue('up');
+    expect(screen.getByTestId(ids.threshold)).toHaveAttribute('placeholder', 'per series');
+    expect(screen.queryByTestId(ids.horizon)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(ids.band95)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(ids.pending)).not.toBeInTheDocument();
+
+    fireEvent.change(screen.getByTestId(ids.threshold), { target: { value: '0.995' } });
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, threshold: '0.995' });
+    fireEvent.change(screen.getByTestId(ids.step), { target: { value: '1m' } });
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, step: '1m' });
+    fireEvent.blur(screen.getByTestId(ids.threshold));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  test('anomalies: invalid fields show the validation message', () => {
+    setup({ refId: 'A', queryType: 'anomalies', expr: 'up', threshold: '1.5', step: 'x' });
+    expect(
+      screen.getByText('Threshold "1.5" must be a number between 0 and 1 (exclusive), e.g. 0.995')
+    ).toBeInTheDocument();
+    expect(screen.getByText('Step "x" is not a duration (30s, 1m) or a number of seconds (60)')).toBeInTheDocument();
+  });
+
   test('types without an engine say they are not available yet', () => {
     setup({ refId: 'A', queryType: 'rca' });
     expect(screen.getByTestId(ids.pending)).toHaveTextContent(

@@ -5,6 +5,7 @@ import { testIds } from '../../../components/testIds';
 import type { SidecarDataSource } from '../datasource';
 import {
   DEFAULT_HORIZON,
+  isPendingQueryType,
   PENDING_ENGINES,
   queryTypeOf,
   type SidecarJsonData,
@@ -12,12 +13,17 @@ import {
   type SidecarQueryType,
 } from '../types';
 import { validateQuery } from '../validation';
+import { AnomalyQueryFields } from './AnomalyQueryFields';
 
 export type QueryEditorComponentProps = QueryEditorProps<SidecarDataSource, SidecarQuery, SidecarJsonData>;
 
 const TYPE_OPTIONS: Array<SelectableValue<SidecarQueryType>> = [
   { label: 'Forecast', value: 'forecast', description: 'Quantile forecast of every series of a PromQL query' },
-  { label: 'Anomalies', value: 'anomalies', description: 'Not available yet: arrives with the anomaly engine' },
+  {
+    label: 'Anomalies',
+    value: 'anomalies',
+    description: 'Anomaly score (0..1) of every series of a PromQL query, with the anomalous regions',
+  },
   { label: 'Root cause', value: 'rca', description: 'Not available yet: arrives with the RCA engine' },
   { label: 'Actions', value: 'actions', description: 'Not available yet: arrives with the remediation engine' },
 ];
@@ -130,7 +136,19 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponen
               </InlineField>
             </InlineFieldRow>
           </>
-        ) : (
+        ) : null}
+
+        {type === 'anomalies' ? (
+          <AnomalyQueryFields
+            query={query}
+            onChange={(patch) => update(patch)}
+            onRunQuery={onRunQuery}
+            idPrefix="aidpe-query"
+            testIds={testIds.sidecarDatasource.queryEditor}
+          />
+        ) : null}
+
+        {isPendingQueryType(type) ? (
           <Alert
             severity="info"
             title={`Not available yet: the ${PENDING_ENGINES[type]} engine has not landed`}
@@ -138,7 +156,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponen
           >
             This query returns an empty result with a notice until the sidecar ships the {PENDING_ENGINES[type]} engine.
           </Alert>
-        )}
+        ) : null}
       </Stack>
     </div>
   );

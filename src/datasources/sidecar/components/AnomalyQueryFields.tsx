@@ -1,0 +1,92 @@
+import React, { useState } from 'react';
+import { InlineField, InlineFieldRow, Input } from '@grafana/ui';
+import type { SidecarQuery } from '../types';
+import { validateAnomalyQuery } from '../validation';
+
+type Field = 'expr' | 'step' | 'threshold';
+
+export interface AnomalyQueryFieldsProps {
+  query: SidecarQuery;
+  /** Apply a change to the query (the query runs when a field is left). */
+  onChange: (patch: Partial<SidecarQuery>) => void;
+  onRunQuery: () => void;
+  /** `id` prefix of the inputs (unique per editor on a page). */
+  idPrefix: string;
+  testIds: Record<Field, string>;
+}
+
+/**
+ * PromQL expression, optional step and optional threshold override of an anomaly query; shared by the query
+ * editor and the annotation editor. Problems show once a field was left (or when it has a value).
+ */
+export function AnomalyQueryFields({ query, onChange, onRunQuery, idPrefix, testIds }: AnomalyQueryFieldsProps) {
+  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
+  const problems = validateAnomalyQuery(query);
+  const shown = (field: Field) => (touched[field] || Boolean(query[field]) ? problems[field] : undefined);
+  const onBlur = (field: Field) => () => {
+    setTouched((t) => ({ ...t, [field]: true }));
+    onRunQuery();
+  };
+
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField
+          label="PromQL"
+          labelWidth={14}
+          grow
+          tooltip={
+            'Range query whose series are scored for anomalies (at most 50 series), e.g. aidpe_sim_latency_seconds{quantile="0.95"}'
+          }
+          invalid={Boolean(shown('expr'))}
+          error={shown('expr')}
+        >
+          <Input
+            id={`${idPrefix}-expr`}
+            data-testid={testIds.expr}
+            value={query.expr ?? ''}
+            placeholder='aidpe_sim_latency_seconds{quantile="0.95"}'
+            onChange={(e) => onChange({ expr: e.currentTarget.value })}
+            onBlur={onBlur('expr')}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Step"
+          labelWidth={14}
+          tooltip="Query resolution: a duration (30s, 1m) or seconds. Empty: the panel's interval."
+          invalid={Boolean(shown('step'))}
+          error={shown('step')}
+        >
+          <Input
+            id={`${idPrefix}-step`}
+            width={12}
+            data-testid={testIds.step}
+            value={query.step ?? ''}
+            placeholder="auto"
+            onChange={(e) => onChange({ step: e.currentTarget.value })}
+            onBlur={onBlur('step')}
+          />
+        </InlineField>
+        <InlineField
+          label="Threshold"
+          labelWidth={12}
+          tooltip="Score (0..1) above which a point is anomalous, for every series. Empty: each series' own threshold (the default, moved by feedback)."
+          invalid={Boolean(shown('threshold'))}
+          error={shown('threshold')}
+        >
+          <Input
+            id={`${idPrefix}-threshold`}
+            width={12}
+            data-testid={testIds.threshold}
+            value={query.threshold ?? ''}
+            placeholder="per series"
+            onChange={(e) => onChange({ threshold: e.currentTarget.value })}
+            onBlur={onBlur('threshold')}
+          />
+        </InlineField>
+      </InlineFieldRow>
+    </>
+  );
+}
