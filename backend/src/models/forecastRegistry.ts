@@ -17,6 +17,17 @@ export interface ForecastModelStatus {
   version: string | undefined;
   state: 'loaded' | 'missing' | 'corrupt' | 'checksum_mismatch';
   error?: string;
+  /** What the model card says, for the UI's Models page. */
+  card?: ModelCardSummary;
+}
+
+export interface ModelCardSummary {
+  architecture?: string;
+  parameters?: number;
+  trainedAt?: string;
+  sha256?: string;
+  /** Validation metrics per data source (normalised units): windows, pinball loss, MAE, 80% coverage. */
+  validation: Record<string, { windows: number; pinball: number; mae: number; coverage80: number }>;
 }
 
 export interface LoadedForecastModels {
@@ -30,6 +41,26 @@ interface Card {
   name?: string;
   version?: string;
   sha256?: string;
+  architecture?: string;
+  parameters?: number;
+  trainedAt?: string;
+  validation?: { metrics?: Record<string, { windows?: number; pinball?: number; mae?: number; coverage80?: number }> };
+}
+
+function summarise(card: Card): ModelCardSummary {
+  const validation: ModelCardSummary['validation'] = {};
+  for (const [source, m] of Object.entries(card.validation?.metrics ?? {})) {
+    if ([m?.windows, m?.pinball, m?.mae, m?.coverage80].every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      validation[source] = { windows: m.windows!, pinball: m.pinball!, mae: m.mae!, coverage80: m.coverage80! };
+    }
+  }
+  return {
+    validation,
+    ...(card.architecture ? { architecture: card.architecture } : {}),
+    ...(typeof card.parameters === 'number' ? { parameters: card.parameters } : {}),
+    ...(card.trainedAt ? { trainedAt: card.trainedAt } : {}),
+    ...(card.sha256 ? { sha256: card.sha256 } : {}),
+  };
 }
 
 function candidateName(file: string): string {
@@ -77,6 +108,7 @@ async function load(dir: string): Promise<LoadedForecastModels> {
     try {
       const card = JSON.parse(readFileSync(join(dir, cardFile), 'utf8')) as Card;
       status.version = card.version;
+      status.card = summarise(card);
       if (!existsSync(status.file)) {
         status.state = 'missing';
         throw new Error(`model file ${status.file} is missing`);

@@ -97,6 +97,15 @@ const ModelStatusSchema = Type.Object({
   version: Type.Optional(Type.String()),
   state: Type.Union([Type.Literal('loaded'), Type.Literal('missing'), Type.Literal('corrupt'), Type.Literal('checksum_mismatch')]),
   error: Type.Optional(Type.String()),
+  card: Type.Optional(
+    Type.Object({
+      architecture: Type.Optional(Type.String()),
+      parameters: Type.Optional(Type.Number()),
+      trainedAt: Type.Optional(Type.String()),
+      sha256: Type.Optional(Type.String()),
+      validation: Type.Record(Type.String(), Type.Object({ windows: Type.Number(), pinball: Type.Number(), mae: NullableNumber, coverage80: NullableNumber })),
+    }),
+  ),
 });
 
 const SeriesForecastSchema = Type.Object({
@@ -255,8 +264,15 @@ interface PreparedSeries {
   horizon: number;
 }
 
-function modelStatuses(loaded: LoadedForecastModels): ForecastResponseT['models'] {
-  return loaded.models.map((m) => ({ name: m.name, file: m.file, state: m.state, ...(m.version !== undefined ? { version: m.version } : {}), ...(m.error !== undefined ? { error: m.error } : {}) }));
+function modelStatuses(loaded: LoadedForecastModels, withCards = false): ForecastResponseT['models'] {
+  return loaded.models.map((m) => ({
+    name: m.name,
+    file: m.file,
+    state: m.state,
+    ...(m.version !== undefined ? { version: m.version } : {}),
+    ...(m.error !== undefined ? { error: m.error } : {}),
+    ...(withCards && m.card ? { card: m.card } : {}),
+  }));
 }
 
 function deepUnavailableReason(loaded: LoadedForecastModels, requested: string[] | undefined): { code: string; message: string } | undefined {
@@ -433,7 +449,7 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
     async () => {
       const loaded = await loadModels();
       return {
-        models: modelStatuses(loaded),
+        models: modelStatuses(loaded, true),
         statistical: loaded.candidates.filter((c) => !loaded.deepNames.includes(c.name)).map((c) => c.name),
         warnings: loaded.warnings,
       };

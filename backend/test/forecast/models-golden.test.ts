@@ -68,3 +68,25 @@ test('the model cards carry the checksum of the shipped files and the registry v
     assert.equal(m.version, '1.0.0');
   }
 });
+
+test('GET /api/v1/forecast/models shows each shipped model with its card (version, checksum, validation metrics)', async () => {
+  const { buildApp } = await import('../../src/app.ts');
+  const { loadConfig } = await import('../../src/config/config.ts');
+  const { ScriptedTelemetry } = await import('../helpers/fakeTelemetry.ts');
+  const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1' } });
+  const app = await buildApp({ config, telemetry: new ScriptedTelemetry(), logger: false });
+  try {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/forecast/models' });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    const lstm = body.models.find((m: { name: string }) => m.name === 'lstm');
+    assert.equal(lstm.state, 'loaded');
+    assert.match(lstm.card.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(lstm.card.parameters > 1000);
+    assert.ok(lstm.card.validation.nab.windows > 0);
+    assert.ok(lstm.card.validation.nab.coverage80 > 0 && lstm.card.validation.nab.coverage80 < 1);
+    assert.ok(body.statistical.includes('seasonal_naive'));
+  } finally {
+    await app.close();
+  }
+});
