@@ -41,9 +41,10 @@ test.describe('navigating the app', () => {
     await expect(page.getByText('No remediation actions yet')).toBeVisible();
   });
 
-  test('models page explains what will appear there', async ({ gotoPage, page }) => {
+  test('models page lists the forecasting models with their cards', async ({ gotoPage, page }) => {
     await gotoPage(`/${ROUTES.Models}`);
     await expect(page.getByTestId(testIds.models.container)).toBeVisible();
-    await expect(page.getByText('No models loaded yet')).toBeVisible();
+    await expect(page.getByTestId(testIds.models.summary)).toBeVisible();
+    await expect(page.getByTestId(testIds.models.table)).toContainText('lstm');
   });
 });

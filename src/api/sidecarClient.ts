@@ -7,6 +7,7 @@ import type {
   AnomalyFeedbackRequest,
   AnomalyRequest,
   AnomalyResponse,
+  ForecastModelsResponse,
   HealthReport,
 } from './types';
 
@@ -32,6 +33,11 @@ async function request<T>(method: 'GET' | 'POST', path: string, data?: unknown):
 /** `GET /api/v1/health` on the sidecar, through the plugin proxy route `sidecar/*`. */
 export function getHealth(): Promise<HealthReport> {
   return request<HealthReport>('GET', '/api/v1/health');
+}
+
+/** `GET /api/v1/forecast/models`: the deep forecasting models, whether each loaded, and their cards. */
+export function forecastModels(): Promise<ForecastModelsResponse> {
+  return request<ForecastModelsResponse>('GET', '/api/v1/forecast/models');
 }
 
 /** `POST /api/v1/anomalies`: scores and regions of every series of a PromQL range (route `sidecar/*`). */

@@ -97,12 +97,30 @@ export interface SeriesForecast {
 
 export type ModelState = 'loaded' | 'missing' | 'corrupt' | 'checksum_mismatch';
 
+export interface ModelValidation {
+  windows: number;
+  pinball: number;
+  mae: number | null;
+  coverage80: number | null;
+}
+
+/** What a model card says (only on `GET /api/v1/forecast/models`). */
+export interface ModelCardSummary {
+  architecture?: string;
+  parameters?: number;
+  trainedAt?: string;
+  sha256?: string;
+  /** Per validation data source, in normalised units. */
+  validation: Record<string, ModelValidation>;
+}
+
 export interface ForecastModelStatus {
   name: string;
   file: string;
   version?: string;
   state: ModelState;
   error?: string;
+  card?: ModelCardSummary;
 }
 
 export interface ForecastResponse {

@@ -50,6 +50,8 @@ export const testIds = {
   },
   models: {
     container: 'data-testid pg-models-container',
+    summary: 'data-testid pg-models-summary',
+    table: 'data-testid pg-models-table',
   },
   sidecarDatasource: {
     configEditor: {

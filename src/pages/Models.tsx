@@ -1,16 +1,71 @@
-import React from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { ComingSoon } from '../components/ComingSoon/ComingSoon';
+import { Alert, Badge, InteractiveTable, LoadingPlaceholder, Stack, Text, type Column } from '@grafana/ui';
+import { forecastModels } from '../api/sidecarClient';
+import type { ForecastModelsResponse } from '../api/types';
 import { testIds } from '../components/testIds';
+import { modelRow, modelsSummary, type ModelRow } from '../modelsPage/rows';
+import { describeError } from '../utils/errors';
 
+const columns: Array<Column<ModelRow>> = [
+  { id: 'name', header: 'Model' },
+  { id: 'version', header: 'Version' },
+  {
+    id: 'stateText',
+    header: 'State',
+    cell: ({ row: { original } }) => (
+      <Badge color={original.state === 'loaded' ? 'green' : 'orange'} text={original.stateText} />
+    ),
+  },
+  { id: 'parameters', header: 'Parameters' },
+  { id: 'trainedAt', header: 'Trained' },
+  { id: 'pinball', header: 'Validation pinball loss' },
+  { id: 'coverage80', header: '80% coverage' },
+  { id: 'checksum', header: 'sha256' },
+];
+
+/** The forecasting models the sidecar runs: versions, whether they loaded, and their model cards' metrics. */
 function Models() {
+  const [response, setResponse] = useState<ForecastModelsResponse>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let cancelled = false;
+    forecastModels().then(
+      (r) => !cancelled && setResponse(r),
+      (err: unknown) => !cancelled && setError(describeError(err))
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const rows = useMemo(() => (response ? response.models.map(modelRow) : []), [response]);
+  const summary = response ? modelsSummary(response) : undefined;
+
   return (
     <PluginPage>
       <div data-testid={testIds.models.container}>
-        <ComingSoon message="No models loaded yet">
-          When the model engine lands, this page will show the forecasting and anomaly-detection models in use, their
-          versions, training windows and accuracy, and when they were last evaluated.
-        </ComingSoon>
+        {error && (
+          <Alert severity="error" title="Could not load the models from the sidecar">
+            {error}
+          </Alert>
+        )}
+        {!response && !error && <LoadingPlaceholder text="Loading models…" />}
+        {response && summary && (
+          <Stack direction="column" gap={2}>
+            <Alert severity={summary.severity} title={summary.text} data-testid={testIds.models.summary} />
+            {response.warnings.map((w) => (
+              <Alert key={w} severity="warning" title={w} />
+            ))}
+            <div data-testid={testIds.models.table}>
+              <InteractiveTable columns={columns} data={rows} getRowId={(r) => r.id} />
+            </div>
+            <Text color="secondary">
+              Statistical candidates, always available: {response.statistical.join(', ')}. Every forecast is chosen by a
+              backtest on the series&apos; own history; validation metrics above come from each model card (normalised
+              units). Live accuracy over time and drift tracking are not measured yet.
+            </Text>
+          </Stack>
+        )}
       </div>
     </PluginPage>
   );

@@ -4,7 +4,7 @@ import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import App from './App';
 import { testIds } from '../testIds';
-import { anomalies, getHealth, listAnomalyFeedback } from '../../api/sidecarClient';
+import { anomalies, forecastModels, getHealth, listAnomalyFeedback } from '../../api/sidecarClient';
 import { anomalyResponse, healthReport } from '../../test/fixtures';
 
 jest.mock('../../api/sidecarClient', () => ({
@@ -12,6 +12,7 @@ jest.mock('../../api/sidecarClient', () => ({
   anomalies: jest.fn(),
   anomalyFeedback: jest.fn(),
   listAnomalyFeedback: jest.fn(),
+  forecastModels: jest.fn(),
 }));
 
 const props = {
@@ -33,6 +34,7 @@ beforeEach(() => {
   jest.mocked(getHealth).mockResolvedValue(healthReport());
   jest.mocked(anomalies).mockResolvedValue(anomalyResponse());
   jest.mocked(listAnomalyFeedback).mockResolvedValue({ feedback: [] });
+  jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
 });
 
 describe('Components/App', () => {
