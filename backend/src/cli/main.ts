@@ -8,6 +8,7 @@ import { startSidecar } from '../server.ts';
 import { formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
+import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 
@@ -27,6 +28,10 @@ Usage:
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
       Rolling-origin benchmark of the AIDPE ensemble on every CSV under DIR, with naive, seasonal naive,
       augurs AutoETS and augurs MSTL side by side (relative MASE, wQL, 80/95% coverage, time per series).
+  aidpe logparse --input FILE.log --format 'FORMAT' --out STRUCTURED.csv [--parser aidpe|drain]
+      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate.
+  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B]
+      Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -162,6 +167,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runForecast(rest);
       case 'forecast-eval':
         return await runForecastEval(rest);
+      case 'logparse':
+        return await runLogparse(rest);
+      case 'logparse-eval':
+        return await runLogparseEval(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -173,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }
