@@ -21,6 +21,8 @@ import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
+import { rcaRoutes } from './routes/rca.ts';
+import { TempoClient } from './telemetry/tempo.ts';
 import type { Store } from './store/sqlite.ts';
 
 export interface AppDeps {
@@ -128,6 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, ...(deps.now ? { now: deps.now } : {}) });
+  const tempo = config.tempo.url ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs }) : undefined;
+  await app.register(rcaRoutes, { cluster: deps.cluster, tempo, ...(deps.now ? { now: deps.now } : {}) });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;
 }
