@@ -136,7 +136,7 @@ export async function runForecast(argv: string[]): Promise<number> {
   return made > 0 ? 0 : 1;
 }
 
-class Progress {
+export class Progress {
   private lastLine = 0;
   constructor(private readonly total: number) {}
   update(done: number, label: string): void {

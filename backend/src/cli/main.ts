@@ -8,6 +8,7 @@ import { startSidecar } from '../server.ts';
 import { formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
+import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
@@ -32,6 +33,13 @@ Usage:
       Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate.
   aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B]
       Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
+  aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
+              [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M]
+      Replay a request-rate trace (timestamp,value CSV, or an Azure Functions *_inv.csv: the sum of all
+      functions or one row) through the simulated cluster once per policy with the same seed: the exact
+      Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (not trained
+      yet). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
+      and p50/p95/p99 latency per policy.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -167,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runForecast(rest);
       case 'forecast-eval':
         return await runForecastEval(rest);
+      case 'autoscale-eval':
+        return await runAutoscaleEval(rest);
       case 'logparse':
         return await runLogparse(rest);
       case 'logparse-eval':
@@ -182,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isAutoscaleUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

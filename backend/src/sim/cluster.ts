@@ -6,6 +6,8 @@
  * generated lazily from the recorded per-tick state with a stable hash.
  */
 import type { MetricSeries } from '../telemetry/types.ts';
+import type { PodState } from '../engines/optimiser/types.ts';
+import { createKubernetesHpa } from '../engines/optimiser/hpa.ts';
 import { MetricHistory, seriesKey, type LabelMatcher } from './history.ts';
 import { renderExposition, renderOpenMetrics, type HistoricalSeries, type MetricSample } from './exposition.ts';
 import { backlogStep, erlangC, mmcResponseQuantile, mmcResponseSurvival } from './queueing.ts';
@@ -54,9 +56,16 @@ export interface AutoscalerInput {
   desiredReplicas: number;
   readyReplicas: number;
   startingReplicas: number;
-  /** Average CPU utilisation of ready pods, 0..1 of the request. */
+  /** Average CPU utilisation of ready pods, 0..1 of the request (averaged over the metric window). */
   cpuUtilization: number;
   arrivalRps: number;
+  /**
+   * The pods as the Kubernetes HPA sees them: phase Running from creation, the Ready condition with its
+   * last transition, status.startTime, the CPU request, and metrics-server's sample (mean usage over the
+   * metric window, in whole millicores rounded up as Quantity.MilliValue does) once the pod has run for a
+   * full window.
+   */
+  pods: PodState[];
 }
 
 /** Returns the new desired replica count, or undefined to leave it unchanged. */
@@ -111,7 +120,10 @@ export interface SimulatedClusterOptions {
   historyRetentionSeconds?: number;
   /** Seconds into the trace at which the replay starts. */
   workloadOffsetSeconds?: number;
-  /** Replica controller for services with an hpa object; null disables autoscaling. Default createSimpleHpa(). */
+  /**
+   * Replica controller for services with an hpa object; null disables autoscaling. Default: the exact
+   * Kubernetes HPA v2 port (`createKubernetesHpa()`); `createSimpleHpa()` is the older simplified one.
+   */
   autoscaler?: Autoscaler | null;
   hpaSyncSeconds?: number;
   /**
@@ -216,6 +228,10 @@ interface Pod {
   version: string;
   memoryBytes: number;
   cpuCores: number;
+  /** Per-tick CPU cores over the metric window, newest last (metrics-server's view of the pod). */
+  cpuWindow: number[];
+  /** When the pod last became not ready (creation, or an OOM kill). */
+  unreadySinceMs: number;
 }
 
 // Per-tick state fields kept in each service's ring (for logs and traces).
@@ -379,7 +395,7 @@ export class SimulatedCluster {
     const retention = opts.historyRetentionSeconds ?? 6 * 3600;
     this.ringCapacity = Math.max(2, Math.ceil(retention / this.tickSeconds) + 1);
     this.history = new MetricHistory(this.ringCapacity);
-    this.autoscaler = opts.autoscaler === undefined ? createSimpleHpa() : opts.autoscaler;
+    this.autoscaler = opts.autoscaler === undefined ? createKubernetesHpa() : opts.autoscaler;
     this.hpaSyncMs = (opts.hpaSyncSeconds ?? 15) * 1000;
     this.metricWindowTicks = Math.max(1, Math.round((opts.metricWindowSeconds ?? 30) / this.tickSeconds));
     this.nowMs = this.startTimeMs;
@@ -429,7 +445,12 @@ export class SimulatedCluster {
         labelKey: name,
       };
       st.templateHash = this.templateHash(name, st.version);
-      for (let k = 0; k < spec.replicas; k++) st.pods.push(this.newPod(st, this.startTimeMs - spec.podStartupSeconds * 1000 - 1));
+      for (let k = 0; k < spec.replicas; k++) {
+        const pod = this.newPod(st, this.startTimeMs - spec.podStartupSeconds * 1000 - 1);
+        // Pods that exist at tick 0 started one start-up delay before they became ready.
+        pod.createdMs = pod.unreadySinceMs = pod.readyAtMs - spec.podStartupSeconds * 1000;
+        st.pods.push(pod);
+      }
       this.services.set(name, st);
     }
     this.step();
@@ -497,6 +518,8 @@ export class SimulatedCluster {
       version: st.version,
       memoryBytes: st.spec.memoryBaseBytes,
       cpuCores: 0,
+      cpuWindow: [],
+      unreadySinceMs: this.nowMs,
     };
   }
 
@@ -825,10 +848,13 @@ export class SimulatedCluster {
           p.restarts++;
           p.leakBytes = 0;
           p.readyAtMs = now + spec.podStartupSeconds * 1000;
+          p.unreadySinceMs = now;
           this.pushEvent({ timeMs: now, type: 'oom_kill', service: name, pod: p.name, message: `Container ${name} in pod ${p.name} OOMKilled (limit ${spec.memoryLimitBytes} bytes), restart #${p.restarts}` });
           p.memoryBytes = spec.memoryBaseBytes * 0.6;
         }
         p.cpuCores = isReady && totalW > 0 ? (st.cpuCores * p.weight) / totalW : 0.02 * spec.cpuRequestCores;
+        p.cpuWindow.push(p.cpuCores);
+        if (p.cpuWindow.length > this.metricWindowTicks) p.cpuWindow.shift();
         memSum += p.memoryBytes;
       }
       st.memoryBytes = memSum;
@@ -850,6 +876,7 @@ export class SimulatedCluster {
             startingReplicas: st.starting,
             cpuUtilization: st.cpuUtilWindow.reduce((a, b) => a + b, 0) / Math.max(1, st.cpuUtilWindow.length),
             arrivalRps: st.arrivalRps,
+            pods: this.hpaPods(st, now),
           },
           now,
         );
@@ -860,6 +887,26 @@ export class SimulatedCluster {
     }
 
     this.record();
+  }
+
+  /** The pods of a service in the shape the Kubernetes HPA reads (see AutoscalerInput.pods). */
+  private hpaPods(st: ServiceState, now: number): PodState[] {
+    const windowMs = this.metricWindowTicks * this.tickMs;
+    const requestMilli = Math.round(st.spec.cpuRequestCores * 1000);
+    return st.pods.map((p) => {
+      const ready = p.readyAtMs <= now;
+      const full = p.cpuWindow.length >= this.metricWindowTicks;
+      const meanCores = full ? p.cpuWindow.reduce((a, b) => a + b, 0) / p.cpuWindow.length : 0;
+      return {
+        name: p.name,
+        phase: 'Running',
+        startTimeMs: p.createdMs,
+        readyCondition: { status: ready, lastTransitionTimeMs: ready ? Math.max(p.readyAtMs, p.unreadySinceMs) : p.unreadySinceMs },
+        cpuRequestMilli: requestMilli,
+        // metrics-server reports nanocores; the HPA reads Quantity.MilliValue(), which rounds up.
+        ...(full ? { cpuUsage: { milli: Math.ceil(Math.round(meanCores * 1e9) / 1e6), timestampMs: now, windowMs } } : {}),
+      };
+    });
   }
 
   private record(): void {

@@ -3,6 +3,8 @@
  * validation and a default Online-Boutique/TrainTicket-shaped topology.
  */
 
+import type { HpaBehavior, HpaScalingRules } from '../engines/optimiser/types.ts';
+
 export type ServiceTier = 'gateway' | 'mid' | 'data';
 
 export interface HpaSpec {
@@ -10,6 +12,8 @@ export interface HpaSpec {
   maxReplicas: number;
   /** Target average CPU utilisation, 0..1. */
   targetCpuUtilization: number;
+  /** autoscaling/v2 behavior (scale-up/down rules); unset = the controller's legacy normalisation. */
+  behavior?: HpaBehavior;
 }
 
 export interface CallSpec {
@@ -133,6 +137,29 @@ export function validateHpa(service: string, hpa: HpaSpec): void {
   }
   if (!(hpa.targetCpuUtilization > 0 && hpa.targetCpuUtilization <= 1)) {
     throw new TopologyError(`service "${service}": hpa.targetCpuUtilization must be in (0, 1]`);
+  }
+  if (hpa.behavior) {
+    for (const dir of ['scaleUp', 'scaleDown'] as const) {
+      const r: HpaScalingRules | undefined = hpa.behavior[dir];
+      if (r) validateScalingRules(service, dir, r);
+    }
+  }
+}
+
+/** The API server's validation of HPAScalingRules (autoscaling/v2). */
+function validateScalingRules(service: string, dir: string, r: HpaScalingRules): void {
+  const at = `service "${service}": hpa.behavior.${dir}`;
+  const w = r.stabilizationWindowSeconds;
+  if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 3600)) throw new TopologyError(`${at}.stabilizationWindowSeconds must be an integer in 0..3600`);
+  if (r.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(r.selectPolicy)) throw new TopologyError(`${at}.selectPolicy must be Max, Min or Disabled`);
+  if (r.tolerance !== undefined && !(r.tolerance >= 0)) throw new TopologyError(`${at}.tolerance must be >= 0`);
+  if (r.policies !== undefined) {
+    if (r.policies.length === 0) throw new TopologyError(`${at}.policies must have at least one policy`);
+    for (const [i, p] of r.policies.entries()) {
+      if (p.type !== 'Pods' && p.type !== 'Percent') throw new TopologyError(`${at}.policies[${i}].type must be Pods or Percent`);
+      if (!(Number.isInteger(p.value) && p.value > 0)) throw new TopologyError(`${at}.policies[${i}].value must be an integer > 0`);
+      if (!(Number.isInteger(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800)) throw new TopologyError(`${at}.policies[${i}].periodSeconds must be an integer in 1..1800`);
+    }
   }
 }
 

@@ -1,0 +1,118 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { autoscaleTopology, replayPolicy, rlNotAvailable } from '../../src/engines/optimiser/evaluation.ts';
+import { compareToHpa, loadTraceFile, runAutoscaleEval } from '../../src/cli/autoscaleCommands.ts';
+import { main } from '../../src/cli/main.ts';
+import type { WorkloadTrace } from '../../src/sim/workload.ts';
+import { quiet } from '../helpers/quiet.ts';
+
+/** Per-minute load: a base of 30 with a timer spike to 80 every 10 minutes. */
+function timerTrace(minutes: number): WorkloadTrace {
+  return { name: 'timer', stepSeconds: 60, values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)) };
+}
+
+let root = '';
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'aidpe-autoscale-'));
+});
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('the evaluation topology autoscales gateway and mid tier, data stores fixed', () => {
+  const t = autoscaleTopology(5);
+  assert.ok(t.services.filter((s) => s.hpa).length >= 10);
+  for (const s of t.services) {
+    if (s.tier === 'data') assert.equal(s.hpa, undefined);
+    else assert.deepEqual([s.hpa!.targetCpuUtilization, s.hpa!.maxReplicas], [0.7, 2 * s.replicas]);
+  }
+});
+
+test('replay: the exact HPA and the predictive policy on a timer trace; zero guard violations; deterministic', async () => {
+  const trace = timerTrace(180);
+  const common = { trace, seed: 5, sloMs: 250, scale: 3, warmupSeconds: 3600 };
+  const hpa = await replayPolicy('hpa', common);
+  const pred = await replayPolicy('predictive', common);
+  for (const r of [hpa, pred]) {
+    assert.ok(r.available);
+    assert.equal(r.simulatedHours, 3);
+    assert.ok(r.replicaHours! > 0 && r.replicaHoursAll! > r.replicaHours!);
+    assert.ok(r.scalingActions! > 0 && r.largestStep! >= 1);
+    assert.ok(r.latencyMs!.p50 <= r.latencyMs!.p95 && r.latencyMs!.p95 <= r.latencyMs!.p99);
+    assert.equal(r.guardViolations, 0);
+  }
+  assert.equal(pred.mode, 'parametric');
+  assert.ok(pred.policyActions! > 0, 'the policy acted');
+  assert.equal(pred.guardChecks, pred.policyActions);
+  assert.ok(pred.proposals!.total >= pred.policyActions!);
+  assert.ok(pred.forecasts! > 0);
+  assert.ok((pred.scalingActionsBySource?.['hpa bounds'] ?? 0) > 0, 'bound changes moved replicas');
+  // The spikes recur every 10 minutes: after the warm-up the forecast sees them coming.
+  assert.ok(pred.sloViolationMinutes! < hpa.sloViolationMinutes!, `predictive ${pred.sloViolationMinutes} vs hpa ${hpa.sloViolationMinutes}`);
+  const again = await replayPolicy('hpa', common);
+  assert.deepEqual({ ...again, elapsedSeconds: 0 }, { ...hpa, elapsedSeconds: 0 });
+  const cmp = compareToHpa([hpa, pred, rlNotAvailable()]);
+  assert.equal(cmp.length, 1);
+  assert.ok(cmp[0]!.sloViolationMinutesChange < 0);
+});
+
+test('replay in direct mode: the HPAs are removed after the warm-up and the policy owns the replicas', async () => {
+  const r = await replayPolicy('predictive', { trace: timerTrace(90), seed: 5, sloMs: 250, scale: 3, warmupSeconds: 3600, mode: 'direct' });
+  assert.equal(r.mode, 'direct');
+  assert.ok((r.scalingActionsBySource?.['predictive'] ?? 0) > 0);
+  assert.equal(r.guardViolations, 0);
+});
+
+test('trace files: timestamp,value CSV and the Azure Functions layout (sum of all or one row)', () => {
+  const azure = join(root, 'inv.csv');
+  const header = ['HashFunction', 'HashApp', 'HashOwner', ...Array.from({ length: 120 }, (_, i) => `minute_${i + 1}`)].join(',');
+  const row = (k: number) => ['f', 'a', 'o', ...Array.from({ length: 120 }, (_, i) => String(k * (10 + (i % 10 === 7 ? 40 : 0))))].join(',');
+  writeFileSync(azure, [header, row(1), row(2)].join('\n') + '\n');
+  const all = loadTraceFile(azure, undefined);
+  assert.equal(all.values[0], 30);
+  assert.match(all.name, /sum of all functions/);
+  assert.equal(loadTraceFile(azure, '1').values[0], 20);
+  assert.throws(() => loadTraceFile(azure, 'x'), /--function/);
+  const tv = join(root, 'tv.csv');
+  writeFileSync(tv, 'timestamp,value\n2020-01-01 00:00:00,5\n2020-01-01 00:05:00,7\n2020-01-01 00:10:00,9\n');
+  const t = loadTraceFile(tv, undefined);
+  assert.deepEqual([t.stepSeconds, t.values], [300, [5, 7, 9]]);
+  assert.throws(() => loadTraceFile(join(root, 'missing.csv'), undefined), /file not found/);
+  assert.throws(() => loadTraceFile(tv, '0'), /--function applies to Azure/);
+});
+
+test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not available, usage errors', async () => {
+  const trace = join(root, 'timer.csv');
+  const rows = ['timestamp,value'];
+  for (const [i, v] of timerTrace(120).values.entries()) rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  writeFileSync(trace, rows.join('\n') + '\n');
+  const out = join(root, 'res', 'result.json');
+  const { value, out: printed } = await quiet(() =>
+    runAutoscaleEval(['--trace', trace, '--policies', 'hpa,predictive,rl', '--slo-ms', '250', '--seed', '3', '--out', out, '--scale', '2', '--warmup-minutes', '60']),
+  );
+  assert.equal(value, 0);
+  assert.match(printed, /SLO-viol min/);
+  assert.match(printed, /rl +not available yet: the RL policy has not been trained/);
+  assert.match(printed, /predictive \(parametric\) vs hpa: SLO-violation minutes/);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(report.tool, 'aidpe autoscale-eval');
+  assert.equal(report.seed, 3);
+  assert.equal(report.simulatedHours, 2);
+  assert.deepEqual(report.policies.map((p: { policy: string }) => p.policy), ['hpa', 'predictive', 'rl']);
+  assert.equal(report.policies[2].available, false);
+  for (const p of report.policies.slice(0, 2)) {
+    for (const k of ['sloViolationMinutes', 'replicaHours', 'scalingActions', 'largestStep', 'guardViolations', 'latencyMs']) assert.ok(k in p, `${p.policy}: ${k}`);
+    assert.equal(p.guardViolations, 0);
+  }
+  assert.equal(report.comparison.length, 1);
+  // Usage errors exit 2 with a message naming the flag.
+  const bad = await quiet(() => main(['autoscale-eval', '--trace', trace, '--policies', 'hpa,magic', '--out', out]));
+  assert.equal(bad.value, 2);
+  assert.match(bad.out, /--policies: unknown policy "magic"/);
+  const noOut = await quiet(() => main(['autoscale-eval', '--trace', trace]));
+  assert.equal(noOut.value, 2);
+  assert.match(noOut.out, /--out is required/);
+  const help = await quiet(() => main(['help']));
+  assert.match(help.out, /autoscale-eval --trace FILE --policies hpa,predictive,rl/);
+});

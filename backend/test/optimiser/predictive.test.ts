@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  dominantPeriod,
+  forecastRequestRate,
+  phaseQuantileProfile,
+  PredictivePolicy,
+  StepHysteresis,
+  summariseForecast,
+} from '../../src/engines/optimiser/predictive.ts';
+import { timeFeatures, type RateForecast, type ServiceState } from '../../src/engines/optimiser/types.ts';
+import { Rng } from '../../src/sim/random.ts';
+
+const T0 = Date.UTC(2025, 0, 6, 10, 0, 0);
+
+/** A timer-like load: level 100 with a spike to 300 every 30 steps (at phase 24), plus noise. */
+function spiky(n: number, seed = 1): number[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, (_, i) => (i % 30 === 24 ? 300 : 100) + rng.normal(0, 5));
+}
+
+test('dominantPeriod finds a timer period and nothing in noise', () => {
+  assert.equal(dominantPeriod(spiky(240)), 30);
+  const rng = new Rng(3);
+  assert.equal(dominantPeriod(Array.from({ length: 240 }, () => 100 + rng.normal(0, 10))), 0);
+  assert.equal(dominantPeriod([1, 2, 3]), 0);
+});
+
+test('phaseQuantileProfile is high at the spike phase only', () => {
+  const y = spiky(240);
+  // The series ends at index 239 (phase 29); the next steps have phases 0, 1, …: the spike is 25 ahead.
+  const p = phaseQuantileProfile(y, 30, 30, 0.9);
+  assert.ok(p[24]! > 250, `spike phase ${p[24]}`);
+  assert.ok(p[10]! < 130, `quiet phase ${p[10]}`);
+});
+
+test('forecastRequestRate: the engine with the periodic candidate and the phase quantile sees the next spike', async () => {
+  const y = spiky(262); // next step has phase 22: the spike is 3 steps ahead
+  const f = (await forecastRequestRate({ stepSeconds: 60, values: y, lastTimestampMs: T0 }, 4, undefined, { phaseQuantile: 0.9 }))!;
+  assert.equal(f.p90.length, 4);
+  assert.ok(f.p90[2]! > 250, `p90 at the spike ${f.p90[2]}`);
+  assert.ok(f.p90[0]! < 160, `p90 before it ${f.p90[0]}`);
+  assert.ok(f.p50.every((v, i) => v <= f.p90[i]! + 1e-9));
+  assert.match(f.model ?? '', /phase q90 \(period 30 steps\)/);
+  const s = summariseForecast(f, 120);
+  assert.equal(s.horizonSeconds, 120);
+  assert.ok(s.p90 < 200, 'the spike is beyond a 2-minute window');
+  assert.equal(await forecastRequestRate({ stepSeconds: 60, values: [1, 2, 3], lastTimestampMs: T0 }, 4), undefined);
+});
+
+test('StepHysteresis: raises at once, lowers in one step after the delay', () => {
+  const h = new StepHysteresis();
+  assert.equal(h.update(5, 0, 100), 5);
+  assert.equal(h.update(8, 10, 100), 8);
+  assert.equal(h.update(3, 20, 100), 8);
+  assert.equal(h.update(4, 60, 100), 8);
+  assert.equal(h.update(2, 119, 100), 8);
+  assert.equal(h.update(2, 120, 100), 4, 'the highest value seen while below');
+  assert.equal(h.update(9, 130, 100), 9);
+});
+
+function state(over: Partial<ServiceState> = {}): ServiceState {
+  return {
+    service: 'api',
+    timeMs: T0,
+    replicas: { desired: 4, ready: 4, starting: 0 },
+    cpuUtilization: 0.5,
+    hpa: { minReplicas: 2, maxReplicas: 20, targetCpuUtilization: 0.7 },
+    latencyP95Ms: 100,
+    sloMs: 250,
+    errorRate: 0,
+    requestRate: 200,
+    capacityPerReplicaRps: 100,
+    time: timeFeatures(T0),
+    ...over,
+  };
+}
+
+const rising: RateForecast = { stepSeconds: 60, generatedAtMs: T0, p50: [200, 600, 900], p90: [220, 700, 1000], p10: [180, 500, 800] };
+
+test('parametric: raises minReplicas ahead of forecast load and moves the HPA target', async () => {
+  const p = new PredictivePolicy({ mode: 'parametric', horizonSeconds: 120, targetUtilization: 0.85, hpaTarget: 0.8 });
+  const out = (await p.propose(state({ forecast: rising })))!;
+  assert.equal(out.mode, 'parametric');
+  // p90 max over 2 minutes = 700 req/s at 85% of 100 req/s → 9 replicas.
+  assert.equal(out.hpa?.minReplicas, 9);
+  assert.equal(out.hpa?.targetCpuUtilization, 0.8);
+  assert.match(out.reason, /p90 forecast 700\.0 req\/s.*needs 9 replicas.*raising minReplicas 2 → 9 ahead of the load/);
+  assert.equal(out.forecast?.p90, 700);
+});
+
+test('parametric: no proposal without an HPA, a forecast or a capacity estimate; the floor stays within the HPA bounds', async () => {
+  const p = new PredictivePolicy({ mode: 'parametric' });
+  assert.equal(await p.propose(state({ hpa: undefined, forecast: rising })), undefined);
+  assert.equal(await p.propose(state({})), undefined);
+  const q = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined });
+  const big = await q.propose(state({ forecast: { ...rising, p90: [5000, 5000] }, hpa: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 0.7 } }));
+  assert.equal(big?.hpa?.minReplicas, 12);
+  // Capacity estimated from telemetry when the state has none: 200 req/s at 50% of 4 replicas → 100 req/s each.
+  const r = new PredictivePolicy({ mode: 'direct', headroom: 0, targetUtilization: 0.5, reactiveUtilization: 0.5 });
+  const d = await r.propose(state({ capacityPerReplicaRps: undefined, forecast: { ...rising, p90: [400, 400] } }));
+  assert.equal(d?.replicas, 8);
+});
+
+test('direct: replicas for max(p90 forecast, current load); down only after the delay, in one step', async () => {
+  const p = new PredictivePolicy({ mode: 'direct', horizonSeconds: 120, targetUtilization: 0.85, reactiveUtilization: 0.85, scaleDownDelaySeconds: 180 });
+  const up = (await p.propose(state({ forecast: rising })))!;
+  assert.equal(up.mode, 'direct');
+  assert.equal(up.replicas, 9);
+  const calm: RateForecast = { ...rising, p50: [200, 200], p90: [230, 230] };
+  const hold = await p.propose(state({ timeMs: T0 + 60_000, replicas: { desired: 9, ready: 9, starting: 0 }, forecast: calm }));
+  assert.equal(hold, undefined, 'held during the delay');
+  const down = (await p.propose(state({ timeMs: T0 + 250_000, replicas: { desired: 9, ready: 9, starting: 0 }, forecast: calm })))!;
+  assert.equal(down.replicas, 3);
+  assert.match(down.reason, /scaling down/);
+});
