@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
-import { InlineField, InlineFieldRow, Input } from '@grafana/ui';
+import { InlineField, Input } from '@grafana/ui';
+import { PromqlStepFields } from './PromqlStepFields';
 import type { SidecarQuery } from '../types';
 import { validateAnomalyQuery } from '../validation';
 
@@ -29,64 +30,35 @@ export function AnomalyQueryFields({ query, onChange, onRunQuery, idPrefix, test
   };
 
   return (
-    <>
-      <InlineFieldRow>
-        <InlineField
-          label="PromQL"
-          labelWidth={14}
-          grow
-          tooltip={
-            'Range query whose series are scored for anomalies (at most 50 series), e.g. aidpe_sim_latency_seconds{quantile="0.95"}'
-          }
-          invalid={Boolean(shown('expr'))}
-          error={shown('expr')}
-        >
-          <Input
-            id={`${idPrefix}-expr`}
-            data-testid={testIds.expr}
-            value={query.expr ?? ''}
-            placeholder='aidpe_sim_latency_seconds{quantile="0.95"}'
-            onChange={(e) => onChange({ expr: e.currentTarget.value })}
-            onBlur={onBlur('expr')}
-          />
-        </InlineField>
-      </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField
-          label="Step"
-          labelWidth={14}
-          tooltip="Query resolution: a duration (30s, 1m) or seconds. Empty: the panel's interval."
-          invalid={Boolean(shown('step'))}
-          error={shown('step')}
-        >
-          <Input
-            id={`${idPrefix}-step`}
-            width={12}
-            data-testid={testIds.step}
-            value={query.step ?? ''}
-            placeholder="auto"
-            onChange={(e) => onChange({ step: e.currentTarget.value })}
-            onBlur={onBlur('step')}
-          />
-        </InlineField>
-        <InlineField
-          label="Threshold"
-          labelWidth={12}
-          tooltip="Score (0..1) above which a point is anomalous, for every series. Empty: each series' own threshold (the default, moved by feedback)."
-          invalid={Boolean(shown('threshold'))}
-          error={shown('threshold')}
-        >
-          <Input
-            id={`${idPrefix}-threshold`}
-            width={12}
-            data-testid={testIds.threshold}
-            value={query.threshold ?? ''}
-            placeholder="per series"
-            onChange={(e) => onChange({ threshold: e.currentTarget.value })}
-            onBlur={onBlur('threshold')}
-          />
-        </InlineField>
-      </InlineFieldRow>
-    </>
+    <PromqlStepFields
+      query={query}
+      onChange={onChange}
+      shown={shown}
+      onBlur={onBlur}
+      idPrefix={idPrefix}
+      testIds={testIds}
+      exprTooltip={
+        'Range query whose series are scored for anomalies (at most 50 series), e.g. aidpe_sim_latency_seconds{quantile="0.95"}'
+      }
+      exprPlaceholder='aidpe_sim_latency_seconds{quantile="0.95"}'
+    >
+      <InlineField
+        label="Threshold"
+        labelWidth={12}
+        tooltip="Score (0..1) above which a point is anomalous, for every series. Empty: each series' own threshold (the default, moved by feedback)."
+        invalid={Boolean(shown('threshold'))}
+        error={shown('threshold')}
+      >
+        <Input
+          id={`${idPrefix}-threshold`}
+          width={12}
+          data-testid={testIds.threshold}
+          value={query.threshold ?? ''}
+          placeholder="per series"
+          onChange={(e) => onChange({ threshold: e.currentTarget.value })}
+          onBlur={onBlur('threshold')}
+        />
+      </InlineField>
+    </PromqlStepFields>
   );
 }

@@ -34,10 +34,15 @@ describe('ConfigEditor', () => {
     );
 
     rerender(
-      <ConfigEditor options={options({ jsonData: { sidecarUrl: 'http://aidpe:9000/' } })} onOptionsChange={onOptionsChange} />
+      <ConfigEditor
+        options={options({ jsonData: { sidecarUrl: 'http://aidpe:9000/' } })}
+        onOptionsChange={onOptionsChange}
+      />
     );
     fireEvent.blur(screen.getByTestId(ids.sidecarUrl));
-    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { sidecarUrl: 'http://aidpe:9000' } }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { sidecarUrl: 'http://aidpe:9000' } })
+    );
   });
 
   test('shows URL problems once the field was left', () => {
@@ -55,7 +60,9 @@ describe('ConfigEditor', () => {
     expect(changed.secureJsonData).toEqual({ apiToken: 's3cret' });
     expect(JSON.stringify(changed.jsonData)).not.toContain('s3cret');
 
-    rerender(<ConfigEditor options={options({ secureJsonFields: { apiToken: true } })} onOptionsChange={onOptionsChange} />);
+    rerender(
+      <ConfigEditor options={options({ secureJsonFields: { apiToken: true } })} onOptionsChange={onOptionsChange} />
+    );
     expect(screen.getByDisplayValue('configured')).toBeDisabled();
     fireEvent.click(screen.getByRole('button', { name: /reset/i }));
     expect(onOptionsChange).toHaveBeenLastCalledWith(

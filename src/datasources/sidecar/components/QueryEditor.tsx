@@ -14,6 +14,7 @@ import {
 } from '../types';
 import { validateQuery } from '../validation';
 import { AnomalyQueryFields } from './AnomalyQueryFields';
+import { PromqlStepFields } from './PromqlStepFields';
 
 export type QueryEditorComponentProps = QueryEditorProps<SidecarDataSource, SidecarQuery, SidecarJsonData>;
 
@@ -64,78 +65,49 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponen
         </InlineFieldRow>
 
         {type === 'forecast' ? (
-          <>
-            <InlineFieldRow>
-              <InlineField
-                label="PromQL"
-                labelWidth={14}
-                grow
-                tooltip={
-                  'Range query whose series are forecast (at most 50 series), e.g. aidpe_sim_request_rate{service="frontend"}'
-                }
-                invalid={Boolean(shown('expr'))}
-                error={shown('expr')}
-              >
-                <Input
-                  id="aidpe-query-expr"
-                  data-testid={testIds.sidecarDatasource.queryEditor.expr}
-                  value={query.expr ?? ''}
-                  placeholder='aidpe_sim_request_rate{service="frontend"}'
-                  onChange={(e) => update({ expr: e.currentTarget.value })}
-                  onBlur={onBlur('expr')}
-                />
-              </InlineField>
-            </InlineFieldRow>
-            <InlineFieldRow>
-              <InlineField
-                label="Step"
-                labelWidth={14}
-                tooltip="Query resolution: a duration (30s, 1m) or seconds. Empty: the panel's interval."
-                invalid={Boolean(shown('step'))}
-                error={shown('step')}
-              >
-                <Input
-                  id="aidpe-query-step"
-                  width={12}
-                  data-testid={testIds.sidecarDatasource.queryEditor.step}
-                  value={query.step ?? ''}
-                  placeholder="auto"
-                  onChange={(e) => update({ step: e.currentTarget.value })}
-                  onBlur={onBlur('step')}
-                />
-              </InlineField>
-              <InlineField
-                label="Horizon"
-                labelWidth={10}
-                tooltip="How far ahead: a duration (15m, 6h, 2d) or a number of steps (288)."
-                invalid={Boolean(shown('horizon'))}
-                error={shown('horizon')}
-              >
-                <Input
-                  id="aidpe-query-horizon"
-                  width={12}
-                  data-testid={testIds.sidecarDatasource.queryEditor.horizon}
-                  value={query.horizon ?? ''}
-                  placeholder={DEFAULT_HORIZON}
-                  onChange={(e) => update({ horizon: e.currentTarget.value })}
-                  onBlur={onBlur('horizon')}
-                />
-              </InlineField>
-              <InlineField
+          <PromqlStepFields
+            query={query}
+            onChange={(patch) => update(patch)}
+            shown={shown}
+            onBlur={onBlur}
+            idPrefix="aidpe-query"
+            testIds={testIds.sidecarDatasource.queryEditor}
+            exprTooltip={
+              'Range query whose series are forecast (at most 50 series), e.g. aidpe_sim_request_rate{service="frontend"}'
+            }
+            exprPlaceholder='aidpe_sim_request_rate{service="frontend"}'
+          >
+            <InlineField
+              label="Horizon"
+              labelWidth={10}
+              tooltip="How far ahead: a duration (15m, 6h, 2d) or a number of steps (288)."
+              invalid={Boolean(shown('horizon'))}
+              error={shown('horizon')}
+            >
+              <Input
+                id="aidpe-query-horizon"
+                width={12}
+                data-testid={testIds.sidecarDatasource.queryEditor.horizon}
+                value={query.horizon ?? ''}
+                placeholder={DEFAULT_HORIZON}
+                onChange={(e) => update({ horizon: e.currentTarget.value })}
+                onBlur={onBlur('horizon')}
+              />
+            </InlineField>
+            <InlineField
+              label="95% band"
+              labelWidth={10}
+              tooltip="Also forecast p2.5–p97.5 (the 80% band, p10–p90, is always there)."
+            >
+              <InlineSwitch
+                id="aidpe-query-band95"
                 label="95% band"
-                labelWidth={10}
-                tooltip="Also forecast p2.5–p97.5 (the 80% band, p10–p90, is always there)."
-              >
-                <InlineSwitch
-                  id="aidpe-query-band95"
-                  label="95% band"
-                  data-testid={testIds.sidecarDatasource.queryEditor.band95}
-                  value={Boolean(query.band95)}
-                  onChange={(e) => update({ band95: e.currentTarget.checked }, true)}
-                />
-              </InlineField>
-            </InlineFieldRow>
-          </>
+                data-testid={testIds.sidecarDatasource.queryEditor.band95}
+                value={Boolean(query.band95)}
+                onChange={(e) => update({ band95: e.currentTarget.checked }, true)}
+              />
+            </InlineField>
+          </PromqlStepFields>
         ) : null}
 
         {type === 'anomalies' ? (
