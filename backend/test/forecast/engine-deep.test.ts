@@ -78,3 +78,17 @@ test('the ensemble batches a deep candidate over all backtest origins and surviv
   assert.match(reason!.message, /tft_lite failed .*"quantiles" missing/);
   assert.ok(!out.candidates.some((c) => c.model === 'tft_lite'));
 });
+
+test('on a short history a deep candidate is backtested on the origins it can reach instead of sitting out', async () => {
+  // Six hours at 15 s (a dashboard's range) and a 30-minute horizon: the earliest of the 24 origins have
+  // fewer than 512 samples before them.
+  const values = Float64Array.from({ length: 1440 }, (_, i) => 50 + 5 * Math.sin(i / 40) + (i % 7));
+  const session = new EchoSession();
+  const out = await forecastSeries({ values, stepSeconds: 15, lastTimestamp: 1_700_000_000 }, { horizon: 120 }, [...STATISTICAL_CANDIDATES, new DeepForecaster('lstm', session, tensor)]);
+  assert.equal(out.status, 'ok');
+  assert.ok(out.candidates.some((c) => c.model === 'lstm' && c.backtestMase !== null), JSON.stringify(out.candidates));
+  assert.ok(!out.reasons.some((r) => r.code === 'too_short_for_deep_models'));
+  assert.equal(session.calls.length, 1);
+  assert.ok(session.calls[0]! >= 4 && session.calls[0]! < 25, `batch of the reachable origins + final: ${session.calls[0]}`);
+  for (const [q, band] of out.forecast!.quantiles) for (let k = 0; k < 120; k++) assert.ok(Number.isFinite(band[k]!), `q${q}[${k}]`);
+});

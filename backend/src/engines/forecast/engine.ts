@@ -190,7 +190,14 @@ export async function forecastSeries(series: RegularSeries, opts: ForecastOption
   const origins: number[] = [];
   for (let j = 0; j < wanted && n - h - j * stride >= minOriginHistory; j++) origins.push(n - h - j * stride);
   const backtestWindows = origins.map((o) => window(y, o, clean.lastTimestamp - (n - o) * step, step, season));
-  const usable = allowed.filter((c) => c.applicable(final, h) && backtestWindows.every((w) => c.applicable(w, h)));
+  // Candidates that need a long context (the deep models) may fit only the later origins of a short history
+  // (a dashboard's last few hours): they are backtested on those, and their error is put on the full set's
+  // scale by how the best full-set candidate fared on the same subset.
+  const coverage = new Map(allowed.map((c) => [c, c.applicable(final, h) ? backtestWindows.map((w) => c.applicable(w, h)) : undefined]));
+  const usable = allowed.filter((c) => {
+    const cov = coverage.get(c);
+    return cov !== undefined && (cov.every(Boolean) || cov.filter(Boolean).length >= MIN_BACKTEST_ORIGINS);
+  });
   for (const skipped of allowed.filter((c) => !usable.includes(c))) {
     if (skipped.name === 'lstm' || skipped.name === 'tft_lite') {
       const why: ForecastReason =
@@ -209,30 +216,47 @@ export async function forecastSeries(series: RegularSeries, opts: ForecastOption
   const settled = await Promise.all(
     usable.map(async (c) => {
       try {
-        return { c, preds: await c.predict([...backtestWindows, final], h) };
+        const cov = coverage.get(c)!;
+        const subset = backtestWindows.filter((_, j) => cov[j]);
+        const got = await c.predict([...subset, final], h);
+        // Aligned with origins (undefined where the candidate cannot forecast), then the final forecast.
+        let next = 0;
+        const preds: Array<CandidateForecast | undefined> = cov.map((ok) => (ok ? got[next++] : undefined));
+        preds.push(got[subset.length]);
+        return { c, preds };
       } catch (err) {
         reasons.push({ code: 'deep_models_unavailable', message: `${c.name} failed (${(err as Error).message}); forecast without it` });
         return undefined;
       }
     }),
   );
-  const predictions = settled.filter((p): p is { c: Candidate; preds: CandidateForecast[] } => p !== undefined);
+  const predictions = settled.filter((p): p is { c: Candidate; preds: Array<CandidateForecast | undefined> } => p !== undefined);
   if (predictions.length === 0) return none(reasons, season);
   const scale = meanAbsDiff(y, 1) || 1e-12;
-  const scores: Array<{ c: Candidate; mae: number; preds: CandidateForecast[] }> = predictions.map(({ c, preds }) => {
+  const maeOn = (preds: Array<CandidateForecast | undefined>, only?: boolean[]): number => {
     let sum = 0;
     let count = 0;
     origins.forEach((o, j) => {
-      const p = preds[j]!.p50;
+      const p = preds[j]?.p50;
+      if (!p || (only && !only[j])) return;
       for (let k = 0; k < h; k++) {
         sum += Math.abs(y[o + k]! - p[k]!);
         count++;
       }
     });
-    return { c, mae: count > 0 ? sum / count : Number.NaN, preds };
+    return count > 0 ? sum / count : Number.NaN;
+  };
+  const full = predictions.filter((p) => p.preds.slice(0, origins.length).every(Boolean));
+  const reference = full.map((p) => ({ p, mae: maeOn(p.preds) })).sort((a, b) => a.mae - b.mae)[0];
+  const scores: Array<{ c: Candidate; mae: number; preds: Array<CandidateForecast | undefined> }> = predictions.map(({ c, preds }) => {
+    const subset = preds.slice(0, origins.length).map(Boolean);
+    if (subset.every(Boolean) || !reference) return { c, mae: maeOn(preds), preds };
+    const onSubset = maeOn(reference.p.preds, subset);
+    const ratio = onSubset > 0 && Number.isFinite(reference.mae) ? reference.mae / onSubset : 1;
+    return { c, mae: maeOn(preds) * ratio, preds };
   });
 
-  let chosen: Array<{ c: Candidate; mae: number; preds: CandidateForecast[]; weight: number }>;
+  let chosen: Array<{ c: Candidate; mae: number; preds: Array<CandidateForecast | undefined>; weight: number }>;
   if (origins.length === 0) {
     reasons.push({ code: 'too_short_for_backtest', message: `history (${n}) is too short to backtest a ${h}-step horizon; using a default model with wide bands` });
     const fallback = scores.find((s) => s.c.name === (season > 0 ? 'seasonal_level' : 'median_6h')) ?? scores[0]!;
@@ -245,23 +269,26 @@ export async function forecastSeries(series: RegularSeries, opts: ForecastOption
     const total = inv.reduce((a, b) => a + b, 0);
     chosen = picked.map((s, i) => ({ ...s, weight: inv[i]! / total }));
   }
-  const combine = (idx: number): Float64Array => {
+  /** The combination at one origin (or the final forecast), undefined where a chosen candidate has none. */
+  const combine = (idx: number): Float64Array | undefined => {
     const out = new Float64Array(h);
     for (const s of chosen) {
-      const p = s.preds[idx]!.p50;
+      const p = s.preds[idx]?.p50;
+      if (!p) return undefined;
       for (let k = 0; k < h; k++) out[k]! += s.weight * p[k]!;
     }
     return out;
   };
-  const p50 = combine(origins.length);
+  const p50 = combine(origins.length)!;
   let quantiles: Map<number, Float64Array>;
   let backtestMase: number | undefined;
   if (origins.length > 0) {
-    const residuals = origins.map((o, j) => {
+    const residuals = origins.flatMap((o, j) => {
       const p = combine(j);
+      if (!p) return [];
       const r = new Float64Array(h);
       for (let k = 0; k < h; k++) r[k] = y[o + k]! - p[k]!;
-      return r;
+      return [r];
     });
     let abs = 0;
     for (const r of residuals) for (const v of r) abs += Math.abs(v);
