@@ -22,6 +22,7 @@ import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
+import type { IncidentWatcher } from './loop/incidents.ts';
 import { TempoClient } from './telemetry/tempo.ts';
 import type { Store } from './store/sqlite.ts';
 
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** The store (audit, feedback); absent when it could not be opened (storeError says why) or in tests. */
   store?: Store | undefined;
   storeError?: string | undefined;
+  /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
+  incidents?: IncidentWatcher | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -131,6 +134,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, ...(deps.now ? { now: deps.now } : {}) });
   const tempo = config.tempo.url ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs }) : undefined;
+  app.get(
+    '/api/v1/incidents',
+    { schema: { tags: ['anomalies'], summary: 'Incidents the sidecar opened itself when anomalies fired on the watched queries' } },
+    async () => {
+      const watcher = deps.incidents;
+      if (!watcher) return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+      return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
+    },
+  );
   await app.register(rcaRoutes, { cluster: deps.cluster, tempo, ...(deps.now ? { now: deps.now } : {}) });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;

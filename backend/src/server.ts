@@ -2,6 +2,7 @@
  * Starts the sidecar for real: picks the telemetry source (the embedded demo cluster or the
  * configured Prometheus), builds the app and listens. `close()` stops clocks and the server.
  */
+import { DEMO_WATCHED_QUERIES, IncidentWatcher } from './loop/incidents.ts';
 import type { SqliteStore } from './store/sqlite.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -44,15 +45,19 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
   } catch (err) {
     storeError = `cannot open ${storePath}: ${(err as Error).message}`;
   }
-  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  // In demo mode the sidecar watches every service's latency and errors and opens incidents by itself.
+  const incidents = demo ? new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES }) : undefined;
+  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, incidents, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
+  const stopIncidents = incidents?.start(60_000, (err) => app.log.warn({ err }, 'incident watcher failed'));
   return {
     app,
     url: address,
     demo,
     telemetry,
     async close() {
+      stopIncidents?.();
       demo?.runner.stop();
       await app.close();
       store?.close();

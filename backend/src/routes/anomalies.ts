@@ -9,7 +9,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
-import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
+import { displayName, scoreSeries, seriesKeyOf, DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import {
   DEFAULT_THRESHOLD,
@@ -23,8 +23,6 @@ import { parseTime } from './query.ts';
 
 /** History fetched before `start` so the detector is past its warm-up and has seen a day of shape. */
 const WARM_UP_POINTS = 1440;
-/** The detector's own warm-up (createAidpeDetector default): scores are 0 before it. */
-const DETECTOR_WARM_UP = 288;
 const MAX_SERIES = 50;
 const MAX_POINTS = 100_000;
 const KNOWN_REGIONS = 10_000;
@@ -86,18 +84,6 @@ export interface AnomalyRouteOptions {
   now?: () => number;
 }
 
-function seriesKeyOf(labels: Record<string, string>): string {
-  const names = Object.keys(labels).sort();
-  return `{${names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(',')}}`;
-}
-
-function displayName(labels: Record<string, string>, fallback: string): string {
-  const { __name__: metric, ...rest } = labels;
-  const inner = Object.entries(rest)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(', ');
-  return `${metric ?? ''}${inner ? `{${inner}}` : ''}` || fallback;
-}
 
 interface Scored {
   labels: Record<string, string>;
@@ -134,24 +120,8 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     const stored = opts.store?.getThreshold(seriesKey);
     const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
     const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
-    const detector = createAidpeDetector();
-    const times: number[] = [];
-    const values: Array<number | null> = [];
-    const scores: number[] = [];
-    let fed = 0;
-    for (const [t, v] of series.samples) {
-      const ms = t * 1000;
-      // Gaps (NaN/Inf) are not fed: the detector's state carries over them.
-      const s = Number.isFinite(v) ? detector.update(ms, v) : Number.NaN;
-      if (Number.isFinite(v)) fed++;
-      if (ms >= fromMs) {
-        times.push(ms);
-        values.push(Number.isFinite(v) ? v : null);
-        scores.push(Number.isFinite(s) ? s : 0);
-      }
-    }
+    const { times, values, scores, regions, fed } = scoreSeries(series.samples, fromMs, seriesKey, threshold);
     const name = displayName(series.labels, fallbackName);
-    const regions = extractRegions(times, scores, seriesKey, { threshold });
     for (const r of regions) remember(r, name);
     const insufficient = fed < DETECTOR_WARM_UP;
     return {

@@ -1,0 +1,55 @@
+/**
+ * Scores one series with the streaming AIDPE detector and cuts the result to the asked range: shared by
+ * the anomaly API and the sidecar's incident watcher, so both see the same regions for the same data.
+ */
+import { createAidpeDetector } from './detectors/aidpe.ts';
+import { extractRegions, type AnomalyRegion } from './regions.ts';
+
+/** The detector's own warm-up (createAidpeDetector default): scores are 0 before it. */
+export const DETECTOR_WARM_UP = 288;
+
+export interface ScoredSeries {
+  /** Unix ms from `fromMs` on. */
+  times: number[];
+  values: Array<number | null>;
+  scores: number[];
+  regions: AnomalyRegion[];
+  /** Finite samples the detector saw, warm-up history included. */
+  fed: number;
+}
+
+/** `samples` are [unix seconds, value], sorted; NaN/±Inf are gaps the detector's state carries over. */
+export function scoreSeries(samples: ReadonlyArray<readonly [number, number]>, fromMs: number, seriesKey: string, threshold: number): ScoredSeries {
+  const detector = createAidpeDetector();
+  const times: number[] = [];
+  const values: Array<number | null> = [];
+  const scores: number[] = [];
+  let fed = 0;
+  for (const [t, v] of samples) {
+    const ms = t * 1000;
+    const finite = Number.isFinite(v);
+    const s = finite ? detector.update(ms, v) : Number.NaN;
+    if (finite) fed++;
+    if (ms >= fromMs) {
+      times.push(ms);
+      values.push(finite ? v : null);
+      scores.push(Number.isFinite(s) ? s : 0);
+    }
+  }
+  return { times, values, scores, regions: extractRegions(times, scores, seriesKey, { threshold }), fed };
+}
+
+/** A canonical key for a label set (sorted), used for per-series thresholds and region ids. */
+export function seriesKeyOf(labels: Record<string, string>): string {
+  const names = Object.keys(labels).sort();
+  return `{${names.map((n) => `${n}=${JSON.stringify(labels[n])}`).join(',')}}`;
+}
+
+/** `metric{label="v", …}` as Prometheus writes it. */
+export function displayName(labels: Record<string, string>, fallback: string): string {
+  const { __name__: metric, ...rest } = labels;
+  const inner = Object.entries(rest)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
+  return `${metric ?? ''}${inner ? `{${inner}}` : ''}` || fallback;
+}
