@@ -38,10 +38,10 @@ export interface IncidentWatcherOptions {
   now?: () => number;
 }
 
-/** In demo mode: every service's p95 latency and error ratio. */
+/** In demo mode: every service's p95 latency and error ratio, at 15 s so the detector is warm within the demo's first hour and a quarter. */
 export const DEMO_WATCHED_QUERIES: WatchedQuery[] = [
-  { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', stepSeconds: 60 },
-  { query: 'aidpe_sim_error_ratio', stepSeconds: 60 },
+  { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', stepSeconds: 15 },
+  { query: 'aidpe_sim_error_ratio', stepSeconds: 15 },
 ];
 
 export class IncidentWatcher {
