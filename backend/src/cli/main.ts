@@ -9,6 +9,7 @@ import { formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
+import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
@@ -40,6 +41,9 @@ Usage:
       Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (not trained
       yet). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
       and p50/p95/p99 latency per policy.
+  aidpe rca-eval --sim [--cases N] [--seed S] --out RESULT.json
+      Root-cause ranking over the simulator's fault-injection suite (one fault per case, symptom = the
+      entry service): AC@1, AC@3, Avg@5 overall and per fault type, seconds per case.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -175,6 +179,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runForecast(rest);
       case 'forecast-eval':
         return await runForecastEval(rest);
+      case 'rca-eval':
+        return await runRcaEval(rest);
       case 'autoscale-eval':
         return await runAutoscaleEval(rest);
       case 'logparse':
@@ -192,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isAutoscaleUsageError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isAutoscaleUsageError(err) || isRcaUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

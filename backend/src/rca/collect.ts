@@ -1,0 +1,118 @@
+/**
+ * Gathers the evidence the root-cause ranking needs for a window: per-service anomaly scores of latency and
+ * error ratio (through the telemetry source), and self time / originated errors from traces in a baseline
+ * window before the incident and in the incident window.
+ */
+import { DEFAULT_THRESHOLD } from '../engines/anomaly/regions.ts';
+import { scoreSeries, seriesKeyOf } from '../engines/anomaly/scoreSeries.ts';
+import type { ServiceEvidence } from '../engines/rca/rank.ts';
+import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
+import type { TelemetrySource } from '../telemetry/types.ts';
+
+export interface EvidenceQueries {
+  /** One series per service, labelled `service`. */
+  latency: string;
+  errors: string;
+  stepSeconds: number;
+}
+
+export const SIMULATOR_EVIDENCE_QUERIES: EvidenceQueries = {
+  latency: 'aidpe_sim_latency_seconds{quantile="0.95"}',
+  errors: 'aidpe_sim_error_ratio',
+  stepSeconds: 15,
+};
+
+/** History before the window so the detector is warm: 1,440 steps. */
+const WARM_UP_STEPS = 1440;
+const ONSET = 0.9;
+
+async function scores(telemetry: TelemetrySource, query: string, startMs: number, endMs: number, stepSeconds: number): Promise<Map<string, { peak: number; onsetMs: number | undefined }>> {
+  const result = await telemetry.queryRange({ query, startMs: startMs - WARM_UP_STEPS * stepSeconds * 1000, endMs, stepSeconds });
+  const out = new Map<string, { peak: number; onsetMs: number | undefined }>();
+  for (const s of result.series) {
+    const service = s.labels['service'];
+    if (!service) continue;
+    const scored = scoreSeries(s.samples, startMs, seriesKeyOf(s.labels), DEFAULT_THRESHOLD);
+    let peak = 0;
+    let onsetMs: number | undefined;
+    scored.scores.forEach((v, i) => {
+      peak = Math.max(peak, v);
+      if (onsetMs === undefined && v >= ONSET) onsetMs = scored.times[i];
+    });
+    out.set(service, { peak, onsetMs });
+  }
+  return out;
+}
+
+/** Per service: share of its spans with an error that no child span of theirs had (the error starts there). */
+function ownErrorRates(spans: readonly GraphSpan[]): Map<string, number> {
+  const failingChild = new Set<string>();
+  for (const s of spans) if (s.error && s.parentSpanId) failingChild.add(`${s.traceId}/${s.parentSpanId}`);
+  const calls = new Map<string, number>();
+  const own = new Map<string, number>();
+  for (const s of spans) {
+    calls.set(s.service, (calls.get(s.service) ?? 0) + 1);
+    if (s.error && !failingChild.has(`${s.traceId}/${s.spanId}`)) own.set(s.service, (own.get(s.service) ?? 0) + 1);
+  }
+  return new Map([...calls].map(([svc, n]) => [svc, (own.get(svc) ?? 0) / n]));
+}
+
+export interface CollectedEvidence {
+  evidence: ServiceEvidence[];
+  graph: ServiceGraph;
+  baselineGraph: ServiceGraph;
+}
+
+export async function collectEvidence(input: {
+  telemetry: TelemetrySource;
+  spans: (startMs: number, endMs: number) => Promise<GraphSpan[]>;
+  queries: EvidenceQueries;
+  startMs: number;
+  endMs: number;
+  baselineSeconds?: number;
+}): Promise<CollectedEvidence> {
+  const { telemetry, queries, startMs, endMs } = input;
+  const baselineStart = startMs - (input.baselineSeconds ?? 1800) * 1000;
+  const [latency, errors, incidentSpans, baselineSpans] = await Promise.all([
+    scores(telemetry, queries.latency, startMs, endMs, queries.stepSeconds),
+    scores(telemetry, queries.errors, startMs, endMs, queries.stepSeconds),
+    input.spans(startMs, endMs),
+    input.spans(baselineStart, startMs),
+  ]);
+  const graph = buildServiceGraph(incidentSpans);
+  const baselineGraph = buildServiceGraph(baselineSpans);
+  const ownNow = ownErrorRates(incidentSpans);
+  const ownBefore = ownErrorRates(baselineSpans);
+  const services = new Set([...latency.keys(), ...errors.keys(), ...graph.nodes.map((n) => n.id)]);
+  const evidence = [...services].sort().map((service): ServiceEvidence => {
+    const now = graph.nodes.find((n) => n.id === service);
+    const before = baselineGraph.nodes.find((n) => n.id === service);
+    return {
+      service,
+      latencyScore: latency.get(service)?.peak ?? 0,
+      latencyOnsetMs: latency.get(service)?.onsetMs,
+      errorScore: errors.get(service)?.peak ?? 0,
+      errorOnsetMs: errors.get(service)?.onsetMs,
+      selfMsBaseline: before?.selfMsMean,
+      selfMsIncident: now?.selfMsMean,
+      ownErrorRateBaseline: ownBefore.get(service),
+      ownErrorRateIncident: ownNow.get(service),
+    };
+  });
+  return { evidence, graph, baselineGraph };
+}
+
+/** The embedded simulator's sampled traces as graph spans. */
+export function simulatorSpans(cluster: { traces(q: { startMs: number; endMs: number; limit?: number }): Array<{ spans: Array<{ traceId: string; spanId: string; parentSpanId: string; service: string; startTimeUnixNano: string; durationNanos: number; status: 'ok' | 'error' }> }> }, startMs: number, endMs: number, limit = 400): GraphSpan[] {
+  return cluster.traces({ startMs, endMs, limit }).flatMap((t) =>
+    t.spans.map((s) => ({
+      traceId: s.traceId,
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId || undefined,
+      service: s.service,
+      startMs: Number(BigInt(s.startTimeUnixNano) / 1000n) / 1000,
+      durationMs: s.durationNanos / 1e6,
+      error: s.status === 'error',
+    })),
+  );
+}
