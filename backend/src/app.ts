@@ -143,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     },
   );
-  await app.register(rcaRoutes, { cluster: deps.cluster, tempo, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(rcaRoutes, { cluster: deps.cluster, tempo, telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;
 }

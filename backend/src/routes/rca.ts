@@ -8,6 +8,9 @@ import { buildServiceGraph, toNodeGraphFrames, type GraphSpan } from '../engines
 import type { SimulatedCluster } from '../sim/index.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import { BadRequestError } from './errors.ts';
+import { rankRootCauses } from '../engines/rca/rank.ts';
+import { collectEvidence, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from '../rca/collect.ts';
+import type { TelemetrySource } from '../telemetry/types.ts';
 import { parseTime } from './query.ts';
 
 const MAX_TRACES = 500;
@@ -26,11 +29,54 @@ const GraphBody = Type.Object(
 export interface RcaRouteOptions {
   cluster: SimulatedCluster | undefined;
   tempo: TempoClient | undefined;
+  telemetry: () => TelemetrySource;
   now?: () => number;
 }
 
+const RcaBody = Type.Object(
+  {
+    start: Type.Union([Type.Number(), Type.String()], { description: 'Window start: Unix s/ms, RFC 3339 or now-15m' }),
+    end: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+    symptom: Type.Optional(Type.String({ minLength: 1, description: 'The user-facing service (default: the entry service)' })),
+    latencyQuery: Type.Optional(Type.String({ minLength: 1, description: 'One latency series per service, labelled service (default: the simulator\'s p95)' })),
+    errorQuery: Type.Optional(Type.String({ minLength: 1, description: 'One error-ratio series per service, labelled service' })),
+    stepSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
 export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
+  app.post<{ Body: Static<typeof RcaBody> }>(
+    '/api/v1/rca',
+    { schema: { tags: ['rca'], summary: 'Ranked root-cause candidates for a symptom over a window, with paths, evidence, tier and the graph', body: RcaBody } },
+    async (req, reply) => {
+      const nowMs = now();
+      const startMs = parseTime('start', req.body.start, nowMs);
+      const endMs = parseTime('end', req.body.end, nowMs);
+      if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      const cluster = opts.cluster;
+      const tempo = opts.tempo;
+      if (!cluster && !tempo) return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: 'tempo: not configured (set tempo.url or AIDPE_TEMPO_URL); root-cause ranking needs traces' });
+      if (!cluster && (!req.body.latencyQuery || !req.body.errorQuery)) throw new BadRequestError('latencyQuery', 'latencyQuery and errorQuery (one series per service, labelled service) are required outside the demo');
+      const queries = {
+        latency: req.body.latencyQuery ?? SIMULATOR_EVIDENCE_QUERIES.latency,
+        errors: req.body.errorQuery ?? SIMULATOR_EVIDENCE_QUERIES.errors,
+        stepSeconds: req.body.stepSeconds ?? SIMULATOR_EVIDENCE_QUERIES.stepSeconds,
+      };
+      const spans = async (a: number, b: number) => {
+        if (cluster) return simulatorSpans(cluster, a, b);
+        const found = await tempo!.search({ startMs: a, endMs: b, limit: MAX_TEMPO_TRACES });
+        const traces = await Promise.all(found.map((f) => tempo!.traceById(f.traceId, { startMs: a, endMs: b })));
+        return traces.flatMap((t) => (t?.spans ?? []).map((s) => ({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, service: s.service, startMs: s.startMs, durationMs: s.durationMs, error: s.statusCode === 'error' })));
+      };
+      const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs });
+      const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
+      const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
+      const frames = toNodeGraphFrames(collected.graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore)])));
+      return { ...ranking, evidence: collected.evidence, queries, frames: [frames.nodes, frames.edges] };
+    },
+  );
   app.post<{ Body: Static<typeof GraphBody> }>(
     '/api/v1/rca/graph',
     { schema: { tags: ['rca'], summary: 'Service dependency graph from traces (Node Graph frames)', body: GraphBody } },

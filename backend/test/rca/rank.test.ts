@@ -56,3 +56,30 @@ test('aidpe rca-eval explains what it cannot do yet', async () => {
   assert.equal(r.value, 2);
   assert.match(r.out, /--nezha: not available yet/);
 });
+
+test('POST /api/v1/rca on the demo cluster names the faulted service first, with evidence and graph frames', async () => {
+  const { buildApp } = await import('../../src/app.ts');
+  const { loadConfig } = await import('../../src/config/config.ts');
+  const { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } = await import('../../src/sim/index.ts');
+  const { SimulatorSource } = await import('../../src/telemetry/simulatorSource.ts');
+  const start = Date.UTC(2025, 0, 1);
+  const cluster = new SimulatedCluster({ seed: 5, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: start, historyRetentionSeconds: 8 * 3600 });
+  const injectAt = start + 6 * 3_600_000;
+  cluster.injectFault({ service: 'cart', type: 'cpu_contention', startMs: injectAt, endMs: injectAt + 30 * 60_000, intensity: 1.5 });
+  cluster.advance(6 * 3600 + 600);
+  const app = await buildApp({ config: loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } }), telemetry: new SimulatorSource(cluster, { wallNow: () => cluster.now() }), cluster, logger: false, now: () => cluster.now() });
+  try {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { start: injectAt - 5 * 60_000 } });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    assert.equal(body.symptom, 'frontend');
+    assert.equal(body.candidates[0].service, 'cart', body.explanation);
+    assert.equal(body.candidates[0].path[0], 'frontend');
+    assert.ok(body.candidates[0].evidence.length > 0);
+    assert.equal(body.frames.length, 2);
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { start: 'now', end: 'now-1h' } });
+    assert.equal(bad.statusCode, 400);
+  } finally {
+    await app.close();
+  }
+});
