@@ -13,12 +13,15 @@ export interface EvidenceQueries {
   /** One series per service, labelled `service`. */
   latency: string;
   errors: string;
+  /** Resource saturation (memory), labelled `service`; several series per service (pods) are fine. */
+  resources?: string;
   stepSeconds: number;
 }
 
 export const SIMULATOR_EVIDENCE_QUERIES: EvidenceQueries = {
   latency: 'aidpe_sim_latency_seconds{quantile="0.95"}',
   errors: 'aidpe_sim_error_ratio',
+  resources: 'aidpe_sim_memory_bytes',
   stepSeconds: 15,
 };
 
@@ -33,11 +36,11 @@ async function scores(telemetry: TelemetrySource, query: string, startMs: number
     const service = s.labels['service'];
     if (!service) continue;
     const scored = scoreSeries(s.samples, startMs, seriesKeyOf(s.labels), DEFAULT_THRESHOLD);
-    let peak = 0;
-    let onsetMs: number | undefined;
+    // Several series per service (pods): the strongest and earliest signal counts.
+    let { peak, onsetMs } = out.get(service) ?? { peak: 0, onsetMs: undefined as number | undefined };
     scored.scores.forEach((v, i) => {
       peak = Math.max(peak, v);
-      if (onsetMs === undefined && v >= ONSET) onsetMs = scored.times[i];
+      if (v >= ONSET && (onsetMs === undefined || scored.times[i]! < onsetMs)) onsetMs = scored.times[i];
     });
     out.set(service, { peak, onsetMs });
   }
@@ -73,9 +76,10 @@ export async function collectEvidence(input: {
 }): Promise<CollectedEvidence> {
   const { telemetry, queries, startMs, endMs } = input;
   const baselineStart = startMs - (input.baselineSeconds ?? 1800) * 1000;
-  const [latency, errors, incidentSpans, baselineSpans] = await Promise.all([
+  const [latency, errors, resources, incidentSpans, baselineSpans] = await Promise.all([
     scores(telemetry, queries.latency, startMs, endMs, queries.stepSeconds),
     scores(telemetry, queries.errors, startMs, endMs, queries.stepSeconds),
+    queries.resources ? scores(telemetry, queries.resources, startMs, endMs, queries.stepSeconds) : Promise.resolve(new Map<string, { peak: number; onsetMs: number | undefined }>()),
     input.spans(startMs, endMs),
     input.spans(baselineStart, startMs),
   ]);
@@ -93,6 +97,8 @@ export async function collectEvidence(input: {
       latencyOnsetMs: latency.get(service)?.onsetMs,
       errorScore: errors.get(service)?.peak ?? 0,
       errorOnsetMs: errors.get(service)?.onsetMs,
+      resourceScore: resources.get(service)?.peak ?? 0,
+      resourceOnsetMs: resources.get(service)?.onsetMs,
       selfMsBaseline: before?.selfMsMean,
       selfMsIncident: now?.selfMsMean,
       ownErrorRateBaseline: ownBefore.get(service),

@@ -15,6 +15,9 @@ export interface ServiceEvidence {
   latencyOnsetMs: number | undefined;
   errorScore: number;
   errorOnsetMs: number | undefined;
+  /** Peak anomaly score of its resource saturation (memory) and the onset: always the service's own. */
+  resourceScore?: number;
+  resourceOnsetMs?: number | undefined;
   /** Mean self time per request (ms) in the baseline and incident windows (from traces). */
   selfMsBaseline: number | undefined;
   selfMsIncident: number | undefined;
@@ -65,7 +68,7 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   const paths = downstreamPaths(graph, symptom);
   const callees = new Map<string, string[]>();
   for (const e of graph.edges) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
-  const anomaly = (s: string): number => Math.max(byService.get(s)?.latencyScore ?? 0, byService.get(s)?.errorScore ?? 0);
+  const anomaly = (s: string): number => Math.max(byService.get(s)?.latencyScore ?? 0, byService.get(s)?.errorScore ?? 0, byService.get(s)?.resourceScore ?? 0);
   const onset = (s: string): number => Math.min(byService.get(s)?.latencyOnsetMs ?? Infinity, byService.get(s)?.errorOnsetMs ?? Infinity);
 
   const scored: RankedCandidate[] = [];
@@ -89,6 +92,11 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
       if (rise > 0.01) lines.push(`errors it originates ${(100 * base).toFixed(1)}% → ${(100 * ev.ownErrorRateIncident).toFixed(1)}% of requests`);
       own = Math.max(own, Math.min(3, rise * 20));
     }
+    if ((ev.resourceScore ?? 0) >= 0.5) {
+      lines.push(`memory anomaly score ${ev.resourceScore!.toFixed(3)}${ev.resourceOnsetMs !== undefined ? ` from ${new Date(ev.resourceOnsetMs).toISOString()}` : ''}`);
+      // Memory is the service's own: no callee explains it.
+      if (ev.resourceScore! >= ANOMALOUS) own = Math.max(own, 1);
+    }
     const explainedBy = (callees.get(service) ?? []).filter((c) => anomaly(c) >= ANOMALOUS && onset(c) <= onset(service) + 60_000);
     const penalty = explainedBy.length > 0 && own < 0.5 ? 0.25 : 1;
     scored.push({ service, score: a * (1 + own) * penalty, path, evidence: lines, ...(explainedBy.length > 0 ? { whyLower: `its callee${explainedBy.length > 1 ? 's' : ''} ${explainedBy.join(', ')} ${explainedBy.length > 1 ? 'are' : 'is'} anomalous from the same time or earlier${own < 0.5 ? ', and its own time and errors did not rise' : ''}` } : {}) });
@@ -105,7 +113,7 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   const top = scored[0];
   const second = scored[1];
   let tier: ConfidenceTier = 'INCONCLUSIVE';
-  if (top && top.evidence.some((l) => l.startsWith('self time') || l.startsWith('errors it originates'))) tier = !second || top.score >= 2 * second.score ? 'CONFIRMED' : 'LIKELY';
+  if (top && top.evidence.some((l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory'))) tier = !second || top.score >= 2 * second.score ? 'CONFIRMED' : 'LIKELY';
   else if (top && (!second || top.score > 1.2 * second.score)) tier = 'LIKELY';
   const explanation = top
     ? `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`
