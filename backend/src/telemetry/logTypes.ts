@@ -4,6 +4,7 @@
  * 5xx, a body cut off mid-transfer) with the same backoff as the Prometheus connector, typed
  * TelemetryErrors whose messages name the request and quote upstream, and health bookkeeping.
  */
+import { errorCode, isRecord, isTimeoutError, parseRetryAfter, quote, snippet } from './httpHelpers.ts';
 import { TelemetryError } from './types.ts';
 import type { DependencyHealth, MetricSeries, TelemetryErrorKind } from './types.ts';
 import { realSleep, withRetry } from './retry.ts';
@@ -144,45 +145,7 @@ export interface RawResponse {
 
 const retryable = new WeakSet<TelemetryError>();
 
-export function quote(s: string): string {
-  return JSON.stringify(s);
-}
-
-export function snippet(text: string, max = 300): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max)}…` : t;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function isStringRecord(v: unknown): v is Record<string, string> {
-  return isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
-}
-
-function errorCode(err: unknown, depth = 0): string | undefined {
-  if (depth > 5 || typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string') return e.code;
-  const fromCause = errorCode(e.cause, depth + 1);
-  if (fromCause !== undefined) return fromCause;
-  if (Array.isArray(e.errors)) {
-    for (const inner of e.errors) {
-      const c = errorCode(inner, depth + 1);
-      if (c !== undefined) return c;
-    }
-  }
-  return undefined;
-}
-
-function isTimeoutError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const name = (err as { name?: unknown }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') return true;
-  const code = errorCode(err);
-  return code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-}
+export { isRecord, isStringRecord, quote, snippet } from './httpHelpers.ts';
 
 /** The upstream's error text: Loki/Tempo answer text/plain, proxies and the simulator JSON. */
 function upstreamText(text: string): string {
@@ -201,14 +164,6 @@ function upstreamText(text: string): string {
     }
   }
   return snippet(t);
-}
-
-function parseRetryAfter(h: string | null): number | undefined {
-  if (h === null) return undefined;
-  const secs = Number(h);
-  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const at = Date.parse(h);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 export function isRetryableTelemetryError(err: unknown): boolean {

@@ -8,6 +8,7 @@
  * - Every failure is a TelemetryError whose message names the query and quotes upstream.
  * - Sample values arrive as strings; "NaN", "+Inf", "-Inf" become NaN, ±Infinity exactly.
  */
+import { errorCode, isRecord, isStringRecord, isTimeoutError, parseRetryAfter, quote, snippet as snippetOf } from './httpHelpers.ts';
 import { TelemetryError } from './types.ts';
 import type { DependencyHealth, MetricSeries, QueryResult, RangeQuery, TelemetryErrorKind, TelemetrySource } from './types.ts';
 import { realSleep, withRetry } from './retry.ts';
@@ -116,25 +117,11 @@ export function parseSampleValue(raw: unknown): number | undefined {
 }
 
 /** Unix ms → the seconds string Prometheus accepts (millisecond precision). */
+/** Prometheus error messages quote at most 200 characters of a body. */
+const snippet = (text: string): string => snippetOf(text, 200);
+
 function formatTime(ms: number): string {
   return (ms / 1000).toFixed(3);
-}
-
-function quote(s: string): string {
-  return JSON.stringify(s);
-}
-
-function snippet(text: string, max = 200): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max)}…` : t;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isStringRecord(v: unknown): v is Record<string, string> {
-  return isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
 const CLASSIC_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -152,29 +139,6 @@ function labelPathSegment(name: string): string {
 }
 
 /** Finds an errno-style code anywhere in an error's cause chain (undici nests them). */
-function errorCode(err: unknown, depth = 0): string | undefined {
-  if (depth > 5 || typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string') return e.code;
-  const fromCause = errorCode(e.cause, depth + 1);
-  if (fromCause !== undefined) return fromCause;
-  if (Array.isArray(e.errors)) {
-    for (const inner of e.errors) {
-      const c = errorCode(inner, depth + 1);
-      if (c !== undefined) return c;
-    }
-  }
-  return undefined;
-}
-
-function isTimeoutError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const name = (err as { name?: unknown }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') return true;
-  const code = errorCode(err);
-  return code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-}
-
 /** Parses the `data` of a successful /query or /query_range answer. Throws a plain Error describing a bad shape. */
 export function parseQueryData(data: unknown): Omit<QueryResult, 'warnings'> {
   if (!isRecord(data)) throw new Error('`data` is not an object');
@@ -528,14 +492,6 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v <= 0) throw new TypeError(`Prometheus ${name} must be a positive number, got ${v}`);
   return v;
-}
-
-function parseRetryAfter(h: string | null): number | undefined {
-  if (h === null) return undefined;
-  const secs = Number(h);
-  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const at = Date.parse(h);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function checkQuery(query: string): void {
