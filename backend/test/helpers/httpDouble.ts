@@ -85,3 +85,13 @@ export async function rejectsWithTelemetryError(
   }
   assert.fail(`expected a ${kind} TelemetryError`);
 }
+
+/** Answers with a JSON body (a string is sent as is, so tests can send broken JSON). */
+export const json = (res: ServerResponse, status: number, body: string | unknown): void => {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+
+/** Answers with a plain-text body, as Loki and Tempo do for errors. */
+export const text = (res: ServerResponse, status: number, body: string): void => {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
+};

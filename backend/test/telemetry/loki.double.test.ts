@@ -4,24 +4,17 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { LokiClient } from '../../src/telemetry/loki.ts';
 import type { LokiClientOptions } from '../../src/telemetry/loki.ts';
 import { seededRandom } from '../../src/telemetry/retry.ts';
 import { TelemetryError } from '../../src/telemetry/types.ts';
 import type { TelemetryErrorKind } from '../../src/telemetry/types.ts';
-import { rejectsWithTelemetryError, useHttpDouble } from '../helpers/httpDouble.ts';
+import { json, rejectsWithTelemetryError, text, useHttpDouble } from '../helpers/httpDouble.ts';
 import { freePort } from '../helpers/prometheusServer.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../helpers/fixtures/loki/${name}`, import.meta.url), 'utf8');
 
-const json = (res: ServerResponse, status: number, body: string | unknown): void => {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
-};
-const text = (res: ServerResponse, status: number, body: string): void => {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
-};
 
 const double = useHttpDouble((_req, res) => text(res, 500, 'no handler'));
 
