@@ -64,15 +64,7 @@ export function validateQuery(query: SidecarQuery): QueryValidation {
   if (type !== 'forecast') {
     return {};
   }
-  const result: QueryValidation = {};
-  const exprError = checkPromQL(query.expr);
-  if (exprError) {
-    result.expr = exprError;
-  }
-  const step = parseStep(query.step);
-  if (!step.ok) {
-    result.step = step.error;
-  }
+  const { result, step } = validateExprAndStep(query);
   const horizon = parseHorizon(query.horizon);
   if (!horizon.ok) {
     result.horizon = horizon.error;
@@ -85,8 +77,8 @@ export function validateQuery(query: SidecarQuery): QueryValidation {
   return result;
 }
 
-/** Expression, step and threshold of an anomaly query (also used by the annotation editor). */
-export function validateAnomalyQuery(query: SidecarQuery): QueryValidation {
+/** The PromQL expression and step every query type starts with. */
+function validateExprAndStep(query: SidecarQuery): { result: QueryValidation; step: ReturnType<typeof parseStep> } {
   const result: QueryValidation = {};
   const exprError = checkPromQL(query.expr);
   if (exprError) {
@@ -96,6 +88,12 @@ export function validateAnomalyQuery(query: SidecarQuery): QueryValidation {
   if (!step.ok) {
     result.step = step.error;
   }
+  return { result, step };
+}
+
+/** Expression, step and threshold of an anomaly query (also used by the annotation editor). */
+export function validateAnomalyQuery(query: SidecarQuery): QueryValidation {
+  const { result } = validateExprAndStep(query);
   const threshold = parseThreshold(query.threshold);
   if (!threshold.ok) {
     result.threshold = threshold.error;
