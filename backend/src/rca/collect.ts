@@ -8,6 +8,7 @@ import { scoreSeries, seriesKeyOf } from '../engines/anomaly/scoreSeries.ts';
 import type { ServiceEvidence } from '../engines/rca/rank.ts';
 import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
+import type { TempoClient } from '../telemetry/tempo.ts';
 
 export interface EvidenceQueries {
   /** One series per service, labelled `service`. */
@@ -106,6 +107,23 @@ export async function collectEvidence(input: {
     };
   });
   return { evidence, graph, baselineGraph };
+}
+
+/** Traces from Tempo as graph spans: a search, then each trace by id (Tempo has no bulk fetch). */
+export async function tempoSpans(tempo: TempoClient, startMs: number, endMs: number, limit: number): Promise<GraphSpan[]> {
+  const found = await tempo.search({ startMs, endMs, limit });
+  const traces = await Promise.all(found.map((f) => tempo.traceById(f.traceId, { startMs, endMs })));
+  return traces.flatMap((t) =>
+    (t?.spans ?? []).map((s) => ({
+      traceId: s.traceId,
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      service: s.service,
+      startMs: s.startMs,
+      durationMs: s.durationMs,
+      error: s.statusCode === 'error',
+    })),
+  );
 }
 
 /** The embedded simulator's sampled traces as graph spans. */

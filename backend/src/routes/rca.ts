@@ -9,7 +9,7 @@ import type { SimulatedCluster } from '../sim/index.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import { BadRequestError } from './errors.ts';
 import { rankRootCauses } from '../engines/rca/rank.ts';
-import { collectEvidence, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from '../rca/collect.ts';
+import { collectEvidence, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans } from '../rca/collect.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { parseTime } from './query.ts';
 
@@ -64,12 +64,7 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
         errors: req.body.errorQuery ?? SIMULATOR_EVIDENCE_QUERIES.errors,
         stepSeconds: req.body.stepSeconds ?? SIMULATOR_EVIDENCE_QUERIES.stepSeconds,
       };
-      const spans = async (a: number, b: number) => {
-        if (cluster) return simulatorSpans(cluster, a, b);
-        const found = await tempo!.search({ startMs: a, endMs: b, limit: MAX_TEMPO_TRACES });
-        const traces = await Promise.all(found.map((f) => tempo!.traceById(f.traceId, { startMs: a, endMs: b })));
-        return traces.flatMap((t) => (t?.spans ?? []).map((s) => ({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, service: s.service, startMs: s.startMs, durationMs: s.durationMs, error: s.statusCode === 'error' })));
-      };
+      const spans = (a: number, b: number): Promise<GraphSpan[]> => (cluster ? Promise.resolve(simulatorSpans(cluster, a, b)) : tempoSpans(tempo!, a, b, MAX_TEMPO_TRACES));
       const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs });
       const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
       const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
@@ -90,32 +85,10 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       let source: 'simulator' | 'tempo';
       if (opts.cluster) {
         source = 'simulator';
-        spans = opts.cluster.traces({ startMs, endMs, limit }).flatMap((t) =>
-          t.spans.map((s) => ({
-            traceId: s.traceId,
-            spanId: s.spanId,
-            parentSpanId: s.parentSpanId || undefined,
-            service: s.service,
-            startMs: Number(BigInt(s.startTimeUnixNano) / 1000n) / 1000,
-            durationMs: s.durationNanos / 1e6,
-            error: s.status === 'error',
-          })),
-        );
+        spans = simulatorSpans(opts.cluster, startMs, endMs, limit);
       } else if (opts.tempo) {
         source = 'tempo';
-        const found = await opts.tempo.search({ startMs, endMs, limit: Math.min(limit, MAX_TEMPO_TRACES) });
-        const traces = await Promise.all(found.map((f) => opts.tempo!.traceById(f.traceId, { startMs, endMs })));
-        spans = traces.flatMap((t) =>
-          (t?.spans ?? []).map((s) => ({
-            traceId: s.traceId,
-            spanId: s.spanId,
-            parentSpanId: s.parentSpanId,
-            service: s.service,
-            startMs: s.startMs,
-            durationMs: s.durationMs,
-            error: s.statusCode === 'error',
-          })),
-        );
+        spans = await tempoSpans(opts.tempo, startMs, endMs, Math.min(limit, MAX_TEMPO_TRACES));
       } else {
         return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: 'tempo: not configured (set tempo.url or AIDPE_TEMPO_URL); the dependency graph needs traces' });
       }

@@ -104,10 +104,14 @@ export function conformalQuantiles(
   const nBuckets = bucketOf[horizon - 1]! + 1;
   const spread = new Float64Array(nBuckets);
   for (let b = 0; b < nBuckets; b++) {
-    const abs: number[] = [];
-    for (let k = 0; k < horizon; k++) if (bucketOf[k] === b) for (const r of residuals) abs.push(Math.abs(r[k]!));
-    abs.sort((x, y) => x - y);
-    spread[b] = abs.reduce((s, x) => s + x, 0) / Math.max(1, abs.length);
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k < horizon; k++) {
+      if (bucketOf[k] !== b) continue;
+      for (const r of residuals) sum += Math.abs(r[k]!);
+      count += residuals.length;
+    }
+    spread[b] = sum / Math.max(1, count);
   }
   for (let b = 1; b < nBuckets; b++) spread[b] = Math.max(spread[b]!, spread[b - 1]!);
   const floor = Math.max(1e-12, spread[nBuckets - 1]! * 1e-6);
