@@ -68,7 +68,7 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs });
       const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
       const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
-      const frames = toNodeGraphFrames(collected.graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore)])));
+      const frames = toNodeGraphFrames(collected.graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore, e.resourceScore ?? 0)])));
       return { ...ranking, evidence: collected.evidence, queries, frames: [frames.nodes, frames.edges] };
     },
   );
