@@ -1,0 +1,136 @@
+/**
+ * Contracts of the action loop: what an actuator reads and changes, and the action record the store
+ * keeps and the API serves. Pure types (no I/O), shared by the simulator and Kubernetes actuators, the
+ * store, the loop and the routes.
+ */
+import type { HpaChange, IntegrationMode, ProposalForecast, RuleDecision } from '../engines/optimiser/types.ts';
+
+/** The workload an action changes: a Deployment and, in parametric mode, the HPA that scales it. */
+export interface ScaleTarget {
+  /** The service name AIDPE knows it by (the simulator's service; in Kubernetes usually the Deployment). */
+  service: string;
+  namespace: string;
+  deployment: string;
+  /** The HorizontalPodAutoscaler (autoscaling/v2) of the Deployment, when it has one. */
+  hpa?: string;
+}
+
+/** The HPA fields AIDPE may change (autoscaling/v2: minReplicas, maxReplicas, the CPU averageUtilization / 100). */
+export interface HpaFields {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU utilisation, 0..1. */
+  targetCpuUtilization: number;
+}
+
+/** What the actuator reads before and after a change; rollback writes `before` back exactly. */
+export interface WorkloadScaleState {
+  /** The Deployment's spec.replicas (through the scale subresource). */
+  replicas: number;
+  hpa?: HpaFields;
+  /** metadata.resourceVersion of the objects as read (optimistic concurrency); absent in the simulator. */
+  resourceVersions?: { scale?: string; hpa?: string };
+  /** The id of the last AIDPE action applied to this workload (the `aidpe.io/action-id` annotation). */
+  lastActionId?: string;
+}
+
+/** The change an action makes: replicas (direct) or HPA fields (parametric). */
+export interface ActionChange {
+  replicas?: number;
+  hpa?: HpaChange;
+}
+
+export interface ActuationRequest {
+  /** The action's id, also its idempotency key: applying the same id twice changes nothing the second time. */
+  actionId: string;
+  target: ScaleTarget;
+  change: ActionChange;
+  /** Validate only (Kubernetes server-side dry run, `dryRun=All`); nothing is persisted. */
+  dryRun: boolean;
+}
+
+export type ActuationErrorCode = 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'timeout' | 'unavailable' | 'unknown';
+
+export interface ActuationResult {
+  /** applied: changed now; dry_run: validated only; already_applied: the idempotency key was found on the object. */
+  status: 'applied' | 'dry_run' | 'already_applied' | 'failed';
+  before: WorkloadScaleState | undefined;
+  after?: WorkloadScaleState;
+  /** Write attempts made (a 409 resourceVersion conflict re-reads and retries). */
+  attempts: number;
+  error?: { code: ActuationErrorCode; message: string; httpStatus?: number };
+}
+
+/** Applies scaling changes to a cluster (the simulator or Kubernetes). Never throws for API errors: it returns status 'failed'. */
+export interface Actuator {
+  readonly kind: 'simulator' | 'kubernetes';
+  read(target: ScaleTarget): Promise<WorkloadScaleState>;
+  apply(request: ActuationRequest): Promise<ActuationResult>;
+  /** Writes `state` back (replicas and HPA fields exactly), tagged with `actionId` (the rollback's own id). */
+  restore(actionId: string, target: ScaleTarget, state: WorkloadScaleState): Promise<ActuationResult>;
+}
+
+// ---- the action record ---------------------------------------------------------------------------
+
+/** recommend: dry run, nothing applied; approve: a person approves in Grafana; autonomous: applied within the guards. */
+export type AutomationMode = 'recommend' | 'approve' | 'autonomous';
+
+export type ActionStatus =
+  /** recommend mode: validated, shown, never applied. */
+  | 'proposed'
+  /** approve mode: waiting for a person. */
+  | 'pending_approval'
+  /** written, being applied (a crash here is reconciled on restart). */
+  | 'applying'
+  | 'applied'
+  | 'failed'
+  | 'rejected'
+  /** superseded by a newer proposal for the same service, or expired before approval. */
+  | 'expired'
+  | 'rolling_back'
+  | 'rolled_back';
+
+export interface ActionOutcome {
+  /** When the outcome was measured (ISO). */
+  measuredAt: string;
+  latencyP95BeforeMs: number;
+  latencyP95AfterMs: number;
+  sloMs: number;
+  replicasBefore: number;
+  replicasAfter: number;
+  verdict: 'improved' | 'neutral' | 'worse';
+}
+
+export interface ActionRecord {
+  /** A UUID, also the idempotency key of the actuation. */
+  id: string;
+  service: string;
+  target: ScaleTarget;
+  policy: string;
+  integration: IntegrationMode;
+  mode: AutomationMode;
+  status: ActionStatus;
+  reason: string;
+  /** The change as the policy proposed it, and as the safety layer let it through. */
+  proposed: ActionChange;
+  change: ActionChange;
+  guard: { outcome: 'allowed' | 'modified' | 'rejected' | 'noop'; decisions: RuleDecision[] };
+  forecast?: ProposalForecast;
+  /** Predicted effect: replicas (or HPA bounds) and capacity after the change versus now. */
+  predictedEffect?: { replicasBefore: number; replicasAfter: number; capacityRpsBefore?: number; capacityRpsAfter?: number; forecastP90Rps?: number };
+  before?: WorkloadScaleState;
+  after?: WorkloadScaleState;
+  outcome?: ActionOutcome;
+  error?: string;
+  modelVersion?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Who approved / rejected / rolled back, and when. */
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionNote?: string;
+  rolledBackBy?: string;
+  rolledBackAt?: string;
+  /** The id of the action this one rolls back, for rollback records. */
+  rollbackOf?: string;
+}
