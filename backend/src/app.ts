@@ -25,6 +25,8 @@ import { rcaRoutes } from './routes/rca.ts';
 import type { IncidentWatcher } from './loop/incidents.ts';
 import { TempoClient } from './telemetry/tempo.ts';
 import type { Store } from './store/sqlite.ts';
+import type { ActionLoop } from './actions/loop.ts';
+import { actionRoutes } from './routes/actions.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
@@ -40,6 +42,10 @@ export interface AppDeps {
   storeError?: string | undefined;
   /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
   incidents?: IncidentWatcher | undefined;
+  /** The optimisation loop (policy → guards → mode → actuator); absent without a store or an actuator. */
+  actions?: ActionLoop | undefined;
+  /** Why `actions` is absent, shown by the actions API. */
+  actionsUnavailable?: string | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -144,6 +150,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
   await app.register(rcaRoutes, { cluster: deps.cluster, tempo, telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(actionRoutes, {
+    loop: deps.actions,
+    store,
+    unavailableReason: deps.actionsUnavailable ?? (store ? 'no actuator is configured' : 'the store is not available'),
+  });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;
 }

@@ -11,6 +11,10 @@ import { PrometheusSource } from './telemetry/prometheus.ts';
 import { SimulatorSource } from './telemetry/simulatorSource.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import { createDemoCluster, type DemoCluster } from './sim/demo.ts';
+import { ActionLoop } from './actions/loop.ts';
+import { SimulatorActuator } from './actions/simulatorActuator.ts';
+import { simulatorStateQueries } from './actions/serviceState.ts';
+import { simulatorTargets } from './actions/targets.ts';
 
 export interface RunningSidecar {
   app: FastifyInstance;
@@ -47,10 +51,30 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
   }
   // In demo mode the sidecar watches every service's latency and errors and opens incidents by itself.
   const incidents = demo ? new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES }) : undefined;
-  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, incidents, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  // The optimisation loop: on the embedded cluster in demo mode (its clock is the simulated one, which the
+  // telemetry follows); in live mode it needs a Kubernetes actuator and the managed workloads configured.
+  let actions: ActionLoop | undefined;
+  let actionsUnavailable: string | undefined;
+  if (!store) actionsUnavailable = 'the store is not available, and actions must be recorded before they are applied';
+  else if (demo) {
+    const cluster = demo.cluster;
+    actions = new ActionLoop({
+      store,
+      actuator: new SimulatorActuator(cluster),
+      telemetry,
+      targets: simulatorTargets(cluster, config.kubernetes.namespace),
+      queries: simulatorStateQueries(cluster.topology.entry),
+      sloMs: config.automation.sloMs,
+      defaultMode: config.defaultActionMode,
+      intervalSeconds: config.automation.intervalSeconds,
+      now: () => cluster.timeMs,
+    });
+  } else actionsUnavailable = 'live mode: the Kubernetes actuator is not configured';
+  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, incidents, actions, actionsUnavailable, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   const stopIncidents = incidents?.start(60_000, (err) => app.log.warn({ err }, 'incident watcher failed'));
+  const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
   return {
     app,
     url: address,
@@ -58,6 +82,7 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
     telemetry,
     async close() {
       stopIncidents?.();
+      stopActions?.();
       demo?.runner.stop();
       await app.close();
       store?.close();

@@ -34,6 +34,12 @@ export interface WorkloadScaleState {
   lastActionId?: string;
 }
 
+/** What a rollback writes back: a recorded before-state, or the part of it the action changed. */
+export interface RestoreState {
+  replicas?: number;
+  hpa?: HpaFields;
+}
+
 /** The change an action makes: replicas (direct) or HPA fields (parametric). */
 export interface ActionChange {
   replicas?: number;
@@ -66,8 +72,12 @@ export interface Actuator {
   readonly kind: 'simulator' | 'kubernetes';
   read(target: ScaleTarget): Promise<WorkloadScaleState>;
   apply(request: ActuationRequest): Promise<ActuationResult>;
-  /** Writes `state` back (replicas and HPA fields exactly), tagged with `actionId` (the rollback's own id). */
-  restore(actionId: string, target: ScaleTarget, state: WorkloadScaleState): Promise<ActuationResult>;
+  /**
+   * Writes the recorded state back exactly, tagged with `actionId` (the rollback's own id): the HPA fields
+   * when `state.hpa` is given, the replicas when `state.replicas` is given (a parametric action's rollback
+   * restores only the HPA: its replicas belong to the HPA again).
+   */
+  restore(actionId: string, target: ScaleTarget, state: RestoreState): Promise<ActuationResult>;
 }
 
 // ---- the action record ---------------------------------------------------------------------------
@@ -118,6 +128,8 @@ export interface ActionRecord {
   forecast?: ProposalForecast;
   /** Predicted effect: replicas (or HPA bounds) and capacity after the change versus now. */
   predictedEffect?: { replicasBefore: number; replicasAfter: number; capacityRpsBefore?: number; capacityRpsAfter?: number; forecastP90Rps?: number };
+  /** What the loop saw when it decided (or when a person approved): the outcome is judged against it. */
+  observed?: { latencyP95Ms: number; sloMs: number; requestRateRps: number; cpuUtilization: number };
   before?: WorkloadScaleState;
   after?: WorkloadScaleState;
   outcome?: ActionOutcome;

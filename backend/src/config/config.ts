@@ -40,6 +40,14 @@ export interface AidpeConfig {
   dataDir: string | undefined;
   modelsDir: string | undefined;
   storePath: string | undefined;
+  automation: {
+    /** How often the optimisation loop runs (seconds of the telemetry clock). */
+    intervalSeconds: number;
+    /** The user-facing p95 latency objective the guards and outcomes are judged against. */
+    sloMs: number;
+    /** Managed workloads in live mode: `service=namespace/deployment[/hpa]`, comma-separated. */
+    services: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -67,6 +75,7 @@ export function defaultConfig(): AidpeConfig {
     dataDir: undefined,
     modelsDir: undefined,
     storePath: undefined,
+    automation: { intervalSeconds: 60, sloMs: 250, services: undefined },
   };
 }
 
@@ -94,6 +103,9 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_DATA_DIR: 'dataDir',
   AIDPE_MODELS_DIR: 'modelsDir',
   AIDPE_STORE_PATH: 'storePath',
+  AIDPE_AUTOMATION_INTERVAL_SECONDS: 'automation.intervalSeconds',
+  AIDPE_SLO_MS: 'automation.sloMs',
+  AIDPE_AUTOMATION_SERVICES: 'automation.services',
 };
 
 type Source = string; // e.g. "config file /etc/aidpe.yaml" or "AIDPE_PORT"
@@ -157,6 +169,9 @@ const FIELDS: Field[] = [
   { key: 'dataDir', check: str },
   { key: 'modelsDir', check: str },
   { key: 'storePath', check: str },
+  { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
+  { key: 'automation.sloMs', check: num(1, 600_000) },
+  { key: 'automation.services', check: str },
 ];
 const KNOWN = new Set(FIELDS.map((f) => f.key));
 

@@ -1,12 +1,13 @@
 /**
  * The sidecar's store on SQLite (Node's built-in `node:sqlite`, one file, WAL): anomaly feedback, per-series
- * sensitivity, and an append-only audit trail. Postgres (for several sidecar replicas) implements the same
- * interface later.
+ * sensitivity, an append-only audit trail, actions and per-service automation settings.
+ * The action methods are async (the `ActionStore` contract) so a PostgreSQL store can implement them too.
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { ActionRecord, ActionStatus, AutomationMode } from '../actions/types.ts';
 
 export type FeedbackVerdict = 'true_positive' | 'false_positive';
 
@@ -32,7 +33,47 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
-export interface Store {
+/** Per-service automation settings the loop keeps across restarts. */
+export interface AutomationSettings {
+  service: string;
+  mode: AutomationMode;
+  /** The HPA as the loop first found it: what the policy returns to, so a restart cannot ratchet it. */
+  baselineHpa?: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number };
+  breaker: { open: boolean; reason?: string; openedAt?: string; resumedBy?: string; resumedAt?: string };
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ActionQuery {
+  statuses?: ActionStatus[];
+  service?: string;
+  limit?: number;
+}
+
+/** An audit entry written in the same transaction as the action change it describes. */
+export type AuditInput = Omit<AuditRecord, 'id' | 'at'>;
+
+/**
+ * Actions and automation settings. Async so that a PostgreSQL store (several sidecar replicas) can implement
+ * it; every write goes with its audit entry in one transaction, and status changes are compare-and-set so
+ * two replicas (or two operators) cannot both approve or roll back the same action.
+ */
+export interface ActionStore {
+  insertAction(action: ActionRecord, audit: AuditInput): Promise<void>;
+  /**
+   * Replaces the action when its stored status is one of `expected`; returns false (and writes nothing)
+   * when another writer got there first.
+   */
+  updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean>;
+  getAction(id: string): Promise<ActionRecord | undefined>;
+  /** Newest first. */
+  listActions(query?: ActionQuery): Promise<ActionRecord[]>;
+  getAutomation(service: string): Promise<AutomationSettings | undefined>;
+  listAutomation(): Promise<AutomationSettings[]>;
+  putAutomation(settings: AutomationSettings, audit: AuditInput | undefined): Promise<void>;
+}
+
+export interface Store extends ActionStore {
   readonly location: string;
   /** Per-series detection threshold set by feedback; undefined when the series has none. */
   getThreshold(seriesKey: string): number | undefined;
@@ -78,6 +119,21 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 -- The audit trail is append-only: history cannot be rewritten through the store.
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TABLE IF NOT EXISTS actions (
+  id TEXT PRIMARY KEY,
+  service TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actions_status ON actions(status);
+CREATE INDEX IF NOT EXISTS actions_service_created ON actions(service, created_at);
+CREATE TABLE IF NOT EXISTS automation_services (
+  service TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 `;
 
@@ -162,6 +218,80 @@ export class SqliteStore implements Store {
   listAudit(limit = 100): AuditRecord[] {
     const rows = this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as unknown as Array<Omit<AuditRecord, 'details'> & { details: string }>;
     return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details) as Record<string, unknown> }));
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (a writer lock, so compare-and-set holds across processes). */
+  private transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async insertAction(action: ActionRecord, audit: AuditInput): Promise<void> {
+    this.transaction(() => {
+      this.db
+        .prepare('INSERT INTO actions (id, service, status, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action));
+      this.insertAudit(audit, action.updatedAt);
+    });
+  }
+
+  async updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean> {
+    return this.transaction(() => {
+      const placeholders = expected.map(() => '?').join(', ');
+      const r = this.db
+        .prepare(`UPDATE actions SET status = ?, updated_at = ?, record = ? WHERE id = ? AND status IN (${placeholders})`)
+        .run(action.status, action.updatedAt, JSON.stringify(action), action.id, ...expected);
+      if (Number(r.changes) !== 1) return false;
+      this.insertAudit(audit, action.updatedAt);
+      return true;
+    });
+  }
+
+  async getAction(id: string): Promise<ActionRecord | undefined> {
+    const row = this.db.prepare('SELECT record FROM actions WHERE id = ?').get(id) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as ActionRecord) : undefined;
+  }
+
+  async listActions(query: ActionQuery = {}): Promise<ActionRecord[]> {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (query.statuses && query.statuses.length > 0) {
+      where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+      args.push(...query.statuses);
+    }
+    if (query.service !== undefined) {
+      where.push('service = ?');
+      args.push(query.service);
+    }
+    const sql = `SELECT record FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, query.limit ?? 200) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as ActionRecord);
+  }
+
+  async getAutomation(service: string): Promise<AutomationSettings | undefined> {
+    const row = this.db.prepare('SELECT settings FROM automation_services WHERE service = ?').get(service) as { settings: string } | undefined;
+    return row ? (JSON.parse(row.settings) as AutomationSettings) : undefined;
+  }
+
+  async listAutomation(): Promise<AutomationSettings[]> {
+    const rows = this.db.prepare('SELECT settings FROM automation_services ORDER BY service').all() as Array<{ settings: string }>;
+    return rows.map((r) => JSON.parse(r.settings) as AutomationSettings);
+  }
+
+  async putAutomation(settings: AutomationSettings, audit: AuditInput | undefined): Promise<void> {
+    this.transaction(() => {
+      this.db
+        .prepare('INSERT INTO automation_services (service, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT(service) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
+        .run(settings.service, JSON.stringify(settings), settings.updatedAt);
+      if (audit) this.insertAudit(audit, settings.updatedAt);
+    });
   }
 
   ping(): void {

@@ -222,6 +222,11 @@ export class SafetyLayer {
     for (const o of this.outcomes) o.bad = false;
   }
 
+  /** Re-opens a breaker that was open before a restart (automation stays paused until an operator resumes it). */
+  restoreBreaker(state: BreakerState): void {
+    this.breakerState = { ...state };
+  }
+
   /** Replicas at the start of the step window: before the earliest action committed within it. */
   private windowBase(service: string, nowMs: number, current: number): number {
     const from = nowMs - this.config.stepWindowSeconds * 1000;

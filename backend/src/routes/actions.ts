@@ -1,0 +1,141 @@
+/**
+ * Scaling actions and their audit trail: list, approve, reject, roll back; per-service automation mode and
+ * the circuit breaker's resume. Decisions need the user Grafana forwards (`X-Grafana-User`): without it
+ * they are refused (401), because every decision is audited under a name.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ActionConflictError, ActionNotFoundError, type ActionLoop } from '../actions/loop.ts';
+import type { ActionStatus } from '../actions/types.ts';
+import type { Store } from '../store/sqlite.ts';
+import { BadRequestError, NotFoundError } from './errors.ts';
+
+export interface ActionRouteOptions {
+  loop: ActionLoop | undefined;
+  store: Store | undefined;
+  /** Why the loop is not running, for the empty answer. */
+  unavailableReason: string;
+}
+
+const STATUSES: readonly ActionStatus[] = ['proposed', 'pending_approval', 'applying', 'applied', 'failed', 'rejected', 'expired', 'rolling_back', 'rolled_back'];
+const MODES = ['recommend', 'approve', 'autonomous'] as const;
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const ServiceParams = Type.Object({ service: Type.String({ minLength: 1, maxLength: 200 }) });
+const DecisionBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }), Type.Null()]);
+
+function userOf(req: FastifyRequest): string | undefined {
+  const forwarded = req.headers['x-grafana-user'];
+  return typeof forwarded === 'string' && forwarded.trim() !== '' ? forwarded.trim() : undefined;
+}
+
+function refuse(reply: FastifyReply, status: 401 | 409 | 503, message: string) {
+  const error = status === 401 ? 'Unauthorized' : status === 409 ? 'Conflict' : 'Service Unavailable';
+  return reply.status(status).send({ statusCode: status, error, message });
+}
+
+export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/api/v1/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Scaling actions, newest first, with the automation status of every managed service',
+        querystring: Type.Object({
+          status: Type.Optional(Type.String({ description: `comma-separated: ${STATUSES.join(', ')}` })),
+          service: Type.Optional(Type.String({ minLength: 1 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+        }),
+      },
+    },
+    async (req) => {
+      const statuses = req.query.status ? req.query.status.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      const unknown = statuses.filter((s) => !STATUSES.includes(s as ActionStatus));
+      if (unknown.length) throw new BadRequestError('status', `unknown status ${unknown.map((s) => JSON.stringify(s)).join(', ')}; expected any of ${STATUSES.join(', ')}`);
+      if (!opts.store || !opts.loop) return { actions: [], automation: null, message: opts.unavailableReason };
+      const actions = await opts.store.listActions({ statuses: statuses as ActionStatus[], ...(req.query.service ? { service: req.query.service } : {}), limit: req.query.limit ?? 200 });
+      return { actions, automation: await opts.loop.status() };
+    },
+  );
+
+  app.get('/api/v1/actions/:id', { schema: { tags: ['actions'], summary: 'One action', params: IdParams } }, async (req) => {
+    const a = opts.store ? await opts.store.getAction(req.params.id) : undefined;
+    if (!a) throw new NotFoundError(`action ${req.params.id} not found`);
+    return { action: a };
+  });
+
+  const decide = (verb: 'approve' | 'reject' | 'rollback', summary: string) =>
+    app.post(
+      `/api/v1/actions/:id/${verb}`,
+      { schema: { tags: ['actions'], summary, params: IdParams, body: Type.Optional(DecisionBody) } },
+      async (req, reply) => {
+        const loop = opts.loop;
+        if (!loop) return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
+        const user = userOf(req);
+        if (!user) return refuse(reply, 401, `user: ${verb} needs the user Grafana forwards as X-Grafana-User`);
+        const note = req.body?.note;
+        try {
+          if (verb === 'approve') return { action: await loop.approve(req.params.id, user, note) };
+          if (verb === 'reject') return { action: await loop.reject(req.params.id, user, note) };
+          return await loop.rollback(req.params.id, user, note);
+        } catch (err) {
+          if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
+          if (err instanceof ActionConflictError) return refuse(reply, 409, err.message);
+          throw err;
+        }
+      },
+    );
+  decide('approve', 'Approve a pending action (the guards are checked again, then it is applied)');
+  decide('reject', 'Reject a proposed or pending action');
+  decide('rollback', 'Roll back an applied action: its recorded before-state is written back');
+
+  app.get(
+    '/api/v1/audit',
+    { schema: { tags: ['actions'], summary: 'The append-only audit trail, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })) }) } },
+    async (req, reply) => {
+      if (!opts.store) return refuse(reply, 503, 'store: not available (see /api/v1/health)');
+      return { entries: opts.store.listAudit(req.query.limit ?? 200) };
+    },
+  );
+
+  app.get('/api/v1/automation', { schema: { tags: ['actions'], summary: 'Loop status: mode, policy and breaker per managed service' } }, async () => {
+    if (!opts.loop) return { running: false, message: opts.unavailableReason, services: [] };
+    return opts.loop.status();
+  });
+
+  app.put(
+    '/api/v1/automation/services/:service',
+    { schema: { tags: ['actions'], summary: "Set a service's automation mode", params: ServiceParams, body: Type.Object({ mode: Type.Union(MODES.map((m) => Type.Literal(m))) }, { additionalProperties: false }) } },
+    async (req, reply) => {
+      const loop = opts.loop;
+      if (!loop) return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
+      const user = userOf(req);
+      if (!user) return refuse(reply, 401, 'user: changing the mode needs the user Grafana forwards as X-Grafana-User');
+      try {
+        return await loop.setMode(req.params.service, req.body.mode, user);
+      } catch (err) {
+        if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/automation/services/:service/resume',
+    { schema: { tags: ['actions'], summary: 'Resume automation after the circuit breaker paused it', params: ServiceParams } },
+    async (req, reply) => {
+      const loop = opts.loop;
+      if (!loop) return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
+      const user = userOf(req);
+      if (!user) return refuse(reply, 401, 'user: resuming automation needs the user Grafana forwards as X-Grafana-User');
+      try {
+        return await loop.resume(req.params.service, user);
+      } catch (err) {
+        if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
+        throw err;
+      }
+    },
+  );
+};
