@@ -228,3 +228,25 @@ test('crash and restart: in-flight actions are reconciled against the workload, 
   assert.equal((await store.listActions({ service: 'frontend', limit: 1 }))[0]!.status, 'applied');
   store.close();
 });
+
+test('the forecast-driven policy runs through the loop on the embedded cluster in all three modes', async () => {
+  for (const mode of ['recommend', 'approve', 'autonomous'] as const) {
+    const w = world(`predictive-${mode}`, { defaultMode: mode, sloMs: 250 });
+    const loop = new ActionLoop({ ...w.options, policyFor: undefined, defaultMode: mode });
+    const before = w.cluster.getDeployment('frontend').hpa!;
+    for (let i = 0; i < 3; i++) {
+      w.cluster.advance(60);
+      await loop.tick();
+    }
+    assert.equal(loop.lastRun?.error, undefined);
+    const actions = await w.store.listActions({ service: 'frontend' });
+    assert.ok(actions.length >= 1, `${mode}: the policy proposed something`);
+    assert.equal(actions.at(-1)!.policy, 'predictive');
+    assert.match(actions.at(-1)!.reason, /p90 forecast/);
+    const expected = { recommend: 'proposed', approve: 'pending_approval', autonomous: 'applied' }[mode];
+    assert.equal(actions.at(-1)!.status, expected);
+    const changed = JSON.stringify(w.cluster.getDeployment('frontend').hpa) !== JSON.stringify(before);
+    assert.equal(changed, mode === 'autonomous', `${mode}: only autonomous mode changes the cluster by itself`);
+    w.store.close();
+  }
+});
