@@ -119,10 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : { name: 'store', state: 'disabled', detail: 'no store configured', checkedAt };
     }
     try {
-      store.ping();
-      return { name: 'store', state: 'up', detail: `sqlite ${store.location}`, checkedAt };
+      await store.ping();
+      return { name: 'store', state: 'up', detail: `${store.kind} ${store.location}`, checkedAt };
     } catch (err) {
-      return { name: 'store', state: 'down', detail: `sqlite ${store.location}`, checkedAt, lastError: { message: (err as Error).message, at: checkedAt } };
+      return { name: 'store', state: 'down', detail: `${store.kind} ${store.location}`, checkedAt, lastError: { message: (err as Error).message, at: checkedAt } };
     }
   });
   const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });

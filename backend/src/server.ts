@@ -85,7 +85,7 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
       stopActions?.();
       demo?.runner.stop();
       await app.close();
-      store?.close();
+      await store?.close();
     },
   };
 }

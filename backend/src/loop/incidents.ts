@@ -64,7 +64,7 @@ export class IncidentWatcher {
         const fromMs = nowMs - (this.opts.lookbackSeconds * 1000) / 4;
         for (const s of result.series) {
           const key = seriesKeyOf(s.labels);
-          const threshold = this.opts.store?.getThreshold(key) ?? DEFAULT_THRESHOLD;
+          const threshold = (await this.opts.store?.getThreshold(key)) ?? DEFAULT_THRESHOLD;
           const { regions } = scoreSeries(s.samples, fromMs, key, threshold);
           for (const r of regions) {
             const active = r.endMs >= nowMs - 2 * w.stepSeconds * 1000;
@@ -90,7 +90,7 @@ export class IncidentWatcher {
               status: active ? 'open' : 'resolved',
             };
             this.incidents.set(r.id, incident);
-            this.opts.store?.audit({ actor: 'aidpe', action: 'incident.opened', subject: r.id, details: { query: w.query, series, severity: r.severity, startMs: r.startMs } }, new Date(nowMs));
+            await this.opts.store?.audit({ actor: 'aidpe', action: 'incident.opened', subject: r.id, details: { query: w.query, series, severity: r.severity, startMs: r.startMs } }, new Date(nowMs));
           }
         }
       } catch (err) {

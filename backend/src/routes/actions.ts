@@ -96,7 +96,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
     { schema: { tags: ['actions'], summary: 'The append-only audit trail, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })) }) } },
     async (req, reply) => {
       if (!opts.store) return refuse(reply, 503, 'store: not available (see /api/v1/health)');
-      return { entries: opts.store.listAudit(req.query.limit ?? 200) };
+      return { entries: await opts.store.listAudit(req.query.limit ?? 200) };
     },
   );
 

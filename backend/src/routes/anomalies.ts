@@ -115,9 +115,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     if (known.size > KNOWN_REGIONS) known.delete(known.keys().next().value!);
   };
 
-  function score(series: MetricSeries, fromMs: number, override: number | undefined, fallbackName: string): Scored {
+  async function score(series: MetricSeries, fromMs: number, override: number | undefined, fallbackName: string): Promise<Scored> {
     const seriesKey = seriesKeyOf(series.labels);
-    const stored = opts.store?.getThreshold(seriesKey);
+    const stored = await opts.store?.getThreshold(seriesKey);
     const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
     const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
     const { times, values, scores, regions, fed } = scoreSeries(series.samples, fromMs, seriesKey, threshold);
@@ -157,7 +157,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
    * Multivariate: the series sharing a `groupBy` label value are aligned on their timestamps (a missing
    * sample is a gap the detector fills with the metric's mean) and scored together by PCA reconstruction error.
    */
-  function scoreGroups(series: MetricSeries[], label: string, fromMs: number, override: number | undefined) {
+  async function scoreGroups(series: MetricSeries[], label: string, fromMs: number, override: number | undefined) {
     const groups = new Map<string, MetricSeries[]>();
     for (const s of series) {
       const key = s.labels[label];
@@ -166,12 +166,17 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       list.push(s);
       groups.set(key, list);
     }
+    const thresholds = new Map<string, number | undefined>();
+    for (const value of groups.keys()) {
+      const key = seriesKeyOf({ [label]: value, __multivariate__: 'pca' });
+      thresholds.set(key, await opts.store?.getThreshold(key));
+    }
     return [...groups.entries()].map(([value, members]) => {
       const seriesKey = seriesKeyOf({ [label]: value, __multivariate__: 'pca' });
       const metrics = members.map((m, i) => displayName(m.labels, `series ${i}`));
       const times = [...new Set(members.flatMap((m) => m.samples.map(([t]) => t)))].sort((a, b) => a - b);
       const index = members.map((m) => new Map(m.samples.map(([t, v]) => [t, v])));
-      const stored = opts.store?.getThreshold(seriesKey);
+      const stored = thresholds.get(seriesKey);
       const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
       if (members.length < 2) {
         return {
@@ -297,7 +302,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       warnings.push(`${series.length} series matched; only the first ${MAX_SERIES} were scored`);
       series = series.slice(0, MAX_SERIES);
     }
-    const scored = series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`));
+    const scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`)));
     const annotations = scored.flatMap((s) =>
       s.regions.map((r) => ({
         id: r.id,
@@ -308,7 +313,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         tags: ['aidpe', 'anomaly', r.severity],
       }))
     );
-    const groups = body.groupBy === undefined ? undefined : scoreGroups(series, body.groupBy, fromMs, body.threshold);
+    const groups = body.groupBy === undefined ? undefined : await scoreGroups(series, body.groupBy, fromMs, body.threshold);
     if (groups) {
       for (const g of groups) {
         for (const r of g.regions) {
@@ -379,9 +384,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         throw new NotFoundError(
           `anomaly ${req.params.id} is unknown to this sidecar; query /api/v1/anomalies for the range first`
         );
-      const before = store.getThreshold(region.seriesKey) ?? DEFAULT_THRESHOLD;
+      const before = (await store.getThreshold(region.seriesKey)) ?? DEFAULT_THRESHOLD;
       const after = thresholdAfterFeedback(before, req.body.verdict);
-      const record = store.addFeedback(
+      const record = await store.addFeedback(
         {
           regionId: req.params.id,
           seriesKey: region.seriesKey,
@@ -411,7 +416,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         return reply
           .status(503)
           .send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available' });
-      return { feedback: opts.store.listFeedback(req.query.seriesKey) };
+      return { feedback: await opts.store.listFeedback(req.query.seriesKey) };
     }
   );
 };

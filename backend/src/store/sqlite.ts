@@ -7,84 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { ActionRecord, ActionStatus, AutomationMode } from '../actions/types.ts';
+import type { ActionRecord, ActionStatus } from '../actions/types.ts';
+import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
 
-export type FeedbackVerdict = 'true_positive' | 'false_positive';
-
-export interface FeedbackRecord {
-  id: number;
-  regionId: string;
-  seriesKey: string;
-  verdict: FeedbackVerdict;
-  user: string;
-  reason: string;
-  createdAt: string;
-  /** The series' detection threshold before and after this feedback. */
-  thresholdBefore: number;
-  thresholdAfter: number;
-}
-
-export interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: Record<string, unknown>;
-}
-
-/** Per-service automation settings the loop keeps across restarts. */
-export interface AutomationSettings {
-  service: string;
-  mode: AutomationMode;
-  /** The HPA as the loop first found it: what the policy returns to, so a restart cannot ratchet it. */
-  baselineHpa?: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number };
-  breaker: { open: boolean; reason?: string; openedAt?: string; resumedBy?: string; resumedAt?: string };
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export interface ActionQuery {
-  statuses?: ActionStatus[];
-  service?: string;
-  limit?: number;
-}
-
-/** An audit entry written in the same transaction as the action change it describes. */
-export type AuditInput = Omit<AuditRecord, 'id' | 'at'>;
-
-/**
- * Actions and automation settings. Async so that a PostgreSQL store (several sidecar replicas) can implement
- * it; every write goes with its audit entry in one transaction, and status changes are compare-and-set so
- * two replicas (or two operators) cannot both approve or roll back the same action.
- */
-export interface ActionStore {
-  insertAction(action: ActionRecord, audit: AuditInput): Promise<void>;
-  /**
-   * Replaces the action when its stored status is one of `expected`; returns false (and writes nothing)
-   * when another writer got there first.
-   */
-  updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean>;
-  getAction(id: string): Promise<ActionRecord | undefined>;
-  /** Newest first. */
-  listActions(query?: ActionQuery): Promise<ActionRecord[]>;
-  getAutomation(service: string): Promise<AutomationSettings | undefined>;
-  listAutomation(): Promise<AutomationSettings[]>;
-  putAutomation(settings: AutomationSettings, audit: AuditInput | undefined): Promise<void>;
-}
-
-export interface Store extends ActionStore {
-  readonly location: string;
-  /** Per-series detection threshold set by feedback; undefined when the series has none. */
-  getThreshold(seriesKey: string): number | undefined;
-  /** Records feedback, the threshold change it causes and an audit entry, in one transaction. */
-  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): FeedbackRecord;
-  listFeedback(seriesKey?: string): FeedbackRecord[];
-  audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): AuditRecord;
-  listAudit(limit?: number): AuditRecord[];
-  ping(): void;
-  close(): void;
-}
+export type { ActionQuery, ActionStore, AuditInput, AuditRecord, AutomationSettings, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
 
 export function defaultStorePath(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -164,6 +90,7 @@ function toFeedback(r: FeedbackRow): FeedbackRecord {
 }
 
 export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
   private readonly db: DatabaseSync;
 
   /** `path` is a file (created with its folder) or ':memory:'. */
@@ -174,12 +101,12 @@ export class SqliteStore implements Store {
     this.db.exec(SCHEMA);
   }
 
-  getThreshold(seriesKey: string): number | undefined {
+  async getThreshold(seriesKey: string): Promise<number | undefined> {
     const row = this.db.prepare('SELECT threshold FROM series_sensitivity WHERE series_key = ?').get(seriesKey) as { threshold: number } | undefined;
     return row?.threshold;
   }
 
-  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): FeedbackRecord {
+  async addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord> {
     const at = now.toISOString();
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -198,7 +125,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  listFeedback(seriesKey?: string): FeedbackRecord[] {
+  async listFeedback(seriesKey?: string): Promise<FeedbackRecord[]> {
     const rows = (seriesKey === undefined
       ? this.db.prepare('SELECT * FROM feedback ORDER BY id').all()
       : this.db.prepare('SELECT * FROM feedback WHERE series_key = ? ORDER BY id').all(seriesKey)) as unknown as FeedbackRow[];
@@ -210,12 +137,12 @@ export class SqliteStore implements Store {
     return Number(r.lastInsertRowid);
   }
 
-  audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): AuditRecord {
+  async audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): Promise<AuditRecord> {
     const at = now.toISOString();
     return { ...entry, id: this.insertAudit(entry, at), at };
   }
 
-  listAudit(limit = 100): AuditRecord[] {
+  async listAudit(limit = 100): Promise<AuditRecord[]> {
     const rows = this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as unknown as Array<Omit<AuditRecord, 'details'> & { details: string }>;
     return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details) as Record<string, unknown> }));
   }
@@ -294,11 +221,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  ping(): void {
+  async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -82,7 +82,7 @@ test('recommend: a dry-run-validated proposal is recorded once, nothing changes 
   await w.loop.tick();
   const after2 = await w.store.listActions({ service: 'frontend' });
   assert.deepEqual(after2.map((x) => x.status), ['proposed', 'expired']);
-  w.store.close();
+  await w.store.close();
 });
 
 test('approve: pending until a person approves; approval re-checks the guards, applies, and is audited with the user', async () => {
@@ -99,9 +99,9 @@ test('approve: pending until a person approves; approval re-checks the guards, a
   assert.equal(w.cluster.getDeployment('frontend').hpa!.minReplicas, before.minReplicas + 1);
   assert.equal(applied.before?.hpa?.minReplicas, before.minReplicas);
   await assert.rejects(w.loop.approve(pending.id, 'bob', undefined), ActionConflictError);
-  const audit = w.store.listAudit(50).filter((e) => e.subject === pending.id).map((e) => `${e.action}:${e.actor}`);
+  const audit = (await w.store.listAudit(50)).filter((e) => e.subject === pending.id).map((e) => `${e.action}:${e.actor}`);
   assert.deepEqual(audit.reverse(), ['action.pending_approval:aidpe-loop', 'action.approved:alice', 'action.applied:alice']);
-  w.store.close();
+  await w.store.close();
 });
 
 test('approve: a proposal the guards refuse by the time it is approved is rejected, not applied', async () => {
@@ -115,7 +115,7 @@ test('approve: a proposal the guards refuse by the time it is approved is reject
   const decided = await w.loop.approve(pending!.id, 'alice', undefined);
   assert.equal(decided.status, 'rejected');
   assert.match(decided.error ?? '', /guards refuse it now/);
-  w.store.close();
+  await w.store.close();
 });
 
 test('reject and expiry: a rejected or stale proposal is never applied', async () => {
@@ -135,7 +135,7 @@ test('reject and expiry: a rejected or stale proposal is never applied', async (
   await w.loop.tick();
   assert.equal((await w.store.getAction(second.id))?.status, 'expired');
   assert.deepEqual(w.cluster.getDeployment('frontend').hpa, before);
-  w.store.close();
+  await w.store.close();
 });
 
 test('autonomous: applied within the guards, clamped when it overreaches, and rolled back exactly', async () => {
@@ -158,11 +158,11 @@ test('autonomous: applied within the guards, clamped when it overreaches, and ro
   assert.equal(rollback.rollbackOf, a!.id);
   assert.deepEqual(w.cluster.getDeployment('frontend').hpa, before.hpa, 'the HPA is exactly as before');
   await assert.rejects(w.loop.rollback(a!.id, 'dave', undefined), ActionConflictError);
-  const trail = w.store.listAudit(50).map((e) => e.action);
+  const trail = (await w.store.listAudit(50)).map((e) => e.action);
   for (const step of ['action.applying', 'action.applied', 'action.rolling_back', 'action.rollback_applying', 'action.rollback_applied', 'action.rolled_back']) {
     assert.ok(trail.includes(step), `${step} in the audit trail`);
   }
-  w.store.close();
+  await w.store.close();
 });
 
 test('a proposal the guards reject is recorded once with the rule that acted', async () => {
@@ -175,7 +175,7 @@ test('a proposal the guards reject is recorded once with the rule that acted', a
   assert.equal(actions[0]!.status, 'rejected');
   assert.equal(actions[0]!.decidedBy, 'safety-layer');
   assert.match(actions[0]!.decisionNote ?? '', /^freeze_window: /);
-  w.store.close();
+  await w.store.close();
 });
 
 test('outcomes are measured after the action has had time to act', async () => {
@@ -189,8 +189,8 @@ test('outcomes are measured after the action has had time to act', async () => {
   assert.ok(a!.outcome, 'outcome recorded');
   assert.equal(a!.outcome!.sloMs, 10_000);
   assert.ok(['improved', 'neutral', 'worse'].includes(a!.outcome!.verdict));
-  assert.ok(w.store.listAudit(20).some((e) => e.action === 'action.outcome' && e.subject === a!.id));
-  w.store.close();
+  assert.ok((await w.store.listAudit(20)).some((e) => e.action === 'action.outcome' && e.subject === a!.id));
+  await w.store.close();
 });
 
 test('crash and restart: in-flight actions are reconciled against the workload, modes and breaker survive', async () => {
@@ -204,7 +204,7 @@ test('crash and restart: in-flight actions are reconciled against the workload, 
   await w.store.insertAction({ ...base, id: 'landed', status: 'applying', proposed: change, change, before: await w.actuator.read(w.options.targets[0]!) }, { actor: 't', action: 'action.applying', subject: 'landed', details: {} });
   await w.actuator.apply({ actionId: 'landed', target: w.options.targets[0]!, change, dryRun: false });
   await w.store.putAutomation({ ...(await w.store.getAutomation('frontend'))!, breaker: { open: true, reason: 'two bad outcomes', openedAt: new Date(w.cluster.now()).toISOString() } }, undefined);
-  w.store.close();
+  await w.store.close();
 
   // Restart: a new store handle on the same file, a new loop.
   const store = new SqliteStore(w.path);
@@ -226,7 +226,7 @@ test('crash and restart: in-flight actions are reconciled against the workload, 
   w.policy.next = (s) => ({ minReplicas: s.hpa!.minReplicas + 1 });
   await loop.tick();
   assert.equal((await store.listActions({ service: 'frontend', limit: 1 }))[0]!.status, 'applied');
-  store.close();
+  await store.close();
 });
 
 test('the forecast-driven policy runs through the loop on the embedded cluster in all three modes', async () => {
@@ -247,6 +247,6 @@ test('the forecast-driven policy runs through the loop on the embedded cluster i
     assert.equal(actions.at(-1)!.status, expected);
     const changed = JSON.stringify(w.cluster.getDeployment('frontend').hpa) !== JSON.stringify(before);
     assert.equal(changed, mode === 'autonomous', `${mode}: only autonomous mode changes the cluster by itself`);
-    w.store.close();
+    await w.store.close();
   }
 });

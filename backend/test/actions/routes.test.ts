@@ -37,7 +37,7 @@ const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silen
 const app = await buildApp({ config, telemetry, cluster, store, actions: loop, logger: false, now: () => cluster.now() });
 after(async () => {
   await app.close();
-  store.close();
+  await store.close();
 });
 
 const user = { 'x-grafana-user': 'alice' };

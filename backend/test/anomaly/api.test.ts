@@ -109,14 +109,14 @@ test('false-positive feedback is stored, audited and silences that borderline re
   await app.close();
 
   // The threshold and the audit trail survive a restart; the audit cannot be rewritten.
-  store.close();
+  await store.close();
   store = new SqliteStore(path);
-  assert.equal(store.getThreshold('{service="cart"}'), fb.json().thresholdAfter);
-  const audit = store.listAudit();
+  assert.equal(await store.getThreshold('{service="cart"}'), fb.json().thresholdAfter);
+  const audit = await store.listAudit();
   assert.equal(audit[0]!.action, 'anomaly.feedback.false_positive');
   assert.equal(audit[0]!.actor, 'ann');
   assert.throws(() => (store as unknown as { db: { exec(s: string): void } }).db.exec('DELETE FROM audit'), /append-only/);
-  store.close();
+  await store.close();
 });
 
 test('query mode reaches back for warm-up history and returns only the asked range; short series say so', async (t) => {

@@ -21,7 +21,7 @@ const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silen
 const app = await buildApp({ config, telemetry, cluster, store, incidents: watcher, logger: false, now: () => cluster.now() });
 after(async () => {
   await app.close();
-  store.close();
+  await store.close();
 });
 
 test('a fault in progress opens one incident for the faulted service, audited and listed by GET /api/v1/incidents', async () => {
@@ -37,7 +37,7 @@ test('a fault in progress opens one incident for the faulted service, audited an
   // before the fault does.
   assert.equal(payment[0].status, payment[0].endMs >= cluster.now() - 2 * 60_000 ? 'open' : 'resolved');
   assert.ok(payment[0].startMs >= START + 7 * HOUR && payment[0].startMs <= START + 7 * HOUR + 5 * 60_000, 'starts within five minutes of the fault');
-  assert.ok(store.listAudit().some((a) => a.action === 'incident.opened' && a.subject === payment[0].id));
+  assert.ok((await store.listAudit()).some((a) => a.action === 'incident.opened' && a.subject === payment[0].id));
   // A second run does not open it again.
   const before = body.incidents.length;
   await watcher.tick();

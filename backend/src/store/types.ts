@@ -1,0 +1,86 @@
+/**
+ * The store contract, implemented on SQLite (`sqlite.ts`, one file, the default) and PostgreSQL
+ * (`postgres.ts`, for several sidecar replicas sharing one store). Every method is async so both fit.
+ */
+import type { ActionRecord, ActionStatus, AutomationMode } from '../actions/types.ts';
+
+export type FeedbackVerdict = 'true_positive' | 'false_positive';
+
+export interface FeedbackRecord {
+  id: number;
+  regionId: string;
+  seriesKey: string;
+  verdict: FeedbackVerdict;
+  user: string;
+  reason: string;
+  createdAt: string;
+  /** The series' detection threshold before and after this feedback. */
+  thresholdBefore: number;
+  thresholdAfter: number;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+/** Per-service automation settings the loop keeps across restarts. */
+export interface AutomationSettings {
+  service: string;
+  mode: AutomationMode;
+  /** The HPA as the loop first found it: what the policy returns to, so a restart cannot ratchet it. */
+  baselineHpa?: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number };
+  breaker: { open: boolean; reason?: string; openedAt?: string; resumedBy?: string; resumedAt?: string };
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ActionQuery {
+  statuses?: ActionStatus[];
+  service?: string;
+  limit?: number;
+}
+
+/** An audit entry written in the same transaction as the action change it describes. */
+export type AuditInput = Omit<AuditRecord, 'id' | 'at'>;
+
+/**
+ * Actions and automation settings. Async so that a PostgreSQL store (several sidecar replicas) can implement
+ * it; every write goes with its audit entry in one transaction, and status changes are compare-and-set so
+ * two replicas (or two operators) cannot both approve or roll back the same action.
+ */
+export interface ActionStore {
+  insertAction(action: ActionRecord, audit: AuditInput): Promise<void>;
+  /**
+   * Replaces the action when its stored status is one of `expected`; returns false (and writes nothing)
+   * when another writer got there first.
+   */
+  updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean>;
+  getAction(id: string): Promise<ActionRecord | undefined>;
+  /** Newest first. */
+  listActions(query?: ActionQuery): Promise<ActionRecord[]>;
+  getAutomation(service: string): Promise<AutomationSettings | undefined>;
+  listAutomation(): Promise<AutomationSettings[]>;
+  putAutomation(settings: AutomationSettings, audit: AuditInput | undefined): Promise<void>;
+}
+
+export interface Store extends ActionStore {
+  /** Where the store lives, for health (a file path, or a PostgreSQL URL without its password). */
+  readonly location: string;
+  readonly kind: 'sqlite' | 'postgres';
+  /** Per-series detection threshold set by feedback; undefined when the series has none. */
+  getThreshold(seriesKey: string): Promise<number | undefined>;
+  /** Records feedback, the threshold change it causes and an audit entry, in one transaction. */
+  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord>;
+  listFeedback(seriesKey?: string): Promise<FeedbackRecord[]>;
+  audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): Promise<AuditRecord>;
+  /** Newest first. */
+  listAudit(limit?: number): Promise<AuditRecord[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
