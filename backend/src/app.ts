@@ -16,7 +16,7 @@ import { simulatorRoutes } from './routes/simulator.ts';
 import { forecastRoutes } from './routes/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
-import type { TelemetrySource } from './telemetry/types.ts';
+import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
@@ -46,6 +46,8 @@ export interface AppDeps {
   actions?: ActionLoop | undefined;
   /** Why `actions` is absent, shown by the actions API. */
   actionsUnavailable?: string | undefined;
+  /** The Kubernetes API's health when the Kubernetes actuator is in use. */
+  kubernetesHealth?: (() => Promise<DependencyHealth>) | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -105,10 +107,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   health.register(
     'kubernetes',
-    HealthRegistry.disabled(
-      'kubernetes',
-      deps.cluster ? 'not configured; scaling goes to the embedded simulator' : 'not configured (set kubernetes.kubeconfig)',
-    ),
+    deps.kubernetesHealth ??
+      HealthRegistry.disabled(
+        'kubernetes',
+        deps.cluster ? 'not configured; scaling goes to the embedded simulator' : deps.actionsUnavailable ?? 'not configured (set kubernetes.kubeconfig)',
+      ),
   );
   const store = deps.store;
   health.register('store', async () => {

@@ -190,7 +190,7 @@ export class ActionLoop {
 
   private async state(rt: ServiceRuntime): Promise<{ state: ServiceState; workload: WorkloadScaleState }> {
     const workload = await this.o.actuator.read(rt.target);
-    const state = await buildServiceState(rt.target.service, workload, this.o.now(), {
+    const state = await buildServiceState(rt.target, workload, this.o.now(), {
       telemetry: this.o.telemetry,
       queries: this.o.queries,
       sloMs: this.o.sloMs,

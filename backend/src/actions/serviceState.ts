@@ -1,11 +1,12 @@
 /**
  * Builds the optimiser's `ServiceState` for one service from telemetry (PromQL through the configured
  * source: Prometheus or the embedded simulator) and the actuator's view of the workload (replicas, HPA).
- * The queries are templates (`$service` is replaced), so a live cluster maps its own metric names.
+ * The queries are templates (`$service`, `$namespace` and `$deployment` are replaced), so a live cluster
+ * maps its own metric names.
  */
 import { timeFeatures, type ServiceState } from '../engines/optimiser/types.ts';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
-import type { WorkloadScaleState } from './types.ts';
+import type { ScaleTarget, WorkloadScaleState } from './types.ts';
 
 export interface StateQueries {
   /** Requests per second arriving at the service. */
@@ -19,6 +20,17 @@ export interface StateQueries {
   /** Share of user-facing requests ending in an error, 0..1. */
   sliErrorRatio: string;
 }
+
+/**
+ * Kubernetes defaults for what every cluster with kube-state-metrics and cAdvisor has (CPU against the
+ * requests, ready replicas); the request rate and the user-facing SLI depend on the application's own
+ * instrumentation and must be configured.
+ */
+export const KUBERNETES_DEFAULT_QUERIES: Pick<StateQueries, 'cpuUtilization' | 'readyReplicas'> = {
+  cpuUtilization:
+    'sum(rate(container_cpu_usage_seconds_total{namespace="$namespace",pod=~"$deployment-[a-z0-9]+-[a-z0-9]+",container!=""}[2m])) / sum(kube_pod_container_resource_requests{namespace="$namespace",pod=~"$deployment-[a-z0-9]+-[a-z0-9]+",resource="cpu"})',
+  readyReplicas: 'kube_deployment_status_replicas_ready{namespace="$namespace",deployment="$deployment"}',
+};
 
 /** The embedded simulator's metric names; the entry service's latency and errors are the SLI. */
 export function simulatorStateQueries(entryService: string): StateQueries {
@@ -44,8 +56,8 @@ export interface StateOptions {
 
 export class StateError extends Error {}
 
-function fill(template: string, service: string): string {
-  return template.replaceAll('$service', service);
+export function fillQuery(template: string, target: ScaleTarget): string {
+  return template.replaceAll('$service', target.service).replaceAll('$namespace', target.namespace).replaceAll('$deployment', target.deployment);
 }
 
 /** Mean of the finite samples of the first series (several series are summed per timestamp first). */
@@ -60,12 +72,13 @@ function mean(points: Array<[number, number]>): number | undefined {
   return points.reduce((a, [, v]) => a + v, 0) / points.length;
 }
 
-export async function buildServiceState(service: string, workload: WorkloadScaleState, nowMs: number, o: StateOptions): Promise<ServiceState> {
+export async function buildServiceState(target: ScaleTarget, workload: WorkloadScaleState, nowMs: number, o: StateOptions): Promise<ServiceState> {
+  const service = target.service;
   const recent = { startMs: nowMs - o.recentSeconds * 1000, endMs: nowMs, stepSeconds: Math.max(1, Math.min(15, o.recentSeconds)) };
   const q = async (name: keyof StateQueries, range = recent): Promise<Array<[number, number]>> => {
     const template = o.queries[name];
     if (!template) return [];
-    const r = await o.telemetry.queryRange({ query: fill(template, service), ...range });
+    const r = await o.telemetry.queryRange({ query: fillQuery(template, target), ...range });
     return summed(r.series);
   };
   const [rateNow, cpu, ready, latency, errors, history] = await Promise.all([

@@ -40,6 +40,8 @@ export interface AidpeConfig {
   dataDir: string | undefined;
   modelsDir: string | undefined;
   storePath: string | undefined;
+  /** A PostgreSQL URL (postgres://…): the store several sidecar replicas share; wins over storePath. */
+  storeUrl: string | undefined;
   automation: {
     /** How often the optimisation loop runs (seconds of the telemetry clock). */
     intervalSeconds: number;
@@ -47,6 +49,14 @@ export interface AidpeConfig {
     sloMs: number;
     /** Managed workloads in live mode: `service=namespace/deployment[/hpa]`, comma-separated. */
     services: string | undefined;
+    /** Live mode: PromQL templates ($service, $namespace, $deployment) for the loop's state. */
+    queries: {
+      requestRate: string | undefined;
+      sliLatencyP95Seconds: string | undefined;
+      sliErrorRatio: string | undefined;
+      cpuUtilization: string | undefined;
+      readyReplicas: string | undefined;
+    };
   };
 }
 
@@ -75,7 +85,13 @@ export function defaultConfig(): AidpeConfig {
     dataDir: undefined,
     modelsDir: undefined,
     storePath: undefined,
-    automation: { intervalSeconds: 60, sloMs: 250, services: undefined },
+    storeUrl: undefined,
+    automation: {
+      intervalSeconds: 60,
+      sloMs: 250,
+      services: undefined,
+      queries: { requestRate: undefined, sliLatencyP95Seconds: undefined, sliErrorRatio: undefined, cpuUtilization: undefined, readyReplicas: undefined },
+    },
   };
 }
 
@@ -103,9 +119,15 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_DATA_DIR: 'dataDir',
   AIDPE_MODELS_DIR: 'modelsDir',
   AIDPE_STORE_PATH: 'storePath',
+  AIDPE_STORE_URL: 'storeUrl',
   AIDPE_AUTOMATION_INTERVAL_SECONDS: 'automation.intervalSeconds',
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
+  AIDPE_QUERY_REQUEST_RATE: 'automation.queries.requestRate',
+  AIDPE_QUERY_SLI_LATENCY_P95: 'automation.queries.sliLatencyP95Seconds',
+  AIDPE_QUERY_SLI_ERROR_RATIO: 'automation.queries.sliErrorRatio',
+  AIDPE_QUERY_CPU_UTILIZATION: 'automation.queries.cpuUtilization',
+  AIDPE_QUERY_READY_REPLICAS: 'automation.queries.readyReplicas',
 };
 
 type Source = string; // e.g. "config file /etc/aidpe.yaml" or "AIDPE_PORT"
@@ -169,9 +191,19 @@ const FIELDS: Field[] = [
   { key: 'dataDir', check: str },
   { key: 'modelsDir', check: str },
   { key: 'storePath', check: str },
+  {
+    key: 'storeUrl',
+    check: (v: unknown) =>
+      typeof v === 'string' && /^postgres(ql)?:\/\/./.test(v) ? ({ ok: true, value: v } as const) : ({ ok: false, expected: 'a PostgreSQL URL such as postgres://aidpe@db:5432/aidpe' } as const),
+  },
   { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
+  { key: 'automation.queries.requestRate', check: str },
+  { key: 'automation.queries.sliLatencyP95Seconds', check: str },
+  { key: 'automation.queries.sliErrorRatio', check: str },
+  { key: 'automation.queries.cpuUtilization', check: str },
+  { key: 'automation.queries.readyReplicas', check: str },
 ];
 const KNOWN = new Set(FIELDS.map((f) => f.key));
 
