@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, then nothing more:
 #   bootstrap.sh demo  -> npm packages (the project's own Node 22 comes with them)
-#   bootstrap.sh test  -> also Debian's prometheus (connector tests run a real one) and chromium (browser tests)
+#   bootstrap.sh test  -> also Debian's prometheus (connector tests run a real one), postgresql (the shared
+#                         store's tests run a real server) and chromium (browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-demo}"
@@ -11,6 +12,7 @@ if [ "$purpose" = "test" ]; then
   command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
