@@ -4,6 +4,7 @@
  */
 import { DEMO_WATCHED_QUERIES, IncidentWatcher } from './loop/incidents.ts';
 import type { Store } from './store/types.ts';
+import type { ActionLoop } from './actions/loop.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
@@ -17,6 +18,9 @@ export interface RunningSidecar {
   url: string;
   demo: DemoCluster | undefined;
   telemetry: TelemetrySource;
+  /** The optimisation loop, when it runs. */
+  actions: ActionLoop | undefined;
+  store: Store | undefined;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,8 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
     url: address,
     demo,
     telemetry,
+    actions,
+    store,
     async close() {
       stopIncidents?.();
       stopActions?.();

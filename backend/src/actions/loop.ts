@@ -48,6 +48,8 @@ export interface ActionLoopOptions {
   sloMs: number;
   defaultMode: AutomationMode;
   intervalSeconds?: number;
+  /** Wall-clock period of the schedule when the telemetry clock runs faster (the demo's accelerated clock). */
+  wallIntervalMs?: number;
   /** The policy for a service, given its baseline HPA (default: the forecast-driven policy, parametric). */
   policyFor?: (target: ScaleTarget, baseline: HpaObjectSpec | undefined) => Policy;
   safety?: Partial<Omit<SafetyConfig, 'hardBounds'>>;
@@ -98,7 +100,7 @@ function replicasAfter(change: ActionChange, replicas: number): number {
 
 export class ActionLoop {
   readonly intervalSeconds: number;
-  private readonly o: Required<Omit<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion'>> & Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion'>;
+  private readonly o: Required<Omit<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>> & Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>;
   private readonly runtimes = new Map<string, ServiceRuntime>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -135,7 +137,7 @@ export class ActionLoop {
     await this.reconcile();
     this.running = true;
     const run = () => this.tick().catch(onError);
-    this.timer = setInterval(run, this.intervalSeconds * 1000);
+    this.timer = setInterval(run, this.o.wallIntervalMs ?? this.intervalSeconds * 1000);
     this.timer.unref?.();
     return () => {
       this.running = false;

@@ -65,7 +65,7 @@ export async function setupActionLoop(config: AidpeConfig, deps: { store: Store 
   if (cluster) {
     // The loop's clock is the simulated one, which the telemetry follows.
     return {
-      loop: new ActionLoop({ ...common, actuator: new SimulatorActuator(cluster), targets: simulatorTargets(cluster, config.kubernetes.namespace), queries: simulatorStateQueries(cluster.topology.entry), now: () => cluster.timeMs }),
+      loop: new ActionLoop({ ...common, actuator: new SimulatorActuator(cluster), targets: simulatorTargets(cluster, config.kubernetes.namespace), queries: simulatorStateQueries(cluster.topology.entry), now: () => cluster.timeMs, wallIntervalMs: (config.automation.intervalSeconds * 1000) / config.simulator.speed }),
     };
   }
   const missing = missingLiveSettings(config);

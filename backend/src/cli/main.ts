@@ -5,10 +5,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
 import { startSidecar } from '../server.ts';
-import { formatSummaryLine, formatServiceTable } from './summary.ts';
+import { formatLoopLine, formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
+import { runRlEnv } from './rlEnvCommand.ts';
 import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 
@@ -17,8 +18,11 @@ const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 Usage:
   aidpe demo  [--port N] [--host H] [--seed N] [--speed X] [--workload azure-100|azure-10|FILE.csv]
               [--peak-rps N] [--faults N] [--duration SECONDS] [--summary-every SECONDS] [--config FILE]
+              [--mode recommend|approve|autonomous]
       Run the sidecar on the embedded demo cluster (a simulated microservice cluster replaying a
-      real workload trace, with fault injection) and print a live summary.
+      real workload trace, with fault injection) and print a live summary. The optimisation loop runs
+      every minute in --mode (default recommend: proposals only; approve: wait for a person's approval
+      through the API or Grafana; autonomous: applied within the guards).
   aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
   aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|aidpe|aidpe-forecast|null] [--labels WINDOWS.json]
@@ -35,15 +39,24 @@ Usage:
   aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B]
       Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
   aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
-              [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M]
+              [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
       Replay a request-rate trace (timestamp,value CSV, or an Azure Functions *_inv.csv: the sum of all
       functions or one row) through the simulated cluster once per policy with the same seed: the exact
-      Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (not trained
-      yet). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
+      Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (the PPO actor
+      in models/autoscale, parametric, same safety layer). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
       and p50/p95/p99 latency per policy.
+  aidpe rl-env [--data-dir DIR]
+      Serve the autoscaling RL environment (the simulator, vectorised) over stdin/stdout as JSON lines
+      for a trainer (models/autoscale/PROTOCOL.md).
   aidpe rca-eval --sim [--cases N] [--seed S] --out RESULT.json
       Root-cause ranking over the simulator's fault-injection suite (one fault per case, symptom = the
       entry service): AC@1, AC@3, Avg@5 overall and per fault type, seconds per case.
+  aidpe rca-eval --nezha DIR|FILE.tgz [--cases N] [--ablations] --out RESULT.json
+      The same on the Nezha dataset (shared/data/rca): DIR is the extracted root holding rca_data/ and
+      construct_data/; a .tgz is extracted once to $XDG_CACHE_HOME/aidpe/nezha (default ~/.cache). Service-level
+      AC@1, AC@3, AC@5, Avg@5 overall and per fault type, with the rule-based baseline (3-sigma metrics, 3x trace
+      p95, error-keyword logs) side by side; per-case truth, top-5 with scores and tiers in the JSON.
+      --ablations also ranks every case with one part of the method off or one scale moved.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -73,6 +86,7 @@ async function runDemo(argv: string[]): Promise<number> {
     faults: { type: 'string' },
     duration: { type: 'string' },
     'summary-every': { type: 'string' },
+    mode: { type: 'string' },
     config: { type: 'string' },
     'log-level': { type: 'string' },
   });
@@ -89,6 +103,7 @@ async function runDemo(argv: string[]): Promise<number> {
         workload: 'simulator.workload',
         'peak-rps': 'simulator.peakRps',
         faults: 'simulator.randomFaults',
+        mode: 'defaultActionMode',
       }),
     },
   });
@@ -147,7 +162,12 @@ async function runUntilStopped(config: AidpeConfig, durationSeconds: number | un
   let summaryTimer: NodeJS.Timeout | undefined;
   if (sidecar.demo && summaryEverySeconds) {
     const demo = sidecar.demo;
-    const print = () => out.write(formatSummaryLine(demo.cluster) + '\n');
+    const loop = sidecar.actions;
+    const store = sidecar.store;
+    const print = () => {
+      out.write(formatSummaryLine(demo.cluster) + '\n');
+      if (loop && store) void formatLoopLine(loop, store).then((line) => out.write(line + '\n'), () => undefined);
+    };
     print();
     summaryTimer = setInterval(print, summaryEverySeconds * 1000);
   }
@@ -183,6 +203,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runRcaEval(rest);
       case 'autoscale-eval':
         return await runAutoscaleEval(rest);
+      case 'rl-env':
+        return await runRlEnv(rest);
       case 'logparse':
         return await runLogparse(rest);
       case 'logparse-eval':

@@ -1,4 +1,7 @@
 /** What `aidpe demo` prints: the service table once, then one status line per interval. */
+import type { ActionLoop } from '../actions/loop.ts';
+import type { ActionStatus } from '../actions/types.ts';
+import type { ActionStore } from '../store/types.ts';
 import type { SimulatedCluster } from '../sim/index.ts';
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -33,4 +36,20 @@ export function formatSummaryLine(cluster: SimulatedCluster): string {
   ];
   const [head, ...rest] = parts.filter(Boolean);
   return `${head} ${rest.join(' | ')}`;
+}
+
+/** The optimisation loop in one line: the mode(s), what it has proposed, what waits for a person, what it applied. */
+export async function formatLoopLine(loop: ActionLoop, store: ActionStore): Promise<string> {
+  const status = await loop.status();
+  const actions = await store.listActions({ limit: 1000 });
+  const count = (st: ActionStatus) => actions.filter((a) => a.status === st).length;
+  const modes = [...new Set(status.services.map((s) => s.mode))].join('/');
+  const latest = actions.find((a) => a.status !== 'expired');
+  const breakers = status.services.filter((s) => s.breaker.open).map((s) => s.service);
+  return (
+    `  [loop ${modes}] proposed ${count('proposed')} | pending approval ${count('pending_approval')} | applied ${count('applied')} | ` +
+    `rolled back ${count('rolled_back')} | rejected ${count('rejected')}` +
+    (breakers.length ? ` | breaker open: ${breakers.join(', ')}` : '') +
+    (latest ? ` | latest: ${latest.service} ${latest.status} (${latest.reason.split(';').pop()!.trim().slice(0, 80)})` : '')
+  );
 }
