@@ -26,6 +26,57 @@ export const SIMULATOR_EVIDENCE_QUERIES: EvidenceQueries = {
   stepSeconds: 15,
 };
 
+/** The language of an evidence query: which datasource (Prometheus, Loki, Tempo) can run it. */
+export type EvidenceLanguage = 'promql' | 'logql' | 'traceql';
+
+/**
+ * The exact query behind one piece of a candidate's evidence, with the time range to look at (baseline start to
+ * incident end, so the change is visible), so a UI can open it in Grafana Explore.
+ */
+export interface EvidenceQuery {
+  signal: 'latency' | 'errors' | 'memory' | 'logs' | 'traces';
+  language: EvidenceLanguage;
+  query: string;
+  startMs: number;
+  endMs: number;
+  /** PromQL only: the resolution the evidence was computed at. */
+  stepSeconds?: number;
+}
+
+const SIMPLE_SELECTOR = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(?:\{(.*)\})?\s*$/s;
+
+const quoteLabelValue = (v: string): string => JSON.stringify(v);
+
+/**
+ * The query narrowed to one service: a plain selector (`metric{a="b"}`) gets a `service="…"` matcher; any other
+ * expression is kept whole (it answers one series per service, the service's among them), because rewriting
+ * arbitrary PromQL without a parser would be guesswork.
+ */
+export function withServiceMatcher(promql: string, service: string): string {
+  const m = SIMPLE_SELECTOR.exec(promql);
+  if (!m || (!m[1] && m[2] === undefined)) return promql;
+  const inner = (m[2] ?? '').trim().replace(/,\s*$/, '');
+  if (/(^|[\s,{])service\s*(=|!=|=~|!~)/.test(inner)) return promql;
+  return `${m[1] ?? ''}{${inner ? `${inner}, ` : ''}service=${quoteLabelValue(service)}}`;
+}
+
+/**
+ * The evidence queries for a service: its latency, error-ratio and memory series (PromQL), its warning and
+ * error logs (LogQL, streams labelled `service` as the demo cluster and its Loki shape label them), and its
+ * failing or slow spans (TraceQL on `resource.service.name`).
+ */
+export function evidenceQueriesFor(service: string, queries: EvidenceQueries, window: { startMs: number; endMs: number }): EvidenceQuery[] {
+  const range = { startMs: window.startMs, endMs: window.endMs };
+  const promql = (signal: EvidenceQuery['signal'], q: string): EvidenceQuery => ({ signal, language: 'promql', query: withServiceMatcher(q, service), ...range, stepSeconds: queries.stepSeconds });
+  return [
+    promql('latency', queries.latency),
+    promql('errors', queries.errors),
+    ...(queries.resources ? [promql('memory', queries.resources)] : []),
+    { signal: 'logs', language: 'logql', query: `{service=${quoteLabelValue(service)}, level=~"error|warn"}`, ...range },
+    { signal: 'traces', language: 'traceql', query: `{ resource.service.name = ${quoteLabelValue(service)} && (status = error || duration > 500ms) }`, ...range },
+  ];
+}
+
 /** History before the window so the detector is warm: 1,440 steps. */
 const WARM_UP_STEPS = 1440;
 const ONSET = 0.9;

@@ -9,13 +9,15 @@ import type { SimulatedCluster } from '../sim/index.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import { BadRequestError } from './errors.ts';
 import { rankRootCauses } from '../engines/rca/rank.ts';
-import { collectEvidence, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans } from '../rca/collect.ts';
+import { collectEvidence, evidenceQueriesFor, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans } from '../rca/collect.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { parseTime } from './query.ts';
 
 const MAX_TRACES = 500;
 /** Tempo has no bulk fetch: each trace is one request, so live mode samples fewer. */
 const MAX_TEMPO_TRACES = 50;
+/** The baseline window before the incident window that self time and own errors are compared against. */
+const BASELINE_SECONDS = 1800;
 
 const GraphBody = Type.Object(
   {
@@ -65,11 +67,14 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
         stepSeconds: req.body.stepSeconds ?? SIMULATOR_EVIDENCE_QUERIES.stepSeconds,
       };
       const spans = (a: number, b: number): Promise<GraphSpan[]> => (cluster ? Promise.resolve(simulatorSpans(cluster, a, b)) : tempoSpans(tempo!, a, b, MAX_TEMPO_TRACES));
-      const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs });
+      const baselineStartMs = startMs - BASELINE_SECONDS * 1000;
+      const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs, baselineSeconds: BASELINE_SECONDS });
       const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
       const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
       const frames = toNodeGraphFrames(collected.graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore, e.resourceScore ?? 0)])));
-      return { ...ranking, evidence: collected.evidence, queries, frames: [frames.nodes, frames.edges] };
+      // Each candidate carries the exact queries behind its evidence (baseline start to window end) for Explore links.
+      const candidates = ranking.candidates.map((c) => ({ ...c, evidenceQueries: evidenceQueriesFor(c.service, queries, { startMs: baselineStartMs, endMs }) }));
+      return { ...ranking, candidates, evidence: collected.evidence, queries, window: { startMs, endMs, baselineStartMs }, graph: collected.graph, frames: [frames.nodes, frames.edges] };
     },
   );
   app.post<{ Body: Static<typeof GraphBody> }>(

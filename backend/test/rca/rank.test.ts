@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
 import { runSimCase, summariseRanks } from '../../src/rca/simEval.ts';
+import { evidenceQueriesFor, withServiceMatcher } from '../../src/rca/collect.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
 
@@ -39,6 +40,24 @@ test('the callee whose own time rose outranks the callers it slowed down, and th
   assert.equal(none.candidates.length, 0);
 });
 
+test('evidence queries are narrowed to the service: a selector gets a matcher, other PromQL is kept whole', () => {
+  assert.equal(withServiceMatcher('aidpe_sim_error_ratio', 'cart'), 'aidpe_sim_error_ratio{service="cart"}');
+  assert.equal(withServiceMatcher('up{job="a",}', 'cart'), 'up{job="a", service="cart"}');
+  assert.equal(withServiceMatcher('{__name__="up"}', 'x"y'), '{__name__="up", service="x\\"y"}');
+  assert.equal(withServiceMatcher('up{service="api"}', 'cart'), 'up{service="api"}', 'an explicit service matcher is left alone');
+  const expr = 'histogram_quantile(0.95, sum by (service, le) (rate(http_seconds_bucket[5m])))';
+  assert.equal(withServiceMatcher(expr, 'cart'), expr);
+  const queries = evidenceQueriesFor('cart', { latency: 'lat', errors: expr, stepSeconds: 30 }, { startMs: 1000, endMs: 2000 });
+  assert.deepEqual(queries.map((q) => [q.signal, q.language, q.query]), [
+    ['latency', 'promql', 'lat{service="cart"}'],
+    ['errors', 'promql', expr],
+    ['logs', 'logql', '{service="cart", level=~"error|warn"}'],
+    ['traces', 'traceql', '{ resource.service.name = "cart" && (status = error || duration > 500ms) }'],
+  ]);
+  assert.ok(queries.every((q) => q.startMs === 1000 && q.endMs === 2000));
+  assert.equal(queries[0]!.stepSeconds, 30);
+});
+
 test('AC@k counts ranks at or above k; a missing root cause counts as a miss', () => {
   assert.deepEqual(summariseRanks([1, 2, undefined, 4]), { cases: 4, ac1: 0.25, ac3: 0.5, avg5: (0.25 + 0.5 + 0.5 + 0.75 + 0.75) / 5 });
 });
@@ -51,10 +70,10 @@ test('simulator suite: injected faults of different types are localised to the f
   }
 });
 
-test('aidpe rca-eval explains what it cannot do yet', async () => {
-  const r = await quiet(() => main(['rca-eval', '--nezha', '/tmp/x', '--out', '/tmp/y.json']));
+test('aidpe rca-eval --nezha with a missing folder is a usage error naming the flag', async () => {
+  const r = await quiet(() => main(['rca-eval', '--nezha', '/nonexistent/aidpe-nezha', '--out', '/tmp/y.json']));
   assert.equal(r.value, 2);
-  assert.match(r.out, /--nezha: not available yet/);
+  assert.match(r.out, /--nezha: \/nonexistent\/aidpe-nezha does not exist/);
 });
 
 test('POST /api/v1/rca on the demo cluster names the faulted service first, with evidence and graph frames', async () => {
@@ -77,6 +96,14 @@ test('POST /api/v1/rca on the demo cluster names the faulted service first, with
     assert.equal(body.candidates[0].path[0], 'frontend');
     assert.ok(body.candidates[0].evidence.length > 0);
     assert.equal(body.frames.length, 2);
+    assert.ok(body.graph.edges.some((e: { id: string }) => e.id === 'frontend->cart'), 'the plain graph comes with the frames');
+    // Every candidate carries the exact queries behind its evidence, over baseline start … window end.
+    assert.deepEqual(body.window, { startMs: injectAt - 5 * 60_000, endMs: cluster.now(), baselineStartMs: injectAt - 35 * 60_000 });
+    const cartQueries = body.candidates[0].evidenceQueries;
+    assert.deepEqual(cartQueries.map((q: { language: string }) => q.language), ['promql', 'promql', 'logql', 'traceql']);
+    assert.equal(cartQueries[0].query, 'aidpe_sim_latency_seconds{quantile="0.95", service="cart"}');
+    assert.equal(cartQueries[0].startMs, body.window.baselineStartMs);
+    assert.equal(cartQueries[0].endMs, body.window.endMs);
     const bad = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { start: 'now', end: 'now-1h' } });
     assert.equal(bad.statusCode, 400);
   } finally {

@@ -24,6 +24,13 @@ export interface ServiceEvidence {
   /** Share of its requests with an error it originated (no failing child), baseline and incident. */
   ownErrorRateBaseline: number | undefined;
   ownErrorRateIncident: number | undefined;
+  /**
+   * Further evidence that the trouble starts in this service (optional; sources without it rank as before):
+   * e.g. time on the wire of calls into it, CPU saturation, new error log templates. Each has a strength
+   * on the own-evidence scale (like self time's log2 ratio; summed, capped at 6) and a line for the answer; a service with
+   * one at 0.5 or more is a candidate even when its latency/error series are quiet.
+   */
+  ownSignals?: Array<{ strength: number; line: string }>;
 }
 
 export type ConfidenceTier = 'CONFIRMED' | 'LIKELY' | 'INCONCLUSIVE';
@@ -46,6 +53,8 @@ export interface RcaRanking {
 }
 
 const ANOMALOUS = 0.9;
+/** Own signals add up (several kinds of evidence for one service), to at most this. */
+const OWN_SIGNALS_CAP = 6;
 
 function downstreamPaths(graph: ServiceGraph, from: string): Map<string, string[]> {
   const callees = new Map<string, string[]>();
@@ -74,8 +83,11 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   const scored: RankedCandidate[] = [];
   for (const [service, path] of paths) {
     const ev = byService.get(service);
-    const a = anomaly(service);
-    if (!ev || a < 0.5) continue;
+    if (!ev) continue;
+    const signalStrength = Math.min(OWN_SIGNALS_CAP, (ev.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0));
+    // Strong own evidence is itself an anomaly (a delay on the wire into a service leaves its own series quiet).
+    const a = signalStrength >= 0.5 ? Math.max(anomaly(service), 0.5, Math.min(1, signalStrength / 2)) : anomaly(service);
+    if (a < 0.5) continue;
     const lines: string[] = [];
     if (ev.latencyScore >= 0.5) lines.push(`latency anomaly score ${ev.latencyScore.toFixed(3)}${ev.latencyOnsetMs !== undefined ? ` from ${new Date(ev.latencyOnsetMs).toISOString()}` : ''}`);
     if (ev.errorScore >= 0.5) lines.push(`error-ratio anomaly score ${ev.errorScore.toFixed(3)}${ev.errorOnsetMs !== undefined ? ` from ${new Date(ev.errorOnsetMs).toISOString()}` : ''}`);
@@ -97,6 +109,8 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
       // Memory is the service's own: no callee explains it.
       if (ev.resourceScore! >= ANOMALOUS) own = Math.max(own, 1);
     }
+    for (const x of ev.ownSignals ?? []) if (x.strength >= 0.25) lines.push(x.line);
+    own = Math.max(own, signalStrength);
     const explainedBy = (callees.get(service) ?? []).filter((c) => anomaly(c) >= ANOMALOUS && onset(c) <= onset(service) + 60_000);
     const penalty = explainedBy.length > 0 && own < 0.5 ? 0.25 : 1;
     scored.push({ service, score: a * (1 + own) * penalty, path, evidence: lines, ...(explainedBy.length > 0 ? { whyLower: `its callee${explainedBy.length > 1 ? 's' : ''} ${explainedBy.join(', ')} ${explainedBy.length > 1 ? 'are' : 'is'} anomalous from the same time or earlier${own < 0.5 ? ', and its own time and errors did not rise' : ''}` } : {}) });
@@ -113,7 +127,8 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   const top = scored[0];
   const second = scored[1];
   let tier: ConfidenceTier = 'INCONCLUSIVE';
-  if (top && top.evidence.some((l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory'))) tier = !second || top.score >= 2 * second.score ? 'CONFIRMED' : 'LIKELY';
+  const ownEvidence = (c: RankedCandidate) => c.evidence.some((l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory')) || Math.max(0, ...(byService.get(c.service)?.ownSignals ?? []).map((x) => x.strength)) >= 1;
+  if (top && ownEvidence(top)) tier = !second || top.score >= 2 * second.score ? 'CONFIRMED' : 'LIKELY';
   else if (top && (!second || top.score > 1.2 * second.score)) tier = 'LIKELY';
   const explanation = top
     ? `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`
