@@ -35,6 +35,8 @@ export default defineConfig([
       '**/.eslintcache',
       // The Node sidecar is a separate workspace with its own tsconfig, linting and test runner.
       'backend/',
+      // The browser-test harness bundle (esbuild output).
+      'browser/.build/',
     ],
   },
   ...baseConfig,

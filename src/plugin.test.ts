@@ -1,6 +1,8 @@
 import pluginJson from './plugin.json';
 import datasourceJson from './datasources/sidecar/plugin.json';
 import panelJson from './panels/forecast/plugin.json';
+import actionsPanelJson from './panels/actions/plugin.json';
+import rcaPanelJson from './panels/rca/plugin.json';
 import { ROUTES } from './constants';
 
 type Route = {
@@ -86,6 +88,26 @@ describe('plugin.json', () => {
     });
   });
 
+  test('automation changes (every method under automation/) require Editor and come before the catch-all', () => {
+    const catchAll = routes.findIndex((r) => r.path === 'sidecar/*');
+    const automation = routes.findIndex((r) => r.path === 'sidecar/api/v1/automation/*');
+    expect(automation).toBeGreaterThanOrEqual(0);
+    expect(automation).toBeLessThan(catchAll);
+    expect(routes[automation]).toMatchObject({
+      reqRole: 'Editor',
+      url: '{{ .JsonData.sidecarUrl }}/api/v1/automation',
+    });
+    // No method: PUT (mode) and POST (resume) alike.
+    expect(routes[automation].method).toBeUndefined();
+  });
+
+  test('the actions panel follows the nested plugin conventions and reads the sidecar itself', () => {
+    expect(actionsPanelJson).toMatchObject({ type: 'panel', id: 'aidpe-actions-panel', skipDataQuery: true });
+    expect(actionsPanelJson.id).toMatch(/^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$/);
+    expect(actionsPanelJson.dependencies.grafanaDependency).toBe(pluginJson.dependencies.grafanaDependency);
+    expect(actionsPanelJson.info.logos.small).toBe('img/logo.svg');
+  });
+
   test('anomaly feedback (a POST under anomalies/) requires Editor and comes before the catch-all', () => {
     const catchAll = routes.findIndex((r) => r.path === 'sidecar/*');
     const feedback = routes.findIndex((r) => r.path === 'sidecar/api/v1/anomalies/*');
@@ -111,6 +133,22 @@ describe('plugin.json', () => {
       '/api/v1/anomalies/an-1a2b3c4d-1735689600000/feedback',
     ],
     ['POST', 'sidecar/api/v1/actions/42/approve', 'sidecar/api/v1/actions/*', '/api/v1/actions/42/approve'],
+    // Everyone reads actions and the audit trail; changing the automation needs Editor.
+    ['GET', 'sidecar/api/v1/actions', 'sidecar/*', '/api/v1/actions'],
+    ['GET', 'sidecar/api/v1/actions/42', 'sidecar/*', '/api/v1/actions/42'],
+    ['GET', 'sidecar/api/v1/audit', 'sidecar/*', '/api/v1/audit'],
+    [
+      'PUT',
+      'sidecar/api/v1/automation/services/frontend',
+      'sidecar/api/v1/automation/*',
+      '/api/v1/automation/services/frontend',
+    ],
+    [
+      'POST',
+      'sidecar/api/v1/automation/services/frontend/resume',
+      'sidecar/api/v1/automation/*',
+      '/api/v1/automation/services/frontend/resume',
+    ],
   ])('app proxy: %s %s → route %s → sidecar %s', (method, path, routePath, upstream) => {
     expect(appProxyTarget(method, path)).toEqual({ route: expect.objectContaining({ path: routePath }), upstream });
   });
@@ -120,6 +158,8 @@ describe('plugin.json', () => {
     expect(nested).toEqual([
       { type: 'datasource', name: datasourceJson.name },
       { type: 'panel', name: panelJson.name },
+      { type: 'panel', name: actionsPanelJson.name },
+      { type: 'panel', name: rcaPanelJson.name },
     ]);
     expect(datasourceJson).toMatchObject({
       type: 'datasource',
@@ -128,7 +168,8 @@ describe('plugin.json', () => {
       annotations: true,
     });
     expect(panelJson).toMatchObject({ type: 'panel', id: 'aidpe-forecast-panel' });
-    for (const nestedJson of [datasourceJson, panelJson]) {
+    expect(rcaPanelJson).toMatchObject({ type: 'panel', id: 'aidpe-rca-panel' });
+    for (const nestedJson of [datasourceJson, panelJson, rcaPanelJson]) {
       expect(nestedJson.id).toMatch(/^[0-9a-z]+-([0-9a-z]+-)?(app|panel|datasource)$/);
       expect(nestedJson.dependencies.grafanaDependency).toBe(pluginJson.dependencies.grafanaDependency);
       // %PLUGIN_ID% would be replaced with the app's id at build time.
@@ -142,9 +183,13 @@ describe('plugin.json', () => {
       // Not sidecar/api/v1/anomalies: Grafana matches datasource routes by prefix, and that would also let
       // Viewers POST .../anomalies/{id}/feedback, which only the app's Editor route may reach.
       'sidecar/api/v1/anomalies/query',
+      'sidecar/api/v1/rca/graph',
+      // GET only: reading actions from dashboards; decisions go through the app's Editor-only routes.
+      'sidecar/api/v1/actions',
       'sidecar/api/v1/health',
     ]);
     expect(datasourceRoutes.find((r) => r.path === 'sidecar/api/v1/anomalies/query')?.method).toBe('POST');
+    expect(datasourceRoutes.find((r) => r.path === 'sidecar/api/v1/actions')?.method).toBe('GET');
     for (const route of datasourceRoutes) {
       // The datasource proxy strips the route path and appends the rest to the route URL.
       expect(route.url).toBe(`{{ .JsonData.sidecarUrl }}/${route.path.replace(/^sidecar\//, '')}`);

@@ -35,10 +35,20 @@ test.describe('navigating the app', () => {
     await expect(page.getByTestId(testIds.incidents.summary)).toBeVisible();
   });
 
-  test('actions page explains what will appear there', async ({ gotoPage, page }) => {
+  test('actions page lists actions (or says the loop has produced none) and the audit trail', async ({
+    gotoPage,
+    page,
+  }) => {
+    const listed = page.waitForResponse((r) => r.url().includes(`${SIDECAR_PROXY_BASE}/api/v1/actions`));
     await gotoPage(`/${ROUTES.Actions}`);
     await expect(page.getByTestId(testIds.actions.container)).toBeVisible();
-    await expect(page.getByText('No remediation actions yet')).toBeVisible();
+    await expect(listed).toBeOK();
+    await expect(
+      page.getByTestId(testIds.actionsPanel.openSummary).or(page.getByTestId(testIds.actionsPanel.empty)).first()
+    ).toBeVisible();
+    await expect(
+      page.getByTestId(testIds.actions.audit).or(page.getByTestId(testIds.actions.auditEmpty))
+    ).toBeVisible();
   });
 
   test('models page lists the forecasting models with their cards', async ({ gotoPage, page }) => {

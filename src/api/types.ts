@@ -264,3 +264,377 @@ export interface AnomalyFrameMeta {
   /** Whether feedback on these regions can be stored. */
   storeAvailable: boolean;
 }
+
+// ------------------------------------------------------------------------------------------------
+// Actions (`GET /api/v1/actions`, `POST /api/v1/actions/{id}/approve|reject|rollback`, `GET /api/v1/audit`,
+// `PUT /api/v1/automation/services/{service}`); mirrors backend/src/actions/types.ts and the optimiser's types.
+
+/** recommend: dry run, nothing applied; approve: a person approves in Grafana; autonomous: applied within the guards. */
+export type AutomationMode = 'recommend' | 'approve' | 'autonomous';
+
+/** parametric: the policy tunes the HPA; direct: it sets the replica count. */
+export type IntegrationMode = 'parametric' | 'direct';
+
+export type ActionStatus =
+  | 'proposed'
+  | 'pending_approval'
+  | 'applying'
+  | 'applied'
+  | 'failed'
+  | 'rejected'
+  | 'expired'
+  | 'rolling_back'
+  | 'rolled_back';
+
+export const ACTION_STATUSES: readonly ActionStatus[] = [
+  'proposed',
+  'pending_approval',
+  'applying',
+  'applied',
+  'failed',
+  'rejected',
+  'expired',
+  'rolling_back',
+  'rolled_back',
+];
+
+export interface ScaleTarget {
+  service: string;
+  namespace: string;
+  deployment: string;
+  hpa?: string;
+}
+
+/** HPA fields; the utilisation target is 0..1. */
+export interface HpaFields {
+  minReplicas: number;
+  maxReplicas: number;
+  targetCpuUtilization: number;
+}
+
+export type HpaChange = Partial<HpaFields>;
+
+export interface WorkloadScaleState {
+  replicas: number;
+  hpa?: HpaFields;
+  resourceVersions?: { scale?: string; hpa?: string };
+  lastActionId?: string;
+}
+
+/** The change an action makes: replicas (direct) or HPA fields (parametric). */
+export interface ActionChange {
+  replicas?: number;
+  hpa?: HpaChange;
+}
+
+export type SafetyRule =
+  | 'validity'
+  | 'circuit_breaker'
+  | 'freeze_window'
+  | 'hard_bounds'
+  | 'max_step'
+  | 'cooldown'
+  | 'slo_guard'
+  | 'forecast_capacity_guard'
+  | 'budget'
+  | 'target_bounds'
+  | 'feasible_projection';
+
+/** One safety rule's verdict on a proposal. */
+export interface RuleDecision {
+  rule: SafetyRule;
+  action: 'allowed' | 'clamped' | 'rejected';
+  reason: string;
+}
+
+export type GuardOutcome = 'allowed' | 'modified' | 'rejected' | 'noop';
+
+/** The forecast a proposal rests on (req/s at the service). */
+export interface ProposalForecast {
+  p50: number;
+  p90: number;
+  p10?: number;
+  horizonSeconds: number;
+}
+
+export interface PredictedEffect {
+  replicasBefore: number;
+  replicasAfter: number;
+  capacityRpsBefore?: number;
+  capacityRpsAfter?: number;
+  forecastP90Rps?: number;
+}
+
+export interface ActionOutcome {
+  measuredAt: string;
+  latencyP95BeforeMs: number;
+  latencyP95AfterMs: number;
+  sloMs: number;
+  replicasBefore: number;
+  replicasAfter: number;
+  verdict: 'improved' | 'neutral' | 'worse';
+}
+
+export interface ActionRecord {
+  id: string;
+  service: string;
+  target: ScaleTarget;
+  policy: string;
+  integration: IntegrationMode;
+  mode: AutomationMode;
+  status: ActionStatus;
+  reason: string;
+  proposed: ActionChange;
+  change: ActionChange;
+  guard: { outcome: GuardOutcome; decisions: RuleDecision[] };
+  forecast?: ProposalForecast;
+  predictedEffect?: PredictedEffect;
+  /** What the loop saw when it decided (or when a person approved); cpuUtilization 0..1. */
+  observed?: { latencyP95Ms: number; sloMs: number; requestRateRps: number; cpuUtilization: number };
+  before?: WorkloadScaleState;
+  after?: WorkloadScaleState;
+  outcome?: ActionOutcome;
+  error?: string;
+  modelVersion?: string;
+  /** ISO-8601. */
+  createdAt: string;
+  updatedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionNote?: string;
+  rolledBackBy?: string;
+  rolledBackAt?: string;
+  rollbackOf?: string;
+}
+
+export interface ServiceAutomation {
+  service: string;
+  mode: AutomationMode;
+  policy: string;
+  integration: IntegrationMode;
+  breaker: { open: boolean; reason?: string; openedAt?: string };
+  /** The last failure of the loop for this service (reading its state, proposing, applying). */
+  lastError?: string;
+}
+
+/** The action loop's state, per service. */
+export interface AutomationStatus {
+  running: boolean;
+  intervalSeconds: number;
+  actuator: 'simulator' | 'kubernetes';
+  lastRunAt?: string;
+  lastError?: string;
+  services: ServiceAutomation[];
+}
+
+/** Query of `GET /api/v1/actions`; empty filters mean all. */
+export interface ActionListQuery {
+  status?: ActionStatus[];
+  service?: string;
+  limit?: number;
+}
+
+/** Response of `GET /api/v1/actions` (newest first). */
+export interface ActionList {
+  actions: ActionRecord[];
+  /** `null` when the sidecar runs no action loop (no store, or automation off); `message` then says why. */
+  automation: AutomationStatus | null;
+  message?: string;
+}
+
+/** Response of approve / reject / `GET /api/v1/actions/{id}`. */
+export interface ActionResponse {
+  action: ActionRecord;
+}
+
+/** Response of rollback: the rolled-back action and the rollback's own record. */
+export interface RollbackResponse {
+  action: ActionRecord;
+  rollback: ActionRecord;
+}
+
+/** Body of approve / reject / rollback; the user is the one Grafana forwards (`X-Grafana-User`). */
+export interface ActionDecisionRequest {
+  note?: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  /** ISO-8601. */
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+/** Response of `GET /api/v1/audit`. */
+export interface AuditList {
+  entries: AuditEntry[];
+}
+
+// ------------------------------------------------------------------------------------------------
+// Root-cause analysis (`POST /api/v1/rca`, `POST /api/v1/rca/graph`); mirrors backend/src/routes/rca.ts,
+// backend/src/engines/rca/rank.ts, backend/src/engines/rca/serviceGraph.ts and backend/src/rca/collect.ts.
+
+/** Body of `POST /api/v1/rca`. */
+export interface RcaRequest {
+  /** Window start: Unix ms (the sidecar also takes s, RFC 3339 or `now-15m`). */
+  start: number | string;
+  end?: number | string;
+  /** The user-facing service (default: the entry service). */
+  symptom?: string;
+  /** One latency / error-ratio series per service, labelled `service` (required outside the demo). */
+  latencyQuery?: string;
+  errorQuery?: string;
+  stepSeconds?: number;
+}
+
+export type RcaConfidenceTier = 'CONFIRMED' | 'LIKELY' | 'INCONCLUSIVE';
+
+export type EvidenceLanguage = 'promql' | 'logql' | 'traceql';
+
+/** The exact query behind a piece of evidence and the range to look at (baseline start … window end). */
+export interface RcaEvidenceQuery {
+  signal: 'latency' | 'errors' | 'memory' | 'logs' | 'traces';
+  language: EvidenceLanguage;
+  query: string;
+  startMs: number;
+  endMs: number;
+  stepSeconds?: number;
+}
+
+export interface RcaCandidate {
+  service: string;
+  score: number;
+  /** Symptom → … → candidate, along calls. */
+  path: string[];
+  /** Human-readable evidence lines. */
+  evidence: string[];
+  /** For every candidate below the first: why it ranks lower than the one above it. */
+  whyLower?: string;
+  /** Absent from sidecars older than the evidence links. */
+  evidenceQueries?: RcaEvidenceQuery[];
+}
+
+/** Per-service evidence the ranking used (scores 0..1, onsets Unix ms, self times ms). */
+export interface RcaServiceEvidence {
+  service: string;
+  latencyScore: number;
+  latencyOnsetMs?: number;
+  errorScore: number;
+  errorOnsetMs?: number;
+  resourceScore?: number;
+  resourceOnsetMs?: number;
+  selfMsBaseline?: number;
+  selfMsIncident?: number;
+  ownErrorRateBaseline?: number;
+  ownErrorRateIncident?: number;
+  /** Further own evidence (wire time into it, CPU, new error log templates), each with a strength and a line. */
+  ownSignals?: Array<{ strength: number; line: string }>;
+}
+
+export interface RcaServiceNode {
+  id: string;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  rate: number;
+  /** `null` when the JSON carried NaN (no spans). */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  selfMsMean: number;
+  downstreamMsMean: number;
+  entry: boolean;
+}
+
+export interface RcaServiceEdge {
+  id: string;
+  source: string;
+  target: string;
+  calls: number;
+  errors: number;
+  errorRate: number;
+  rate: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export interface RcaServiceGraph {
+  nodes: RcaServiceNode[];
+  edges: RcaServiceEdge[];
+  windowSeconds: number;
+  spans: number;
+  traces: number;
+}
+
+/** A Node Graph frame as the sidecar serialises it (`nodes` or `edges`). */
+export interface NodeGraphFrameJson {
+  name: string;
+  meta?: Record<string, unknown>;
+  fields: Array<{
+    name: string;
+    type: 'string' | 'number';
+    values: Array<string | number | null>;
+    config?: Record<string, unknown>;
+  }>;
+}
+
+/** Response of `POST /api/v1/rca`. */
+export interface RcaResponse {
+  symptom: string;
+  tier: RcaConfidenceTier;
+  candidates: RcaCandidate[];
+  explanation: string;
+  evidence: RcaServiceEvidence[];
+  queries: { latency: string; errors: string; resources?: string; stepSeconds: number };
+  /** Absent from older sidecars. */
+  window?: { startMs: number; endMs: number; baselineStartMs: number };
+  graph?: RcaServiceGraph;
+  /** `[nodes, edges]`. */
+  frames: NodeGraphFrameJson[];
+}
+
+/** Body of `POST /api/v1/rca/graph`. */
+export interface RcaGraphRequest {
+  start: number | string;
+  end?: number | string;
+  /** Traces to sample (default 200, at most 500; at most 50 from Tempo). */
+  limit?: number;
+}
+
+/** Response of `POST /api/v1/rca/graph`. */
+export interface RcaGraphResponse {
+  source: 'simulator' | 'tempo';
+  graph: RcaServiceGraph;
+  /** `[nodes, edges]`. */
+  frames: NodeGraphFrameJson[];
+  warnings: string[];
+}
+
+// ------------------------------------------------------------------------------------------------
+// Incidents opened by the sidecar's watcher (`GET /api/v1/incidents`); mirrors backend/src/loop/incidents.ts.
+
+export interface SidecarIncident {
+  /** The anomaly region's id (stable per series and start). */
+  id: string;
+  title: string;
+  query: string;
+  series: string;
+  labels: Record<string, string>;
+  severity: AnomalySeverity;
+  peakScore: number;
+  startMs: number;
+  endMs: number;
+  openedAtMs: number;
+  status: 'open' | 'resolved';
+}
+
+/** Response of `GET /api/v1/incidents`, newest first. */
+export interface IncidentListResponse {
+  incidents: SidecarIncident[];
+  /** False when the watcher does not run (it runs in demo mode); `message` says so. */
+  running: boolean;
+  lastRun?: { atMs: number; error?: string } | null;
+  message?: string;
+}

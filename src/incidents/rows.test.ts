@@ -9,6 +9,7 @@ describe('regionsToRows', () => {
       id: region.id,
       series: 'aidpe_sim_latency_seconds{quantile="0.95", service="cart"}',
       seriesKey: region.seriesKey,
+      service: 'cart',
       startMs: region.startMs,
       endMs: region.endMs,
       start: '2025-01-01 11:57:00',

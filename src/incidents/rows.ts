@@ -17,6 +17,8 @@ export interface RegionRow {
   id: string;
   series: string;
   seriesKey: string;
+  /** The series' `service` label: what the RCA explorer explains; absent when the series has none. */
+  service?: string;
   startMs: number;
   endMs: number;
   /** `YYYY-MM-DD HH:mm:ss` in Grafana's time zone. */
@@ -77,6 +79,7 @@ export function regionsToRows(
       id: r.id,
       series: s.name,
       seriesKey: s.seriesKey,
+      ...(s.labels.service ? { service: s.labels.service } : {}),
       startMs: r.startMs,
       endMs: r.endMs,
       start: dateTimeFormat(r.startMs),

@@ -1,15 +1,18 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { config } from '@grafana/runtime';
-import { anomalies, anomalyFeedback, listAnomalyFeedback } from '../api/sidecarClient';
+import { config, locationService } from '@grafana/runtime';
+import { anomalies, anomalyFeedback, listAnomalyFeedback, listIncidents, rca } from '../api/sidecarClient';
 import { testIds } from '../components/testIds';
 import { anomalyRegion, anomalyResponse, feedbackRecord, NOW, seriesAnomalies, STEP_MS } from '../test/fixtures';
+import { rcaResponse } from '../test/rcaFixtures';
 import Incidents from './Incidents';
 
 jest.mock('../api/sidecarClient', () => ({
   anomalies: jest.fn(),
   anomalyFeedback: jest.fn(),
   listAnomalyFeedback: jest.fn(),
+  rca: jest.fn(),
+  listIncidents: jest.fn(),
 }));
 
 const anomaliesMock = jest.mocked(anomalies);
@@ -30,6 +33,7 @@ beforeEach(() => {
   jest.resetAllMocks();
   jest.spyOn(Date, 'now').mockReturnValue(NOW);
   listMock.mockResolvedValue({ feedback: [] });
+  jest.mocked(listIncidents).mockResolvedValue({ incidents: [], running: true, lastRun: null });
   signInAs('Editor');
 });
 
@@ -172,5 +176,109 @@ describe('pages/Incidents', () => {
       )
     );
     expect(feedbackMock).toHaveBeenCalledWith(region.id, { verdict: 'false_positive', reason: '' });
+  });
+
+  test('an incident opens the RCA explorer for its service and window, kept in the URL; Close removes it', async () => {
+    const rcaMock = jest.mocked(rca);
+    rcaMock.mockResolvedValue(rcaResponse());
+    anomaliesMock.mockResolvedValue(anomalyResponse());
+    locationService.push('/a/aidpe-performance-app/incidents');
+    render(<Incidents />);
+    await screen.findByTestId(ids.table);
+    expect(screen.queryByTestId(ids.rca)).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId(ids.explain(region.id)));
+    const section = await screen.findByTestId(ids.rca);
+    const margin = 5 * 60_000;
+    expect(rcaMock).toHaveBeenCalledWith({
+      start: region.startMs - margin,
+      end: region.endMs + margin,
+      symptom: 'cart',
+    });
+    expect(locationService.getSearchObject()).toMatchObject({
+      rca: 'cart',
+      rcaFrom: String(region.startMs - margin),
+      rcaTo: String(region.endMs + margin),
+      rcaSli: 'latency',
+      incident: region.id,
+    });
+    expect(await within(section).findByTestId(testIds.rcaExplorer.candidate('cart'))).toBeInTheDocument();
+    expect(within(section).getByTestId(testIds.rcaExplorer.tier)).toHaveTextContent('CONFIRMED');
+
+    fireEvent.click(screen.getByTestId(ids.rcaClose));
+    expect(screen.queryByTestId(ids.rca)).not.toBeInTheDocument();
+    expect(locationService.getSearchObject()).not.toHaveProperty('rca');
+  });
+
+  test('a link with an incident in the URL opens its explorer on load', async () => {
+    const rcaMock = jest.mocked(rca);
+    rcaMock.mockResolvedValue(rcaResponse());
+    anomaliesMock.mockResolvedValue(anomalyResponse());
+    locationService.push('/a/aidpe-performance-app/incidents?rca=checkout&rcaFrom=1000&rcaTo=2000&rcaSli=errors');
+    render(<Incidents />);
+    expect(screen.getByTestId(ids.rca)).toHaveTextContent('Root cause of checkout');
+    expect(rcaMock).toHaveBeenCalledWith({ start: 1000, end: 2000, symptom: 'checkout' });
+    // The symptom link follows the SLI from the URL (errors).
+    await screen.findByTestId(testIds.rcaExplorer.candidates);
+    locationService.push('/a/aidpe-performance-app/incidents');
+  });
+
+  test('the sidecar watcher’s incidents are listed, each with Explain', async () => {
+    const rcaMock = jest.mocked(rca);
+    rcaMock.mockResolvedValue(rcaResponse());
+    anomaliesMock.mockResolvedValue(anomalyResponse());
+    jest.mocked(listIncidents).mockResolvedValue({
+      running: true,
+      lastRun: { atMs: NOW },
+      incidents: [
+        {
+          id: 'an-watch-1',
+          title: 'critical anomaly on aidpe_sim_error_ratio{service="checkout"}',
+          query: 'aidpe_sim_error_ratio',
+          series: 'aidpe_sim_error_ratio{service="checkout"}',
+          labels: { __name__: 'aidpe_sim_error_ratio', service: 'checkout' },
+          severity: 'critical',
+          peakScore: 0.9999,
+          startMs: NOW - HOUR,
+          endMs: NOW - HOUR + 10 * 60_000,
+          openedAtMs: NOW - HOUR,
+          status: 'resolved',
+        },
+      ],
+    });
+    locationService.push('/a/aidpe-performance-app/incidents');
+    render(<Incidents />);
+    const table = await screen.findByTestId(ids.watchedTable);
+    expect(screen.getByTestId(ids.watchedSummary)).toHaveTextContent('0 open, 1 resolved');
+    expect(
+      within(table).getByText('critical anomaly on aidpe_sim_error_ratio{service="checkout"}')
+    ).toBeInTheDocument();
+
+    fireEvent.click(within(table).getByTestId(ids.explainIncident('an-watch-1')));
+    await screen.findByTestId(ids.rca);
+    const margin = 5 * 60_000;
+    expect(rcaMock).toHaveBeenCalledWith({
+      start: NOW - HOUR - margin,
+      end: NOW - HOUR + 10 * 60_000 + margin,
+      symptom: 'checkout',
+    });
+    expect(locationService.getSearchObject()).toMatchObject({
+      rca: 'checkout',
+      rcaSli: 'errors',
+      incident: 'an-watch-1',
+    });
+    fireEvent.click(screen.getByTestId(ids.rcaClose));
+  });
+
+  test('a watcher that does not run is explained, not an error', async () => {
+    anomaliesMock.mockResolvedValue(anomalyResponse());
+    jest.mocked(listIncidents).mockResolvedValue({
+      incidents: [],
+      running: false,
+      message: 'the incident watcher is not running (it runs in demo mode)',
+    });
+    render(<Incidents />);
+    expect(await screen.findByTestId(ids.watchedNotRunning)).toHaveTextContent('it runs in demo mode');
+    expect(screen.queryByTestId(ids.watchedError)).not.toBeInTheDocument();
   });
 });

@@ -1,7 +1,7 @@
-import React, { useMemo, useState } from 'react';
+import React, { useCallback, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import { locationService, PluginPage } from '@grafana/runtime';
 import {
   Alert,
   Badge,
@@ -15,6 +15,7 @@ import {
   RadioButtonGroup,
   Stack,
   Text,
+  Tooltip,
   useStyles2,
   type Column,
 } from '@grafana/ui';
@@ -22,9 +23,21 @@ import type { AnomalyRequest } from '../api/types';
 import { AnomalyFeedback } from '../components/AnomalyFeedback/AnomalyFeedback';
 import { testIds } from '../components/testIds';
 import { useAnomalies } from '../hooks/useAnomalies';
+import { useIncidents } from '../hooks/useIncidents';
+import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../incidents/watched';
 import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, INCIDENT_RANGES, type IncidentForm } from '../incidents/request';
 import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../incidents/rows';
 import { currentUser, feedbackDisabledReason, isEditor } from '../utils/roles';
+import { RcaExplorer } from '../panels/rca/components/RcaExplorer';
+import { DEFAULT_RCA_OPTIONS } from '../panels/rca/types';
+import {
+  CLEARED_PARAMS,
+  rcaRequestFor,
+  selectionForIncident,
+  selectionFromParams,
+  selectionToParams,
+  type RcaSelection,
+} from '../incidents/rca';
 
 const ids = testIds.incidents;
 
@@ -44,6 +57,58 @@ function Incidents() {
   // Grafana's boot data does not change while the page is open.
   const [user] = useState(currentUser);
   const { loading, response, error, feedback, addFeedback } = useAnomalies(request);
+  // The incident being explained lives in the URL query, so the explorer can be linked to.
+  const [rcaSelection, setRcaSelection] = useState<RcaSelection | undefined>(() =>
+    selectionFromParams(locationService.getSearchObject())
+  );
+  const rcaRequest = useMemo(() => (rcaSelection ? rcaRequestFor(rcaSelection) : undefined), [rcaSelection]);
+  const queryExpr = request?.query ?? form.expr;
+  const openExplorer = useCallback((selection: RcaSelection | undefined) => {
+    if (selection) {
+      setRcaSelection(selection);
+      locationService.partial(selectionToParams(selection));
+    }
+  }, []);
+  const explain = useCallback(
+    (row: RegionRow) => openExplorer(selectionForIncident(row, queryExpr)),
+    [queryExpr, openExplorer]
+  );
+  const watched = useIncidents();
+  const watchedRows = useMemo(() => (watched.response ? incidentsToRows(watched.response) : []), [watched.response]);
+  const watchedColumns = useMemo<Array<Column<WatchedIncidentRow>>>(
+    () => [
+      { id: 'title', header: 'Incident', sortType: 'alphanumeric' },
+      {
+        id: 'startMs',
+        header: 'Start',
+        sortType: 'number',
+        cell: ({ row }) => `${row.original.start} (${row.original.duration})`,
+      },
+      {
+        id: 'severityRank',
+        header: 'Severity',
+        sortType: 'number',
+        cell: ({ row }) => <Badge color={SEVERITY_COLOR[row.original.severity]} text={row.original.severity} />,
+      },
+      { id: 'status', header: 'Status', sortType: 'alphanumeric' },
+      {
+        id: 'rca',
+        header: 'Root cause',
+        cell: ({ row }) => (
+          <ExplainButton
+            enabled={Boolean(row.original.service)}
+            testId={ids.explainIncident(row.original.id)}
+            onClick={() => openExplorer(selectionForIncident(row.original, row.original.query))}
+          />
+        ),
+      },
+    ],
+    [openExplorer]
+  );
+  const closeExplorer = () => {
+    setRcaSelection(undefined);
+    locationService.partial({ ...CLEARED_PARAMS });
+  };
 
   const run = () => {
     const built = buildIncidentRequest(form, Date.now());
@@ -96,8 +161,19 @@ function Incidents() {
           />
         ),
       },
+      {
+        id: 'rca',
+        header: 'Root cause',
+        cell: ({ row }) => (
+          <ExplainButton
+            enabled={Boolean(row.original.service)}
+            testId={ids.explain(row.original.id)}
+            onClick={() => explain(row.original)}
+          />
+        ),
+      },
     ],
-    [disabledReason, addFeedback]
+    [disabledReason, addFeedback, explain]
   );
 
   const update = (patch: Partial<IncidentForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -108,8 +184,49 @@ function Incidents() {
         <Stack direction="column" gap={2}>
           <Text color="secondary">
             Anomalous regions found by the AIDPE anomaly engine: where a series&apos; anomaly score (0..1) passes its
-            threshold. Marking a region as a true or false positive moves that series&apos; threshold.
+            threshold. Marking a region as a true or false positive moves that series&apos; threshold.{' '}
+            <strong>Explain</strong> opens the root-cause explorer for an incident&apos;s service and window.
           </Text>
+
+          <section data-testid={ids.watched} aria-label="Incidents opened by the sidecar">
+            <Stack direction="column" gap={1}>
+              <Stack direction="row" justifyContent="space-between" alignItems="center">
+                <Text element="h3" variant="h4">
+                  Incidents opened by the sidecar
+                </Text>
+                <Button size="sm" variant="secondary" fill="text" icon="sync" onClick={watched.reload}>
+                  Refresh
+                </Button>
+              </Stack>
+              {watched.error && (
+                <Alert severity="warning" title="Could not list the sidecar's incidents" data-testid={ids.watchedError}>
+                  {watched.error}
+                </Alert>
+              )}
+              {watched.response && !watched.response.running && (
+                <Alert severity="info" title="The incident watcher is not running" data-testid={ids.watchedNotRunning}>
+                  {watched.response.message ?? 'It runs in demo mode.'}
+                </Alert>
+              )}
+              {watched.response?.running && (
+                <>
+                  <Text color="secondary" data-testid={ids.watchedSummary}>
+                    {summarizeIncidents(watched.response)}
+                  </Text>
+                  {watchedRows.length > 0 && (
+                    <div data-testid={ids.watchedTable}>
+                      <InteractiveTable
+                        columns={watchedColumns}
+                        data={watchedRows}
+                        getRowId={(r) => r.id}
+                        pageSize={10}
+                      />
+                    </div>
+                  )}
+                </>
+              )}
+            </Stack>
+          </section>
 
           <form
             onSubmit={(e) => {
@@ -211,9 +328,51 @@ function Incidents() {
               )}
             </>
           )}
+
+          {rcaSelection && (
+            <section data-testid={ids.rca} className={s.rca} aria-label="Root-cause explorer">
+              <Stack direction="row" justifyContent="space-between" alignItems="center">
+                <Text element="h3" variant="h4">
+                  Root cause of {rcaSelection.service}, {dateTimeFormat(rcaSelection.fromMs)} –{' '}
+                  {dateTimeFormat(rcaSelection.toMs)}
+                </Text>
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  fill="text"
+                  icon="times"
+                  onClick={closeExplorer}
+                  data-testid={ids.rcaClose}
+                >
+                  Close
+                </Button>
+              </Stack>
+              <RcaExplorer request={rcaRequest} sli={rcaSelection.sli} datasources={DEFAULT_RCA_OPTIONS} />
+            </section>
+          )}
         </Stack>
       </div>
     </PluginPage>
+  );
+}
+
+/** Opens the RCA explorer for a row; disabled (and says why) when the series names no service. */
+function ExplainButton({ enabled, testId, onClick }: { enabled: boolean; testId: string; onClick: () => void }) {
+  if (enabled) {
+    return (
+      <Button size="sm" variant="secondary" icon="sitemap" onClick={onClick} data-testid={testId}>
+        Explain
+      </Button>
+    );
+  }
+  return (
+    <Tooltip content="The series has no service label to explain">
+      <span>
+        <Button size="sm" variant="secondary" icon="sitemap" disabled data-testid={testId}>
+          Explain
+        </Button>
+      </span>
+    </Tooltip>
   );
 }
 
@@ -224,6 +383,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
   list: css({
     margin: 0,
     paddingLeft: theme.spacing(2),
+  }),
+  rca: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    paddingTop: theme.spacing(2),
+    borderTop: `1px solid ${theme.colors.border.weak}`,
   }),
 });
 

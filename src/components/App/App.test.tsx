@@ -4,7 +4,16 @@ import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import App from './App';
 import { testIds } from '../testIds';
-import { anomalies, forecastModels, getHealth, listAnomalyFeedback } from '../../api/sidecarClient';
+import {
+  anomalies,
+  forecastModels,
+  getHealth,
+  listActions,
+  listAnomalyFeedback,
+  listAudit,
+  listIncidents,
+} from '../../api/sidecarClient';
+import { actionRecord, auditEntry, automationStatus } from '../../test/actionFixtures';
 import { anomalyResponse, healthReport } from '../../test/fixtures';
 
 jest.mock('../../api/sidecarClient', () => ({
@@ -13,6 +22,9 @@ jest.mock('../../api/sidecarClient', () => ({
   anomalyFeedback: jest.fn(),
   listAnomalyFeedback: jest.fn(),
   forecastModels: jest.fn(),
+  listActions: jest.fn(),
+  listAudit: jest.fn(),
+  listIncidents: jest.fn(),
 }));
 
 const props = {
@@ -35,6 +47,9 @@ beforeEach(() => {
   jest.mocked(anomalies).mockResolvedValue(anomalyResponse());
   jest.mocked(listAnomalyFeedback).mockResolvedValue({ feedback: [] });
   jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
+  jest.mocked(listActions).mockResolvedValue({ actions: [actionRecord()], automation: automationStatus() });
+  jest.mocked(listAudit).mockResolvedValue({ entries: [auditEntry()] });
+  jest.mocked(listIncidents).mockResolvedValue({ incidents: [], running: true, lastRun: null });
 });
 
 describe('Components/App', () => {
@@ -51,10 +66,12 @@ describe('Components/App', () => {
     expect(await screen.findByTestId(testId, {}, { timeout: 3000 })).toBeInTheDocument();
   });
 
-  test('placeholder pages explain what will appear there', async () => {
+  test('the Actions page lists pending actions and the audit trail', async () => {
     renderAt('/actions');
-    expect(await screen.findByText('No remediation actions yet', {}, { timeout: 3000 })).toBeInTheDocument();
-    expect(screen.getByText(/remediation engine lands/i)).toBeInTheDocument();
+    expect(
+      await screen.findByTestId(testIds.actionsPanel.card(actionRecord().id), {}, { timeout: 3000 })
+    ).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.actions.audit)).toBeInTheDocument();
   });
 
   test('the Incidents page lists anomalous regions', async () => {

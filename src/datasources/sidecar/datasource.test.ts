@@ -2,6 +2,7 @@ import { lastValueFrom, of, throwError } from 'rxjs';
 import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { anomalyRegion, anomalyResponse, forecastResponse, healthReport, NOW } from '../../test/fixtures';
+import { rcaGraphResponse } from '../../test/rcaFixtures';
 import { SidecarDataSource } from './datasource';
 import type { SidecarJsonData, SidecarQuery } from './types';
 
@@ -191,19 +192,42 @@ describe('SidecarDataSource.query', () => {
     expect(failed.errors).toEqual([{ refId: 'B', message: 'HTTP 501: the simulator cannot answer this PromQL' }]);
   });
 
-  test.each([
-    ['rca', 'root-cause analysis'],
-    ['actions', 'remediation actions'],
-  ] as const)('%s: empty frame with a "not available yet" notice, no request', async (queryType, engine) => {
+  test('rca: POSTs the range (or its last window) to the graph route and returns Node Graph frames', async () => {
+    fetchMock.mockReturnValue(of({ data: rcaGraphResponse(), status: 200, ok: true }));
     const ds = new SidecarDataSource(settings);
-    const response = await lastValueFrom(ds.query(request([{ refId: 'X', queryType }])));
-    expect(fetchMock).not.toHaveBeenCalled();
-    expect(response.data).toHaveLength(1);
-    expect(response.data[0].fields).toEqual([]);
-    expect(response.data[0].meta.notices).toEqual([
-      { severity: 'info', text: `Not available yet: the ${engine} engine has not landed in the AIDPE sidecar` },
+    const response = await lastValueFrom(
+      ds.query(
+        request([
+          { refId: 'G', queryType: 'rca', service: '$service' },
+          { refId: 'H', queryType: 'rca', window: '15m' },
+        ])
+      )
+    );
+    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+      expect.objectContaining({
+        url: '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/rca/graph',
+        method: 'POST',
+        requestId: 'Q1_G',
+        data: { start: NOW - HOUR, end: NOW },
+      }),
+      expect.objectContaining({ requestId: 'Q1_H', data: { start: NOW - 15 * 60_000, end: NOW } }),
     ]);
+    expect(response.errors).toBeUndefined();
+    expect(response.data.map((f: { name: string; refId: string }) => `${f.refId}:${f.name}`)).toEqual([
+      'G:nodes',
+      'G:edges',
+      'H:nodes',
+      'H:edges',
+    ]);
+    expect(response.data[0].meta.preferredVisualisationType).toBe('nodeGraph');
+    // `$service` → frontend, which reaches cart: the whole fixture.
+    expect(response.data[0].fields[0].values).toEqual(['cart', 'frontend']);
+
+    const invalid = await lastValueFrom(ds.query(request([{ refId: 'X', queryType: 'rca', window: 'later' }])));
+    expect(invalid.errors).toEqual([{ refId: 'X', message: 'Window "later" is not a duration such as 15m or 1h' }]);
   });
+
+  // Every query type has an engine now; actions queries are covered in datasource.actions.test.ts.
 });
 
 describe('SidecarDataSource.testDatasource', () => {

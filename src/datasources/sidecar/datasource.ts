@@ -12,19 +12,27 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
+import { actionListSearch } from '../../api/sidecarClient';
 import type {
+  ActionList,
+  ActionListQuery,
   AnomalyRequest,
   AnomalyResponse,
   ForecastModelsResponse,
   ForecastRequest,
   ForecastResponse,
   HealthReport,
+  RcaGraphRequest,
+  RcaGraphResponse,
 } from '../../api/types';
 import { describeError } from '../../utils/errors';
+import { ANNOTATED_STATUSES } from '../../actions/annotations';
+import { actionsAnnotationsFrame, actionsTableFrame, normaliseStatuses } from './actionFrames';
 import { anomalyAnnotationsFrame, anomalyResponseToFrames, framesToAnnotationEvents } from './anomalyFrames';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { emptyFrame, forecastResponseToFrames, pendingEngineNotice } from './frames';
 import { healthTestResult, type AuthProbe } from './health';
+import { buildRcaGraphRequest, rcaGraphToFrames } from './rcaFrames';
 import { buildAnomalyRequest, buildForecastRequest, type RequestWindow } from './request';
 import {
   DEFAULT_QUERY,
@@ -40,6 +48,14 @@ import {
  * adds `Authorization: Bearer <apiToken>` server-side and forwards to `jsonData.sidecarUrl`.
  */
 export const SIDECAR_ROUTE = 'sidecar';
+
+/** The newest actions an `actions` query loads. */
+export const ACTIONS_QUERY_LIMIT = 500;
+
+/** An annotation query asks for actions when it says so, else for anomalies (annotations saved before actions). */
+function annotationQueryType(target: Partial<SidecarQuery> | undefined): 'anomalies' | 'actions' {
+  return target?.queryType === 'actions' ? 'actions' : 'anomalies';
+}
 
 interface TargetResult {
   data: DataFrame[];
@@ -63,10 +79,14 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
   annotations: AnnotationSupport<SidecarQuery> = {
     prepareAnnotation: (json: AnnotationQuery<SidecarQuery>): AnnotationQuery<SidecarQuery> => ({
       ...json,
-      target: { refId: 'Anno', ...json.target, queryType: 'anomalies' },
+      target: { refId: 'Anno', ...json.target, queryType: annotationQueryType(json.target) },
     }),
     prepareQuery: (anno: AnnotationQuery<SidecarQuery>): SidecarQuery | undefined => {
       const target = anno.target;
+      // Applied and rolled-back actions need no expression.
+      if (target && annotationQueryType(target) === 'actions') {
+        return { ...target, refId: target.refId || 'Anno', queryType: 'actions', format: 'annotations' };
+      }
       if (!target?.expr?.trim()) {
         return undefined;
       }
@@ -103,6 +123,9 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
     if (type === 'anomalies') {
       return `anomalies ${query.expr ?? ''}`.trim();
     }
+    if (type === 'actions') {
+      return ['actions', query.actionService, ...(query.actionStatus ?? [])].filter(Boolean).join(' ');
+    }
     return type;
   }
 
@@ -116,6 +139,9 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
       step: replace(query.step),
       horizon: replace(query.horizon),
       threshold: replace(query.threshold),
+      service: replace(query.service),
+      window: replace(query.window),
+      actionService: replace(query.actionService),
     };
   }
 
@@ -152,6 +178,25 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
     const requestId = `${request.requestId}_${query.refId}`;
     const failed = (err: unknown) => of({ data: [], error: { refId: query.refId, message: describeError(err) } });
 
+    if (type === 'actions') {
+      const annotations = query.format === 'annotations';
+      const filter: ActionListQuery = {
+        status: annotations ? [...ANNOTATED_STATUSES] : normaliseStatuses(query.actionStatus),
+        service: query.actionService,
+        limit: ACTIONS_QUERY_LIMIT,
+      };
+      return this.listActions(filter, requestId).pipe(
+        map((list): TargetResult => ({
+          data: [
+            annotations
+              ? actionsAnnotationsFrame(list, query.refId, window.fromMs, window.toMs)
+              : actionsTableFrame(list, query.refId),
+          ],
+        })),
+        catchError(failed)
+      );
+    }
+
     if (type === 'anomalies') {
       const body = buildAnomalyRequest(query, window);
       if (!body.ok) {
@@ -164,6 +209,17 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
               ? [anomalyAnnotationsFrame(response, query.refId)]
               : anomalyResponseToFrames(response, query.refId),
         })),
+        catchError(failed)
+      );
+    }
+
+    if (type === 'rca') {
+      const body = buildRcaGraphRequest(query, window);
+      if (!body.ok) {
+        return of({ data: [], error: { refId: query.refId, message: body.error } });
+      }
+      return this.rcaGraph(body.value, requestId).pipe(
+        map((response): TargetResult => ({ data: rcaGraphToFrames(response, query.refId, query.service) })),
         catchError(failed)
       );
     }
@@ -198,6 +254,31 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
         url: this.sidecarUrl('/api/v1/anomalies/query'),
         method: 'POST',
         data: body,
+        requestId,
+        showErrorAlert: false,
+      })
+      .pipe(map((r) => r.data));
+  }
+
+  /** `POST /api/v1/rca/graph`: the service dependency graph from traces, as Node Graph frames. */
+  rcaGraph(body: RcaGraphRequest, requestId?: string): Observable<RcaGraphResponse> {
+    return getBackendSrv()
+      .fetch<RcaGraphResponse>({
+        url: this.sidecarUrl('/api/v1/rca/graph'),
+        method: 'POST',
+        data: body,
+        requestId,
+        showErrorAlert: false,
+      })
+      .pipe(map((r) => r.data));
+  }
+
+  /** `GET /api/v1/actions` (read-only: the datasource route allows GET only; decisions go through the app). */
+  listActions(filter: ActionListQuery, requestId?: string): Observable<ActionList> {
+    return getBackendSrv()
+      .fetch<ActionList>({
+        url: this.sidecarUrl(`/api/v1/actions${actionListSearch(filter)}`),
+        method: 'GET',
         requestId,
         showErrorAlert: false,
       })

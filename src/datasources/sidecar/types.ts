@@ -1,19 +1,17 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
+import type { ActionStatus } from '../../api/types';
 
-/** What a query asks the sidecar for. `forecast` and `anomalies` have engines; the others answer a notice. */
+/** What a query asks the sidecar for. `forecast`, `anomalies` and `rca` have engines; the others answer a notice. */
 export type SidecarQueryType = 'forecast' | 'anomalies' | 'rca' | 'actions';
 
 export const QUERY_TYPES: readonly SidecarQueryType[] = ['forecast', 'anomalies', 'rca', 'actions'];
 
 /** Query types whose engine has not landed yet. */
-export type PendingQueryType = Exclude<SidecarQueryType, 'forecast' | 'anomalies'>;
+export type PendingQueryType = Exclude<SidecarQueryType, 'forecast' | 'anomalies' | 'rca' | 'actions'>;
 
 /** Engines that have not landed yet, with the name used in the "not available yet" notice. */
-export const PENDING_ENGINES: Readonly<Record<PendingQueryType, string>> = {
-  rca: 'root-cause analysis',
-  actions: 'remediation actions',
-};
+export const PENDING_ENGINES: Readonly<Record<PendingQueryType, string>> = {};
 
 export interface SidecarQuery extends DataQuery {
   queryType?: SidecarQueryType;
@@ -32,6 +30,14 @@ export interface SidecarQuery extends DataQuery {
    * instead of a time/value/score frame per series. Set by the datasource for annotation queries.
    */
   format?: SidecarQueryFormat;
+  /** RCA graph: only what this service calls, directly or not (template variables work); empty: the whole graph. */
+  service?: string;
+  /** RCA graph: the last duration (`15m`) up to the range's end; empty: the whole dashboard range. */
+  window?: string;
+  /** Actions: only these statuses (empty: all; annotations always use the applied and rolled-back ones). */
+  actionStatus?: ActionStatus[];
+  /** Actions: only this service (empty: all). Template variables are interpolated. */
+  actionService?: string;
 }
 
 export type SidecarQueryFormat = 'series' | 'annotations';

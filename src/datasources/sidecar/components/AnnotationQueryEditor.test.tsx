@@ -43,6 +43,18 @@ describe('AnnotationQueryEditor', () => {
     expect(screen.queryByText(/not available yet/i)).not.toBeInTheDocument();
   });
 
+  test('actions: no expression, an optional service; switching kinds keeps the query', () => {
+    const { onChange, onRunQuery } = setup({ refId: 'Anno', queryType: 'actions', actionService: 'frontend' });
+    expect(screen.queryByTestId(ids.expr)).not.toBeInTheDocument();
+    expect(screen.getByTestId(ids.actionService)).toHaveValue('frontend');
+    expect(screen.getByText(/a rolled-back one as a region up to its rollback/)).toBeInTheDocument();
+    fireEvent.change(screen.getByTestId(ids.actionService), { target: { value: 'checkout' } });
+    expect(onChange).toHaveBeenLastCalledWith({ refId: 'Anno', queryType: 'actions', actionService: 'checkout' });
+    fireEvent.click(screen.getByLabelText('Anomalies'));
+    expect(onChange).toHaveBeenLastCalledWith({ refId: 'Anno', queryType: 'anomalies', actionService: 'frontend' });
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
   test('problems show once the field was left', () => {
     setup({ refId: 'Anno', expr: '' });
     expect(screen.queryByText(/Enter a PromQL expression/)).not.toBeInTheDocument();

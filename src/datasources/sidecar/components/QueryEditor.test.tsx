@@ -92,11 +92,37 @@ describe('QueryEditor', () => {
     expect(screen.getByText('Step "x" is not a duration (30s, 1m) or a number of seconds (60)')).toBeInTheDocument();
   });
 
-  test('types without an engine say they are not available yet', () => {
-    setup({ refId: 'A', queryType: 'rca' });
-    expect(screen.getByTestId(ids.pending)).toHaveTextContent(
-      'Not available yet: the root-cause analysis engine has not landed'
-    );
+  test('rca: entry service and window; blur runs the query; a bad window says why', () => {
+    const query: SidecarQuery = { refId: 'A', queryType: 'rca', service: 'frontend' };
+    const { onChange, onRunQuery } = setup(query);
+    expect(screen.getByTestId(ids.rcaService)).toHaveValue('frontend');
     expect(screen.queryByTestId(ids.expr)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(ids.pending)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByTestId(ids.rcaWindow), { target: { value: '15m' } });
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, window: '15m' });
+    fireEvent.blur(screen.getByTestId(ids.rcaService));
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  test('rca: an invalid window shows the reason', () => {
+    setup({ refId: 'A', queryType: 'rca', window: 'soon' });
+    expect(screen.getByText('Window "soon" is not a duration such as 15m or 1h')).toBeInTheDocument();
+  });
+
+  test('actions: service and status filters, no expression', () => {
+    // The status MultiCombobox measures its text on a canvas, which jsdom lacks.
+    const canvas = { measureText: () => ({ width: 40 }) };
+    jest
+      .spyOn(HTMLCanvasElement.prototype, 'getContext')
+      .mockReturnValue(canvas as unknown as CanvasRenderingContext2D);
+    const query: SidecarQuery = { refId: 'A', queryType: 'actions', actionService: 'frontend' };
+    const { onChange } = setup(query);
+    expect(screen.getByTestId(ids.actionService)).toHaveValue('frontend');
+    expect(screen.getByTestId(ids.actionStatus)).toBeInTheDocument();
+    expect(screen.queryByTestId(ids.expr)).not.toBeInTheDocument();
+    expect(screen.queryByTestId(ids.pending)).not.toBeInTheDocument();
+    fireEvent.change(screen.getByTestId(ids.actionService), { target: { value: 'checkout' } });
+    expect(onChange).toHaveBeenLastCalledWith({ ...query, actionService: 'checkout' });
+    jest.restoreAllMocks();
   });
 });

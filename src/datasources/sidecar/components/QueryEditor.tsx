@@ -14,7 +14,9 @@ import {
 } from '../types';
 import { validateQuery } from '../validation';
 import { AnomalyQueryFields } from './AnomalyQueryFields';
+import { ActionQueryFields } from './ActionQueryFields';
 import { PromqlStepFields } from './PromqlStepFields';
+import { RcaQueryFields } from './RcaQueryFields';
 
 export type QueryEditorComponentProps = QueryEditorProps<SidecarDataSource, SidecarQuery, SidecarJsonData>;
 
@@ -25,8 +27,8 @@ const TYPE_OPTIONS: Array<SelectableValue<SidecarQueryType>> = [
     value: 'anomalies',
     description: 'Anomaly score (0..1) of every series of a PromQL query, with the anomalous regions',
   },
-  { label: 'Root cause', value: 'rca', description: 'Not available yet: arrives with the RCA engine' },
-  { label: 'Actions', value: 'actions', description: 'Not available yet: arrives with the remediation engine' },
+  { label: 'Root cause', value: 'rca', description: 'Service dependency graph from traces, for the Node Graph panel' },
+  { label: 'Actions', value: 'actions', description: 'Remediation actions as a table (filter by service and status)' },
 ];
 
 type Touched = Partial<Record<'expr' | 'step' | 'horizon', boolean>>;
@@ -112,6 +114,20 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponen
 
         {type === 'anomalies' ? (
           <AnomalyQueryFields
+            query={query}
+            onChange={(patch) => update(patch)}
+            onRunQuery={onRunQuery}
+            idPrefix="aidpe-query"
+            testIds={testIds.sidecarDatasource.queryEditor}
+          />
+        ) : null}
+
+        {type === 'rca' ? (
+          <RcaQueryFields query={query} onChange={(patch) => update(patch)} onRunQuery={onRunQuery} />
+        ) : null}
+
+        {type === 'actions' ? (
+          <ActionQueryFields
             query={query}
             onChange={(patch) => update(patch)}
             onRunQuery={onRunQuery}
