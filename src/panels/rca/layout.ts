@@ -74,7 +74,7 @@ export function callDepths(graph: GraphInput, root: string): Map<string, number>
 }
 
 /** Room per service in a column (node and label), in px. */
-export const ROW_SPACING = 44;
+export const ROW_SPACING = 64;
 
 /** The drawing height that gives every service in the fullest column room for its node and label. */
 export function suggestedHeight(graph: GraphInput, root: string, minHeight: number): number {

@@ -1,0 +1,134 @@
+/**
+ * Browser test harness: mounts the plugin's real panels (their `PanelPlugin` components, as Grafana would)
+ * with @grafana/ui's theme, in a real Chromium, against a live sidecar. What Grafana provides around a
+ * panel is stood in for minimally and honestly: `getBackendSrv` is a fetch to the same proxy URLs Grafana
+ * serves (`/api/plugin-proxy/…`, `/api/datasources/proxy/uid/…`), which the harness server routes the way
+ * Grafana does (plugin.json routes, reqRole, the forwarded user). Query data for a panel comes from the
+ * plugin's own datasource class, so frames are built by the code users run.
+ *
+ * URL: `/?panel=forecast|rca|actions&role=Editor|Viewer&options=<json>&query=<json>&span=<minutes>`: the
+ * time range is the last `span` minutes (default 360) of the demo cluster's own clock, which runs faster
+ * than the wall clock in the harness.
+ */
+import React, { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { lastValueFrom } from 'rxjs';
+import {
+  createTheme,
+  dateTime,
+  EventBusSrv,
+  LoadingState,
+  ThemeContext,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  type PanelData,
+  type PanelPlugin,
+  type TimeRange,
+} from '@grafana/data';
+import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { GlobalStyles } from '@grafana/ui';
+import { plugin as forecastPlugin } from '../../src/panels/forecast/module';
+import { plugin as rcaPlugin } from '../../src/panels/rca/module';
+import { plugin as actionsPlugin } from '../../src/panels/actions/module';
+import { SidecarDataSource } from '../../src/datasources/sidecar/datasource';
+import type { SidecarJsonData, SidecarQuery } from '../../src/datasources/sidecar/types';
+import { harnessBackendSrv, harnessTemplateSrv } from './backendSrv';
+
+const params = new URLSearchParams(window.location.search);
+const panelName = params.get('panel') ?? 'forecast';
+const PANELS: Record<string, PanelPlugin<any>> = { forecast: forecastPlugin, rca: rcaPlugin, actions: actionsPlugin };
+
+setBackendSrv(harnessBackendSrv as never);
+setTemplateSrv(harnessTemplateSrv as never);
+
+const DATASOURCE_UID = 'aidpe-sidecar';
+const instanceSettings = {
+  id: 1,
+  uid: DATASOURCE_UID,
+  type: 'aidpe-sidecar-datasource',
+  name: 'AIDPE',
+  meta: { id: 'aidpe-sidecar-datasource', name: 'AIDPE', type: 'datasource', info: {} },
+  jsonData: { sidecarUrl: 'http://sidecar' },
+  access: 'proxy',
+  url: `/api/datasources/proxy/uid/${DATASOURCE_UID}`,
+  readOnly: false,
+} as unknown as DataSourceInstanceSettings<SidecarJsonData>;
+
+async function timeRange(): Promise<TimeRange> {
+  const status = (await (await fetch('/sidecar-direct/api/v1/sim/status')).json()) as { timeMs: number };
+  const to = status.timeMs;
+  const from = to - Number(params.get('span') ?? 360) * 60_000;
+  const range = { from: dateTime(from), to: dateTime(to) };
+  return { ...range, raw: range };
+}
+
+async function queryData(range: TimeRange): Promise<PanelData> {
+  const raw = params.get('query');
+  if (!raw) return { state: LoadingState.Done, series: [], timeRange: range };
+  const target = { refId: 'A', ...(JSON.parse(raw) as Partial<SidecarQuery>) } as SidecarQuery;
+  const ds = new SidecarDataSource(instanceSettings);
+  const request = {
+    requestId: 'harness',
+    interval: '60s',
+    intervalMs: 60_000,
+    range,
+    scopedVars: {},
+    targets: [target],
+    timezone: 'utc',
+    app: 'dashboard',
+    startTime: Date.now(),
+  } as unknown as DataQueryRequest<SidecarQuery>;
+  try {
+    const response = await lastValueFrom(ds.query(request) as never);
+    const r = response as { data: PanelData['series']; errors?: PanelData['errors'] };
+    return { state: r.errors?.length ? LoadingState.Error : LoadingState.Done, series: r.data, ...(r.errors ? { errors: r.errors } : {}), timeRange: range };
+  } catch (err) {
+    return { state: LoadingState.Error, series: [], errors: [{ message: (err as Error).message }], timeRange: range };
+  }
+}
+
+function Harness() {
+  const plugin = PANELS[panelName];
+  const [range, setRange] = useState<TimeRange | undefined>();
+  const [data, setData] = useState<PanelData | undefined>();
+  const [options, setOptions] = useState<Record<string, unknown>>(() => JSON.parse(params.get('options') ?? '{}'));
+  useEffect(() => {
+    void timeRange().then(async (r) => {
+      setRange(r);
+      setData(await queryData(r));
+    });
+  }, []);
+  if (!plugin?.panel) return <p data-testid="harness-error">unknown panel {panelName}</p>;
+  if (!data || !range) return <p data-testid="harness-loading">querying…</p>;
+  const Panel = plugin.panel;
+  return (
+    <div data-testid="harness-panel" style={{ width: 1000, height: 560, padding: 8 }}>
+      <Panel
+        id={1}
+        data={data}
+        timeRange={range}
+        timeZone="utc"
+        options={options}
+        fieldConfig={{ defaults: {}, overrides: [] }}
+        transparent={false}
+        width={980}
+        height={540}
+        renderCounter={0}
+        title={panelName}
+        eventBus={new EventBusSrv()}
+        onOptionsChange={(o: Record<string, unknown>) => setOptions(o)}
+        onFieldConfigChange={() => undefined}
+        replaceVariables={(s: string) => s}
+        onChangeTimeRange={() => undefined}
+      />
+    </div>
+  );
+}
+
+const theme = createTheme({ colors: { mode: 'dark' } });
+createRoot(document.getElementById('root')!).render(
+  <ThemeContext.Provider value={theme}>
+    <GlobalStyles />
+    <Harness />
+  </ThemeContext.Provider>
+);

@@ -1,0 +1,179 @@
+/**
+ * The browser tests' server: bundles the harness (esbuild), starts a live sidecar on the embedded default
+ * (demo mode, a throwaway store, a 20× clock, the optimisation loop in approve mode), and serves the harness
+ * page plus Grafana's two proxy paths to the sidecar, matched against the plugin.json routes the way
+ * Grafana matches them: method, path prefix (`*`), `reqRole` against the harness user's role (cookie
+ * `harness_role`, default Editor), the token header, and the forwarded user (`X-Grafana-User`).
+ *
+ * Run: `node --import tsx browser/server.mts [--port N]` (Playwright's webServer does this).
+ */
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../backend/src/config/config.ts';
+import { startSidecar } from '../backend/src/server.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { port: { type: 'string', default: '3999' } } });
+const port = Number(values.port);
+const outdir = join(root, 'browser', '.build');
+const API_TOKEN = 'harness-token';
+
+interface Route {
+  path: string;
+  method?: string;
+  reqRole?: 'Viewer' | 'Editor' | 'Admin';
+  url: string;
+  headers?: Array<{ name: string; content: string }>;
+}
+
+const appRoutes = (JSON.parse(readFileSync(join(root, 'src/plugin.json'), 'utf8')) as { routes: Route[] }).routes;
+const dsRoutes = (JSON.parse(readFileSync(join(root, 'src/datasources/sidecar/plugin.json'), 'utf8')) as { routes: Route[] }).routes;
+const ROLE_RANK = { Viewer: 0, Editor: 1, Admin: 2 } as const;
+
+async function bundle(): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'browser/harness/main.tsx')],
+    bundle: true,
+    outdir,
+    format: 'esm',
+    platform: 'browser',
+    jsx: 'automatic',
+    minify: true,
+    sourcemap: false,
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+    loader: { '.svg': 'text', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.png': 'file' },
+  });
+}
+
+const INDEX = `<!doctype html>
+<html><head><meta charset="utf-8"><title>AIDPE panel harness</title>
+<link rel="stylesheet" href="/main.css">
+<script>
+  const role = new URLSearchParams(location.search).get('role') || 'Editor';
+  document.cookie = 'harness_role=' + role + '; path=/';
+  window.grafanaBootData = {
+    settings: { buildInfo: { version: '12.4.10', edition: 'Open Source' }, featureToggles: {}, appSubUrl: '', datasources: {}, panels: {}, theme2: {} },
+    user: { id: 1, login: role.toLowerCase(), name: role, orgRole: role, isGrafanaAdmin: false, theme: 'dark', timezone: 'utc', locale: 'en-US' },
+    navTree: [],
+  };
+</script></head>
+<body style="margin:0"><div id="root"></div><script type="module" src="/main.js"></script></body></html>`;
+
+function roleOf(req: IncomingMessage): keyof typeof ROLE_RANK {
+  const m = /(?:^|;\s*)harness_role=(Viewer|Editor|Admin)/.exec(req.headers.cookie ?? '');
+  return (m?.[1] as keyof typeof ROLE_RANK | undefined) ?? 'Editor';
+}
+
+/** Grafana's plugin-route matching: first route whose method fits and whose path (up to `*`) prefixes the request. */
+function matchRoute(routes: Route[], proxyPath: string, method: string): { route: Route; rest: string } | undefined {
+  for (const route of routes) {
+    if (route.method && route.method !== '*' && route.method !== method) continue;
+    const prefix = route.path.endsWith('*') ? route.path.slice(0, -1) : route.path;
+    if (route.path.endsWith('*') ? proxyPath.startsWith(prefix) : proxyPath === prefix || proxyPath.startsWith(`${prefix}/`)) {
+      return { route, rest: proxyPath.slice(prefix.length).replace(/^\/+/, '') };
+    }
+  }
+  return undefined;
+}
+
+async function proxy(req: IncomingMessage, res: ServerResponse, routes: Route[], proxyPath: string, search: string, sidecarUrl: string): Promise<void> {
+  const method = req.method ?? 'GET';
+  const match = matchRoute(routes, proxyPath, method);
+  if (!match) {
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `no plugin route matches ${method} ${proxyPath}` }));
+    return;
+  }
+  const role = roleOf(req);
+  if (match.route.reqRole && ROLE_RANK[role] < ROLE_RANK[match.route.reqRole]) {
+    res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Permission denied' }));
+    return;
+  }
+  const base = match.route.url.replace('{{ .JsonData.sidecarUrl }}', sidecarUrl);
+  const target = `${base}${match.rest ? `/${match.rest}` : ''}${search}`;
+  const headers: Record<string, string> = { 'x-grafana-user': role.toLowerCase(), 'x-grafana-org-id': '1' };
+  for (const h of match.route.headers ?? []) headers[h.name.toLowerCase()] = h.content.replace('{{ .SecureJsonData.apiToken }}', API_TOKEN);
+  if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = chunks.length ? Buffer.concat(chunks) : undefined;
+  const upstream = await fetch(target, { method, headers, ...(body && method !== 'GET' ? { body } : {}) });
+  res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+  res.end(Buffer.from(await upstream.arrayBuffer()));
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff': 'font/woff', '.woff2': 'font/woff2', '.png': 'image/png' };
+
+async function main(): Promise<void> {
+  await bundle();
+  const stateDir = mkdtempSync(join(tmpdir(), 'aidpe-harness-'));
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      mode: 'demo',
+      logLevel: 'warn',
+      apiToken: API_TOKEN,
+      'server.port': 0,
+      storePath: join(stateDir, 'aidpe.sqlite'),
+      defaultActionMode: 'approve',
+      // A fast clock (20× real time) so a fault shows in the metrics within seconds; the loop runs every
+      // simulated minute (3 s of wall time).
+      'automation.intervalSeconds': 60,
+      'simulator.speed': 20,
+      'simulator.randomFaults': 0,
+    },
+  });
+  const sidecar = await startSidecar(config, { logger: false });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const path = url.pathname;
+    const fail = (err: unknown) => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `harness proxy: ${(err as Error).message}` }));
+    };
+    const app = /^\/api\/plugin-proxy\/aidpe-performance-app\/(.*)$/.exec(path);
+    if (app) return void proxy(req, res, appRoutes, app[1]!, url.search, sidecar.url).catch(fail);
+    const ds = /^\/api\/datasources\/proxy\/uid\/[^/]+\/(.*)$/.exec(path);
+    if (ds) return void proxy(req, res, dsRoutes, ds[1]!, url.search, sidecar.url).catch(fail);
+    // The tests read the sidecar directly (as an operator's API client would) to check effects.
+    const direct = /^\/sidecar-direct(\/.*)$/.exec(path);
+    if (direct) {
+      return void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const method = req.method ?? 'GET';
+        const r = await fetch(`${sidecar.url}${direct[1]}${url.search}`, {
+          method,
+          headers: { authorization: `Bearer ${API_TOKEN}`, 'x-grafana-user': 'operator', ...(chunks.length ? { 'content-type': 'application/json' } : {}) },
+          ...(chunks.length && method !== 'GET' ? { body: Buffer.concat(chunks) } : {}),
+        });
+        res.writeHead(r.status, { 'content-type': 'application/json' }).end(Buffer.from(await r.arrayBuffer()));
+      })().catch(fail);
+    }
+    if (path === '/' || path === '/index.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(INDEX);
+    try {
+      const file = join(outdir, path.replace(/^\/+/, ''));
+      if (!file.startsWith(outdir)) throw new Error('outside');
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  server.listen(port, '127.0.0.1', () => process.stdout.write(`harness on http://127.0.0.1:${port} (sidecar ${sidecar.url})\n`));
+  const stop = async () => {
+    server.close();
+    await sidecar.close();
+    rmSync(stateDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+await main();
