@@ -140,3 +140,15 @@ test('the ensemble explains what it cannot do instead of answering with nothing'
   await assert.rejects(forecastSeries({ values: new Float64Array(100), stepSeconds: 60, lastTimestamp: 0 }, { horizon: 1e9 }, STATISTICAL_CANDIDATES), (e: unknown) => e instanceof ForecastInputError && e.field === 'horizon');
   await assert.rejects(forecastSeries({ values: new Float64Array(100), stepSeconds: 60, lastTimestamp: 0 }, { horizon: 5, quantiles: [1.5] }, STATISTICAL_CANDIDATES), (e: unknown) => e instanceof ForecastInputError && e.field === 'quantiles');
 });
+
+test('a series that was never negative gets no band below zero; one that was keeps its full band', async () => {
+  const r = rng(17);
+  // Sparse counts: mostly 0–2 with bursts, so a symmetric band around the median would reach below zero.
+  const counts = Array.from({ length: 600 }, () => (r() < 0.1 ? 20 + 10 * r() : Math.floor(3 * r())));
+  const nonNegative = await forecastSeries({ values: Float64Array.from(counts), stepSeconds: 60, lastTimestamp: 600 * 60 }, { horizon: 30, quantiles: [0.025, 0.1, 0.9, 0.975] }, STATISTICAL_CANDIDATES);
+  const low = nonNegative.forecast!.quantiles.get(0.025)!;
+  assert.ok(low.every((v) => v >= 0), `lowest band ${Array.from(low.slice(0, 5))}`);
+  const shifted = counts.map((v) => v - 5);
+  const signed = await forecastSeries({ values: Float64Array.from(shifted), stepSeconds: 60, lastTimestamp: 600 * 60 }, { horizon: 30, quantiles: [0.025, 0.1, 0.9, 0.975] }, STATISTICAL_CANDIDATES);
+  assert.ok(signed.forecast!.quantiles.get(0.025)!.some((v) => v < -5), 'the same shape shifted below zero keeps a band below its own floor');
+});

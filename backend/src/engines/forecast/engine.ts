@@ -311,6 +311,12 @@ export async function forecastSeries(series: RegularSeries, opts: ForecastOption
       if (q !== 0.5) quantiles.get(q)![k] = vals[i]!;
     });
   }
+  // A series that has never been negative (request rates, counts, utilisation) cannot forecast below zero:
+  // a band reaching under it would only be wrong.
+  if (y.every((v) => !(v < 0))) {
+    for (let k = 0; k < h; k++) p50[k] = Math.max(0, p50[k]!);
+    for (const band of quantiles.values()) for (let k = 0; k < h; k++) band[k] = Math.max(0, band[k]!);
+  }
   const forecast: QuantileForecast = { p50, quantiles };
   const candidateScores: CandidateScore[] = scores
     .map((s) => ({ model: s.c.name, backtestMase: Number.isFinite(s.mae) ? s.mae / scale : null, weight: chosen.find((c) => c.c === s.c)?.weight ?? 0 }))
