@@ -17,6 +17,7 @@ import { PredictivePolicy } from '../engines/optimiser/predictive.ts';
 import { SafetyLayer, type SafetyConfig } from '../engines/optimiser/safety.ts';
 import type { HpaObjectSpec, Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
+import { SIDECAR_VERSION } from '../version.ts';
 import type { AuditInput, AutomationSettings, Store } from '../store/sqlite.ts';
 import { buildServiceState, type StateQueries } from './serviceState.ts';
 import type { ActionChange, ActionOutcome, ActionRecord, ActionStatus, Actuator, AutomationMode, HpaFields, RestoreState, ScaleTarget, WorkloadScaleState } from './types.ts';
@@ -308,7 +309,8 @@ export class ActionLoop {
       },
       observed: { latencyP95Ms: state.latencyP95Ms, sloMs: state.sloMs, requestRateRps: state.requestRate, cpuUtilization: state.cpuUtilization },
       before: workload,
-      ...(this.o.modelVersion ? { modelVersion: this.o.modelVersion } : {}),
+      // Which policy build decided: the model's card version for learned policies, else the sidecar's version.
+      modelVersion: this.o.modelVersion ?? `${proposal.policy}@${SIDECAR_VERSION}`,
       createdAt: at,
       updatedAt: at,
     };
