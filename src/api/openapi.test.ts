@@ -64,6 +64,7 @@ beforeEach(() => {
 const CASES: Array<[string, () => Promise<unknown>]> = [
   ['getHealth', () => client.getHealth()],
   ['forecastModels', () => client.forecastModels()],
+  ['forecastAccuracy', () => client.forecastAccuracy()],
   ['anomalies', () => client.anomalies({ query: 'up', start: 1, end: 2, stepSeconds: 60 })],
   ['anomalyFeedback', () => client.anomalyFeedback('r-1', { verdict: 'false_positive', reason: 'deploy' } as never)],
   ['listAnomalyFeedback', () => client.listAnomalyFeedback()],
