@@ -36,7 +36,7 @@ function templateFor(path: string): string | undefined {
 function bodyProblems(schema: Schema, body: unknown): string[] {
   const options = schema.anyOf ?? [schema];
   const objects = options.filter((o) => o.type === 'object' || o.properties);
-  if (objects.length === 0 || body === null || typeof body !== 'object') return [];
+  if (objects.length === 0 || body === null || typeof body !== 'object') {return [];}
   const problems = objects.map((o) => {
     const keys = Object.keys(body as object);
     return [
@@ -101,6 +101,6 @@ describe('the typed client against the sidecar OpenAPI document', () => {
     const operation = paths[template!]![method.toLowerCase()];
     expect({ path, method, served: Boolean(operation) }).toEqual({ path, method, served: true });
     const schema = operation!.requestBody?.content['application/json'].schema;
-    if (data !== undefined && schema) expect(bodyProblems(schema, data)).toEqual([]);
+    if (data !== undefined && schema) {expect(bodyProblems(schema, data)).toEqual([]);}
   });
 });
