@@ -1,7 +1,7 @@
 /**
  * Benchmarks: speed and memory of the foundation pieces, medians over repeated runs measured side
  * by side in one process. Prints a table and writes bench-results/bench.json (repo root).
- * Run: npm run bench [-- --repeat N]
+ * Run: npm run bench [-- --repeat N] [-- --only anomaly]   (--only: rows whose name contains the text)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,11 +12,16 @@ import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';
 import { forecastSeries } from '../src/engines/forecast/engine.ts';
 import { autoEts, mstl } from '../src/engines/forecast/augurs.ts';
 import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
+import { runAidpe } from '../src/engines/anomaly/detectors/aidpe.ts';
+import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } } });
+/** --only: measure (and print) only the rows whose name contains this text. */
+const selected = (name: string): boolean => values.only === undefined || name.includes(values.only);
 const repeat = Math.max(1, Number(values.repeat));
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const outPath = values.out ?? join(repoRoot, 'bench-results', 'bench.json');
+// A partial run (--only) gets its own file so it does not replace a full run's results.
+const outPath = values.out ?? join(repoRoot, 'bench-results', values.only === undefined ? 'bench.json' : `bench-${values.only.replace(/[^a-z0-9]+/gi, '-')}.json`);
 
 interface Row {
   name: string;
@@ -34,6 +39,7 @@ function median(xs: number[]): number {
 }
 
 async function measure(name: string, unit: string, note: string, fn: () => number | Promise<number>): Promise<Row> {
+  if (!selected(name)) return { name, unit, median: Number.NaN, min: Number.NaN, max: Number.NaN, note: 'not selected' };
   const samples: number[] = [];
   for (let i = 0; i < repeat; i++) samples.push(await fn());
   return { name, unit, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), note };
@@ -128,13 +134,61 @@ rows.push(
   }),
 );
 
+// Streaming anomaly scoring (the statistical path, one core): 200k one-minute points of one series, fed in calls
+// of 60 points (an hour per call at 1 min), as the sidecar's loop and streaming API do.
+const streamN = 200_000;
+const streamT = new Float64Array(streamN);
+const streamV = new Float64Array(streamN);
+{
+  let a = 3;
+  const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < streamN; i++) {
+    streamT[i] = 1_700_000_000_000 + i * 60_000;
+    streamV[i] = 40 + 15 * Math.sin((2 * Math.PI * i) / 1440) + 3 * (u() - 0.5) + (u() < 0.002 ? 60 : 0);
+  }
+}
+const streamSamples = Array.from(streamT, (t, i) => [t, streamV[i]!] as const);
+const CALL_POINTS = 60;
+const streamRate = (snapshotPerCall: boolean): number => {
+  const series = new StreamingSeries('{bench="1"}', {}, 60_000);
+  const t0 = performance.now();
+  for (let from = 0; from < streamN; from += CALL_POINTS) {
+    series.push(streamSamples.slice(from, from + CALL_POINTS), 0.988);
+    // What persisting costs on the CPU after every call (the store write itself excluded): snapshot → JSON text.
+    if (snapshotPerCall) JSON.stringify(series.snapshot());
+  }
+  return streamN / ((performance.now() - t0) / 1000) / 1e6;
+};
+rows.push(
+  await measure('anomaly: AIDPE detector, one pass', 'M points/s', `${streamN / 1000}k points of one series, detector.update only (target >= 1 M/s/core)`, () => {
+    const t0 = performance.now();
+    runAidpe(streamT, streamV);
+    return streamN / ((performance.now() - t0) / 1000) / 1e6;
+  }),
+);
+rows.push(await measure('anomaly: streaming scorer, 60-point calls', 'M points/s', 'StreamingSeries.push: detector + regions + gap/stale/NaN checks, state kept in memory', () => streamRate(false)));
+rows.push(await measure('anomaly: streaming scorer + snapshot per call', 'M points/s', '60-point calls, each followed by snapshot -> JSON text as the store persists it (store write excluded)', () => streamRate(true)));
+{
+  const series = new StreamingSeries('{bench="1"}', {}, 60_000);
+  series.push(streamSamples.slice(0, 20_000), 0.988);
+  const text = JSON.stringify(series.snapshot());
+  rows.push(
+    await measure('anomaly: restore one series state from JSON', 'ms', `parse + validate + rebuild (once per series after a restart); state ${(text.length / 1024).toFixed(0)} KiB of JSON`, () => {
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) new StreamingSeries('{bench="1"}', {}, 60_000).restore(JSON.parse(text));
+      return (performance.now() - t0) / 20;
+    }),
+  );
+}
+
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 52)}${pad('median', 12)}${pad('min', 10)}${pad('max', 10)}unit`);
-for (const r of rows) {
+const shownRows = rows.filter((r) => selected(r.name));
+for (const r of shownRows) {
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
   console.log(`${pad(r.name, 52)}${pad(f(r.median), 12)}${pad(f(r.min), 10)}${pad(f(r.max), 10)}${r.unit}`);
 }
 mkdirSync(dirname(outPath), { recursive: true });
 void big.now(); // keep the cluster alive until after the measurement
-writeFileSync(outPath, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, repeat, rows }, null, 2));
+writeFileSync(outPath, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, repeat, ...(values.only !== undefined ? { only: values.only } : {}), rows: shownRows }, null, 2));
 console.log(`\nwrote ${outPath}`);

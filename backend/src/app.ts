@@ -27,6 +27,8 @@ import { TempoClient } from './telemetry/tempo.ts';
 import type { Store } from './store/sqlite.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
+import { forecastAccuracyRoutes } from './routes/forecastAccuracy.ts';
+import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
@@ -42,6 +44,8 @@ export interface AppDeps {
   storeError?: string | undefined;
   /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
   incidents?: IncidentWatcher | undefined;
+  /** The loop that tracks forecast accuracy and drift; started by server.ts in demo mode, driven by hand in tests. */
+  forecastAccuracy?: ForecastAccuracyTracker | undefined;
   /** The optimisation loop (policy → guards → mode → actuator); absent without a store or an actuator. */
   actions?: ActionLoop | undefined;
   /** Why `actions` is absent, shown by the actions API. */
@@ -141,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
   await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, ...(deps.now ? { now: deps.now } : {}) });
   const tempo = config.tempo.url ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs }) : undefined;
   app.get(

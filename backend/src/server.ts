@@ -3,6 +3,8 @@
  * configured Prometheus), builds the app and listens. `close()` stops clocks and the server.
  */
 import { DEMO_WATCHED_QUERIES, IncidentWatcher } from './loop/incidents.ts';
+import { DEMO_ACCURACY_WATCHES, ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
+import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import type { Store } from './store/types.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import type { FastifyInstance } from 'fastify';
@@ -60,13 +62,18 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
   }
   // In demo mode the sidecar watches every service's latency and errors and opens incidents by itself.
   const incidents = demo ? new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES }) : undefined;
+  // In demo mode it also forecasts every service's request rate every 5 minutes of the cluster's clock and scores them as they mature.
+  const forecastAccuracy = demo
+    ? new ForecastAccuracyTracker({ telemetry, models: () => loadForecastCandidates({ modelsDir: config.modelsDir }), watches: DEMO_ACCURACY_WATCHES, now: () => demo!.cluster.now() })
+    : undefined;
   // The optimisation loop: the embedded cluster in demo mode, Kubernetes in live mode when configured.
   const { setupActionLoop } = await import('./actions/setup.ts');
   const { loop: actions, unavailable: actionsUnavailable, kubernetesHealth } = await setupActionLoop(config, { store, telemetry, cluster: demo?.cluster });
-  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, incidents, actions, actionsUnavailable, kubernetesHealth, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, incidents, forecastAccuracy, actions, actionsUnavailable, kubernetesHealth, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   const stopIncidents = incidents?.start(60_000, (err) => app.log.warn({ err }, 'incident watcher failed'));
+  const stopForecastAccuracy = forecastAccuracy?.start(30_000, (err) => app.log.warn({ err }, 'forecast accuracy tracker failed'));
   const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
   return {
     app,
@@ -77,6 +84,7 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
     store,
     async close() {
       stopIncidents?.();
+      stopForecastAccuracy?.();
       stopActions?.();
       demo?.runner.stop();
       await app.close();

@@ -15,6 +15,7 @@ import type {
   AnomalyFeedbackRequest,
   AnomalyRequest,
   AnomalyResponse,
+  ForecastAccuracyResponse,
   ForecastModelsResponse,
   HealthReport,
   IncidentListResponse,
@@ -51,6 +52,11 @@ export function getHealth(): Promise<HealthReport> {
 /** `GET /api/v1/forecast/models`: the deep forecasting models, whether each loaded, and their cards. */
 export function forecastModels(): Promise<ForecastModelsResponse> {
   return request<ForecastModelsResponse>('GET', '/api/v1/forecast/models');
+}
+
+/** `GET /api/v1/forecast/accuracy`: accuracy over time per model, drift against each model's reference, realised accuracy per series. */
+export function forecastAccuracy(): Promise<ForecastAccuracyResponse> {
+  return request<ForecastAccuracyResponse>('GET', '/api/v1/forecast/accuracy');
 }
 
 /** `POST /api/v1/anomalies`: scores and regions of every series of a PromQL range (route `sidecar/*`). */

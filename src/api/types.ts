@@ -137,6 +137,74 @@ export interface ForecastModelsResponse {
   warnings: string[];
 }
 
+/** One accuracy measurement of a model at `t` (Unix ms of the forecast); see `GET /api/v1/forecast/accuracy`. */
+export interface AccuracyPoint {
+  t: number;
+  /** Backtest scaled MAE on the series' own history at t. */
+  backtestMase?: number;
+  /** Backtest MAE relative to the naive (last value) candidate; comparable with a card's mae / naiveMae. */
+  relativeToNaive?: number;
+  /** Realised scaled MAE of the forecast issued at t, once matured (ensemble only). */
+  realisedMase?: number;
+  /** Realised 80% coverage of the forecast issued at t (ensemble only). */
+  coverage80?: number;
+}
+
+export type AccuracyMetric = 'backtestMase' | 'relativeToNaive' | 'realisedMase';
+
+export interface ModelAccuracy {
+  model: string;
+  kind: 'ensemble' | 'deep' | 'statistical';
+  /** The metric drift is judged on. */
+  metric: AccuracyMetric;
+  points: AccuracyPoint[];
+  rolling: number | null;
+  rollingCoverage80: number | null;
+  reference: { value: number; source: string } | null;
+  ratio: number | null;
+  drift: boolean;
+  coverageDrift: boolean;
+  status: 'ok' | 'drift' | 'insufficient';
+  reason: string;
+}
+
+export interface SeriesAccuracy {
+  key: string;
+  name: string;
+  query: string;
+  labels: Record<string, string>;
+  model: string;
+  lastIssuedMs: number;
+  pendingForecasts: number;
+  realised: {
+    issuedAtMs: number;
+    scoredAtMs: number;
+    mase: number;
+    coverage80: number;
+    wql: number | null;
+    scaledPinball: number;
+    points: number;
+  } | null;
+}
+
+/** Response of `GET /api/v1/forecast/accuracy`. */
+export interface ForecastAccuracyResponse {
+  /** False when the tracker does not run (it runs in demo mode); `message` says so. */
+  running: boolean;
+  message?: string;
+  maturesInMinutes?: number;
+  settings?: {
+    intervalSeconds: number;
+    windowSeconds: number;
+    driftThreshold: number;
+    coverageFloor: number;
+    watches: Array<{ query: string; stepSeconds: number; horizon: number }>;
+  };
+  lastRun: { atMs: number; forecasts: number; scored: number; error?: string } | null;
+  models: ModelAccuracy[];
+  series: SeriesAccuracy[];
+}
+
 /**
  * What the AIDPE datasource puts in `frame.meta.custom` of every forecast frame; the forecast panel reads it
  * (defensively: frames may come from any datasource).

@@ -88,6 +88,12 @@ export const testIds = {
     container: 'data-testid pg-models-container',
     summary: 'data-testid pg-models-summary',
     table: 'data-testid pg-models-table',
+    accuracy: 'data-testid pg-models-accuracy',
+    accuracyModel: 'data-testid pg-models-accuracy-model',
+    accuracySeries: 'data-testid pg-models-accuracy-series',
+    accuracyEmpty: 'data-testid pg-models-accuracy-empty',
+    sparkline: 'data-testid pg-models-accuracy-sparkline',
+    driftBadge: 'data-testid pg-models-drift-badge',
   },
   sidecarDatasource: {
     configEditor: {

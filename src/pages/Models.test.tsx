@@ -1,10 +1,36 @@
 import React from 'react';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import Models from './Models';
-import { forecastModels } from '../api/sidecarClient';
+import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
+import type { ForecastAccuracyResponse, ModelAccuracy } from '../api/types';
 import { testIds } from '../components/testIds';
 
-jest.mock('../api/sidecarClient', () => ({ forecastModels: jest.fn() }));
+jest.mock('../api/sidecarClient', () => ({ forecastModels: jest.fn(), forecastAccuracy: jest.fn() }));
+
+const emptyAccuracy: ForecastAccuracyResponse = { running: true, maturesInMinutes: 35, lastRun: null, models: [], series: [] };
+const model = (over: Partial<ModelAccuracy>): ModelAccuracy => ({
+  model: 'naive',
+  kind: 'statistical',
+  metric: 'backtestMase',
+  points: [
+    { t: 0, backtestMase: 1 },
+    { t: 300_000, backtestMase: 1.1 },
+    { t: 600_000, backtestMase: 3 },
+  ],
+  rolling: 1.1,
+  rollingCoverage80: null,
+  reference: { value: 1, source: 'own first day median (288 points)' },
+  ratio: 1.1,
+  drift: false,
+  coverageDrift: false,
+  status: 'ok',
+  reason: 'within',
+  ...over,
+});
+
+beforeEach(() => {
+  jest.mocked(forecastAccuracy).mockResolvedValue(emptyAccuracy);
+});
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   PluginPage: ({ children }: { children: React.ReactNode }) => <div>{children}</div>,
@@ -25,6 +51,53 @@ describe('Models page', () => {
     expect(screen.getByTestId(testIds.models.table)).toHaveTextContent('file missing: model file b.onnx is missing');
     expect(screen.getByTestId(testIds.models.summary)).toHaveTextContent('1 of 2 deep models loaded');
     expect(screen.getByText(/naive, seasonal_naive/)).toBeInTheDocument();
+  });
+
+  it('shows accuracy over time with a drift badge per model and the realised accuracy per series', async () => {
+    jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
+    jest.mocked(forecastAccuracy).mockResolvedValue({
+      ...emptyAccuracy,
+      models: [
+        model({ model: 'lstm', kind: 'deep', metric: 'backtestMase', drift: true, ratio: 3, status: 'drift', reason: 'rolling median 3.00 is 3.00× the reference' }),
+        model({}),
+      ],
+      series: [
+        {
+          key: 'k',
+          name: 'aidpe_sim_request_rate{service="cart"}',
+          query: 'aidpe_sim_request_rate',
+          labels: { service: 'cart' },
+          model: 'naive',
+          lastIssuedMs: 0,
+          pendingForecasts: 6,
+          realised: { issuedAtMs: 0, scoredAtMs: 0, mase: 0.42, coverage80: 0.9, wql: 0.05, scaledPinball: 0.1, points: 30 },
+        },
+      ],
+    });
+    render(<Models />);
+    const rows = await screen.findAllByTestId(testIds.models.accuracyModel);
+    expect(rows).toHaveLength(2);
+    expect(within(rows[0]!).getByTestId(testIds.models.driftBadge)).toHaveTextContent('drift ×3.00');
+    expect(within(rows[1]!).getByTestId(testIds.models.driftBadge)).toHaveTextContent('ok ×1.10');
+    expect(within(rows[0]!).getByTestId(testIds.models.sparkline).querySelector('path')).toBeTruthy();
+    expect(within(rows[1]!).getByText(/1\.100 vs 1\.000 \(own first day median/)).toBeInTheDocument();
+    expect(screen.getByTestId(testIds.models.accuracySeries)).toHaveTextContent('0.420');
+    expect(screen.getByTestId(testIds.models.accuracySeries)).toHaveTextContent('90%');
+  });
+
+  it('shows an empty state until the first forecasts have matured', async () => {
+    jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
+    render(<Models />);
+    expect(await screen.findByTestId(testIds.models.accuracyEmpty)).toHaveTextContent(
+      'Accuracy appears after the first forecasts have matured, about 35 minutes'
+    );
+  });
+
+  it('says why when the tracker is not running', async () => {
+    jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
+    jest.mocked(forecastAccuracy).mockResolvedValue({ running: false, message: 'the forecast accuracy tracker is not running', lastRun: null, models: [], series: [] });
+    render(<Models />);
+    expect(await screen.findByTestId(testIds.models.accuracyEmpty)).toHaveTextContent('the forecast accuracy tracker is not running');
   });
 
   it('shows the error when the sidecar cannot be reached', async () => {

@@ -1,8 +1,9 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, InteractiveTable, LoadingPlaceholder, Stack, Text, type Column } from '@grafana/ui';
-import { forecastModels } from '../api/sidecarClient';
-import type { ForecastModelsResponse } from '../api/types';
+import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
+import type { ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';
+import { AccuracySection } from '../modelsPage/AccuracySection';
 import { testIds } from '../components/testIds';
 import { modelRow, modelsSummary, type ModelRow } from '../modelsPage/rows';
 import { describeError } from '../utils/errors';
@@ -28,11 +29,18 @@ const columns: Array<Column<ModelRow>> = [
 function Models() {
   const [response, setResponse] = useState<ForecastModelsResponse>();
   const [error, setError] = useState<string>();
+  const [accuracy, setAccuracy] = useState<ForecastAccuracyResponse>();
+  const [accuracyError, setAccuracyError] = useState<string>();
   useEffect(() => {
     let cancelled = false;
     forecastModels().then(
       (r) => !cancelled && setResponse(r),
       (err: unknown) => !cancelled && setError(describeError(err))
+    );
+    // Accuracy is fetched on its own: the model list stands without it.
+    forecastAccuracy().then(
+      (r) => !cancelled && setAccuracy(r),
+      (err: unknown) => !cancelled && setAccuracyError(describeError(err))
     );
     return () => {
       cancelled = true;
@@ -62,8 +70,22 @@ function Models() {
             <Text color="secondary">
               Statistical candidates, always available: {response.statistical.join(', ')}. Every forecast is chosen by a
               backtest on the series&apos; own history; validation metrics above come from each model card (normalised
-              units). Live accuracy over time and drift tracking are not measured yet.
+              units).
             </Text>
+            <Text element="h3">Accuracy over time</Text>
+            <Text color="secondary">
+              Deep models: backtest error relative to the naive forecast against their card&apos;s validation
+              mae/naiveMae. Statistical candidates: backtest scaled MAE against their own first day. The AIDPE ensemble:
+              realised scaled MAE and 80% coverage of its forecasts once their horizon has passed. Hover a badge for the
+              numbers.
+            </Text>
+            {accuracyError && (
+              <Alert severity="warning" title="Could not load forecast accuracy from the sidecar">
+                {accuracyError}
+              </Alert>
+            )}
+            {!accuracy && !accuracyError && <LoadingPlaceholder text="Loading accuracy…" />}
+            {accuracy && <AccuracySection accuracy={accuracy} />}
           </Stack>
         )}
       </div>

@@ -11,6 +11,7 @@ import { isForecastUsageError, runForecast, runForecastEval } from './forecastCo
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
 import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
+import { isLogAnomalyUsageError, runLogAnomalyEval } from './logAnomalyCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 
@@ -53,6 +54,10 @@ Usage:
       AC@1, AC@3, AC@5, Avg@5 overall and per fault type, with the rule-based baseline (3-sigma metrics, 3x trace
       p95, error-keyword logs) side by side; per-case truth, top-5 with scores and tiers in the JSON.
       --ablations also ranks every case with one part of the method off or one scale moved.
+  aidpe loganomaly-eval --bgl FILE_OR_DIR [--nezha DIR] --out RESULT.json [--models DIR] [--window-lines N]
+      Log anomaly scoring: line-level P/R/F1 on BGL_2k's held-out half of the DeepLog-style sequence model
+      (models/logseq), new-template / frequency deviation and a keyword rule; with --nezha, the faulted
+      service's rank by log anomaly score in each fault window (top-1 / top-3) next to error-keyword counts.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -203,6 +208,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runLogparse(rest);
       case 'logparse-eval':
         return await runLogparseEval(rest);
+      case 'loganomaly-eval':
+        return await runLogAnomalyEval(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -214,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isAutoscaleUsageError(err) || isRcaUsageError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isLogAnomalyUsageError(err) || isAutoscaleUsageError(err) || isRcaUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

@@ -27,7 +27,7 @@ export interface ModelCardSummary {
   trainedAt?: string;
   sha256?: string;
   /** Validation metrics per data source (normalised units): windows, pinball loss, MAE, 80% coverage. */
-  validation: Record<string, { windows: number; pinball: number; mae: number; coverage80: number }>;
+  validation: Record<string, { windows: number; pinball: number; mae: number; coverage80: number; naiveMae?: number }>;
 }
 
 export interface LoadedForecastModels {
@@ -44,7 +44,7 @@ interface Card {
   architecture?: string;
   parameters?: number;
   trainedAt?: string;
-  validation?: { metrics?: Record<string, { windows?: number; pinball?: number; mae?: number; coverage80?: number }> };
+  validation?: { metrics?: Record<string, { windows?: number; pinball?: number; mae?: number; coverage80?: number; naiveMae?: number }> };
 }
 
 function summarise(card: Card): ModelCardSummary {
@@ -52,6 +52,8 @@ function summarise(card: Card): ModelCardSummary {
   for (const [source, m] of Object.entries(card.validation?.metrics ?? {})) {
     if ([m?.windows, m?.pinball, m?.mae, m?.coverage80].every((x) => typeof x === 'number' && Number.isFinite(x))) {
       validation[source] = { windows: m.windows!, pinball: m.pinball!, mae: m.mae!, coverage80: m.coverage80! };
+      // The naive forecast's error on the same windows: mae / naiveMae is what the accuracy tracker can compare live.
+      if (typeof m.naiveMae === 'number' && Number.isFinite(m.naiveMae)) validation[source]!.naiveMae = m.naiveMae;
     }
   }
   return {

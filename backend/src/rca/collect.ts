@@ -1,7 +1,8 @@
 /**
  * Gathers the evidence the root-cause ranking needs for a window: per-service anomaly scores of latency and
  * error ratio (through the telemetry source), and self time / originated errors from traces in a baseline
- * window before the incident and in the incident window.
+ * window before the incident and in the incident window; optionally per-service log anomaly (new and
+ * deviating templates, and the sequence model's misses when it is loaded) from the simulator or Loki.
  */
 import { DEFAULT_THRESHOLD } from '../engines/anomaly/regions.ts';
 import { scoreSeries, seriesKeyOf } from '../engines/anomaly/scoreSeries.ts';
@@ -9,6 +10,8 @@ import type { ServiceEvidence } from '../engines/rca/rank.ts';
 import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
+import type { LokiClient } from '../telemetry/loki.ts';
+import { combinedLogScore, scoreSequence, scoreServices, sequenceAnomaly, templateWindows, type NextTemplateProbabilities, type RawLogLine, type SequenceModelSpec, type TemplateVocabulary } from '../engines/rca/logAnomaly.ts';
 
 export interface EvidenceQueries {
   /** One series per service, labelled `service`. */
@@ -116,6 +119,67 @@ export interface CollectedEvidence {
   evidence: ServiceEvidence[];
   graph: ServiceGraph;
   baselineGraph: ServiceGraph;
+  /** Present when logs were asked for: how they were scored, and anything skipped. */
+  logNotes?: string[];
+}
+
+/** Where the log evidence comes from: lines of a time range (all services), and the sequence model if loaded. */
+export interface LogEvidenceSource {
+  lines: (startMs: number, endMs: number) => Promise<RawLogLine[]>;
+  sequenceModel?: { spec: SequenceModelSpec; vocabulary: TemplateVocabulary; nextTemplateProbabilities: NextTemplateProbabilities } | undefined;
+  /** Why there is no sequence model (said in the notes). */
+  sequenceModelUnavailable?: string;
+}
+
+/** A log anomaly this strong adds a (small) own signal to the ranking; weaker ones are evidence only. */
+const LOG_SIGNAL_FROM = 0.5;
+/** Log evidence stays a tie-breaker next to traces and metrics: callers log their callee's failures too. */
+const LOG_SIGNAL_WEIGHT = 0.3;
+
+/**
+ * Per-service log anomaly of the incident window against the baseline window: new / deviating templates,
+ * and with the sequence model the miss rate above the baseline's.
+ */
+export async function logEvidence(source: LogEvidenceSource, baselineStartMs: number, startMs: number, endMs: number): Promise<{ byService: Map<string, NonNullable<ServiceEvidence['logAnomaly']>>; notes: string[] }> {
+  const [before, now] = await Promise.all([source.lines(baselineStartMs, startMs), source.lines(startMs, endMs)]);
+  const windows = templateWindows(before, now, { baseline: Math.max(1, startMs - baselineStartMs), window: Math.max(1, endMs - startMs) });
+  const notes = [...windows.notes];
+  const model = source.sequenceModel;
+  if (!model) notes.push(`log sequence model not used (${source.sequenceModelUnavailable ?? 'not loaded'}): log evidence is template frequency only`);
+  const sequence = new Map<string, number>();
+  if (model) {
+    const streams = (lines: RawLogLine[]) => {
+      const out = new Map<string, number[]>();
+      for (const l of [...lines].sort((a, b) => a.timeMs - b.timeMs)) {
+        if (typeof l.message !== 'string' || !l.service) continue;
+        const ids = out.get(l.service) ?? [];
+        ids.push(model.vocabulary.idOf(l.message));
+        out.set(l.service, ids);
+      }
+      return out;
+    };
+    const base = streams(before);
+    for (const [service, ids] of streams(now)) {
+      const baseIds = base.get(service) ?? [];
+      const [b, w] = [await scoreSequence(baseIds, model.spec, model.nextTemplateProbabilities), await scoreSequence(ids, model.spec, model.nextTemplateProbabilities, { context: baseIds, minEvents: 3 })];
+      const s = sequenceAnomaly(w, b);
+      if (s !== undefined) sequence.set(service, s);
+    }
+  }
+  const byService = new Map<string, NonNullable<ServiceEvidence['logAnomaly']>>();
+  for (const r of scoreServices(windows.baseline, windows.window)) {
+    const seq = sequence.get(r.service);
+    if (r.status === 'scored') {
+      const named = r.deviations.slice(0, 3).map((d) => `${d.kind} "${(windows.texts.get(d.template) ?? d.template).slice(0, 80)}" ${d.baselineCount} → ${d.count}`);
+      byService.set(r.service, {
+        score: combinedLogScore(r.score, seq) ?? r.score,
+        frequencyScore: r.score,
+        ...(seq !== undefined ? { sequenceScore: seq } : {}),
+        summary: `${r.summary}${named.length ? ` (${named.join('; ')})` : ''}${seq !== undefined ? `; sequence model misses ${(100 * seq).toFixed(0)}% above the baseline` : ''}`,
+      });
+    } else byService.set(r.service, { score: seq ?? 0, ...(seq !== undefined ? { sequenceScore: seq } : {}), summary: `log anomaly: insufficient data (${r.reason})` });
+  }
+  return { byService, notes };
 }
 
 export async function collectEvidence(input: {
@@ -125,15 +189,18 @@ export async function collectEvidence(input: {
   startMs: number;
   endMs: number;
   baselineSeconds?: number;
+  /** Optional: per-service log anomaly evidence (without it the evidence is as before). */
+  logs?: LogEvidenceSource;
 }): Promise<CollectedEvidence> {
   const { telemetry, queries, startMs, endMs } = input;
   const baselineStart = startMs - (input.baselineSeconds ?? 1800) * 1000;
-  const [latency, errors, resources, incidentSpans, baselineSpans] = await Promise.all([
+  const [latency, errors, resources, incidentSpans, baselineSpans, logs] = await Promise.all([
     scores(telemetry, queries.latency, startMs, endMs, queries.stepSeconds),
     scores(telemetry, queries.errors, startMs, endMs, queries.stepSeconds),
     queries.resources ? scores(telemetry, queries.resources, startMs, endMs, queries.stepSeconds) : Promise.resolve(new Map<string, { peak: number; onsetMs: number | undefined }>()),
     input.spans(startMs, endMs),
     input.spans(baselineStart, startMs),
+    input.logs ? logEvidence(input.logs, baselineStart, startMs, endMs) : Promise.resolve(undefined),
   ]);
   const graph = buildServiceGraph(incidentSpans);
   const baselineGraph = buildServiceGraph(baselineSpans);
@@ -143,7 +210,10 @@ export async function collectEvidence(input: {
   const evidence = [...services].sort().map((service): ServiceEvidence => {
     const now = graph.nodes.find((n) => n.id === service);
     const before = baselineGraph.nodes.find((n) => n.id === service);
+    const log = logs?.byService.get(service);
     return {
+      ...(log ? { logAnomaly: log } : {}),
+      ...(log && log.score >= LOG_SIGNAL_FROM ? { ownSignals: [{ strength: LOG_SIGNAL_WEIGHT * log.score, line: log.summary }] } : {}),
       service,
       latencyScore: latency.get(service)?.peak ?? 0,
       latencyOnsetMs: latency.get(service)?.onsetMs,
@@ -157,7 +227,21 @@ export async function collectEvidence(input: {
       ownErrorRateIncident: ownNow.get(service),
     };
   });
-  return { evidence, graph, baselineGraph };
+  return { evidence, graph, baselineGraph, ...(logs ? { logNotes: logs.notes } : {}) };
+}
+
+/** The embedded simulator's log lines (all services) as raw lines for the log evidence. */
+export function simulatorLogs(cluster: { logs(q: { startMs: number; endMs: number; limit?: number }): Array<{ timeMs: number; service: string; level: string; line: string }> }, limit = 100_000): LogEvidenceSource['lines'] {
+  return async (startMs, endMs) => cluster.logs({ startMs, endMs, limit }).map((l) => ({ service: l.service, timeMs: l.timeMs, message: l.line, level: l.level }));
+}
+
+/** Loki log lines for the log evidence: one query over all services; the stream label `service` names the service. */
+export function lokiLogs(loki: LokiClient, selector = '{service=~".+"}', limit = 5000): LogEvidenceSource['lines'] {
+  return async (startMs, endMs) => {
+    const r = await loki.queryRange({ query: selector, startMs, endMs, limit, direction: 'forward' });
+    if (r.resultType !== 'streams') return [];
+    return r.streams.flatMap((s) => s.entries.map((e) => ({ service: s.labels['service'] ?? '', timeMs: e.timeMs, message: e.line, level: s.labels['level'] ?? s.labels['detected_level'] })));
+  };
 }
 
 /** Traces from Tempo as graph spans: a search, then each trace by id (Tempo has no bulk fetch). */

@@ -7,7 +7,7 @@ import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace, 
 import { SimulatorSource } from '../telemetry/simulatorSource.ts';
 import { Rng, hash32 } from '../sim/random.ts';
 import { rankRootCauses, type ConfidenceTier } from '../engines/rca/rank.ts';
-import { collectEvidence, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from './collect.ts';
+import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from './collect.ts';
 
 export interface SimCase {
   index: number;
@@ -55,6 +55,8 @@ export async function runSimCase(index: number, baseSeed: number): Promise<SimCa
     queries: SIMULATOR_EVIDENCE_QUERIES,
     startMs: injectAt - 5 * 60_000,
     endMs: injectAt + 10 * 60_000,
+    // The simulator's log lines are outside the shipped sequence model's vocabulary (BGL, Nezha): frequency only.
+    logs: { lines: simulatorLogs(cluster), sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary" },
   });
   const ranking = rankRootCauses(topology.entry, collected.graph, collected.evidence);
   const idx = ranking.candidates.findIndex((c) => c.service === service);

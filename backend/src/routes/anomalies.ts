@@ -18,6 +18,8 @@ import {
   type AnomalyRegion,
 } from '../engines/anomaly/regions.ts';
 import type { Store } from '../store/sqlite.ts';
+import type { TrackedRegion } from '../engines/anomaly/regions.ts';
+import { StreamingStates, type StateOrigin } from '../loop/streamingStates.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import { parseTime } from './query.ts';
 
@@ -55,6 +57,12 @@ const AnomalyBody = Type.Object(
     threshold: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })
     ),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('batch'), Type.Literal('streaming')], {
+        description:
+          "batch (default): every call scores the whole range from scratch. streaming: the sidecar keeps each series' detector state between calls (in memory and in the store, so it survives a restart); a call scores only the points after the last one it scored (earlier ones are skipped and counted), regions keep their ids across calls, and each series answers `stream` notes: where its state came from (memory, store, or rebuilt from N points of history), gaps, detector resets, skipped samples. State is kept per series and step; groupBy is batch only",
+      })
+    ),
     groupBy: Type.Optional(
       Type.String({
         minLength: 1,
@@ -91,9 +99,18 @@ interface Scored {
   seriesKey: string;
   threshold: number;
   thresholdSource: 'default' | 'feedback' | 'request';
-  status: 'ok' | 'insufficient_data';
+  status: 'ok' | 'insufficient_data' | 'constant';
   reason?: string;
   regions: AnomalyRegion[];
+  /** Streaming mode only: where the state came from and what the call skipped, noticed or reset. */
+  stream?: {
+    origin: StateOrigin | 'rebuilt';
+    fed: number;
+    lastScoredMs: number | null;
+    skipped: { alreadyScored: number; nonFinite: number };
+    gaps: Array<{ fromMs: number; toMs: number; steps: number; reset: boolean }>;
+    notes: string[];
+  };
   frame: {
     name: string;
     fields: Array<{
@@ -107,6 +124,7 @@ interface Scored {
 
 export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
+  const streams = new StreamingStates(opts.store);
   /** Region id → series key, for feedback on regions this sidecar has answered. */
   const known = new Map<string, { seriesKey: string; name: string }>();
   const remember = (r: AnomalyRegion, name: string): void => {
@@ -137,6 +155,75 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
           }
         : {}),
       regions,
+      frame: {
+        name,
+        fields: [
+          { name: 'time', type: 'time', values: times },
+          { name: 'value', type: 'number', values },
+          {
+            name: 'score',
+            type: 'number',
+            values: scores,
+            config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } },
+          },
+        ],
+      },
+    };
+  }
+
+  /**
+   * Streaming: only the samples after the series' last scored one are fed; those before `fromMs` (the warm-up
+   * reach-back of a query) build the state without being returned. Regions carry `ongoing` while open.
+   */
+  async function scoreStreaming(series: MetricSeries, fromMs: number, stepSeconds: number | undefined, override: number | undefined, fallbackName: string): Promise<Scored> {
+    const seriesKey = seriesKeyOf(series.labels);
+    const stored = await opts.store?.getThreshold(seriesKey);
+    const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
+    const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
+    // Per series and step: the same series asked at another step is another stream.
+    const stateKey = `api:${stepSeconds === undefined ? 'inline' : `${stepSeconds}s`}:${seriesKey}`;
+    const acquired = await streams.acquire(stateKey, seriesKey, stepSeconds === undefined ? undefined : stepSeconds * 1000);
+    const pushed = acquired.series.push(
+      series.samples.map(([t, v]) => [t * 1000, v] as const),
+      threshold
+    );
+    streams.touch(stateKey);
+    const name = displayName(series.labels, fallbackName);
+    let history = 0;
+    while (history < pushed.times.length && pushed.times[history]! < fromMs) history++;
+    const notes: string[] = [];
+    if (acquired.discarded) notes.push(`stored state discarded: ${acquired.discarded}`);
+    if (acquired.origin === 'new')
+      notes.push(
+        history > 0
+          ? `state rebuilt from ${history} points of history`
+          : `no earlier state for this series: it starts with these ${pushed.times.length} point(s)`
+      );
+    else if (acquired.origin === 'store') notes.push('state resumed from the store');
+    notes.push(...pushed.notes);
+    const regions: TrackedRegion[] = pushed.regions.filter((r) => r.endMs >= fromMs);
+    for (const r of regions) remember(r, name);
+    const times = pushed.times.slice(history);
+    const values = pushed.values.slice(history);
+    // A constant series answers the reason, not scores.
+    const scores = pushed.status === 'constant' ? times.map(() => null) : pushed.scores.slice(history);
+    return {
+      labels: series.labels,
+      name,
+      seriesKey,
+      threshold,
+      thresholdSource,
+      status: pushed.status,
+      ...(pushed.reason ? { reason: pushed.reason } : {}),
+      regions,
+      stream: {
+        origin: acquired.origin === 'new' && history > 0 ? 'rebuilt' : acquired.origin,
+        fed: pushed.fed,
+        lastScoredMs: acquired.series.lastTimestamp ?? null,
+        skipped: { alreadyScored: pushed.skippedStale, nonFinite: pushed.skippedNonFinite },
+        gaps: pushed.gaps,
+        notes,
+      },
       frame: {
         name,
         fields: [
@@ -245,6 +332,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     const body = req.body;
     if ((body.query === undefined) === (body.series === undefined))
       throw new BadRequestError('query', 'give exactly one of query or series');
+    const streaming = body.mode === 'streaming';
+    if (streaming && body.groupBy !== undefined)
+      throw new BadRequestError('groupBy', 'works in batch mode only; leave it out with mode streaming');
     let series: MetricSeries[];
     let fromMs: number;
     const warnings: string[] = [];
@@ -302,7 +392,18 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       warnings.push(`${series.length} series matched; only the first ${MAX_SERIES} were scored`);
       series = series.slice(0, MAX_SERIES);
     }
-    const scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`)));
+    let scored: Scored[];
+    if (streaming) {
+      scored = [];
+      // One at a time: two series of a request never share a state, but the store batch is written once.
+      for (const [i, s] of series.entries())
+        scored.push(await scoreStreaming(s, fromMs, body.query !== undefined ? body.stepSeconds : undefined, body.threshold, `series ${i}`));
+      try {
+        await streams.persist(new Date(now()));
+      } catch (err) {
+        warnings.push(`store: detector states not persisted (${(err as Error).message}); they live in memory until the next call`);
+      }
+    } else scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`)));
     const annotations = scored.flatMap((s) =>
       s.regions.map((r) => ({
         id: r.id,
@@ -329,6 +430,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       }
     }
     return {
+      mode: streaming ? 'streaming' : 'batch',
       series: scored,
       ...(groups ? { groups } : {}),
       annotations,

@@ -9,7 +9,7 @@ import type { SimulatedCluster } from '../sim/index.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import { BadRequestError } from './errors.ts';
 import { rankRootCauses } from '../engines/rca/rank.ts';
-import { collectEvidence, evidenceQueriesFor, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans } from '../rca/collect.ts';
+import { collectEvidence, evidenceQueriesFor, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans } from '../rca/collect.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { parseTime } from './query.ts';
 
@@ -68,13 +68,16 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       };
       const spans = (a: number, b: number): Promise<GraphSpan[]> => (cluster ? Promise.resolve(simulatorSpans(cluster, a, b)) : tempoSpans(tempo!, a, b, MAX_TEMPO_TRACES));
       const baselineStartMs = startMs - BASELINE_SECONDS * 1000;
-      const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs, baselineSeconds: BASELINE_SECONDS });
+      // Demo: the simulator's logs add per-service log anomaly evidence (template frequency; its templates are
+      // outside the log sequence model's vocabulary).
+      const logs = cluster ? { logs: { lines: simulatorLogs(cluster), sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary" } } : {};
+      const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs, baselineSeconds: BASELINE_SECONDS, ...logs });
       const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
       const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
       const frames = toNodeGraphFrames(collected.graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore, e.resourceScore ?? 0)])));
       // Each candidate carries the exact queries behind its evidence (baseline start to window end) for Explore links.
       const candidates = ranking.candidates.map((c) => ({ ...c, evidenceQueries: evidenceQueriesFor(c.service, queries, { startMs: baselineStartMs, endMs }) }));
-      return { ...ranking, candidates, evidence: collected.evidence, queries, window: { startMs, endMs, baselineStartMs }, graph: collected.graph, frames: [frames.nodes, frames.edges] };
+      return { ...ranking, candidates, evidence: collected.evidence, queries, window: { startMs, endMs, baselineStartMs }, graph: collected.graph, frames: [frames.nodes, frames.edges], ...(collected.logNotes ? { logNotes: collected.logNotes } : {}) };
     },
   );
   app.post<{ Body: Static<typeof GraphBody> }>(

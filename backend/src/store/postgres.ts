@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { ActionRecord, ActionStatus } from '../actions/types.ts';
-import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, FeedbackRecord, Store } from './types.ts';
+import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, DetectorStateRecord, FeedbackRecord, Store } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS aidpe_feedback (
@@ -48,6 +48,13 @@ CREATE INDEX IF NOT EXISTS aidpe_actions_service_created ON aidpe_actions(servic
 CREATE TABLE IF NOT EXISTS aidpe_automation_services (
   service TEXT PRIMARY KEY,
   settings JSONB NOT NULL,
+  updated_at TEXT NOT NULL
+);
+-- JSON as TEXT, not JSONB: the detector's floating-point state must round-trip bit-exactly.
+CREATE TABLE IF NOT EXISTS aidpe_detector_state (
+  key TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
 CREATE OR REPLACE FUNCTION aidpe_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -225,6 +232,24 @@ export class PostgresStore implements Store {
         [settings.service, JSON.stringify(settings), settings.updatedAt],
       );
       if (audit) await this.insertAudit(c, audit, settings.updatedAt);
+    });
+  }
+
+  async getDetectorState(key: string): Promise<DetectorStateRecord | undefined> {
+    const r = await this.pool.query<{ key: string; version: number; state: string; updated_at: string }>('SELECT key, version, state, updated_at FROM aidpe_detector_state WHERE key = $1', [key]);
+    const row = r.rows[0];
+    return row ? { key: row.key, version: row.version, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at } : undefined;
+  }
+
+  async putDetectorStates(records: DetectorStateRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.transaction(async (c) => {
+      for (const r of records) {
+        await c.query(
+          'INSERT INTO aidpe_detector_state (key, version, state, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at',
+          [r.key, r.version, JSON.stringify(r.state), r.updatedAt],
+        );
+      }
     });
   }
 

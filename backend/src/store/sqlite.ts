@@ -8,9 +8,9 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { ActionRecord, ActionStatus } from '../actions/types.ts';
-import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
+import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, DetectorStateRecord, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
 
-export type { ActionQuery, ActionStore, AuditInput, AuditRecord, AutomationSettings, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
+export type { ActionQuery, ActionStore, AuditInput, AuditRecord, AutomationSettings, DetectorStateRecord, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
 
 export function defaultStorePath(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -58,6 +58,12 @@ CREATE INDEX IF NOT EXISTS actions_service_created ON actions(service, created_a
 CREATE TABLE IF NOT EXISTS automation_services (
   service TEXT PRIMARY KEY,
   settings TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS detector_state (
+  key TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
@@ -218,6 +224,19 @@ export class SqliteStore implements Store {
         .prepare('INSERT INTO automation_services (service, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT(service) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
         .run(settings.service, JSON.stringify(settings), settings.updatedAt);
       if (audit) this.insertAudit(audit, settings.updatedAt);
+    });
+  }
+
+  async getDetectorState(key: string): Promise<DetectorStateRecord | undefined> {
+    const row = this.db.prepare('SELECT key, version, state, updated_at FROM detector_state WHERE key = ?').get(key) as { key: string; version: number; state: string; updated_at: string } | undefined;
+    return row ? { key: row.key, version: row.version, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at } : undefined;
+  }
+
+  async putDetectorStates(records: DetectorStateRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.transaction(() => {
+      const put = this.db.prepare('INSERT INTO detector_state (key, version, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at');
+      for (const r of records) put.run(r.key, r.version, JSON.stringify(r.state), r.updatedAt);
     });
   }
 

@@ -68,6 +68,16 @@ export interface ActionStore {
   putAutomation(settings: AutomationSettings, audit: AuditInput | undefined): Promise<void>;
 }
 
+/** A streaming detector's state for one series key, kept across sidecar restarts. */
+export interface DetectorStateRecord {
+  key: string;
+  /** The state format's version: a reader discards a state of another version and rebuilds it from history. */
+  version: number;
+  /** JSON-safe; stored as JSON text so numbers round-trip bit-exactly. */
+  state: unknown;
+  updatedAt: string;
+}
+
 export interface Store extends ActionStore {
   /** Where the store lives, for health (a file path, or a PostgreSQL URL without its password). */
   readonly location: string;
@@ -80,6 +90,10 @@ export interface Store extends ActionStore {
   audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): Promise<AuditRecord>;
   /** Newest first. */
   listAudit(limit?: number): Promise<AuditRecord[]>;
+  /** The stored detector state for a series key, undefined when there is none. */
+  getDetectorState(key: string): Promise<DetectorStateRecord | undefined>;
+  /** Writes (replaces) several detector states in one transaction. */
+  putDetectorStates(records: DetectorStateRecord[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -97,3 +97,89 @@ export function thresholdAfterFeedback(current: number, verdict: 'true_positive'
   const next = verdict === 'false_positive' ? current + room / 2 : current - room;
   return Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, next));
 }
+
+/** A region as a streaming tracker reports it: `ongoing` while more points may still extend it. */
+export interface TrackedRegion extends AnomalyRegion {
+  ongoing: boolean;
+}
+
+/** JSON-safe state of a region tracker (bounded: one open region). */
+export interface RegionTrackerState {
+  /** Points pushed so far: regions are measured in points, as in `extractRegions`. */
+  index: number;
+  open: { startIdx: number; endIdx: number; startMs: number; endMs: number; peakMs: number; peakScore: number } | null;
+}
+
+/**
+ * `extractRegions` one point at a time, so a region can span calls: a region closes as soon as more than
+ * `mergeGapPoints` points below the threshold follow it (no later point could extend it). Over the same points
+ * the closed regions plus the final open one equal `extractRegions`' answer.
+ */
+export class RegionTracker {
+  private index = 0;
+  private open: RegionTrackerState['open'] = null;
+  private readonly gap: number;
+
+  constructor(readonly seriesKey: string, mergeGapPoints = 3) {
+    this.gap = mergeGapPoints;
+  }
+
+  /** Feeds a point; returns the region this point closed, if any. */
+  push(timeMs: number, score: number, threshold: number): AnomalyRegion | undefined {
+    const i = this.index++;
+    const o = this.open;
+    if (score >= threshold) {
+      if (o && i - o.endIdx - 1 <= this.gap) {
+        o.endIdx = i;
+        o.endMs = timeMs;
+        if (score > o.peakScore) {
+          o.peakScore = score;
+          o.peakMs = timeMs;
+        }
+        return undefined;
+      }
+      const closed = this.close(threshold);
+      this.open = { startIdx: i, endIdx: i, startMs: timeMs, endMs: timeMs, peakMs: timeMs, peakScore: score };
+      return closed;
+    }
+    return o && i - o.endIdx - 1 >= this.gap ? this.close(threshold) : undefined;
+  }
+
+  /** Closes the open region now (a detector reset: what follows is not the same episode). */
+  close(threshold: number): AnomalyRegion | undefined {
+    const r = this.current(threshold);
+    this.open = null;
+    return r;
+  }
+
+  /** The open region as it stands, if any. */
+  current(threshold: number): AnomalyRegion | undefined {
+    const o = this.open;
+    if (!o) return undefined;
+    return {
+      id: regionId(this.seriesKey, o.startMs),
+      seriesKey: this.seriesKey,
+      startMs: o.startMs,
+      endMs: o.endMs,
+      peakMs: o.peakMs,
+      peakScore: o.peakScore,
+      severity: severityOf(o.peakScore, threshold),
+      points: o.endIdx - o.startIdx + 1,
+    };
+  }
+
+  snapshot(): RegionTrackerState {
+    return { index: this.index, open: this.open ? { ...this.open } : null };
+  }
+
+  restore(state: RegionTrackerState): void {
+    if (!state || typeof state !== 'object' || !Number.isInteger(state.index) || state.index < 0) throw new Error('region state: index must be a non-negative integer');
+    if (state.open !== null) {
+      for (const k of ['startIdx', 'endIdx', 'startMs', 'endMs', 'peakMs', 'peakScore'] as const) {
+        if (typeof state.open?.[k] !== 'number' || !Number.isFinite(state.open[k])) throw new Error(`region state: open.${k} must be a finite number`);
+      }
+    }
+    this.index = state.index;
+    this.open = state.open ? { ...state.open } : null;
+  }
+}

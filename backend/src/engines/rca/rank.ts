@@ -31,6 +31,12 @@ export interface ServiceEvidence {
    * one at 0.5 or more is a candidate even when its latency/error series are quiet.
    */
   ownSignals?: Array<{ strength: number; line: string }>;
+  /**
+   * Log anomaly of the service's logs in the incident window against the baseline window (0..1; new and
+   * deviating templates, combined with the log sequence model's misses when it is loaded), when logs were
+   * collected. Evidence for the answer; a strong one also comes as a small own signal.
+   */
+  logAnomaly?: { score: number; frequencyScore?: number; sequenceScore?: number; summary: string };
 }
 
 export type ConfidenceTier = 'CONFIRMED' | 'LIKELY' | 'INCONCLUSIVE';

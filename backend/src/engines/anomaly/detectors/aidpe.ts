@@ -33,9 +33,54 @@ export interface AidpeOptions {
   combine?: 'fisher' | 'geometric' | 'likelihood' | 'raw';
 }
 
+/** Bump when the state's meaning changes: a stored state of another version is discarded (and rebuilt from history). */
+export const AIDPE_STATE_VERSION = 1;
+
+/** The options a state was built with; a state only restores into a detector with the same ones. */
+export interface AidpeResolvedOptions {
+  levelWindow: number;
+  shortWindow: number;
+  longWindow: number;
+  warmUp: number;
+  maxPeriod: number;
+  minSeasonalAcf: number;
+  combine: NonNullable<AidpeOptions['combine']>;
+}
+
+/**
+ * Everything the detector carries between points, JSON-safe (rings as plain arrays, oldest first) and bounded:
+ * at most 2·maxPeriod + levelWindow + shortWindow + longWindow + 32 numbers whatever the series length.
+ */
+export interface AidpeState {
+  kind: 'aidpe';
+  version: typeof AIDPE_STATE_VERSION;
+  options: AidpeResolvedOptions;
+  n: number;
+  levelAbs: number;
+  /** null before the first point (NaN is not JSON). */
+  lastTs: number | null;
+  gaps: number[];
+  candidates: number[] | null;
+  period: number;
+  history: number[];
+  residuals: number[];
+  shortRaw: number[];
+  shortSum: number;
+  longAvg: number[];
+  longSum: number;
+  longSq: number;
+  sinceRecompute: number;
+}
+
 export interface AidpeDetector {
   /** Feeds the next point and returns its anomaly score in [0, 1]. */
   update(timestampMs: number, value: number): number;
+  /** A copy of the state: restoring it into a fresh detector continues bit-identically. */
+  snapshot(): AidpeState;
+  /** Replaces the state with a snapshot; throws (naming the field) when it does not fit these options. */
+  restore(state: AidpeState): void;
+  /** Finite points fed so far (the warm-up counts these). */
+  count(): number;
   /** Sizes of the internal buffers (for tests: bounded, independent of series length). */
   stateSize(): number;
   /** The seasonal period in points in use, 0 if none. */
@@ -100,6 +145,12 @@ class Ring {
     this.start = 0;
     this.size = 0;
   }
+  /** Contents oldest first. */
+  values(): number[] {
+    const out = new Array<number>(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.at(i);
+    return out;
+  }
   /** k-th most recent value (0 = newest). */
   back(k: number): number {
     return this.buf[(this.start + this.size - 1 - k) % this.capacity]!;
@@ -114,10 +165,8 @@ class Ring {
 class SortedWindow {
   private readonly ring: Ring;
   private readonly sorted: number[] = [];
-  private readonly scratch: Float64Array;
   constructor(capacity: number) {
     this.ring = new Ring(capacity);
-    this.scratch = new Float64Array(capacity);
   }
   get size(): number {
     return this.sorted.length;
@@ -141,20 +190,49 @@ class SortedWindow {
     this.ring.clear();
     this.sorted.length = 0;
   }
+  /** Contents in arrival order, oldest first (the sorted copy is rebuilt from them). */
+  values(): number[] {
+    return this.ring.values();
+  }
   median(): number {
     return medianOfSorted(this.sorted, this.sorted.length);
   }
-  /** Median absolute deviation from m, and mean absolute deviation (fallback when MAD is 0). */
-  deviations(m: number): { mad: number; meanAbs: number } {
+  /**
+   * Median absolute deviation from m in O(log n): the deviations are two sorted runs (m − x below m, read
+   * outwards, and x − m from m up), so their median is a k-th smallest of two sorted arrays. Exactly the value a
+   * full sort of |x − m| gives (m − x and x − m are the same doubles as |x − m|).
+   */
+  mad(m: number): number {
+    const n = this.sorted.length;
+    if (n === 0) return 0;
+    const h = n >> 1;
+    const pos = this.lowerBound(m);
+    return n % 2 === 1 ? this.kthDeviation(h, m, pos) : 0.5 * (this.kthDeviation(h - 1, m, pos) + this.kthDeviation(h, m, pos));
+  }
+  /** k-th smallest (0-based) deviation: A[i] = m − sorted[pos−1−i] (i < pos), B[j] = sorted[pos+j] − m. */
+  private kthDeviation(k: number, m: number, pos: number): number {
+    const s = this.sorted;
+    const na = pos;
+    const nb = s.length - pos;
+    // i = how many of the k+1 smallest come from A: the first i with A[i] ≥ B[k−i].
+    let lo = Math.max(0, k + 1 - nb);
+    let hi = Math.min(k + 1, na);
+    while (lo < hi) {
+      const i = (lo + hi) >> 1;
+      if (m - s[pos - 1 - i]! < s[pos + k - i]! - m) lo = i + 1;
+      else hi = i;
+    }
+    const j = k + 1 - lo;
+    const fromA = lo > 0 ? m - s[pos - lo]! : -Infinity;
+    const fromB = j > 0 ? s[pos + j - 1]! - m : -Infinity;
+    return fromA > fromB ? fromA : fromB;
+  }
+  /** Mean absolute deviation from m (the fallback scale when the MAD is 0), O(n) but only then. */
+  meanAbs(m: number): number {
     const n = this.sorted.length;
     let s = 0;
-    for (let i = 0; i < n; i++) {
-      const d = Math.abs(this.sorted[i]! - m);
-      this.scratch[i] = d;
-      s += d;
-    }
-    const d = this.scratch.subarray(0, n).sort();
-    return { mad: medianOfSorted(d, n), meanAbs: n === 0 ? 0 : s / n };
+    for (let i = 0; i < n; i++) s += Math.abs(this.sorted[i]! - m);
+    return n === 0 ? 0 : s / n;
   }
 }
 
@@ -189,6 +267,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   const minAcf = options.minSeasonalAcf ?? 0.5;
   const minLevel = Math.min(32, levelWindow);
   const combine = options.combine ?? 'fisher';
+  const resolved: AidpeResolvedOptions = { levelWindow, shortWindow, longWindow, warmUp, maxPeriod, minSeasonalAcf: minAcf, combine };
 
   const history = new Ring(2 * maxPeriod); // raw values, for seasonality detection and seasonal-naive residuals
   const residuals = new SortedWindow(levelWindow);
@@ -232,6 +311,16 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
     }
   };
 
+  /**
+   * Once every seasonality check is behind (n past twice the largest candidate), only the last p values are
+   * ever read again (x_{t−p}); the snapshot keeps just those (p + 1 for margin), which shrinks the state a lot.
+   */
+  const historyToKeep = (): number[] => {
+    const all = history.values();
+    if (candidates === null || n <= 2 * Math.max(0, ...candidates)) return all;
+    return all.slice(Math.max(0, all.length - (p > 0 ? p + 1 : 0)));
+  };
+
   const recomputeLong = (): void => {
     longSum = 0;
     longSq = 0;
@@ -243,6 +332,52 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   };
 
   return {
+    snapshot(): AidpeState {
+      return {
+        kind: 'aidpe',
+        version: AIDPE_STATE_VERSION,
+        options: { ...resolved },
+        n,
+        levelAbs,
+        lastTs: Number.isFinite(lastTs) ? lastTs : null,
+        gaps: [...gaps],
+        candidates: candidates === null ? null : [...candidates],
+        period: p,
+        history: historyToKeep(),
+        residuals: residuals.values(),
+        shortRaw: shortRaw.values(),
+        shortSum,
+        longAvg: longAvg.values(),
+        longSum,
+        longSq,
+        sinceRecompute,
+      };
+    },
+    restore(state: AidpeState): void {
+      validateState(state, resolved);
+      history.clear();
+      for (const v of state.history) history.push(v);
+      residuals.clear();
+      for (const v of state.residuals) residuals.push(v);
+      shortRaw.clear();
+      for (const v of state.shortRaw) shortRaw.push(v);
+      longAvg.clear();
+      for (const v of state.longAvg) longAvg.push(v);
+      shortSum = state.shortSum;
+      longSum = state.longSum;
+      longSq = state.longSq;
+      sinceRecompute = state.sinceRecompute;
+      n = state.n;
+      levelAbs = state.levelAbs;
+      lastTs = state.lastTs ?? Number.NaN;
+      gaps.length = 0;
+      gaps.push(...state.gaps);
+      candidates = state.candidates === null ? null : [...state.candidates];
+      p = state.period;
+    },
+    count(): number {
+      return n;
+    },
     update(timestampMs: number, value: number): number {
       if (!Number.isFinite(value)) return 0;
       if (n > 0 && gaps.length < 32 && Number.isFinite(timestampMs - lastTs)) gaps.push(timestampMs - lastTs);
@@ -259,9 +394,8 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       const b = haveResidual ? residualAt(0, p) : NaN;
       if (haveResidual && residuals.size >= minLevel) {
         const med = residuals.median();
-        const { mad, meanAbs } = residuals.deviations(med);
-        let scale = 1.4826 * mad;
-        if (!(scale > 0)) scale = 1.2533 * meanAbs;
+        let scale = 1.4826 * residuals.mad(med);
+        if (!(scale > 0)) scale = 1.2533 * residuals.meanAbs(med);
         // A near-constant metric (a latency quantile stuck on a bucket, a flat gauge) has a MAD of ~0, and then any
         // wobble would look extreme; below 0.1% of the series' own level a change is not an anomaly.
         scale = Math.max(scale, RELATIVE_SCALE_FLOOR * levelAbs, 1e-12);
@@ -301,6 +435,35 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       return p;
     },
   };
+}
+
+/** Checks a state before it is restored: shape, finite numbers, buffer sizes within these options' caps. */
+function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
+  const fail = (field: string, why: string): never => {
+    throw new Error(`detector state: ${field} ${why}`);
+  };
+  if (state === null || typeof state !== 'object' || state.kind !== 'aidpe') fail('kind', "must be 'aidpe'");
+  if (state.version !== AIDPE_STATE_VERSION) fail('version', `is ${String(state.version)}; this detector reads version ${AIDPE_STATE_VERSION}`);
+  for (const key of Object.keys(options) as Array<keyof AidpeResolvedOptions>) {
+    if (state.options?.[key] !== options[key]) fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
+  }
+  const finite = (field: string, v: unknown): void => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, 'must be a finite number');
+  };
+  const list = (field: string, v: unknown, cap: number): void => {
+    if (!Array.isArray(v)) fail(field, 'must be an array');
+    const a = v as unknown[];
+    if (a.length > cap) fail(field, `has ${a.length} entries; at most ${cap}`);
+    a.forEach((x, i) => finite(`${field}[${i}]`, x));
+  };
+  for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const) finite(f, state[f]);
+  if (state.lastTs !== null) finite('lastTs', state.lastTs);
+  list('gaps', state.gaps, 32);
+  if (state.candidates !== null) list('candidates', state.candidates, 2);
+  list('history', state.history, 2 * options.maxPeriod);
+  list('residuals', state.residuals, options.levelWindow);
+  list('shortRaw', state.shortRaw, options.shortWindow);
+  list('longAvg', state.longAvg, options.longWindow);
 }
 
 /** Runs a fresh detector over a whole series in one streaming pass. */

@@ -1,0 +1,67 @@
+/** Pure mapping of `GET /api/v1/forecast/accuracy` to what the Models page's accuracy section shows. */
+import type { AccuracyMetric, ModelAccuracy, SeriesAccuracy } from '../api/types';
+import type { SparkPoint } from './sparkline';
+
+export const METRIC_LABEL: Record<AccuracyMetric, string> = {
+  backtestMase: 'backtest scaled MAE',
+  relativeToNaive: 'backtest MAE relative to naive',
+  realisedMase: 'realised scaled MAE',
+};
+
+/** The model's judged metric over time. */
+export function metricPoints(m: ModelAccuracy): SparkPoint[] {
+  return m.points.flatMap((p) => {
+    const v = p[m.metric];
+    return typeof v === 'number' && Number.isFinite(v) ? [{ t: p.t, v }] : [];
+  });
+}
+
+export type BadgeColor = 'red' | 'orange' | 'green' | 'blue';
+
+/** Red for error drift, orange for coverage drift alone, green when within the reference, blue while there is too little to judge. */
+export function driftBadge(m: ModelAccuracy): { color: BadgeColor; text: string } {
+  if (m.drift) {
+    return { color: 'red', text: m.ratio !== null ? `drift ×${m.ratio.toFixed(2)}` : 'drift' };
+  }
+  if (m.coverageDrift) {
+    return { color: 'orange', text: 'coverage drift' };
+  }
+  if (m.status === 'insufficient' || m.rolling === null) {
+    return { color: 'blue', text: 'collecting' };
+  }
+  return { color: 'green', text: m.ratio !== null ? `ok ×${m.ratio.toFixed(2)}` : 'ok' };
+}
+
+const num = (x: number | null | undefined, digits = 3): string =>
+  typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '—';
+
+/** "0.812 vs 0.545 (model card (sim validation, mae/naiveMae))". */
+export function rollingVsReference(m: ModelAccuracy): string {
+  const ref = m.reference ? `${num(m.reference.value)} (${m.reference.source})` : 'no reference yet';
+  return `${num(m.rolling)} vs ${ref}`;
+}
+
+export interface SeriesAccuracyRow {
+  id: string;
+  series: string;
+  model: string;
+  mase: string;
+  coverage80: string;
+  wql: string;
+  issued: string;
+  pending: number;
+}
+
+export function seriesAccuracyRow(s: SeriesAccuracy): SeriesAccuracyRow {
+  const r = s.realised;
+  return {
+    id: s.key,
+    series: s.name,
+    model: s.model,
+    mase: num(r?.mase),
+    coverage80: r ? `${(r.coverage80 * 100).toFixed(0)}%` : '—',
+    wql: num(r?.wql),
+    issued: r ? new Date(r.issuedAtMs).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'not matured yet',
+    pending: s.pendingForecasts,
+  };
+}
