@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_REPLAY, EVAL_SAFETY, replayPolicy, rlNotAvailable, type PolicyResult, type ReplayConfig } from '../engines/optimiser/evaluation.ts';
 import { DEFAULT_PREDICTIVE_CONFIG } from '../engines/optimiser/predictive.ts';
 import { DEFAULT_SAFETY_CONFIG } from '../engines/optimiser/safety.ts';
+import { DEFAULT_RL_ENV } from '../engines/optimiser/rlEnv.ts';
+import { loadRlPolicyModel, type RlModelLoad } from '../models/rlPolicyModel.ts';
 import type { IntegrationMode } from '../engines/optimiser/types.ts';
 import { loadAzureFunctionsTrace, loadTimestampValueCsv, type WorkloadTrace } from '../sim/workload.ts';
 import { Progress } from './forecastCommands.ts';
@@ -122,7 +124,10 @@ function formatComparison(cs: Comparison[]): string {
     .join('\n');
 }
 
-/** `aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json` */
+/**
+ * `aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json`
+ * (`--models DIR`: where models/autoscale lives; default the repository's models/).
+ */
 export async function runAutoscaleEval(argv: string[]): Promise<number> {
   const { values: flags } = parseArgs({
     args: argv,
@@ -137,6 +142,7 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       hours: { type: 'string' },
       scale: { type: 'string' },
       'warmup-minutes': { type: 'string' },
+      models: { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -156,14 +162,16 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   const hours = num('hours', flags.hours, traceHours, { min: 0.1 });
   const warmupSeconds = num('warmup-minutes', flags['warmup-minutes'], DEFAULT_REPLAY.warmupSeconds / 60, { min: 0 }) * 60;
 
-  const runnable = policies.filter((p) => p !== 'rl');
+  // The RL policy runs only with its trained model, verified against the card's sha256.
+  const rlModel: RlModelLoad | undefined = policies.includes('rl') ? await loadRlPolicyModel({ modelsDir: flags.models ? resolve(flags.models) : undefined }) : undefined;
+  const runnable = policies.filter((p) => p !== 'rl' || rlModel?.state === 'loaded');
   const progress = new Progress(1000 * Math.max(1, runnable.length));
   const results: PolicyResult[] = [];
   const started = performance.now();
   let done = 0;
   for (const p of policies as PolicyName[]) {
-    if (p === 'rl') {
-      results.push(rlNotAvailable());
+    if (p === 'rl' && rlModel?.state !== 'loaded') {
+      results.push(rlNotAvailable(rlModel?.error));
       continue;
     }
     const cfg: Partial<ReplayConfig> & { trace: WorkloadTrace } = {
@@ -174,7 +182,8 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       mode,
       warmupSeconds,
       durationSeconds: Math.min(hours, traceHours) * 3600,
-      onProgress: (k, total) => progress.update(done * 1000 + Math.floor((1000 * k) / total), `${p}${p === 'predictive' ? ` (${mode})` : ''}`),
+      onProgress: (k, total) => progress.update(done * 1000 + Math.floor((1000 * k) / total), `${p}${p === 'predictive' ? ` (${mode})` : p === 'rl' ? ' (parametric)' : ''}`),
+      ...(p === 'rl' && rlModel?.state === 'loaded' ? { rlInfer: rlModel.infer } : {}),
     };
     results.push(await replayPolicy(p, cfg));
     done++;
@@ -201,6 +210,9 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       predictive: { ...DEFAULT_PREDICTIVE_CONFIG, mode },
       safety: { ...DEFAULT_SAFETY_CONFIG, ...EVAL_SAFETY, hardBounds: "each HPA's original min/max" },
       replay: { tickSeconds: DEFAULT_REPLAY.tickSeconds, policyIntervalSeconds: DEFAULT_REPLAY.policyIntervalSeconds, forecastStepSeconds: DEFAULT_REPLAY.forecastStepSeconds },
+      ...(rlModel
+        ? { rl: rlModel.state === 'loaded' ? { model: rlModel.file, version: rlModel.version, sha256: rlModel.sha256, mode: 'parametric', decisionSeconds: DEFAULT_RL_ENV.decisionSeconds } : { model: rlModel.file, state: rlModel.state, error: rlModel.error } }
+        : {}),
     },
     elapsedSeconds: (performance.now() - started) / 1000,
     policies: results,

@@ -9,6 +9,7 @@ import { formatLoopLine, formatSummaryLine, formatServiceTable } from './summary
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
+import { runRlEnv } from './rlEnvCommand.ts';
 import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 import { isLogAnomalyUsageError, runLogAnomalyEval } from './logAnomalyCommands.ts';
@@ -45,6 +46,9 @@ Usage:
       Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (the PPO actor
       in models/autoscale, parametric, same safety layer). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
       and p50/p95/p99 latency per policy.
+  aidpe rl-env [--data-dir DIR]
+      Serve the autoscaling RL environment (the simulator, vectorised) over stdin/stdout as JSON lines
+      for a trainer (models/autoscale/PROTOCOL.md).
   aidpe rca-eval --sim [--cases N] [--seed S] --out RESULT.json
       Root-cause ranking over the simulator's fault-injection suite (one fault per case, symptom = the
       entry service): AC@1, AC@3, Avg@5 overall and per fault type, seconds per case.
@@ -204,6 +208,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runRcaEval(rest);
       case 'autoscale-eval':
         return await runAutoscaleEval(rest);
+      case 'rl-env':
+        return await runRlEnv(rest);
       case 'logparse':
         return await runLogparse(rest);
       case 'logparse-eval':

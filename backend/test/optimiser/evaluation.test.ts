@@ -89,11 +89,12 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
   writeFileSync(trace, rows.join('\n') + '\n');
   const out = join(root, 'res', 'result.json');
   const { value, out: printed } = await quiet(() =>
-    runAutoscaleEval(['--trace', trace, '--policies', 'hpa,predictive,rl', '--slo-ms', '250', '--seed', '3', '--out', out, '--scale', '2', '--warmup-minutes', '60']),
+    // --models: an empty models folder, so the RL policy has no model here (rlPolicy.test.ts runs the shipped one).
+    runAutoscaleEval(['--trace', trace, '--policies', 'hpa,predictive,rl', '--slo-ms', '250', '--seed', '3', '--out', out, '--scale', '2', '--warmup-minutes', '60', '--models', join(root, 'no-models')]),
   );
   assert.equal(value, 0);
   assert.match(printed, /SLO-viol min/);
-  assert.match(printed, /rl +not available yet: the RL policy has not been trained/);
+  assert.match(printed, /rl +not available: RL model .*aidpe-ppo-v1\.onnx is missing/);
   assert.match(printed, /predictive \(parametric\) vs hpa: SLO-violation minutes/);
   const report = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(report.tool, 'aidpe autoscale-eval');

@@ -14,33 +14,16 @@
  * - latency p50/p95/p99: request-weighted percentiles over ticks of the gateway's per-tick p50/p95/p99.
  * Pure computation (no I/O); the CLI (`cli/autoscaleCommands.ts`) reads traces and writes results.
  */
-import { defaultTopology, type HpaSpec, type Topology } from '../../sim/topology.ts';
+import type { HpaSpec } from '../../sim/topology.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
 import { forecastRequestRate, PredictivePolicy, type PredictiveConfig } from './predictive.ts';
 import { GuardAuditor, SafetyLayer, type BreakerState, type SafetyConfig } from './safety.ts';
+import { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY, Ring, weightedPercentile } from './replayCommon.ts';
+import type { RlInfer } from './rl.ts';
+import { replayRl } from './rlEnv.ts';
+export { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY } from './replayCommon.ts';
 import { timeFeatures, type HpaObjectSpec, type IntegrationMode, type RateForecast, type SafetyRule, type SafetyVerdict, type ServiceState } from './types.ts';
-
-export const DEFAULT_TOPOLOGY_SCALE = 5;
-
-/**
- * The evaluation cluster: the default topology (sized for 400 req/s) scaled `scale`× in load; gateway and
- * mid-tier services get an HPA (min 1, or 2 for the gateway; max 2× the scaled default replicas; target
- * 70%), data stores keep `scale`× their replicas.
- */
-export function autoscaleTopology(scale = DEFAULT_TOPOLOGY_SCALE): Topology {
-  const t = defaultTopology();
-  for (const s of t.services) {
-    const replicas = Math.max(1, Math.round(s.replicas * scale));
-    s.replicas = replicas;
-    if (s.tier === 'data') {
-      delete s.hpa;
-      continue;
-    }
-    s.hpa = { minReplicas: s.tier === 'gateway' ? 2 : 1, maxReplicas: 2 * replicas, targetCpuUtilization: 0.7 };
-  }
-  return t;
-}
 
 export interface ReplayConfig {
   trace: WorkloadTrace;
@@ -84,16 +67,6 @@ export const DEFAULT_REPLAY: Omit<ReplayConfig, 'trace'> = {
   safety: {},
 };
 
-/** The evaluation's safety settings (hard bounds come from each HPA's original min/max). */
-export const EVAL_SAFETY: Partial<Omit<SafetyConfig, 'hardBounds'>> = {
-  maxStepUp: { pods: 10, percent: 100 },
-  maxStepDown: { pods: 10, percent: 50 },
-  stepWindowSeconds: 60,
-  scaleUpCooldownSeconds: 0,
-  scaleDownCooldownSeconds: 60,
-  capacityUtilization: 0.9,
-};
-
 export interface PolicyResult {
   policy: string;
   available: boolean;
@@ -123,47 +96,34 @@ export interface PolicyResult {
   elapsedSeconds?: number;
 }
 
-export function rlNotAvailable(): PolicyResult {
-  return { policy: 'rl', available: false, message: 'not available yet: the RL policy has not been trained' };
+/** The `rl` row when the model cannot be used (missing, or failing its checksum); `reason` says why. */
+export function rlNotAvailable(reason?: string): PolicyResult {
+  return { policy: 'rl', available: false, message: `not available: ${reason ?? 'the RL policy has not been trained'}` };
 }
 
-function weightedPercentile(values: Float64Array, weights: Float64Array, q: number): number {
-  const idx = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
-  let total = 0;
-  for (const w of weights) total += w;
-  if (!(total > 0)) return Number.NaN;
-  let acc = 0;
-  for (const i of idx) {
-    acc += weights[i]!;
-    if (acc >= q * total) return values[i]!;
-  }
-  return values[idx[idx.length - 1]!]!;
-}
-
-/** A fixed-size ring of the last n values with a running sum. */
-class Ring {
-  private readonly buf: Float64Array;
-  private n = 0;
-  private i = 0;
-  sum = 0;
-  constructor(size: number) {
-    this.buf = new Float64Array(size);
-  }
-  push(v: number): void {
-    if (this.n === this.buf.length) this.sum -= this.buf[this.i]!;
-    else this.n++;
-    this.buf[this.i] = v;
-    this.sum += v;
-    this.i = (this.i + 1) % this.buf.length;
-  }
-  get mean(): number {
-    return this.n > 0 ? this.sum / this.n : 0;
-  }
-}
-
-/** Replays one policy ('hpa' or 'predictive') over the trace. */
-export async function replayPolicy(policy: 'hpa' | 'predictive', config: Partial<ReplayConfig> & { trace: WorkloadTrace }): Promise<PolicyResult> {
+/**
+ * Replays one policy ('hpa', 'predictive' or 'rl') over the trace. 'rl' needs the trained actor (`rlInfer`,
+ * from `models/rlPolicyModel.ts`) and runs through the RL environment (`rlEnv.ts`), which keeps the same
+ * cluster, warm-up, safety layer, auditor and metrics; it decides every 30 s (`DEFAULT_RL_ENV`).
+ */
+export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: Partial<ReplayConfig> & { trace: WorkloadTrace; rlInfer?: RlInfer }): Promise<PolicyResult> {
   const cfg: ReplayConfig = { ...DEFAULT_REPLAY, ...config };
+  if (policy === 'rl') {
+    if (!config.rlInfer) throw new Error("replayPolicy('rl'): rlInfer (the trained actor) is required");
+    return replayRl(config.rlInfer, {
+      trace: cfg.trace,
+      seed: cfg.seed,
+      sloMs: cfg.sloMs,
+      scale: cfg.scale,
+      tickSeconds: cfg.tickSeconds,
+      warmupSeconds: cfg.warmupSeconds,
+      forecastStepSeconds: cfg.forecastStepSeconds,
+      forecastHistorySteps: cfg.forecastHistorySteps,
+      safety: cfg.safety,
+      ...(cfg.durationSeconds !== undefined ? { durationSeconds: cfg.durationSeconds } : {}),
+      ...(cfg.onProgress ? { onProgress: cfg.onProgress } : {}),
+    });
+  }
   const started = performance.now();
   const topology = autoscaleTopology(cfg.scale);
   const cluster = new SimulatedCluster({
