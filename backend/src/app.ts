@@ -24,6 +24,8 @@ import { anomalyRoutes } from './routes/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
 import type { IncidentWatcher } from './loop/incidents.ts';
 import { TempoClient } from './telemetry/tempo.ts';
+import { LokiClient } from './telemetry/loki.ts';
+import { loadLogSequenceModel, type LogSequenceModelLoad } from './models/logSequenceModel.ts';
 import type { Store } from './store/sqlite.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
@@ -157,7 +159,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     },
   );
-  await app.register(rcaRoutes, { cluster: deps.cluster, tempo, telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  const loki = config.loki.url ? new LokiClient({ baseUrl: config.loki.url, timeoutMs: config.loki.timeoutMs }) : undefined;
+  // The log sequence model is loaded once, on the first ranking that needs it.
+  let logModel: Promise<LogSequenceModelLoad> | undefined;
+  const logSequenceModel = () => (logModel ??= loadLogSequenceModel({ modelsDir: config.modelsDir }));
+  await app.register(rcaRoutes, { cluster: deps.cluster, tempo, loki, logSequenceModel, telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(actionRoutes, {
     loop: deps.actions,
     store,

@@ -9,7 +9,9 @@ import type { SimulatedCluster } from '../sim/index.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import { BadRequestError } from './errors.ts';
 import { rankRootCauses } from '../engines/rca/rank.ts';
-import { collectEvidence, evidenceQueriesFor, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans } from '../rca/collect.ts';
+import { collectEvidence, evidenceQueriesFor, lokiLogs, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES, tempoSpans, type LogEvidenceSource } from '../rca/collect.ts';
+import type { LokiClient } from '../telemetry/loki.ts';
+import type { LogSequenceModelLoad } from '../models/logSequenceModel.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { parseTime } from './query.ts';
 
@@ -31,6 +33,10 @@ const GraphBody = Type.Object(
 export interface RcaRouteOptions {
   cluster: SimulatedCluster | undefined;
   tempo: TempoClient | undefined;
+  /** Live mode: logs for the per-service log anomaly evidence (absent: no log evidence, said in the notes). */
+  loki?: LokiClient | undefined;
+  /** The log sequence model, loaded once on first use (live mode). */
+  logSequenceModel?: () => Promise<LogSequenceModelLoad>;
   telemetry: () => TelemetrySource;
   now?: () => number;
 }
@@ -70,7 +76,19 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       const baselineStartMs = startMs - BASELINE_SECONDS * 1000;
       // Demo: the simulator's logs add per-service log anomaly evidence (template frequency; its templates are
       // outside the log sequence model's vocabulary).
-      const logs = cluster ? { logs: { lines: simulatorLogs(cluster), sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary" } } : {};
+      let logs: { logs?: LogEvidenceSource } = {};
+      if (cluster) logs = { logs: { lines: simulatorLogs(cluster), sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary" } };
+      else if (opts.loki) {
+        const model = opts.logSequenceModel ? await opts.logSequenceModel() : undefined;
+        logs = {
+          logs: {
+            lines: lokiLogs(opts.loki),
+            ...(model?.state === 'loaded'
+              ? { sequenceModel: { spec: model.spec, vocabulary: model.vocabulary, nextTemplateProbabilities: model.nextTemplateProbabilities } }
+              : { sequenceModelUnavailable: model?.error ?? 'not configured' }),
+          },
+        };
+      }
       const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs, baselineSeconds: BASELINE_SECONDS, ...logs });
       const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
       const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
