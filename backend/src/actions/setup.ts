@@ -61,7 +61,21 @@ function actuatorHealth(actuator: Actuator, target: ScaleTarget): () => Promise<
 export async function setupActionLoop(config: AidpeConfig, deps: { store: Store | undefined; telemetry: TelemetrySource; cluster: SimulatedCluster | undefined }): Promise<LoopSetup> {
   const { store, telemetry, cluster } = deps;
   if (!store) return { unavailable: 'the store is not available, and actions must be recorded before they are applied' };
-  const common = { store, telemetry, sloMs: config.automation.sloMs, defaultMode: config.defaultActionMode, intervalSeconds: config.automation.intervalSeconds };
+  // The RL actor only when asked for, and only if its model verifies against its card.
+  let policyOptions: Pick<ConstructorParameters<typeof ActionLoop>[0], 'policyFor' | 'modelVersion'> = {};
+  if (config.automation.policy === 'rl') {
+    const { loadRlPolicyModel } = await import('../models/rlPolicyModel.ts');
+    const { RlPolicy } = await import('../engines/optimiser/rl.ts');
+    const model = await loadRlPolicyModel({ modelsDir: config.modelsDir });
+    if (model.state !== 'loaded') return { unavailable: `automation.policy rl: ${model.error}` };
+    const infer = model.infer;
+    const entryService = cluster?.topology.entry;
+    policyOptions = {
+      policyFor: (target, baseline) => new RlPolicy(infer, { baselines: baseline ? { [target.service]: baseline } : {}, ...(entryService ? { entryService } : {}) }),
+      modelVersion: `rl/${model.version ?? 'unversioned'}@${model.sha256.slice(0, 12)}`,
+    };
+  }
+  const common = { store, telemetry, sloMs: config.automation.sloMs, defaultMode: config.defaultActionMode, intervalSeconds: config.automation.intervalSeconds, ...policyOptions };
   if (cluster) {
     // The loop's clock is the simulated one, which the telemetry follows.
     return {

@@ -49,6 +49,8 @@ export interface AidpeConfig {
     sloMs: number;
     /** Managed workloads in live mode: `service=namespace/deployment[/hpa]`, comma-separated. */
     services: string | undefined;
+    /** The policy behind the guards: the forecast-driven one (default) or the trained RL actor (models/autoscale). */
+    policy: 'predictive' | 'rl';
     /** Live mode: PromQL templates ($service, $namespace, $deployment) for the loop's state. */
     queries: {
       requestRate: string | undefined;
@@ -90,6 +92,7 @@ export function defaultConfig(): AidpeConfig {
       intervalSeconds: 60,
       sloMs: 250,
       services: undefined,
+      policy: 'predictive',
       queries: { requestRate: undefined, sliLatencyP95Seconds: undefined, sliErrorRatio: undefined, cpuUtilization: undefined, readyReplicas: undefined },
     },
   };
@@ -123,6 +126,7 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_AUTOMATION_INTERVAL_SECONDS: 'automation.intervalSeconds',
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
+  AIDPE_AUTOMATION_POLICY: 'automation.policy',
   AIDPE_QUERY_REQUEST_RATE: 'automation.queries.requestRate',
   AIDPE_QUERY_SLI_LATENCY_P95: 'automation.queries.sliLatencyP95Seconds',
   AIDPE_QUERY_SLI_ERROR_RATIO: 'automation.queries.sliErrorRatio',
@@ -199,6 +203,7 @@ const FIELDS: Field[] = [
   { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
+  { key: 'automation.policy', check: oneOf(['predictive', 'rl']) },
   { key: 'automation.queries.requestRate', check: str },
   { key: 'automation.queries.sliLatencyP95Seconds', check: str },
   { key: 'automation.queries.sliErrorRatio', check: str },

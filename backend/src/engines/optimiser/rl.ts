@@ -197,6 +197,13 @@ export class RlPolicy implements Policy {
   }
 
   async propose(state: ServiceState): Promise<Proposal | undefined> {
+    // The sidecar's loop hands over the request-rate history, not a forecast: make the same cheap one the
+    // policy was trained with.
+    if (!state.forecast && state.requestRateHistory) {
+      const h = state.requestRateHistory;
+      const forecast = rlRateForecast(h, Math.max(1, Math.ceil(RL_HORIZON_SECONDS / h.stepSeconds)));
+      if (forecast) state = { ...state, forecast };
+    }
     const obs = this.observations.observe(state);
     const logits = await this.infer(obs);
     if (logits.length !== ACTION_DIM) throw new Error(`the RL model returned ${logits.length} logits; expected ${ACTION_DIM}`);
