@@ -6,6 +6,7 @@ import App from './App';
 import { testIds } from '../testIds';
 import {
   anomalies,
+  forecastAccuracy,
   forecastModels,
   getHealth,
   listActions,
@@ -25,6 +26,7 @@ jest.mock('../../api/sidecarClient', () => ({
   listActions: jest.fn(),
   listAudit: jest.fn(),
   listIncidents: jest.fn(),
+  forecastAccuracy: jest.fn(),
 }));
 
 const props = {
@@ -50,6 +52,7 @@ beforeEach(() => {
   jest.mocked(listActions).mockResolvedValue({ actions: [actionRecord()], automation: automationStatus() });
   jest.mocked(listAudit).mockResolvedValue({ entries: [auditEntry()] });
   jest.mocked(listIncidents).mockResolvedValue({ incidents: [], running: true, lastRun: null });
+  jest.mocked(forecastAccuracy).mockResolvedValue({ running: false, message: 'the tracker runs in demo mode', lastRun: null, models: [], series: [] });
 });
 
 describe('Components/App', () => {
