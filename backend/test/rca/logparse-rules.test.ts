@@ -1,0 +1,109 @@
+/**
+ * AIDPE's general rules on top of Drain3 (enumerated constants, masked tokens matching wildcards,
+ * token-by-token masking), on hand-made lines: none of them names a system or a system's text.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AIDPE_MASKS, Drain } from '../../src/engines/rca/logparse/drain.ts';
+
+function feed(d: Drain, lines: string[]): Array<{ clusterId: number; template: string }> {
+  const results = lines.map((l) => d.addLogMessage(l));
+  return results.map((r) => ({ clusterId: r.cluster.id, template: d.lineTemplate(r.cluster, r.tokens) }));
+}
+
+test('enumerated constants: few repeated UPPER_CASE states stay in the line template; the cluster is unchanged', () => {
+  const d = Drain.aidpe();
+  const states = ['NEW', 'RUNNING', 'RUNNING', 'DONE', 'NEW', 'DONE', 'RUNNING', 'NEW'];
+  const out = feed(d, states.map((s, i) => `job j${i} moved to state ${s} now`));
+  assert.equal(new Set(out.map((o) => o.clusterId)).size, 1, 'one Drain cluster');
+  assert.equal(d.template(d.clusters[0]!), 'job <*> moved to state <*> now');
+  assert.deepEqual([...new Set(out.map((o) => o.template))].sort(), ['job <*> moved to state DONE now', 'job <*> moved to state NEW now', 'job <*> moved to state RUNNING now']);
+  assert.equal(out[1]!.template, 'job <*> moved to state RUNNING now');
+  assert.deepEqual(d.enumeratedPositions(d.clusters[0]!), [5]);
+});
+
+test('enumerated constants: two alternating lower-case words are constants, a third value makes it a variable', () => {
+  const two = Drain.aidpe();
+  const alt = feed(two, ['Failed password for 10.0.0.1', 'Failed password for 10.0.0.2', 'Failed none for 10.0.0.3', 'Failed none for 10.0.0.4']);
+  assert.deepEqual(alt.map((o) => o.template), ['Failed password for <*>', 'Failed password for <*>', 'Failed none for <*>', 'Failed none for <*>']);
+  // a bracketed word is a word too
+  const bracketed = Drain.aidpe();
+  const br = feed(bracketed, ['conn 10.0.0.1 closed [idle]', 'conn 10.0.0.2 closed [idle]', 'conn 10.0.0.3 closed (reset)', 'conn 10.0.0.4 closed (reset)']);
+  assert.deepEqual(br.map((o) => o.template), ['conn <*> closed [idle]', 'conn <*> closed [idle]', 'conn <*> closed (reset)', 'conn <*> closed (reset)']);
+  // user names: lower-case and more than enumMaxWords distinct values → a variable, however often each repeats
+  const users = Drain.aidpe();
+  const u = feed(users, ['root', 'root', 'admin', 'admin', 'guest', 'guest'].map((n, i) => `session opened for ${n} from 10.0.0.${i}`));
+  assert.ok(u.every((o) => o.template === 'session opened for <*> from <*>'));
+});
+
+test('enumerated constants: values seen fewer than enumMinRepeats times on average, or with digits, stay variables', () => {
+  const once = Drain.aidpe();
+  const a = feed(once, ['lock held by alpha', 'lock held by beta']);
+  assert.ok(a.every((o) => o.template === 'lock held by <*>'), 'two values seen once each: 2 lines < 2 × 2');
+  const digits = Drain.aidpe();
+  const b = feed(digits, ['state is ON', 'state is ON', 'state is OFF2', 'state is OFF2']);
+  assert.ok(b.every((o) => o.template === 'state is <*>'));
+  // off in plain Drain3
+  const plain = Drain.plain();
+  const c = feed(plain, ['Failed password for x', 'Failed password for y', 'Failed none for z', 'Failed none for w']);
+  assert.ok(c.every((o) => o.template === 'Failed <*> for <*>'));
+});
+
+test('enumerated constants survive a snapshot round trip', () => {
+  const d = Drain.aidpe();
+  const lines = ['task 101 went from NEW to RUNNING', 'task 102 went from NEW to RUNNING', 'task 103 went from RUNNING to DONE', 'task 104 went from RUNNING to DONE'];
+  feed(d, lines);
+  const restored = Drain.fromSnapshot(JSON.parse(JSON.stringify(d.toSnapshot())));
+  for (const l of lines) {
+    const ca = d.match(l, 'always')!;
+    const cb = restored.match(l, 'always')!;
+    const tokens = d.maskedTokens(l);
+    assert.equal(restored.lineTemplate(cb, tokens), d.lineTemplate(ca, tokens));
+  }
+  assert.equal(restored.lineTemplate(restored.clusters[0]!, restored.maskedTokens(lines[2]!)), 'task <*> went from RUNNING to DONE');
+  // an older snapshot without value statistics still loads (no enumerated positions yet)
+  const old = { ...d.toSnapshot(), positionValues: undefined };
+  assert.equal(Drain.fromSnapshot(old).enumeratedPositions(d.clusters[0]!).length, 0);
+});
+
+test('wildcardsMatchMasked: a template that is mostly masked variables still takes new messages', () => {
+  const line = (i: number): string => `copy 10.0.0.${i} 10.0.1.${i} ${i}ms ok`;
+  const aidpe = Drain.aidpe();
+  for (let i = 1; i <= 5; i++) aidpe.addLogMessage(line(i));
+  assert.equal(aidpe.clusterCount, 1);
+  // Drain3's similarity ignores `<*>` positions: 2 of 5 tokens equal < 0.5, so every message makes a copy
+  const drain3Like = Drain.aidpe({ wildcardsMatchMasked: false });
+  for (let i = 1; i <= 5; i++) drain3Like.addLogMessage(line(i));
+  assert.equal(drain3Like.clusterCount, 5);
+  // match() keeps Drain3's rule (wildcards count as matching when includeParams)
+  assert.equal(aidpe.match(line(9))?.id, aidpe.clusters[0]!.id);
+});
+
+test('token-by-token masking gives exactly the whole-line masking result', () => {
+  const d = Drain.aidpe();
+  const lines = [
+    'Served block blk_-6952295868487656571 to /10.251.73.220:50010',
+    'open /var/log/app-2.log took 12ms size 64MB at 12:30:01,123 on 2024-01-02',
+    '  leading and   repeated\tspaces 0x1f3a deadbeef12 http://h.example.com/a?b=1, done ',
+    'attempt_1445_0020_m_000000_0 on msra-sa-41:9000 mac 00:1a:2b:3c:4d:5e id 123e4567-e89b-12d3-a456-426614174000',
+    '',
+  ];
+  for (const l of lines) assert.deepEqual(d.maskedTokens(l), d.tokenize(d.mask(l)), l);
+  // a mask that is not token-local (it spans a space) goes through whole-line masking
+  const spanning = new Drain({ masking: [{ pattern: 'took \\d+ ms', maskWith: 'DURATION' }] });
+  assert.deepEqual(spanning.maskedTokens('request took 12 ms'), ['request', '<DURATION>']);
+  assert.ok(AIDPE_MASKS.every((m) => m.tokenLocal === true));
+});
+
+test('a leading slash belongs to an IP address only at the start of a token', () => {
+  const d = Drain.aidpe();
+  assert.equal(d.mask('from host-1/10.0.0.1:8030 to /10.0.0.2:50010'), 'from <*>/<*> to <*>');
+  const r = feed(d, ['Old: host-1/10.0.0.1:8030 New: host-2/10.0.0.9:8030', 'Old: host-3/10.0.0.4:8030 New: host-4/10.0.0.5:8030']);
+  assert.equal(r[1]!.template, 'Old: <*>/<*> New: <*>/<*>');
+});
+
+test('option validation names the option', () => {
+  assert.throws(() => new Drain({ enumMaxValues: -1 }), /enumMaxValues/);
+  assert.throws(() => new Drain({ enumMaxWords: 1.5 }), /enumMaxWords/);
+  assert.throws(() => new Drain({ enumMinRepeats: 0 }), /enumMinRepeats/);
+});
