@@ -25,4 +25,6 @@ module.exports = {
     '^.+\\.mjs$': baseTransformValue,
   },
   transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, ...extraESModules])],
+  // Component tests render @grafana/ui trees; on a loaded 2-core CI machine some take longer than jest's 5 s.
+  testTimeout: 20000,
 };

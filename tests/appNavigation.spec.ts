@@ -17,6 +17,52 @@ test.describe('navigating the app', () => {
     await expect(refreshed).toBeOK();
   });
 
+  test('overview summarises the action loop, open incidents, actions and models, each from its own call', async ({
+    gotoPage,
+    page,
+  }) => {
+    const ids = testIds.overview;
+    const answered = (path: string) => page.waitForResponse((r) => r.url().includes(`${SIDECAR_PROXY_BASE}${path}`));
+    const calls = [
+      answered('/api/v1/actions'),
+      answered('/api/v1/incidents'),
+      answered('/api/v1/forecast/models'),
+      answered('/api/v1/forecast/accuracy'),
+    ];
+    await gotoPage(`/${ROUTES.Overview}`);
+    for (const call of calls) {
+      await expect(call).toBeOK();
+    }
+
+    // The loop: running (the demo sidecar runs it against the simulator) or, elsewhere, why not.
+    const loop = page.getByTestId(ids.loop);
+    await expect(loop.getByTestId(ids.loopRunning).or(loop.getByTestId(ids.loopOff)).first()).toBeVisible();
+    await expect(loop.getByTestId(ids.loopError)).toHaveCount(0);
+
+    // Open incidents: a list with Explain links, an empty state, or why the watcher does not run.
+    const incidents = page.getByTestId(ids.incidents);
+    await expect(
+      incidents
+        .getByRole('listitem')
+        .first()
+        .or(incidents.getByTestId(ids.incidentsEmpty))
+        .or(incidents.getByTestId(ids.incidentsNotRunning))
+        .first()
+    ).toBeVisible();
+    await expect(incidents.getByTestId(ids.incidentsError)).toHaveCount(0);
+
+    // Actions: the four counts always; the newest actions or an empty state.
+    const actions = page.getByTestId(ids.actions);
+    for (const kind of ['pending', 'applied', 'rolled-back', 'rejected']) {
+      await expect(actions.getByTestId(ids.actionCount(kind))).toBeVisible();
+    }
+    await expect(actions.getByRole('link', { name: 'Actions' })).toHaveAttribute('href', /\/actions$/);
+
+    // Models: how many deep models loaded.
+    await expect(page.getByTestId(ids.models).getByTestId(ids.modelsSummary)).toBeVisible();
+    await expect(page.getByTestId(ids.modelsError)).toHaveCount(0);
+  });
+
   test('the app root opens the overview', async ({ gotoPage, page }) => {
     await gotoPage();
     await expect(page.getByTestId(testIds.overview.container)).toBeVisible();

@@ -128,6 +128,22 @@ describe('pages/Incidents', () => {
     expect(screen.queryByTestId(ids.table)).not.toBeInTheDocument();
   });
 
+  test('a sidecar that is down (502 from the proxy) says it cannot be reached; a wrong token says so', async () => {
+    anomaliesMock.mockRejectedValueOnce({ status: 502, data: { message: 'Bad Gateway' }, config: {} });
+    const { unmount } = render(<Incidents />);
+    expect(await screen.findByTestId(ids.error)).toHaveTextContent(
+      "HTTP 502: Bad Gateway. The AIDPE sidecar cannot be reached through Grafana's plugin proxy"
+    );
+    unmount();
+    anomaliesMock.mockRejectedValueOnce({
+      status: 401,
+      data: { statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' },
+      config: {},
+    });
+    render(<Incidents />);
+    expect(await screen.findByTestId(ids.error)).toHaveTextContent('The API token is wrong or missing');
+  });
+
   test('warnings, unscored series and an empty result', async () => {
     anomaliesMock.mockResolvedValue(
       anomalyResponse({

@@ -105,4 +105,22 @@ describe('Models page', () => {
     render(<Models />);
     expect(await screen.findByText('Could not load the models from the sidecar')).toBeInTheDocument();
   });
+
+  it('a wrong API token (401) says to set it in the app configuration', async () => {
+    jest.mocked(forecastModels).mockRejectedValue({
+      status: 401,
+      data: { statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' },
+      config: {},
+    });
+    render(<Models />);
+    expect(await screen.findByText(/The API token is wrong or missing: set it in the app configuration/)).toBeInTheDocument();
+  });
+
+  it('no deep models installed: says forecasts use the statistical models', async () => {
+    jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive', 'ets'], warnings: [] });
+    render(<Models />);
+    expect(await screen.findByTestId(testIds.models.summary)).toHaveTextContent(
+      'No deep forecasting models installed: forecasts use the 2 statistical models only.'
+    );
+  });
 });

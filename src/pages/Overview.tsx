@@ -1,24 +1,89 @@
-import React from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
+import type { ActionList, ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';
 import { PLUGIN_ID } from '../constants';
 import { DependencyList } from '../components/DependencyList/DependencyList';
 import { testIds } from '../components/testIds';
+import { useActions } from '../hooks/useActions';
+import { useIncidents } from '../hooks/useIncidents';
 import { useSidecarHealth } from '../hooks/useSidecarHealth';
+import {
+  ActionsSection,
+  IncidentsSection,
+  LoopSection,
+  ModelsSection,
+  type Loaded,
+} from '../overview/OverviewSections';
+import { startOfDayMs } from '../overview/summary';
+import { describeError } from '../utils/errors';
 import { stateLabel, stateToBadgeColor, stateToIcon } from '../utils/health';
 import { formatUptime } from '../utils/time';
 
+/** The newest actions the Overview counts over (the same window as the Actions page). */
+export const OVERVIEW_ACTIONS_LIMIT = 200;
+const REFRESH_SECONDS = 30;
+
+/** One call's state for a section: loading until it settles; a later failure keeps the last answer. */
+function useLoaded<T>(load: () => Promise<T>, generation: number): Loaded<T> {
+  const [state, setState] = useState<{ generation: number; value?: T; error?: string }>();
+  useEffect(() => {
+    let cancelled = false;
+    load().then(
+      (value) => !cancelled && setState({ generation, value }),
+      (err: unknown) =>
+        !cancelled && setState((prev) => ({ generation, value: prev?.value, error: describeError(err) }))
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [load, generation]);
+  return {
+    loading: state?.generation !== generation,
+    ...(state?.value !== undefined ? { value: state.value } : {}),
+    ...(state?.error ? { error: state.error } : {}),
+  };
+}
+
+/**
+ * What AIDPE is doing now: the action loop (and open circuit breakers), the sidecar's dependencies, open incidents,
+ * recent actions and the models. Every section loads on its own: one failing call shows its own alert.
+ */
 function Overview() {
   const s = useStyles2(getStyles);
   const { loading, health, error, refresh } = useSidecarHealth();
+  const actionsQuery = useMemo(() => ({ limit: OVERVIEW_ACTIONS_LIMIT }), []);
+  const actions = useActions(actionsQuery, REFRESH_SECONDS);
+  const incidents = useIncidents();
+  const [generation, setGeneration] = useState(0);
+  // Where "applied today" starts: the viewer's local midnight, taken again on Refresh.
+  const [dayStartMs, setDayStartMs] = useState(() => startOfDayMs(Date.now()));
+  const models = useLoaded<ForecastModelsResponse>(forecastModels, generation);
+  const accuracy = useLoaded<ForecastAccuracyResponse>(forecastAccuracy, generation);
 
-  const refreshButton = (
-    <Button icon="sync" variant="secondary" onClick={refresh} disabled={loading} data-testid={testIds.overview.refresh}>
-      Refresh
-    </Button>
-  );
+  const reloadActions = actions.reload;
+  const reloadIncidents = incidents.reload;
+  const refreshAll = useCallback(() => {
+    refresh();
+    reloadActions();
+    reloadIncidents();
+    setGeneration((g) => g + 1);
+    setDayStartMs(startOfDayMs(Date.now()));
+  }, [refresh, reloadActions, reloadIncidents]);
+
+  const actionsState: Loaded<ActionList> = {
+    loading: actions.loading,
+    ...(actions.list ? { value: actions.list } : {}),
+    ...(actions.error ? { error: actions.error } : {}),
+  };
+  const incidentsState = {
+    loading: incidents.loading,
+    ...(incidents.response ? { value: incidents.response } : {}),
+    ...(incidents.error ? { error: incidents.error } : {}),
+  };
 
   return (
     <PluginPage>
@@ -28,7 +93,15 @@ function Overview() {
             <Text element="h2" variant="h4">
               Sidecar health
             </Text>
-            {refreshButton}
+            <Button
+              icon="sync"
+              variant="secondary"
+              onClick={refreshAll}
+              disabled={loading}
+              data-testid={testIds.overview.refresh}
+            >
+              Refresh
+            </Button>
           </Stack>
 
           {loading && !health && !error && (
@@ -72,17 +145,27 @@ function Overview() {
                   infrastructure.
                 </Alert>
               )}
-              <Text element="h3" variant="h5">
-                Dependencies
-              </Text>
-              <DependencyList dependencies={health.dependencies} />
             </>
           )}
 
-          <Alert severity="info" title="More to come">
-            Once the detection and remediation engines land, this page will also summarise open incidents, pending
-            actions and model status.
-          </Alert>
+          <LoopSection state={actionsState} />
+
+          {health && (
+            <section aria-label="Dependencies">
+              <Stack direction="column" gap={1}>
+                <Text element="h3" variant="h5">
+                  Dependencies
+                </Text>
+                <DependencyList dependencies={health.dependencies} />
+              </Stack>
+            </section>
+          )}
+
+          <div className={s.columns}>
+            <IncidentsSection state={incidentsState} />
+            <ActionsSection state={actionsState} dayStartMs={dayStartMs} />
+          </div>
+          <ModelsSection models={models} accuracy={accuracy} />
         </Stack>
       </div>
     </PluginPage>
@@ -93,12 +176,17 @@ export default Overview;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({
-    maxWidth: theme.breakpoints.values.lg,
+    maxWidth: theme.breakpoints.values.xl,
   }),
   summary: css({
     display: 'flex',
     flexWrap: 'wrap',
     alignItems: 'center',
     gap: theme.spacing(1),
+  }),
+  columns: css({
+    display: 'grid',
+    gap: theme.spacing(2),
+    gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))',
   }),
 });

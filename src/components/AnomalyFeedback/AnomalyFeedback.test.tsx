@@ -66,6 +66,16 @@ describe('AnomalyFeedback', () => {
     );
   });
 
+  test('a 403 from the proxy (a Viewer after all) says the Editor role is needed', async () => {
+    feedbackMock.mockRejectedValue({ status: 403, data: { message: 'plugin proxy route access denied' }, config: {} });
+    render(<AnomalyFeedback region={region} />);
+    fireEvent.click(screen.getByTestId(ids.truePositive(region.id)));
+    fireEvent.click(screen.getByRole('button', { name: 'Mark as true positive' }));
+    expect(await screen.findByTestId(ids.error(region.id))).toHaveTextContent(
+      /giving feedback need the Editor role\.$/
+    );
+  });
+
   test('disabled with the reason when the user cannot give feedback', async () => {
     const reason = 'Feedback moves the detection thresholds, so it needs the Editor role; you have the Viewer role.';
     render(<AnomalyFeedback region={region} disabledReason={reason} />);

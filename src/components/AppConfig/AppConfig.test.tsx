@@ -3,17 +3,18 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { PluginType } from '@grafana/data';
 import AppConfig, { AppConfigProps } from './AppConfig';
 import { testIds } from '../testIds';
-import { getHealth } from '../../api/sidecarClient';
+import { forecastModels, getHealth } from '../../api/sidecarClient';
 import { updatePluginSettings } from '../../api/pluginSettings';
 import { reloadPage } from '../../utils/browser';
 import { healthReport } from '../../test/fixtures';
 import type { AppJsonData } from '../../types/settings';
 
-jest.mock('../../api/sidecarClient', () => ({ getHealth: jest.fn() }));
+jest.mock('../../api/sidecarClient', () => ({ getHealth: jest.fn(), forecastModels: jest.fn() }));
 jest.mock('../../api/pluginSettings', () => ({ updatePluginSettings: jest.fn() }));
 jest.mock('../../utils/browser', () => ({ reloadPage: jest.fn() }));
 
 const getHealthMock = jest.mocked(getHealth);
+const forecastModelsMock = jest.mocked(forecastModels);
 const updateMock = jest.mocked(updatePluginSettings);
 const reloadMock = jest.mocked(reloadPage);
 
@@ -125,6 +126,7 @@ describe('Components/AppConfig', () => {
 
     const alert = await screen.findByTestId(testIds.appConfig.saveError);
     expect(alert).toHaveTextContent('HTTP 403: Permission denied');
+    expect(alert).toHaveTextContent('Changing the app configuration needs the Admin role in Grafana.');
     expect(reloadMock).not.toHaveBeenCalled();
     expect(saveButton()).toBeEnabled();
   });
@@ -153,7 +155,38 @@ describe('Components/AppConfig', () => {
 
     const result = await screen.findByTestId(testIds.appConfig.testResult);
     expect(within(result).getByText(/connection failed/i)).toBeInTheDocument();
-    expect(within(result).getByText('HTTP 502: Bad Gateway')).toBeInTheDocument();
+    expect(result).toHaveTextContent(
+      "HTTP 502: Bad Gateway. The AIDPE sidecar cannot be reached through Grafana's plugin proxy: check the sidecar URL (as seen from the Grafana server) in the settings above (save before testing), and that the sidecar is running."
+    );
+    expect(forecastModelsMock).not.toHaveBeenCalled();
+  });
+
+  test('test connection notices a wrong API token, which the open health route cannot', async () => {
+    getHealthMock.mockResolvedValue(healthReport({ status: 'up' }));
+    forecastModelsMock.mockRejectedValue({
+      status: 401,
+      data: { error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' },
+      config: {},
+    });
+    setup({ sidecarUrl: 'http://sidecar:8080' }, { apiToken: true });
+    fireEvent.click(screen.getByTestId(testIds.appConfig.testConnection));
+
+    const result = await screen.findByTestId(testIds.appConfig.testResult);
+    expect(await within(result).findByText(/refused an authenticated request/i)).toBeInTheDocument();
+    expect(result).toHaveTextContent('The API token is wrong or missing: set it in the settings above');
+    // The health report still shows: the URL is right.
+    expect(within(result).getByText(/connected to the sidecar: up/i)).toBeInTheDocument();
+  });
+
+  test('a token that works shows no token error', async () => {
+    getHealthMock.mockResolvedValue(healthReport({ status: 'up' }));
+    forecastModelsMock.mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
+    setup({ sidecarUrl: 'http://sidecar:8080' }, { apiToken: true });
+    fireEvent.click(screen.getByTestId(testIds.appConfig.testConnection));
+    const result = await screen.findByTestId(testIds.appConfig.testResult);
+    expect(within(result).getByText(/connected to the sidecar: up/i)).toBeInTheDocument();
+    expect(within(result).queryByText(/refused an authenticated request/i)).not.toBeInTheDocument();
+    expect(forecastModelsMock).toHaveBeenCalledTimes(1);
   });
 
   test('warns that test connection uses saved settings when the form is dirty', () => {

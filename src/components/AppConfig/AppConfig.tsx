@@ -14,7 +14,7 @@ import {
   Text,
   useStyles2,
 } from '@grafana/ui';
-import { getHealth } from '../../api/sidecarClient';
+import { forecastModels, getHealth } from '../../api/sidecarClient';
 import { updatePluginSettings, type PluginSettingsUpdate } from '../../api/pluginSettings';
 import type { HealthReport } from '../../api/types';
 import { DEFAULT_SIDECAR_URL } from '../../constants';
@@ -35,7 +35,8 @@ const MODE_OPTIONS: Array<SelectableValue<OperatingMode>> = [
   { label: 'Autonomous', value: 'autonomous', description: 'Apply actions automatically within policy limits' },
 ];
 
-type TestResult = { kind: 'ok'; health: HealthReport } | { kind: 'error'; message: string };
+/** `ok` with `authError` when the sidecar answered its open health route but refused an authenticated one. */
+type TestResult = { kind: 'ok'; health: HealthReport; authError?: string } | { kind: 'error'; message: string };
 
 const AppConfig = ({ plugin }: AppConfigProps) => {
   const s = useStyles2(getStyles);
@@ -83,7 +84,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
       await updatePluginSettings(plugin.meta.id, payload);
       reloadPage();
     } catch (err) {
-      setSaveError(describeError(err));
+      setSaveError(describeError(err, { context: 'config' }));
       setSaving(false);
     }
   };
@@ -93,9 +94,16 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
     setTestResult(undefined);
     try {
       const health = await getHealth();
-      setTestResult({ kind: 'ok', health });
+      // `/api/v1/health` is open, so it cannot notice a wrong token: probe an authenticated route as well.
+      let authError: string | undefined;
+      try {
+        await forecastModels();
+      } catch (err) {
+        authError = describeError(err, { context: 'config' });
+      }
+      setTestResult({ kind: 'ok', health, ...(authError ? { authError } : {}) });
     } catch (err) {
-      setTestResult({ kind: 'error', message: describeError(err) });
+      setTestResult({ kind: 'error', message: describeError(err, { context: 'config' }) });
     } finally {
       setTesting(false);
     }
@@ -193,7 +201,14 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
         {testResult && (
           <div data-testid={testIds.appConfig.testResult}>
             {testResult.kind === 'ok' ? (
-              <TestSuccess health={testResult.health} />
+              <Stack direction="column" gap={1}>
+                {testResult.authError && (
+                  <Alert severity="error" title="The sidecar refused an authenticated request">
+                    {testResult.authError}
+                  </Alert>
+                )}
+                <TestSuccess health={testResult.health} />
+              </Stack>
             ) : (
               <Alert severity="error" title="Connection failed">
                 {testResult.message}

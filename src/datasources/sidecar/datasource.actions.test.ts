@@ -96,7 +96,13 @@ describe('SidecarDataSource actions queries', () => {
     const ds = new SidecarDataSource(settings);
     const response = await lastValueFrom(ds.query(request([{ refId: 'B', queryType: 'actions' }])));
     expect(fetchMock.mock.calls[0][0].url).toBe(`${BASE}?limit=${ACTIONS_QUERY_LIMIT}`);
-    expect(response.errors).toEqual([{ refId: 'B', message: 'HTTP 502: Bad Gateway' }]);
+    expect(response.errors).toEqual([
+      {
+        refId: 'B',
+        message:
+          "HTTP 502: Bad Gateway. The AIDPE sidecar cannot be reached through Grafana's plugin proxy: check the sidecar URL (as seen from the Grafana server) in the AIDPE datasource's settings, and that the sidecar is running.",
+      },
+    ]);
   });
 
   test('display text names the filters', () => {

@@ -136,6 +136,24 @@ describe('SidecarDataSource.query', () => {
     expect(response.data.map((f) => f.refId)).toEqual(['B']);
   });
 
+  test("a wrong token on a query (401 from the sidecar) says to set it in the datasource's settings", async () => {
+    fetchMock.mockReturnValueOnce(
+      throwError(() => ({
+        status: 401,
+        data: { statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' },
+        config: {},
+      }))
+    );
+    const response = await lastValueFrom(new SidecarDataSource(settings).query(request([{ refId: 'A', expr: 'up' }])));
+    expect(response.errors).toEqual([
+      {
+        refId: 'A',
+        message:
+          "HTTP 401: authorization: a valid Bearer token is required. The API token is wrong or missing: set it in the AIDPE datasource's settings.",
+      },
+    ]);
+  });
+
   test('anomalies: POSTs the interpolated query through the anomalies route and returns score frames', async () => {
     fetchMock.mockReturnValue(of({ data: anomalyResponse(), status: 200, ok: true }));
     const ds = new SidecarDataSource(settings);

@@ -176,7 +176,7 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
       nowMs: Date.now(),
     };
     const requestId = `${request.requestId}_${query.refId}`;
-    const failed = (err: unknown) => of({ data: [], error: { refId: query.refId, message: describeError(err) } });
+    const failed = (err: unknown) => of({ data: [], error: { refId: query.refId, message: describeError(err, { context: 'datasource' }) } });
 
     if (type === 'actions') {
       const annotations = query.format === 'annotations';
@@ -306,7 +306,7 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
     } catch (err) {
       return {
         status: 'error',
-        message: `Could not reach the AIDPE sidecar through the Grafana proxy: ${describeError(err)}. Check the sidecar URL (as seen from the Grafana server).`,
+        message: `Could not reach the AIDPE sidecar through the Grafana proxy: ${describeError(err, { hint: false })}. Check the sidecar URL (as seen from the Grafana server).`,
       };
     }
     let auth: AuthProbe;
@@ -314,7 +314,7 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
       await this.getForecastModels();
       auth = { ok: true };
     } catch (err) {
-      auth = { ok: false, error: describeError(err) };
+      auth = { ok: false, error: describeError(err, { hint: false }) };
     }
     return healthTestResult(report, auth);
   }

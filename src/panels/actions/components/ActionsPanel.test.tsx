@@ -178,6 +178,35 @@ describe('ActionsPanel', () => {
     );
   });
 
+  test('approve answered 403 by the proxy (the role changed since the page loaded): says the Editor role is needed', async () => {
+    jest.mocked(approveAction).mockRejectedValue({
+      status: 403,
+      data: { message: 'plugin proxy route access denied' },
+      config: {},
+    });
+    renderPanel();
+    fireEvent.click(await screen.findByTestId(ids.decision('approve', pending.id)));
+    fireEvent.click(confirmButton('Approve'));
+    const error = await screen.findByTestId(ids.decisionError(pending.id));
+    expect(error).toHaveTextContent('HTTP 403: plugin proxy route access denied.');
+    expect(error).toHaveTextContent(
+      'approving, rejecting, rolling back, changing automation and giving feedback need the Editor role'
+    );
+    expect(listMock).toHaveBeenCalledTimes(1);
+  });
+
+  test('a wrong API token (401 from the sidecar): the error says to set it in the app configuration', async () => {
+    listMock.mockRejectedValue({
+      status: 401,
+      data: { statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' },
+      config: {},
+    });
+    renderPanel();
+    expect(await screen.findByTestId(ids.error)).toHaveTextContent(
+      'The API token is wrong or missing: set it in the app configuration'
+    );
+  });
+
   test('automation per service: an open breaker can be resumed, and the mode changed', async () => {
     jest.mocked(resumeAutomation).mockResolvedValue(automationStatus());
     jest.mocked(setAutomationMode).mockResolvedValue(automationStatus());
@@ -206,8 +235,10 @@ describe('ActionsPanel', () => {
     listMock.mockRejectedValueOnce({ status: 502, data: { message: 'Bad Gateway' }, config: {} });
     renderPanel();
     const error = await screen.findByTestId(ids.error);
-    expect(error).toHaveTextContent('The AIDPE sidecar could not be reached');
-    expect(error).toHaveTextContent('HTTP 502: Bad Gateway');
+    expect(error).toHaveTextContent('Could not load the actions from the AIDPE sidecar');
+    expect(error).toHaveTextContent(
+      "HTTP 502: Bad Gateway. The AIDPE sidecar cannot be reached through Grafana's plugin proxy: check the sidecar URL"
+    );
     fireEvent.click(screen.getByTestId(ids.refresh));
     expect(await screen.findByTestId(ids.card(pending.id))).toBeInTheDocument();
     expect(screen.queryByTestId(ids.error)).not.toBeInTheDocument();

@@ -45,7 +45,7 @@ export function ActionsView({
   }
   if (!list) {
     return (
-      <Alert severity="error" title="The AIDPE sidecar could not be reached" data-testid={ids.error}>
+      <Alert severity="error" title="Could not load the actions from the AIDPE sidecar" data-testid={ids.error}>
         <Stack direction="column" gap={1} alignItems="flex-start">
           <Text>{error ?? 'No answer from the sidecar.'}</Text>
           <Button size="sm" variant="secondary" icon="sync" onClick={reload} data-testid={ids.refresh}>

@@ -123,4 +123,14 @@ describe('RcaPanel', () => {
     expect(screen.queryByTestId(ids.candidates)).not.toBeInTheDocument();
     expect(screen.queryByTestId(ids.loading)).not.toBeInTheDocument();
   });
+
+  test('a wrong sidecar URL (504 from the proxy) says the sidecar cannot be reached and where to fix it', async () => {
+    rcaMock.mockRejectedValue({ status: 504, data: { message: 'Gateway Timeout' }, config: {} });
+    renderPanel();
+    const alert = await screen.findByTestId(ids.error);
+    expect(alert).toHaveTextContent(
+      "HTTP 504: Gateway Timeout. The AIDPE sidecar cannot be reached through Grafana's plugin proxy"
+    );
+    expect(alert).toHaveTextContent('in the app configuration');
+  });
 });
