@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
-  await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, modelsDir: config.modelsDir, ...(deps.now ? { now: deps.now } : {}) });
   const tempo = config.tempo.url ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs }) : undefined;
   app.get(
     '/api/v1/incidents',

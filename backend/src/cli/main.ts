@@ -13,6 +13,7 @@ import { runRlEnv } from './rlEnvCommand.ts';
 import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 import { isLogAnomalyUsageError, runLogAnomalyEval } from './logAnomalyCommands.ts';
+import { isMvEvalUsageError, runMvEval } from './mvEvalCommands.ts';
 
 const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 
@@ -62,6 +63,10 @@ Usage:
       Log anomaly scoring: line-level P/R/F1 on BGL_2k's held-out half of the DeepLog-style sequence model
       (models/logseq), new-template / frequency deviation and a keyword rule; with --nezha, the faulted
       service's rank by log anomaly score in each fault window (top-1 / top-3) next to error-keyword counts.
+  aidpe mv-eval [--seeds 1,2,3] [--days 2] [--faults-per-day 5] --out RESULT.json [--models DIR] [--threshold T]
+      Multivariate detectors on simulated runs with injected faults of every type (held-out seeds): PCA, the
+      autoencoder (models/mvae) and the univariate detector max-pooled over metrics; detection rate and delay,
+      false-positive regions per fault-free hour, point AUC-PR, throughput.
   aidpe help
 
 Configuration: defaults < --config FILE (YAML/JSON, or AIDPE_CONFIG) < AIDPE_* environment variables < flags.
@@ -216,6 +221,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runLogparseEval(rest);
       case 'loganomaly-eval':
         return await runLogAnomalyEval(rest);
+      case 'mv-eval':
+        return await runMvEval(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -227,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isLogAnomalyUsageError(err) || isAutoscaleUsageError(err) || isRcaUsageError(err)) {
+    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isLogAnomalyUsageError(err) || isAutoscaleUsageError(err) || isRcaUsageError(err) || isMvEvalUsageError(err)) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

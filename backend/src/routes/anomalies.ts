@@ -11,6 +11,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
 import { displayName, scoreSeries, seriesKeyOf, DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
+import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';
+import { loadMvaeModel, type MvaeModelLoad } from '../models/mvaeModel.ts';
 import {
   DEFAULT_THRESHOLD,
   extractRegions,
@@ -67,7 +69,13 @@ const AnomalyBody = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          'Also score the series that share this label (e.g. service) together with the multivariate PCA detector; each group gets regions naming the metrics that contributed most',
+          'Also score the series that share this label (e.g. service) together with a multivariate detector (multivariateDetector); each group gets regions naming the metrics that contributed most',
+      })
+    ),
+    multivariateDetector: Type.Optional(
+      Type.Union([Type.Literal('pca'), Type.Literal('autoencoder')], {
+        description:
+          "With groupBy: pca (default) = streaming PCA reconstruction error over the group's series; autoencoder = the shipped ONNX autoencoder (models/mvae, trained on simulator metrics) over a 6-step window, batched. The autoencoder maps the group's series to its features by name (request rate, cpu, latency p50/p95 or quantile 0.5/0.95, error, memory); unmatched series are left out, missing features count as normal. When the model is not available, or fewer than two series match, the group falls back to PCA and says why in its notes",
       })
     ),
   },
@@ -90,7 +98,21 @@ export interface AnomalyRouteOptions {
   telemetry: () => TelemetrySource;
   store: Store | undefined;
   now?: () => number;
+  /** Where models/mvae lives (default: the repository's models/). */
+  modelsDir?: string | undefined;
+  /** The multivariate autoencoder's load (default: loadMvaeModel(modelsDir), once). */
+  mvae?: () => Promise<MvaeModelLoad>;
 }
+
+/** How a group's series are recognised as the autoencoder's features (checked in this order, on the display name). */
+const MVAE_FEATURE_PATTERNS: Array<[string, RegExp]> = [
+  ['errorRatio', /error|5xx|fail/i],
+  ['cpuUtilization', /cpu/i],
+  ['memoryBytes', /mem/i],
+  ['latencyP95Ms', /p95|quantile="0\.95"|0\.95/i],
+  ['latencyP50Ms', /p50|median|quantile="0\.5"/i],
+  ['arrivalRps', /request|rps|qps|arrival|throughput|rate/i],
+];
 
 
 interface Scored {
@@ -125,6 +147,8 @@ interface Scored {
 export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
   const streams = new StreamingStates(opts.store);
+  let mvaeLoad: Promise<MvaeModelLoad> | undefined;
+  const mvae = opts.mvae ?? (() => (mvaeLoad ??= loadMvaeModel({ modelsDir: opts.modelsDir })));
   /** Region id → series key, for feedback on regions this sidecar has answered. */
   const known = new Map<string, { seriesKey: string; name: string }>();
   const remember = (r: AnomalyRegion, name: string): void => {
@@ -244,7 +268,28 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
    * Multivariate: the series sharing a `groupBy` label value are aligned on their timestamps (a missing
    * sample is a gap the detector fills with the metric's mean) and scored together by PCA reconstruction error.
    */
-  async function scoreGroups(series: MetricSeries[], label: string, fromMs: number, override: number | undefined) {
+  /**
+   * The autoencoder's per-step vectors for a group: members matched to the model's features by name, in the
+   * model's order (a feature no member matches is NaN, which the detector takes as normal). Undefined with the
+   * reason when fewer than two features match.
+   */
+  function matchMvaeFeatures(features: string[], metrics: string[]): { memberOf: Array<number | undefined>; notes: string[] } | { reason: string } {
+    const memberOf: Array<number | undefined> = features.map(() => undefined);
+    const notes: string[] = [];
+    metrics.forEach((name, j) => {
+      const hit = MVAE_FEATURE_PATTERNS.find(([f, re]) => re.test(name) && features.includes(f) && memberOf[features.indexOf(f)] === undefined);
+      if (hit) memberOf[features.indexOf(hit[0])] = j;
+      else notes.push(`${name} matches none of the autoencoder's free features (${features.join(', ')}); left out`);
+    });
+    const matched = memberOf.filter((m) => m !== undefined).length;
+    if (matched < 2) return { reason: `only ${matched} series match the autoencoder's features (${features.join(', ')}); it needs two or more` };
+    const missing = features.filter((_, i) => memberOf[i] === undefined);
+    if (missing.length > 0) notes.push(`no series for ${missing.join(', ')}: taken as normal`);
+    return { memberOf, notes };
+  }
+
+  async function scoreGroups(series: MetricSeries[], label: string, fromMs: number, override: number | undefined, requested: 'pca' | 'autoencoder') {
+    const model = requested === 'autoencoder' ? await mvae() : undefined;
     const groups = new Map<string, MetricSeries[]>();
     for (const s of series) {
       const key = s.labels[label];
@@ -255,39 +300,80 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     }
     const thresholds = new Map<string, number | undefined>();
     for (const value of groups.keys()) {
-      const key = seriesKeyOf({ [label]: value, __multivariate__: 'pca' });
-      thresholds.set(key, await opts.store?.getThreshold(key));
+      for (const kind of ['pca', 'autoencoder']) {
+        const key = seriesKeyOf({ [label]: value, __multivariate__: kind });
+        thresholds.set(key, await opts.store?.getThreshold(key));
+      }
     }
-    return [...groups.entries()].map(([value, members]) => {
-      const seriesKey = seriesKeyOf({ [label]: value, __multivariate__: 'pca' });
+    const out = [];
+    for (const [value, members] of groups.entries()) {
       const metrics = members.map((m, i) => displayName(m.labels, `series ${i}`));
+      const notes: string[] = [];
+      let matched: { memberOf: Array<number | undefined>; notes: string[] } | undefined;
+      if (model && model.state !== 'loaded') notes.push(`${model.error}; scored with PCA instead`);
+      else if (model) {
+        const m = matchMvaeFeatures(model.spec.features, metrics);
+        if ('reason' in m) notes.push(`${m.reason}; scored with PCA instead`);
+        else {
+          matched = m;
+          notes.push(...m.notes);
+        }
+      }
+      const detectorUsed: 'pca' | 'autoencoder' = matched ? 'autoencoder' : 'pca';
+      const seriesKey = seriesKeyOf({ [label]: value, __multivariate__: detectorUsed });
       const times = [...new Set(members.flatMap((m) => m.samples.map(([t]) => t)))].sort((a, b) => a - b);
       const index = members.map((m) => new Map(m.samples.map(([t, v]) => [t, v])));
       const stored = thresholds.get(seriesKey);
       const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
       if (members.length < 2) {
-        return {
+        out.push({
           groupBy: label,
           value,
           seriesKey,
           metrics,
           threshold,
+          detector: detectorUsed,
+          notes,
           status: 'insufficient_data' as const,
           reason: `only one series has ${label}="${value}"; the multivariate detector needs two or more`,
           regions: [],
           frame: undefined,
-        };
+        });
+        continue;
       }
-      const detector = createPcaDetector(members.length);
       const outTimes: number[] = [];
       const scores: number[] = [];
       const contributions: number[][] = [];
-      for (const t of times) {
-        const r = detector.update(index.map((m) => m.get(t) ?? Number.NaN));
-        if (t * 1000 >= fromMs) {
+      let warmUp = 288;
+      if (matched && model?.state === 'loaded') {
+        // All vectors of the range go to the model in a few large batches (one session.run each).
+        const { spec } = model;
+        warmUp = Math.max(spec.warmUp, spec.window);
+        const detector = createAutoencoderDetector({ dimensions: spec.features.length, window: spec.window, warmUp: spec.warmUp, normalisation: spec.normalisation, reconstruct: model.reconstruct, batchSize: 16_384, newestStepWeight: spec.newestStepWeight });
+        const memberOf = matched.memberOf;
+        const results = await detector.score(times.map((t) => memberOf.map((j) => (j === undefined ? Number.NaN : (index[j]!.get(t) ?? Number.NaN)))));
+        times.forEach((t, i) => {
+          if (t * 1000 < fromMs) return;
           outTimes.push(t * 1000);
-          scores.push(r.score);
-          contributions.push(r.contributions);
+          scores.push(results[i]!.score);
+          // Back to the members' order; features without a member carry no share.
+          const perMember = new Array<number>(members.length).fill(0);
+          results[i]!.contributions.forEach((c, f) => {
+            const j = memberOf[f];
+            if (j !== undefined) perMember[j]! += c;
+          });
+          const total = perMember.reduce((a, c) => a + c, 0);
+          contributions.push(results[i]!.contributions.length === 0 ? [] : perMember.map((c) => (total > 0 ? c / total : 0)));
+        });
+      } else {
+        const detector = createPcaDetector(members.length);
+        for (const t of times) {
+          const r = detector.update(index.map((m) => m.get(t) ?? Number.NaN));
+          if (t * 1000 >= fromMs) {
+            outTimes.push(t * 1000);
+            scores.push(r.score);
+            contributions.push(r.contributions);
+          }
         }
       }
       const regions = extractRegions(outTimes, scores, seriesKey, { threshold }).map((r) => {
@@ -303,16 +389,18 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         return { ...r, contributors };
       });
       for (const r of regions) remember(r, `${label}=${value}`);
-      const insufficient = times.length <= 288;
-      return {
+      const insufficient = times.length <= warmUp;
+      out.push({
         groupBy: label,
         value,
         seriesKey,
         metrics,
         threshold,
+        detector: detectorUsed,
+        notes,
         status: insufficient ? ('insufficient_data' as const) : ('ok' as const),
         ...(insufficient
-          ? { reason: `${times.length} aligned samples; the multivariate detector needs 288 before it scores` }
+          ? { reason: `${times.length} aligned samples; the multivariate detector needs ${warmUp} before it scores` }
           : {}),
         regions,
         frame: {
@@ -322,8 +410,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
             { name: 'score', type: 'number' as const, values: scores },
           ],
         },
-      };
-    });
+      });
+    }
+    return out;
   }
 
   // Also served at /api/v1/anomalies/query: Grafana's datasource proxy matches routes by prefix, so a
@@ -414,7 +503,11 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         tags: ['aidpe', 'anomaly', r.severity],
       }))
     );
-    const groups = body.groupBy === undefined ? undefined : await scoreGroups(series, body.groupBy, fromMs, body.threshold);
+    if (body.multivariateDetector !== undefined && body.groupBy === undefined)
+      throw new BadRequestError('multivariateDetector', 'only applies with groupBy');
+    const groups = body.groupBy === undefined ? undefined : await scoreGroups(series, body.groupBy, fromMs, body.threshold, body.multivariateDetector ?? 'pca');
+    const fallbacks = new Set(groups?.flatMap((g) => g.notes.filter((n) => n.endsWith('scored with PCA instead'))) ?? []);
+    for (const n of fallbacks) warnings.push(`multivariate: ${n}`);
     if (groups) {
       for (const g of groups) {
         for (const r of g.regions) {
@@ -423,7 +516,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
             time: r.startMs,
             timeEnd: r.endMs,
             title: `Anomaly (${r.severity}) across ${g.groupBy}=${g.value}`,
-            text: `multivariate (PCA) peak score ${r.peakScore.toFixed(4)}; most changed: ${r.contributors.map((c) => `${c.metric} ${(100 * c.share).toFixed(0)}%`).join(', ')}`,
+            text: `multivariate (${g.detector === 'pca' ? 'PCA' : 'autoencoder'}) peak score ${r.peakScore.toFixed(4)}; most changed: ${r.contributors.map((c) => `${c.metric} ${(100 * c.share).toFixed(0)}%`).join(', ')}`,
             tags: ['aidpe', 'anomaly', 'multivariate', r.severity],
           });
         }
