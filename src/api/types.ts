@@ -581,6 +581,9 @@ export interface RcaCandidate {
   evidence: string[];
   /** For every candidate below the first: why it ranks lower than the one above it. */
   whyLower?: string;
+  /** The score before propagation, and the share of the symptom-personalised random walk (0..1); absent from older sidecars. */
+  evidenceScore?: number;
+  pagerank?: number;
   /** Absent from sidecars older than the evidence links. */
   evidenceQueries?: RcaEvidenceQuery[];
 }
@@ -661,6 +664,11 @@ export interface RcaResponse {
   graph?: RcaServiceGraph;
   /** `[nodes, edges]`. */
   frames: NodeGraphFrameJson[];
+  /** Data-quality and graph notes (missing parents, clock skew, cycles, empty window); absent from older sidecars. */
+  notes?: string[];
+  /** Where the call graph came from, and why (absent from older sidecars). */
+  graphSource?: 'simulator' | 'tempo' | 'tempo-service-graph-metrics';
+  graphSourceDetail?: string;
 }
 
 /** Body of `POST /api/v1/rca/graph`. */
@@ -673,7 +681,10 @@ export interface RcaGraphRequest {
 
 /** Response of `POST /api/v1/rca/graph`. */
 export interface RcaGraphResponse {
-  source: 'simulator' | 'tempo';
+  /** `tempo`: trace search; `tempo-service-graph-metrics`: Tempo's metrics-generator series in Prometheus. */
+  source: 'simulator' | 'tempo' | 'tempo-service-graph-metrics';
+  /** Which source and why (absent from older sidecars). */
+  sourceDetail?: string;
   graph: RcaServiceGraph;
   /** `[nodes, edges]`. */
   frames: NodeGraphFrameJson[];

@@ -86,6 +86,7 @@ const NEZHA_ABLATIONS: Array<[string, Partial<NezhaMethodOptions>]> = [
   ['added-time scale 3000 ms/min', { addedMsPerMinuteScale: 3000 }],
   ['CPU scale 10 points', { cpuPointsPerUnit: 10 }],
   ['CPU scale 50 points', { cpuPointsPerUnit: 50 }],
+  ['no propagation (personalised PageRank off)', { propagationWeight: 0 }],
 ];
 
 async function runNezhaEval(path: string, out: string, casesFlag: string | undefined, ablations: boolean): Promise<number> {

@@ -12,7 +12,7 @@
  * stays with the service.
  */
 import { Drain, AIDPE_MASKS } from '../engines/rca/logparse/drain.ts';
-import { rankRootCauses, type ConfidenceTier, type RcaRanking, type ServiceEvidence } from '../engines/rca/rank.ts';
+import { PROPAGATION_WEIGHT, rankRootCauses, type ConfidenceTier, type RcaRanking, type ServiceEvidence } from '../engines/rca/rank.ts';
 import { buildServiceGraph, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
 import type { NezhaCase, NezhaLogLine, NezhaMetricSeries, NezhaSpan } from './nezha.ts';
 
@@ -182,9 +182,11 @@ export interface NezhaMethodOptions {
   logs: boolean;
   /** Count the entry (symptom) service's own processing time (off: see the comment where it is used). */
   entrySelfTime: boolean;
+  /** The ranking's propagation (personalised PageRank) weight; 0 ranks on evidence alone. */
+  propagationWeight: number;
 }
 
-export const NEZHA_METHOD_DEFAULTS: NezhaMethodOptions = { wire: 'split', addedMsPerMinuteScale: 1000, cpuPointsPerUnit: 25, logs: true, entrySelfTime: false };
+export const NEZHA_METHOD_DEFAULTS: NezhaMethodOptions = { wire: 'split', addedMsPerMinuteScale: 1000, cpuPointsPerUnit: 25, logs: true, entrySelfTime: false, propagationWeight: PROPAGATION_WEIGHT };
 
 /** Evidence per service for `rankRootCauses` from one case. */
 export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions> = {}): NezhaEvidence {
@@ -289,7 +291,7 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
 
 export function rankNezhaCase(c: NezhaCase, options: Partial<NezhaMethodOptions> = {}): RcaRanking & { symptomSli: NezhaEvidence['symptomSli'] } {
   const { symptom, symptomSli, graph, evidence } = nezhaEvidence(c, options);
-  return { ...rankRootCauses(symptom, graph, evidence), symptomSli };
+  return { ...rankRootCauses(symptom, graph, evidence, { propagationWeight: options.propagationWeight ?? NEZHA_METHOD_DEFAULTS.propagationWeight }), symptomSli };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace, type FaultType } from '../sim/index.ts';
 import { SimulatorSource } from '../telemetry/simulatorSource.ts';
 import { Rng, hash32 } from '../sim/random.ts';
-import { rankRootCauses, type ConfidenceTier } from '../engines/rca/rank.ts';
+import { rankRootCauses, type ConfidenceTier, type RankOptions } from '../engines/rca/rank.ts';
 import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from './collect.ts';
 
 export interface SimCase {
@@ -35,7 +35,7 @@ export function summariseRanks(ranks: Array<number | undefined>): AcSummary {
 
 const HOUR = 3_600_000;
 
-export async function runSimCase(index: number, baseSeed: number): Promise<SimCase> {
+export async function runSimCase(index: number, baseSeed: number, rankOptions: RankOptions = {}): Promise<SimCase> {
   const seed = hash32(baseSeed, 'rca-case', index);
   const rng = new Rng(seed);
   const topology = defaultTopology();
@@ -58,7 +58,7 @@ export async function runSimCase(index: number, baseSeed: number): Promise<SimCa
     // The simulator's log lines are outside the shipped sequence model's vocabulary (BGL, Nezha): frequency only.
     logs: { lines: simulatorLogs(cluster), sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary" },
   });
-  const ranking = rankRootCauses(topology.entry, collected.graph, collected.evidence);
+  const ranking = rankRootCauses(topology.entry, collected.graph, collected.evidence, rankOptions);
   const idx = ranking.candidates.findIndex((c) => c.service === service);
   return { index, seed, service, type, rank: idx >= 0 ? idx + 1 : undefined, top: ranking.candidates[0]?.service, tier: ranking.tier, seconds: (performance.now() - t0) / 1000 };
 }

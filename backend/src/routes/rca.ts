@@ -4,7 +4,8 @@
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { buildServiceGraph, toNodeGraphFrames, type GraphSpan } from '../engines/rca/serviceGraph.ts';
+import { buildServiceGraph, toNodeGraphFrames, type GraphSpan, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
+import { tempoServiceGraph } from '../telemetry/tempoServiceGraph.ts';
 import type { SimulatedCluster } from '../sim/index.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import { BadRequestError } from './errors.ts';
@@ -53,6 +54,23 @@ const RcaBody = Type.Object(
   { additionalProperties: false },
 );
 
+const noTraces = (startMs: number, endMs: number): string => `no traces between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}`;
+
+function graphAnswer(source: 'simulator' | 'tempo' | 'tempo-service-graph-metrics', sourceDetail: string, graph: ServiceGraph, warnings: string[]) {
+  const frames = toNodeGraphFrames(graph);
+  return { source, sourceDetail, graph, frames: [frames.nodes, frames.edges], warnings: [...warnings, ...(graph.notes ?? [])] };
+}
+
+/** The graph from Tempo's service-graph metrics, or why not (absent, or Prometheus failed: then traces are the fallback). */
+async function serviceGraphFromMetrics(telemetry: TelemetrySource, startMs: number, endMs: number): Promise<{ graph?: ServiceGraph; why: string }> {
+  try {
+    const r = await tempoServiceGraph(telemetry, startMs, endMs);
+    return r.state === 'present' ? { graph: r.graph, why: 'present' } : { why: r.reason };
+  } catch (err) {
+    return { why: `querying them failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
 export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
   app.post<{ Body: Static<typeof RcaBody> }>(
@@ -89,13 +107,21 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
           },
         };
       }
-      const collected = await collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs, baselineSeconds: BASELINE_SECONDS, ...logs });
-      const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : collected.graph.nodes.find((n) => n.entry)?.id ?? '');
-      const ranking = rankRootCauses(symptom, collected.graph, collected.evidence);
-      const frames = toNodeGraphFrames(collected.graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore, e.resourceScore ?? 0)])));
+      const [collected, fromMetrics] = await Promise.all([
+        collectEvidence({ telemetry: opts.telemetry(), spans, queries, startMs, endMs, baselineSeconds: BASELINE_SECONDS, ...logs }),
+        cluster ? Promise.resolve(undefined) : serviceGraphFromMetrics(opts.telemetry(), startMs, endMs),
+      ]);
+      // Live: the call graph from Tempo's service-graph metrics when present (complete); self time and own errors
+      // still come from the sampled traces, whose data-quality counts the answer keeps.
+      const graph: ServiceGraph = fromMetrics?.graph ? { ...fromMetrics.graph, ...(collected.graph.quality ? { quality: collected.graph.quality } : {}) } : collected.graph;
+      const graphSource = cluster ? 'simulator' : fromMetrics?.graph ? 'tempo-service-graph-metrics' : 'tempo';
+      const graphSourceDetail = cluster ? "the embedded simulator's sampled traces" : fromMetrics?.graph ? 'Tempo service-graph metrics (traces_service_graph_*) in Prometheus' : `Tempo trace search (up to ${MAX_TEMPO_TRACES} traces), because service-graph metrics were not used: ${fromMetrics?.why ?? 'not checked'}`;
+      const symptom = req.body.symptom ?? (cluster ? cluster.topology.entry : graph.nodes.find((n) => n.entry)?.id ?? '');
+      const ranking = rankRootCauses(symptom, graph, collected.evidence);
+      const frames = toNodeGraphFrames(graph, Object.fromEntries(collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore, e.resourceScore ?? 0)])));
       // Each candidate carries the exact queries behind its evidence (baseline start to window end) for Explore links.
       const candidates = ranking.candidates.map((c) => ({ ...c, evidenceQueries: evidenceQueriesFor(c.service, queries, { startMs: baselineStartMs, endMs }) }));
-      return { ...ranking, candidates, evidence: collected.evidence, queries, window: { startMs, endMs, baselineStartMs }, graph: collected.graph, frames: [frames.nodes, frames.edges], ...(collected.logNotes ? { logNotes: collected.logNotes } : {}) };
+      return { ...ranking, candidates, evidence: collected.evidence, queries, window: { startMs, endMs, baselineStartMs }, graphSource, graphSourceDetail, graph, frames: [frames.nodes, frames.edges], ...(collected.logNotes ? { logNotes: collected.logNotes } : {}) };
     },
   );
   app.post<{ Body: Static<typeof GraphBody> }>(
@@ -107,21 +133,18 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       const endMs = parseTime('end', req.body.end, nowMs);
       if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
       const limit = req.body.limit ?? 200;
-      let spans: GraphSpan[];
-      let source: 'simulator' | 'tempo';
       if (opts.cluster) {
-        source = 'simulator';
-        spans = simulatorSpans(opts.cluster, startMs, endMs, limit);
-      } else if (opts.tempo) {
-        source = 'tempo';
-        spans = await tempoSpans(opts.tempo, startMs, endMs, Math.min(limit, MAX_TEMPO_TRACES));
-      } else {
-        return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: 'tempo: not configured (set tempo.url or AIDPE_TEMPO_URL); the dependency graph needs traces' });
+        const spans = simulatorSpans(opts.cluster, startMs, endMs, limit);
+        return graphAnswer('simulator', 'the embedded simulator\'s sampled traces', buildServiceGraph(spans), spans.length === 0 ? [noTraces(startMs, endMs)] : []);
       }
-      const graph = buildServiceGraph(spans);
-      const frames = toNodeGraphFrames(graph);
-      const warnings = spans.length === 0 ? [`no traces between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}`] : [];
-      return { source, graph, frames: [frames.nodes, frames.edges], warnings };
+      // Live: Tempo's service-graph metrics when Prometheus has them (every span, cheap), else a sample of traces.
+      const preferred = await serviceGraphFromMetrics(opts.telemetry(), startMs, endMs);
+      if (preferred.graph) return graphAnswer('tempo-service-graph-metrics', 'Tempo service-graph metrics (traces_service_graph_*) in Prometheus', preferred.graph, []);
+      if (!opts.tempo) {
+        return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: `tempo: not configured (set tempo.url or AIDPE_TEMPO_URL) and no service-graph metrics (${preferred.why}); the dependency graph needs traces` });
+      }
+      const spans = await tempoSpans(opts.tempo, startMs, endMs, Math.min(limit, MAX_TEMPO_TRACES));
+      return graphAnswer('tempo', `Tempo trace search (up to ${Math.min(limit, MAX_TEMPO_TRACES)} traces), because service-graph metrics were not used: ${preferred.why}`, buildServiceGraph(spans), spans.length === 0 ? [noTraces(startMs, endMs)] : []);
     },
   );
 };

@@ -5,6 +5,16 @@
  * waiting on callees) and of errors they originate (an error span none of whose children failed), against
  * a baseline window before the incident. A service whose anomalous callee explains it is pushed down, and
  * the answer says so. Pure: evidence in, ranking out.
+ *
+ * Propagation (MonitorRank / MicroRCA style): a personalised PageRank on the subgraph reachable from the
+ * symptom along calls — a random walk that restarts at the symptom and, from each service, steps to a callee in
+ * proportion to the callee's own anomaly, stays (self-loop) in proportion to how much more anomalous the
+ * service is than its most anomalous callee (plus its own-time/own-error evidence), and steps back to a caller
+ * with a small weight so a quiet dead end does not trap the walk. Its stationary share multiplies the evidence
+ * score: final = evidence × (1 + PROPAGATION_WEIGHT × share / max share). The evidence score still decides when it
+ * is clear; the walk reorders close calls toward where the anomaly flows to. The confidence tier is taken from the
+ * evidence margin alone (the walk is inference, not evidence). Power iteration with a fixed
+ * iteration cap: cycles in the call graph are just more edges (no recursion, no blow-up).
  */
 import type { ServiceGraph } from './serviceGraph.ts';
 
@@ -49,6 +59,9 @@ export interface RankedCandidate {
   evidence: string[];
   /** For every candidate below the first: why it ranks lower than the one above it. */
   whyLower?: string;
+  /** The score before propagation, and the candidate's stationary share of the symptom-personalised walk (0..1). */
+  evidenceScore?: number;
+  pagerank?: number;
 }
 
 export interface RcaRanking {
@@ -56,9 +69,24 @@ export interface RcaRanking {
   tier: ConfidenceTier;
   candidates: RankedCandidate[];
   explanation: string;
+  /** Data-quality and graph-shape notes the answer must carry: missing parents, clock skew, cycles, empty window. */
+  notes?: string[];
+}
+
+export interface RankOptions {
+  /** How much the propagation share can lift a candidate (0 = evidence only; the ablation). Default PROPAGATION_WEIGHT. */
+  propagationWeight?: number;
 }
 
 const ANOMALOUS = 0.9;
+/** Default lift from the walk's share: at most ×(1 + this) for the service the walk settles on most. */
+export const PROPAGATION_WEIGHT = 0.5;
+/** Walk parameters: follow an edge with probability DAMPING (else restart at the symptom); back-edges weigh BACK_EDGE of the caller's anomaly. */
+const DAMPING = 0.85;
+const BACK_EDGE = 0.1;
+/** Quiet services still conduct a little, so a path through a quiet hop is not cut. */
+const QUIET_FLOOR = 0.01;
+const MAX_ITERATIONS = 200;
 /** Own signals add up (several kinds of evidence for one service), to at most this. */
 const OWN_SIGNALS_CAP = 6;
 
@@ -78,21 +106,123 @@ function downstreamPaths(graph: ServiceGraph, from: string): Map<string, string[
   return paths;
 }
 
-export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: ServiceEvidence[]): RcaRanking {
+/**
+ * Personalised PageRank over `nodes` (restart at `restart`), transition weights as the module comment says.
+ * Deterministic: nodes in sorted order, fixed tolerance and iteration cap.
+ */
+export function personalisedPageRank(
+  nodes: readonly string[],
+  edges: ReadonlyArray<{ source: string; target: string }>,
+  anomaly: (service: string) => number,
+  ownStrength: (service: string) => number,
+  restart: string,
+): { rank: Map<string, number>; iterations: number } {
+  const ids = [...new Set(nodes)].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const r = index.get(restart);
+  if (r === undefined || ids.length === 0) return { rank: new Map(), iterations: 0 };
+  const callees = ids.map(() => new Set<number>());
+  const callers = ids.map(() => new Set<number>());
+  for (const e of edges) {
+    const [s, t] = [index.get(e.source), index.get(e.target)];
+    if (s === undefined || t === undefined || s === t) continue;
+    callees[s]!.add(t);
+    callers[t]!.add(s);
+  }
+  const a = ids.map((id) => Math.max(QUIET_FLOOR, Math.min(1, anomaly(id))));
+  // Row-normalised out-weights: [target, probability][] per node (a dangling node restarts).
+  const out = ids.map((_, u) => {
+    const row: Array<[number, number]> = [];
+    let worstCallee = 0;
+    for (const v of callees[u]!) {
+      row.push([v, a[v]!]);
+      worstCallee = Math.max(worstCallee, a[v]!);
+    }
+    for (const w of callers[u]!) if (!callees[u]!.has(w)) row.push([w, BACK_EDGE * a[w]!]);
+    const own = Math.min(1, Math.max(0, ownStrength(ids[u]!)) / 3);
+    const self = Math.max(0, a[u]! - worstCallee) + own * a[u]!;
+    if (self > 0) row.push([u, self]);
+    const total = row.reduce((sum, [, w]) => sum + w, 0);
+    return total > 0 ? row.map(([v, w]): [number, number] => [v, w / total]) : [];
+  });
+  let x: number[] = ids.map((_, i) => (i === r ? 1 : 0));
+  let iterations = 0;
+  for (; iterations < MAX_ITERATIONS; iterations++) {
+    const next = ids.map(() => 0);
+    let dangling = 0;
+    x.forEach((mass, u) => {
+      if (out[u]!.length === 0) dangling += mass;
+      for (const [v, p] of out[u]!) next[v]! += DAMPING * mass * p;
+    });
+    next[r]! += 1 - DAMPING + DAMPING * dangling;
+    const delta = next.reduce((sum, v, i) => sum + Math.abs(v - x[i]!), 0);
+    x = next;
+    if (delta < 1e-12) break;
+  }
+  return { rank: new Map(ids.map((id, i) => [id, x[i]!])), iterations };
+}
+
+/** The first cycle among the services reachable from `from` (iterative DFS), or undefined. */
+function findCycle(graph: ServiceGraph, from: string): string[] | undefined {
+  const callees = new Map<string, string[]>();
+  for (const e of [...graph.edges].sort((x, y) => x.id.localeCompare(y.id))) if (e.source !== e.target) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: Array<{ node: string; next: number }> = [{ node: from, next: 0 }];
+  state.set(from, 'open');
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const children = callees.get(top.node) ?? [];
+    if (top.next >= children.length) {
+      state.set(top.node, 'done');
+      stack.pop();
+      continue;
+    }
+    const child = children[top.next++]!;
+    if (state.get(child) === 'open') {
+      const onStack = stack.map((f) => f.node);
+      return [...onStack.slice(onStack.indexOf(child)), child];
+    }
+    if (!state.has(child)) {
+      state.set(child, 'open');
+      stack.push({ node: child, next: 0 });
+    }
+  }
+  return undefined;
+}
+
+/** What the answer must say about the graph it was built on. */
+function graphNotes(graph: ServiceGraph, symptom: string): string[] {
+  const notes = [...(graph.notes ?? [])];
+  const q = graph.quality;
+  if (q?.orphanSpans) notes.push(`${q.orphanSpans} span(s) name a parent that is not in the window (missing parents: partial traces or dropped spans); they count for their own service but add no call edge`);
+  if (q?.skewedSpans) notes.push(`${q.skewedSpans} span(s) start before or end after their parent (clock skew between hosts); durations are used as reported`);
+  if (q?.clampedSelfTimeSpans) notes.push(`${q.clampedSelfTimeSpans} span(s) had children longer than themselves (clock skew or parallel calls); their self time was clamped to 0 instead of going negative`);
+  const cycle = findCycle(graph, symptom);
+  if (cycle) notes.push(`the call graph has a cycle (${cycle.join(' → ')}): paths are shortest-first and the walk converges on it, so it is ranked, not looped`);
+  return notes;
+}
+
+export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: ServiceEvidence[], options: RankOptions = {}): RcaRanking {
+  const propagationWeight = options.propagationWeight ?? PROPAGATION_WEIGHT;
   const byService = new Map(evidence.map((e) => [e.service, e]));
   const paths = downstreamPaths(graph, symptom);
   const callees = new Map<string, string[]>();
   for (const e of graph.edges) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
   const anomaly = (s: string): number => Math.max(byService.get(s)?.latencyScore ?? 0, byService.get(s)?.errorScore ?? 0, byService.get(s)?.resourceScore ?? 0);
   const onset = (s: string): number => Math.min(byService.get(s)?.latencyOnsetMs ?? Infinity, byService.get(s)?.errorOnsetMs ?? Infinity);
+  const notes = graphNotes(graph, symptom);
 
   const scored: RankedCandidate[] = [];
+  /** Per service: anomaly as the ranking sees it and own evidence strength (the walk's inputs). */
+  const walkAnomaly = new Map<string, number>();
+  const walkOwn = new Map<string, number>();
   for (const [service, path] of paths) {
     const ev = byService.get(service);
     if (!ev) continue;
     const signalStrength = Math.min(OWN_SIGNALS_CAP, (ev.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0));
     // Strong own evidence is itself an anomaly (a delay on the wire into a service leaves its own series quiet).
     const a = signalStrength >= 0.5 ? Math.max(anomaly(service), 0.5, Math.min(1, signalStrength / 2)) : anomaly(service);
+    walkAnomaly.set(service, a);
     if (a < 0.5) continue;
     const lines: string[] = [];
     if (ev.latencyScore >= 0.5) lines.push(`latency anomaly score ${ev.latencyScore.toFixed(3)}${ev.latencyOnsetMs !== undefined ? ` from ${new Date(ev.latencyOnsetMs).toISOString()}` : ''}`);
@@ -117,9 +247,19 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
     }
     for (const x of ev.ownSignals ?? []) if (x.strength >= 0.25) lines.push(x.line);
     own = Math.max(own, signalStrength);
+    walkOwn.set(service, own);
     const explainedBy = (callees.get(service) ?? []).filter((c) => anomaly(c) >= ANOMALOUS && onset(c) <= onset(service) + 60_000);
     const penalty = explainedBy.length > 0 && own < 0.5 ? 0.25 : 1;
-    scored.push({ service, score: a * (1 + own) * penalty, path, evidence: lines, ...(explainedBy.length > 0 ? { whyLower: `its callee${explainedBy.length > 1 ? 's' : ''} ${explainedBy.join(', ')} ${explainedBy.length > 1 ? 'are' : 'is'} anomalous from the same time or earlier${own < 0.5 ? ', and its own time and errors did not rise' : ''}` } : {}) });
+    const score = a * (1 + own) * penalty;
+    scored.push({ service, score, evidenceScore: score, path, evidence: lines, ...(explainedBy.length > 0 ? { whyLower: `its callee${explainedBy.length > 1 ? 's' : ''} ${explainedBy.join(', ')} ${explainedBy.length > 1 ? 'are' : 'is'} anomalous from the same time or earlier${own < 0.5 ? ', and its own time and errors did not rise' : ''}` } : {}) });
+  }
+  // Propagation: the walk's share, the restart's own mass taken off the symptom (it is where every walk starts).
+  const walk = personalisedPageRank([...paths.keys()], graph.edges.filter((e) => paths.has(e.source) && paths.has(e.target)), (s) => walkAnomaly.get(s) ?? anomaly(s), (s) => walkOwn.get(s) ?? 0, symptom);
+  const visits = (s: string): number => Math.max(0, (walk.rank.get(s) ?? 0) - (s === symptom ? 1 - DAMPING : 0));
+  const maxVisits = Math.max(0, ...scored.map((c) => visits(c.service)));
+  for (const c of scored) {
+    c.pagerank = maxVisits > 0 ? visits(c.service) / maxVisits : 0;
+    c.score = c.evidenceScore! * (1 + propagationWeight * c.pagerank);
   }
   // Ties go to the deeper service: trouble flows up the call graph, not down.
   scored.sort((x, y) => y.score - x.score || y.path.length - x.path.length || x.service.localeCompare(y.service));
@@ -128,16 +268,30 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
       delete c.whyLower;
       return;
     }
-    c.whyLower ??= `lower evidence than ${scored[i - 1]!.service} (score ${c.score.toFixed(2)} vs ${scored[i - 1]!.score.toFixed(2)})`;
+    const above = scored[i - 1]!;
+    // The walk is the reason when the evidence alone would not have put it below.
+    if (propagationWeight > 0 && c.evidenceScore! >= above.evidenceScore! && c.pagerank! < above.pagerank!) {
+      c.whyLower = `the random walk from ${symptom} (personalised PageRank along calls, weighted by each callee's anomaly) settles less on it than on ${above.service} (share ${c.pagerank!.toFixed(2)} vs ${above.pagerank!.toFixed(2)}), so the anomaly flows past it${c.whyLower ? `; also ${c.whyLower}` : ''}`;
+      return;
+    }
+    c.whyLower ??= `lower evidence than ${above.service} (score ${c.score.toFixed(2)} vs ${above.score.toFixed(2)}${propagationWeight > 0 ? `; propagation share ${c.pagerank!.toFixed(2)} vs ${above.pagerank!.toFixed(2)}` : ''})`;
   });
   const top = scored[0];
-  const second = scored[1];
+  // Confidence comes from the evidence margin, not the walk: propagation may order close calls, but it is
+  // inferred from co-anomaly along calls and must not make an answer look more (or less) certain than its evidence.
+  const runnerUp = Math.max(0, ...scored.slice(1).map((c) => c.evidenceScore!));
+  const hasRunnerUp = scored.length > 1;
   let tier: ConfidenceTier = 'INCONCLUSIVE';
   const ownEvidence = (c: RankedCandidate) => c.evidence.some((l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory')) || Math.max(0, ...(byService.get(c.service)?.ownSignals ?? []).map((x) => x.strength)) >= 1;
-  if (top && ownEvidence(top)) tier = !second || top.score >= 2 * second.score ? 'CONFIRMED' : 'LIKELY';
-  else if (top && (!second || top.score > 1.2 * second.score)) tier = 'LIKELY';
-  const explanation = top
-    ? `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`
-    : `INCONCLUSIVE: no service downstream of ${symptom} shows an anomaly in the window`;
-  return { symptom, tier, candidates: scored, explanation };
+  if (top && ownEvidence(top)) tier = !hasRunnerUp || top.evidenceScore! >= 2 * runnerUp ? 'CONFIRMED' : 'LIKELY';
+  else if (top && (!hasRunnerUp || top.evidenceScore! > 1.2 * runnerUp)) tier = 'LIKELY';
+  const emptyWindow = graph.nodes.length === 0;
+  if (emptyWindow) notes.push(`the window has no call graph (${graph.spans} spans, ${graph.traces} traces): nothing to walk from ${symptom}${top ? '; only its own series could be ranked' : ''}`);
+  let explanation: string;
+  if (top) explanation = `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`;
+  else if (emptyWindow && evidence.length === 0) explanation = `INCONCLUSIVE: the window is empty — no traces and no metric evidence, so there is no call graph to walk from ${symptom} and nothing to rank`;
+  else if (emptyWindow) explanation = `INCONCLUSIVE: the window has no traces, so there is no call graph to walk from ${symptom}, and ${symptom} itself shows no anomaly`;
+  else explanation = `INCONCLUSIVE: no service downstream of ${symptom} shows an anomaly in the window`;
+  if (top && top.path.length > 1 && !ownEvidence(top)) explanation += ` (no own-time or own-error evidence: the chain ${top.path.join(' → ')} is inferred from co-anomaly along calls, not shown)`;
+  return { symptom, tier, candidates: scored, explanation, ...(notes.length > 0 ? { notes } : {}) };
 }

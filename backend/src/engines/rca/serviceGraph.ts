@@ -69,6 +69,19 @@ export interface ServiceGraph {
   windowSeconds: number;
   spans: number;
   traces: number;
+  /** Where the graph came from when not from spans here (e.g. Tempo's service-graph metrics). */
+  source?: 'spans' | 'tempo-service-graph-metrics';
+  /** Data-quality counts from the spans: what the answer must mention. */
+  quality?: {
+    /** Spans naming a parent that is not among the spans (partial traces, dropped spans). */
+    orphanSpans: number;
+    /** Spans starting before or ending after their parent by more than a millisecond (clock skew). */
+    skewedSpans: number;
+    /** Spans whose children's summed time exceeded their own duration: self time clamped to 0, not negative. */
+    clampedSelfTimeSpans: number;
+  };
+  /** Caveats of the source (e.g. self/downstream time unknown). */
+  notes?: string[];
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -78,6 +91,9 @@ function percentile(sorted: number[], q: number): number {
   const hi = Math.min(sorted.length - 1, lo + 1);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
+
+/** Timestamps from different hosts disagree by this much without it being worth a note. */
+const SKEW_TOLERANCE_MS = 1;
 
 const blank = (): Stats => ({ calls: 0, errors: 0, durations: [] });
 
@@ -93,6 +109,9 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
   };
   let first = Infinity;
   let last = -Infinity;
+  let orphanSpans = 0;
+  let skewedSpans = 0;
+  let clampedSelfTimeSpans = 0;
   const traces = new Set<string>();
   for (const s of spans) {
     traces.add(s.traceId);
@@ -104,6 +123,8 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
     attrs.stats.durations.push(s.durationMs);
     const parent = s.parentSpanId ? byId.get(`${s.traceId}/${s.parentSpanId}`) : undefined;
     if (!s.parentSpanId) attrs.entry = true;
+    else if (!parent) orphanSpans++;
+    if (parent && (s.startMs < parent.startMs - SKEW_TOLERANCE_MS || s.startMs + s.durationMs > parent.startMs + parent.durationMs + SKEW_TOLERANCE_MS)) skewedSpans++;
     if (parent) {
       const key = `${s.traceId}/${parent.spanId}`;
       childTime.set(key, (childTime.get(key) ?? 0) + s.durationMs);
@@ -119,7 +140,9 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
   }
   for (const s of spans) {
     const attrs = node(s.service);
-    const waiting = Math.min(s.durationMs, childTime.get(`${s.traceId}/${s.spanId}`) ?? 0);
+    const children = childTime.get(`${s.traceId}/${s.spanId}`) ?? 0;
+    if (children > s.durationMs + SKEW_TOLERANCE_MS) clampedSelfTimeSpans++;
+    const waiting = Math.min(s.durationMs, children);
     attrs.downstream += waiting;
     attrs.self += s.durationMs - waiting;
   }
@@ -157,7 +180,7 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
   });
   nodes.sort((a, b) => a.id.localeCompare(b.id));
   edges.sort((a, b) => a.id.localeCompare(b.id));
-  return { nodes, edges, windowSeconds, spans: spans.length, traces: traces.size };
+  return { nodes, edges, windowSeconds, spans: spans.length, traces: traces.size, source: 'spans', quality: { orphanSpans, skewedSpans, clampedSelfTimeSpans } };
 }
 
 export interface FrameField {
