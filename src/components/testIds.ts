@@ -162,6 +162,7 @@ export const testIds = {
   },
   rcaExplorer: {
     container: 'data-testid rca-explorer',
+    notes: 'data-testid rca-explorer-notes',
     loading: 'data-testid rca-explorer-loading',
     error: 'data-testid rca-explorer-error',
     empty: 'data-testid rca-explorer-empty',

@@ -133,6 +133,14 @@ function Answer({
         </div>
       )}
 
+      {(response.notes?.length || response.graphSourceDetail) && (
+        <div data-testid={ids.notes}>
+          <Text color="secondary" variant="bodySmall">
+            {[response.graphSourceDetail ? `Call graph: ${response.graphSourceDetail}` : undefined, ...(response.notes ?? [])].filter(Boolean).join(' · ')}
+          </Text>
+        </div>
+      )}
+
       {graph.nodes.length > 0 ? (
         <ServiceGraph
           graph={graph}

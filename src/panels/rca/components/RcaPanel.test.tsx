@@ -112,6 +112,25 @@ describe('RcaPanel', () => {
     expect(screen.queryByTestId(ids.error)).not.toBeInTheDocument();
   });
 
+  test('data-quality notes and the call graph source are shown with the answer', async () => {
+    rcaMock.mockResolvedValue({
+      ...inconclusiveRcaResponse(),
+      notes: ['3 spans had no parent in the window'],
+      graphSourceDetail: "Tempo's service-graph metrics in Prometheus",
+    });
+    renderPanel();
+    const notes = await screen.findByTestId(ids.notes);
+    expect(notes).toHaveTextContent("Call graph: Tempo's service-graph metrics in Prometheus");
+    expect(notes).toHaveTextContent('3 spans had no parent in the window');
+  });
+
+  test('without notes there is no notes line', async () => {
+    rcaMock.mockResolvedValue(inconclusiveRcaResponse());
+    renderPanel();
+    await screen.findByTestId(ids.narrative);
+    expect(screen.queryByTestId(ids.notes)).not.toBeInTheDocument();
+  });
+
   test('a failing sidecar call shows its message', async () => {
     rcaMock.mockRejectedValue(
       new Error('tempo: not configured (set tempo.url or AIDPE_TEMPO_URL); root-cause ranking needs traces')
