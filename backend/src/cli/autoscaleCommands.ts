@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_REPLAY, EVAL_SAFETY, replayPolicy, rlNotAvailable, type PolicyResult, type ReplayConfig } from '../engines/optimiser/evaluation.ts';
-import { DEFAULT_PREDICTIVE_CONFIG } from '../engines/optimiser/predictive.ts';
+import { DEFAULT_PREDICTIVE_CONFIG, type PredictiveConfig } from '../engines/optimiser/predictive.ts';
 import { DEFAULT_SAFETY_CONFIG } from '../engines/optimiser/safety.ts';
 import { DEFAULT_RL_ENV } from '../engines/optimiser/rlEnv.ts';
 import { loadRlPolicyModel, type RlModelLoad } from '../models/rlPolicyModel.ts';
@@ -124,9 +124,44 @@ function formatComparison(cs: Comparison[]): string {
     .join('\n');
 }
 
+/** The PredictiveConfig fields `--predictive` may override (mode has its own flag), by value type. */
+const PREDICTIVE_NUMBER_FIELDS = [
+  'horizonSeconds', 'headroom', 'targetUtilization', 'hpaTarget', 'scaleDownDelaySeconds', 'reactiveUtilization', 'tolerance',
+  'ceilingUtilization', 'ceilingMargin', 'ceilingHoldSeconds', 'ceilingDelaySeconds', 'phaseQuantile', 'raiseTolerance', 'raiseStep',
+] as const;
+const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo'] as const;
+
+/**
+ * `--predictive '{"hpaTarget":0.85,…}'`: overrides of the predictive policy's defaults (so every tuning
+ * row in the README can be rerun); unknown fields and wrong types are usage errors naming the field.
+ */
+export function parsePredictiveOverrides(text: string | undefined): Partial<PredictiveConfig> {
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AutoscaleUsageError(`--predictive: expected a JSON object, got ${JSON.stringify(text)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AutoscaleUsageError('--predictive: expected a JSON object of PredictiveConfig fields');
+  const out: Record<string, number | boolean> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if ((PREDICTIVE_NUMBER_FIELDS as readonly string[]).includes(k)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new AutoscaleUsageError(`--predictive: ${k} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+    } else if ((PREDICTIVE_BOOLEAN_FIELDS as readonly string[]).includes(k)) {
+      if (typeof v !== 'boolean') throw new AutoscaleUsageError(`--predictive: ${k} must be true or false, got ${JSON.stringify(v)}`);
+    } else {
+      throw new AutoscaleUsageError(`--predictive: unknown field ${JSON.stringify(k)}; expected some of ${[...PREDICTIVE_NUMBER_FIELDS, ...PREDICTIVE_BOOLEAN_FIELDS].join(', ')}`);
+    }
+    out[k] = v;
+  }
+  return out as Partial<PredictiveConfig>;
+}
+
 /**
  * `aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json`
- * (`--models DIR`: where models/autoscale lives; default the repository's models/).
+ * (`--models DIR`: where models/autoscale lives; default the repository's models/; `--predictive JSON`:
+ * overrides of the predictive policy's defaults).
  */
 export async function runAutoscaleEval(argv: string[]): Promise<number> {
   const { values: flags } = parseArgs({
@@ -143,6 +178,7 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       scale: { type: 'string' },
       'warmup-minutes': { type: 'string' },
       models: { type: 'string' },
+      predictive: { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -154,6 +190,7 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   if (policies.length === 0) throw new AutoscaleUsageError('--policies: name at least one policy');
   const mode = (flags.mode ?? 'parametric') as IntegrationMode;
   if (mode !== 'parametric' && mode !== 'direct') throw new AutoscaleUsageError(`--mode: expected parametric or direct, got ${JSON.stringify(flags.mode)}`);
+  const predictiveOverrides = parsePredictiveOverrides(flags.predictive);
   const trace = loadTraceFile(flags.trace, flags.function);
   const sloMs = num('slo-ms', flags['slo-ms'], DEFAULT_REPLAY.sloMs, { min: 1 });
   const seed = num('seed', flags.seed, DEFAULT_REPLAY.seed, { integer: true, min: 0 });
@@ -181,6 +218,7 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       scale,
       mode,
       warmupSeconds,
+      predictive: predictiveOverrides,
       durationSeconds: Math.min(hours, traceHours) * 3600,
       onProgress: (k, total) => progress.update(done * 1000 + Math.floor((1000 * k) / total), `${p}${p === 'predictive' ? ` (${mode})` : p === 'rl' ? ' (parametric)' : ''}`),
       ...(p === 'rl' && rlModel?.state === 'loaded' ? { rlInfer: rlModel.infer } : {}),
@@ -207,7 +245,7 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       'scaling actions: replica changes of the autoscaled deployments (by the HPA or the policy); largest step: largest |Δ replicas| of one; ' +
       'guard violations: applied actions the independent auditor finds outside the guards; latency: request-weighted percentiles over ticks of the gateway per-tick p50/p95/p99',
     config: {
-      predictive: { ...DEFAULT_PREDICTIVE_CONFIG, mode },
+      predictive: { ...DEFAULT_PREDICTIVE_CONFIG, ...predictiveOverrides, mode },
       safety: { ...DEFAULT_SAFETY_CONFIG, ...EVAL_SAFETY, hardBounds: "each HPA's original min/max" },
       replay: { tickSeconds: DEFAULT_REPLAY.tickSeconds, policyIntervalSeconds: DEFAULT_REPLAY.policyIntervalSeconds, forecastStepSeconds: DEFAULT_REPLAY.forecastStepSeconds },
       ...(rlModel

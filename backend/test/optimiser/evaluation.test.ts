@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autoscaleTopology, replayPolicy, rlNotAvailable } from '../../src/engines/optimiser/evaluation.ts';
-import { compareToHpa, loadTraceFile, runAutoscaleEval } from '../../src/cli/autoscaleCommands.ts';
+import { compareToHpa, loadTraceFile, parsePredictiveOverrides, runAutoscaleEval } from '../../src/cli/autoscaleCommands.ts';
 import { main } from '../../src/cli/main.ts';
 import type { WorkloadTrace } from '../../src/sim/workload.ts';
 import { quiet } from '../helpers/quiet.ts';
@@ -116,4 +116,26 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
   assert.match(noOut.out, /--out is required/);
   const help = await quiet(() => main(['help']));
   assert.match(help.out, /autoscale-eval --trace FILE --policies hpa,predictive,rl/);
+});
+
+test('--predictive: overrides of the predictive defaults reach the replay; bad fields are usage errors naming them', async () => {
+  assert.deepEqual(parsePredictiveOverrides(undefined), {});
+  assert.deepEqual(parsePredictiveOverrides('{"ceilingUtilization":0.85,"ceilingLiftAboveSlo":true}'), { ceilingUtilization: 0.85, ceilingLiftAboveSlo: true });
+  assert.throws(() => parsePredictiveOverrides('{"magic":1}'), /--predictive: unknown field "magic"/);
+  assert.throws(() => parsePredictiveOverrides('{"raiseStep":"big"}'), /--predictive: raiseStep must be a number/);
+  assert.throws(() => parsePredictiveOverrides('{"ceilingLiftAboveSlo":1}'), /--predictive: ceilingLiftAboveSlo must be true or false/);
+  assert.throws(() => parsePredictiveOverrides('[1]'), /--predictive: expected a JSON object/);
+  assert.throws(() => parsePredictiveOverrides('{'), /--predictive: expected a JSON object/);
+  const trace = join(root, 'short.csv');
+  const rows = ['timestamp,value'];
+  for (const [i, v] of timerTrace(30).values.entries()) rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  writeFileSync(trace, rows.join('\n') + '\n');
+  const out = join(root, 'res', 'override.json');
+  const { value } = await quiet(() => runAutoscaleEval(['--trace', trace, '--policies', 'predictive', '--out', out, '--scale', '1', '--hours', '0.1', '--predictive', '{"raiseStep":0.1}']));
+  assert.equal(value, 0);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(report.config.predictive.raiseStep, 0.1);
+  const bad = await quiet(() => main(['autoscale-eval', '--trace', trace, '--out', out, '--predictive', '{"horizon":60}']));
+  assert.equal(bad.value, 2);
+  assert.match(bad.out, /--predictive: unknown field "horizon"/);
 });

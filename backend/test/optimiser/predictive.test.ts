@@ -114,3 +114,43 @@ test('direct: replicas for max(p90 forecast, current load); down only after the 
   assert.equal(down.replicas, 3);
   assert.match(down.reason, /scaling down/);
 });
+
+test('raiseTolerance: a need just above the replicas is left to the HPA; a larger one still raises the floor', async () => {
+  const at = (p90: number): RateForecast => ({ stepSeconds: 60, generatedAtMs: T0, p50: [p90, p90], p90: [p90, p90] });
+  // 8 replicas at 85% of 100 req/s carry 680 req/s; 700 req/s needs 8.24 (3% above), 800 needs 9.4 (18% above).
+  const cur = { replicas: { desired: 8, ready: 8, starting: 0 }, hpa: { minReplicas: 8, maxReplicas: 20, targetCpuUtilization: 0.85 }, requestRate: 600 };
+  const strict = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined, targetUtilization: 0.85 });
+  assert.equal((await strict.propose(state({ ...cur, forecast: at(700) })))?.hpa?.minReplicas, 9, 'default: any excess raises the floor');
+  const tolerant = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined, targetUtilization: 0.85, raiseTolerance: 0.1 });
+  assert.equal(await tolerant.propose(state({ ...cur, forecast: at(700) })), undefined, 'within 10%: no forced raise');
+  assert.equal((await tolerant.propose(state({ ...cur, timeMs: T0 + 15_000, forecast: at(800) })))?.hpa?.minReplicas, 10);
+});
+
+test('raiseStep: a raise above the replicas overshoots the need, so a rising load takes fewer steps', async () => {
+  const at = (p90: number): RateForecast => ({ stepSeconds: 60, generatedAtMs: T0, p50: [p90, p90], p90: [p90, p90] });
+  const stepped = new PredictivePolicy({ mode: 'direct', targetUtilization: 0.85, reactiveUtilization: 0.85, raiseStep: 0.2 });
+  const plain = new PredictivePolicy({ mode: 'direct', targetUtilization: 0.85, reactiveUtilization: 0.85 });
+  // 700 req/s needs 8.24 replicas: 9 without the step, ceil(8.24 × 1.2) = 10 with it.
+  const base = { replicas: { desired: 4, ready: 4, starting: 0 }, requestRate: 300 };
+  assert.equal((await plain.propose(state({ ...base, forecast: at(700) })))?.replicas, 9);
+  assert.equal((await stepped.propose(state({ ...base, forecast: at(700) })))?.replicas, 10);
+  // A rising load: the stepped policy stays put while the need grows into its overshoot.
+  const next = { replicas: { desired: 10, ready: 10, starting: 0 }, requestRate: 650, timeMs: T0 + 60_000 };
+  assert.equal(await stepped.propose(state({ ...next, forecast: at(820) })), undefined, '820 req/s needs 9.6: within 10 replicas');
+  // No overshoot when nothing rises above the replicas (the floor only holds or lowers).
+  assert.equal(await stepped.propose(state({ ...next, timeMs: T0 + 75_000, forecast: at(600) })), undefined);
+});
+
+test('ceilingLiftAboveSlo: the spare-replica cap binds when the SLO holds and is lifted while it is breached', async () => {
+  const calm: RateForecast = { stepSeconds: 60, generatedAtMs: T0, p50: [300, 300], p90: [300, 300] };
+  // 10 replicas, but 300 req/s needs 4 at 85% of 100 req/s: the cap releases the spare ones.
+  const spare = { replicas: { desired: 10, ready: 10, starting: 0 }, requestRate: 300, forecast: calm };
+  const cfg = { mode: 'parametric' as const, hpaTarget: undefined, targetUtilization: 0.85, ceilingUtilization: 0.85 };
+  const plain = new PredictivePolicy(cfg);
+  assert.equal((await plain.propose(state({ ...spare, latencyP95Ms: 400 })))?.hpa?.maxReplicas, 4, 'without the option the cap binds even above the SLO');
+  const lifting = new PredictivePolicy({ ...cfg, ceilingLiftAboveSlo: true });
+  assert.equal((await lifting.propose(state({ ...spare, latencyP95Ms: 100 })))?.hpa?.maxReplicas, 4);
+  const breached = await lifting.propose(state({ ...spare, timeMs: T0 + 15_000, latencyP95Ms: 400, hpa: { minReplicas: 4, maxReplicas: 4, targetCpuUtilization: 0.7 } }));
+  assert.equal(breached?.hpa?.maxReplicas, 20, 'lifted back to the original maxReplicas');
+  assert.match(breached!.reason, /maxReplicas back to 20/);
+});
