@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { BASELINES, createBaseline, runDetector, type BaselineName } from '../engines/anomaly/baselines.ts';
 import { runAidpe } from '../engines/anomaly/detectors/aidpe.ts';
 import { runForecastResidual } from '../engines/anomaly/detectors/forecastResidual.ts';
+import { runCad } from '../engines/anomaly/detectors/cad.ts';
+import { runEnsemble } from '../engines/anomaly/detectors/ensemble.ts';
 import { STATISTICAL_CANDIDATES } from '../engines/forecast/candidates.ts';
 import {
   NabDataError,
@@ -68,8 +70,8 @@ function readWindows(path: string): WindowsFile {
   return parseWindowsJson(readText(path, 'labels'), path);
 }
 
-type DetectorName = BaselineName | 'aidpe' | 'aidpe-forecast';
-const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe', 'aidpe-forecast'];
+type DetectorName = BaselineName | 'aidpe' | 'aidpe-forecast' | 'cad-ose' | 'aidpe-ensemble';
+const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe', 'aidpe-forecast', 'cad-ose', 'aidpe-ensemble'];
 
 function detectorName(v: string | undefined): DetectorName {
   const name = v ?? 'windowedGaussian';
@@ -79,10 +81,12 @@ function detectorName(v: string | undefined): DetectorName {
 
 async function runNamed(name: DetectorName, series: Series): Promise<Float64Array> {
   if (name === 'aidpe-forecast') return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
+  if (name === 'cad-ose') return runCad(series.values);
+  if (name === 'aidpe-ensemble') return runEnsemble(series.timestamps, series.values);
   return name === 'aidpe' ? runAidpe(series.timestamps, series.values) : runDetector(createBaseline(name), series.values);
 }
 
-/** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null|aidpe] [--labels WINDOWS.json]` */
+/** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble] [--labels WINDOWS.json]` */
 export async function runAnomaly(argv: string[]): Promise<number> {
   const flags = parse(argv, { data: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, detector: { type: 'string' }, labels: { type: 'string' } });
   const dataDir = resolve(required(flags, 'data'));

@@ -27,7 +27,7 @@ Usage:
       through the API or Grafana; autonomous: applied within the guards).
   aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
-  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|aidpe|aidpe-forecast|null] [--labels WINDOWS.json]
+  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble|null] [--labels WINDOWS.json]
       Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv.
   aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
       Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null baselines.
@@ -42,6 +42,7 @@ Usage:
       Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
   aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
               [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
+              [--predictive JSON] (overrides of the predictive policy's defaults, e.g. '{"ceilingUtilization":0.85}')
       Replay a request-rate trace (timestamp,value CSV, or an Azure Functions *_inv.csv: the sum of all
       functions or one row) through the simulated cluster once per policy with the same seed: the exact
       Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (the PPO actor

@@ -34,29 +34,30 @@ test('scaledSigmoid: 2·sigmoid(−5y) − 1, −1 beyond y = 3', () => {
   close(scaledSigmoid(-1), 2 * sig(5) - 1); // ≈ 0.98661
   close(scaledSigmoid(0), 0);
   assert.equal(scaledSigmoid(3.5), -1);
+  assert.equal(scaledSigmoid(3), -1); // NAB: `>= 3.0` → −1
 });
 
 test('a single window hit at its first row is perfect (score 100)', () => {
-  // y = −(59 − 50 + 1)/10 = −1 → 2σ(5) − 1 ≈ 0.986614; perfect = same; null = −1.
+  // y = −(59 − 50 + 1)/10 = −1 → 2σ(5) − 1 ≈ 0.986614, divided by maxTP (the same) → 1; perfect = 1·tpWeight; null = −1.
   const s = scoreFile(file([50]), std, 0.5);
-  close(s.raw, 2 * sig(5) - 1);
-  close(s.perfect, 2 * sig(5) - 1);
+  close(s.raw, 1);
+  close(s.perfect, 1);
   assert.equal(s.nullScore, -1);
   close(normalise(s.raw, s.nullScore, s.perfect)!, 100);
   assert.deepEqual([s.tp, s.fp, s.fn], [1, 0, 1 - 1]);
 });
 
 test('a hit at the last row of the window scores 2σ(5/w) − 1 (NAB: y = −1/w there, not 0)', () => {
-  // y = −(59 − 59 + 1)/10 = −0.1 → 2σ(0.5) − 1 ≈ 0.244919: small but still positive.
+  // y = −(59 − 59 + 1)/10 = −0.1 → (2σ(0.5) − 1)/(2σ(5) − 1) ≈ 0.244919/0.986614 ≈ 0.248242: small but positive.
   const s = scoreFile(file([59]), std, 0.5);
-  close(s.raw, 2 * sig(0.5) - 1);
+  close(s.raw, (2 * sig(0.5) - 1) / (2 * sig(5) - 1));
   assert.ok(s.raw > 0 && s.raw < 0.25);
 });
 
 test('only the first detection in a window counts', () => {
-  // Rows 52 and 55: first is 52, y = −8/10 → 2σ(4) − 1 ≈ 0.964028; row 55 adds nothing.
+  // Rows 52 and 55: first is 52, y = −8/10 → (2σ(4) − 1)/maxTP ≈ 0.964028/0.986614 ≈ 0.977107; row 55 adds nothing.
   const s = scoreFile(file([52, 55]), std, 0.5);
-  close(s.raw, 2 * sig(4) - 1);
+  close(s.raw, (2 * sig(4) - 1) / (2 * sig(5) - 1));
   assert.equal(s.tp, 1);
   assert.equal(s.fp, 0);
 });
@@ -101,14 +102,14 @@ test('normalisation: null detector → 0, perfect detector → 100 over a corpus
 
 test('threshold sweep picks the threshold that maximises the raw score', () => {
   // Row 50 (window start) scores 0.9, row 95 (far FP) 0.95, everything else 0.5.
-  //  t > 0.95: −1 (miss); t = 0.95: −1 − 0.11; t = 0.9: 0.98661 − 0.11 = 0.87661; t = 0.5: ~80 FPs → worse.
+  //  t > 0.95: −1 (miss); t = 0.95: −1 − 0.11; t = 0.9: 1 − 0.11 = 0.89; t = 0.5: ~80 FPs → worse.
   const scores = new Float64Array(100).fill(0.5);
   scores[50] = 0.9;
   scores[95] = 0.95;
   const f: NabFile = { name: 'f.csv', category: 'c', scores, windows: [{ start: 50, end: 59 }] };
   const best = optimizeThreshold([f], std);
   assert.equal(best.threshold, 0.9);
-  close(best.raw, 2 * sig(5) - 1 - 0.11);
+  close(best.raw, 1 - 0.11);
   const corpus = scoreCorpus([f], std);
   assert.equal(corpus.threshold, 0.9);
   close(corpus.raw, best.raw);
@@ -121,4 +122,16 @@ test('threshold sweep picks the threshold that maximises the raw score', () => {
 test('overlapping or out-of-range windows are rejected', () => {
   assert.throws(() => sweepRows(10, [{ start: 2, end: 5 }, { start: 5, end: 7 }]), /overlap/);
   assert.throws(() => sweepRows(10, [{ start: 2, end: 12 }]), /not a valid row range/);
+});
+
+test('NAB normalisation by hand: perfect = tpWeight × windows; a hit at mid-window and one far FP', () => {
+  // Window [50, 59], hit at row 55: y = −(59 − 55 + 1)/10 = −0.5 → (2σ(2.5) − 1)/maxTP ≈ 0.848284/0.986614 ≈ 0.859794.
+  // FP at row 95 (y = 36/9 ≥ 3): −0.11. raw ≈ 0.749794; null = −1; perfect = 1 → score = 100·1.749794/2 ≈ 87.49.
+  const s = scoreCorpus([file([55, 95])], std, 0.5);
+  const raw = (2 * sig(2.5) - 1) / (2 * sig(5) - 1) - 0.11;
+  close(s.raw, raw);
+  close(s.perfect, 1);
+  close(s.score!, (100 * (raw + 1)) / 2);
+  // reward_low_FN_rate: null = −2, perfect = 1 → 100·(raw + 2)/3.
+  close(scoreCorpus([file([55, 95])], fnProfile, 0.5).score!, (100 * (raw + 2)) / 3);
 });

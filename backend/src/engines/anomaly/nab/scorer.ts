@@ -8,16 +8,18 @@
  * - Every row gets an unweighted "sweep score":
  *   - inside a window [s, e] of width w = e − s + 1, row i has position y = −(e − i + 1)/w
  *     (−1 at the window's first row, −1/w at its last) and scores scaledSigmoid(y) = 2·sigmoid(−5y) − 1,
- *     i.e. ≈ 0.9866 at the start, just above 0 at the end;
+ *     i.e. ≈ 0.9866 at the start, just above 0 at the end; a true positive is weighted
+ *     tpWeight·sweep/scaledSigmoid(−1) (NAB sweeper.py divides by maxTP, so an earliest hit scores exactly 1);
  *   - outside all windows, with a preceding window whose last row is r and width w:
- *     y = |i − r|/(w − 1) and the score is scaledSigmoid(y) (negative, → −1, and exactly −1 once y > 3);
+ *     y = |i − r|/(w − 1) and the score is scaledSigmoid(y) (negative, → −1, and exactly −1 once y ≥ 3);
  *     with no preceding window the score is −1.
  * - At a threshold t, rows with anomaly score ≥ t are detections. Each window scores the best (= earliest)
  *   of its detections' sweep scores × tpWeight, or −fnWeight if it has none (so only the first detection
  *   in a window counts). Each detection outside windows adds sweepScore × fpWeight (negative).
  * - Raw scores are summed over files. Normalised score = 100·(raw − null)/(perfect − null), null = a
- *   detector that never fires (every window missed), perfect = every window detected at its first
- *   scorable row.
+ *   detector that never fires (every window missed), perfect = tpWeight × number of windows (NAB
+ *   runner.py `normalize`: perfect = tpCount·tpWeight). NAB counts every labelled window there, we count
+ *   the scorable ones (same on NAB's data: no window lies wholly in a probationary period).
  * - Threshold optimisation (NAB's `--optimize`): sweep every distinct anomaly score over the pooled corpus
  *   (descending; plus "above the maximum" = never fire) and keep the threshold with the highest summed raw
  *   score; on ties the highest threshold wins (Python's max() over a descending list).
@@ -58,13 +60,16 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** NAB's scaledSigmoid: 2·sigmoid(−5y) − 1, and −1 for y > 3. */
+/** NAB's scaledSigmoid: 2·sigmoid(−5y) − 1, and −1 for y ≥ 3. */
 export function scaledSigmoid(y: number): number {
-  if (y > 3.0) return -1.0;
+  if (y >= 3.0) return -1.0;
   return 2 * sigmoid(-5 * y) - 1.0;
 }
 
 /** Unweighted NAB sweep scores for every row of one file, plus the window each row lies in (−1: none). */
+/** scaledSigmoid(−1): the sweep score of a window's first row; NAB divides true positives by it. */
+export const MAX_TP = 2 / (1 + Math.exp(-5)) - 1;
+
 export interface SweepRows {
   /** First scored row (= probationary length). */
   probation: number;
@@ -165,13 +170,13 @@ function scorePrepared(p: Prepared, weights: CostWeights, threshold: number): Fi
     if (w < 0) {
       fpSum += s * weights.fpWeight;
       fp++;
-    } else if (!best.has(w)) best.set(w, s * weights.tpWeight); // the first detection in a window counts
+    } else if (!best.has(w)) best.set(w, (s * weights.tpWeight) / MAX_TP); // the first detection in a window counts
   }
   let raw = fpSum;
   let perfect = 0;
-  for (const [w, top] of scorable) {
+  for (const w of scorable.keys()) {
     raw += best.get(w) ?? -weights.fnWeight;
-    perfect += top * weights.tpWeight;
+    perfect += weights.tpWeight;
   }
   const windows = scorable.size;
   return { name: file.name, category: file.category, raw, nullScore: -weights.fnWeight * windows, perfect, windows, tp: best.size, fp, fn: windows - best.size };
@@ -234,7 +239,7 @@ function sweepPrepared(prepared: readonly Prepared[], weights: CostWeights): Thr
       const w = win[idx]!;
       if (w < 0) cur += sweep[idx]! * weights.fpWeight;
       else {
-        const s = sweep[idx]! * weights.tpWeight;
+        const s = (sweep[idx]! * weights.tpWeight) / MAX_TP;
         const prev = windowScore.get(w) ?? -weights.fnWeight;
         if (s > prev) {
           cur += s - prev;
