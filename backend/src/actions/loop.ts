@@ -18,6 +18,7 @@ import { SafetyLayer, type SafetyConfig } from '../engines/optimiser/safety.ts';
 import type { HpaObjectSpec, Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
+import { runEvery } from '../loop/schedule.ts';
 import type { AuditInput, AutomationSettings, Store } from '../store/sqlite.ts';
 import { buildServiceState, type StateQueries } from './serviceState.ts';
 import type { ActionChange, ActionOutcome, ActionRecord, ActionStatus, Actuator, AutomationMode, HpaFields, RestoreState, ScaleTarget, WorkloadScaleState } from './types.ts';
@@ -103,7 +104,6 @@ export class ActionLoop {
   readonly intervalSeconds: number;
   private readonly o: Required<Omit<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>> & Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>;
   private readonly runtimes = new Map<string, ServiceRuntime>();
-  private timer: NodeJS.Timeout | undefined;
   private running = false;
   /** Serialises ticks and operator requests so a decision never races a tick on the same action. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -137,12 +137,11 @@ export class ActionLoop {
   async start(onError: (err: unknown) => void = () => undefined): Promise<() => void> {
     await this.reconcile();
     this.running = true;
-    const run = () => this.tick().catch(onError);
-    this.timer = setInterval(run, this.o.wallIntervalMs ?? this.intervalSeconds * 1000);
-    this.timer.unref?.();
+    const every = this.o.wallIntervalMs ?? this.intervalSeconds * 1000;
+    const stop = runEvery(() => this.tick(), every, onError, { firstRunInMs: every });
     return () => {
       this.running = false;
-      if (this.timer) clearInterval(this.timer);
+      stop();
     };
   }
 

@@ -5,6 +5,7 @@
  * forecast, which is scored against the actuals once its horizon has passed (true out-of-sample accuracy).
  * History is kept in memory, bounded per series and model; drift is judged by the pure `accuracy.ts`.
  */
+import { runEvery } from './schedule.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { forecastSeries } from '../engines/forecast/engine.ts';
 import { regularise } from '../engines/forecast/series.ts';
@@ -280,21 +281,7 @@ export class ForecastAccuracyTracker {
 
   /** Runs `tick` every `pollMs` of wall time (not overlapping); forecasts happen only when due on the telemetry clock. */
   start(pollMs: number, onError: (err: unknown) => void): () => void {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const loop = async (): Promise<void> => {
-      try {
-        await this.tick();
-      } catch (err) {
-        onError(err);
-      }
-      if (!stopped) timer = setTimeout(() => void loop(), pollMs);
-    };
-    timer = setTimeout(() => void loop(), 0);
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
+    return runEvery(() => this.tick(), pollMs, onError);
   }
 
   private watchKey(w: AccuracyWatch): string {

@@ -8,6 +8,7 @@
  * (no re-warm-up, no second opening of a region it already announced). A series with no stored state is
  * rebuilt from the lookback window.
  */
+import { runEvery } from './schedule.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { DEFAULT_THRESHOLD, type Severity } from '../engines/anomaly/regions.ts';
 import { displayName, seriesKeyOf } from '../engines/anomaly/scoreSeries.ts';
@@ -165,20 +166,6 @@ export class IncidentWatcher {
 
   /** Runs `tick` every `intervalMs` (not overlapping); returns a stop function. */
   start(intervalMs: number, onError: (err: unknown) => void): () => void {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const loop = async (): Promise<void> => {
-      try {
-        await this.tick();
-      } catch (err) {
-        onError(err);
-      }
-      if (!stopped) timer = setTimeout(() => void loop(), intervalMs);
-    };
-    timer = setTimeout(() => void loop(), 0);
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
+    return runEvery(() => this.tick(), intervalMs, onError);
   }
 }
