@@ -132,7 +132,10 @@ test('rank.ts: own signals make a service with quiet series a candidate; without
   const ev = (service: string, over: Partial<ServiceEvidence> = {}): ServiceEvidence => ({ service, latencyScore: 0, latencyOnsetMs: undefined, errorScore: 0, errorOnsetMs: undefined, selfMsBaseline: undefined, selfMsIncident: undefined, ownErrorRateBaseline: undefined, ownErrorRateIncident: undefined, ...over });
   const plain = [ev('gw', { latencyScore: 1 }), ev('api', { latencyScore: 0.95 }), ev('db')];
   const before = rankRootCauses('gw', graph, plain);
-  assert.deepEqual(before.candidates.map((c) => c.service), ['api', 'gw']);
+  // db is listed third only as a compared service (at least three candidates), not as a cause.
+  assert.deepEqual(before.candidates.map((c) => c.service), ['api', 'gw', 'db']);
+  assert.match(before.candidates[2]!.whyLower!, /no anomaly of its own/);
+  assert.deepEqual(before.candidates[2]!.evidence, []);
   const withSignal = rankRootCauses('gw', graph, [...plain.slice(0, 2), ev('db', { ownSignals: [{ strength: 3, line: 'time on the wire of calls into it 2 → 900 ms per call' }] })]);
   assert.deepEqual(withSignal.candidates.map((c) => c.service), ['db', 'api', 'gw']);
   assert.equal(withSignal.tier, 'CONFIRMED');

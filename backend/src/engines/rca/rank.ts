@@ -202,6 +202,9 @@ function graphNotes(graph: ServiceGraph, symptom: string): string[] {
   return notes;
 }
 
+/** An answer compares at least this many services (when the graph has them). */
+const MIN_CANDIDATES = 3;
+
 export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: ServiceEvidence[], options: RankOptions = {}): RcaRanking {
   const propagationWeight = options.propagationWeight ?? PROPAGATION_WEIGHT;
   const byService = new Map(evidence.map((e) => [e.service, e]));
@@ -293,5 +296,29 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   else if (emptyWindow) explanation = `INCONCLUSIVE: the window has no traces, so there is no call graph to walk from ${symptom}, and ${symptom} itself shows no anomaly`;
   else explanation = `INCONCLUSIVE: no service downstream of ${symptom} shows an anomaly in the window`;
   if (top && top.path.length > 1 && !ownEvidence(top)) explanation += ` (no own-time or own-error evidence: the chain ${top.path.join(' → ')} is inferred from co-anomaly along calls, not shown)`;
+  // At least three candidates when there is an answer: the next most anomalous services downstream, each
+  // saying why it is not a cause, so an operator sees what was compared (the tier above ignores them).
+  if (top && scored.length < MIN_CANDIDATES) {
+    const listed = new Set(scored.map((c) => c.service));
+    const rest = [...paths.entries()]
+      .filter(([s]) => !listed.has(s) && s !== symptom)
+      .sort(([x, px], [y, py]) => anomaly(y) - anomaly(x) || py.length - px.length || x.localeCompare(y))
+      .slice(0, MIN_CANDIDATES - scored.length);
+    for (const [service, path] of rest) {
+      const a = anomaly(service);
+      const score = Math.min(a, 0.49) * 0.1;
+      scored.push({
+        service,
+        score,
+        evidenceScore: score,
+        pagerank: 0,
+        path,
+        evidence: [],
+        whyLower: byService.has(service)
+          ? `shows no anomaly of its own in the window (anomaly score ${a.toFixed(2)} < 0.5): compared, not a cause`
+          : 'no metrics for it in the window: it could not be scored',
+      });
+    }
+  }
   return { symptom, tier, candidates: scored, explanation, ...(notes.length > 0 ? { notes } : {}) };
 }
