@@ -238,7 +238,12 @@ export interface AnomalyRequest {
   stepSeconds: number;
   /** Overrides every series' threshold, in (0, 1). */
   threshold?: number;
+  /** The univariate detector (default 'aidpe'); 'ensemble' = CAD OSE + aidpe, NAB-best, slower, default threshold 0.7. */
+  detector?: AnomalyDetectorName;
 }
+
+/** `aidpe`: the fast default; `ensemble`: max of CAD OSE and aidpe with a rest rule (see the OpenAPI description). */
+export type AnomalyDetectorName = 'aidpe' | 'ensemble';
 
 export type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -264,6 +269,8 @@ export interface SeriesAnomalies {
   labels: Record<string, string>;
   name: string;
   seriesKey: string;
+  /** The detector that scored the series (absent from sidecars older than the field). */
+  detector?: AnomalyDetectorName;
   threshold: number;
   thresholdSource: ThresholdSource;
   /** `insufficient_data`: too few samples for the detector to score (scores stay 0). */

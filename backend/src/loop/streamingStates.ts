@@ -5,7 +5,7 @@
  * so in its answer. Shared by the anomaly API's streaming mode and the incident loop (each under its own key
  * prefix: the API's calls must not advance the loop's state).
  */
-import { STREAMING_STATE_VERSION, StreamingSeries, seriesFromState, type StreamingOptions } from '../engines/anomaly/streaming.ts';
+import { STREAMING_STATE_VERSION, StreamingSeries, seriesFromState, type StreamDetectorName, type StreamingOptions } from '../engines/anomaly/streaming.ts';
 import type { Store } from '../store/types.ts';
 
 export type StateOrigin = 'memory' | 'store' | 'new';
@@ -29,35 +29,43 @@ export class StreamingStates {
   /**
    * The series' state under `key` from memory, else from the store, else a new one. A failing store read counts as
    * none. `seriesKey` names the series in region ids (the state key adds the caller's prefix and the step).
+   * `detectorName` (default: the constructor's, else 'aidpe'): a state of another detector, in memory or stored, is
+   * discarded with the reason and a new one is built.
    */
-  async acquire(key: string, seriesKey: string, stepMs: number | undefined): Promise<AcquiredSeries> {
+  async acquire(key: string, seriesKey: string, stepMs: number | undefined, detectorName?: StreamDetectorName): Promise<AcquiredSeries> {
+    const streaming: StreamingOptions = { ...this.options.streaming, detectorName: detectorName ?? this.options.streaming?.detectorName ?? 'aidpe' };
+    let discarded: string | undefined;
     const inMemory = this.live.get(key);
-    if (inMemory) {
+    if (inMemory && inMemory.detectorName !== streaming.detectorName) {
+      this.live.delete(key);
+      this.dirty.delete(key);
+      discarded = `the state in memory belongs to detector ${inMemory.detectorName}; this call asks for ${streaming.detectorName}`;
+    } else if (inMemory) {
       this.live.delete(key); // re-insert: most recently used last
       this.live.set(key, inMemory);
       return { series: inMemory, origin: 'memory' };
     }
-    let discarded: string | undefined;
     let series: StreamingSeries | undefined;
     let stored;
     try {
-      stored = await this.store?.getDetectorState(key);
+      // A state just discarded from memory is newer than any stored one: do not read the store then.
+      stored = discarded ? undefined : await this.store?.getDetectorState(key);
     } catch (err) {
       discarded = `the store could not be read (${(err as Error).message})`;
     }
     if (stored) {
       if (stored.version !== STREAMING_STATE_VERSION) discarded = `stored state version ${stored.version}, this sidecar uses ${STREAMING_STATE_VERSION}`;
       else {
-        const restored = seriesFromState(seriesKey, stored.state, this.options.streaming, stepMs);
+        const restored = seriesFromState(seriesKey, stored.state, streaming, stepMs);
         if ('series' in restored) series = restored.series;
         else discarded = restored.discarded;
       }
     }
     // Another call for the same key may have loaded it while this one awaited the store: one state per key.
     const loadedMeanwhile = this.live.get(key);
-    if (loadedMeanwhile) return { series: loadedMeanwhile, origin: 'memory' };
+    if (loadedMeanwhile && loadedMeanwhile.detectorName === streaming.detectorName) return { series: loadedMeanwhile, origin: 'memory' };
     const origin: StateOrigin = series ? 'store' : 'new';
-    series ??= new StreamingSeries(seriesKey, this.options.streaming, stepMs);
+    series ??= new StreamingSeries(seriesKey, streaming, stepMs);
     this.live.set(key, series);
     const cap = this.options.maxSeries ?? 1000;
     // Evicted states were persisted after the call that last touched them (when there is a store).

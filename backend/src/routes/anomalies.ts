@@ -1,5 +1,6 @@
 /**
- * Anomaly API: scores a PromQL range (or inline series) with the streaming AIDPE detector, merges high
+ * Anomaly API: scores a PromQL range (or inline series) with the streaming AIDPE detector (or, with `detector:
+ * 'ensemble'`, the CAD OSE + AIDPE ensemble, on its own threshold scale), merges high
  * scores into regions, and answers Grafana frames plus annotation-shaped events. Feedback on a region
  * is stored and moves that series' threshold, so later answers change.
  *
@@ -9,7 +10,8 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
-import { displayName, scoreSeries, seriesKeyOf, DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
+import { displayName, scoreSeries, seriesKeyOf, DETECTOR_THRESHOLDS, DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
+import type { StreamDetectorName } from '../engines/anomaly/streaming.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';
 import { loadMvaeModel, type MvaeModelLoad } from '../models/mvaeModel.ts';
@@ -58,6 +60,12 @@ const AnomalyBody = Type.Object(
     ),
     threshold: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })
+    ),
+    detector: Type.Optional(
+      Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')], {
+        description:
+          "The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood; NAB 24.4 (standard profile), the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert); NAB 64.1 standard / 52.3 low-FP / 70.6 low-FN, about 0.12 ms per point (several times aidpe's cost). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe's (the series key gets __detector__=\"ensemble\"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so",
+      })
     ),
     mode: Type.Optional(
       Type.Union([Type.Literal('batch'), Type.Literal('streaming')], {
@@ -119,6 +127,7 @@ interface Scored {
   labels: Record<string, string>;
   name: string;
   seriesKey: string;
+  detector: StreamDetectorName;
   threshold: number;
   thresholdSource: 'default' | 'feedback' | 'request';
   status: 'ok' | 'insufficient_data' | 'constant';
@@ -149,27 +158,32 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
   const streams = new StreamingStates(opts.store);
   let mvaeLoad: Promise<MvaeModelLoad> | undefined;
   const mvae = opts.mvae ?? (() => (mvaeLoad ??= loadMvaeModel({ modelsDir: opts.modelsDir })));
-  /** Region id → series key, for feedback on regions this sidecar has answered. */
-  const known = new Map<string, { seriesKey: string; name: string }>();
-  const remember = (r: AnomalyRegion, name: string): void => {
+  /** Region id → series key and detector (its threshold scale), for feedback on regions this sidecar has answered. */
+  const known = new Map<string, { seriesKey: string; name: string; detector: StreamDetectorName }>();
+  const remember = (r: AnomalyRegion, name: string, detector: StreamDetectorName = 'aidpe'): void => {
     known.delete(r.id);
-    known.set(r.id, { seriesKey: r.seriesKey, name });
+    known.set(r.id, { seriesKey: r.seriesKey, name, detector });
     if (known.size > KNOWN_REGIONS) known.delete(known.keys().next().value!);
   };
 
-  async function score(series: MetricSeries, fromMs: number, override: number | undefined, fallbackName: string): Promise<Scored> {
-    const seriesKey = seriesKeyOf(series.labels);
+  /** The ensemble's thresholds, feedback and region ids are its own (another score scale): its key names it. */
+  const scoringKeyOf = (labels: Record<string, string>, detector: StreamDetectorName): string =>
+    detector === 'aidpe' ? seriesKeyOf(labels) : seriesKeyOf({ ...labels, __detector__: detector });
+
+  async function score(series: MetricSeries, fromMs: number, override: number | undefined, fallbackName: string, detector: StreamDetectorName): Promise<Scored> {
+    const seriesKey = scoringKeyOf(series.labels, detector);
     const stored = await opts.store?.getThreshold(seriesKey);
-    const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
+    const threshold = override ?? stored ?? DETECTOR_THRESHOLDS[detector].default;
     const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
-    const { times, values, scores, regions, fed } = scoreSeries(series.samples, fromMs, seriesKey, threshold);
+    const { times, values, scores, regions, fed } = scoreSeries(series.samples, fromMs, seriesKey, threshold, detector);
     const name = displayName(series.labels, fallbackName);
-    for (const r of regions) remember(r, name);
+    for (const r of regions) remember(r, name, detector);
     const insufficient = fed < DETECTOR_WARM_UP;
     return {
       labels: series.labels,
       name,
       seriesKey,
+      detector,
       threshold,
       thresholdSource,
       status: insufficient ? 'insufficient_data' : 'ok',
@@ -199,14 +213,15 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
    * Streaming: only the samples after the series' last scored one are fed; those before `fromMs` (the warm-up
    * reach-back of a query) build the state without being returned. Regions carry `ongoing` while open.
    */
-  async function scoreStreaming(series: MetricSeries, fromMs: number, stepSeconds: number | undefined, override: number | undefined, fallbackName: string): Promise<Scored> {
-    const seriesKey = seriesKeyOf(series.labels);
+  async function scoreStreaming(series: MetricSeries, fromMs: number, stepSeconds: number | undefined, override: number | undefined, fallbackName: string, detector: StreamDetectorName): Promise<Scored> {
+    const seriesKey = scoringKeyOf(series.labels, detector);
     const stored = await opts.store?.getThreshold(seriesKey);
-    const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
+    const threshold = override ?? stored ?? DETECTOR_THRESHOLDS[detector].default;
     const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
-    // Per series and step: the same series asked at another step is another stream.
-    const stateKey = `api:${stepSeconds === undefined ? 'inline' : `${stepSeconds}s`}:${seriesKey}`;
-    const acquired = await streams.acquire(stateKey, seriesKey, stepSeconds === undefined ? undefined : stepSeconds * 1000);
+    // Per series and step: the same series asked at another step is another stream. One state per series whatever the
+    // detector: the state names its detector, and asking the other one discards it (said in the notes).
+    const stateKey = `api:${stepSeconds === undefined ? 'inline' : `${stepSeconds}s`}:${seriesKeyOf(series.labels)}`;
+    const acquired = await streams.acquire(stateKey, seriesKey, stepSeconds === undefined ? undefined : stepSeconds * 1000, detector);
     const pushed = acquired.series.push(
       series.samples.map(([t, v]) => [t * 1000, v] as const),
       threshold
@@ -226,7 +241,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     else if (acquired.origin === 'store') notes.push('state resumed from the store');
     notes.push(...pushed.notes);
     const regions: TrackedRegion[] = pushed.regions.filter((r) => r.endMs >= fromMs);
-    for (const r of regions) remember(r, name);
+    for (const r of regions) remember(r, name, detector);
     const times = pushed.times.slice(history);
     const values = pushed.values.slice(history);
     // A constant series answers the reason, not scores.
@@ -235,6 +250,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       labels: series.labels,
       name,
       seriesKey,
+      detector,
       threshold,
       thresholdSource,
       status: pushed.status,
@@ -422,6 +438,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     if ((body.query === undefined) === (body.series === undefined))
       throw new BadRequestError('query', 'give exactly one of query or series');
     const streaming = body.mode === 'streaming';
+    const detector: StreamDetectorName = body.detector ?? 'aidpe';
     if (streaming && body.groupBy !== undefined)
       throw new BadRequestError('groupBy', 'works in batch mode only; leave it out with mode streaming');
     let series: MetricSeries[];
@@ -486,13 +503,13 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       scored = [];
       // One at a time: two series of a request never share a state, but the store batch is written once.
       for (const [i, s] of series.entries())
-        scored.push(await scoreStreaming(s, fromMs, body.query !== undefined ? body.stepSeconds : undefined, body.threshold, `series ${i}`));
+        scored.push(await scoreStreaming(s, fromMs, body.query !== undefined ? body.stepSeconds : undefined, body.threshold, `series ${i}`, detector));
       try {
         await streams.persist(new Date(now()));
       } catch (err) {
         warnings.push(`store: detector states not persisted (${(err as Error).message}); they live in memory until the next call`);
       }
-    } else scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`)));
+    } else scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`, detector)));
     const annotations = scored.flatMap((s) =>
       s.regions.map((r) => ({
         id: r.id,
@@ -500,7 +517,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         timeEnd: r.endMs,
         title: `Anomaly (${r.severity}) on ${s.name}`,
         text: `peak score ${r.peakScore.toFixed(4)} at ${new Date(r.peakMs).toISOString()}; ${r.points} point(s) over threshold ${s.threshold} (${s.thresholdSource})`,
-        tags: ['aidpe', 'anomaly', r.severity],
+        tags: ['aidpe', 'anomaly', ...(s.detector === 'aidpe' ? [] : [s.detector]), r.severity],
       }))
     );
     if (body.multivariateDetector !== undefined && body.groupBy === undefined)
@@ -579,8 +596,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         throw new NotFoundError(
           `anomaly ${req.params.id} is unknown to this sidecar; query /api/v1/anomalies for the range first`
         );
-      const before = (await store.getThreshold(region.seriesKey)) ?? DEFAULT_THRESHOLD;
-      const after = thresholdAfterFeedback(before, req.body.verdict);
+      const scale = DETECTOR_THRESHOLDS[region.detector];
+      const before = (await store.getThreshold(region.seriesKey)) ?? scale.default;
+      const after = thresholdAfterFeedback(before, req.body.verdict, scale);
       const record = await store.addFeedback(
         {
           regionId: req.params.id,

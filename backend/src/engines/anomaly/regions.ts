@@ -6,8 +6,8 @@
 
 /** NAB's optimised standard-profile threshold for the AIDPE detector (`aidpe nab-score`: 0.9878), rounded. */
 export const DEFAULT_THRESHOLD = 0.988;
-const MIN_THRESHOLD = 0.95;
-const MAX_THRESHOLD = 0.9999;
+export const MIN_THRESHOLD = 0.95;
+export const MAX_THRESHOLD = 0.9999;
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -92,10 +92,10 @@ export function extractRegions(timestampsMs: ArrayLike<number>, scores: ArrayLik
  * Feedback moves a series' threshold: a false positive halves the distance to 1 (fewer, stronger alerts),
  * a true positive doubles it back (bounded), so repeated feedback converges instead of swinging.
  */
-export function thresholdAfterFeedback(current: number, verdict: 'true_positive' | 'false_positive'): number {
+export function thresholdAfterFeedback(current: number, verdict: 'true_positive' | 'false_positive', bounds: { min: number; max: number } = { min: MIN_THRESHOLD, max: MAX_THRESHOLD }): number {
   const room = 1 - current;
   const next = verdict === 'false_positive' ? current + room / 2 : current - room;
-  return Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, next));
+  return Math.min(bounds.max, Math.max(bounds.min, next));
 }
 
 /** A region as a streaming tracker reports it: `ongoing` while more points may still extend it. */

@@ -1,5 +1,5 @@
 /**
- * Streaming anomaly scoring: per series, the AIDPE detector's state, the region tracker and the last timestamp
+ * Streaming anomaly scoring: per series, the detector's state (aidpe or the ensemble), the region tracker and the last timestamp
  * are kept between calls, so each call scores only the points it has not seen. Pure (no I/O): callers keep the
  * states (in memory, and through the store's `putDetectorStates` across restarts).
  *
@@ -9,13 +9,58 @@
  * a constant series answers "constant series: no variation to score", and until the warm-up is reached the
  * answer says "insufficient data: N of M warm-up points".
  */
-import { AIDPE_STATE_VERSION, createAidpeDetector, type AidpeDetector, type AidpeOptions, type AidpeState } from './detectors/aidpe.ts';
+import { AIDPE_STATE_VERSION, createAidpeDetector, type AidpeOptions, type AidpeState } from './detectors/aidpe.ts';
+import { createEnsembleDetector, type EnsembleState } from './detectors/ensemble.ts';
 import { RegionTracker, type RegionTrackerState, type TrackedRegion } from './regions.ts';
 
-/** The stored state's version: the streaming format (×1000) plus the detector's state version, so a change to either discards old states. */
-export const STREAMING_STATE_VERSION = 1 * 1000 + AIDPE_STATE_VERSION;
+/**
+ * The stored state's version: the streaming format (×1000) plus the detector's state version, so a change to either
+ * discards old states. Format 2 added `detectorName` (and `fed`): states carry the detector they belong to.
+ */
+export const STREAMING_STATE_VERSION = 2 * 1000 + AIDPE_STATE_VERSION;
+
+/** The univariate detectors a stream can run: `aidpe` (fast) or `ensemble` (CAD OSE + aidpe, `detectors/ensemble.ts`). */
+export type StreamDetectorName = 'aidpe' | 'ensemble';
+
+/** What the stream needs of a detector; the ensemble does not count its points, so the wrapper does. */
+interface StreamDetector {
+  update(timestampMs: number, value: number): number;
+  count(): number;
+  snapshot(): AidpeState | EnsembleState;
+  restore(state: AidpeState | EnsembleState, fed: number): void;
+}
+
+function createStreamDetector(name: StreamDetectorName, options: AidpeOptions): StreamDetector {
+  if (name === 'aidpe') {
+    const detector = createAidpeDetector(options);
+    return {
+      update: (t, v) => detector.update(t, v),
+      count: () => detector.count(),
+      snapshot: () => detector.snapshot(),
+      restore: (state) => detector.restore(state as AidpeState),
+    };
+  }
+  const detector = createEnsembleDetector({ aidpe: options });
+  let fed = 0;
+  return {
+    update: (t, v) => {
+      fed++;
+      return detector.update(t, v);
+    },
+    count: () => fed,
+    snapshot: () => detector.snapshot(),
+    restore: (state, count) => {
+      if (!(Number.isInteger(count) && count >= 0)) throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
+      detector.restore(state as EnsembleState);
+      fed = count;
+    },
+  };
+}
 
 export interface StreamingOptions {
+  /** Which detector scores the stream (default 'aidpe'). */
+  detectorName?: StreamDetectorName;
+  /** Options of the aidpe detector (the ensemble's aidpe part too). */
   detector?: AidpeOptions;
   /** Intervals longer than this many steps are reported as gaps (default 3). */
   gapNoteSteps?: number;
@@ -39,7 +84,11 @@ export interface StreamingSeriesState {
   /** The first value since the last reset, and whether any later value differed (constant-series answer). */
   firstValue: number | null;
   varied: boolean;
-  detector: AidpeState;
+  /** The detector this state belongs to: a state of another detector is discarded, not restored. */
+  detectorName: StreamDetectorName;
+  /** Finite points the detector has seen since its last reset. */
+  fed: number;
+  detector: AidpeState | EnsembleState;
   regions: RegionTrackerState;
 }
 
@@ -92,10 +141,11 @@ function formatSteps(steps: number): string {
 /** One series' streaming state and scoring. */
 export class StreamingSeries {
   private readonly detectorOptions: AidpeOptions;
+  readonly detectorName: StreamDetectorName;
   private readonly gapNoteSteps: number;
   private readonly resetGapSteps: number;
   private readonly mergeGapPoints: number;
-  private detector: AidpeDetector;
+  private detector: StreamDetector;
   private regions: RegionTracker;
   private lastMs = Number.NaN;
   private stepMs = Number.NaN;
@@ -108,12 +158,14 @@ export class StreamingSeries {
   /** `stepMs`: the known sampling step (a query's step); without it the step is estimated from the first intervals. */
   constructor(readonly seriesKey: string, options: StreamingOptions = {}, stepMs?: number) {
     this.detectorOptions = options.detector ?? {};
+    this.detectorName = options.detectorName ?? 'aidpe';
     this.gapNoteSteps = options.gapNoteSteps ?? 3;
     this.resetGapSteps = options.resetGapSteps ?? 1440;
     this.mergeGapPoints = options.mergeGapPoints ?? 3;
-    this.detector = createAidpeDetector(this.detectorOptions);
+    this.detector = createStreamDetector(this.detectorName, this.detectorOptions);
     this.regions = new RegionTracker(seriesKey, this.mergeGapPoints);
-    this.warmUp = this.detector.snapshot().options.warmUp;
+    // The ensemble scores 0 until its aidpe part is warm (its own minimum history is shorter).
+    this.warmUp = createAidpeDetector(this.detectorOptions).snapshot().options.warmUp;
     if (stepMs !== undefined) {
       if (!(stepMs > 0)) throw new Error(`stepMs: must be positive, got ${stepMs}`);
       this.stepMs = stepMs;
@@ -197,7 +249,7 @@ export class StreamingSeries {
   }
 
   private resetDetector(): void {
-    this.detector = createAidpeDetector(this.detectorOptions);
+    this.detector = createStreamDetector(this.detectorName, this.detectorOptions);
     this.regions = new RegionTracker(this.seriesKey, this.mergeGapPoints);
     this.firstValue = Number.NaN;
     this.varied = false;
@@ -214,6 +266,8 @@ export class StreamingSeries {
       intervals: [...this.intervals],
       firstValue: Number.isFinite(this.firstValue) ? this.firstValue : null,
       varied: this.varied,
+      detectorName: this.detectorName,
+      fed: this.detector.count(),
       detector: this.detector.snapshot(),
       regions: this.regions.snapshot(),
     };
@@ -223,10 +277,11 @@ export class StreamingSeries {
   restore(state: StreamingSeriesState): void {
     if (!state || typeof state !== 'object' || state.kind !== 'aidpe-streaming') throw new Error("streaming state: kind must be 'aidpe-streaming'");
     if (state.version !== STREAMING_STATE_VERSION) throw new Error(`streaming state: version is ${String(state.version)}; this sidecar reads version ${STREAMING_STATE_VERSION}`);
+    if (state.detectorName !== this.detectorName) throw new Error(`streaming state: belongs to detector ${String(state.detectorName)}; this call asks for ${this.detectorName}`);
     if (state.seriesKey !== this.seriesKey) throw new Error(`streaming state: seriesKey is ${state.seriesKey}, expected ${this.seriesKey}`);
     if (!Array.isArray(state.intervals) || state.intervals.length > MAX_INTERVALS || !state.intervals.every((x) => Number.isFinite(x))) throw new Error(`streaming state: intervals must be at most ${MAX_INTERVALS} finite numbers`);
-    const detector = createAidpeDetector(this.detectorOptions);
-    detector.restore(state.detector);
+    const detector = createStreamDetector(this.detectorName, this.detectorOptions);
+    detector.restore(state.detector, state.fed);
     const regions = new RegionTracker(this.seriesKey, this.mergeGapPoints);
     regions.restore(state.regions);
     this.detector = detector;
