@@ -62,8 +62,47 @@ test('CAD OSE: deterministic, and chunked with snapshot → JSON → restore equ
   assert.ok(Math.max(...a) > 0);
 });
 
+test('CAD OSE: a value outside the learned range widens it by rangeMargin (default 0.6) of the new span', () => {
+  const det = createCadDetector({ rangeWarmup: 64, restPeriod: 10 });
+  for (const v of patterned(64, 0)) det.next(v);
+  assert.deepEqual(det.snapshot().range, { min: 0, max: 7 });
+  det.next(10);
+  // New span 0..10 → max 10 + 0.6 · 10; the low side stays.
+  assert.deepEqual(det.snapshot().range, { min: 0, max: 16 });
+  det.next(15); // inside the margin: no further widening
+  assert.deepEqual(det.snapshot().range, { min: 0, max: 16 });
+  const narrow = createCadDetector({ rangeWarmup: 64, restPeriod: 10, rangeMargin: 0.1 });
+  for (const v of [...patterned(64, 0), 10]) narrow.next(v);
+  assert.deepEqual(narrow.snapshot().range, { min: 0, max: 11 });
+});
+
+test('CAD OSE: rangeExpandAfter clamps short excursions and widens over a persistent one, across snapshot/restore', () => {
+  const values = [...patterned(64, 0), 20, 3, 4, 12, 30, 11, ...patterned(40, 0)];
+  const options = { rangeWarmup: 64, restPeriod: 10, rangeExpandAfter: 3, rangeMargin: 0 };
+  const det = createCadDetector(options);
+  for (const v of values.slice(0, 65)) det.next(v);
+  assert.deepEqual(det.snapshot().range, { min: 0, max: 7 }, 'a single outlier is clamped');
+  for (const v of values.slice(65, 69)) det.next(v);
+  assert.deepEqual(det.snapshot().range, { min: 0, max: 7 }, 'two in a row are clamped');
+  det.next(values[69]!);
+  assert.deepEqual(det.snapshot().range, { min: 0, max: 30 }, 'the third widens to cover the whole excursion');
+  // Chunked through JSON in the middle of the excursion equals one pass.
+  const whole = [...runCad(values, options)];
+  let d = createCadDetector(options);
+  const chunked: number[] = [];
+  for (const [from, to] of [[0, 68], [68, 69], [69, values.length]] as const) {
+    for (let i = from; i < to; i++) chunked.push(d.next(values[i]!));
+    const state = JSON.parse(JSON.stringify(d.snapshot())) as CadState;
+    d = createCadDetector(options);
+    d.restore(state);
+  }
+  assert.deepEqual(chunked, whole);
+});
+
 test('CAD OSE: bad input and bad options are named', () => {
   assert.throws(() => createCadDetector().next(Number.NaN), /value/);
   assert.throws(() => createCadDetector({ numNormValueBits: 0 }), /numNormValueBits/);
   assert.throws(() => createCadDetector().restore({} as CadState), /state/);
+  assert.throws(() => createCadDetector({ rangeExpandAfter: 0 }), /rangeExpandAfter/);
+  assert.throws(() => createCadDetector({ initialMargin: -1 }), /initialMargin/);
 });
