@@ -167,5 +167,5 @@ test('a bad detector is a 400 naming the field; the field is documented', async 
   }
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
   const detector = doc.paths['/api/v1/anomalies'].post.requestBody.content['application/json'].schema.properties.detector;
-  assert.match(detector.description, /NAB 64\.1/);
+  assert.match(detector.description, /ensemble: .*NAB \d+\.\d standard/);
 });
