@@ -142,14 +142,23 @@ interface Scored {
     gaps: Array<{ fromMs: number; toMs: number; steps: number; reset: boolean }>;
     notes: string[];
   };
-  frame: {
-    name: string;
-    fields: Array<{
-      name: string;
-      type: 'time' | 'number';
-      values: Array<number | null>;
-      config?: Record<string, unknown>;
-    }>;
+  frame: ScoreFrame;
+}
+
+interface ScoreFrame {
+  name: string;
+  fields: Array<{ name: string; type: 'time' | 'number'; values: Array<number | null>; config?: Record<string, unknown> }>;
+}
+
+/** A series' values and anomaly scores as one Grafana frame (scores on a right-hand 0..1 axis). */
+function scoreFrame(name: string, times: Array<number | null>, values: Array<number | null>, scores: Array<number | null>): ScoreFrame {
+  return {
+    name,
+    fields: [
+      { name: 'time', type: 'time', values: times },
+      { name: 'value', type: 'number', values },
+      { name: 'score', type: 'number', values: scores, config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } } },
+    ],
   };
 }
 
@@ -193,19 +202,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
           }
         : {}),
       regions,
-      frame: {
-        name,
-        fields: [
-          { name: 'time', type: 'time', values: times },
-          { name: 'value', type: 'number', values },
-          {
-            name: 'score',
-            type: 'number',
-            values: scores,
-            config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } },
-          },
-        ],
-      },
+      frame: scoreFrame(name, times, values, scores),
     };
   }
 
@@ -264,19 +261,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         gaps: pushed.gaps,
         notes,
       },
-      frame: {
-        name,
-        fields: [
-          { name: 'time', type: 'time', values: times },
-          { name: 'value', type: 'number', values },
-          {
-            name: 'score',
-            type: 'number',
-            values: scores,
-            config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } },
-          },
-        ],
-      },
+      frame: scoreFrame(name, times, values, scores),
     };
   }
 
