@@ -4,21 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { quietEvidence } from '../helpers/rcaEvidence.ts';
 import { personalisedPageRank, rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
 
-const ev = (service: string, over: Partial<ServiceEvidence> = {}): ServiceEvidence => ({
-  service,
-  latencyScore: 0,
-  latencyOnsetMs: undefined,
-  errorScore: 0,
-  errorOnsetMs: undefined,
-  selfMsBaseline: 10,
-  selfMsIncident: 10,
-  ownErrorRateBaseline: 0,
-  ownErrorRateIncident: 0,
-  ...over,
-});
+const ev = quietEvidence;
 
 /** A graph with just the call edges (the ranking reads nodes and edges). */
 function callGraph(edges: Array<[string, string]>): ServiceGraph {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { quietEvidence } from '../helpers/rcaEvidence.ts';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
 import { runSimCase, summariseRanks } from '../../src/rca/simEval.ts';
@@ -7,18 +8,7 @@ import { evidenceQueriesFor, withServiceMatcher } from '../../src/rca/collect.ts
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
 
-const ev = (service: string, over: Partial<ServiceEvidence> = {}): ServiceEvidence => ({
-  service,
-  latencyScore: 0,
-  latencyOnsetMs: undefined,
-  errorScore: 0,
-  errorOnsetMs: undefined,
-  selfMsBaseline: 10,
-  selfMsIncident: 10,
-  ownErrorRateBaseline: 0,
-  ownErrorRateIncident: 0,
-  ...over,
-});
+const ev = quietEvidence;
 
 test('the callee whose own time rose outranks the callers it slowed down, and the answer says why', () => {
   const span = (id: string, parent: string | undefined, service: string) => ({ traceId: 't', spanId: id, parentSpanId: parent, service, startMs: 0, durationMs: 10, error: false });
