@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AidpeConfig } from './config/config.ts';
 import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
@@ -88,17 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  if (config.apiToken) {
-    const expected = Buffer.from(`Bearer ${config.apiToken}`);
-    app.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (!path.startsWith('/api/v1/') || path === '/api/v1/health') return;
-      const given = Buffer.from(request.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
-      }
-    });
-  }
+  if (config.apiToken) app.addHook('onRequest', bearerTokenGuard(config.apiToken));
 
   const health = new HealthRegistry();
   health.register(deps.telemetry.kind, () => deps.telemetry.health());
@@ -171,4 +162,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
   return app;
+}
+
+/**
+ * Routes anyone may call without the token: liveness and the two Prometheus scrape targets. Matched
+ * against the route the router chose (after it decoded the path), never against the raw URL, so
+ * `/%61pi/v1/audit` is judged as `/api/v1/audit`. Unmatched paths need the token too.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/api/v1/health', '/metrics', '/sim/metrics']);
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** The Bearer credential of an Authorization header; the scheme is case-insensitive (RFC 7235). */
+export function bearerCredential(header: string | undefined): string | undefined {
+  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? '');
+  return match && match[1]!.toLowerCase() === 'bearer' ? match[2] : undefined;
+}
+
+/** onRequest hook: 401 unless the matched route is public or the Bearer token matches (constant time, length hidden by hashing). */
+export function bearerTokenGuard(token: string) {
+  const expected = sha256(token);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
+    const given = bearerCredential(request.headers.authorization);
+    if (given !== undefined && timingSafeEqual(sha256(given), expected)) return;
+    return reply
+      .status(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
+  };
 }
