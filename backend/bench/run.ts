@@ -15,13 +15,21 @@ import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 import { runAidpe } from '../src/engines/anomaly/detectors/aidpe.ts';
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } },
+});
 /** --only: measure (and print) only the rows whose name contains this text. */
 const selected = (name: string): boolean => values.only === undefined || name.includes(values.only);
 const repeat = Math.max(1, Number(values.repeat));
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // A partial run (--only) gets its own file so it does not replace a full run's results.
-const outPath = values.out ?? join(repoRoot, 'bench-results', values.only === undefined ? 'bench.json' : `bench-${values.only.replace(/[^a-z0-9]+/gi, '-')}.json`);
+const outPath =
+  values.out ??
+  join(
+    repoRoot,
+    'bench-results',
+    values.only === undefined ? 'bench.json' : `bench-${values.only.replace(/[^a-z0-9]+/gi, '-')}.json`
+  );
 
 interface Row {
   name: string;
@@ -39,14 +47,16 @@ function median(xs: number[]): number {
 }
 
 async function measure(name: string, unit: string, note: string, fn: () => number | Promise<number>): Promise<Row> {
-  if (!selected(name)) return { name, unit, median: Number.NaN, min: Number.NaN, max: Number.NaN, note: 'not selected' };
+  if (!selected(name))
+    return { name, unit, median: Number.NaN, min: Number.NaN, max: Number.NaN, note: 'not selected' };
   const samples: number[] = [];
   for (let i = 0; i < repeat; i++) samples.push(await fn());
   return { name, unit, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), note };
 }
 
 const trace = syntheticDiurnalTrace({ days: 2 });
-const newCluster = () => new SimulatedCluster({ seed: 1, topology: defaultTopology(), workload: trace, tickSeconds: 5 });
+const newCluster = () =>
+  new SimulatedCluster({ seed: 1, topology: defaultTopology(), workload: trace, tickSeconds: 5 });
 
 // Memory first, before other benchmarks leave garbage whose ArrayBuffers are freed lazily.
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -67,12 +77,17 @@ const memoryRow: Row = {
 const rows: Row[] = [];
 rows.push(memoryRow);
 rows.push(
-  await measure('sim: one simulated day, 16 services, 5 s ticks', 'ms', 'wall time to advance 86,400 simulated seconds', () => {
-    const c = newCluster();
-    const t0 = performance.now();
-    c.advance(86_400);
-    return performance.now() - t0;
-  }),
+  await measure(
+    'sim: one simulated day, 16 services, 5 s ticks',
+    'ms',
+    'wall time to advance 86,400 simulated seconds',
+    () => {
+      const c = newCluster();
+      const t0 = performance.now();
+      c.advance(86_400);
+      return performance.now() - t0;
+    }
+  )
 );
 const warm = newCluster();
 warm.advance(6 * 3600);
@@ -81,57 +96,87 @@ rows.push(
     const t0 = performance.now();
     for (let i = 0; i < 100; i++) warm.exposition();
     return (performance.now() - t0) / 100;
-  }),
+  })
 );
 const source = new SimulatorSource(warm);
 rows.push(
-  await measure('simulator source: 6 h range query at 15 s step', 'ms', 'aidpe_sim_latency_seconds{quantile="0.95"} (16 series)', async () => {
-    const t0 = performance.now();
-    await source.queryRange({ query: 'aidpe_sim_latency_seconds{quantile="0.95"}', startMs: warm.now() - 6 * 3600_000, endMs: warm.now(), stepSeconds: 15 });
-    return performance.now() - t0;
-  }),
+  await measure(
+    'simulator source: 6 h range query at 15 s step',
+    'ms',
+    'aidpe_sim_latency_seconds{quantile="0.95"} (16 series)',
+    async () => {
+      const t0 = performance.now();
+      await source.queryRange({
+        query: 'aidpe_sim_latency_seconds{quantile="0.95"}',
+        startMs: warm.now() - 6 * 3600_000,
+        endMs: warm.now(),
+        stepSeconds: 15,
+      });
+      return performance.now() - t0;
+    }
+  )
 );
 
 // Forecasting: one 4,032-point series (14 days at 5 min, daily cycle, noise, spikes), fit + predict
 // 288 steps; AIDPE's ensemble (with the deep models when they load) next to augurs in the same run.
 function benchSeries(seed: number): Float64Array {
   let a = seed;
-  const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
-  return Float64Array.from({ length: 4032 }, (_, i) => 40 + 15 * Math.sin((2 * Math.PI * i) / 288) + 3 * (u() - 0.5) + (u() < 0.005 ? 60 : 0));
+  const u = () => (a = (a * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return Float64Array.from(
+    { length: 4032 },
+    (_, i) => 40 + 15 * Math.sin((2 * Math.PI * i) / 288) + 3 * (u() - 0.5) + (u() < 0.005 ? 60 : 0)
+  );
 }
 const loadedModels = await loadForecastCandidates();
 const fcSeries = benchSeries(7);
 const fcInput = { values: fcSeries, stepSeconds: 300, lastTimestamp: 1_700_000_000 };
-const deepNote = loadedModels.deepNames.length ? `with ${loadedModels.deepNames.join(', ')}` : 'statistical only (no deep models loaded)';
+const deepNote = loadedModels.deepNames.length
+  ? `with ${loadedModels.deepNames.join(', ')}`
+  : 'statistical only (no deep models loaded)';
 await forecastSeries(fcInput, { horizon: 288 }, loadedModels.candidates); // warm-up (ONNX session first run)
 rows.push(
-  await measure('forecast: AIDPE ensemble, 4k points, h=288', 'ms', `fit + backtest + predict, ${deepNote}`, async () => {
-    const t0 = performance.now();
-    await forecastSeries(fcInput, { horizon: 288, quantiles: [0.025, 0.1, 0.9, 0.975] }, loadedModels.candidates);
-    return performance.now() - t0;
-  }),
+  await measure(
+    'forecast: AIDPE ensemble, 4k points, h=288',
+    'ms',
+    `fit + backtest + predict, ${deepNote}`,
+    async () => {
+      const t0 = performance.now();
+      await forecastSeries(fcInput, { horizon: 288, quantiles: [0.025, 0.1, 0.9, 0.975] }, loadedModels.candidates);
+      return performance.now() - t0;
+    }
+  )
 );
 rows.push(
   await measure('forecast: augurs AutoETS, 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
     const t0 = performance.now();
     autoEts(fcSeries, 288, [0.1, 0.9]);
     return performance.now() - t0;
-  }),
+  })
 );
 rows.push(
   await measure('forecast: augurs MSTL(288), 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
     const t0 = performance.now();
     mstl(fcSeries, [288], 288, [0.1, 0.9]);
     return performance.now() - t0;
-  }),
+  })
 );
 const many = Array.from({ length: 1000 }, (_, i) => benchSeries(i + 1));
 rows.push(
-  await measure('forecast: 1,000 series x 4k points, h=12', 's', `AIDPE ensemble, one process, ${deepNote}`, async () => {
-    const t0 = performance.now();
-    for (const values of many) await forecastSeries({ values, stepSeconds: 300, lastTimestamp: 1_700_000_000 }, { horizon: 12 }, loadedModels.candidates);
-    return (performance.now() - t0) / 1000;
-  }),
+  await measure(
+    'forecast: 1,000 series x 4k points, h=12',
+    's',
+    `AIDPE ensemble, one process, ${deepNote}`,
+    async () => {
+      const t0 = performance.now();
+      for (const values of many)
+        await forecastSeries(
+          { values, stepSeconds: 300, lastTimestamp: 1_700_000_000 },
+          { horizon: 12 },
+          loadedModels.candidates
+        );
+      return (performance.now() - t0) / 1000;
+    }
+  )
 );
 
 // Streaming anomaly scoring (the statistical path, one core): 200k one-minute points of one series, fed in calls
@@ -141,7 +186,7 @@ const streamT = new Float64Array(streamN);
 const streamV = new Float64Array(streamN);
 {
   let a = 3;
-  const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const u = () => (a = (a * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < streamN; i++) {
     streamT[i] = 1_700_000_000_000 + i * 60_000;
     streamV[i] = 40 + 15 * Math.sin((2 * Math.PI * i) / 1440) + 3 * (u() - 0.5) + (u() < 0.002 ? 60 : 0);
@@ -160,24 +205,48 @@ const streamRate = (snapshotPerCall: boolean): number => {
   return streamN / ((performance.now() - t0) / 1000) / 1e6;
 };
 rows.push(
-  await measure('anomaly: AIDPE detector, one pass', 'M points/s', `${streamN / 1000}k points of one series, detector.update only (target >= 1 M/s/core)`, () => {
-    const t0 = performance.now();
-    runAidpe(streamT, streamV);
-    return streamN / ((performance.now() - t0) / 1000) / 1e6;
-  }),
+  await measure(
+    'anomaly: AIDPE detector, one pass',
+    'M points/s',
+    `${streamN / 1000}k points of one series, detector.update only (target >= 1 M/s/core)`,
+    () => {
+      const t0 = performance.now();
+      runAidpe(streamT, streamV);
+      return streamN / ((performance.now() - t0) / 1000) / 1e6;
+    }
+  )
 );
-rows.push(await measure('anomaly: streaming scorer, 60-point calls', 'M points/s', 'StreamingSeries.push: detector + regions + gap/stale/NaN checks, state kept in memory', () => streamRate(false)));
-rows.push(await measure('anomaly: streaming scorer + snapshot per call', 'M points/s', '60-point calls, each followed by snapshot -> JSON text as the store persists it (store write excluded)', () => streamRate(true)));
+rows.push(
+  await measure(
+    'anomaly: streaming scorer, 60-point calls',
+    'M points/s',
+    'StreamingSeries.push: detector + regions + gap/stale/NaN checks, state kept in memory',
+    () => streamRate(false)
+  )
+);
+rows.push(
+  await measure(
+    'anomaly: streaming scorer + snapshot per call',
+    'M points/s',
+    '60-point calls, each followed by snapshot -> JSON text as the store persists it (store write excluded)',
+    () => streamRate(true)
+  )
+);
 {
   const series = new StreamingSeries('{bench="1"}', {}, 60_000);
   series.push(streamSamples.slice(0, 20_000), 0.988);
   const text = JSON.stringify(series.snapshot());
   rows.push(
-    await measure('anomaly: restore one series state from JSON', 'ms', `parse + validate + rebuild (once per series after a restart); state ${(text.length / 1024).toFixed(0)} KiB of JSON`, () => {
-      const t0 = performance.now();
-      for (let i = 0; i < 20; i++) new StreamingSeries('{bench="1"}', {}, 60_000).restore(JSON.parse(text));
-      return (performance.now() - t0) / 20;
-    }),
+    await measure(
+      'anomaly: restore one series state from JSON',
+      'ms',
+      `parse + validate + rebuild (once per series after a restart); state ${(text.length / 1024).toFixed(0)} KiB of JSON`,
+      () => {
+        const t0 = performance.now();
+        for (let i = 0; i < 20; i++) new StreamingSeries('{bench="1"}', {}, 60_000).restore(JSON.parse(text));
+        return (performance.now() - t0) / 20;
+      }
+    )
   );
 }
 
@@ -190,5 +259,18 @@ for (const r of shownRows) {
 }
 mkdirSync(dirname(outPath), { recursive: true });
 void big.now(); // keep the cluster alive until after the measurement
-writeFileSync(outPath, JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, repeat, ...(values.only !== undefined ? { only: values.only } : {}), rows: shownRows }, null, 2));
+writeFileSync(
+  outPath,
+  JSON.stringify(
+    {
+      generatedAt: new Date().toISOString(),
+      node: process.version,
+      repeat,
+      ...(values.only !== undefined ? { only: values.only } : {}),
+      rows: shownRows,
+    },
+    null,
+    2
+  )
+);
 console.log(`\nwrote ${outPath}`);

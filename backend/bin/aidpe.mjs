@@ -4,7 +4,7 @@ const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
   console.error(
     `aidpe needs Node.js 22 or newer; this is ${process.version}.\n` +
-      'Run it through npm from the repository (npx aidpe ..., npm run demo) after `npm ci`: the project ships Node 22 as a dev dependency and npm puts it first on PATH.',
+      'Run it through npm from the repository (npx aidpe ..., npm run demo) after `npm ci`: the project ships Node 22 as a dev dependency and npm puts it first on PATH.'
   );
   process.exit(1);
 }

@@ -10,14 +10,25 @@ import { createAidpeDetector } from '../src/engines/anomaly/detectors/aidpe.ts';
 
 const [nabDir = '../../shared/data/nab'] = process.argv.slice(2);
 const root = join(nabDir, 'data');
-const files = readdirSync(root).sort().flatMap((d) => readdirSync(join(root, d)).sort().filter((f) => f.endsWith('.csv')).map((f) => join(d, f)));
+const files = readdirSync(root)
+  .sort()
+  .flatMap((d) =>
+    readdirSync(join(root, d))
+      .sort()
+      .filter((f) => f.endsWith('.csv'))
+      .map((f) => join(d, f))
+  );
 const picked = files.filter((_, i) => i % 4 === 0);
 const thresholds = [0.5, 0.7, 0.8, 0.9, 0.95, 0.988, 0.999];
 const ensembleAbove = thresholds.map(() => 0);
 const aidpeAbove = thresholds.map(() => 0);
 let points = 0;
 for (const file of picked) {
-  const rows = readFileSync(join(root, file), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+  const rows = readFileSync(join(root, file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
   const timestamps = rows.map((r) => Date.parse(`${r[0]!.replace(' ', 'T')}Z`));
   const values = rows.map((r) => Number(r[1]));
   const ensemble = runEnsemble(timestamps, values);

@@ -27,7 +27,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.out) {
-  console.error('usage: node --import tsx scripts/export-mv.ts --out DIR [--train-seeds ...] [--val-seeds ...] [--days 2]');
+  console.error(
+    'usage: node --import tsx scripts/export-mv.ts --out DIR [--train-seeds ...] [--val-seeds ...] [--days 2]'
+  );
   process.exit(2);
 }
 const seedsOf = (flag: string, s: string): number[] =>
@@ -61,7 +63,9 @@ function exportSplit(seeds: number[], file: string): { rows: number; runs: Array
       chunks.push(out.subarray(0, n * width));
     }
     runs.push({ seed, workload });
-    console.log(`${file}: seed ${seed} ${workload} ${run.services.size} services, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `${file}: seed ${seed} ${workload} ${run.services.size} services, ${((Date.now() - t0) / 1000).toFixed(1)} s`
+    );
   }
   const total = chunks.reduce((a, c) => a + c.length, 0);
   const all = new Float32Array(total);
@@ -75,6 +79,18 @@ const train = exportSplit(seedsOf('train-seeds', args['train-seeds']!), 'train.f
 const val = exportSplit(seedsOf('val-seeds', args['val-seeds']!), 'val.f32');
 writeFileSync(
   join(args.out, 'meta.json'),
-  JSON.stringify({ features: MV_FEATURES, window, warmUp, minutesPerRun: minutes, normalisation: DEFAULT_MV_NORMALISATION, train, val }, null, 2),
+  JSON.stringify(
+    {
+      features: MV_FEATURES,
+      window,
+      warmUp,
+      minutesPerRun: minutes,
+      normalisation: DEFAULT_MV_NORMALISATION,
+      train,
+      val,
+    },
+    null,
+    2
+  )
 );
 console.log(`train ${train.rows} windows, val ${val.rows} windows → ${args.out}`);

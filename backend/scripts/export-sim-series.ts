@@ -12,7 +12,12 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimulatedCluster } from '../src/sim/cluster.ts';
-import { azureFunctionsTracePath, loadAzureFunctionsTrace, syntheticDiurnalTrace, type WorkloadTrace } from '../src/sim/workload.ts';
+import {
+  azureFunctionsTracePath,
+  loadAzureFunctionsTrace,
+  syntheticDiurnalTrace,
+  type WorkloadTrace,
+} from '../src/sim/workload.ts';
 import { Rng } from '../src/sim/random.ts';
 
 type Metric = 'arrivalRps' | 'cpuUtilization' | 'latencyP95Ms' | 'memoryBytes' | 'cpuCores';
@@ -28,7 +33,9 @@ if (!outDir || outDir.startsWith('--')) {
   console.error('usage: node --import tsx scripts/export-sim-series.ts OUTDIR [--seeds 1,2,3,4] [--days 4]');
   process.exit(2);
 }
-const seeds = arg('--seeds', '1,2,3,4').split(',').map((s) => Number(s));
+const seeds = arg('--seeds', '1,2,3,4')
+  .split(',')
+  .map((s) => Number(s));
 const days = Number(arg('--days', '4'));
 const servicesPerSeed = Number(arg('--services', '4'));
 mkdirSync(outDir, { recursive: true });

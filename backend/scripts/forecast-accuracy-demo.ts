@@ -13,7 +13,11 @@ import { createDemoCluster } from '../src/sim/demo.ts';
 import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';
 
 const { values } = parseArgs({
-  options: { 'warmup-hours': { type: 'string', default: '14' }, hours: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' } },
+  options: {
+    'warmup-hours': { type: 'string', default: '14' },
+    hours: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '7' },
+  },
 });
 const warmupHours = Number(values['warmup-hours']);
 const hours = Number(values.hours);
@@ -36,12 +40,18 @@ for (let t = 0; t <= hours * 3600; t += 300) {
   await tracker.tick();
   if (tracker.lastRun?.error) console.error(tracker.lastRun.error);
 }
-console.log(`workload ${demo.workloadName}, seed ${config.simulator.seed}, ${warmupHours} h of history, tracked ${hours} h`);
+console.log(
+  `workload ${demo.workloadName}, seed ${config.simulator.seed}, ${warmupHours} h of history, tracked ${hours} h`
+);
 for (const m of tracker.models()) {
   const n = m.points.filter((p) => typeof p[m.metric] === 'number').length;
-  console.log(`${m.model.padEnd(16)} ${m.kind.padEnd(11)} ${m.metric.padEnd(15)} n=${String(n).padEnd(3)} ${m.status.padEnd(12)} ${m.reason}`);
+  console.log(
+    `${m.model.padEnd(16)} ${m.kind.padEnd(11)} ${m.metric.padEnd(15)} n=${String(n).padEnd(3)} ${m.status.padEnd(12)} ${m.reason}`
+  );
 }
 for (const s of tracker.series()) {
   const r = s.realised;
-  console.log(`${s.name.padEnd(48)} ${s.model.padEnd(40)} ${r ? `MASE ${r.mase.toFixed(3)} cov80 ${(r.coverage80 * 100).toFixed(0)}% wQL ${r.wql?.toFixed(3)}` : 'not matured'}`);
+  console.log(
+    `${s.name.padEnd(48)} ${s.model.padEnd(40)} ${r ? `MASE ${r.mase.toFixed(3)} cov80 ${(r.coverage80 * 100).toFixed(0)}% wQL ${r.wql?.toFixed(3)}` : 'not matured'}`
+  );
 }

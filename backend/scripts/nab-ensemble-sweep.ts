@@ -16,7 +16,10 @@ import { parseDataCsv, parseResultsCsv, parseWindowsJson, windowsToRows } from '
 import { NAB_PROFILES, scoreCorpus, type NabFile } from '../src/engines/anomaly/nab/scorer.ts';
 
 const [nabDir = '../../shared/data/nab', cacheDir = '/tmp/nabJ'] = process.argv.slice(2);
-const windows = parseWindowsJson(readFileSync(join(nabDir, 'labels', 'combined_windows.json'), 'utf8'), 'combined_windows.json');
+const windows = parseWindowsJson(
+  readFileSync(join(nabDir, 'labels', 'combined_windows.json'), 'utf8'),
+  'combined_windows.json'
+);
 const files = listDataFiles(join(nabDir, 'data')).map((f) => {
   const series = parseDataCsv(readFileSync(f.path, 'utf8'), f.path);
   const load = (name: string) => {
@@ -25,21 +28,45 @@ const files = listDataFiles(join(nabDir, 'data')).map((f) => {
   };
   // Optional third component (a batch run of `--detector aidpe-forecast` into the same folder), for the 3-way rows.
   const forecast = process.env['WITH_FORECAST'] ? load('aidpe-forecast') : undefined;
-  return { f, series, wins: windowsToRows(windows[f.key] ?? [], series, f.path), cad: load('cad-ose'), aidpe: load('aidpe'), forecast };
+  return {
+    f,
+    series,
+    wins: windowsToRows(windows[f.key] ?? [], series, f.path),
+    cad: load('cad-ose'),
+    aidpe: load('aidpe'),
+    forecast,
+  };
 });
 
 const grid: Array<[string, EnsembleOptions]> = [];
 for (const combine of ['max', 'mean'] as const)
   for (const persistence of [1, 2, 3])
-    for (const tailQuantile of [0.99, 1]) for (const historySize of [1000, 3000]) grid.push([`${combine} p${persistence} q${tailQuantile} h${historySize}`, { combine, persistence, tailQuantile, historySize, restPeriod: 0 }]);
+    for (const tailQuantile of [0.99, 1])
+      for (const historySize of [1000, 3000])
+        grid.push([
+          `${combine} p${persistence} q${tailQuantile} h${historySize}`,
+          { combine, persistence, tailQuantile, historySize, restPeriod: 0 },
+        ]);
 for (const combine of ['raw-max', 'max'] as const)
   for (const persistence of [1, 2])
-    for (const [restThreshold, restPeriod] of [[0.75, 150], [0.9, 150], [0.99, 150], [0.999, 150]] as const)
-      grid.push([`${combine} p${persistence} rest${restThreshold}/${restPeriod}`, { combine, persistence, tailQuantile: 0.99, historySize: 3000, restThreshold, restPeriod }]);
+    for (const [restThreshold, restPeriod] of [
+      [0.75, 150],
+      [0.9, 150],
+      [0.99, 150],
+      [0.999, 150],
+    ] as const)
+      grid.push([
+        `${combine} p${persistence} rest${restThreshold}/${restPeriod}`,
+        { combine, persistence, tailQuantile: 0.99, historySize: 3000, restThreshold, restPeriod },
+      ]);
 for (const restThreshold of [0.6, 0.7, 0.75, 0.8])
-  for (const restPeriod of [50, 100, 150, 300]) grid.push([`raw-max rest${restThreshold}/${restPeriod}`, { combine: 'raw-max', restThreshold, restPeriod }]);
-for (const restThreshold of [0.7, 0.75]) for (const restPeriod of [50, 100]) grid.push([`3way raw-max rest${restThreshold}/${restPeriod}`, { combine: 'raw-max', restThreshold, restPeriod }]);
-for (const restPeriod of [0, 50, 100]) grid.push([`cadonly raw-max rest0.7/${restPeriod}`, { combine: 'raw-max', restThreshold: 0.7, restPeriod }]);
+  for (const restPeriod of [50, 100, 150, 300])
+    grid.push([`raw-max rest${restThreshold}/${restPeriod}`, { combine: 'raw-max', restThreshold, restPeriod }]);
+for (const restThreshold of [0.7, 0.75])
+  for (const restPeriod of [50, 100])
+    grid.push([`3way raw-max rest${restThreshold}/${restPeriod}`, { combine: 'raw-max', restThreshold, restPeriod }]);
+for (const restPeriod of [0, 50, 100])
+  grid.push([`cadonly raw-max rest0.7/${restPeriod}`, { combine: 'raw-max', restThreshold: 0.7, restPeriod }]);
 const only = process.env['ONLY'];
 for (const [label, options] of grid) {
   if (only && !label.includes(only)) continue;
@@ -50,7 +77,11 @@ for (const [label, options] of grid) {
     const scores = new Float64Array(cad.length);
     // 3-way: the forecast-residual score joins the AIDPE one (max) before the combiner.
     // cadonly: the AIDPE score replaced by 0, to see what the AIDPE detector adds.
-    for (let i = 0; i < cad.length; i++) scores[i] = c.next(cad[i]!, withForecast ? Math.max(aidpe[i]!, forecast![i]!) : label.startsWith('cadonly') ? 0 : aidpe[i]!);
+    for (let i = 0; i < cad.length; i++)
+      scores[i] = c.next(
+        cad[i]!,
+        withForecast ? Math.max(aidpe[i]!, forecast![i]!) : label.startsWith('cadonly') ? 0 : aidpe[i]!
+      );
     return { name: f.key, category: f.category, scores, windows: wins };
   });
   const row = Object.values(NAB_PROFILES).map((w) => scoreCorpus(nab, w).score!.toFixed(1).padStart(7));

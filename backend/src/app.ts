@@ -85,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestDuration.observe(
       { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
+      reply.elapsedTime / 1000
     );
   });
 
@@ -95,11 +95,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   health.register(deps.telemetry.kind, () => deps.telemetry.health());
   for (const name of ['loki', 'tempo'] as const) {
     const endpoint = config[name];
-    if (endpoint.url) health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
+    if (endpoint.url)
+      health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
     else
       health.register(
         name,
-        HealthRegistry.disabled(name, deps.cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'),
+        HealthRegistry.disabled(
+          name,
+          deps.cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'
+        )
       );
   }
   health.register(
@@ -107,22 +111,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.kubernetesHealth ??
       HealthRegistry.disabled(
         'kubernetes',
-        deps.cluster ? 'not configured; scaling goes to the embedded simulator' : deps.actionsUnavailable ?? 'not configured (set kubernetes.kubeconfig)',
-      ),
+        deps.cluster
+          ? 'not configured; scaling goes to the embedded simulator'
+          : (deps.actionsUnavailable ?? 'not configured (set kubernetes.kubeconfig)')
+      )
   );
   const store = deps.store;
   health.register('store', async () => {
     const checkedAt = new Date().toISOString();
     if (!store) {
       return deps.storeError
-        ? { name: 'store', state: 'down', detail: 'feedback and audit are not kept', checkedAt, lastError: { message: deps.storeError, at: checkedAt } }
+        ? {
+            name: 'store',
+            state: 'down',
+            detail: 'feedback and audit are not kept',
+            checkedAt,
+            lastError: { message: deps.storeError, at: checkedAt },
+          }
         : { name: 'store', state: 'disabled', detail: 'no store configured', checkedAt };
     }
     try {
       await store.ping();
       return { name: 'store', state: 'up', detail: `${store.kind} ${store.location}`, checkedAt };
     } catch (err) {
-      return { name: 'store', state: 'down', detail: `${store.kind} ${store.location}`, checkedAt, lastError: { message: (err as Error).message, at: checkedAt } };
+      return {
+        name: 'store',
+        state: 'down',
+        detail: `${store.kind} ${store.location}`,
+        checkedAt,
+        lastError: { message: (err as Error).message, at: checkedAt },
+      };
     }
   });
   const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });
@@ -137,24 +155,50 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     startedAt: Date.now(),
   });
   await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
-  await app.register(forecastRoutes, { telemetry: () => deps.telemetry, models: forecastModels, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(forecastRoutes, {
+    telemetry: () => deps.telemetry,
+    models: forecastModels,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
-  await app.register(anomalyRoutes, { telemetry: () => deps.telemetry, store, modelsDir: config.modelsDir, ...(deps.now ? { now: deps.now } : {}) });
-  const tempo = config.tempo.url ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs }) : undefined;
+  await app.register(anomalyRoutes, {
+    telemetry: () => deps.telemetry,
+    store,
+    modelsDir: config.modelsDir,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const tempo = config.tempo.url
+    ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs })
+    : undefined;
   app.get(
     '/api/v1/incidents',
-    { schema: { tags: ['anomalies'], summary: 'Incidents the sidecar opened itself when anomalies fired on the watched queries' } },
+    {
+      schema: {
+        tags: ['anomalies'],
+        summary: 'Incidents the sidecar opened itself when anomalies fired on the watched queries',
+      },
+    },
     async () => {
       const watcher = deps.incidents;
-      if (!watcher) return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+      if (!watcher)
+        return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
-    },
+    }
   );
-  const loki = config.loki.url ? new LokiClient({ baseUrl: config.loki.url, timeoutMs: config.loki.timeoutMs }) : undefined;
+  const loki = config.loki.url
+    ? new LokiClient({ baseUrl: config.loki.url, timeoutMs: config.loki.timeoutMs })
+    : undefined;
   // The log sequence model is loaded once, on the first ranking that needs it.
   let logModel: Promise<LogSequenceModelLoad> | undefined;
   const logSequenceModel = () => (logModel ??= loadLogSequenceModel({ modelsDir: config.modelsDir }));
-  await app.register(rcaRoutes, { cluster: deps.cluster, tempo, loki, logSequenceModel, telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(rcaRoutes, {
+    cluster: deps.cluster,
+    tempo,
+    loki,
+    logSequenceModel,
+    telemetry: () => deps.telemetry,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   await app.register(actionRoutes, {
     loop: deps.actions,
     store,

@@ -10,7 +10,13 @@ import { defaultTopology, syntheticDiurnalTrace } from './sim/index.ts';
 import { SimulatorSource } from './telemetry/simulatorSource.ts';
 
 export async function openApiDocument(): Promise<Record<string, unknown>> {
-  const cluster = new SimulatedCluster({ seed: 1, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: Date.UTC(2025, 0, 1) });
+  const cluster = new SimulatedCluster({
+    seed: 1,
+    topology: defaultTopology(),
+    workload: syntheticDiurnalTrace({ days: 1 }),
+    tickSeconds: 5,
+    startTimeMs: Date.UTC(2025, 0, 1),
+  });
   const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent', apiToken: 'openapi' } });
   const app = await buildApp({ config, telemetry: new SimulatorSource(cluster), cluster, logger: false });
   try {
@@ -26,6 +32,14 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
 /** Stable text for the committed copy: sorted keys, two-space indent, a final newline. */
 export function stableJson(value: unknown): string {
   const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])])
+          )
+        : v;
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }

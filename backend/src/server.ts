@@ -26,7 +26,10 @@ export interface RunningSidecar {
   close(): Promise<void>;
 }
 
-export async function startSidecar(config: AidpeConfig, options: { logger?: boolean | Record<string, unknown> } = {}): Promise<RunningSidecar> {
+export async function startSidecar(
+  config: AidpeConfig,
+  options: { logger?: boolean | Record<string, unknown> } = {}
+): Promise<RunningSidecar> {
   let demo: DemoCluster | undefined;
   let telemetry: TelemetrySource;
   if (config.mode === 'demo') {
@@ -64,16 +67,39 @@ export async function startSidecar(config: AidpeConfig, options: { logger?: bool
   const incidents = demo ? new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES }) : undefined;
   // In demo mode it also forecasts every service's request rate every 5 minutes of the cluster's clock and scores them as they mature.
   const forecastAccuracy = demo
-    ? new ForecastAccuracyTracker({ telemetry, models: () => loadForecastCandidates({ modelsDir: config.modelsDir }), watches: DEMO_ACCURACY_WATCHES, now: () => demo!.cluster.now() })
+    ? new ForecastAccuracyTracker({
+        telemetry,
+        models: () => loadForecastCandidates({ modelsDir: config.modelsDir }),
+        watches: DEMO_ACCURACY_WATCHES,
+        now: () => demo!.cluster.now(),
+      })
     : undefined;
   // The optimisation loop: the embedded cluster in demo mode, Kubernetes in live mode when configured.
   const { setupActionLoop } = await import('./actions/setup.ts');
-  const { loop: actions, unavailable: actionsUnavailable, kubernetesHealth } = await setupActionLoop(config, { store, telemetry, cluster: demo?.cluster });
-  const app = await buildApp({ config, telemetry, cluster: demo?.cluster, store, storeError, incidents, forecastAccuracy, actions, actionsUnavailable, kubernetesHealth, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const {
+    loop: actions,
+    unavailable: actionsUnavailable,
+    kubernetesHealth,
+  } = await setupActionLoop(config, { store, telemetry, cluster: demo?.cluster });
+  const app = await buildApp({
+    config,
+    telemetry,
+    cluster: demo?.cluster,
+    store,
+    storeError,
+    incidents,
+    forecastAccuracy,
+    actions,
+    actionsUnavailable,
+    kubernetesHealth,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   const stopIncidents = incidents?.start(60_000, (err) => app.log.warn({ err }, 'incident watcher failed'));
-  const stopForecastAccuracy = forecastAccuracy?.start(30_000, (err) => app.log.warn({ err }, 'forecast accuracy tracker failed'));
+  const stopForecastAccuracy = forecastAccuracy?.start(30_000, (err) =>
+    app.log.warn({ err }, 'forecast accuracy tracker failed')
+  );
   const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
   return {
     app,

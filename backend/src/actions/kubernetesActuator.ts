@@ -9,10 +9,33 @@
  * action as complete, so an apply interrupted half-way is not mistaken for `already_applied` and a retry
  * converges (writes already in place are skipped because the re-read shows them).
  */
-import { ApiException, AppsV1Api, AutoscalingV2Api, KubeConfig, Observable, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { ConfigurationOptions, ObservableMiddleware, V2HorizontalPodAutoscalerSpec, V2MetricSpec } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AppsV1Api,
+  AutoscalingV2Api,
+  KubeConfig,
+  Observable,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import type {
+  ConfigurationOptions,
+  ObservableMiddleware,
+  V2HorizontalPodAutoscalerSpec,
+  V2MetricSpec,
+} from '@kubernetes/client-node';
 import { errorCode, isRecord, isTimeoutError, snippet } from '../telemetry/httpHelpers.ts';
-import type { ActionChange, ActuationErrorCode, ActuationRequest, ActuationResult, Actuator, HpaFields, RestoreState, ScaleTarget, WorkloadScaleState } from './types.ts';
+import type {
+  ActionChange,
+  ActuationErrorCode,
+  ActuationRequest,
+  ActuationResult,
+  Actuator,
+  HpaFields,
+  RestoreState,
+  ScaleTarget,
+  WorkloadScaleState,
+} from './types.ts';
 
 /** The annotation that carries the id of the last AIDPE action applied to a workload (the idempotency key). */
 export const ACTION_ID_ANNOTATION = 'aidpe.io/action-id';
@@ -76,13 +99,21 @@ export function classifyError(err: unknown, timeoutMs: number): KubernetesActuat
   if (err instanceof KubernetesActuatorError) return err;
   if (err instanceof ApiException) {
     const status = err.code;
-    const message = statusMessage(err.body) ?? (status === 401 ? 'Unauthorized: the API server rejected the credentials' : `HTTP ${status}`);
+    const message =
+      statusMessage(err.body) ??
+      (status === 401 ? 'Unauthorized: the API server rejected the credentials' : `HTTP ${status}`);
     return new KubernetesActuatorError(errorCodeForStatus(status), message, status);
   }
-  if (isTimeoutError(err)) return new KubernetesActuatorError('timeout', `the Kubernetes API did not answer within ${timeoutMs} ms`);
+  if (isTimeoutError(err))
+    return new KubernetesActuatorError('timeout', `the Kubernetes API did not answer within ${timeoutMs} ms`);
   const code = errorCode(err);
   const text = err instanceof Error ? err.message : String(err);
-  if (code !== undefined && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) {
+  if (
+    code !== undefined &&
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(
+      code
+    )
+  ) {
     return new KubernetesActuatorError('unavailable', `the Kubernetes API is unreachable (${code}): ${text}`);
   }
   return new KubernetesActuatorError('unknown', text);
@@ -99,7 +130,10 @@ export function hpaFieldsFromSpec(spec: V2HorizontalPodAutoscalerSpec, hpaName =
   if (metrics.length === 0) percent = DEFAULT_HPA_CPU_UTILIZATION_PERCENT;
   else percent = metrics.find(isCpuUtilizationMetric)?.resource?.target.averageUtilization;
   if (percent === undefined) {
-    throw new KubernetesActuatorError('invalid', `${hpaName} has no CPU Resource metric with a Utilization target; AIDPE's parametric mode changes only that target`);
+    throw new KubernetesActuatorError(
+      'invalid',
+      `${hpaName} has no CPU Resource metric with a Utilization target; AIDPE's parametric mode changes only that target`
+    );
   }
   return { minReplicas: spec.minReplicas ?? 1, maxReplicas: spec.maxReplicas, targetCpuUtilization: percent / 100 };
 }
@@ -113,14 +147,23 @@ export function utilizationPercent(targetCpuUtilization: number): number {
  * The merge patch of an HPA: bounds, and — when the CPU target changes — the whole `spec.metrics` list
  * (a merge patch replaces lists), with only the CPU utilisation target rewritten and every other metric kept.
  */
-export function hpaMergePatch(current: V2HorizontalPodAutoscalerSpec, desired: HpaFields, actionId: string, resourceVersion: string | undefined): Record<string, unknown> {
+export function hpaMergePatch(
+  current: V2HorizontalPodAutoscalerSpec,
+  desired: HpaFields,
+  actionId: string,
+  resourceVersion: string | undefined
+): Record<string, unknown> {
   const spec: Record<string, unknown> = { minReplicas: desired.minReplicas, maxReplicas: desired.maxReplicas };
   const percent = utilizationPercent(desired.targetCpuUtilization);
   const metrics = current.metrics ?? [];
   const cpuIndex = metrics.findIndex(isCpuUtilizationMetric);
-  const currentPercent = metrics.length === 0 ? DEFAULT_HPA_CPU_UTILIZATION_PERCENT : metrics[cpuIndex]?.resource?.target.averageUtilization;
+  const currentPercent =
+    metrics.length === 0 ? DEFAULT_HPA_CPU_UTILIZATION_PERCENT : metrics[cpuIndex]?.resource?.target.averageUtilization;
   if (currentPercent !== percent) {
-    const cpuMetric = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } } };
+    const cpuMetric = {
+      type: 'Resource',
+      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } },
+    };
     // JSON round trip: the client's model instances → plain objects for the request body.
     const plain = JSON.parse(JSON.stringify(metrics)) as Record<string, unknown>[];
     if (cpuIndex >= 0) {
@@ -138,21 +181,35 @@ export function annotationMergePatch(actionId: string, resourceVersion: string |
 }
 
 function metadataPatch(actionId: string, resourceVersion: string | undefined): Record<string, unknown> {
-  return { ...(resourceVersion !== undefined ? { resourceVersion } : {}), annotations: { [ACTION_ID_ANNOTATION]: actionId } };
+  return {
+    ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+    annotations: { [ACTION_ID_ANNOTATION]: actionId },
+  };
 }
 
 /** The Scale written through the scale subresource (PUT, with resourceVersion for optimistic concurrency). */
-export function scaleBody(target: ScaleTarget, replicas: number, resourceVersion: string | undefined): Record<string, unknown> {
+export function scaleBody(
+  target: ScaleTarget,
+  replicas: number,
+  resourceVersion: string | undefined
+): Record<string, unknown> {
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
-    metadata: { name: target.deployment, namespace: target.namespace, ...(resourceVersion !== undefined ? { resourceVersion } : {}) },
+    metadata: {
+      name: target.deployment,
+      namespace: target.namespace,
+      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+    },
     spec: { replicas },
   };
 }
 
 /** The state a change aims at, given the current one (HPA fields not named in the change stay as they are). */
-export function desiredState(current: WorkloadScaleState, change: ActionChange): { replicas: number; hpa: HpaFields | undefined } {
+export function desiredState(
+  current: WorkloadScaleState,
+  change: ActionChange
+): { replicas: number; hpa: HpaFields | undefined } {
   const hpa = current.hpa === undefined ? undefined : { ...current.hpa };
   if (hpa !== undefined && change.hpa !== undefined) {
     if (change.hpa.minReplicas !== undefined) hpa.minReplicas = change.hpa.minReplicas;
@@ -164,13 +221,18 @@ export function desiredState(current: WorkloadScaleState, change: ActionChange):
 
 export function hpaDiffers(a: HpaFields | undefined, b: HpaFields | undefined): boolean {
   if (a === undefined || b === undefined) return a !== b;
-  return a.minReplicas !== b.minReplicas || a.maxReplicas !== b.maxReplicas || utilizationPercent(a.targetCpuUtilization) !== utilizationPercent(b.targetCpuUtilization);
+  return (
+    a.minReplicas !== b.minReplicas ||
+    a.maxReplicas !== b.maxReplicas ||
+    utilizationPercent(a.targetCpuUtilization) !== utilizationPercent(b.targetCpuUtilization)
+  );
 }
 
 /** A change that cannot be sent at all (before any API call): the field named, or undefined when it is fine. */
 export function changeProblem(target: ScaleTarget, change: ActionChange): string | undefined {
   if (change.replicas === undefined && change.hpa === undefined) return 'change: names neither replicas nor hpa';
-  if (change.replicas !== undefined && (!Number.isInteger(change.replicas) || change.replicas < 0)) return `change.replicas: must be an integer >= 0, got ${change.replicas}`;
+  if (change.replicas !== undefined && (!Number.isInteger(change.replicas) || change.replicas < 0))
+    return `change.replicas: must be an integer >= 0, got ${change.replicas}`;
   if (change.hpa !== undefined) {
     if (target.hpa === undefined) return 'change.hpa: the target has no HPA (target.hpa is not set)';
     for (const key of ['minReplicas', 'maxReplicas'] as const) {
@@ -178,7 +240,8 @@ export function changeProblem(target: ScaleTarget, change: ActionChange): string
       if (v !== undefined && !Number.isInteger(v)) return `change.hpa.${key}: must be an integer, got ${v}`;
     }
     const t = change.hpa.targetCpuUtilization;
-    if (t !== undefined && !Number.isFinite(t)) return `change.hpa.targetCpuUtilization: must be a finite number, got ${t}`;
+    if (t !== undefined && !Number.isFinite(t))
+      return `change.hpa.targetCpuUtilization: must be a finite number, got ${t}`;
   }
   return undefined;
 }
@@ -220,7 +283,8 @@ export class KubernetesActuator implements Actuator {
     this.retryBackoffMs = options.retryBackoffMs ?? 50;
     this.fieldManager = options.fieldManager ?? 'aidpe';
     if (!(this.timeoutMs > 0)) throw new Error(`requestTimeoutMs: must be > 0, got ${this.timeoutMs}`);
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new Error(`maxAttempts: must be an integer >= 1, got ${this.maxAttempts}`);
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
+      throw new Error(`maxAttempts: must be an integer >= 1, got ${this.maxAttempts}`);
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.autoscaling = options.kubeConfig.makeApiClient(AutoscalingV2Api);
     this.plainOptions = { middleware: [timeoutMiddleware(this.timeoutMs)], middlewareMergeStrategy: 'append' };
@@ -256,7 +320,9 @@ export class KubernetesActuator implements Actuator {
       const [scale, deployment, hpa] = await Promise.all([
         this.apps.readNamespacedDeploymentScale({ name, namespace }, this.plainOptions),
         this.apps.readNamespacedDeployment({ name, namespace }, this.plainOptions),
-        target.hpa === undefined ? undefined : this.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: target.hpa, namespace }, this.plainOptions),
+        target.hpa === undefined
+          ? undefined
+          : this.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: target.hpa, namespace }, this.plainOptions),
       ]);
       const state: WorkloadScaleState = {
         replicas: scale.spec?.replicas ?? 0,
@@ -265,7 +331,8 @@ export class KubernetesActuator implements Actuator {
       const lastActionId = deployment.metadata?.annotations?.[ACTION_ID_ANNOTATION];
       if (lastActionId !== undefined) state.lastActionId = lastActionId;
       if (hpa !== undefined) {
-        if (hpa.spec === undefined) throw new KubernetesActuatorError('invalid', `HPA ${namespace}/${target.hpa} has no spec`);
+        if (hpa.spec === undefined)
+          throw new KubernetesActuatorError('invalid', `HPA ${namespace}/${target.hpa} has no spec`);
         state.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
         state.resourceVersions = { ...state.resourceVersions, hpa: hpa.metadata?.resourceVersion };
       }
@@ -275,9 +342,15 @@ export class KubernetesActuator implements Actuator {
     }
   }
 
-  private async execute(actionId: string, target: ScaleTarget, change: ActionChange, dryRun: boolean): Promise<ActuationResult> {
+  private async execute(
+    actionId: string,
+    target: ScaleTarget,
+    change: ActionChange,
+    dryRun: boolean
+  ): Promise<ActuationResult> {
     const problem = changeProblem(target, change);
-    if (problem !== undefined) return { status: 'failed', before: undefined, attempts: 0, error: { code: 'invalid', message: problem } };
+    if (problem !== undefined)
+      return { status: 'failed', before: undefined, attempts: 0, error: { code: 'invalid', message: problem } };
     let before: WorkloadScaleState | undefined;
     let attempts = 0;
     // What this apply has persisted so far: after a partial write, a re-read no longer shows the before-state.
@@ -308,7 +381,14 @@ export class KubernetesActuator implements Actuator {
     }
   }
 
-  private async writeOnce(actionId: string, target: ScaleTarget, current: RawRead, change: ActionChange, dryRun: boolean, written: string[]): Promise<WorkloadScaleState> {
+  private async writeOnce(
+    actionId: string,
+    target: ScaleTarget,
+    current: RawRead,
+    change: ActionChange,
+    dryRun: boolean,
+    written: string[]
+  ): Promise<WorkloadScaleState> {
     const { namespace } = target;
     const dryRunParam = dryRun ? 'All' : undefined;
     const desired = desiredState(current.state, change);
@@ -319,7 +399,12 @@ export class KubernetesActuator implements Actuator {
     };
     if (after.hpa === undefined) delete after.hpa;
 
-    if (target.hpa !== undefined && current.hpaSpec !== undefined && desired.hpa !== undefined && hpaDiffers(current.state.hpa, desired.hpa)) {
+    if (
+      target.hpa !== undefined &&
+      current.hpaSpec !== undefined &&
+      desired.hpa !== undefined &&
+      hpaDiffers(current.state.hpa, desired.hpa)
+    ) {
       const hpa = await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
         {
           name: target.hpa,
@@ -328,7 +413,7 @@ export class KubernetesActuator implements Actuator {
           dryRun: dryRunParam,
           fieldManager: this.fieldManager,
         },
-        this.mergePatchOptions,
+        this.mergePatchOptions
       );
       if (!dryRun) written.push(`HPA ${namespace}/${target.hpa}`);
       if (hpa.spec !== undefined) after.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
@@ -339,8 +424,14 @@ export class KubernetesActuator implements Actuator {
     let deploymentVersion = current.state.resourceVersions?.scale;
     if (desired.replicas !== current.state.replicas) {
       const scale = await this.apps.replaceNamespacedDeploymentScale(
-        { name: target.deployment, namespace, body: scaleBody(target, desired.replicas, deploymentVersion), dryRun: dryRunParam, fieldManager: this.fieldManager },
-        this.plainOptions,
+        {
+          name: target.deployment,
+          namespace,
+          body: scaleBody(target, desired.replicas, deploymentVersion),
+          dryRun: dryRunParam,
+          fieldManager: this.fieldManager,
+        },
+        this.plainOptions
       );
       if (!dryRun) {
         written.push(`scale of ${namespace}/${target.deployment}`);
@@ -350,16 +441,30 @@ export class KubernetesActuator implements Actuator {
     }
 
     const deployment = await this.apps.patchNamespacedDeployment(
-      { name: target.deployment, namespace, body: annotationMergePatch(actionId, deploymentVersion), dryRun: dryRunParam, fieldManager: this.fieldManager },
-      this.mergePatchOptions,
+      {
+        name: target.deployment,
+        namespace,
+        body: annotationMergePatch(actionId, deploymentVersion),
+        dryRun: dryRunParam,
+        fieldManager: this.fieldManager,
+      },
+      this.mergePatchOptions
     );
     const tagged = deployment.metadata?.annotations?.[ACTION_ID_ANNOTATION];
     if (tagged !== undefined) after.lastActionId = tagged;
-    after.resourceVersions = { ...after.resourceVersions, scale: deployment.metadata?.resourceVersion ?? deploymentVersion };
+    after.resourceVersions = {
+      ...after.resourceVersions,
+      scale: deployment.metadata?.resourceVersion ?? deploymentVersion,
+    };
     return after;
   }
 
-  private failed(before: WorkloadScaleState | undefined, attempts: number, e: unknown, written: string[]): ActuationResult {
+  private failed(
+    before: WorkloadScaleState | undefined,
+    attempts: number,
+    e: unknown,
+    written: string[]
+  ): ActuationResult {
     const err = classifyError(e, this.timeoutMs);
     const partial = written.length > 0 ? ` (already written before the failure: ${written.join(', ')})` : '';
     const error: NonNullable<ActuationResult['error']> = { code: err.code, message: `${err.message}${partial}` };

@@ -21,7 +21,18 @@ import { SIDECAR_VERSION } from '../version.ts';
 import { runEvery } from '../loop/schedule.ts';
 import type { AuditInput, AutomationSettings, Store } from '../store/sqlite.ts';
 import { buildServiceState, type StateQueries } from './serviceState.ts';
-import type { ActionChange, ActionOutcome, ActionRecord, ActionStatus, Actuator, AutomationMode, HpaFields, RestoreState, ScaleTarget, WorkloadScaleState } from './types.ts';
+import type {
+  ActionChange,
+  ActionOutcome,
+  ActionRecord,
+  ActionStatus,
+  Actuator,
+  AutomationMode,
+  HpaFields,
+  RestoreState,
+  ScaleTarget,
+  WorkloadScaleState,
+} from './types.ts';
 
 export interface ServiceAutomationStatus {
   service: string;
@@ -80,7 +91,9 @@ interface ServiceRuntime {
 const SYSTEM = 'aidpe-loop';
 
 function hpaSpec(h: HpaFields | undefined): HpaObjectSpec | undefined {
-  return h ? { minReplicas: h.minReplicas, maxReplicas: h.maxReplicas, targetCpuUtilization: h.targetCpuUtilization } : undefined;
+  return h
+    ? { minReplicas: h.minReplicas, maxReplicas: h.maxReplicas, targetCpuUtilization: h.targetCpuUtilization }
+    : undefined;
 }
 
 function sameChange(a: ActionChange, b: ActionChange): boolean {
@@ -88,7 +101,9 @@ function sameChange(a: ActionChange, b: ActionChange): boolean {
 }
 
 function changeOf(p: Proposal): ActionChange {
-  return p.mode === 'direct' ? { ...(p.replicas !== undefined ? { replicas: p.replicas } : {}) } : { ...(p.hpa ? { hpa: { ...p.hpa } } : {}) };
+  return p.mode === 'direct'
+    ? { ...(p.replicas !== undefined ? { replicas: p.replicas } : {}) }
+    : { ...(p.hpa ? { hpa: { ...p.hpa } } : {}) };
 }
 
 /** Replicas the change leads to right away (a parametric bound forces replicas into [min, max]). */
@@ -102,7 +117,8 @@ function replicasAfter(change: ActionChange, replicas: number): number {
 
 export class ActionLoop {
   readonly intervalSeconds: number;
-  private readonly o: Required<Omit<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>> & Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>;
+  private readonly o: Required<Omit<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>> &
+    Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>;
   private readonly runtimes = new Map<string, ServiceRuntime>();
   private running = false;
   /** Serialises ticks and operator requests so a decision never races a tick on the same action. */
@@ -158,7 +174,12 @@ export class ActionLoop {
       updatedAt: this.nowIso(),
       updatedBy: SYSTEM,
     };
-    await this.o.store.putAutomation(s, { actor: SYSTEM, action: 'automation.enrolled', subject: target.service, details: { mode: s.mode, baselineHpa: s.baselineHpa ?? null } });
+    await this.o.store.putAutomation(s, {
+      actor: SYSTEM,
+      action: 'automation.enrolled',
+      subject: target.service,
+      details: { mode: s.mode, baselineHpa: s.baselineHpa ?? null },
+    });
     return s;
   }
 
@@ -167,10 +188,22 @@ export class ActionLoop {
     if (rt) return rt;
     const s = await this.settings(target);
     const baseline = hpaSpec(s.baselineHpa);
-    const policy = this.o.policyFor?.(target, baseline) ?? new PredictivePolicy({}, baseline ? { baselines: { [target.service]: baseline } } : {});
-    const bounds = baseline ? { minReplicas: baseline.minReplicas, maxReplicas: baseline.maxReplicas } : { minReplicas: 1, maxReplicas: 50 };
-    const safety = new SafetyLayer({ ...this.o.safety, hardBounds: { minReplicas: 1, maxReplicas: 1000, services: { [target.service]: bounds } } });
-    if (s.breaker.open) safety.restoreBreaker({ open: true, ...(s.breaker.openedAt ? { openedAtMs: Date.parse(s.breaker.openedAt) } : {}), ...(s.breaker.reason ? { reason: s.breaker.reason } : {}) });
+    const policy =
+      this.o.policyFor?.(target, baseline) ??
+      new PredictivePolicy({}, baseline ? { baselines: { [target.service]: baseline } } : {});
+    const bounds = baseline
+      ? { minReplicas: baseline.minReplicas, maxReplicas: baseline.maxReplicas }
+      : { minReplicas: 1, maxReplicas: 50 };
+    const safety = new SafetyLayer({
+      ...this.o.safety,
+      hardBounds: { minReplicas: 1, maxReplicas: 1000, services: { [target.service]: bounds } },
+    });
+    if (s.breaker.open)
+      safety.restoreBreaker({
+        open: true,
+        ...(s.breaker.openedAt ? { openedAtMs: Date.parse(s.breaker.openedAt) } : {}),
+        ...(s.breaker.reason ? { reason: s.breaker.reason } : {}),
+      });
     rt = { target, policy, safety };
     this.runtimes.set(target.service, rt);
     await this.replayRecentActions(rt);
@@ -180,12 +213,27 @@ export class ActionLoop {
   /** Cooldowns and step windows must survive a restart: commit the recent applied actions to the fresh safety layer. */
   private async replayRecentActions(rt: ServiceRuntime): Promise<void> {
     const since = this.o.now() - 3600_000;
-    const recent = (await this.o.store.listActions({ service: rt.target.service, statuses: ['applied', 'rolled_back'], limit: 50 })).reverse();
+    const recent = (
+      await this.o.store.listActions({ service: rt.target.service, statuses: ['applied', 'rolled_back'], limit: 50 })
+    ).reverse();
     for (const a of recent) {
       const at = Date.parse(a.updatedAt);
       if (!(at >= since) || !a.before) continue;
-      const proposal: Proposal = { policy: a.policy, service: a.service, mode: a.integration, reason: a.reason, ...(a.change.replicas !== undefined ? { replicas: a.change.replicas } : {}), ...(a.change.hpa ? { hpa: a.change.hpa } : {}) };
-      const state = { service: a.service, timeMs: at, replicas: { desired: a.before.replicas, ready: a.before.replicas, starting: 0 }, ...(a.before.hpa ? { hpa: a.before.hpa } : {}), latencyP95Ms: a.outcome?.latencyP95BeforeMs ?? 0 } as ServiceState;
+      const proposal: Proposal = {
+        policy: a.policy,
+        service: a.service,
+        mode: a.integration,
+        reason: a.reason,
+        ...(a.change.replicas !== undefined ? { replicas: a.change.replicas } : {}),
+        ...(a.change.hpa ? { hpa: a.change.hpa } : {}),
+      };
+      const state = {
+        service: a.service,
+        timeMs: at,
+        replicas: { desired: a.before.replicas, ready: a.before.replicas, starting: 0 },
+        ...(a.before.hpa ? { hpa: a.before.hpa } : {}),
+        latencyP95Ms: a.outcome?.latencyP95BeforeMs ?? 0,
+      } as ServiceState;
       rt.safety.commit({ timeMs: at, proposal, applied: proposal, outcome: 'allowed', decisions: [] }, state);
     }
   }
@@ -232,8 +280,22 @@ export class ActionLoop {
     const breaker = rt.safety.breaker();
     if (breaker.open && !wasOpen) {
       await this.o.store.putAutomation(
-        { ...settings, breaker: { open: true, ...(breaker.reason ? { reason: breaker.reason } : {}), openedAt: new Date(breaker.openedAtMs ?? this.o.now()).toISOString() }, updatedAt: this.nowIso(), updatedBy: SYSTEM },
-        { actor: SYSTEM, action: 'automation.breaker_opened', subject: target.service, details: { reason: breaker.reason ?? '' } },
+        {
+          ...settings,
+          breaker: {
+            open: true,
+            ...(breaker.reason ? { reason: breaker.reason } : {}),
+            openedAt: new Date(breaker.openedAtMs ?? this.o.now()).toISOString(),
+          },
+          updatedAt: this.nowIso(),
+          updatedBy: SYSTEM,
+        },
+        {
+          actor: SYSTEM,
+          action: 'automation.breaker_opened',
+          subject: target.service,
+          details: { reason: breaker.reason ?? '' },
+        }
       );
     }
     await this.measureOutcomes(target.service, state);
@@ -246,22 +308,49 @@ export class ActionLoop {
     const mode = settings.mode;
     const change = verdict.applied ? changeOf(verdict.applied) : changeOf(proposal);
     // One open recommendation per service: the same change again is not a new action; a different one supersedes it.
-    const open = await this.o.store.listActions({ service: target.service, statuses: ['proposed', 'pending_approval'], limit: 20 });
+    const open = await this.o.store.listActions({
+      service: target.service,
+      statuses: ['proposed', 'pending_approval'],
+      limit: 20,
+    });
     const latest = (await this.o.store.listActions({ service: target.service, limit: 1 }))[0];
     if (verdict.outcome === 'rejected') {
-      if (latest && latest.status === 'rejected' && latest.decidedBy === 'safety-layer' && sameChange(latest.proposed, changeOf(proposal))) return;
-    } else if (mode !== 'autonomous' && open.some((a) => a.status === (mode === 'recommend' ? 'proposed' : 'pending_approval') && sameChange(a.change, change))) {
+      if (
+        latest &&
+        latest.status === 'rejected' &&
+        latest.decidedBy === 'safety-layer' &&
+        sameChange(latest.proposed, changeOf(proposal))
+      )
+        return;
+    } else if (
+      mode !== 'autonomous' &&
+      open.some(
+        (a) => a.status === (mode === 'recommend' ? 'proposed' : 'pending_approval') && sameChange(a.change, change)
+      )
+    ) {
       return;
     }
     for (const a of open) {
-      await this.transition(a, ['proposed', 'pending_approval'], { status: 'expired', decisionNote: 'superseded by a newer proposal' }, SYSTEM, 'action.superseded');
+      await this.transition(
+        a,
+        ['proposed', 'pending_approval'],
+        { status: 'expired', decisionNote: 'superseded by a newer proposal' },
+        SYSTEM,
+        'action.superseded'
+      );
     }
     const record = this.newRecord(rt, proposal, verdict, state, workload, mode);
     if (verdict.outcome === 'rejected' || !verdict.applied) {
       const rule = verdict.decisions.find((d) => d.action === 'rejected');
       await this.o.store.insertAction(
-        { ...record, status: 'rejected', decidedBy: 'safety-layer', decidedAt: record.createdAt, decisionNote: rule ? `${rule.rule}: ${rule.reason}` : 'rejected by the guards' },
-        this.auditOf(record, 'action.guard_rejected', SYSTEM),
+        {
+          ...record,
+          status: 'rejected',
+          decidedBy: 'safety-layer',
+          decidedAt: record.createdAt,
+          decisionNote: rule ? `${rule.rule}: ${rule.reason}` : 'rejected by the guards',
+        },
+        this.auditOf(record, 'action.guard_rejected', SYSTEM)
       );
       return;
     }
@@ -269,20 +358,35 @@ export class ActionLoop {
       const dry = await this.o.actuator.apply({ actionId: record.id, target, change, dryRun: true });
       const failed = dry.status === 'failed';
       await this.o.store.insertAction(
-        { ...record, status: failed ? 'failed' : 'proposed', ...(dry.after ? { after: dry.after } : {}), ...(failed ? { error: `dry run: ${dry.error?.message ?? 'failed'}` } : {}) },
-        this.auditOf(record, failed ? 'action.dry_run_failed' : 'action.proposed', SYSTEM),
+        {
+          ...record,
+          status: failed ? 'failed' : 'proposed',
+          ...(dry.after ? { after: dry.after } : {}),
+          ...(failed ? { error: `dry run: ${dry.error?.message ?? 'failed'}` } : {}),
+        },
+        this.auditOf(record, failed ? 'action.dry_run_failed' : 'action.proposed', SYSTEM)
       );
       return;
     }
     if (mode === 'approve') {
-      await this.o.store.insertAction({ ...record, status: 'pending_approval' }, this.auditOf(record, 'action.pending_approval', SYSTEM));
+      await this.o.store.insertAction(
+        { ...record, status: 'pending_approval' },
+        this.auditOf(record, 'action.pending_approval', SYSTEM)
+      );
       return;
     }
     await this.o.store.insertAction({ ...record, status: 'applying' }, this.auditOf(record, 'action.applying', SYSTEM));
     await this.applyRecorded({ ...record, status: 'applying' }, rt, verdict, state, SYSTEM);
   }
 
-  private newRecord(rt: ServiceRuntime, proposal: Proposal, verdict: SafetyVerdict, state: ServiceState, workload: WorkloadScaleState, mode: AutomationMode): ActionRecord {
+  private newRecord(
+    rt: ServiceRuntime,
+    proposal: Proposal,
+    verdict: SafetyVerdict,
+    state: ServiceState,
+    workload: WorkloadScaleState,
+    mode: AutomationMode
+  ): ActionRecord {
     const at = this.nowIso();
     const change = verdict.applied ? changeOf(verdict.applied) : changeOf(proposal);
     const capacity = (rt.policy as Partial<PredictivePolicy>).capacityPerReplica?.call(rt.policy, state);
@@ -303,10 +407,17 @@ export class ActionLoop {
       predictedEffect: {
         replicasBefore: workload.replicas,
         replicasAfter: after,
-        ...(capacity !== undefined ? { capacityRpsBefore: capacity * workload.replicas, capacityRpsAfter: capacity * after } : {}),
+        ...(capacity !== undefined
+          ? { capacityRpsBefore: capacity * workload.replicas, capacityRpsAfter: capacity * after }
+          : {}),
         ...(proposal.forecast ? { forecastP90Rps: proposal.forecast.p90 } : {}),
       },
-      observed: { latencyP95Ms: state.latencyP95Ms, sloMs: state.sloMs, requestRateRps: state.requestRate, cpuUtilization: state.cpuUtilization },
+      observed: {
+        latencyP95Ms: state.latencyP95Ms,
+        sloMs: state.sloMs,
+        requestRateRps: state.requestRate,
+        cpuUtilization: state.cpuUtilization,
+      },
       before: workload,
       // Which policy build decided: the model's card version for learned policies, else the sidecar's version.
       modelVersion: this.o.modelVersion ?? `${proposal.policy}@${SIDECAR_VERSION}`,
@@ -320,26 +431,76 @@ export class ActionLoop {
       actor,
       action,
       subject: a.id,
-      details: { service: a.service, policy: a.policy, mode: a.mode, status: a.status, change: a.change, guard: a.guard.outcome, reason: a.reason, before: a.before ?? null, after: a.after ?? null, ...extra },
+      details: {
+        service: a.service,
+        policy: a.policy,
+        mode: a.mode,
+        status: a.status,
+        change: a.change,
+        guard: a.guard.outcome,
+        reason: a.reason,
+        before: a.before ?? null,
+        after: a.after ?? null,
+        ...extra,
+      },
     };
   }
 
   /** Compare-and-set a status change with its audit entry; false when someone else changed the action first. */
-  private async transition(a: ActionRecord, expected: ActionStatus[], patch: Partial<ActionRecord>, actor: string, auditAction: string, extra: Record<string, unknown> = {}): Promise<ActionRecord | undefined> {
+  private async transition(
+    a: ActionRecord,
+    expected: ActionStatus[],
+    patch: Partial<ActionRecord>,
+    actor: string,
+    auditAction: string,
+    extra: Record<string, unknown> = {}
+  ): Promise<ActionRecord | undefined> {
     const next: ActionRecord = { ...a, ...patch, updatedAt: this.nowIso() };
     const ok = await this.o.store.updateAction(next, expected, this.auditOf(next, auditAction, actor, extra));
     return ok ? next : undefined;
   }
 
   /** The record is already `applying` in the store; call the actuator and settle it. */
-  private async applyRecorded(record: ActionRecord, rt: ServiceRuntime, verdict: SafetyVerdict, state: ServiceState, actor: string): Promise<ActionRecord> {
-    const result = await this.o.actuator.apply({ actionId: record.id, target: record.target, change: record.change, dryRun: false });
+  private async applyRecorded(
+    record: ActionRecord,
+    rt: ServiceRuntime,
+    verdict: SafetyVerdict,
+    state: ServiceState,
+    actor: string
+  ): Promise<ActionRecord> {
+    const result = await this.o.actuator.apply({
+      actionId: record.id,
+      target: record.target,
+      change: record.change,
+      dryRun: false,
+    });
     if (result.status === 'applied' || result.status === 'already_applied') {
       rt.safety.commit(verdict, state);
-      const done = await this.transition(record, ['applying'], { status: 'applied', ...(result.before ? { before: result.before } : {}), ...(result.after ? { after: result.after } : {}) }, actor, 'action.applied', { attempts: result.attempts });
+      const done = await this.transition(
+        record,
+        ['applying'],
+        {
+          status: 'applied',
+          ...(result.before ? { before: result.before } : {}),
+          ...(result.after ? { after: result.after } : {}),
+        },
+        actor,
+        'action.applied',
+        { attempts: result.attempts }
+      );
       return done ?? record;
     }
-    const failed = await this.transition(record, ['applying'], { status: 'failed', error: `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}` }, actor, 'action.failed', { attempts: result.attempts });
+    const failed = await this.transition(
+      record,
+      ['applying'],
+      {
+        status: 'failed',
+        error: `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}`,
+      },
+      actor,
+      'action.failed',
+      { attempts: result.attempts }
+    );
     return failed ?? record;
   }
 
@@ -353,7 +514,11 @@ export class ActionLoop {
       const after = state.latencyP95Ms;
       const slo = a.observed.sloMs;
       const verdict: ActionOutcome['verdict'] =
-        after > slo && after > before * 1.2 ? 'worse' : (before > slo && after <= slo) || (after <= slo && state.replicas.desired < a.before.replicas) ? 'improved' : 'neutral';
+        after > slo && after > before * 1.2
+          ? 'worse'
+          : (before > slo && after <= slo) || (after <= slo && state.replicas.desired < a.before.replicas)
+            ? 'improved'
+            : 'neutral';
       const outcome: ActionOutcome = {
         measuredAt: this.nowIso(),
         latencyP95BeforeMs: before,
@@ -371,7 +536,13 @@ export class ActionLoop {
     const pending = await this.o.store.listActions({ service, statuses: ['pending_approval'], limit: 50 });
     for (const a of pending) {
       if (this.o.now() - Date.parse(a.createdAt) > this.o.approvalTtlSeconds * 1000) {
-        await this.transition(a, ['pending_approval'], { status: 'expired', decisionNote: `not approved within ${this.o.approvalTtlSeconds} s` }, SYSTEM, 'action.expired');
+        await this.transition(
+          a,
+          ['pending_approval'],
+          { status: 'expired', decisionNote: `not approved within ${this.o.approvalTtlSeconds} s` },
+          SYSTEM,
+          'action.expired'
+        );
       }
     }
   }
@@ -386,7 +557,10 @@ export class ActionLoop {
 
   private target(service: string): ScaleTarget {
     const t = this.o.targets.find((x) => x.service === service);
-    if (!t) throw new ActionNotFoundError(`service "${service}" is not managed by the loop (managed: ${this.o.targets.map((x) => x.service).join(', ')})`);
+    if (!t)
+      throw new ActionNotFoundError(
+        `service "${service}" is not managed by the loop (managed: ${this.o.targets.map((x) => x.service).join(', ')})`
+      );
     return t;
   }
 
@@ -394,20 +568,63 @@ export class ActionLoop {
   approve(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
-      if (a.status !== 'pending_approval') throw new ActionConflictError(`action ${id} is ${a.status}; only pending_approval actions can be approved`);
+      if (a.status !== 'pending_approval')
+        throw new ActionConflictError(`action ${id} is ${a.status}; only pending_approval actions can be approved`);
       const rt = await this.runtime(this.target(a.service));
       const { state, workload } = await this.state(rt);
-      const proposal: Proposal = { policy: a.policy, service: a.service, mode: a.integration, reason: a.reason, ...(a.change.replicas !== undefined ? { replicas: a.change.replicas } : {}), ...(a.change.hpa ? { hpa: { ...a.change.hpa } } : {}), ...(a.forecast ? { forecast: a.forecast } : {}) };
+      const proposal: Proposal = {
+        policy: a.policy,
+        service: a.service,
+        mode: a.integration,
+        reason: a.reason,
+        ...(a.change.replicas !== undefined ? { replicas: a.change.replicas } : {}),
+        ...(a.change.hpa ? { hpa: { ...a.change.hpa } } : {}),
+        ...(a.forecast ? { forecast: a.forecast } : {}),
+      };
       const verdict = rt.safety.review(proposal, state, { replicas: { [a.service]: state.replicas.desired } });
       const decided = { decidedBy: user, decidedAt: this.nowIso(), ...(note ? { decisionNote: note } : {}) };
       if (!verdict.applied) {
         const rule = verdict.decisions.find((d) => d.action === 'rejected');
-        const why = verdict.outcome === 'noop' ? 'nothing to change any more' : rule ? `${rule.rule}: ${rule.reason}` : 'rejected by the guards';
-        const r = await this.transition(a, ['pending_approval'], { ...decided, status: 'rejected', guard: { outcome: verdict.outcome, decisions: verdict.decisions }, error: `approved, but the guards refuse it now: ${why}` }, user, 'action.approval_refused_by_guards');
+        const why =
+          verdict.outcome === 'noop'
+            ? 'nothing to change any more'
+            : rule
+              ? `${rule.rule}: ${rule.reason}`
+              : 'rejected by the guards';
+        const r = await this.transition(
+          a,
+          ['pending_approval'],
+          {
+            ...decided,
+            status: 'rejected',
+            guard: { outcome: verdict.outcome, decisions: verdict.decisions },
+            error: `approved, but the guards refuse it now: ${why}`,
+          },
+          user,
+          'action.approval_refused_by_guards'
+        );
         if (!r) throw new ActionConflictError(`action ${id} changed meanwhile`);
         return r;
       }
-      const applying = await this.transition(a, ['pending_approval'], { ...decided, status: 'applying', change: changeOf(verdict.applied), before: workload, observed: { latencyP95Ms: state.latencyP95Ms, sloMs: state.sloMs, requestRateRps: state.requestRate, cpuUtilization: state.cpuUtilization }, guard: { outcome: verdict.outcome, decisions: verdict.decisions } }, user, 'action.approved');
+      const applying = await this.transition(
+        a,
+        ['pending_approval'],
+        {
+          ...decided,
+          status: 'applying',
+          change: changeOf(verdict.applied),
+          before: workload,
+          observed: {
+            latencyP95Ms: state.latencyP95Ms,
+            sloMs: state.sloMs,
+            requestRateRps: state.requestRate,
+            cpuUtilization: state.cpuUtilization,
+          },
+          guard: { outcome: verdict.outcome, decisions: verdict.decisions },
+        },
+        user,
+        'action.approved'
+      );
       if (!applying) throw new ActionConflictError(`action ${id} changed meanwhile`);
       return this.applyRecorded(applying, rt, verdict, state, user);
     });
@@ -416,18 +633,32 @@ export class ActionLoop {
   reject(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
-      if (a.status !== 'pending_approval' && a.status !== 'proposed') throw new ActionConflictError(`action ${id} is ${a.status}; only proposed or pending_approval actions can be rejected`);
-      const r = await this.transition(a, ['pending_approval', 'proposed'], { status: 'rejected', decidedBy: user, decidedAt: this.nowIso(), ...(note ? { decisionNote: note } : {}) }, user, 'action.rejected');
+      if (a.status !== 'pending_approval' && a.status !== 'proposed')
+        throw new ActionConflictError(
+          `action ${id} is ${a.status}; only proposed or pending_approval actions can be rejected`
+        );
+      const r = await this.transition(
+        a,
+        ['pending_approval', 'proposed'],
+        { status: 'rejected', decidedBy: user, decidedAt: this.nowIso(), ...(note ? { decisionNote: note } : {}) },
+        user,
+        'action.rejected'
+      );
       if (!r) throw new ActionConflictError(`action ${id} changed meanwhile`);
       return r;
     });
   }
 
   /** Writes the applied action's before-state back (only what it changed) and records the rollback as its own action. */
-  rollback(id: string, user: string, note: string | undefined): Promise<{ action: ActionRecord; rollback: ActionRecord }> {
+  rollback(
+    id: string,
+    user: string,
+    note: string | undefined
+  ): Promise<{ action: ActionRecord; rollback: ActionRecord }> {
     return this.serial(async () => {
       const a = await this.get(id);
-      if (a.status !== 'applied') throw new ActionConflictError(`action ${id} is ${a.status}; only applied actions can be rolled back`);
+      if (a.status !== 'applied')
+        throw new ActionConflictError(`action ${id} is ${a.status}; only applied actions can be rolled back`);
       if (!a.before) throw new ActionConflictError(`action ${id} has no recorded before-state`);
       const restore: RestoreState = {
         ...(a.change.replicas !== undefined ? { replicas: a.before.replicas } : {}),
@@ -442,8 +673,14 @@ export class ActionLoop {
         mode: a.mode,
         status: 'applying',
         reason: `rollback of ${a.id} by ${user}${note ? `: ${note}` : ''}`,
-        proposed: { ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}), ...(restore.hpa ? { hpa: restore.hpa } : {}) },
-        change: { ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}), ...(restore.hpa ? { hpa: restore.hpa } : {}) },
+        proposed: {
+          ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}),
+          ...(restore.hpa ? { hpa: restore.hpa } : {}),
+        },
+        change: {
+          ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}),
+          ...(restore.hpa ? { hpa: restore.hpa } : {}),
+        },
         guard: { outcome: 'allowed', decisions: [] },
         before: current,
         rollbackOf: a.id,
@@ -458,18 +695,53 @@ export class ActionLoop {
       delete rb.forecast;
       delete rb.predictedEffect;
       delete rb.observed;
-      const marked = await this.transition(a, ['applied'], { status: 'rolling_back' }, user, 'action.rolling_back', { rollback: rb.id });
+      const marked = await this.transition(a, ['applied'], { status: 'rolling_back' }, user, 'action.rolling_back', {
+        rollback: rb.id,
+      });
       if (!marked) throw new ActionConflictError(`action ${id} changed meanwhile`);
       await this.o.store.insertAction(rb, this.auditOf(rb, 'action.rollback_applying', user, { rollbackOf: a.id }));
       const result = await this.o.actuator.restore(rb.id, a.target, restore);
       if (result.status === 'applied' || result.status === 'already_applied') {
-        const rbDone = (await this.transition(rb, ['applying'], { status: 'applied', ...(result.before ? { before: result.before } : {}), ...(result.after ? { after: result.after } : {}) }, user, 'action.rollback_applied')) ?? rb;
-        const aDone = (await this.transition(marked, ['rolling_back'], { status: 'rolled_back', rolledBackBy: user, rolledBackAt: this.nowIso() }, user, 'action.rolled_back', { rollback: rb.id })) ?? marked;
+        const rbDone =
+          (await this.transition(
+            rb,
+            ['applying'],
+            {
+              status: 'applied',
+              ...(result.before ? { before: result.before } : {}),
+              ...(result.after ? { after: result.after } : {}),
+            },
+            user,
+            'action.rollback_applied'
+          )) ?? rb;
+        const aDone =
+          (await this.transition(
+            marked,
+            ['rolling_back'],
+            { status: 'rolled_back', rolledBackBy: user, rolledBackAt: this.nowIso() },
+            user,
+            'action.rolled_back',
+            { rollback: rb.id }
+          )) ?? marked;
         return { action: aDone, rollback: rbDone };
       }
       const message = `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}`;
-      const rbFailed = (await this.transition(rb, ['applying'], { status: 'failed', error: message }, user, 'action.rollback_failed')) ?? rb;
-      const aBack = (await this.transition(marked, ['rolling_back'], { status: 'applied', error: `rollback ${rb.id} failed: ${message}` }, user, 'action.rollback_failed')) ?? marked;
+      const rbFailed =
+        (await this.transition(
+          rb,
+          ['applying'],
+          { status: 'failed', error: message },
+          user,
+          'action.rollback_failed'
+        )) ?? rb;
+      const aBack =
+        (await this.transition(
+          marked,
+          ['rolling_back'],
+          { status: 'applied', error: `rollback ${rb.id} failed: ${message}` },
+          user,
+          'action.rollback_failed'
+        )) ?? marked;
       return { action: aBack, rollback: rbFailed };
     });
   }
@@ -478,11 +750,20 @@ export class ActionLoop {
     return this.serial(async () => {
       const s = await this.settings(this.target(service));
       if (s.mode !== mode) {
-        await this.o.store.putAutomation({ ...s, mode, updatedAt: this.nowIso(), updatedBy: user }, { actor: user, action: 'automation.mode', subject: service, details: { from: s.mode, to: mode } });
+        await this.o.store.putAutomation(
+          { ...s, mode, updatedAt: this.nowIso(), updatedBy: user },
+          { actor: user, action: 'automation.mode', subject: service, details: { from: s.mode, to: mode } }
+        );
         // Pending approvals of a service switched to recommend or autonomous would never be decided: expire them.
         if (mode !== 'approve') {
           for (const a of await this.o.store.listActions({ service, statuses: ['pending_approval'], limit: 50 })) {
-            await this.transition(a, ['pending_approval'], { status: 'expired', decisionNote: `mode changed to ${mode} by ${user}` }, user, 'action.expired');
+            await this.transition(
+              a,
+              ['pending_approval'],
+              { status: 'expired', decisionNote: `mode changed to ${mode} by ${user}` },
+              user,
+              'action.expired'
+            );
           }
         }
       }
@@ -497,8 +778,18 @@ export class ActionLoop {
       const rt = await this.runtime(target);
       rt.safety.resume(user, this.o.now());
       await this.o.store.putAutomation(
-        { ...s, breaker: { open: false, resumedBy: user, resumedAt: this.nowIso() }, updatedAt: this.nowIso(), updatedBy: user },
-        { actor: user, action: 'automation.resumed', subject: service, details: { wasOpen: s.breaker.open, reason: s.breaker.reason ?? null } },
+        {
+          ...s,
+          breaker: { open: false, resumedBy: user, resumedAt: this.nowIso() },
+          updatedAt: this.nowIso(),
+          updatedBy: user,
+        },
+        {
+          actor: user,
+          action: 'automation.resumed',
+          subject: service,
+          details: { wasOpen: s.breaker.open, reason: s.breaker.reason ?? null },
+        }
       );
       return this.status();
     });
@@ -515,7 +806,11 @@ export class ActionLoop {
         mode: s?.mode ?? this.o.defaultMode,
         policy: rt?.policy.name ?? 'predictive',
         integration: rt?.policy.mode ?? 'parametric',
-        breaker: { open: b.open, ...(b.reason ? { reason: b.reason } : {}), ...(b.openedAt ? { openedAt: b.openedAt } : {}) },
+        breaker: {
+          open: b.open,
+          ...(b.reason ? { reason: b.reason } : {}),
+          ...(b.openedAt ? { openedAt: b.openedAt } : {}),
+        },
         ...(rt?.lastError ? { lastError: rt.lastError } : {}),
       });
     }
@@ -549,16 +844,27 @@ export class ActionLoop {
         const r = await this.transition(
           a,
           ['applying'],
-          reached ? { status: 'applied', after: workload } : { status: 'failed', error: 'interrupted before it reached the workload (reconciled on restart)' },
+          reached
+            ? { status: 'applied', after: workload }
+            : { status: 'failed', error: 'interrupted before it reached the workload (reconciled on restart)' },
           SYSTEM,
-          reached ? 'action.reconciled_applied' : 'action.reconciled_failed',
+          reached ? 'action.reconciled_applied' : 'action.reconciled_failed'
         );
         if (!r) continue;
         (reached ? out.applied : out.failed).push(a.id);
         if (a.rollbackOf) {
           const original = await this.o.store.getAction(a.rollbackOf);
           if (original?.status === 'rolling_back') {
-            await this.transition(original, ['rolling_back'], reached ? { status: 'rolled_back', rolledBackBy: a.decidedBy ?? SYSTEM, rolledBackAt: this.nowIso() } : { status: 'applied' }, SYSTEM, reached ? 'action.rolled_back' : 'action.rollback_failed', { rollback: a.id, reconciled: true });
+            await this.transition(
+              original,
+              ['rolling_back'],
+              reached
+                ? { status: 'rolled_back', rolledBackBy: a.decidedBy ?? SYSTEM, rolledBackAt: this.nowIso() }
+                : { status: 'applied' },
+              SYSTEM,
+              reached ? 'action.rolled_back' : 'action.rollback_failed',
+              { rollback: a.id, reconciled: true }
+            );
           }
         }
       }

@@ -57,13 +57,17 @@ export interface StateOptions {
 export class StateError extends Error {}
 
 export function fillQuery(template: string, target: ScaleTarget): string {
-  return template.replaceAll('$service', target.service).replaceAll('$namespace', target.namespace).replaceAll('$deployment', target.deployment);
+  return template
+    .replaceAll('$service', target.service)
+    .replaceAll('$namespace', target.namespace)
+    .replaceAll('$deployment', target.deployment);
 }
 
 /** Mean of the finite samples of the first series (several series are summed per timestamp first). */
 function summed(series: MetricSeries[]): Array<[number, number]> {
   const byTime = new Map<number, number>();
-  for (const s of series) for (const [t, v] of s.samples) if (Number.isFinite(v)) byTime.set(t, (byTime.get(t) ?? 0) + v);
+  for (const s of series)
+    for (const [t, v] of s.samples) if (Number.isFinite(v)) byTime.set(t, (byTime.get(t) ?? 0) + v);
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]);
 }
 
@@ -72,9 +76,18 @@ function mean(points: Array<[number, number]>): number | undefined {
   return points.reduce((a, [, v]) => a + v, 0) / points.length;
 }
 
-export async function buildServiceState(target: ScaleTarget, workload: WorkloadScaleState, nowMs: number, o: StateOptions): Promise<ServiceState> {
+export async function buildServiceState(
+  target: ScaleTarget,
+  workload: WorkloadScaleState,
+  nowMs: number,
+  o: StateOptions
+): Promise<ServiceState> {
   const service = target.service;
-  const recent = { startMs: nowMs - o.recentSeconds * 1000, endMs: nowMs, stepSeconds: Math.max(1, Math.min(15, o.recentSeconds)) };
+  const recent = {
+    startMs: nowMs - o.recentSeconds * 1000,
+    endMs: nowMs,
+    stepSeconds: Math.max(1, Math.min(15, o.recentSeconds)),
+  };
   const q = async (name: keyof StateQueries, range = recent): Promise<Array<[number, number]>> => {
     const template = o.queries[name];
     if (!template) return [];
@@ -93,7 +106,11 @@ export async function buildServiceState(target: ScaleTarget, workload: WorkloadS
   const cpuUtilization = mean(cpu);
   const latencyS = mean(latency);
   // Without load, CPU or the SLI the policy would act blind: say which one is missing.
-  const missing = [requestRate === undefined && 'requestRate', cpuUtilization === undefined && 'cpuUtilization', latencyS === undefined && 'sliLatencyP95Seconds'].filter(Boolean);
+  const missing = [
+    requestRate === undefined && 'requestRate',
+    cpuUtilization === undefined && 'cpuUtilization',
+    latencyS === undefined && 'sliLatencyP95Seconds',
+  ].filter(Boolean);
   if (missing.length > 0) throw new StateError(`no recent samples for ${missing.join(', ')} of service "${service}"`);
   const readyNow = ready.length > 0 ? Math.round(ready[ready.length - 1]![1]) : workload.replicas;
   const values = history.map(([, v]) => v);
@@ -108,7 +125,9 @@ export async function buildServiceState(target: ScaleTarget, workload: WorkloadS
     sloMs: o.sloMs,
     errorRate: mean(errors) ?? 0,
     requestRate: requestRate!,
-    ...(values.length >= 16 && last ? { requestRateHistory: { stepSeconds: o.historyStepSeconds, values, lastTimestampMs: last[0] * 1000 } } : {}),
+    ...(values.length >= 16 && last
+      ? { requestRateHistory: { stepSeconds: o.historyStepSeconds, values, lastTimestampMs: last[0] * 1000 } }
+      : {}),
     time: timeFeatures(nowMs),
   };
 }

@@ -25,7 +25,8 @@ export interface LoopSetup {
 /** What live mode lacks to run the loop; empty when it can run. */
 export function missingLiveSettings(config: AidpeConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const missing: string[] = [];
-  if (!config.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST) missing.push('kubernetes.kubeconfig (or run in-cluster)');
+  if (!config.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST)
+    missing.push('kubernetes.kubeconfig (or run in-cluster)');
   if (!config.automation.services) missing.push('automation.services (AIDPE_AUTOMATION_SERVICES)');
   const q = config.automation.queries;
   if (!q.requestRate) missing.push('automation.queries.requestRate (AIDPE_QUERY_REQUEST_RATE)');
@@ -51,16 +52,32 @@ function actuatorHealth(actuator: Actuator, target: ScaleTarget): () => Promise<
     const started = performance.now();
     try {
       await actuator.read(target);
-      return { name: 'kubernetes', state: 'up', detail: `read ${target.namespace}/${target.deployment}`, checkedAt, latencyMs: performance.now() - started };
+      return {
+        name: 'kubernetes',
+        state: 'up',
+        detail: `read ${target.namespace}/${target.deployment}`,
+        checkedAt,
+        latencyMs: performance.now() - started,
+      };
     } catch (err) {
-      return { name: 'kubernetes', state: 'down', detail: `cannot read ${target.namespace}/${target.deployment}`, checkedAt, lastError: { message: (err as Error).message, at: checkedAt } };
+      return {
+        name: 'kubernetes',
+        state: 'down',
+        detail: `cannot read ${target.namespace}/${target.deployment}`,
+        checkedAt,
+        lastError: { message: (err as Error).message, at: checkedAt },
+      };
     }
   };
 }
 
-export async function setupActionLoop(config: AidpeConfig, deps: { store: Store | undefined; telemetry: TelemetrySource; cluster: SimulatedCluster | undefined }): Promise<LoopSetup> {
+export async function setupActionLoop(
+  config: AidpeConfig,
+  deps: { store: Store | undefined; telemetry: TelemetrySource; cluster: SimulatedCluster | undefined }
+): Promise<LoopSetup> {
   const { store, telemetry, cluster } = deps;
-  if (!store) return { unavailable: 'the store is not available, and actions must be recorded before they are applied' };
+  if (!store)
+    return { unavailable: 'the store is not available, and actions must be recorded before they are applied' };
   // The RL actor only when asked for, and only if its model verifies against its card.
   let policyOptions: Pick<ConstructorParameters<typeof ActionLoop>[0], 'policyFor' | 'modelVersion'> = {};
   if (config.automation.policy === 'rl') {
@@ -71,15 +88,33 @@ export async function setupActionLoop(config: AidpeConfig, deps: { store: Store 
     const infer = model.infer;
     const entryService = cluster?.topology.entry;
     policyOptions = {
-      policyFor: (target, baseline) => new RlPolicy(infer, { baselines: baseline ? { [target.service]: baseline } : {}, ...(entryService ? { entryService } : {}) }),
+      policyFor: (target, baseline) =>
+        new RlPolicy(infer, {
+          baselines: baseline ? { [target.service]: baseline } : {},
+          ...(entryService ? { entryService } : {}),
+        }),
       modelVersion: `rl/${model.version ?? 'unversioned'}@${model.sha256.slice(0, 12)}`,
     };
   }
-  const common = { store, telemetry, sloMs: config.automation.sloMs, defaultMode: config.defaultActionMode, intervalSeconds: config.automation.intervalSeconds, ...policyOptions };
+  const common = {
+    store,
+    telemetry,
+    sloMs: config.automation.sloMs,
+    defaultMode: config.defaultActionMode,
+    intervalSeconds: config.automation.intervalSeconds,
+    ...policyOptions,
+  };
   if (cluster) {
     // The loop's clock is the simulated one, which the telemetry follows.
     return {
-      loop: new ActionLoop({ ...common, actuator: new SimulatorActuator(cluster), targets: simulatorTargets(cluster, config.kubernetes.namespace), queries: simulatorStateQueries(cluster.topology.entry), now: () => cluster.timeMs, wallIntervalMs: (config.automation.intervalSeconds * 1000) / config.simulator.speed }),
+      loop: new ActionLoop({
+        ...common,
+        actuator: new SimulatorActuator(cluster),
+        targets: simulatorTargets(cluster, config.kubernetes.namespace),
+        queries: simulatorStateQueries(cluster.topology.entry),
+        now: () => cluster.timeMs,
+        wallIntervalMs: (config.automation.intervalSeconds * 1000) / config.simulator.speed,
+      }),
     };
   }
   const missing = missingLiveSettings(config);
@@ -99,7 +134,9 @@ export async function setupActionLoop(config: AidpeConfig, deps: { store: Store 
     else kubeConfig.loadFromCluster();
     if (config.kubernetes.context) kubeConfig.setCurrentContext(config.kubernetes.context);
   } catch (err) {
-    return { unavailable: `kubernetes.kubeconfig: cannot load ${config.kubernetes.kubeconfig ?? 'the in-cluster configuration'}: ${(err as Error).message}` };
+    return {
+      unavailable: `kubernetes.kubeconfig: cannot load ${config.kubernetes.kubeconfig ?? 'the in-cluster configuration'}: ${(err as Error).message}`,
+    };
   }
   const actuator = new KubernetesActuator({ kubeConfig });
   return {

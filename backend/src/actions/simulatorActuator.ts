@@ -5,10 +5,20 @@
  */
 import type { SimulatedCluster } from '../sim/cluster.ts';
 import { TopologyError, validateHpa, type HpaSpec } from '../sim/topology.ts';
-import type { ActuationRequest, ActuationResult, Actuator, HpaFields, RestoreState, ScaleTarget, WorkloadScaleState } from './types.ts';
+import type {
+  ActuationRequest,
+  ActuationResult,
+  Actuator,
+  HpaFields,
+  RestoreState,
+  ScaleTarget,
+  WorkloadScaleState,
+} from './types.ts';
 
 function hpaFields(hpa: HpaSpec | undefined): HpaFields | undefined {
-  return hpa ? { minReplicas: hpa.minReplicas, maxReplicas: hpa.maxReplicas, targetCpuUtilization: hpa.targetCpuUtilization } : undefined;
+  return hpa
+    ? { minReplicas: hpa.minReplicas, maxReplicas: hpa.maxReplicas, targetCpuUtilization: hpa.targetCpuUtilization }
+    : undefined;
 }
 
 export class SimulatorActuator implements Actuator {
@@ -31,21 +41,45 @@ export class SimulatorActuator implements Actuator {
     try {
       before = await this.read(target);
     } catch (err) {
-      return { status: 'failed', before: undefined, attempts: 0, error: { code: 'not_found', message: (err as Error).message } };
+      return {
+        status: 'failed',
+        before: undefined,
+        attempts: 0,
+        error: { code: 'not_found', message: (err as Error).message },
+      };
     }
-    if (before.lastActionId === request.actionId) return { status: 'already_applied', before, after: before, attempts: 0 };
+    if (before.lastActionId === request.actionId)
+      return { status: 'already_applied', before, after: before, attempts: 0 };
     const current = this.cluster.getDeployment(target.deployment);
     let nextHpa: HpaSpec | undefined;
     if (change.hpa) {
-      if (!current.hpa) return { status: 'failed', before, attempts: 1, error: { code: 'not_found', message: `deployment "${target.deployment}" has no HorizontalPodAutoscaler` } };
+      if (!current.hpa)
+        return {
+          status: 'failed',
+          before,
+          attempts: 1,
+          error: { code: 'not_found', message: `deployment "${target.deployment}" has no HorizontalPodAutoscaler` },
+        };
       nextHpa = { ...current.hpa, ...change.hpa };
     }
     // Validate everything before touching anything, as the API server does (422 with the reason).
     const invalid = this.validate(target, change.replicas, nextHpa);
-    if (invalid) return { status: 'failed', before, attempts: 1, error: { code: 'invalid', message: invalid, httpStatus: 422 } };
-    if (request.dryRun) return { status: 'dry_run', before, after: { ...before, ...(change.replicas !== undefined ? { replicas: change.replicas } : {}), ...(nextHpa ? { hpa: hpaFields(nextHpa)! } : {}) }, attempts: 1 };
+    if (invalid)
+      return { status: 'failed', before, attempts: 1, error: { code: 'invalid', message: invalid, httpStatus: 422 } };
+    if (request.dryRun)
+      return {
+        status: 'dry_run',
+        before,
+        after: {
+          ...before,
+          ...(change.replicas !== undefined ? { replicas: change.replicas } : {}),
+          ...(nextHpa ? { hpa: hpaFields(nextHpa)! } : {}),
+        },
+        attempts: 1,
+      };
     if (nextHpa) this.cluster.setHpa(target.deployment, nextHpa);
-    if (change.replicas !== undefined) this.cluster.setReplicas(target.deployment, change.replicas, `aidpe ${request.actionId.slice(0, 8)}`);
+    if (change.replicas !== undefined)
+      this.cluster.setReplicas(target.deployment, change.replicas, `aidpe ${request.actionId.slice(0, 8)}`);
     this.lastAction.set(target.deployment, request.actionId);
     return { status: 'applied', before, after: await this.read(target), attempts: 1 };
   }
@@ -55,22 +89,30 @@ export class SimulatorActuator implements Actuator {
     try {
       before = await this.read(target);
     } catch (err) {
-      return { status: 'failed', before: undefined, attempts: 0, error: { code: 'not_found', message: (err as Error).message } };
+      return {
+        status: 'failed',
+        before: undefined,
+        attempts: 0,
+        error: { code: 'not_found', message: (err as Error).message },
+      };
     }
     if (before.lastActionId === actionId) return { status: 'already_applied', before, after: before, attempts: 0 };
     const current = this.cluster.getDeployment(target.deployment);
     const nextHpa = state.hpa && current.hpa ? { ...current.hpa, ...state.hpa } : undefined;
     const invalid = this.validate(target, state.replicas, nextHpa);
-    if (invalid) return { status: 'failed', before, attempts: 1, error: { code: 'invalid', message: invalid, httpStatus: 422 } };
+    if (invalid)
+      return { status: 'failed', before, attempts: 1, error: { code: 'invalid', message: invalid, httpStatus: 422 } };
     // Bounds first, then replicas: the HPA would otherwise clamp the restored count to the bounds being undone.
     if (nextHpa) this.cluster.setHpa(target.deployment, nextHpa);
-    if (state.replicas !== undefined) this.cluster.setReplicas(target.deployment, state.replicas, `aidpe rollback ${actionId.slice(0, 8)}`);
+    if (state.replicas !== undefined)
+      this.cluster.setReplicas(target.deployment, state.replicas, `aidpe rollback ${actionId.slice(0, 8)}`);
     this.lastAction.set(target.deployment, actionId);
     return { status: 'applied', before, after: await this.read(target), attempts: 1 };
   }
 
   private validate(target: ScaleTarget, replicas: number | undefined, hpa: HpaSpec | undefined): string | undefined {
-    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) return `spec.replicas: must be a non-negative integer (got ${replicas})`;
+    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0))
+      return `spec.replicas: must be a non-negative integer (got ${replicas})`;
     if (hpa) {
       try {
         validateHpa(target.deployment, hpa);

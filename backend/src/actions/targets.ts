@@ -12,7 +12,10 @@ const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /** Parses `automation.services`; names must be Kubernetes object names (RFC 1123 subdomains). */
 export function parseManagedServices(text: string, defaultNamespace: string): ScaleTarget[] {
   const out: ScaleTarget[] = [];
-  for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([^=]+)=(.+)$/.exec(raw);
     const parts = (m ? m[2]! : raw).split('/');
     const service = (m ? m[1]! : parts.length === 1 ? parts[0]! : parts[1]!).trim();
@@ -23,10 +26,16 @@ export function parseManagedServices(text: string, defaultNamespace: string): Sc
     else if (parts.length === 2) [namespace, deployment] = parts as [string, string];
     else if (parts.length === 3) [namespace, deployment, hpa] = parts as [string, string, string];
     else throw new TargetsError(`automation.services: "${raw}" — expected service=namespace/deployment[/hpa]`);
-    for (const [what, v] of [['namespace', namespace], ['deployment', deployment], ['hpa', hpa]] as const) {
-      if (v !== undefined && !NAME.test(v)) throw new TargetsError(`automation.services: "${raw}" — ${what} "${v}" is not a valid Kubernetes name`);
+    for (const [what, v] of [
+      ['namespace', namespace],
+      ['deployment', deployment],
+      ['hpa', hpa],
+    ] as const) {
+      if (v !== undefined && !NAME.test(v))
+        throw new TargetsError(`automation.services: "${raw}" — ${what} "${v}" is not a valid Kubernetes name`);
     }
-    if (out.some((t) => t.service === service)) throw new TargetsError(`automation.services: service "${service}" is listed twice`);
+    if (out.some((t) => t.service === service))
+      throw new TargetsError(`automation.services: service "${service}" is listed twice`);
     out.push({ service, namespace, deployment, ...(hpa ? { hpa } : {}) });
   }
   if (out.length === 0) throw new TargetsError('automation.services: no workloads listed');

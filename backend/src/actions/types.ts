@@ -55,7 +55,8 @@ export interface ActuationRequest {
   dryRun: boolean;
 }
 
-export type ActuationErrorCode = 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'timeout' | 'unavailable' | 'unknown';
+export type ActuationErrorCode =
+  'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'timeout' | 'unavailable' | 'unknown';
 
 export interface ActuationResult {
   /** applied: changed now; dry_run: validated only; already_applied: the idempotency key was found on the object. */
@@ -127,7 +128,13 @@ export interface ActionRecord {
   guard: { outcome: 'allowed' | 'modified' | 'rejected' | 'noop'; decisions: RuleDecision[] };
   forecast?: ProposalForecast;
   /** Predicted effect: replicas (or HPA bounds) and capacity after the change versus now. */
-  predictedEffect?: { replicasBefore: number; replicasAfter: number; capacityRpsBefore?: number; capacityRpsAfter?: number; forecastP90Rps?: number };
+  predictedEffect?: {
+    replicasBefore: number;
+    replicasAfter: number;
+    capacityRpsBefore?: number;
+    capacityRpsAfter?: number;
+    forecastP90Rps?: number;
+  };
   /** What the loop saw when it decided (or when a person approved): the outcome is judged against it. */
   observed?: { latencyP95Ms: number; sloMs: number; requestRateRps: number; cpuUtilization: number };
   before?: WorkloadScaleState;

@@ -22,7 +22,14 @@ import {
   type WindowsFile,
 } from '../engines/anomaly/nab/dataset.ts';
 import { aucPr, vusPr } from '../engines/anomaly/nab/metrics.ts';
-import { NAB_PROFILES, probationaryLength, scoreCorpus, type CostWeights, type NabFile, type ProfileScore } from '../engines/anomaly/nab/scorer.ts';
+import {
+  NAB_PROFILES,
+  probationaryLength,
+  scoreCorpus,
+  type CostWeights,
+  type NabFile,
+  type ProfileScore,
+} from '../engines/anomaly/nab/scorer.ts';
 
 export class AnomalyUsageError extends Error {}
 
@@ -75,24 +82,35 @@ const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe', 'aidpe-foreca
 
 function detectorName(v: string | undefined): DetectorName {
   const name = v ?? 'windowedGaussian';
-  if (!(DETECTORS as readonly string[]).includes(name)) throw new AnomalyUsageError(`--detector: expected one of ${DETECTORS.join('|')}, got ${JSON.stringify(name)}`);
+  if (!(DETECTORS as readonly string[]).includes(name))
+    throw new AnomalyUsageError(`--detector: expected one of ${DETECTORS.join('|')}, got ${JSON.stringify(name)}`);
   return name as DetectorName;
 }
 
 async function runNamed(name: DetectorName, series: Series): Promise<Float64Array> {
-  if (name === 'aidpe-forecast') return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
+  if (name === 'aidpe-forecast')
+    return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
   if (name === 'cad-ose') return runCad(series.values);
   if (name === 'aidpe-ensemble') return runEnsemble(series.timestamps, series.values);
-  return name === 'aidpe' ? runAidpe(series.timestamps, series.values) : runDetector(createBaseline(name), series.values);
+  return name === 'aidpe'
+    ? runAidpe(series.timestamps, series.values)
+    : runDetector(createBaseline(name), series.values);
 }
 
 /** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble] [--labels WINDOWS.json]` */
 export async function runAnomaly(argv: string[]): Promise<number> {
-  const flags = parse(argv, { data: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, detector: { type: 'string' }, labels: { type: 'string' } });
+  const flags = parse(argv, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    detector: { type: 'string' },
+    labels: { type: 'string' },
+  });
   const dataDir = resolve(required(flags, 'data'));
   const outDir = resolve(required(flags, 'out'));
   const name = (flags.name as string | undefined) ?? 'aidpe';
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new AnomalyUsageError(`--name: use letters, digits, '_', '-', '.' only, got ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new AnomalyUsageError(`--name: use letters, digits, '_', '-', '.' only, got ${JSON.stringify(name)}`);
   const detector = detectorName(flags.detector as string | undefined);
   const windows = flags.labels === undefined ? undefined : readWindows(resolve(flags.labels as string));
   const files = listDataFiles(dataDir);
@@ -103,13 +121,16 @@ export async function runAnomaly(argv: string[]): Promise<number> {
     const wins = windows?.[f.key];
     const labels = wins ? windowLabels(series.values.length, windowsToRows(wins, series, f.path)) : undefined;
     const lines = ['timestamp,value,anomaly_score,label'];
-    for (let i = 0; i < series.values.length; i++) lines.push(`${series.stamps[i]},${series.values[i]},${scores[i]},${labels ? labels[i] : 0}`);
+    for (let i = 0; i < series.values.length; i++)
+      lines.push(`${series.stamps[i]},${series.values[i]},${scores[i]},${labels ? labels[i] : 0}`);
     const target = join(outDir, name, f.category, `${name}_${f.file}`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, lines.join('\n') + '\n');
     rows += series.values.length;
   }
-  process.stdout.write(`aidpe anomaly: ${detector} over ${files.length} files (${rows} rows) → ${join(outDir, name)}\n`);
+  process.stdout.write(
+    `aidpe anomaly: ${detector} over ${files.length} files (${rows} rows) → ${join(outDir, name)}\n`
+  );
   return 0;
 }
 
@@ -130,8 +151,17 @@ export interface NabInput {
 }
 
 /** Scores one detector's per-file anomaly scores under every profile, plus the threshold-free metrics. */
-export function evaluateDetector(inputs: readonly NabInput[], scores: readonly ArrayLike<number>[], profiles: Record<string, CostWeights>): DetectorReport {
-  const files: NabFile[] = inputs.map((inp, i) => ({ name: inp.key, category: inp.category, scores: scores[i]!, windows: inp.windows }));
+export function evaluateDetector(
+  inputs: readonly NabInput[],
+  scores: readonly ArrayLike<number>[],
+  profiles: Record<string, CostWeights>
+): DetectorReport {
+  const files: NabFile[] = inputs.map((inp, i) => ({
+    name: inp.key,
+    category: inp.category,
+    scores: scores[i]!,
+    windows: inp.windows,
+  }));
   const out: Record<string, ProfileScore> = {};
   for (const [p, w] of Object.entries(profiles)) out[p] = scoreCorpus(files, w);
   const aps: number[] = [];
@@ -163,7 +193,12 @@ function loadProfiles(path: string | undefined, dataDir: string): Record<string,
   const out: Record<string, CostWeights> = {};
   for (const [name, v] of Object.entries(parsed as Record<string, unknown>)) {
     const cm = (v as { CostMatrix?: Record<string, unknown> } | null)?.CostMatrix ?? (v as Record<string, unknown>);
-    const w = { tpWeight: cm['tpWeight'], fpWeight: cm['fpWeight'], fnWeight: cm['fnWeight'], tnWeight: cm['tnWeight'] ?? 1 };
+    const w = {
+      tpWeight: cm['tpWeight'],
+      fpWeight: cm['fpWeight'],
+      fnWeight: cm['fnWeight'],
+      tnWeight: cm['tnWeight'] ?? 1,
+    };
     if (![w.tpWeight, w.fpWeight, w.fnWeight, w.tnWeight].every((x) => typeof x === 'number' && Number.isFinite(x))) {
       throw new NabDataError(`${file}: profile ${JSON.stringify(name)} needs numeric tpWeight, fpWeight, fnWeight`);
     }
@@ -173,23 +208,40 @@ function loadProfiles(path: string | undefined, dataDir: string): Record<string,
   return out;
 }
 
-const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 1) =>
+  x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d);
 
 export function formatScoreTable(reports: Record<string, DetectorReport>): string {
   const names = Object.keys(reports);
   const profiles = Object.keys(reports[names[0]!]?.profiles ?? {});
   const width = Math.max(18, ...names.map((n) => n.length + 2));
-  const lines = [['detector'.padEnd(width), ...profiles.map((p) => p.padStart(20)), 'AUC-PR'.padStart(8), 'VUS-PR'.padStart(8)].join('')];
+  const lines = [
+    ['detector'.padEnd(width), ...profiles.map((p) => p.padStart(20)), 'AUC-PR'.padStart(8), 'VUS-PR'.padStart(8)].join(
+      ''
+    ),
+  ];
   for (const n of names) {
     const r = reports[n]!;
-    lines.push([n.padEnd(width), ...profiles.map((p) => fmt(r.profiles[p]?.score).padStart(20)), fmt(r.aucPr, 3).padStart(8), fmt(r.vusPr, 3).padStart(8)].join(''));
+    lines.push(
+      [
+        n.padEnd(width),
+        ...profiles.map((p) => fmt(r.profiles[p]?.score).padStart(20)),
+        fmt(r.aucPr, 3).padStart(8),
+        fmt(r.vusPr, 3).padStart(8),
+      ].join('')
+    );
   }
   const first = reports[names[0]!];
   const std = first?.profiles['standard'] ?? (profiles[0] ? first?.profiles[profiles[0]] : undefined);
   if (std) {
-    lines.push('', `per category (${names[0]}, ${profiles.includes('standard') ? 'standard' : profiles[0]} profile, threshold ${fmt(std.threshold, 6)}):`);
+    lines.push(
+      '',
+      `per category (${names[0]}, ${profiles.includes('standard') ? 'standard' : profiles[0]} profile, threshold ${fmt(std.threshold, 6)}):`
+    );
     for (const [c, s] of Object.entries(std.perCategory)) {
-      lines.push(`  ${c.padEnd(24)} score ${fmt(s.score).padStart(7)}  raw ${fmt(s.raw, 2).padStart(8)}  windows ${s.windows}  tp ${s.tp}  fp ${s.fp}  fn ${s.fn}`);
+      lines.push(
+        `  ${c.padEnd(24)} score ${fmt(s.score).padStart(7)}  raw ${fmt(s.raw, 2).padStart(8)}  windows ${s.windows}  tp ${s.tp}  fp ${s.fp}  fn ${s.fn}`
+      );
     }
   }
   return lines.join('\n');
@@ -197,12 +249,19 @@ export function formatScoreTable(reports: Record<string, DetectorReport>): strin
 
 /** `aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]` */
 export async function runNabScore(argv: string[]): Promise<number> {
-  const flags = parse(argv, { data: { type: 'string' }, labels: { type: 'string' }, results: { type: 'string' }, out: { type: 'string' }, profiles: { type: 'string' } });
+  const flags = parse(argv, {
+    data: { type: 'string' },
+    labels: { type: 'string' },
+    results: { type: 'string' },
+    out: { type: 'string' },
+    profiles: { type: 'string' },
+  });
   const dataDir = resolve(required(flags, 'data'));
   const labelsPath = resolve(required(flags, 'labels'));
   const resultsDir = resolve(required(flags, 'results'));
   const outPath = resolve(required(flags, 'out'));
-  if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory()) throw new AnomalyUsageError(`--results ${resultsDir}: not a directory`);
+  if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory())
+    throw new AnomalyUsageError(`--results ${resultsDir}: not a directory`);
   const name = basename(resultsDir);
   const profiles = loadProfiles(flags.profiles === undefined ? undefined : resolve(flags.profiles as string), dataDir);
   const windows = readWindows(labelsPath);
@@ -212,13 +271,24 @@ export async function runNabScore(argv: string[]): Promise<number> {
     const series = parseDataCsv(readText(f.path, 'data'), f.path);
     const wins = windows[f.key];
     if (!wins) throw new NabDataError(`${labelsPath}: no entry for ${JSON.stringify(f.key)}`);
-    inputs.push({ key: f.key, category: f.category, file: f.file, series, windows: windowsToRows(wins, series, f.path) });
+    inputs.push({
+      key: f.key,
+      category: f.category,
+      file: f.file,
+      series,
+      windows: windowsToRows(wins, series, f.path),
+    });
     const resPath = join(resultsDir, f.category, `${name}_${f.file}`);
     detScores.push(parseResultsCsv(readText(resPath, 'results'), resPath, series));
   }
   const main = evaluateDetector(inputs, detScores, profiles);
   const baselines: Record<string, DetectorReport> = {};
-  for (const b of BASELINES) baselines[b] = evaluateDetector(inputs, inputs.map((inp) => runDetector(createBaseline(b), inp.series.values)), profiles);
+  for (const b of BASELINES)
+    baselines[b] = evaluateDetector(
+      inputs,
+      inputs.map((inp) => runDetector(createBaseline(b), inp.series.values)),
+      profiles
+    );
   const report = {
     detector: name,
     ...main,
@@ -231,7 +301,9 @@ export async function runNabScore(argv: string[]): Promise<number> {
   writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
   const table: Record<string, DetectorReport> = { [name]: main };
   for (const [b, r] of Object.entries(baselines)) table[`${b} (baseline)`] = r;
-  process.stdout.write(`NAB scores over ${inputs.length} files (${report.windows} windows), normalised 0 = null, 100 = perfect\n`);
+  process.stdout.write(
+    `NAB scores over ${inputs.length} files (${report.windows} windows), normalised 0 = null, 100 = perfect\n`
+  );
   process.stdout.write(formatScoreTable(table) + `\n\nwritten ${outPath}\n`);
   return 0;
 }

@@ -6,7 +6,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_REPLAY, EVAL_SAFETY, replayPolicy, rlNotAvailable, type PolicyResult, type ReplayConfig } from '../engines/optimiser/evaluation.ts';
+import {
+  DEFAULT_REPLAY,
+  EVAL_SAFETY,
+  replayPolicy,
+  rlNotAvailable,
+  type PolicyResult,
+  type ReplayConfig,
+} from '../engines/optimiser/evaluation.ts';
 import { DEFAULT_PREDICTIVE_CONFIG, type PredictiveConfig } from '../engines/optimiser/predictive.ts';
 import { DEFAULT_SAFETY_CONFIG } from '../engines/optimiser/safety.ts';
 import { DEFAULT_RL_ENV } from '../engines/optimiser/rlEnv.ts';
@@ -33,16 +40,21 @@ export function loadTraceFile(path: string, fn: string | undefined): WorkloadTra
   const head = readFileSync(path, 'utf8').slice(0, 4096).split(/\r?\n/, 1)[0] ?? '';
   const azure = /(^|,)minute_1(,|$)/.test(head);
   if (!azure) {
-    if (fn !== undefined) throw new AutoscaleUsageError(`--function applies to Azure Functions *_inv.csv traces; ${path} is a timestamp,value CSV`);
+    if (fn !== undefined)
+      throw new AutoscaleUsageError(
+        `--function applies to Azure Functions *_inv.csv traces; ${path} is a timestamp,value CSV`
+      );
     try {
       return loadTimestampValueCsv(path, basename(path));
     } catch (err) {
       throw new AutoscaleUsageError(`--trace ${path}: ${(err as Error).message}`);
     }
   }
-  if (fn === undefined || fn === 'all') return loadAzureFunctionsTrace(path, { name: `${basename(path)} (sum of all functions)` });
+  if (fn === undefined || fn === 'all')
+    return loadAzureFunctionsTrace(path, { name: `${basename(path)} (sum of all functions)` });
   const row = Number(fn);
-  if (!Number.isInteger(row) || row < 0) throw new AutoscaleUsageError(`--function: expected "all" or a 0-based row number, got ${JSON.stringify(fn)}`);
+  if (!Number.isInteger(row) || row < 0)
+    throw new AutoscaleUsageError(`--function: expected "all" or a 0-based row number, got ${JSON.stringify(fn)}`);
   try {
     return loadAzureFunctionsTrace(path, { rows: [row], name: `${basename(path)} (function row ${row})` });
   } catch (err) {
@@ -50,11 +62,18 @@ export function loadTraceFile(path: string, fn: string | undefined): WorkloadTra
   }
 }
 
-function num(flag: string, v: string | undefined, dflt: number, opts: { integer?: boolean; min?: number } = {}): number {
+function num(
+  flag: string,
+  v: string | undefined,
+  dflt: number,
+  opts: { integer?: boolean; min?: number } = {}
+): number {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < (opts.min ?? -Infinity)) {
-    throw new AutoscaleUsageError(`--${flag}: expected ${opts.integer ? 'a whole number' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, got ${JSON.stringify(v)}`);
+    throw new AutoscaleUsageError(
+      `--${flag}: expected ${opts.integer ? 'a whole number' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, got ${JSON.stringify(v)}`
+    );
   }
   return n;
 }
@@ -62,7 +81,9 @@ function num(flag: string, v: string | undefined, dflt: number, opts: { integer?
 const f1 = (x: number | undefined, d = 1): string => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
 export function formatAutoscaleTable(results: PolicyResult[]): string {
-  const lines = [`${'policy'.padEnd(24)} SLO-viol min  replica-h  actions  largest step  guard viol  p50 ms  p95 ms  p99 ms`];
+  const lines = [
+    `${'policy'.padEnd(24)} SLO-viol min  replica-h  actions  largest step  guard viol  p50 ms  p95 ms  p99 ms`,
+  ];
   for (const r of results) {
     const name = `${r.policy}${r.mode ? ` (${r.mode})` : ''}`.padEnd(24);
     if (!r.available) {
@@ -70,7 +91,7 @@ export function formatAutoscaleTable(results: PolicyResult[]): string {
       continue;
     }
     lines.push(
-      `${name} ${f1(r.sloViolationMinutes).padStart(12)} ${f1(r.replicaHours).padStart(10)} ${String(r.scalingActions).padStart(8)} ${String(r.largestStep).padStart(13)} ${String(r.guardViolations).padStart(11)} ${f1(r.latencyMs?.p50, 0).padStart(7)} ${f1(r.latencyMs?.p95, 0).padStart(7)} ${f1(r.latencyMs?.p99, 0).padStart(7)}`,
+      `${name} ${f1(r.sloViolationMinutes).padStart(12)} ${f1(r.replicaHours).padStart(10)} ${String(r.scalingActions).padStart(8)} ${String(r.largestStep).padStart(13)} ${String(r.guardViolations).padStart(11)} ${f1(r.latencyMs?.p50, 0).padStart(7)} ${f1(r.latencyMs?.p95, 0).padStart(7)} ${f1(r.latencyMs?.p99, 0).padStart(7)}`
     );
   }
   return lines.join('\n');
@@ -119,15 +140,27 @@ function formatComparison(cs: Comparison[]): string {
       (c) =>
         `${c.policy} vs hpa: SLO-violation minutes ${pct(c.sloViolationMinutesChange)}, replica-hours ${pct(c.replicaHoursChange)}, scaling actions ${pct(c.scalingActionsChange)}; ` +
         `targets: ≥50% fewer violations at ≤ replica-hours ${c.fewerViolationsAtSameCost ? 'met' : 'not met'}, ≥15% fewer replica-hours at ≤ violations ${c.cheaperAtSameSlo ? 'met' : 'not met'}, ` +
-        `guard violations 0 ${c.zeroGuardViolations ? 'met' : 'NOT met'}, no more actions ${c.noMoreActions ? 'met' : 'not met'}`,
+        `guard violations 0 ${c.zeroGuardViolations ? 'met' : 'NOT met'}, no more actions ${c.noMoreActions ? 'met' : 'not met'}`
     )
     .join('\n');
 }
 
 /** The PredictiveConfig fields `--predictive` may override (mode has its own flag), by value type. */
 const PREDICTIVE_NUMBER_FIELDS = [
-  'horizonSeconds', 'headroom', 'targetUtilization', 'hpaTarget', 'scaleDownDelaySeconds', 'reactiveUtilization', 'tolerance',
-  'ceilingUtilization', 'ceilingMargin', 'ceilingHoldSeconds', 'ceilingDelaySeconds', 'phaseQuantile', 'raiseTolerance', 'raiseStep',
+  'horizonSeconds',
+  'headroom',
+  'targetUtilization',
+  'hpaTarget',
+  'scaleDownDelaySeconds',
+  'reactiveUtilization',
+  'tolerance',
+  'ceilingUtilization',
+  'ceilingMargin',
+  'ceilingHoldSeconds',
+  'ceilingDelaySeconds',
+  'phaseQuantile',
+  'raiseTolerance',
+  'raiseStep',
 ] as const;
 const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo'] as const;
 
@@ -143,15 +176,20 @@ export function parsePredictiveOverrides(text: string | undefined): Partial<Pred
   } catch {
     throw new AutoscaleUsageError(`--predictive: expected a JSON object, got ${JSON.stringify(text)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AutoscaleUsageError('--predictive: expected a JSON object of PredictiveConfig fields');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new AutoscaleUsageError('--predictive: expected a JSON object of PredictiveConfig fields');
   const out: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if ((PREDICTIVE_NUMBER_FIELDS as readonly string[]).includes(k)) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new AutoscaleUsageError(`--predictive: ${k} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new AutoscaleUsageError(`--predictive: ${k} must be a number ≥ 0, got ${JSON.stringify(v)}`);
     } else if ((PREDICTIVE_BOOLEAN_FIELDS as readonly string[]).includes(k)) {
-      if (typeof v !== 'boolean') throw new AutoscaleUsageError(`--predictive: ${k} must be true or false, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean')
+        throw new AutoscaleUsageError(`--predictive: ${k} must be true or false, got ${JSON.stringify(v)}`);
     } else {
-      throw new AutoscaleUsageError(`--predictive: unknown field ${JSON.stringify(k)}; expected some of ${[...PREDICTIVE_NUMBER_FIELDS, ...PREDICTIVE_BOOLEAN_FIELDS].join(', ')}`);
+      throw new AutoscaleUsageError(
+        `--predictive: unknown field ${JSON.stringify(k)}; expected some of ${[...PREDICTIVE_NUMBER_FIELDS, ...PREDICTIVE_BOOLEAN_FIELDS].join(', ')}`
+      );
     }
     out[k] = v;
   }
@@ -185,11 +223,19 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   });
   if (!flags.trace) throw new AutoscaleUsageError('--trace is required');
   if (!flags.out) throw new AutoscaleUsageError('--out is required');
-  const policies = (flags.policies ?? 'hpa,predictive').split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  for (const p of policies) if (!(POLICIES as readonly string[]).includes(p)) throw new AutoscaleUsageError(`--policies: unknown policy ${JSON.stringify(p)}; expected some of ${POLICIES.join(',')}`);
+  const policies = (flags.policies ?? 'hpa,predictive')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  for (const p of policies)
+    if (!(POLICIES as readonly string[]).includes(p))
+      throw new AutoscaleUsageError(
+        `--policies: unknown policy ${JSON.stringify(p)}; expected some of ${POLICIES.join(',')}`
+      );
   if (policies.length === 0) throw new AutoscaleUsageError('--policies: name at least one policy');
   const mode = (flags.mode ?? 'parametric') as IntegrationMode;
-  if (mode !== 'parametric' && mode !== 'direct') throw new AutoscaleUsageError(`--mode: expected parametric or direct, got ${JSON.stringify(flags.mode)}`);
+  if (mode !== 'parametric' && mode !== 'direct')
+    throw new AutoscaleUsageError(`--mode: expected parametric or direct, got ${JSON.stringify(flags.mode)}`);
   const predictiveOverrides = parsePredictiveOverrides(flags.predictive);
   const trace = loadTraceFile(flags.trace, flags.function);
   const sloMs = num('slo-ms', flags['slo-ms'], DEFAULT_REPLAY.sloMs, { min: 1 });
@@ -197,10 +243,13 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   const scale = num('scale', flags.scale, DEFAULT_REPLAY.scale, { min: 0.1 });
   const traceHours = (trace.values.length * trace.stepSeconds) / 3600;
   const hours = num('hours', flags.hours, traceHours, { min: 0.1 });
-  const warmupSeconds = num('warmup-minutes', flags['warmup-minutes'], DEFAULT_REPLAY.warmupSeconds / 60, { min: 0 }) * 60;
+  const warmupSeconds =
+    num('warmup-minutes', flags['warmup-minutes'], DEFAULT_REPLAY.warmupSeconds / 60, { min: 0 }) * 60;
 
   // The RL policy runs only with its trained model, verified against the card's sha256.
-  const rlModel: RlModelLoad | undefined = policies.includes('rl') ? await loadRlPolicyModel({ modelsDir: flags.models ? resolve(flags.models) : undefined }) : undefined;
+  const rlModel: RlModelLoad | undefined = policies.includes('rl')
+    ? await loadRlPolicyModel({ modelsDir: flags.models ? resolve(flags.models) : undefined })
+    : undefined;
   const runnable = policies.filter((p) => p !== 'rl' || rlModel?.state === 'loaded');
   const progress = new Progress(1000 * Math.max(1, runnable.length));
   const results: PolicyResult[] = [];
@@ -220,7 +269,11 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
       warmupSeconds,
       predictive: predictiveOverrides,
       durationSeconds: Math.min(hours, traceHours) * 3600,
-      onProgress: (k, total) => progress.update(done * 1000 + Math.floor((1000 * k) / total), `${p}${p === 'predictive' ? ` (${mode})` : p === 'rl' ? ' (parametric)' : ''}`),
+      onProgress: (k, total) =>
+        progress.update(
+          done * 1000 + Math.floor((1000 * k) / total),
+          `${p}${p === 'predictive' ? ` (${mode})` : p === 'rl' ? ' (parametric)' : ''}`
+        ),
       ...(p === 'rl' && rlModel?.state === 'loaded' ? { rlInfer: rlModel.infer } : {}),
     };
     results.push(await replayPolicy(p, cfg));
@@ -247,9 +300,24 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
     config: {
       predictive: { ...DEFAULT_PREDICTIVE_CONFIG, ...predictiveOverrides, mode },
       safety: { ...DEFAULT_SAFETY_CONFIG, ...EVAL_SAFETY, hardBounds: "each HPA's original min/max" },
-      replay: { tickSeconds: DEFAULT_REPLAY.tickSeconds, policyIntervalSeconds: DEFAULT_REPLAY.policyIntervalSeconds, forecastStepSeconds: DEFAULT_REPLAY.forecastStepSeconds },
+      replay: {
+        tickSeconds: DEFAULT_REPLAY.tickSeconds,
+        policyIntervalSeconds: DEFAULT_REPLAY.policyIntervalSeconds,
+        forecastStepSeconds: DEFAULT_REPLAY.forecastStepSeconds,
+      },
       ...(rlModel
-        ? { rl: rlModel.state === 'loaded' ? { model: rlModel.file, version: rlModel.version, sha256: rlModel.sha256, mode: 'parametric', decisionSeconds: DEFAULT_RL_ENV.decisionSeconds } : { model: rlModel.file, state: rlModel.state, error: rlModel.error } }
+        ? {
+            rl:
+              rlModel.state === 'loaded'
+                ? {
+                    model: rlModel.file,
+                    version: rlModel.version,
+                    sha256: rlModel.sha256,
+                    mode: 'parametric',
+                    decisionSeconds: DEFAULT_RL_ENV.decisionSeconds,
+                  }
+                : { model: rlModel.file, state: rlModel.state, error: rlModel.error },
+          }
         : {}),
     },
     elapsedSeconds: (performance.now() - started) / 1000,
@@ -257,7 +325,10 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
     comparison,
   };
   mkdirSync(dirname(resolve(flags.out)), { recursive: true });
-  writeFileSync(flags.out, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));
+  writeFileSync(
+    flags.out,
+    JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)
+  );
   process.stdout.write(`${trace.name}: ${f1(Math.min(hours, traceHours))} h replayed, SLO ${sloMs} ms, seed ${seed}\n`);
   process.stdout.write(formatAutoscaleTable(results) + '\n');
   if (comparison.length > 0) process.stdout.write(formatComparison(comparison) + '\n');

@@ -39,7 +39,8 @@ function required(flags: Flags, name: string): string {
 
 function positiveInt(name: string, v: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ForecastUsageError(`--${name}: expected a whole number between 1 and ${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ForecastUsageError(`--${name}: expected a whole number between 1 and ${max}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -59,18 +60,23 @@ export function parseTimestampCell(cell: string): number {
 /** Reads a `timestamp,value` CSV (header required); errors name the file and line. */
 export function readSeriesCsv(path: string): EvalSeries {
   if (!existsSync(path)) throw new ForecastUsageError(`${path}: file not found`);
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0]?.trim().toLowerCase();
-  if (header !== 'timestamp,value') throw new ForecastUsageError(`${path}:1: expected header "timestamp,value", got ${JSON.stringify(lines[0] ?? '')}`);
+  if (header !== 'timestamp,value')
+    throw new ForecastUsageError(`${path}:1: expected header "timestamp,value", got ${JSON.stringify(lines[0] ?? '')}`);
   const series: EvalSeries = { name: path, timestamps: [], values: [] };
   for (let i = 1; i < lines.length; i++) {
     const parts = lines[i]!.split(',');
     if (parts.length !== 2) throw new ForecastUsageError(`${path}:${i + 1}: expected 2 columns, got ${parts.length}`);
     const t = parseTimestampCell(parts[0]!);
-    if (!Number.isFinite(t)) throw new ForecastUsageError(`${path}:${i + 1}: bad timestamp ${JSON.stringify(parts[0])}`);
+    if (!Number.isFinite(t))
+      throw new ForecastUsageError(`${path}:${i + 1}: bad timestamp ${JSON.stringify(parts[0])}`);
     const raw = parts[1]!.trim();
     const v = raw === '' || raw.toLowerCase() === 'nan' ? Number.NaN : Number(raw);
-    if (Number.isNaN(v) && raw !== '' && raw.toLowerCase() !== 'nan') throw new ForecastUsageError(`${path}:${i + 1}: bad value ${JSON.stringify(raw)}`);
+    if (Number.isNaN(v) && raw !== '' && raw.toLowerCase() !== 'nan')
+      throw new ForecastUsageError(`${path}:${i + 1}: bad value ${JSON.stringify(raw)}`);
     series.timestamps.push(t);
     series.values.push(v);
   }
@@ -99,15 +105,28 @@ function fmt(x: number, digits = 3): string {
 
 /** `aidpe forecast --input SERIES.csv --horizon H [--step-seconds S] --origins N --out OUT.csv` */
 export async function runForecast(argv: string[]): Promise<number> {
-  const flags = parse(argv, { input: { type: 'string' }, horizon: { type: 'string' }, 'step-seconds': { type: 'string' }, origins: { type: 'string' }, out: { type: 'string' }, models: { type: 'string' } });
+  const flags = parse(argv, {
+    input: { type: 'string' },
+    horizon: { type: 'string' },
+    'step-seconds': { type: 'string' },
+    origins: { type: 'string' },
+    out: { type: 'string' },
+    models: { type: 'string' },
+  });
   const input = required(flags, 'input');
   const horizon = positiveInt('horizon', required(flags, 'horizon'), MAX_HORIZON);
   const origins = positiveInt('origins', required(flags, 'origins'), 1000);
   const out = required(flags, 'out');
   const series = readSeriesCsv(input);
-  const step = flags['step-seconds'] === undefined ? inferStepSeconds(series.timestamps) : Number(flags['step-seconds']);
-  if (!(step > 0)) throw new ForecastUsageError(`--step-seconds: expected a positive number, got ${JSON.stringify(flags['step-seconds'])}`);
-  const candidates = await loadForecastCandidates({ modelsDir: typeof flags.models === 'string' ? flags.models : undefined });
+  const step =
+    flags['step-seconds'] === undefined ? inferStepSeconds(series.timestamps) : Number(flags['step-seconds']);
+  if (!(step > 0))
+    throw new ForecastUsageError(
+      `--step-seconds: expected a positive number, got ${JSON.stringify(flags['step-seconds'])}`
+    );
+  const candidates = await loadForecastCandidates({
+    modelsDir: typeof flags.models === 'string' ? flags.models : undefined,
+  });
   const n = series.values.length;
   const rows = ['origin,timestamp,p10,p50,p90'];
   const stamp = (t: number): string => new Date(t * 1000).toISOString();
@@ -116,9 +135,13 @@ export async function runForecast(argv: string[]): Promise<number> {
     const o = n - horizon - k * horizon;
     if (o < 1) continue;
     const outcome = await forecastSeries(
-      { values: Float64Array.from(series.values.slice(0, o)), stepSeconds: step, lastTimestamp: series.timestamps[o - 1]! },
+      {
+        values: Float64Array.from(series.values.slice(0, o)),
+        stepSeconds: step,
+        lastTimestamp: series.timestamps[o - 1]!,
+      },
       { horizon, quantiles: [0.1, 0.9] },
-      candidates.candidates,
+      candidates.candidates
     );
     if (!outcome.forecast) {
       process.stderr.write(`origin ${stamp(series.timestamps[o - 1]!)}: no forecast: ${outcome.explanation}\n`);
@@ -126,7 +149,9 @@ export async function runForecast(argv: string[]): Promise<number> {
     }
     const p10 = outcome.forecast.quantiles.get(0.1)!;
     const p90 = outcome.forecast.quantiles.get(0.9)!;
-    outcome.timestamps.forEach((t, i) => rows.push(`${stamp(series.timestamps[o - 1]!)},${stamp(t)},${p10[i]},${outcome.forecast!.p50[i]},${p90[i]}`));
+    outcome.timestamps.forEach((t, i) =>
+      rows.push(`${stamp(series.timestamps[o - 1]!)},${stamp(t)},${p10[i]},${outcome.forecast!.p50[i]},${p90[i]}`)
+    );
     process.stderr.write(`origin ${stamp(series.timestamps[o - 1]!)}: ${outcome.status}, ${outcome.explanation}\n`);
     made++;
   }
@@ -143,7 +168,10 @@ export class Progress {
     const width = 30;
     const filled = Math.round((done / this.total) * width);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${label}`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${bar.slice(0, (process.stderr.columns ?? 100) - 1).padEnd((process.stderr.columns ?? 100) - 1)}`);
+    if (process.stderr.isTTY)
+      process.stderr.write(
+        `\r${bar.slice(0, (process.stderr.columns ?? 100) - 1).padEnd((process.stderr.columns ?? 100) - 1)}`
+      );
     else if (done === this.total || done - this.lastLine >= Math.max(1, Math.round(this.total / 10))) {
       this.lastLine = done;
       process.stderr.write(`${bar}\n`);
@@ -157,11 +185,13 @@ export class Progress {
 export function formatEvalTable(summaries: HorizonSummary[]): string {
   const lines: string[] = [];
   for (const s of summaries) {
-    lines.push(`horizon ${s.horizon} steps — ${s.seriesCount} series${s.skipped.length ? `, ${s.skipped.length} skipped` : ''}`);
+    lines.push(
+      `horizon ${s.horizon} steps — ${s.seriesCount} series${s.skipped.length ? `, ${s.skipped.length} skipped` : ''}`
+    );
     lines.push('method            rel.MASE  rel.wQL   MASE    wQL     cov80   cov95   median ms');
     for (const [name, m] of Object.entries(s.methods)) {
       lines.push(
-        `${name.padEnd(17)} ${fmt(m.relativeMase).padStart(8)} ${fmt(m.relativeWql).padStart(8)} ${fmt(m.meanMase).padStart(7)} ${fmt(m.meanWql).padStart(7)} ${fmt(m.coverage80 * 100, 1).padStart(6)}% ${fmt(m.coverage95 * 100, 1).padStart(6)}% ${fmt(m.medianMs, 1).padStart(10)}${m.failures ? `  (${m.failures} failed)` : ''}`,
+        `${name.padEnd(17)} ${fmt(m.relativeMase).padStart(8)} ${fmt(m.relativeWql).padStart(8)} ${fmt(m.meanMase).padStart(7)} ${fmt(m.meanWql).padStart(7)} ${fmt(m.coverage80 * 100, 1).padStart(6)}% ${fmt(m.coverage95 * 100, 1).padStart(6)}% ${fmt(m.medianMs, 1).padStart(10)}${m.failures ? `  (${m.failures} failed)` : ''}`
       );
     }
     lines.push('');
@@ -171,7 +201,14 @@ export function formatEvalTable(summaries: HorizonSummary[]): string {
 
 /** `aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]` */
 export async function runForecastEval(argv: string[]): Promise<number> {
-  const flags = parse(argv, { data: { type: 'string' }, horizons: { type: 'string' }, origins: { type: 'string' }, out: { type: 'string' }, methods: { type: 'string' }, models: { type: 'string' } });
+  const flags = parse(argv, {
+    data: { type: 'string' },
+    horizons: { type: 'string' },
+    origins: { type: 'string' },
+    out: { type: 'string' },
+    methods: { type: 'string' },
+    models: { type: 'string' },
+  });
   const dataDir = required(flags, 'data');
   const horizons = required(flags, 'horizons')
     .split(',')
@@ -179,13 +216,25 @@ export async function runForecastEval(argv: string[]): Promise<number> {
   const originCount = positiveInt('origins', required(flags, 'origins'), 1000);
   const out = required(flags, 'out');
   const files = listCsv(dataDir);
-  const loaded = await loadForecastCandidates({ modelsDir: typeof flags.models === 'string' ? flags.models : undefined });
+  const loaded = await loadForecastCandidates({
+    modelsDir: typeof flags.models === 'string' ? flags.models : undefined,
+  });
   const all: Method[] = [naiveMethod, seasonalNaiveMethod, autoEtsMethod, mstlMethod, aidpeMethod(loaded.candidates)];
-  if (loaded.deepNames.length > 0) all.push(aidpeMethod(loaded.candidates.filter((c) => !loaded.deepNames.includes(c.name)), 'aidpe_statistical'));
+  if (loaded.deepNames.length > 0)
+    all.push(
+      aidpeMethod(
+        loaded.candidates.filter((c) => !loaded.deepNames.includes(c.name)),
+        'aidpe_statistical'
+      )
+    );
   let methods = all;
   if (typeof flags.methods === 'string') {
     const wanted = flags.methods.split(',').map((m) => m.trim());
-    for (const w of wanted) if (!all.some((m) => m.name === w)) throw new ForecastUsageError(`--methods: unknown method ${JSON.stringify(w)}; expected some of ${all.map((m) => m.name).join(',')}`);
+    for (const w of wanted)
+      if (!all.some((m) => m.name === w))
+        throw new ForecastUsageError(
+          `--methods: unknown method ${JSON.stringify(w)}; expected some of ${all.map((m) => m.name).join(',')}`
+        );
     // seasonal naive is the reference for the relative scores, so it always runs.
     methods = all.filter((m) => wanted.includes(m.name) || m.name === 'seasonal_naive');
   }
@@ -205,7 +254,14 @@ export async function runForecastEval(argv: string[]): Promise<number> {
       else results.push(r);
       done++;
     }
-    summaries.push(summarise(h, methods.map((m) => m.name), results, skipped));
+    summaries.push(
+      summarise(
+        h,
+        methods.map((m) => m.name),
+        results,
+        skipped
+      )
+    );
   }
   progress.update(done, 'done');
   progress.finish();
@@ -223,7 +279,10 @@ export async function runForecastEval(argv: string[]): Promise<number> {
     horizonsSummary: summaries,
   };
   mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileSync(out, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2));
+  writeFileSync(
+    out,
+    JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)
+  );
   process.stdout.write(formatEvalTable(summaries));
   process.stdout.write(`wrote ${out}\n`);
   return 0;

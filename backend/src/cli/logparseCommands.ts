@@ -7,7 +7,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Drain, type LogCluster } from '../engines/rca/logparse/drain.ts';
-import { compileLogFormat, csvRow, LOGHUB_FORMATS, LogFormatError, parseCsv, splitLine, type LogFormat } from '../engines/rca/logparse/format.ts';
+import {
+  compileLogFormat,
+  csvRow,
+  LOGHUB_FORMATS,
+  LogFormatError,
+  parseCsv,
+  splitLine,
+  type LogFormat,
+} from '../engines/rca/logparse/format.ts';
 import { evaluateParsing, type ParseMetrics } from '../engines/rca/logparse/metrics.ts';
 
 export class LogparseUsageError extends Error {}
@@ -41,7 +49,10 @@ function formatOf(flag: string, format: string): LogFormat {
 
 function parserOf(value: string | boolean | undefined): ParserName {
   const name = typeof value === 'string' ? value : 'aidpe';
-  if (!(name in PARSERS)) throw new LogparseUsageError(`--parser: expected one of ${Object.keys(PARSERS).join(', ')}, got ${JSON.stringify(name)}`);
+  if (!(name in PARSERS))
+    throw new LogparseUsageError(
+      `--parser: expected one of ${Object.keys(PARSERS).join(', ')}, got ${JSON.stringify(name)}`
+    );
   return name as ParserName;
 }
 
@@ -100,14 +111,20 @@ export function parseContents(contents: string[], parser: Drain): ParseRun {
 
 /** `aidpe logparse --input FILE.log --format 'FORMAT' --out STRUCTURED.csv [--parser aidpe|drain]` */
 export async function runLogparse(argv: string[]): Promise<number> {
-  const flags = parse(argv, { input: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, parser: { type: 'string' } });
+  const flags = parse(argv, {
+    input: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    parser: { type: 'string' },
+  });
   const input = required(flags, 'input');
   const format = formatOf('--format', required(flags, 'format'));
   const out = required(flags, 'out');
   const parserName = parserOf(flags.parser);
   if (!existsSync(input) || !statSync(input).isFile()) throw new LogparseUsageError(`--input ${input}: file not found`);
   const { contents, unmatched } = splitLog(readFileSync(input, 'utf8'), format);
-  if (contents.length === 0) throw new LogparseUsageError(`--format: no line of ${input} fits the format (${unmatched} lines tried)`);
+  if (contents.length === 0)
+    throw new LogparseUsageError(`--format: no line of ${input} fits the format (${unmatched} lines tried)`);
   const run = parseContents(contents, PARSERS[parserName]());
   const rows = ['LineId,Content,EventId,EventTemplate'];
   contents.forEach((c, i) => rows.push(csvRow([i + 1, c, run.eventIds[i]!, run.templates[i]!])));
@@ -115,7 +132,7 @@ export async function runLogparse(argv: string[]): Promise<number> {
   writeFileSync(out, rows.join('\n') + '\n');
   if (unmatched) process.stderr.write(`warning: ${unmatched} line(s) did not fit the format and were skipped\n`);
   process.stdout.write(
-    `parsed ${contents.length} lines into ${new Set(run.templates).size} templates (${parserName}, ${Math.round(contents.length / Math.max(run.seconds, 1e-9))} lines/s); wrote ${out}\n`,
+    `parsed ${contents.length} lines into ${new Set(run.templates).size} templates (${parserName}, ${Math.round(contents.length / Math.max(run.seconds, 1e-9))} lines/s); wrote ${out}\n`
   );
   return 0;
 }
@@ -152,7 +169,9 @@ export function formatLogparseTable(systems: SystemResult[], means: Record<strin
   const lines = ['system       parser  GA     PA     FGA    FTA    templates (truth)  lines/s  lines/cpu-s'];
   const row = (sys: string, p: string, m: Record<string, number>): string =>
     `${sys.padEnd(12)} ${p.padEnd(7)} ${pct(m.GA!).padStart(5)}  ${pct(m.PA!).padStart(5)}  ${pct(m.FGA!).padStart(5)}  ${pct(m.FTA!).padStart(5)}  ${`${m.identifiedTemplates ?? ''}`.padStart(9)} ${m.groundTemplates === undefined ? '       ' : `(${m.groundTemplates})`.padStart(7)}  ${Math.round(m.linesPerSecond!).toString().padStart(8)}  ${Math.round(m.linesPerCpuSecond!).toString().padStart(11)}`;
-  for (const s of systems) for (const p of names) if (s.parsers[p]) lines.push(row(s.system, p, s.parsers[p] as unknown as Record<string, number>));
+  for (const s of systems)
+    for (const p of names)
+      if (s.parsers[p]) lines.push(row(s.system, p, s.parsers[p] as unknown as Record<string, number>));
   for (const p of names) lines.push(row('mean', p, means[p]!));
   return lines.join('\n') + '\n';
 }
@@ -162,7 +181,8 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
   const flags = parse(argv, { loghub: { type: 'string' }, out: { type: 'string' }, systems: { type: 'string' } });
   const dir = required(flags, 'loghub');
   const out = required(flags, 'out');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LogparseUsageError(`--loghub ${dir}: not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new LogparseUsageError(`--loghub ${dir}: not a directory`);
   const wanted = typeof flags.systems === 'string' ? new Set(flags.systems.split(',').map((s) => s.trim())) : undefined;
   const results: SystemResult[] = [];
   const skipped: Array<{ system: string; reason: string }> = [];
@@ -188,7 +208,13 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
       continue;
     }
     const contentMismatches = contents.filter((c, i) => c !== truth[i]!.content).length;
-    const result: SystemResult = { system, groundTruth: gtFile, lines: contents.length, contentMismatches, parsers: {} };
+    const result: SystemResult = {
+      system,
+      groundTruth: gtFile,
+      lines: contents.length,
+      contentMismatches,
+      parsers: {},
+    };
     for (const [name, make] of Object.entries(PARSERS)) {
       const run = parseContents(contents, make());
       // 2,000 lines take milliseconds, so a single cold pass mostly times the JIT: throughput is the median of
@@ -199,7 +225,7 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
       run.cpuSeconds = median(again.map((r) => r.cpuSeconds));
       const metrics = evaluateParsing(
         truth,
-        contents.map((c, i) => ({ content: c, template: run.templates[i]! })),
+        contents.map((c, i) => ({ content: c, template: run.templates[i]! }))
       );
       result.parsers[name] = {
         ...metrics,
@@ -211,17 +237,21 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
     results.push(result);
     process.stderr.write(`${system}: done\n`);
   }
-  if (results.length === 0) throw new LogparseUsageError(`--loghub ${dir}: no system folder with <System>_2k.log and ground truth found`);
+  if (results.length === 0)
+    throw new LogparseUsageError(`--loghub ${dir}: no system folder with <System>_2k.log and ground truth found`);
   const means: Record<string, Record<string, number>> = {};
   for (const name of Object.keys(PARSERS)) {
     const keys = ['GA', 'PA', 'FGA', 'FTA', 'PTA', 'RTA', 'linesPerSecond', 'linesPerCpuSecond'] as const;
-    means[name] = Object.fromEntries(keys.map((k) => [k, results.reduce((s, r) => s + r.parsers[name]![k], 0) / results.length]));
+    means[name] = Object.fromEntries(
+      keys.map((k) => [k, results.reduce((s, r) => s + r.parsers[name]![k], 0) / results.length])
+    );
   }
   const report = {
     tool: 'aidpe logparse-eval',
     loghub: resolve(dir),
     parsers: {
-      aidpe: 'Drain3 tree (depth 4, sim_th 0.5, max_children 100) + AIDPE masks + loghub-style template text + masked tokens match wildcards + enumerated constants (AIDPE_OPTIONS)',
+      aidpe:
+        'Drain3 tree (depth 4, sim_th 0.5, max_children 100) + AIDPE masks + loghub-style template text + masked tokens match wildcards + enumerated constants (AIDPE_OPTIONS)',
       drain: 'plain Drain3 defaults (depth 4, sim_th 0.4, max_children 100), no masks, no post-processing',
     },
     conventions:

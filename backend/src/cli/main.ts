@@ -119,7 +119,8 @@ async function runDemo(argv: string[]): Promise<number> {
     },
   });
   const duration = flags.duration === undefined ? undefined : positiveNumber('--duration', flags.duration as string);
-  const every = flags['summary-every'] === undefined ? 10 : positiveNumber('--summary-every', flags['summary-every'] as string);
+  const every =
+    flags['summary-every'] === undefined ? 10 : positiveNumber('--summary-every', flags['summary-every'] as string);
   return runUntilStopped(config, duration, every);
 }
 
@@ -154,20 +155,29 @@ async function runServe(argv: string[]): Promise<number> {
 
 function positiveNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag}: expected a positive number of seconds, got ${JSON.stringify(value)}`);
   return n;
 }
 
 class UsageError extends Error {}
 
-async function runUntilStopped(config: AidpeConfig, durationSeconds: number | undefined, summaryEverySeconds: number | undefined): Promise<number> {
+async function runUntilStopped(
+  config: AidpeConfig,
+  durationSeconds: number | undefined,
+  summaryEverySeconds: number | undefined
+): Promise<number> {
   const sidecar = await startSidecar(config);
   const out = process.stdout;
   out.write(`AIDPE sidecar (${config.mode} mode) listening on ${sidecar.url}\n`);
-  out.write(`  health   ${sidecar.url}/api/v1/health\n  metrics  ${sidecar.url}/metrics\n  OpenAPI  ${sidecar.url}/docs\n`);
+  out.write(
+    `  health   ${sidecar.url}/api/v1/health\n  metrics  ${sidecar.url}/metrics\n  OpenAPI  ${sidecar.url}/docs\n`
+  );
   if (sidecar.demo) {
     out.write(`  demo cluster metrics (scrape target) ${sidecar.url}/sim/metrics\n`);
-    out.write(`  workload: ${sidecar.demo.workloadName}; seed ${config.simulator.seed}; clock ×${config.simulator.speed}\n\n`);
+    out.write(
+      `  workload: ${sidecar.demo.workloadName}; seed ${config.simulator.seed}; clock ×${config.simulator.speed}\n\n`
+    );
     out.write(formatServiceTable(sidecar.demo.cluster) + '\n\n');
   }
   let summaryTimer: NodeJS.Timeout | undefined;
@@ -177,7 +187,11 @@ async function runUntilStopped(config: AidpeConfig, durationSeconds: number | un
     const store = sidecar.store;
     const print = () => {
       out.write(formatSummaryLine(demo.cluster) + '\n');
-      if (loop && store) void formatLoopLine(loop, store).then((line) => out.write(line + '\n'), () => undefined);
+      if (loop && store)
+        void formatLoopLine(loop, store).then(
+          (line) => out.write(line + '\n'),
+          () => undefined
+        );
     };
     print();
     summaryTimer = setInterval(print, summaryEverySeconds * 1000);
@@ -235,7 +249,17 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError || isAnomalyUsageError(err) || isForecastUsageError(err) || isLogparseUsageError(err) || isLogAnomalyUsageError(err) || isAutoscaleUsageError(err) || isRcaUsageError(err) || isMvEvalUsageError(err)) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof UsageError ||
+      isAnomalyUsageError(err) ||
+      isForecastUsageError(err) ||
+      isLogparseUsageError(err) ||
+      isLogAnomalyUsageError(err) ||
+      isAutoscaleUsageError(err) ||
+      isRcaUsageError(err) ||
+      isMvEvalUsageError(err)
+    ) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;
     }

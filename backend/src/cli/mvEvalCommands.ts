@@ -52,7 +52,9 @@ export interface DetectorResult {
 
 /** Average precision of scores against 0/1 labels (ties broken pessimistically: negatives first). */
 export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || labels[a]! - labels[b]!);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort(
+    (a, b) => scores[b]! - scores[a]! || labels[a]! - labels[b]!
+  );
   const positives = order.reduce((acc, i) => acc + labels[i]!, 0);
   if (positives === 0) return Number.NaN;
   let tp = 0;
@@ -67,7 +69,11 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
 }
 
 /** Per-minute labels of one service: 1 in its own fault, 0 in fault-free stretches, -1 left out. */
-export function minuteLabels(run: Pick<MvRun, 'startTimeMs' | 'minutes' | 'faults'>, service: string, evalAfter: number): Int8Array {
+export function minuteLabels(
+  run: Pick<MvRun, 'startTimeMs' | 'minutes' | 'faults'>,
+  service: string,
+  evalAfter: number
+): Int8Array {
   const labels = new Int8Array(run.minutes).fill(0);
   for (let m = 0; m < run.minutes; m++) {
     const t = run.startTimeMs + m * 60_000;
@@ -83,7 +89,12 @@ export function minuteLabels(run: Pick<MvRun, 'startTimeMs' | 'minutes' | 'fault
   return labels;
 }
 
-async function scoreService(name: DetectorName, series: Float64Array, minutes: number, model: MvaeModelLoad): Promise<Float64Array> {
+async function scoreService(
+  name: DetectorName,
+  series: Float64Array,
+  minutes: number,
+  model: MvaeModelLoad
+): Promise<Float64Array> {
   const d = MV_FEATURES.length;
   const scores = new Float64Array(minutes);
   if (name === 'pca') {
@@ -91,7 +102,15 @@ async function scoreService(name: DetectorName, series: Float64Array, minutes: n
     for (let m = 0; m < minutes; m++) scores[m] = det.update(series.subarray(m * d, (m + 1) * d)).score;
   } else if (name === 'autoencoder') {
     if (model.state !== 'loaded') throw new Error(model.error);
-    const det = createAutoencoderDetector({ dimensions: d, window: model.spec.window, warmUp: model.spec.warmUp, normalisation: model.spec.normalisation, reconstruct: model.reconstruct, batchSize: 8192, newestStepWeight: model.spec.newestStepWeight });
+    const det = createAutoencoderDetector({
+      dimensions: d,
+      window: model.spec.window,
+      warmUp: model.spec.warmUp,
+      normalisation: model.spec.normalisation,
+      reconstruct: model.reconstruct,
+      batchSize: 8192,
+      newestStepWeight: model.spec.newestStepWeight,
+    });
     const rows = Array.from({ length: minutes }, (_, m) => series.subarray(m * d, (m + 1) * d));
     (await det.score(rows)).forEach((s, m) => (scores[m] = s.score));
   } else {
@@ -117,9 +136,38 @@ export async function evaluateMultivariate(opts: {
   log?: (line: string) => void;
 }): Promise<Record<string, unknown>> {
   const model = await loadMvaeModel({ modelsDir: opts.modelsDir });
-  const detectors: DetectorName[] = model.state === 'loaded' ? ['pca', 'autoencoder', 'univariate-max'] : ['pca', 'univariate-max'];
-  const acc = new Map<DetectorName, { delays: number[]; faults: number; detected: number; fp: number; freeMinutes: number; scores: number[]; labels: number[]; byType: Record<string, { faults: number; detected: number }>; points: number; ms: number }>(
-    detectors.map((n) => [n, { delays: [], faults: 0, detected: 0, fp: 0, freeMinutes: 0, scores: [], labels: [], byType: {}, points: 0, ms: 0 }]),
+  const detectors: DetectorName[] =
+    model.state === 'loaded' ? ['pca', 'autoencoder', 'univariate-max'] : ['pca', 'univariate-max'];
+  const acc = new Map<
+    DetectorName,
+    {
+      delays: number[];
+      faults: number;
+      detected: number;
+      fp: number;
+      freeMinutes: number;
+      scores: number[];
+      labels: number[];
+      byType: Record<string, { faults: number; detected: number }>;
+      points: number;
+      ms: number;
+    }
+  >(
+    detectors.map((n) => [
+      n,
+      {
+        delays: [],
+        faults: 0,
+        detected: 0,
+        fp: 0,
+        freeMinutes: 0,
+        scores: [],
+        labels: [],
+        byType: {},
+        points: 0,
+        ms: 0,
+      },
+    ])
   );
   const runs: Array<{ seed: number; workload: string; faults: FaultRecord[] }> = [];
   const minutes = Math.round(opts.days * 1440);
@@ -131,10 +179,18 @@ export async function evaluateMultivariate(opts: {
       workload,
       minutes,
       dataDir: opts.dataDir,
-      faults: { count: Math.max(1, Math.round(opts.faultsPerDay * opts.days)), types: FAULT_TYPES, minDurationMs: 10 * 60_000, maxDurationMs: 40 * 60_000, afterMinutes: opts.evalAfterMinutes },
+      faults: {
+        count: Math.max(1, Math.round(opts.faultsPerDay * opts.days)),
+        types: FAULT_TYPES,
+        minDurationMs: 10 * 60_000,
+        maxDurationMs: 40 * 60_000,
+        afterMinutes: opts.evalAfterMinutes,
+      },
     });
     runs.push({ seed, workload, faults: run.faults });
-    opts.log?.(`seed ${seed} (${workload}): simulated ${minutes} min × ${run.services.size} services in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${run.faults.length} faults`);
+    opts.log?.(
+      `seed ${seed} (${workload}): simulated ${minutes} min × ${run.services.size} services in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${run.faults.length} faults`
+    );
     const times = Array.from({ length: minutes }, (_, m) => run.startTimeMs + m * 60_000);
     for (const name of detectors) {
       const a = acc.get(name)!;
@@ -162,7 +218,9 @@ export async function evaluateMultivariate(opts: {
           }
         }
         const evalTimes = times.slice(opts.evalAfterMinutes);
-        for (const r of extractRegions(evalTimes, scores.subarray(opts.evalAfterMinutes), service, { threshold: opts.threshold })) {
+        for (const r of extractRegions(evalTimes, scores.subarray(opts.evalAfterMinutes), service, {
+          threshold: opts.threshold,
+        })) {
           const from = (r.startMs - run.startTimeMs) / 60_000;
           const to = (r.endMs - run.startTimeMs) / 60_000;
           let clean = true;
@@ -203,13 +261,29 @@ export async function evaluateMultivariate(opts: {
       threshold: opts.threshold,
       evalAfterMinutes: opts.evalAfterMinutes,
       graceMinutes: GRACE_MINUTES,
-      detection: 'a point at or over the threshold on the faulted service between fault start and end; delay = that point − start',
-      falsePositives: 'regions (merge gap 3 points) lying wholly in fault-free stretches (no fault in the cluster, none ended within the grace), per fault-free service-hour',
-      pointAucPr: "average precision; positives: the faulted service's minutes in the fault; negatives: fault-free-stretch minutes of every service",
+      detection:
+        'a point at or over the threshold on the faulted service between fault start and end; delay = that point − start',
+      falsePositives:
+        'regions (merge gap 3 points) lying wholly in fault-free stretches (no fault in the cluster, none ended within the grace), per fault-free service-hour',
+      pointAucPr:
+        "average precision; positives: the faulted service's minutes in the fault; negatives: fault-free-stretch minutes of every service",
       univariateBaseline: 'the AIDPE univariate detector on each metric, max over metrics per point',
     },
-    autoencoder: model.state === 'loaded' ? { state: 'loaded', version: model.version, sha256: model.sha256 } : { state: model.state, error: model.error },
-    runs: runs.map((r) => ({ seed: r.seed, workload: r.workload, faults: r.faults.map((f) => ({ service: f.service, type: f.type, startMs: f.startMs, minutes: (f.endMs - f.startMs) / 60_000, intensity: f.intensity })) })),
+    autoencoder:
+      model.state === 'loaded'
+        ? { state: 'loaded', version: model.version, sha256: model.sha256 }
+        : { state: model.state, error: model.error },
+    runs: runs.map((r) => ({
+      seed: r.seed,
+      workload: r.workload,
+      faults: r.faults.map((f) => ({
+        service: f.service,
+        type: f.type,
+        startMs: f.startMs,
+        minutes: (f.endMs - f.startMs) / 60_000,
+        intensity: f.intensity,
+      })),
+    })),
     results,
   };
 }
@@ -237,14 +311,17 @@ export async function runMvEval(argv: string[]): Promise<number> {
   });
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new MvEvalUsageError(`--${flag}: expected a positive number, got ${JSON.stringify(v)}`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new MvEvalUsageError(`--${flag}: expected a positive number, got ${JSON.stringify(v)}`);
     return n;
   };
   const days = positive('days', flags.days);
   const evalAfterMinutes = Math.round(positive('eval-after', flags['eval-after']));
-  if (evalAfterMinutes >= days * 1440 - 60) throw new MvEvalUsageError(`--eval-after: ${evalAfterMinutes} minutes leaves no run to evaluate in ${days} day(s)`);
+  if (evalAfterMinutes >= days * 1440 - 60)
+    throw new MvEvalUsageError(`--eval-after: ${evalAfterMinutes} minutes leaves no run to evaluate in ${days} day(s)`);
   const threshold = flags.threshold === undefined ? DEFAULT_THRESHOLD : Number(flags.threshold);
-  if (!(threshold > 0 && threshold < 1)) throw new MvEvalUsageError(`--threshold: expected a number in (0, 1), got ${JSON.stringify(flags.threshold)}`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new MvEvalUsageError(`--threshold: expected a number in (0, 1), got ${JSON.stringify(flags.threshold)}`);
   const result = await evaluateMultivariate({
     seeds,
     days,
@@ -260,7 +337,7 @@ export async function runMvEval(argv: string[]): Promise<number> {
   const results = result['results'] as Record<string, DetectorResult>;
   for (const [name, r] of Object.entries(results))
     process.stdout.write(
-      `${name.padEnd(15)} detected ${r.detected}/${r.faults}  median delay ${r.medianDelayMinutes === null ? '-' : r.medianDelayMinutes.toFixed(2)} min  FP ${r.falsePositivesPerHour.toFixed(4)}/service-h  AUC-PR ${r.pointAucPr.toFixed(3)}  ${Math.round(r.pointsPerSecond)} points/s\n`,
+      `${name.padEnd(15)} detected ${r.detected}/${r.faults}  median delay ${r.medianDelayMinutes === null ? '-' : r.medianDelayMinutes.toFixed(2)} min  FP ${r.falsePositivesPerHour.toFixed(4)}/service-h  AUC-PR ${r.pointAucPr.toFixed(3)}  ${Math.round(r.pointsPerSecond)} points/s\n`
     );
   const ae = result['autoencoder'] as { state: string; error?: string };
   if (ae.state !== 'loaded') process.stdout.write(`autoencoder left out: ${ae.error}\n`);

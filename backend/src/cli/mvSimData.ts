@@ -4,11 +4,23 @@
  */
 import { existsSync } from 'node:fs';
 import { SimulatedCluster, type FaultRecord, type FaultType } from '../sim/cluster.ts';
-import { azureFunctionsTracePath, loadAzureFunctionsTrace, syntheticDiurnalTrace, type WorkloadTrace } from '../sim/workload.ts';
+import {
+  azureFunctionsTracePath,
+  loadAzureFunctionsTrace,
+  syntheticDiurnalTrace,
+  type WorkloadTrace,
+} from '../sim/workload.ts';
 import { Rng } from '../sim/random.ts';
 
 /** The model's features per step, in input order (the card lists them too). */
-export const MV_FEATURES = ['arrivalRps', 'cpuUtilization', 'latencyP50Ms', 'latencyP95Ms', 'errorRatio', 'memoryBytes'] as const;
+export const MV_FEATURES = [
+  'arrivalRps',
+  'cpuUtilization',
+  'latencyP50Ms',
+  'latencyP95Ms',
+  'errorRatio',
+  'memoryBytes',
+] as const;
 export type MvFeature = (typeof MV_FEATURES)[number];
 export type MvWorkloadKind = 'azure-100' | 'azure-10' | 'synthetic';
 
@@ -26,7 +38,8 @@ function workloadFor(kind: MvWorkloadKind, seed: number, dataDir: string | undef
   if (kind === 'synthetic') return syntheticDiurnalTrace({ days: 1 });
   const file = kind === 'azure-100' ? '100_inv.csv' : '10_inv.csv';
   const path = azureFunctionsTracePath(file, dataDir);
-  if (!existsSync(path)) throw new Error(`workload: ${path} is missing (public data in shared/data/workloads/azure-functions-2019)`);
+  if (!existsSync(path))
+    throw new Error(`workload: ${path} is missing (public data in shared/data/workloads/azure-functions-2019)`);
   const rng = new Rng(0x3e7a0000 + seed);
   const total = kind === 'azure-100' ? 100 : 10;
   const rows: number[] = [];
@@ -42,7 +55,13 @@ export function simulateMvRun(opts: {
   minutes: number;
   dataDir?: string | undefined;
   /** Faults to inject: count per run, types cycled; none for fault-free training runs. */
-  faults?: { count: number; types: readonly FaultType[]; minDurationMs: number; maxDurationMs: number; afterMinutes: number };
+  faults?: {
+    count: number;
+    types: readonly FaultType[];
+    minDurationMs: number;
+    maxDurationMs: number;
+    afterMinutes: number;
+  };
   /** Faults at fixed minutes of the run (tests). */
   injected?: Array<{ service: string; type: FaultType; startMinute: number; minutes: number; intensity?: number }>;
 }): MvRun {
@@ -68,11 +87,27 @@ export function simulateMvRun(opts: {
     for (let i = 0; i < f.count; i++) {
       const duration = f.minDurationMs + rng.next() * (f.maxDurationMs - f.minDurationMs);
       const start = Math.round(from + i * slot + rng.next() * Math.max(0, slot - duration - 3_600_000));
-      faults.push(cluster.injectFault({ service: services[Math.floor(rng.next() * services.length)]!, type: f.types[i % f.types.length]!, startMs: start, endMs: Math.round(start + duration), intensity: Math.round((0.6 + 0.6 * rng.next()) * 100) / 100 }));
+      faults.push(
+        cluster.injectFault({
+          service: services[Math.floor(rng.next() * services.length)]!,
+          type: f.types[i % f.types.length]!,
+          startMs: start,
+          endMs: Math.round(start + duration),
+          intensity: Math.round((0.6 + 0.6 * rng.next()) * 100) / 100,
+        })
+      );
     }
   }
   for (const f of opts.injected ?? [])
-    faults.push(cluster.injectFault({ service: f.service, type: f.type, startMs: startTimeMs + f.startMinute * 60_000, endMs: startTimeMs + (f.startMinute + f.minutes) * 60_000, intensity: f.intensity ?? 1 }));
+    faults.push(
+      cluster.injectFault({
+        service: f.service,
+        type: f.type,
+        startMs: startTimeMs + f.startMinute * 60_000,
+        endMs: startTimeMs + (f.startMinute + f.minutes) * 60_000,
+        intensity: f.intensity ?? 1,
+      })
+    );
   const names = cluster.serviceNames();
   const d = MV_FEATURES.length;
   const services = new Map(names.map((s) => [s, new Float64Array(opts.minutes * d)] as const));

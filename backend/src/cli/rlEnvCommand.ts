@@ -8,9 +8,20 @@
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AutoscaleRlEnv, DEFAULT_RL_ENV, HOT_UTILISATION, syntheticTrainingTrace, type RlEnvConfig } from '../engines/optimiser/rlEnv.ts';
+import {
+  AutoscaleRlEnv,
+  DEFAULT_RL_ENV,
+  HOT_UTILISATION,
+  syntheticTrainingTrace,
+  type RlEnvConfig,
+} from '../engines/optimiser/rlEnv.ts';
 import { ACTION_DIM, OBS_DIM, OBS_FEATURES, RL_ACTIONS } from '../engines/optimiser/rl.ts';
-import { azureFunctionsTracePath, defaultDataDir, loadAzureFunctionsTrace, type WorkloadTrace } from '../sim/workload.ts';
+import {
+  azureFunctionsTracePath,
+  defaultDataDir,
+  loadAzureFunctionsTrace,
+  type WorkloadTrace,
+} from '../sim/workload.ts';
 import { loadTraceFile } from './autoscaleCommands.ts';
 
 export const RL_ENV_PROTOCOL_VERSION = 1;
@@ -43,7 +54,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function optNumber(o: Record<string, unknown>, key: string, where: string, min = 0): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ProtocolError(`${where}.${key}: expected a number ≥ ${min}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+    throw new ProtocolError(`${where}.${key}: expected a number ≥ ${min}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -76,11 +88,16 @@ export class RlEnvServer {
   }
 
   trace(spec: unknown, where: string): WorkloadTrace {
-    if (!isRecord(spec)) throw new ProtocolError(`${where}: expected an object ({"azure":…,"rows":[…]} | {"synthetic":…,"seed":…} | {"file":…})`);
+    if (!isRecord(spec))
+      throw new ProtocolError(
+        `${where}: expected an object ({"azure":…,"rows":[…]} | {"synthetic":…,"seed":…} | {"file":…})`
+      );
     if ('azure' in spec) {
-      if (spec['azure'] !== '10_inv.csv' && spec['azure'] !== '100_inv.csv') throw new ProtocolError(`${where}.azure: expected "10_inv.csv" or "100_inv.csv"`);
+      if (spec['azure'] !== '10_inv.csv' && spec['azure'] !== '100_inv.csv')
+        throw new ProtocolError(`${where}.azure: expected "10_inv.csv" or "100_inv.csv"`);
       const rows = spec['rows'];
-      if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Number.isInteger(r) && r >= 0)) throw new ProtocolError(`${where}.rows: expected a non-empty list of 0-based row numbers`);
+      if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Number.isInteger(r) && r >= 0))
+        throw new ProtocolError(`${where}.rows: expected a non-empty list of 0-based row numbers`);
       const all = this.azureRows(spec['azure']);
       const values = new Array<number>(all[0]!.values.length).fill(0);
       for (const r of rows as number[]) {
@@ -93,7 +110,8 @@ export class RlEnvServer {
     }
     if ('synthetic' in spec) {
       const kind = spec['synthetic'];
-      if (kind !== 'diurnal' && kind !== 'bursty') throw new ProtocolError(`${where}.synthetic: expected "diurnal" or "bursty"`);
+      if (kind !== 'diurnal' && kind !== 'bursty')
+        throw new ProtocolError(`${where}.synthetic: expected "diurnal" or "bursty"`);
       const seed = optNumber(spec, 'seed', where) ?? 0;
       return syntheticTrainingTrace(kind, Math.floor(seed), Math.floor(optNumber(spec, 'minutes', where, 60) ?? 1440));
     }
@@ -120,8 +138,15 @@ export class RlEnvServer {
       agentsPerEnv: probe.managed.length,
       services: probe.managed,
       entryService: probe.entry,
-      defaults: { decisionSeconds: DEFAULT_RL_ENV.decisionSeconds, tickSeconds: DEFAULT_RL_ENV.tickSeconds, sloMs: DEFAULT_RL_ENV.sloMs, actionPenalty: DEFAULT_RL_ENV.actionPenalty, scale: DEFAULT_RL_ENV.scale },
-      reward: 'per service: -(mean replicas over the interval / the service hard max) - actionPenalty if an action was applied',
+      defaults: {
+        decisionSeconds: DEFAULT_RL_ENV.decisionSeconds,
+        tickSeconds: DEFAULT_RL_ENV.tickSeconds,
+        sloMs: DEFAULT_RL_ENV.sloMs,
+        actionPenalty: DEFAULT_RL_ENV.actionPenalty,
+        scale: DEFAULT_RL_ENV.scale,
+      },
+      reward:
+        'per service: -(mean replicas over the interval / the service hard max) - actionPenalty if an action was applied',
       cost: 'per env: share of the interval ticks with the gateway p95 above the SLO',
       serviceCosts: `per service: share of the interval ticks with the gateway p95 above the SLO while the service's CPU utilisation was at least ${HOT_UTILISATION}`,
     };
@@ -130,17 +155,30 @@ export class RlEnvServer {
   reset(msg: Record<string, unknown>): Record<string, unknown> {
     const seeds = msg['seeds'];
     const traces = msg['traces'];
-    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new ProtocolError('reset.seeds: expected a non-empty list of non-negative integers');
-    if (!Array.isArray(traces) || traces.length !== seeds.length) throw new ProtocolError(`reset.traces: expected ${seeds.length} trace specs (one per seed)`);
+    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0))
+      throw new ProtocolError('reset.seeds: expected a non-empty list of non-negative integers');
+    if (!Array.isArray(traces) || traces.length !== seeds.length)
+      throw new ProtocolError(`reset.traces: expected ${seeds.length} trace specs (one per seed)`);
     const optsList = msg['options'];
-    if (optsList !== undefined && !(Array.isArray(optsList) ? optsList.length === seeds.length && optsList.every(isRecord) : isRecord(optsList))) throw new ProtocolError('reset.options: expected an object or one object per env');
+    if (
+      optsList !== undefined &&
+      !(Array.isArray(optsList) ? optsList.length === seeds.length && optsList.every(isRecord) : isRecord(optsList))
+    )
+      throw new ProtocolError('reset.options: expected an object or one object per env');
     const envs = seeds.map((seed: number, i: number) => {
       const where = `reset.traces[${i}]`;
       const trace = this.trace(traces[i], where);
-      const o = (Array.isArray(optsList) ? optsList[i] : optsList ?? {}) as Record<string, unknown>;
+      const o = (Array.isArray(optsList) ? optsList[i] : (optsList ?? {})) as Record<string, unknown>;
       const ow = `reset.options${Array.isArray(optsList) ? `[${i}]` : ''}`;
       const opts: EpisodeOptions = {};
-      for (const k of ['offsetMinutes', 'episodeMinutes', 'warmupMinutes', 'decisionSeconds', 'sloMs', 'actionPenalty'] as const) {
+      for (const k of [
+        'offsetMinutes',
+        'episodeMinutes',
+        'warmupMinutes',
+        'decisionSeconds',
+        'sloMs',
+        'actionPenalty',
+      ] as const) {
         const v = optNumber(o, k, ow);
         if (v !== undefined) opts[k] = v;
       }
@@ -163,18 +201,32 @@ export class RlEnvServer {
       }
     });
     this.envs = envs;
-    return { ok: true, obs: envs.map((e) => e.reset().map((o) => o.map(round))), traces: envs.map((e) => e.config.trace.name) };
+    return {
+      ok: true,
+      obs: envs.map((e) => e.reset().map((o) => o.map(round))),
+      traces: envs.map((e) => e.config.trace.name),
+    };
   }
 
   step(msg: Record<string, unknown>): Record<string, unknown> {
     if (this.envs.length === 0) throw new ProtocolError('step: send reset first');
     const actions = msg['actions'];
-    if (!Array.isArray(actions) || actions.length !== this.envs.length) throw new ProtocolError(`step.actions: expected ${this.envs.length} lists of action indices (one per env)`);
+    if (!Array.isArray(actions) || actions.length !== this.envs.length)
+      throw new ProtocolError(`step.actions: expected ${this.envs.length} lists of action indices (one per env)`);
     for (const [i, a] of actions.entries()) {
       const n = this.envs[i]!.managed.length;
-      if (!Array.isArray(a) || a.length !== n || !a.every((x) => Number.isInteger(x) && x >= 0 && x < ACTION_DIM)) throw new ProtocolError(`step.actions[${i}]: expected ${n} integers in 0..${ACTION_DIM - 1}`);
+      if (!Array.isArray(a) || a.length !== n || !a.every((x) => Number.isInteger(x) && x >= 0 && x < ACTION_DIM))
+        throw new ProtocolError(`step.actions[${i}]: expected ${n} integers in 0..${ACTION_DIM - 1}`);
     }
-    const out = { ok: true, obs: [] as number[][][], rewards: [] as number[][], costs: [] as number[], serviceCosts: [] as number[][], dones: [] as boolean[], infos: [] as unknown[] };
+    const out = {
+      ok: true,
+      obs: [] as number[][][],
+      rewards: [] as number[][],
+      costs: [] as number[],
+      serviceCosts: [] as number[][],
+      dones: [] as boolean[],
+      infos: [] as unknown[],
+    };
     for (const [i, env] of this.envs.entries()) {
       if (env.done) {
         // A finished env waits for the next reset; its answer stays well-formed.
@@ -227,7 +279,12 @@ export class RlEnvServer {
 
 /** `aidpe rl-env [--data-dir DIR]`: serves the protocol on stdin/stdout until `close` or end of input. */
 export async function runRlEnv(argv: string[]): Promise<number> {
-  const { values: flags } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } }, allowPositionals: false, strict: true });
+  const { values: flags } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' } },
+    allowPositionals: false,
+    strict: true,
+  });
   const server = new RlEnvServer(flags['data-dir'] ? resolve(flags['data-dir']) : defaultDataDir());
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {

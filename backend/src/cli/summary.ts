@@ -11,7 +11,9 @@ export function formatServiceTable(cluster: SimulatedCluster): string {
   const snap = cluster.snapshot();
   const header = `${pad('service', 18)}${pad('tier', 9)}${lpad('rps', 8)}${lpad('p95 ms', 9)}${lpad('cpu', 6)}${lpad('replicas', 10)}  hpa`;
   const rows = snap.services.map((s) => {
-    const hpa = s.hpa ? `${s.hpa.minReplicas}-${s.hpa.maxReplicas} @ ${Math.round(s.hpa.targetCpuUtilization * 100)}%` : '-';
+    const hpa = s.hpa
+      ? `${s.hpa.minReplicas}-${s.hpa.maxReplicas} @ ${Math.round(s.hpa.targetCpuUtilization * 100)}%`
+      : '-';
     return `${pad(s.service, 18)}${pad(s.tier, 9)}${lpad(s.arrivalRps.toFixed(1), 8)}${lpad(s.latencyP95Ms.toFixed(0), 9)}${lpad(`${Math.round(s.cpuUtilization * 100)}%`, 6)}${lpad(String(s.replicas.ready), 10)}  ${hpa}`;
   });
   return [header, ...rows].join('\n');
@@ -50,6 +52,8 @@ export async function formatLoopLine(loop: ActionLoop, store: ActionStore): Prom
     `  [loop ${modes}] proposed ${count('proposed')} | pending approval ${count('pending_approval')} | applied ${count('applied')} | ` +
     `rolled back ${count('rolled_back')} | rejected ${count('rejected')}` +
     (breakers.length ? ` | breaker open: ${breakers.join(', ')}` : '') +
-    (latest ? ` | latest: ${latest.service} ${latest.status} (${latest.reason.split(';').pop()!.trim().slice(0, 80)})` : '')
+    (latest
+      ? ` | latest: ${latest.service} ${latest.status} (${latest.reason.split(';').pop()!.trim().slice(0, 80)})`
+      : '')
   );
 }

@@ -93,7 +93,13 @@ export function defaultConfig(): AidpeConfig {
       sloMs: 250,
       services: undefined,
       policy: 'predictive',
-      queries: { requestRate: undefined, sliLatencyP95Seconds: undefined, sliErrorRatio: undefined, cpuUtilization: undefined, readyReplicas: undefined },
+      queries: {
+        requestRate: undefined,
+        sliLatencyP95Seconds: undefined,
+        sliErrorRatio: undefined,
+        cpuUtilization: undefined,
+        readyReplicas: undefined,
+      },
     },
   };
 }
@@ -143,7 +149,9 @@ interface Field {
 }
 
 const str = (v: unknown) =>
-  typeof v === 'string' && v.length > 0 ? ({ ok: true, value: v } as const) : ({ ok: false, expected: 'a non-empty string' } as const);
+  typeof v === 'string' && v.length > 0
+    ? ({ ok: true, value: v } as const)
+    : ({ ok: false, expected: 'a non-empty string' } as const);
 const url = (v: unknown) => {
   if (typeof v !== 'string') return { ok: false, expected: 'an http(s) URL' } as const;
   try {
@@ -154,13 +162,15 @@ const url = (v: unknown) => {
     return { ok: false, expected: 'an http(s) URL such as http://localhost:9090' } as const;
   }
 };
-const num = (min: number, max: number, integer = false) => (v: unknown) => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    return { ok: false, expected: `${integer ? 'an integer' : 'a number'} between ${min} and ${max}` } as const;
-  }
-  return { ok: true, value: n } as const;
-};
+const num =
+  (min: number, max: number, integer = false) =>
+  (v: unknown) => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      return { ok: false, expected: `${integer ? 'an integer' : 'a number'} between ${min} and ${max}` } as const;
+    }
+    return { ok: true, value: n } as const;
+  };
 const oneOf = (options: readonly string[]) => (v: unknown) =>
   typeof v === 'string' && options.includes(v)
     ? ({ ok: true, value: v } as const)
@@ -198,7 +208,9 @@ const FIELDS: Field[] = [
   {
     key: 'storeUrl',
     check: (v: unknown) =>
-      typeof v === 'string' && /^postgres(ql)?:\/\/./.test(v) ? ({ ok: true, value: v } as const) : ({ ok: false, expected: 'a PostgreSQL URL such as postgres://aidpe@db:5432/aidpe' } as const),
+      typeof v === 'string' && /^postgres(ql)?:\/\/./.test(v)
+        ? ({ ok: true, value: v } as const)
+        : ({ ok: false, expected: 'a PostgreSQL URL such as postgres://aidpe@db:5432/aidpe' } as const),
   },
   { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
   { key: 'automation.sloMs', check: num(1, 600_000) },
@@ -249,11 +261,13 @@ export function readConfigFile(path: string): Raw {
  * Builds the validated configuration. `overrides` are CLI flags (already dotted keys);
  * they win over the environment, which wins over the file.
  */
-export function loadConfig(options: {
-  file?: string | undefined;
-  env?: NodeJS.ProcessEnv;
-  overrides?: Record<string, unknown>;
-} = {}): AidpeConfig {
+export function loadConfig(
+  options: {
+    file?: string | undefined;
+    env?: NodeJS.ProcessEnv;
+    overrides?: Record<string, unknown>;
+  } = {}
+): AidpeConfig {
   const env = options.env ?? process.env;
   const layers: Array<[Source, Array<[string, unknown]>]> = [];
   const file = options.file ?? env.AIDPE_CONFIG;
@@ -264,7 +278,8 @@ export function loadConfig(options: {
     if (v !== undefined && v !== '') fromEnv.push([key, v]);
   }
   layers.push(['environment', fromEnv]);
-  if (options.overrides) layers.push(['command line', Object.entries(options.overrides).filter(([, v]) => v !== undefined)]);
+  if (options.overrides)
+    layers.push(['command line', Object.entries(options.overrides).filter(([, v]) => v !== undefined)]);
 
   const config = defaultConfig() as unknown as Raw;
   const problems: string[] = [];
@@ -287,7 +302,9 @@ export function loadConfig(options: {
   }
   const typed = config as unknown as AidpeConfig;
   if (typed.mode === 'live' && !typed.prometheus.url) {
-    problems.push('prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)');
+    problems.push(
+      'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return typed;

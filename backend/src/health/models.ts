@@ -14,7 +14,11 @@ export function defaultModelsDir(): string {
 }
 
 /** What the forecast model registry reports (loadForecastCandidates), passed in to keep this module free of onnxruntime. */
-export type ForecastModelsProbe = () => Promise<{ models: ForecastModelStatus[]; deepNames: string[]; warnings: string[] }>;
+export type ForecastModelsProbe = () => Promise<{
+  models: ForecastModelStatus[];
+  deepNames: string[];
+  warnings: string[];
+}>;
 
 const FALLBACK = 'the forecast engine falls back to its statistical models';
 
@@ -32,11 +36,17 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
     if (forecast) {
       const loaded = await forecast();
       if (loaded.models.length === 0) {
-        problems.push(`no forecasting models in ${join(modelsDir, 'forecast')}; the forecast engine uses its statistical models only`);
+        problems.push(
+          `no forecasting models in ${join(modelsDir, 'forecast')}; the forecast engine uses its statistical models only`
+        );
       } else {
-        parts.push(`forecast: ${loaded.models.map((m) => `${m.name}${m.version ? ` ${m.version}` : ''} ${m.state}`).join(', ')}`);
+        parts.push(
+          `forecast: ${loaded.models.map((m) => `${m.name}${m.version ? ` ${m.version}` : ''} ${m.state}`).join(', ')}`
+        );
         for (const m of loaded.models.filter((s) => s.state !== 'loaded')) {
-          problems.push(`forecast model ${m.name} (${basename(m.file)}) is ${m.state.replace('_', ' ')}${m.error ? `: ${m.error}` : ''}; ${FALLBACK}`);
+          problems.push(
+            `forecast model ${m.name} (${basename(m.file)}) is ${m.state.replace('_', ' ')}${m.error ? `: ${m.error}` : ''}; ${FALLBACK}`
+          );
         }
       }
     }
@@ -44,7 +54,7 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
     // Other models (anomaly, …) must at least come with their card; the forecast registry checks its own.
     const forecastPrefix = `forecast${sep}`;
     const onnx = readdirSync(modelsDir, { recursive: true, encoding: 'utf8' }).filter(
-      (f) => f.endsWith('.onnx') && !(forecast && f.startsWith(forecastPrefix)),
+      (f) => f.endsWith('.onnx') && !(forecast && f.startsWith(forecastPrefix))
     );
     if (onnx.length > 0) {
       parts.push(`${onnx.length} other model(s)`);
@@ -53,8 +63,16 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
     }
 
     const detail = parts.length > 0 ? `${parts.join('; ')} in ${modelsDir}` : modelsDir;
-    if (problems.length > 0) return { name: 'models', state: 'degraded', detail, checkedAt, lastError: { message: problems.join('; '), at: checkedAt } };
-    if (!forecast && onnx.length === 0) return { name: 'models', state: 'disabled', detail: `no ONNX models in ${modelsDir} yet`, checkedAt };
+    if (problems.length > 0)
+      return {
+        name: 'models',
+        state: 'degraded',
+        detail,
+        checkedAt,
+        lastError: { message: problems.join('; '), at: checkedAt },
+      };
+    if (!forecast && onnx.length === 0)
+      return { name: 'models', state: 'disabled', detail: `no ONNX models in ${modelsDir} yet`, checkedAt };
     return { name: 'models', state: 'up', detail, checkedAt };
   };
 }

@@ -39,7 +39,10 @@ export class HealthRegistry {
       const result = await Promise.race([
         check(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`health check timed out after ${this.checkTimeoutMs} ms`)), this.checkTimeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`health check timed out after ${this.checkTimeoutMs} ms`)),
+            this.checkTimeoutMs
+          );
         }),
       ]);
       if (result.lastError) this.lastErrors.set(name, result.lastError);

@@ -38,7 +38,9 @@ export interface AccuracyWatch {
  * metric history, 361 samples at 60 s — fewer than the deep models' 512-sample context, so they would never be
  * measured; 720 samples at 30 s give them 8 backtest origins.
  */
-export const DEMO_ACCURACY_WATCHES: AccuracyWatch[] = [{ query: 'aidpe_sim_request_rate', stepSeconds: 30, horizon: 60 }];
+export const DEMO_ACCURACY_WATCHES: AccuracyWatch[] = [
+  { query: 'aidpe_sim_request_rate', stepSeconds: 30, horizon: 60 },
+];
 
 /** The ensemble's own entry among the models. */
 export const ENSEMBLE_MODEL = 'aidpe_ensemble';
@@ -101,7 +103,15 @@ export interface SeriesAccuracy {
   model: string;
   lastIssuedMs: number;
   pendingForecasts: number;
-  realised: { issuedAtMs: number; scoredAtMs: number; mase: number; coverage80: number; wql: number | null; scaledPinball: number; points: number } | null;
+  realised: {
+    issuedAtMs: number;
+    scoredAtMs: number;
+    mase: number;
+    coverage80: number;
+    wql: number | null;
+    scaledPinball: number;
+    points: number;
+  } | null;
 }
 
 export interface AccuracyRunSummary {
@@ -136,11 +146,18 @@ export class ForecastAccuracyTracker {
     };
     for (const w of this.opts.watches) {
       if (!(w.stepSeconds > 0)) throw new Error(`watches: stepSeconds of ${w.query} must be positive`);
-      if (!Number.isInteger(w.horizon) || w.horizon < 1) throw new Error(`watches: horizon of ${w.query} must be a whole number ≥ 1`);
+      if (!Number.isInteger(w.horizon) || w.horizon < 1)
+        throw new Error(`watches: horizon of ${w.query} must be a whole number ≥ 1`);
     }
   }
 
-  get settings(): { intervalSeconds: number; windowSeconds: number; driftThreshold: number; coverageFloor: number; watches: AccuracyWatch[] } {
+  get settings(): {
+    intervalSeconds: number;
+    windowSeconds: number;
+    driftThreshold: number;
+    coverageFloor: number;
+    watches: AccuracyWatch[];
+  } {
     const { intervalSeconds, windowSeconds, driftThreshold, coverageFloor, watches } = this.opts;
     return { intervalSeconds, windowSeconds, driftThreshold, coverageFloor, watches };
   }
@@ -166,13 +183,20 @@ export class ForecastAccuracyTracker {
     let forecasts = 0;
     let scored = 0;
     const loaded = await this.opts.models();
-    this.deepCards = new Map(loaded.models.map((m) => [m.name, cardReference(m.card?.validation, this.opts.cardSource)]));
+    this.deepCards = new Map(
+      loaded.models.map((m) => [m.name, cardReference(m.card?.validation, this.opts.cardSource)])
+    );
     for (const w of due) {
       this.lastForecastMs.set(this.watchKey(w), nowMs);
       try {
         const stepMs = w.stepSeconds * 1000;
         const endMs = Math.floor(nowMs / stepMs) * stepMs;
-        const result = await this.opts.telemetry.queryRange({ query: w.query, startMs: endMs - this.opts.lookbackSeconds * 1000, endMs, stepSeconds: w.stepSeconds });
+        const result = await this.opts.telemetry.queryRange({
+          query: w.query,
+          startMs: endMs - this.opts.lookbackSeconds * 1000,
+          endMs,
+          stepSeconds: w.stepSeconds,
+        });
         for (const s of result.series) {
           if (s.samples.length === 0) continue;
           const key = `${w.stepSeconds}s:${w.query}:${seriesKeyOf(s.labels)}`;
@@ -183,9 +207,13 @@ export class ForecastAccuracyTracker {
           const series = regularise(
             s.samples.map(([t]) => t),
             s.samples.map(([, v]) => v),
-            { field: 'query', stepSeconds: w.stepSeconds },
+            { field: 'query', stepSeconds: w.stepSeconds }
           );
-          const outcome = await forecastSeries(series, { horizon: w.horizon, quantiles: [0.1, 0.9] }, loaded.candidates);
+          const outcome = await forecastSeries(
+            series,
+            { horizon: w.horizon, quantiles: [0.1, 0.9] },
+            loaded.candidates
+          );
           if (!outcome.forecast || outcome.status === 'none') continue;
           forecasts++;
           track.model = outcome.model;
@@ -197,7 +225,8 @@ export class ForecastAccuracyTracker {
             if (naiveMase !== null && naiveMase > 0) point.relativeToNaive = c.backtestMase / naiveMase;
             this.append(track, c.model, point);
           }
-          if (outcome.backtestMase !== undefined && Number.isFinite(outcome.backtestMase)) this.append(track, ENSEMBLE_MODEL, { t: nowMs, backtestMase: outcome.backtestMase });
+          if (outcome.backtestMase !== undefined && Number.isFinite(outcome.backtestMase))
+            this.append(track, ENSEMBLE_MODEL, { t: nowMs, backtestMase: outcome.backtestMase });
           const f = outcome.forecast;
           track.pending.push({
             issuedAtMs: nowMs,
@@ -224,7 +253,8 @@ export class ForecastAccuracyTracker {
     const out: ModelAccuracy[] = [];
     for (const model of names) {
       const points = aggregatePoints([...this.tracks.values()].map((t) => t.points.get(model) ?? []));
-      const kind: ModelAccuracy['kind'] = model === ENSEMBLE_MODEL ? 'ensemble' : this.deepCards.has(model) ? 'deep' : 'statistical';
+      const kind: ModelAccuracy['kind'] =
+        model === ENSEMBLE_MODEL ? 'ensemble' : this.deepCards.has(model) ? 'deep' : 'statistical';
       let metric: AccuracyMetric;
       let reference: DriftReference | undefined;
       if (kind === 'deep') {
@@ -289,7 +319,17 @@ export class ForecastAccuracyTracker {
   }
 
   private newTrack(key: string, query: string, labels: Record<string, string>): SeriesTrack {
-    return { key, name: displayName(labels, query), query, labels, model: 'none', lastIssuedMs: 0, pending: [], points: new Map(), lastRealised: undefined };
+    return {
+      key,
+      name: displayName(labels, query),
+      query,
+      labels,
+      model: 'none',
+      lastIssuedMs: 0,
+      pending: [],
+      points: new Map(),
+      lastRealised: undefined,
+    };
   }
 
   private append(track: SeriesTrack, model: string, point: AccuracyPoint): void {
@@ -301,7 +341,12 @@ export class ForecastAccuracyTracker {
   }
 
   /** Scores the pending forecasts whose last step the actuals reach; returns how many were scored. */
-  private scoreMatured(track: SeriesTrack, actuals: Map<number, number>, lastSampleSeconds: number, nowMs: number): number {
+  private scoreMatured(
+    track: SeriesTrack,
+    actuals: Map<number, number>,
+    lastSampleSeconds: number,
+    nowMs: number
+  ): number {
     let scored = 0;
     const keep: PendingForecast[] = [];
     for (const f of track.pending) {

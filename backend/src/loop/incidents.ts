@@ -85,8 +85,10 @@ export class IncidentWatcher {
         const queryKey = `${w.stepSeconds}s:${w.query}`;
         const since = this.scoredUntil.get(queryKey);
         // Only the new points are needed for series with state; a short overlap covers late samples.
-        const shortStart = since === undefined ? undefined : Math.max(lookbackStartMs, since - 2 * w.stepSeconds * 1000);
-        const range = (startMs: number) => this.opts.telemetry.queryRange({ query: w.query, startMs, endMs: nowMs, stepSeconds: w.stepSeconds });
+        const shortStart =
+          since === undefined ? undefined : Math.max(lookbackStartMs, since - 2 * w.stepSeconds * 1000);
+        const range = (startMs: number) =>
+          this.opts.telemetry.queryRange({ query: w.query, startMs, endMs: nowMs, stepSeconds: w.stepSeconds });
         const result = await range(shortStart ?? lookbackStartMs);
         let full: typeof result | undefined;
         for (const s of result.series) {
@@ -102,15 +104,21 @@ export class IncidentWatcher {
               samples = full.series.find((x) => seriesKeyOf(x.labels) === key)?.samples ?? samples;
             }
             origin = 'rebuilt';
-            tally.notes.push(`${displayName(s.labels, w.query)}: state rebuilt from ${samples.length} points of history${acquired.discarded ? ` (stored state discarded: ${acquired.discarded})` : ''}`);
+            tally.notes.push(
+              `${displayName(s.labels, w.query)}: state rebuilt from ${samples.length} points of history${acquired.discarded ? ` (stored state discarded: ${acquired.discarded})` : ''}`
+            );
           }
           tally[origin === 'memory' ? 'fromMemory' : origin === 'store' ? 'fromStore' : 'rebuilt']++;
           const threshold = (await this.opts.store?.getThreshold(key)) ?? DEFAULT_THRESHOLD;
-          const pushed = acquired.series.push(samples.map(([t, v]) => [t * 1000, v] as const), threshold);
+          const pushed = acquired.series.push(
+            samples.map(([t, v]) => [t * 1000, v] as const),
+            threshold
+          );
           this.states.touch(stateKey);
           tally.pointsScored += pushed.times.length;
           const last = acquired.series.lastTimestamp;
-          if (last !== undefined) this.scoredUntil.set(queryKey, Math.max(this.scoredUntil.get(queryKey) ?? -Infinity, last));
+          if (last !== undefined)
+            this.scoredUntil.set(queryKey, Math.max(this.scoredUntil.get(queryKey) ?? -Infinity, last));
           // A rebuilt series judges only the last quarter of its history: earlier regions are old news.
           const judgeFromMs = origin === 'rebuilt' ? nowMs - (this.opts.lookbackSeconds * 1000) / 4 : -Infinity;
           for (const r of pushed.regions) {
@@ -141,9 +149,18 @@ export class IncidentWatcher {
             this.incidents.set(r.id, incident);
             // A region that started before this tick's new points was announced by an earlier run (this sidecar
             // before a restart): it is listed again, not opened again.
-            const startedBeforeThisTick = origin !== 'rebuilt' && (pushed.times.length === 0 || r.startMs < pushed.times[0]!);
+            const startedBeforeThisTick =
+              origin !== 'rebuilt' && (pushed.times.length === 0 || r.startMs < pushed.times[0]!);
             if (startedBeforeThisTick) continue;
-            await this.opts.store?.audit({ actor: 'aidpe', action: 'incident.opened', subject: r.id, details: { query: w.query, series, severity: r.severity, startMs: r.startMs } }, new Date(nowMs));
+            await this.opts.store?.audit(
+              {
+                actor: 'aidpe',
+                action: 'incident.opened',
+                subject: r.id,
+                details: { query: w.query, series, severity: r.severity, startMs: r.startMs },
+              },
+              new Date(nowMs)
+            );
           }
         }
       } catch (err) {
@@ -155,7 +172,8 @@ export class IncidentWatcher {
     } catch (err) {
       errors.push(`store: detector states not persisted (${(err as Error).message})`);
     }
-    for (const i of this.incidents.values()) if (i.status === 'open' && i.endMs < nowMs - 10 * 60_000) i.status = 'resolved';
+    for (const i of this.incidents.values())
+      if (i.status === 'open' && i.endMs < nowMs - 10 * 60_000) i.status = 'resolved';
     while (this.incidents.size > this.opts.maxIncidents) this.incidents.delete(this.incidents.keys().next().value!);
     this.lastRun = { atMs: nowMs, states: tally, ...(errors.length ? { error: errors.join('; ') } : {}) };
   }

@@ -5,7 +5,13 @@
  * so in its answer. Shared by the anomaly API's streaming mode and the incident loop (each under its own key
  * prefix: the API's calls must not advance the loop's state).
  */
-import { STREAMING_STATE_VERSION, StreamingSeries, seriesFromState, type StreamDetectorName, type StreamingOptions } from '../engines/anomaly/streaming.ts';
+import {
+  STREAMING_STATE_VERSION,
+  StreamingSeries,
+  seriesFromState,
+  type StreamDetectorName,
+  type StreamingOptions,
+} from '../engines/anomaly/streaming.ts';
 import type { Store } from '../store/types.ts';
 
 export type StateOrigin = 'memory' | 'store' | 'new';
@@ -23,7 +29,7 @@ export class StreamingStates {
 
   constructor(
     private readonly store: Store | undefined,
-    private readonly options: { maxSeries?: number; streaming?: StreamingOptions } = {},
+    private readonly options: { maxSeries?: number; streaming?: StreamingOptions } = {}
   ) {}
 
   /**
@@ -32,8 +38,16 @@ export class StreamingStates {
    * `detectorName` (default: the constructor's, else 'aidpe'): a state of another detector, in memory or stored, is
    * discarded with the reason and a new one is built.
    */
-  async acquire(key: string, seriesKey: string, stepMs: number | undefined, detectorName?: StreamDetectorName): Promise<AcquiredSeries> {
-    const streaming: StreamingOptions = { ...this.options.streaming, detectorName: detectorName ?? this.options.streaming?.detectorName ?? 'aidpe' };
+  async acquire(
+    key: string,
+    seriesKey: string,
+    stepMs: number | undefined,
+    detectorName?: StreamDetectorName
+  ): Promise<AcquiredSeries> {
+    const streaming: StreamingOptions = {
+      ...this.options.streaming,
+      detectorName: detectorName ?? this.options.streaming?.detectorName ?? 'aidpe',
+    };
     let discarded: string | undefined;
     const inMemory = this.live.get(key);
     if (inMemory && inMemory.detectorName !== streaming.detectorName) {
@@ -54,7 +68,8 @@ export class StreamingStates {
       discarded = `the store could not be read (${(err as Error).message})`;
     }
     if (stored) {
-      if (stored.version !== STREAMING_STATE_VERSION) discarded = `stored state version ${stored.version}, this sidecar uses ${STREAMING_STATE_VERSION}`;
+      if (stored.version !== STREAMING_STATE_VERSION)
+        discarded = `stored state version ${stored.version}, this sidecar uses ${STREAMING_STATE_VERSION}`;
       else {
         const restored = seriesFromState(seriesKey, stored.state, streaming, stepMs);
         if ('series' in restored) series = restored.series;
@@ -63,7 +78,8 @@ export class StreamingStates {
     }
     // Another call for the same key may have loaded it while this one awaited the store: one state per key.
     const loadedMeanwhile = this.live.get(key);
-    if (loadedMeanwhile && loadedMeanwhile.detectorName === streaming.detectorName) return { series: loadedMeanwhile, origin: 'memory' };
+    if (loadedMeanwhile && loadedMeanwhile.detectorName === streaming.detectorName)
+      return { series: loadedMeanwhile, origin: 'memory' };
     const origin: StateOrigin = series ? 'store' : 'new';
     series ??= new StreamingSeries(seriesKey, streaming, stepMs);
     this.live.set(key, series);
@@ -88,7 +104,9 @@ export class StreamingStates {
     this.dirty.clear();
     if (!this.store || keys.length === 0) return 0;
     const updatedAt = now.toISOString();
-    await this.store.putDetectorStates(keys.map((key) => ({ key, version: STREAMING_STATE_VERSION, state: this.live.get(key)!.snapshot(), updatedAt })));
+    await this.store.putDetectorStates(
+      keys.map((key) => ({ key, version: STREAMING_STATE_VERSION, state: this.live.get(key)!.snapshot(), updatedAt }))
+    );
     return keys.length;
   }
 

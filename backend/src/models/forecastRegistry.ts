@@ -44,7 +44,12 @@ interface Card {
   architecture?: string;
   parameters?: number;
   trainedAt?: string;
-  validation?: { metrics?: Record<string, { windows?: number; pinball?: number; mae?: number; coverage80?: number; naiveMae?: number }> };
+  validation?: {
+    metrics?: Record<
+      string,
+      { windows?: number; pinball?: number; mae?: number; coverage80?: number; naiveMae?: number }
+    >;
+  };
 }
 
 function summarise(card: Card): ModelCardSummary {
@@ -74,7 +79,9 @@ const cache = new Map<string, { loaded: Promise<LoadedForecastModels>; at: numbe
 const RETRY_FAILED_AFTER_MS = 60_000;
 
 /** Loads once per directory; later calls share the sessions. */
-export function loadForecastCandidates(opts: { modelsDir?: string | undefined; now?: number } = {}): Promise<LoadedForecastModels> {
+export function loadForecastCandidates(
+  opts: { modelsDir?: string | undefined; now?: number } = {}
+): Promise<LoadedForecastModels> {
   const dir = join(opts.modelsDir ?? defaultModelsDir(), 'forecast');
   const now = opts.now ?? Date.now();
   const entry = cache.get(dir);
@@ -94,12 +101,19 @@ export function loadForecastCandidates(opts: { modelsDir?: string | undefined; n
 }
 
 async function load(dir: string): Promise<LoadedForecastModels> {
-  const result: LoadedForecastModels = { candidates: [...STATISTICAL_CANDIDATES], deepNames: [], models: [], warnings: [] };
+  const result: LoadedForecastModels = {
+    candidates: [...STATISTICAL_CANDIDATES],
+    deepNames: [],
+    models: [],
+    warnings: [],
+  };
   if (!existsSync(dir)) {
     result.warnings.push(`no forecasting models in ${dir}; statistical models only`);
     return result;
   }
-  const cards = readdirSync(dir).filter((f) => f.endsWith('.card.json')).sort();
+  const cards = readdirSync(dir)
+    .filter((f) => f.endsWith('.card.json'))
+    .sort();
   if (cards.length === 0) result.warnings.push(`no model cards in ${dir}; statistical models only`);
   let ort: typeof import('onnxruntime-node') | undefined;
   for (const cardFile of cards) {
@@ -119,10 +133,16 @@ async function load(dir: string): Promise<LoadedForecastModels> {
       const digest = createHash('sha256').update(bytes).digest('hex');
       if (card.sha256 && card.sha256 !== digest) {
         status.state = 'checksum_mismatch';
-        throw new Error(`${file}: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`);
+        throw new Error(
+          `${file}: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`
+        );
       }
       ort ??= await import('onnxruntime-node');
-      const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
       const runtime = ort;
       const tensor: TensorFactory = (type, data, dims) => new runtime.Tensor(type, data, dims);
       result.candidates.push(new DeepForecaster(name, session, tensor));

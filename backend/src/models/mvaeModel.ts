@@ -22,7 +22,14 @@ export interface MvaeSpec {
 }
 
 export type MvaeModelLoad =
-  | { state: 'loaded'; file: string; version: string | undefined; sha256: string; spec: MvaeSpec; reconstruct: Reconstruct }
+  | {
+      state: 'loaded';
+      file: string;
+      version: string | undefined;
+      sha256: string;
+      spec: MvaeSpec;
+      reconstruct: Reconstruct;
+    }
   | { state: 'missing' | 'corrupt' | 'checksum_mismatch'; file: string; error: string };
 
 interface MvaeCard {
@@ -35,14 +42,21 @@ interface MvaeCard {
 }
 
 /** Loads `<modelsDir>/mvae/<name>.onnx`; the result says why when it cannot be used. */
-export async function loadMvaeModel(opts: { modelsDir?: string | undefined; name?: string } = {}): Promise<MvaeModelLoad> {
+export async function loadMvaeModel(
+  opts: { modelsDir?: string | undefined; name?: string } = {}
+): Promise<MvaeModelLoad> {
   const dir = join(opts.modelsDir ?? defaultModelsDir(), 'mvae');
   const name = opts.name ?? MVAE_MODEL_NAME;
   const file = join(dir, `${name}.onnx`);
   const cardFile = join(dir, `${name}.card.json`);
-  const notAvailable = (state: 'missing' | 'corrupt' | 'checksum_mismatch', error: string): MvaeModelLoad => ({ state, file, error: `multivariate autoencoder not available: ${error}` });
+  const notAvailable = (state: 'missing' | 'corrupt' | 'checksum_mismatch', error: string): MvaeModelLoad => ({
+    state,
+    file,
+    error: `multivariate autoencoder not available: ${error}`,
+  });
   if (!existsSync(file)) return notAvailable('missing', `${file} is missing (train it with models/mvae/train.sh)`);
-  if (!existsSync(cardFile)) return notAvailable('missing', `model card ${cardFile} is missing; the model cannot be verified`);
+  if (!existsSync(cardFile))
+    return notAvailable('missing', `model card ${cardFile} is missing; the model cannot be verified`);
   let card: MvaeCard;
   try {
     card = JSON.parse(readFileSync(cardFile, 'utf8')) as MvaeCard;
@@ -51,30 +65,65 @@ export async function loadMvaeModel(opts: { modelsDir?: string | undefined; name
   }
   if (!card.sha256) return notAvailable('corrupt', `model card ${cardFile} has no sha256`);
   const n = card.normalisation;
-  if (!Number.isInteger(card.window) || card.window! < 1 || !Array.isArray(card.features) || card.features.length < 2 || !n)
-    return notAvailable('corrupt', `model card ${cardFile}: needs window (positive integer), features (two or more) and normalisation`);
-  const normalisation: MvNormalisation = { alpha: Number(n.alpha), normWarmUp: Number(n.normWarmUp), sdFloor: Number(n.sdFloor), clip: Number(n.clip) };
-  if (!Object.values(normalisation).every((v) => Number.isFinite(v) && v > 0)) return notAvailable('corrupt', `model card ${cardFile}: normalisation alpha, normWarmUp, sdFloor and clip must be positive numbers`);
+  if (
+    !Number.isInteger(card.window) ||
+    card.window! < 1 ||
+    !Array.isArray(card.features) ||
+    card.features.length < 2 ||
+    !n
+  )
+    return notAvailable(
+      'corrupt',
+      `model card ${cardFile}: needs window (positive integer), features (two or more) and normalisation`
+    );
+  const normalisation: MvNormalisation = {
+    alpha: Number(n.alpha),
+    normWarmUp: Number(n.normWarmUp),
+    sdFloor: Number(n.sdFloor),
+    clip: Number(n.clip),
+  };
+  if (!Object.values(normalisation).every((v) => Number.isFinite(v) && v > 0))
+    return notAvailable(
+      'corrupt',
+      `model card ${cardFile}: normalisation alpha, normWarmUp, sdFloor and clip must be positive numbers`
+    );
   const bytes = readFileSync(file);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== card.sha256) return notAvailable('checksum_mismatch', `${name}.onnx: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`);
+  if (digest !== card.sha256)
+    return notAvailable(
+      'checksum_mismatch',
+      `${name}.onnx: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`
+    );
   const newestStepWeight = card.scoring?.newestStepWeight ?? 1;
-  if (!(Number.isFinite(newestStepWeight) && newestStepWeight > 0)) return notAvailable('corrupt', `model card ${cardFile}: scoring.newestStepWeight must be a positive number`);
-  const spec: MvaeSpec = { window: card.window!, features: card.features, warmUp: Number.isInteger(n.warmUp) ? n.warmUp! : 288, normalisation, newestStepWeight };
+  if (!(Number.isFinite(newestStepWeight) && newestStepWeight > 0))
+    return notAvailable('corrupt', `model card ${cardFile}: scoring.newestStepWeight must be a positive number`);
+  const spec: MvaeSpec = {
+    window: card.window!,
+    features: card.features,
+    warmUp: Number.isInteger(n.warmUp) ? n.warmUp! : 288,
+    normalisation,
+    newestStepWeight,
+  };
   const width = spec.window * spec.features.length;
   try {
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
     const input = session.inputNames[0]!;
     const output = session.outputNames[0]!;
     const reconstruct: Reconstruct = async (batch, count) => {
-      if (batch.length !== count * width) throw new Error(`multivariate autoencoder input: expected ${count} × ${width} values, got ${batch.length}`);
+      if (batch.length !== count * width)
+        throw new Error(`multivariate autoencoder input: expected ${count} × ${width} values, got ${batch.length}`);
       const out = await session.run({ [input]: new ort.Tensor('float32', batch, [count, width]) });
       return out[output]!.data as Float32Array;
     };
     // One probe so a model of the wrong shape fails here, not mid-scoring.
     const probe = await reconstruct(new Float32Array(width), 1);
-    if (probe.length !== width) return notAvailable('corrupt', `${name}.onnx answers ${probe.length} values for an input of ${width}`);
+    if (probe.length !== width)
+      return notAvailable('corrupt', `${name}.onnx answers ${probe.length} values for an input of ${width}`);
     return { state: 'loaded', file, version: card.version, sha256: digest, spec, reconstruct };
   } catch (err) {
     return notAvailable('corrupt', `${name}.onnx could not be loaded: ${(err as Error).message}`);

@@ -11,7 +11,17 @@ import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../engines
 import type { TelemetrySource } from '../telemetry/types.ts';
 import type { TempoClient } from '../telemetry/tempo.ts';
 import type { LokiClient } from '../telemetry/loki.ts';
-import { combinedLogScore, scoreSequence, scoreServices, sequenceAnomaly, templateWindows, type NextTemplateProbabilities, type RawLogLine, type SequenceModelSpec, type TemplateVocabulary } from '../engines/rca/logAnomaly.ts';
+import {
+  combinedLogScore,
+  scoreSequence,
+  scoreServices,
+  sequenceAnomaly,
+  templateWindows,
+  type NextTemplateProbabilities,
+  type RawLogLine,
+  type SequenceModelSpec,
+  type TemplateVocabulary,
+} from '../engines/rca/logAnomaly.ts';
 
 export interface EvidenceQueries {
   /** One series per service, labelled `service`. */
@@ -68,15 +78,35 @@ export function withServiceMatcher(promql: string, service: string): string {
  * error logs (LogQL, streams labelled `service` as the demo cluster and its Loki shape label them), and its
  * failing or slow spans (TraceQL on `resource.service.name`).
  */
-export function evidenceQueriesFor(service: string, queries: EvidenceQueries, window: { startMs: number; endMs: number }): EvidenceQuery[] {
+export function evidenceQueriesFor(
+  service: string,
+  queries: EvidenceQueries,
+  window: { startMs: number; endMs: number }
+): EvidenceQuery[] {
   const range = { startMs: window.startMs, endMs: window.endMs };
-  const promql = (signal: EvidenceQuery['signal'], q: string): EvidenceQuery => ({ signal, language: 'promql', query: withServiceMatcher(q, service), ...range, stepSeconds: queries.stepSeconds });
+  const promql = (signal: EvidenceQuery['signal'], q: string): EvidenceQuery => ({
+    signal,
+    language: 'promql',
+    query: withServiceMatcher(q, service),
+    ...range,
+    stepSeconds: queries.stepSeconds,
+  });
   return [
     promql('latency', queries.latency),
     promql('errors', queries.errors),
     ...(queries.resources ? [promql('memory', queries.resources)] : []),
-    { signal: 'logs', language: 'logql', query: `{service=${quoteLabelValue(service)}, level=~"error|warn"}`, ...range },
-    { signal: 'traces', language: 'traceql', query: `{ resource.service.name = ${quoteLabelValue(service)} && (status = error || duration > 500ms) }`, ...range },
+    {
+      signal: 'logs',
+      language: 'logql',
+      query: `{service=${quoteLabelValue(service)}, level=~"error|warn"}`,
+      ...range,
+    },
+    {
+      signal: 'traces',
+      language: 'traceql',
+      query: `{ resource.service.name = ${quoteLabelValue(service)} && (status = error || duration > 500ms) }`,
+      ...range,
+    },
   ];
 }
 
@@ -84,8 +114,19 @@ export function evidenceQueriesFor(service: string, queries: EvidenceQueries, wi
 const WARM_UP_STEPS = 1440;
 const ONSET = 0.9;
 
-async function scores(telemetry: TelemetrySource, query: string, startMs: number, endMs: number, stepSeconds: number): Promise<Map<string, { peak: number; onsetMs: number | undefined }>> {
-  const result = await telemetry.queryRange({ query, startMs: startMs - WARM_UP_STEPS * stepSeconds * 1000, endMs, stepSeconds });
+async function scores(
+  telemetry: TelemetrySource,
+  query: string,
+  startMs: number,
+  endMs: number,
+  stepSeconds: number
+): Promise<Map<string, { peak: number; onsetMs: number | undefined }>> {
+  const result = await telemetry.queryRange({
+    query,
+    startMs: startMs - WARM_UP_STEPS * stepSeconds * 1000,
+    endMs,
+    stepSeconds,
+  });
   const out = new Map<string, { peak: number; onsetMs: number | undefined }>();
   for (const s of result.series) {
     const service = s.labels['service'];
@@ -126,7 +167,9 @@ export interface CollectedEvidence {
 /** Where the log evidence comes from: lines of a time range (all services), and the sequence model if loaded. */
 export interface LogEvidenceSource {
   lines: (startMs: number, endMs: number) => Promise<RawLogLine[]>;
-  sequenceModel?: { spec: SequenceModelSpec; vocabulary: TemplateVocabulary; nextTemplateProbabilities: NextTemplateProbabilities } | undefined;
+  sequenceModel?:
+    | { spec: SequenceModelSpec; vocabulary: TemplateVocabulary; nextTemplateProbabilities: NextTemplateProbabilities }
+    | undefined;
   /** Why there is no sequence model (said in the notes). */
   sequenceModelUnavailable?: string;
 }
@@ -140,12 +183,23 @@ const LOG_SIGNAL_WEIGHT = 0.3;
  * Per-service log anomaly of the incident window against the baseline window: new / deviating templates,
  * and with the sequence model the miss rate above the baseline's.
  */
-export async function logEvidence(source: LogEvidenceSource, baselineStartMs: number, startMs: number, endMs: number): Promise<{ byService: Map<string, NonNullable<ServiceEvidence['logAnomaly']>>; notes: string[] }> {
+export async function logEvidence(
+  source: LogEvidenceSource,
+  baselineStartMs: number,
+  startMs: number,
+  endMs: number
+): Promise<{ byService: Map<string, NonNullable<ServiceEvidence['logAnomaly']>>; notes: string[] }> {
   const [before, now] = await Promise.all([source.lines(baselineStartMs, startMs), source.lines(startMs, endMs)]);
-  const windows = templateWindows(before, now, { baseline: Math.max(1, startMs - baselineStartMs), window: Math.max(1, endMs - startMs) });
+  const windows = templateWindows(before, now, {
+    baseline: Math.max(1, startMs - baselineStartMs),
+    window: Math.max(1, endMs - startMs),
+  });
   const notes = [...windows.notes];
   const model = source.sequenceModel;
-  if (!model) notes.push(`log sequence model not used (${source.sequenceModelUnavailable ?? 'not loaded'}): log evidence is template frequency only`);
+  if (!model)
+    notes.push(
+      `log sequence model not used (${source.sequenceModelUnavailable ?? 'not loaded'}): log evidence is template frequency only`
+    );
   const sequence = new Map<string, number>();
   if (model) {
     const streams = (lines: RawLogLine[]) => {
@@ -161,7 +215,10 @@ export async function logEvidence(source: LogEvidenceSource, baselineStartMs: nu
     const base = streams(before);
     for (const [service, ids] of streams(now)) {
       const baseIds = base.get(service) ?? [];
-      const [b, w] = [await scoreSequence(baseIds, model.spec, model.nextTemplateProbabilities), await scoreSequence(ids, model.spec, model.nextTemplateProbabilities, { context: baseIds, minEvents: 3 })];
+      const [b, w] = [
+        await scoreSequence(baseIds, model.spec, model.nextTemplateProbabilities),
+        await scoreSequence(ids, model.spec, model.nextTemplateProbabilities, { context: baseIds, minEvents: 3 }),
+      ];
       const s = sequenceAnomaly(w, b);
       if (s !== undefined) sequence.set(service, s);
     }
@@ -170,14 +227,24 @@ export async function logEvidence(source: LogEvidenceSource, baselineStartMs: nu
   for (const r of scoreServices(windows.baseline, windows.window)) {
     const seq = sequence.get(r.service);
     if (r.status === 'scored') {
-      const named = r.deviations.slice(0, 3).map((d) => `${d.kind} "${(windows.texts.get(d.template) ?? d.template).slice(0, 80)}" ${d.baselineCount} → ${d.count}`);
+      const named = r.deviations
+        .slice(0, 3)
+        .map(
+          (d) =>
+            `${d.kind} "${(windows.texts.get(d.template) ?? d.template).slice(0, 80)}" ${d.baselineCount} → ${d.count}`
+        );
       byService.set(r.service, {
         score: combinedLogScore(r.score, seq) ?? r.score,
         frequencyScore: r.score,
         ...(seq !== undefined ? { sequenceScore: seq } : {}),
         summary: `${r.summary}${named.length ? ` (${named.join('; ')})` : ''}${seq !== undefined ? `; sequence model misses ${(100 * seq).toFixed(0)}% above the baseline` : ''}`,
       });
-    } else byService.set(r.service, { score: seq ?? 0, ...(seq !== undefined ? { sequenceScore: seq } : {}), summary: `log anomaly: insufficient data (${r.reason})` });
+    } else
+      byService.set(r.service, {
+        score: seq ?? 0,
+        ...(seq !== undefined ? { sequenceScore: seq } : {}),
+        summary: `log anomaly: insufficient data (${r.reason})`,
+      });
   }
   return { byService, notes };
 }
@@ -197,7 +264,9 @@ export async function collectEvidence(input: {
   const [latency, errors, resources, incidentSpans, baselineSpans, logs] = await Promise.all([
     scores(telemetry, queries.latency, startMs, endMs, queries.stepSeconds),
     scores(telemetry, queries.errors, startMs, endMs, queries.stepSeconds),
-    queries.resources ? scores(telemetry, queries.resources, startMs, endMs, queries.stepSeconds) : Promise.resolve(new Map<string, { peak: number; onsetMs: number | undefined }>()),
+    queries.resources
+      ? scores(telemetry, queries.resources, startMs, endMs, queries.stepSeconds)
+      : Promise.resolve(new Map<string, { peak: number; onsetMs: number | undefined }>()),
     input.spans(startMs, endMs),
     input.spans(baselineStart, startMs),
     input.logs ? logEvidence(input.logs, baselineStart, startMs, endMs) : Promise.resolve(undefined),
@@ -213,7 +282,9 @@ export async function collectEvidence(input: {
     const log = logs?.byService.get(service);
     return {
       ...(log ? { logAnomaly: log } : {}),
-      ...(log && log.score >= LOG_SIGNAL_FROM ? { ownSignals: [{ strength: LOG_SIGNAL_WEIGHT * log.score, line: log.summary }] } : {}),
+      ...(log && log.score >= LOG_SIGNAL_FROM
+        ? { ownSignals: [{ strength: LOG_SIGNAL_WEIGHT * log.score, line: log.summary }] }
+        : {}),
       service,
       latencyScore: latency.get(service)?.peak ?? 0,
       latencyOnsetMs: latency.get(service)?.onsetMs,
@@ -231,8 +302,20 @@ export async function collectEvidence(input: {
 }
 
 /** The embedded simulator's log lines (all services) as raw lines for the log evidence. */
-export function simulatorLogs(cluster: { logs(q: { startMs: number; endMs: number; limit?: number }): Array<{ timeMs: number; service: string; level: string; line: string }> }, limit = 100_000): LogEvidenceSource['lines'] {
-  return async (startMs, endMs) => cluster.logs({ startMs, endMs, limit }).map((l) => ({ service: l.service, timeMs: l.timeMs, message: l.line, level: l.level }));
+export function simulatorLogs(
+  cluster: {
+    logs(q: {
+      startMs: number;
+      endMs: number;
+      limit?: number;
+    }): Array<{ timeMs: number; service: string; level: string; line: string }>;
+  },
+  limit = 100_000
+): LogEvidenceSource['lines'] {
+  return async (startMs, endMs) =>
+    cluster
+      .logs({ startMs, endMs, limit })
+      .map((l) => ({ service: l.service, timeMs: l.timeMs, message: l.line, level: l.level }));
 }
 
 /** Loki log lines for the log evidence: one query over all services; the stream label `service` names the service. */
@@ -240,12 +323,24 @@ export function lokiLogs(loki: LokiClient, selector = '{service=~".+"}', limit =
   return async (startMs, endMs) => {
     const r = await loki.queryRange({ query: selector, startMs, endMs, limit, direction: 'forward' });
     if (r.resultType !== 'streams') return [];
-    return r.streams.flatMap((s) => s.entries.map((e) => ({ service: s.labels['service'] ?? '', timeMs: e.timeMs, message: e.line, level: s.labels['level'] ?? s.labels['detected_level'] })));
+    return r.streams.flatMap((s) =>
+      s.entries.map((e) => ({
+        service: s.labels['service'] ?? '',
+        timeMs: e.timeMs,
+        message: e.line,
+        level: s.labels['level'] ?? s.labels['detected_level'],
+      }))
+    );
   };
 }
 
 /** Traces from Tempo as graph spans: a search, then each trace by id (Tempo has no bulk fetch). */
-export async function tempoSpans(tempo: TempoClient, startMs: number, endMs: number, limit: number): Promise<GraphSpan[]> {
+export async function tempoSpans(
+  tempo: TempoClient,
+  startMs: number,
+  endMs: number,
+  limit: number
+): Promise<GraphSpan[]> {
   const found = await tempo.search({ startMs, endMs, limit });
   const traces = await Promise.all(found.map((f) => tempo.traceById(f.traceId, { startMs, endMs })));
   return traces.flatMap((t) =>
@@ -257,12 +352,33 @@ export async function tempoSpans(tempo: TempoClient, startMs: number, endMs: num
       startMs: s.startMs,
       durationMs: s.durationMs,
       error: s.statusCode === 'error',
-    })),
+    }))
   );
 }
 
 /** The embedded simulator's sampled traces as graph spans. */
-export function simulatorSpans(cluster: { traces(q: { startMs: number; endMs: number; limit?: number }): Array<{ spans: Array<{ traceId: string; spanId: string; parentSpanId: string; service: string; startTimeUnixNano: string; durationNanos: number; status: 'ok' | 'error' }> }> }, startMs: number, endMs: number, limit = 400): GraphSpan[] {
+export function simulatorSpans(
+  cluster: {
+    traces(q: {
+      startMs: number;
+      endMs: number;
+      limit?: number;
+    }): Array<{
+      spans: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId: string;
+        service: string;
+        startTimeUnixNano: string;
+        durationNanos: number;
+        status: 'ok' | 'error';
+      }>;
+    }>;
+  },
+  startMs: number,
+  endMs: number,
+  limit = 400
+): GraphSpan[] {
   return cluster.traces({ startMs, endMs, limit }).flatMap((t) =>
     t.spans.map((s) => ({
       traceId: s.traceId,
@@ -272,6 +388,6 @@ export function simulatorSpans(cluster: { traces(q: { startMs: number; endMs: nu
       startMs: Number(BigInt(s.startTimeUnixNano) / 1000n) / 1000,
       durationMs: s.durationNanos / 1e6,
       error: s.status === 'error',
-    })),
+    }))
   );
 }

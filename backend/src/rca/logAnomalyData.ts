@@ -56,7 +56,15 @@ export function loadBgl(file: string, trainFraction = 0.5): BglData {
       malformed++;
       continue;
     }
-    lines.push({ index: lines.length, label: f.Label ?? '', anomalous: (f.Label ?? '-') !== '-', timestamp, node: f.Node ?? '', level: f.Level ?? '', content: f.Content ?? '' });
+    lines.push({
+      index: lines.length,
+      label: f.Label ?? '',
+      anomalous: (f.Label ?? '-') !== '-',
+      timestamp,
+      node: f.Node ?? '',
+      level: f.Level ?? '',
+      content: f.Content ?? '',
+    });
   }
   if (lines.length === 0) throw new LogDataError(`--bgl ${file}: no line fits the BGL format (${malformed} tried)`);
   // Stable sort by time: the loghub sample is already in order; this keeps it so for any other file.
@@ -91,11 +99,15 @@ export interface NezhaLogCase {
   baselineMinutes: number;
 }
 
-const byTime = (a: NezhaLogLine, b: NezhaLogLine): number => a.timeMs - b.timeMs || (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+const byTime = (a: NezhaLogLine, b: NezhaLogLine): number =>
+  a.timeMs - b.timeMs ||
+  (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0) ||
+  (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 
 /** Log lines of every Nezha fault case under the extracted root (logs only: metrics are not needed). */
 export function loadNezhaLogCases(root: string, maxCases?: number): NezhaLogCase[] {
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new LogDataError(`--nezha ${root}: not a directory (extract the .tgz first)`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new LogDataError(`--nezha ${root}: not a directory (extract the .tgz first)`);
   const faults = listNezhaFaults(root).slice(0, maxCases ?? Infinity);
   const metricCache = new Map<string, NezhaMetricSeries[]>();
   return faults.map((fault) => {
@@ -106,7 +118,8 @@ export function loadNezhaLogCases(root: string, maxCases?: number): NezhaLogCase
     const logs = [...c.logs].sort(byTime);
     const beforeInjection = logs.filter((l) => l.timeMs < fault.injectMs);
     const window = logs.filter((l) => l.timeMs >= fault.injectMs);
-    const span = (xs: NezhaLogLine[]): number => (xs.length > 1 ? (xs[xs.length - 1]!.timeMs - xs[0]!.timeMs) / 60_000 : 0);
+    const span = (xs: NezhaLogLine[]): number =>
+      xs.length > 1 ? (xs[xs.length - 1]!.timeMs - xs[0]!.timeMs) / 60_000 : 0;
     return {
       fault,
       construct,
@@ -138,7 +151,10 @@ export interface TrainingExport {
   vocabulary: LogVocabularyFile;
   /** Normal-only sequences of template ids, by source. */
   sequences: { bgl: number[][]; nezha: number[][] };
-  sources: { bgl: { file: string; trainLines: number; normalTrainLines: number }; nezha: { root: string; cases: number; baselineLines: number; beforeInjectionLines: number } | undefined };
+  sources: {
+    bgl: { file: string; trainLines: number; normalTrainLines: number };
+    nezha: { root: string; cases: number; baselineLines: number; beforeInjectionLines: number } | undefined;
+  };
 }
 
 /**
@@ -146,7 +162,11 @@ export interface TrainingExport {
  * Nezha's fault-free lines) and writes them as id sequences. PAD = 0, UNK = 1, templates from 2 in order of
  * first appearance. Each line's id is its cluster's final template (what `match` finds at inference).
  */
-export function buildTrainingExport(bgl: BglData, nezha: NezhaLogCase[] | undefined, nezhaRoot?: string): TrainingExport {
+export function buildTrainingExport(
+  bgl: BglData,
+  nezha: NezhaLogCase[] | undefined,
+  nezhaRoot?: string
+): TrainingExport {
   const parser = Drain.aidpe();
   const bglTrain = bgl.lines.slice(0, bgl.splitAt).filter((l) => !l.anomalous);
   const bglClusters = bglTrain.map((l) => parser.addLogMessage(l.content).cluster.id);
@@ -164,7 +184,9 @@ export function buildTrainingExport(bgl: BglData, nezha: NezhaLogCase[] | undefi
     }
     parts.push(c.beforeInjection);
     beforeLines += c.beforeInjection.length;
-    for (const part of parts) for (const stream of streamsByService(part).values()) nezhaStreams.push(stream.map((l) => parser.addLogMessage(nezhaContent(l.message)).cluster.id));
+    for (const part of parts)
+      for (const stream of streamsByService(part).values())
+        nezhaStreams.push(stream.map((l) => parser.addLogMessage(nezhaContent(l.message)).cluster.id));
   }
   const templates: Record<string, number> = {};
   const clusterToId = new Map<number, number>();
@@ -185,11 +207,20 @@ export function buildTrainingExport(bgl: BglData, nezha: NezhaLogCase[] | undefi
   const nezhaIds = nezhaStreams.map((s) => s.map(idOfCluster));
   return {
     format: 'aidpe-logseq-training/1',
-    vocabulary: { format: 'aidpe-logseq-vocab/1', padId: PAD_ID, unkId: UNK_ID, templates, parser: parser.toSnapshot() },
+    vocabulary: {
+      format: 'aidpe-logseq-vocab/1',
+      padId: PAD_ID,
+      unkId: UNK_ID,
+      templates,
+      parser: parser.toSnapshot(),
+    },
     sequences: { bgl: [bglIds], nezha: nezhaIds },
     sources: {
       bgl: { file: bgl.file, trainLines: bgl.splitAt, normalTrainLines: bglTrain.length },
-      nezha: nezha && nezhaRoot ? { root: nezhaRoot, cases: nezha.length, baselineLines, beforeInjectionLines: beforeLines } : undefined,
+      nezha:
+        nezha && nezhaRoot
+          ? { root: nezhaRoot, cases: nezha.length, baselineLines, beforeInjectionLines: beforeLines }
+          : undefined,
     },
   };
 }
@@ -200,5 +231,7 @@ export function resolveNezhaRoot(path: string): string {
   if (existsSync(path) && statSync(path).isDirectory()) {
     for (const d of readdirSync(path).sort()) if (existsSync(join(path, d, 'rca_data'))) return join(path, d);
   }
-  throw new LogDataError(`--nezha ${path}: no rca_data/ folder there (extract nezha-trainticket-*.tgz and pass the folder holding rca_data/ and construct_data/)`);
+  throw new LogDataError(
+    `--nezha ${path}: no rca_data/ folder there (extract nezha-trainticket-*.tgz and pass the folder holding rca_data/ and construct_data/)`
+  );
 }

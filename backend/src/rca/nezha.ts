@@ -142,11 +142,22 @@ function readCsvFile(path: string, required: readonly string[]): { header: strin
 
 const blankCounts = (): ParseCounts => ({ rows: 0, skipped: 0, repaired: 0, sentinels: 0 });
 
-const TRACE_COLUMNS = ['TraceID', 'SpanID', 'ParentID', 'PodName', 'OperationName', 'StartTimeUnixNano', 'EndTimeUnixNano'] as const;
+const TRACE_COLUMNS = [
+  'TraceID',
+  'SpanID',
+  'ParentID',
+  'PodName',
+  'OperationName',
+  'StartTimeUnixNano',
+  'EndTimeUnixNano',
+] as const;
 
 export function readTraceCsv(path: string, counts: ParseCounts = blankCounts()): NezhaSpan[] {
   const { header, rows } = readCsvFile(path, TRACE_COLUMNS);
-  const at = Object.fromEntries(TRACE_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof TRACE_COLUMNS)[number], number>;
+  const at = Object.fromEntries(TRACE_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
+    (typeof TRACE_COLUMNS)[number],
+    number
+  >;
   const spans: NezhaSpan[] = [];
   for (const r of rows) {
     counts.rows++;
@@ -183,7 +194,10 @@ const PLAUSIBLE_NS = [1e18, 4.1e18] as const;
 
 export function readLogCsv(path: string, counts: ParseCounts = blankCounts()): NezhaLogLine[] {
   const { header, rows } = readCsvFile(path, LOG_COLUMNS);
-  const at = Object.fromEntries(LOG_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof LOG_COLUMNS)[number], number>;
+  const at = Object.fromEntries(LOG_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
+    (typeof LOG_COLUMNS)[number],
+    number
+  >;
   const lines: NezhaLogLine[] = [];
   for (const r of rows) {
     counts.rows++;
@@ -204,7 +218,8 @@ export function readLogCsv(path: string, counts: ParseCounts = blankCounts()): N
     const raw = r[at.Log] ?? '';
     try {
       const parsed: unknown = JSON.parse(raw);
-      if (parsed && typeof parsed === 'object' && typeof (parsed as { log?: unknown }).log === 'string') message = (parsed as { log: string }).log.replace(/\s+$/, '');
+      if (parsed && typeof parsed === 'object' && typeof (parsed as { log?: unknown }).log === 'string')
+        message = (parsed as { log: string }).log.replace(/\s+$/, '');
     } catch {
       message = undefined;
     }
@@ -212,7 +227,14 @@ export function readLogCsv(path: string, counts: ParseCounts = blankCounts()): N
       counts.skipped++;
       continue;
     }
-    lines.push({ timeMs, pod, service: serviceOfPod(pod), traceId: r[at.TraceID] ?? '', spanId: r[at.SpanID] ?? '', message });
+    lines.push({
+      timeMs,
+      pod,
+      service: serviceOfPod(pod),
+      traceId: r[at.TraceID] ?? '',
+      spanId: r[at.SpanID] ?? '',
+      message,
+    });
   }
   return lines;
 }
@@ -248,9 +270,17 @@ export function readMetricCsv(path: string, counts: ParseCounts = blankCounts())
   // Files are written in time order; sort anyway so a shuffled file cannot break the windows.
   const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]!);
   const sorted = (xs: number[]) => order.map((i) => xs[i]!);
-  const name = path.split('/').pop()!.replace(/_metric\.csv$|\.csv$/, '');
+  const name = path
+    .split('/')
+    .pop()!
+    .replace(/_metric\.csv$|\.csv$/, '');
   const podName = name === 'front_service' ? 'front_service' : pod || name;
-  return { pod: podName, service: podName === 'front_service' ? 'front_service' : serviceOfPod(podName), times: sorted(times), columns: Object.fromEntries(Object.entries(columns).map(([h, v]) => [h, sorted(v)])) };
+  return {
+    pod: podName,
+    service: podName === 'front_service' ? 'front_service' : serviceOfPod(podName),
+    times: sorted(times),
+    columns: Object.fromEntries(Object.entries(columns).map(([h, v]) => [h, sorted(v)])),
+  };
 }
 
 /** `HH_MM` of a UTC time. */
@@ -269,7 +299,10 @@ interface RawFault {
 /** Every injected fault under `<root>/rca_data/<date>/<date>-fault_list.json`, in time order. */
 export function listNezhaFaults(root: string): NezhaFault[] {
   const dataDir = join(root, 'rca_data');
-  if (!existsSync(dataDir)) throw new NezhaDataError(`${root}: no rca_data/ folder (expected the extracted Nezha root that holds rca_data/ and construct_data/)`);
+  if (!existsSync(dataDir))
+    throw new NezhaDataError(
+      `${root}: no rca_data/ folder (expected the extracted Nezha root that holds rca_data/ and construct_data/)`
+    );
   const faults: NezhaFault[] = [];
   for (const date of readdirSync(dataDir).sort()) {
     const file = join(dataDir, date, `${date}-fault_list.json`);
@@ -281,14 +314,26 @@ export function listNezhaFaults(root: string): NezhaFault[] {
       throw new NezhaDataError(`${file}: not valid JSON (${(err as Error).message})`);
     }
     // Either {hour: [fault, …]} (the published layout) or a flat list.
-    const list: RawFault[] = Array.isArray(parsed) ? (parsed as RawFault[]) : Object.values(parsed as Record<string, RawFault[]>).flat();
+    const list: RawFault[] = Array.isArray(parsed)
+      ? (parsed as RawFault[])
+      : Object.values(parsed as Record<string, RawFault[]>).flat();
     list.forEach((f, i) => {
       if (typeof f.inject_time !== 'string') throw new NezhaDataError(`${file}: fault ${i}: inject_time missing`);
-      if (typeof f.inject_pod !== 'string' || !f.inject_pod) throw new NezhaDataError(`${file}: fault ${i}: inject_pod missing`);
+      if (typeof f.inject_pod !== 'string' || !f.inject_pod)
+        throw new NezhaDataError(`${file}: fault ${i}: inject_pod missing`);
       const injectMs = parseInjectTime(f.inject_time);
       const stamp = Number(f.inject_timestamp);
       const skew = Number.isFinite(stamp) ? Math.round((stamp * 1000 - injectMs) / 3_600_000) : 0;
-      faults.push({ id: '', date, injectMs, injectTime: f.inject_time, timestampSkewHours: skew !== 0 ? skew : undefined, pod: f.inject_pod, service: serviceOfPod(f.inject_pod), type: typeof f.inject_type === 'string' ? f.inject_type : 'unknown' });
+      faults.push({
+        id: '',
+        date,
+        injectMs,
+        injectTime: f.inject_time,
+        timestampSkewHours: skew !== 0 ? skew : undefined,
+        pod: f.inject_pod,
+        service: serviceOfPod(f.inject_pod),
+        type: typeof f.inject_type === 'string' ? f.inject_type : 'unknown',
+      });
     });
   }
   faults.sort((a, b) => a.injectMs - b.injectMs);
@@ -304,11 +349,22 @@ function firstFile(dir: string, suffix: string): string | undefined {
 }
 
 /** Loads one fault case: the injection minute's files and the two after it, all metrics, and the fault-free minute. */
-export function loadNezhaCase(root: string, fault: NezhaFault, metricCache?: Map<string, NezhaMetricSeries[]>): NezhaCase {
+export function loadNezhaCase(
+  root: string,
+  fault: NezhaFault,
+  metricCache?: Map<string, NezhaMetricSeries[]>
+): NezhaCase {
   const dayDir = join(root, 'rca_data', fault.date);
   const counts = { traces: blankCounts(), logs: blankCounts(), metrics: blankCounts() };
-  const minutes = [0, 1, 2].map((k) => minuteName(fault.injectMs + k * 60_000)).filter((m) => existsSync(join(dayDir, 'trace', `${m}_trace.csv`)) || existsSync(join(dayDir, 'log', `${m}_log.csv`)));
-  if (minutes.length === 0) throw new NezhaDataError(`${dayDir}: no trace or log file for ${minuteName(fault.injectMs)} (inject_time ${fault.injectTime} UTC)`);
+  const minutes = [0, 1, 2]
+    .map((k) => minuteName(fault.injectMs + k * 60_000))
+    .filter(
+      (m) => existsSync(join(dayDir, 'trace', `${m}_trace.csv`)) || existsSync(join(dayDir, 'log', `${m}_log.csv`))
+    );
+  if (minutes.length === 0)
+    throw new NezhaDataError(
+      `${dayDir}: no trace or log file for ${minuteName(fault.injectMs)} (inject_time ${fault.injectTime} UTC)`
+    );
   const spans: NezhaSpan[] = [];
   const logs: NezhaLogLine[] = [];
   for (const m of minutes) {

@@ -12,7 +12,13 @@
  * stays with the service.
  */
 import { Drain, AIDPE_MASKS } from '../engines/rca/logparse/drain.ts';
-import { PROPAGATION_WEIGHT, rankRootCauses, type ConfidenceTier, type RcaRanking, type ServiceEvidence } from '../engines/rca/rank.ts';
+import {
+  PROPAGATION_WEIGHT,
+  rankRootCauses,
+  type ConfidenceTier,
+  type RcaRanking,
+  type ServiceEvidence,
+} from '../engines/rca/rank.ts';
 import { buildServiceGraph, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
 import type { NezhaCase, NezhaLogLine, NezhaMetricSeries, NezhaSpan } from './nezha.ts';
 
@@ -77,7 +83,9 @@ export function traceProfile(spans: readonly NezhaSpan[], splitWire = true): Tra
     const own = splitWire ? Math.max(0, self - (wireOfParent.get(key) ?? 0)) : self;
     processingTotal.set(s.service, (processingTotal.get(s.service) ?? 0) + own);
   }
-  const processingMs = new Map([...processingTotal].map(([svc, total]) => [svc, total / Math.max(1, requests.get(svc) ?? 0)]));
+  const processingMs = new Map(
+    [...processingTotal].map(([svc, total]) => [svc, total / Math.max(1, requests.get(svc) ?? 0)])
+  );
   return { wireIn, wireEdge, processingMs, requests };
 }
 
@@ -88,7 +96,12 @@ interface RobustZ {
 }
 
 /** Largest robust z (median / MAD of the baseline) of the incident samples, signed towards `direction`. */
-export function robustZ(times: readonly number[], values: readonly number[], injectMs: number, direction: 1 | -1 = 1): RobustZ | undefined {
+export function robustZ(
+  times: readonly number[],
+  values: readonly number[],
+  injectMs: number,
+  direction: 1 | -1 = 1
+): RobustZ | undefined {
   const base: number[] = [];
   const inc: number[] = [];
   for (let i = 0; i < times.length; i++) {
@@ -135,7 +148,11 @@ export interface LogProfile {
  * Templates from a Drain parser fed the baseline first: error templates (ERROR level, or an exception/fail
  * word) per minute per service, and lines whose template the fault-free minute never produced.
  */
-export function logProfiles(baseline: readonly NezhaLogLine[], incident: readonly NezhaLogLine[], incidentMinutes: number): { before: LogProfile; after: LogProfile } {
+export function logProfiles(
+  baseline: readonly NezhaLogLine[],
+  incident: readonly NezhaLogLine[],
+  incidentMinutes: number
+): { before: LogProfile; after: LogProfile } {
   const drain = new Drain({ masking: AIDPE_MASKS, simTh: 0.5 });
   const seen = new Set<string>();
   const profile = (lines: readonly NezhaLogLine[], minutes: number, learn: boolean): LogProfile => {
@@ -146,7 +163,8 @@ export function logProfiles(baseline: readonly NezhaLogLine[], incident: readonl
       const content = logContent(l.message);
       const cluster = drain.addLogMessage(content).cluster;
       const id = `${l.service}#${cluster.id}`;
-      if (levelOf(l.message) === 'ERROR' || /exception|fail|error/i.test(content)) errors.set(l.service, (errors.get(l.service) ?? 0) + 1 / minutes);
+      if (levelOf(l.message) === 'ERROR' || /exception|fail|error/i.test(content))
+        errors.set(l.service, (errors.get(l.service) ?? 0) + 1 / minutes);
       if (learn) seen.add(id);
       else if (!seen.has(id)) {
         fresh.set(l.service, (fresh.get(l.service) ?? 0) + 1);
@@ -186,13 +204,21 @@ export interface NezhaMethodOptions {
   propagationWeight: number;
 }
 
-export const NEZHA_METHOD_DEFAULTS: NezhaMethodOptions = { wire: 'split', addedMsPerMinuteScale: 1000, cpuPointsPerUnit: 25, logs: true, entrySelfTime: false, propagationWeight: PROPAGATION_WEIGHT };
+export const NEZHA_METHOD_DEFAULTS: NezhaMethodOptions = {
+  wire: 'split',
+  addedMsPerMinuteScale: 1000,
+  cpuPointsPerUnit: 25,
+  logs: true,
+  entrySelfTime: false,
+  propagationWeight: PROPAGATION_WEIGHT,
+};
 
 /** Evidence per service for `rankRootCauses` from one case. */
 export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions> = {}): NezhaEvidence {
   const opt = { ...NEZHA_METHOD_DEFAULTS, ...options };
   /** Added own latency (ms summed over the incident) per minute, on rank.ts's own-evidence scale. */
-  const addedStrength = (msPerMinute: number): number => (msPerMinute > 0 ? Math.log2(1 + msPerMinute / opt.addedMsPerMinuteScale) : 0);
+  const addedStrength = (msPerMinute: number): number =>
+    msPerMinute > 0 ? Math.log2(1 + msPerMinute / opt.addedMsPerMinuteScale) : 0;
   const injectMs = c.fault.injectMs;
   const incidentSpans = c.spans.filter((s) => s.startMs >= injectMs);
   const incidentEndMs = incidentSpans.reduce((end, s) => Math.max(end, s.startMs), injectMs + MINUTE);
@@ -200,11 +226,16 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
   // The call graph: incident and fault-free calls (an edge that went quiet in the incident still exists).
   const graph = buildServiceGraph([...c.baselineSpans, ...incidentSpans]);
   const roots = new Map<string, number>();
-  for (const s of [...incidentSpans, ...c.baselineSpans]) if (!s.parentSpanId) roots.set(s.service, (roots.get(s.service) ?? 0) + 1);
+  for (const s of [...incidentSpans, ...c.baselineSpans])
+    if (!s.parentSpanId) roots.set(s.service, (roots.get(s.service) ?? 0) + 1);
   const symptom = [...roots].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'ts-gateway-service';
   const before = traceProfile(c.baselineSpans, opt.wire === 'split');
   const after = traceProfile(incidentSpans, opt.wire === 'split');
-  const logs = logProfiles(c.baselineLogs, c.logs.filter((l) => l.timeMs >= injectMs), incidentMinutes);
+  const logs = logProfiles(
+    c.baselineLogs,
+    c.logs.filter((l) => l.timeMs >= injectMs),
+    incidentMinutes
+  );
   const metricsByService = new Map<string, NezhaMetricSeries[]>();
   for (const m of c.metrics) metricsByService.set(m.service, [...(metricsByService.get(m.service) ?? []), m]);
 
@@ -220,7 +251,8 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
   const commonRise = new Map<string, number>();
   const outEdges = new Map<string, Array<{ riseMs: number; calls: number }>>();
   for (const e of edgeRise.values()) outEdges.set(e.caller, [...(outEdges.get(e.caller) ?? []), e]);
-  for (const [caller, es] of outEdges) if (es.length >= 2) commonRise.set(caller, Math.max(0, Math.min(...es.map((e) => e.riseMs))));
+  for (const [caller, es] of outEdges)
+    if (es.length >= 2) commonRise.set(caller, Math.max(0, Math.min(...es.map((e) => e.riseMs))));
   const wireToCallee = new Map<string, { addedMs: number; calls: number }>();
   const wireToCaller = new Map<string, { addedMs: number; calls: number }>();
   for (const e of edgeRise.values()) {
@@ -228,26 +260,43 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     const mine = wireToCaller.get(e.caller) ?? { addedMs: 0, calls: 0 };
     wireToCaller.set(e.caller, { addedMs: mine.addedMs + common * e.calls, calls: mine.calls + e.calls });
     const theirs = wireToCallee.get(e.callee) ?? { addedMs: 0, calls: 0 };
-    wireToCallee.set(e.callee, { addedMs: theirs.addedMs + Math.max(0, e.riseMs - common) * e.calls, calls: theirs.calls + e.calls });
+    wireToCallee.set(e.callee, {
+      addedMs: theirs.addedMs + Math.max(0, e.riseMs - common) * e.calls,
+      calls: theirs.calls + e.calls,
+    });
   }
 
-  const services = new Set([...graph.nodes.map((n) => n.id), ...[...metricsByService.keys()].filter((s) => s !== 'front_service')]);
+  const services = new Set([
+    ...graph.nodes.map((n) => n.id),
+    ...[...metricsByService.keys()].filter((s) => s !== 'front_service'),
+  ]);
   const evidence: ServiceEvidence[] = [];
   for (const service of [...services].sort()) {
     const signals: Array<{ strength: number; line: string }> = [];
     const wb = before.wireIn.get(service);
     const wa = after.wireIn.get(service);
     const wIn = wireToCallee.get(service);
-    if (wIn && wIn.addedMs > 0 && wb && wa) signals.push({ strength: addedStrength(wIn.addedMs / incidentMinutes), line: `time on the wire of calls into it ${wb.meanMs.toFixed(1)} → ${wa.meanMs.toFixed(1)} ms per call (${wa.calls} calls; +${(wIn.addedMs / incidentMinutes / 1000).toFixed(1)} s per minute its own)` });
+    if (wIn && wIn.addedMs > 0 && wb && wa)
+      signals.push({
+        strength: addedStrength(wIn.addedMs / incidentMinutes),
+        line: `time on the wire of calls into it ${wb.meanMs.toFixed(1)} → ${wa.meanMs.toFixed(1)} ms per call (${wa.calls} calls; +${(wIn.addedMs / incidentMinutes / 1000).toFixed(1)} s per minute its own)`,
+      });
     const wOut = wireToCaller.get(service);
-    if (wOut && wOut.addedMs > 0) signals.push({ strength: addedStrength(wOut.addedMs / incidentMinutes), line: `time on the wire of its calls to all its callees rose by ${(commonRise.get(service) ?? 0).toFixed(1)} ms per call` });
+    if (wOut && wOut.addedMs > 0)
+      signals.push({
+        strength: addedStrength(wOut.addedMs / incidentMinutes),
+        line: `time on the wire of its calls to all its callees rose by ${(commonRise.get(service) ?? 0).toFixed(1)} ms per call`,
+      });
     // Processing time (self time without the wire). Not for the entry service: an asynchronous gateway's
     // handler span outlives its children, so its "self time" grows with everything downstream.
     const pb = before.processingMs.get(service);
     const pa = after.processingMs.get(service);
     const requests = after.requests.get(service) ?? 0;
     if ((opt.entrySelfTime || service !== symptom) && pb !== undefined && pa !== undefined && requests >= 3 && pa > pb)
-      signals.push({ strength: addedStrength(((pa - pb) * requests) / incidentMinutes), line: `self time ${pb.toFixed(1)} → ${pa.toFixed(1)} ms per request without time on the wire (${requests} requests)` });
+      signals.push({
+        strength: addedStrength(((pa - pb) * requests) / incidentMinutes),
+        line: `self time ${pb.toFixed(1)} → ${pa.toFixed(1)} ms per request without time on the wire (${requests} requests)`,
+      });
     // Metrics: CPU is the service's own; server latency is the symptom at this service.
     let latencyZ = 0;
     let cpuZ: RobustZ | undefined;
@@ -259,17 +308,31 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
       }
       const cpu = m.columns['CpuUsageRate(%)'] ? robustZ(m.times, m.columns['CpuUsageRate(%)']!, injectMs) : undefined;
       if (cpu && (!cpuZ || cpu.z > cpuZ.z)) cpuZ = cpu;
-      const ok = m.columns['PodSuccessRate(%)'] ? robustZ(m.times, m.columns['PodSuccessRate(%)']!, injectMs, -1) : undefined;
+      const ok = m.columns['PodSuccessRate(%)']
+        ? robustZ(m.times, m.columns['PodSuccessRate(%)']!, injectMs, -1)
+        : undefined;
       if (ok) successZ = Math.max(successZ, ok.z);
     }
     // Strength from the rise in percentage points: saturation matters, not how quiet the hour before was.
-    if (opt.cpuPointsPerUnit > 0 && cpuZ && cpuZ.z >= 3 && cpuZ.after > cpuZ.before) signals.push({ strength: Math.min(2, (cpuZ.after - cpuZ.before) / opt.cpuPointsPerUnit), line: `CPU usage ${cpuZ.before.toFixed(1)}% → ${cpuZ.after.toFixed(1)}% (robust z ${cpuZ.z.toFixed(1)})` });
+    if (opt.cpuPointsPerUnit > 0 && cpuZ && cpuZ.z >= 3 && cpuZ.after > cpuZ.before)
+      signals.push({
+        strength: Math.min(2, (cpuZ.after - cpuZ.before) / opt.cpuPointsPerUnit),
+        line: `CPU usage ${cpuZ.before.toFixed(1)}% → ${cpuZ.after.toFixed(1)}% (robust z ${cpuZ.z.toFixed(1)})`,
+      });
     // Logs: error lines it writes, and lines of templates the fault-free minute never had.
     const eb = logs.before.errorsPerMinute.get(service) ?? 0;
     const ea = logs.after.errorsPerMinute.get(service) ?? 0;
-    if (opt.logs && ea > eb + 2) signals.push({ strength: Math.min(1, Math.log2(1 + (ea - eb) / (eb + 5)) / 2), line: `error log lines ${eb.toFixed(0)} → ${ea.toFixed(0)} per minute` });
+    if (opt.logs && ea > eb + 2)
+      signals.push({
+        strength: Math.min(1, Math.log2(1 + (ea - eb) / (eb + 5)) / 2),
+        line: `error log lines ${eb.toFixed(0)} → ${ea.toFixed(0)} per minute`,
+      });
     const fresh = logs.after.newTemplateLines.get(service) ?? 0;
-    if (opt.logs && fresh >= 3) signals.push({ strength: Math.min(0.5, Math.log2(1 + fresh / 20) / 2), line: `${logs.after.newTemplates.get(service)?.size ?? 0} log template(s) not seen in the fault-free minute (${fresh} lines), e.g. "${[...(logs.after.newTemplates.get(service) ?? [])][0]?.slice(0, 120) ?? ''}"` });
+    if (opt.logs && fresh >= 3)
+      signals.push({
+        strength: Math.min(0.5, Math.log2(1 + fresh / 20) / 2),
+        line: `${logs.after.newTemplates.get(service)?.size ?? 0} log template(s) not seen in the fault-free minute (${fresh} lines), e.g. "${[...(logs.after.newTemplates.get(service) ?? [])][0]?.slice(0, 120) ?? ''}"`,
+      });
     evidence.push({
       service,
       latencyScore: zToScore(latencyZ),
@@ -285,13 +348,28 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     });
   }
   const front = c.metrics.find((m) => m.pod === 'front_service');
-  const sli = front?.columns['LatencyP95(s)'] ? robustZ(front.times, front.columns['LatencyP95(s)']!, injectMs) : undefined;
-  return { symptom, symptomSli: sli ? { p95Before: sli.before, p95After: sli.after, robustZ: Number(sli.z.toFixed(2)) } : undefined, graph, evidence };
+  const sli = front?.columns['LatencyP95(s)']
+    ? robustZ(front.times, front.columns['LatencyP95(s)']!, injectMs)
+    : undefined;
+  return {
+    symptom,
+    symptomSli: sli ? { p95Before: sli.before, p95After: sli.after, robustZ: Number(sli.z.toFixed(2)) } : undefined,
+    graph,
+    evidence,
+  };
 }
 
-export function rankNezhaCase(c: NezhaCase, options: Partial<NezhaMethodOptions> = {}): RcaRanking & { symptomSli: NezhaEvidence['symptomSli'] } {
+export function rankNezhaCase(
+  c: NezhaCase,
+  options: Partial<NezhaMethodOptions> = {}
+): RcaRanking & { symptomSli: NezhaEvidence['symptomSli'] } {
   const { symptom, symptomSli, graph, evidence } = nezhaEvidence(c, options);
-  return { ...rankRootCauses(symptom, graph, evidence, { propagationWeight: options.propagationWeight ?? NEZHA_METHOD_DEFAULTS.propagationWeight }), symptomSli };
+  return {
+    ...rankRootCauses(symptom, graph, evidence, {
+      propagationWeight: options.propagationWeight ?? NEZHA_METHOD_DEFAULTS.propagationWeight,
+    }),
+    symptomSli,
+  };
 }
 
 /**
@@ -338,7 +416,9 @@ export function ruleBaselineRanking(c: NezhaCase): Array<{ service: string; scor
   }
   const slowShare = new Map([...slow].map(([svc, n]) => [svc, n / (total.get(svc) ?? 1)]));
   const errorWords = new Map<string, number>();
-  for (const l of c.logs) if (l.timeMs >= injectMs && /error|exception|fail/i.test(l.message)) errorWords.set(l.service, (errorWords.get(l.service) ?? 0) + 1);
+  for (const l of c.logs)
+    if (l.timeMs >= injectMs && /error|exception|fail/i.test(l.message))
+      errorWords.set(l.service, (errorWords.get(l.service) ?? 0) + 1);
   const norm = (m: Map<string, number>) => {
     const max = Math.max(0, ...m.values());
     return (svc: string) => (max > 0 ? (m.get(svc) ?? 0) / max : 0);
@@ -386,7 +466,15 @@ export function evaluateNezhaCase(c: NezhaCase): NezhaCaseResult {
     tier: ranking.tier,
     symptom: ranking.symptom,
     symptomSli: ranking.symptomSli,
-    top5: ranking.candidates.slice(0, 5).map((x) => ({ service: x.service, score: Number(x.score.toFixed(4)), path: x.path, evidence: x.evidence, ...(x.whyLower ? { whyLower: x.whyLower } : {}) })),
+    top5: ranking.candidates
+      .slice(0, 5)
+      .map((x) => ({
+        service: x.service,
+        score: Number(x.score.toFixed(4)),
+        path: x.path,
+        evidence: x.evidence,
+        ...(x.whyLower ? { whyLower: x.whyLower } : {}),
+      })),
     baselineTop5: baseline.slice(0, 5).map((x) => ({ service: x.service, score: Number(x.score.toFixed(4)) })),
     explanation: ranking.explanation,
     seconds,

@@ -43,7 +43,14 @@ export async function runSimCase(index: number, baseSeed: number, rankOptions: R
   const service = rng.pick(services);
   const type = rng.pick([...FAULT_TYPES]);
   const start = Date.UTC(2025, 0, 1);
-  const cluster = new SimulatedCluster({ seed, topology, workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: start, historyRetentionSeconds: 8 * 3600 });
+  const cluster = new SimulatedCluster({
+    seed,
+    topology,
+    workload: syntheticDiurnalTrace({ days: 1 }),
+    tickSeconds: 5,
+    startTimeMs: start,
+    historyRetentionSeconds: 8 * 3600,
+  });
   const injectAt = start + 6 * HOUR + Math.round(rng.uniform(0, 3600)) * 1000;
   cluster.injectFault({ service, type, startMs: injectAt, endMs: injectAt + 30 * 60_000, intensity: 1.5 });
   cluster.advance((injectAt - start) / 1000 + 10 * 60);
@@ -56,9 +63,21 @@ export async function runSimCase(index: number, baseSeed: number, rankOptions: R
     startMs: injectAt - 5 * 60_000,
     endMs: injectAt + 10 * 60_000,
     // The simulator's log lines are outside the shipped sequence model's vocabulary (BGL, Nezha): frequency only.
-    logs: { lines: simulatorLogs(cluster), sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary" },
+    logs: {
+      lines: simulatorLogs(cluster),
+      sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary",
+    },
   });
   const ranking = rankRootCauses(topology.entry, collected.graph, collected.evidence, rankOptions);
   const idx = ranking.candidates.findIndex((c) => c.service === service);
-  return { index, seed, service, type, rank: idx >= 0 ? idx + 1 : undefined, top: ranking.candidates[0]?.service, tier: ranking.tier, seconds: (performance.now() - t0) / 1000 };
+  return {
+    index,
+    seed,
+    service,
+    type,
+    rank: idx >= 0 ? idx + 1 : undefined,
+    top: ranking.candidates[0]?.service,
+    tier: ranking.tier,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -17,12 +17,25 @@ export interface ActionRouteOptions {
   unavailableReason: string;
 }
 
-const STATUSES: readonly ActionStatus[] = ['proposed', 'pending_approval', 'applying', 'applied', 'failed', 'rejected', 'expired', 'rolling_back', 'rolled_back'];
+const STATUSES: readonly ActionStatus[] = [
+  'proposed',
+  'pending_approval',
+  'applying',
+  'applied',
+  'failed',
+  'rejected',
+  'expired',
+  'rolling_back',
+  'rolled_back',
+];
 const MODES = ['recommend', 'approve', 'autonomous'] as const;
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const ServiceParams = Type.Object({ service: Type.String({ minLength: 1, maxLength: 200 }) });
-const DecisionBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }), Type.Null()]);
+const DecisionBody = Type.Union([
+  Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
 
 function userOf(req: FastifyRequest): string | undefined {
   const forwarded = req.headers['x-grafana-user'];
@@ -51,20 +64,37 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       },
     },
     async (req) => {
-      const statuses = req.query.status ? req.query.status.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      const statuses = req.query.status
+        ? req.query.status
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
       const unknown = statuses.filter((s) => !STATUSES.includes(s as ActionStatus));
-      if (unknown.length) throw new BadRequestError('status', `unknown status ${unknown.map((s) => JSON.stringify(s)).join(', ')}; expected any of ${STATUSES.join(', ')}`);
+      if (unknown.length)
+        throw new BadRequestError(
+          'status',
+          `unknown status ${unknown.map((s) => JSON.stringify(s)).join(', ')}; expected any of ${STATUSES.join(', ')}`
+        );
       if (!opts.store || !opts.loop) return { actions: [], automation: null, message: opts.unavailableReason };
-      const actions = await opts.store.listActions({ statuses: statuses as ActionStatus[], ...(req.query.service ? { service: req.query.service } : {}), limit: req.query.limit ?? 200 });
+      const actions = await opts.store.listActions({
+        statuses: statuses as ActionStatus[],
+        ...(req.query.service ? { service: req.query.service } : {}),
+        limit: req.query.limit ?? 200,
+      });
       return { actions, automation: await opts.loop.status() };
-    },
+    }
   );
 
-  app.get('/api/v1/actions/:id', { schema: { tags: ['actions'], summary: 'One action', params: IdParams } }, async (req) => {
-    const a = opts.store ? await opts.store.getAction(req.params.id) : undefined;
-    if (!a) throw new NotFoundError(`action ${req.params.id} not found`);
-    return { action: a };
-  });
+  app.get(
+    '/api/v1/actions/:id',
+    { schema: { tags: ['actions'], summary: 'One action', params: IdParams } },
+    async (req) => {
+      const a = opts.store ? await opts.store.getAction(req.params.id) : undefined;
+      if (!a) throw new NotFoundError(`action ${req.params.id} not found`);
+      return { action: a };
+    }
+  );
 
   const decide = (verb: 'approve' | 'reject' | 'rollback', summary: string) =>
     app.post(
@@ -72,7 +102,8 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       { schema: { tags: ['actions'], summary, params: IdParams, body: Type.Optional(DecisionBody) } },
       async (req, reply) => {
         const loop = opts.loop;
-        if (!loop) return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
+        if (!loop)
+          return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
         const user = userOf(req);
         if (!user) return refuse(reply, 401, `user: ${verb} needs the user Grafana forwards as X-Grafana-User`);
         const note = req.body?.note;
@@ -85,7 +116,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
           if (err instanceof ActionConflictError) return refuse(reply, 409, err.message);
           throw err;
         }
-      },
+      }
     );
   decide('approve', 'Approve a pending action (the guards are checked again, then it is applied)');
   decide('reject', 'Reject a proposed or pending action');
@@ -93,24 +124,42 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
 
   app.get(
     '/api/v1/audit',
-    { schema: { tags: ['actions'], summary: 'The append-only audit trail, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })) }) } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'The append-only audit trail, newest first',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })) }),
+      },
+    },
     async (req, reply) => {
       if (!opts.store) return refuse(reply, 503, 'store: not available (see /api/v1/health)');
       return { entries: await opts.store.listAudit(req.query.limit ?? 200) };
-    },
+    }
   );
 
-  app.get('/api/v1/automation', { schema: { tags: ['actions'], summary: 'Loop status: mode, policy and breaker per managed service' } }, async () => {
-    if (!opts.loop) return { running: false, message: opts.unavailableReason, services: [] };
-    return opts.loop.status();
-  });
+  app.get(
+    '/api/v1/automation',
+    { schema: { tags: ['actions'], summary: 'Loop status: mode, policy and breaker per managed service' } },
+    async () => {
+      if (!opts.loop) return { running: false, message: opts.unavailableReason, services: [] };
+      return opts.loop.status();
+    }
+  );
 
   app.put(
     '/api/v1/automation/services/:service',
-    { schema: { tags: ['actions'], summary: "Set a service's automation mode", params: ServiceParams, body: Type.Object({ mode: Type.Union(MODES.map((m) => Type.Literal(m))) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: "Set a service's automation mode",
+        params: ServiceParams,
+        body: Type.Object({ mode: Type.Union(MODES.map((m) => Type.Literal(m))) }, { additionalProperties: false }),
+      },
+    },
     async (req, reply) => {
       const loop = opts.loop;
-      if (!loop) return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
+      if (!loop)
+        return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
       const user = userOf(req);
       if (!user) return refuse(reply, 401, 'user: changing the mode needs the user Grafana forwards as X-Grafana-User');
       try {
@@ -119,23 +168,31 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
         throw err;
       }
-    },
+    }
   );
 
   app.post(
     '/api/v1/automation/services/:service/resume',
-    { schema: { tags: ['actions'], summary: 'Resume automation after the circuit breaker paused it', params: ServiceParams } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Resume automation after the circuit breaker paused it',
+        params: ServiceParams,
+      },
+    },
     async (req, reply) => {
       const loop = opts.loop;
-      if (!loop) return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
+      if (!loop)
+        return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
       const user = userOf(req);
-      if (!user) return refuse(reply, 401, 'user: resuming automation needs the user Grafana forwards as X-Grafana-User');
+      if (!user)
+        return refuse(reply, 401, 'user: resuming automation needs the user Grafana forwards as X-Grafana-User');
       try {
         return await loop.resume(req.params.service, user);
       } catch (err) {
         if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
         throw err;
       }
-    },
+    }
   );
 };

@@ -10,7 +10,13 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MetricSeries, TelemetrySource } from '../telemetry/types.ts';
-import { displayName, scoreSeries, seriesKeyOf, DETECTOR_THRESHOLDS, DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
+import {
+  displayName,
+  scoreSeries,
+  seriesKeyOf,
+  DETECTOR_THRESHOLDS,
+  DETECTOR_WARM_UP,
+} from '../engines/anomaly/scoreSeries.ts';
 import type { StreamDetectorName } from '../engines/anomaly/streaming.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';
@@ -64,7 +70,7 @@ const AnomalyBody = Type.Object(
     detector: Type.Optional(
       Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')], {
         description:
-          "The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood; NAB 24.4 (standard profile), the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert); NAB 69.8 standard / 62.2 low-FP / 74.4 low-FN on the four local categories, about 0.12 ms per point (several times aidpe's cost). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe's (the series key gets __detector__=\"ensemble\"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so",
+          'The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood; NAB 24.4 (standard profile), the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert); NAB 69.8 standard / 62.2 low-FP / 74.4 low-FN on the four local categories, about 0.12 ms per point (several times aidpe\'s cost). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe\'s (the series key gets __detector__="ensemble"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so',
       })
     ),
     mode: Type.Optional(
@@ -122,7 +128,6 @@ const MVAE_FEATURE_PATTERNS: Array<[string, RegExp]> = [
   ['arrivalRps', /request|rps|qps|arrival|throughput|rate/i],
 ];
 
-
 interface Scored {
   labels: Record<string, string>;
   name: string;
@@ -147,17 +152,32 @@ interface Scored {
 
 interface ScoreFrame {
   name: string;
-  fields: Array<{ name: string; type: 'time' | 'number'; values: Array<number | null>; config?: Record<string, unknown> }>;
+  fields: Array<{
+    name: string;
+    type: 'time' | 'number';
+    values: Array<number | null>;
+    config?: Record<string, unknown>;
+  }>;
 }
 
 /** A series' values and anomaly scores as one Grafana frame (scores on a right-hand 0..1 axis). */
-function scoreFrame(name: string, times: Array<number | null>, values: Array<number | null>, scores: Array<number | null>): ScoreFrame {
+function scoreFrame(
+  name: string,
+  times: Array<number | null>,
+  values: Array<number | null>,
+  scores: Array<number | null>
+): ScoreFrame {
   return {
     name,
     fields: [
       { name: 'time', type: 'time', values: times },
       { name: 'value', type: 'number', values },
-      { name: 'score', type: 'number', values: scores, config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } } },
+      {
+        name: 'score',
+        type: 'number',
+        values: scores,
+        config: { min: 0, max: 1, custom: { axisPlacement: 'right', drawStyle: 'line' } },
+      },
     ],
   };
 }
@@ -179,7 +199,13 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
   const scoringKeyOf = (labels: Record<string, string>, detector: StreamDetectorName): string =>
     detector === 'aidpe' ? seriesKeyOf(labels) : seriesKeyOf({ ...labels, __detector__: detector });
 
-  async function score(series: MetricSeries, fromMs: number, override: number | undefined, fallbackName: string, detector: StreamDetectorName): Promise<Scored> {
+  async function score(
+    series: MetricSeries,
+    fromMs: number,
+    override: number | undefined,
+    fallbackName: string,
+    detector: StreamDetectorName
+  ): Promise<Scored> {
     const seriesKey = scoringKeyOf(series.labels, detector);
     const stored = await opts.store?.getThreshold(seriesKey);
     const threshold = override ?? stored ?? DETECTOR_THRESHOLDS[detector].default;
@@ -210,7 +236,14 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
    * Streaming: only the samples after the series' last scored one are fed; those before `fromMs` (the warm-up
    * reach-back of a query) build the state without being returned. Regions carry `ongoing` while open.
    */
-  async function scoreStreaming(series: MetricSeries, fromMs: number, stepSeconds: number | undefined, override: number | undefined, fallbackName: string, detector: StreamDetectorName): Promise<Scored> {
+  async function scoreStreaming(
+    series: MetricSeries,
+    fromMs: number,
+    stepSeconds: number | undefined,
+    override: number | undefined,
+    fallbackName: string,
+    detector: StreamDetectorName
+  ): Promise<Scored> {
     const seriesKey = scoringKeyOf(series.labels, detector);
     const stored = await opts.store?.getThreshold(seriesKey);
     const threshold = override ?? stored ?? DETECTOR_THRESHOLDS[detector].default;
@@ -218,7 +251,12 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     // Per series and step: the same series asked at another step is another stream. One state per series whatever the
     // detector: the state names its detector, and asking the other one discards it (said in the notes).
     const stateKey = `api:${stepSeconds === undefined ? 'inline' : `${stepSeconds}s`}:${seriesKeyOf(series.labels)}`;
-    const acquired = await streams.acquire(stateKey, seriesKey, stepSeconds === undefined ? undefined : stepSeconds * 1000, detector);
+    const acquired = await streams.acquire(
+      stateKey,
+      seriesKey,
+      stepSeconds === undefined ? undefined : stepSeconds * 1000,
+      detector
+    );
     const pushed = acquired.series.push(
       series.samples.map(([t, v]) => [t * 1000, v] as const),
       threshold
@@ -274,22 +312,36 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
    * model's order (a feature no member matches is NaN, which the detector takes as normal). Undefined with the
    * reason when fewer than two features match.
    */
-  function matchMvaeFeatures(features: string[], metrics: string[]): { memberOf: Array<number | undefined>; notes: string[] } | { reason: string } {
+  function matchMvaeFeatures(
+    features: string[],
+    metrics: string[]
+  ): { memberOf: Array<number | undefined>; notes: string[] } | { reason: string } {
     const memberOf: Array<number | undefined> = features.map(() => undefined);
     const notes: string[] = [];
     metrics.forEach((name, j) => {
-      const hit = MVAE_FEATURE_PATTERNS.find(([f, re]) => re.test(name) && features.includes(f) && memberOf[features.indexOf(f)] === undefined);
+      const hit = MVAE_FEATURE_PATTERNS.find(
+        ([f, re]) => re.test(name) && features.includes(f) && memberOf[features.indexOf(f)] === undefined
+      );
       if (hit) memberOf[features.indexOf(hit[0])] = j;
       else notes.push(`${name} matches none of the autoencoder's free features (${features.join(', ')}); left out`);
     });
     const matched = memberOf.filter((m) => m !== undefined).length;
-    if (matched < 2) return { reason: `only ${matched} series match the autoencoder's features (${features.join(', ')}); it needs two or more` };
+    if (matched < 2)
+      return {
+        reason: `only ${matched} series match the autoencoder's features (${features.join(', ')}); it needs two or more`,
+      };
     const missing = features.filter((_, i) => memberOf[i] === undefined);
     if (missing.length > 0) notes.push(`no series for ${missing.join(', ')}: taken as normal`);
     return { memberOf, notes };
   }
 
-  async function scoreGroups(series: MetricSeries[], label: string, fromMs: number, override: number | undefined, requested: 'pca' | 'autoencoder') {
+  async function scoreGroups(
+    series: MetricSeries[],
+    label: string,
+    fromMs: number,
+    override: number | undefined,
+    requested: 'pca' | 'autoencoder'
+  ) {
     const model = requested === 'autoencoder' ? await mvae() : undefined;
     const groups = new Map<string, MetricSeries[]>();
     for (const s of series) {
@@ -350,9 +402,19 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         // All vectors of the range go to the model in a few large batches (one session.run each).
         const { spec } = model;
         warmUp = Math.max(spec.warmUp, spec.window);
-        const detector = createAutoencoderDetector({ dimensions: spec.features.length, window: spec.window, warmUp: spec.warmUp, normalisation: spec.normalisation, reconstruct: model.reconstruct, batchSize: 16_384, newestStepWeight: spec.newestStepWeight });
+        const detector = createAutoencoderDetector({
+          dimensions: spec.features.length,
+          window: spec.window,
+          warmUp: spec.warmUp,
+          normalisation: spec.normalisation,
+          reconstruct: model.reconstruct,
+          batchSize: 16_384,
+          newestStepWeight: spec.newestStepWeight,
+        });
         const memberOf = matched.memberOf;
-        const results = await detector.score(times.map((t) => memberOf.map((j) => (j === undefined ? Number.NaN : (index[j]!.get(t) ?? Number.NaN)))));
+        const results = await detector.score(
+          times.map((t) => memberOf.map((j) => (j === undefined ? Number.NaN : (index[j]!.get(t) ?? Number.NaN))))
+        );
         times.forEach((t, i) => {
           if (t * 1000 < fromMs) return;
           outTimes.push(t * 1000);
@@ -364,7 +426,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
             if (j !== undefined) perMember[j]! += c;
           });
           const total = perMember.reduce((a, c) => a + c, 0);
-          contributions.push(results[i]!.contributions.length === 0 ? [] : perMember.map((c) => (total > 0 ? c / total : 0)));
+          contributions.push(
+            results[i]!.contributions.length === 0 ? [] : perMember.map((c) => (total > 0 ? c / total : 0))
+          );
         });
       } else {
         const detector = createPcaDetector(members.length);
@@ -439,14 +503,12 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       const points = (endMs - fromMs) / 1000 / body.stepSeconds;
       if (points > MAX_POINTS)
         throw new BadRequestError('stepSeconds', `the range has ${Math.round(points)} steps; at most ${MAX_POINTS}`);
-      const result = await opts
-        .telemetry()
-        .queryRange({
-          query: body.query,
-          startMs: fromMs - WARM_UP_POINTS * body.stepSeconds * 1000,
-          endMs,
-          stepSeconds: body.stepSeconds,
-        });
+      const result = await opts.telemetry().queryRange({
+        query: body.query,
+        startMs: fromMs - WARM_UP_POINTS * body.stepSeconds * 1000,
+        endMs,
+        stepSeconds: body.stepSeconds,
+      });
       warnings.push(...result.warnings);
       series = result.series;
       if (series.length === 0)
@@ -488,11 +550,22 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       scored = [];
       // One at a time: two series of a request never share a state, but the store batch is written once.
       for (const [i, s] of series.entries())
-        scored.push(await scoreStreaming(s, fromMs, body.query !== undefined ? body.stepSeconds : undefined, body.threshold, `series ${i}`, detector));
+        scored.push(
+          await scoreStreaming(
+            s,
+            fromMs,
+            body.query !== undefined ? body.stepSeconds : undefined,
+            body.threshold,
+            `series ${i}`,
+            detector
+          )
+        );
       try {
         await streams.persist(new Date(now()));
       } catch (err) {
-        warnings.push(`store: detector states not persisted (${(err as Error).message}); they live in memory until the next call`);
+        warnings.push(
+          `store: detector states not persisted (${(err as Error).message}); they live in memory until the next call`
+        );
       }
     } else scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`, detector)));
     const annotations = scored.flatMap((s) =>
@@ -507,8 +580,13 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     );
     if (body.multivariateDetector !== undefined && body.groupBy === undefined)
       throw new BadRequestError('multivariateDetector', 'only applies with groupBy');
-    const groups = body.groupBy === undefined ? undefined : await scoreGroups(series, body.groupBy, fromMs, body.threshold, body.multivariateDetector ?? 'pca');
-    const fallbacks = new Set(groups?.flatMap((g) => g.notes.filter((n) => n.endsWith('scored with PCA instead'))) ?? []);
+    const groups =
+      body.groupBy === undefined
+        ? undefined
+        : await scoreGroups(series, body.groupBy, fromMs, body.threshold, body.multivariateDetector ?? 'pca');
+    const fallbacks = new Set(
+      groups?.flatMap((g) => g.notes.filter((n) => n.endsWith('scored with PCA instead'))) ?? []
+    );
     for (const n of fallbacks) warnings.push(`multivariate: ${n}`);
     if (groups) {
       for (const g of groups) {
@@ -559,23 +637,19 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     async (req, reply) => {
       const store = opts.store;
       if (!store)
-        return reply
-          .status(503)
-          .send({
-            statusCode: 503,
-            error: 'Service Unavailable',
-            message: 'store: not available; feedback cannot be kept (see /api/v1/health)',
-          });
+        return reply.status(503).send({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'store: not available; feedback cannot be kept (see /api/v1/health)',
+        });
       const forwarded = req.headers['x-grafana-user'];
       const user = (typeof forwarded === 'string' && forwarded) || req.body.user;
       if (!user)
-        return reply
-          .status(401)
-          .send({
-            statusCode: 401,
-            error: 'Unauthorized',
-            message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)',
-          });
+        return reply.status(401).send({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)',
+        });
       const region = known.get(req.params.id);
       if (!region)
         throw new NotFoundError(

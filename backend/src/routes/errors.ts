@@ -8,7 +8,7 @@ import { ForecastInputError } from '../engines/forecast/series.ts';
 export class BadRequestError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    message: string
   ) {
     super(`${field}: ${message}`);
     this.name = 'BadRequestError';
@@ -43,7 +43,9 @@ export function errorHandler(metrics: SidecarMetrics) {
       });
     }
     if (error instanceof BadRequestError || error instanceof ForecastInputError) {
-      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, field: error.field });
+      return reply
+        .status(400)
+        .send({ statusCode: 400, error: 'Bad Request', message: error.message, field: error.field });
     }
     if (error instanceof NotFoundError) {
       return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: error.message });
@@ -54,7 +56,9 @@ export function errorHandler(metrics: SidecarMetrics) {
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', message: fe.message, code: fe.code });
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ statusCode: fe.statusCode, error: fe.code ?? 'Bad Request', message: fe.message });
+      return reply
+        .status(fe.statusCode)
+        .send({ statusCode: fe.statusCode, error: fe.code ?? 'Bad Request', message: fe.message });
     }
     metrics.errors.inc({ component: 'http', kind: 'internal' });
     request.log.error({ err: error }, 'unhandled error');

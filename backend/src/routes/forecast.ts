@@ -38,7 +38,8 @@ const TimeValue = Type.Union([Type.Number(), Type.String()], {
 const InlineValue = Type.Unsafe<number | string | null>({
   type: ['number', 'string', 'null'],
   pattern: '^(NaN|[+-]?Inf|[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?)$',
-  description: 'A number; null, "NaN" or "±Inf" for a gap; numbers as strings ("1.5", as the Prometheus API writes them) are accepted',
+  description:
+    'A number; null, "NaN" or "±Inf" for a gap; numbers as strings ("1.5", as the Prometheus API writes them) are accepted',
 });
 /** null is let through (not coerced to 0) so the handler can name it. */
 const InlineTimestamp = Type.Unsafe<number | null>({ type: ['number', 'null'] });
@@ -49,26 +50,52 @@ const InlineSeries = Type.Object(
     timestamps: Type.Array(InlineTimestamp, { description: 'Unix seconds, strictly increasing' }),
     values: Type.Array(InlineValue, { description: 'One per timestamp; null or "NaN" marks a gap' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 
 const ForecastBody = Type.Object(
   {
-    query: Type.Optional(Type.String({ minLength: 1, description: 'PromQL range expression (needs start and stepSeconds); or give series' })),
+    query: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'PromQL range expression (needs start and stepSeconds); or give series',
+      })
+    ),
     start: Type.Optional(TimeValue),
     end: Type.Optional(TimeValue),
     stepSeconds: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: 'Query resolution; for inline series the sampling step (inferred from the timestamps when absent)' }),
+      Type.Number({
+        exclusiveMinimum: 0,
+        description: 'Query resolution; for inline series the sampling step (inferred from the timestamps when absent)',
+      })
     ),
-    series: Type.Optional(Type.Array(InlineSeries, { minItems: 1, maxItems: MAX_FORECAST_SERIES, description: 'Inline series instead of a query (not cached)' })),
-    horizon: Type.Optional(Type.Integer({ minimum: 1, description: `Steps to forecast (1..${MAX_HORIZON}); or give horizonSeconds` })),
-    horizonSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Forecast length in seconds, rounded up to whole steps' })),
+    series: Type.Optional(
+      Type.Array(InlineSeries, {
+        minItems: 1,
+        maxItems: MAX_FORECAST_SERIES,
+        description: 'Inline series instead of a query (not cached)',
+      })
+    ),
+    horizon: Type.Optional(
+      Type.Integer({ minimum: 1, description: `Steps to forecast (1..${MAX_HORIZON}); or give horizonSeconds` })
+    ),
+    horizonSeconds: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: 'Forecast length in seconds, rounded up to whole steps' })
+    ),
     quantiles: Type.Optional(
-      Type.Array(Type.Number(), { maxItems: 10, description: 'Quantile levels besides the median; default [0.1, 0.9]. Add 0.025 and 0.975 for a 95% band' }),
+      Type.Array(Type.Number(), {
+        maxItems: 10,
+        description: 'Quantile levels besides the median; default [0.1, 0.9]. Add 0.025 and 0.975 for a 95% band',
+      })
     ),
-    models: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 20, description: 'Restrict the ensemble to these candidates' })),
+    models: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        maxItems: 20,
+        description: 'Restrict the ensemble to these candidates',
+      })
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 type ForecastBodyT = Static<typeof ForecastBody>;
 
@@ -79,7 +106,12 @@ const FrameField = Type.Object({
   name: Type.String(),
   type: Type.Union([Type.Literal('time'), Type.Literal('number')]),
   values: Type.Array(NullableNumber),
-  config: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Grafana field config (custom.lineStyle, custom.fillBelowTo, …)' })),
+  config: Type.Optional(
+    Type.Object(
+      {},
+      { additionalProperties: true, description: 'Grafana field config (custom.lineStyle, custom.fillBelowTo, …)' }
+    )
+  ),
 });
 
 const DataFrameSchema = Type.Object(
@@ -88,14 +120,19 @@ const DataFrameSchema = Type.Object(
     description:
       'Grafana data frame: time (ms), value (history; null in the future), forecast (median; null in the history except at the last actual point), ' +
       'lower/upper (p10/p90), lower95/upper95 (p2.5/p97.5) and pN for other quantiles',
-  },
+  }
 );
 
 const ModelStatusSchema = Type.Object({
   name: Type.String(),
   file: Type.String(),
   version: Type.Optional(Type.String()),
-  state: Type.Union([Type.Literal('loaded'), Type.Literal('missing'), Type.Literal('corrupt'), Type.Literal('checksum_mismatch')]),
+  state: Type.Union([
+    Type.Literal('loaded'),
+    Type.Literal('missing'),
+    Type.Literal('corrupt'),
+    Type.Literal('checksum_mismatch'),
+  ]),
   error: Type.Optional(Type.String()),
   card: Type.Optional(
     Type.Object({
@@ -103,8 +140,11 @@ const ModelStatusSchema = Type.Object({
       parameters: Type.Optional(Type.Number()),
       trainedAt: Type.Optional(Type.String()),
       sha256: Type.Optional(Type.String()),
-      validation: Type.Record(Type.String(), Type.Object({ windows: Type.Number(), pinball: Type.Number(), mae: NullableNumber, coverage80: NullableNumber })),
-    }),
+      validation: Type.Record(
+        Type.String(),
+        Type.Object({ windows: Type.Number(), pinball: Type.Number(), mae: NullableNumber, coverage80: NullableNumber })
+      ),
+    })
   ),
 });
 
@@ -170,7 +210,8 @@ export class TtlLru<V> {
 // ------------------------------------------------------------------------------------------------
 // Frames
 
-const finiteOrNull = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const finiteOrNull = (x: number | null | undefined): number | null =>
+  typeof x === 'number' && Number.isFinite(x) ? x : null;
 
 function seriesName(labels: Record<string, string>, fallback: string): string {
   const { __name__: metric = '', ...rest } = labels;
@@ -197,7 +238,8 @@ export function buildFrame(name: string, series: RegularSeries, outcome: Forecas
   const step = series.stepSeconds;
   const toMs = (t: number): number => Math.round(t * 1000);
   const histMs: number[] = [];
-  for (let i = 0; i < n; i++) histMs.push(toMs(n === 1 ? series.lastTimestamp : series.lastTimestamp - (n - 1 - i) * step));
+  for (let i = 0; i < n; i++)
+    histMs.push(toMs(n === 1 ? series.lastTimestamp : series.lastTimestamp - (n - 1 - i) * step));
   const fcMs = outcome.forecast ? outcome.timestamps.map(toMs) : [];
   const times = [...new Set([...histMs, ...fcMs])].sort((a, b) => a - b);
   const row = new Map(times.map((t, i) => [t, i]));
@@ -230,7 +272,10 @@ export function buildFrame(name: string, series: RegularSeries, outcome: Forecas
       name: 'forecast',
       type: 'number',
       values: forecast,
-      config: { description: `Median forecast (${outcome.model})`, custom: { lineStyle: { fill: 'dash', dash: [10, 10] } } },
+      config: {
+        description: `Median forecast (${outcome.model})`,
+        custom: { lineStyle: { fill: 'dash', dash: [10, 10] } },
+      },
     },
   ];
   for (const q of levels) {
@@ -241,7 +286,12 @@ export function buildFrame(name: string, series: RegularSeries, outcome: Forecas
       custom['fillBelowTo'] = quantileFieldName(partner);
       custom['fillOpacity'] = q - partner >= 0.9 ? 10 : 20;
     }
-    fields.push({ name: fieldName, type: 'number', values: bands.get(q)!, config: { description: `Quantile ${q} of the forecast`, custom } });
+    fields.push({
+      name: fieldName,
+      type: 'number',
+      values: bands.get(q)!,
+      config: { description: `Quantile ${q} of the forecast`, custom },
+    });
   }
   return { name, fields };
 }
@@ -275,7 +325,10 @@ function modelStatuses(loaded: LoadedForecastModels, withCards = false): Forecas
   }));
 }
 
-function deepUnavailableReason(loaded: LoadedForecastModels, requested: string[] | undefined): { code: string; message: string } | undefined {
+function deepUnavailableReason(
+  loaded: LoadedForecastModels,
+  requested: string[] | undefined
+): { code: string; message: string } | undefined {
   const failed = loaded.models.filter((m) => m.state !== 'loaded' && (!requested || requested.includes(m.name)));
   if (failed.length > 0) {
     return {
@@ -284,7 +337,10 @@ function deepUnavailableReason(loaded: LoadedForecastModels, requested: string[]
     };
   }
   if (loaded.deepNames.length === 0 && (!requested || requested.some((r) => DEEP_MODEL_NAMES.includes(r)))) {
-    return { code: 'deep_models_unavailable', message: 'no deep forecasting models are installed; forecast from the statistical models' };
+    return {
+      code: 'deep_models_unavailable',
+      message: 'no deep forecasting models are installed; forecast from the statistical models',
+    };
   }
   return undefined;
 }
@@ -294,7 +350,11 @@ function resolveHorizon(body: ForecastBodyT, stepSeconds: number): number {
   if (body.horizon !== undefined) return body.horizon;
   if (!(stepSeconds > 0)) return 1; // a single sample: the engine answers insufficient_history whatever the horizon
   const steps = Math.ceil(body.horizonSeconds! / stepSeconds - 1e-9);
-  if (steps > MAX_HORIZON) throw new BadRequestError('horizonSeconds', `is ${steps} steps of ${stepSeconds}s; at most ${MAX_HORIZON} steps are allowed`);
+  if (steps > MAX_HORIZON)
+    throw new BadRequestError(
+      'horizonSeconds',
+      `is ${steps} steps of ${stepSeconds}s; at most ${MAX_HORIZON} steps are allowed`
+    );
   return Math.max(1, steps);
 }
 
@@ -314,16 +374,26 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
     loadModels().catch((err: unknown) => app.log.warn({ err }, 'loading forecasting models failed'));
   });
 
-  async function forecastOne(p: PreparedSeries, levels: number[], loaded: LoadedForecastModels, requested: string[] | undefined): Promise<SeriesForecastT> {
+  async function forecastOne(
+    p: PreparedSeries,
+    levels: number[],
+    loaded: LoadedForecastModels,
+    requested: string[] | undefined
+  ): Promise<SeriesForecastT> {
     const options = { horizon: p.horizon, quantiles: levels, ...(requested ? { models: requested } : {}) };
     const extraReasons: Array<{ code: string; message: string }> = [];
     // The engine itself drops a deep model that fails at inference, with a reason.
     const outcome: ForecastOutcome = await forecastSeries(p.series, options, loaded.candidates);
     // Say when deep models are missing; on a 'none' answer only when they were all that was asked for.
-    const onlyUnavailableAsked = requested !== undefined && requested.every((r) => DEEP_MODEL_NAMES.includes(r) && !loaded.deepNames.includes(r));
+    const onlyUnavailableAsked =
+      requested !== undefined && requested.every((r) => DEEP_MODEL_NAMES.includes(r) && !loaded.deepNames.includes(r));
     if (extraReasons.length === 0 && (outcome.status !== 'none' || onlyUnavailableAsked)) {
       const why = deepUnavailableReason(loaded, requested);
-      if (why && onlyUnavailableAsked) why.message = why.message.replace(/; forecast from the statistical models$/, '; leave out models (or name statistical ones) to forecast without it');
+      if (why && onlyUnavailableAsked)
+        why.message = why.message.replace(
+          /; forecast from the statistical models$/,
+          '; leave out models (or name statistical ones) to forecast without it'
+        );
       if (why) extraReasons.push(why);
     }
     const step = p.series.stepSeconds;
@@ -335,7 +405,11 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
       model: outcome.model,
       explanation: outcome.explanation,
       backtestMase: finiteOrNull(outcome.backtestMase),
-      candidates: outcome.candidates.map((c) => ({ model: c.model, backtestMase: finiteOrNull(c.backtestMase), weight: finiteOrNull(c.weight) ?? 0 })),
+      candidates: outcome.candidates.map((c) => ({
+        model: c.model,
+        backtestMase: finiteOrNull(c.backtestMase),
+        weight: finiteOrNull(c.weight) ?? 0,
+      })),
       seasonPeriod: outcome.seasonPeriod,
       stepSeconds: finiteOrNull(step),
       horizon: p.horizon,
@@ -349,7 +423,8 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
       bodyLimit: 8 * 1024 * 1024,
       schema: {
         tags: ['forecast'],
-        summary: 'Forecast every series of a PromQL range query (or inline series) with quantile bands, as Grafana data frames',
+        summary:
+          'Forecast every series of a PromQL range query (or inline series) with quantile bands, as Grafana data frames',
         description:
           'Give either `query` + `start` (+ `end`, default now) + `stepSeconds`, or `series` inline; and exactly one of `horizon` (steps) ' +
           `or \`horizonSeconds\`. At most ${MAX_FORECAST_SERIES} series are forecast. Query answers are cached for one step (at least 15 s) ` +
@@ -361,18 +436,32 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
     async (req): Promise<ForecastResponseT> => {
       const body = req.body;
       if ((body.query === undefined) === (body.series === undefined)) {
-        throw new BadRequestError('query', 'give either query (with start and stepSeconds) or series, not both and not neither');
+        throw new BadRequestError(
+          'query',
+          'give either query (with start and stepSeconds) or series, not both and not neither'
+        );
       }
       if ((body.horizon === undefined) === (body.horizonSeconds === undefined)) {
         throw new BadRequestError('horizon', 'give exactly one of horizon (steps) or horizonSeconds');
       }
       const requested = body.models ? [...new Set(body.models)].sort() : undefined;
-      const levels = validateForecastOptions({ horizon: body.horizon ?? 1, quantiles: body.quantiles ?? DEFAULT_QUANTILES });
+      const levels = validateForecastOptions({
+        horizon: body.horizon ?? 1,
+        quantiles: body.quantiles ?? DEFAULT_QUANTILES,
+      });
       const loaded = await loadModels();
       if (requested) {
-        const known = new Set([...loaded.candidates.map((c) => c.name), ...loaded.models.map((m) => m.name), ...DEEP_MODEL_NAMES]);
+        const known = new Set([
+          ...loaded.candidates.map((c) => c.name),
+          ...loaded.models.map((m) => m.name),
+          ...DEEP_MODEL_NAMES,
+        ]);
         const unknown = requested.filter((m) => !known.has(m));
-        if (unknown.length > 0) throw new BadRequestError('models', `unknown model(s) ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
+        if (unknown.length > 0)
+          throw new BadRequestError(
+            'models',
+            `unknown model(s) ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`
+          );
       }
       const baseWarnings = [...loaded.warnings];
       const models = modelStatuses(loaded);
@@ -381,14 +470,20 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
         const prepared = body.series.map((s, i): PreparedSeries => {
           const field = `series[${i}]`;
           const missing = s.timestamps.indexOf(null);
-          if (missing >= 0) throw new BadRequestError(`${field}.timestamps`, `index ${missing} is null; every value needs a timestamp`);
+          if (missing >= 0)
+            throw new BadRequestError(`${field}.timestamps`, `index ${missing} is null; every value needs a timestamp`);
           const series = regularise(s.timestamps as number[], s.values.map(toNumber), {
             field,
             maxPoints: MAX_POINTS,
             ...(body.stepSeconds !== undefined ? { stepSeconds: body.stepSeconds } : {}),
           });
           const labels = s.labels ?? {};
-          return { labels, name: seriesName(labels, body.series!.length === 1 ? 'series' : field), series, horizon: resolveHorizon(body, series.stepSeconds) };
+          return {
+            labels,
+            name: seriesName(labels, body.series!.length === 1 ? 'series' : field),
+            series,
+            horizon: resolveHorizon(body, series.stepSeconds),
+          };
         });
         const out: SeriesForecastT[] = [];
         for (const p of prepared) out.push(await forecastOne(p, levels, loaded, requested));
@@ -405,7 +500,8 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
       const startMs = Math.floor(parseTime('start', body.start, nowMs) / stepMs) * stepMs;
       const endMs = Math.floor(parseTime('end', body.end, nowMs) / stepMs) * stepMs;
       if (startMs >= endMs) throw new BadRequestError('start', 'must be at least one step before end');
-      if ((endMs - startMs) / stepMs + 1 > MAX_POINTS) throw new BadRequestError('stepSeconds', `the range holds more than ${MAX_POINTS} steps; use a larger step`);
+      if ((endMs - startMs) / stepMs + 1 > MAX_POINTS)
+        throw new BadRequestError('stepSeconds', `the range holds more than ${MAX_POINTS} steps; use a larger step`);
       const horizon = resolveHorizon(body, step);
       validateForecastOptions({ horizon, quantiles: levels });
 
@@ -415,10 +511,15 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
 
       const result = await opts.telemetry().queryRange({ query: body.query!, startMs, endMs, stepSeconds: step });
       const warnings = [...result.warnings, ...baseWarnings];
-      if (result.series.length === 0) warnings.push(`the query returned no series between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}`);
+      if (result.series.length === 0)
+        warnings.push(
+          `the query returned no series between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}`
+        );
       let selected = result.series;
       if (selected.length > MAX_FORECAST_SERIES) {
-        warnings.push(`the query returned ${selected.length} series; only the first ${MAX_FORECAST_SERIES} were forecast (aggregate or narrow the query)`);
+        warnings.push(
+          `the query returned ${selected.length} series; only the first ${MAX_FORECAST_SERIES} were forecast (aggregate or narrow the query)`
+        );
         selected = selected.slice(0, MAX_FORECAST_SERIES);
       }
       const out: SeriesForecastT[] = [];
@@ -427,14 +528,21 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
         const series = regularise(
           s.samples.map(([t]) => t),
           s.samples.map(([, v]) => v),
-          { field: 'query', stepSeconds: step, maxPoints: MAX_POINTS },
+          { field: 'query', stepSeconds: step, maxPoints: MAX_POINTS }
         );
-        out.push(await forecastOne({ labels: s.labels, name: seriesName(s.labels, `series ${i}`), series, horizon }, levels, loaded, requested));
+        out.push(
+          await forecastOne(
+            { labels: s.labels, name: seriesName(s.labels, `series ${i}`), series, horizon },
+            levels,
+            loaded,
+            requested
+          )
+        );
       }
       const answer = { series: out, warnings, models };
       cache.set(key, answer, nowMs + Math.max(stepMs, MIN_CACHE_TTL_MS));
       return { ...answer, cached: false };
-    },
+    }
   );
 
   app.get(
@@ -442,7 +550,8 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
     {
       schema: {
         tags: ['forecast'],
-        summary: 'The deep forecasting models (ONNX) and whether each loaded; the statistical candidates are always available',
+        summary:
+          'The deep forecasting models (ONNX) and whether each loaded; the statistical candidates are always available',
         response: { 200: ModelsResponse },
       },
     },
@@ -453,6 +562,6 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
         statistical: loaded.candidates.filter((c) => !loaded.deepNames.includes(c.name)).map((c) => c.name),
         warnings: loaded.warnings,
       };
-    },
+    }
   );
 };

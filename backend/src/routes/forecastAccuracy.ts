@@ -21,8 +21,12 @@ const AccuracyPointSchema = Type.Object({
 const ModelAccuracySchema = Type.Object({
   model: Type.String(),
   kind: Type.Union([Type.Literal('ensemble'), Type.Literal('deep'), Type.Literal('statistical')]),
-  metric: Type.Union([Type.Literal('backtestMase'), Type.Literal('relativeToNaive'), Type.Literal('realisedMase')], { description: 'The metric drift is judged on' }),
-  points: Type.Array(AccuracyPointSchema, { description: 'Median across series per forecast time (coverage: mean), oldest first' }),
+  metric: Type.Union([Type.Literal('backtestMase'), Type.Literal('relativeToNaive'), Type.Literal('realisedMase')], {
+    description: 'The metric drift is judged on',
+  }),
+  points: Type.Array(AccuracyPointSchema, {
+    description: 'Median across series per forecast time (coverage: mean), oldest first',
+  }),
   rolling: NullableNumber,
   rollingCoverage80: NullableNumber,
   reference: Type.Union([Type.Object({ value: Type.Number(), source: Type.String() }), Type.Null()]),
@@ -58,7 +62,9 @@ const SeriesAccuracySchema = Type.Object({
 const AccuracyResponse = Type.Object({
   running: Type.Boolean(),
   message: Type.Optional(Type.String()),
-  maturesInMinutes: Type.Optional(Type.Integer({ description: 'About how long after the first forecast realised accuracy appears' })),
+  maturesInMinutes: Type.Optional(
+    Type.Integer({ description: 'About how long after the first forecast realised accuracy appears' })
+  ),
   settings: Type.Optional(
     Type.Object({
       intervalSeconds: Type.Number(),
@@ -66,9 +72,17 @@ const AccuracyResponse = Type.Object({
       driftThreshold: Type.Number(),
       coverageFloor: Type.Number(),
       watches: Type.Array(Type.Object({ query: Type.String(), stepSeconds: Type.Number(), horizon: Type.Integer() })),
-    }),
+    })
   ),
-  lastRun: Type.Union([Type.Object({ atMs: Type.Number(), forecasts: Type.Integer(), scored: Type.Integer(), error: Type.Optional(Type.String()) }), Type.Null()]),
+  lastRun: Type.Union([
+    Type.Object({
+      atMs: Type.Number(),
+      forecasts: Type.Integer(),
+      scored: Type.Integer(),
+      error: Type.Optional(Type.String()),
+    }),
+    Type.Null(),
+  ]),
   models: Type.Array(ModelAccuracySchema),
   series: Type.Array(SeriesAccuracySchema),
 });
@@ -84,7 +98,8 @@ export const forecastAccuracyRoutes: FastifyPluginAsync<ForecastAccuracyRouteOpt
     {
       schema: {
         tags: ['forecast'],
-        summary: 'Forecast accuracy over time per model, drift against each model’s reference, and the ensemble’s realised accuracy per series',
+        summary:
+          'Forecast accuracy over time per model, drift against each model’s reference, and the ensemble’s realised accuracy per series',
         description:
           'Deep models are judged on backtest MAE relative to the naive forecast against their model card’s validation mae/naiveMae; ' +
           'statistical candidates on backtest scaled MAE against their own first-day median; the ensemble on realised scaled MAE ' +
@@ -106,13 +121,17 @@ export const forecastAccuracyRoutes: FastifyPluginAsync<ForecastAccuracyRouteOpt
       const models = tracker.models();
       return {
         running: true,
-        ...(models.length === 0 ? { message: `no forecasts yet; accuracy appears after the first forecasts have matured, about ${tracker.maturesInMinutes} minutes` } : {}),
+        ...(models.length === 0
+          ? {
+              message: `no forecasts yet; accuracy appears after the first forecasts have matured, about ${tracker.maturesInMinutes} minutes`,
+            }
+          : {}),
         maturesInMinutes: tracker.maturesInMinutes,
         settings: tracker.settings,
         lastRun: tracker.lastRun ?? null,
         models,
         series: tracker.series(),
       };
-    },
+    }
   );
 };

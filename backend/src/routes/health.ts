@@ -53,11 +53,15 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
         uptimeSeconds: Math.round((Date.now() - opts.startedAt) / 1000),
         dependencies,
       };
-    },
+    }
   );
 
-  app.get('/metrics', { schema: { tags: ['system'], summary: "The sidecar's own metrics in Prometheus text format" } }, async (_req, reply) => {
-    reply.header('content-type', opts.metrics.registry.contentType);
-    return opts.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['system'], summary: "The sidecar's own metrics in Prometheus text format" } },
+    async (_req, reply) => {
+      reply.header('content-type', opts.metrics.registry.contentType);
+      return opts.metrics.registry.metrics();
+    }
+  );
 };

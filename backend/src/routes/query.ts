@@ -43,7 +43,11 @@ export function parseTime(field: string, value: number | string | undefined, now
   }
   if (/^\d+(\.\d+)?$/.test(value)) return parseTime(field, Number(value), nowMs);
   const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) throw new BadRequestError(field, `cannot parse time ${JSON.stringify(value)}; use Unix seconds, RFC 3339 or now-1h`);
+  if (Number.isNaN(parsed))
+    throw new BadRequestError(
+      field,
+      `cannot parse time ${JSON.stringify(value)}; use Unix seconds, RFC 3339 or now-1h`
+    );
   return parsed;
 }
 
@@ -52,27 +56,46 @@ function encodeSamples(samples: Array<[number, number]>): Array<[number, number 
   return samples.map(([t, v]) => [t, Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf']);
 }
 
-export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource; now?: () => number }> = async (app, opts) => {
+export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource; now?: () => number }> = async (
+  app,
+  opts
+) => {
   const now = opts.now ?? Date.now;
   app.post<{ Body: Static<typeof RangeBody> }>(
     '/api/v1/query/range',
-    { schema: { tags: ['telemetry'], summary: 'Range query against the configured telemetry source', body: RangeBody, response: { 200: QueryResultSchema } } },
+    {
+      schema: {
+        tags: ['telemetry'],
+        summary: 'Range query against the configured telemetry source',
+        body: RangeBody,
+        response: { 200: QueryResultSchema },
+      },
+    },
     async (req) => {
       const nowMs = now();
       const startMs = parseTime('start', req.body.start, nowMs);
       const endMs = parseTime('end', req.body.end, nowMs);
       if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
-      const result = await opts.telemetry().queryRange({ query: req.body.query, startMs, endMs, stepSeconds: req.body.stepSeconds });
+      const result = await opts
+        .telemetry()
+        .queryRange({ query: req.body.query, startMs, endMs, stepSeconds: req.body.stepSeconds });
       return { ...result, series: result.series.map((s) => ({ labels: s.labels, samples: encodeSamples(s.samples) })) };
-    },
+    }
   );
   app.post<{ Body: Static<typeof InstantBody> }>(
     '/api/v1/query/instant',
-    { schema: { tags: ['telemetry'], summary: 'Instant query against the configured telemetry source', body: InstantBody, response: { 200: QueryResultSchema } } },
+    {
+      schema: {
+        tags: ['telemetry'],
+        summary: 'Instant query against the configured telemetry source',
+        body: InstantBody,
+        response: { 200: QueryResultSchema },
+      },
+    },
     async (req) => {
       const timeMs = parseTime('time', req.body.time, now());
       const result = await opts.telemetry().queryInstant(req.body.query, timeMs);
       return { ...result, series: result.series.map((s) => ({ labels: s.labels, samples: encodeSamples(s.samples) })) };
-    },
+    }
   );
 };

@@ -26,7 +26,10 @@ const FaultBody = Type.Object({
   intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
 });
 const LokiQuery = Type.Object({
-  query: Type.String({ minLength: 1, description: 'LogQL stream selector, e.g. {service="cart"} or {service="cart", level="error"}' }),
+  query: Type.String({
+    minLength: 1,
+    description: 'LogQL stream selector, e.g. {service="cart"} or {service="cart", level="error"}',
+  }),
   start: Type.Optional(Type.String()),
   end: Type.Optional(Type.String()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
@@ -47,13 +50,18 @@ function lokiTime(field: string, value: string | undefined, fallbackMs: number):
 /** The stream-selector subset of LogQL the simulator answers: equality matchers on service / level / pod. */
 export function parseStreamSelector(query: string): Record<string, string> {
   const m = /^\s*\{(.*)\}\s*$/.exec(query);
-  if (!m) throw new BadRequestError('query', 'the embedded simulator answers LogQL stream selectors only, e.g. {service="cart"}');
+  if (!m)
+    throw new BadRequestError(
+      'query',
+      'the embedded simulator answers LogQL stream selectors only, e.g. {service="cart"}'
+    );
   const out: Record<string, string> = {};
   const body = m[1]!.trim();
   if (body === '') return out;
   for (const part of body.split(',')) {
     const kv = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(part);
-    if (!kv) throw new BadRequestError('query', `cannot parse matcher ${JSON.stringify(part.trim())}; use label="value"`);
+    if (!kv)
+      throw new BadRequestError('query', `cannot parse matcher ${JSON.stringify(part.trim())}; use label="value"`);
     out[kv[1]!] = kv[2]!;
   }
   return out;
@@ -62,43 +70,76 @@ export function parseStreamSelector(query: string): Record<string, string> {
 export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> = async (app, { cluster }) => {
   const requireService = (service: string) => {
     if (!cluster.topology.services.some((s) => s.name === service)) {
-      throw new NotFoundError(`service ${JSON.stringify(service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`);
+      throw new NotFoundError(
+        `service ${JSON.stringify(service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`
+      );
     }
   };
 
-  app.get('/sim/metrics', { schema: { tags: ['simulator'], summary: "The demo cluster's metrics in Prometheus text format (scrape target)" } }, async (_req, reply) => {
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-    return cluster.exposition();
-  });
+  app.get(
+    '/sim/metrics',
+    {
+      schema: { tags: ['simulator'], summary: "The demo cluster's metrics in Prometheus text format (scrape target)" },
+    },
+    async (_req, reply) => {
+      reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+      return cluster.exposition();
+    }
+  );
 
-  app.get('/api/v1/sim/status', { schema: { tags: ['simulator'], summary: 'Current state of every service in the demo cluster' } }, async () => cluster.snapshot());
+  app.get(
+    '/api/v1/sim/status',
+    { schema: { tags: ['simulator'], summary: 'Current state of every service in the demo cluster' } },
+    async () => cluster.snapshot()
+  );
 
-  app.get('/api/v1/sim/deployments', { schema: { tags: ['simulator'], summary: 'Deployments with replicas and HPA settings' } }, async () =>
-    cluster.topology.services.map((s) => cluster.getDeployment(s.name)),
+  app.get(
+    '/api/v1/sim/deployments',
+    { schema: { tags: ['simulator'], summary: 'Deployments with replicas and HPA settings' } },
+    async () => cluster.topology.services.map((s) => cluster.getDeployment(s.name))
   );
 
   app.put<{ Params: Static<typeof ServiceParam>; Body: Static<typeof ReplicasBody> }>(
     '/api/v1/sim/deployments/:service/replicas',
-    { schema: { tags: ['simulator'], summary: 'Set desired replicas (new pods are ready after the start-up delay)', params: ServiceParam, body: ReplicasBody } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: 'Set desired replicas (new pods are ready after the start-up delay)',
+        params: ServiceParam,
+        body: ReplicasBody,
+      },
+    },
     async (req) => {
       requireService(req.params.service);
       cluster.setReplicas(req.params.service, req.body.replicas);
       return cluster.getDeployment(req.params.service);
-    },
+    }
   );
 
   app.put<{ Params: Static<typeof ServiceParam>; Body: Static<typeof HpaBody> }>(
     '/api/v1/sim/deployments/:service/hpa',
-    { schema: { tags: ['simulator'], summary: "Set the service's HPA min/max/target", params: ServiceParam, body: HpaBody } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: "Set the service's HPA min/max/target",
+        params: ServiceParam,
+        body: HpaBody,
+      },
+    },
     async (req) => {
       requireService(req.params.service);
-      if (req.body.minReplicas > req.body.maxReplicas) throw new BadRequestError('minReplicas', 'must not exceed maxReplicas');
+      if (req.body.minReplicas > req.body.maxReplicas)
+        throw new BadRequestError('minReplicas', 'must not exceed maxReplicas');
       cluster.setHpa(req.params.service, req.body);
       return cluster.getDeployment(req.params.service);
-    },
+    }
   );
 
-  app.get('/api/v1/sim/faults', { schema: { tags: ['simulator'], summary: 'Ground truth: every injected fault {service, type, start, end}' } }, async () => cluster.faults());
+  app.get(
+    '/api/v1/sim/faults',
+    { schema: { tags: ['simulator'], summary: 'Ground truth: every injected fault {service, type, start, end}' } },
+    async () => cluster.faults()
+  );
 
   app.post<{ Body: Static<typeof FaultBody> }>(
     '/api/v1/sim/faults',
@@ -114,14 +155,24 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         ...(req.body.intensity !== undefined ? { intensity: req.body.intensity } : {}),
       });
       return reply.status(201).send(record);
-    },
+    }
   );
 
-  app.get('/api/v1/sim/events', { schema: { tags: ['simulator'], summary: 'Scale, deploy and fault events' } }, async () => cluster.events());
+  app.get(
+    '/api/v1/sim/events',
+    { schema: { tags: ['simulator'], summary: 'Scale, deploy and fault events' } },
+    async () => cluster.events()
+  );
 
   app.get<{ Querystring: Static<typeof LokiQuery> }>(
     '/sim/loki/api/v1/query_range',
-    { schema: { tags: ['simulator'], summary: "The demo cluster's logs in Loki's query_range shape", querystring: LokiQuery } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: "The demo cluster's logs in Loki's query_range shape",
+        querystring: LokiQuery,
+      },
+    },
     async (req) => {
       const selector = parseStreamSelector(req.query.query);
       const endMs = lokiTime('end', req.query.end, cluster.now());
@@ -134,7 +185,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         ...(selector.level ? { level: selector.level } : {}),
         limit: req.query.limit ?? 1000,
       });
-    },
+    }
   );
 
   app.get<{ Querystring: Static<typeof TempoSearch> }>(
@@ -145,7 +196,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
       const endMs = req.query.end ? parseTime('end', req.query.end, nowMs) : nowMs;
       const startMs = req.query.start ? parseTime('start', req.query.start, nowMs) : endMs - 900_000;
       return cluster.toTempoSearch({ startMs, endMs, limit: req.query.limit ?? 20 });
-    },
+    }
   );
 
   app.get<{ Params: { traceId: string } }>(
@@ -161,6 +212,6 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
       const trace = cluster.toTempoTrace(req.params.traceId.toLowerCase());
       if (!trace) throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`);
       return trace;
-    },
+    }
   );
 };

@@ -12,11 +12,25 @@ import { MetricHistory, seriesKey, type LabelMatcher } from './history.ts';
 import { renderExposition, renderOpenMetrics, type HistoricalSeries, type MetricSample } from './exposition.ts';
 import { backlogStep, erlangC, mmcResponseQuantile, mmcResponseSurvival } from './queueing.ts';
 import { Rng, hash32, hashHex, hashK8sSuffix, hashUnit } from './random.ts';
-import { DEFAULT_PEAK_RPS, defaultTopology, validateHpa, validateTopology, type HpaSpec, type ServiceSpec, type Topology } from './topology.ts';
+import {
+  DEFAULT_PEAK_RPS,
+  defaultTopology,
+  validateHpa,
+  validateTopology,
+  type HpaSpec,
+  type ServiceSpec,
+  type Topology,
+} from './topology.ts';
 import { TraceReplay, syntheticDiurnalTrace, type WorkloadTrace } from './workload.ts';
 
 export type FaultType = 'cpu_contention' | 'latency' | 'error_burst' | 'memory_leak' | 'bad_deploy';
-export const FAULT_TYPES: readonly FaultType[] = ['cpu_contention', 'latency', 'error_burst', 'memory_leak', 'bad_deploy'];
+export const FAULT_TYPES: readonly FaultType[] = [
+  'cpu_contention',
+  'latency',
+  'error_burst',
+  'memory_leak',
+  'bad_deploy',
+];
 
 export interface FaultSpec {
   service: string;
@@ -89,7 +103,10 @@ export function createSimpleHpa(opts: { tolerance?: number; scaleDownStabilizati
         rec = Math.ceil(usage / hpa.targetCpuUtilization - 1e-9);
         if (rec < s.desiredReplicas && s.startingReplicas > 0) {
           // Pods still starting count as running at target when scaling down (as the real HPA does).
-          rec = Math.max(rec, Math.ceil((usage + s.startingReplicas * hpa.targetCpuUtilization) / hpa.targetCpuUtilization - 1e-9));
+          rec = Math.max(
+            rec,
+            Math.ceil((usage + s.startingReplicas * hpa.targetCpuUtilization) / hpa.targetCpuUtilization - 1e-9)
+          );
         }
       }
     }
@@ -344,12 +361,32 @@ function bumpVersion(v: string): string {
 }
 
 const EXCEPTIONS: Record<string, string[]> = {
-  gateway: ['Error: upstream connect error or disconnect/reset before headers', 'TypeError: Cannot read properties of undefined (reading \'items\')'],
-  mid: ['java.lang.NullPointerException', 'io.grpc.StatusRuntimeException: INTERNAL', 'java.lang.IllegalStateException: invalid currency code', 'RuntimeError: unexpected response'],
-  data: ['ERROR: could not serialize access due to concurrent update', 'ERR max number of clients reached', 'FATAL: remaining connection slots are reserved'],
+  gateway: [
+    'Error: upstream connect error or disconnect/reset before headers',
+    "TypeError: Cannot read properties of undefined (reading 'items')",
+  ],
+  mid: [
+    'java.lang.NullPointerException',
+    'io.grpc.StatusRuntimeException: INTERNAL',
+    'java.lang.IllegalStateException: invalid currency code',
+    'RuntimeError: unexpected response',
+  ],
+  data: [
+    'ERROR: could not serialize access due to concurrent update',
+    'ERR max number of clients reached',
+    'FATAL: remaining connection slots are reserved',
+  ],
 };
 
-const GATEWAY_ROUTES = ['GET /', 'GET /product/{id}', 'POST /cart', 'GET /cart', 'POST /cart/checkout', 'POST /setCurrency', 'GET /static/{file}'];
+const GATEWAY_ROUTES = [
+  'GET /',
+  'GET /product/{id}',
+  'POST /cart',
+  'GET /cart',
+  'POST /cart/checkout',
+  'POST /setCurrency',
+  'GET /static/{file}',
+];
 
 export class SimulatedCluster {
   readonly seed: number;
@@ -402,7 +439,8 @@ export class SimulatedCluster {
     this.lastHpaSyncMs = this.startTimeMs;
 
     const callers = new Map<string, string[]>();
-    for (const s of this.topology.services) for (const c of s.calls) callers.set(c.to, [...(callers.get(c.to) ?? []), s.name]);
+    for (const s of this.topology.services)
+      for (const c of s.calls) callers.set(c.to, [...(callers.get(c.to) ?? []), s.name]);
     for (const [i, name] of this.order.entries()) {
       const spec = this.topology.services.find((s) => s.name === name) as ServiceSpec;
       const st: ServiceState = {
@@ -531,12 +569,20 @@ export class SimulatedCluster {
   /** Sets desired replicas: new pods become ready after podStartupSeconds; scale-down is immediate. */
   setReplicas(service: string, n: number, reason = 'manual'): void {
     const st = this.state(service);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`setReplicas: replicas must be a non-negative integer (got ${n})`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`setReplicas: replicas must be a non-negative integer (got ${n})`);
     const from = st.desired;
     st.desired = n;
     this.reconcilePods(st);
     if (from !== n) {
-      this.pushEvent({ timeMs: this.nowMs, type: 'scale', service, from, to: n, message: `Scaled deployment ${service} from ${from} to ${n} replicas (${reason})` });
+      this.pushEvent({
+        timeMs: this.nowMs,
+        type: 'scale',
+        service,
+        from,
+        to: n,
+        message: `Scaled deployment ${service} from ${from} to ${n} replicas (${reason})`,
+      });
     }
   }
 
@@ -569,11 +615,21 @@ export class SimulatedCluster {
     const st = this.state(service);
     return {
       service,
-      spec: structuredClone({ ...st.spec, replicas: st.desired, version: st.version, ...(st.hpa ? { hpa: st.hpa } : {}) }),
+      spec: structuredClone({
+        ...st.spec,
+        replicas: st.desired,
+        version: st.version,
+        ...(st.hpa ? { hpa: st.hpa } : {}),
+      }),
       replicas: st.desired,
       readyReplicas: st.ready,
       startingReplicas: st.starting,
-      pods: st.pods.map((p) => ({ name: p.name, ready: p.readyAtMs <= this.nowMs, restarts: p.restarts, version: p.version })),
+      pods: st.pods.map((p) => ({
+        name: p.name,
+        ready: p.readyAtMs <= this.nowMs,
+        restarts: p.restarts,
+        version: p.version,
+      })),
       hpa: st.hpa ? { ...st.hpa } : undefined,
       version: st.version,
     };
@@ -603,7 +659,9 @@ export class SimulatedCluster {
 
   /** Rolls back the active bad_deploy of a service now (its ground-truth end becomes now). */
   rollback(service: string): boolean {
-    const f = this.faultList.find((x) => x.record.service === service && x.record.type === 'bad_deploy' && x.started && !x.ended);
+    const f = this.faultList.find(
+      (x) => x.record.service === service && x.record.type === 'bad_deploy' && x.started && !x.ended
+    );
     if (!f) return false;
     f.record.endMs = this.nowMs;
     this.endFault(f);
@@ -614,7 +672,8 @@ export class SimulatedCluster {
 
   injectFault(spec: FaultSpec): FaultRecord {
     this.state(spec.service);
-    if (!FAULT_TYPES.includes(spec.type)) throw new Error(`unknown fault type "${spec.type}" (known: ${FAULT_TYPES.join(', ')})`);
+    if (!FAULT_TYPES.includes(spec.type))
+      throw new Error(`unknown fault type "${spec.type}" (known: ${FAULT_TYPES.join(', ')})`);
     if (!(spec.endMs > spec.startMs)) throw new Error('injectFault: endMs must be after startMs');
     const intensity = spec.intensity ?? 1;
     if (!(intensity > 0 && intensity <= 10)) throw new Error('injectFault: intensity must be in (0, 10]');
@@ -660,7 +719,7 @@ export class SimulatedCluster {
           startMs: start,
           endMs: Math.round(start + duration),
           intensity: Math.round(rng.uniform(0.6, 1.2) * 100) / 100,
-        }),
+        })
       );
     }
     return out;
@@ -669,7 +728,13 @@ export class SimulatedCluster {
   private startFault(f: FaultRuntime): void {
     f.started = true;
     const r = f.record;
-    this.pushEvent({ timeMs: this.nowMs, type: 'fault_start', service: r.service, faultId: r.id, message: `Fault ${r.type} started on ${r.service} (intensity ${r.intensity})` });
+    this.pushEvent({
+      timeMs: this.nowMs,
+      type: 'fault_start',
+      service: r.service,
+      faultId: r.id,
+      message: `Fault ${r.type} started on ${r.service} (intensity ${r.intensity})`,
+    });
     if (r.type === 'bad_deploy') {
       const st = this.state(r.service);
       f.previousVersion = st.version;
@@ -680,8 +745,15 @@ export class SimulatedCluster {
   private endFault(f: FaultRuntime): void {
     f.ended = true;
     const r = f.record;
-    this.pushEvent({ timeMs: this.nowMs, type: 'fault_end', service: r.service, faultId: r.id, message: `Fault ${r.type} ended on ${r.service}` });
-    if (r.type === 'bad_deploy' && f.previousVersion !== undefined) this.deploy(r.service, f.previousVersion, 'rollback', r.id);
+    this.pushEvent({
+      timeMs: this.nowMs,
+      type: 'fault_end',
+      service: r.service,
+      faultId: r.id,
+      message: `Fault ${r.type} ended on ${r.service}`,
+    });
+    if (r.type === 'bad_deploy' && f.previousVersion !== undefined)
+      this.deploy(r.service, f.previousVersion, 'rollback', r.id);
   }
 
   private activeFaults(service: string): FaultRuntime[] {
@@ -690,7 +762,12 @@ export class SimulatedCluster {
 
   events(opts: { startMs?: number; endMs?: number; service?: string } = {}): ClusterEvent[] {
     return this.eventLog
-      .filter((e) => (opts.startMs === undefined || e.timeMs >= opts.startMs) && (opts.endMs === undefined || e.timeMs <= opts.endMs) && (opts.service === undefined || e.service === opts.service))
+      .filter(
+        (e) =>
+          (opts.startMs === undefined || e.timeMs >= opts.startMs) &&
+          (opts.endMs === undefined || e.timeMs <= opts.endMs) &&
+          (opts.service === undefined || e.service === opts.service)
+      )
       .map((e) => ({ ...e }));
   }
 
@@ -761,7 +838,12 @@ export class SimulatedCluster {
       const lambda = arrivals / dt;
       const ownBudgetS = Math.max(0, (spec.timeoutMs - spec.baseLatencyMs - faultLatencyMs) / 1000);
       if (c === 0 || mu <= 0) {
-        own = { p50: spec.timeoutMs / 1000, p95: spec.timeoutMs / 1000, p99: spec.timeoutMs / 1000, mean: spec.timeoutMs / 1000 };
+        own = {
+          p50: spec.timeoutMs / 1000,
+          p95: spec.timeoutMs / 1000,
+          p99: spec.timeoutMs / 1000,
+          mean: spec.timeoutMs / 1000,
+        };
         timeoutFrac = arrivals > 0 ? 1 : 0;
       } else if (b.backlog > 1e-9 || lambda >= 0.995 * capacity) {
         const params = { lambda: 0.995 * capacity, mu, c };
@@ -782,7 +864,12 @@ export class SimulatedCluster {
         timeoutFrac = ownBudgetS > 0 ? mmcResponseSurvival(params, ownBudgetS, C) : 1;
       }
       const addMs = spec.baseLatencyMs + faultLatencyMs;
-      st.own = { p50: own.p50 * 1000 + addMs, p95: own.p95 * 1000 + addMs, p99: own.p99 * 1000 + addMs, mean: own.mean * 1000 + addMs };
+      st.own = {
+        p50: own.p50 * 1000 + addMs,
+        p95: own.p95 * 1000 + addMs,
+        p99: own.p99 * 1000 + addMs,
+        mean: own.mean * 1000 + addMs,
+      };
       st.timeoutRatio = 1 - (1 - droppedFrac) * (1 - (arrivals > 0 ? timeoutFrac : 0));
       st.ownErrorRatio = 1 - (1 - st.timeoutRatio) * (1 - faultErr);
 
@@ -821,7 +908,8 @@ export class SimulatedCluster {
       st.ownMeanMs = st.own.mean;
       // Downstream time eats the timeout budget too.
       let extraTimeout = 0;
-      if (downMean > 0 && st.own.p99 + downMean > cap) extraTimeout = Math.min(1, (st.own.p99 + downMean - cap) / Math.max(1, st.own.p99 + downMean));
+      if (downMean > 0 && st.own.p99 + downMean > cap)
+        extraTimeout = Math.min(1, (st.own.p99 + downMean - cap) / Math.max(1, st.own.p99 + downMean));
       const ownErr = 1 - (1 - st.ownErrorRatio) * (1 - extraTimeout);
       st.ownErrorRatio = ownErr;
       st.errorRatio = st.arrivalRps > 0 ? 1 - (1 - ownErr) * okProduct : 0;
@@ -849,7 +937,13 @@ export class SimulatedCluster {
           p.leakBytes = 0;
           p.readyAtMs = now + spec.podStartupSeconds * 1000;
           p.unreadySinceMs = now;
-          this.pushEvent({ timeMs: now, type: 'oom_kill', service: name, pod: p.name, message: `Container ${name} in pod ${p.name} OOMKilled (limit ${spec.memoryLimitBytes} bytes), restart #${p.restarts}` });
+          this.pushEvent({
+            timeMs: now,
+            type: 'oom_kill',
+            service: name,
+            pod: p.name,
+            message: `Container ${name} in pod ${p.name} OOMKilled (limit ${spec.memoryLimitBytes} bytes), restart #${p.restarts}`,
+          });
           p.memoryBytes = spec.memoryBaseBytes * 0.6;
         }
         p.cpuCores = isReady && totalW > 0 ? (st.cpuCores * p.weight) / totalW : 0.02 * spec.cpuRequestCores;
@@ -878,7 +972,7 @@ export class SimulatedCluster {
             arrivalRps: st.arrivalRps,
             pods: this.hpaPods(st, now),
           },
-          now,
+          now
         );
         if (desired !== undefined && Number.isInteger(desired) && desired >= 0 && desired !== st.desired) {
           this.setReplicas(name, desired, 'hpa');
@@ -901,10 +995,15 @@ export class SimulatedCluster {
         name: p.name,
         phase: 'Running',
         startTimeMs: p.createdMs,
-        readyCondition: { status: ready, lastTransitionTimeMs: ready ? Math.max(p.readyAtMs, p.unreadySinceMs) : p.unreadySinceMs },
+        readyCondition: {
+          status: ready,
+          lastTransitionTimeMs: ready ? Math.max(p.readyAtMs, p.unreadySinceMs) : p.unreadySinceMs,
+        },
         cpuRequestMilli: requestMilli,
         // metrics-server reports nanocores; the HPA reads Quantity.MilliValue(), which rounds up.
-        ...(full ? { cpuUsage: { milli: Math.ceil(Math.round(meanCores * 1e9) / 1e6), timestampMs: now, windowMs } } : {}),
+        ...(full
+          ? { cpuUsage: { milli: Math.ceil(Math.round(meanCores * 1e9) / 1e6), timestampMs: now, windowMs } }
+          : {}),
       };
     });
   }
@@ -929,20 +1028,23 @@ export class SimulatedCluster {
       r[idx + F_FAULT_MASK] = st.faultMask;
       r[idx + F_MEM_FRAC] = st.pods.reduce((m, p) => Math.max(m, p.memoryBytes / st.spec.memoryLimitBytes), 0);
       r[idx + F_CPU] = st.cpuUtil;
-      r[idx + F_DOWN_ERR] = st.errorRatio > st.ownErrorRatio ? 1 - (1 - st.errorRatio) / Math.max(1e-12, 1 - st.ownErrorRatio) : 0;
+      r[idx + F_DOWN_ERR] =
+        st.errorRatio > st.ownErrorRatio ? 1 - (1 - st.errorRatio) / Math.max(1e-12, 1 - st.ownErrorRatio) : 0;
       const names = st.pods.map((p) => p.name);
       const last = st.podEpochs[st.podEpochs.length - 1];
       if (!last || last.pods.length !== names.length || last.pods.some((n, i) => n !== names[i])) {
         st.podEpochs.push({ fromTick: k, pods: names });
         const oldest = k - this.ringCapacity;
-        while (st.podEpochs.length > 1 && (st.podEpochs[1] as { fromTick: number }).fromTick <= oldest) st.podEpochs.shift();
+        while (st.podEpochs.length > 1 && (st.podEpochs[1] as { fromTick: number }).fromTick <= oldest)
+          st.podEpochs.shift();
       }
     }
     this.collect((name, labels, value, key) => this.history.write(key, name, labels, value));
   }
 
   private collect(emit: (name: string, labels: Record<string, string>, value: number, key: string) => void): void {
-    const e = (name: string, labels: Record<string, string>, value: number): void => emit(name, labels, value, seriesKey(name, labels));
+    const e = (name: string, labels: Record<string, string>, value: number): void =>
+      emit(name, labels, value, seriesKey(name, labels));
     for (const name of this.order) {
       const st = this.state(name);
       const l = { service: name };
@@ -1007,7 +1109,13 @@ export class SimulatedCluster {
   currentMetrics(): MetricSample[] {
     const out: MetricSample[] = [];
     this.collect((name, labels, value) =>
-      out.push({ name, help: HELP[name] ?? name, type: COUNTERS.has(name) ? 'counter' : 'gauge', labels: { ...labels }, value }),
+      out.push({
+        name,
+        help: HELP[name] ?? name,
+        type: COUNTERS.has(name) ? 'counter' : 'gauge',
+        labels: { ...labels },
+        value,
+      })
     );
     return out;
   }
@@ -1026,7 +1134,14 @@ export class SimulatedCluster {
         const v = this.history.valueAt(s, k);
         if (!Number.isNaN(v)) points.push([this.history.timeOf(k), v]);
       }
-      if (points.length > 0) series.push({ name: s.name, help: HELP[s.name] ?? s.name, type: COUNTERS.has(s.name) ? 'counter' : 'gauge', labels: s.labels, points });
+      if (points.length > 0)
+        series.push({
+          name: s.name,
+          help: HELP[s.name] ?? s.name,
+          type: COUNTERS.has(s.name) ? 'counter' : 'gauge',
+          labels: s.labels,
+          points,
+        });
     }
     series.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return renderOpenMetrics(series);
@@ -1038,7 +1153,12 @@ export class SimulatedCluster {
   }
 
   /** Label sets (with __name__) of series matching, optionally only those with samples in a range. */
-  seriesLabels(name: string | undefined, matchers: readonly LabelMatcher[], startMs?: number, endMs?: number): Array<Record<string, string>> {
+  seriesLabels(
+    name: string | undefined,
+    matchers: readonly LabelMatcher[],
+    startMs?: number,
+    endMs?: number
+  ): Array<Record<string, string>> {
     if (startMs !== undefined || endMs !== undefined) {
       return this.history.select(name, matchers, startMs ?? -Infinity, endMs ?? Infinity).map((s) => s.labels);
     }
@@ -1081,7 +1201,9 @@ export class SimulatedCluster {
   private incomingOperations(st: ServiceState): string[] {
     if (st.spec.name === this.topology.entry) return GATEWAY_ROUTES;
     const ops: string[] = [];
-    for (const callerName of st.callers) for (const c of this.state(callerName).spec.calls) if (c.to === st.spec.name && !ops.includes(c.operation)) ops.push(c.operation);
+    for (const callerName of st.callers)
+      for (const c of this.state(callerName).spec.calls)
+        if (c.to === st.spec.name && !ops.includes(c.operation)) ops.push(c.operation);
     return ops.length > 0 ? ops : ['Handle'];
   }
 
@@ -1110,19 +1232,39 @@ export class SimulatedCluster {
     const ops = this.incomingOperations(st);
     const tier = st.spec.tier;
     const version = this.versionAt(st, tEnd);
-    const pickPod = (...k: Array<string | number>): string => (pods.length > 0 ? (pods[hash32(seed, 'lp', name, tick, ...k) % pods.length] as string) : `${name}-unknown`);
-    const at = (...k: Array<string | number>): number => Math.floor(tStart + hashUnit(seed, 'lt', name, tick, ...k) * this.tickMs);
+    const pickPod = (...k: Array<string | number>): string =>
+      pods.length > 0 ? (pods[hash32(seed, 'lp', name, tick, ...k) % pods.length] as string) : `${name}-unknown`;
+    const at = (...k: Array<string | number>): number =>
+      Math.floor(tStart + hashUnit(seed, 'lt', name, tick, ...k) * this.tickMs);
     const iso = (t: number): string => new Date(t).toISOString();
 
     // Events of this tick.
     for (const e of this.eventLog) {
       if (e.service !== name || e.timeMs <= tStart || e.timeMs > tEnd) continue;
       if (e.type === 'oom_kill') {
-        out.push({ timeMs: e.timeMs, service: name, pod: e.pod ?? pickPod('oom'), level: 'error', line: `ts=${iso(e.timeMs)} level=error msg="fatal error: runtime: out of memory" container=${name} reason=OOMKilled limit_bytes=${st.spec.memoryLimitBytes}` });
+        out.push({
+          timeMs: e.timeMs,
+          service: name,
+          pod: e.pod ?? pickPod('oom'),
+          level: 'error',
+          line: `ts=${iso(e.timeMs)} level=error msg="fatal error: runtime: out of memory" container=${name} reason=OOMKilled limit_bytes=${st.spec.memoryLimitBytes}`,
+        });
       } else if (e.type === 'deploy' || e.type === 'rollback') {
-        out.push({ timeMs: e.timeMs, service: name, pod: pickPod('deploy'), level: 'info', line: `ts=${iso(e.timeMs)} level=info msg="starting ${name}" version=${String(e.to)} previous_version=${String(e.from)} reason=${e.type}` });
+        out.push({
+          timeMs: e.timeMs,
+          service: name,
+          pod: pickPod('deploy'),
+          level: 'info',
+          line: `ts=${iso(e.timeMs)} level=info msg="starting ${name}" version=${String(e.to)} previous_version=${String(e.from)} reason=${e.type}`,
+        });
       } else if (e.type === 'scale' && typeof e.to === 'number' && typeof e.from === 'number' && e.to > e.from) {
-        out.push({ timeMs: e.timeMs, service: name, pod: pickPod('scale'), level: 'info', line: `ts=${iso(e.timeMs)} level=info msg="server listening" addr=:8080 version=${version}` });
+        out.push({
+          timeMs: e.timeMs,
+          service: name,
+          pod: pickPod('scale'),
+          level: 'info',
+          line: `ts=${iso(e.timeMs)} level=info msg="server listening" addr=:8080 version=${version}`,
+        });
       }
     }
 
@@ -1143,7 +1285,10 @@ export class SimulatedCluster {
         out.push({ timeMs: t, service: name, pod: pickPod('info', i), level: 'info', line, traceId });
       }
       const own50 = st.spec.baseLatencyMs + (1000 * st.spec.concurrencyPerReplica) / st.spec.serviceRatePerReplica;
-      if (p95 > Math.max(4 * own50 + 50, 0.5 * st.spec.timeoutMs) || (mask & (FAULT_BIT.latency | FAULT_BIT.cpu_contention)) !== 0) {
+      if (
+        p95 > Math.max(4 * own50 + 50, 0.5 * st.spec.timeoutMs) ||
+        (mask & (FAULT_BIT.latency | FAULT_BIT.cpu_contention)) !== 0
+      ) {
         const slowCallee = st.spec.calls.length > 0 ? this.slowestCallee(st, tick) : undefined;
         const t = at('warn');
         out.push({
@@ -1159,10 +1304,19 @@ export class SimulatedCluster {
       const memFrac = v(F_MEM_FRAC);
       if (memFrac > 0.85) {
         const t = at('mem');
-        out.push({ timeMs: t, service: name, pod: pickPod('mem'), level: 'warn', line: `ts=${iso(t)} level=warn msg="memory usage high" used_ratio=${memFrac.toFixed(3)} limit_bytes=${st.spec.memoryLimitBytes}` });
+        out.push({
+          timeMs: t,
+          service: name,
+          pod: pickPod('mem'),
+          level: 'warn',
+          line: `ts=${iso(t)} level=warn msg="memory usage high" used_ratio=${memFrac.toFixed(3)} limit_bytes=${st.spec.memoryLimitBytes}`,
+        });
       }
       const expected = err * 10;
-      const nErr = Math.min(5, Math.floor(expected) + (hashUnit(seed, 'ne', name, tick) < expected - Math.floor(expected) ? 1 : 0));
+      const nErr = Math.min(
+        5,
+        Math.floor(expected) + (hashUnit(seed, 'ne', name, tick) < expected - Math.floor(expected) ? 1 : 0)
+      );
       const faultErr = v(F_FAULT_ERR);
       const timeout = v(F_TIMEOUT);
       const downErr = v(F_DOWN_ERR);
@@ -1225,7 +1379,12 @@ export class SimulatedCluster {
           batch.push(line);
         }
       }
-      batch.sort((a, b) => a.timeMs - b.timeMs || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) || (a.line < b.line ? -1 : 1));
+      batch.sort(
+        (a, b) =>
+          a.timeMs - b.timeMs ||
+          (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) ||
+          (a.line < b.line ? -1 : 1)
+      );
       if (backward) batch.reverse();
       for (const l of batch) {
         out.push(l);
@@ -1245,7 +1404,11 @@ export class SimulatedCluster {
     for (const l of lines) {
       const key = `${l.service}\u0000${l.pod}\u0000${l.level}`;
       let s = streams.get(key);
-      if (!s) streams.set(key, (s = { stream: { service: l.service, pod: l.pod, level: l.level, job: 'aidpe-sim' }, values: [] }));
+      if (!s)
+        streams.set(
+          key,
+          (s = { stream: { service: l.service, pod: l.pod, level: l.level, job: 'aidpe-sim' }, values: [] })
+        );
       s.values.push([`${BigInt(Math.round(l.timeMs)) * 1_000_000n}`, l.line]);
     }
     return { status: 'success', data: { resultType: 'streams', result: [...streams.values()] } };
@@ -1283,11 +1446,27 @@ export class SimulatedCluster {
     const spans: SpanData[] = [];
     const rootOps = this.incomingOperations(entry);
     let spanCount = 0;
-    const build = (st: ServiceState, operation: string, parentSpanId: string, startMs: number, path: string, depth: number): { durationMs: number; error: boolean } => {
+    const build = (
+      st: ServiceState,
+      operation: string,
+      parentSpanId: string,
+      startMs: number,
+      path: string,
+      depth: number
+    ): { durationMs: number; error: boolean } => {
       const name = st.spec.name;
       const spanId = hashHex(16, seed, 'span', traceId, path);
       const mySpan = spans.length;
-      spans.push({ traceId, spanId, parentSpanId, service: name, operation, startTimeUnixNano: '', durationNanos: 0, status: 'ok' });
+      spans.push({
+        traceId,
+        spanId,
+        parentSpanId,
+        service: name,
+        operation,
+        startTimeUnixNano: '',
+        durationNanos: 0,
+        status: 'ok',
+      });
       spanCount++;
       const v = (f: number): number => this.ringValue(st, tick, f);
       // Own time drawn around the own mean; children run sequentially after a share of it.
@@ -1327,7 +1506,13 @@ export class SimulatedCluster {
   }
 
   /** Deterministically sampled traces whose start lies in [startMs, endMs], oldest first. */
-  traces(q: { startMs: number; endMs: number; limit?: number; service?: string; status?: 'ok' | 'error' }): TraceData[] {
+  traces(q: {
+    startMs: number;
+    endMs: number;
+    limit?: number;
+    service?: string;
+    status?: 'ok' | 'error';
+  }): TraceData[] {
     const limit = q.limit ?? 100;
     const [from, to] = this.history.tickRange(q.startMs, q.endMs + this.tickMs);
     const out: TraceData[] = [];
@@ -1361,7 +1546,17 @@ export class SimulatedCluster {
     const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
     return {
       batches: [...byService.entries()].map(([service, spans]) => ({
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }, { key: 'service.version', value: { stringValue: this.versionAt(this.state(service), Number(BigInt(t.startTimeUnixNano) / 1_000_000n)) } }] },
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: service } },
+            {
+              key: 'service.version',
+              value: {
+                stringValue: this.versionAt(this.state(service), Number(BigInt(t.startTimeUnixNano) / 1_000_000n)),
+              },
+            },
+          ],
+        },
         scopeSpans: [
           {
             scope: { name: 'aidpe-sim' },
@@ -1373,7 +1568,8 @@ export class SimulatedCluster {
               kind: 'SPAN_KIND_SERVER',
               startTimeUnixNano: s.startTimeUnixNano,
               endTimeUnixNano: (BigInt(s.startTimeUnixNano) + BigInt(s.durationNanos)).toString(),
-              status: s.status === 'error' ? { code: 'STATUS_CODE_ERROR' as const } : { code: 'STATUS_CODE_UNSET' as const },
+              status:
+                s.status === 'error' ? { code: 'STATUS_CODE_ERROR' as const } : { code: 'STATUS_CODE_UNSET' as const },
             })),
           },
         ],
@@ -1382,7 +1578,13 @@ export class SimulatedCluster {
   }
 
   /** Tempo `GET /api/search` body. */
-  toTempoSearch(q: { startMs: number; endMs: number; limit?: number; service?: string; status?: 'ok' | 'error' }): TempoSearchResult {
+  toTempoSearch(q: {
+    startMs: number;
+    endMs: number;
+    limit?: number;
+    service?: string;
+    status?: 'ok' | 'error';
+  }): TempoSearchResult {
     return {
       traces: this.traces(q).map((t) => ({
         traceID: t.traceId,
@@ -1415,5 +1617,11 @@ export interface TempoTrace {
 }
 
 export interface TempoSearchResult {
-  traces: Array<{ traceID: string; rootServiceName: string; rootTraceName: string; startTimeUnixNano: string; durationMs: number }>;
+  traces: Array<{
+    traceID: string;
+    rootServiceName: string;
+    rootTraceName: string;
+    startTimeUnixNano: string;
+    durationMs: number;
+  }>;
 }

@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import type { AidpeConfig } from '../config/config.ts';
 import { SimulatedCluster } from './cluster.ts';
 import { SimulationRunner } from './runner.ts';
-import { azureFunctionsTracePath, defaultDataDir, loadAzureFunctionsTrace, loadTimestampValueCsv, syntheticDiurnalTrace, type WorkloadTrace } from './workload.ts';
+import {
+  azureFunctionsTracePath,
+  defaultDataDir,
+  loadAzureFunctionsTrace,
+  loadTimestampValueCsv,
+  syntheticDiurnalTrace,
+  type WorkloadTrace,
+} from './workload.ts';
 
 export interface DemoCluster {
   cluster: SimulatedCluster;
@@ -23,12 +30,18 @@ export interface DemoOptions {
 }
 
 /** Resolves the configured workload: `azure-10`, `azure-100`, `synthetic`, or a CSV path. */
-export function resolveWorkload(spec: string, dataDir = defaultDataDir()): { trace: WorkloadTrace; warning: string | undefined } {
+export function resolveWorkload(
+  spec: string,
+  dataDir = defaultDataDir()
+): { trace: WorkloadTrace; warning: string | undefined } {
   if (spec === 'synthetic') return { trace: syntheticDiurnalTrace(), warning: undefined };
   if (spec === 'azure-10' || spec === 'azure-100') {
     const path = azureFunctionsTracePath(spec === 'azure-10' ? '10_inv.csv' : '100_inv.csv', dataDir);
     if (!existsSync(path)) {
-      return { trace: syntheticDiurnalTrace(), warning: `Azure Functions trace not found at ${path}; using a synthetic diurnal workload (set AIDPE_DATA_DIR)` };
+      return {
+        trace: syntheticDiurnalTrace(),
+        warning: `Azure Functions trace not found at ${path}; using a synthetic diurnal workload (set AIDPE_DATA_DIR)`,
+      };
     }
     return { trace: loadAzureFunctionsTrace(path), warning: undefined };
   }
@@ -43,7 +56,13 @@ export function createDemoCluster(config: AidpeConfig, opts: DemoOptions = {}): 
   const tickMs = sim.tickSeconds * 1000;
   const nowAligned = Math.floor(wallNow() / tickMs) * tickMs;
   const startTimeMs = nowAligned - Math.floor((warmup * 1000) / tickMs) * tickMs;
-  const cluster = new SimulatedCluster({ seed: sim.seed, workload: trace, peakRps: sim.peakRps, tickSeconds: sim.tickSeconds, startTimeMs });
+  const cluster = new SimulatedCluster({
+    seed: sim.seed,
+    workload: trace,
+    peakRps: sim.peakRps,
+    tickSeconds: sim.tickSeconds,
+    startTimeMs,
+  });
   if (sim.randomFaults > 0) {
     cluster.scheduleRandomFaults({
       count: sim.randomFaults,

@@ -109,7 +109,7 @@ export function backlogStep(
   arrivals: number,
   capacityPerSecond: number,
   dtSeconds: number,
-  timeoutSeconds: number,
+  timeoutSeconds: number
 ): BacklogStep {
   const capacity = Math.max(0, capacityPerSecond) * dtSeconds;
   const available = backlog + arrivals;

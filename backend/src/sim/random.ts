@@ -22,7 +22,7 @@ export function hash32(seed: number, ...keys: Array<string | number>): number {
     if (typeof key === 'number') {
       // Hash integers exactly and non-integers through their string form.
       if (Number.isInteger(key) && Math.abs(key) < 2 ** 53) {
-        const lo = key % 2 ** 32 >>> 0;
+        const lo = (key % 2 ** 32) >>> 0;
         const hi = Math.floor(key / 2 ** 32) >>> 0;
         h = mix32(h ^ lo ^ 0x27d4eb2d);
         h = mix32(h ^ hi ^ 0x165667b1);
@@ -49,7 +49,9 @@ export function hashHex(chars: number, seed: number, ...keys: Array<string | num
   let out = '';
   let i = 0;
   while (out.length < chars) {
-    out += hash32(seed, ...keys, 'hex', i++).toString(16).padStart(8, '0');
+    out += hash32(seed, ...keys, 'hex', i++)
+      .toString(16)
+      .padStart(8, '0');
   }
   return out.slice(0, chars);
 }

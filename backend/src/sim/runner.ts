@@ -72,7 +72,8 @@ export class SimulationRunner {
   /** Realtime: advances to anchorSim + (wall − anchorWall) × speed on every interval. */
   start(): void {
     if (this.timer) return;
-    if (this.mode === 'accelerated') throw new Error('SimulationRunner.start: use runFor/runForAsync in accelerated mode');
+    if (this.mode === 'accelerated')
+      throw new Error('SimulationRunner.start: use runFor/runForAsync in accelerated mode');
     this.anchorWallMs = this.wallNow();
     this.anchorSimMs = this.cluster.timeMs;
     this.timer = setInterval(() => this.pump(), this.intervalMs);

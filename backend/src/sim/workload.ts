@@ -24,14 +24,17 @@ export function defaultDataDir(): string {
   return resolve(here, '..', '..', '..', '..', 'shared', 'data');
 }
 
-export function azureFunctionsTracePath(file: '10_inv.csv' | '100_inv.csv' = '10_inv.csv', dataDir = defaultDataDir()): string {
+export function azureFunctionsTracePath(
+  file: '10_inv.csv' | '100_inv.csv' = '10_inv.csv',
+  dataDir = defaultDataDir()
+): string {
   return resolve(dataDir, 'workloads', 'azure-functions-2019', file);
 }
 
 function readDataFile(path: string, what: string): string {
   if (!existsSync(path)) {
     throw new Error(
-      `${what} not found at ${path}. Set AIDPE_DATA_DIR to the shared data folder (default ${defaultDataDir()}).`,
+      `${what} not found at ${path}. Set AIDPE_DATA_DIR to the shared data folder (default ${defaultDataDir()}).`
     );
   }
   return readFileSync(path, 'utf8');
@@ -67,13 +70,19 @@ export function loadAzureFunctionsTrace(path: string, opts: AzureTraceOptions = 
     }
   }
   const base = path.split(/[\\/]/).pop() ?? path;
-  return { name: opts.name ?? `azure-functions-2019/${base}${opts.rows ? `#${opts.rows.join('+')}` : ''}`, stepSeconds: 60, values };
+  return {
+    name: opts.name ?? `azure-functions-2019/${base}${opts.rows ? `#${opts.rows.join('+')}` : ''}`,
+    stepSeconds: 60,
+    values,
+  };
 }
 
 function parseTimestamp(ts: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?/.exec(ts.trim());
   if (m) {
-    return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), 0) + Number(m[6] ?? 0) * 1000;
+    return (
+      Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), 0) + Number(m[6] ?? 0) * 1000
+    );
   }
   const n = Number(ts);
   if (Number.isFinite(n)) return n > 1e11 ? n : n * 1000;
@@ -102,7 +111,8 @@ export function loadTimestampValueCsv(path: string, name?: string): WorkloadTrac
   if (points.length < 2) throw new Error(`${path}: need at least two rows`);
   points.sort((a, b) => a[0] - b[0]);
   const diffs: number[] = [];
-  for (let i = 1; i < points.length; i++) diffs.push((points[i] as [number, number])[0] - (points[i - 1] as [number, number])[0]);
+  for (let i = 1; i < points.length; i++)
+    diffs.push((points[i] as [number, number])[0] - (points[i - 1] as [number, number])[0]);
   diffs.sort((a, b) => a - b);
   const stepMs = diffs[Math.floor(diffs.length / 2)] as number;
   if (!(stepMs > 0)) throw new Error(`${path}: could not infer a positive step`);
@@ -116,11 +126,13 @@ export function loadTimestampValueCsv(path: string, name?: string): WorkloadTrac
   for (let k = 0; k < n; k++) {
     if (Number.isNaN(values[k])) values[k] = k > 0 ? (values[k - 1] as number) : 0;
   }
-  return { name: name ?? (path.split(/[\\/]/).pop() ?? path), stepSeconds: stepMs / 1000, values, startMs: start };
+  return { name: name ?? path.split(/[\\/]/).pop() ?? path, stepSeconds: stepMs / 1000, values, startMs: start };
 }
 
 /** A smooth two-peak daily pattern (per-minute steps) for tests and as a fallback. */
-export function syntheticDiurnalTrace(opts: { days?: number; stepSeconds?: number; base?: number; amplitude?: number } = {}): WorkloadTrace {
+export function syntheticDiurnalTrace(
+  opts: { days?: number; stepSeconds?: number; base?: number; amplitude?: number } = {}
+): WorkloadTrace {
   const step = opts.stepSeconds ?? 60;
   const days = opts.days ?? 1;
   const base = opts.base ?? 0.35;

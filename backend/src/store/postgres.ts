@@ -6,7 +6,15 @@
  */
 import pg from 'pg';
 import type { ActionRecord, ActionStatus } from '../actions/types.ts';
-import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, DetectorStateRecord, FeedbackRecord, Store } from './types.ts';
+import type {
+  ActionQuery,
+  AuditInput,
+  AuditRecord,
+  AutomationSettings,
+  DetectorStateRecord,
+  FeedbackRecord,
+  Store,
+} from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS aidpe_feedback (
@@ -90,7 +98,11 @@ export class PostgresStore implements Store {
 
   /** Connects and creates the schema (idempotent; an advisory lock keeps concurrent replicas from racing). */
   static async open(url: string, options: { connectTimeoutMs?: number; max?: number } = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, max: options.max ?? 5 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      max: options.max ?? 5,
+    });
     // An idle client that errors (server restart) must not crash the sidecar; the next query reconnects.
     pool.on('error', () => undefined);
     const store = new PostgresStore(url, pool);
@@ -122,12 +134,18 @@ export class PostgresStore implements Store {
   }
 
   private async insertAudit(c: Queryable, entry: AuditInput, at: string): Promise<number> {
-    const r = await c.query<{ id: string }>('INSERT INTO aidpe_audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5) RETURNING id', [at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details)]);
+    const r = await c.query<{ id: string }>(
+      'INSERT INTO aidpe_audit (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details)]
+    );
     return Number(r.rows[0]!.id);
   }
 
   async getThreshold(seriesKey: string): Promise<number | undefined> {
-    const r = await this.pool.query<{ threshold: number }>('SELECT threshold FROM aidpe_series_sensitivity WHERE series_key = $1', [seriesKey]);
+    const r = await this.pool.query<{ threshold: number }>(
+      'SELECT threshold FROM aidpe_series_sensitivity WHERE series_key = $1',
+      [seriesKey]
+    );
     return r.rows[0]?.threshold;
   }
 
@@ -136,13 +154,36 @@ export class PostgresStore implements Store {
     return this.transaction(async (c) => {
       const r = await c.query<{ id: string }>(
         'INSERT INTO aidpe_feedback (region_id, series_key, verdict, "user", reason, created_at, threshold_before, threshold_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
-        [input.regionId, input.seriesKey, input.verdict, input.user, input.reason, at, input.thresholdBefore, input.thresholdAfter],
+        [
+          input.regionId,
+          input.seriesKey,
+          input.verdict,
+          input.user,
+          input.reason,
+          at,
+          input.thresholdBefore,
+          input.thresholdAfter,
+        ]
       );
       await c.query(
         'INSERT INTO aidpe_series_sensitivity (series_key, threshold, updated_at) VALUES ($1, $2, $3) ON CONFLICT (series_key) DO UPDATE SET threshold = EXCLUDED.threshold, updated_at = EXCLUDED.updated_at',
-        [input.seriesKey, input.thresholdAfter, at],
+        [input.seriesKey, input.thresholdAfter, at]
       );
-      await this.insertAudit(c, { actor: input.user, action: `anomaly.feedback.${input.verdict}`, subject: input.regionId, details: { seriesKey: input.seriesKey, reason: input.reason, thresholdBefore: input.thresholdBefore, thresholdAfter: input.thresholdAfter } }, at);
+      await this.insertAudit(
+        c,
+        {
+          actor: input.user,
+          action: `anomaly.feedback.${input.verdict}`,
+          subject: input.regionId,
+          details: {
+            seriesKey: input.seriesKey,
+            reason: input.reason,
+            thresholdBefore: input.thresholdBefore,
+            thresholdAfter: input.thresholdAfter,
+          },
+        },
+        at
+      );
       return { ...input, id: Number(r.rows[0]!.id), createdAt: at };
     });
   }
@@ -172,19 +213,32 @@ export class PostgresStore implements Store {
 
   async listAudit(limit = 100): Promise<AuditRecord[]> {
     const r = await this.pool.query('SELECT * FROM aidpe_audit ORDER BY id DESC LIMIT $1', [limit]);
-    return r.rows.map((x) => ({ id: Number(x.id), at: x.at, actor: x.actor, action: x.action, subject: x.subject, details: x.details as Record<string, unknown> }));
+    return r.rows.map((x) => ({
+      id: Number(x.id),
+      at: x.at,
+      actor: x.actor,
+      action: x.action,
+      subject: x.subject,
+      details: x.details as Record<string, unknown>,
+    }));
   }
 
   async insertAction(action: ActionRecord, audit: AuditInput): Promise<void> {
     await this.transaction(async (c) => {
-      await c.query('INSERT INTO aidpe_actions (id, service, status, created_at, updated_at, record) VALUES ($1, $2, $3, $4, $5, $6)', [action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action)]);
+      await c.query(
+        'INSERT INTO aidpe_actions (id, service, status, created_at, updated_at, record) VALUES ($1, $2, $3, $4, $5, $6)',
+        [action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action)]
+      );
       await this.insertAudit(c, audit, action.updatedAt);
     });
   }
 
   async updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean> {
     return this.transaction(async (c) => {
-      const r = await c.query('UPDATE aidpe_actions SET status = $1, updated_at = $2, record = $3 WHERE id = $4 AND status = ANY($5::text[])', [action.status, action.updatedAt, JSON.stringify(action), action.id, expected]);
+      const r = await c.query(
+        'UPDATE aidpe_actions SET status = $1, updated_at = $2, record = $3 WHERE id = $4 AND status = ANY($5::text[])',
+        [action.status, action.updatedAt, JSON.stringify(action), action.id, expected]
+      );
       if (r.rowCount !== 1) return false;
       await this.insertAudit(c, audit, action.updatedAt);
       return true;
@@ -210,18 +264,23 @@ export class PostgresStore implements Store {
     args.push(query.limit ?? 200);
     const r = await this.pool.query<{ record: ActionRecord }>(
       `SELECT record FROM aidpe_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, seq DESC LIMIT $${args.length}`,
-      args,
+      args
     );
     return r.rows.map((x) => x.record);
   }
 
   async getAutomation(service: string): Promise<AutomationSettings | undefined> {
-    const r = await this.pool.query<{ settings: AutomationSettings }>('SELECT settings FROM aidpe_automation_services WHERE service = $1', [service]);
+    const r = await this.pool.query<{ settings: AutomationSettings }>(
+      'SELECT settings FROM aidpe_automation_services WHERE service = $1',
+      [service]
+    );
     return r.rows[0]?.settings;
   }
 
   async listAutomation(): Promise<AutomationSettings[]> {
-    const r = await this.pool.query<{ settings: AutomationSettings }>('SELECT settings FROM aidpe_automation_services ORDER BY service');
+    const r = await this.pool.query<{ settings: AutomationSettings }>(
+      'SELECT settings FROM aidpe_automation_services ORDER BY service'
+    );
     return r.rows.map((x) => x.settings);
   }
 
@@ -229,16 +288,21 @@ export class PostgresStore implements Store {
     await this.transaction(async (c) => {
       await c.query(
         'INSERT INTO aidpe_automation_services (service, settings, updated_at) VALUES ($1, $2, $3) ON CONFLICT (service) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at',
-        [settings.service, JSON.stringify(settings), settings.updatedAt],
+        [settings.service, JSON.stringify(settings), settings.updatedAt]
       );
       if (audit) await this.insertAudit(c, audit, settings.updatedAt);
     });
   }
 
   async getDetectorState(key: string): Promise<DetectorStateRecord | undefined> {
-    const r = await this.pool.query<{ key: string; version: number; state: string; updated_at: string }>('SELECT key, version, state, updated_at FROM aidpe_detector_state WHERE key = $1', [key]);
+    const r = await this.pool.query<{ key: string; version: number; state: string; updated_at: string }>(
+      'SELECT key, version, state, updated_at FROM aidpe_detector_state WHERE key = $1',
+      [key]
+    );
     const row = r.rows[0];
-    return row ? { key: row.key, version: row.version, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at } : undefined;
+    return row
+      ? { key: row.key, version: row.version, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at }
+      : undefined;
   }
 
   async putDetectorStates(records: DetectorStateRecord[]): Promise<void> {
@@ -247,7 +311,7 @@ export class PostgresStore implements Store {
       for (const r of records) {
         await c.query(
           'INSERT INTO aidpe_detector_state (key, version, state, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at',
-          [r.key, r.version, JSON.stringify(r.state), r.updatedAt],
+          [r.key, r.version, JSON.stringify(r.state), r.updatedAt]
         );
       }
     });

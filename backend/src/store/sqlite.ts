@@ -8,9 +8,28 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { ActionRecord, ActionStatus } from '../actions/types.ts';
-import type { ActionQuery, AuditInput, AuditRecord, AutomationSettings, DetectorStateRecord, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
+import type {
+  ActionQuery,
+  AuditInput,
+  AuditRecord,
+  AutomationSettings,
+  DetectorStateRecord,
+  FeedbackRecord,
+  FeedbackVerdict,
+  Store,
+} from './types.ts';
 
-export type { ActionQuery, ActionStore, AuditInput, AuditRecord, AutomationSettings, DetectorStateRecord, FeedbackRecord, FeedbackVerdict, Store } from './types.ts';
+export type {
+  ActionQuery,
+  ActionStore,
+  AuditInput,
+  AuditRecord,
+  AutomationSettings,
+  DetectorStateRecord,
+  FeedbackRecord,
+  FeedbackVerdict,
+  Store,
+} from './types.ts';
 
 export function defaultStorePath(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -108,7 +127,8 @@ export class SqliteStore implements Store {
   }
 
   async getThreshold(seriesKey: string): Promise<number | undefined> {
-    const row = this.db.prepare('SELECT threshold FROM series_sensitivity WHERE series_key = ?').get(seriesKey) as { threshold: number } | undefined;
+    const row = this.db.prepare('SELECT threshold FROM series_sensitivity WHERE series_key = ?').get(seriesKey) as
+      { threshold: number } | undefined;
     return row?.threshold;
   }
 
@@ -117,12 +137,38 @@ export class SqliteStore implements Store {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = this.db
-        .prepare('INSERT INTO feedback (region_id, series_key, verdict, user, reason, created_at, threshold_before, threshold_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(input.regionId, input.seriesKey, input.verdict, input.user, input.reason, at, input.thresholdBefore, input.thresholdAfter);
+        .prepare(
+          'INSERT INTO feedback (region_id, series_key, verdict, user, reason, created_at, threshold_before, threshold_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+        )
+        .run(
+          input.regionId,
+          input.seriesKey,
+          input.verdict,
+          input.user,
+          input.reason,
+          at,
+          input.thresholdBefore,
+          input.thresholdAfter
+        );
       this.db
-        .prepare('INSERT INTO series_sensitivity (series_key, threshold, updated_at) VALUES (?, ?, ?) ON CONFLICT(series_key) DO UPDATE SET threshold = excluded.threshold, updated_at = excluded.updated_at')
+        .prepare(
+          'INSERT INTO series_sensitivity (series_key, threshold, updated_at) VALUES (?, ?, ?) ON CONFLICT(series_key) DO UPDATE SET threshold = excluded.threshold, updated_at = excluded.updated_at'
+        )
         .run(input.seriesKey, input.thresholdAfter, at);
-      this.insertAudit({ actor: input.user, action: `anomaly.feedback.${input.verdict}`, subject: input.regionId, details: { seriesKey: input.seriesKey, reason: input.reason, thresholdBefore: input.thresholdBefore, thresholdAfter: input.thresholdAfter } }, at);
+      this.insertAudit(
+        {
+          actor: input.user,
+          action: `anomaly.feedback.${input.verdict}`,
+          subject: input.regionId,
+          details: {
+            seriesKey: input.seriesKey,
+            reason: input.reason,
+            thresholdBefore: input.thresholdBefore,
+            thresholdAfter: input.thresholdAfter,
+          },
+        },
+        at
+      );
       this.db.exec('COMMIT');
       return { ...input, id: Number(result.lastInsertRowid), createdAt: at };
     } catch (err) {
@@ -134,12 +180,16 @@ export class SqliteStore implements Store {
   async listFeedback(seriesKey?: string): Promise<FeedbackRecord[]> {
     const rows = (seriesKey === undefined
       ? this.db.prepare('SELECT * FROM feedback ORDER BY id').all()
-      : this.db.prepare('SELECT * FROM feedback WHERE series_key = ? ORDER BY id').all(seriesKey)) as unknown as FeedbackRow[];
+      : this.db
+          .prepare('SELECT * FROM feedback WHERE series_key = ? ORDER BY id')
+          .all(seriesKey)) as unknown as FeedbackRow[];
     return rows.map(toFeedback);
   }
 
   private insertAudit(entry: Omit<AuditRecord, 'id' | 'at'>, at: string): number {
-    const r = this.db.prepare('INSERT INTO audit (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)').run(at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details));
+    const r = this.db
+      .prepare('INSERT INTO audit (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)')
+      .run(at, entry.actor, entry.action, entry.subject, JSON.stringify(entry.details));
     return Number(r.lastInsertRowid);
   }
 
@@ -149,8 +199,17 @@ export class SqliteStore implements Store {
   }
 
   async listAudit(limit = 100): Promise<AuditRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as unknown as Array<Omit<AuditRecord, 'details'> & { details: string }>;
-    return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details) as Record<string, unknown> }));
+    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as unknown as Array<
+      Omit<AuditRecord, 'details'> & { details: string }
+    >;
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      subject: r.subject,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+    }));
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (a writer lock, so compare-and-set holds across processes). */
@@ -179,7 +238,9 @@ export class SqliteStore implements Store {
     return this.transaction(() => {
       const placeholders = expected.map(() => '?').join(', ');
       const r = this.db
-        .prepare(`UPDATE actions SET status = ?, updated_at = ?, record = ? WHERE id = ? AND status IN (${placeholders})`)
+        .prepare(
+          `UPDATE actions SET status = ?, updated_at = ?, record = ? WHERE id = ? AND status IN (${placeholders})`
+        )
         .run(action.status, action.updatedAt, JSON.stringify(action), action.id, ...expected);
       if (Number(r.changes) !== 1) return false;
       this.insertAudit(audit, action.updatedAt);
@@ -209,33 +270,43 @@ export class SqliteStore implements Store {
   }
 
   async getAutomation(service: string): Promise<AutomationSettings | undefined> {
-    const row = this.db.prepare('SELECT settings FROM automation_services WHERE service = ?').get(service) as { settings: string } | undefined;
+    const row = this.db.prepare('SELECT settings FROM automation_services WHERE service = ?').get(service) as
+      { settings: string } | undefined;
     return row ? (JSON.parse(row.settings) as AutomationSettings) : undefined;
   }
 
   async listAutomation(): Promise<AutomationSettings[]> {
-    const rows = this.db.prepare('SELECT settings FROM automation_services ORDER BY service').all() as Array<{ settings: string }>;
+    const rows = this.db.prepare('SELECT settings FROM automation_services ORDER BY service').all() as Array<{
+      settings: string;
+    }>;
     return rows.map((r) => JSON.parse(r.settings) as AutomationSettings);
   }
 
   async putAutomation(settings: AutomationSettings, audit: AuditInput | undefined): Promise<void> {
     this.transaction(() => {
       this.db
-        .prepare('INSERT INTO automation_services (service, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT(service) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
+        .prepare(
+          'INSERT INTO automation_services (service, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT(service) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at'
+        )
         .run(settings.service, JSON.stringify(settings), settings.updatedAt);
       if (audit) this.insertAudit(audit, settings.updatedAt);
     });
   }
 
   async getDetectorState(key: string): Promise<DetectorStateRecord | undefined> {
-    const row = this.db.prepare('SELECT key, version, state, updated_at FROM detector_state WHERE key = ?').get(key) as { key: string; version: number; state: string; updated_at: string } | undefined;
-    return row ? { key: row.key, version: row.version, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at } : undefined;
+    const row = this.db.prepare('SELECT key, version, state, updated_at FROM detector_state WHERE key = ?').get(key) as
+      { key: string; version: number; state: string; updated_at: string } | undefined;
+    return row
+      ? { key: row.key, version: row.version, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at }
+      : undefined;
   }
 
   async putDetectorStates(records: DetectorStateRecord[]): Promise<void> {
     if (records.length === 0) return;
     this.transaction(() => {
-      const put = this.db.prepare('INSERT INTO detector_state (key, version, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at');
+      const put = this.db.prepare(
+        'INSERT INTO detector_state (key, version, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at'
+      );
       for (const r of records) put.run(r.key, r.version, JSON.stringify(r.state), r.updatedAt);
     });
   }

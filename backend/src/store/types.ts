@@ -97,4 +97,3 @@ export interface Store extends ActionStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-

@@ -39,7 +39,12 @@ export function isTimeoutError(err: unknown): boolean {
   const name = (err as { name?: unknown }).name;
   if (name === 'TimeoutError' || name === 'AbortError') return true;
   const code = errorCode(err);
-  return code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  return (
+    code === 'ETIMEDOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  );
 }
 
 /** A Retry-After header (seconds or an HTTP date) in milliseconds from now. */

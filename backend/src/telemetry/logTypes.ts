@@ -156,7 +156,8 @@ function upstreamText(text: string): string {
       if (isRecord(j)) {
         for (const k of ['error', 'message', 'msg']) {
           const v = j[k];
-          if (typeof v === 'string' && v.trim() !== '' && !(k === 'error' && typeof j.message === 'string')) return snippet(v);
+          if (typeof v === 'string' && v.trim() !== '' && !(k === 'error' && typeof j.message === 'string'))
+            return snippet(v);
         }
       }
     } catch {
@@ -203,7 +204,7 @@ export class HttpConnector {
     readonly source: string,
     /** 'Loki' | 'Tempo': used in messages. */
     readonly label: string,
-    opts: HttpConnectorOptions,
+    opts: HttpConnectorOptions
   ) {
     let url: URL;
     try {
@@ -211,7 +212,8 @@ export class HttpConnector {
     } catch (cause) {
       throw new TypeError(`${label} baseUrl ${quote(String(opts.baseUrl))} is not a valid URL`, { cause });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${label} baseUrl ${quote(opts.baseUrl)} must be http(s)`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError(`${label} baseUrl ${quote(opts.baseUrl)} must be http(s)`);
     url.search = '';
     url.hash = '';
     this.baseUrl = url.toString().replace(/\/+$/, '');
@@ -241,8 +243,15 @@ export class HttpConnector {
   }
 
   fail(
-    init: { kind: TelemetryErrorKind; message: string; query?: string | undefined; upstreamMessage?: string; status?: number; cause?: unknown },
-    canRetry = false,
+    init: {
+      kind: TelemetryErrorKind;
+      message: string;
+      query?: string | undefined;
+      upstreamMessage?: string;
+      status?: number;
+      cause?: unknown;
+    },
+    canRetry = false
   ): TelemetryError {
     const err = new TelemetryError({
       source: this.source,
@@ -287,8 +296,9 @@ export class HttpConnector {
           sleep: this.sleep,
           isRetryable: isRetryableTelemetryError,
           minDelayFor: (err) => (err instanceof TelemetryError ? retryAfter.get(err) : undefined),
-          onRetry: (info) => this.onRetry?.({ attempt: info.attempt, delayMs: info.delayMs, error: info.error as TelemetryError }),
-        },
+          onRetry: (info) =>
+            this.onRetry?.({ attempt: info.attempt, delayMs: info.delayMs, error: info.error as TelemetryError }),
+        }
       );
       this.lastSuccessAtMs = this.now();
       return res;
@@ -337,14 +347,32 @@ export class HttpConnector {
     const upstream = upstreamText(res.text);
     const base = { query: spec.query, status, upstreamMessage: upstream };
     if (status === 400 || status === 422) {
-      throw this.fail({ ...base, kind: 'bad_query', message: `${this.label} rejected ${spec.what}: ${upstream || '(empty body)'}` });
+      throw this.fail({
+        ...base,
+        kind: 'bad_query',
+        message: `${this.label} rejected ${spec.what}: ${upstream || '(empty body)'}`,
+      });
     }
     if (status === 504 || status === 408) {
-      const err = this.fail({ ...base, kind: 'timeout', message: `${this.label} timed out answering ${spec.what} (HTTP ${status}): ${upstream || '(empty body)'}` }, true);
+      const err = this.fail(
+        {
+          ...base,
+          kind: 'timeout',
+          message: `${this.label} timed out answering ${spec.what} (HTTP ${status}): ${upstream || '(empty body)'}`,
+        },
+        true
+      );
       setRetryAfter(err, res);
       throw err;
     }
-    const err = this.fail({ ...base, kind: 'upstream', message: `${this.label} failed ${spec.what} (HTTP ${status}): ${upstream || '(empty body)'}` }, status >= 500);
+    const err = this.fail(
+      {
+        ...base,
+        kind: 'upstream',
+        message: `${this.label} failed ${spec.what} (HTTP ${status}): ${upstream || '(empty body)'}`,
+      },
+      status >= 500
+    );
     setRetryAfter(err, res);
     throw err;
   }
@@ -353,7 +381,11 @@ export class HttpConnector {
   async send(spec: RequestSpec): Promise<RawResponse> {
     const url = new URL(this.baseUrl + spec.path);
     for (const [k, v] of spec.params) url.searchParams.append(k, v);
-    const headers: Record<string, string> = { ...this.headers, Accept: spec.accept ?? 'application/json', ...(spec.extraHeaders ?? {}) };
+    const headers: Record<string, string> = {
+      ...this.headers,
+      Accept: spec.accept ?? 'application/json',
+      ...(spec.extraHeaders ?? {}),
+    };
     const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
@@ -373,23 +405,56 @@ export class HttpConnector {
 
   private transportError(spec: RequestSpec, timeoutMs: number, err: unknown, duringBody: boolean): TelemetryError {
     if (isTimeoutError(err)) {
-      return this.fail({ kind: 'timeout', query: spec.query, cause: err, message: `${this.label} did not answer ${spec.what} within ${timeoutMs} ms (${this.baseUrl})` }, true);
+      return this.fail(
+        {
+          kind: 'timeout',
+          query: spec.query,
+          cause: err,
+          message: `${this.label} did not answer ${spec.what} within ${timeoutMs} ms (${this.baseUrl})`,
+        },
+        true
+      );
     }
     const detail = errorCode(err) ?? (err instanceof Error ? err.message : String(err));
     if (duringBody) {
       return this.fail(
-        { kind: 'upstream', query: spec.query, cause: err, message: `${this.label} closed the connection while sending the answer to ${spec.what} (${detail})` },
-        true,
+        {
+          kind: 'upstream',
+          query: spec.query,
+          cause: err,
+          message: `${this.label} closed the connection while sending the answer to ${spec.what} (${detail})`,
+        },
+        true
       );
     }
-    return this.fail({ kind: 'unreachable', query: spec.query, cause: err, message: `${this.label} at ${this.baseUrl} is unreachable (${detail}) for ${spec.what}` }, true);
+    return this.fail(
+      {
+        kind: 'unreachable',
+        query: spec.query,
+        cause: err,
+        message: `${this.label} at ${this.baseUrl} is unreachable (${detail}) for ${spec.what}`,
+      },
+      true
+    );
   }
 
   /** Probes `/ready` once, no retries. Throws TelemetryError only when no HTTP answer came back. */
   async ready(opts: { timeoutMs?: number } = {}): Promise<ReadyProbe> {
     const started = performance.now();
-    const res = await this.send({ path: '/ready', params: [], what: 'readiness probe', query: undefined, timeoutMs: opts.timeoutMs ?? this.timeoutMs, accept: 'text/plain' });
-    return { ready: res.status === 200, status: res.status, body: snippet(res.text, 200), latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    const res = await this.send({
+      path: '/ready',
+      params: [],
+      what: 'readiness probe',
+      query: undefined,
+      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
+      accept: 'text/plain',
+    });
+    return {
+      ready: res.status === 200,
+      status: res.status,
+      body: snippet(res.text, 200),
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    };
   }
 
   /** up: ready and no recent failures; degraded: answering but not ready or requests failing; down: unreachable. */
@@ -402,24 +467,49 @@ export class HttpConnector {
       this.recordError(err);
       const checkedAt = new Date(this.now()).toISOString();
       const why = err instanceof TelemetryError && err.kind === 'timeout' ? 'not answering' : 'unreachable';
-      return { name: this.source, state: 'down', detail: `${this.label} ${why} at ${url}`, lastError: this.publicLastError(), checkedAt };
+      return {
+        name: this.source,
+        state: 'down',
+        detail: `${this.label} ${why} at ${url}`,
+        lastError: this.publicLastError(),
+        checkedAt,
+      };
     }
     const checkedAtMs = this.now();
     const base = { name: this.source, latencyMs: probe.latencyMs, checkedAt: new Date(checkedAtMs).toISOString() };
     if (!probe.ready) {
-      this.recordError(new Error(`${this.label} at ${url} is not ready: HTTP ${probe.status}${probe.body ? ` ${probe.body}` : ''}`));
-      return { ...base, state: 'degraded', detail: `${this.label} at ${url}; not ready (HTTP ${probe.status})`, lastError: this.publicLastError() };
+      this.recordError(
+        new Error(`${this.label} at ${url} is not ready: HTTP ${probe.status}${probe.body ? ` ${probe.body}` : ''}`)
+      );
+      return {
+        ...base,
+        state: 'degraded',
+        detail: `${this.label} at ${url}; not ready (HTTP ${probe.status})`,
+        lastError: this.publicLastError(),
+      };
     }
     const failedAt = this.lastFailureAtMs;
-    if (failedAt !== undefined && failedAt > (this.lastSuccessAtMs ?? -Infinity) && checkedAtMs - failedAt < this.degradedWindowMs) {
+    if (
+      failedAt !== undefined &&
+      failedAt > (this.lastSuccessAtMs ?? -Infinity) &&
+      checkedAtMs - failedAt < this.degradedWindowMs
+    ) {
       const ago = Math.max(0, Math.round((checkedAtMs - failedAt) / 1000));
-      return { ...base, state: 'degraded', detail: `${this.label} at ${url}; requests failing (last failure ${ago}s ago)`, lastError: this.publicLastError() };
+      return {
+        ...base,
+        state: 'degraded',
+        detail: `${this.label} at ${url}; requests failing (last failure ${ago}s ago)`,
+        lastError: this.publicLastError(),
+      };
     }
     return { ...base, state: 'up', detail: `${this.label} at ${url}`, lastError: this.publicLastError() };
   }
 
   private recordError(err: unknown): void {
-    this.lastError = { message: err instanceof Error ? err.message : String(err), at: new Date(this.now()).toISOString() };
+    this.lastError = {
+      message: err instanceof Error ? err.message : String(err),
+      at: new Date(this.now()).toISOString(),
+    };
   }
 
   private publicLastError(): { message: string; at: string } | undefined {

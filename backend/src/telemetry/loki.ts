@@ -10,7 +10,15 @@
 import type { DependencyHealth, MetricSeries } from './types.ts';
 import { parseQueryData } from './prometheus.ts';
 import { HttpConnector, isRecord, isStringRecord, msToNs, nsToMs, quote } from './logTypes.ts';
-import type { HttpConnectorOptions, LogEntry, LogPattern, LogStream, LokiQueryResult, ReadyProbe, RequestSpec } from './logTypes.ts';
+import type {
+  HttpConnectorOptions,
+  LogEntry,
+  LogPattern,
+  LogStream,
+  LokiQueryResult,
+  ReadyProbe,
+  RequestSpec,
+} from './logTypes.ts';
 
 export type LokiClientOptions = HttpConnectorOptions & {
   /**
@@ -38,11 +46,14 @@ export interface LokiRangeQuery {
 const NS = /^\d{1,30}$/;
 
 /** Parses the `data` of a successful query_range answer. Throws a plain Error describing a bad shape. */
-export function parseLokiData(data: unknown): { resultType: 'streams'; streams: LogStream[] } | { resultType: 'matrix' | 'vector'; series: MetricSeries[] } {
+export function parseLokiData(
+  data: unknown
+): { resultType: 'streams'; streams: LogStream[] } | { resultType: 'matrix' | 'vector'; series: MetricSeries[] } {
   if (!isRecord(data)) throw new Error('`data` is not an object');
   if (data.resultType !== 'streams') {
     const r = parseQueryData(data);
-    if (r.resultType !== 'matrix' && r.resultType !== 'vector') throw new Error(`unexpected resultType ${quote(r.resultType)}`);
+    if (r.resultType !== 'matrix' && r.resultType !== 'vector')
+      throw new Error(`unexpected resultType ${quote(r.resultType)}`);
     return { resultType: r.resultType, series: r.series };
   }
   if (!Array.isArray(data.result)) throw new Error('streams `result` is not an array');
@@ -54,16 +65,19 @@ export function parseLokiData(data: unknown): { resultType: 'streams'; streams: 
     const values = item.values ?? [];
     if (!Array.isArray(values)) throw new Error(`${where}.values is not an array`);
     const entries = values.map((v: unknown, j: number): LogEntry => {
-      if (!Array.isArray(v) || v.length < 2 || v.length > 3) throw new Error(`${where}.values[${j}] is not a [timestamp, line] pair`);
+      if (!Array.isArray(v) || v.length < 2 || v.length > 3)
+        throw new Error(`${where}.values[${j}] is not a [timestamp, line] pair`);
       const [ts, line, meta] = v as [unknown, unknown, unknown];
-      if (typeof ts !== 'string' || !NS.test(ts)) throw new Error(`${where}.values[${j}] timestamp ${JSON.stringify(ts)} is not unix nanoseconds`);
+      if (typeof ts !== 'string' || !NS.test(ts))
+        throw new Error(`${where}.values[${j}] timestamp ${JSON.stringify(ts)} is not unix nanoseconds`);
       if (typeof line !== 'string') throw new Error(`${where}.values[${j}] line is not a string`);
       const entry: LogEntry = { timestampNs: ts, timeMs: Math.floor(nsToMs(ts)), line };
       if (meta !== undefined && meta !== null) {
         if (!isRecord(meta)) throw new Error(`${where}.values[${j}] metadata is not an object`);
         if ('structuredMetadata' in meta || 'parsed' in meta) {
           if (meta.structuredMetadata !== undefined) {
-            if (!isStringRecord(meta.structuredMetadata)) throw new Error(`${where}.values[${j}].structuredMetadata is not a label set`);
+            if (!isStringRecord(meta.structuredMetadata))
+              throw new Error(`${where}.values[${j}].structuredMetadata is not a label set`);
             entry.structuredMetadata = { ...meta.structuredMetadata };
           }
           if (meta.parsed !== undefined) {
@@ -97,7 +111,8 @@ export class LokiClient {
   /** `GET /loki/api/v1/query_range`. */
   async queryRange(q: LokiRangeQuery): Promise<LokiQueryResult> {
     const what = `query ${quote(String(q.query))}`;
-    if (typeof q.query !== 'string' || q.query.trim() === '') throw this.http.badInput(String(q.query ?? ''), what, 'the query is empty');
+    if (typeof q.query !== 'string' || q.query.trim() === '')
+      throw this.http.badInput(String(q.query ?? ''), what, 'the query is empty');
     this.checkRange(q.query, what, q.startMs, q.endMs);
     const params: Array<[string, string]> = [
       ['query', q.query],
@@ -105,15 +120,18 @@ export class LokiClient {
       ['end', msToNs(q.endMs)],
     ];
     if (q.limit !== undefined) {
-      if (!Number.isInteger(q.limit) || q.limit <= 0) throw this.http.badInput(q.query, what, `limit must be a positive integer, got ${q.limit}`);
+      if (!Number.isInteger(q.limit) || q.limit <= 0)
+        throw this.http.badInput(q.query, what, `limit must be a positive integer, got ${q.limit}`);
       params.push(['limit', String(q.limit)]);
     }
     if (q.direction !== undefined) {
-      if (q.direction !== 'forward' && q.direction !== 'backward') throw this.http.badInput(q.query, what, `direction must be "forward" or "backward"`);
+      if (q.direction !== 'forward' && q.direction !== 'backward')
+        throw this.http.badInput(q.query, what, `direction must be "forward" or "backward"`);
       params.push(['direction', q.direction]);
     }
     if (q.stepSeconds !== undefined) {
-      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0) throw this.http.badInput(q.query, what, `step must be a positive number of seconds, got ${q.stepSeconds}`);
+      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0)
+        throw this.http.badInput(q.query, what, `step must be a positive number of seconds, got ${q.stepSeconds}`);
       params.push(['step', `${q.stepSeconds}`]);
     }
     const spec: RequestSpec = {
@@ -135,16 +153,23 @@ export class LokiClient {
   /** `GET /loki/api/v1/label/<name>/values`, optionally restricted by a stream selector. */
   async labelValues(name: string, opts: { startMs?: number; endMs?: number; query?: string } = {}): Promise<string[]> {
     const what = `label values of ${quote(String(name))}`;
-    if (typeof name !== 'string' || name.trim() === '') throw this.http.badInput(String(name ?? ''), what, 'the label name is empty');
+    if (typeof name !== 'string' || name.trim() === '')
+      throw this.http.badInput(String(name ?? ''), what, 'the label name is empty');
     const params: Array<[string, string]> = [];
     if (opts.startMs !== undefined || opts.endMs !== undefined) {
       if (opts.startMs !== undefined && opts.endMs !== undefined) this.checkRange(name, what, opts.startMs, opts.endMs);
-      else if (!Number.isFinite(opts.startMs ?? opts.endMs)) throw this.http.badInput(name, what, 'times must be finite unix-ms timestamps');
+      else if (!Number.isFinite(opts.startMs ?? opts.endMs))
+        throw this.http.badInput(name, what, 'times must be finite unix-ms timestamps');
     }
     if (opts.startMs !== undefined) params.push(['start', msToNs(opts.startMs)]);
     if (opts.endMs !== undefined) params.push(['end', msToNs(opts.endMs)]);
     if (opts.query !== undefined) params.push(['query', opts.query]);
-    const spec: RequestSpec = { path: `/loki/api/v1/label/${encodeURIComponent(name)}/values`, params, what, query: opts.query ?? name };
+    const spec: RequestSpec = {
+      path: `/loki/api/v1/label/${encodeURIComponent(name)}/values`,
+      params,
+      what,
+      query: opts.query ?? name,
+    };
     const env = await this.envelope(spec, true);
     if (env.data === undefined || env.data === null) return [];
     if (!Array.isArray(env.data) || !env.data.every((v) => typeof v === 'string')) {
@@ -156,7 +181,8 @@ export class LokiClient {
   /** `GET /loki/api/v1/patterns` (needs Loki's pattern ingester). */
   async patterns(q: { query: string; startMs: number; endMs: number; stepSeconds?: number }): Promise<LogPattern[]> {
     const what = `patterns query ${quote(String(q.query))}`;
-    if (typeof q.query !== 'string' || q.query.trim() === '') throw this.http.badInput(String(q.query ?? ''), what, 'the query is empty');
+    if (typeof q.query !== 'string' || q.query.trim() === '')
+      throw this.http.badInput(String(q.query ?? ''), what, 'the query is empty');
     this.checkRange(q.query, what, q.startMs, q.endMs);
     const params: Array<[string, string]> = [
       ['query', q.query],
@@ -164,7 +190,8 @@ export class LokiClient {
       ['end', msToNs(q.endMs)],
     ];
     if (q.stepSeconds !== undefined) {
-      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0) throw this.http.badInput(q.query, what, `step must be a positive number of seconds, got ${q.stepSeconds}`);
+      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0)
+        throw this.http.badInput(q.query, what, `step must be a positive number of seconds, got ${q.stepSeconds}`);
       params.push(['step', `${q.stepSeconds}s`]);
     }
     const spec: RequestSpec = { path: '/loki/api/v1/patterns', params, what, query: q.query };
@@ -177,7 +204,8 @@ export class LokiClient {
         const raw = p.samples ?? [];
         if (!Array.isArray(raw)) throw new Error(`data[${i}].samples is not a list`);
         const samples = raw.map((s: unknown, j: number): [number, number] => {
-          if (!Array.isArray(s) || s.length !== 2) throw new Error(`data[${i}].samples[${j}] is not a [time, count] pair`);
+          if (!Array.isArray(s) || s.length !== 2)
+            throw new Error(`data[${i}].samples[${j}] is not a [time, count] pair`);
           const t = typeof s[0] === 'string' ? Number(s[0]) : s[0];
           const c = typeof s[1] === 'string' ? Number(s[1]) : s[1];
           if (typeof t !== 'number' || !Number.isFinite(t) || typeof c !== 'number' || !Number.isFinite(c)) {
@@ -205,9 +233,14 @@ export class LokiClient {
   }
 
   private checkRange(query: string, what: string, startMs: number, endMs: number): void {
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw this.http.badInput(query, what, `start ${startMs} and end ${endMs} must be finite unix-ms timestamps`);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs))
+      throw this.http.badInput(query, what, `start ${startMs} and end ${endMs} must be finite unix-ms timestamps`);
     if (!(startMs < endMs)) {
-      throw this.http.badInput(query, what, `start (${new Date(startMs).toISOString()}) must be before end (${new Date(endMs).toISOString()})`);
+      throw this.http.badInput(
+        query,
+        what,
+        `start (${new Date(startMs).toISOString()}) must be before end (${new Date(endMs).toISOString()})`
+      );
     }
   }
 
@@ -216,10 +249,19 @@ export class LokiClient {
     const { status, json } = await this.http.requestJson(spec);
     if (!isRecord(json) || (json.status !== undefined && json.status !== 'success')) {
       const upstream = isRecord(json) && typeof json.error === 'string' ? `: ${json.error}` : '';
-      throw this.http.noteFailure(this.http.shapeError(spec, `the body is not a successful Loki answer ({status: "success", data})${upstream}`, status));
+      throw this.http.noteFailure(
+        this.http.shapeError(
+          spec,
+          `the body is not a successful Loki answer ({status: "success", data})${upstream}`,
+          status
+        )
+      );
     }
-    if (!dataOptional && !('data' in json)) throw this.http.noteFailure(this.http.shapeError(spec, 'the answer has no `data`', status));
-    const warnings = Array.isArray(json.warnings) ? json.warnings.map((w) => (typeof w === 'string' ? w : JSON.stringify(w))) : [];
+    if (!dataOptional && !('data' in json))
+      throw this.http.noteFailure(this.http.shapeError(spec, 'the answer has no `data`', status));
+    const warnings = Array.isArray(json.warnings)
+      ? json.warnings.map((w) => (typeof w === 'string' ? w : JSON.stringify(w)))
+      : [];
     return { data: json.data, warnings };
   }
 }

@@ -8,9 +8,24 @@
  * - Every failure is a TelemetryError whose message names the query and quotes upstream.
  * - Sample values arrive as strings; "NaN", "+Inf", "-Inf" become NaN, ±Infinity exactly.
  */
-import { errorCode, isRecord, isStringRecord, isTimeoutError, parseRetryAfter, quote, snippet as snippetOf } from './httpHelpers.ts';
+import {
+  errorCode,
+  isRecord,
+  isStringRecord,
+  isTimeoutError,
+  parseRetryAfter,
+  quote,
+  snippet as snippetOf,
+} from './httpHelpers.ts';
 import { TelemetryError } from './types.ts';
-import type { DependencyHealth, MetricSeries, QueryResult, RangeQuery, TelemetryErrorKind, TelemetrySource } from './types.ts';
+import type {
+  DependencyHealth,
+  MetricSeries,
+  QueryResult,
+  RangeQuery,
+  TelemetryErrorKind,
+  TelemetrySource,
+} from './types.ts';
 import { realSleep, withRetry } from './retry.ts';
 
 const SOURCE = 'prometheus';
@@ -82,9 +97,16 @@ interface RawResponse {
 const retryFacts = new WeakMap<TelemetryError, { retryable: boolean; retryAfterMs?: number }>();
 
 function fail(
-  init: { kind: TelemetryErrorKind; message: string; query?: string | undefined; upstreamMessage?: string; status?: number; cause?: unknown },
+  init: {
+    kind: TelemetryErrorKind;
+    message: string;
+    query?: string | undefined;
+    upstreamMessage?: string;
+    status?: number;
+    cause?: unknown;
+  },
   retryable: boolean,
-  retryAfterMs?: number,
+  retryAfterMs?: number
 ): TelemetryError {
   const err = new TelemetryError({
     source: SOURCE,
@@ -146,7 +168,8 @@ export function parseQueryData(data: unknown): Omit<QueryResult, 'warnings'> {
   const sample = (pair: unknown, where: string): [number, number] => {
     if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${where}: sample is not a [time, value] pair`);
     const [t, v] = pair as [unknown, unknown];
-    if (typeof t !== 'number' || !Number.isFinite(t)) throw new Error(`${where}: sample time ${JSON.stringify(t)} is not a number`);
+    if (typeof t !== 'number' || !Number.isFinite(t))
+      throw new Error(`${where}: sample time ${JSON.stringify(t)} is not a number`);
     const value = parseSampleValue(v);
     if (value === undefined) throw new Error(`${where}: sample value ${JSON.stringify(v)} is not a number`);
     return [t, value];
@@ -178,7 +201,12 @@ export function parseQueryData(data: unknown): Omit<QueryResult, 'warnings'> {
       return { resultType, series: [{ labels: {}, samples: [sample(result, 'scalar result')] }] };
     case 'string': {
       // A string has no numeric value: it is returned as the `__value__` label of a NaN sample.
-      if (!Array.isArray(result) || result.length !== 2 || typeof result[0] !== 'number' || typeof result[1] !== 'string') {
+      if (
+        !Array.isArray(result) ||
+        result.length !== 2 ||
+        typeof result[0] !== 'number' ||
+        typeof result[1] !== 'string'
+      ) {
         throw new Error('string result is not a [time, "text"] pair');
       }
       return { resultType, series: [{ labels: { __value__: result[1] }, samples: [[result[0], Number.NaN]] }] };
@@ -234,7 +262,10 @@ export class PrometheusClient {
   }
 
   /** Instant query at `timeMs` (unix ms; default: Prometheus's now). */
-  async query(query: string, opts: { timeMs?: number | undefined; timeoutMs?: number | undefined } = {}): Promise<QueryResult> {
+  async query(
+    query: string,
+    opts: { timeMs?: number | undefined; timeoutMs?: number | undefined } = {}
+  ): Promise<QueryResult> {
     checkQuery(query);
     const timeoutMs = this.timeoutFor(opts.timeoutMs, query);
     const params: Array<[string, string]> = [['query', query]];
@@ -243,7 +274,15 @@ export class PrometheusClient {
       params.push(['time', formatTime(opts.timeMs)]);
     }
     params.push(['timeout', `${Math.ceil(timeoutMs)}ms`]);
-    const env = await this.call({ method: this.method, path: '/api/v1/query', params, what: `query ${quote(query)}`, query, timeoutMs, retries: this.retries });
+    const env = await this.call({
+      method: this.method,
+      path: '/api/v1/query',
+      params,
+      what: `query ${quote(query)}`,
+      query,
+      timeoutMs,
+      retries: this.retries,
+    });
     return this.toQueryResult(env, query);
   }
 
@@ -251,15 +290,21 @@ export class PrometheusClient {
   async queryRange(q: RangeQuery): Promise<QueryResult> {
     checkQuery(q.query);
     const { startMs, endMs, stepSeconds } = q;
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw badInput(q.query, `start ${startMs} and end ${endMs} must be finite unix-ms timestamps`);
-    if (!(startMs < endMs)) throw badInput(q.query, `start (${new Date(startMs).toISOString()}) must be before end (${new Date(endMs).toISOString()})`);
-    if (!Number.isFinite(stepSeconds) || !(stepSeconds > 0)) throw badInput(q.query, `step must be a positive number of seconds, got ${stepSeconds}`);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs))
+      throw badInput(q.query, `start ${startMs} and end ${endMs} must be finite unix-ms timestamps`);
+    if (!(startMs < endMs))
+      throw badInput(
+        q.query,
+        `start (${new Date(startMs).toISOString()}) must be before end (${new Date(endMs).toISOString()})`
+      );
+    if (!Number.isFinite(stepSeconds) || !(stepSeconds > 0))
+      throw badInput(q.query, `step must be a positive number of seconds, got ${stepSeconds}`);
     const points = (endMs - startMs) / (stepSeconds * 1000);
     if (points > this.maxPoints) {
       const minStep = Math.ceil((endMs - startMs) / 1000 / this.maxPoints);
       throw badInput(
         q.query,
-        `${Math.floor(points) + 1} points per series exceeds Prometheus's limit of ${this.maxPoints}; use a step of at least ${minStep}s or a shorter range`,
+        `${Math.floor(points) + 1} points per series exceeds Prometheus's limit of ${this.maxPoints}; use a step of at least ${minStep}s or a shorter range`
       );
     }
     const timeoutMs = this.timeoutFor(q.timeoutMs, q.query);
@@ -270,28 +315,58 @@ export class PrometheusClient {
       ['step', String(stepSeconds)],
       ['timeout', `${Math.ceil(timeoutMs)}ms`],
     ];
-    const env = await this.call({ method: this.method, path: '/api/v1/query_range', params, what: `query ${quote(q.query)}`, query: q.query, timeoutMs, retries: this.retries });
+    const env = await this.call({
+      method: this.method,
+      path: '/api/v1/query_range',
+      params,
+      what: `query ${quote(q.query)}`,
+      query: q.query,
+      timeoutMs,
+      retries: this.retries,
+    });
     const result = this.toQueryResult(env, q.query);
     if (result.resultType !== 'matrix') {
-      throw fail({ kind: 'upstream', query: q.query, message: `Prometheus answered range query ${quote(q.query)} with resultType ${quote(result.resultType)}, expected "matrix"` }, false);
+      throw fail(
+        {
+          kind: 'upstream',
+          query: q.query,
+          message: `Prometheus answered range query ${quote(q.query)} with resultType ${quote(result.resultType)}, expected "matrix"`,
+        },
+        false
+      );
     }
     return result;
   }
 
   /** Label sets of the series matching any selector. */
-  async series(matchers: string[], opts: { startMs?: number | undefined; endMs?: number | undefined } = {}): Promise<Array<Record<string, string>>> {
+  async series(
+    matchers: string[],
+    opts: { startMs?: number | undefined; endMs?: number | undefined } = {}
+  ): Promise<Array<Record<string, string>>> {
     const what = `series lookup ${quote(matchers.join(', '))}`;
     if (matchers.length === 0 || matchers.some((m) => typeof m !== 'string' || m.trim() === '')) {
       throw badInput(matchers.join(', '), 'at least one non-empty series selector is required', what);
     }
     const params = this.rangeParams(matchers, opts, what);
-    const env = await this.call({ method: this.method, path: '/api/v1/series', params, what, query: matchers.join(', '), timeoutMs: this.timeoutMs, retries: this.retries });
-    if (!Array.isArray(env.data) || !env.data.every(isStringRecord)) throw shapeError(what, matchers.join(', '), '`data` is not a list of label sets');
+    const env = await this.call({
+      method: this.method,
+      path: '/api/v1/series',
+      params,
+      what,
+      query: matchers.join(', '),
+      timeoutMs: this.timeoutMs,
+      retries: this.retries,
+    });
+    if (!Array.isArray(env.data) || !env.data.every(isStringRecord))
+      throw shapeError(what, matchers.join(', '), '`data` is not a list of label sets');
     return env.data.map((s) => ({ ...s }));
   }
 
   /** Values of one label, optionally restricted to series matching any selector. */
-  async labelValues(label: string, opts: { matchers?: string[] | undefined; startMs?: number | undefined; endMs?: number | undefined } = {}): Promise<string[]> {
+  async labelValues(
+    label: string,
+    opts: { matchers?: string[] | undefined; startMs?: number | undefined; endMs?: number | undefined } = {}
+  ): Promise<string[]> {
     const what = `label values of ${quote(label)}`;
     if (typeof label !== 'string' || label === '') throw badInput(label, 'label name must not be empty', what);
     const params = this.rangeParams(opts.matchers ?? [], opts, what);
@@ -304,7 +379,8 @@ export class PrometheusClient {
       timeoutMs: this.timeoutMs,
       retries: this.retries,
     });
-    if (!Array.isArray(env.data) || !env.data.every((v) => typeof v === 'string')) throw shapeError(what, label, '`data` is not a list of strings');
+    if (!Array.isArray(env.data) || !env.data.every((v) => typeof v === 'string'))
+      throw shapeError(what, label, '`data` is not a list of strings');
     return [...(env.data as string[])];
   }
 
@@ -319,7 +395,8 @@ export class PrometheusClient {
       timeoutMs: opts.timeoutMs ?? this.timeoutMs,
       retries: opts.retries ?? this.retries,
     });
-    if (!isRecord(env.data) || typeof env.data.version !== 'string') throw shapeError(what, undefined, '`data.version` is missing');
+    if (!isRecord(env.data) || typeof env.data.version !== 'string')
+      throw shapeError(what, undefined, '`data.version` is missing');
     const info: PrometheusBuildInfo = { version: env.data.version };
     for (const [k, v] of Object.entries(env.data)) if (typeof v === 'string') info[k] = v;
     return info;
@@ -328,23 +405,45 @@ export class PrometheusClient {
   /** Probes `/-/ready` once (no retries). Throws TelemetryError only when no HTTP answer came back. */
   async ready(opts: { timeoutMs?: number } = {}): Promise<ReadyProbe> {
     const started = performance.now();
-    const res = await this.send({ method: 'GET', path: '/-/ready', params: [], what: 'readiness probe', query: undefined, timeoutMs: opts.timeoutMs ?? this.timeoutMs, retries: 0 }, 'text/plain');
-    return { ready: res.status === 200, status: res.status, body: snippet(res.text), latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    const res = await this.send(
+      {
+        method: 'GET',
+        path: '/-/ready',
+        params: [],
+        what: 'readiness probe',
+        query: undefined,
+        timeoutMs: opts.timeoutMs ?? this.timeoutMs,
+        retries: 0,
+      },
+      'text/plain'
+    );
+    return {
+      ready: res.status === 200,
+      status: res.status,
+      body: snippet(res.text),
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private timeoutFor(requested: number | undefined, query: string): number {
     if (requested === undefined) return this.timeoutMs;
-    if (!Number.isFinite(requested) || requested <= 0) throw badInput(query, `timeoutMs must be a positive number, got ${requested}`);
+    if (!Number.isFinite(requested) || requested <= 0)
+      throw badInput(query, `timeoutMs must be a positive number, got ${requested}`);
     return requested;
   }
 
-  private rangeParams(matchers: string[], opts: { startMs?: number | undefined; endMs?: number | undefined }, what: string): Array<[string, string]> {
+  private rangeParams(
+    matchers: string[],
+    opts: { startMs?: number | undefined; endMs?: number | undefined },
+    what: string
+  ): Array<[string, string]> {
     const params: Array<[string, string]> = matchers.map((m) => ['match[]', m]);
     const q = matchers.join(', ');
     if (opts.startMs !== undefined) {
-      if (!Number.isFinite(opts.startMs)) throw badInput(q, `start ${opts.startMs} is not a finite unix-ms timestamp`, what);
+      if (!Number.isFinite(opts.startMs))
+        throw badInput(q, `start ${opts.startMs} is not a finite unix-ms timestamp`, what);
       params.push(['start', formatTime(opts.startMs)]);
     }
     if (opts.endMs !== undefined) {
@@ -380,8 +479,9 @@ export class PrometheusClient {
         sleep: this.sleep,
         isRetryable: (err) => err instanceof TelemetryError && retryFacts.get(err)?.retryable === true,
         minDelayFor: (err) => (err instanceof TelemetryError ? retryFacts.get(err)?.retryAfterMs : undefined),
-        onRetry: (info) => this.onRetry?.({ attempt: info.attempt, delayMs: info.delayMs, error: info.error as TelemetryError }),
-      },
+        onRetry: (info) =>
+          this.onRetry?.({ attempt: info.attempt, delayMs: info.delayMs, error: info.error as TelemetryError }),
+      }
     );
   }
 
@@ -415,21 +515,36 @@ export class PrometheusClient {
   private transportError(spec: RequestSpec, err: unknown, duringBody: boolean): TelemetryError {
     if (isTimeoutError(err)) {
       return fail(
-        { kind: 'timeout', query: spec.query, cause: err, message: `Prometheus did not answer ${spec.what} within ${spec.timeoutMs} ms (${this.baseUrl})` },
-        true,
+        {
+          kind: 'timeout',
+          query: spec.query,
+          cause: err,
+          message: `Prometheus did not answer ${spec.what} within ${spec.timeoutMs} ms (${this.baseUrl})`,
+        },
+        true
       );
     }
     const code = errorCode(err);
     const detail = code ?? (err instanceof Error ? err.message : String(err));
     if (duringBody) {
       return fail(
-        { kind: 'upstream', query: spec.query, cause: err, message: `Prometheus closed the connection while sending the answer to ${spec.what} (${detail})` },
-        true,
+        {
+          kind: 'upstream',
+          query: spec.query,
+          cause: err,
+          message: `Prometheus closed the connection while sending the answer to ${spec.what} (${detail})`,
+        },
+        true
       );
     }
     return fail(
-      { kind: 'unreachable', query: spec.query, cause: err, message: `Prometheus at ${this.baseUrl} is unreachable (${detail}) for ${spec.what}` },
-      true,
+      {
+        kind: 'unreachable',
+        query: spec.query,
+        cause: err,
+        message: `Prometheus at ${this.baseUrl} is unreachable (${detail}) for ${spec.what}`,
+      },
+      true
     );
   }
 
@@ -445,19 +560,48 @@ export class PrometheusClient {
         return this.throwStatus(spec, status, undefined, body, retryAfterMs);
       }
       if (status === 400 || status === 422) {
-        throw fail({ kind: 'bad_query', query: spec.query, status, upstreamMessage: body, message: `Prometheus rejected ${spec.what}: ${body}` }, false);
+        throw fail(
+          {
+            kind: 'bad_query',
+            query: spec.query,
+            status,
+            upstreamMessage: body,
+            message: `Prometheus rejected ${spec.what}: ${body}`,
+          },
+          false
+        );
       }
       if (status >= 200 && status < 300) {
         throw fail(
-          { kind: 'upstream', query: spec.query, status, upstreamMessage: body, message: `Prometheus answered ${spec.what} with a body that is not valid JSON (truncated?): ${body}` },
-          false,
+          {
+            kind: 'upstream',
+            query: spec.query,
+            status,
+            upstreamMessage: body,
+            message: `Prometheus answered ${spec.what} with a body that is not valid JSON (truncated?): ${body}`,
+          },
+          false
         );
       }
-      throw fail({ kind: 'upstream', query: spec.query, status, upstreamMessage: body, message: `Prometheus answered ${spec.what} with HTTP ${status}: ${body}` }, false);
+      throw fail(
+        {
+          kind: 'upstream',
+          query: spec.query,
+          status,
+          upstreamMessage: body,
+          message: `Prometheus answered ${spec.what} with HTTP ${status}: ${body}`,
+        },
+        false
+      );
     }
     if (!isRecord(json) || (json.status !== 'success' && json.status !== 'error')) {
       if (status >= 500) return this.throwStatus(spec, status, undefined, snippet(res.text), retryAfterMs);
-      throw shapeError(spec.what, spec.query, 'the body is not a Prometheus API envelope ({status, data, ...})', status);
+      throw shapeError(
+        spec.what,
+        spec.query,
+        'the body is not a Prometheus API envelope ({status, data, ...})',
+        status
+      );
     }
     if (json.status === 'error' || status >= 300) {
       const errorType = typeof json.errorType === 'string' ? json.errorType : undefined;
@@ -475,16 +619,34 @@ export class PrometheusClient {
     return { data: json.data, warnings };
   }
 
-  private throwStatus(spec: RequestSpec, status: number, errorType: string | undefined, upstream: string, retryAfterMs: number | undefined): never {
+  private throwStatus(
+    spec: RequestSpec,
+    status: number,
+    errorType: string | undefined,
+    upstream: string,
+    retryAfterMs: number | undefined
+  ): never {
     const base = { query: spec.query, status, upstreamMessage: upstream };
     if (errorType === 'bad_data' || status === 400 || status === 422 || (errorType === 'execution' && status < 500)) {
       throw fail({ ...base, kind: 'bad_query', message: `Prometheus rejected ${spec.what}: ${upstream}` }, false);
     }
     if (errorType === 'timeout') {
-      throw fail({ ...base, kind: 'timeout', message: `Prometheus timed out evaluating ${spec.what}: ${upstream}` }, true, retryAfterMs);
+      throw fail(
+        { ...base, kind: 'timeout', message: `Prometheus timed out evaluating ${spec.what}: ${upstream}` },
+        true,
+        retryAfterMs
+      );
     }
     const label = errorType ? `HTTP ${status} ${errorType}` : `HTTP ${status}`;
-    throw fail({ ...base, kind: 'upstream', message: `Prometheus failed ${spec.what} (${label}): ${upstream || '(empty body)'}` }, status >= 500, retryAfterMs);
+    throw fail(
+      {
+        ...base,
+        kind: 'upstream',
+        message: `Prometheus failed ${spec.what} (${label}): ${upstream || '(empty body)'}`,
+      },
+      status >= 500,
+      retryAfterMs
+    );
   }
 }
 
@@ -504,8 +666,13 @@ function badInput(query: string, why: string, what = `query ${quote(query)}`): T
 
 function shapeError(what: string, query: string | undefined, why: string, status?: number): TelemetryError {
   return fail(
-    { kind: 'upstream', query, ...(status !== undefined ? { status } : {}), message: `Prometheus answered ${what} with an unexpected shape: ${why}` },
-    false,
+    {
+      kind: 'upstream',
+      query,
+      ...(status !== undefined ? { status } : {}),
+      message: `Prometheus answered ${what} with an unexpected shape: ${why}`,
+    },
+    false
   );
 }
 
@@ -563,7 +730,13 @@ export class PrometheusSource implements TelemetrySource {
     const checkedAt = new Date(checkedAtMs).toISOString();
     if (readyR.status === 'rejected') {
       this.recordError(readyR.reason);
-      return { name: SOURCE, state: 'down', detail: `unreachable at ${url}`, lastError: this.publicLastError(), checkedAt };
+      return {
+        name: SOURCE,
+        state: 'down',
+        detail: `unreachable at ${url}`,
+        lastError: this.publicLastError(),
+        checkedAt,
+      };
     }
     const probe = readyR.value;
     const version = infoR.status === 'fulfilled' ? infoR.value.version : undefined;
@@ -572,12 +745,26 @@ export class PrometheusSource implements TelemetrySource {
     if (!probe.ready) {
       const message = `Prometheus at ${url} is not ready: HTTP ${probe.status}${probe.body ? ` ${probe.body}` : ''}`;
       this.recordError(new Error(message));
-      return { ...base, state: 'degraded', detail: `${about}; not ready (HTTP ${probe.status})`, lastError: this.publicLastError() };
+      return {
+        ...base,
+        state: 'degraded',
+        detail: `${about}; not ready (HTTP ${probe.status})`,
+        lastError: this.publicLastError(),
+      };
     }
     const failedAt = this.lastQueryFailureAtMs;
-    if (failedAt !== undefined && failedAt > (this.lastQuerySuccessAtMs ?? -Infinity) && checkedAtMs - failedAt < this.degradedWindowMs) {
+    if (
+      failedAt !== undefined &&
+      failedAt > (this.lastQuerySuccessAtMs ?? -Infinity) &&
+      checkedAtMs - failedAt < this.degradedWindowMs
+    ) {
       const ago = Math.max(0, Math.round((checkedAtMs - failedAt) / 1000));
-      return { ...base, state: 'degraded', detail: `${about}; queries failing (last failure ${ago}s ago)`, lastError: this.publicLastError() };
+      return {
+        ...base,
+        state: 'degraded',
+        detail: `${about}; queries failing (last failure ${ago}s ago)`,
+        lastError: this.publicLastError(),
+      };
     }
     return { ...base, state: 'up', detail: about, lastError: this.publicLastError() };
   }
@@ -598,7 +785,10 @@ export class PrometheusSource implements TelemetrySource {
   }
 
   private recordError(err: unknown): void {
-    this.lastError = { message: err instanceof Error ? err.message : String(err), at: new Date(this.now()).toISOString() };
+    this.lastError = {
+      message: err instanceof Error ? err.message : String(err),
+      at: new Date(this.now()).toISOString(),
+    };
   }
 
   private publicLastError(): { message: string; at: string } | undefined {

@@ -5,7 +5,14 @@
  */
 import type { SimulatedCluster } from '../sim/cluster.ts';
 import { anchoredRegex, seriesKey, type LabelMatcher, type MatchOp } from '../sim/history.ts';
-import { TelemetryError, type DependencyHealth, type MetricSeries, type QueryResult, type RangeQuery, type TelemetrySource } from './types.ts';
+import {
+  TelemetryError,
+  type DependencyHealth,
+  type MetricSeries,
+  type QueryResult,
+  type RangeQuery,
+  type TelemetrySource,
+} from './types.ts';
 
 export interface ParsedSelector {
   /** Metric name, when given before the braces. */
@@ -17,9 +24,35 @@ const SOURCE = 'simulator';
 const LOOKBACK_MS = 5 * 60 * 1000;
 const MAX_POINTS = 11_000;
 const AGGREGATIONS = new Set([
-  'sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'limitk', 'limit_ratio',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'limitk',
+  'limit_ratio',
 ]);
-const KEYWORDS = new Set(['by', 'without', 'offset', 'bool', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'atan2']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'offset',
+  'bool',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+]);
 
 function unsupported(query: string, what: string): TelemetryError {
   return new TelemetryError({
@@ -95,7 +128,11 @@ export function parseSelector(query: string): ParsedSelector {
         try {
           anchoredRegex(value);
         } catch (err) {
-          throw badQuery(query, valueStart, `invalid regular expression ${JSON.stringify(value)}: ${(err as Error).message}`);
+          throw badQuery(
+            query,
+            valueStart,
+            `invalid regular expression ${JSON.stringify(value)}: ${(err as Error).message}`
+          );
         }
       }
       matchers.push({ label, op, value });
@@ -129,7 +166,8 @@ export function parseSelector(query: string): ParsedSelector {
       return anchoredRegex(m.value).test('');
     });
     if (matchers.length === 0) throw badQuery(query, 0, 'a selector needs a metric name or at least one label matcher');
-    if (!nonEmpty && !nameMatcher) throw badQuery(query, 0, 'vector selector must contain at least one non-empty matcher');
+    if (!nonEmpty && !nameMatcher)
+      throw badQuery(query, 0, 'vector selector must contain at least one non-empty matcher');
   }
   return { name, matchers };
 
@@ -145,7 +183,18 @@ export function parseSelector(query: string): ParsedSelector {
         i++;
         const e = query[i];
         if (e === undefined) break;
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v' };
+        const map: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          '\\': '\\',
+          '"': '"',
+          "'": "'",
+          a: '\x07',
+          b: '\b',
+          f: '\f',
+          v: '\v',
+        };
         if (e in map) c = map[e] as string;
         else if (e === 'x' || e === 'u' || e === 'U') {
           const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
@@ -183,14 +232,30 @@ export class SimulatorSource implements TelemetrySource {
 
   async queryRange(q: RangeQuery): Promise<QueryResult> {
     const sel = parseSelector(q.query);
-    if (!(q.stepSeconds > 0) || !Number.isFinite(q.stepSeconds)) throw new TelemetryError({ kind: 'bad_query', source: SOURCE, query: q.query, message: 'step must be a positive number of seconds' });
+    if (!(q.stepSeconds > 0) || !Number.isFinite(q.stepSeconds))
+      throw new TelemetryError({
+        kind: 'bad_query',
+        source: SOURCE,
+        query: q.query,
+        message: 'step must be a positive number of seconds',
+      });
     if (!Number.isFinite(q.startMs) || !Number.isFinite(q.endMs) || q.endMs < q.startMs) {
-      throw new TelemetryError({ kind: 'bad_query', source: SOURCE, query: q.query, message: 'end must not be before start' });
+      throw new TelemetryError({
+        kind: 'bad_query',
+        source: SOURCE,
+        query: q.query,
+        message: 'end must not be before start',
+      });
     }
     const stepMs = q.stepSeconds * 1000;
     const points = Math.floor((q.endMs - q.startMs) / stepMs) + 1;
     if (points > MAX_POINTS) {
-      throw new TelemetryError({ kind: 'bad_query', source: SOURCE, query: q.query, message: `exceeded maximum resolution of ${MAX_POINTS} points per timeseries; try a larger step` });
+      throw new TelemetryError({
+        kind: 'bad_query',
+        source: SOURCE,
+        query: q.query,
+        message: `exceeded maximum resolution of ${MAX_POINTS} points per timeseries; try a larger step`,
+      });
     }
     const raw = this.cluster.select(sel.name, sel.matchers, q.startMs - LOOKBACK_MS, q.endMs);
     const series: MetricSeries[] = [];
@@ -222,7 +287,12 @@ export class SimulatorSource implements TelemetrySource {
   }
 
   async series(matchers: string[], startMs?: number, endMs?: number): Promise<Array<Record<string, string>>> {
-    if (matchers.length === 0) throw new TelemetryError({ kind: 'bad_query', source: SOURCE, message: 'at least one series selector is required' });
+    if (matchers.length === 0)
+      throw new TelemetryError({
+        kind: 'bad_query',
+        source: SOURCE,
+        message: 'at least one series selector is required',
+      });
     const seen = new Map<string, Record<string, string>>();
     for (const m of matchers) {
       const sel = parseSelector(m);
@@ -236,7 +306,8 @@ export class SimulatorSource implements TelemetrySource {
 
   async labelValues(label: string, matchers?: string[]): Promise<string[]> {
     const values = new Set<string>();
-    const sets = matchers && matchers.length > 0 ? await this.series(matchers) : this.cluster.seriesLabels(undefined, []);
+    const sets =
+      matchers && matchers.length > 0 ? await this.series(matchers) : this.cluster.seriesLabels(undefined, []);
     for (const labels of sets) {
       const v = labels[label];
       if (v !== undefined && v !== '') values.add(v);

@@ -61,7 +61,8 @@ function normalizeId(raw: string, bytes: number): string | undefined {
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
     const buf = Buffer.from(b64, 'base64');
     const canonical = buf.toString('base64').replace(/=+$/, '');
-    if (buf.length > 0 && buf.length <= bytes && canonical === b64.replace(/=+$/, '')) return buf.toString('hex').padStart(hexLen, '0');
+    if (buf.length > 0 && buf.length <= bytes && canonical === b64.replace(/=+$/, ''))
+      return buf.toString('hex').padStart(hexLen, '0');
   }
   return undefined;
 }
@@ -91,7 +92,14 @@ function attributes(list: unknown): Record<string, AttributeValue> {
   return out;
 }
 
-const STATUS: Record<string, SpanStatusCode> = { STATUS_CODE_UNSET: 'unset', STATUS_CODE_OK: 'ok', STATUS_CODE_ERROR: 'error', '0': 'unset', '1': 'ok', '2': 'error' };
+const STATUS: Record<string, SpanStatusCode> = {
+  STATUS_CODE_UNSET: 'unset',
+  STATUS_CODE_OK: 'ok',
+  STATUS_CODE_ERROR: 'error',
+  '0': 'unset',
+  '1': 'ok',
+  '2': 'error',
+};
 const KINDS: SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
 function spanKind(k: unknown): SpanKind {
@@ -138,7 +146,8 @@ export function parseTempoTrace(body: unknown, expectedTraceId?: string): Trace 
         let parentSpanId: string | undefined;
         if (typeof s.parentSpanId === 'string' && s.parentSpanId !== '') {
           parentSpanId = normalizeSpanId(s.parentSpanId);
-          if (!parentSpanId) throw new Error(`${where}.parentSpanId ${JSON.stringify(s.parentSpanId)} is not a span id`);
+          if (!parentSpanId)
+            throw new Error(`${where}.parentSpanId ${JSON.stringify(s.parentSpanId)} is not a span id`);
           if (/^0+$/.test(parentSpanId)) parentSpanId = undefined;
         }
         const start = nanos(s.startTimeUnixNano, `${where}.startTimeUnixNano`);
@@ -191,10 +200,14 @@ export function parseTempoSearch(body: unknown): TraceSummary[] {
     if (!traceId) throw new Error(`traces[${i}].traceID ${JSON.stringify(t.traceID)} is not a trace id`);
     const start = t.startTimeUnixNano === undefined ? 0n : nanos(t.startTimeUnixNano, `traces[${i}].startTimeUnixNano`);
     const durationMs = t.durationMs === undefined ? 0 : Number(t.durationMs); // Tempo omits 0
-    if (!Number.isFinite(durationMs)) throw new Error(`traces[${i}].durationMs ${JSON.stringify(t.durationMs)} is not a number`);
+    if (!Number.isFinite(durationMs))
+      throw new Error(`traces[${i}].durationMs ${JSON.stringify(t.durationMs)} is not a number`);
     return {
       traceId,
-      rootServiceName: typeof t.rootServiceName === 'string' && t.rootServiceName !== '' && t.rootServiceName !== ROOT_NOT_YET ? t.rootServiceName : undefined,
+      rootServiceName:
+        typeof t.rootServiceName === 'string' && t.rootServiceName !== '' && t.rootServiceName !== ROOT_NOT_YET
+          ? t.rootServiceName
+          : undefined,
       rootTraceName: typeof t.rootTraceName === 'string' && t.rootTraceName !== '' ? t.rootTraceName : undefined,
       startMs: Number(start / 1_000_000n),
       durationMs,
@@ -221,10 +234,14 @@ export class TempoClient {
   }
 
   /** `GET /api/traces/<id>`; undefined when Tempo does not know the trace (404). */
-  async traceById(id: string, opts: { startMs?: number; endMs?: number; timeoutMs?: number } = {}): Promise<Trace | undefined> {
+  async traceById(
+    id: string,
+    opts: { startMs?: number; endMs?: number; timeoutMs?: number } = {}
+  ): Promise<Trace | undefined> {
     const hex = normalizeTraceId(id);
     const what = `trace ${quote(String(id))}`;
-    if (!hex) throw this.http.badInput(String(id), what, 'a trace id is up to 32 hex digits or the base64 of up to 16 bytes');
+    if (!hex)
+      throw this.http.badInput(String(id), what, 'a trace id is up to 32 hex digits or the base64 of up to 16 bytes');
     const params: Array<[string, string]> = [];
     if (opts.startMs !== undefined) params.push(['start', String(Math.floor(opts.startMs / 1000))]);
     if (opts.endMs !== undefined) params.push(['end', String(Math.ceil(opts.endMs / 1000))]);
@@ -247,29 +264,51 @@ export class TempoClient {
 
   /** `GET /api/search`. */
   async search(q: TempoSearchQuery): Promise<TraceSummary[]> {
-    const desc = q.q !== undefined ? `search ${quote(q.q)}` : q.tags !== undefined ? `search tags ${quote(encodeTags(q.tags))}` : 'search (no filter)';
+    const desc =
+      q.q !== undefined
+        ? `search ${quote(q.q)}`
+        : q.tags !== undefined
+          ? `search tags ${quote(encodeTags(q.tags))}`
+          : 'search (no filter)';
     const query = q.q ?? (q.tags ? encodeTags(q.tags) : undefined);
-    if (q.q !== undefined && q.tags !== undefined) throw this.http.badInput(query, desc, 'give either a TraceQL `q` or `tags`, not both');
+    if (q.q !== undefined && q.tags !== undefined)
+      throw this.http.badInput(query, desc, 'give either a TraceQL `q` or `tags`, not both');
     if (q.q !== undefined && q.q.trim() === '') throw this.http.badInput(query, desc, 'the TraceQL query is empty');
     const params: Array<[string, string]> = [];
     if (q.q !== undefined) params.push(['q', q.q]);
     if (q.tags !== undefined && Object.keys(q.tags).length > 0) params.push(['tags', encodeTags(q.tags)]);
-    for (const [k, v] of [['startMs', q.startMs], ['endMs', q.endMs]] as const) {
-      if (v !== undefined && !Number.isFinite(v)) throw this.http.badInput(query, desc, `${k} ${v} is not a finite unix-ms timestamp`);
+    for (const [k, v] of [
+      ['startMs', q.startMs],
+      ['endMs', q.endMs],
+    ] as const) {
+      if (v !== undefined && !Number.isFinite(v))
+        throw this.http.badInput(query, desc, `${k} ${v} is not a finite unix-ms timestamp`);
     }
-    if (q.startMs !== undefined && q.endMs !== undefined && !(q.startMs < q.endMs)) throw this.http.badInput(query, desc, 'start must be before end');
+    if (q.startMs !== undefined && q.endMs !== undefined && !(q.startMs < q.endMs))
+      throw this.http.badInput(query, desc, 'start must be before end');
     if (q.startMs !== undefined) params.push(['start', String(Math.floor(q.startMs / 1000))]);
     if (q.endMs !== undefined) params.push(['end', String(Math.ceil(q.endMs / 1000))]);
     if (q.limit !== undefined) {
-      if (!Number.isInteger(q.limit) || q.limit <= 0) throw this.http.badInput(query, desc, `limit must be a positive integer, got ${q.limit}`);
+      if (!Number.isInteger(q.limit) || q.limit <= 0)
+        throw this.http.badInput(query, desc, `limit must be a positive integer, got ${q.limit}`);
       params.push(['limit', String(q.limit)]);
     }
-    for (const [name, v] of [['minDuration', q.minDurationMs], ['maxDuration', q.maxDurationMs]] as const) {
+    for (const [name, v] of [
+      ['minDuration', q.minDurationMs],
+      ['maxDuration', q.maxDurationMs],
+    ] as const) {
       if (v === undefined) continue;
-      if (!Number.isFinite(v) || v < 0) throw this.http.badInput(query, desc, `${name} must be a non-negative number of ms, got ${v}`);
+      if (!Number.isFinite(v) || v < 0)
+        throw this.http.badInput(query, desc, `${name} must be a non-negative number of ms, got ${v}`);
       params.push([name, `${Math.round(v)}ms`]);
     }
-    const spec: RequestSpec = { path: '/api/search', params, what: desc, query, ...(q.timeoutMs !== undefined ? { timeoutMs: q.timeoutMs } : {}) };
+    const spec: RequestSpec = {
+      path: '/api/search',
+      params,
+      what: desc,
+      query,
+      ...(q.timeoutMs !== undefined ? { timeoutMs: q.timeoutMs } : {}),
+    };
     const { status, json } = await this.http.requestJson(spec);
     try {
       return parseTempoSearch(json);

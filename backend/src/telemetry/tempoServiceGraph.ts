@@ -56,14 +56,24 @@ function byLabel(series: MetricSeries[], label: string): Map<string, number> {
 const rangeOf = (startMs: number, endMs: number): string => `${Math.max(1, Math.round((endMs - startMs) / 1000))}s`;
 
 /** The PromQL the graph is built from, for the window [startMs, endMs] (evaluated at endMs). */
-export function serviceGraphQueries(startMs: number, endMs: number): { calls: string; failed: string; virtualCalls: string; edgeQuantile: (q: number) => string; nodeQuantile: (q: number) => string } {
+export function serviceGraphQueries(
+  startMs: number,
+  endMs: number
+): {
+  calls: string;
+  failed: string;
+  virtualCalls: string;
+  edgeQuantile: (q: number) => string;
+  nodeQuantile: (q: number) => string;
+} {
   const r = rangeOf(startMs, endMs);
   const m = SERVICE_GRAPH_METRICS;
   return {
     calls: `sum by (client, server) (increase(${m.requests}[${r}]))`,
     failed: `sum by (client, server) (increase(${m.failed}[${r}]))`,
     virtualCalls: `sum by (client, server) (increase(${m.requests}{connection_type="virtual_node"}[${r}]))`,
-    edgeQuantile: (q) => `histogram_quantile(${q}, sum by (client, server, le) (increase(${m.serverSecondsBucket}[${r}])))`,
+    edgeQuantile: (q) =>
+      `histogram_quantile(${q}, sum by (client, server, le) (increase(${m.serverSecondsBucket}[${r}])))`,
     nodeQuantile: (q) => `histogram_quantile(${q}, sum by (server, le) (increase(${m.serverSecondsBucket}[${r}])))`,
   };
 }
@@ -72,21 +82,52 @@ export function serviceGraphQueries(startMs: number, endMs: number): { calls: st
  * The graph over [startMs, endMs] from the service-graph series, or `not-present` when there are none in the window
  * (processor off, or no traffic). Telemetry errors other than "this source cannot run PromQL" are thrown.
  */
-export async function tempoServiceGraph(telemetry: TelemetrySource, startMs: number, endMs: number): Promise<TempoServiceGraphResult> {
+export async function tempoServiceGraph(
+  telemetry: TelemetrySource,
+  startMs: number,
+  endMs: number
+): Promise<TempoServiceGraphResult> {
   if (!(endMs > startMs)) throw new RangeError(`startMs: must be before endMs (got ${startMs} ≥ ${endMs})`);
   const q = serviceGraphQueries(startMs, endMs);
-  const queries = [q.calls, q.failed, q.virtualCalls, q.edgeQuantile(0.5), q.edgeQuantile(0.95), q.nodeQuantile(0.5), q.nodeQuantile(0.95)];
+  const queries = [
+    q.calls,
+    q.failed,
+    q.virtualCalls,
+    q.edgeQuantile(0.5),
+    q.edgeQuantile(0.95),
+    q.nodeQuantile(0.5),
+    q.nodeQuantile(0.95),
+  ];
   let calls: MetricSeries[];
   try {
     calls = (await telemetry.queryInstant(q.calls, endMs)).series;
   } catch (err) {
     // The embedded simulator cannot run this PromQL: for it the series are simply not there.
-    if (err instanceof TelemetryError && err.kind === 'unsupported') return { state: 'not-present', reason: `the telemetry source cannot run PromQL over ${SERVICE_GRAPH_METRICS.requests} (${err.message})`, queries };
+    if (err instanceof TelemetryError && err.kind === 'unsupported')
+      return {
+        state: 'not-present',
+        reason: `the telemetry source cannot run PromQL over ${SERVICE_GRAPH_METRICS.requests} (${err.message})`,
+        queries,
+      };
     throw err;
   }
   const callsByEdge = byEdge(calls);
-  if (callsByEdge.size === 0) return { state: 'not-present', reason: `no ${SERVICE_GRAPH_METRICS.requests} series between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()} (Tempo's metrics-generator service-graphs processor off, not remote-writing here, or no traffic)`, queries };
-  const [failed, virtual, e50, e95, n50, n95] = await Promise.all([q.failed, q.virtualCalls, q.edgeQuantile(0.5), q.edgeQuantile(0.95), q.nodeQuantile(0.5), q.nodeQuantile(0.95)].map((x) => telemetry.queryInstant(x, endMs)));
+  if (callsByEdge.size === 0)
+    return {
+      state: 'not-present',
+      reason: `no ${SERVICE_GRAPH_METRICS.requests} series between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()} (Tempo's metrics-generator service-graphs processor off, not remote-writing here, or no traffic)`,
+      queries,
+    };
+  const [failed, virtual, e50, e95, n50, n95] = await Promise.all(
+    [
+      q.failed,
+      q.virtualCalls,
+      q.edgeQuantile(0.5),
+      q.edgeQuantile(0.95),
+      q.nodeQuantile(0.5),
+      q.nodeQuantile(0.95),
+    ].map((x) => telemetry.queryInstant(x, endMs))
+  );
   const failedByEdge = byEdge(failed!.series);
   const virtualEdges = new Set(byEdge(virtual!.series).keys());
   const [edgeP50, edgeP95] = [byEdge(e50!.series), byEdge(e95!.series)];
@@ -97,7 +138,18 @@ export async function tempoServiceGraph(telemetry: TelemetrySource, startMs: num
   const node = (id: string): ServiceNode => {
     let n = nodes.get(id);
     if (!n) {
-      n = { id, requests: 0, errors: 0, errorRate: 0, rate: 0, p50Ms: Number.NaN, p95Ms: Number.NaN, selfMsMean: Number.NaN, downstreamMsMean: Number.NaN, entry: false };
+      n = {
+        id,
+        requests: 0,
+        errors: 0,
+        errorRate: 0,
+        rate: 0,
+        p50Ms: Number.NaN,
+        p95Ms: Number.NaN,
+        selfMsMean: Number.NaN,
+        downstreamMsMean: Number.NaN,
+        entry: false,
+      };
       nodes.set(id, n);
     }
     return n;
@@ -137,7 +189,11 @@ export async function tempoServiceGraph(telemetry: TelemetrySource, startMs: num
   }
   const notes = [
     'graph from Tempo service-graph metrics (every ingested span, counted by client/server pair); self time and time waiting on callees are unknown from these series (left empty, not estimated) — own-time evidence comes from sampled traces',
-    ...(fromOutside > 0 ? [`${Math.round(fromOutside)} request(s) came from outside (virtual client "${VIRTUAL_USER_CLIENT}"): their servers are the entry services`] : []),
+    ...(fromOutside > 0
+      ? [
+          `${Math.round(fromOutside)} request(s) came from outside (virtual client "${VIRTUAL_USER_CLIENT}"): their servers are the entry services`,
+        ]
+      : []),
   ];
   return {
     state: 'present',

@@ -14,12 +14,17 @@ describe('patch semantics', () => {
       [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
       [{ a: 'b' }, { a: null }, {}],
       [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-      [['a', 'b'], ['c', 'd'], ['c', 'd']],
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+        ['c', 'd'],
+      ],
       [{ a: 'foo' }, null, null],
       [{ e: null }, { a: 1 }, { e: null, a: 1 }],
       [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
     ];
-    for (const [target, patch, expected] of cases) assert.deepEqual(applyMergePatch(target, patch), expected, JSON.stringify({ target, patch }));
+    for (const [target, patch, expected] of cases)
+      assert.deepEqual(applyMergePatch(target, patch), expected, JSON.stringify({ target, patch }));
   });
 
   it('JSON patch applies RFC 6902 operations and fails a failed test', () => {
@@ -51,7 +56,13 @@ interface Answer {
 describe('KubeApiDouble', () => {
   const api = useKubeApiDouble();
   const url = (suffix = ''): string => `${api.baseUrl}/apis/apps/v1/namespaces/ns/deployments/web${suffix}`;
-  const send = async (method: string, path: string, body?: unknown, contentType = 'application/json', token = api.token) => {
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    token = api.token
+  ) => {
     const res = await fetch(path, {
       method,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
@@ -67,12 +78,18 @@ describe('KubeApiDouble', () => {
     assert.equal(scale.body.kind, 'Scale');
     const version = scale.body.metadata.resourceVersion;
     assert.equal((api.deployment('ns', 'web')?.metadata as { resourceVersion: string }).resourceVersion, version);
-    const put = await send('PUT', url('/scale'), { metadata: { name: 'web', resourceVersion: version }, spec: { replicas: 4 } });
+    const put = await send('PUT', url('/scale'), {
+      metadata: { name: 'web', resourceVersion: version },
+      spec: { replicas: 4 },
+    });
     assert.equal(put.status, 200);
     assert.equal(put.body.spec.replicas, 4);
     assert.notEqual(put.body.metadata.resourceVersion, version);
     // The same write again carries a stale resourceVersion now.
-    const stale = await send('PUT', url('/scale'), { metadata: { name: 'web', resourceVersion: version }, spec: { replicas: 5 } });
+    const stale = await send('PUT', url('/scale'), {
+      metadata: { name: 'web', resourceVersion: version },
+      spec: { replicas: 5 },
+    });
     assert.equal(stale.status, 409);
     assert.equal(stale.body.reason, 'Conflict');
   });
@@ -92,7 +109,12 @@ describe('KubeApiDouble', () => {
     // A merge-patch body sent as a JSON patch is not a list of operations.
     const wrongType = await send('PATCH', url(), { spec: { replicas: 3 } }, 'application/json-patch+json');
     assert.equal(wrongType.status, 422);
-    const jsonPatch = await send('PATCH', url(), [{ op: 'replace', path: '/spec/replicas', value: 3 }], 'application/json-patch+json');
+    const jsonPatch = await send(
+      'PATCH',
+      url(),
+      [{ op: 'replace', path: '/spec/replicas', value: 3 }],
+      'application/json-patch+json'
+    );
     assert.equal(jsonPatch.status, 200);
     assert.equal(jsonPatch.body.spec.replicas, 3);
   });
@@ -106,10 +128,13 @@ describe('KubeApiDouble', () => {
     assert.equal(invalid.body.reason, 'Invalid');
     assert.deepEqual(
       invalid.body.details.causes.map((c) => c.field),
-      ['spec.maxReplicas'],
+      ['spec.maxReplicas']
     );
     assert.equal((api.hpa('ns', 'web')?.spec as { minReplicas: number }).minReplicas, 1);
-    assert.equal((await send('PATCH', `${url()}?dryRun=Yes`, { spec: { replicas: 3 } }, 'application/merge-patch+json')).status, 400);
+    assert.equal(
+      (await send('PATCH', `${url()}?dryRun=Yes`, { spec: { replicas: 3 } }, 'application/merge-patch+json')).status,
+      400
+    );
     assert.equal((await send('GET', `${api.baseUrl}/apis/apps/v1/namespaces/ns/deployments/other`)).status, 404);
     assert.equal((await send('GET', url(), undefined, 'application/json', 'wrong')).status, 401);
     api.forbid('get', 'deployments');

@@ -22,9 +22,18 @@ class SteadyTelemetry implements TelemetrySource {
   readonly asked: string[] = [];
   async queryRange(q: RangeQuery): Promise<QueryResult> {
     this.asked.push(q.query);
-    const value = q.query.startsWith('rate_') ? 120 : q.query.startsWith('latency_') ? 0.12 : q.query.startsWith('errors_') ? 0 : q.query.includes('container_cpu') ? 0.5 : 3;
+    const value = q.query.startsWith('rate_')
+      ? 120
+      : q.query.startsWith('latency_')
+        ? 0.12
+        : q.query.startsWith('errors_')
+          ? 0
+          : q.query.includes('container_cpu')
+            ? 0.5
+            : 3;
     const samples: Array<[number, number]> = [];
-    for (let t = q.startMs; t <= q.endMs; t += q.stepSeconds * 1000) samples.push([t / 1000, value * (1 + 0.05 * Math.sin(t / 600_000))]);
+    for (let t = q.startMs; t <= q.endMs; t += q.stepSeconds * 1000)
+      samples.push([t / 1000, value * (1 + 0.05 * Math.sin(t / 600_000))]);
     return { resultType: 'matrix', series: [{ labels: {}, samples }], warnings: [] };
   }
   async queryInstant(): Promise<QueryResult> {
@@ -52,7 +61,12 @@ describe('live mode', () => {
     const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:9' } });
     const setup = await setupActionLoop(config, { store, telemetry: new SteadyTelemetry(), cluster: undefined });
     assert.equal(setup.loop, undefined);
-    for (const key of ['kubernetes.kubeconfig', 'automation.services', 'automation.queries.requestRate', 'automation.queries.sliLatencyP95Seconds']) {
+    for (const key of [
+      'kubernetes.kubeconfig',
+      'automation.services',
+      'automation.queries.requestRate',
+      'automation.queries.sliLatencyP95Seconds',
+    ]) {
       assert.ok(setup.unavailable?.includes(key), `${key} in ${setup.unavailable}`);
     }
     await store.close();
@@ -64,12 +78,24 @@ describe('live mode', () => {
       { service: 'cart', namespace: 'default', deployment: 'cart' },
     ]);
     assert.throws(() => parseManagedServices('a=b/c/d/e', 'default'), /expected service=namespace\/deployment/);
-    assert.throws(() => parseManagedServices('x=Shop/checkout', 'default'), /namespace "Shop" is not a valid Kubernetes name/);
+    assert.throws(
+      () => parseManagedServices('x=Shop/checkout', 'default'),
+      /namespace "Shop" is not a valid Kubernetes name/
+    );
   });
 
   it('runs the loop against the Kubernetes API through the configured kubeconfig, and rolls back exactly', async () => {
     api.addDeployment({ namespace: 'shop', name: 'checkout', replicas: 3 });
-    api.addHpa({ namespace: 'shop', name: 'checkout-hpa', deployment: 'checkout', minReplicas: 2, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] });
+    api.addHpa({
+      namespace: 'shop',
+      name: 'checkout-hpa',
+      deployment: 'checkout',
+      minReplicas: 2,
+      maxReplicas: 10,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
+    });
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     writeFileSync(
       kubeconfig,
@@ -80,7 +106,7 @@ describe('live mode', () => {
         'users: [{ name: aidpe, user: { token: "' + api.token + '" } }]',
         'contexts: [{ name: double, context: { cluster: double, user: aidpe } }]',
         'current-context: double',
-      ].join('\n'),
+      ].join('\n')
     );
     const config = loadConfig({
       env: {
@@ -102,16 +128,29 @@ describe('live mode', () => {
     await setup.loop.tick();
     assert.equal(setup.loop.lastRun?.error, undefined);
     assert.ok(telemetry.asked.includes('rate_of{service="checkout"}'), 'templates are filled per workload');
-    assert.ok(telemetry.asked.some((q) => q.includes('deployment="checkout"') && q.includes('namespace="shop"')), 'the Kubernetes default queries are used for ready replicas');
+    assert.ok(
+      telemetry.asked.some((q) => q.includes('deployment="checkout"') && q.includes('namespace="shop"')),
+      'the Kubernetes default queries are used for ready replicas'
+    );
     const [action] = await store.listActions();
     assert.ok(action, 'the policy proposed a change');
     assert.equal(action.status, 'applied', action.error);
     const hpa = api.hpa('shop', 'checkout-hpa')!;
-    assert.equal((hpa.metadata as { annotations: Record<string, string> }).annotations['aidpe.io/action-id'], action.id);
+    assert.equal(
+      (hpa.metadata as { annotations: Record<string, string> }).annotations['aidpe.io/action-id'],
+      action.id
+    );
     const rolled = await setup.loop.rollback(action.id, 'alice', undefined);
     assert.equal(rolled.action.status, 'rolled_back', rolled.rollback.error);
-    const spec = api.hpa('shop', 'checkout-hpa')!.spec as { minReplicas: number; maxReplicas: number; metrics: Array<{ resource: { target: { averageUtilization: number } } }> };
-    assert.deepEqual([spec.minReplicas, spec.maxReplicas, spec.metrics[0]!.resource.target.averageUtilization], [2, 10, 70]);
+    const spec = api.hpa('shop', 'checkout-hpa')!.spec as {
+      minReplicas: number;
+      maxReplicas: number;
+      metrics: Array<{ resource: { target: { averageUtilization: number } } }>;
+    };
+    assert.deepEqual(
+      [spec.minReplicas, spec.maxReplicas, spec.metrics[0]!.resource.target.averageUtilization],
+      [2, 10, 70]
+    );
     await store.close();
   });
 });

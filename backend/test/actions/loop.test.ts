@@ -29,12 +29,21 @@ class ScriptedPolicy implements Policy {
   propose(state: ServiceState) {
     this.seen.push(state);
     const hpa = this.next?.(state);
-    return hpa ? { policy: this.name, service: state.service, mode: this.mode, hpa, reason: `scripted ${JSON.stringify(hpa)}` } : undefined;
+    return hpa
+      ? { policy: this.name, service: state.service, mode: this.mode, hpa, reason: `scripted ${JSON.stringify(hpa)}` }
+      : undefined;
   }
 }
 
 function world(name: string, overrides: Partial<ActionLoopOptions> = {}) {
-  const cluster = new SimulatedCluster({ seed: 7, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: START, historyRetentionSeconds: 4 * 3600 });
+  const cluster = new SimulatedCluster({
+    seed: 7,
+    topology: defaultTopology(),
+    workload: syntheticDiurnalTrace({ days: 1 }),
+    tickSeconds: 5,
+    startTimeMs: START,
+    historyRetentionSeconds: 4 * 3600,
+  });
   cluster.advance(2 * 3600);
   const telemetry = new SimulatorSource(cluster, { wallNow: () => cluster.now() });
   const path = join(dir, `${name}.sqlite`);
@@ -76,12 +85,19 @@ test('recommend: a dry-run-validated proposal is recorded once, nothing changes 
   assert.equal(a.after?.hpa?.minReplicas, before.minReplicas + 1, 'the dry run reports what would result');
   assert.deepEqual(w.cluster.getDeployment('frontend').hpa, before);
   assert.ok(a.observed && a.observed.requestRateRps > 0, 'the state the decision rested on is recorded');
-  assert.equal(w.policy.seen[0]!.requestRateHistory !== undefined, true, 'the policy gets the request-rate history to forecast from');
+  assert.equal(
+    w.policy.seen[0]!.requestRateHistory !== undefined,
+    true,
+    'the policy gets the request-rate history to forecast from'
+  );
   // A different proposal supersedes the open one.
   w.policy.next = (s) => ({ minReplicas: s.hpa!.minReplicas + 2 });
   await w.loop.tick();
   const after2 = await w.store.listActions({ service: 'frontend' });
-  assert.deepEqual(after2.map((x) => x.status), ['proposed', 'expired']);
+  assert.deepEqual(
+    after2.map((x) => x.status),
+    ['proposed', 'expired']
+  );
   await w.store.close();
 });
 
@@ -99,13 +115,22 @@ test('approve: pending until a person approves; approval re-checks the guards, a
   assert.equal(w.cluster.getDeployment('frontend').hpa!.minReplicas, before.minReplicas + 1);
   assert.equal(applied.before?.hpa?.minReplicas, before.minReplicas);
   await assert.rejects(w.loop.approve(pending.id, 'bob', undefined), ActionConflictError);
-  const audit = (await w.store.listAudit(50)).filter((e) => e.subject === pending.id).map((e) => `${e.action}:${e.actor}`);
-  assert.deepEqual(audit.reverse(), ['action.pending_approval:aidpe-loop', 'action.approved:alice', 'action.applied:alice']);
+  const audit = (await w.store.listAudit(50))
+    .filter((e) => e.subject === pending.id)
+    .map((e) => `${e.action}:${e.actor}`);
+  assert.deepEqual(audit.reverse(), [
+    'action.pending_approval:aidpe-loop',
+    'action.approved:alice',
+    'action.applied:alice',
+  ]);
   await w.store.close();
 });
 
 test('approve: a proposal the guards refuse by the time it is approved is rejected, not applied', async () => {
-  const w = world('approve-guard', { defaultMode: 'approve', safety: { scaleDownCooldownSeconds: 0, freezeWindows: [] } });
+  const w = world('approve-guard', {
+    defaultMode: 'approve',
+    safety: { scaleDownCooldownSeconds: 0, freezeWindows: [] },
+  });
   w.policy.next = (s) => ({ minReplicas: s.hpa!.minReplicas + 1 });
   await w.loop.tick();
   const [pending] = await w.store.listActions({ statuses: ['pending_approval'] });
@@ -139,14 +164,20 @@ test('reject and expiry: a rejected or stale proposal is never applied', async (
 });
 
 test('autonomous: applied within the guards, clamped when it overreaches, and rolled back exactly', async () => {
-  const w = world('autonomous', { defaultMode: 'autonomous', safety: { scaleDownCooldownSeconds: 0, maxStepUp: { pods: 2, percent: 100 } } });
+  const w = world('autonomous', {
+    defaultMode: 'autonomous',
+    safety: { scaleDownCooldownSeconds: 0, maxStepUp: { pods: 2, percent: 100 } },
+  });
   const before = w.cluster.getDeployment('frontend');
   w.policy.next = (s) => ({ minReplicas: s.replicas.desired + 6, targetCpuUtilization: 0.6 });
   await w.loop.tick();
   const [a] = await w.store.listActions({ service: 'frontend' });
   assert.equal(a!.status, 'applied');
   assert.equal(a!.guard.outcome, 'modified');
-  assert.ok(a!.guard.decisions.some((d) => d.rule === 'max_step' && d.action === 'clamped'), JSON.stringify(a!.guard.decisions));
+  assert.ok(
+    a!.guard.decisions.some((d) => d.rule === 'max_step' && d.action === 'clamped'),
+    JSON.stringify(a!.guard.decisions)
+  );
   const now = w.cluster.getDeployment('frontend');
   assert.ok(now.hpa!.minReplicas <= before.replicas + 2, 'the step limit held');
   assert.equal(now.hpa!.targetCpuUtilization, 0.6);
@@ -159,14 +190,24 @@ test('autonomous: applied within the guards, clamped when it overreaches, and ro
   assert.deepEqual(w.cluster.getDeployment('frontend').hpa, before.hpa, 'the HPA is exactly as before');
   await assert.rejects(w.loop.rollback(a!.id, 'dave', undefined), ActionConflictError);
   const trail = (await w.store.listAudit(50)).map((e) => e.action);
-  for (const step of ['action.applying', 'action.applied', 'action.rolling_back', 'action.rollback_applying', 'action.rollback_applied', 'action.rolled_back']) {
+  for (const step of [
+    'action.applying',
+    'action.applied',
+    'action.rolling_back',
+    'action.rollback_applying',
+    'action.rollback_applied',
+    'action.rolled_back',
+  ]) {
     assert.ok(trail.includes(step), `${step} in the audit trail`);
   }
   await w.store.close();
 });
 
 test('a proposal the guards reject is recorded once with the rule that acted', async () => {
-  const w = world('guard', { defaultMode: 'autonomous', safety: { freezeWindows: [{ dailyStartMinute: 0, dailyEndMinute: 1439, reason: 'change freeze' }] } });
+  const w = world('guard', {
+    defaultMode: 'autonomous',
+    safety: { freezeWindows: [{ dailyStartMinute: 0, dailyEndMinute: 1439, reason: 'change freeze' }] },
+  });
   w.policy.next = (s) => ({ minReplicas: s.hpa!.minReplicas + 1 });
   await w.loop.tick();
   await w.loop.tick();
@@ -197,13 +238,49 @@ test('crash and restart: in-flight actions are reconciled against the workload, 
   const w = world('restart', { defaultMode: 'autonomous' });
   await w.loop.setMode('frontend', 'autonomous', 'erin');
   // Two actions were written as `applying` when the process died: one had reached the cluster, one had not.
-  const base = { service: 'frontend', target: w.options.targets[0]!, policy: 'scripted', integration: 'parametric' as const, mode: 'autonomous' as const, reason: 'r', guard: { outcome: 'allowed' as const, decisions: [] }, createdAt: new Date(w.cluster.now()).toISOString(), updatedAt: new Date(w.cluster.now()).toISOString() };
+  const base = {
+    service: 'frontend',
+    target: w.options.targets[0]!,
+    policy: 'scripted',
+    integration: 'parametric' as const,
+    mode: 'autonomous' as const,
+    reason: 'r',
+    guard: { outcome: 'allowed' as const, decisions: [] },
+    createdAt: new Date(w.cluster.now()).toISOString(),
+    updatedAt: new Date(w.cluster.now()).toISOString(),
+  };
   const hpa = w.cluster.getDeployment('frontend').hpa!;
   const change = { hpa: { minReplicas: hpa.minReplicas + 1 } };
-  await w.store.insertAction({ ...base, id: 'lost', status: 'applying', proposed: change, change, before: await w.actuator.read(w.options.targets[0]!) }, { actor: 't', action: 'action.applying', subject: 'lost', details: {} });
-  await w.store.insertAction({ ...base, id: 'landed', status: 'applying', proposed: change, change, before: await w.actuator.read(w.options.targets[0]!) }, { actor: 't', action: 'action.applying', subject: 'landed', details: {} });
+  await w.store.insertAction(
+    {
+      ...base,
+      id: 'lost',
+      status: 'applying',
+      proposed: change,
+      change,
+      before: await w.actuator.read(w.options.targets[0]!),
+    },
+    { actor: 't', action: 'action.applying', subject: 'lost', details: {} }
+  );
+  await w.store.insertAction(
+    {
+      ...base,
+      id: 'landed',
+      status: 'applying',
+      proposed: change,
+      change,
+      before: await w.actuator.read(w.options.targets[0]!),
+    },
+    { actor: 't', action: 'action.applying', subject: 'landed', details: {} }
+  );
   await w.actuator.apply({ actionId: 'landed', target: w.options.targets[0]!, change, dryRun: false });
-  await w.store.putAutomation({ ...(await w.store.getAutomation('frontend'))!, breaker: { open: true, reason: 'two bad outcomes', openedAt: new Date(w.cluster.now()).toISOString() } }, undefined);
+  await w.store.putAutomation(
+    {
+      ...(await w.store.getAutomation('frontend'))!,
+      breaker: { open: true, reason: 'two bad outcomes', openedAt: new Date(w.cluster.now()).toISOString() },
+    },
+    undefined
+  );
   await w.store.close();
 
   // Restart: a new store handle on the same file, a new loop.

@@ -45,7 +45,10 @@ test('CAD OSE: the range is learned from the warm-up when not given (scores 0 th
 
 test('CAD OSE: deterministic, and chunked with snapshot → JSON → restore equals one pass', () => {
   const u = seededRandom(7);
-  const values = Array.from({ length: 1500 }, (_, i) => 50 + 20 * Math.sin(i / 10) + 8 * u() + (i > 1200 && i < 1230 ? 60 : 0));
+  const values = Array.from(
+    { length: 1500 },
+    (_, i) => 50 + 20 * Math.sin(i / 10) + 8 * u() + (i > 1200 && i < 1230 ? 60 : 0)
+  );
   const a = runCad(values);
   const b = runCad(values);
   assert.deepEqual([...a], [...b]);
@@ -90,7 +93,11 @@ test('CAD OSE: rangeExpandAfter clamps short excursions and widens over a persis
   const whole = [...runCad(values, options)];
   let d = createCadDetector(options);
   const chunked: number[] = [];
-  for (const [from, to] of [[0, 68], [68, 69], [69, values.length]] as const) {
+  for (const [from, to] of [
+    [0, 68],
+    [68, 69],
+    [69, values.length],
+  ] as const) {
     for (let i = from; i < to; i++) chunked.push(d.next(values[i]!));
     const state = JSON.parse(JSON.stringify(d.snapshot())) as CadState;
     d = createCadDetector(options);

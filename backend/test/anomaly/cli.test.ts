@@ -16,7 +16,6 @@ function series(n: number, spike: number): string {
   return rows.join('\n') + '\n';
 }
 
-
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'aidpe-nab-'));
   mkdirSync(join(root, 'data', 'catA'), { recursive: true });
@@ -25,18 +24,35 @@ before(() => {
   writeFileSync(join(root, 'data', 'catB', 'b.csv'), series(120, 200));
   writeFileSync(
     join(root, 'windows.json'),
-    JSON.stringify({ 'catA/a.csv': [[`${stamp(145)}.000000`, `${stamp(155)}.000000`]], 'catB/b.csv': [], 'other/c.csv': [] }),
+    JSON.stringify({
+      'catA/a.csv': [[`${stamp(145)}.000000`, `${stamp(155)}.000000`]],
+      'catB/b.csv': [],
+      'other/c.csv': [],
+    })
   );
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
 test('aidpe anomaly writes NAB results layout, one row per input row, labels from --labels', async () => {
   const { value } = await quiet(() =>
-    runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--name', 'gauss', '--labels', join(root, 'windows.json')]),
+    runAnomaly([
+      '--data',
+      join(root, 'data'),
+      '--out',
+      join(root, 'res'),
+      '--name',
+      'gauss',
+      '--labels',
+      join(root, 'windows.json'),
+    ])
   );
   assert.equal(value, 0);
-  const a = readFileSync(join(root, 'res', 'gauss', 'catA', 'gauss_a.csv'), 'utf8').trim().split('\n');
-  const b = readFileSync(join(root, 'res', 'gauss', 'catB', 'gauss_b.csv'), 'utf8').trim().split('\n');
+  const a = readFileSync(join(root, 'res', 'gauss', 'catA', 'gauss_a.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  const b = readFileSync(join(root, 'res', 'gauss', 'catB', 'gauss_b.csv'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(a[0], 'timestamp,value,anomaly_score,label');
   assert.equal(a.length, 201);
   assert.equal(b.length, 121);
@@ -46,7 +62,9 @@ test('aidpe anomaly writes NAB results layout, one row per input row, labels fro
   assert.ok(Number(spike[2]) > 0.999);
   // Default name, null detector, no labels → label 0.
   await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--detector', 'null']));
-  const n = readFileSync(join(root, 'res', 'aidpe', 'catA', 'aidpe_a.csv'), 'utf8').trim().split('\n');
+  const n = readFileSync(join(root, 'res', 'aidpe', 'catA', 'aidpe_a.csv'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(n.length, 201);
   assert.ok(n.slice(1).every((l) => l.endsWith(',0,0')));
 });
@@ -55,7 +73,16 @@ test('aidpe nab-score scores results next to the baselines, end to end', async (
   await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--name', 'gauss']));
   const outPath = join(root, 'score.json');
   const { value, out } = await quiet(() =>
-    runNabScore(['--data', join(root, 'data'), '--labels', join(root, 'windows.json'), '--results', join(root, 'res', 'gauss'), '--out', outPath]),
+    runNabScore([
+      '--data',
+      join(root, 'data'),
+      '--labels',
+      join(root, 'windows.json'),
+      '--results',
+      join(root, 'res', 'gauss'),
+      '--out',
+      outPath,
+    ])
   );
   assert.equal(value, 0);
   assert.match(out, /standard/);
@@ -80,25 +107,50 @@ test('nab-score errors name the file: wrong row count, bad row, missing file; ex
   const bad = join(root, 'bad', 'gauss');
   mkdirSync(join(bad, 'catA'), { recursive: true });
   mkdirSync(join(bad, 'catB'), { recursive: true });
-  const good = readFileSync(join(root, 'res', 'gauss', 'catA', 'gauss_a.csv'), 'utf8').trim().split('\n');
+  const good = readFileSync(join(root, 'res', 'gauss', 'catA', 'gauss_a.csv'), 'utf8')
+    .trim()
+    .split('\n');
   writeFileSync(join(bad, 'catA', 'gauss_a.csv'), good.slice(0, 100).join('\n') + '\n');
-  const args = ['--data', join(root, 'data'), '--labels', join(root, 'windows.json'), '--results', bad, '--out', join(root, 'bad.json')];
-  await assert.rejects(quiet(() => runNabScore(args)), /gauss_a\.csv: has 99 data rows but the data file has 200/);
+  const args = [
+    '--data',
+    join(root, 'data'),
+    '--labels',
+    join(root, 'windows.json'),
+    '--results',
+    bad,
+    '--out',
+    join(root, 'bad.json'),
+  ];
+  await assert.rejects(
+    quiet(() => runNabScore(args)),
+    /gauss_a\.csv: has 99 data rows but the data file has 200/
+  );
   const broken = [...good];
   broken[5] = `${stamp(4)},10,notanumber,0`;
   writeFileSync(join(bad, 'catA', 'gauss_a.csv'), broken.join('\n') + '\n');
-  await assert.rejects(quiet(() => runNabScore(args)), /gauss_a\.csv:6: bad anomaly_score/);
+  await assert.rejects(
+    quiet(() => runNabScore(args)),
+    /gauss_a\.csv:6: bad anomaly_score/
+  );
   writeFileSync(join(bad, 'catA', 'gauss_a.csv'), good.join('\n') + '\n');
-  await assert.rejects(quiet(() => runNabScore(args)), /gauss_b\.csv: file not found/);
+  await assert.rejects(
+    quiet(() => runNabScore(args)),
+    /gauss_b\.csv: file not found/
+  );
   const { value, out } = await quiet(() => main(['nab-score', ...args]));
   assert.equal(value, 2);
   assert.match(out, /aidpe nab-score: .*gauss_b\.csv: file not found/);
   const missing = await quiet(() => main(['nab-score', '--data', join(root, 'data')]));
   assert.equal(missing.value, 2);
   assert.match(missing.out, /--labels is required/);
-  const badDet = await quiet(() => main(['anomaly', '--data', join(root, 'data'), '--out', join(root, 'x'), '--detector', 'magic']));
+  const badDet = await quiet(() =>
+    main(['anomaly', '--data', join(root, 'data'), '--out', join(root, 'x'), '--detector', 'magic'])
+  );
   assert.equal(badDet.value, 2);
   // Bad data row: the data file and line are named.
   writeFileSync(join(root, 'data', 'catB', 'b.csv'), series(120, 200).replace(`${stamp(3)},`, `${stamp(3)}x,`));
-  await assert.rejects(quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'y')])), /b\.csv:5: bad timestamp/);
+  await assert.rejects(
+    quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'y')])),
+    /b\.csv:5: bad timestamp/
+  );
 });

@@ -5,7 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEnsembleDetector, RankCalibrator, runEnsemble, type EnsembleState } from '../../src/engines/anomaly/detectors/ensemble.ts';
+import {
+  createEnsembleDetector,
+  RankCalibrator,
+  runEnsemble,
+  type EnsembleState,
+} from '../../src/engines/anomaly/detectors/ensemble.ts';
 import { seededRandom } from '../../src/telemetry/retry.ts';
 
 const STEP = 300_000;
@@ -60,7 +65,10 @@ test('ensemble (defaults): a sustained shift crosses the alert level, then the r
   for (const x of s) assert.ok(x >= 0 && x <= 1);
   const level = 0.7; // the default rest threshold: the level the ensemble itself treats as an alert
   const first = s.findIndex((x, i) => i >= at && x >= level);
-  assert.ok(first >= at && first < at + 20, `sustained shift should reach ${level} within 20 points, first at ${first}`);
+  assert.ok(
+    first >= at && first < at + 20,
+    `sustained shift should reach ${level} within 20 points, first at ${first}`
+  );
   assert.ok(s.slice(first + 1, first + 101).every((x) => x === 0));
 });
 
@@ -77,7 +85,10 @@ test('ensemble, calibrated mode with persistence: a sustained shift scores high,
   assert.ok(shiftPeak > 0.99, `sustained shift should reach the calibrated tail, got ${shiftPeak}`);
   // Calibrated scores live near 1 for anything unusual; what separates alerts is the distance to 1 (tail mass):
   // the spike's must be several times the shift's, so a threshold between them flags only the shift.
-  assert.ok(1 - spikePeak > 3 * (1 - shiftPeak), `single spike should stay well below the shift: spike ${spikePeak}, shift ${shiftPeak}`);
+  assert.ok(
+    1 - spikePeak > 3 * (1 - shiftPeak),
+    `single spike should stay well below the shift: spike ${spikePeak}, shift ${shiftPeak}`
+  );
   const threshold = 1 - 2 * (1 - shiftPeak);
   assert.ok(s.slice(at, at + 20).some((x) => x >= threshold) && !p.slice(at, at + 20).some((x) => x >= threshold));
   // Without the persistence rule the spike itself would score high: the rule is what suppresses it.

@@ -37,24 +37,44 @@ async function appWith(store: SqliteStore | undefined) {
 }
 
 type App = Awaited<ReturnType<typeof appWith>>['app'];
-const post = (app: App, payload: unknown, url = '/api/v1/anomalies') => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+const post = (app: App, payload: unknown, url = '/api/v1/anomalies') =>
+  app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
 
 test('batch: the ensemble answers its own scores (as runEnsemble), its key and its default threshold', async (t) => {
   const { app } = await appWith(undefined);
   t.after(() => app.close());
   const { timestamps, values } = shifted();
   const labels = { service: 'cart' };
-  const res = await post(app, { detector: 'ensemble', series: [{ labels, timestamps, values }] }, '/api/v1/anomalies/query');
+  const res = await post(
+    app,
+    { detector: 'ensemble', series: [{ labels, timestamps, values }] },
+    '/api/v1/anomalies/query'
+  );
   assert.equal(res.statusCode, 200, res.body);
   const s = res.json().series[0];
   assert.equal(s.detector, 'ensemble');
-  assert.equal(s.seriesKey, '{__detector__="ensemble",service="cart"}', 'thresholds and feedback kept apart from aidpe');
+  assert.equal(
+    s.seriesKey,
+    '{__detector__="ensemble",service="cart"}',
+    'thresholds and feedback kept apart from aidpe'
+  );
   assert.equal(s.threshold, DETECTOR_THRESHOLDS.ensemble.default);
   assert.equal(s.thresholdSource, 'default');
-  const expected = Array.from(runEnsemble(timestamps.map((ts) => ts * 1000), values));
+  const expected = Array.from(
+    runEnsemble(
+      timestamps.map((ts) => ts * 1000),
+      values
+    )
+  );
   assert.deepEqual(s.frame.fields[2].values, expected);
   assert.ok(s.regions.length >= 1, 'the level shift is found');
-  assert.ok(s.regions.some((r: { startMs: number; endMs: number }) => r.endMs >= timestamps[1000]! * 1000 && r.startMs <= timestamps[1029]! * 1000), 'a region on the shift');
+  assert.ok(
+    s.regions.some(
+      (r: { startMs: number; endMs: number }) =>
+        r.endMs >= timestamps[1000]! * 1000 && r.startMs <= timestamps[1029]! * 1000
+    ),
+    'a region on the shift'
+  );
 
   const aidpe = (await post(app, { series: [{ labels, timestamps, values }] })).json().series[0];
   assert.equal(aidpe.detector, 'aidpe', 'aidpe stays the default');
@@ -71,15 +91,26 @@ test('streaming: chunked ensemble calls equal one batch run (scores and region i
   const scores: number[] = [];
   const ids = new Set<string>();
   const answers = [];
-  for (const [from, to] of [[0, 400], [350, 1010], [1010, 1200]] as const) {
-    const res = await post(app, { mode: 'streaming', detector: 'ensemble', series: [{ labels, timestamps: timestamps.slice(from, to), values: values.slice(from, to) }] });
+  for (const [from, to] of [
+    [0, 400],
+    [350, 1010],
+    [1010, 1200],
+  ] as const) {
+    const res = await post(app, {
+      mode: 'streaming',
+      detector: 'ensemble',
+      series: [{ labels, timestamps: timestamps.slice(from, to), values: values.slice(from, to) }],
+    });
     assert.equal(res.statusCode, 200, res.body);
     const s = res.json().series[0];
     answers.push(s);
     scores.push(...s.frame.fields[2].values);
     for (const r of s.regions) ids.add(r.id);
   }
-  assert.deepEqual(answers.map((a) => a.stream.origin), ['new', 'memory', 'memory']);
+  assert.deepEqual(
+    answers.map((a) => a.stream.origin),
+    ['new', 'memory', 'memory']
+  );
   assert.equal(answers[1].stream.skipped.alreadyScored, 50);
   assert.deepEqual(scores, batch.frame.fields[2].values);
   assert.deepEqual([...ids].sort(), batch.regions.map((r: { id: string }) => r.id).sort());
@@ -92,12 +123,22 @@ test('streaming: a state of the other detector (stored or in memory) is discarde
   const path = join(dir, 'aidpe.sqlite');
   const { timestamps, values } = shifted();
   const labels = { __name__: 'rps', service: 'a' };
-  const matrix = (upTo: number) => async () => ({ resultType: 'matrix' as const, series: [{ labels, samples: timestamps.slice(0, upTo).map((ts, i): [number, number] => [ts, values[i]!]) }], warnings: [] });
+  const matrix = (upTo: number) => async () => ({
+    resultType: 'matrix' as const,
+    series: [{ labels, samples: timestamps.slice(0, upTo).map((ts, i): [number, number] => [ts, values[i]!]) }],
+    warnings: [],
+  });
 
   let store = new SqliteStore(path);
   const first = await appWith(store);
   first.telemetry.next = matrix(900);
-  let res = await post(first.app, { mode: 'streaming', query: 'rps', start: timestamps[800], end: timestamps[899], stepSeconds: 300 });
+  let res = await post(first.app, {
+    mode: 'streaming',
+    query: 'rps',
+    start: timestamps[800],
+    end: timestamps[899],
+    stepSeconds: 300,
+  });
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.json().series[0].detector, 'aidpe');
   await first.app.close();
@@ -111,24 +152,58 @@ test('streaming: a state of the other detector (stored or in memory) is discarde
     await store.close();
   });
   second.telemetry.next = matrix(1100);
-  res = await post(second.app, { mode: 'streaming', detector: 'ensemble', query: 'rps', start: timestamps[1000], end: timestamps[1099], stepSeconds: 300 });
+  res = await post(second.app, {
+    mode: 'streaming',
+    detector: 'ensemble',
+    query: 'rps',
+    start: timestamps[1000],
+    end: timestamps[1099],
+    stepSeconds: 300,
+  });
   assert.equal(res.statusCode, 200, res.body);
   let s = res.json().series[0];
   assert.equal(s.stream.origin, 'rebuilt');
-  assert.match(s.stream.notes.join('\n'), /stored state discarded: streaming state: belongs to detector aidpe; this call asks for ensemble/);
+  assert.match(
+    s.stream.notes.join('\n'),
+    /stored state discarded: streaming state: belongs to detector aidpe; this call asks for ensemble/
+  );
   assert.ok(s.stream.notes.includes('state rebuilt from 1000 points of history'), s.stream.notes.join('\n'));
   assert.equal(s.stream.fed, 1100);
-  const batch = (await post(second.app, { detector: 'ensemble', series: [{ labels, timestamps: timestamps.slice(0, 1100), values: values.slice(0, 1100) }] })).json().series[0];
-  assert.deepEqual(s.frame.fields[2].values, batch.frame.fields[2].values.slice(1000), 'as if the ensemble had always run');
+  const batch = (
+    await post(second.app, {
+      detector: 'ensemble',
+      series: [{ labels, timestamps: timestamps.slice(0, 1100), values: values.slice(0, 1100) }],
+    })
+  ).json().series[0];
+  assert.deepEqual(
+    s.frame.fields[2].values,
+    batch.frame.fields[2].values.slice(1000),
+    'as if the ensemble had always run'
+  );
 
   // Back to aidpe on the same sidecar: the ensemble's state in memory is dropped, again with the reason.
   second.telemetry.next = matrix(1200);
-  s = (await post(second.app, { mode: 'streaming', query: 'rps', start: timestamps[1100], end: timestamps[1199], stepSeconds: 300 })).json().series[0];
+  s = (
+    await post(second.app, {
+      mode: 'streaming',
+      query: 'rps',
+      start: timestamps[1100],
+      end: timestamps[1199],
+      stepSeconds: 300,
+    })
+  ).json().series[0];
   assert.equal(s.detector, 'aidpe');
   assert.equal(s.stream.origin, 'rebuilt');
-  assert.match(s.stream.notes.join('\n'), /stored state discarded: the state in memory belongs to detector ensemble; this call asks for aidpe/);
+  assert.match(
+    s.stream.notes.join('\n'),
+    /stored state discarded: the state in memory belongs to detector ensemble; this call asks for aidpe/
+  );
   const stored = await store.getDetectorState('api:300s:{__name__="rps",service="a"}');
-  assert.equal((stored?.state as { detectorName?: string }).detectorName, 'aidpe', 'the persisted state names its detector');
+  assert.equal(
+    (stored?.state as { detectorName?: string }).detectorName,
+    'aidpe',
+    'the persisted state names its detector'
+  );
 });
 
 test('feedback on an ensemble region moves the ensemble threshold on its own scale, not aidpe’s', async (t) => {
@@ -144,12 +219,24 @@ test('feedback on an ensemble region moves the ensemble threshold on its own sca
   const payload = { detector: 'ensemble', series: [{ labels: { service: 'cart' }, timestamps, values }] };
   const region = (await post(app, payload)).json().series[0].regions[0];
   assert.ok(region, 'a region to give feedback on');
-  const fb = await app.inject({ method: 'POST', url: `/api/v1/anomalies/${region.id}/feedback`, headers: { 'x-grafana-user': 'ann' }, payload: { verdict: 'false_positive' } });
+  const fb = await app.inject({
+    method: 'POST',
+    url: `/api/v1/anomalies/${region.id}/feedback`,
+    headers: { 'x-grafana-user': 'ann' },
+    payload: { verdict: 'false_positive' },
+  });
   assert.equal(fb.statusCode, 201, fb.body);
-  const expected = thresholdAfterFeedback(DETECTOR_THRESHOLDS.ensemble.default, 'false_positive', DETECTOR_THRESHOLDS.ensemble);
+  const expected = thresholdAfterFeedback(
+    DETECTOR_THRESHOLDS.ensemble.default,
+    'false_positive',
+    DETECTOR_THRESHOLDS.ensemble
+  );
   assert.equal(fb.json().thresholdBefore, DETECTOR_THRESHOLDS.ensemble.default);
   assert.equal(fb.json().thresholdAfter, expected);
-  assert.ok(expected > DETECTOR_THRESHOLDS.ensemble.default && expected < DEFAULT_THRESHOLD, 'between the ensemble default and aidpe’s');
+  assert.ok(
+    expected > DETECTOR_THRESHOLDS.ensemble.default && expected < DEFAULT_THRESHOLD,
+    'between the ensemble default and aidpe’s'
+  );
   const again = (await post(app, payload)).json().series[0];
   assert.equal(again.threshold, expected);
   assert.equal(again.thresholdSource, 'feedback');
@@ -166,6 +253,7 @@ test('a bad detector is a 400 naming the field; the field is documented', async 
     assert.match(bad.json().message, /detector/, bad.body);
   }
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
-  const detector = doc.paths['/api/v1/anomalies'].post.requestBody.content['application/json'].schema.properties.detector;
+  const detector =
+    doc.paths['/api/v1/anomalies'].post.requestBody.content['application/json'].schema.properties.detector;
   assert.match(detector.description, /ensemble: .*NAB \d+\.\d standard/);
 });

@@ -11,14 +11,35 @@ import type { TelemetrySource } from '../../src/telemetry/types.ts';
 
 const START = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
-const cluster = new SimulatedCluster({ seed: 11, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: START, historyRetentionSeconds: 12 * 3600 });
-cluster.injectFault({ service: 'payment', type: 'latency', startMs: START + 7 * HOUR, endMs: START + 8 * HOUR, intensity: 2 });
+const cluster = new SimulatedCluster({
+  seed: 11,
+  topology: defaultTopology(),
+  workload: syntheticDiurnalTrace({ days: 1 }),
+  tickSeconds: 5,
+  startTimeMs: START,
+  historyRetentionSeconds: 12 * 3600,
+});
+cluster.injectFault({
+  service: 'payment',
+  type: 'latency',
+  startMs: START + 7 * HOUR,
+  endMs: START + 8 * HOUR,
+  intensity: 2,
+});
 cluster.advance(7 * 3600 + 20 * 60);
 const telemetry = new SimulatorSource(cluster, { wallNow: () => cluster.now() });
 const store = new SqliteStore(':memory:');
 const watcher = new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES, now: () => cluster.now() });
 const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } });
-const app = await buildApp({ config, telemetry, cluster, store, incidents: watcher, logger: false, now: () => cluster.now() });
+const app = await buildApp({
+  config,
+  telemetry,
+  cluster,
+  store,
+  incidents: watcher,
+  logger: false,
+  now: () => cluster.now(),
+});
 after(async () => {
   await app.close();
   await store.close();
@@ -36,7 +57,10 @@ test('a fault in progress opens one incident for the faulted service, audited an
   // Open while the anomaly lasts; the detector adapts to a lasting shift, so the region (and the incident) can end
   // before the fault does.
   assert.equal(payment[0].status, payment[0].endMs >= cluster.now() - 2 * 60_000 ? 'open' : 'resolved');
-  assert.ok(payment[0].startMs >= START + 7 * HOUR && payment[0].startMs <= START + 7 * HOUR + 5 * 60_000, 'starts within five minutes of the fault');
+  assert.ok(
+    payment[0].startMs >= START + 7 * HOUR && payment[0].startMs <= START + 7 * HOUR + 5 * 60_000,
+    'starts within five minutes of the fault'
+  );
   assert.ok((await store.listAudit()).some((a) => a.action === 'incident.opened' && a.subject === payment[0].id));
   // A second run does not open it again.
   const before = body.incidents.length;
@@ -45,8 +69,17 @@ test('a fault in progress opens one incident for the faulted service, audited an
 });
 
 test('a failing query is reported in lastRun, the others still run', async () => {
-  const broken: TelemetrySource = { ...telemetry, kind: 'simulator', queryRange: async () => Promise.reject(new Error('boom')) } as unknown as TelemetrySource;
-  const w = new IncidentWatcher({ telemetry: broken, store: undefined, queries: DEMO_WATCHED_QUERIES, now: () => cluster.now() });
+  const broken: TelemetrySource = {
+    ...telemetry,
+    kind: 'simulator',
+    queryRange: async () => Promise.reject(new Error('boom')),
+  } as unknown as TelemetrySource;
+  const w = new IncidentWatcher({
+    telemetry: broken,
+    store: undefined,
+    queries: DEMO_WATCHED_QUERIES,
+    now: () => cluster.now(),
+  });
   await w.tick();
   assert.match(w.lastRun!.error!, /boom/);
 });

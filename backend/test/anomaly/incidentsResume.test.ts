@@ -20,8 +20,21 @@ const path = join(dir, 'aidpe.sqlite');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a restarted watcher resumes every series from the store: no re-warm-up, only new points, no duplicate incidents', async () => {
-  const cluster = new SimulatedCluster({ seed: 11, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: START, historyRetentionSeconds: 12 * 3600 });
-  cluster.injectFault({ service: 'payment', type: 'latency', startMs: START + 7 * HOUR, endMs: START + 8 * HOUR, intensity: 2 });
+  const cluster = new SimulatedCluster({
+    seed: 11,
+    topology: defaultTopology(),
+    workload: syntheticDiurnalTrace({ days: 1 }),
+    tickSeconds: 5,
+    startTimeMs: START,
+    historyRetentionSeconds: 12 * 3600,
+  });
+  cluster.injectFault({
+    service: 'payment',
+    type: 'latency',
+    startMs: START + 7 * HOUR,
+    endMs: START + 8 * HOUR,
+    intensity: 2,
+  });
   cluster.advance(7 * 3600 + 3 * 60);
   const telemetry = new SimulatorSource(cluster, { wallNow: () => cluster.now() });
 
@@ -38,9 +51,15 @@ test('a restarted watcher resumes every series from the store: no re-warm-up, on
   cluster.advance(60);
   await first.tick();
   assert.equal(first.lastRun!.states!.fromMemory, seriesCount);
-  assert.ok(first.lastRun!.states!.pointsScored <= seriesCount * 5, `a minute at 15 s is 4 points per series (${first.lastRun!.states!.pointsScored})`);
+  assert.ok(
+    first.lastRun!.states!.pointsScored <= seriesCount * 5,
+    `a minute at 15 s is 4 points per series (${first.lastRun!.states!.pointsScored})`
+  );
   const openedBefore = first.list().map((i) => i.id);
-  assert.ok(first.list().some((i) => i.labels['service'] === 'payment'), 'the fault opened an incident before the restart');
+  assert.ok(
+    first.list().some((i) => i.labels['service'] === 'payment'),
+    'the fault opened an incident before the restart'
+  );
   await store.close();
 
   // Restart: a new watcher, a new handle on the same file, five more minutes of data.

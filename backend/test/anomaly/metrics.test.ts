@@ -20,7 +20,10 @@ function labels(n: number, ranges: Array<[number, number]>): Uint8Array {
 test('AUC-PR: hand case, perfect and random', () => {
   // Descending: 1 (P=1), 0 (P=1/2), 1 (P=2/3), 0 → AP = ½·1 + ½·⅔ = 0.8333…
   assert.ok(Math.abs(aucPr([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0]) - 5 / 6) < 1e-12);
-  const y = labels(1000, [[100, 149], [600, 649]]);
+  const y = labels(1000, [
+    [100, 149],
+    [600, 649],
+  ]);
   assert.equal(aucPr(Float64Array.from(y), y), 1);
   const rnd = lcg(7);
   const random = aucPr(Float64Array.from({ length: 1000 }, rnd), y);
@@ -31,8 +34,14 @@ test('AUC-PR: hand case, perfect and random', () => {
 
 test('VUS-PR: perfect = 1, random well below, near-miss better than far miss', () => {
   const n = 1000;
-  const y = labels(n, [[100, 149], [600, 649]]);
-  assert.deepEqual(labelRanges(y), [[100, 149], [600, 649]]);
+  const y = labels(n, [
+    [100, 149],
+    [600, 649],
+  ]);
+  assert.deepEqual(labelRanges(y), [
+    [100, 149],
+    [600, 649],
+  ]);
   assert.ok(Math.abs(vusPr(Float64Array.from(y), y) - 1) < 1e-12);
   const rnd = lcg(11);
   const random = vusPr(Float64Array.from({ length: n }, rnd), y);

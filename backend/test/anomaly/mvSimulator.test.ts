@@ -32,19 +32,40 @@ const NAMES: Record<(typeof MV_FEATURES)[number], Record<string, string>> = {
 
 const runs = (['cpu_contention', 'latency'] as const).map((type) => ({
   type,
-  run: simulateMvRun({ seed: 7, workload: 'synthetic', minutes: MINUTES, injected: [{ service: 'cart', type, startMinute: FAULT_START, minutes: FAULT_MINUTES }] }),
+  run: simulateMvRun({
+    seed: 7,
+    workload: 'synthetic',
+    minutes: MINUTES,
+    injected: [{ service: 'cart', type, startMinute: FAULT_START, minutes: FAULT_MINUTES }],
+  }),
 }));
 
 function seriesOf(run: (typeof runs)[number]['run'], service: string) {
   const d = MV_FEATURES.length;
   const data = run.services.get(service)!;
   const timestamps = Array.from({ length: MINUTES }, (_, m) => run.startTimeMs / 1000 + m * 60);
-  return MV_FEATURES.map((f, j) => ({ labels: { ...NAMES[f], service }, timestamps, values: timestamps.map((_, m) => data[m * d + j]!) }));
+  return MV_FEATURES.map((f, j) => ({
+    labels: { ...NAMES[f], service },
+    timestamps,
+    values: timestamps.map((_, m) => data[m * d + j]!),
+  }));
 }
 
 async function appWith(modelsDir: string | undefined) {
-  const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1', ...(modelsDir ? { AIDPE_MODELS_DIR: modelsDir } : {}) } });
-  return buildApp({ config, telemetry: new ScriptedTelemetry(), logger: false, store: undefined, now: () => 1_700_000_000_000 });
+  const config = loadConfig({
+    env: {
+      AIDPE_MODE: 'live',
+      AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1',
+      ...(modelsDir ? { AIDPE_MODELS_DIR: modelsDir } : {}),
+    },
+  });
+  return buildApp({
+    config,
+    telemetry: new ScriptedTelemetry(),
+    logger: false,
+    store: undefined,
+    now: () => 1_700_000_000_000,
+  });
 }
 const app = await appWith(undefined);
 const noModel = await appWith(mkdtempSync(join(tmpdir(), 'aidpe-no-models-')));
@@ -62,7 +83,11 @@ interface Group {
 
 for (const { type, run } of runs) {
   test(`default multivariate detector: a ${type} fault on cart is flagged within ${MAX_DELAY_MINUTES} minutes, no regions before it`, async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/anomalies', payload: { series: seriesOf(run, 'cart'), groupBy: 'service' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/anomalies',
+      payload: { series: seriesOf(run, 'cart'), groupBy: 'service' },
+    });
     assert.equal(res.statusCode, 200, res.body);
     const group = res.json().groups[0] as Group;
     assert.equal(group.detector, 'pca');
@@ -79,7 +104,11 @@ for (const { type, run } of runs) {
 
 test('the autoencoder through groupBy: scores the simulator service with regions naming metrics', async () => {
   const { run } = runs[0]!;
-  const res = await app.inject({ method: 'POST', url: '/api/v1/anomalies', payload: { series: seriesOf(run, 'cart'), groupBy: 'service', multivariateDetector: 'autoencoder' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/anomalies',
+    payload: { series: seriesOf(run, 'cart'), groupBy: 'service', multivariateDetector: 'autoencoder' },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const group = res.json().groups[0] as Group;
   assert.equal(group.detector, 'autoencoder', JSON.stringify(group.notes));
@@ -93,13 +122,21 @@ test('the autoencoder through groupBy: scores the simulator service with regions
 
 test('without the model the autoencoder request falls back to PCA and says so', async () => {
   const { run } = runs[0]!;
-  const res = await noModel.inject({ method: 'POST', url: '/api/v1/anomalies', payload: { series: seriesOf(run, 'cart'), groupBy: 'service', multivariateDetector: 'autoencoder' } });
+  const res = await noModel.inject({
+    method: 'POST',
+    url: '/api/v1/anomalies',
+    payload: { series: seriesOf(run, 'cart'), groupBy: 'service', multivariateDetector: 'autoencoder' },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const group = res.json().groups[0] as Group;
   assert.equal(group.detector, 'pca');
   assert.match(group.notes.join(' '), /not available: .*missing.*scored with PCA instead/);
   assert.ok((res.json().warnings as string[]).some((w) => /multivariate: .*PCA instead/.test(w)));
-  const bad = await app.inject({ method: 'POST', url: '/api/v1/anomalies', payload: { series: seriesOf(run, 'cart'), multivariateDetector: 'autoencoder' } });
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/api/v1/anomalies',
+    payload: { series: seriesOf(run, 'cart'), multivariateDetector: 'autoencoder' },
+  });
   assert.equal(bad.statusCode, 400);
   assert.match(bad.json().message, /multivariateDetector/);
 });

@@ -90,11 +90,37 @@ test('detections in the probationary period are ignored; windows wholly inside i
 });
 
 test('normalisation: null detector → 0, perfect detector → 100 over a corpus', () => {
-  const files = [file([]), { ...file([]), name: 'g.csv', category: 'd', windows: [{ start: 30, end: 39 }, { start: 70, end: 79 }] }];
+  const files = [
+    file([]),
+    {
+      ...file([]),
+      name: 'g.csv',
+      category: 'd',
+      windows: [
+        { start: 30, end: 39 },
+        { start: 70, end: 79 },
+      ],
+    },
+  ];
   const nul = scoreCorpus(files, std, 0.5);
   assert.equal(nul.score, 0);
   assert.equal(nul.raw, -3);
-  const perfect = scoreCorpus([file([50]), { ...file([30, 70]), name: 'g.csv', category: 'd', windows: [{ start: 30, end: 39 }, { start: 70, end: 79 }] }], std, 0.5);
+  const perfect = scoreCorpus(
+    [
+      file([50]),
+      {
+        ...file([30, 70]),
+        name: 'g.csv',
+        category: 'd',
+        windows: [
+          { start: 30, end: 39 },
+          { start: 70, end: 79 },
+        ],
+      },
+    ],
+    std,
+    0.5
+  );
   close(perfect.score!, 100);
   close(perfect.perCategory['d']!.score!, 100);
   assert.equal(perfect.perCategory['c']!.windows, 1);
@@ -120,7 +146,14 @@ test('threshold sweep picks the threshold that maximises the raw score', () => {
 });
 
 test('overlapping or out-of-range windows are rejected', () => {
-  assert.throws(() => sweepRows(10, [{ start: 2, end: 5 }, { start: 5, end: 7 }]), /overlap/);
+  assert.throws(
+    () =>
+      sweepRows(10, [
+        { start: 2, end: 5 },
+        { start: 5, end: 7 },
+      ]),
+    /overlap/
+  );
   assert.throws(() => sweepRows(10, [{ start: 2, end: 12 }]), /not a valid row range/);
 });
 

@@ -34,7 +34,10 @@ test('PCA reconstruction error flags a broken relation between metrics and names
   const quiet = Math.max(...out.slice(400, 1200).map((s) => s.score));
   assert.ok(quiet < 0.9, `largest score on the healthy stretch ${quiet}`);
   const hit = out.slice(1200, 1210).find((s) => s.score > 0.99);
-  assert.ok(hit, `no high score in the 10 points after the break: ${out.slice(1200, 1210).map((s) => s.score.toFixed(3))}`);
+  assert.ok(
+    hit,
+    `no high score in the 10 points after the break: ${out.slice(1200, 1210).map((s) => s.score.toFixed(3))}`
+  );
   const top = hit.contributions.indexOf(Math.max(...hit.contributions));
   assert.equal(top, 1, `cpu should contribute most: ${hit.contributions.map((c) => c.toFixed(2))}`);
   assert.equal(out[100]!.score, 0, 'warm-up');

@@ -11,16 +11,44 @@ import { SimulatorSource } from '../../src/telemetry/simulatorSource.ts';
 
 const START = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
-const cluster = new SimulatedCluster({ seed: 11, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: START, historyRetentionSeconds: 12 * 3600 });
+const cluster = new SimulatedCluster({
+  seed: 11,
+  topology: defaultTopology(),
+  workload: syntheticDiurnalTrace({ days: 1 }),
+  tickSeconds: 5,
+  startTimeMs: START,
+  historyRetentionSeconds: 12 * 3600,
+});
 const faults = [
-  { service: 'payment', type: 'latency' as const, startMs: START + 7 * HOUR, endMs: START + 7.5 * HOUR, intensity: 2, query: 'aidpe_sim_latency_seconds{quantile="0.95",service="payment"}' },
-  { service: 'cart', type: 'error_burst' as const, startMs: START + 8 * HOUR, endMs: START + 8.5 * HOUR, intensity: 2, query: 'aidpe_sim_error_ratio{service="cart"}' },
+  {
+    service: 'payment',
+    type: 'latency' as const,
+    startMs: START + 7 * HOUR,
+    endMs: START + 7.5 * HOUR,
+    intensity: 2,
+    query: 'aidpe_sim_latency_seconds{quantile="0.95",service="payment"}',
+  },
+  {
+    service: 'cart',
+    type: 'error_burst' as const,
+    startMs: START + 8 * HOUR,
+    endMs: START + 8.5 * HOUR,
+    intensity: 2,
+    query: 'aidpe_sim_error_ratio{service="cart"}',
+  },
 ];
-for (const f of faults) cluster.injectFault({ service: f.service, type: f.type, startMs: f.startMs, endMs: f.endMs, intensity: f.intensity });
+for (const f of faults)
+  cluster.injectFault({ service: f.service, type: f.type, startMs: f.startMs, endMs: f.endMs, intensity: f.intensity });
 cluster.advance(9 * 3600);
 const wallNow = () => cluster.now();
 const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } });
-const app = await buildApp({ config, telemetry: new SimulatorSource(cluster, { wallNow }), cluster, logger: false, now: wallNow });
+const app = await buildApp({
+  config,
+  telemetry: new SimulatorSource(cluster, { wallNow }),
+  cluster,
+  logger: false,
+  now: wallNow,
+});
 after(() => app.close());
 
 for (const f of faults) {

@@ -5,8 +5,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AIDPE_STATE_VERSION, createAidpeDetector, runAidpe, type AidpeState } from '../../src/engines/anomaly/detectors/aidpe.ts';
-import { extractRegions, RegionTracker, DEFAULT_THRESHOLD, type AnomalyRegion, type TrackedRegion } from '../../src/engines/anomaly/regions.ts';
+import {
+  AIDPE_STATE_VERSION,
+  createAidpeDetector,
+  runAidpe,
+  type AidpeState,
+} from '../../src/engines/anomaly/detectors/aidpe.ts';
+import {
+  extractRegions,
+  RegionTracker,
+  DEFAULT_THRESHOLD,
+  type AnomalyRegion,
+  type TrackedRegion,
+} from '../../src/engines/anomaly/regions.ts';
 import { STREAMING_STATE_VERSION, StreamingSeries, seriesFromState } from '../../src/engines/anomaly/streaming.ts';
 import { seededRandom } from '../../src/telemetry/retry.ts';
 
@@ -20,7 +31,12 @@ function series(n: number, seed: number, shiftAt = -1, stepMs = STEP, period = 1
   const v: number[] = [];
   for (let i = 0; i < n; i++) {
     t.push(T0 + i * stepMs);
-    v.push(100 + 30 * Math.sin((2 * Math.PI * i) / period) + 4 * (u() - 0.5) + (i >= shiftAt && i < shiftAt + 40 && shiftAt >= 0 ? 150 : 0));
+    v.push(
+      100 +
+        30 * Math.sin((2 * Math.PI * i) / period) +
+        4 * (u() - 0.5) +
+        (i >= shiftAt && i < shiftAt + 40 && shiftAt >= 0 ? 150 : 0)
+    );
   }
   return { t, v };
 }
@@ -58,7 +74,10 @@ test('property: scoring in k chunks with snapshot → JSON → restore between t
       state = d.snapshot();
     }
     assert.deepEqual(chunked, Array.from(whole), `seed ${seed}: ${bounds.length - 1} chunks`);
-    assert.ok(whole.some((s) => s > 0.9), 'the series has anomalous points (the comparison is not all zeros)');
+    assert.ok(
+      whole.some((s) => s > 0.9),
+      'the series has anomalous points (the comparison is not all zeros)'
+    );
     if ('maxPeriod' in options) assert.equal(state!.period, 1440, 'the daily period was found across chunks');
     if (seed === 4) {
       assert.equal(state!.period, 288);
@@ -67,7 +86,7 @@ test('property: scoring in k chunks with snapshot → JSON → restore between t
   }
 });
 
-test('property: the region tracker over chunks gives extractRegions\' regions; streaming scores equal one pass', () => {
+test("property: the region tracker over chunks gives extractRegions' regions; streaming scores equal one pass", () => {
   const TH = 0.6; // any threshold: the property is equivalence; this one gives several regions
   const { t, v } = series(3000, 5, 2500);
   v[2700] = v[2700]! + 400; // a lone spike later: a second region
@@ -118,10 +137,19 @@ test('state is bounded and versioned; a state that does not fit is refused namin
   assert.ok(size < 200_000, `state ${size} chars`);
   const state = d.snapshot();
   assert.equal(state.version, AIDPE_STATE_VERSION);
-  assert.throws(() => createAidpeDetector().restore({ ...state, version: 99 as typeof AIDPE_STATE_VERSION }), /version is 99/);
+  assert.throws(
+    () => createAidpeDetector().restore({ ...state, version: 99 as typeof AIDPE_STATE_VERSION }),
+    /version is 99/
+  );
   assert.throws(() => createAidpeDetector({ levelWindow: 64 }).restore(state), /options\.levelWindow/);
-  assert.throws(() => createAidpeDetector().restore({ ...state, history: new Array<number>(2017).fill(1) }), /history has 2017 entries; at most 2016/);
-  assert.throws(() => createAidpeDetector().restore({ ...state, shortSum: null as unknown as number }), /shortSum must be a finite number/);
+  assert.throws(
+    () => createAidpeDetector().restore({ ...state, history: new Array<number>(2017).fill(1) }),
+    /history has 2017 entries; at most 2016/
+  );
+  assert.throws(
+    () => createAidpeDetector().restore({ ...state, shortSum: null as unknown as number }),
+    /shortSum must be a finite number/
+  );
   const other = seriesFromState('k', { kind: 'aidpe-streaming', version: STREAMING_STATE_VERSION - 1 });
   assert.ok('discarded' in other && /version/.test(other.discarded));
 });
@@ -129,10 +157,18 @@ test('state is bounded and versioned; a state that does not fit is refused namin
 test('stale and duplicate samples are skipped and counted, never re-scored; NaN/Inf are skipped and counted', () => {
   const { t, v } = series(400, 4);
   const s = new StreamingSeries('k', {}, STEP);
-  const first = s.push(t.slice(0, 300).map((x, i) => [x, v[i]!] as const), DEFAULT_THRESHOLD);
+  const first = s.push(
+    t.slice(0, 300).map((x, i) => [x, v[i]!] as const),
+    DEFAULT_THRESHOLD
+  );
   assert.equal(first.times.length, 300);
   assert.equal(first.status, 'ok');
-  const again = s.push(t.slice(250, 320).map((x, i) => [x, i === 60 ? Number.POSITIVE_INFINITY : i === 61 ? Number.NaN : v[250 + i]!] as const), DEFAULT_THRESHOLD);
+  const again = s.push(
+    t
+      .slice(250, 320)
+      .map((x, i) => [x, i === 60 ? Number.POSITIVE_INFINITY : i === 61 ? Number.NaN : v[250 + i]!] as const),
+    DEFAULT_THRESHOLD
+  );
   assert.equal(again.skippedStale, 50);
   assert.equal(again.skippedNonFinite, 2);
   assert.equal(again.times.length, 18);
@@ -144,18 +180,30 @@ test('stale and duplicate samples are skipped and counted, never re-scored; NaN/
 
 test('too short, constant, gaps, a reset after a very long gap, and irregular timestamps each get their explicit answer', () => {
   const { t, v } = series(600, 6);
-  const short = new StreamingSeries('k', {}, STEP).push(t.slice(0, 100).map((x, i) => [x, v[i]!] as const), DEFAULT_THRESHOLD);
+  const short = new StreamingSeries('k', {}, STEP).push(
+    t.slice(0, 100).map((x, i) => [x, v[i]!] as const),
+    DEFAULT_THRESHOLD
+  );
   assert.equal(short.status, 'insufficient_data');
   assert.equal(short.reason, 'insufficient data: 100 of 288 warm-up points');
 
-  const flat = new StreamingSeries('k', {}, STEP).push(t.map((x) => [x, 7] as const), DEFAULT_THRESHOLD);
+  const flat = new StreamingSeries('k', {}, STEP).push(
+    t.map((x) => [x, 7] as const),
+    DEFAULT_THRESHOLD
+  );
   assert.equal(flat.status, 'constant');
   assert.equal(flat.reason, 'constant series: no variation to score');
 
   const gappy = new StreamingSeries('k', { gapNoteSteps: 3, resetGapSteps: 100 }, STEP);
   const samples = t.map((x, i) => [x + (i >= 400 ? 10 * STEP : 0) + (i >= 500 ? 200 * STEP : 0), v[i]!] as const);
   const g = gappy.push(samples, DEFAULT_THRESHOLD);
-  assert.deepEqual(g.gaps.map((x) => [x.steps, x.reset]), [[11, false], [201, true]]);
+  assert.deepEqual(
+    g.gaps.map((x) => [x.steps, x.reset]),
+    [
+      [11, false],
+      [201, true],
+    ]
+  );
   assert.ok(g.notes.some((n) => /^gap: 11 steps between/.test(n)));
   assert.ok(g.notes.some((n) => /detector reset after a gap of 201 steps .* warm-up restarts/.test(n)));
   assert.equal(g.fed, 100, 'the detector restarted at point 500');

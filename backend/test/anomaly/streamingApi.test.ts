@@ -32,7 +32,8 @@ async function appWith(store: SqliteStore | undefined, nowMs = 1_700_000_000_000
   return { app, telemetry };
 }
 
-const post = (app: Awaited<ReturnType<typeof appWith>>['app'], payload: unknown) => app.inject({ method: 'POST', url: '/api/v1/anomalies', payload: payload as Record<string, unknown> });
+const post = (app: Awaited<ReturnType<typeof appWith>>['app'], payload: unknown) =>
+  app.inject({ method: 'POST', url: '/api/v1/anomalies', payload: payload as Record<string, unknown> });
 
 test('streaming calls score only new points; scores and region ids equal the batch answer', async (t) => {
   const { app } = await appWith(undefined);
@@ -42,11 +43,18 @@ test('streaming calls score only new points; scores and region ids equal the bat
   const batch = (await post(app, { series: [{ labels, timestamps, values }] })).json().series[0];
   assert.equal(batch.regions.length, 1);
 
-  const parts = [[0, 700], [650, 1010], [1010, 1200]] as const; // the second call overlaps the first by 50 points
+  const parts = [
+    [0, 700],
+    [650, 1010],
+    [1010, 1200],
+  ] as const; // the second call overlaps the first by 50 points
   const scores: number[] = [];
   const answers = [];
   for (const [from, to] of parts) {
-    const res = await post(app, { mode: 'streaming', series: [{ labels, timestamps: timestamps.slice(from, to), values: values.slice(from, to) }] });
+    const res = await post(app, {
+      mode: 'streaming',
+      series: [{ labels, timestamps: timestamps.slice(from, to), values: values.slice(from, to) }],
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().mode, 'streaming');
     const s = res.json().series[0];
@@ -81,12 +89,21 @@ test('bad input through the route: too short, constant, NaN/Inf, gaps, irregular
   assert.equal(short.status, 'insufficient_data');
   assert.equal(short.reason, 'insufficient data: 50 of 288 warm-up points');
 
-  const flat = await ask({ s: 'flat' }, timestamps.slice(0, 400), timestamps.slice(0, 400).map(() => 3));
+  const flat = await ask(
+    { s: 'flat' },
+    timestamps.slice(0, 400),
+    timestamps.slice(0, 400).map(() => 3)
+  );
   assert.equal(flat.status, 'constant');
   assert.equal(flat.reason, 'constant series: no variation to score');
-  assert.ok(flat.frame.fields[2].values.every((x: unknown) => x === null), 'no scores for a constant series');
+  assert.ok(
+    flat.frame.fields[2].values.every((x: unknown) => x === null),
+    'no scores for a constant series'
+  );
 
-  const holes = values.slice(0, 400).map((v, i): number | string | null => (i === 10 ? null : i === 11 ? 'NaN' : i === 12 ? '+Inf' : v));
+  const holes = values
+    .slice(0, 400)
+    .map((v, i): number | string | null => (i === 10 ? null : i === 11 ? 'NaN' : i === 12 ? '+Inf' : v));
   const nan = await ask({ s: 'nan' }, timestamps.slice(0, 400), holes);
   assert.equal(nan.stream.skipped.nonFinite, 3);
   assert.match(nan.stream.notes.join('\n'), /3 NaN\/Inf sample\(s\) skipped/);
@@ -125,7 +142,11 @@ test('malformed streaming requests are 400s naming the field', async (t) => {
   }
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
   const mode = doc.paths['/api/v1/anomalies'].post.requestBody.content['application/json'].schema.properties.mode;
-  assert.match(mode.description, /streaming: the sidecar keeps each series' detector state between calls/, 'documented in the OpenAPI');
+  assert.match(
+    mode.description,
+    /streaming: the sidecar keeps each series' detector state between calls/,
+    'documented in the OpenAPI'
+  );
 });
 
 test('query mode: the first call rebuilds the state from history, a restarted sidecar resumes it from the store', async (t) => {
@@ -133,12 +154,27 @@ test('query mode: the first call rebuilds the state from history, a restarted si
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'aidpe.sqlite');
   const { timestamps, values } = shifted();
-  const matrix = (upTo: number) => async () => ({ resultType: 'matrix' as const, series: [{ labels: { __name__: 'rps', service: 'a' }, samples: timestamps.slice(0, upTo).map((ts, i): [number, number] => [ts, values[i]!]) }], warnings: [] });
+  const matrix = (upTo: number) => async () => ({
+    resultType: 'matrix' as const,
+    series: [
+      {
+        labels: { __name__: 'rps', service: 'a' },
+        samples: timestamps.slice(0, upTo).map((ts, i): [number, number] => [ts, values[i]!]),
+      },
+    ],
+    warnings: [],
+  });
 
   let store = new SqliteStore(path);
   const first = await appWith(store);
   first.telemetry.next = matrix(900);
-  let res = await post(first.app, { mode: 'streaming', query: 'rps', start: timestamps[800], end: timestamps[899], stepSeconds: 300 });
+  let res = await post(first.app, {
+    mode: 'streaming',
+    query: 'rps',
+    start: timestamps[800],
+    end: timestamps[899],
+    stepSeconds: 300,
+  });
   assert.equal(res.statusCode, 200, res.body);
   let s = res.json().series[0];
   assert.equal(s.stream.origin, 'rebuilt');
@@ -155,7 +191,13 @@ test('query mode: the first call rebuilds the state from history, a restarted si
     await store.close();
   });
   second.telemetry.next = matrix(1100);
-  res = await post(second.app, { mode: 'streaming', query: 'rps', start: timestamps[1000], end: timestamps[1099], stepSeconds: 300 });
+  res = await post(second.app, {
+    mode: 'streaming',
+    query: 'rps',
+    start: timestamps[1000],
+    end: timestamps[1099],
+    stepSeconds: 300,
+  });
   assert.equal(res.statusCode, 200, res.body);
   s = res.json().series[0];
   assert.equal(s.stream.origin, 'store');
@@ -164,14 +206,43 @@ test('query mode: the first call rebuilds the state from history, a restarted si
   assert.equal(s.stream.fed, 1100, 'no re-warm-up: the count continues');
   assert.equal(s.frame.fields[0].values[0], timestamps[1000]! * 1000);
   assert.equal(s.regions.length, 1, 'the shift at 1000 is found right after the restart');
-  const batch = (await post(second.app, { series: [{ labels: { __name__: 'rps', service: 'a' }, timestamps: timestamps.slice(0, 1100), values: values.slice(0, 1100) }] })).json().series[0];
+  const batch = (
+    await post(second.app, {
+      series: [
+        {
+          labels: { __name__: 'rps', service: 'a' },
+          timestamps: timestamps.slice(0, 1100),
+          values: values.slice(0, 1100),
+        },
+      ],
+    })
+  ).json().series[0];
   assert.deepEqual(s.frame.fields[2].values, batch.frame.fields[2].values.slice(1000), 'scores as if never restarted');
   assert.equal(s.regions[0].id, batch.regions[0].id);
 
   // A stored state of another version is discarded with the reason, and rebuilt from history.
-  await store.putDetectorStates([{ key: 'api:300s:{__name__="rps",service="b"}', version: 1, state: {}, updatedAt: new Date(0).toISOString() }]);
-  second.telemetry.next = async () => ({ resultType: 'matrix' as const, series: [{ labels: { __name__: 'rps', service: 'b' }, samples: timestamps.slice(0, 900).map((ts, i): [number, number] => [ts, values[i]!]) }], warnings: [] });
-  s = (await post(second.app, { mode: 'streaming', query: 'rps', start: timestamps[800], end: timestamps[899], stepSeconds: 300 })).json().series[0];
+  await store.putDetectorStates([
+    { key: 'api:300s:{__name__="rps",service="b"}', version: 1, state: {}, updatedAt: new Date(0).toISOString() },
+  ]);
+  second.telemetry.next = async () => ({
+    resultType: 'matrix' as const,
+    series: [
+      {
+        labels: { __name__: 'rps', service: 'b' },
+        samples: timestamps.slice(0, 900).map((ts, i): [number, number] => [ts, values[i]!]),
+      },
+    ],
+    warnings: [],
+  });
+  s = (
+    await post(second.app, {
+      mode: 'streaming',
+      query: 'rps',
+      start: timestamps[800],
+      end: timestamps[899],
+      stepSeconds: 300,
+    })
+  ).json().series[0];
   assert.equal(s.stream.origin, 'rebuilt');
   assert.match(s.stream.notes.join('\n'), /stored state discarded: stored state version 1, this sidecar uses \d+/);
   assert.ok(s.stream.notes.includes('state rebuilt from 800 points of history'));

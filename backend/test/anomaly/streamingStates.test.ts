@@ -5,7 +5,8 @@ import { StreamingStates } from '../../src/loop/streamingStates.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';
 
-const samples = (from: number, n: number) => Array.from({ length: n }, (_, i) => [(from + i) * 60_000, Math.sin(from + i)] as const);
+const samples = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => [(from + i) * 60_000, Math.sin(from + i)] as const);
 
 test('states beyond the memory cap are evicted once persisted and come back from the store, not from scratch', async () => {
   const store = new SqliteStore(':memory:');

@@ -13,7 +13,14 @@ import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../
 import { SimulatorSource } from '../../src/telemetry/simulatorSource.ts';
 
 const START = Date.UTC(2025, 0, 1);
-const cluster = new SimulatedCluster({ seed: 5, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: START, historyRetentionSeconds: 6 * 3600 });
+const cluster = new SimulatedCluster({
+  seed: 5,
+  topology: defaultTopology(),
+  workload: syntheticDiurnalTrace({ days: 1 }),
+  tickSeconds: 5,
+  startTimeMs: START,
+  historyRetentionSeconds: 6 * 3600,
+});
 cluster.advance(3 * 3600);
 const telemetry = new SimulatorSource(cluster, { wallNow: () => cluster.now() });
 // Statistical candidates only (fast, no ONNX); a card for a deep model that is not among them shows how cards are read.
@@ -35,8 +42,19 @@ const tracker = new ForecastAccuracyTracker({
   referenceSpanSeconds: 1800,
 });
 const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } });
-const app = await buildApp({ config, telemetry, cluster, forecastAccuracy: tracker, logger: false, now: () => cluster.now() });
-const bare = await buildApp({ config: loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } }), telemetry, logger: false });
+const app = await buildApp({
+  config,
+  telemetry,
+  cluster,
+  forecastAccuracy: tracker,
+  logger: false,
+  now: () => cluster.now(),
+});
+const bare = await buildApp({
+  config: loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } }),
+  telemetry,
+  logger: false,
+});
 after(async () => {
   await app.close();
   await bare.close();
@@ -106,7 +124,9 @@ test('GET /api/v1/forecast/accuracy answers models with points, references, drif
   assert.match(naive.reference.source, /own first 0\.5 h median/);
   assert.equal(typeof naive.drift, 'boolean');
   assert.equal(body.series.length, 2);
-  assert.ok(body.series.every((s: { realised: { mase: number } | null }) => s.realised !== null && s.realised.mase > 0));
+  assert.ok(
+    body.series.every((s: { realised: { mase: number } | null }) => s.realised !== null && s.realised.mase > 0)
+  );
 });
 
 test('without a tracker the API answers an empty list and says why', async () => {
@@ -121,7 +141,12 @@ test('without a tracker the API answers an empty list and says why', async () =>
 
 test('a deep model is judged against its card: no better than naive where the card promised half its error → drift', async () => {
   // A stand-in for the LSTM that repeats the last value, so its error relative to naive is exactly 1.
-  const standIn = { name: 'lstm', applicable: () => true, predict: (ws: Array<{ values: Float64Array }>, h: number) => ws.map((w) => ({ p50: new Float64Array(h).fill(w.values[w.values.length - 1]!) })) };
+  const standIn = {
+    name: 'lstm',
+    applicable: () => true,
+    predict: (ws: Array<{ values: Float64Array }>, h: number) =>
+      ws.map((w) => ({ p50: new Float64Array(h).fill(w.values[w.values.length - 1]!) })),
+  };
   const withDeep: LoadedForecastModels = {
     candidates: [...STATISTICAL_CANDIDATES, standIn],
     deepNames: ['lstm'],
@@ -155,17 +180,31 @@ test('a deep model is judged against its card: no better than naive where the ca
   assert.equal(lstm.reference?.value, 0.5);
   assert.equal(lstm.ratio, 2);
   assert.equal(lstm.drift, true);
-  assert.match(lstm.reason, /relativeToNaive 1\.00 .* 2\.00× the reference 0\.500 from model card \(sim validation, mae\/naiveMae\) \(above 1\.5×: drift\)/);
+  assert.match(
+    lstm.reason,
+    /relativeToNaive 1\.00 .* 2\.00× the reference 0\.500 from model card \(sim validation, mae\/naiveMae\) \(above 1\.5×: drift\)/
+  );
 });
 
 test('a failing query is recorded in lastRun', async () => {
   const broken = new ForecastAccuracyTracker({
-    telemetry: { ...telemetry, queryRange: async () => Promise.reject(new Error('boom')) } as unknown as SimulatorSource,
+    telemetry: {
+      ...telemetry,
+      queryRange: async () => Promise.reject(new Error('boom')),
+    } as unknown as SimulatorSource,
     models: async () => loaded,
     watches: [{ query: 'aidpe_sim_request_rate', stepSeconds: 60, horizon: 5 }],
     now: () => cluster.now(),
   });
   await broken.tick();
   assert.match(broken.lastRun!.error!, /boom/);
-  assert.throws(() => new ForecastAccuracyTracker({ telemetry, models: async () => loaded, watches: [{ query: 'x', stepSeconds: 60, horizon: 0 }] }), /horizon/);
+  assert.throws(
+    () =>
+      new ForecastAccuracyTracker({
+        telemetry,
+        models: async () => loaded,
+        watches: [{ query: 'x', stepSeconds: 60, horizon: 0 }],
+      }),
+    /horizon/
+  );
 });

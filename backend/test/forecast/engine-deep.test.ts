@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDeepInputs, DeepForecaster, DEEP_CONTEXT, DEEP_HORIZON, type OnnxSessionLike, type OnnxTensorLike } from '../../src/engines/forecast/deep.ts';
+import {
+  buildDeepInputs,
+  DeepForecaster,
+  DEEP_CONTEXT,
+  DEEP_HORIZON,
+  type OnnxSessionLike,
+  type OnnxTensorLike,
+} from '../../src/engines/forecast/deep.ts';
 import { STATISTICAL_CANDIDATES, type ForecastWindow } from '../../src/engines/forecast/candidates.ts';
 import { forecastSeries } from '../../src/engines/forecast/engine.ts';
 
@@ -65,13 +72,20 @@ test('the ensemble batches a deep candidate over all backtest origins and surviv
   const session = new EchoSession();
   const values = Float64Array.from({ length: 3000 }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 288));
   const candidates = [...STATISTICAL_CANDIDATES, new DeepForecaster('lstm', session, tensor)];
-  const ok = await forecastSeries({ values, stepSeconds: 300, lastTimestamp: 1_700_000_000 }, { horizon: 288 }, candidates);
+  const ok = await forecastSeries(
+    { values, stepSeconds: 300, lastTimestamp: 1_700_000_000 },
+    { horizon: 288 },
+    candidates
+  );
   assert.equal(session.calls.length, 1, 'one inference call for all origins');
   assert.ok(session.calls[0]! > 1);
   assert.ok(ok.candidates.some((c) => c.model === 'lstm'));
 
   const broken: OnnxSessionLike = { run: async () => ({ wrong: { data: new Float32Array(1), dims: [1] } }) };
-  const out = await forecastSeries({ values, stepSeconds: 300, lastTimestamp: 1_700_000_000 }, { horizon: 288 }, [...STATISTICAL_CANDIDATES, new DeepForecaster('tft_lite', broken, tensor)]);
+  const out = await forecastSeries({ values, stepSeconds: 300, lastTimestamp: 1_700_000_000 }, { horizon: 288 }, [
+    ...STATISTICAL_CANDIDATES,
+    new DeepForecaster('tft_lite', broken, tensor),
+  ]);
   assert.equal(out.status, 'ok');
   assert.ok(out.forecast);
   const reason = out.reasons.find((r) => r.code === 'deep_models_unavailable');
@@ -84,11 +98,21 @@ test('on a short history a deep candidate is backtested on the origins it can re
   // fewer than 512 samples before them.
   const values = Float64Array.from({ length: 1440 }, (_, i) => 50 + 5 * Math.sin(i / 40) + (i % 7));
   const session = new EchoSession();
-  const out = await forecastSeries({ values, stepSeconds: 15, lastTimestamp: 1_700_000_000 }, { horizon: 120 }, [...STATISTICAL_CANDIDATES, new DeepForecaster('lstm', session, tensor)]);
+  const out = await forecastSeries({ values, stepSeconds: 15, lastTimestamp: 1_700_000_000 }, { horizon: 120 }, [
+    ...STATISTICAL_CANDIDATES,
+    new DeepForecaster('lstm', session, tensor),
+  ]);
   assert.equal(out.status, 'ok');
-  assert.ok(out.candidates.some((c) => c.model === 'lstm' && c.backtestMase !== null), JSON.stringify(out.candidates));
+  assert.ok(
+    out.candidates.some((c) => c.model === 'lstm' && c.backtestMase !== null),
+    JSON.stringify(out.candidates)
+  );
   assert.ok(!out.reasons.some((r) => r.code === 'too_short_for_deep_models'));
   assert.equal(session.calls.length, 1);
-  assert.ok(session.calls[0]! >= 4 && session.calls[0]! < 25, `batch of the reachable origins + final: ${session.calls[0]}`);
-  for (const [q, band] of out.forecast!.quantiles) for (let k = 0; k < 120; k++) assert.ok(Number.isFinite(band[k]!), `q${q}[${k}]`);
+  assert.ok(
+    session.calls[0]! >= 4 && session.calls[0]! < 25,
+    `batch of the reachable origins + final: ${session.calls[0]}`
+  );
+  for (const [q, band] of out.forecast!.quantiles)
+    for (let k = 0; k < 120; k++) assert.ok(Number.isFinite(band[k]!), `q${q}[${k}]`);
 });

@@ -16,14 +16,22 @@ function csv(n: number, f: (i: number) => number): string {
   return rows.join('\n') + '\n';
 }
 
-
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'aidpe-fc-'));
   mkdirSync(join(root, 'data', 'cat'), { recursive: true });
   // Six days at 5 min: a daily cycle with a deterministic wobble, and a spiky level series.
-  writeFileSync(join(root, 'data', 'cat', 'daily.csv'), csv(6 * 288, (i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 13) / 4));
-  writeFileSync(join(root, 'data', 'cat', 'spiky.csv'), csv(6 * 288, (i) => (i % 97 === 0 ? 400 : 10 + ((i * 31) % 5))));
-  writeFileSync(join(root, 'data', 'short.csv'), csv(20, (i) => i));
+  writeFileSync(
+    join(root, 'data', 'cat', 'daily.csv'),
+    csv(6 * 288, (i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 13) / 4)
+  );
+  writeFileSync(
+    join(root, 'data', 'cat', 'spiky.csv'),
+    csv(6 * 288, (i) => (i % 97 === 0 ? 400 : 10 + ((i * 31) % 5)))
+  );
+  writeFileSync(
+    join(root, 'data', 'short.csv'),
+    csv(20, (i) => i)
+  );
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -31,8 +39,16 @@ test('scoreOrigin matches a hand computation of MASE, pinball loss and coverage'
   const q = (xs: number[]) => Float64Array.from(xs);
   const s = scoreOrigin(
     q([1, 2, 3]),
-    { p50: q([1, 1, 1]), quantiles: new Map([[0.1, q([0, 0, 0])], [0.9, q([2, 2, 2])], [0.025, q([-1, -1, -1])], [0.975, q([4, 4, 4])]]) },
-    2,
+    {
+      p50: q([1, 1, 1]),
+      quantiles: new Map([
+        [0.1, q([0, 0, 0])],
+        [0.9, q([2, 2, 2])],
+        [0.025, q([-1, -1, -1])],
+        [0.975, q([4, 4, 4])],
+      ]),
+    },
+    2
   );
   assert.equal(s.mae, 1);
   assert.equal(s.mase, 0.5);
@@ -61,14 +77,19 @@ test('summarise takes the geometric mean of per-series MASE ratios to seasonal n
 
 test('aidpe forecast-eval runs every baseline side by side and writes the report', async () => {
   const out = join(root, 'result.json');
-  const { value, out: printed } = await quiet(() => main(['forecast-eval', '--data', join(root, 'data'), '--horizons', '12,48', '--origins', '2', '--out', out]));
+  const { value, out: printed } = await quiet(() =>
+    main(['forecast-eval', '--data', join(root, 'data'), '--horizons', '12,48', '--origins', '2', '--out', out])
+  );
   assert.equal(value, 0, printed);
   const report = JSON.parse(readFileSync(out, 'utf8'));
   assert.deepEqual(report.horizons, [12, 48]);
   for (const m of ['naive', 'seasonal_naive', 'autoets', 'mstl', 'aidpe']) assert.ok(report.methods.includes(m), m);
   const h12 = report.horizonsSummary[0];
   assert.equal(h12.seriesCount, 2);
-  assert.deepEqual(h12.skipped.map((s: { series: string }) => s.series), ['short.csv']);
+  assert.deepEqual(
+    h12.skipped.map((s: { series: string }) => s.series),
+    ['short.csv']
+  );
   assert.equal(h12.methods.seasonal_naive.relativeMase, 1);
   for (const m of report.methods) assert.equal(h12.methods[m].failures, 0, m);
   // On a clean daily cycle the ensemble must beat seasonal naive's noise-copying.
@@ -80,7 +101,19 @@ test('aidpe forecast-eval runs every baseline side by side and writes the report
 
 test('aidpe forecast writes origin,timestamp,p10,p50,p90 rows and rejects bad arguments', async () => {
   const out = join(root, 'fc.csv');
-  const { value } = await quiet(() => main(['forecast', '--input', join(root, 'data', 'cat', 'daily.csv'), '--horizon', '12', '--origins', '3', '--out', out]));
+  const { value } = await quiet(() =>
+    main([
+      'forecast',
+      '--input',
+      join(root, 'data', 'cat', 'daily.csv'),
+      '--horizon',
+      '12',
+      '--origins',
+      '3',
+      '--out',
+      out,
+    ])
+  );
   assert.equal(value, 0);
   const rows = readFileSync(out, 'utf8').trim().split('\n');
   assert.equal(rows[0], 'origin,timestamp,p10,p50,p90');
@@ -88,10 +121,24 @@ test('aidpe forecast writes origin,timestamp,p10,p50,p90 rows and rejects bad ar
   const [origin, ts, p10, p50, p90] = rows[1]!.split(',');
   assert.ok(Date.parse(ts!) > Date.parse(origin!));
   assert.ok(Number(p10) <= Number(p50) && Number(p50) <= Number(p90));
-  const bad = await quiet(() => main(['forecast', '--input', join(root, 'data', 'cat', 'daily.csv'), '--horizon', '0', '--origins', '3', '--out', out]));
+  const bad = await quiet(() =>
+    main([
+      'forecast',
+      '--input',
+      join(root, 'data', 'cat', 'daily.csv'),
+      '--horizon',
+      '0',
+      '--origins',
+      '3',
+      '--out',
+      out,
+    ])
+  );
   assert.equal(bad.value, 2);
   assert.match(bad.out, /--horizon: expected a whole number/);
-  const missing = await quiet(() => main(['forecast-eval', '--data', join(root, 'nope'), '--horizons', '12', '--origins', '1', '--out', out]));
+  const missing = await quiet(() =>
+    main(['forecast-eval', '--data', join(root, 'nope'), '--horizons', '12', '--origins', '1', '--out', out])
+  );
   assert.equal(missing.value, 2);
   assert.match(missing.out, /not a directory/);
 });

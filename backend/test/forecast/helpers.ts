@@ -17,14 +17,23 @@ export function tempModelsDir(): { dir: string; cleanup: () => void } {
 }
 
 export async function forecastApp(
-  opts: { telemetry?: TelemetrySource; modelsDir?: string; now?: () => number } = {},
+  opts: { telemetry?: TelemetrySource; modelsDir?: string; now?: () => number } = {}
 ): Promise<{ app: FastifyInstance; telemetry: ScriptedTelemetry; close: () => Promise<void> }> {
   const scripted = new ScriptedTelemetry();
   const models = opts.modelsDir === undefined ? tempModelsDir() : undefined;
   const config = loadConfig({
-    env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1', AIDPE_MODELS_DIR: opts.modelsDir ?? models!.dir },
+    env: {
+      AIDPE_MODE: 'live',
+      AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1',
+      AIDPE_MODELS_DIR: opts.modelsDir ?? models!.dir,
+    },
   });
-  const app = await buildApp({ config, telemetry: opts.telemetry ?? scripted, logger: false, now: opts.now ?? (() => NOW_MS) });
+  const app = await buildApp({
+    config,
+    telemetry: opts.telemetry ?? scripted,
+    logger: false,
+    now: opts.now ?? (() => NOW_MS),
+  });
   return {
     app,
     telemetry: scripted,
@@ -49,7 +58,9 @@ export function gaussian(seed: number): () => number {
 }
 
 /** A daily-seasonal series: `days` days at `stepSeconds`, ending at endSec (unix seconds, step-aligned). */
-export function dailySeries(opts: { days?: number; stepSeconds?: number; endSec?: number; noise?: number; seed?: number } = {}): {
+export function dailySeries(
+  opts: { days?: number; stepSeconds?: number; endSec?: number; noise?: number; seed?: number } = {}
+): {
   timestamps: number[];
   values: number[];
 } {
@@ -58,7 +69,9 @@ export function dailySeries(opts: { days?: number; stepSeconds?: number; endSec?
   const end = opts.endSec ?? Math.floor(NOW_MS / 1000 / step) * step;
   const z = gaussian(opts.seed ?? 7);
   const timestamps = Array.from({ length: n }, (_, i) => end - (n - 1 - i) * step);
-  const values = timestamps.map((t) => 200 + 80 * Math.sin((2 * Math.PI * (t % 86400)) / 86400) + (opts.noise ?? 5) * z());
+  const values = timestamps.map(
+    (t) => 200 + 80 * Math.sin((2 * Math.PI * (t % 86400)) / 86400) + (opts.noise ?? 5) * z()
+  );
   return { timestamps, values };
 }
 

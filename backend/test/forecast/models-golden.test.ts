@@ -12,14 +12,23 @@ import { loadForecastCandidates } from '../../src/models/forecastRegistry.ts';
 
 interface Golden {
   tolerance: number;
-  raw: { contextValues: { shape: number[]; data: number[] }; tLastSeconds: number[]; stepSeconds: number[]; loc: number[]; scale: number[] };
+  raw: {
+    contextValues: { shape: number[]; data: number[] };
+    tLastSeconds: number[];
+    stepSeconds: number[];
+    loc: number[];
+    scale: number[];
+  };
   inputs: Record<'past_values' | 'past_time' | 'future_time' | 'static', { shape: number[]; data: number[] }>;
   output: { shape: number[]; data: number[] };
 }
 
 const dir = join(defaultModelsDir(), 'forecast');
 
-for (const [file, name] of [['aidpe-lstm-v1', 'lstm'], ['aidpe-tft-lite-v1', 'tft_lite']] as const) {
+for (const [file, name] of [
+  ['aidpe-lstm-v1', 'lstm'],
+  ['aidpe-tft-lite-v1', 'tft_lite'],
+] as const) {
   test(`${file}: sidecar preprocessing and onnxruntime-node reproduce the PyTorch golden outputs`, async () => {
     const goldenPath = join(dir, `${file}.golden.json`);
     assert.ok(existsSync(goldenPath), `${goldenPath} is shipped with the model`);
@@ -54,7 +63,8 @@ for (const [file, name] of [['aidpe-lstm-v1', 'lstm'], ['aidpe-tft-lite-v1', 'tf
     const H = golden.output.shape[1]!;
     const normalised: number[] = [];
     raw.forEach((quantiles, b) => {
-      for (let k = 0; k < H; k++) for (let j = 0; j < 3; j++) normalised.push((quantiles[j]![k]! - x.loc[b]!) / x.scale[b]!);
+      for (let k = 0; k < H; k++)
+        for (let j = 0; j < 3; j++) normalised.push((quantiles[j]![k]! - x.loc[b]!) / x.scale[b]!);
     });
     close(normalised, golden.output.data, 'quantiles', golden.tolerance);
   });

@@ -49,13 +49,17 @@ test('a corrupt model and a checksum mismatch: forecasts still work, /forecast/m
   assert.match(tft.error, /sha256 .* does not match the card/);
   assert.ok(list.json().warnings.some((w: string) => /lstm: .*falling back to statistical models/.test(w)));
 
-  const res = await app.inject({ method: 'POST', url: '/api/v1/forecast', payload: { series: [dailySeries({ days: 3 })], horizon: 24 } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/forecast',
+    payload: { series: [dailySeries({ days: 3 })], horizon: 24 },
+  });
   assert.equal(res.statusCode, 200, res.body);
   const body = res.json();
-  assert.deepEqual(
-    body.models.map((m: { name: string; state: string }) => `${m.name}:${m.state}`).sort(),
-    ['lstm:corrupt', 'tft_lite:checksum_mismatch'],
-  );
+  assert.deepEqual(body.models.map((m: { name: string; state: string }) => `${m.name}:${m.state}`).sort(), [
+    'lstm:corrupt',
+    'tft_lite:checksum_mismatch',
+  ]);
   const s = body.series[0];
   assert.equal(s.status, 'ok');
   assert.ok(s.candidates.every((c: { model: string }) => c.model !== 'lstm' && c.model !== 'tft_lite'));
@@ -63,18 +67,25 @@ test('a corrupt model and a checksum mismatch: forecasts still work, /forecast/m
   assert.match(reason.message, /lstm is corrupt, tft_lite is checksum mismatch; forecast from the statistical models/);
 
   // Asking for a broken deep model by name is not a client error: no model can answer, and the answer says why.
-  const only = await app.inject({ method: 'POST', url: '/api/v1/forecast', payload: { series: [dailySeries({ days: 3 })], horizon: 24, models: ['lstm'] } });
+  const only = await app.inject({
+    method: 'POST',
+    url: '/api/v1/forecast',
+    payload: { series: [dailySeries({ days: 3 })], horizon: 24, models: ['lstm'] },
+  });
   assert.equal(only.statusCode, 200, only.body);
   assert.equal(only.json().series[0].status, 'none');
   assert.match(
     only.json().series[0].reasons.find((r: { code: string }) => r.code === 'deep_models_unavailable').message,
-    /^lstm is corrupt; leave out models/,
+    /^lstm is corrupt; leave out models/
   );
 
   const health = (await app.inject({ method: 'GET', url: '/api/v1/health' })).json();
   const dep = health.dependencies.find((d: { name: string }) => d.name === 'models');
   assert.equal(dep.state, 'degraded');
-  assert.match(dep.lastError.message, /forecast model lstm \(lstm\.onnx\) is corrupt: .*falls back to its statistical models/);
+  assert.match(
+    dep.lastError.message,
+    /forecast model lstm \(lstm\.onnx\) is corrupt: .*falls back to its statistical models/
+  );
   assert.match(dep.lastError.message, /forecast model tft_lite \(tft_lite\.onnx\) is checksum mismatch/);
   assert.match(dep.detail, /forecast: lstm 1\.0\.0 corrupt, tft_lite 1\.0\.0 checksum_mismatch/);
   assert.equal(health.status, 'degraded', 'models are not required: degraded, not down');
@@ -90,7 +101,9 @@ test('a model card without its ONNX file is reported missing', async (t) => {
   const list = (await app.inject({ method: 'GET', url: '/api/v1/forecast/models' })).json();
   assert.equal(list.models[0].state, 'missing');
   assert.match(list.models[0].error, /tft_lite\.onnx is missing/);
-  const dep = (await app.inject({ method: 'GET', url: '/api/v1/health' })).json().dependencies.find((d: { name: string }) => d.name === 'models');
+  const dep = (await app.inject({ method: 'GET', url: '/api/v1/health' }))
+    .json()
+    .dependencies.find((d: { name: string }) => d.name === 'models');
   assert.equal(dep.state, 'degraded');
   assert.match(dep.lastError.message, /tft_lite \(tft_lite\.onnx\) is missing/);
 });
@@ -101,7 +114,12 @@ test('models health: up when every forecast model loads, degraded with none, dow
     const loaded = async () => ({
       models: [
         { name: 'lstm', file: join(models.dir, 'forecast', 'lstm.onnx'), version: '1.0.0', state: 'loaded' as const },
-        { name: 'tft_lite', file: join(models.dir, 'forecast', 'tft_lite.onnx'), version: '1.0.0', state: 'loaded' as const },
+        {
+          name: 'tft_lite',
+          file: join(models.dir, 'forecast', 'tft_lite.onnx'),
+          version: '1.0.0',
+          state: 'loaded' as const,
+        },
       ],
       deepNames: ['lstm', 'tft_lite'],
       warnings: [],
@@ -111,7 +129,11 @@ test('models health: up when every forecast model loads, degraded with none, dow
     assert.match(up.detail!, /forecast: lstm 1\.0\.0 loaded, tft_lite 1\.0\.0 loaded/);
     assert.equal(up.lastError, undefined);
 
-    const none = await modelsHealthCheck(models.dir, async () => ({ models: [], deepNames: [], warnings: ['no model cards'] }))();
+    const none = await modelsHealthCheck(models.dir, async () => ({
+      models: [],
+      deepNames: [],
+      warnings: ['no model cards'],
+    }))();
     assert.equal(none.state, 'degraded');
     assert.match(none.lastError!.message, /no forecasting models in .*statistical models only/);
 

@@ -23,20 +23,25 @@ const endSec = Math.floor((Date.now() / 1000 - 6 * 3600) / STEP) * STEP;
 const startSec = endSec - (POINTS - 1) * STEP;
 const REGIONS = { east: 100, west: 300 } as const;
 
-const truth = (region: keyof typeof REGIONS, t: number): number => REGIONS[region] * (1 + 0.4 * Math.sin((2 * Math.PI * (t % 86400)) / 86400));
+const truth = (region: keyof typeof REGIONS, t: number): number =>
+  REGIONS[region] * (1 + 0.4 * Math.sin((2 * Math.PI * (t % 86400)) / 86400));
 
 const history = Object.fromEntries(
   (Object.keys(REGIONS) as Array<keyof typeof REGIONS>).map((region, r) => {
     const z = gaussian(11 + r);
     // Two decimals so the OpenMetrics text round-trips exactly.
-    return [region, Array.from({ length: POINTS }, (_, i) => Math.round((truth(region, startSec + i * STEP) + 2 * z()) * 100) / 100)];
-  }),
+    return [
+      region,
+      Array.from({ length: POINTS }, (_, i) => Math.round((truth(region, startSec + i * STEP) + 2 * z()) * 100) / 100),
+    ];
+  })
 ) as Record<keyof typeof REGIONS, number[]>;
 
 function openMetrics(): string {
   const lines = [`# HELP ${METRIC} Backfilled load with a daily cycle.`, `# TYPE ${METRIC} gauge`];
   for (let i = 0; i < POINTS; i++) {
-    for (const region of Object.keys(REGIONS) as Array<keyof typeof REGIONS>) lines.push(`${METRIC}{region="${region}"} ${history[region][i]} ${startSec + i * STEP}`);
+    for (const region of Object.keys(REGIONS) as Array<keyof typeof REGIONS>)
+      lines.push(`${METRIC}{region="${region}"} ${history[region][i]} ${startSec + i * STEP}`);
   }
   lines.push('# EOF');
   return lines.join('\n');
@@ -44,7 +49,11 @@ function openMetrics(): string {
 
 async function appOn(url: string, modelsDir: string): Promise<FastifyInstance> {
   const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: url, AIDPE_MODELS_DIR: modelsDir } });
-  return buildApp({ config, telemetry: new PrometheusSource({ baseUrl: url, timeoutMs: 5000, retries: 0 }), logger: false });
+  return buildApp({
+    config,
+    telemetry: new PrometheusSource({ baseUrl: url, timeoutMs: 5000, retries: 0 }),
+    logger: false,
+  });
 }
 
 describe('forecast API against a real Prometheus', { skip }, () => {
@@ -65,12 +74,22 @@ describe('forecast API against a real Prometheus', { skip }, () => {
 
   it('forecasts every series of a PromQL range query over the stored history', async () => {
     const horizon = 36;
-    const payload = { query: METRIC, start: startSec, end: endSec, stepSeconds: STEP, horizon, quantiles: [0.025, 0.1, 0.9, 0.975] };
+    const payload = {
+      query: METRIC,
+      start: startSec,
+      end: endSec,
+      stepSeconds: STEP,
+      horizon,
+      quantiles: [0.025, 0.1, 0.9, 0.975],
+    };
     const res = await app!.inject({ method: 'POST', url: '/api/v1/forecast', payload });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.cached, false);
-    assert.deepEqual(body.series.map((s: { name: string }) => s.name).sort(), [`${METRIC}{region="east"}`, `${METRIC}{region="west"}`]);
+    assert.deepEqual(body.series.map((s: { name: string }) => s.name).sort(), [
+      `${METRIC}{region="east"}`,
+      `${METRIC}{region="west"}`,
+    ]);
     for (const s of body.series) {
       const region = s.labels.region as keyof typeof REGIONS;
       assert.equal(s.labels.__name__, METRIC);
@@ -90,7 +109,10 @@ describe('forecast API against a real Prometheus', { skip }, () => {
         const row = [bands[0]![k], bands[1]![k], fc[k], bands[2]![k], bands[3]![k]] as number[];
         for (let j = 1; j < row.length; j++) assert.ok(row[j - 1]! <= row[j]!, `row ${k}: ${row}`);
         const expected = truth(region, time[k]! / 1000);
-        assert.ok(Math.abs(fc[k]! - expected) < 0.1 * REGIONS[region], `${region} step ${k - POINTS}: ${fc[k]} vs ${expected}`);
+        assert.ok(
+          Math.abs(fc[k]! - expected) < 0.1 * REGIONS[region],
+          `${region} step ${k - POINTS}: ${fc[k]} vs ${expected}`
+        );
       }
     }
     const again = await app!.inject({ method: 'POST', url: '/api/v1/forecast', payload });
@@ -101,7 +123,13 @@ describe('forecast API against a real Prometheus', { skip }, () => {
     const res = await app!.inject({
       method: 'POST',
       url: '/api/v1/forecast',
-      payload: { query: `sum(${METRIC})`, start: new Date(startSec * 1000).toISOString(), end: endSec, stepSeconds: STEP, horizonSeconds: 7200 },
+      payload: {
+        query: `sum(${METRIC})`,
+        start: new Date(startSec * 1000).toISOString(),
+        end: endSec,
+        stepSeconds: STEP,
+        horizonSeconds: 7200,
+      },
     });
     assert.equal(res.statusCode, 200, res.body);
     const [s] = res.json().series;
@@ -113,7 +141,11 @@ describe('forecast API against a real Prometheus', { skip }, () => {
   });
 
   it('a PromQL syntax error is 400 quoting Prometheus', async () => {
-    const res = await app!.inject({ method: 'POST', url: '/api/v1/forecast', payload: { query: `rate(${METRIC}[5m]`, start: startSec, end: endSec, stepSeconds: STEP, horizon: 12 } });
+    const res = await app!.inject({
+      method: 'POST',
+      url: '/api/v1/forecast',
+      payload: { query: `rate(${METRIC}[5m]`, start: startSec, end: endSec, stepSeconds: STEP, horizon: 12 },
+    });
     assert.equal(res.statusCode, 400, res.body);
     const body = res.json();
     assert.equal(body.error, 'bad_query');
@@ -126,7 +158,11 @@ describe('forecast API against a real Prometheus', { skip }, () => {
     const deadUrl = `http://127.0.0.1:${await freePort()}`;
     const dead = await appOn(deadUrl, models.dir);
     try {
-      const res = await dead.inject({ method: 'POST', url: '/api/v1/forecast', payload: { query: METRIC, start: startSec, end: endSec, stepSeconds: STEP, horizon: 12 } });
+      const res = await dead.inject({
+        method: 'POST',
+        url: '/api/v1/forecast',
+        payload: { query: METRIC, start: startSec, end: endSec, stepSeconds: STEP, horizon: 12 },
+      });
       assert.equal(res.statusCode, 502, res.body);
       assert.equal(res.json().error, 'unreachable');
       assert.ok(res.json().message.includes(deadUrl), res.json().message);

@@ -72,7 +72,7 @@ export async function rejectsWithTelemetryError(
   p: Promise<unknown>,
   kind: TelemetryErrorKind,
   source: string,
-  check?: (e: TelemetryError) => void,
+  check?: (e: TelemetryError) => void
 ): Promise<TelemetryError> {
   try {
     await p;
@@ -88,7 +88,9 @@ export async function rejectsWithTelemetryError(
 
 /** Answers with a JSON body (a string is sent as is, so tests can send broken JSON). */
 export const json = (res: ServerResponse, status: number, body: string | unknown): void => {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+  res
+    .writeHead(status, { 'Content-Type': 'application/json' })
+    .end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
 /** Answers with a plain-text body, as Loki and Tempo do for errors. */

@@ -72,7 +72,7 @@ interface StoredObject {
 class HttpStatusError extends Error {
   constructor(
     readonly status: number,
-    readonly body: Json,
+    readonly body: Json
   ) {
     super(String(body.message));
   }
@@ -81,11 +81,23 @@ class HttpStatusError extends Error {
 const GROUP: Record<StoredKind, string> = { deployments: 'apps', horizontalpodautoscalers: 'autoscaling' };
 
 function statusBody(code: number, reason: string, message: string, details?: Json): Json {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 function notFound(kind: StoredKind, name: string): HttpStatusError {
-  return new HttpStatusError(404, statusBody(404, 'NotFound', `${kind}.${GROUP[kind]} "${name}" not found`, { name, group: GROUP[kind], kind }));
+  return new HttpStatusError(
+    404,
+    statusBody(404, 'NotFound', `${kind}.${GROUP[kind]} "${name}" not found`, { name, group: GROUP[kind], kind })
+  );
 }
 
 function conflict(kind: StoredKind, name: string): HttpStatusError {
@@ -106,7 +118,12 @@ function invalid(qualifiedKind: string, group: string, name: string, causes: Cau
   const message = `${qualifiedKind}.${group} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`;
   return new HttpStatusError(
     422,
-    statusBody(422, 'Invalid', message, { name, group, kind: qualifiedKind, causes: causes.map((c) => ({ reason: 'FieldValueInvalid', message: c.message, field: c.field })) }),
+    statusBody(422, 'Invalid', message, {
+      name,
+      group,
+      kind: qualifiedKind,
+      causes: causes.map((c) => ({ reason: 'FieldValueInvalid', message: c.message, field: c.field })),
+    })
   );
 }
 
@@ -158,7 +175,8 @@ function getAt(doc: unknown, path: string): unknown {
 function arrayIndex(arr: unknown[], key: string, forAdd: boolean, path: string): number {
   if (forAdd && key === '-') return arr.length;
   const i = Number(key);
-  if (!/^(0|[1-9][0-9]*)$/.test(key) || i > arr.length || (!forAdd && i === arr.length)) throw new Error(`index out of range at ${path}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(key) || i > arr.length || (!forAdd && i === arr.length))
+    throw new Error(`index out of range at ${path}`);
   return i;
 }
 
@@ -187,7 +205,8 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new Error('a JSON patch must be a list of operations');
   let doc = clone(target);
   for (const op of ops) {
-    if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string') throw new Error('each JSON patch operation needs op and path');
+    if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string')
+      throw new Error('each JSON patch operation needs op and path');
     const path = op.path;
     switch (op.op) {
       case 'add':
@@ -221,16 +240,28 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
 
 const ACCEPTED_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
 
-function routeOf(path: string): { kind: StoredKind; resource: KubeResource; namespace: string; name: string } | undefined {
+function routeOf(
+  path: string
+): { kind: StoredKind; resource: KubeResource; namespace: string; name: string } | undefined {
   const apps = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/.exec(path);
   if (apps) {
     const [, namespace = '', name = '', scale] = apps;
-    return { kind: 'deployments', resource: scale ? 'deployments/scale' : 'deployments', namespace: decodeURIComponent(namespace), name: decodeURIComponent(name) };
+    return {
+      kind: 'deployments',
+      resource: scale ? 'deployments/scale' : 'deployments',
+      namespace: decodeURIComponent(namespace),
+      name: decodeURIComponent(name),
+    };
   }
   const hpa = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers\/([^/]+)$/.exec(path);
   if (hpa) {
     const [, namespace = '', name = ''] = hpa;
-    return { kind: 'horizontalpodautoscalers', resource: 'horizontalpodautoscalers', namespace: decodeURIComponent(namespace), name: decodeURIComponent(name) };
+    return {
+      kind: 'horizontalpodautoscalers',
+      resource: 'horizontalpodautoscalers',
+      namespace: decodeURIComponent(namespace),
+      name: decodeURIComponent(name),
+    };
   }
   return undefined;
 }
@@ -246,7 +277,8 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 function validateDeploymentSpec(spec: Json): Cause[] {
   const r = spec.replicas;
-  if (!isInt(r)) return [{ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(r)}: must be an integer` }];
+  if (!isInt(r))
+    return [{ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(r)}: must be an integer` }];
   if (r < 0) return [{ field: 'spec.replicas', message: `Invalid value: ${r}: must be greater than or equal to 0` }];
   return [];
 }
@@ -255,9 +287,21 @@ function validateHpaSpec(spec: Json): Cause[] {
   const causes: Cause[] = [];
   const min = spec.minReplicas ?? 1;
   const max = spec.maxReplicas;
-  if (!isInt(min) || min < 1) causes.push({ field: 'spec.minReplicas', message: `Invalid value: ${JSON.stringify(min)}: must be greater than or equal to 1` });
-  if (!isInt(max) || max < 1) causes.push({ field: 'spec.maxReplicas', message: `Invalid value: ${JSON.stringify(max)}: must be greater than 0` });
-  else if (isInt(min) && max < min) causes.push({ field: 'spec.maxReplicas', message: `Invalid value: ${max}: must be greater than or equal to \`minReplicas\`` });
+  if (!isInt(min) || min < 1)
+    causes.push({
+      field: 'spec.minReplicas',
+      message: `Invalid value: ${JSON.stringify(min)}: must be greater than or equal to 1`,
+    });
+  if (!isInt(max) || max < 1)
+    causes.push({
+      field: 'spec.maxReplicas',
+      message: `Invalid value: ${JSON.stringify(max)}: must be greater than 0`,
+    });
+  else if (isInt(min) && max < min)
+    causes.push({
+      field: 'spec.maxReplicas',
+      message: `Invalid value: ${max}: must be greater than or equal to \`minReplicas\``,
+    });
   const metrics = spec.metrics ?? [];
   if (!Array.isArray(metrics)) causes.push({ field: 'spec.metrics', message: 'Invalid value: must be a list' });
   else
@@ -265,7 +309,11 @@ function validateHpaSpec(spec: Json): Cause[] {
       const target = isObject(m) && isObject(m.resource) && isObject(m.resource.target) ? m.resource.target : undefined;
       if (target?.type === 'Utilization') {
         const u = target.averageUtilization;
-        if (!isInt(u) || u <= 0) causes.push({ field: `spec.metrics[${i}].resource.target.averageUtilization`, message: `Invalid value: ${JSON.stringify(u)}: must be greater than 0` });
+        if (!isInt(u) || u <= 0)
+          causes.push({
+            field: `spec.metrics[${i}].resource.target.averageUtilization`,
+            message: `Invalid value: ${JSON.stringify(u)}: must be greater than 0`,
+          });
       }
     });
   return causes;
@@ -274,7 +322,8 @@ function validateHpaSpec(spec: Json): Cause[] {
 function validateAnnotations(metadata: Json): Cause[] {
   const a = metadata.annotations;
   if (a === undefined) return [];
-  if (!isObject(a) || !Object.values(a).every((v) => typeof v === 'string')) return [{ field: 'metadata.annotations', message: 'Invalid value: annotation values must be strings' }];
+  if (!isObject(a) || !Object.values(a).every((v) => typeof v === 'string'))
+    return [{ field: 'metadata.annotations', message: 'Invalid value: annotation values must be strings' }];
   return [];
 }
 
@@ -342,7 +391,10 @@ export class KubeApiDouble {
       spec: {
         replicas: seed.replicas,
         selector: { matchLabels: { app: seed.name } },
-        template: { metadata: { labels: { app: seed.name } }, spec: { containers: [{ name: seed.name, image: `example/${seed.name}:1` }] } },
+        template: {
+          metadata: { labels: { app: seed.name } },
+          spec: { containers: [{ name: seed.name, image: `example/${seed.name}:1` }] },
+        },
       },
       status: { replicas: seed.replicas, readyReplicas: seed.replicas },
     };
@@ -370,7 +422,10 @@ export class KubeApiDouble {
       },
       status: { currentReplicas: seed.minReplicas ?? 1, desiredReplicas: seed.minReplicas ?? 1 },
     };
-    this.objects.set(this.key('horizontalpodautoscalers', seed.namespace, seed.name), { kind: 'horizontalpodautoscalers', object });
+    this.objects.set(this.key('horizontalpodautoscalers', seed.namespace, seed.name), {
+      kind: 'horizontalpodautoscalers',
+      object,
+    });
     return clone(object);
   }
 
@@ -427,7 +482,8 @@ export class KubeApiDouble {
         }
       }
       const route = routeOf(url.pathname);
-      const verb: KubeVerb | undefined = req.method === 'GET' ? 'get' : req.method === 'PUT' ? 'update' : req.method === 'PATCH' ? 'patch' : undefined;
+      const verb: KubeVerb | undefined =
+        req.method === 'GET' ? 'get' : req.method === 'PUT' ? 'update' : req.method === 'PATCH' ? 'patch' : undefined;
       const seen: KubeRequest = {
         method: req.method ?? '',
         path: url.pathname,
@@ -467,16 +523,23 @@ export class KubeApiDouble {
   }
 
   private handle(seen: KubeRequest, text: string, route: ReturnType<typeof routeOf>): Json {
-    if (seen.authorization !== `Bearer ${this.token}`) throw new HttpStatusError(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-    if (route === undefined) throw new HttpStatusError(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    if (seen.authorization !== `Bearer ${this.token}`)
+      throw new HttpStatusError(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
+    if (route === undefined)
+      throw new HttpStatusError(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
     const { kind, resource, namespace, name } = route;
-    if (seen.verb === undefined) throw new HttpStatusError(405, statusBody(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+    if (seen.verb === undefined)
+      throw new HttpStatusError(
+        405,
+        statusBody(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
+      );
     if (this.forbidden.some((f) => f.verb === seen.verb && f.resource === resource)) {
       const message = `${kind}.${GROUP[kind]} "${name}" is forbidden: User "system:serviceaccount:aidpe:aidpe-sidecar" cannot ${seen.verb} resource "${resource}" in API group "${GROUP[kind]}" in the namespace "${namespace}"`;
       throw new HttpStatusError(403, statusBody(403, 'Forbidden', message, { name, group: GROUP[kind], kind }));
     }
     const dryRun = seen.query.get('dryRun');
-    if (dryRun !== null && dryRun !== 'All') throw badRequest(`Invalid dryRun parameter: ${JSON.stringify(dryRun)}; the only valid value is "All"`);
+    if (dryRun !== null && dryRun !== 'All')
+      throw badRequest(`Invalid dryRun parameter: ${JSON.stringify(dryRun)}; the only valid value is "All"`);
     const key = this.key(kind, namespace, name);
     const stored = this.objects.get(key);
     if (stored === undefined) throw notFound(kind, name);
@@ -488,7 +551,10 @@ export class KubeApiDouble {
     if (pending > 0) {
       this.pendingConcurrentWrites.set(key, pending - 1);
       const meta = metadataOf(stored.object);
-      meta.annotations = { ...(isObject(meta.annotations) ? meta.annotations : {}), 'example.com/other-writer': this.nextVersion() };
+      meta.annotations = {
+        ...(isObject(meta.annotations) ? meta.annotations : {}),
+        'example.com/other-writer': this.nextVersion(),
+      };
       meta.resourceVersion = String(this.revision);
     }
 
@@ -503,7 +569,11 @@ export class KubeApiDouble {
       if (!ACCEPTED_PATCH_TYPES.includes(type)) {
         throw new HttpStatusError(
           415,
-          statusBody(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${ACCEPTED_PATCH_TYPES.join(', ')}`),
+          statusBody(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: ${ACCEPTED_PATCH_TYPES.join(', ')}`
+          )
         );
       }
       let patch: unknown;
@@ -517,15 +587,26 @@ export class KubeApiDouble {
         try {
           next = applyJsonPatch(currentView, patch);
         } catch (e) {
-          throw new HttpStatusError(422, statusBody(422, 'Invalid', `the server rejected our request due to an error in our request: ${(e as Error).message}`));
+          throw new HttpStatusError(
+            422,
+            statusBody(
+              422,
+              'Invalid',
+              `the server rejected our request due to an error in our request: ${(e as Error).message}`
+            )
+          );
         }
       }
     }
     if (!isObject(next) || !isObject(next.metadata)) throw badRequest('the object has no metadata');
     const nextMeta = next.metadata;
-    if (nextMeta.name !== undefined && nextMeta.name !== name) throw badRequest(`the name of the object (${String(nextMeta.name)}) does not match the name on the URL (${name})`);
+    if (nextMeta.name !== undefined && nextMeta.name !== name)
+      throw badRequest(
+        `the name of the object (${String(nextMeta.name)}) does not match the name on the URL (${name})`
+      );
     // The precondition: a resourceVersion in what was written must be the current one.
-    if (nextMeta.resourceVersion !== undefined && String(nextMeta.resourceVersion) !== currentVersion) throw conflict(kind, name);
+    if (nextMeta.resourceVersion !== undefined && String(nextMeta.resourceVersion) !== currentVersion)
+      throw conflict(kind, name);
 
     const updated = clone(stored.object);
     const updatedMeta = metadataOf(updated);
@@ -539,7 +620,10 @@ export class KubeApiDouble {
       group = 'autoscaling';
       (updated.spec as Json).replicas = replicas;
     } else {
-      causes = [...validateAnnotations(nextMeta), ...(kind === 'deployments' ? validateDeploymentSpec(specOf(next)) : validateHpaSpec(specOf(next)))];
+      causes = [
+        ...validateAnnotations(nextMeta),
+        ...(kind === 'deployments' ? validateDeploymentSpec(specOf(next)) : validateHpaSpec(specOf(next))),
+      ];
       qualifiedKind = kind === 'deployments' ? 'Deployment' : 'HorizontalPodAutoscaler';
       group = GROUP[kind];
       // Only spec, labels and annotations are writable here; status and server-set metadata stay.
@@ -553,7 +637,11 @@ export class KubeApiDouble {
 
     const changed = JSON.stringify(updated) !== JSON.stringify(stored.object);
     if (changed && seen.dryRun === false) {
-      if (JSON.stringify(updated.spec) !== JSON.stringify(stored.object.spec) && typeof updatedMeta.generation === 'number') updatedMeta.generation += 1;
+      if (
+        JSON.stringify(updated.spec) !== JSON.stringify(stored.object.spec) &&
+        typeof updatedMeta.generation === 'number'
+      )
+        updatedMeta.generation += 1;
       updatedMeta.resourceVersion = this.nextVersion();
       stored.object = updated;
     }
@@ -567,7 +655,13 @@ function scaleView(deployment: Json): Json {
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
-    metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion, creationTimestamp: meta.creationTimestamp },
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+    },
     spec: { replicas: specOf(deployment).replicas },
     status: { replicas: (deployment.status as Json | undefined)?.replicas ?? 0, selector: `app=${String(meta.name)}` },
   };

@@ -107,13 +107,22 @@ class Tail {
 function backfill(openMetrics: string, dir: string, storageDir: string): void {
   const file = join(dir, 'backfill.om.txt');
   writeFileSync(file, openMetrics.endsWith('\n') ? openMetrics : `${openMetrics}\n`);
-  const r = spawnSync(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, storageDir], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, storageDir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? `promtool binary ${JSON.stringify(PROMTOOL_BIN)} not found: ${INSTALL_HINT}` : `promtool failed to start: ${r.error.message}`);
+    throw new Error(
+      missing
+        ? `promtool binary ${JSON.stringify(PROMTOOL_BIN)} not found: ${INSTALL_HINT}`
+        : `promtool failed to start: ${r.error.message}`
+    );
   }
   if (r.status !== 0) {
-    throw new Error(`promtool tsdb create-blocks-from openmetrics exited ${r.status}:\n${`${r.stderr}\n${r.stdout}`.trim().split('\n').slice(-20).join('\n')}`);
+    throw new Error(
+      `promtool tsdb create-blocks-from openmetrics exited ${r.status}:\n${`${r.stderr}\n${r.stdout}`.trim().split('\n').slice(-20).join('\n')}`
+    );
   }
 }
 
@@ -127,7 +136,12 @@ async function probeReady(url: string): Promise<boolean> {
   }
 }
 
-async function startOnce(opts: StartPrometheusOptions, dir: string, storageDir: string, configFile: string): Promise<RunningPrometheus> {
+async function startOnce(
+  opts: StartPrometheusOptions,
+  dir: string,
+  storageDir: string,
+  configFile: string
+): Promise<RunningPrometheus> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const tail = new Tail();
@@ -142,7 +156,7 @@ async function startOnce(opts: StartPrometheusOptions, dir: string, storageDir: 
       '--web.enable-lifecycle',
       ...(opts.extraArgs ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] }
   );
   installExitHook();
   live.set(child, dir);
@@ -180,11 +194,14 @@ async function startOnce(opts: StartPrometheusOptions, dir: string, storageDir: 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (spawnError) {
-      if (spawnError.code === 'ENOENT') throw new Error(`prometheus binary ${JSON.stringify(PROMETHEUS_BIN)} not found: ${INSTALL_HINT}`);
+      if (spawnError.code === 'ENOENT')
+        throw new Error(`prometheus binary ${JSON.stringify(PROMETHEUS_BIN)} not found: ${INSTALL_HINT}`);
       throw new Error(`prometheus failed to start: ${spawnError.message}`);
     }
     if (exited) {
-      const err = new Error(`prometheus exited (code ${exited.code}, signal ${exited.signal}) before becoming ready on ${url}. Log tail:\n${tail.lines()}`);
+      const err = new Error(
+        `prometheus exited (code ${exited.code}, signal ${exited.signal}) before becoming ready on ${url}. Log tail:\n${tail.lines()}`
+      );
       (err as Error & { addressInUse?: boolean }).addressInUse = /address already in use/i.test(tail.lines(50));
       throw err;
     }
@@ -198,7 +215,9 @@ async function startOnce(opts: StartPrometheusOptions, dir: string, storageDir: 
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`prometheus on ${url} was not ready after ${opts.readyTimeoutMs ?? 30_000} ms. Log tail:\n${tail.lines()}`);
+  throw new Error(
+    `prometheus on ${url} was not ready after ${opts.readyTimeoutMs ?? 30_000} ms. Log tail:\n${tail.lines()}`
+  );
 }
 
 /** Starts Prometheus; resolves once /-/ready answers 200. Always pair with `after(() => prom.stop())`. */
@@ -216,7 +235,15 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
       scrape_configs:
         targets.length === 0
           ? []
-          : [{ job_name: 'aidpe_test', metrics_path: opts.metricsPath ?? '/metrics', scrape_interval: interval, scrape_timeout: interval, static_configs: [{ targets }] }],
+          : [
+              {
+                job_name: 'aidpe_test',
+                metrics_path: opts.metricsPath ?? '/metrics',
+                scrape_interval: interval,
+                scrape_timeout: interval,
+                static_configs: [{ targets }],
+              },
+            ],
     };
     writeFileSync(configFile, JSON.stringify(config, null, 2));
     if (opts.backfillOpenMetrics !== undefined) backfill(opts.backfillOpenMetrics, dir, storageDir);

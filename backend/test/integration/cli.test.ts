@@ -4,10 +4,23 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/aidpe.mjs', import.meta.url));
-const run = (args: string[], timeout = 60_000) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout, env: { ...process.env, AIDPE_PORT: '' } });
+const run = (args: string[], timeout = 60_000) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout, env: { ...process.env, AIDPE_PORT: '' } });
 
 test('aidpe demo starts, prints its URL and a live summary, and stops after --duration', () => {
-  const r = run(['demo', '--port', '0', '--duration', '3', '--summary-every', '1', '--speed', '60', '--workload', 'synthetic']);
+  const r = run([
+    'demo',
+    '--port',
+    '0',
+    '--duration',
+    '3',
+    '--summary-every',
+    '1',
+    '--speed',
+    '60',
+    '--workload',
+    'synthetic',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /listening on http:\/\/127\.0\.0\.1:\d+/);
   assert.match(r.stdout, /health\s+http:\/\/.*\/api\/v1\/health/);
@@ -31,7 +44,17 @@ test('bad flags and bad config are clear errors with exit code 2, not crashes', 
 });
 
 test('aidpe serve against an unreachable Prometheus starts and reports it down, not crashing', () => {
-  const r = run(['serve', '--prometheus', 'http://127.0.0.1:9', '--port', '0', '--duration', '2', '--log-level', 'silent']);
+  const r = run([
+    'serve',
+    '--prometheus',
+    'http://127.0.0.1:9',
+    '--port',
+    '0',
+    '--duration',
+    '2',
+    '--log-level',
+    'silent',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /live mode/);
 });

@@ -17,7 +17,14 @@ let source: PrometheusSource;
 before(async () => {
   const config = loadConfig({
     env: {},
-    overrides: { mode: 'demo', 'server.port': 0, logLevel: 'silent', 'simulator.speed': 20, 'simulator.workload': 'azure-10', 'simulator.randomFaults': 0 },
+    overrides: {
+      mode: 'demo',
+      'server.port': 0,
+      logLevel: 'silent',
+      'simulator.speed': 20,
+      'simulator.workload': 'azure-10',
+      'simulator.randomFaults': 0,
+    },
   });
   sidecar = await startSidecar(config, { logger: false });
   const target = new URL(sidecar.url).host;
@@ -28,7 +35,8 @@ before(async () => {
   for (;;) {
     const r = await source.queryInstant('count_over_time(aidpe_sim_replicas{service="frontend"}[1m])');
     if ((r.series[0]?.samples[0]?.[1] ?? 0) >= 3) break;
-    if (Date.now() > deadline) throw new Error(`Prometheus did not scrape the demo cluster in time:\n${prom.logTail()}`);
+    if (Date.now() > deadline)
+      throw new Error(`Prometheus did not scrape the demo cluster in time:\n${prom.logTail()}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 });
@@ -50,7 +58,11 @@ test('scraped replicas match the simulator, and the scale API shows up in Promet
   const cluster = sidecar.demo!.cluster;
   const before = await source.queryInstant('aidpe_sim_replicas{service="cart"}');
   assert.equal(before.series[0]?.samples[0]?.[1], cluster.getDeployment('cart').replicas);
-  const res = await sidecar.app.inject({ method: 'PUT', url: '/api/v1/sim/deployments/cart/replicas', payload: { replicas: 7 } });
+  const res = await sidecar.app.inject({
+    method: 'PUT',
+    url: '/api/v1/sim/deployments/cart/replicas',
+    payload: { replicas: 7 },
+  });
   assert.equal(res.statusCode, 200);
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -63,7 +75,12 @@ test('scraped replicas match the simulator, and the scale API shows up in Promet
 
 test('range queries and rate() over scraped simulator counters are sane', async () => {
   const endMs = Date.now();
-  const range = await source.queryRange({ query: 'aidpe_sim_request_rate{service="frontend"}', startMs: endMs - 60_000, endMs, stepSeconds: 1 });
+  const range = await source.queryRange({
+    query: 'aidpe_sim_request_rate{service="frontend"}',
+    startMs: endMs - 60_000,
+    endMs,
+    stepSeconds: 1,
+  });
   assert.equal(range.series.length, 1);
   const values = range.series[0]!.samples.map(([, v]) => v);
   assert.ok(values.length >= 3);

@@ -4,14 +4,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autoscaleTopology, replayPolicy, rlNotAvailable } from '../../src/engines/optimiser/evaluation.ts';
-import { compareToHpa, loadTraceFile, parsePredictiveOverrides, runAutoscaleEval } from '../../src/cli/autoscaleCommands.ts';
+import {
+  compareToHpa,
+  loadTraceFile,
+  parsePredictiveOverrides,
+  runAutoscaleEval,
+} from '../../src/cli/autoscaleCommands.ts';
 import { main } from '../../src/cli/main.ts';
 import type { WorkloadTrace } from '../../src/sim/workload.ts';
 import { quiet } from '../helpers/quiet.ts';
 
 /** Per-minute load: a base of 30 with a timer spike to 80 every 10 minutes. */
 function timerTrace(minutes: number): WorkloadTrace {
-  return { name: 'timer', stepSeconds: 60, values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)) };
+  return {
+    name: 'timer',
+    stepSeconds: 60,
+    values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)),
+  };
 }
 
 let root = '';
@@ -49,7 +58,10 @@ test('replay: the exact HPA and the predictive policy on a timer trace; zero gua
   assert.ok(pred.forecasts! > 0);
   assert.ok((pred.scalingActionsBySource?.['hpa bounds'] ?? 0) > 0, 'bound changes moved replicas');
   // The spikes recur every 10 minutes: after the warm-up the forecast sees them coming.
-  assert.ok(pred.sloViolationMinutes! < hpa.sloViolationMinutes!, `predictive ${pred.sloViolationMinutes} vs hpa ${hpa.sloViolationMinutes}`);
+  assert.ok(
+    pred.sloViolationMinutes! < hpa.sloViolationMinutes!,
+    `predictive ${pred.sloViolationMinutes} vs hpa ${hpa.sloViolationMinutes}`
+  );
   const again = await replayPolicy('hpa', common);
   assert.deepEqual({ ...again, elapsedSeconds: 0 }, { ...hpa, elapsedSeconds: 0 });
   const cmp = compareToHpa([hpa, pred, rlNotAvailable()]);
@@ -58,7 +70,14 @@ test('replay: the exact HPA and the predictive policy on a timer trace; zero gua
 });
 
 test('replay in direct mode: the HPAs are removed after the warm-up and the policy owns the replicas', async () => {
-  const r = await replayPolicy('predictive', { trace: timerTrace(90), seed: 5, sloMs: 250, scale: 3, warmupSeconds: 3600, mode: 'direct' });
+  const r = await replayPolicy('predictive', {
+    trace: timerTrace(90),
+    seed: 5,
+    sloMs: 250,
+    scale: 3,
+    warmupSeconds: 3600,
+    mode: 'direct',
+  });
   assert.equal(r.mode, 'direct');
   assert.ok((r.scalingActionsBySource?.['predictive'] ?? 0) > 0);
   assert.equal(r.guardViolations, 0);
@@ -66,8 +85,14 @@ test('replay in direct mode: the HPAs are removed after the warm-up and the poli
 
 test('trace files: timestamp,value CSV and the Azure Functions layout (sum of all or one row)', () => {
   const azure = join(root, 'inv.csv');
-  const header = ['HashFunction', 'HashApp', 'HashOwner', ...Array.from({ length: 120 }, (_, i) => `minute_${i + 1}`)].join(',');
-  const row = (k: number) => ['f', 'a', 'o', ...Array.from({ length: 120 }, (_, i) => String(k * (10 + (i % 10 === 7 ? 40 : 0))))].join(',');
+  const header = [
+    'HashFunction',
+    'HashApp',
+    'HashOwner',
+    ...Array.from({ length: 120 }, (_, i) => `minute_${i + 1}`),
+  ].join(',');
+  const row = (k: number) =>
+    ['f', 'a', 'o', ...Array.from({ length: 120 }, (_, i) => String(k * (10 + (i % 10 === 7 ? 40 : 0))))].join(',');
   writeFileSync(azure, [header, row(1), row(2)].join('\n') + '\n');
   const all = loadTraceFile(azure, undefined);
   assert.equal(all.values[0], 30);
@@ -85,12 +110,30 @@ test('trace files: timestamp,value CSV and the Azure Functions layout (sum of al
 test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not available, usage errors', async () => {
   const trace = join(root, 'timer.csv');
   const rows = ['timestamp,value'];
-  for (const [i, v] of timerTrace(120).values.entries()) rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  for (const [i, v] of timerTrace(120).values.entries())
+    rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
   writeFileSync(trace, rows.join('\n') + '\n');
   const out = join(root, 'res', 'result.json');
   const { value, out: printed } = await quiet(() =>
     // --models: an empty models folder, so the RL policy has no model here (rlPolicy.test.ts runs the shipped one).
-    runAutoscaleEval(['--trace', trace, '--policies', 'hpa,predictive,rl', '--slo-ms', '250', '--seed', '3', '--out', out, '--scale', '2', '--warmup-minutes', '60', '--models', join(root, 'no-models')]),
+    runAutoscaleEval([
+      '--trace',
+      trace,
+      '--policies',
+      'hpa,predictive,rl',
+      '--slo-ms',
+      '250',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--scale',
+      '2',
+      '--warmup-minutes',
+      '60',
+      '--models',
+      join(root, 'no-models'),
+    ])
   );
   assert.equal(value, 0);
   assert.match(printed, /SLO-viol min/);
@@ -100,10 +143,21 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
   assert.equal(report.tool, 'aidpe autoscale-eval');
   assert.equal(report.seed, 3);
   assert.equal(report.simulatedHours, 2);
-  assert.deepEqual(report.policies.map((p: { policy: string }) => p.policy), ['hpa', 'predictive', 'rl']);
+  assert.deepEqual(
+    report.policies.map((p: { policy: string }) => p.policy),
+    ['hpa', 'predictive', 'rl']
+  );
   assert.equal(report.policies[2].available, false);
   for (const p of report.policies.slice(0, 2)) {
-    for (const k of ['sloViolationMinutes', 'replicaHours', 'scalingActions', 'largestStep', 'guardViolations', 'latencyMs']) assert.ok(k in p, `${p.policy}: ${k}`);
+    for (const k of [
+      'sloViolationMinutes',
+      'replicaHours',
+      'scalingActions',
+      'largestStep',
+      'guardViolations',
+      'latencyMs',
+    ])
+      assert.ok(k in p, `${p.policy}: ${k}`);
     assert.equal(p.guardViolations, 0);
   }
   assert.equal(report.comparison.length, 1);
@@ -120,22 +174,46 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
 
 test('--predictive: overrides of the predictive defaults reach the replay; bad fields are usage errors naming them', async () => {
   assert.deepEqual(parsePredictiveOverrides(undefined), {});
-  assert.deepEqual(parsePredictiveOverrides('{"ceilingUtilization":0.85,"ceilingLiftAboveSlo":true}'), { ceilingUtilization: 0.85, ceilingLiftAboveSlo: true });
+  assert.deepEqual(parsePredictiveOverrides('{"ceilingUtilization":0.85,"ceilingLiftAboveSlo":true}'), {
+    ceilingUtilization: 0.85,
+    ceilingLiftAboveSlo: true,
+  });
   assert.throws(() => parsePredictiveOverrides('{"magic":1}'), /--predictive: unknown field "magic"/);
   assert.throws(() => parsePredictiveOverrides('{"raiseStep":"big"}'), /--predictive: raiseStep must be a number/);
-  assert.throws(() => parsePredictiveOverrides('{"ceilingLiftAboveSlo":1}'), /--predictive: ceilingLiftAboveSlo must be true or false/);
+  assert.throws(
+    () => parsePredictiveOverrides('{"ceilingLiftAboveSlo":1}'),
+    /--predictive: ceilingLiftAboveSlo must be true or false/
+  );
   assert.throws(() => parsePredictiveOverrides('[1]'), /--predictive: expected a JSON object/);
   assert.throws(() => parsePredictiveOverrides('{'), /--predictive: expected a JSON object/);
   const trace = join(root, 'short.csv');
   const rows = ['timestamp,value'];
-  for (const [i, v] of timerTrace(30).values.entries()) rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  for (const [i, v] of timerTrace(30).values.entries())
+    rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
   writeFileSync(trace, rows.join('\n') + '\n');
   const out = join(root, 'res', 'override.json');
-  const { value } = await quiet(() => runAutoscaleEval(['--trace', trace, '--policies', 'predictive', '--out', out, '--scale', '1', '--hours', '0.1', '--predictive', '{"raiseStep":0.1}']));
+  const { value } = await quiet(() =>
+    runAutoscaleEval([
+      '--trace',
+      trace,
+      '--policies',
+      'predictive',
+      '--out',
+      out,
+      '--scale',
+      '1',
+      '--hours',
+      '0.1',
+      '--predictive',
+      '{"raiseStep":0.1}',
+    ])
+  );
   assert.equal(value, 0);
   const report = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(report.config.predictive.raiseStep, 0.1);
-  const bad = await quiet(() => main(['autoscale-eval', '--trace', trace, '--out', out, '--predictive', '{"horizon":60}']));
+  const bad = await quiet(() =>
+    main(['autoscale-eval', '--trace', trace, '--out', out, '--predictive', '{"horizon":60}'])
+  );
   assert.equal(bad.value, 2);
   assert.match(bad.out, /--predictive: unknown field "horizon"/);
 });

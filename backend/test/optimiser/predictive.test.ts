@@ -36,7 +36,9 @@ test('phaseQuantileProfile is high at the spike phase only', () => {
 
 test('forecastRequestRate: the engine with the periodic candidate and the phase quantile sees the next spike', async () => {
   const y = spiky(262); // next step has phase 22: the spike is 3 steps ahead
-  const f = (await forecastRequestRate({ stepSeconds: 60, values: y, lastTimestampMs: T0 }, 4, undefined, { phaseQuantile: 0.9 }))!;
+  const f = (await forecastRequestRate({ stepSeconds: 60, values: y, lastTimestampMs: T0 }, 4, undefined, {
+    phaseQuantile: 0.9,
+  }))!;
   assert.equal(f.p90.length, 4);
   assert.ok(f.p90[2]! > 250, `p90 at the spike ${f.p90[2]}`);
   assert.ok(f.p90[0]! < 160, `p90 before it ${f.p90[0]}`);
@@ -76,7 +78,13 @@ function state(over: Partial<ServiceState> = {}): ServiceState {
   };
 }
 
-const rising: RateForecast = { stepSeconds: 60, generatedAtMs: T0, p50: [200, 600, 900], p90: [220, 700, 1000], p10: [180, 500, 800] };
+const rising: RateForecast = {
+  stepSeconds: 60,
+  generatedAtMs: T0,
+  p50: [200, 600, 900],
+  p90: [220, 700, 1000],
+  p10: [180, 500, 800],
+};
 
 test('parametric: raises minReplicas ahead of forecast load and moves the HPA target', async () => {
   const p = new PredictivePolicy({ mode: 'parametric', horizonSeconds: 120, targetUtilization: 0.85, hpaTarget: 0.8 });
@@ -94,7 +102,12 @@ test('parametric: no proposal without an HPA, a forecast or a capacity estimate;
   assert.equal(await p.propose(state({ hpa: undefined, forecast: rising })), undefined);
   assert.equal(await p.propose(state({})), undefined);
   const q = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined });
-  const big = await q.propose(state({ forecast: { ...rising, p90: [5000, 5000] }, hpa: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 0.7 } }));
+  const big = await q.propose(
+    state({
+      forecast: { ...rising, p90: [5000, 5000] },
+      hpa: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 0.7 },
+    })
+  );
   assert.equal(big?.hpa?.minReplicas, 12);
   // Capacity estimated from telemetry when the state has none: 200 req/s at 50% of 4 replicas → 100 req/s each.
   const r = new PredictivePolicy({ mode: 'direct', headroom: 0, targetUtilization: 0.5, reactiveUtilization: 0.5 });
@@ -103,14 +116,24 @@ test('parametric: no proposal without an HPA, a forecast or a capacity estimate;
 });
 
 test('direct: replicas for max(p90 forecast, current load); down only after the delay, in one step', async () => {
-  const p = new PredictivePolicy({ mode: 'direct', horizonSeconds: 120, targetUtilization: 0.85, reactiveUtilization: 0.85, scaleDownDelaySeconds: 180 });
+  const p = new PredictivePolicy({
+    mode: 'direct',
+    horizonSeconds: 120,
+    targetUtilization: 0.85,
+    reactiveUtilization: 0.85,
+    scaleDownDelaySeconds: 180,
+  });
   const up = (await p.propose(state({ forecast: rising })))!;
   assert.equal(up.mode, 'direct');
   assert.equal(up.replicas, 9);
   const calm: RateForecast = { ...rising, p50: [200, 200], p90: [230, 230] };
-  const hold = await p.propose(state({ timeMs: T0 + 60_000, replicas: { desired: 9, ready: 9, starting: 0 }, forecast: calm }));
+  const hold = await p.propose(
+    state({ timeMs: T0 + 60_000, replicas: { desired: 9, ready: 9, starting: 0 }, forecast: calm })
+  );
   assert.equal(hold, undefined, 'held during the delay');
-  const down = (await p.propose(state({ timeMs: T0 + 250_000, replicas: { desired: 9, ready: 9, starting: 0 }, forecast: calm })))!;
+  const down = (await p.propose(
+    state({ timeMs: T0 + 250_000, replicas: { desired: 9, ready: 9, starting: 0 }, forecast: calm })
+  ))!;
   assert.equal(down.replicas, 3);
   assert.match(down.reason, /scaling down/);
 });
@@ -118,17 +141,38 @@ test('direct: replicas for max(p90 forecast, current load); down only after the 
 test('raiseTolerance: a need just above the replicas is left to the HPA; a larger one still raises the floor', async () => {
   const at = (p90: number): RateForecast => ({ stepSeconds: 60, generatedAtMs: T0, p50: [p90, p90], p90: [p90, p90] });
   // 8 replicas at 85% of 100 req/s carry 680 req/s; 700 req/s needs 8.24 (3% above), 800 needs 9.4 (18% above).
-  const cur = { replicas: { desired: 8, ready: 8, starting: 0 }, hpa: { minReplicas: 8, maxReplicas: 20, targetCpuUtilization: 0.85 }, requestRate: 600 };
+  const cur = {
+    replicas: { desired: 8, ready: 8, starting: 0 },
+    hpa: { minReplicas: 8, maxReplicas: 20, targetCpuUtilization: 0.85 },
+    requestRate: 600,
+  };
   const strict = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined, targetUtilization: 0.85 });
-  assert.equal((await strict.propose(state({ ...cur, forecast: at(700) })))?.hpa?.minReplicas, 9, 'default: any excess raises the floor');
-  const tolerant = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined, targetUtilization: 0.85, raiseTolerance: 0.1 });
+  assert.equal(
+    (await strict.propose(state({ ...cur, forecast: at(700) })))?.hpa?.minReplicas,
+    9,
+    'default: any excess raises the floor'
+  );
+  const tolerant = new PredictivePolicy({
+    mode: 'parametric',
+    hpaTarget: undefined,
+    targetUtilization: 0.85,
+    raiseTolerance: 0.1,
+  });
   assert.equal(await tolerant.propose(state({ ...cur, forecast: at(700) })), undefined, 'within 10%: no forced raise');
-  assert.equal((await tolerant.propose(state({ ...cur, timeMs: T0 + 15_000, forecast: at(800) })))?.hpa?.minReplicas, 10);
+  assert.equal(
+    (await tolerant.propose(state({ ...cur, timeMs: T0 + 15_000, forecast: at(800) })))?.hpa?.minReplicas,
+    10
+  );
 });
 
 test('raiseStep: a raise above the replicas overshoots the need, so a rising load takes fewer steps', async () => {
   const at = (p90: number): RateForecast => ({ stepSeconds: 60, generatedAtMs: T0, p50: [p90, p90], p90: [p90, p90] });
-  const stepped = new PredictivePolicy({ mode: 'direct', targetUtilization: 0.85, reactiveUtilization: 0.85, raiseStep: 0.2 });
+  const stepped = new PredictivePolicy({
+    mode: 'direct',
+    targetUtilization: 0.85,
+    reactiveUtilization: 0.85,
+    raiseStep: 0.2,
+  });
   const plain = new PredictivePolicy({ mode: 'direct', targetUtilization: 0.85, reactiveUtilization: 0.85 });
   // 700 req/s needs 8.24 replicas: 9 without the step, ceil(8.24 × 1.2) = 10 with it.
   const base = { replicas: { desired: 4, ready: 4, starting: 0 }, requestRate: 300 };
@@ -136,7 +180,11 @@ test('raiseStep: a raise above the replicas overshoots the need, so a rising loa
   assert.equal((await stepped.propose(state({ ...base, forecast: at(700) })))?.replicas, 10);
   // A rising load: the stepped policy stays put while the need grows into its overshoot.
   const next = { replicas: { desired: 10, ready: 10, starting: 0 }, requestRate: 650, timeMs: T0 + 60_000 };
-  assert.equal(await stepped.propose(state({ ...next, forecast: at(820) })), undefined, '820 req/s needs 9.6: within 10 replicas');
+  assert.equal(
+    await stepped.propose(state({ ...next, forecast: at(820) })),
+    undefined,
+    '820 req/s needs 9.6: within 10 replicas'
+  );
   // No overshoot when nothing rises above the replicas (the floor only holds or lowers).
   assert.equal(await stepped.propose(state({ ...next, timeMs: T0 + 75_000, forecast: at(600) })), undefined);
 });
@@ -147,10 +195,21 @@ test('ceilingLiftAboveSlo: the spare-replica cap binds when the SLO holds and is
   const spare = { replicas: { desired: 10, ready: 10, starting: 0 }, requestRate: 300, forecast: calm };
   const cfg = { mode: 'parametric' as const, hpaTarget: undefined, targetUtilization: 0.85, ceilingUtilization: 0.85 };
   const plain = new PredictivePolicy(cfg);
-  assert.equal((await plain.propose(state({ ...spare, latencyP95Ms: 400 })))?.hpa?.maxReplicas, 4, 'without the option the cap binds even above the SLO');
+  assert.equal(
+    (await plain.propose(state({ ...spare, latencyP95Ms: 400 })))?.hpa?.maxReplicas,
+    4,
+    'without the option the cap binds even above the SLO'
+  );
   const lifting = new PredictivePolicy({ ...cfg, ceilingLiftAboveSlo: true });
   assert.equal((await lifting.propose(state({ ...spare, latencyP95Ms: 100 })))?.hpa?.maxReplicas, 4);
-  const breached = await lifting.propose(state({ ...spare, timeMs: T0 + 15_000, latencyP95Ms: 400, hpa: { minReplicas: 4, maxReplicas: 4, targetCpuUtilization: 0.7 } }));
+  const breached = await lifting.propose(
+    state({
+      ...spare,
+      timeMs: T0 + 15_000,
+      latencyP95Ms: 400,
+      hpa: { minReplicas: 4, maxReplicas: 4, targetCpuUtilization: 0.7 },
+    })
+  );
   assert.equal(breached?.hpa?.maxReplicas, 20, 'lifted back to the original maxReplicas');
   assert.match(breached!.reason, /maxReplicas back to 20/);
 });

@@ -13,7 +13,11 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Per-minute load with a spike every 10 minutes. */
 function timerTrace(minutes: number): WorkloadTrace {
-  return { name: 'timer', stepSeconds: 60, values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)) };
+  return {
+    name: 'timer',
+    stepSeconds: 60,
+    values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)),
+  };
 }
 
 const ask = (server: RlEnvServer, msg: unknown): Record<string, unknown> => server.handle(JSON.stringify(msg)).answer;
@@ -24,7 +28,14 @@ test('rl-env protocol: spec, reset and step shapes; rewards ≤ 0, costs in [0, 
   const server = new RlEnvServer();
   const spec = ask(server, { cmd: 'spec' });
   assert.equal(spec['ok'], true);
-  const s = spec['spec'] as { obsDim: number; actionDim: number; agentsPerEnv: number; actions: string[]; services: string[]; obsFeatures: string[] };
+  const s = spec['spec'] as {
+    obsDim: number;
+    actionDim: number;
+    agentsPerEnv: number;
+    actions: string[];
+    services: string[];
+    obsFeatures: string[];
+  };
   assert.equal(s.obsDim, OBS_DIM);
   assert.equal(s.actionDim, ACTION_DIM);
   assert.equal(s.actions.length, ACTION_DIM);
@@ -32,7 +43,15 @@ test('rl-env protocol: spec, reset and step shapes; rewards ≤ 0, costs in [0, 
   assert.equal(s.services.length, s.agentsPerEnv);
   assert.ok(s.agentsPerEnv >= 10);
 
-  const reset = ask(server, { cmd: 'reset', seeds: [1, 2], traces: [{ synthetic: 'diurnal', seed: 3 }, { synthetic: 'bursty', seed: 4 }], options: shortEpisode });
+  const reset = ask(server, {
+    cmd: 'reset',
+    seeds: [1, 2],
+    traces: [
+      { synthetic: 'diurnal', seed: 3 },
+      { synthetic: 'bursty', seed: 4 },
+    ],
+    options: shortEpisode,
+  });
   assert.equal(reset['ok'], true, String(reset['error']));
   const obs = reset['obs'] as number[][][];
   assert.deepEqual([obs.length, obs[0]!.length, obs[0]![0]!.length], [2, s.agentsPerEnv, OBS_DIM]);
@@ -45,7 +64,10 @@ test('rl-env protocol: spec, reset and step shapes; rewards ≤ 0, costs in [0, 
     steps++;
     const rewards = last['rewards'] as number[][];
     const costs = last['costs'] as number[];
-    assert.deepEqual([rewards.length, rewards[0]!.length, costs.length, (last['infos'] as unknown[]).length], [2, s.agentsPerEnv, 2, 2]);
+    assert.deepEqual(
+      [rewards.length, rewards[0]!.length, costs.length, (last['infos'] as unknown[]).length],
+      [2, s.agentsPerEnv, 2, 2]
+    );
     assert.ok(rewards.flat().every((r) => r <= 0 && r > -3));
     assert.ok(costs.every((c) => c >= 0 && c <= 1));
     // The per-service attribution never exceeds the env's violation share.
@@ -68,7 +90,11 @@ test('rl-env protocol: spec, reset and step shapes; rewards ≤ 0, costs in [0, 
 test('rl-env protocol: the same seeds and actions give the same trajectory; another seed differs', () => {
   const run = (seed: number): unknown[] => {
     const server = new RlEnvServer();
-    const out: unknown[] = [ask(server, { cmd: 'reset', seeds: [seed], traces: [{ synthetic: 'bursty', seed: 9 }], options: shortEpisode })['obs']];
+    const out: unknown[] = [
+      ask(server, { cmd: 'reset', seeds: [seed], traces: [{ synthetic: 'bursty', seed: 9 }], options: shortEpisode })[
+        'obs'
+      ],
+    ];
     for (let k = 0; k < 4; k++) {
       const a = ask(server, { cmd: 'step', actions: [Array.from({ length: 12 }, (_, i) => (i + k) % ACTION_DIM)] });
       out.push(a['obs'], a['rewards'], a['costs']);
@@ -94,21 +120,47 @@ test('rl-env protocol: bad commands get a JSON error line naming the problem, an
   assert.match(err({ cmd: 'reset', seeds: [1], traces: [] }), /reset\.traces: expected 1 trace/);
   assert.match(err({ cmd: 'reset', seeds: [-1], traces: [{ synthetic: 'diurnal' }] }), /reset\.seeds/);
   assert.match(err({ cmd: 'reset', seeds: [1], traces: [{ synthetic: 'sawtooth' }] }), /reset\.traces\[0\]\.synthetic/);
-  assert.match(err({ cmd: 'reset', seeds: [1], traces: [{ azure: '100_inv.csv', rows: ['x'] }] }), /reset\.traces\[0\]\.rows/);
+  assert.match(
+    err({ cmd: 'reset', seeds: [1], traces: [{ azure: '100_inv.csv', rows: ['x'] }] }),
+    /reset\.traces\[0\]\.rows/
+  );
   assert.match(err({ cmd: 'reset', seeds: [1], traces: [{ file: '/nonexistent/trace.csv' }] }), /file not found/);
-  assert.match(err({ cmd: 'reset', seeds: [1], traces: [{ synthetic: 'diurnal' }], options: { episodeMinutes: -3 } }), /reset\.options\.episodeMinutes/);
-  assert.equal(ask(server, { cmd: 'reset', seeds: [1], traces: [{ synthetic: 'diurnal', seed: 1 }], options: shortEpisode })['ok'], true);
+  assert.match(
+    err({ cmd: 'reset', seeds: [1], traces: [{ synthetic: 'diurnal' }], options: { episodeMinutes: -3 } }),
+    /reset\.options\.episodeMinutes/
+  );
+  assert.equal(
+    ask(server, { cmd: 'reset', seeds: [1], traces: [{ synthetic: 'diurnal', seed: 1 }], options: shortEpisode })['ok'],
+    true
+  );
   assert.match(err({ cmd: 'step', actions: [[0, 1]] }), /step\.actions\[0\]: expected 12 integers in 0\.\.8/);
   assert.match(err({ cmd: 'step', actions: [Array(12).fill(ACTION_DIM)] }), /step\.actions\[0\]/);
   assert.equal(ask(server, { cmd: 'step', actions: [Array(12).fill(0)] })['ok'], true);
 });
 
 test('aidpe rl-env over stdio: one JSON line per command, errors included, exits on close', () => {
-  const input = [JSON.stringify({ cmd: 'spec' }), 'garbage', JSON.stringify({ cmd: 'reset', seeds: [3], traces: [{ synthetic: 'diurnal', seed: 2 }], options: shortEpisode }), JSON.stringify({ cmd: 'step', actions: [Array(12).fill(0)] }), JSON.stringify({ cmd: 'close' })].join('\n') + '\n';
-  const r = spawnSync(process.execPath, [join(REPO, 'backend', 'bin', 'aidpe.mjs'), 'rl-env'], { input, encoding: 'utf8', timeout: 60_000 });
+  const input =
+    [
+      JSON.stringify({ cmd: 'spec' }),
+      'garbage',
+      JSON.stringify({ cmd: 'reset', seeds: [3], traces: [{ synthetic: 'diurnal', seed: 2 }], options: shortEpisode }),
+      JSON.stringify({ cmd: 'step', actions: [Array(12).fill(0)] }),
+      JSON.stringify({ cmd: 'close' }),
+    ].join('\n') + '\n';
+  const r = spawnSync(process.execPath, [join(REPO, 'backend', 'bin', 'aidpe.mjs'), 'rl-env'], {
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(lines.map((l) => l['ok']), [true, false, true, true, true]);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.map((l) => l['ok']),
+    [true, false, true, true, true]
+  );
   assert.equal((lines[3]!['obs'] as unknown[][]).length, 1);
 });
 
@@ -122,8 +174,10 @@ test('actions become parametric proposals within the HPA bounds; no-ops and clam
     const p = actionToProposal(a, state, base);
     if (!p) continue;
     assert.equal(p.mode, 'parametric');
-    if (p.hpa!.minReplicas !== undefined) assert.ok(p.hpa!.minReplicas >= base.minReplicas && p.hpa!.minReplicas <= base.maxReplicas);
-    if (p.hpa!.targetCpuUtilization !== undefined) assert.ok(p.hpa!.targetCpuUtilization >= 0.5 && p.hpa!.targetCpuUtilization <= 0.9);
+    if (p.hpa!.minReplicas !== undefined)
+      assert.ok(p.hpa!.minReplicas >= base.minReplicas && p.hpa!.minReplicas <= base.maxReplicas);
+    if (p.hpa!.targetCpuUtilization !== undefined)
+      assert.ok(p.hpa!.targetCpuUtilization >= 0.5 && p.hpa!.targetCpuUtilization <= 0.9);
   }
   assert.throws(() => actionToProposal(ACTION_DIM, state, base), /out of range/);
   assert.throws(() => env.step([0]), /one per managed service/);
@@ -133,8 +187,20 @@ test('an env that never acts replays exactly the HPA replay (same cluster, warm-
   const trace = timerTrace(120);
   const common = { trace, seed: 5, sloMs: 250, scale: 3, warmupSeconds: 3600 };
   const hpa = await replayPolicy('hpa', common);
-  const rl = await replayPolicy('rl', { ...common, rlInfer: async () => Float32Array.from({ length: ACTION_DIM }, (_, i) => (i === 0 ? 1 : 0)) });
-  for (const k of ['sloViolationMinutes', 'replicaHours', 'replicaHoursAll', 'scalingActions', 'largestStep', 'latencyMs', 'meanErrorRatio', 'simulatedHours'] as const) {
+  const rl = await replayPolicy('rl', {
+    ...common,
+    rlInfer: async () => Float32Array.from({ length: ACTION_DIM }, (_, i) => (i === 0 ? 1 : 0)),
+  });
+  for (const k of [
+    'sloViolationMinutes',
+    'replicaHours',
+    'replicaHoursAll',
+    'scalingActions',
+    'largestStep',
+    'latencyMs',
+    'meanErrorRatio',
+    'simulatedHours',
+  ] as const) {
     assert.deepEqual(rl[k], hpa[k], k);
   }
   assert.equal(rl.policyActions, 0);

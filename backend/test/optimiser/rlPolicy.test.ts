@@ -17,7 +17,11 @@ const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '
 const SHIPPED = join(MODELS, 'autoscale');
 
 function timerTrace(minutes: number): WorkloadTrace {
-  return { name: 'timer', stepSeconds: 60, values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)) };
+  return {
+    name: 'timer',
+    stepSeconds: 60,
+    values: Array.from({ length: minutes }, (_, i) => (i % 10 === 7 ? 80 : 30) + (i % 3)),
+  };
 }
 
 const errorOf = (load: RlModelLoad): string => (load.state === 'loaded' ? '' : load.error);
@@ -32,7 +36,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 function copyModels(name: string): string {
   const dir = join(root, name);
   mkdirSync(join(dir, 'autoscale'), { recursive: true });
-  for (const ext of ['.onnx', '.card.json']) copyFileSync(join(SHIPPED, RL_MODEL_NAME + ext), join(dir, 'autoscale', RL_MODEL_NAME + ext));
+  for (const ext of ['.onnx', '.card.json'])
+    copyFileSync(join(SHIPPED, RL_MODEL_NAME + ext), join(dir, 'autoscale', RL_MODEL_NAME + ext));
   return dir;
 }
 
@@ -50,9 +55,15 @@ test('the shipped model reproduces its golden vectors through onnxruntime-node (
   assert.equal(golden.sha256, load.sha256, 'the golden file belongs to this model');
   assert.deepEqual([golden.obs.shape[1], golden.logits.shape[1]], [OBS_DIM, ACTION_DIM]);
   for (let b = 0; b < golden.obs.shape[0]; b++) {
-    const logits: Float32Array = await load.infer(Float32Array.from(golden.obs.data.slice(b * OBS_DIM, (b + 1) * OBS_DIM)));
+    const logits: Float32Array = await load.infer(
+      Float32Array.from(golden.obs.data.slice(b * OBS_DIM, (b + 1) * OBS_DIM))
+    );
     const want = golden.logits.data.slice(b * ACTION_DIM, (b + 1) * ACTION_DIM);
-    for (let i = 0; i < ACTION_DIM; i++) assert.ok(Math.abs(logits[i]! - want[i]!) <= golden.tolerance * Math.max(1, Math.abs(want[i]!)), `row ${b} logit ${i}: ${logits[i]} vs ${want[i]}`);
+    for (let i = 0; i < ACTION_DIM; i++)
+      assert.ok(
+        Math.abs(logits[i]! - want[i]!) <= golden.tolerance * Math.max(1, Math.abs(want[i]!)),
+        `row ${b} logit ${i}: ${logits[i]} vs ${want[i]}`
+      );
     assert.equal(argmax(logits), golden.argmax[b]);
   }
   await assert.rejects(load.infer(new Float32Array(3)), /expected 18 features/);
@@ -108,10 +119,13 @@ test('RlPolicy: greedy argmax of the injected network becomes a parametric propo
   };
   const seen: Float32Array[] = [];
   const pick = (action: number) =>
-    new RlPolicy(async (obs) => {
-      seen.push(obs);
-      return Float32Array.from({ length: ACTION_DIM }, (_, i) => (i === action ? 5 : 0));
-    }, { baselines });
+    new RlPolicy(
+      async (obs) => {
+        seen.push(obs);
+        return Float32Array.from({ length: ACTION_DIM }, (_, i) => (i === action ? 5 : 0));
+      },
+      { baselines }
+    );
   const plus2 = await pick(5).propose(state);
   assert.deepEqual(plus2?.hpa, { minReplicas: 8 });
   assert.equal(plus2?.mode, 'parametric');
@@ -126,7 +140,14 @@ test('a replay under an adversarial network: every applied action passes the gua
   const rng = new Rng(11);
   // Random logits: every action, often, including floor jumps the safety layer must clamp or reject.
   const infer = async (): Promise<Float32Array> => Float32Array.from({ length: ACTION_DIM }, () => rng.next() * 4);
-  const r = await replayPolicy('rl', { trace: timerTrace(120), seed: 3, sloMs: 250, scale: 3, warmupSeconds: 1800, rlInfer: infer });
+  const r = await replayPolicy('rl', {
+    trace: timerTrace(120),
+    seed: 3,
+    sloMs: 250,
+    scale: 3,
+    warmupSeconds: 1800,
+    rlInfer: infer,
+  });
   assert.ok(r.available);
   assert.ok(r.policyActions! > 20, `policy actions ${r.policyActions}`);
   assert.equal(r.guardChecks, r.policyActions);
@@ -138,7 +159,14 @@ test('the shipped model on a short replay: available, 0 guard violations', async
   const load = await loadRlPolicyModel({ modelsDir: MODELS });
   assert.equal(load.state, 'loaded');
   if (load.state !== 'loaded') return;
-  const r = await replayPolicy('rl', { trace: timerTrace(150), seed: 4, sloMs: 250, scale: 3, warmupSeconds: 3600, rlInfer: load.infer });
+  const r = await replayPolicy('rl', {
+    trace: timerTrace(150),
+    seed: 4,
+    sloMs: 250,
+    scale: 3,
+    warmupSeconds: 3600,
+    rlInfer: load.infer,
+  });
   assert.equal(r.guardViolations, 0);
   assert.equal(r.guardChecks, r.policyActions);
 });
@@ -146,15 +174,46 @@ test('the shipped model on a short replay: available, 0 guard violations', async
 test('aidpe autoscale-eval: rl is not available with a tampered model, and runs with the shipped one', async () => {
   const trace = join(root, 'timer.csv');
   const rows = ['timestamp,value'];
-  for (const [i, v] of timerTrace(100).values.entries()) rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  for (const [i, v] of timerTrace(100).values.entries())
+    rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
   writeFileSync(trace, rows.join('\n') + '\n');
   const tampered = copyModels('cli-tampered');
   writeFileSync(join(tampered, 'autoscale', `${RL_MODEL_NAME}.onnx`), 'x');
   const out = join(root, 'res.json');
-  const bad = await quiet(() => runAutoscaleEval(['--trace', trace, '--policies', 'hpa,rl', '--out', out, '--scale', '2', '--warmup-minutes', '60', '--models', tampered]));
+  const bad = await quiet(() =>
+    runAutoscaleEval([
+      '--trace',
+      trace,
+      '--policies',
+      'hpa,rl',
+      '--out',
+      out,
+      '--scale',
+      '2',
+      '--warmup-minutes',
+      '60',
+      '--models',
+      tampered,
+    ])
+  );
   assert.equal(bad.value, 0);
   assert.match(bad.out, /rl +not available: aidpe-ppo-v1\.onnx: sha256 .* does not match the card/);
-  const good = await quiet(() => runAutoscaleEval(['--trace', trace, '--policies', 'hpa,rl', '--out', out, '--scale', '2', '--warmup-minutes', '60', '--models', MODELS]));
+  const good = await quiet(() =>
+    runAutoscaleEval([
+      '--trace',
+      trace,
+      '--policies',
+      'hpa,rl',
+      '--out',
+      out,
+      '--scale',
+      '2',
+      '--warmup-minutes',
+      '60',
+      '--models',
+      MODELS,
+    ])
+  );
   assert.equal(good.value, 0);
   const report = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(report.policies[1].policy, 'rl');

@@ -9,7 +9,13 @@ import {
   stepAllowance,
   type SafetyConfig,
 } from '../../src/engines/optimiser/safety.ts';
-import { timeFeatures, type HpaObjectSpec, type Proposal, type SafetyVerdict, type ServiceState } from '../../src/engines/optimiser/types.ts';
+import {
+  timeFeatures,
+  type HpaObjectSpec,
+  type Proposal,
+  type SafetyVerdict,
+  type ServiceState,
+} from '../../src/engines/optimiser/types.ts';
 import { Rng } from '../../src/sim/random.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 10, 0, 0);
@@ -31,8 +37,22 @@ function state(over: Partial<ServiceState> = {}): ServiceState {
   };
 }
 
-const direct = (replicas: number, extra: Partial<Proposal> = {}): Proposal => ({ policy: 'test', service: 'api', mode: 'direct', replicas, reason: 'test', ...extra });
-const param = (hpa: Proposal['hpa'], extra: Partial<Proposal> = {}): Proposal => ({ policy: 'test', service: 'api', mode: 'parametric', hpa, reason: 'test', ...extra });
+const direct = (replicas: number, extra: Partial<Proposal> = {}): Proposal => ({
+  policy: 'test',
+  service: 'api',
+  mode: 'direct',
+  replicas,
+  reason: 'test',
+  ...extra,
+});
+const param = (hpa: Proposal['hpa'], extra: Partial<Proposal> = {}): Proposal => ({
+  policy: 'test',
+  service: 'api',
+  mode: 'parametric',
+  hpa,
+  reason: 'test',
+  ...extra,
+});
 const HPA: HpaObjectSpec = { minReplicas: 2, maxReplicas: 20, targetCpuUtilization: 0.7 };
 const rule = (v: SafetyVerdict, name: string) => v.decisions.filter((d) => d.rule === name);
 
@@ -44,8 +64,20 @@ test('an allowed proposal passes every rule, each recording why', () => {
   const v = layer().review(direct(12), state());
   assert.equal(v.outcome, 'allowed');
   assert.equal(v.applied?.replicas, 12);
-  for (const r of ['validity', 'circuit_breaker', 'freeze_window', 'hard_bounds', 'max_step', 'cooldown', 'slo_guard', 'forecast_capacity_guard']) {
-    assert.ok(rule(v, r).some((d) => d.action === 'allowed' && d.reason.length > 0), `${r} recorded`);
+  for (const r of [
+    'validity',
+    'circuit_breaker',
+    'freeze_window',
+    'hard_bounds',
+    'max_step',
+    'cooldown',
+    'slo_guard',
+    'forecast_capacity_guard',
+  ]) {
+    assert.ok(
+      rule(v, r).some((d) => d.action === 'allowed' && d.reason.length > 0),
+      `${r} recorded`
+    );
   }
 });
 
@@ -91,7 +123,10 @@ test('no scale-down below what the p90 forecast needs', () => {
   assert.equal(v.applied?.replicas, 8);
   assert.equal(rule(v, 'forecast_capacity_guard')[0]!.action, 'clamped');
   // From the state's forecast when the proposal carries none.
-  const w = layer().review(direct(5), state({ forecast: { stepSeconds: 60, generatedAtMs: T0, p50: [500, 500], p90: [600, 950] } }));
+  const w = layer().review(
+    direct(5),
+    state({ forecast: { stepSeconds: 60, generatedAtMs: T0, p50: [500, 500], p90: [600, 950] } })
+  );
   assert.equal(w.outcome, 'rejected');
 });
 
@@ -104,11 +139,20 @@ test('cooldowns: a scale-down waits after any action, a scale-up after a scale-u
   assert.equal(rule(down, 'cooldown')[0]!.action, 'rejected');
   const up = s.review(direct(13), state({ timeMs: T0 + 30_000, replicas: { desired: 12, ready: 12, starting: 0 } }));
   assert.equal(up.outcome, 'rejected');
-  assert.equal(s.review(direct(11), state({ timeMs: T0 + 121_000, replicas: { desired: 12, ready: 12, starting: 0 } })).applied?.replicas, 11);
+  assert.equal(
+    s.review(direct(11), state({ timeMs: T0 + 121_000, replicas: { desired: 12, ready: 12, starting: 0 } })).applied
+      ?.replicas,
+    11
+  );
 });
 
 test('freeze windows (absolute and daily) reject everything', () => {
-  const s = layer({ freezeWindows: [{ startMs: T0, endMs: T0 + 3600_000, reason: 'release freeze' }, { dailyStartMinute: 23 * 60, dailyEndMinute: 60, reason: 'nightly batch' }] });
+  const s = layer({
+    freezeWindows: [
+      { startMs: T0, endMs: T0 + 3600_000, reason: 'release freeze' },
+      { dailyStartMinute: 23 * 60, dailyEndMinute: 60, reason: 'nightly batch' },
+    ],
+  });
   const v = s.review(direct(12), state());
   assert.equal(v.outcome, 'rejected');
   assert.match(rule(v, 'freeze_window')[0]!.reason, /release freeze/);
@@ -122,7 +166,9 @@ test('freeze windows (absolute and daily) reject everything', () => {
 test('the budget caps the cost of all replicas', () => {
   const s = layer({ budget: { maxCost: 60, costPerReplica: { api: 2 } } });
   // Others cost 40, so api may have at most (60 − 40) / 2 = 10 replicas.
-  const v = s.review(direct(14), state({ replicas: { desired: 8, ready: 8, starting: 0 } }), { replicas: { api: 8, db: 40 } });
+  const v = s.review(direct(14), state({ replicas: { desired: 8, ready: 8, starting: 0 } }), {
+    replicas: { api: 8, db: 40 },
+  });
   assert.equal(v.applied?.replicas, 10);
   assert.equal(rule(v, 'budget')[0]!.action, 'clamped');
 });
@@ -149,15 +195,27 @@ test('parametric: bound changes that force the HPA are step-limited and guarded 
   assert.equal(hot.applied?.hpa?.maxReplicas, 10);
   assert.equal(rule(hot, 'slo_guard')[0]!.action, 'clamped');
   // A raised target (the HPA would scale down) is blocked above the SLO, and moves at most 0.1 per action.
-  assert.equal(s.review(param({ targetCpuUtilization: 0.85 }), state({ hpa: HPA, latencyP95Ms: 300 })).outcome, 'rejected');
-  assert.equal(s.review(param({ targetCpuUtilization: 0.95 }), state({ hpa: HPA })).applied?.hpa?.targetCpuUtilization, 0.8);
+  assert.equal(
+    s.review(param({ targetCpuUtilization: 0.85 }), state({ hpa: HPA, latencyP95Ms: 300 })).outcome,
+    'rejected'
+  );
+  assert.equal(
+    s.review(param({ targetCpuUtilization: 0.95 }), state({ hpa: HPA })).applied?.hpa?.targetCpuUtilization,
+    0.8
+  );
   // Raising minReplicas below the current replicas forces nothing and is allowed.
   assert.equal(s.review(param({ minReplicas: 8 }), state({ hpa: HPA })).outcome, 'allowed');
 });
 
 test('parametric: projection keeps minReplicas ≤ maxReplicas', () => {
   const s = layer();
-  const v = s.review(param({ minReplicas: 9, maxReplicas: 7 }), state({ hpa: { minReplicas: 2, maxReplicas: 8, targetCpuUtilization: 0.7 }, replicas: { desired: 8, ready: 8, starting: 0 } }));
+  const v = s.review(
+    param({ minReplicas: 9, maxReplicas: 7 }),
+    state({
+      hpa: { minReplicas: 2, maxReplicas: 8, targetCpuUtilization: 0.7 },
+      replicas: { desired: 8, ready: 8, starting: 0 },
+    })
+  );
   const min = v.applied?.hpa?.minReplicas ?? 2;
   const max = v.applied?.hpa?.maxReplicas ?? 8;
   assert.ok(min <= max, `${min} ≤ ${max}`);
@@ -165,7 +223,10 @@ test('parametric: projection keeps minReplicas ≤ maxReplicas', () => {
 });
 
 test('circuit breaker: repeated bad outcomes pause automation until an operator resumes it', () => {
-  const s = layer({ scaleDownCooldownSeconds: 0, circuitBreaker: { ...DEFAULT_SAFETY_CONFIG.circuitBreaker, maxBadOutcomes: 3, observeSeconds: 60 } });
+  const s = layer({
+    scaleDownCooldownSeconds: 0,
+    circuitBreaker: { ...DEFAULT_SAFETY_CONFIG.circuitBreaker, maxBadOutcomes: 3, observeSeconds: 60 },
+  });
   let t = T0;
   let replicas = 12;
   for (let i = 0; i < 3; i++) {
@@ -176,7 +237,9 @@ test('circuit breaker: repeated bad outcomes pause automation until an operator 
     replicas--;
     t += 61_000;
     // After each scale-down the service runs above the SLO and worse than before: a bad outcome.
-    const judged = s.observe(state({ timeMs: t, latencyP95Ms: 900, replicas: { desired: replicas, ready: replicas, starting: 0 } }));
+    const judged = s.observe(
+      state({ timeMs: t, latencyP95Ms: 900, replicas: { desired: replicas, ready: replicas, starting: 0 } })
+    );
     assert.equal(judged.length, 1);
     assert.ok(judged[0]!.bad);
     assert.match(judged[0]!.reasons[0]!, /SLO worse/);
@@ -192,7 +255,14 @@ test('circuit breaker: repeated bad outcomes pause automation until an operator 
 });
 
 test('circuit breaker: the forecast is judged on the load realised over its window', () => {
-  const s = layer({ circuitBreaker: { ...DEFAULT_SAFETY_CONFIG.circuitBreaker, maxBadOutcomes: 1, observeSeconds: 300, forecastErrorTolerance: 0.5 } });
+  const s = layer({
+    circuitBreaker: {
+      ...DEFAULT_SAFETY_CONFIG.circuitBreaker,
+      maxBadOutcomes: 1,
+      observeSeconds: 300,
+      forecastErrorTolerance: 0.5,
+    },
+  });
   const before = state();
   s.commit(s.review(direct(12, { forecast: { p10: 500, p50: 600, p90: 700, horizonSeconds: 120 } }), before), before);
   s.observe(state({ timeMs: T0 + 60_000, requestRate: 1200 }));
@@ -201,7 +271,9 @@ test('circuit breaker: the forecast is judged on the load realised over its wind
   assert.match(judged[0]!.reasons.join(), /forecast error out of bounds: 1150 req\/s/);
   assert.ok(s.breaker().open);
   // An up-scaling action is never blamed for a worse SLO.
-  const u = layer({ circuitBreaker: { ...DEFAULT_SAFETY_CONFIG.circuitBreaker, maxBadOutcomes: 1, observeSeconds: 60 } });
+  const u = layer({
+    circuitBreaker: { ...DEFAULT_SAFETY_CONFIG.circuitBreaker, maxBadOutcomes: 1, observeSeconds: 60 },
+  });
   u.commit(u.review(direct(12), before), before);
   assert.equal(u.observe(state({ timeMs: T0 + 60_000, latencyP95Ms: 2000 }))[0]!.bad, false);
 });
@@ -240,25 +312,51 @@ function brokenGuards(cfg: SafetyConfig, w: World, st: ServiceState, a: Proposal
     const h = a.hpa!;
     const min = h.minReplicas ?? hpa!.minReplicas;
     const max = h.maxReplicas ?? hpa!.maxReplicas;
-    for (const x of [h.minReplicas, h.maxReplicas]) if (x !== undefined && (!Number.isInteger(x) || x < hard.minReplicas || x > hard.maxReplicas)) out.push(`hard ${x}`);
+    for (const x of [h.minReplicas, h.maxReplicas])
+      if (x !== undefined && (!Number.isInteger(x) || x < hard.minReplicas || x > hard.maxReplicas))
+        out.push(`hard ${x}`);
     if (min > max) out.push('min>max');
     if (h.minReplicas !== undefined && h.minReplicas > cur) forced = h.minReplicas;
     if (h.maxReplicas !== undefined && h.maxReplicas < cur) forced = h.maxReplicas;
     const t = h.targetCpuUtilization;
-    if (t !== undefined && (t < cfg.targetUtilization.min - 1e-9 || t > cfg.targetUtilization.max + 1e-9 || Math.abs(t - hpa!.targetCpuUtilization) > cfg.targetUtilization.maxStep + 1e-9)) out.push(`target ${t}`);
-    loosening = (forced !== undefined && forced < cur) || (h.minReplicas ?? Infinity) < hpa!.minReplicas || (t ?? -Infinity) > hpa!.targetCpuUtilization;
-    up = (forced !== undefined && forced > cur) || (h.minReplicas ?? -Infinity) > hpa!.minReplicas || (t ?? Infinity) < hpa!.targetCpuUtilization;
-    if (st.latencyP95Ms > st.sloMs && ((h.minReplicas ?? Infinity) < hpa!.minReplicas || (t ?? -Infinity) > hpa!.targetCpuUtilization)) out.push('slo: loosened');
+    if (
+      t !== undefined &&
+      (t < cfg.targetUtilization.min - 1e-9 ||
+        t > cfg.targetUtilization.max + 1e-9 ||
+        Math.abs(t - hpa!.targetCpuUtilization) > cfg.targetUtilization.maxStep + 1e-9)
+    )
+      out.push(`target ${t}`);
+    loosening =
+      (forced !== undefined && forced < cur) ||
+      (h.minReplicas ?? Infinity) < hpa!.minReplicas ||
+      (t ?? -Infinity) > hpa!.targetCpuUtilization;
+    up =
+      (forced !== undefined && forced > cur) ||
+      (h.minReplicas ?? -Infinity) > hpa!.minReplicas ||
+      (t ?? Infinity) < hpa!.targetCpuUtilization;
+    if (
+      st.latencyP95Ms > st.sloMs &&
+      ((h.minReplicas ?? Infinity) < hpa!.minReplicas || (t ?? -Infinity) > hpa!.targetCpuUtilization)
+    )
+      out.push('slo: loosened');
   }
   if (forced !== undefined && forced !== cur) {
-    const first = w.applied.find((x) => x.service === svc && x.t > st.timeMs - cfg.stepWindowSeconds * 1000 && x.forced !== undefined);
+    const first = w.applied.find(
+      (x) => x.service === svc && x.t > st.timeMs - cfg.stepWindowSeconds * 1000 && x.forced !== undefined
+    );
     const base = first ? first.before : cur;
     const upAllow = Math.min(cfg.maxStepUp.pods, Math.max(1, Math.ceil((base * cfg.maxStepUp.percent) / 100)));
     const downAllow = Math.min(cfg.maxStepDown.pods, Math.max(1, Math.ceil((base * cfg.maxStepDown.percent) / 100)));
     if (forced > base + upAllow || forced < base - downAllow) out.push(`step ${base}→${forced}`);
     if (forced < cur && st.latencyP95Ms > st.sloMs) out.push('slo: scale-down');
     const p90 = a.forecast?.p90;
-    if (forced < cur && p90 !== undefined && st.capacityPerReplicaRps && forced < Math.ceil(p90 / (st.capacityPerReplicaRps * cfg.capacityUtilization) - 1e-9)) out.push('forecast');
+    if (
+      forced < cur &&
+      p90 !== undefined &&
+      st.capacityPerReplicaRps &&
+      forced < Math.ceil(p90 / (st.capacityPerReplicaRps * cfg.capacityUtilization) - 1e-9)
+    )
+      out.push('forecast');
     if (cfg.budget && forced > cur) {
       const others = Object.entries(w.replicas).reduce((s, [k, n]) => (k === svc ? s : s + n), 0);
       if (others + forced > cfg.budget.maxCost) out.push('budget');
@@ -266,7 +364,8 @@ function brokenGuards(cfg: SafetyConfig, w: World, st: ServiceState, a: Proposal
   }
   const lastUp = Math.max(-Infinity, ...w.applied.filter((x) => x.service === svc && x.up).map((x) => x.t));
   const lastAny = Math.max(-Infinity, ...w.applied.filter((x) => x.service === svc).map((x) => x.t));
-  if (forced !== undefined && forced > cur && st.timeMs - lastUp < cfg.scaleUpCooldownSeconds * 1000) out.push('cooldown up');
+  if (forced !== undefined && forced > cur && st.timeMs - lastUp < cfg.scaleUpCooldownSeconds * 1000)
+    out.push('cooldown up');
   if (loosening && st.timeMs - lastAny < cfg.scaleDownCooldownSeconds * 1000) out.push('cooldown down');
   void up;
   return out;
@@ -293,15 +392,28 @@ test('property: random states and proposals never produce an applied action outs
       targetUtilization: { min: 0.3, max: rng.pick([0.8, 0.9]), maxStep: rng.pick([0.05, 0.1, 0.2]) },
       capacityUtilization: rng.pick([0.7, 0.9]),
       ...(rng.next() < 0.5 ? { budget: { maxCost: 10 + rng.int(60) } } : {}),
-      freezeWindows: rng.next() < 0.3 ? [{ dailyStartMinute: rng.int(1440), dailyEndMinute: rng.int(1440), reason: 'random freeze' }] : [],
-      circuitBreaker: { maxBadOutcomes: 1 + rng.int(4), windowSeconds: 1800, observeSeconds: rng.pick([60, 300]), sloWorsenFactor: 1.2, forecastErrorTolerance: 0.5 },
+      freezeWindows:
+        rng.next() < 0.3
+          ? [{ dailyStartMinute: rng.int(1440), dailyEndMinute: rng.int(1440), reason: 'random freeze' }]
+          : [],
+      circuitBreaker: {
+        maxBadOutcomes: 1 + rng.int(4),
+        windowSeconds: 1800,
+        observeSeconds: rng.pick([60, 300]),
+        sloWorsenFactor: 1.2,
+        forecastErrorTolerance: 0.5,
+      },
     };
     const safety = new SafetyLayer(cfg);
     const w: World = { t: T0 + rng.int(86_400_000), replicas: {}, hpa: {}, applied: [] };
     for (const s of services) {
       w.replicas[s] = hardMin + rng.int(hardMax - hardMin + 1);
       const min = hardMin + rng.int(Math.max(1, w.replicas[s]! - hardMin + 1));
-      w.hpa[s] = { minReplicas: min, maxReplicas: Math.min(hardMax, Math.max(min, w.replicas[s]!) + rng.int(5)), targetCpuUtilization: rng.pick([0.5, 0.6, 0.7, 0.8]) };
+      w.hpa[s] = {
+        minReplicas: min,
+        maxReplicas: Math.min(hardMax, Math.max(min, w.replicas[s]!) + rng.int(5)),
+        targetCpuUtilization: rng.pick([0.5, 0.6, 0.7, 0.8]),
+      };
     }
     for (let step = 0; step < 60; step++) {
       w.t += rng.pick([5_000, 15_000, 15_000, 60_000, 200_000]);
@@ -323,31 +435,48 @@ test('property: random states and proposals never produce an applied action outs
       };
       for (const judged of safety.observe(st)) assert.equal(judged.service, service);
       const wild = () => rng.pick([rng.int(hardMax * 3), cur + rng.int(9) - 4, hardMin - 1, hardMax + 5, 0, cur]);
-      const forecast = rng.next() < 0.6 ? { p50: rng.uniform(0, 2000), p90: rng.uniform(0, 3000), p10: rng.uniform(0, 500), horizonSeconds: 120 } : undefined;
-      const proposal: Proposal =
-        !parametric.has(service)
-          ? { policy: 'random', service, mode: 'direct', replicas: rng.next() < 0.05 ? 2.5 : wild(), reason: 'random', ...(forecast ? { forecast } : {}) }
-          : {
-              policy: 'random',
-              service,
-              mode: 'parametric',
-              hpa: {
-                ...(rng.next() < 0.7 ? { minReplicas: Math.max(0, wild()) } : {}),
-                ...(rng.next() < 0.5 ? { maxReplicas: Math.max(0, wild()) } : {}),
-                ...(rng.next() < 0.4 ? { targetCpuUtilization: rng.uniform(0.05, 1.2) } : {}),
-              },
-              reason: 'random',
-              ...(forecast ? { forecast } : {}),
-            };
+      const forecast =
+        rng.next() < 0.6
+          ? { p50: rng.uniform(0, 2000), p90: rng.uniform(0, 3000), p10: rng.uniform(0, 500), horizonSeconds: 120 }
+          : undefined;
+      const proposal: Proposal = !parametric.has(service)
+        ? {
+            policy: 'random',
+            service,
+            mode: 'direct',
+            replicas: rng.next() < 0.05 ? 2.5 : wild(),
+            reason: 'random',
+            ...(forecast ? { forecast } : {}),
+          }
+        : {
+            policy: 'random',
+            service,
+            mode: 'parametric',
+            hpa: {
+              ...(rng.next() < 0.7 ? { minReplicas: Math.max(0, wild()) } : {}),
+              ...(rng.next() < 0.5 ? { maxReplicas: Math.max(0, wild()) } : {}),
+              ...(rng.next() < 0.4 ? { targetCpuUtilization: rng.uniform(0.05, 1.2) } : {}),
+            },
+            reason: 'random',
+            ...(forecast ? { forecast } : {}),
+          };
       const breakerWasOpen = safety.breaker().open;
       const verdict = safety.review(proposal, st, { replicas: { ...w.replicas } });
       reviewed++;
       // Every non-allowed decision names its rule and a reason.
       for (const d of verdict.decisions) assert.ok(d.rule && d.reason.length > 0);
-      if (verdict.outcome === 'rejected') assert.ok(verdict.decisions.some((d) => d.action === 'rejected'), 'a rejection names the rule');
+      if (verdict.outcome === 'rejected')
+        assert.ok(
+          verdict.decisions.some((d) => d.action === 'rejected'),
+          'a rejection names the rule'
+        );
       if (!verdict.applied) continue;
       const broken = brokenGuards(safety.config, w, st, verdict.applied, breakerWasOpen);
-      assert.deepEqual(broken, [], `world ${world} step ${step}: ${JSON.stringify(proposal)} → ${JSON.stringify(verdict.applied)} from ${cur} (${JSON.stringify(st.hpa)})`);
+      assert.deepEqual(
+        broken,
+        [],
+        `world ${world} step ${step}: ${JSON.stringify(proposal)} → ${JSON.stringify(verdict.applied)} from ${cur} (${JSON.stringify(st.hpa)})`
+      );
       applied++;
       // Apply as Kubernetes would: a new bound the replicas fall outside of moves them at once.
       const a = verdict.applied;
@@ -374,7 +503,12 @@ test('property: random states and proposals never produce an applied action outs
 
 test('property: the independent GuardAuditor agrees (no violations over thousands of random actions)', () => {
   const rng = new Rng(7);
-  const cfg: Partial<SafetyConfig> = { hardBounds: { minReplicas: 1, maxReplicas: 40 }, budget: { maxCost: 90 }, scaleDownCooldownSeconds: 60, scaleUpCooldownSeconds: 15 };
+  const cfg: Partial<SafetyConfig> = {
+    hardBounds: { minReplicas: 1, maxReplicas: 40 },
+    budget: { maxCost: 90 },
+    scaleDownCooldownSeconds: 60,
+    scaleUpCooldownSeconds: 15,
+  };
   const safety = new SafetyLayer(cfg);
   const auditor = new GuardAuditor(safety.config);
   const replicas: Record<string, number> = { a: 10, b: 10, c: 10 };
@@ -384,13 +518,28 @@ test('property: the independent GuardAuditor agrees (no violations over thousand
     t += rng.pick([5_000, 15_000, 30_000]);
     const service = rng.pick(['a', 'b', 'c']);
     const cur = replicas[service]!;
-    const st = state({ service, timeMs: t, replicas: { desired: cur, ready: cur, starting: 0 }, hpa: { ...hpa[service]! }, latencyP95Ms: rng.uniform(80, 400), capacityPerReplicaRps: rng.uniform(50, 150), requestRate: rng.uniform(0, 1500) });
+    const st = state({
+      service,
+      timeMs: t,
+      replicas: { desired: cur, ready: cur, starting: 0 },
+      hpa: { ...hpa[service]! },
+      latencyP95Ms: rng.uniform(80, 400),
+      capacityPerReplicaRps: rng.uniform(50, 150),
+      requestRate: rng.uniform(0, 1500),
+    });
     safety.observe(st);
     if (safety.breaker().open && rng.next() < 0.2) safety.resume('operator', t);
     const p: Proposal =
       rng.next() < 0.5
         ? direct(rng.int(60), { service, forecast: { p50: 300, p90: rng.uniform(0, 2000), horizonSeconds: 120 } })
-        : param({ minReplicas: 1 + rng.int(40), ...(rng.next() < 0.5 ? { maxReplicas: 1 + rng.int(40) } : {}), ...(rng.next() < 0.3 ? { targetCpuUtilization: rng.uniform(0.2, 1) } : {}) }, { service });
+        : param(
+            {
+              minReplicas: 1 + rng.int(40),
+              ...(rng.next() < 0.5 ? { maxReplicas: 1 + rng.int(40) } : {}),
+              ...(rng.next() < 0.3 ? { targetCpuUtilization: rng.uniform(0.2, 1) } : {}),
+            },
+            { service }
+          );
     const open = safety.breaker().open;
     const v = safety.review(p, st, { replicas: { ...replicas } });
     if (!v.applied) continue;

@@ -27,8 +27,23 @@ test('Poisson tails match closed forms', () => {
 
 test('window vs baseline: new templates and rising ones are found, steady ones are not', () => {
   // Baseline: 60 minutes; window: 6 minutes (expected = baseline / 10).
-  const baseline = { length: 60, templates: [{ template: 'A', count: 600 }, { template: 'B', count: 300 }, { template: 'C', count: 20 }] };
-  const window = { length: 6, templates: [{ template: 'A', count: 62 }, { template: 'B', count: 29 }, { template: 'C', count: 15 }, { template: 'D', count: 4, error: true }] };
+  const baseline = {
+    length: 60,
+    templates: [
+      { template: 'A', count: 600 },
+      { template: 'B', count: 300 },
+      { template: 'C', count: 20 },
+    ],
+  };
+  const window = {
+    length: 6,
+    templates: [
+      { template: 'A', count: 62 },
+      { template: 'B', count: 29 },
+      { template: 'C', count: 15 },
+      { template: 'D', count: 4, error: true },
+    ],
+  };
   const r = scoreServiceWindow('svc', baseline, window);
   assert.equal(r.status, 'scored');
   if (r.status !== 'scored') return;
@@ -44,7 +59,14 @@ test('window vs baseline: new templates and rising ones are found, steady ones a
   assert.match(r.summary, /1 new template/);
   assert.match(r.summary, /more frequent/);
   // The same window as the baseline's rate: nothing deviates, score 0.
-  const calm = scoreServiceWindow('svc', baseline, { length: 6, templates: [{ template: 'A', count: 60 }, { template: 'B', count: 30 }, { template: 'C', count: 2 }] });
+  const calm = scoreServiceWindow('svc', baseline, {
+    length: 6,
+    templates: [
+      { template: 'A', count: 60 },
+      { template: 'B', count: 30 },
+      { template: 'C', count: 2 },
+    ],
+  });
   assert.equal(calm.status, 'scored');
   if (calm.status === 'scored') {
     assert.equal(calm.deviations.length, 0);
@@ -53,17 +75,59 @@ test('window vs baseline: new templates and rising ones are found, steady ones a
 });
 
 test('error-level new templates weigh more than info ones; a rise below minCount does not count', () => {
-  const baseline = { length: 10, templates: [{ template: 'A', count: 100 }, { template: 'R', count: 0.1 }] };
-  const info = scoreServiceWindow('s', baseline, { length: 10, templates: [{ template: 'A', count: 100 }, { template: 'N', count: 2 }] });
-  const error = scoreServiceWindow('s', baseline, { length: 10, templates: [{ template: 'A', count: 100 }, { template: 'N', count: 2, error: true }] });
+  const baseline = {
+    length: 10,
+    templates: [
+      { template: 'A', count: 100 },
+      { template: 'R', count: 0.1 },
+    ],
+  };
+  const info = scoreServiceWindow('s', baseline, {
+    length: 10,
+    templates: [
+      { template: 'A', count: 100 },
+      { template: 'N', count: 2 },
+    ],
+  });
+  const error = scoreServiceWindow('s', baseline, {
+    length: 10,
+    templates: [
+      { template: 'A', count: 100 },
+      { template: 'N', count: 2, error: true },
+    ],
+  });
   assert.ok(info.status === 'scored' && error.status === 'scored');
   if (info.status === 'scored' && error.status === 'scored') assert.ok(error.score > info.score && info.score > 0);
-  const few = scoreServiceWindow('s', { length: 10, templates: [{ template: 'A', count: 100 }, { template: 'R', count: 1 }] }, { length: 10, templates: [{ template: 'A', count: 100 }, { template: 'R', count: 2 }] }, { minCount: 3 });
+  const few = scoreServiceWindow(
+    's',
+    {
+      length: 10,
+      templates: [
+        { template: 'A', count: 100 },
+        { template: 'R', count: 1 },
+      ],
+    },
+    {
+      length: 10,
+      templates: [
+        { template: 'A', count: 100 },
+        { template: 'R', count: 2 },
+      ],
+    },
+    { minCount: 3 }
+  );
   assert.ok(few.status === 'scored' && few.deviations.length === 0);
 });
 
 test('a template going quiet is a weak signal, counted once', () => {
-  const baseline = { length: 10, templates: [{ template: 'A', count: 200 }, { template: 'B', count: 200 }, { template: 'C', count: 100 }] };
+  const baseline = {
+    length: 10,
+    templates: [
+      { template: 'A', count: 200 },
+      { template: 'B', count: 200 },
+      { template: 'C', count: 100 },
+    ],
+  };
   const r = scoreServiceWindow('s', baseline, { length: 10, templates: [{ template: 'C', count: 100 }] });
   assert.equal(r.status, 'scored');
   if (r.status !== 'scored') return;
@@ -75,13 +139,25 @@ test('empty windows answer insufficient data with the reason, never a score', ()
   const none = scoreServiceWindow('s', { length: 10, templates: [] }, { length: 10, templates: [] });
   assert.equal(none.status, 'insufficient data');
   if (none.status === 'insufficient data') assert.match(none.reason, /no log lines/);
-  const noBaseline = scoreServiceWindow('s', { length: 10, templates: [] }, { length: 10, templates: [{ template: 'A', count: 5 }] });
+  const noBaseline = scoreServiceWindow(
+    's',
+    { length: 10, templates: [] },
+    { length: 10, templates: [{ template: 'A', count: 5 }] }
+  );
   assert.equal(noBaseline.status, 'insufficient data');
   if (noBaseline.status === 'insufficient data') assert.match(noBaseline.reason, /baseline/);
-  const zero = scoreServiceWindow('s', { length: 0, templates: [{ template: 'A', count: 5 }] }, { length: 10, templates: [{ template: 'A', count: 5 }] });
+  const zero = scoreServiceWindow(
+    's',
+    { length: 0, templates: [{ template: 'A', count: 5 }] },
+    { length: 10, templates: [{ template: 'A', count: 5 }] }
+  );
   assert.equal(zero.status, 'insufficient data');
   // NaN / negative counts are ignored, not propagated.
-  const junk = scoreServiceWindow('s', { length: 1, templates: [{ template: 'A', count: Number.NaN }] }, { length: 1, templates: [{ template: 'A', count: -3 }] });
+  const junk = scoreServiceWindow(
+    's',
+    { length: 1, templates: [{ template: 'A', count: Number.NaN }] },
+    { length: 1, templates: [{ template: 'A', count: -3 }] }
+  );
   assert.equal(junk.status, 'insufficient data');
 });
 
@@ -91,18 +167,34 @@ test('scoreServices ranks scored services first, then the insufficient ones', ()
     ['loud', { length: 10, templates: [{ template: 'A', count: 50 }] }],
   ]);
   const window = new Map([
-    ['loud', { length: 10, templates: [{ template: 'A', count: 50 }, { template: 'E', count: 9, error: true }] }],
+    [
+      'loud',
+      {
+        length: 10,
+        templates: [
+          { template: 'A', count: 50 },
+          { template: 'E', count: 9, error: true },
+        ],
+      },
+    ],
     ['quiet', { length: 10, templates: [{ template: 'A', count: 51 }] }],
     ['newcomer', { length: 10, templates: [{ template: 'Z', count: 3 }] }],
   ]);
   const r = scoreServices(baseline, window);
-  assert.deepEqual(r.map((x) => x.service), ['loud', 'quiet', 'newcomer']);
+  assert.deepEqual(
+    r.map((x) => x.service),
+    ['loud', 'quiet', 'newcomer']
+  );
   assert.equal(r[2]!.status, 'insufficient data');
 });
 
 test('templateWindows mines templates, skips malformed lines and says how many', () => {
   const t0 = 1_700_000_000_000;
-  const base = [0, 1, 2, 3].map((i) => ({ service: 'api', timeMs: t0 + i, message: `GET /items/${i} 200 in ${10 + i}ms` }));
+  const base = [0, 1, 2, 3].map((i) => ({
+    service: 'api',
+    timeMs: t0 + i,
+    message: `GET /items/${i} 200 in ${10 + i}ms`,
+  }));
   const win = [
     { service: 'api', timeMs: t0 + 100, message: 'GET /items/9 200 in 12ms' },
     { service: 'api', timeMs: t0 + 101, message: 'connection refused to db-1:5432', level: 'ERROR' },
@@ -147,7 +239,10 @@ test('DeepLog rule: in top-g is normal, outside is a miss with its rank', async 
   if (ok.status === 'scored') {
     assert.equal(ok.misses, 0);
     assert.equal(ok.missRate, 0);
-    assert.deepEqual(ok.events.map((e) => e.rank), [1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      ok.events.map((e) => e.rank),
+      [1, 1, 1, 1, 1]
+    );
   }
   const jump = await scoreSequence([2, 4], spec, fake);
   assert.ok(jump.status === 'scored');
@@ -167,7 +262,10 @@ test('unknown template ids are misses ("unseen template") and enter the history 
   const r = await scoreSequence([2, 9, 1, -1, 2.5, 3], spec, fake);
   assert.equal(r.status, 'scored');
   if (r.status !== 'scored') return;
-  assert.deepEqual(r.events.map((e) => e.reason ?? 'ok'), ['ok', 'unseen template', 'unseen template', 'unseen template', 'unseen template', 'not in top-g']);
+  assert.deepEqual(
+    r.events.map((e) => e.reason ?? 'ok'),
+    ['ok', 'unseen template', 'unseen template', 'unseen template', 'unseen template', 'not in top-g']
+  );
   assert.equal(r.unseen, 4);
   assert.equal(r.events[1]!.templateId, 1);
   // The model is not asked about unseen events; the last call saw UNKs in its history.
@@ -184,7 +282,10 @@ test('context fills the history; empty sequences are insufficient data', async (
   const short = await scoreSequence([2, 3], spec, fake, { minEvents: 5 });
   assert.equal(short.status, 'insufficient data');
   if (short.status === 'insufficient data') assert.match(short.reason, /at least 5/);
-  await assert.rejects(scoreSequence([2], spec, async () => new Float32Array(3)), /expected 6 probabilities/);
+  await assert.rejects(
+    scoreSequence([2], spec, async () => new Float32Array(3)),
+    /expected 6 probabilities/
+  );
 });
 
 test('sequence anomaly is the miss rate above the baseline; combination keeps [0,1]', async () => {
@@ -202,11 +303,22 @@ test('sequence anomaly is the miss rate above the baseline; combination keeps [0
 
 test('the vocabulary maps lines to ids as mined, without learning; unknown lines are UNK', () => {
   const parser = Drain.aidpe();
-  const lines = ['user 17 logged in from 10.0.0.1', 'user 18 logged in from 10.0.0.2', 'cache flushed', 'disk sda1 is 91% full'];
+  const lines = [
+    'user 17 logged in from 10.0.0.1',
+    'user 18 logged in from 10.0.0.2',
+    'cache flushed',
+    'disk sda1 is 91% full',
+  ];
   for (const l of lines) parser.addLogMessage(l);
   const templates: Record<string, number> = {};
   parser.clusters.forEach((c, i) => (templates[parser.template(c)] = 2 + i));
-  const vocab = new TemplateVocabulary({ format: 'aidpe-logseq-vocab/1', padId: 0, unkId: 1, templates, parser: parser.toSnapshot() });
+  const vocab = new TemplateVocabulary({
+    format: 'aidpe-logseq-vocab/1',
+    padId: 0,
+    unkId: 1,
+    templates,
+    parser: parser.toSnapshot(),
+  });
   assert.equal(vocab.size, 2 + parser.clusters.length);
   const login = vocab.idOf('user 99 logged in from 10.9.9.9');
   assert.ok(login >= 2);

@@ -32,7 +32,9 @@ test('the shipped model reproduces its golden vectors through onnxruntime-node',
   assert.equal(vocab, model.spec.vocabularySize);
   let worst = 0;
   for (let r = 0; r < rows; r++) {
-    const probs: Float32Array = await model.nextTemplateProbabilities(Int32Array.from(golden.inputs.window.data.slice(r * h, (r + 1) * h)));
+    const probs: Float32Array = await model.nextTemplateProbabilities(
+      Int32Array.from(golden.inputs.window.data.slice(r * h, (r + 1) * h))
+    );
     assert.equal(probs.length, vocab);
     let sum = 0;
     for (let k = 0; k < vocab; k++) {
@@ -55,7 +57,8 @@ test('a missing or tampered model is "not available" with the reason, never a cr
   assert.match((missing as { error: string }).error, /not available.*missing/);
   const dir = join(root, 'tampered', 'logseq');
   mkdirSync(dir, { recursive: true });
-  for (const ext of ['.onnx', '.card.json', '.vocab.json']) copyFileSync(join(shipped, LOGSEQ_MODEL_NAME + ext), join(dir, LOGSEQ_MODEL_NAME + ext));
+  for (const ext of ['.onnx', '.card.json', '.vocab.json'])
+    copyFileSync(join(shipped, LOGSEQ_MODEL_NAME + ext), join(dir, LOGSEQ_MODEL_NAME + ext));
   const onnx = readFileSync(join(dir, `${LOGSEQ_MODEL_NAME}.onnx`));
   onnx[onnx.length - 10] = onnx[onnx.length - 10]! ^ 0xff;
   writeFileSync(join(dir, `${LOGSEQ_MODEL_NAME}.onnx`), onnx);
@@ -73,17 +76,33 @@ test('loganomaly-eval usage errors exit 2 and name the flag', async () => {
   const noOut = await quiet(() => main(['loganomaly-eval', '--bgl', join(root, 'x.log')]));
   assert.equal(noOut.value, 2);
   assert.match(noOut.out, /--out/);
-  const missingFile = await quiet(() => main(['loganomaly-eval', '--bgl', join(root, 'absent.log'), '--out', join(root, 'o.json')]));
+  const missingFile = await quiet(() =>
+    main(['loganomaly-eval', '--bgl', join(root, 'absent.log'), '--out', join(root, 'o.json')])
+  );
   assert.equal(missingFile.value, 2);
   assert.match(missingFile.out, /--bgl .*not found/);
-  const badWindow = await quiet(() => main(['loganomaly-eval', '--bgl', join(root, 'x.log'), '--out', join(root, 'o.json'), '--window-lines', '0']));
+  const badWindow = await quiet(() =>
+    main(['loganomaly-eval', '--bgl', join(root, 'x.log'), '--out', join(root, 'o.json'), '--window-lines', '0'])
+  );
   assert.equal(badWindow.value, 2);
   assert.match(badWindow.out, /--window-lines/);
   writeFileSync(join(root, 'garbage.log'), 'not a bgl line\n\nanother one\n');
-  const noLine = await quiet(() => main(['loganomaly-eval', '--bgl', join(root, 'garbage.log'), '--out', join(root, 'o.json')]));
+  const noLine = await quiet(() =>
+    main(['loganomaly-eval', '--bgl', join(root, 'garbage.log'), '--out', join(root, 'o.json')])
+  );
   assert.equal(noLine.value, 2);
   assert.match(noLine.out, /--bgl .*no line fits/);
-  const badNezha = await quiet(() => main(['loganomaly-eval', '--bgl', join(root, 'garbage.log'), '--nezha', join(root, 'nope'), '--out', join(root, 'o.json')]));
+  const badNezha = await quiet(() =>
+    main([
+      'loganomaly-eval',
+      '--bgl',
+      join(root, 'garbage.log'),
+      '--nezha',
+      join(root, 'nope'),
+      '--out',
+      join(root, 'o.json'),
+    ])
+  );
   assert.equal(badNezha.value, 2);
 });
 
@@ -92,16 +111,34 @@ test('loganomaly-eval without a model scores by frequency and keywords, and says
   const line = (label: string, t: number, level: string, content: string): string =>
     `${label} ${t} 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL ${level} ${content}`;
   const rows: string[] = [];
-  for (let i = 0; i < 60; i++) rows.push(line('-', 1117838570 + i, 'INFO', i % 2 ? `instruction cache parity error corrected` : `generating core.${1000 + i}`));
+  for (let i = 0; i < 60; i++)
+    rows.push(
+      line(
+        '-',
+        1117838570 + i,
+        'INFO',
+        i % 2 ? `instruction cache parity error corrected` : `generating core.${1000 + i}`
+      )
+    );
   for (let i = 60; i < 120; i++) {
     if (i >= 100 && i < 105) rows.push(line('KERNDTLB', 1117838570 + i, 'FATAL', `data TLB error interrupt`));
-    else rows.push(line('-', 1117838570 + i, 'INFO', i % 2 ? `instruction cache parity error corrected` : `generating core.${1000 + i}`));
+    else
+      rows.push(
+        line(
+          '-',
+          1117838570 + i,
+          'INFO',
+          i % 2 ? `instruction cache parity error corrected` : `generating core.${1000 + i}`
+        )
+      );
   }
   rows.splice(30, 0, 'a malformed line');
   const file = join(root, 'BGL_2k.log');
   writeFileSync(file, rows.join('\n') + '\n');
   const out = join(root, 'result.json');
-  const run = await quiet(() => main(['loganomaly-eval', '--bgl', root, '--models', join(root, 'no-models'), '--out', out, '--window-lines', '20']));
+  const run = await quiet(() =>
+    main(['loganomaly-eval', '--bgl', root, '--models', join(root, 'no-models'), '--out', out, '--window-lines', '20'])
+  );
   assert.equal(run.value, 0, run.out);
   assert.match(run.out, /sequence scoring skipped/);
   assert.match(run.out, /skipped 1 malformed line/);

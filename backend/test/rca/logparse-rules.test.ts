@@ -14,32 +14,61 @@ function feed(d: Drain, lines: string[]): Array<{ clusterId: number; template: s
 test('enumerated constants: few repeated UPPER_CASE states stay in the line template; the cluster is unchanged', () => {
   const d = Drain.aidpe();
   const states = ['NEW', 'RUNNING', 'RUNNING', 'DONE', 'NEW', 'DONE', 'RUNNING', 'NEW'];
-  const out = feed(d, states.map((s, i) => `job j${i} moved to state ${s} now`));
+  const out = feed(
+    d,
+    states.map((s, i) => `job j${i} moved to state ${s} now`)
+  );
   assert.equal(new Set(out.map((o) => o.clusterId)).size, 1, 'one Drain cluster');
   assert.equal(d.template(d.clusters[0]!), 'job <*> moved to state <*> now');
-  assert.deepEqual([...new Set(out.map((o) => o.template))].sort(), ['job <*> moved to state DONE now', 'job <*> moved to state NEW now', 'job <*> moved to state RUNNING now']);
+  assert.deepEqual([...new Set(out.map((o) => o.template))].sort(), [
+    'job <*> moved to state DONE now',
+    'job <*> moved to state NEW now',
+    'job <*> moved to state RUNNING now',
+  ]);
   assert.equal(out[1]!.template, 'job <*> moved to state RUNNING now');
   assert.deepEqual(d.enumeratedPositions(d.clusters[0]!), [5]);
 });
 
 test('enumerated constants: two alternating lower-case words are constants, a third value makes it a variable', () => {
   const two = Drain.aidpe();
-  const alt = feed(two, ['Failed password for 10.0.0.1', 'Failed password for 10.0.0.2', 'Failed none for 10.0.0.3', 'Failed none for 10.0.0.4']);
-  assert.deepEqual(alt.map((o) => o.template), ['Failed password for <*>', 'Failed password for <*>', 'Failed none for <*>', 'Failed none for <*>']);
+  const alt = feed(two, [
+    'Failed password for 10.0.0.1',
+    'Failed password for 10.0.0.2',
+    'Failed none for 10.0.0.3',
+    'Failed none for 10.0.0.4',
+  ]);
+  assert.deepEqual(
+    alt.map((o) => o.template),
+    ['Failed password for <*>', 'Failed password for <*>', 'Failed none for <*>', 'Failed none for <*>']
+  );
   // a bracketed word is a word too
   const bracketed = Drain.aidpe();
-  const br = feed(bracketed, ['conn 10.0.0.1 closed [idle]', 'conn 10.0.0.2 closed [idle]', 'conn 10.0.0.3 closed (reset)', 'conn 10.0.0.4 closed (reset)']);
-  assert.deepEqual(br.map((o) => o.template), ['conn <*> closed [idle]', 'conn <*> closed [idle]', 'conn <*> closed (reset)', 'conn <*> closed (reset)']);
+  const br = feed(bracketed, [
+    'conn 10.0.0.1 closed [idle]',
+    'conn 10.0.0.2 closed [idle]',
+    'conn 10.0.0.3 closed (reset)',
+    'conn 10.0.0.4 closed (reset)',
+  ]);
+  assert.deepEqual(
+    br.map((o) => o.template),
+    ['conn <*> closed [idle]', 'conn <*> closed [idle]', 'conn <*> closed (reset)', 'conn <*> closed (reset)']
+  );
   // user names: lower-case and more than enumMaxWords distinct values → a variable, however often each repeats
   const users = Drain.aidpe();
-  const u = feed(users, ['root', 'root', 'admin', 'admin', 'guest', 'guest'].map((n, i) => `session opened for ${n} from 10.0.0.${i}`));
+  const u = feed(
+    users,
+    ['root', 'root', 'admin', 'admin', 'guest', 'guest'].map((n, i) => `session opened for ${n} from 10.0.0.${i}`)
+  );
   assert.ok(u.every((o) => o.template === 'session opened for <*> from <*>'));
 });
 
 test('enumerated constants: values seen fewer than enumMinRepeats times on average, or with digits, stay variables', () => {
   const once = Drain.aidpe();
   const a = feed(once, ['lock held by alpha', 'lock held by beta']);
-  assert.ok(a.every((o) => o.template === 'lock held by <*>'), 'two values seen once each: 2 lines < 2 × 2');
+  assert.ok(
+    a.every((o) => o.template === 'lock held by <*>'),
+    'two values seen once each: 2 lines < 2 × 2'
+  );
   const digits = Drain.aidpe();
   const b = feed(digits, ['state is ON', 'state is ON', 'state is OFF2', 'state is OFF2']);
   assert.ok(b.every((o) => o.template === 'state is <*>'));
@@ -51,7 +80,12 @@ test('enumerated constants: values seen fewer than enumMinRepeats times on avera
 
 test('enumerated constants survive a snapshot round trip', () => {
   const d = Drain.aidpe();
-  const lines = ['task 101 went from NEW to RUNNING', 'task 102 went from NEW to RUNNING', 'task 103 went from RUNNING to DONE', 'task 104 went from RUNNING to DONE'];
+  const lines = [
+    'task 101 went from NEW to RUNNING',
+    'task 102 went from NEW to RUNNING',
+    'task 103 went from RUNNING to DONE',
+    'task 104 went from RUNNING to DONE',
+  ];
   feed(d, lines);
   const restored = Drain.fromSnapshot(JSON.parse(JSON.stringify(d.toSnapshot())));
   for (const l of lines) {
@@ -60,7 +94,10 @@ test('enumerated constants survive a snapshot round trip', () => {
     const tokens = d.maskedTokens(l);
     assert.equal(restored.lineTemplate(cb, tokens), d.lineTemplate(ca, tokens));
   }
-  assert.equal(restored.lineTemplate(restored.clusters[0]!, restored.maskedTokens(lines[2]!)), 'task <*> went from RUNNING to DONE');
+  assert.equal(
+    restored.lineTemplate(restored.clusters[0]!, restored.maskedTokens(lines[2]!)),
+    'task <*> went from RUNNING to DONE'
+  );
   // an older snapshot without value statistics still loads (no enumerated positions yet)
   const old = { ...d.toSnapshot(), positionValues: undefined };
   assert.equal(Drain.fromSnapshot(old).enumeratedPositions(d.clusters[0]!).length, 0);
@@ -98,7 +135,10 @@ test('token-by-token masking gives exactly the whole-line masking result', () =>
 test('a leading slash belongs to an IP address only at the start of a token', () => {
   const d = Drain.aidpe();
   assert.equal(d.mask('from host-1/10.0.0.1:8030 to /10.0.0.2:50010'), 'from <*>/<*> to <*>');
-  const r = feed(d, ['Old: host-1/10.0.0.1:8030 New: host-2/10.0.0.9:8030', 'Old: host-3/10.0.0.4:8030 New: host-4/10.0.0.5:8030']);
+  const r = feed(d, [
+    'Old: host-1/10.0.0.1:8030 New: host-2/10.0.0.9:8030',
+    'Old: host-3/10.0.0.4:8030 New: host-4/10.0.0.5:8030',
+  ]);
   assert.equal(r[1]!.template, 'Old: <*>/<*> New: <*>/<*>');
 });
 

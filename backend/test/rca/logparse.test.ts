@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AIDPE_MASKS, Drain, mergeAdjacentWildcards } from '../../src/engines/rca/logparse/drain.ts';
-import { compileLogFormat, csvRow, LOGHUB_FORMATS, parseCsv, splitLine } from '../../src/engines/rca/logparse/format.ts';
+import {
+  compileLogFormat,
+  csvRow,
+  LOGHUB_FORMATS,
+  parseCsv,
+  splitLine,
+} from '../../src/engines/rca/logparse/format.ts';
 import { alignWithNullValues, evaluateParsing, prepareGroundTruth } from '../../src/engines/rca/logparse/metrics.ts';
 
 test('Drain: created, template changed, none; sizes and token-count split', () => {
@@ -56,7 +62,12 @@ test('Drain: a node with maxChildren children sends new first tokens to the wild
 });
 
 test('masking: named masks in templates, parameters extracted with their mask names', () => {
-  const d = new Drain({ masking: [{ pattern: '\\d+\\.\\d+\\.\\d+\\.\\d+', maskWith: 'IP' }, { pattern: '\\d+', maskWith: 'NUM' }] });
+  const d = new Drain({
+    masking: [
+      { pattern: '\\d+\\.\\d+\\.\\d+\\.\\d+', maskWith: 'IP' },
+      { pattern: '\\d+', maskWith: 'NUM' },
+    ],
+  });
   assert.equal(d.mask('from 10.0.0.1 port 22'), 'from <IP> port <NUM>');
   d.addLogMessage('connect from 10.0.0.1 port 22 user alice');
   const r = d.addLogMessage('connect from 10.0.0.2 port 2222 user bob');
@@ -80,7 +91,10 @@ test('AIDPE masks: IPs with ports, block ids, hex, UUIDs, paths, units, key=valu
   assert.equal(m('open /var/log/app-2.log took 12ms size 64MB'), 'open <*> took <*> size <*>');
   assert.equal(m('uid=0 euid=0 tty=ssh rhost=1.2.3.4'), 'uid=<*> euid=<*> tty=ssh rhost=<*>');
   assert.equal(m('Launching attempt_1445144423722_0020_m_000000_0 on msra-sa-41:9000'), 'Launching <*> on <*>');
-  assert.equal(m('jk2_init() Found child 6725 in scoreboard slot 10 via ssh2'), 'jk2_init() Found child <*> in scoreboard slot <*> via ssh2');
+  assert.equal(
+    m('jk2_init() Found child 6725 in scoreboard slot 10 via ssh2'),
+    'jk2_init() Found child <*> in scoreboard slot <*> via ssh2'
+  );
   assert.ok(AIDPE_MASKS.length > 5);
 });
 
@@ -92,7 +106,10 @@ test('AIDPE template text: partial wildcards keep keys and punctuation; runs of 
   assert.equal(mergeAdjacentWildcards('<*>:<*> served <*> <*> to <*>.<*>'), '<*> served <*> to <*>');
   const plain = Drain.plain();
   plain.addLogMessage('failure; ruser= rhost=host-a.example.com user=root');
-  assert.equal(plain.addLogMessage('failure; ruser= rhost=other.example.org user=admin').template, 'failure; ruser= <*> <*>');
+  assert.equal(
+    plain.addLogMessage('failure; ruser= rhost=other.example.org user=admin').template,
+    'failure; ruser= <*> <*>'
+  );
 });
 
 test('match() finds full matches only and creates or changes nothing', () => {
@@ -111,7 +128,11 @@ test('match() finds full matches only and creates or changes nothing', () => {
 
 test('snapshot: JSON round trip restores clusters, tree, counter and masks; training continues identically', () => {
   const mk = (): Drain => Drain.aidpe({ maxClusters: 50 });
-  const lines = ['PacketResponder 1 for block blk_1 terminating', 'Received block blk_2 of size 67108864 from /10.0.0.1', 'PacketResponder 2 for block blk_3 terminating'];
+  const lines = [
+    'PacketResponder 1 for block blk_1 terminating',
+    'Received block blk_2 of size 67108864 from /10.0.0.1',
+    'PacketResponder 2 for block blk_3 terminating',
+  ];
   const a = mk();
   lines.forEach((l) => a.addLogMessage(l));
   const restored = Drain.fromSnapshot(JSON.parse(JSON.stringify(a.toSnapshot())));
@@ -132,7 +153,10 @@ test('LRU: at maxClusters the least recently used cluster is evicted; joining a 
   const b = d.addLogMessage('beta two three').cluster.id;
   d.addLogMessage('alpha one'); // touch a
   const c = d.addLogMessage('gamma four five six').cluster.id;
-  assert.deepEqual(d.clusters.map((x) => x.id), [a, c]);
+  assert.deepEqual(
+    d.clusters.map((x) => x.id),
+    [a, c]
+  );
   assert.ok(!d.clusters.some((x) => x.id === b));
   // b's messages now start a new cluster
   assert.equal(d.addLogMessage('beta two three').changeType, 'cluster_created');
@@ -142,11 +166,17 @@ test('LRU: at maxClusters the least recently used cluster is evicted; joining a 
 test('format: benchmark header formats split header from content', () => {
   const hdfs = compileLogFormat(LOGHUB_FORMATS.HDFS!);
   assert.deepEqual(hdfs.headers, ['Date', 'Time', 'Pid', 'Level', 'Component', 'Content']);
-  const f = splitLine(hdfs, '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_3 terminating ');
+  const f = splitLine(
+    hdfs,
+    '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_3 terminating '
+  );
   assert.equal(f?.Component, 'dfs.DataNode$PacketResponder');
   assert.equal(f?.Content, 'PacketResponder 1 for block blk_3 terminating');
   const zk = compileLogFormat(LOGHUB_FORMATS.Zookeeper!);
-  const z = splitLine(zk, '2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200');
+  const z = splitLine(
+    zk,
+    '2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200'
+  );
   assert.equal(z?.Level, 'INFO');
   assert.equal(z?.Id, '774');
   assert.equal(z?.Content, 'Notification time out: 3200');
@@ -157,7 +187,11 @@ test('format: benchmark header formats split header from content', () => {
 test('CSV: quoting round trip', () => {
   const row = csvRow([1, 'a, "quoted" b', 'E1', 'x <*>']);
   assert.equal(row, '1,"a, ""quoted"" b",E1,x <*>');
-  assert.deepEqual(parseCsv(`h1,h2\n${row}\r\n"multi\nline",z\n`), [['h1', 'h2'], ['1', 'a, "quoted" b', 'E1', 'x <*>'], ['multi\nline', 'z']]);
+  assert.deepEqual(parseCsv(`h1,h2\n${row}\r\n"multi\nline",z\n`), [
+    ['h1', 'h2'],
+    ['1', 'a, "quoted" b', 'E1', 'x <*>'],
+    ['multi\nline', 'z'],
+  ]);
 });
 
 test('metrics: GA, FGA, PA, FTA on a hand-computed example', () => {
@@ -167,7 +201,10 @@ test('metrics: GA, FGA, PA, FTA on a hand-computed example', () => {
     { content: 'open file c', template: 'open file <*>' },
     { content: 'close', template: 'close' },
   ];
-  const pred = ['open file <*>', 'open file <*>', 'open <*>', 'close'].map((t, i) => ({ content: truth[i]!.content, template: t }));
+  const pred = ['open file <*>', 'open file <*>', 'open <*>', 'close'].map((t, i) => ({
+    content: truth[i]!.content,
+    template: t,
+  }));
   const m = evaluateParsing(truth, pred);
   // truth groups: T1 {0,1,2} split over two predicted groups → wrong; T2 {3} exact → right.
   assert.equal(m.GA, 1 / 4);
@@ -183,6 +220,9 @@ test('metrics: loghub-2.0 preparation (null-value alignment, merged variables in
   assert.equal(prepareGroundTruth('10.0.0.1:50010 Served block', '<*>:<*> Served block'), '<*> Served block');
   assert.equal(alignWithNullValues('logname= uid=0', 'logname=<*> uid=<*>'), 'logname= uid=<*>');
   assert.equal(alignWithNullValues('no match here', 'other <*>'), 'other <*>');
-  const m = evaluateParsing([{ content: '1.2.3.4:5 up', template: '<*>:<*> up' }], [{ content: '1.2.3.4:5 up', template: '<*> up' }]);
+  const m = evaluateParsing(
+    [{ content: '1.2.3.4:5 up', template: '<*>:<*> up' }],
+    [{ content: '1.2.3.4:5 up', template: '<*> up' }]
+  );
   assert.equal(m.PA, 1);
 });

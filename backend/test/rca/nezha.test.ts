@@ -5,7 +5,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listNezhaFaults, loadNezhaCase, parseCsv, parseInjectTime, serviceOfPod, NezhaDataError } from '../../src/rca/nezha.ts';
+import {
+  listNezhaFaults,
+  loadNezhaCase,
+  parseCsv,
+  parseInjectTime,
+  serviceOfPod,
+  NezhaDataError,
+} from '../../src/rca/nezha.ts';
 import { evaluateNezhaCase, rankNezhaCase, ruleBaselineRanking, traceProfile } from '../../src/rca/nezhaEval.ts';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
@@ -22,7 +29,10 @@ test('service = pod name minus its last two parts; inject_time is read as UTC, n
   assert.equal(serviceOfPod('front_service'), 'front_service');
   assert.equal(parseInjectTime('2023-01-30 10:00:30'), INJECT_MS);
   assert.throws(() => parseInjectTime('30/01/2023 10:00'), NezhaDataError);
-  assert.deepEqual(parseCsv('a,"b ""q"", c",d\n1,2,3\n'), [['a', 'b "q", c', 'd'], ['1', '2', '3']]);
+  assert.deepEqual(parseCsv('a,"b ""q"", c",d\n1,2,3\n'), [
+    ['a', 'b "q", c', 'd'],
+    ['1', '2', '3'],
+  ]);
 });
 
 test('fault list: inject_time (UTC) wins over an inject_timestamp 8 hours off', () => {
@@ -43,7 +53,12 @@ test('loader: the injection minute and two after it, sentinels cleaned, corrupt 
   const root = c.spans.find((s) => s.operation === '/*')!;
   assert.equal(root.parentSpanId, undefined, '"root" parent means no parent');
   assert.equal(root.service, 'ts-gateway-service');
-  assert.deepEqual([...new Set(c.spans.map((s) => s.service))].sort(), ['ts-db-service', 'ts-gateway-service', 'ts-order-service', 'ts-user-service']);
+  assert.deepEqual([...new Set(c.spans.map((s) => s.service))].sort(), [
+    'ts-db-service',
+    'ts-gateway-service',
+    'ts-order-service',
+    'ts-user-service',
+  ]);
   // Logs: the docker JSON's `log` field; one corrupt TimeUnixNano repaired from Timestamp, one row past repair.
   assert.equal(c.counts.logs.repaired, 1);
   assert.equal(c.counts.logs.skipped, 1);
@@ -67,11 +82,16 @@ test('the delay on the wire into db is charged to db, not to order whose spans h
     const xs = spans.filter((s) => s.service === service && s.operation.startsWith('/api')).map((s) => s.durationMs);
     return xs.reduce((a, b) => a + b, 0) / xs.length;
   };
-  const naive = ['ts-order-service', 'ts-db-service', 'ts-user-service'].sort((a, b) => serverMean(incident, b) - serverMean(c.baselineSpans, b) - (serverMean(incident, a) - serverMean(c.baselineSpans, a)))[0];
+  const naive = ['ts-order-service', 'ts-db-service', 'ts-user-service'].sort(
+    (a, b) =>
+      serverMean(incident, b) -
+      serverMean(c.baselineSpans, b) -
+      (serverMean(incident, a) - serverMean(c.baselineSpans, a))
+  )[0];
   assert.equal(naive, 'ts-order-service');
   const profile = traceProfile(incident);
   assert.ok(profile.wireIn.get('ts-db-service')!.meanMs > 900);
-  assert.ok(profile.processingMs.get('ts-order-service')! < 20, 'order\'s own processing time excludes the wire');
+  assert.ok(profile.processingMs.get('ts-order-service')! < 20, "order's own processing time excludes the wire");
 
   const ranking = rankNezhaCase(c);
   assert.equal(ranking.symptom, 'ts-gateway-service');
@@ -115,7 +135,7 @@ test('aidpe rca-eval --nezha: usage errors name the flag; a run writes the repor
     assert.match(r.out, /network_delay/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     const plainSelfTime = report.ablations.find((a: { options: { wire?: string } }) => a.options.wire === 'caller');
-    assert.equal(plainSelfTime.overall.ac1, 0, 'with the wire left in the caller, the fixture\'s caller wins');
+    assert.equal(plainSelfTime.overall.ac1, 0, "with the wire left in the caller, the fixture's caller wins");
     assert.equal(report.overall.cases, 1);
     assert.equal(report.overall.ac1, 1);
     assert.ok('ac1' in report.baseline.overall);
@@ -127,17 +147,45 @@ test('aidpe rca-eval --nezha: usage errors name the flag; a run writes the repor
 });
 
 test('rank.ts: own signals make a service with quiet series a candidate; without them nothing changes', () => {
-  const span = (id: string, parent: string | undefined, service: string) => ({ traceId: 't', spanId: id, parentSpanId: parent, service, startMs: 0, durationMs: 10, error: false });
+  const span = (id: string, parent: string | undefined, service: string) => ({
+    traceId: 't',
+    spanId: id,
+    parentSpanId: parent,
+    service,
+    startMs: 0,
+    durationMs: 10,
+    error: false,
+  });
   const graph = buildServiceGraph([span('a', undefined, 'gw'), span('b', 'a', 'api'), span('c', 'b', 'db')]);
-  const ev = (service: string, over: Partial<ServiceEvidence> = {}): ServiceEvidence => ({ service, latencyScore: 0, latencyOnsetMs: undefined, errorScore: 0, errorOnsetMs: undefined, selfMsBaseline: undefined, selfMsIncident: undefined, ownErrorRateBaseline: undefined, ownErrorRateIncident: undefined, ...over });
+  const ev = (service: string, over: Partial<ServiceEvidence> = {}): ServiceEvidence => ({
+    service,
+    latencyScore: 0,
+    latencyOnsetMs: undefined,
+    errorScore: 0,
+    errorOnsetMs: undefined,
+    selfMsBaseline: undefined,
+    selfMsIncident: undefined,
+    ownErrorRateBaseline: undefined,
+    ownErrorRateIncident: undefined,
+    ...over,
+  });
   const plain = [ev('gw', { latencyScore: 1 }), ev('api', { latencyScore: 0.95 }), ev('db')];
   const before = rankRootCauses('gw', graph, plain);
   // db is listed third only as a compared service (at least three candidates), not as a cause.
-  assert.deepEqual(before.candidates.map((c) => c.service), ['api', 'gw', 'db']);
+  assert.deepEqual(
+    before.candidates.map((c) => c.service),
+    ['api', 'gw', 'db']
+  );
   assert.match(before.candidates[2]!.whyLower!, /no anomaly of its own/);
   assert.deepEqual(before.candidates[2]!.evidence, []);
-  const withSignal = rankRootCauses('gw', graph, [...plain.slice(0, 2), ev('db', { ownSignals: [{ strength: 3, line: 'time on the wire of calls into it 2 → 900 ms per call' }] })]);
-  assert.deepEqual(withSignal.candidates.map((c) => c.service), ['db', 'api', 'gw']);
+  const withSignal = rankRootCauses('gw', graph, [
+    ...plain.slice(0, 2),
+    ev('db', { ownSignals: [{ strength: 3, line: 'time on the wire of calls into it 2 → 900 ms per call' }] }),
+  ]);
+  assert.deepEqual(
+    withSignal.candidates.map((c) => c.service),
+    ['db', 'api', 'gw']
+  );
   assert.equal(withSignal.tier, 'CONFIRMED');
   assert.match(withSignal.candidates[0]!.evidence.join(' '), /time on the wire/);
   assert.match(withSignal.candidates[1]!.whyLower!, /lower evidence than db/);

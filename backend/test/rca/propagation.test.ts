@@ -15,7 +15,18 @@ function callGraph(edges: Array<[string, string]>): ServiceGraph {
   const ids = [...new Set(edges.flat())].sort();
   const stat = { calls: 1, errors: 0, errorRate: 0, rate: 1, p50Ms: 1, p95Ms: 1 };
   return {
-    nodes: ids.map((id) => ({ id, requests: 1, errors: 0, errorRate: 0, rate: 1, p50Ms: 1, p95Ms: 1, selfMsMean: 1, downstreamMsMean: 0, entry: id === edges[0]![0] })),
+    nodes: ids.map((id) => ({
+      id,
+      requests: 1,
+      errors: 0,
+      errorRate: 0,
+      rate: 1,
+      p50Ms: 1,
+      p95Ms: 1,
+      selfMsMean: 1,
+      downstreamMsMean: 0,
+      entry: id === edges[0]![0],
+    })),
     edges: edges.map(([source, target]) => ({ id: `${source}->${target}`, source, target, ...stat })),
     windowSeconds: 60,
     spans: edges.length,
@@ -23,7 +34,14 @@ function callGraph(edges: Array<[string, string]>): ServiceGraph {
   };
 }
 
-const span = (traceId: string, spanId: string, parent: string | undefined, service: string, startMs: number, durationMs: number): GraphSpan => ({ traceId, spanId, parentSpanId: parent, service, startMs, durationMs, error: false });
+const span = (
+  traceId: string,
+  spanId: string,
+  parent: string | undefined,
+  service: string,
+  startMs: number,
+  durationMs: number
+): GraphSpan => ({ traceId, spanId, parentSpanId: parent, service, startMs, durationMs, error: false });
 
 test('the walk is a distribution, deterministic, and a cycle neither loops nor blows up', () => {
   const edges = [
@@ -39,17 +57,37 @@ test('the walk is a distribution, deterministic, and a cycle neither loops nor b
   assert.ok(iterations < 200, `converged in ${iterations} iterations`);
   assert.deepEqual([...run().rank], [...rank], 'same input, same answer');
   // Own evidence (a self-loop) holds the walk: the end of the cycle whose own time rose gets more of it.
-  const withOwn = personalisedPageRank(['frontend', 'api', 'worker'], edges, anomaly, (s) => (s === 'worker' ? 1.5 : 0), 'frontend').rank;
-  assert.ok(withOwn.get('worker')! > withOwn.get('api')!, `worker ${withOwn.get('worker')} vs api ${withOwn.get('api')}`);
+  const withOwn = personalisedPageRank(
+    ['frontend', 'api', 'worker'],
+    edges,
+    anomaly,
+    (s) => (s === 'worker' ? 1.5 : 0),
+    'frontend'
+  ).rank;
+  assert.ok(
+    withOwn.get('worker')! > withOwn.get('api')!,
+    `worker ${withOwn.get('worker')} vs api ${withOwn.get('api')}`
+  );
   assert.ok(withOwn.get('worker')! > rank.get('worker')!);
   assert.equal(personalisedPageRank([], [], anomaly, () => 0, 'frontend').rank.size, 0);
 
-  const ranking = rankRootCauses('frontend', callGraph([['frontend', 'api'], ['api', 'worker'], ['worker', 'api']]), [
-    ev('frontend', { latencyScore: 1, latencyOnsetMs: 0 }),
-    ev('api', { latencyScore: 0.9, latencyOnsetMs: 0 }),
-    ev('worker', { latencyScore: 0.95, latencyOnsetMs: 0, selfMsIncident: 40 }),
-  ]);
-  assert.deepEqual(ranking.candidates.map((c) => c.service), ['worker', 'api', 'frontend']);
+  const ranking = rankRootCauses(
+    'frontend',
+    callGraph([
+      ['frontend', 'api'],
+      ['api', 'worker'],
+      ['worker', 'api'],
+    ]),
+    [
+      ev('frontend', { latencyScore: 1, latencyOnsetMs: 0 }),
+      ev('api', { latencyScore: 0.9, latencyOnsetMs: 0 }),
+      ev('worker', { latencyScore: 0.95, latencyOnsetMs: 0, selfMsIncident: 40 }),
+    ]
+  );
+  assert.deepEqual(
+    ranking.candidates.map((c) => c.service),
+    ['worker', 'api', 'frontend']
+  );
   assert.match(ranking.notes!.join(' '), /cycle \(api → worker → api\)/);
   assert.ok(ranking.candidates.every((c) => Number.isFinite(c.score) && c.pagerank! >= 0 && c.pagerank! <= 1));
 });
@@ -57,7 +95,12 @@ test('the walk is a distribution, deterministic, and a cycle neither loops nor b
 test('fan-out: the anomalous leaf wins, and the walk (not the evidence) explains why an equally anomalous caller ranks lower', () => {
   // frontend fans out to search (a leaf) and checkout, which calls a mildly anomalous payment. search and checkout
   // have the same evidence; the walk settles on the leaf and leaks through checkout toward payment.
-  const graph = callGraph([['frontend', 'search'], ['frontend', 'checkout'], ['checkout', 'payment'], ['frontend', 'ads']]);
+  const graph = callGraph([
+    ['frontend', 'search'],
+    ['frontend', 'checkout'],
+    ['checkout', 'payment'],
+    ['frontend', 'ads'],
+  ]);
   const evidence = [
     ev('frontend', { latencyScore: 1, latencyOnsetMs: 0 }),
     ev('search', { latencyScore: 0.9, latencyOnsetMs: 0 }),
@@ -75,12 +118,18 @@ test('fan-out: the anomalous leaf wins, and the walk (not the evidence) explains
   assert.ok(!ranking.candidates.some((c) => c.service === 'ads'), 'a quiet service is no candidate');
   // The ablation: without propagation the tie goes to the name, and nothing mentions the walk.
   const plain = rankRootCauses('frontend', graph, evidence, { propagationWeight: 0 });
-  assert.deepEqual(plain.candidates.slice(0, 2).map((c) => c.service), ['checkout', 'search']);
+  assert.deepEqual(
+    plain.candidates.slice(0, 2).map((c) => c.service),
+    ['checkout', 'search']
+  );
   assert.ok(plain.candidates.every((c) => !/random walk/.test(c.whyLower ?? '')));
 });
 
 test('chain: the upstream service is only a victim of its callee, with or without the walk', () => {
-  const graph = callGraph([['frontend', 'api'], ['api', 'db']]);
+  const graph = callGraph([
+    ['frontend', 'api'],
+    ['api', 'db'],
+  ]);
   const evidence = [
     ev('frontend', { latencyScore: 1, latencyOnsetMs: 60_000 }),
     ev('api', { latencyScore: 1, latencyOnsetMs: 60_000 }),
@@ -88,9 +137,16 @@ test('chain: the upstream service is only a victim of its callee, with or withou
   ];
   for (const propagationWeight of [0, 0.5, 2]) {
     const ranking = rankRootCauses('frontend', graph, evidence, { propagationWeight });
-    assert.deepEqual(ranking.candidates.map((c) => c.service), ['db', 'api', 'frontend'], `weight ${propagationWeight}`);
+    assert.deepEqual(
+      ranking.candidates.map((c) => c.service),
+      ['db', 'api', 'frontend'],
+      `weight ${propagationWeight}`
+    );
     assert.deepEqual(ranking.candidates[0]!.path, ['frontend', 'api', 'db']);
-    assert.match(ranking.candidates[1]!.whyLower!, /callee db is anomalous from the same time or earlier, and its own time and errors did not rise/);
+    assert.match(
+      ranking.candidates[1]!.whyLower!,
+      /callee db is anomalous from the same time or earlier, and its own time and errors did not rise/
+    );
     assert.equal(ranking.tier, 'CONFIRMED');
   }
   const walk = rankRootCauses('frontend', graph, evidence).candidates;
@@ -98,7 +154,10 @@ test('chain: the upstream service is only a victim of its callee, with or withou
 });
 
 test('a chain without own-time or own-error evidence is flagged as inferred, not shown', () => {
-  const ranking = rankRootCauses('frontend', callGraph([['frontend', 'api']]), [ev('frontend', { latencyScore: 0.6 }), ev('api', { latencyScore: 0.95 })]);
+  const ranking = rankRootCauses('frontend', callGraph([['frontend', 'api']]), [
+    ev('frontend', { latencyScore: 0.6 }),
+    ev('api', { latencyScore: 0.95 }),
+  ]);
   assert.equal(ranking.candidates[0]!.service, 'api');
   assert.notEqual(ranking.tier, 'CONFIRMED');
   assert.match(ranking.explanation, /no own-time or own-error evidence: the chain frontend → api is inferred/);
@@ -116,8 +175,15 @@ test('missing parents and clock skew are counted, clamped and explained', () => 
   const frontend = graph.nodes.find((n) => n.id === 'frontend')!;
   assert.equal(frontend.selfMsMean, 0, 'self time clamped to 0, never negative');
   assert.ok(graph.nodes.every((n) => n.selfMsMean >= 0));
-  assert.deepEqual(graph.edges.map((e) => e.id), ['frontend->cart'], 'an orphan adds no edge');
-  const ranking = rankRootCauses('frontend', graph, [ev('frontend', { latencyScore: 1 }), ev('cart', { latencyScore: 0.95, selfMsIncident: 30 })]);
+  assert.deepEqual(
+    graph.edges.map((e) => e.id),
+    ['frontend->cart'],
+    'an orphan adds no edge'
+  );
+  const ranking = rankRootCauses('frontend', graph, [
+    ev('frontend', { latencyScore: 1 }),
+    ev('cart', { latencyScore: 0.95, selfMsIncident: 30 }),
+  ]);
   const notes = ranking.notes!.join(' ');
   assert.match(notes, /2 span\(s\) name a parent that is not in the window/);
   assert.match(notes, /1 span\(s\) start before or end after their parent \(clock skew/);
@@ -135,8 +201,19 @@ test('an empty window is INCONCLUSIVE and says why; a cycle in spans is reported
   assert.match(onlyMetrics.explanation, /no traces, so there is no call graph to walk from frontend/);
 
   // a calls b in one trace and b calls a in another: a cycle in the call graph.
-  const cyclic = buildServiceGraph([span('t1', '1', undefined, 'a', 0, 10), span('t1', '2', '1', 'b', 1, 5), span('t2', '3', undefined, 'b', 0, 10), span('t2', '4', '3', 'a', 1, 5)]);
-  const ranking = rankRootCauses('a', cyclic, [ev('a', { latencyScore: 1 }), ev('b', { latencyScore: 0.95, selfMsIncident: 30 })]);
+  const cyclic = buildServiceGraph([
+    span('t1', '1', undefined, 'a', 0, 10),
+    span('t1', '2', '1', 'b', 1, 5),
+    span('t2', '3', undefined, 'b', 0, 10),
+    span('t2', '4', '3', 'a', 1, 5),
+  ]);
+  const ranking = rankRootCauses('a', cyclic, [
+    ev('a', { latencyScore: 1 }),
+    ev('b', { latencyScore: 0.95, selfMsIncident: 30 }),
+  ]);
   assert.match(ranking.notes!.join(' '), /cycle \(a → b → a\)/);
-  assert.deepEqual(ranking.candidates.map((c) => c.service), ['b', 'a']);
+  assert.deepEqual(
+    ranking.candidates.map((c) => c.service),
+    ['b', 'a']
+  );
 });

@@ -11,15 +11,31 @@ import { quiet } from '../helpers/quiet.ts';
 const ev = quietEvidence;
 
 test('the callee whose own time rose outranks the callers it slowed down, and the answer says why', () => {
-  const span = (id: string, parent: string | undefined, service: string) => ({ traceId: 't', spanId: id, parentSpanId: parent, service, startMs: 0, durationMs: 10, error: false });
-  const graph = buildServiceGraph([span('a', undefined, 'frontend'), span('b', 'a', 'cart'), span('c', 'b', 'redis'), span('d', 'a', 'ad')]);
+  const span = (id: string, parent: string | undefined, service: string) => ({
+    traceId: 't',
+    spanId: id,
+    parentSpanId: parent,
+    service,
+    startMs: 0,
+    durationMs: 10,
+    error: false,
+  });
+  const graph = buildServiceGraph([
+    span('a', undefined, 'frontend'),
+    span('b', 'a', 'cart'),
+    span('c', 'b', 'redis'),
+    span('d', 'a', 'ad'),
+  ]);
   const ranking = rankRootCauses('frontend', graph, [
     ev('frontend', { latencyScore: 1, latencyOnsetMs: 1000 }),
     ev('cart', { latencyScore: 1, latencyOnsetMs: 1000 }),
     ev('redis', { latencyScore: 0.99, latencyOnsetMs: 1000, selfMsIncident: 80 }),
     ev('ad', { latencyScore: 0.2 }),
   ]);
-  assert.deepEqual(ranking.candidates.map((c) => c.service), ['redis', 'cart', 'frontend']);
+  assert.deepEqual(
+    ranking.candidates.map((c) => c.service),
+    ['redis', 'cart', 'frontend']
+  );
   assert.equal(ranking.tier, 'CONFIRMED');
   assert.deepEqual(ranking.candidates[0]!.path, ['frontend', 'cart', 'redis']);
   assert.match(ranking.candidates[0]!.evidence.join(' '), /self time 10.0 → 80.0 ms/);
@@ -34,22 +50,38 @@ test('evidence queries are narrowed to the service: a selector gets a matcher, o
   assert.equal(withServiceMatcher('aidpe_sim_error_ratio', 'cart'), 'aidpe_sim_error_ratio{service="cart"}');
   assert.equal(withServiceMatcher('up{job="a",}', 'cart'), 'up{job="a", service="cart"}');
   assert.equal(withServiceMatcher('{__name__="up"}', 'x"y'), '{__name__="up", service="x\\"y"}');
-  assert.equal(withServiceMatcher('up{service="api"}', 'cart'), 'up{service="api"}', 'an explicit service matcher is left alone');
+  assert.equal(
+    withServiceMatcher('up{service="api"}', 'cart'),
+    'up{service="api"}',
+    'an explicit service matcher is left alone'
+  );
   const expr = 'histogram_quantile(0.95, sum by (service, le) (rate(http_seconds_bucket[5m])))';
   assert.equal(withServiceMatcher(expr, 'cart'), expr);
-  const queries = evidenceQueriesFor('cart', { latency: 'lat', errors: expr, stepSeconds: 30 }, { startMs: 1000, endMs: 2000 });
-  assert.deepEqual(queries.map((q) => [q.signal, q.language, q.query]), [
-    ['latency', 'promql', 'lat{service="cart"}'],
-    ['errors', 'promql', expr],
-    ['logs', 'logql', '{service="cart", level=~"error|warn"}'],
-    ['traces', 'traceql', '{ resource.service.name = "cart" && (status = error || duration > 500ms) }'],
-  ]);
+  const queries = evidenceQueriesFor(
+    'cart',
+    { latency: 'lat', errors: expr, stepSeconds: 30 },
+    { startMs: 1000, endMs: 2000 }
+  );
+  assert.deepEqual(
+    queries.map((q) => [q.signal, q.language, q.query]),
+    [
+      ['latency', 'promql', 'lat{service="cart"}'],
+      ['errors', 'promql', expr],
+      ['logs', 'logql', '{service="cart", level=~"error|warn"}'],
+      ['traces', 'traceql', '{ resource.service.name = "cart" && (status = error || duration > 500ms) }'],
+    ]
+  );
   assert.ok(queries.every((q) => q.startMs === 1000 && q.endMs === 2000));
   assert.equal(queries[0]!.stepSeconds, 30);
 });
 
 test('AC@k counts ranks at or above k; a missing root cause counts as a miss', () => {
-  assert.deepEqual(summariseRanks([1, 2, undefined, 4]), { cases: 4, ac1: 0.25, ac3: 0.5, avg5: (0.25 + 0.5 + 0.5 + 0.75 + 0.75) / 5 });
+  assert.deepEqual(summariseRanks([1, 2, undefined, 4]), {
+    cases: 4,
+    ac1: 0.25,
+    ac3: 0.5,
+    avg5: (0.25 + 0.5 + 0.5 + 0.75 + 0.75) / 5,
+  });
 });
 
 test('simulator suite: injected faults of different types are localised to the faulted service', async () => {
@@ -72,11 +104,30 @@ test('POST /api/v1/rca on the demo cluster names the faulted service first, with
   const { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } = await import('../../src/sim/index.ts');
   const { SimulatorSource } = await import('../../src/telemetry/simulatorSource.ts');
   const start = Date.UTC(2025, 0, 1);
-  const cluster = new SimulatedCluster({ seed: 5, topology: defaultTopology(), workload: syntheticDiurnalTrace({ days: 1 }), tickSeconds: 5, startTimeMs: start, historyRetentionSeconds: 8 * 3600 });
+  const cluster = new SimulatedCluster({
+    seed: 5,
+    topology: defaultTopology(),
+    workload: syntheticDiurnalTrace({ days: 1 }),
+    tickSeconds: 5,
+    startTimeMs: start,
+    historyRetentionSeconds: 8 * 3600,
+  });
   const injectAt = start + 6 * 3_600_000;
-  cluster.injectFault({ service: 'cart', type: 'cpu_contention', startMs: injectAt, endMs: injectAt + 30 * 60_000, intensity: 1.5 });
+  cluster.injectFault({
+    service: 'cart',
+    type: 'cpu_contention',
+    startMs: injectAt,
+    endMs: injectAt + 30 * 60_000,
+    intensity: 1.5,
+  });
   cluster.advance(6 * 3600 + 600);
-  const app = await buildApp({ config: loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } }), telemetry: new SimulatorSource(cluster, { wallNow: () => cluster.now() }), cluster, logger: false, now: () => cluster.now() });
+  const app = await buildApp({
+    config: loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } }),
+    telemetry: new SimulatorSource(cluster, { wallNow: () => cluster.now() }),
+    cluster,
+    logger: false,
+    now: () => cluster.now(),
+  });
   try {
     const res = await app.inject({ method: 'POST', url: '/api/v1/rca', payload: { start: injectAt - 5 * 60_000 } });
     assert.equal(res.statusCode, 200, res.body);
@@ -86,11 +137,21 @@ test('POST /api/v1/rca on the demo cluster names the faulted service first, with
     assert.equal(body.candidates[0].path[0], 'frontend');
     assert.ok(body.candidates[0].evidence.length > 0);
     assert.equal(body.frames.length, 2);
-    assert.ok(body.graph.edges.some((e: { id: string }) => e.id === 'frontend->cart'), 'the plain graph comes with the frames');
+    assert.ok(
+      body.graph.edges.some((e: { id: string }) => e.id === 'frontend->cart'),
+      'the plain graph comes with the frames'
+    );
     // Every candidate carries the exact queries behind its evidence, over baseline start … window end.
-    assert.deepEqual(body.window, { startMs: injectAt - 5 * 60_000, endMs: cluster.now(), baselineStartMs: injectAt - 35 * 60_000 });
+    assert.deepEqual(body.window, {
+      startMs: injectAt - 5 * 60_000,
+      endMs: cluster.now(),
+      baselineStartMs: injectAt - 35 * 60_000,
+    });
     const cartQueries = body.candidates[0].evidenceQueries;
-    assert.deepEqual(cartQueries.map((q: { language: string }) => q.language), ['promql', 'promql', 'logql', 'traceql']);
+    assert.deepEqual(
+      cartQueries.map((q: { language: string }) => q.language),
+      ['promql', 'promql', 'logql', 'traceql']
+    );
     assert.equal(cartQueries[0].query, 'aidpe_sim_latency_seconds{quantile="0.95", service="cart"}');
     assert.equal(cartQueries[0].startMs, body.window.baselineStartMs);
     assert.equal(cartQueries[0].endMs, body.window.endMs);

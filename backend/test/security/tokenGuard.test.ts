@@ -5,7 +5,9 @@ import { loadConfig } from '../../src/config/config.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 
 async function appWithToken() {
-  const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1', AIDPE_API_TOKEN: 'tok' } });
+  const config = loadConfig({
+    env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:1', AIDPE_API_TOKEN: 'tok' },
+  });
   return buildApp({ config, telemetry: new ScriptedTelemetry(), logger: false, now: () => 1_700_000_000_000 });
 }
 
@@ -17,7 +19,11 @@ test('token bypass: a percent-encoded path is judged by the route it matches, no
     assert.equal(res.statusCode, 401, url);
     assert.equal(res.headers['www-authenticate'], 'Bearer');
   }
-  const put = await app.inject({ method: 'PUT', url: '/%61pi/v1/automation/services/cart', payload: { mode: 'autonomous' } });
+  const put = await app.inject({
+    method: 'PUT',
+    url: '/%61pi/v1/automation/services/cart',
+    payload: { mode: 'autonomous' },
+  });
   assert.equal(put.statusCode, 401);
 });
 

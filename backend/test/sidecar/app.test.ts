@@ -18,10 +18,14 @@ test('health lists every dependency and degrades, not fails, when one is down', 
   let res = await app.inject({ method: 'GET', url: '/api/v1/health' });
   assert.equal(res.statusCode, 200);
   let body = res.json();
-  assert.deepEqual(
-    body.dependencies.map((d: { name: string }) => d.name).sort(),
-    ['kubernetes', 'loki', 'models', 'prometheus', 'store', 'tempo'],
-  );
+  assert.deepEqual(body.dependencies.map((d: { name: string }) => d.name).sort(), [
+    'kubernetes',
+    'loki',
+    'models',
+    'prometheus',
+    'store',
+    'tempo',
+  ]);
   const loki = body.dependencies.find((d: { name: string }) => d.name === 'loki');
   assert.equal(loki.state, 'down', 'nothing listens on port 9');
   assert.ok(loki.lastError.message.length > 0);
@@ -56,10 +60,18 @@ test('query route validates its body and names the field', async (t) => {
   let res = await app.inject({ method: 'POST', url: '/api/v1/query/range', payload: { query: 'up', start: 'now-1h' } });
   assert.equal(res.statusCode, 400);
   assert.match(res.json().message, /stepSeconds/);
-  res = await app.inject({ method: 'POST', url: '/api/v1/query/range', payload: { query: 'up', start: 'now', end: 'now-1h', stepSeconds: 60 } });
+  res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/query/range',
+    payload: { query: 'up', start: 'now', end: 'now-1h', stepSeconds: 60 },
+  });
   assert.equal(res.statusCode, 400);
   assert.match(res.json().message, /^start: must be before end/);
-  res = await app.inject({ method: 'POST', url: '/api/v1/query/range', payload: { query: 'up', start: 'yesterday-ish', stepSeconds: 60 } });
+  res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/query/range',
+    payload: { query: 'up', start: 'yesterday-ish', stepSeconds: 60 },
+  });
   assert.equal(res.statusCode, 400);
   assert.match(res.json().message, /^start: cannot parse time/);
   assert.equal(telemetry.rangeCalls.length, 0, 'nothing reached the telemetry source');
@@ -70,12 +82,31 @@ test('query route answers with series, NaN/Inf encoded as Prometheus does', asyn
   t.after(() => app.close());
   telemetry.next = async () => ({
     resultType: 'matrix',
-    series: [{ labels: { __name__: 'up' }, samples: [[1, 1], [2, Number.NaN], [3, Number.POSITIVE_INFINITY], [4, Number.NEGATIVE_INFINITY]] }],
+    series: [
+      {
+        labels: { __name__: 'up' },
+        samples: [
+          [1, 1],
+          [2, Number.NaN],
+          [3, Number.POSITIVE_INFINITY],
+          [4, Number.NEGATIVE_INFINITY],
+        ],
+      },
+    ],
     warnings: [],
   });
-  const res = await app.inject({ method: 'POST', url: '/api/v1/query/range', payload: { query: 'up', start: 'now-1h', stepSeconds: 60 } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/query/range',
+    payload: { query: 'up', start: 'now-1h', stepSeconds: 60 },
+  });
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.json().series[0].samples, [[1, 1], [2, 'NaN'], [3, '+Inf'], [4, '-Inf']]);
+  assert.deepEqual(res.json().series[0].samples, [
+    [1, 1],
+    [2, 'NaN'],
+    [3, '+Inf'],
+    [4, '-Inf'],
+  ]);
   assert.equal(telemetry.rangeCalls[0]!.startMs, 1_700_000_000_000 - 3_600_000);
 });
 
@@ -91,7 +122,13 @@ test('telemetry failures map to 400/501/502/504 with the query and upstream mess
   ];
   for (const [kind, status] of cases) {
     telemetry.next = async () => {
-      throw new TelemetryError({ kind, source: 'prometheus', message: `boom ${kind}`, query: 'rate(x[5m]', upstreamMessage: 'parse error' });
+      throw new TelemetryError({
+        kind,
+        source: 'prometheus',
+        message: `boom ${kind}`,
+        query: 'rate(x[5m]',
+        upstreamMessage: 'parse error',
+      });
     };
     const res = await app.inject({ method: 'POST', url: '/api/v1/query/instant', payload: { query: 'rate(x[5m]' } });
     assert.equal(res.statusCode, status, kind);
@@ -108,12 +145,26 @@ test('with an API token, /api/v1 needs it but health stays open', async (t) => {
   const payload = { query: 'up' };
   assert.equal((await app.inject({ method: 'POST', url: '/api/v1/query/instant', payload })).statusCode, 401);
   assert.equal(
-    (await app.inject({ method: 'POST', url: '/api/v1/query/instant', payload, headers: { authorization: 'Bearer wrong' } })).statusCode,
-    401,
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/query/instant',
+        payload,
+        headers: { authorization: 'Bearer wrong' },
+      })
+    ).statusCode,
+    401
   );
   assert.equal(
-    (await app.inject({ method: 'POST', url: '/api/v1/query/instant', payload, headers: { authorization: 'Bearer tok' } })).statusCode,
-    200,
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/query/instant',
+        payload,
+        headers: { authorization: 'Bearer tok' },
+      })
+    ).statusCode,
+    200
   );
   assert.equal((await app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode, 200);
 });

@@ -18,8 +18,15 @@ test('defaults give a demo-mode sidecar on loopback', () => {
 test('file < environment < command line, with types coerced', () => {
   const dir = tmp();
   const file = join(dir, 'aidpe.yaml');
-  writeFileSync(file, 'server:\n  port: 9000\nprometheus:\n  url: http://prom:9090/\n  timeoutMs: 2000\nsimulator:\n  seed: 7\n');
-  const config = loadConfig({ file, env: { AIDPE_PORT: '9100', AIDPE_SIM_SPEED: '30' }, overrides: { 'simulator.seed': '11' } });
+  writeFileSync(
+    file,
+    'server:\n  port: 9000\nprometheus:\n  url: http://prom:9090/\n  timeoutMs: 2000\nsimulator:\n  seed: 7\n'
+  );
+  const config = loadConfig({
+    file,
+    env: { AIDPE_PORT: '9100', AIDPE_SIM_SPEED: '30' },
+    overrides: { 'simulator.seed': '11' },
+  });
   assert.equal(config.server.port, 9100);
   assert.equal(config.prometheus.url, 'http://prom:9090', 'trailing slash removed');
   assert.equal(config.prometheus.timeoutMs, 2000);
@@ -30,14 +37,20 @@ test('file < environment < command line, with types coerced', () => {
 test('every bad key is reported with where it came from and what was expected', () => {
   const dir = tmp();
   const file = join(dir, 'aidpe.json');
-  writeFileSync(file, JSON.stringify({ server: { port: 'eighty' }, prometheus: { url: 'ftp://x' }, promethus: { url: 'http://x' } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ server: { port: 'eighty' }, prometheus: { url: 'ftp://x' }, promethus: { url: 'http://x' } })
+  );
   try {
     loadConfig({ file, env: { AIDPE_SIM_SPEED: '-1' } });
     assert.fail('expected a ConfigError');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     const text = err.problems.join('\n');
-    assert.match(text, /server\.port \(config file .*aidpe\.json\): expected an integer between 0 and 65535, got "eighty"/);
+    assert.match(
+      text,
+      /server\.port \(config file .*aidpe\.json\): expected an integer between 0 and 65535, got "eighty"/
+    );
     assert.match(text, /prometheus\.url .*expected an http\(s\) URL/);
     assert.match(text, /promethus\.url .*unknown key/);
     assert.match(text, /simulator\.speed \(AIDPE_SIM_SPEED\): expected a number between/);
@@ -50,7 +63,10 @@ test('live mode needs a Prometheus URL', () => {
 });
 
 test('an unreadable or malformed config file is a clear error', () => {
-  assert.throws(() => loadConfig({ file: '/nonexistent/aidpe.yaml', env: {} }), /config file \/nonexistent\/aidpe\.yaml: not found/);
+  assert.throws(
+    () => loadConfig({ file: '/nonexistent/aidpe.yaml', env: {} }),
+    /config file \/nonexistent\/aidpe\.yaml: not found/
+  );
   const dir = tmp();
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'server: [port: 1\n  - ]]');

@@ -24,7 +24,24 @@ function pluginIds(): string[] {
   return ids;
 }
 
-const CORE_PANELS = new Set(['timeseries', 'table', 'stat', 'nodeGraph', 'text', 'row', 'gauge', 'bargauge', 'logs', 'traces', 'state-timeline', 'barchart', 'heatmap', 'annolist', 'dashlist', 'news']);
+const CORE_PANELS = new Set([
+  'timeseries',
+  'table',
+  'stat',
+  'nodeGraph',
+  'text',
+  'row',
+  'gauge',
+  'bargauge',
+  'logs',
+  'traces',
+  'state-timeline',
+  'barchart',
+  'heatmap',
+  'annolist',
+  'dashlist',
+  'news',
+]);
 
 interface Panel {
   type: string;
@@ -34,7 +51,9 @@ interface Panel {
 }
 
 test('docker-compose: the services, the files they mount, and every AIDPE plugin allowed to load unsigned', () => {
-  const compose = parse(read('docker-compose.yaml')) as { services: Record<string, { volumes?: string[]; environment?: Record<string, string> }> };
+  const compose = parse(read('docker-compose.yaml')) as {
+    services: Record<string, { volumes?: string[]; environment?: Record<string, string> }>;
+  };
   for (const s of ['grafana', 'sidecar', 'prometheus', 'loki', 'tempo']) assert.ok(compose.services[s], `service ${s}`);
   for (const [name, svc] of Object.entries(compose.services)) {
     for (const v of svc.volumes ?? []) {
@@ -42,19 +61,35 @@ test('docker-compose: the services, the files they mount, and every AIDPE plugin
       if (src.startsWith('./')) assert.ok(existsSync(join(root, src)), `${name} mounts ${src}, which exists`);
     }
   }
-  const allowed = new Set((compose.services.grafana!.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS ?? '').split(','));
+  const allowed = new Set(
+    (compose.services.grafana!.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS ?? '').split(',')
+  );
   for (const id of pluginIds()) assert.ok(allowed.has(id), `${id} may load unsigned`);
-  assert.equal(compose.services.grafana!.environment!.GF_DATAPROXY_SEND_USER_HEADER, 'true', 'the user is forwarded for the audit trail');
+  assert.equal(
+    compose.services.grafana!.environment!.GF_DATAPROXY_SEND_USER_HEADER,
+    'true',
+    'the user is forwarded for the audit trail'
+  );
 });
 
 test('provisioning: datasources, the app settings and every dashboard agree with each other and with the plugin', () => {
-  const datasources = readdirSync(join(root, 'provisioning/datasources')).flatMap((f) => (parse(read(`provisioning/datasources/${f}`)) as { datasources: Array<{ uid: string; type: string }> }).datasources);
+  const datasources = readdirSync(join(root, 'provisioning/datasources')).flatMap(
+    (f) =>
+      (parse(read(`provisioning/datasources/${f}`)) as { datasources: Array<{ uid: string; type: string }> })
+        .datasources
+  );
   const uids = new Map(datasources.map((d) => [d.uid, d.type]));
   assert.equal(uids.get('aidpe-sidecar'), 'aidpe-sidecar-datasource');
-  const apps = parse(read('provisioning/plugins/apps.yaml')) as { apps: Array<{ type: string; jsonData?: Record<string, unknown> }> };
-  assert.ok(apps.apps.some((a) => a.type === JSON.parse(read('src/plugin.json')).id && a.jsonData?.sidecarUrl), 'the app is provisioned with its sidecar URL');
+  const apps = parse(read('provisioning/plugins/apps.yaml')) as {
+    apps: Array<{ type: string; jsonData?: Record<string, unknown> }>;
+  };
+  assert.ok(
+    apps.apps.some((a) => a.type === JSON.parse(read('src/plugin.json')).id && a.jsonData?.sidecarUrl),
+    'the app is provisioned with its sidecar URL'
+  );
   // Read from the plugin's source (a frontend module, not importable from the sidecar's CommonJS-free build).
-  const listed = /export const QUERY_TYPES[^=]*=\s*\[([^\]]*)\]/.exec(read('src/datasources/sidecar/types.ts'))?.[1] ?? '';
+  const listed =
+    /export const QUERY_TYPES[^=]*=\s*\[([^\]]*)\]/.exec(read('src/datasources/sidecar/types.ts'))?.[1] ?? '';
   const QUERY_TYPES = [...listed.matchAll(/'([a-z]+)'/g)].map((m) => m[1]!);
   assert.ok(QUERY_TYPES.includes('forecast'), `query types read from the datasource: ${QUERY_TYPES}`);
   const ours = new Set(pluginIds());
@@ -73,7 +108,8 @@ test('provisioning: datasources, the app settings and every dashboard agree with
       }
       for (const t of p.targets ?? []) {
         const ds = t.datasource ?? p.datasource;
-        if (ds?.uid === 'aidpe-sidecar' && t.queryType) assert.ok(QUERY_TYPES.includes(t.queryType), `${file}: query type ${t.queryType}`);
+        if (ds?.uid === 'aidpe-sidecar' && t.queryType)
+          assert.ok(QUERY_TYPES.includes(t.queryType), `${file}: query type ${t.queryType}`);
       }
     }
   }

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimulatedCluster, SimulationRunner, syntheticDiurnalTrace, TopologyError, validateTopology, defaultTopology, propagateRates, DEFAULT_PEAK_RPS } from '../../src/sim/index.ts';
+import {
+  SimulatedCluster,
+  SimulationRunner,
+  syntheticDiurnalTrace,
+  TopologyError,
+  validateTopology,
+  defaultTopology,
+  propagateRates,
+  DEFAULT_PEAK_RPS,
+} from '../../src/sim/index.ts';
 import { flat, mean, smallTopology, svc } from './helpers.ts';
 
 function api(c: SimulatedCluster) {
@@ -23,7 +32,10 @@ test('default topology: ≥ 12 services, valid DAG, 40–70% utilisation at the 
 test('topology validation names the problem', () => {
   const t = smallTopology();
   t.services[2]!.calls = [{ to: 'gateway', callsPerRequest: 1, operation: 'x' }];
-  assert.throws(() => validateTopology(t), (e: Error) => e instanceof TopologyError && /cycle: .*gateway -> api -> db -> gateway/.test(e.message));
+  assert.throws(
+    () => validateTopology(t),
+    (e: Error) => e instanceof TopologyError && /cycle: .*gateway -> api -> db -> gateway/.test(e.message)
+  );
   const u = smallTopology();
   u.services[1]!.calls.push({ to: 'nope', callsPerRequest: 1, operation: 'x' });
   assert.throws(() => validateTopology(u), /calls unknown service "nope"/);
@@ -34,7 +46,13 @@ test('topology validation names the problem', () => {
 
 test('p95 latency rises with load per replica', () => {
   const p95s = [60, 120, 170, 190].map((peak) => {
-    const c = new SimulatedCluster({ seed: 3, topology: smallTopology(), workload: flat, peakRps: peak, autoscaler: null });
+    const c = new SimulatedCluster({
+      seed: 3,
+      topology: smallTopology(),
+      workload: flat,
+      peakRps: peak,
+      autoscaler: null,
+    });
     const xs: number[] = [];
     for (let i = 0; i < 24; i++) {
       c.advance(5);
@@ -46,7 +64,13 @@ test('p95 latency rises with load per replica', () => {
 });
 
 test('added replicas lower latency only after the start-up delay', () => {
-  const c = new SimulatedCluster({ seed: 4, topology: smallTopology({ podStartupSeconds: 30 }), workload: flat, peakRps: 185, autoscaler: null });
+  const c = new SimulatedCluster({
+    seed: 4,
+    topology: smallTopology({ podStartupSeconds: 30 }),
+    workload: flat,
+    peakRps: 185,
+    autoscaler: null,
+  });
   c.advance(60);
   const before = api(c).latencyP95Ms;
   c.setReplicas('api', 4);
@@ -68,7 +92,13 @@ test('added replicas lower latency only after the start-up delay', () => {
 });
 
 test('overload builds a backlog and errors; capacity drains it', () => {
-  const c = new SimulatedCluster({ seed: 5, topology: smallTopology({ podStartupSeconds: 10, timeoutMs: 3000 }), workload: flat, peakRps: 260, autoscaler: null });
+  const c = new SimulatedCluster({
+    seed: 5,
+    topology: smallTopology({ podStartupSeconds: 10, timeoutMs: 3000 }),
+    workload: flat,
+    peakRps: 260,
+    autoscaler: null,
+  });
   const b1 = api(c).queueBacklog;
   c.advance(5);
   const b2 = api(c).queueBacklog;
@@ -90,10 +120,18 @@ test('overload builds a backlog and errors; capacity drains it', () => {
 test('HPA follows load up and back down after stabilisation', () => {
   // Per-minute steps: low for 30 min, high (×5) for 30 min, then low.
   const values = [...Array(30).fill(0.2), ...Array(30).fill(1), ...Array(60).fill(0.2)] as number[];
-  const topo = smallTopology({ hpa: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 0.5 }, podStartupSeconds: 20 });
+  const topo = smallTopology({
+    hpa: { minReplicas: 2, maxReplicas: 12, targetCpuUtilization: 0.5 },
+    podStartupSeconds: 20,
+  });
   topo.services[2]!.serviceRatePerReplica = 2000;
   topo.services[0]!.serviceRatePerReplica = 2000;
-  const c = new SimulatedCluster({ seed: 6, topology: topo, workload: { name: 'steps', stepSeconds: 60, values }, peakRps: 400 });
+  const c = new SimulatedCluster({
+    seed: 6,
+    topology: topo,
+    workload: { name: 'steps', stepSeconds: 60, values },
+    peakRps: 400,
+  });
   c.advanceTo(c.startTimeMs + 25 * 60_000);
   assert.ok(api(c).replicas.desired <= 3, `low phase ${api(c).replicas.desired}`);
   c.advanceTo(c.startTimeMs + 55 * 60_000);
@@ -108,12 +146,18 @@ test('HPA follows load up and back down after stabilisation', () => {
   const scales = c.events().filter((e) => e.type === 'scale' && e.service === 'api');
   const down = scales.find((e) => Number(e.to) < Number(e.from) && e.timeMs > c.startTimeMs + 60 * 60_000);
   assert.ok(down, 'a scale-down event');
-  assert.ok(down.timeMs >= c.startTimeMs + 64.5 * 60_000, `scale-down too early at minute ${(down.timeMs - c.startTimeMs) / 60_000}`);
+  assert.ok(
+    down.timeMs >= c.startTimeMs + 64.5 * 60_000,
+    `scale-down too early at minute ${(down.timeMs - c.startTimeMs) / 60_000}`
+  );
 });
 
 test('the autoscaler hook is pluggable', () => {
   const seen: string[] = [];
-  const topo = smallTopology({ hpa: { minReplicas: 1, maxReplicas: 9, targetCpuUtilization: 0.5 }, podStartupSeconds: 0 });
+  const topo = smallTopology({
+    hpa: { minReplicas: 1, maxReplicas: 9, targetCpuUtilization: 0.5 },
+    podStartupSeconds: 0,
+  });
   const c = new SimulatedCluster({
     seed: 7,
     topology: topo,
@@ -133,7 +177,12 @@ test('the autoscaler hook is pluggable', () => {
 });
 
 test('runner: accelerated and paced clocks', () => {
-  const c = new SimulatedCluster({ seed: 1, topology: smallTopology(), workload: syntheticDiurnalTrace(), autoscaler: null });
+  const c = new SimulatedCluster({
+    seed: 1,
+    topology: smallTopology(),
+    workload: syntheticDiurnalTrace(),
+    autoscaler: null,
+  });
   let ticks = 0;
   const r = new SimulationRunner(c, { mode: 'accelerated', onTick: () => ticks++ });
   const t0 = c.timeMs;

@@ -4,7 +4,13 @@ import { SimulatedCluster, syntheticDiurnalTrace } from '../../src/sim/index.ts'
 
 function run(seed: number) {
   const c = new SimulatedCluster({ seed, workload: syntheticDiurnalTrace() });
-  c.scheduleRandomFaults({ count: 3, fromMs: c.startTimeMs, toMs: c.startTimeMs + 40 * 60_000, minDurationMs: 120_000, maxDurationMs: 600_000 });
+  c.scheduleRandomFaults({
+    count: 3,
+    fromMs: c.startTimeMs,
+    toMs: c.startTimeMs + 40 * 60_000,
+    minDurationMs: 120_000,
+    maxDurationMs: 600_000,
+  });
   c.advance(45 * 60);
   const end = c.timeMs;
   return {
@@ -57,5 +63,8 @@ test('trace ids round-trip to Tempo shapes', () => {
   const loki = c.toLokiStreams({ startMs: c.timeMs - 60_000, endMs: c.timeMs, service: 'cart' });
   assert.equal(loki.status, 'success');
   assert.equal(loki.data.resultType, 'streams');
-  assert.ok(loki.data.result.length > 0 && loki.data.result.every((r) => r.stream['service'] === 'cart' && /^\d{19}$/.test(r.values[0]![0])));
+  assert.ok(
+    loki.data.result.length > 0 &&
+      loki.data.result.every((r) => r.stream['service'] === 'cart' && /^\d{19}$/.test(r.values[0]![0]))
+  );
 });

@@ -44,9 +44,21 @@ test('cluster exposition parses as Prometheus text format 0.0.4', () => {
   const n = checkTextFormat(text);
   assert.ok(n > 100);
   for (const name of [
-    'aidpe_sim_requests_total', 'aidpe_sim_request_rate', 'aidpe_sim_errors_total', 'aidpe_sim_error_ratio', 'aidpe_sim_latency_seconds',
-    'aidpe_sim_cpu_utilization', 'aidpe_sim_cpu_usage_cores', 'aidpe_sim_memory_bytes', 'aidpe_sim_replicas', 'aidpe_sim_replicas_ready',
-    'aidpe_sim_replicas_desired', 'aidpe_sim_hpa_min_replicas', 'aidpe_sim_hpa_max_replicas', 'aidpe_sim_hpa_target_cpu_utilization', 'aidpe_sim_queue_backlog',
+    'aidpe_sim_requests_total',
+    'aidpe_sim_request_rate',
+    'aidpe_sim_errors_total',
+    'aidpe_sim_error_ratio',
+    'aidpe_sim_latency_seconds',
+    'aidpe_sim_cpu_utilization',
+    'aidpe_sim_cpu_usage_cores',
+    'aidpe_sim_memory_bytes',
+    'aidpe_sim_replicas',
+    'aidpe_sim_replicas_ready',
+    'aidpe_sim_replicas_desired',
+    'aidpe_sim_hpa_min_replicas',
+    'aidpe_sim_hpa_max_replicas',
+    'aidpe_sim_hpa_target_cpu_utilization',
+    'aidpe_sim_queue_backlog',
   ]) {
     assert.match(text, new RegExp(`^# TYPE ${name} (counter|gauge)$`, 'm'), name);
   }
@@ -57,7 +69,13 @@ test('cluster exposition parses as Prometheus text format 0.0.4', () => {
 
 test('escaping and special values', () => {
   const text = renderExposition([
-    { name: 'x_total', help: 'back\\slash\nnewline', type: 'counter', labels: { a: 'q"uote', b: 'back\\slash', c: 'new\nline' }, value: 1 },
+    {
+      name: 'x_total',
+      help: 'back\\slash\nnewline',
+      type: 'counter',
+      labels: { a: 'q"uote', b: 'back\\slash', c: 'new\nline' },
+      value: 1,
+    },
     { name: 'y', help: 'h', type: 'gauge', labels: {}, value: NaN },
     { name: 'y', help: 'h', type: 'gauge', labels: { k: 'v' }, value: Infinity },
     { name: 'y', help: 'h', type: 'gauge', labels: { k: 'w' }, value: -Infinity },

@@ -12,7 +12,12 @@ function record(c: SimulatedCluster, untilMs: number, service: string, rows: Arr
   }
 }
 
-function window(rows: Array<{ t: number; s: ServiceSnapshot }>, from: number, to: number, f: (s: ServiceSnapshot) => number) {
+function window(
+  rows: Array<{ t: number; s: ServiceSnapshot }>,
+  from: number,
+  to: number,
+  f: (s: ServiceSnapshot) => number
+) {
   return mean(rows.filter((r) => r.t >= from && r.t < to).map((r) => f(r.s)));
 }
 
@@ -20,12 +25,29 @@ test('latency, error, cpu faults: ground truth, rise during the window, recovery
   const c = new SimulatedCluster({ seed: 31, workload: flat, peakRps: 300, autoscaler: null });
   const t0 = c.startTimeMs;
   const lat = c.injectFault({ service: 'cart', type: 'latency', startMs: t0 + 10 * MIN, endMs: t0 + 20 * MIN });
-  const err = c.injectFault({ service: 'currency', type: 'error_burst', startMs: t0 + 10 * MIN, endMs: t0 + 20 * MIN, intensity: 1.5 });
-  const cpu = c.injectFault({ service: 'catalog', type: 'cpu_contention', startMs: t0 + 10 * MIN, endMs: t0 + 20 * MIN, intensity: 0.6 });
+  const err = c.injectFault({
+    service: 'currency',
+    type: 'error_burst',
+    startMs: t0 + 10 * MIN,
+    endMs: t0 + 20 * MIN,
+    intensity: 1.5,
+  });
+  const cpu = c.injectFault({
+    service: 'catalog',
+    type: 'cpu_contention',
+    startMs: t0 + 10 * MIN,
+    endMs: t0 + 20 * MIN,
+    intensity: 0.6,
+  });
   assert.deepEqual(c.faults(), [lat, err, cpu]);
   assert.equal(lat.intensity, 1);
   assert.match(lat.id, /^fault-1-[0-9a-f]{6}$/);
-  const rows: Record<string, Array<{ t: number; s: ServiceSnapshot }>> = { cart: [], currency: [], catalog: [], frontend: [] };
+  const rows: Record<string, Array<{ t: number; s: ServiceSnapshot }>> = {
+    cart: [],
+    currency: [],
+    catalog: [],
+    frontend: [],
+  };
   while (c.timeMs < t0 + 30 * MIN) {
     c.advance(c.tickSeconds);
     for (const s of c.snapshot().services) rows[s.service]?.push({ t: c.timeMs, s });
@@ -43,11 +65,20 @@ test('latency, error, cpu faults: ground truth, rise during the window, recovery
   assert.ok(fd! > fb! + 0.1 && fa! < 0.01, `frontend errors (propagated) ${fb} ${fd} ${fa}`);
   const [cb, cd, ca] = phases('catalog', (s) => s.cpuUtilization);
   assert.ok(cd! > cb! * 1.3 && Math.abs(ca! - cb!) < 0.1, `catalog cpu ${cb} ${cd} ${ca}`);
-  const types = c.events().filter((e) => e.type === 'fault_start' || e.type === 'fault_end').map((e) => `${e.type}:${e.service}`);
+  const types = c
+    .events()
+    .filter((e) => e.type === 'fault_start' || e.type === 'fault_end')
+    .map((e) => `${e.type}:${e.service}`);
   assert.ok(types.includes('fault_start:cart') && types.includes('fault_end:currency'));
 
   // Logs and traces show the faults at the faulty service.
-  const logs = c.logs({ startMs: t0 + 12 * MIN, endMs: t0 + 14 * MIN, service: 'currency', level: 'error', limit: 500 });
+  const logs = c.logs({
+    startMs: t0 + 12 * MIN,
+    endMs: t0 + 14 * MIN,
+    service: 'currency',
+    level: 'error',
+    limit: 500,
+  });
   assert.ok(logs.length > 10 && logs.every((l) => l.level === 'error' && l.service === 'currency'));
   assert.ok(logs.some((l) => /exception=/.test(l.line)));
   assert.equal(c.logs({ startMs: t0 + 24 * MIN, endMs: t0 + 26 * MIN, service: 'currency', level: 'error' }).length, 0);
@@ -69,7 +100,10 @@ test('bad_deploy emits a version change, degrades the new version, rolls back', 
   record(c, t0 + 10 * MIN, 'payment', rows);
   const during = c.getDeployment('payment');
   assert.equal(during.version, '1.0.1');
-  assert.ok(during.pods.every((p) => !podsBefore.includes(p.name) && p.version === '1.0.1'), 'new pods for the new version');
+  assert.ok(
+    during.pods.every((p) => !podsBefore.includes(p.name) && p.version === '1.0.1'),
+    'new pods for the new version'
+  );
   record(c, t0 + 20 * MIN, 'payment', rows);
   const deploy = c.events().find((e) => e.type === 'deploy' && e.service === 'payment');
   assert.ok(deploy && deploy.from === '1.0.0' && deploy.to === '1.0.1' && deploy.faultId === f.id);
@@ -103,8 +137,13 @@ test('memory leak grows memory and causes OOM restarts with an unready period', 
   assert.ok(memPeak > mem0 * 1.8, `memory ${mem0} -> ${memPeak}`);
   const ooms = c.events().filter((e) => e.type === 'oom_kill' && e.service === 'ad');
   assert.ok(ooms.length >= 2, `oom kills ${ooms.length}`);
-  assert.ok(rows.some((r) => r.s.replicas.ready < r.s.replicas.desired), 'pods unready after an OOM kill');
-  const restarts = c.currentMetrics().filter((m) => m.name === 'aidpe_sim_pod_restarts_total' && m.labels['service'] === 'ad');
+  assert.ok(
+    rows.some((r) => r.s.replicas.ready < r.s.replicas.desired),
+    'pods unready after an OOM kill'
+  );
+  const restarts = c
+    .currentMetrics()
+    .filter((m) => m.name === 'aidpe_sim_pod_restarts_total' && m.labels['service'] === 'ad');
   assert.ok(restarts.reduce((a, m) => a + m.value, 0) >= 2);
   const oomLogs = c.logs({ startMs: t0, endMs: c.timeMs, service: 'ad', level: 'error', limit: 5000 });
   assert.ok(oomLogs.some((l) => /OOMKilled/.test(l.line)));
@@ -113,13 +152,28 @@ test('memory leak grows memory and causes OOM restarts with an unready period', 
 test('random faults are seeded and lie in the requested window', () => {
   const mk = () => new SimulatedCluster({ seed: 34, workload: flat });
   const a = mk();
-  const fa = a.scheduleRandomFaults({ count: 6, fromMs: a.startTimeMs, toMs: a.startTimeMs + 3600_000, minDurationMs: 60_000, maxDurationMs: 300_000 });
-  const fb = mk().scheduleRandomFaults({ count: 6, fromMs: a.startTimeMs, toMs: a.startTimeMs + 3600_000, minDurationMs: 60_000, maxDurationMs: 300_000 });
+  const fa = a.scheduleRandomFaults({
+    count: 6,
+    fromMs: a.startTimeMs,
+    toMs: a.startTimeMs + 3600_000,
+    minDurationMs: 60_000,
+    maxDurationMs: 300_000,
+  });
+  const fb = mk().scheduleRandomFaults({
+    count: 6,
+    fromMs: a.startTimeMs,
+    toMs: a.startTimeMs + 3600_000,
+    minDurationMs: 60_000,
+    maxDurationMs: 300_000,
+  });
   assert.deepEqual(fa, fb);
   for (const f of fa) {
     assert.ok(f.startMs >= a.startTimeMs && f.endMs <= a.startTimeMs + 3600_000 + 1);
     assert.ok(f.endMs - f.startMs >= 60_000 - 1 && f.endMs - f.startMs <= 300_000 + 1);
     assert.notEqual(f.service, 'frontend');
   }
-  assert.throws(() => a.injectFault({ service: 'nope', type: 'latency', startMs: 0, endMs: 1 }), /unknown service "nope"/);
+  assert.throws(
+    () => a.injectFault({ service: 'nope', type: 'latency', startMs: 0, endMs: 1 }),
+    /unknown service "nope"/
+  );
 });

@@ -26,7 +26,12 @@ export function smallTopology(apiOver: Partial<ServiceSpec> = {}): Topology {
   return {
     entry: 'gateway',
     services: [
-      svc('gateway', { tier: 'gateway', serviceRatePerReplica: 200, concurrencyPerReplica: 4, calls: [{ to: 'api', callsPerRequest: 1, operation: 'Get' }] }),
+      svc('gateway', {
+        tier: 'gateway',
+        serviceRatePerReplica: 200,
+        concurrencyPerReplica: 4,
+        calls: [{ to: 'api', callsPerRequest: 1, operation: 'Get' }],
+      }),
       svc('api', { calls: [{ to: 'db', callsPerRequest: 1, operation: 'SELECT' }], ...apiOver }),
       svc('db', { tier: 'data', serviceRatePerReplica: 400, concurrencyPerReplica: 8, replicas: 1 }),
     ],

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backlogStep, erlangC, mmcResponseQuantile, mmcResponseSurvival, mmcStats } from '../../src/sim/index.ts';
 
-const close = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
+const close = (a: number, b: number, tol = 1e-9): void =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 
 test('Erlang-C matches textbook values', () => {
   close(erlangC(2, 1), 1 / 3);

@@ -86,13 +86,21 @@ test('malformed selectors are bad_query naming the position', () => {
       assert.match(e.message, new RegExp(`position ${pos}\\b`), `${q}: ${e.message}`);
     }
   }
-  assert.equal(kindOf(() => parseSelector('x{service!~"cart"}')), 'ok');
+  assert.equal(
+    kindOf(() => parseSelector('x{service!~"cart"}')),
+    'ok'
+  );
 });
 
 test('queryRange returns samples at step resolution with lookback', async () => {
   const end = c.timeMs;
   const start = end - 10 * 60_000;
-  const r = await src.queryRange({ query: 'aidpe_sim_request_rate{service=~"cart|currency"}', startMs: start, endMs: end, stepSeconds: 60 });
+  const r = await src.queryRange({
+    query: 'aidpe_sim_request_rate{service=~"cart|currency"}',
+    startMs: start,
+    endMs: end,
+    stepSeconds: 60,
+  });
   assert.equal(r.resultType, 'matrix');
   assert.deepEqual(r.series.map((s) => s.labels['service']).sort(), ['cart', 'currency']);
   for (const s of r.series) {
@@ -101,19 +109,50 @@ test('queryRange returns samples at step resolution with lookback', async () => 
     s.samples.forEach(([t], i) => assert.equal(t, start / 1000 + i * 60));
   }
   // Off-grid step: each point takes the last value at or before it.
-  const raw = c.select('aidpe_sim_request_rate', [{ label: 'service', op: '=', value: 'cart' }], start - 60_000, end)[0]!;
-  const off = await src.queryRange({ query: 'aidpe_sim_request_rate{service="cart"}', startMs: start + 2500, endMs: start + 2500, stepSeconds: 7 });
+  const raw = c.select(
+    'aidpe_sim_request_rate',
+    [{ label: 'service', op: '=', value: 'cart' }],
+    start - 60_000,
+    end
+  )[0]!;
+  const off = await src.queryRange({
+    query: 'aidpe_sim_request_rate{service="cart"}',
+    startMs: start + 2500,
+    endMs: start + 2500,
+    stepSeconds: 7,
+  });
   const expected = raw.samples.filter(([t]) => t * 1000 <= start + 2500).at(-1)![1];
   assert.equal(off.series[0]!.samples[0]![1], expected);
   // Outside the lookback there is nothing.
-  const old = await src.queryRange({ query: 'aidpe_sim_request_rate', startMs: c.startTimeMs - 3600_000, endMs: c.startTimeMs - 600_000, stepSeconds: 60 });
+  const old = await src.queryRange({
+    query: 'aidpe_sim_request_rate',
+    startMs: c.startTimeMs - 3600_000,
+    endMs: c.startTimeMs - 600_000,
+    stepSeconds: 60,
+  });
   assert.equal(old.series.length, 0);
-  const neg = await src.queryRange({ query: 'aidpe_sim_latency_seconds{service!="cart",quantile="0.99"}', startMs: start, endMs: end, stepSeconds: 300 });
+  const neg = await src.queryRange({
+    query: 'aidpe_sim_latency_seconds{service!="cart",quantile="0.99"}',
+    startMs: start,
+    endMs: end,
+    stepSeconds: 300,
+  });
   assert.equal(neg.series.length, c.topology.services.length - 1);
-  const nre = await src.queryRange({ query: 'aidpe_sim_error_ratio{service!~"c.*"}', startMs: start, endMs: end, stepSeconds: 300 });
+  const nre = await src.queryRange({
+    query: 'aidpe_sim_error_ratio{service!~"c.*"}',
+    startMs: start,
+    endMs: end,
+    stepSeconds: 300,
+  });
   assert.ok(nre.series.every((s) => !s.labels['service']!.startsWith('c')) && nre.series.length > 5);
-  await assert.rejects(src.queryRange({ query: 'x', startMs: 0, endMs: 1e9, stepSeconds: 1 }), (e: TelemetryError) => e.kind === 'bad_query');
-  await assert.rejects(src.queryRange({ query: 'rate(x[1m])', startMs: start, endMs: end, stepSeconds: 60 }), (e: TelemetryError) => e.kind === 'unsupported');
+  await assert.rejects(
+    src.queryRange({ query: 'x', startMs: 0, endMs: 1e9, stepSeconds: 1 }),
+    (e: TelemetryError) => e.kind === 'bad_query'
+  );
+  await assert.rejects(
+    src.queryRange({ query: 'rate(x[1m])', startMs: start, endMs: end, stepSeconds: 60 }),
+    (e: TelemetryError) => e.kind === 'unsupported'
+  );
 });
 
 test('queryInstant, series, labelValues, health', async () => {

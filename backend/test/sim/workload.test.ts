@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SimulatedCluster, TraceReplay, azureFunctionsTracePath, defaultDataDir, loadAzureFunctionsTrace, loadTimestampValueCsv, syntheticDiurnalTrace } from '../../src/sim/index.ts';
+import {
+  SimulatedCluster,
+  TraceReplay,
+  azureFunctionsTracePath,
+  defaultDataDir,
+  loadAzureFunctionsTrace,
+  loadTimestampValueCsv,
+  syntheticDiurnalTrace,
+} from '../../src/sim/index.ts';
 import { pearson } from './helpers.ts';
 
 const azure10 = azureFunctionsTracePath('10_inv.csv');
@@ -16,7 +24,10 @@ test('Azure Functions loader sums function rows per minute', { skip: missing(azu
   assert.deepEqual(all.values.slice(0, 5), [41, 16, 20, 14, 15]);
   const one = loadAzureFunctionsTrace(azure10, { rows: [0] });
   assert.equal(one.values[0], 14);
-  assert.equal(one.values.reduce((a, b) => a + b, 0), 4038);
+  assert.equal(
+    one.values.reduce((a, b) => a + b, 0),
+    4038
+  );
   assert.throws(() => loadAzureFunctionsTrace(azure10, { rows: [99] }), /row 99 out of range/);
 });
 
@@ -25,7 +36,12 @@ test('gateway arrivals per minute track the Azure trace (r > 0.9)', { skip: miss
   const c = new SimulatedCluster({ seed: 21, workload: trace, peakRps: 300, autoscaler: null });
   const minutes = 240;
   c.advance(minutes * 60);
-  const s = c.select('aidpe_sim_request_rate', [{ label: 'service', op: '=', value: 'frontend' }], c.startTimeMs + 1, c.timeMs)[0]!;
+  const s = c.select(
+    'aidpe_sim_request_rate',
+    [{ label: 'service', op: '=', value: 'frontend' }],
+    c.startTimeMs + 1,
+    c.timeMs
+  )[0]!;
   const perMinute = new Array<number>(minutes).fill(0);
   for (const [t, rps] of s.samples) {
     const m = Math.floor((t * 1000 - c.startTimeMs - 1) / 60_000);
@@ -55,7 +71,10 @@ test('timestamp,value loader reads the NAB ELB series', { skip: missing(nab) }, 
 });
 
 test('missing data files give a clear error naming the path', () => {
-  assert.throws(() => loadAzureFunctionsTrace('/nonexistent/dir/10_inv.csv'), /not found at \/nonexistent\/dir\/10_inv\.csv.*AIDPE_DATA_DIR/);
+  assert.throws(
+    () => loadAzureFunctionsTrace('/nonexistent/dir/10_inv.csv'),
+    /not found at \/nonexistent\/dir\/10_inv\.csv.*AIDPE_DATA_DIR/
+  );
   assert.throws(() => loadTimestampValueCsv('/nonexistent/x.csv'), /not found at \/nonexistent\/x\.csv/);
 });
 

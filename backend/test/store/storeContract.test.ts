@@ -38,7 +38,12 @@ function action(id: string, over: Partial<ActionRecord> = {}): ActionRecord {
   };
 }
 
-const audit = (subject: string, what = 'action.test') => ({ actor: 'tester', action: what, subject, details: { n: 1 } });
+const audit = (subject: string, what = 'action.test') => ({
+  actor: 'tester',
+  action: what,
+  subject,
+  details: { n: 1 },
+});
 
 interface Backend {
   name: string;
@@ -66,8 +71,14 @@ function contract(backend: () => Backend) {
     await a.insertAction(action('a3', { createdAt: '2025-01-01T00:02:00.000Z', service: 'cart' }), audit('a3'));
     assert.deepEqual((await b.getAction('a2'))?.before, action('a2').before, 'another handle sees the full record');
     assert.deepEqual((await b.listActions()).map((x) => x.id).slice(0, 3), ['a3', 'a2', 'a1']);
-    assert.deepEqual((await b.listActions({ statuses: ['pending_approval'], service: 'frontend' })).map((x) => x.id), ['a1']);
-    assert.deepEqual((await b.listActions({ limit: 1 })).map((x) => x.id), ['a3']);
+    assert.deepEqual(
+      (await b.listActions({ statuses: ['pending_approval'], service: 'frontend' })).map((x) => x.id),
+      ['a1']
+    );
+    assert.deepEqual(
+      (await b.listActions({ limit: 1 })).map((x) => x.id),
+      ['a3']
+    );
     assert.equal(await b.getAction('nope'), undefined);
     await assert.rejects(a.insertAction(action('a1'), audit('a1')), 'ids are unique');
   });
@@ -75,8 +86,16 @@ function contract(backend: () => Backend) {
   it('compare-and-set: of two replicas deciding the same pending action, exactly one wins', async () => {
     await a.insertAction(action('race'), audit('race'));
     const [x, y] = await Promise.all([
-      a.updateAction(action('race', { status: 'applying', decidedBy: 'alice' }), ['pending_approval'], audit('race', 'action.approved')),
-      b.updateAction(action('race', { status: 'rejected', decidedBy: 'bob' }), ['pending_approval'], audit('race', 'action.rejected')),
+      a.updateAction(
+        action('race', { status: 'applying', decidedBy: 'alice' }),
+        ['pending_approval'],
+        audit('race', 'action.approved')
+      ),
+      b.updateAction(
+        action('race', { status: 'rejected', decidedBy: 'bob' }),
+        ['pending_approval'],
+        audit('race', 'action.rejected')
+      ),
     ]);
     assert.equal(Number(x) + Number(y), 1);
     const stored = await a.getAction('race');
@@ -86,8 +105,14 @@ function contract(backend: () => Backend) {
   });
 
   it('the audit trail is append-only and newest first', async () => {
-    const e1 = await a.audit({ actor: 'x', action: 'first', subject: 's', details: { k: 'v' } }, new Date('2025-01-02T00:00:00Z'));
-    const e2 = await b.audit({ actor: 'y', action: 'second', subject: 's', details: {} }, new Date('2025-01-02T00:00:01Z'));
+    const e1 = await a.audit(
+      { actor: 'x', action: 'first', subject: 's', details: { k: 'v' } },
+      new Date('2025-01-02T00:00:00Z')
+    );
+    const e2 = await b.audit(
+      { actor: 'y', action: 'second', subject: 's', details: {} },
+      new Date('2025-01-02T00:00:01Z')
+    );
     assert.ok(e2.id > e1.id);
     const [newest] = await a.listAudit(1);
     assert.equal(newest?.action, 'second');
@@ -96,15 +121,36 @@ function contract(backend: () => Backend) {
 
   it('automation settings round-trip and are audited when asked', async () => {
     assert.equal(await a.getAutomation('frontend'), undefined);
-    const s = { service: 'frontend', mode: 'approve' as const, baselineHpa: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 0.7 }, breaker: { open: true, reason: 'bad outcomes', openedAt: '2025-01-01T00:00:00.000Z' }, updatedAt: '2025-01-01T00:00:00.000Z', updatedBy: 'alice' };
+    const s = {
+      service: 'frontend',
+      mode: 'approve' as const,
+      baselineHpa: { minReplicas: 3, maxReplicas: 12, targetCpuUtilization: 0.7 },
+      breaker: { open: true, reason: 'bad outcomes', openedAt: '2025-01-01T00:00:00.000Z' },
+      updatedAt: '2025-01-01T00:00:00.000Z',
+      updatedBy: 'alice',
+    };
     await a.putAutomation(s, { actor: 'alice', action: 'automation.mode', subject: 'frontend', details: {} });
     await b.putAutomation({ ...s, mode: 'autonomous' }, undefined);
     assert.deepEqual(await a.getAutomation('frontend'), { ...s, mode: 'autonomous' });
-    assert.deepEqual((await a.listAutomation()).map((x) => x.service), ['frontend']);
+    assert.deepEqual(
+      (await a.listAutomation()).map((x) => x.service),
+      ['frontend']
+    );
   });
 
   it('feedback moves the series threshold; everything survives a reopen', async () => {
-    const fb = await a.addFeedback({ regionId: 'r1', seriesKey: '{service="cart"}', verdict: 'false_positive', user: 'ann', reason: 'deploy', thresholdBefore: 0.988, thresholdAfter: 0.993 }, new Date('2025-01-03T00:00:00Z'));
+    const fb = await a.addFeedback(
+      {
+        regionId: 'r1',
+        seriesKey: '{service="cart"}',
+        verdict: 'false_positive',
+        user: 'ann',
+        reason: 'deploy',
+        thresholdBefore: 0.988,
+        thresholdAfter: 0.993,
+      },
+      new Date('2025-01-03T00:00:00Z')
+    );
     assert.ok(fb.id > 0);
     const reopened = await backend().open();
     try {
@@ -127,16 +173,38 @@ function contract(backend: () => Backend) {
     await b.putDetectorStates([{ key: 'k2', version: 2, state: { xs: [2] }, updatedAt: '2025-01-04T00:01:00.000Z' }]);
     const k1 = await b.getDetectorState('k1');
     // JSON has no -0: it comes back as 0, as it would from any JSON store.
-    assert.deepEqual((k1?.state as { xs: number[] }).xs, awkward.map((x) => (Object.is(x, -0) ? 0 : x)));
-    assert.deepEqual(await a.getDetectorState('k2'), { key: 'k2', version: 2, state: { xs: [2] }, updatedAt: '2025-01-04T00:01:00.000Z' });
+    assert.deepEqual(
+      (k1?.state as { xs: number[] }).xs,
+      awkward.map((x) => (Object.is(x, -0) ? 0 : x))
+    );
+    assert.deepEqual(await a.getDetectorState('k2'), {
+      key: 'k2',
+      version: 2,
+      state: { xs: [2] },
+      updatedAt: '2025-01-04T00:01:00.000Z',
+    });
 
     // A stream scored in two halves across a "restart" (state written by one handle, read by a fresh one)
     // gives the same scores as one uninterrupted stream.
-    const samples = Array.from({ length: 700 }, (_, i) => [1_700_000_000_000 + i * 60_000, 50 + 10 * Math.sin(i / 30) + ((i * 7919) % 13) / 13 + (i === 650 ? 40 : 0)] as const);
+    const samples = Array.from(
+      { length: 700 },
+      (_, i) =>
+        [
+          1_700_000_000_000 + i * 60_000,
+          50 + 10 * Math.sin(i / 30) + ((i * 7919) % 13) / 13 + (i === 650 ? 40 : 0),
+        ] as const
+    );
     const whole = new StreamingSeries('{service="cart"}', {}, 60_000).push(samples, DEFAULT_THRESHOLD).scores;
     const first = new StreamingSeries('{service="cart"}', {}, 60_000);
     const head = first.push(samples.slice(0, 400), DEFAULT_THRESHOLD).scores;
-    await a.putDetectorStates([{ key: 'api:60s:{service="cart"}', version: STREAMING_STATE_VERSION, state: first.snapshot(), updatedAt: '2025-01-04T00:02:00.000Z' }]);
+    await a.putDetectorStates([
+      {
+        key: 'api:60s:{service="cart"}',
+        version: STREAMING_STATE_VERSION,
+        state: first.snapshot(),
+        updatedAt: '2025-01-04T00:02:00.000Z',
+      },
+    ]);
     const reopened = await backend().open();
     try {
       const stored = await reopened.getDetectorState('api:60s:{service="cart"}');
@@ -162,7 +230,7 @@ describe('SQLite store', () => {
     tamper: async () => {
       const s = new SqliteStore(path);
       try {
-        (s as unknown as { db: { exec(sql: string): void } }).db.exec('UPDATE audit SET actor = \'mallory\'');
+        (s as unknown as { db: { exec(sql: string): void } }).db.exec("UPDATE audit SET actor = 'mallory'");
       } finally {
         await s.close();
       }
@@ -194,6 +262,9 @@ describe('PostgreSQL store', () => {
 
   it('names the server without its password, and a server that is down is a clear error', async () => {
     assert.equal(redactPostgresUrl('postgres://u:secret@db:5432/aidpe'), 'postgres://u:***@db:5432/aidpe');
-    await assert.rejects(PostgresStore.open('postgres://aidpe@127.0.0.1:1/postgres', { connectTimeoutMs: 500 }), /ECONNREFUSED|connect/);
+    await assert.rejects(
+      PostgresStore.open('postgres://aidpe@127.0.0.1:1/postgres', { connectTimeoutMs: 500 }),
+      /ECONNREFUSED|connect/
+    );
   });
 });

@@ -18,7 +18,13 @@ let tempo: TempoClient;
 before(async () => {
   const config = loadConfig({
     env: {},
-    overrides: { mode: 'demo', 'server.port': 0, logLevel: 'silent', 'simulator.workload': 'synthetic', 'simulator.randomFaults': 0 },
+    overrides: {
+      mode: 'demo',
+      'server.port': 0,
+      logLevel: 'silent',
+      'simulator.workload': 'synthetic',
+      'simulator.randomFaults': 0,
+    },
   });
   sidecar = await startSidecar(config, { logger: false });
   // Real Loki serves `/loki/api/v1/...`; the simulator serves `/sim/loki/api/v1/...`, i.e. it is a
@@ -32,11 +38,17 @@ after(async () => {
 });
 
 describe('connectors against the embedded simulator', () => {
-  it('LokiClient reads one service\'s logs as streams', async () => {
+  it("LokiClient reads one service's logs as streams", async () => {
     const cluster = sidecar.demo!.cluster;
     const service = cluster.topology.services[1]?.name ?? cluster.topology.entry;
     const endMs = cluster.now();
-    const r = await loki.queryRange({ query: `{service="${service}"}`, startMs: endMs - 3600_000, endMs, limit: 200, direction: 'backward' });
+    const r = await loki.queryRange({
+      query: `{service="${service}"}`,
+      startMs: endMs - 3600_000,
+      endMs,
+      limit: 200,
+      direction: 'backward',
+    });
     assert.equal(r.resultType, 'streams');
     if (r.resultType !== 'streams') return;
     assert.ok(r.streams.length > 0, 'some streams');
@@ -52,19 +64,27 @@ describe('connectors against the embedded simulator', () => {
       }
     }
     // Level filter via the stream selector.
-    const errs = await loki.queryRange({ query: `{service="${service}", level="error"}`, startMs: endMs - 3600_000, endMs, limit: 50 });
+    const errs = await loki.queryRange({
+      query: `{service="${service}", level="error"}`,
+      startMs: endMs - 3600_000,
+      endMs,
+      limit: 50,
+    });
     if (errs.resultType === 'streams') for (const s of errs.streams) assert.equal(s.labels.level, 'error');
   });
 
-  it('LokiClient maps the simulator\'s 400 for an unsupported query to bad_query quoting its message', async () => {
+  it("LokiClient maps the simulator's 400 for an unsupported query to bad_query quoting its message", async () => {
     const endMs = sidecar.demo!.cluster.now();
-    await assert.rejects(loki.queryRange({ query: 'rate({service="cart"}[1m])', startMs: endMs - 60_000, endMs }), (e: unknown) => {
-      assert.ok(e instanceof TelemetryError);
-      assert.equal(e.kind, 'bad_query');
-      assert.equal(e.status, 400);
-      assert.match(e.upstreamMessage ?? '', /stream selectors only/);
-      return true;
-    });
+    await assert.rejects(
+      loki.queryRange({ query: 'rate({service="cart"}[1m])', startMs: endMs - 60_000, endMs }),
+      (e: unknown) => {
+        assert.ok(e instanceof TelemetryError);
+        assert.equal(e.kind, 'bad_query');
+        assert.equal(e.status, 400);
+        assert.match(e.upstreamMessage ?? '', /stream selectors only/);
+        return true;
+      }
+    );
   });
 
   it('TempoClient: search → traceById gives parent/child spans across services; unknown id → undefined', async () => {
@@ -85,7 +105,8 @@ describe('connectors against the embedded simulator', () => {
       const trace = await tempo.traceById(t.traceId);
       assert.ok(trace, `trace ${t.traceId} from search is readable`);
       assert.equal(trace.traceId, t.traceId);
-      if (!best || new Set(trace.spans.map((s) => s.service)).size > new Set(best.spans.map((s) => s.service)).size) best = trace;
+      if (!best || new Set(trace.spans.map((s) => s.service)).size > new Set(best.spans.map((s) => s.service)).size)
+        best = trace;
     }
     assert.ok(best);
     const spans = best.spans;
@@ -93,7 +114,9 @@ describe('connectors against the embedded simulator', () => {
     const roots = spans.filter((s) => s.parentSpanId === undefined);
     assert.equal(roots.length, 1, 'one root span');
     assert.equal(roots[0]!.service, cluster.topology.entry);
-    const crossService = spans.filter((s) => s.parentSpanId !== undefined && byId.get(s.parentSpanId)?.service !== s.service);
+    const crossService = spans.filter(
+      (s) => s.parentSpanId !== undefined && byId.get(s.parentSpanId)?.service !== s.service
+    );
     assert.ok(crossService.length > 0, 'some child span is in another service than its parent');
     for (const s of spans) {
       assert.match(s.spanId, /^[0-9a-f]{16}$/);

@@ -19,7 +19,10 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 const ok = (data: unknown, extra: Record<string, unknown> = {}) => ({ status: 'success', data, ...extra });
 
-const vector1 = ok({ resultType: 'vector', result: [{ metric: { __name__: 'up', job: 'x' }, value: [1700000000.5, '1'] }] });
+const vector1 = ok({
+  resultType: 'vector',
+  result: [{ metric: { __name__: 'up', job: 'x' }, value: [1700000000.5, '1'] }],
+});
 
 const double = useHttpDouble((_req, res) => json(res, 200, vector1));
 
@@ -47,7 +50,12 @@ describe('PrometheusClient request encoding', () => {
     double.handler = (_r, res) => json(res, 200, ok({ resultType: 'matrix', result: [] }));
     const { c } = client({ timeoutMs: 1500 });
     const long = `sum by (service) (rate(http_requests_total{path=~"${'/x'.repeat(3000)}"}[5m]))`;
-    const r = await c.queryRange({ query: long, startMs: 1_700_000_000_000, endMs: 1_700_000_600_123, stepSeconds: 15 });
+    const r = await c.queryRange({
+      query: long,
+      startMs: 1_700_000_000_000,
+      endMs: 1_700_000_600_123,
+      stepSeconds: 15,
+    });
     assert.deepEqual(r, { resultType: 'matrix', series: [], warnings: [] });
     const req = double.seen[0];
     assert.ok(req);
@@ -74,7 +82,9 @@ describe('PrometheusClient request encoding', () => {
     assert.equal(double.seen[0]?.path, '/prom/api/v1/query');
     assert.equal(double.seen[0]?.form.get('time'), '1700000000.500');
 
-    assert.deepEqual(await c.series(['up', 'node_load1{job="n"}'], { startMs: 1000, endMs: 2000 }), [{ __name__: 'up', job: 'a' }]);
+    assert.deepEqual(await c.series(['up', 'node_load1{job="n"}'], { startMs: 1000, endMs: 2000 }), [
+      { __name__: 'up', job: 'a' },
+    ]);
     assert.deepEqual(double.seen[1]?.form.getAll('match[]'), ['up', 'node_load1{job="n"}']);
     assert.equal(double.seen[1]?.form.get('start'), '1.000');
 
@@ -116,7 +126,8 @@ describe('PrometheusClient parsing', () => {
     assert.equal(parseSampleValue('1e-7'), 1e-7);
     assert.equal(parseSampleValue('-0.5'), -0.5);
     assert.equal(parseSampleValue('51.846000000000004'), 51.846000000000004);
-    for (const bad of ['', ' 1', 'abc', 'nan', undefined, 1]) assert.equal(parseSampleValue(bad), undefined, String(bad));
+    for (const bad of ['', ' 1', 'abc', 'nan', undefined, 1])
+      assert.equal(parseSampleValue(bad), undefined, String(bad));
   });
 
   it('maps matrix samples, sorts them, and passes warnings and infos on', async () => {
@@ -127,15 +138,27 @@ describe('PrometheusClient parsing', () => {
         ok(
           {
             resultType: 'matrix',
-            result: [{ metric: { a: '1' }, values: [[20, 'NaN'], [10, '-Inf'], [30, '2.5']] }],
+            result: [
+              {
+                metric: { a: '1' },
+                values: [
+                  [20, 'NaN'],
+                  [10, '-Inf'],
+                  [30, '2.5'],
+                ],
+              },
+            ],
           },
-          { warnings: ['PromQL warning: too many series'], infos: ['PromQL info: metric might not be a counter'] },
-        ),
+          { warnings: ['PromQL warning: too many series'], infos: ['PromQL info: metric might not be a counter'] }
+        )
       );
     const r = await client().c.queryRange({ query: 'x', startMs: 10_000, endMs: 30_000, stepSeconds: 10 });
     const s = r.series[0];
     assert.ok(s);
-    assert.deepEqual(s.samples.map(([t]) => t), [10, 20, 30]);
+    assert.deepEqual(
+      s.samples.map(([t]) => t),
+      [10, 20, 30]
+    );
     assert.equal(s.samples[0]?.[1], -Infinity);
     assert.ok(Number.isNaN(s.samples[1]?.[1]));
     assert.equal(s.samples[2]?.[1], 2.5);
@@ -145,7 +168,8 @@ describe('PrometheusClient parsing', () => {
 
 describe('PrometheusClient errors and retries', () => {
   it('422 bad_data → bad_query quoting upstream, never retried', async () => {
-    double.handler = (_r, res) => json(res, 422, { status: 'error', errorType: 'bad_data', error: '1:12: parse error: unclosed left parenthesis' });
+    double.handler = (_r, res) =>
+      json(res, 422, { status: 'error', errorType: 'bad_data', error: '1:12: parse error: unclosed left parenthesis' });
     const { c, sleeps } = client();
     await rejectsWith(c.query('rate(x[5m]'), 'bad_query', (e) => {
       assert.equal(e.message, 'Prometheus rejected query "rate(x[5m]": 1:12: parse error: unclosed left parenthesis');
@@ -179,14 +203,18 @@ describe('PrometheusClient errors and retries', () => {
     ] as const) {
       double.seen = [];
       double.handler = (_r, res) => json(res, status, { status: 'error', errorType, error: `nope ${status}` });
-      await rejectsWith(client().c.query('up'), status === 400 ? 'bad_query' : 'upstream', (e) => assert.equal(e.upstreamMessage, `nope ${status}`));
+      await rejectsWith(client().c.query('up'), status === 400 ? 'bad_query' : 'upstream', (e) =>
+        assert.equal(e.upstreamMessage, `nope ${status}`)
+      );
       assert.equal(double.seen.length, 1, `HTTP ${status} ${errorType} retried`);
     }
   });
 
   it('503 then success: retried with backoff, attempts counted', async () => {
     double.handler = (_r, res, n) =>
-      n < 3 ? json(res, 503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' }) : json(res, 200, vector1);
+      n < 3
+        ? json(res, 503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' })
+        : json(res, 200, vector1);
     const retries: number[] = [];
     const { c, sleeps } = client({ onRetry: (i) => retries.push(i.attempt) });
     const r = await c.query('up');
@@ -205,7 +233,8 @@ describe('PrometheusClient errors and retries', () => {
   });
 
   it('persistent 5xx → upstream after retries+1 attempts; Retry-After respected', async () => {
-    double.handler = (_r, res) => res.writeHead(502, { 'Content-Type': 'text/html', 'Retry-After': '1' }).end('<html>Bad Gateway</html>');
+    double.handler = (_r, res) =>
+      res.writeHead(502, { 'Content-Type': 'text/html', 'Retry-After': '1' }).end('<html>Bad Gateway</html>');
     const { c, sleeps } = client({ retryMaxDelayMs: 3000 });
     await rejectsWith(c.query('up'), 'upstream', (e) => {
       assert.equal(e.status, 502);
@@ -231,12 +260,16 @@ describe('PrometheusClient errors and retries', () => {
   });
 
   it("Prometheus's own timeout (503 errorType timeout) → timeout kind", async () => {
-    double.handler = (_r, res) => json(res, 503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
-    await rejectsWith(client({ retries: 0 }).c.query('up'), 'timeout', (e) => assert.match(e.message, /query timed out in expression evaluation/));
+    double.handler = (_r, res) =>
+      json(res, 503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' });
+    await rejectsWith(client({ retries: 0 }).c.query('up'), 'timeout', (e) =>
+      assert.match(e.message, /query timed out in expression evaluation/)
+    );
   });
 
   it('422 execution error → bad_query', async () => {
-    double.handler = (_r, res) => json(res, 422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' });
+    double.handler = (_r, res) =>
+      json(res, 422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' });
     await rejectsWith(client().c.query('a * b'), 'bad_query');
     assert.equal(double.seen.length, 1);
   });
@@ -256,11 +289,15 @@ describe('PrometheusClient errors and retries', () => {
   });
 
   it('unknown host → unreachable', async () => {
-    await rejectsWith(client({ baseUrl: 'http://aidpe-no-such-host.invalid:9090', retries: 0 }).c.query('up'), 'unreachable');
+    await rejectsWith(
+      client({ baseUrl: 'http://aidpe-no-such-host.invalid:9090', retries: 0 }).c.query('up'),
+      'unreachable'
+    );
   });
 
   it('truncated JSON body → upstream, not retried', async () => {
-    double.handler = (_r, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"resultType":"vec');
+    double.handler = (_r, res) =>
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"resultType":"vec');
     await rejectsWith(client().c.query('up'), 'upstream', (e) => assert.match(e.message, /not valid JSON/));
     assert.equal(double.seen.length, 1);
   });
@@ -290,12 +327,16 @@ describe('PrometheusClient errors and retries', () => {
     for (const body of bodies) {
       double.seen = [];
       double.handler = (_r, res) => json(res, 200, body);
-      await rejectsWith(client().c.query('up'), 'upstream', (e) => assert.match(e.message, /unexpected shape/, JSON.stringify(body)));
+      await rejectsWith(client().c.query('up'), 'upstream', (e) =>
+        assert.match(e.message, /unexpected shape/, JSON.stringify(body))
+      );
       assert.equal(double.seen.length, 1);
     }
     double.handler = (_r, res) => json(res, 200, ok({ resultType: 'vector', result: [] }));
-    await rejectsWith(client().c.queryRange({ query: 'up', startMs: 0, endMs: 60_000, stepSeconds: 15 }), 'upstream', (e) =>
-      assert.match(e.message, /expected "matrix"/),
+    await rejectsWith(
+      client().c.queryRange({ query: 'up', startMs: 0, endMs: 60_000, stepSeconds: 15 }),
+      'upstream',
+      (e) => assert.match(e.message, /expected "matrix"/)
     );
     double.handler = (_r, res) => json(res, 200, ok({ a: 1 }));
     await rejectsWith(client().c.series(['up']), 'upstream');
@@ -305,13 +346,25 @@ describe('PrometheusClient errors and retries', () => {
   it('validates inputs before sending anything', async () => {
     const { c } = client();
     const now = 1_700_000_000_000;
-    await rejectsWith(c.queryRange({ query: 'up', startMs: now, endMs: now, stepSeconds: 15 }), 'bad_query', (e) => assert.match(e.message, /must be before end/));
+    await rejectsWith(c.queryRange({ query: 'up', startMs: now, endMs: now, stepSeconds: 15 }), 'bad_query', (e) =>
+      assert.match(e.message, /must be before end/)
+    );
     await rejectsWith(c.queryRange({ query: 'up', startMs: now, endMs: now - 1, stepSeconds: 15 }), 'bad_query');
-    await rejectsWith(c.queryRange({ query: 'up', startMs: now - 60_000, endMs: now, stepSeconds: 0 }), 'bad_query', (e) => assert.match(e.message, /step/));
+    await rejectsWith(
+      c.queryRange({ query: 'up', startMs: now - 60_000, endMs: now, stepSeconds: 0 }),
+      'bad_query',
+      (e) => assert.match(e.message, /step/)
+    );
     await rejectsWith(c.queryRange({ query: 'up', startMs: now - 60_000, endMs: now, stepSeconds: -5 }), 'bad_query');
     await rejectsWith(c.queryRange({ query: 'up', startMs: NaN, endMs: now, stepSeconds: 5 }), 'bad_query');
-    await rejectsWith(c.queryRange({ query: 'up', startMs: now - 7 * 86_400_000, endMs: now, stepSeconds: 15 }), 'bad_query', (e) =>
-      assert.match(e.message, /40321 points per series exceeds Prometheus's limit of 11000; use a step of at least 55s/),
+    await rejectsWith(
+      c.queryRange({ query: 'up', startMs: now - 7 * 86_400_000, endMs: now, stepSeconds: 15 }),
+      'bad_query',
+      (e) =>
+        assert.match(
+          e.message,
+          /40321 points per series exceeds Prometheus's limit of 11000; use a step of at least 55s/
+        )
     );
     await rejectsWith(c.query('  '), 'bad_query');
     await rejectsWith(c.series([]), 'bad_query');
@@ -329,7 +382,10 @@ describe('PrometheusSource health', () => {
     let ready = true;
     let failQueries = false;
     double.handler = (r, res) => {
-      if (r.path === '/-/ready') return ready ? res.writeHead(200).end('Prometheus Server is Ready.\n') : res.writeHead(503).end('Service Unavailable');
+      if (r.path === '/-/ready')
+        return ready
+          ? res.writeHead(200).end('Prometheus Server is Ready.\n')
+          : res.writeHead(503).end('Service Unavailable');
       if (r.path === '/api/v1/status/buildinfo') return json(res, 200, ok({ version: '2.42.0', revision: 'abc' }));
       if (failQueries) return json(res, 500, { status: 'error', errorType: 'internal', error: 'boom' });
       json(res, 200, vector1);
@@ -356,7 +412,10 @@ describe('PrometheusSource health', () => {
     h = await src.health();
     assert.equal(h.state, 'degraded');
     assert.match(h.detail ?? '', /queries failing/);
-    assert.deepEqual(h.lastError, { message: 'Prometheus failed query "up" (HTTP 500 internal): boom', at: '2026-01-01T00:00:01.000Z' });
+    assert.deepEqual(h.lastError, {
+      message: 'Prometheus failed query "up" (HTTP 500 internal): boom',
+      at: '2026-01-01T00:00:01.000Z',
+    });
 
     // A bad query is the caller's fault: it does not count against health.
     double.handler = (r, res) =>
@@ -372,7 +431,10 @@ describe('PrometheusSource health', () => {
     assert.ok(h.lastError, 'the last real error is still reported');
 
     // A failure then a success: up again.
-    double.handler = (r, res, n) => (r.path.startsWith('/api/v1/query') ? json(res, n % 2 ? 500 : 200, n % 2 ? { status: 'error', error: 'x' } : vector1) : res.writeHead(200).end('ok'));
+    double.handler = (r, res, n) =>
+      r.path.startsWith('/api/v1/query')
+        ? json(res, n % 2 ? 500 : 200, n % 2 ? { status: 'error', error: 'x' } : vector1)
+        : res.writeHead(200).end('ok');
     double.seen = [];
     await src.queryInstant('up').catch(() => undefined);
     await src.queryInstant('up');

@@ -18,7 +18,9 @@ import type { MetricsTarget, RunningPrometheus } from '../helpers/prometheusServ
 
 const skip = process.env.AIDPE_SKIP_PROMETHEUS_TESTS === '1' ? 'AIDPE_SKIP_PROMETHEUS_TESTS=1' : false;
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const DATA_DIR = process.env.AIDPE_DATA_DIR ? resolve(REPO_ROOT, process.env.AIDPE_DATA_DIR) : resolve(REPO_ROOT, '../shared/data');
+const DATA_DIR = process.env.AIDPE_DATA_DIR
+  ? resolve(REPO_ROOT, process.env.AIDPE_DATA_DIR)
+  : resolve(REPO_ROOT, '../shared/data');
 const NAB_CSV = join(DATA_DIR, 'nab/data/realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv');
 
 // ------------------------------------------------------------------------------------------------
@@ -71,7 +73,10 @@ const BACKFILL_POINTS = 500;
 
 function loadHistory(): { values: number[]; text: string[]; origin: string } {
   if (existsSync(NAB_CSV)) {
-    const rows = readFileSync(NAB_CSV, 'utf8').trim().split('\n').slice(1, BACKFILL_POINTS + 1);
+    const rows = readFileSync(NAB_CSV, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1, BACKFILL_POINTS + 1);
     const text = rows.map((r) => r.split(',')[1]?.trim() ?? '');
     assert.equal(text.length, BACKFILL_POINTS);
     return { values: text.map(Number), text, origin: 'nab' };
@@ -86,7 +91,9 @@ const backfillStartSec = backfillEndSec - (BACKFILL_POINTS - 1) * BACKFILL_STEP_
 
 function historyOpenMetrics(): string {
   const lines = [`# HELP ${BACKFILL_METRIC} Backfilled CPU utilisation.`, `# TYPE ${BACKFILL_METRIC} gauge`];
-  history.text.forEach((v, i) => lines.push(`${BACKFILL_METRIC}{origin="${history.origin}"} ${v} ${backfillStartSec + i * BACKFILL_STEP_S}`));
+  history.text.forEach((v, i) =>
+    lines.push(`${BACKFILL_METRIC}{origin="${history.origin}"} ${v} ${backfillStartSec + i * BACKFILL_STEP_S}`)
+  );
   lines.push('# EOF');
   return lines.join('\n');
 }
@@ -110,7 +117,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 function only(series: MetricSeries[], labels: Record<string, string>): MetricSeries {
   const hits = series.filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-  assert.equal(hits.length, 1, `expected exactly one series with ${JSON.stringify(labels)}, got ${JSON.stringify(series.map((s) => s.labels))}`);
+  assert.equal(
+    hits.length,
+    1,
+    `expected exactly one series with ${JSON.stringify(labels)}, got ${JSON.stringify(series.map((s) => s.labels))}`
+  );
   return hits[0] as MetricSeries;
 }
 
@@ -123,7 +134,11 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
 
   before(async () => {
     target = await startMetricsTarget(exposition.render);
-    prom = await startPrometheus({ scrapeTargets: [target.target], scrapeIntervalSeconds: 1, backfillOpenMetrics: historyOpenMetrics() });
+    prom = await startPrometheus({
+      scrapeTargets: [target.target],
+      scrapeIntervalSeconds: 1,
+      backfillOpenMetrics: historyOpenMetrics(),
+    });
     source = new PrometheusSource({ baseUrl: prom.url, timeoutMs: 5000, retries: 1 });
     // Enough scrapes for rate() and a multi-point range.
     await waitFor('5 scrapes to land in Prometheus', async () => {
@@ -152,7 +167,10 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
     assert.equal(checkout.samples[0]?.[1], 42);
     const frontend = only(r.series, { service: 'frontend' });
     const value = frontend.samples[0]?.[1];
-    assert.ok(exposition.served.some((s) => s.frontendRate === value), `frontend value ${value} was never served`);
+    assert.ok(
+      exposition.served.some((s) => s.frontendRate === value),
+      `frontend value ${value} was never served`
+    );
     const t = frontend.samples[0]?.[0] ?? 0;
     assert.ok(Math.abs(t * 1000 - Date.now()) < 10_000, `instant sample time ${t} is not now`);
   });
@@ -185,7 +203,10 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
     let prev = -Infinity;
     for (const [t, v] of servedAt.samples) {
       // Step-aligned, increasing timestamps.
-      assert.ok(Number.isInteger(Math.round((t * 1000 - startMs) / 1000)) && Math.abs(((t * 1000 - startMs) / 1000) % 1) < 1e-9, `t=${t} not on step`);
+      assert.ok(
+        Number.isInteger(Math.round((t * 1000 - startMs) / 1000)) && Math.abs(((t * 1000 - startMs) / 1000) % 1) < 1e-9,
+        `t=${t} not on step`
+      );
       assert.ok(t > prev);
       prev = t;
       assert.ok(t * 1000 >= startMs && t * 1000 <= endMs);
@@ -212,9 +233,17 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
   });
 
   it('series and labelValues', async () => {
-    const series = await source.series(['aidpe_sim_request_rate', 'aidpe_test_special{kind="nan"}'], Date.now() - 60_000, Date.now());
+    const series = await source.series(
+      ['aidpe_sim_request_rate', 'aidpe_test_special{kind="nan"}'],
+      Date.now() - 60_000,
+      Date.now()
+    );
     const names = series.map((s) => `${s.__name__}/${s.service ?? s.kind}`).sort();
-    assert.deepEqual(names, ['aidpe_sim_request_rate/checkout', 'aidpe_sim_request_rate/frontend', 'aidpe_test_special/nan']);
+    assert.deepEqual(names, [
+      'aidpe_sim_request_rate/checkout',
+      'aidpe_sim_request_rate/frontend',
+      'aidpe_test_special/nan',
+    ]);
     assert.ok(series.every((s) => s.job === 'aidpe_test' && s.instance === target?.target));
 
     assert.deepEqual(await source.labelValues('service'), ['checkout', 'frontend']);
@@ -240,7 +269,10 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
     // A window of the history through an aggregation, checked against the same numbers.
     const mid = backfillStartSec + 100 * BACKFILL_STEP_S;
     // 10 points: ${10 * step - 50}s so the window holds them whether its left end is open (Prometheus 3) or closed (2.x).
-    const avg = await source.queryInstant(`avg_over_time(${BACKFILL_METRIC}[${10 * BACKFILL_STEP_S - 50}s])`, mid * 1000);
+    const avg = await source.queryInstant(
+      `avg_over_time(${BACKFILL_METRIC}[${10 * BACKFILL_STEP_S - 50}s])`,
+      mid * 1000
+    );
     const window = history.values.slice(91, 101);
     const expected = window.reduce((a, b) => a + b, 0) / window.length;
     const got = avg.series[0]?.samples[0]?.[1] ?? NaN;
@@ -259,14 +291,19 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
     });
     await assert.rejects(
       source.queryRange({ query: 'sum by (', startMs: Date.now() - 60_000, endMs: Date.now(), stepSeconds: 15 }),
-      (err: unknown) => err instanceof TelemetryError && err.kind === 'bad_query' && /parse error/.test(err.message),
+      (err: unknown) => err instanceof TelemetryError && err.kind === 'bad_query' && /parse error/.test(err.message)
     );
   });
 
   it('an empty result is an empty series list, not an error', async () => {
     const i = await source.queryInstant('aidpe_does_not_exist');
     assert.deepEqual({ ...i, warnings: [] }, { resultType: 'vector', series: [], warnings: [] });
-    const r = await source.queryRange({ query: 'aidpe_does_not_exist', startMs: Date.now() - 60_000, endMs: Date.now(), stepSeconds: 5 });
+    const r = await source.queryRange({
+      query: 'aidpe_does_not_exist',
+      startMs: Date.now() - 60_000,
+      endMs: Date.now(),
+      stepSeconds: 5,
+    });
     assert.equal(r.resultType, 'matrix');
     assert.deepEqual(r.series, []);
     assert.deepEqual(await source.series(['aidpe_does_not_exist']), []);
@@ -278,7 +315,12 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
     assert.equal(only(r.series, { kind: 'pos' }).samples[0]?.[1], Number.POSITIVE_INFINITY);
     assert.equal(only(r.series, { kind: 'neg' }).samples[0]?.[1], Number.NEGATIVE_INFINITY);
     const endMs = Date.now();
-    const range = await source.queryRange({ query: 'aidpe_test_special', startMs: endMs - 3000, endMs, stepSeconds: 1 });
+    const range = await source.queryRange({
+      query: 'aidpe_test_special',
+      startMs: endMs - 3000,
+      endMs,
+      stepSeconds: 1,
+    });
     const pos = only(range.series, { kind: 'pos' });
     assert.ok(pos.samples.length >= 2);
     assert.ok(pos.samples.every(([, v]) => v === Number.POSITIVE_INFINITY));

@@ -14,8 +14,8 @@ import type { TelemetryErrorKind } from '../../src/telemetry/types.ts';
 import { json, rejectsWithTelemetryError, text, useHttpDouble } from '../helpers/httpDouble.ts';
 import { freePort } from '../helpers/prometheusServer.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../helpers/fixtures/tempo/${name}`, import.meta.url), 'utf8');
-
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../helpers/fixtures/tempo/${name}`, import.meta.url), 'utf8');
 
 const double = useHttpDouble((_req, res) => text(res, 500, 'no handler'));
 
@@ -74,7 +74,7 @@ describe('TempoClient.traceById', () => {
         ['cart', 'CartService/GetCart', '00f067aa0ba902b7', 'b7ad6b7169203331'],
         ['cart', 'SELECT carts', '5fb397be34d26b51', '00f067aa0ba902b7'],
         ['frontend', 'POST /pay', 'a2fb4a1d1a96d312', 'b7ad6b7169203331'],
-      ],
+      ]
     );
     const root = t.spans[0]!;
     assert.equal(root.traceId, TRACE);
@@ -86,11 +86,17 @@ describe('TempoClient.traceById', () => {
     assert.equal(root.startMs, 1700000000100);
     assert.equal(root.statusCode, 'error');
     assert.equal(root.statusMessage, 'upstream cart failed');
-    assert.deepEqual(root.attributes, { 'http.method': 'GET', 'http.status_code': 500, 'http.retry': true, 'sampling.ratio': 0.25, 'http.route.parts': ['api', 'cart'] });
+    assert.deepEqual(root.attributes, {
+      'http.method': 'GET',
+      'http.status_code': 500,
+      'http.retry': true,
+      'sampling.ratio': 0.25,
+      'http.route.parts': ['api', 'cart'],
+    });
     assert.equal(root.resourceAttributes['k8s.pod.name'], 'frontend-7d9c8b6f4-x2kqp');
     assert.deepEqual(
       t.spans.map((s) => s.statusCode),
-      ['error', 'error', 'ok', 'unset'],
+      ['error', 'error', 'ok', 'unset']
     );
     assert.equal(t.spans[3]!.kind, 'client');
   });
@@ -106,12 +112,13 @@ describe('TempoClient.traceById', () => {
       [
         ['checkout', 'checkout', 'server', 'unset', null],
         ['checkout', 'charge', 'client', 'error', '00f067aa0ba902b7'],
-      ],
+      ]
     );
   });
 
   it('a 404 is undefined (not an error) and does not degrade health', async () => {
-    double.handler = (req, res) => (req.path === '/ready' ? text(res, 200, 'ready') : text(res, 404, 'trace not found'));
+    double.handler = (req, res) =>
+      req.path === '/ready' ? text(res, 200, 'ready') : text(res, 404, 'trace not found');
     const c = client();
     assert.equal(await c.traceById(TRACE), undefined);
     assert.equal(double.seen.length, 1);
@@ -125,8 +132,13 @@ describe('TempoClient.traceById', () => {
 
   it('spans from another trace or broken ids are an upstream shape error', async () => {
     double.handler = (_req, res) => json(res, 200, fixture('trace-batches.json'));
-    await rejectsKind(client().traceById('ffffffffffffffffffffffffffffffff'), 'upstream', (e) => assert.match(e.message, /belongs to trace 0af7/));
-    double.handler = (_req, res) => json(res, 200, { batches: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: '???', startTimeUnixNano: '1' }] }] }] });
+    await rejectsKind(client().traceById('ffffffffffffffffffffffffffffffff'), 'upstream', (e) =>
+      assert.match(e.message, /belongs to trace 0af7/)
+    );
+    double.handler = (_req, res) =>
+      json(res, 200, {
+        batches: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: '???', startTimeUnixNano: '1' }] }] }],
+      });
     await rejectsKind(client().traceById(TRACE), 'upstream', (e) => assert.match(e.message, /spanId "\?\?\?"/));
   });
 
@@ -160,7 +172,9 @@ describe('TempoClient.traceById', () => {
         if (!res.destroyed) json(res, 200, '{}');
       }, 1500);
     };
-    await rejectsKind(client({ timeoutMs: 80, retries: 0 }).traceById(TRACE), 'timeout', (e) => assert.match(e.message, /within 80 ms/));
+    await rejectsKind(client({ timeoutMs: 80, retries: 0 }).traceById(TRACE), 'timeout', (e) =>
+      assert.match(e.message, /within 80 ms/)
+    );
   });
 });
 
@@ -168,7 +182,13 @@ describe('TempoClient.search', () => {
   it('sends q/start/end (unix seconds)/limit/minDuration and parses the documented answer', async () => {
     double.handler = (_req, res) => json(res, 200, fixture('search.json'));
     const q = '{ resource.service.name = "cart" && status = error }';
-    const r = await client().search({ q, startMs: 1_700_000_000_500, endMs: 1_700_000_900_200, limit: 20, minDurationMs: 100 });
+    const r = await client().search({
+      q,
+      startMs: 1_700_000_000_500,
+      endMs: 1_700_000_900_200,
+      limit: 20,
+      minDurationMs: 100,
+    });
     const p = double.seen[0]!;
     assert.equal(p.path, '/api/search');
     assert.equal(p.query.get('q'), q);
@@ -178,9 +198,27 @@ describe('TempoClient.search', () => {
     assert.equal(p.query.get('minDuration'), '100ms');
     assert.equal(p.query.get('tags'), null);
     assert.deepEqual(r, [
-      { traceId: '2f3e0cee77ae5dc9c17ade3689eb2e54', rootServiceName: 'frontend', rootTraceName: 'GET /api/cart', startMs: 1700000000100, durationMs: 250 },
-      { traceId: '0000000000000000008b3c7a4c5b2f1e', rootServiceName: 'checkout', rootTraceName: 'POST /checkout', startMs: 1700000050000, durationMs: 1204 },
-      { traceId: 'c0ffee00c0ffee00c0ffee00c0ffee00', rootServiceName: undefined, rootTraceName: undefined, startMs: 1700000060000, durationMs: 0 },
+      {
+        traceId: '2f3e0cee77ae5dc9c17ade3689eb2e54',
+        rootServiceName: 'frontend',
+        rootTraceName: 'GET /api/cart',
+        startMs: 1700000000100,
+        durationMs: 250,
+      },
+      {
+        traceId: '0000000000000000008b3c7a4c5b2f1e',
+        rootServiceName: 'checkout',
+        rootTraceName: 'POST /checkout',
+        startMs: 1700000050000,
+        durationMs: 1204,
+      },
+      {
+        traceId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+        rootServiceName: undefined,
+        rootTraceName: undefined,
+        startMs: 1700000060000,
+        durationMs: 0,
+      },
     ]);
   });
 

@@ -39,7 +39,9 @@ function serviceGraphOpenMetrics(): string {
   const labels = (e: EdgeSpec) => `client="${e.client}",server="${e.server}"`;
   const counter = (family: string, value: (e: EdgeSpec, t: number) => number) => {
     lines.push(`# TYPE ${family} counter`);
-    for (const e of EDGES) for (let i = 0; i < POINTS; i++) lines.push(`${family}_total{${labels(e)}} ${value(e, i * STEP_S)} ${startSec + i * STEP_S}`);
+    for (const e of EDGES)
+      for (let i = 0; i < POINTS; i++)
+        lines.push(`${family}_total{${labels(e)}} ${value(e, i * STEP_S)} ${startSec + i * STEP_S}`);
   };
   counter('traces_service_graph_request', (e, t) => e.perSecond * t);
   counter('traces_service_graph_request_failed', (e, t) => e.perSecond * e.failedShare * t);
@@ -49,8 +51,14 @@ function serviceGraphOpenMetrics(): string {
     for (let i = 0; i < POINTS; i++) {
       const n = e.perSecond * i * STEP_S;
       const ts = startSec + i * STEP_S;
-      BOUNDS.forEach((le, k) => lines.push(`${family}_bucket{${labels(e)},le="${le}"} ${n * e.cumulativeShare[k]!} ${ts}`));
-      lines.push(`${family}_bucket{${labels(e)},le="+Inf"} ${n} ${ts}`, `${family}_count{${labels(e)}} ${n} ${ts}`, `${family}_sum{${labels(e)}} ${n * 0.05} ${ts}`);
+      BOUNDS.forEach((le, k) =>
+        lines.push(`${family}_bucket{${labels(e)},le="${le}"} ${n * e.cumulativeShare[k]!} ${ts}`)
+      );
+      lines.push(
+        `${family}_bucket{${labels(e)},le="+Inf"} ${n} ${ts}`,
+        `${family}_count{${labels(e)}} ${n} ${ts}`,
+        `${family}_sum{${labels(e)}} ${n * 0.05} ${ts}`
+      );
     }
   lines.push('# EOF');
   return lines.join('\n');
@@ -89,29 +97,55 @@ describe('Tempo service-graph metrics in a real Prometheus', { skip }, () => {
     if (result.state !== 'present') return;
     const { graph } = result;
     assert.equal(graph.source, 'tempo-service-graph-metrics');
-    assert.deepEqual(graph.edges.map((e) => e.id), ['cart->redis', 'frontend->ad', 'frontend->cart'], 'the virtual user edge is not a call edge');
-    assert.deepEqual(graph.nodes.map((n) => n.id), ['ad', 'cart', 'frontend', 'redis']);
-    assert.deepEqual(graph.nodes.filter((n) => n.entry).map((n) => n.id), ['frontend']);
+    assert.deepEqual(
+      graph.edges.map((e) => e.id),
+      ['cart->redis', 'frontend->ad', 'frontend->cart'],
+      'the virtual user edge is not a call edge'
+    );
+    assert.deepEqual(
+      graph.nodes.map((n) => n.id),
+      ['ad', 'cart', 'frontend', 'redis']
+    );
+    assert.deepEqual(
+      graph.nodes.filter((n) => n.entry).map((n) => n.id),
+      ['frontend']
+    );
     const windowS = (windowEndMs - windowStartMs) / 1000;
     for (const spec of EDGES.filter((e) => e.client !== 'user')) {
       const edge = graph.edges.find((e) => e.id === `${spec.client}->${spec.server}`)!;
       // increase() extrapolates to the window edges; with a sample every 15 s it is within a few percent.
-      assert.ok(Math.abs(edge.calls / (spec.perSecond * windowS) - 1) < 0.03, `${edge.id} calls ${edge.calls} vs ${spec.perSecond * windowS}`);
+      assert.ok(
+        Math.abs(edge.calls / (spec.perSecond * windowS) - 1) < 0.03,
+        `${edge.id} calls ${edge.calls} vs ${spec.perSecond * windowS}`
+      );
       assert.ok(Math.abs(edge.errorRate - spec.failedShare) < 1e-9, `${edge.id} error rate ${edge.errorRate}`);
-      assert.ok(Math.abs(edge.p95Ms - expectedQuantileMs(spec.cumulativeShare, 0.95)) < 1e-6, `${edge.id} p95 ${edge.p95Ms} vs ${expectedQuantileMs(spec.cumulativeShare, 0.95)}`);
-      assert.ok(Math.abs(edge.p50Ms - expectedQuantileMs(spec.cumulativeShare, 0.5)) < 1e-6, `${edge.id} p50 ${edge.p50Ms}`);
+      assert.ok(
+        Math.abs(edge.p95Ms - expectedQuantileMs(spec.cumulativeShare, 0.95)) < 1e-6,
+        `${edge.id} p95 ${edge.p95Ms} vs ${expectedQuantileMs(spec.cumulativeShare, 0.95)}`
+      );
+      assert.ok(
+        Math.abs(edge.p50Ms - expectedQuantileMs(spec.cumulativeShare, 0.5)) < 1e-6,
+        `${edge.id} p50 ${edge.p50Ms}`
+      );
     }
     // frontend->cart: p95 falls in (0.1, 0.25] s: 0.1 + 0.15 × (0.95 − 0.8) / 0.2 = 0.2125 s.
     assert.ok(Math.abs(graph.edges.find((e) => e.id === 'frontend->cart')!.p95Ms - 212.5) < 1e-6);
     const redis = graph.nodes.find((n) => n.id === 'redis')!;
     assert.ok(Math.abs(redis.errorRate - 0.5) < 1e-9, `redis error rate ${redis.errorRate}`);
     const frontend = graph.nodes.find((n) => n.id === 'frontend')!;
-    assert.ok(Math.abs(frontend.p95Ms - expectedQuantileMs(EDGES[0]!.cumulativeShare, 0.95)) < 1e-6, `frontend p95 ${frontend.p95Ms}`);
+    assert.ok(
+      Math.abs(frontend.p95Ms - expectedQuantileMs(EDGES[0]!.cumulativeShare, 0.95)) < 1e-6,
+      `frontend p95 ${frontend.p95Ms}`
+    );
     assert.ok(Math.abs(frontend.rate - 10) < 0.3, `frontend rate ${frontend.rate}`);
     // Self time is not in these series: unknown, and said so.
     assert.ok(graph.nodes.every((n) => Number.isNaN(n.selfMsMean) && Number.isNaN(n.downstreamMsMean)));
     assert.match(graph.notes!.join(' '), /self time and time waiting on callees are unknown/);
-    assert.ok(result.queries.some((q) => q.includes(SERVICE_GRAPH_METRICS.serverSecondsBucket) && q.startsWith('histogram_quantile(0.95')));
+    assert.ok(
+      result.queries.some(
+        (q) => q.includes(SERVICE_GRAPH_METRICS.serverSecondsBucket) && q.startsWith('histogram_quantile(0.95')
+      )
+    );
   });
 
   it('answers not-present for a window without the series', async () => {
@@ -132,7 +166,17 @@ describe('tempoServiceGraph without Prometheus', () => {
     const result = await tempoServiceGraph(unsupported, 0, 60_000);
     assert.equal(result.state, 'not-present');
     await assert.rejects(tempoServiceGraph(unsupported, 10, 10), /startMs: must be before endMs/);
-    const down = { kind: 'prometheus', queryInstant: async () => Promise.reject(new TelemetryError({ kind: 'unreachable', source: 'prometheus', message: 'connection refused' })) } as unknown as TelemetrySource;
-    await assert.rejects(tempoServiceGraph(down, 0, 60_000), /connection refused/, 'an unreachable Prometheus is an error, not "not present"');
+    const down = {
+      kind: 'prometheus',
+      queryInstant: async () =>
+        Promise.reject(
+          new TelemetryError({ kind: 'unreachable', source: 'prometheus', message: 'connection refused' })
+        ),
+    } as unknown as TelemetrySource;
+    await assert.rejects(
+      tempoServiceGraph(down, 0, 60_000),
+      /connection refused/,
+      'an unreachable Prometheus is an error, not "not present"'
+    );
   });
 });

@@ -53,7 +53,12 @@ export function severityOf(peak: number, threshold: number): Severity {
   return 'low';
 }
 
-export function extractRegions(timestampsMs: ArrayLike<number>, scores: ArrayLike<number>, seriesKey: string, opts: RegionOptions): AnomalyRegion[] {
+export function extractRegions(
+  timestampsMs: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  seriesKey: string,
+  opts: RegionOptions
+): AnomalyRegion[] {
   const gap = opts.mergeGapPoints ?? 3;
   const regions: AnomalyRegion[] = [];
   let open: { start: number; end: number; peak: number } | undefined;
@@ -92,7 +97,11 @@ export function extractRegions(timestampsMs: ArrayLike<number>, scores: ArrayLik
  * Feedback moves a series' threshold: a false positive halves the distance to 1 (fewer, stronger alerts),
  * a true positive doubles it back (bounded), so repeated feedback converges instead of swinging.
  */
-export function thresholdAfterFeedback(current: number, verdict: 'true_positive' | 'false_positive', bounds: { min: number; max: number } = { min: MIN_THRESHOLD, max: MAX_THRESHOLD }): number {
+export function thresholdAfterFeedback(
+  current: number,
+  verdict: 'true_positive' | 'false_positive',
+  bounds: { min: number; max: number } = { min: MIN_THRESHOLD, max: MAX_THRESHOLD }
+): number {
   const room = 1 - current;
   const next = verdict === 'false_positive' ? current + room / 2 : current - room;
   return Math.min(bounds.max, Math.max(bounds.min, next));
@@ -120,7 +129,10 @@ export class RegionTracker {
   private open: RegionTrackerState['open'] = null;
   private readonly gap: number;
 
-  constructor(readonly seriesKey: string, mergeGapPoints = 3) {
+  constructor(
+    readonly seriesKey: string,
+    mergeGapPoints = 3
+  ) {
     this.gap = mergeGapPoints;
   }
 
@@ -173,10 +185,12 @@ export class RegionTracker {
   }
 
   restore(state: RegionTrackerState): void {
-    if (!state || typeof state !== 'object' || !Number.isInteger(state.index) || state.index < 0) throw new Error('region state: index must be a non-negative integer');
+    if (!state || typeof state !== 'object' || !Number.isInteger(state.index) || state.index < 0)
+      throw new Error('region state: index must be a non-negative integer');
     if (state.open !== null) {
       for (const k of ['startIdx', 'endIdx', 'startMs', 'endMs', 'peakMs', 'peakScore'] as const) {
-        if (typeof state.open?.[k] !== 'number' || !Number.isFinite(state.open[k])) throw new Error(`region state: open.${k} must be a finite number`);
+        if (typeof state.open?.[k] !== 'number' || !Number.isFinite(state.open[k]))
+          throw new Error(`region state: open.${k} must be a finite number`);
       }
     }
     this.index = state.index;

@@ -33,7 +33,13 @@ export interface ScoredSeries {
 }
 
 /** `samples` are [unix seconds, value], sorted; NaN/±Inf are gaps the detector's state carries over. */
-export function scoreSeries(samples: ReadonlyArray<readonly [number, number]>, fromMs: number, seriesKey: string, threshold: number, detectorName: StreamDetectorName = 'aidpe'): ScoredSeries {
+export function scoreSeries(
+  samples: ReadonlyArray<readonly [number, number]>,
+  fromMs: number,
+  seriesKey: string,
+  threshold: number,
+  detectorName: StreamDetectorName = 'aidpe'
+): ScoredSeries {
   const detector = detectorName === 'ensemble' ? createEnsembleDetector() : createAidpeDetector();
   const times: number[] = [];
   const values: Array<number | null> = [];

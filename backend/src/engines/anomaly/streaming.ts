@@ -50,7 +50,8 @@ function createStreamDetector(name: StreamDetectorName, options: AidpeOptions): 
     count: () => fed,
     snapshot: () => detector.snapshot(),
     restore: (state, count) => {
-      if (!(Number.isInteger(count) && count >= 0)) throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
+      if (!(Number.isInteger(count) && count >= 0))
+        throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
       detector.restore(state as EnsembleState);
       fed = count;
     },
@@ -156,7 +157,11 @@ export class StreamingSeries {
   readonly warmUp: number;
 
   /** `stepMs`: the known sampling step (a query's step); without it the step is estimated from the first intervals. */
-  constructor(readonly seriesKey: string, options: StreamingOptions = {}, stepMs?: number) {
+  constructor(
+    readonly seriesKey: string,
+    options: StreamingOptions = {},
+    stepMs?: number
+  ) {
     this.detectorOptions = options.detector ?? {};
     this.detectorName = options.detectorName ?? 'aidpe';
     this.gapNoteSteps = options.gapNoteSteps ?? 3;
@@ -187,7 +192,20 @@ export class StreamingSeries {
    * series' current region threshold (feedback may move it between calls).
    */
   push(samples: ReadonlyArray<readonly [number, number]>, threshold: number): PushResult {
-    const out: PushResult = { times: [], values: [], scores: [], regions: [], skippedStale: 0, skippedNonFinite: 0, gaps: [], irregularIntervals: 0, fed: 0, warmUp: this.warmUp, status: 'ok', notes: [] };
+    const out: PushResult = {
+      times: [],
+      values: [],
+      scores: [],
+      regions: [],
+      skippedStale: 0,
+      skippedNonFinite: 0,
+      gaps: [],
+      irregularIntervals: 0,
+      fed: 0,
+      warmUp: this.warmUp,
+      status: 'ok',
+      notes: [],
+    };
     const resets: string[] = [];
     for (const [t, v] of samples) {
       if (!Number.isFinite(t) || (Number.isFinite(this.lastMs) && t <= this.lastMs)) {
@@ -210,7 +228,9 @@ export class StreamingSeries {
             out.gaps.push({ fromMs: this.lastMs, toMs: t, steps, reset: true });
             const closed = this.regions.close(threshold);
             if (closed) out.regions.push({ ...closed, ongoing: false });
-            resets.push(`detector reset after a gap of ${formatSteps(steps)} steps (${new Date(this.lastMs).toISOString()} to ${new Date(t).toISOString()}; longer than ${this.resetGapSteps}): the earlier state no longer describes the series, so the warm-up restarts`);
+            resets.push(
+              `detector reset after a gap of ${formatSteps(steps)} steps (${new Date(this.lastMs).toISOString()} to ${new Date(t).toISOString()}; longer than ${this.resetGapSteps}): the earlier state no longer describes the series, so the warm-up restarts`
+            );
             this.resetDetector();
           } else if (steps > this.gapNoteSteps) {
             out.gaps.push({ fromMs: this.lastMs, toMs: t, steps, reset: false });
@@ -233,11 +253,21 @@ export class StreamingSeries {
     if (open) out.regions.push({ ...open, ongoing: true });
     out.fed = this.detector.count();
 
-    if (out.skippedStale > 0) out.notes.push(`${out.skippedStale} sample(s) at or before the last scored one (${new Date(this.lastMs).toISOString()}) skipped: already scored or out of order`);
+    if (out.skippedStale > 0)
+      out.notes.push(
+        `${out.skippedStale} sample(s) at or before the last scored one (${new Date(this.lastMs).toISOString()}) skipped: already scored or out of order`
+      );
     if (out.skippedNonFinite > 0) out.notes.push(`${out.skippedNonFinite} NaN/Inf sample(s) skipped`);
-    for (const g of out.gaps) if (!g.reset) out.notes.push(`gap: ${formatSteps(g.steps)} steps between ${new Date(g.fromMs).toISOString()} and ${new Date(g.toMs).toISOString()}; scoring continued across it`);
+    for (const g of out.gaps)
+      if (!g.reset)
+        out.notes.push(
+          `gap: ${formatSteps(g.steps)} steps between ${new Date(g.fromMs).toISOString()} and ${new Date(g.toMs).toISOString()}; scoring continued across it`
+        );
     out.notes.push(...resets);
-    if (out.irregularIntervals > 0) out.notes.push(`irregular timestamps: ${out.irregularIntervals} interval(s) differ from the ${this.stepMs / 1000} s step by more than half; the detector treats points as evenly spaced`);
+    if (out.irregularIntervals > 0)
+      out.notes.push(
+        `irregular timestamps: ${out.irregularIntervals} interval(s) differ from the ${this.stepMs / 1000} s step by more than half; the detector treats points as evenly spaced`
+      );
     if (out.fed < this.warmUp) {
       out.status = 'insufficient_data';
       out.reason = `insufficient data: ${out.fed} of ${this.warmUp} warm-up points`;
@@ -275,11 +305,24 @@ export class StreamingSeries {
 
   /** Replaces this series' state; throws (naming the field) when the state does not fit. */
   restore(state: StreamingSeriesState): void {
-    if (!state || typeof state !== 'object' || state.kind !== 'aidpe-streaming') throw new Error("streaming state: kind must be 'aidpe-streaming'");
-    if (state.version !== STREAMING_STATE_VERSION) throw new Error(`streaming state: version is ${String(state.version)}; this sidecar reads version ${STREAMING_STATE_VERSION}`);
-    if (state.detectorName !== this.detectorName) throw new Error(`streaming state: belongs to detector ${String(state.detectorName)}; this call asks for ${this.detectorName}`);
-    if (state.seriesKey !== this.seriesKey) throw new Error(`streaming state: seriesKey is ${state.seriesKey}, expected ${this.seriesKey}`);
-    if (!Array.isArray(state.intervals) || state.intervals.length > MAX_INTERVALS || !state.intervals.every((x) => Number.isFinite(x))) throw new Error(`streaming state: intervals must be at most ${MAX_INTERVALS} finite numbers`);
+    if (!state || typeof state !== 'object' || state.kind !== 'aidpe-streaming')
+      throw new Error("streaming state: kind must be 'aidpe-streaming'");
+    if (state.version !== STREAMING_STATE_VERSION)
+      throw new Error(
+        `streaming state: version is ${String(state.version)}; this sidecar reads version ${STREAMING_STATE_VERSION}`
+      );
+    if (state.detectorName !== this.detectorName)
+      throw new Error(
+        `streaming state: belongs to detector ${String(state.detectorName)}; this call asks for ${this.detectorName}`
+      );
+    if (state.seriesKey !== this.seriesKey)
+      throw new Error(`streaming state: seriesKey is ${state.seriesKey}, expected ${this.seriesKey}`);
+    if (
+      !Array.isArray(state.intervals) ||
+      state.intervals.length > MAX_INTERVALS ||
+      !state.intervals.every((x) => Number.isFinite(x))
+    )
+      throw new Error(`streaming state: intervals must be at most ${MAX_INTERVALS} finite numbers`);
     const detector = createStreamDetector(this.detectorName, this.detectorOptions);
     detector.restore(state.detector, state.fed);
     const regions = new RegionTracker(this.seriesKey, this.mergeGapPoints);
@@ -302,7 +345,12 @@ export class StreamingSeries {
  * Restores a stored state (any JSON) into a new series, or says why it was discarded (another version, other
  * detector options, a malformed state): the caller then rebuilds it from history and says so.
  */
-export function seriesFromState(seriesKey: string, state: unknown, options: StreamingOptions = {}, stepMs?: number): { series: StreamingSeries } | { discarded: string } {
+export function seriesFromState(
+  seriesKey: string,
+  state: unknown,
+  options: StreamingOptions = {},
+  stepMs?: number
+): { series: StreamingSeries } | { discarded: string } {
   const series = new StreamingSeries(seriesKey, options, stepMs);
   try {
     series.restore(state as StreamingSeriesState);

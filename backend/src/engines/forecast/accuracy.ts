@@ -53,7 +53,11 @@ export function pinball(q: number, actual: number, predicted: number): number {
  * Scores an issued forecast against the actuals (unix seconds → value). Undefined when fewer than
  * `minShare` of the steps have a finite actual: a forecast scored on a handful of points says little.
  */
-export function scoreForecast(f: IssuedForecast, actualAt: (timestampSeconds: number) => number | undefined, minShare = 0.8): RealisedScore | undefined {
+export function scoreForecast(
+  f: IssuedForecast,
+  actualAt: (timestampSeconds: number) => number | undefined,
+  minShare = 0.8
+): RealisedScore | undefined {
   const h = f.timestamps.length;
   if (h === 0 || f.p50.length !== h || f.p10.length !== h || f.p90.length !== h) return undefined;
   let abs = 0;
@@ -120,12 +124,16 @@ export type CardValidation = Record<string, { mae: number; naiveMae?: number | u
  * windows, so the normalisation cancels) — the model's error relative to repeating the last value. From the
  * named source when the card has it, else the mean over the real-data sources that have both numbers.
  */
-export function cardReference(validation: CardValidation | undefined, preferredSource: string): DriftReference | undefined {
+export function cardReference(
+  validation: CardValidation | undefined,
+  preferredSource: string
+): DriftReference | undefined {
   if (!validation) return undefined;
   const ratio = (m: { mae: number; naiveMae?: number | undefined } | undefined): number | undefined =>
     m && typeof m.naiveMae === 'number' && m.naiveMae > 0 && Number.isFinite(m.mae) ? m.mae / m.naiveMae : undefined;
   const preferred = ratio(validation[preferredSource]);
-  if (preferred !== undefined) return { value: preferred, source: `model card (${preferredSource} validation, mae/naiveMae)` };
+  if (preferred !== undefined)
+    return { value: preferred, source: `model card (${preferredSource} validation, mae/naiveMae)` };
   const real = Object.entries(validation)
     .filter(([source]) => source !== 'synthetic')
     .map(([source, m]) => [source, ratio(m)] as const)
@@ -138,7 +146,11 @@ export function cardReference(validation: CardValidation | undefined, preferredS
 }
 
 /** The median of a metric over the model's first `spanMs`; complete once a point past that span exists. */
-export function firstSpanReference(points: AccuracyPoint[], metric: AccuracyMetric, spanMs: number): { reference: DriftReference; complete: boolean } | undefined {
+export function firstSpanReference(
+  points: AccuracyPoint[],
+  metric: AccuracyMetric,
+  spanMs: number
+): { reference: DriftReference; complete: boolean } | undefined {
   const withMetric = points.filter((p) => typeof p[metric] === 'number' && Number.isFinite(p[metric]));
   if (withMetric.length === 0) return undefined;
   const first = withMetric[0]!.t;
@@ -146,7 +158,13 @@ export function firstSpanReference(points: AccuracyPoint[], metric: AccuracyMetr
   const complete = withMetric.some((p) => p.t >= first + spanMs);
   const hours = spanMs / 3_600_000;
   const span = hours === 24 ? 'first day' : `first ${Number(hours.toFixed(2))} h`;
-  return { reference: { value: median(inSpan), source: `own ${span} median (${inSpan.length} points${complete ? '' : ', still collecting'})` }, complete };
+  return {
+    reference: {
+      value: median(inSpan),
+      source: `own ${span} median (${inSpan.length} points${complete ? '' : ', still collecting'})`,
+    },
+    complete,
+  };
 }
 
 export interface DriftOptions {
@@ -182,28 +200,42 @@ export function assessDrift(points: AccuracyPoint[], opts: DriftOptions): DriftA
   const floor = opts.coverageFloor ?? 0.65;
   const minPoints = opts.minPoints ?? 3;
   const recent = points.filter((p) => p.t > opts.nowMs - opts.windowMs && p.t <= opts.nowMs);
-  const values = recent.map((p) => p[opts.metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const coverages = recent.map((p) => p.coverage80).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const values = recent
+    .map((p) => p[opts.metric])
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const coverages = recent
+    .map((p) => p.coverage80)
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const rolling = values.length >= minPoints ? median(values) : null;
-  const rollingCoverage80 = coverages.length >= minPoints ? coverages.reduce((a, b) => a + b, 0) / coverages.length : null;
-  const reference = opts.reference && Number.isFinite(opts.reference.value) && opts.reference.value > 0 ? opts.reference : null;
+  const rollingCoverage80 =
+    coverages.length >= minPoints ? coverages.reduce((a, b) => a + b, 0) / coverages.length : null;
+  const reference =
+    opts.reference && Number.isFinite(opts.reference.value) && opts.reference.value > 0 ? opts.reference : null;
   const ratio = rolling !== null && reference ? rolling / reference.value : null;
   const drift = ratio !== null && ratio > threshold;
   const coverageDrift = rollingCoverage80 !== null && rollingCoverage80 < floor;
   const windowText = `${Number((opts.windowMs / 3_600_000).toFixed(2))} h`;
   const reasons: string[] = [];
-  if (rolling === null) reasons.push(`${values.length} ${opts.metric} point(s) in the last ${windowText}; at least ${minPoints} are needed`);
-  else if (!reference) reasons.push(`rolling median ${opts.metric} ${fmt(rolling)} over the last ${windowText}; no reference yet`);
+  if (rolling === null)
+    reasons.push(
+      `${values.length} ${opts.metric} point(s) in the last ${windowText}; at least ${minPoints} are needed`
+    );
+  else if (!reference)
+    reasons.push(`rolling median ${opts.metric} ${fmt(rolling)} over the last ${windowText}; no reference yet`);
   else {
     reasons.push(
       `rolling median ${opts.metric} ${fmt(rolling)} over the last ${windowText} is ${fmt(ratio!)}× the reference ${fmt(reference.value)} from ${reference.source}` +
-        (drift ? ` (above ${threshold}×: drift)` : ` (within ${threshold}×)`),
+        (drift ? ` (above ${threshold}×: drift)` : ` (within ${threshold}×)`)
     );
   }
   if (rollingCoverage80 !== null) {
-    reasons.push(`realised 80% coverage ${(rollingCoverage80 * 100).toFixed(0)}% over ${coverages.length} forecasts` + (coverageDrift ? ` is below ${(floor * 100).toFixed(0)}%: coverage drift` : ''));
+    reasons.push(
+      `realised 80% coverage ${(rollingCoverage80 * 100).toFixed(0)}% over ${coverages.length} forecasts` +
+        (coverageDrift ? ` is below ${(floor * 100).toFixed(0)}%: coverage drift` : '')
+    );
   }
-  const status = drift || coverageDrift ? 'drift' : ratio === null && rollingCoverage80 === null ? 'insufficient' : 'ok';
+  const status =
+    drift || coverageDrift ? 'drift' : ratio === null && rollingCoverage80 === null ? 'insufficient' : 'ok';
   return { rolling, rollingCoverage80, reference, ratio, drift, coverageDrift, status, reason: reasons.join('; ') };
 }
 
@@ -214,7 +246,12 @@ export function assessDrift(points: AccuracyPoint[], opts: DriftOptions): DriftA
 export function aggregatePoints(perSeries: AccuracyPoint[][]): AccuracyPoint[] {
   const byTime = new Map<number, AccuracyPoint[]>();
   for (const points of perSeries) for (const p of points) byTime.set(p.t, [...(byTime.get(p.t) ?? []), p]);
-  const keys: Array<Exclude<keyof AccuracyPoint, 't'>> = ['backtestMase', 'relativeToNaive', 'realisedMase', 'coverage80'];
+  const keys: Array<Exclude<keyof AccuracyPoint, 't'>> = [
+    'backtestMase',
+    'relativeToNaive',
+    'realisedMase',
+    'coverage80',
+  ];
   return [...byTime.entries()]
     .sort(([a], [b]) => a - b)
     .map(([t, ps]) => {

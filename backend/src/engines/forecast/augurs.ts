@@ -34,7 +34,13 @@ export interface IntervalForecast {
  * augurs returns symmetric Gaussian intervals at one level per call; the standard deviation per step
  * is recovered from the 95% interval and any quantile is read off the normal distribution.
  */
-function toQuantiles(point: number[], lower: number[], upper: number[], level: number, levels: number[]): IntervalForecast {
+function toQuantiles(
+  point: number[],
+  lower: number[],
+  upper: number[],
+  level: number,
+  levels: number[]
+): IntervalForecast {
   const z = normalQuantile(0.5 + level / 2);
   const p50 = Float64Array.from(point);
   const quantiles = new Map<number, Float64Array>();
@@ -42,7 +48,7 @@ function toQuantiles(point: number[], lower: number[], upper: number[], level: n
     const zq = normalQuantile(q);
     quantiles.set(
       q,
-      p50.map((v, k) => v + (zq * (upper[k]! - lower[k]!)) / (2 * z)),
+      p50.map((v, k) => v + (zq * (upper[k]! - lower[k]!)) / (2 * z))
     );
   }
   return { p50, quantiles };
@@ -50,7 +56,10 @@ function toQuantiles(point: number[], lower: number[], upper: number[], level: n
 
 interface AugursModel {
   fit(y: Float64Array): void;
-  predict(horizon: number, level?: number | null): { point: number[]; intervals: { lower: number[]; upper: number[] } | undefined };
+  predict(
+    horizon: number,
+    level?: number | null
+  ): { point: number[]; intervals: { lower: number[]; upper: number[] } | undefined };
   free(): void;
 }
 

@@ -32,12 +32,19 @@ function median(xs: number[]): number {
   return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
 }
 
-function perWindow(name: string, applicable: Candidate['applicable'], one: (w: ForecastWindow, h: number) => Float64Array): Candidate {
+function perWindow(
+  name: string,
+  applicable: Candidate['applicable'],
+  one: (w: ForecastWindow, h: number) => Float64Array
+): Candidate {
   return { name, applicable, predict: (windows, h) => windows.map((w) => ({ p50: one(w, h) })) };
 }
 
 const always = (w: ForecastWindow): boolean => w.values.length >= 1;
-const seasonal = (k: number) => (w: ForecastWindow): boolean => w.season >= 2 && w.values.length >= k * w.season;
+const seasonal =
+  (k: number) =>
+  (w: ForecastWindow): boolean =>
+    w.season >= 2 && w.values.length >= k * w.season;
 
 export const naive = perWindow('naive', always, (w, h) => new Float64Array(h).fill(w.values[w.values.length - 1]!));
 
@@ -67,7 +74,9 @@ export function seasonalMedianProfile(y: Float64Array, m: number, h: number, max
   return out;
 }
 
-export const seasonalMedian = perWindow('seasonal_median', seasonal(2), (w, h) => seasonalMedianProfile(w.values, w.season, h));
+export const seasonalMedian = perWindow('seasonal_median', seasonal(2), (w, h) =>
+  seasonalMedianProfile(w.values, w.season, h)
+);
 
 /**
  * Seasonal profile (median over recent seasons, de-meaned) around a local level: the level is the
@@ -100,7 +109,10 @@ export const seasonalLevel = perWindow('seasonal_level', seasonal(2), (w, h) => 
 function recentMedian(name: string, dayFraction: number, stepsWithoutSeason: number): Candidate {
   return perWindow(name, always, (w, h) => {
     const y = w.values;
-    const span = Math.min(y.length, Math.max(3, w.season >= 2 ? Math.round(w.season * dayFraction) : stepsWithoutSeason));
+    const span = Math.min(
+      y.length,
+      Math.max(3, w.season >= 2 ? Math.round(w.season * dayFraction) : stepsWithoutSeason)
+    );
     return new Float64Array(h).fill(median(Array.from(y.subarray(y.length - span))));
   });
 }
@@ -113,7 +125,7 @@ export const recentMedianDay = recentMedian('median_1d', 1, 288);
 export const weeklyMedian: Candidate = perWindow(
   'weekly_median',
   (w) => w.season >= 2 && w.values.length >= 14 * w.season,
-  (w, h) => seasonalMedianProfile(w.values, 7 * w.season, h, 3),
+  (w, h) => seasonalMedianProfile(w.values, 7 * w.season, h, 3)
 );
 
 /**
@@ -127,14 +139,16 @@ export const seasonalTrend: Candidate = perWindow(
     const { values: y, season: m } = w;
     const days = Math.min(14, Math.floor(y.length / m));
     const daily: number[] = [];
-    for (let d = days; d >= 1; d--) daily.push(median(Array.from(y.subarray(y.length - d * m, y.length - (d - 1) * m))));
+    for (let d = days; d >= 1; d--)
+      daily.push(median(Array.from(y.subarray(y.length - d * m, y.length - (d - 1) * m))));
     const slopes: number[] = [];
-    for (let i = 0; i < daily.length; i++) for (let j = i + 1; j < daily.length; j++) slopes.push((daily[j]! - daily[i]!) / (j - i));
+    for (let i = 0; i < daily.length; i++)
+      for (let j = i + 1; j < daily.length; j++) slopes.push((daily[j]! - daily[i]!) / (j - i));
     const perStep = median(slopes) / m;
     const [base] = seasonalLevel.predict([w], h) as CandidateForecast[];
     // The level sits about an eighth of a day back (median of the last quarter-day); extrapolate from there.
     return base!.p50.map((v, k) => v + perStep * (k + 1 + m / 8));
-  },
+  }
 );
 
 export const STATISTICAL_CANDIDATES: Candidate[] = [

@@ -67,7 +67,8 @@ export function buildDeepInputs(windows: ForecastWindow[]): DeepInputs {
       inputs.pastValues[b * L + i] = Math.min(50, Math.max(-50, (ctx[i]! - loc) / scale));
       timeFeatures(w.lastTimestamp - (L - 1 - i) * w.stepSeconds, inputs.pastTime, (b * L + i) * 4);
     }
-    for (let k = 0; k < H; k++) timeFeatures(w.lastTimestamp + (k + 1) * w.stepSeconds, inputs.futureTime, (b * H + k) * 4);
+    for (let k = 0; k < H; k++)
+      timeFeatures(w.lastTimestamp + (k + 1) * w.stepSeconds, inputs.futureTime, (b * H + k) * 4);
     inputs.static[b * 2] = Math.log10(w.stepSeconds) / 4;
     inputs.static[b * 2 + 1] = Math.asinh(loc / scale) / 10;
   });
@@ -78,7 +79,7 @@ export class DeepForecaster implements Candidate {
   constructor(
     readonly name: string,
     private readonly session: OnnxSessionLike,
-    private readonly tensor: TensorFactory,
+    private readonly tensor: TensorFactory
   ) {}
 
   applicable(window: ForecastWindow, horizon: number): boolean {
@@ -98,13 +99,15 @@ export class DeepForecaster implements Candidate {
     const q = out['quantiles'];
     if (!q) throw new Error(`${this.name}: model output "quantiles" missing`);
     const data = q.data as Float32Array;
-    if (data.length !== B * DEEP_HORIZON * 3) throw new Error(`${this.name}: expected output [${B},${DEEP_HORIZON},3], got [${q.dims.join(',')}]`);
+    if (data.length !== B * DEEP_HORIZON * 3)
+      throw new Error(`${this.name}: expected output [${B},${DEEP_HORIZON},3], got [${q.dims.join(',')}]`);
     return windows.map((_, b) =>
       DEEP_QUANTILES.map((_, j) => {
         const series = new Float64Array(DEEP_HORIZON);
-        for (let k = 0; k < DEEP_HORIZON; k++) series[k] = x.loc[b]! + x.scale[b]! * data[(b * DEEP_HORIZON + k) * 3 + j]!;
+        for (let k = 0; k < DEEP_HORIZON; k++)
+          series[k] = x.loc[b]! + x.scale[b]! * data[(b * DEEP_HORIZON + k) * 3 + j]!;
         return series;
-      }),
+      })
     );
   }
 

@@ -30,7 +30,11 @@ export interface EvalSeries {
 
 export interface Method {
   name: string;
-  forecast(history: Float64Array, ctx: { stepSeconds: number; lastTimestamp: number; season: number }, h: number): Promise<IntervalForecast>;
+  forecast(
+    history: Float64Array,
+    ctx: { stepSeconds: number; lastTimestamp: number; season: number },
+    h: number
+  ): Promise<IntervalForecast>;
 }
 
 /** Gaussian bands from the in-sample residuals of a (seasonal) naive method, as in Hyndman & Athanasopoulos. */
@@ -41,7 +45,10 @@ function naiveBands(y: Float64Array, lag: number, h: number, p50: Float64Array):
   const out = new Map<number, Float64Array>();
   for (const q of EVAL_LEVELS) {
     const z = normalQuantile(q);
-    out.set(q, p50.map((v, k) => v + z * sigma * Math.sqrt(lag === 1 ? k + 1 : Math.floor(k / lag) + 1)));
+    out.set(
+      q,
+      p50.map((v, k) => v + z * sigma * Math.sqrt(lag === 1 ? k + 1 : Math.floor(k / lag) + 1))
+    );
   }
   return out;
 }
@@ -76,7 +83,11 @@ export function aidpeMethod(candidates: Candidate[] = STATISTICAL_CANDIDATES, na
   return {
     name,
     forecast: async (y, ctx, h) => {
-      const out = await forecastSeries({ values: y, stepSeconds: ctx.stepSeconds, lastTimestamp: ctx.lastTimestamp }, { horizon: h, quantiles: EVAL_LEVELS }, candidates);
+      const out = await forecastSeries(
+        { values: y, stepSeconds: ctx.stepSeconds, lastTimestamp: ctx.lastTimestamp },
+        { horizon: h, quantiles: EVAL_LEVELS },
+        candidates
+      );
       if (!out.forecast) throw new Error(`no forecast: ${out.explanation}`);
       return { p50: out.forecast.p50, quantiles: out.forecast.quantiles };
     },
@@ -100,7 +111,11 @@ function pinball(y: number, q: number, f: number): number {
   return y >= f ? q * (y - f) : (1 - q) * (f - y);
 }
 
-export function scoreOrigin(actual: Float64Array, fc: IntervalForecast, scale: number): Omit<OriginScore, 'origin' | 'ms'> {
+export function scoreOrigin(
+  actual: Float64Array,
+  fc: IntervalForecast,
+  scale: number
+): Omit<OriginScore, 'origin' | 'ms'> {
   const p10 = fc.quantiles.get(0.1)!;
   const p90 = fc.quantiles.get(0.9)!;
   const lo95 = fc.quantiles.get(0.025)!;
@@ -134,7 +149,10 @@ export interface SeriesResult {
   season: number;
   origins: number;
   /** Per method: mean MASE over origins, wQL, coverage, median ms. */
-  methods: Record<string, { mase: number; wql: number; coverage80: number; coverage95: number; medianMs: number; error?: string }>;
+  methods: Record<
+    string,
+    { mase: number; wql: number; coverage80: number; coverage95: number; medianMs: number; error?: string }
+  >;
 }
 
 export interface HorizonSummary {
@@ -171,7 +189,12 @@ export function minOriginHistory(season: number): number {
 }
 
 /** Evaluates every method on one series at one horizon from N rolling origins. */
-export async function evaluateSeries(series: EvalSeries, methods: Method[], horizon: number, originCount: number): Promise<SeriesResult | { skipped: string }> {
+export async function evaluateSeries(
+  series: EvalSeries,
+  methods: Method[],
+  horizon: number,
+  originCount: number
+): Promise<SeriesResult | { skipped: string }> {
   const y = Float64Array.from(series.values);
   const n = y.length;
   const step = inferStepSeconds(series.timestamps);
@@ -209,7 +232,14 @@ export async function evaluateSeries(series: EvalSeries, methods: Method[], hori
   for (const method of methods) {
     const scores = perMethod[method.name]!;
     if (errors[method.name] || scores.length < origins.length) {
-      result.methods[method.name] = { mase: Number.NaN, wql: Number.NaN, coverage80: Number.NaN, coverage95: Number.NaN, medianMs: Number.NaN, error: errors[method.name] ?? 'failed' };
+      result.methods[method.name] = {
+        mase: Number.NaN,
+        wql: Number.NaN,
+        coverage80: Number.NaN,
+        coverage95: Number.NaN,
+        medianMs: Number.NaN,
+        error: errors[method.name] ?? 'failed',
+      };
       continue;
     }
     const points = scores.reduce((s, o) => s + o.points, 0);
@@ -231,7 +261,12 @@ function geometricMean(xs: number[]): number {
   return Math.exp(ok.reduce((s, x) => s + Math.log(x), 0) / ok.length);
 }
 
-export function summarise(horizon: number, methods: string[], results: SeriesResult[], skipped: HorizonSummary['skipped']): HorizonSummary {
+export function summarise(
+  horizon: number,
+  methods: string[],
+  results: SeriesResult[],
+  skipped: HorizonSummary['skipped']
+): HorizonSummary {
   const summary: HorizonSummary = { horizon, seriesCount: results.length, skipped, methods: {}, perSeries: results };
   for (const m of methods) {
     const rel: number[] = [];

@@ -5,7 +5,7 @@ import type { ForecastReason, RegularSeries } from './types.ts';
 export class ForecastInputError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    message: string
   ) {
     super(`${field}: ${message}`);
     this.name = 'ForecastInputError';
@@ -28,10 +28,11 @@ export function inferStepSeconds(timestamps: ArrayLike<number>): number {
 export function regularise(
   timestamps: ArrayLike<number>,
   values: ArrayLike<number>,
-  opts: { field?: string; stepSeconds?: number; maxPoints?: number } = {},
+  opts: { field?: string; stepSeconds?: number; maxPoints?: number } = {}
 ): RegularSeries {
   const field = opts.field ?? 'series';
-  if (timestamps.length !== values.length) throw new ForecastInputError(field, `has ${timestamps.length} timestamps but ${values.length} values`);
+  if (timestamps.length !== values.length)
+    throw new ForecastInputError(field, `has ${timestamps.length} timestamps but ${values.length} values`);
   if (timestamps.length === 0) throw new ForecastInputError(field, 'is empty');
   for (let i = 0; i < timestamps.length; i++) {
     const t = timestamps[i]!;
@@ -39,19 +40,25 @@ export function regularise(
     if (i > 0) {
       const prev = timestamps[i - 1]!;
       if (t === prev) throw new ForecastInputError(field, `duplicate timestamp ${t} at index ${i}`);
-      if (t < prev) throw new ForecastInputError(field, `timestamps are not sorted: ${t} at index ${i} comes after ${prev}`);
+      if (t < prev)
+        throw new ForecastInputError(field, `timestamps are not sorted: ${t} at index ${i} comes after ${prev}`);
     }
   }
   const last = timestamps[timestamps.length - 1]!;
   if (timestamps.length === 1) {
-    return { values: Float64Array.from([Number(values[0])]), stepSeconds: opts.stepSeconds ?? Number.NaN, lastTimestamp: last };
+    return {
+      values: Float64Array.from([Number(values[0])]),
+      stepSeconds: opts.stepSeconds ?? Number.NaN,
+      lastTimestamp: last,
+    };
   }
   const step = opts.stepSeconds ?? inferStepSeconds(timestamps);
   if (!(step > 0)) throw new ForecastInputError('stepSeconds', 'must be positive');
   const first = timestamps[0]!;
   const slots = Math.round((last - first) / step) + 1;
   const maxPoints = opts.maxPoints ?? 1_000_000;
-  if (slots > maxPoints) throw new ForecastInputError(field, `spans ${slots} steps of ${step}s; at most ${maxPoints} are allowed`);
+  if (slots > maxPoints)
+    throw new ForecastInputError(field, `spans ${slots} steps of ${step}s; at most ${maxPoints} are allowed`);
   const sums = new Float64Array(slots);
   const counts = new Uint32Array(slots);
   for (let i = 0; i < timestamps.length; i++) {
@@ -86,7 +93,10 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
   if (end === 0) return { values: new Float64Array(0), lastTimestamp: series.lastTimestamp, reasons };
   const lastTimestamp = series.lastTimestamp - (v.length - end) * series.stepSeconds;
   if (end < v.length) {
-    reasons.push({ code: 'trailing_gap', message: `the last ${v.length - end} sample(s) are missing; the forecast starts at the last real sample` });
+    reasons.push({
+      code: 'trailing_gap',
+      message: `the last ${v.length - end} sample(s) are missing; the forecast starts at the last real sample`,
+    });
   }
   let start = 0;
   while (start < end && !Number.isFinite(v[start]!)) start++;
@@ -98,7 +108,10 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
       if (run >= longGapSteps) {
         let j = i;
         while (j < end && !Number.isFinite(v[j]!)) j++;
-        reasons.push({ code: 'history_truncated_at_gap', message: `a gap of ${run}+ steps; only the ${end - j} samples after it are used` });
+        reasons.push({
+          code: 'history_truncated_at_gap',
+          message: `a gap of ${run}+ steps; only the ${end - j} samples after it are used`,
+        });
         start = j;
         break;
       }
@@ -116,7 +129,8 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
     imputed += j - i;
     i = j;
   }
-  if (imputed > 0) reasons.push({ code: 'gaps_imputed', message: `${imputed} missing sample(s) were linearly interpolated` });
+  if (imputed > 0)
+    reasons.push({ code: 'gaps_imputed', message: `${imputed} missing sample(s) were linearly interpolated` });
   return { values: out, lastTimestamp, reasons };
 }
 

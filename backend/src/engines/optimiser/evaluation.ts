@@ -23,7 +23,15 @@ import { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY, Ring, weightedP
 import type { RlInfer } from './rl.ts';
 import { replayRl } from './rlEnv.ts';
 export { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY } from './replayCommon.ts';
-import { timeFeatures, type HpaObjectSpec, type IntegrationMode, type RateForecast, type SafetyRule, type SafetyVerdict, type ServiceState } from './types.ts';
+import {
+  timeFeatures,
+  type HpaObjectSpec,
+  type IntegrationMode,
+  type RateForecast,
+  type SafetyRule,
+  type SafetyVerdict,
+  type ServiceState,
+} from './types.ts';
 
 export interface ReplayConfig {
   trace: WorkloadTrace;
@@ -98,7 +106,11 @@ export interface PolicyResult {
 
 /** The `rl` row when the model cannot be used (missing, or failing its checksum); `reason` says why. */
 export function rlNotAvailable(reason?: string): PolicyResult {
-  return { policy: 'rl', available: false, message: `not available: ${reason ?? 'the RL policy has not been trained'}` };
+  return {
+    policy: 'rl',
+    available: false,
+    message: `not available: ${reason ?? 'the RL policy has not been trained'}`,
+  };
 }
 
 /**
@@ -106,7 +118,10 @@ export function rlNotAvailable(reason?: string): PolicyResult {
  * from `models/rlPolicyModel.ts`) and runs through the RL environment (`rlEnv.ts`), which keeps the same
  * cluster, warm-up, safety layer, auditor and metrics; it decides every 30 s (`DEFAULT_RL_ENV`).
  */
-export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: Partial<ReplayConfig> & { trace: WorkloadTrace; rlInfer?: RlInfer }): Promise<PolicyResult> {
+export async function replayPolicy(
+  policy: 'hpa' | 'predictive' | 'rl',
+  config: Partial<ReplayConfig> & { trace: WorkloadTrace; rlInfer?: RlInfer }
+): Promise<PolicyResult> {
   const cfg: ReplayConfig = { ...DEFAULT_REPLAY, ...config };
   if (policy === 'rl') {
     if (!config.rlInfer) throw new Error("replayPolicy('rl'): rlInfer (the trained actor) is required");
@@ -137,7 +152,9 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
   });
   const entry = topology.entry;
   const managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
-  const baselines: Record<string, HpaObjectSpec> = Object.fromEntries(topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }]));
+  const baselines: Record<string, HpaObjectSpec> = Object.fromEntries(
+    topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }])
+  );
   const duration = cfg.durationSeconds ?? cfg.trace.values.length * cfg.trace.stepSeconds;
   const totalTicks = Math.floor(duration / cfg.tickSeconds);
   const tickH = cfg.tickSeconds / 3600;
@@ -146,7 +163,13 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
   const safetyConfig: Partial<SafetyConfig> = {
     ...EVAL_SAFETY,
     ...cfg.safety,
-    hardBounds: { minReplicas: 1, maxReplicas: 1000, services: Object.fromEntries(managed.map((s) => [s, { minReplicas: baselines[s]!.minReplicas, maxReplicas: baselines[s]!.maxReplicas }])) },
+    hardBounds: {
+      minReplicas: 1,
+      maxReplicas: 1000,
+      services: Object.fromEntries(
+        managed.map((s) => [s, { minReplicas: baselines[s]!.minReplicas, maxReplicas: baselines[s]!.maxReplicas }])
+      ),
+    },
   };
   const safety = new SafetyLayer(safetyConfig);
   const auditor = new GuardAuditor(safety.config);
@@ -228,7 +251,7 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
           { stepSeconds: cfg.forecastStepSeconds, values: gwSteps, lastTimestampMs: now },
           Math.max(1, Math.ceil(pol.config.horizonSeconds / cfg.forecastStepSeconds)),
           undefined,
-          pol.config.phaseQuantile !== undefined ? { phaseQuantile: pol.config.phaseQuantile } : {},
+          pol.config.phaseQuantile !== undefined ? { phaseQuantile: pol.config.phaseQuantile } : {}
         );
         forecasts++;
       }
@@ -295,7 +318,12 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
           const ra = (ruleActions[d.rule] ??= { clamped: 0, rejected: 0 });
           ra[d.action]++;
         }
-        if ((verdict.outcome === 'modified' || verdict.outcome === 'rejected') && examples.length < 5 && verdict.decisions.some((d) => d.action !== 'allowed')) examples.push(verdict);
+        if (
+          (verdict.outcome === 'modified' || verdict.outcome === 'rejected') &&
+          examples.length < 5 &&
+          verdict.decisions.some((d) => d.action !== 'allowed')
+        )
+          examples.push(verdict);
         if (!verdict.applied) continue;
         const a = verdict.applied;
         if (a.mode === 'parametric') cluster.setHpa(s, { ...(x.hpa as HpaSpec), ...a.hpa });
@@ -310,7 +338,8 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
   }
 
   const scaleEvents = cluster.events({ startMs }).filter((e) => e.type === 'scale');
-  if (cluster.events().length >= 100_000) throw new Error('the simulator event log overflowed: shorten the replay (--hours)');
+  if (cluster.events().length >= 100_000)
+    throw new Error('the simulator event log overflowed: shorten the replay (--hours)');
   let largestStep = 0;
   const bySource: Record<string, number> = {};
   for (const e of scaleEvents) {
@@ -330,7 +359,11 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
     scalingActionsBySource: bySource,
     largestStep,
     guardViolations: auditor.violations.length,
-    latencyMs: { p50: weightedPercentile(lat50, weight, 0.5), p95: weightedPercentile(lat95, weight, 0.95), p99: weightedPercentile(lat99, weight, 0.99) },
+    latencyMs: {
+      p50: weightedPercentile(lat50, weight, 0.5),
+      p95: weightedPercentile(lat95, weight, 0.95),
+      p99: weightedPercentile(lat99, weight, 0.99),
+    },
     meanErrorRatio: errW > 0 ? errSum / errW : 0,
     ...(predictive
       ? {
@@ -338,7 +371,12 @@ export async function replayPolicy(policy: 'hpa' | 'predictive' | 'rl', config: 
           proposals,
           ruleActions,
           guardChecks: auditor.checked,
-          breaker: { ...safety.breaker(), ...(breakerFallbackAt !== undefined ? { fallback: `original HPAs restored at ${new Date(breakerFallbackAt).toISOString()}` } : {}) },
+          breaker: {
+            ...safety.breaker(),
+            ...(breakerFallbackAt !== undefined
+              ? { fallback: `original HPAs restored at ${new Date(breakerFallbackAt).toISOString()}` }
+              : {}),
+          },
           forecasts,
           examples,
         }

@@ -31,7 +31,16 @@
  * conditions are returned instead), and HPAScaleToZero.
  */
 import type { Autoscaler } from '../../sim/cluster.ts';
-import type { HpaBehavior, HpaObjectSpec, HpaScalingRules, Policy, PodState, Proposal, SelectPolicy, ServiceState } from './types.ts';
+import type {
+  HpaBehavior,
+  HpaObjectSpec,
+  HpaScalingRules,
+  Policy,
+  PodState,
+  Proposal,
+  SelectPolicy,
+  ServiceState,
+} from './types.ts';
 
 /** kube-controller-manager flags (RecommendedDefaultHPAControllerConfiguration). */
 export interface HpaControllerConfig {
@@ -91,7 +100,11 @@ export interface HpaReconcileResult {
   /** Current average utilisation (integer percent), when computed. */
   utilizationPercent?: number;
   /** AbleToScale / ScalingActive / ScalingLimited reasons as the controller would set them. */
-  conditions: { ableToScale?: HpaConditionReason; scalingActive?: HpaConditionReason; scalingLimited?: HpaConditionReason };
+  conditions: {
+    ableToScale?: HpaConditionReason;
+    scalingActive?: HpaConditionReason;
+    scalingLimited?: HpaConditionReason;
+  };
   error?: string;
 }
 
@@ -120,7 +133,11 @@ export function resolveBehavior(behavior: HpaBehavior, downscaleStabilizationSec
       stabilizationWindowSeconds: from.stabilizationWindowSeconds ?? to.stabilizationWindowSeconds,
       selectPolicy: from.selectPolicy ?? to.selectPolicy,
       policies: from.policies ? from.policies.map((p) => ({ ...p })) : to.policies,
-      ...(from.tolerance !== undefined ? { tolerance: from.tolerance } : to.tolerance !== undefined ? { tolerance: to.tolerance } : {}),
+      ...(from.tolerance !== undefined
+        ? { tolerance: from.tolerance }
+        : to.tolerance !== undefined
+          ? { tolerance: to.tolerance }
+          : {}),
     };
   };
   const scaleUp = copy(behavior.scaleUp, {
@@ -137,7 +154,8 @@ export function resolveBehavior(behavior: HpaBehavior, downscaleStabilizationSec
     selectPolicy: 'Max',
     policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
   });
-  if (Number.isNaN(scaleDown.stabilizationWindowSeconds)) scaleDown.stabilizationWindowSeconds = downscaleStabilizationSeconds;
+  if (Number.isNaN(scaleDown.stabilizationWindowSeconds))
+    scaleDown.stabilizationWindowSeconds = downscaleStabilizationSeconds;
   return { scaleUp, scaleDown };
 }
 
@@ -167,7 +185,12 @@ export interface PodGroups {
 }
 
 /** Port of `groupPods` for the CPU resource. */
-export function groupPods(pods: readonly PodState[], nowMs: number, cpuInitializationPeriodMs: number, delayOfInitialReadinessStatusMs: number): PodGroups {
+export function groupPods(
+  pods: readonly PodState[],
+  nowMs: number,
+  cpuInitializationPeriodMs: number,
+  delayOfInitialReadinessStatusMs: number
+): PodGroups {
   const out: PodGroups = { readyPodCount: 0, unreadyPods: new Set(), missingPods: new Set(), ignoredPods: new Set() };
   for (const pod of pods) {
     if (pod.deleting || pod.phase === 'Failed') {
@@ -196,7 +219,9 @@ export function groupPods(pods: readonly PodState[], nowMs: number, cpuInitializ
       unready = condition.status === false || metric.timestampMs < condition.lastTransitionTimeMs + metric.windowMs;
     } else {
       // Ignore the metric if the pod is unready and it has never been ready.
-      unready = condition.status === false && pod.startTimeMs + delayOfInitialReadinessStatusMs > condition.lastTransitionTimeMs;
+      unready =
+        condition.status === false &&
+        pod.startTimeMs + delayOfInitialReadinessStatusMs > condition.lastTransitionTimeMs;
     }
     if (unready) {
       out.unreadyPods.add(pod.name);
@@ -211,7 +236,7 @@ export function groupPods(pods: readonly PodState[], nowMs: number, cpuInitializ
 export function getResourceUtilizationRatio(
   metrics: ReadonlyMap<string, number>,
   requests: ReadonlyMap<string, number>,
-  targetUtilization: number,
+  targetUtilization: number
 ): { ratio: number; utilization: number; rawAverageMilli: number } {
   let metricsTotal = 0;
   let requestsTotal = 0;
@@ -242,12 +267,20 @@ export function getResourceReplicas(
   tolerances: Tolerances,
   pods: readonly PodState[],
   nowMs: number,
-  cfg: Pick<HpaControllerConfig, 'cpuInitializationPeriodSeconds' | 'initialReadinessDelaySeconds'> = DEFAULT_HPA_CONTROLLER_CONFIG,
+  cfg: Pick<
+    HpaControllerConfig,
+    'cpuInitializationPeriodSeconds' | 'initialReadinessDelaySeconds'
+  > = DEFAULT_HPA_CONTROLLER_CONFIG
 ): ResourceReplicasResult {
   const metrics = new Map<string, number>();
   for (const p of pods) if (p.cpuUsage) metrics.set(p.name, p.cpuUsage.milli);
   if (pods.length === 0) throw new Error('no pods returned by selector while calculating replica count');
-  const groups = groupPods(pods, nowMs, cfg.cpuInitializationPeriodSeconds * 1000, cfg.initialReadinessDelaySeconds * 1000);
+  const groups = groupPods(
+    pods,
+    nowMs,
+    cfg.cpuInitializationPeriodSeconds * 1000,
+    cfg.initialReadinessDelaySeconds * 1000
+  );
   for (const name of groups.ignoredPods) metrics.delete(name);
   for (const name of groups.unreadyPods) metrics.delete(name);
   if (metrics.size === 0) throw new Error('did not receive metrics for targeted pods (pods might be unready)');
@@ -258,7 +291,11 @@ export function getResourceReplicas(
   }
   const first = getResourceUtilizationRatio(metrics, requests, targetUtilization);
   const usageRatio = first.ratio;
-  const result = (replicas: number): ResourceReplicasResult => ({ replicas, utilization: first.utilization, rawAverageMilli: first.rawAverageMilli });
+  const result = (replicas: number): ResourceReplicasResult => ({
+    replicas,
+    utilization: first.utilization,
+    rawAverageMilli: first.rawAverageMilli,
+  });
 
   const scaleUpWithUnready = groups.unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && groups.missingPods.size === 0) {
@@ -271,7 +308,8 @@ export function getResourceReplicas(
     if (usageRatio < 1.0) {
       // On a scale-down, treat missing pods as using 100% (all) of the request, or the target if above 100%.
       const fallbackUtilization = Math.max(100, targetUtilization);
-      for (const name of groups.missingPods) metrics.set(name, idiv((requests.get(name) ?? 0) * fallbackUtilization, 100));
+      for (const name of groups.missingPods)
+        metrics.set(name, idiv((requests.get(name) ?? 0) * fallbackUtilization, 100));
     } else if (usageRatio > 1.0) {
       // On a scale-up, treat missing pods as using 0% of the request.
       for (const name of groups.missingPods) metrics.set(name, 0);
@@ -283,12 +321,19 @@ export function getResourceReplicas(
   }
   // Re-run the utilisation calculation with the new numbers.
   const newUsageRatio = getResourceUtilizationRatio(metrics, requests, targetUtilization).ratio;
-  if (isWithinTolerance(tolerances, newUsageRatio) || (usageRatio < 1.0 && newUsageRatio > 1.0) || (usageRatio > 1.0 && newUsageRatio < 1.0)) {
+  if (
+    isWithinTolerance(tolerances, newUsageRatio) ||
+    (usageRatio < 1.0 && newUsageRatio > 1.0) ||
+    (usageRatio > 1.0 && newUsageRatio < 1.0)
+  ) {
     // The change would be too small, or the new usage ratio would change the scale direction.
     return result(currentReplicas);
   }
   const newReplicas = Math.ceil(newUsageRatio * metrics.size);
-  if ((newUsageRatio < 1.0 && newReplicas > currentReplicas) || (newUsageRatio > 1.0 && newReplicas < currentReplicas)) {
+  if (
+    (newUsageRatio < 1.0 && newReplicas > currentReplicas) ||
+    (newUsageRatio > 1.0 && newReplicas < currentReplicas)
+  ) {
     // The change of metrics length would change the scale direction.
     return result(currentReplicas);
   }
@@ -300,7 +345,7 @@ export function convertDesiredReplicasWithRules(
   currentReplicas: number,
   desiredReplicas: number,
   hpaMinReplicas: number,
-  hpaMaxReplicas: number,
+  hpaMaxReplicas: number
 ): { replicas: number; condition: HpaConditionReason; message: string } {
   const scaleUpLimit = calculateScaleUpLimit(currentReplicas);
   let maximumAllowedReplicas: number;
@@ -316,11 +361,19 @@ export function convertDesiredReplicasWithRules(
     message = 'the desired replica count is more than the maximum replica count';
   }
   if (desiredReplicas < hpaMinReplicas) {
-    return { replicas: hpaMinReplicas, condition: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' };
+    return {
+      replicas: hpaMinReplicas,
+      condition: 'TooFewReplicas',
+      message: 'the desired replica count is less than the minimum replica count',
+    };
   } else if (desiredReplicas > maximumAllowedReplicas) {
     return { replicas: maximumAllowedReplicas, condition, message };
   }
-  return { replicas: desiredReplicas, condition: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
+  return {
+    replicas: desiredReplicas,
+    condition: 'DesiredWithinRange',
+    message: 'the desired count is within the acceptable range',
+  };
 }
 
 /** Port of `calculateScaleUpLimit`: int32(max(2×current, 4)). */
@@ -336,7 +389,11 @@ export interface TimestampedScaleEvent {
 }
 
 /** Port of `getReplicasChangePerPeriod`: changes strictly after now − period. */
-export function getReplicasChangePerPeriod(periodSeconds: number, scaleEvents: readonly TimestampedScaleEvent[], nowMs: number): number {
+export function getReplicasChangePerPeriod(
+  periodSeconds: number,
+  scaleEvents: readonly TimestampedScaleEvent[],
+  nowMs: number
+): number {
   const cutoff = nowMs - periodSeconds * 1000;
   let replicas = 0;
   for (const rec of scaleEvents) if (rec.timestampMs > cutoff) replicas += rec.replicaChange;
@@ -349,7 +406,7 @@ export function calculateScaleUpLimitWithScalingRules(
   scaleUpEvents: readonly TimestampedScaleEvent[],
   scaleDownEvents: readonly TimestampedScaleEvent[],
   rules: ResolvedScalingRules,
-  nowMs: number,
+  nowMs: number
 ): number {
   if (rules.selectPolicy === 'Disabled') return currentReplicas; // Scaling is disabled
   let result: number;
@@ -368,7 +425,8 @@ export function calculateScaleUpLimitWithScalingRules(
     const periodStartReplicas = currentReplicas - added + deleted;
     if (policy.type === 'Pods') proposed = periodStartReplicas + policy.value;
     // Rounded up so that a small percentage still adds a pod.
-    else if (policy.type === 'Percent') proposed = Math.trunc(Math.ceil(periodStartReplicas * (1 + policy.value / 100)));
+    else if (policy.type === 'Percent')
+      proposed = Math.trunc(Math.ceil(periodStartReplicas * (1 + policy.value / 100)));
     result = select(result, proposed);
   }
   return result;
@@ -380,7 +438,7 @@ export function calculateScaleDownLimitWithBehaviors(
   scaleUpEvents: readonly TimestampedScaleEvent[],
   scaleDownEvents: readonly TimestampedScaleEvent[],
   rules: ResolvedScalingRules,
-  nowMs: number,
+  nowMs: number
 ): number {
   if (rules.selectPolicy === 'Disabled') return currentReplicas; // Scaling is disabled
   let result: number;
@@ -405,7 +463,11 @@ export function calculateScaleDownLimitWithBehaviors(
 }
 
 /** Port of `markScaleEventsOutdated`: events strictly before now − longest period. */
-function markScaleEventsOutdated(scaleEvents: TimestampedScaleEvent[], longestPolicyPeriod: number, nowMs: number): void {
+function markScaleEventsOutdated(
+  scaleEvents: TimestampedScaleEvent[],
+  longestPolicyPeriod: number,
+  nowMs: number
+): void {
   const cutoff = nowMs - longestPolicyPeriod * 1000;
   for (const e of scaleEvents) if (e.timestampMs < cutoff) e.outdated = true;
 }
@@ -436,10 +498,16 @@ export function convertDesiredReplicasWithBehaviorRate(
   args: NormalizationArg,
   scaleUpEvents: readonly TimestampedScaleEvent[],
   scaleDownEvents: readonly TimestampedScaleEvent[],
-  nowMs: number,
+  nowMs: number
 ): { replicas: number; reason: HpaConditionReason; message: string } {
   if (args.desiredReplicas > args.currentReplicas) {
-    let scaleUpLimit = calculateScaleUpLimitWithScalingRules(args.currentReplicas, scaleUpEvents, scaleDownEvents, args.scaleUp, nowMs);
+    let scaleUpLimit = calculateScaleUpLimitWithScalingRules(
+      args.currentReplicas,
+      scaleUpEvents,
+      scaleDownEvents,
+      args.scaleUp,
+      nowMs
+    );
     // We shouldn't scale up further until the scaleUpEvents will be cleaned up.
     if (scaleUpLimit < args.currentReplicas) scaleUpLimit = args.currentReplicas;
     let maximumAllowedReplicas = args.maxReplicas;
@@ -455,7 +523,13 @@ export function convertDesiredReplicasWithBehaviorRate(
     }
     if (args.desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason, message };
   } else if (args.desiredReplicas < args.currentReplicas) {
-    let scaleDownLimit = calculateScaleDownLimitWithBehaviors(args.currentReplicas, scaleUpEvents, scaleDownEvents, args.scaleDown, nowMs);
+    let scaleDownLimit = calculateScaleDownLimitWithBehaviors(
+      args.currentReplicas,
+      scaleUpEvents,
+      scaleDownEvents,
+      args.scaleDown,
+      nowMs
+    );
     // We shouldn't scale down further until the scaleDownEvents will be cleaned up.
     if (scaleDownLimit > args.currentReplicas) scaleDownLimit = args.currentReplicas;
     let minimumAllowedReplicas = args.minReplicas;
@@ -471,7 +545,11 @@ export function convertDesiredReplicasWithBehaviorRate(
     }
     if (args.desiredReplicas < minimumAllowedReplicas) return { replicas: minimumAllowedReplicas, reason, message };
   }
-  return { replicas: args.desiredReplicas, reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' };
+  return {
+    replicas: args.desiredReplicas,
+    reason: 'DesiredWithinRange',
+    message: 'the desired count is within the acceptable range',
+  };
 }
 
 /**
@@ -496,14 +574,37 @@ export class HorizontalPodAutoscalerController {
   }
 
   /** Replaces the stored history of one HPA (tests start from a given history, as the Go tests do). */
-  seed(key: string, history: { recommendations?: TimestampedRecommendation[]; scaleUpEvents?: TimestampedScaleEvent[]; scaleDownEvents?: TimestampedScaleEvent[] }): void {
-    if (history.recommendations) this.recommendations.set(key, history.recommendations.map((r) => ({ ...r })));
-    if (history.scaleUpEvents) this.scaleUpEvents.set(key, history.scaleUpEvents.map((e) => ({ ...e })));
-    if (history.scaleDownEvents) this.scaleDownEvents.set(key, history.scaleDownEvents.map((e) => ({ ...e })));
+  seed(
+    key: string,
+    history: {
+      recommendations?: TimestampedRecommendation[];
+      scaleUpEvents?: TimestampedScaleEvent[];
+      scaleDownEvents?: TimestampedScaleEvent[];
+    }
+  ): void {
+    if (history.recommendations)
+      this.recommendations.set(
+        key,
+        history.recommendations.map((r) => ({ ...r }))
+      );
+    if (history.scaleUpEvents)
+      this.scaleUpEvents.set(
+        key,
+        history.scaleUpEvents.map((e) => ({ ...e }))
+      );
+    if (history.scaleDownEvents)
+      this.scaleDownEvents.set(
+        key,
+        history.scaleDownEvents.map((e) => ({ ...e }))
+      );
   }
 
   /** Read-only view of the stored history, for tests and explanations. */
-  history(key: string): { recommendations: TimestampedRecommendation[]; scaleUpEvents: TimestampedScaleEvent[]; scaleDownEvents: TimestampedScaleEvent[] } {
+  history(key: string): {
+    recommendations: TimestampedRecommendation[];
+    scaleUpEvents: TimestampedScaleEvent[];
+    scaleDownEvents: TimestampedScaleEvent[];
+  } {
     return {
       recommendations: (this.recommendations.get(key) ?? []).map((r) => ({ ...r })),
       scaleUpEvents: (this.scaleUpEvents.get(key) ?? []).map((e) => ({ ...e })),
@@ -521,7 +622,8 @@ export class HorizontalPodAutoscalerController {
   /** Port of `reconcileAutoscaler` (one sync of one HPA): `currentReplicas` is the target's scale.spec.replicas. */
   reconcile(hpa: HpaTarget, currentReplicas: number, pods: readonly PodState[], nowMs: number): HpaReconcileResult {
     const key = hpa.key;
-    if (!this.recommendations.has(key)) this.recommendations.set(key, [{ recommendation: currentReplicas, timestampMs: nowMs }]);
+    if (!this.recommendations.has(key))
+      this.recommendations.set(key, [{ recommendation: currentReplicas, timestampMs: nowMs }]);
     const minReplicas = hpa.minReplicas ?? 1;
     const conditions: HpaReconcileResult['conditions'] = {};
     let desiredReplicas = 0;
@@ -544,7 +646,14 @@ export class HorizontalPodAutoscalerController {
     } else {
       let metric: ResourceReplicasResult;
       try {
-        metric = getResourceReplicas(currentReplicas, hpa.targetCpuUtilizationPercent, this.tolerancesFor(hpa), pods, nowMs, this.config);
+        metric = getResourceReplicas(
+          currentReplicas,
+          hpa.targetCpuUtilizationPercent,
+          this.tolerancesFor(hpa),
+          pods,
+          nowMs,
+          this.config
+        );
       } catch (err) {
         // computeReplicasForMetrics returns -1: no scaling this sync.
         return {
@@ -565,9 +674,18 @@ export class HorizontalPodAutoscalerController {
       }
       if (desiredReplicas > currentReplicas) rescaleReason = `${rescaleMetric} above target`;
       if (desiredReplicas < currentReplicas) rescaleReason = 'All metrics below target';
-      desiredReplicas = hpa.behavior === undefined
-        ? this.normalizeDesiredReplicas(hpa, key, currentReplicas, desiredReplicas, minReplicas, nowMs, conditions)
-        : this.normalizeDesiredReplicasWithBehaviors(hpa, key, currentReplicas, desiredReplicas, minReplicas, nowMs, conditions);
+      desiredReplicas =
+        hpa.behavior === undefined
+          ? this.normalizeDesiredReplicas(hpa, key, currentReplicas, desiredReplicas, minReplicas, nowMs, conditions)
+          : this.normalizeDesiredReplicasWithBehaviors(
+              hpa,
+              key,
+              currentReplicas,
+              desiredReplicas,
+              minReplicas,
+              nowMs,
+              conditions
+            );
       rescale = desiredReplicas !== currentReplicas;
     }
 
@@ -615,7 +733,7 @@ export class HorizontalPodAutoscalerController {
     prenormalizedDesiredReplicas: number,
     minReplicas: number,
     nowMs: number,
-    conditions: HpaReconcileResult['conditions'],
+    conditions: HpaReconcileResult['conditions']
   ): number {
     const stabilized = this.stabilizeRecommendation(key, prenormalizedDesiredReplicas, nowMs);
     conditions.ableToScale = stabilized !== prenormalizedDesiredReplicas ? 'ScaleDownStabilized' : 'ReadyForNewScale';
@@ -630,7 +748,7 @@ export class HorizontalPodAutoscalerController {
     behavior: ResolvedBehavior,
     currentReplicas: number,
     desiredReplicas: number,
-    nowMs: number,
+    nowMs: number
   ): { recommendation: number; reason: HpaConditionReason } {
     let foundOldSample = false;
     let oldSampleIndex = 0;
@@ -666,23 +784,43 @@ export class HorizontalPodAutoscalerController {
     prenormalizedDesiredReplicas: number,
     minReplicas: number,
     nowMs: number,
-    conditions: HpaReconcileResult['conditions'],
+    conditions: HpaReconcileResult['conditions']
   ): number {
     const behavior = resolveBehavior(hpa.behavior as HpaBehavior, this.config.downscaleStabilizationSeconds);
-    const stabilized = this.stabilizeRecommendationWithBehaviors(key, behavior, currentReplicas, prenormalizedDesiredReplicas, nowMs);
-    conditions.ableToScale = stabilized.recommendation !== prenormalizedDesiredReplicas ? stabilized.reason : 'ReadyForNewScale';
+    const stabilized = this.stabilizeRecommendationWithBehaviors(
+      key,
+      behavior,
+      currentReplicas,
+      prenormalizedDesiredReplicas,
+      nowMs
+    );
+    conditions.ableToScale =
+      stabilized.recommendation !== prenormalizedDesiredReplicas ? stabilized.reason : 'ReadyForNewScale';
     const converted = convertDesiredReplicasWithBehaviorRate(
-      { scaleUp: behavior.scaleUp, scaleDown: behavior.scaleDown, minReplicas, maxReplicas: hpa.maxReplicas, currentReplicas, desiredReplicas: stabilized.recommendation },
+      {
+        scaleUp: behavior.scaleUp,
+        scaleDown: behavior.scaleDown,
+        minReplicas,
+        maxReplicas: hpa.maxReplicas,
+        currentReplicas,
+        desiredReplicas: stabilized.recommendation,
+      },
       this.scaleUpEvents.get(key) ?? [],
       this.scaleDownEvents.get(key) ?? [],
-      nowMs,
+      nowMs
     );
     conditions.scalingLimited = converted.reason;
     return converted.replicas;
   }
 
   /** Port of `storeScaleEvent`: only with a behavior; reuses an outdated slot. */
-  storeScaleEvent(behavior: HpaBehavior | undefined, key: string, prevReplicas: number, newReplicas: number, nowMs: number): void {
+  storeScaleEvent(
+    behavior: HpaBehavior | undefined,
+    key: string,
+    prevReplicas: number,
+    newReplicas: number,
+    nowMs: number
+  ): void {
     if (behavior === undefined) return; // the events would never be used
     const resolved = resolveBehavior(behavior, this.config.downscaleStabilizationSeconds);
     const upward = newReplicas > prevReplicas;
@@ -697,7 +835,11 @@ export class HorizontalPodAutoscalerController {
         oldSampleIndex = i;
       }
     });
-    const entry: TimestampedScaleEvent = { replicaChange: upward ? newReplicas - prevReplicas : prevReplicas - newReplicas, timestampMs: nowMs, outdated: false };
+    const entry: TimestampedScaleEvent = {
+      replicaChange: upward ? newReplicas - prevReplicas : prevReplicas - newReplicas,
+      timestampMs: nowMs,
+      outdated: false,
+    };
     if (foundOldSample) events[oldSampleIndex] = entry;
     else events.push(entry);
     map.set(key, events);
@@ -719,7 +861,9 @@ export function hpaTargetFor(key: string, spec: HpaObjectSpec): HpaTarget {
  * The exact HPA as the simulator's autoscaler hook: one controller for every service with an HPA, fed
  * the simulator's pods (readiness, start times, metrics-server samples over the metric window).
  */
-export function createKubernetesHpa(config: Partial<HpaControllerConfig> = {}): Autoscaler & { controller: HorizontalPodAutoscalerController } {
+export function createKubernetesHpa(
+  config: Partial<HpaControllerConfig> = {}
+): Autoscaler & { controller: HorizontalPodAutoscalerController } {
   const controller = new HorizontalPodAutoscalerController(config);
   const autoscaler = (s: Parameters<Autoscaler>[0], nowMs: number): number | undefined => {
     const r = controller.reconcile(hpaTargetFor(s.service, s.hpa), s.desiredReplicas, s.pods, nowMs);
@@ -743,9 +887,17 @@ export class KubernetesHpaPolicy implements Policy {
 
   propose(state: ServiceState): Proposal | undefined {
     if (!state.hpa || !state.pods) return undefined;
-    const r = this.controller.reconcile(hpaTargetFor(state.service, state.hpa), state.replicas.desired, state.pods, state.timeMs);
+    const r = this.controller.reconcile(
+      hpaTargetFor(state.service, state.hpa),
+      state.replicas.desired,
+      state.pods,
+      state.timeMs
+    );
     if (!r.rescale) return undefined;
-    const util = r.utilizationPercent !== undefined ? ` (utilisation ${r.utilizationPercent}% vs target ${Math.round(state.hpa.targetCpuUtilization * 100)}%)` : '';
+    const util =
+      r.utilizationPercent !== undefined
+        ? ` (utilisation ${r.utilizationPercent}% vs target ${Math.round(state.hpa.targetCpuUtilization * 100)}%)`
+        : '';
     return {
       policy: this.name,
       service: state.service,

@@ -17,9 +17,22 @@
  * forecast engine (`forecastRequestRate`: its statistical candidates plus a periodic one, and optionally
  * the same phase's empirical quantile for timer-driven load).
  */
-import { seasonalMedianProfile, STATISTICAL_CANDIDATES, type Candidate, type ForecastWindow } from '../forecast/candidates.ts';
+import {
+  seasonalMedianProfile,
+  STATISTICAL_CANDIDATES,
+  type Candidate,
+  type ForecastWindow,
+} from '../forecast/candidates.ts';
 import { forecastSeries } from '../forecast/engine.ts';
-import type { HpaObjectSpec, IntegrationMode, Policy, Proposal, ProposalForecast, RateForecast, ServiceState } from './types.ts';
+import type {
+  HpaObjectSpec,
+  IntegrationMode,
+  Policy,
+  Proposal,
+  ProposalForecast,
+  RateForecast,
+  ServiceState,
+} from './types.ts';
 
 export interface PredictiveConfig {
   mode: IntegrationMode;
@@ -89,7 +102,10 @@ export const DEFAULT_PREDICTIVE_CONFIG: Readonly<PredictiveConfig> = Object.free
  * within 10% of the best local maximum, if that correlation is at least `minCorrelation`; else 0.
  * Invocation traces are full of timers (every 5, 15, 30, 60 minutes), which a daily season misses.
  */
-export function dominantPeriod(y: ArrayLike<number>, opts: { minLag?: number; maxLag?: number; span?: number; minCorrelation?: number } = {}): number {
+export function dominantPeriod(
+  y: ArrayLike<number>,
+  opts: { minLag?: number; maxLag?: number; span?: number; minCorrelation?: number } = {}
+): number {
   const minLag = opts.minLag ?? 2;
   const span = Math.min(y.length, opts.span ?? 360);
   const maxLag = Math.min(opts.maxLag ?? 90, Math.floor(span / 3));
@@ -108,9 +124,11 @@ export function dominantPeriod(y: ArrayLike<number>, opts: { minLag?: number; ma
     acf[lag] = num / den;
   }
   let best = 0;
-  for (let lag = minLag; lag <= maxLag; lag++) if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! > (acf[best] ?? -Infinity)) best = lag;
+  for (let lag = minLag; lag <= maxLag; lag++)
+    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! > (acf[best] ?? -Infinity)) best = lag;
   if (best === 0 || acf[best]! < (opts.minCorrelation ?? 0.3)) return 0;
-  for (let lag = minLag; lag < best; lag++) if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! >= 0.9 * acf[best]!) return lag;
+  for (let lag = minLag; lag < best; lag++)
+    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! >= 0.9 * acf[best]!) return lag;
   return best;
 }
 
@@ -138,7 +156,13 @@ export const periodicMedian: Candidate = {
  * empirical seasonal quantile forecast. Spikes that recur at a fixed phase (timers) show up here at
  * their phase only, where a residual-based band would widen every step.
  */
-export function phaseQuantileProfile(y: ArrayLike<number>, period: number, h: number, q: number, seasons = 8): Float64Array {
+export function phaseQuantileProfile(
+  y: ArrayLike<number>,
+  period: number,
+  h: number,
+  q: number,
+  seasons = 8
+): Float64Array {
   const n = y.length;
   const out = new Float64Array(h);
   const buf: number[] = [];
@@ -165,7 +189,10 @@ export function phaseQuantileProfile(y: ArrayLike<number>, period: number, h: nu
  * 3,000 one-minute steps); daily seasonality stays covered by seasonal_naive and seasonal_median. The
  * replay forecasts every minute, so this keeps a 14-day replay to minutes.
  */
-export const RATE_CANDIDATES: Candidate[] = [...STATISTICAL_CANDIDATES.filter((c) => c.name !== 'seasonal_level' && c.name !== 'median_1d'), periodicMedian];
+export const RATE_CANDIDATES: Candidate[] = [
+  ...STATISTICAL_CANDIDATES.filter((c) => c.name !== 'seasonal_level' && c.name !== 'median_1d'),
+  periodicMedian,
+];
 
 /**
  * Forecasts a request-rate history with the forecast engine (statistical candidates by default):
@@ -175,12 +202,16 @@ export async function forecastRequestRate(
   history: { stepSeconds: number; values: ArrayLike<number>; lastTimestampMs: number },
   horizonSteps: number,
   candidates: Candidate[] = RATE_CANDIDATES,
-  opts: { phaseQuantile?: number } = {},
+  opts: { phaseQuantile?: number } = {}
 ): Promise<RateForecast | undefined> {
   const outcome = await forecastSeries(
-    { values: Float64Array.from(history.values), stepSeconds: history.stepSeconds, lastTimestamp: history.lastTimestampMs / 1000 },
+    {
+      values: Float64Array.from(history.values),
+      stepSeconds: history.stepSeconds,
+      lastTimestamp: history.lastTimestampMs / 1000,
+    },
     { horizon: horizonSteps, quantiles: [0.1, 0.9] },
-    candidates,
+    candidates
   );
   const f = outcome.forecast;
   if (!f) return undefined;
@@ -263,7 +294,10 @@ export class PredictivePolicy implements Policy {
   private readonly baselines: Record<string, HpaObjectSpec>;
   private readonly candidates: Candidate[];
 
-  constructor(config: Partial<PredictiveConfig> = {}, opts: { baselines?: Record<string, HpaObjectSpec>; candidates?: Candidate[] } = {}) {
+  constructor(
+    config: Partial<PredictiveConfig> = {},
+    opts: { baselines?: Record<string, HpaObjectSpec>; candidates?: Candidate[] } = {}
+  ) {
     this.config = { ...DEFAULT_PREDICTIVE_CONFIG, ...config };
     this.mode = this.config.mode;
     this.baselines = opts.baselines ?? {};
@@ -278,7 +312,8 @@ export class PredictivePolicy implements Policy {
 
   /** Requests/s one ready replica serves at 100% CPU: from the state, else rate ÷ (utilisation × ready), smoothed. */
   capacityPerReplica(state: ServiceState): number | undefined {
-    if (state.capacityPerReplicaRps !== undefined && state.capacityPerReplicaRps > 0) return state.capacityPerReplicaRps;
+    if (state.capacityPerReplicaRps !== undefined && state.capacityPerReplicaRps > 0)
+      return state.capacityPerReplicaRps;
     const m = this.mem(state.service);
     if (state.cpuUtilization > 0.05 && state.replicas.ready > 0 && state.requestRate > 0) {
       const obs = state.requestRate / (state.cpuUtilization * state.replicas.ready);
@@ -301,7 +336,12 @@ export class PredictivePolicy implements Policy {
     let forecast = state.forecast;
     if (!forecast && state.requestRateHistory) {
       const h = state.requestRateHistory;
-      forecast = await forecastRequestRate(h, Math.max(1, Math.ceil(c.horizonSeconds / h.stepSeconds)), this.candidates, c.phaseQuantile !== undefined ? { phaseQuantile: c.phaseQuantile } : {});
+      forecast = await forecastRequestRate(
+        h,
+        Math.max(1, Math.ceil(c.horizonSeconds / h.stepSeconds)),
+        this.candidates,
+        c.phaseQuantile !== undefined ? { phaseQuantile: c.phaseQuantile } : {}
+      );
     }
     if (!forecast) return undefined;
     const f = summariseForecast(forecast, c.horizonSeconds);
@@ -320,11 +360,13 @@ export class PredictivePolicy implements Policy {
     // once (or only above cur·(1+raiseTolerance)) but lowers them only below cur·(1−tol). Lowering then
     // waits for the delay (StepHysteresis).
     const upTol = c.raiseTolerance ?? 0;
-    const reactiveHeld = reactiveCont >= cur * (1 - tol) && reactiveCont <= cur * (1 + Math.max(tol, upTol)) ? cur : reactiveNeed;
+    const reactiveHeld =
+      reactiveCont >= cur * (1 - tol) && reactiveCont <= cur * (1 + Math.max(tol, upTol)) ? cur : reactiveNeed;
     const forecastHeld = forecastCont >= cur * (1 - tol) && forecastCont <= cur * (1 + upTol) ? cur : forecastNeed;
     // Raising above the replicas is a forced scaling action: optionally overshoot the need by raiseStep.
     let rawNeed = Math.max(forecastHeld, reactiveHeld);
-    if (rawNeed > cur && (c.raiseStep ?? 0) > 0) rawNeed = Math.max(rawNeed, Math.ceil(Math.max(forecastCont, reactiveCont) * (1 + c.raiseStep!) - 1e-9));
+    if (rawNeed > cur && (c.raiseStep ?? 0) > 0)
+      rawNeed = Math.max(rawNeed, Math.ceil(Math.max(forecastCont, reactiveCont) * (1 + c.raiseStep!) - 1e-9));
     const held = m.floor.update(rawNeed, now, c.scaleDownDelaySeconds * 1000);
     const want = Math.min(baseline.maxReplicas, Math.max(baseline.minReplicas, held));
     const why =
@@ -341,13 +383,21 @@ export class PredictivePolicy implements Policy {
       if (c.ceilingUtilization !== undefined) {
         const load = Math.max(f.p90 * (1 + c.headroom), state.requestRate);
         const rawCeil = Math.ceil(load / (cap * c.ceilingUtilization) - 1e-9);
-        const heldCeil = Math.min(baseline.maxReplicas, Math.max(want, baseline.minReplicas, m.ceiling.update(rawCeil, now, (c.ceilingDelaySeconds ?? c.scaleDownDelaySeconds) * 1000)));
+        const heldCeil = Math.min(
+          baseline.maxReplicas,
+          Math.max(
+            want,
+            baseline.minReplicas,
+            m.ceiling.update(rawCeil, now, (c.ceilingDelaySeconds ?? c.scaleDownDelaySeconds) * 1000)
+          )
+        );
         const engaged = m.ceilingBoundAtMs !== undefined;
         let ceiling = baseline.maxReplicas;
         // The cap only releases spare replicas: while the p95 is above the SLO it is lifted, so the HPA
         // can answer a surprise that the forecast and the measured load do not show yet.
         if (c.ceilingLiftAboveSlo && state.latencyP95Ms > state.sloMs) m.ceilingBoundAtMs = undefined;
-        else if (cur > heldCeil * (1 + (c.ceilingMargin ?? 0.2)) || (engaged && cur >= heldCeil)) m.ceilingBoundAtMs = now;
+        else if (cur > heldCeil * (1 + (c.ceilingMargin ?? 0.2)) || (engaged && cur >= heldCeil))
+          m.ceilingBoundAtMs = now;
         if (m.ceilingBoundAtMs !== undefined) {
           if (now - m.ceilingBoundAtMs <= (c.ceilingHoldSeconds ?? 300) * 1000) ceiling = heldCeil;
           else m.ceilingBoundAtMs = undefined;
@@ -360,7 +410,8 @@ export class PredictivePolicy implements Policy {
               : `; maxReplicas back to ${ceiling}`;
         }
       }
-      if (c.hpaTarget !== undefined && Math.abs(c.hpaTarget - hpa.targetCpuUtilization) > 1e-9) change.targetCpuUtilization = c.hpaTarget;
+      if (c.hpaTarget !== undefined && Math.abs(c.hpaTarget - hpa.targetCpuUtilization) > 1e-9)
+        change.targetCpuUtilization = c.hpaTarget;
       if (Object.keys(change).length === 0) return undefined;
       const verb =
         want > hpa.minReplicas
@@ -368,12 +419,29 @@ export class PredictivePolicy implements Policy {
           : want < hpa.minReplicas
             ? `lowering minReplicas ${hpa.minReplicas} → ${want} (the need stayed lower for ${c.scaleDownDelaySeconds} s)`
             : `minReplicas stays ${want}`;
-      const target = change.targetCpuUtilization !== undefined ? `; HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(change.targetCpuUtilization * 100)}% (the HPA stays the safety net for surprises)` : '';
-      return { policy: this.name, service: state.service, mode: 'parametric', hpa: change, reason: `${why}; ${verb}${ceilingWhy}${target}`, forecast: f };
+      const target =
+        change.targetCpuUtilization !== undefined
+          ? `; HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(change.targetCpuUtilization * 100)}% (the HPA stays the safety net for surprises)`
+          : '';
+      return {
+        policy: this.name,
+        service: state.service,
+        mode: 'parametric',
+        hpa: change,
+        reason: `${why}; ${verb}${ceilingWhy}${target}`,
+        forecast: f,
+      };
     }
 
     if (want === cur) return undefined;
     const verb = want > cur ? 'scaling up' : `scaling down (the need stayed lower for ${c.scaleDownDelaySeconds} s)`;
-    return { policy: this.name, service: state.service, mode: 'direct', replicas: want, reason: `${why}; ${verb}: ${cur} → ${want}`, forecast: f };
+    return {
+      policy: this.name,
+      service: state.service,
+      mode: 'direct',
+      replicas: want,
+      reason: `${why}; ${verb}: ${cur} → ${want}`,
+      forecast: f,
+    };
   }
 }

@@ -70,4 +70,3 @@ export class Ring {
     return this.n > 0 ? this.sum / this.n : 0;
   }
 }
-

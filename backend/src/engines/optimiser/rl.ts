@@ -70,7 +70,10 @@ const clip = (x: number, lo: number, hi: number): number => (Number.isFinite(x) 
  * of p50 + 1.28 σ (σ from step-to-step changes over the last 30 steps) and the same phase's empirical 90%
  * quantile. Undefined with fewer than 16 steps.
  */
-export function rlRateForecast(history: { stepSeconds: number; values: ArrayLike<number>; lastTimestampMs: number }, horizonSteps: number): RateForecast | undefined {
+export function rlRateForecast(
+  history: { stepSeconds: number; values: ArrayLike<number>; lastTimestampMs: number },
+  horizonSteps: number
+): RateForecast | undefined {
   const y = Float64Array.from(history.values);
   const n = y.length;
   if (n < 16) return undefined;
@@ -96,7 +99,14 @@ export function rlRateForecast(history: { stepSeconds: number; values: ArrayLike
     p90.push(Math.max(m + 1.2816 * sigma, pq ? pq[k]! : 0));
     p10.push(Math.max(0, m - 1.2816 * sigma));
   }
-  return { stepSeconds: history.stepSeconds, generatedAtMs: history.lastTimestampMs, p50: Array.from(p50, (v) => Math.max(0, v)), p90, p10, model: period >= 2 ? `rl periodic median (period ${period})` : 'rl recent median' };
+  return {
+    stepSeconds: history.stepSeconds,
+    generatedAtMs: history.lastTimestampMs,
+    p50: Array.from(p50, (v) => Math.max(0, v)),
+    p90,
+    p10,
+    model: period >= 2 ? `rl periodic median (period ${period})` : 'rl recent median',
+  };
 }
 
 /** Builds observation vectors; remembers each service's last capacity estimate for when telemetry has none. */
@@ -105,13 +115,19 @@ export class RlObservationBuilder {
 
   constructor(
     private readonly baselines: Record<string, HpaObjectSpec>,
-    private readonly entryService?: string,
+    private readonly entryService?: string
   ) {}
 
   /** Requests/s one ready replica serves at 100% CPU: the state's estimate, else rate ÷ (CPU × ready), else the last known. */
   capacityPerReplica(state: ServiceState): number | undefined {
     let cap = state.capacityPerReplicaRps;
-    if (!(cap !== undefined && cap > 0) && state.cpuUtilization > 0.05 && state.replicas.ready > 0 && state.requestRate > 0) cap = state.requestRate / (state.cpuUtilization * state.replicas.ready);
+    if (
+      !(cap !== undefined && cap > 0) &&
+      state.cpuUtilization > 0.05 &&
+      state.replicas.ready > 0 &&
+      state.requestRate > 0
+    )
+      cap = state.requestRate / (state.cpuUtilization * state.replicas.ready);
     if (cap !== undefined && cap > 0 && Number.isFinite(cap)) this.capacity.set(state.service, cap);
     return this.capacity.get(state.service);
   }
@@ -152,7 +168,12 @@ export class RlObservationBuilder {
 }
 
 /** The proposal an action stands for, or undefined when it changes nothing (no-op, or clamped to the current value). */
-export function actionToProposal(action: number, state: ServiceState, baseline: HpaObjectSpec | undefined, policy = 'rl'): Proposal | undefined {
+export function actionToProposal(
+  action: number,
+  state: ServiceState,
+  baseline: HpaObjectSpec | undefined,
+  policy = 'rl'
+): Proposal | undefined {
   const a = RL_ACTIONS[action];
   if (!a) throw new Error(`action ${action} out of range 0..${ACTION_DIM - 1}`);
   const hpa = state.hpa;
@@ -160,7 +181,8 @@ export function actionToProposal(action: number, state: ServiceState, baseline: 
   const change: NonNullable<Proposal['hpa']> = {};
   let reason: string;
   if ('targetDelta' in a) {
-    const t = Math.round(clip(hpa.targetCpuUtilization + a.targetDelta, RL_TARGET_RANGE.min, RL_TARGET_RANGE.max) * 100) / 100;
+    const t =
+      Math.round(clip(hpa.targetCpuUtilization + a.targetDelta, RL_TARGET_RANGE.min, RL_TARGET_RANGE.max) * 100) / 100;
     if (Math.abs(t - hpa.targetCpuUtilization) < 1e-9) return undefined;
     change.targetCpuUtilization = t;
     reason = `HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(t * 100)}%`;
@@ -191,7 +213,7 @@ export class RlPolicy implements Policy {
 
   constructor(
     private readonly infer: RlInfer,
-    private readonly opts: { baselines: Record<string, HpaObjectSpec>; entryService?: string },
+    private readonly opts: { baselines: Record<string, HpaObjectSpec>; entryService?: string }
   ) {
     this.observations = new RlObservationBuilder(opts.baselines, opts.entryService);
   }
@@ -206,7 +228,8 @@ export class RlPolicy implements Policy {
     }
     const obs = this.observations.observe(state);
     const logits = await this.infer(obs);
-    if (logits.length !== ACTION_DIM) throw new Error(`the RL model returned ${logits.length} logits; expected ${ACTION_DIM}`);
+    if (logits.length !== ACTION_DIM)
+      throw new Error(`the RL model returned ${logits.length} logits; expected ${ACTION_DIM}`);
     return actionToProposal(argmax(logits), state, this.opts.baselines[state.service] ?? state.hpa, this.name);
   }
 }

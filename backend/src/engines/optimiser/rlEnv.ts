@@ -23,9 +23,23 @@ import type { WorkloadTrace } from '../../sim/workload.ts';
 import { Rng } from '../../sim/random.ts';
 import type { PolicyResult } from './evaluation.ts';
 import { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY, Ring, weightedPercentile } from './replayCommon.ts';
-import { actionToProposal, RL_HORIZON_SECONDS, RlObservationBuilder, rlRateForecast, RlPolicy, type RlInfer } from './rl.ts';
+import {
+  actionToProposal,
+  RL_HORIZON_SECONDS,
+  RlObservationBuilder,
+  rlRateForecast,
+  RlPolicy,
+  type RlInfer,
+} from './rl.ts';
 import { GuardAuditor, SafetyLayer, type SafetyConfig } from './safety.ts';
-import { timeFeatures, type HpaObjectSpec, type Proposal, type RateForecast, type SafetyRule, type ServiceState } from './types.ts';
+import {
+  timeFeatures,
+  type HpaObjectSpec,
+  type Proposal,
+  type RateForecast,
+  type SafetyRule,
+  type ServiceState,
+} from './types.ts';
 
 export interface RlEnvConfig {
   trace: WorkloadTrace;
@@ -72,7 +86,14 @@ export interface RlStepResult {
   /** Per service: the share of the interval with the SLO violated while the service ran hot. */
   serviceCosts: number[];
   done: boolean;
-  info: { timeMs: number; replicas: number; applied: number; rejected: number; guardViolations: number; breakerOpen: boolean };
+  info: {
+    timeMs: number;
+    replicas: number;
+    applied: number;
+    rejected: number;
+    guardViolations: number;
+    breakerOpen: boolean;
+  };
 }
 
 const SIM_EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -126,8 +147,15 @@ export class AutoscaleRlEnv {
 
   constructor(config: Partial<RlEnvConfig> & { trace: WorkloadTrace }) {
     const cfg: RlEnvConfig = { ...DEFAULT_RL_ENV, ...config };
-    for (const [k, v] of Object.entries({ sloMs: cfg.sloMs, scale: cfg.scale, tickSeconds: cfg.tickSeconds, decisionSeconds: cfg.decisionSeconds, forecastStepSeconds: cfg.forecastStepSeconds })) {
-      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new Error(`${k}: expected a positive number, got ${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries({
+      sloMs: cfg.sloMs,
+      scale: cfg.scale,
+      tickSeconds: cfg.tickSeconds,
+      decisionSeconds: cfg.decisionSeconds,
+      forecastStepSeconds: cfg.forecastStepSeconds,
+    })) {
+      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+        throw new Error(`${k}: expected a positive number, got ${JSON.stringify(v)}`);
     }
     if (!(cfg.warmupSeconds >= 0)) throw new Error(`warmupSeconds: expected ≥ 0, got ${cfg.warmupSeconds}`);
     this.config = cfg;
@@ -140,15 +168,31 @@ export class AutoscaleRlEnv {
       tickSeconds: cfg.tickSeconds,
       historyRetentionSeconds: 120,
       tracesPerTick: 0,
-      ...(cfg.workloadOffsetSeconds > 0 ? { workloadOffsetSeconds: cfg.workloadOffsetSeconds, startTimeMs: SIM_EPOCH_MS + cfg.workloadOffsetSeconds * 1000 } : {}),
+      ...(cfg.workloadOffsetSeconds > 0
+        ? {
+            workloadOffsetSeconds: cfg.workloadOffsetSeconds,
+            startTimeMs: SIM_EPOCH_MS + cfg.workloadOffsetSeconds * 1000,
+          }
+        : {}),
     });
     this.entry = topology.entry;
     this.managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
-    this.baselines = Object.fromEntries(topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }]));
+    this.baselines = Object.fromEntries(
+      topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }])
+    );
     const safetyConfig: Partial<SafetyConfig> = {
       ...EVAL_SAFETY,
       ...cfg.safety,
-      hardBounds: { minReplicas: 1, maxReplicas: 1000, services: Object.fromEntries(this.managed.map((s) => [s, { minReplicas: this.baselines[s]!.minReplicas, maxReplicas: this.baselines[s]!.maxReplicas }])) },
+      hardBounds: {
+        minReplicas: 1,
+        maxReplicas: 1000,
+        services: Object.fromEntries(
+          this.managed.map((s) => [
+            s,
+            { minReplicas: this.baselines[s]!.minReplicas, maxReplicas: this.baselines[s]!.maxReplicas },
+          ])
+        ),
+      },
     };
     this.safety = new SafetyLayer(safetyConfig);
     this.auditor = new GuardAuditor(this.safety.config);
@@ -179,7 +223,10 @@ export class AutoscaleRlEnv {
   /** Runs the HPA-only warm-up (to a decision boundary) and returns the first observations, [service][OBS_DIM]. */
   reset(): number[][] {
     if (this.k > 0) throw new Error('reset: this env has already run; create a new one');
-    const warmTicks = Math.min(this.totalTicks, Math.ceil(this.config.warmupSeconds / this.config.tickSeconds / this.decisionTicks) * this.decisionTicks);
+    const warmTicks = Math.min(
+      this.totalTicks,
+      Math.ceil(this.config.warmupSeconds / this.config.tickSeconds / this.decisionTicks) * this.decisionTicks
+    );
     while (this.k < warmTicks) this.tick();
     this.buildStates();
     return this.states.map((s) => Array.from(this.observations.observe(s)));
@@ -192,9 +239,13 @@ export class AutoscaleRlEnv {
 
   /** One decision: action indices per managed service (see `RL_ACTIONS`). */
   step(actions: readonly number[]): RlStepResult {
-    if (!Array.isArray(actions) || actions.length !== this.managed.length) throw new Error(`actions: expected ${this.managed.length} action indices (one per managed service), got ${Array.isArray(actions) ? actions.length : typeof actions}`);
+    if (!Array.isArray(actions) || actions.length !== this.managed.length)
+      throw new Error(
+        `actions: expected ${this.managed.length} action indices (one per managed service), got ${Array.isArray(actions) ? actions.length : typeof actions}`
+      );
     const proposals = actions.map((a, i) => {
-      if (!Number.isInteger(a)) throw new Error(`actions[${i}]: expected an integer action index, got ${JSON.stringify(a)}`);
+      if (!Number.isInteger(a))
+        throw new Error(`actions[${i}]: expected an integer action index, got ${JSON.stringify(a)}`);
       return actionToProposal(a, this.states[i]!, this.baselines[this.managed[i]!]);
     });
     return this.stepProposals(proposals);
@@ -253,10 +304,14 @@ export class AutoscaleRlEnv {
     while (this.k < end) this.tick();
     const rewards = this.managed.map((s, i) => {
       const meanReplicas = this.intervalTicks > 0 ? this.intervalReplicas.get(s)! / this.intervalTicks : 0;
-      return -meanReplicas / Math.max(1, this.baselines[s]!.maxReplicas) - (appliedBy[i] ? this.config.actionPenalty : 0);
+      return (
+        -meanReplicas / Math.max(1, this.baselines[s]!.maxReplicas) - (appliedBy[i] ? this.config.actionPenalty : 0)
+      );
     });
     const cost = this.intervalTicks > 0 ? this.intervalViolations / this.intervalTicks : 0;
-    const serviceCosts = this.managed.map((s) => (this.intervalTicks > 0 ? this.intervalHotViolations.get(s)! / this.intervalTicks : 0));
+    const serviceCosts = this.managed.map((s) =>
+      this.intervalTicks > 0 ? this.intervalHotViolations.get(s)! / this.intervalTicks : 0
+    );
     this.buildStates();
     const obs = this.states.map((s) => Array.from(this.observations.observe(s)));
     let replicas = 0;
@@ -267,7 +322,14 @@ export class AutoscaleRlEnv {
       cost,
       serviceCosts,
       done: this.done,
-      info: { timeMs: this.cluster.timeMs, replicas, applied, rejected, guardViolations: this.auditor.violations.length, breakerOpen: this.safety.breaker().open },
+      info: {
+        timeMs: this.cluster.timeMs,
+        replicas,
+        applied,
+        rejected,
+        guardViolations: this.auditor.violations.length,
+        breakerOpen: this.safety.breaker().open,
+      },
     };
   }
 
@@ -305,7 +367,8 @@ export class AutoscaleRlEnv {
       this.rate.get(s)!.push(x.arrivalRps);
       this.busy.get(s)!.push(x.cpuUtilization * x.replicas.ready);
       this.svcAcc.set(s, this.svcAcc.get(s)! + x.arrivalRps);
-      if (violated && x.cpuUtilization >= HOT_UTILISATION) this.intervalHotViolations.set(s, this.intervalHotViolations.get(s)! + 1);
+      if (violated && x.cpuUtilization >= HOT_UTILISATION)
+        this.intervalHotViolations.set(s, this.intervalHotViolations.get(s)! + 1);
     }
     if ((k + 1) % this.stepTicks === 0) {
       this.gwSteps.push(this.gwAcc / this.stepTicks);
@@ -320,7 +383,10 @@ export class AutoscaleRlEnv {
       }
       // The forecast only matters once decisions start; before that it would be wasted work.
       if (this.k + 1 + this.stepTicks >= cfg.warmupSeconds / cfg.tickSeconds) {
-        const f = rlRateForecast({ stepSeconds: cfg.forecastStepSeconds, values: this.gwSteps.slice(-360), lastTimestampMs: snap.timeMs }, Math.max(1, Math.ceil(RL_HORIZON_SECONDS / cfg.forecastStepSeconds)));
+        const f = rlRateForecast(
+          { stepSeconds: cfg.forecastStepSeconds, values: this.gwSteps.slice(-360), lastTimestampMs: snap.timeMs },
+          Math.max(1, Math.ceil(RL_HORIZON_SECONDS / cfg.forecastStepSeconds))
+        );
         if (f) {
           this.gatewayForecast = f;
           this.forecasts++;
@@ -351,7 +417,14 @@ export class AutoscaleRlEnv {
       const r = this.rate.get(s)!;
       const capacity = b.sum > 0.05 * this.win ? r.sum / b.sum : undefined;
       const forecast: RateForecast | undefined =
-        gf && ratio !== undefined ? { ...gf, p50: gf.p50.map((v) => v * ratio), p90: gf.p90.map((v) => v * ratio), ...(gf.p10 ? { p10: gf.p10.map((v) => v * ratio) } : {}) } : undefined;
+        gf && ratio !== undefined
+          ? {
+              ...gf,
+              p50: gf.p50.map((v) => v * ratio),
+              p90: gf.p90.map((v) => v * ratio),
+              ...(gf.p10 ? { p10: gf.p10.map((v) => v * ratio) } : {}),
+            }
+          : undefined;
       return {
         service: s,
         timeMs: snap.timeMs,
@@ -372,7 +445,8 @@ export class AutoscaleRlEnv {
   /** The evaluation's metrics for the run so far (as `replayPolicy` reports them). */
   result(started: number, extra: Partial<PolicyResult> = {}): PolicyResult {
     const scaleEvents = this.cluster.events({ startMs: this.startMs }).filter((e) => e.type === 'scale');
-    if (this.cluster.events().length >= 100_000) throw new Error('the simulator event log overflowed: shorten the replay (--hours)');
+    if (this.cluster.events().length >= 100_000)
+      throw new Error('the simulator event log overflowed: shorten the replay (--hours)');
     let largestStep = 0;
     const bySource: Record<string, number> = {};
     for (const e of scaleEvents) {
@@ -403,7 +477,12 @@ export class AutoscaleRlEnv {
       proposals: { ...this.proposals },
       ruleActions: { ...this.ruleActions },
       guardChecks: this.auditor.checked,
-      breaker: { ...this.safety.breaker(), ...(this.breakerFallbackAt !== undefined ? { fallback: `original HPAs restored at ${new Date(this.breakerFallbackAt).toISOString()}` } : {}) },
+      breaker: {
+        ...this.safety.breaker(),
+        ...(this.breakerFallbackAt !== undefined
+          ? { fallback: `original HPAs restored at ${new Date(this.breakerFallbackAt).toISOString()}` }
+          : {}),
+      },
       forecasts: this.forecasts,
       simulatedHours: (ticks * this.config.tickSeconds) / 3600,
       elapsedSeconds: (performance.now() - started) / 1000,
@@ -419,7 +498,7 @@ export class AutoscaleRlEnv {
 /** Replays the trained policy over a trace through the env (HPA alone during the warm-up, as the predictive replay). */
 export async function replayRl(
   infer: RlInfer,
-  config: Partial<RlEnvConfig> & { trace: WorkloadTrace; onProgress?: (done: number, total: number) => void },
+  config: Partial<RlEnvConfig> & { trace: WorkloadTrace; onProgress?: (done: number, total: number) => void }
 ): Promise<PolicyResult> {
   const started = performance.now();
   const { onProgress, ...envConfig } = config;

@@ -76,7 +76,12 @@ export interface TimeFeatures {
 export function timeFeatures(timeMs: number): TimeFeatures {
   const d = new Date(timeMs);
   const dow = d.getUTCDay();
-  return { hourOfDay: d.getUTCHours(), minuteOfDay: d.getUTCHours() * 60 + d.getUTCMinutes(), dayOfWeek: dow, isWeekend: dow === 0 || dow === 6 };
+  return {
+    hourOfDay: d.getUTCHours(),
+    minuteOfDay: d.getUTCHours() * 60 + d.getUTCMinutes(),
+    dayOfWeek: dow,
+    isWeekend: dow === 0 || dow === 6,
+  };
 }
 
 /** A request-rate forecast for the next window, step by step (req/s at this service). */

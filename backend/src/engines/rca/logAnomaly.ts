@@ -48,7 +48,15 @@ export interface TemplateDeviation {
 }
 
 export type ServiceLogScore =
-  | { service: string; status: 'scored'; score: number; lines: number; baselineLines: number; deviations: TemplateDeviation[]; summary: string }
+  | {
+      service: string;
+      status: 'scored';
+      score: number;
+      lines: number;
+      baselineLines: number;
+      deviations: TemplateDeviation[];
+      summary: string;
+    }
   | { service: string; status: 'insufficient data'; reason: string; lines: number; baselineLines: number };
 
 export interface FrequencyOptions {
@@ -66,7 +74,14 @@ export interface FrequencyOptions {
   infoWeight: number;
 }
 
-export const FREQUENCY_DEFAULTS: FrequencyOptions = { minCount: 3, surpriseThreshold: 3, surpriseSpan: 6, newTemplateScale: 3, dropWeight: 0.25, infoWeight: 0.5 };
+export const FREQUENCY_DEFAULTS: FrequencyOptions = {
+  minCount: 3,
+  surpriseThreshold: 3,
+  surpriseSpan: 6,
+  newTemplateScale: 3,
+  dropWeight: 0.25,
+  infoWeight: 0.5,
+};
 
 /** Words that mark a log line as error-level when the source has no level field. */
 export const ERROR_WORDS = /error|fail|fatal|exception|panic|refused|timed? ?out/i;
@@ -126,16 +141,28 @@ function merge(templates: readonly TemplateCount[]): Map<string, { count: number
  * One service's window against its baseline. Insufficient data when the window is empty, the baseline is
  * empty (nothing to call "new" against), or either length is not positive.
  */
-export function scoreServiceWindow(service: string, baseline: WindowCounts, window: WindowCounts, options: Partial<FrequencyOptions> = {}): ServiceLogScore {
+export function scoreServiceWindow(
+  service: string,
+  baseline: WindowCounts,
+  window: WindowCounts,
+  options: Partial<FrequencyOptions> = {}
+): ServiceLogScore {
   const opt = { ...FREQUENCY_DEFAULTS, ...options };
   const before = merge(baseline.templates);
   const now = merge(window.templates);
   const baselineLines = [...before.values()].reduce((s, x) => s + x.count, 0);
   const lines = [...now.values()].reduce((s, x) => s + x.count, 0);
-  const insufficient = (reason: string): ServiceLogScore => ({ service, status: 'insufficient data', reason, lines, baselineLines });
+  const insufficient = (reason: string): ServiceLogScore => ({
+    service,
+    status: 'insufficient data',
+    reason,
+    lines,
+    baselineLines,
+  });
   if (!(window.length > 0) || !(baseline.length > 0)) return insufficient('window or baseline length is not positive');
   if (baselineLines === 0 && lines === 0) return insufficient('no log lines in the window or the baseline');
-  if (baselineLines === 0) return insufficient(`no log lines in the baseline window (${lines} in the window): nothing to compare with`);
+  if (baselineLines === 0)
+    return insufficient(`no log lines in the baseline window (${lines} in the window): nothing to compare with`);
   const scale = window.length / baseline.length;
   const deviations: TemplateDeviation[] = [];
   const keys = [...new Set([...before.keys(), ...now.keys()])].sort();
@@ -148,7 +175,9 @@ export function scoreServiceWindow(service: string, baseline: WindowCounts, wind
     const expected = baselineCount * scale;
     if (!b) {
       // Error-level novelty is the stronger evidence; a new info template is often new traffic.
-      const a = error ? 1 - Math.exp(-count / (opt.newTemplateScale / 3)) : opt.infoWeight * (1 - Math.exp(-count / opt.newTemplateScale));
+      const a = error
+        ? 1 - Math.exp(-count / (opt.newTemplateScale / 3))
+        : opt.infoWeight * (1 - Math.exp(-count / opt.newTemplateScale));
       deviations.push({ template, kind: 'new', baselineCount: 0, expected: 0, count, error, surprise: 0, anomaly: a });
       continue;
     }
@@ -157,7 +186,8 @@ export function scoreServiceWindow(service: string, baseline: WindowCounts, wind
     if (count > lambda && count >= opt.minCount) {
       const surprise = -poissonUpperTailLog10(count, lambda);
       if (surprise >= opt.surpriseThreshold) {
-        const a = Math.min(1, (surprise - opt.surpriseThreshold) / opt.surpriseSpan + 0.1) * (error ? 1 : opt.infoWeight);
+        const a =
+          Math.min(1, (surprise - opt.surpriseThreshold) / opt.surpriseSpan + 0.1) * (error ? 1 : opt.infoWeight);
         deviations.push({ template, kind: 'rise', baselineCount, expected, count, error, surprise, anomaly: a });
       }
     } else if (count < expected && expected >= opt.minCount * 2) {
@@ -168,21 +198,34 @@ export function scoreServiceWindow(service: string, baseline: WindowCounts, wind
       }
     }
   }
-  if (lines === 0 && deviations.length === 0) return insufficient(`no log lines in the window (${baselineLines} in the baseline)`);
+  if (lines === 0 && deviations.length === 0)
+    return insufficient(`no log lines in the window (${baselineLines} in the baseline)`);
   // Plain code-unit order, the same on every machine (locale collation is not).
   deviations.sort((x, y) => y.anomaly - x.anomaly || (x.template < y.template ? -1 : x.template > y.template ? 1 : 0));
   // New templates and rises compound; drops count once (the strongest): a quieter service is weak evidence
   // however many of its templates went quiet.
   const strongestDrop = Math.max(0, ...deviations.filter((d) => d.kind === 'drop').map((d) => d.anomaly));
-  const score = 1 - deviations.filter((d) => d.kind !== 'drop').reduce((p, d) => p * (1 - Math.min(1, Math.max(0, d.anomaly))), 1 - Math.min(1, strongestDrop));
+  const score =
+    1 -
+    deviations
+      .filter((d) => d.kind !== 'drop')
+      .reduce((p, d) => p * (1 - Math.min(1, Math.max(0, d.anomaly))), 1 - Math.min(1, strongestDrop));
   const fresh = deviations.filter((d) => d.kind === 'new');
   const rises = deviations.filter((d) => d.kind === 'rise');
   const drops = deviations.filter((d) => d.kind === 'drop');
   const parts: string[] = [];
-  if (fresh.length) parts.push(`${fresh.length} new template(s) (${fresh.reduce((s, d) => s + d.count, 0)} lines${fresh.some((d) => d.error) ? ', error-level among them' : ''})`);
-  if (rises.length) parts.push(`${rises.length} template(s) more frequent than the baseline (top: ${rises[0]!.baselineCount} → ${rises[0]!.count} lines, expected ${rises[0]!.expected.toFixed(1)})`);
+  if (fresh.length)
+    parts.push(
+      `${fresh.length} new template(s) (${fresh.reduce((s, d) => s + d.count, 0)} lines${fresh.some((d) => d.error) ? ', error-level among them' : ''})`
+    );
+  if (rises.length)
+    parts.push(
+      `${rises.length} template(s) more frequent than the baseline (top: ${rises[0]!.baselineCount} → ${rises[0]!.count} lines, expected ${rises[0]!.expected.toFixed(1)})`
+    );
   if (drops.length) parts.push(`${drops.length} template(s) went quiet`);
-  const summary = parts.length ? `log anomaly ${score.toFixed(2)}: ${parts.join('; ')}` : `log anomaly ${score.toFixed(2)}: templates as in the baseline`;
+  const summary = parts.length
+    ? `log anomaly ${score.toFixed(2)}: ${parts.join('; ')}`
+    : `log anomaly ${score.toFixed(2)}: templates as in the baseline`;
   return { service, status: 'scored', score, lines, baselineLines, deviations, summary };
 }
 
@@ -190,12 +233,19 @@ export function scoreServiceWindow(service: string, baseline: WindowCounts, wind
 export function scoreServices(
   baseline: ReadonlyMap<string, WindowCounts>,
   window: ReadonlyMap<string, WindowCounts>,
-  options: Partial<FrequencyOptions> = {},
+  options: Partial<FrequencyOptions> = {}
 ): ServiceLogScore[] {
   const services = [...new Set([...baseline.keys(), ...window.keys()])].sort();
   const empty = (length: number): WindowCounts => ({ length, templates: [] });
   const lengthOf = (m: ReadonlyMap<string, WindowCounts>): number => [...m.values()][0]?.length ?? 1;
-  const scored = services.map((s) => scoreServiceWindow(s, baseline.get(s) ?? empty(lengthOf(baseline)), window.get(s) ?? empty(lengthOf(window)), options));
+  const scored = services.map((s) =>
+    scoreServiceWindow(
+      s,
+      baseline.get(s) ?? empty(lengthOf(baseline)),
+      window.get(s) ?? empty(lengthOf(window)),
+      options
+    )
+  );
   const rank = (x: ServiceLogScore): number => (x.status === 'scored' ? x.score : -1);
   return scored.sort((a, b) => rank(b) - rank(a) || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
 }
@@ -230,17 +280,34 @@ export function isErrorLine(message: string, level: string | undefined): boolean
  * cluster that a window line generalised is still the baseline's. Malformed lines (no service, no text, no
  * finite time) are skipped and counted; the notes say so.
  */
-export function templateWindows(baselineLines: readonly RawLogLine[], windowLines: readonly RawLogLine[], lengths: { baseline: number; window: number }, parser: Drain = Drain.aidpe()): TemplatedWindows {
+export function templateWindows(
+  baselineLines: readonly RawLogLine[],
+  windowLines: readonly RawLogLine[],
+  lengths: { baseline: number; window: number },
+  parser: Drain = Drain.aidpe()
+): TemplatedWindows {
   let skippedMalformed = 0;
   const mine = (lines: readonly RawLogLine[]): Array<{ service: string; cluster: LogCluster; error: boolean }> => {
-    const sorted = [...lines].sort((a, b) => a.timeMs - b.timeMs || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+    const sorted = [...lines].sort(
+      (a, b) => a.timeMs - b.timeMs || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)
+    );
     const out: Array<{ service: string; cluster: LogCluster; error: boolean }> = [];
     for (const l of sorted) {
-      if (typeof l.service !== 'string' || l.service === '' || typeof l.message !== 'string' || l.message.trim() === '' || !Number.isFinite(l.timeMs)) {
+      if (
+        typeof l.service !== 'string' ||
+        l.service === '' ||
+        typeof l.message !== 'string' ||
+        l.message.trim() === '' ||
+        !Number.isFinite(l.timeMs)
+      ) {
         skippedMalformed++;
         continue;
       }
-      out.push({ service: l.service, cluster: parser.addLogMessage(l.message).cluster, error: isErrorLine(l.message, l.level) });
+      out.push({
+        service: l.service,
+        cluster: parser.addLogMessage(l.message).cluster,
+        error: isErrorLine(l.message, l.level),
+      });
     }
     return out;
   };
@@ -270,7 +337,8 @@ export function templateWindows(baselineLines: readonly RawLogLine[], windowLine
   const baseline = count(minedBaseline, lengths.baseline);
   const window = count(minedWindow, lengths.window);
   const notes: string[] = [];
-  if (skippedMalformed > 0) notes.push(`skipped ${skippedMalformed} malformed line(s) (no service, no text or no time)`);
+  if (skippedMalformed > 0)
+    notes.push(`skipped ${skippedMalformed} malformed line(s) (no service, no text or no time)`);
   return { baseline, window, texts, skippedMalformed, notes };
 }
 
@@ -314,7 +382,7 @@ export async function scoreSequence(
   ids: ArrayLike<number>,
   spec: SequenceModelSpec,
   predict: NextTemplateProbabilities,
-  options: { minEvents?: number; context?: ArrayLike<number> } = {},
+  options: { minEvents?: number; context?: ArrayLike<number> } = {}
 ): Promise<SequenceScore> {
   const minEvents = options.minEvents ?? 1;
   const events: SequenceEvent[] = [];
@@ -331,7 +399,8 @@ export async function scoreSequence(
   let unseen = 0;
   for (let i = 0; i < ids.length; i++) {
     const raw = ids[i]!;
-    const known = Number.isInteger(raw) && raw >= 0 && raw < spec.vocabularySize && raw !== spec.unkId && raw !== spec.padId;
+    const known =
+      Number.isInteger(raw) && raw >= 0 && raw < spec.vocabularySize && raw !== spec.unkId && raw !== spec.padId;
     const id = known ? raw : spec.unkId;
     if (!known) {
       events.push({ index: i, templateId: id, miss: true, reason: 'unseen template' });
@@ -340,19 +409,33 @@ export async function scoreSequence(
     } else {
       window.set(history);
       const probs = await predict(window);
-      if (probs.length !== spec.vocabularySize) throw new Error(`sequence model: expected ${spec.vocabularySize} probabilities, got ${probs.length}`);
+      if (probs.length !== spec.vocabularySize)
+        throw new Error(`sequence model: expected ${spec.vocabularySize} probabilities, got ${probs.length}`);
       const p = probs[id]!;
       // Rank among real templates (PAD and UNK are never a prediction); ties go against the actual template.
       let rank = 1;
-      for (let k = 0; k < probs.length; k++) if (k !== id && k !== spec.padId && k !== spec.unkId && probs[k]! >= p) rank++;
+      for (let k = 0; k < probs.length; k++)
+        if (k !== id && k !== spec.padId && k !== spec.unkId && probs[k]! >= p) rank++;
       const miss = rank > spec.topG;
       if (miss) misses++;
-      events.push({ index: i, templateId: id, miss, rank, probability: p, ...(miss ? { reason: 'not in top-g' as const } : {}) });
+      events.push({
+        index: i,
+        templateId: id,
+        miss,
+        rank,
+        probability: p,
+        ...(miss ? { reason: 'not in top-g' as const } : {}),
+      });
     }
     history.shift();
     history.push(id);
   }
-  if (events.length < Math.max(1, minEvents)) return { status: 'insufficient data', reason: `${events.length} event(s) in the window; at least ${Math.max(1, minEvents)} needed`, events };
+  if (events.length < Math.max(1, minEvents))
+    return {
+      status: 'insufficient data',
+      reason: `${events.length} event(s) in the window; at least ${Math.max(1, minEvents)} needed`,
+      events,
+    };
   return { status: 'scored', events, misses, unseen, missRate: misses / events.length };
 }
 
@@ -394,7 +477,8 @@ export class TemplateVocabulary {
   private readonly parser: Drain;
 
   constructor(file: LogVocabularyFile) {
-    if (file?.format !== 'aidpe-logseq-vocab/1') throw new Error(`vocabulary: format must be "aidpe-logseq-vocab/1", got ${JSON.stringify(file?.format)}`);
+    if (file?.format !== 'aidpe-logseq-vocab/1')
+      throw new Error(`vocabulary: format must be "aidpe-logseq-vocab/1", got ${JSON.stringify(file?.format)}`);
     this.padId = file.padId;
     this.unkId = file.unkId;
     this.ids = new Map(Object.entries(file.templates));

@@ -115,7 +115,7 @@ export function personalisedPageRank(
   edges: ReadonlyArray<{ source: string; target: string }>,
   anomaly: (service: string) => number,
   ownStrength: (service: string) => number,
-  restart: string,
+  restart: string
 ): { rank: Map<string, number>; iterations: number } {
   const ids = [...new Set(nodes)].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
@@ -165,7 +165,8 @@ export function personalisedPageRank(
 /** The first cycle among the services reachable from `from` (iterative DFS), or undefined. */
 function findCycle(graph: ServiceGraph, from: string): string[] | undefined {
   const callees = new Map<string, string[]>();
-  for (const e of [...graph.edges].sort((x, y) => x.id.localeCompare(y.id))) if (e.source !== e.target) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  for (const e of [...graph.edges].sort((x, y) => x.id.localeCompare(y.id)))
+    if (e.source !== e.target) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
   const state = new Map<string, 'open' | 'done'>();
   const stack: Array<{ node: string; next: number }> = [{ node: from, next: 0 }];
   state.set(from, 'open');
@@ -194,25 +195,48 @@ function findCycle(graph: ServiceGraph, from: string): string[] | undefined {
 function graphNotes(graph: ServiceGraph, symptom: string): string[] {
   const notes = [...(graph.notes ?? [])];
   const q = graph.quality;
-  if (q?.orphanSpans) notes.push(`${q.orphanSpans} span(s) name a parent that is not in the window (missing parents: partial traces or dropped spans); they count for their own service but add no call edge`);
-  if (q?.skewedSpans) notes.push(`${q.skewedSpans} span(s) start before or end after their parent (clock skew between hosts); durations are used as reported`);
-  if (q?.clampedSelfTimeSpans) notes.push(`${q.clampedSelfTimeSpans} span(s) had children longer than themselves (clock skew or parallel calls); their self time was clamped to 0 instead of going negative`);
+  if (q?.orphanSpans)
+    notes.push(
+      `${q.orphanSpans} span(s) name a parent that is not in the window (missing parents: partial traces or dropped spans); they count for their own service but add no call edge`
+    );
+  if (q?.skewedSpans)
+    notes.push(
+      `${q.skewedSpans} span(s) start before or end after their parent (clock skew between hosts); durations are used as reported`
+    );
+  if (q?.clampedSelfTimeSpans)
+    notes.push(
+      `${q.clampedSelfTimeSpans} span(s) had children longer than themselves (clock skew or parallel calls); their self time was clamped to 0 instead of going negative`
+    );
   const cycle = findCycle(graph, symptom);
-  if (cycle) notes.push(`the call graph has a cycle (${cycle.join(' → ')}): paths are shortest-first and the walk converges on it, so it is ranked, not looped`);
+  if (cycle)
+    notes.push(
+      `the call graph has a cycle (${cycle.join(' → ')}): paths are shortest-first and the walk converges on it, so it is ranked, not looped`
+    );
   return notes;
 }
 
 /** An answer compares at least this many services (when the graph has them). */
 const MIN_CANDIDATES = 3;
 
-export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: ServiceEvidence[], options: RankOptions = {}): RcaRanking {
+export function rankRootCauses(
+  symptom: string,
+  graph: ServiceGraph,
+  evidence: ServiceEvidence[],
+  options: RankOptions = {}
+): RcaRanking {
   const propagationWeight = options.propagationWeight ?? PROPAGATION_WEIGHT;
   const byService = new Map(evidence.map((e) => [e.service, e]));
   const paths = downstreamPaths(graph, symptom);
   const callees = new Map<string, string[]>();
   for (const e of graph.edges) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
-  const anomaly = (s: string): number => Math.max(byService.get(s)?.latencyScore ?? 0, byService.get(s)?.errorScore ?? 0, byService.get(s)?.resourceScore ?? 0);
-  const onset = (s: string): number => Math.min(byService.get(s)?.latencyOnsetMs ?? Infinity, byService.get(s)?.errorOnsetMs ?? Infinity);
+  const anomaly = (s: string): number =>
+    Math.max(
+      byService.get(s)?.latencyScore ?? 0,
+      byService.get(s)?.errorScore ?? 0,
+      byService.get(s)?.resourceScore ?? 0
+    );
+  const onset = (s: string): number =>
+    Math.min(byService.get(s)?.latencyOnsetMs ?? Infinity, byService.get(s)?.errorOnsetMs ?? Infinity);
   const notes = graphNotes(graph, symptom);
 
   const scored: RankedCandidate[] = [];
@@ -222,42 +246,79 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   for (const [service, path] of paths) {
     const ev = byService.get(service);
     if (!ev) continue;
-    const signalStrength = Math.min(OWN_SIGNALS_CAP, (ev.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0));
+    const signalStrength = Math.min(
+      OWN_SIGNALS_CAP,
+      (ev.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0)
+    );
     // Strong own evidence is itself an anomaly (a delay on the wire into a service leaves its own series quiet).
-    const a = signalStrength >= 0.5 ? Math.max(anomaly(service), 0.5, Math.min(1, signalStrength / 2)) : anomaly(service);
+    const a =
+      signalStrength >= 0.5 ? Math.max(anomaly(service), 0.5, Math.min(1, signalStrength / 2)) : anomaly(service);
     walkAnomaly.set(service, a);
     if (a < 0.5) continue;
     const lines: string[] = [];
-    if (ev.latencyScore >= 0.5) lines.push(`latency anomaly score ${ev.latencyScore.toFixed(3)}${ev.latencyOnsetMs !== undefined ? ` from ${new Date(ev.latencyOnsetMs).toISOString()}` : ''}`);
-    if (ev.errorScore >= 0.5) lines.push(`error-ratio anomaly score ${ev.errorScore.toFixed(3)}${ev.errorOnsetMs !== undefined ? ` from ${new Date(ev.errorOnsetMs).toISOString()}` : ''}`);
+    if (ev.latencyScore >= 0.5)
+      lines.push(
+        `latency anomaly score ${ev.latencyScore.toFixed(3)}${ev.latencyOnsetMs !== undefined ? ` from ${new Date(ev.latencyOnsetMs).toISOString()}` : ''}`
+      );
+    if (ev.errorScore >= 0.5)
+      lines.push(
+        `error-ratio anomaly score ${ev.errorScore.toFixed(3)}${ev.errorOnsetMs !== undefined ? ` from ${new Date(ev.errorOnsetMs).toISOString()}` : ''}`
+      );
     // Own time and own errors: what a callee cannot explain.
     let own = 0;
     if (ev.selfMsBaseline !== undefined && ev.selfMsIncident !== undefined && ev.selfMsBaseline > 0) {
       const ratio = ev.selfMsIncident / ev.selfMsBaseline;
-      if (ratio > 1.2) lines.push(`self time ${ev.selfMsBaseline.toFixed(1)} → ${ev.selfMsIncident.toFixed(1)} ms per request (×${ratio.toFixed(1)})`);
+      if (ratio > 1.2)
+        lines.push(
+          `self time ${ev.selfMsBaseline.toFixed(1)} → ${ev.selfMsIncident.toFixed(1)} ms per request (×${ratio.toFixed(1)})`
+        );
       own = Math.max(own, Math.min(3, Math.log2(Math.max(1, ratio))));
     }
     if (ev.ownErrorRateIncident !== undefined) {
       const base = ev.ownErrorRateBaseline ?? 0;
       const rise = ev.ownErrorRateIncident - base;
-      if (rise > 0.01) lines.push(`errors it originates ${(100 * base).toFixed(1)}% → ${(100 * ev.ownErrorRateIncident).toFixed(1)}% of requests`);
+      if (rise > 0.01)
+        lines.push(
+          `errors it originates ${(100 * base).toFixed(1)}% → ${(100 * ev.ownErrorRateIncident).toFixed(1)}% of requests`
+        );
       own = Math.max(own, Math.min(3, rise * 20));
     }
     if ((ev.resourceScore ?? 0) >= 0.5) {
-      lines.push(`memory anomaly score ${ev.resourceScore!.toFixed(3)}${ev.resourceOnsetMs !== undefined ? ` from ${new Date(ev.resourceOnsetMs).toISOString()}` : ''}`);
+      lines.push(
+        `memory anomaly score ${ev.resourceScore!.toFixed(3)}${ev.resourceOnsetMs !== undefined ? ` from ${new Date(ev.resourceOnsetMs).toISOString()}` : ''}`
+      );
       // Memory is the service's own: no callee explains it.
       if (ev.resourceScore! >= ANOMALOUS) own = Math.max(own, 1);
     }
     for (const x of ev.ownSignals ?? []) if (x.strength >= 0.25) lines.push(x.line);
     own = Math.max(own, signalStrength);
     walkOwn.set(service, own);
-    const explainedBy = (callees.get(service) ?? []).filter((c) => anomaly(c) >= ANOMALOUS && onset(c) <= onset(service) + 60_000);
+    const explainedBy = (callees.get(service) ?? []).filter(
+      (c) => anomaly(c) >= ANOMALOUS && onset(c) <= onset(service) + 60_000
+    );
     const penalty = explainedBy.length > 0 && own < 0.5 ? 0.25 : 1;
     const score = a * (1 + own) * penalty;
-    scored.push({ service, score, evidenceScore: score, path, evidence: lines, ...(explainedBy.length > 0 ? { whyLower: `its callee${explainedBy.length > 1 ? 's' : ''} ${explainedBy.join(', ')} ${explainedBy.length > 1 ? 'are' : 'is'} anomalous from the same time or earlier${own < 0.5 ? ', and its own time and errors did not rise' : ''}` } : {}) });
+    scored.push({
+      service,
+      score,
+      evidenceScore: score,
+      path,
+      evidence: lines,
+      ...(explainedBy.length > 0
+        ? {
+            whyLower: `its callee${explainedBy.length > 1 ? 's' : ''} ${explainedBy.join(', ')} ${explainedBy.length > 1 ? 'are' : 'is'} anomalous from the same time or earlier${own < 0.5 ? ', and its own time and errors did not rise' : ''}`,
+          }
+        : {}),
+    });
   }
   // Propagation: the walk's share, the restart's own mass taken off the symptom (it is where every walk starts).
-  const walk = personalisedPageRank([...paths.keys()], graph.edges.filter((e) => paths.has(e.source) && paths.has(e.target)), (s) => walkAnomaly.get(s) ?? anomaly(s), (s) => walkOwn.get(s) ?? 0, symptom);
+  const walk = personalisedPageRank(
+    [...paths.keys()],
+    graph.edges.filter((e) => paths.has(e.source) && paths.has(e.target)),
+    (s) => walkAnomaly.get(s) ?? anomaly(s),
+    (s) => walkOwn.get(s) ?? 0,
+    symptom
+  );
   const visits = (s: string): number => Math.max(0, (walk.rank.get(s) ?? 0) - (s === symptom ? 1 - DAMPING : 0));
   const maxVisits = Math.max(0, ...scored.map((c) => visits(c.service)));
   for (const c of scored) {
@@ -285,17 +346,26 @@ export function rankRootCauses(symptom: string, graph: ServiceGraph, evidence: S
   const runnerUp = Math.max(0, ...scored.slice(1).map((c) => c.evidenceScore!));
   const hasRunnerUp = scored.length > 1;
   let tier: ConfidenceTier = 'INCONCLUSIVE';
-  const ownEvidence = (c: RankedCandidate) => c.evidence.some((l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory')) || Math.max(0, ...(byService.get(c.service)?.ownSignals ?? []).map((x) => x.strength)) >= 1;
+  const ownEvidence = (c: RankedCandidate) =>
+    c.evidence.some(
+      (l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory')
+    ) || Math.max(0, ...(byService.get(c.service)?.ownSignals ?? []).map((x) => x.strength)) >= 1;
   if (top && ownEvidence(top)) tier = !hasRunnerUp || top.evidenceScore! >= 2 * runnerUp ? 'CONFIRMED' : 'LIKELY';
   else if (top && (!hasRunnerUp || top.evidenceScore! > 1.2 * runnerUp)) tier = 'LIKELY';
   const emptyWindow = graph.nodes.length === 0;
-  if (emptyWindow) notes.push(`the window has no call graph (${graph.spans} spans, ${graph.traces} traces): nothing to walk from ${symptom}${top ? '; only its own series could be ranked' : ''}`);
+  if (emptyWindow)
+    notes.push(
+      `the window has no call graph (${graph.spans} spans, ${graph.traces} traces): nothing to walk from ${symptom}${top ? '; only its own series could be ranked' : ''}`
+    );
   let explanation: string;
   if (top) explanation = `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`;
-  else if (emptyWindow && evidence.length === 0) explanation = `INCONCLUSIVE: the window is empty — no traces and no metric evidence, so there is no call graph to walk from ${symptom} and nothing to rank`;
-  else if (emptyWindow) explanation = `INCONCLUSIVE: the window has no traces, so there is no call graph to walk from ${symptom}, and ${symptom} itself shows no anomaly`;
+  else if (emptyWindow && evidence.length === 0)
+    explanation = `INCONCLUSIVE: the window is empty — no traces and no metric evidence, so there is no call graph to walk from ${symptom} and nothing to rank`;
+  else if (emptyWindow)
+    explanation = `INCONCLUSIVE: the window has no traces, so there is no call graph to walk from ${symptom}, and ${symptom} itself shows no anomaly`;
   else explanation = `INCONCLUSIVE: no service downstream of ${symptom} shows an anomaly in the window`;
-  if (top && top.path.length > 1 && !ownEvidence(top)) explanation += ` (no own-time or own-error evidence: the chain ${top.path.join(' → ')} is inferred from co-anomaly along calls, not shown)`;
+  if (top && top.path.length > 1 && !ownEvidence(top))
+    explanation += ` (no own-time or own-error evidence: the chain ${top.path.join(' → ')} is inferred from co-anomaly along calls, not shown)`;
   // At least three candidates when there is an answer: the next most anomalous services downstream, each
   // saying why it is not a cause, so an operator sees what was compared (the tier above ignores them).
   if (top && scored.length < MIN_CANDIDATES) {

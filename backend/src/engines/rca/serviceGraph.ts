@@ -124,7 +124,12 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
     const parent = s.parentSpanId ? byId.get(`${s.traceId}/${s.parentSpanId}`) : undefined;
     if (!s.parentSpanId) attrs.entry = true;
     else if (!parent) orphanSpans++;
-    if (parent && (s.startMs < parent.startMs - SKEW_TOLERANCE_MS || s.startMs + s.durationMs > parent.startMs + parent.durationMs + SKEW_TOLERANCE_MS)) skewedSpans++;
+    if (
+      parent &&
+      (s.startMs < parent.startMs - SKEW_TOLERANCE_MS ||
+        s.startMs + s.durationMs > parent.startMs + parent.durationMs + SKEW_TOLERANCE_MS)
+    )
+      skewedSpans++;
     if (parent) {
       const key = `${s.traceId}/${parent.spanId}`;
       childTime.set(key, (childTime.get(key) ?? 0) + s.durationMs);
@@ -180,7 +185,15 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
   });
   nodes.sort((a, b) => a.id.localeCompare(b.id));
   edges.sort((a, b) => a.id.localeCompare(b.id));
-  return { nodes, edges, windowSeconds, spans: spans.length, traces: traces.size, source: 'spans', quality: { orphanSpans, skewedSpans, clampedSelfTimeSpans } };
+  return {
+    nodes,
+    edges,
+    windowSeconds,
+    spans: spans.length,
+    traces: traces.size,
+    source: 'spans',
+    quality: { orphanSpans, skewedSpans, clampedSelfTimeSpans },
+  };
 }
 
 export interface FrameField {
@@ -197,7 +210,13 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
  * `arc__*` fields must sum to 1 per node: here errors vs ok; an optional anomaly score per service is shown
  * as the node's secondary stat so the RCA explorer can colour by it.
  */
-export function toNodeGraphFrames(graph: ServiceGraph, anomalyScore: Record<string, number> = {}): { nodes: { name: string; fields: FrameField[]; meta: Record<string, unknown> }; edges: { name: string; fields: FrameField[]; meta: Record<string, unknown> } } {
+export function toNodeGraphFrames(
+  graph: ServiceGraph,
+  anomalyScore: Record<string, number> = {}
+): {
+  nodes: { name: string; fields: FrameField[]; meta: Record<string, unknown> };
+  edges: { name: string; fields: FrameField[]; meta: Record<string, unknown> };
+} {
   const meta = { preferredVisualisationType: 'nodeGraph' };
   return {
     nodes: {
@@ -207,14 +226,54 @@ export function toNodeGraphFrames(graph: ServiceGraph, anomalyScore: Record<stri
         { name: 'id', type: 'string', values: graph.nodes.map((n) => n.id) },
         { name: 'title', type: 'string', values: graph.nodes.map((n) => n.id) },
         { name: 'subtitle', type: 'string', values: graph.nodes.map((n) => (n.entry ? 'entry' : '')) },
-        { name: 'mainstat', type: 'number', values: graph.nodes.map((n) => finite(n.p95Ms)), config: { displayName: 'p95 latency', unit: 'ms' } },
-        { name: 'secondarystat', type: 'number', values: graph.nodes.map((n) => finite(n.rate)), config: { displayName: 'Requests', unit: 'reqps' } },
-        { name: 'arc__errors', type: 'number', values: graph.nodes.map((n) => n.errorRate), config: { color: { mode: 'fixed', fixedColor: 'red' }, displayName: 'Errors' } },
-        { name: 'arc__ok', type: 'number', values: graph.nodes.map((n) => 1 - n.errorRate), config: { color: { mode: 'fixed', fixedColor: 'green' }, displayName: 'OK' } },
-        { name: 'detail__self_ms', type: 'number', values: graph.nodes.map((n) => finite(n.selfMsMean)), config: { displayName: 'Self time per request', unit: 'ms' } },
-        { name: 'detail__downstream_ms', type: 'number', values: graph.nodes.map((n) => finite(n.downstreamMsMean)), config: { displayName: 'Waiting on callees per request', unit: 'ms' } },
-        { name: 'detail__p50_ms', type: 'number', values: graph.nodes.map((n) => finite(n.p50Ms)), config: { displayName: 'p50 latency', unit: 'ms' } },
-        { name: 'detail__anomaly_score', type: 'number', values: graph.nodes.map((n) => finite(anomalyScore[n.id] ?? Number.NaN)), config: { displayName: 'Anomaly score' } },
+        {
+          name: 'mainstat',
+          type: 'number',
+          values: graph.nodes.map((n) => finite(n.p95Ms)),
+          config: { displayName: 'p95 latency', unit: 'ms' },
+        },
+        {
+          name: 'secondarystat',
+          type: 'number',
+          values: graph.nodes.map((n) => finite(n.rate)),
+          config: { displayName: 'Requests', unit: 'reqps' },
+        },
+        {
+          name: 'arc__errors',
+          type: 'number',
+          values: graph.nodes.map((n) => n.errorRate),
+          config: { color: { mode: 'fixed', fixedColor: 'red' }, displayName: 'Errors' },
+        },
+        {
+          name: 'arc__ok',
+          type: 'number',
+          values: graph.nodes.map((n) => 1 - n.errorRate),
+          config: { color: { mode: 'fixed', fixedColor: 'green' }, displayName: 'OK' },
+        },
+        {
+          name: 'detail__self_ms',
+          type: 'number',
+          values: graph.nodes.map((n) => finite(n.selfMsMean)),
+          config: { displayName: 'Self time per request', unit: 'ms' },
+        },
+        {
+          name: 'detail__downstream_ms',
+          type: 'number',
+          values: graph.nodes.map((n) => finite(n.downstreamMsMean)),
+          config: { displayName: 'Waiting on callees per request', unit: 'ms' },
+        },
+        {
+          name: 'detail__p50_ms',
+          type: 'number',
+          values: graph.nodes.map((n) => finite(n.p50Ms)),
+          config: { displayName: 'p50 latency', unit: 'ms' },
+        },
+        {
+          name: 'detail__anomaly_score',
+          type: 'number',
+          values: graph.nodes.map((n) => finite(anomalyScore[n.id] ?? Number.NaN)),
+          config: { displayName: 'Anomaly score' },
+        },
       ],
     },
     edges: {
@@ -224,9 +283,24 @@ export function toNodeGraphFrames(graph: ServiceGraph, anomalyScore: Record<stri
         { name: 'id', type: 'string', values: graph.edges.map((e) => e.id) },
         { name: 'source', type: 'string', values: graph.edges.map((e) => e.source) },
         { name: 'target', type: 'string', values: graph.edges.map((e) => e.target) },
-        { name: 'mainstat', type: 'number', values: graph.edges.map((e) => finite(e.p95Ms)), config: { displayName: 'p95 latency', unit: 'ms' } },
-        { name: 'secondarystat', type: 'number', values: graph.edges.map((e) => finite(e.rate)), config: { displayName: 'Calls', unit: 'reqps' } },
-        { name: 'detail__error_rate', type: 'number', values: graph.edges.map((e) => e.errorRate), config: { displayName: 'Error rate', unit: 'percentunit' } },
+        {
+          name: 'mainstat',
+          type: 'number',
+          values: graph.edges.map((e) => finite(e.p95Ms)),
+          config: { displayName: 'p95 latency', unit: 'ms' },
+        },
+        {
+          name: 'secondarystat',
+          type: 'number',
+          values: graph.edges.map((e) => finite(e.rate)),
+          config: { displayName: 'Calls', unit: 'reqps' },
+        },
+        {
+          name: 'detail__error_rate',
+          type: 'number',
+          values: graph.edges.map((e) => e.errorRate),
+          config: { displayName: 'Error rate', unit: 'percentunit' },
+        },
       ],
     },
   };

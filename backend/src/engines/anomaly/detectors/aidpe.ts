@@ -109,7 +109,15 @@ export function logErfc(x: number): number {
     Math.log(t) -
     x * x -
     1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
   );
 }
 
@@ -207,7 +215,9 @@ class SortedWindow {
     if (n === 0) return 0;
     const h = n >> 1;
     const pos = this.lowerBound(m);
-    return n % 2 === 1 ? this.kthDeviation(h, m, pos) : 0.5 * (this.kthDeviation(h - 1, m, pos) + this.kthDeviation(h, m, pos));
+    return n % 2 === 1
+      ? this.kthDeviation(h, m, pos)
+      : 0.5 * (this.kthDeviation(h - 1, m, pos) + this.kthDeviation(h, m, pos));
   }
   /** k-th smallest (0-based) deviation: A[i] = m − sorted[pos−1−i] (i < pos), B[j] = sorted[pos+j] − m. */
   private kthDeviation(k: number, m: number, pos: number): number {
@@ -255,7 +265,7 @@ function autocorrelation(r: Ring, lag: number): number {
     den += d * d;
     if (i >= lag) num += d * (r.at(i - lag) - mean);
   }
-  return den === 0 ? 0 : (num / (n - lag)) / (den / n);
+  return den === 0 ? 0 : num / (n - lag) / (den / n);
 }
 
 export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
@@ -267,7 +277,15 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   const minAcf = options.minSeasonalAcf ?? 0.5;
   const minLevel = Math.min(32, levelWindow);
   const combine = options.combine ?? 'fisher';
-  const resolved: AidpeResolvedOptions = { levelWindow, shortWindow, longWindow, warmUp, maxPeriod, minSeasonalAcf: minAcf, combine };
+  const resolved: AidpeResolvedOptions = {
+    levelWindow,
+    shortWindow,
+    longWindow,
+    warmUp,
+    maxPeriod,
+    minSeasonalAcf: minAcf,
+    combine,
+  };
 
   const history = new Ring(2 * maxPeriod); // raw values, for seasonality detection and seasonal-naive residuals
   const residuals = new SortedWindow(levelWindow);
@@ -285,7 +303,8 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   let candidates: number[] | null = null;
   let p = 0;
 
-  const residualAt = (k: number, period: number): number => history.back(k) - (period > 0 ? history.back(k + period) : 0);
+  const residualAt = (k: number, period: number): number =>
+    history.back(k) - (period > 0 ? history.back(k + period) : 0);
 
   const detectSeason = (): void => {
     if (candidates === null) {
@@ -425,7 +444,14 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
 
       if (n <= warmUp) return 0;
       // 4. combine.
-      const s = combine === 'likelihood' ? likelihood : combine === 'raw' ? raw : combine === 'geometric' ? Math.sqrt(raw * likelihood) : 0.5 * (raw + likelihood);
+      const s =
+        combine === 'likelihood'
+          ? likelihood
+          : combine === 'raw'
+            ? raw
+            : combine === 'geometric'
+              ? Math.sqrt(raw * likelihood)
+              : 0.5 * (raw + likelihood);
       return Math.min(1, Math.max(0, s));
     },
     stateSize(): number {
@@ -443,9 +469,11 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
     throw new Error(`detector state: ${field} ${why}`);
   };
   if (state === null || typeof state !== 'object' || state.kind !== 'aidpe') fail('kind', "must be 'aidpe'");
-  if (state.version !== AIDPE_STATE_VERSION) fail('version', `is ${String(state.version)}; this detector reads version ${AIDPE_STATE_VERSION}`);
+  if (state.version !== AIDPE_STATE_VERSION)
+    fail('version', `is ${String(state.version)}; this detector reads version ${AIDPE_STATE_VERSION}`);
   for (const key of Object.keys(options) as Array<keyof AidpeResolvedOptions>) {
-    if (state.options?.[key] !== options[key]) fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
+    if (state.options?.[key] !== options[key])
+      fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
   }
   const finite = (field: string, v: unknown): void => {
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, 'must be a finite number');
@@ -456,7 +484,8 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
     if (a.length > cap) fail(field, `has ${a.length} entries; at most ${cap}`);
     a.forEach((x, i) => finite(`${field}[${i}]`, x));
   };
-  for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const) finite(f, state[f]);
+  for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const)
+    finite(f, state[f]);
   if (state.lastTs !== null) finite('lastTs', state.lastTs);
   list('gaps', state.gaps, 32);
   if (state.candidates !== null) list('candidates', state.candidates, 2);
@@ -467,7 +496,11 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
 }
 
 /** Runs a fresh detector over a whole series in one streaming pass. */
-export function runAidpe(timestamps: ArrayLike<number>, values: ArrayLike<number>, options: AidpeOptions = {}): Float64Array {
+export function runAidpe(
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  options: AidpeOptions = {}
+): Float64Array {
   const det = createAidpeDetector(options);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = det.update(timestamps[i]!, values[i]!);

@@ -54,7 +54,8 @@ export class MvWindower {
   pushed = 0;
 
   constructor(dimensions: number, window: number, norm: Partial<MvNormalisation> = {}) {
-    if (!Number.isInteger(dimensions) || dimensions < 1) throw new Error(`dimensions: must be a positive integer, got ${dimensions}`);
+    if (!Number.isInteger(dimensions) || dimensions < 1)
+      throw new Error(`dimensions: must be a positive integer, got ${dimensions}`);
     if (!Number.isInteger(window) || window < 1) throw new Error(`window: must be a positive integer, got ${window}`);
     this.dimensions = dimensions;
     this.window = window;
@@ -144,10 +145,12 @@ export function createAutoencoderDetector(options: AutoencoderOptions): Autoenco
   const { dimensions: d, window: w, reconstruct } = options;
   const warmUp = Math.max(options.warmUp ?? 288, w);
   const batchSize = options.batchSize ?? 4096;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize: must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize: must be a positive integer, got ${batchSize}`);
   const alpha = options.alpha ?? 0.01;
   const newestWeight = options.newestStepWeight ?? 1;
-  if (!(Number.isFinite(newestWeight) && newestWeight > 0)) throw new Error(`newestStepWeight: must be a positive number, got ${newestWeight}`);
+  if (!(Number.isFinite(newestWeight) && newestWeight > 0))
+    throw new Error(`newestStepWeight: must be a positive number, got ${newestWeight}`);
   const newestFrom = (w - 1) * d;
   const totalWeight = w - 1 + newestWeight;
   const windower = new MvWindower(d, w, options.normalisation);
@@ -176,7 +179,8 @@ export function createAutoencoderDetector(options: AutoencoderOptions): Autoenco
     let sum = 0;
     for (let r = 0; r < recentSize; r++) sum += recent[r]!;
     const zc = (sum / recentSize) * Math.sqrt(recentSize);
-    const score = zc > 0 ? Math.min(1, Math.max(0, -Math.log(Math.max(1e-300, 0.5 * erfc(zc / Math.SQRT2))) / S_MAX)) : 0;
+    const score =
+      zc > 0 ? Math.min(1, Math.max(0, -Math.log(Math.max(1e-300, 0.5 * erfc(zc / Math.SQRT2))) / S_MAX)) : 0;
     if (score < 0.5 || errCount < 50) {
       const a = errCount < 50 ? 1 / (errCount + 1) : alpha;
       const diff = logErr - errMean;
@@ -203,9 +207,11 @@ export function createAutoencoderDetector(options: AutoencoderOptions): Autoenco
           if (live) windower.fill(inputs, n++ * width);
         }
         const outputs = n > 0 ? await reconstruct(inputs.subarray(0, n * width), n) : new Float32Array(0);
-        if (outputs.length < n * width) throw new Error(`reconstruct: answered ${outputs.length} values for ${n} inputs of ${width}`);
+        if (outputs.length < n * width)
+          throw new Error(`reconstruct: answered ${outputs.length} values for ${n} inputs of ${width}`);
         let k = 0;
-        for (const live of scored) out.push(live ? scoreOne(inputs, outputs, k++ * width) : { score: 0, contributions: [] });
+        for (const live of scored)
+          out.push(live ? scoreOne(inputs, outputs, k++ * width) : { score: 0, contributions: [] });
       }
       return out;
     },

@@ -135,7 +135,7 @@ class ContextOperator {
 
   constructor(
     readonly maxLeftLength: number,
-    readonly maxContexts: number,
+    readonly maxContexts: number
   ) {}
 
   addLeft(facts: number[], key = keyOf(facts)): number {
@@ -143,7 +143,15 @@ class ContextOperator {
     if (id === undefined) {
       id = this.lefts.length;
       this.leftIds.set(key, id);
-      const semi: LeftSemi = { key: facts, crossedKey: '', crossed: [], count: 0, contexts: new Map(), rightIds: [], contextIds: [] };
+      const semi: LeftSemi = {
+        key: facts,
+        crossedKey: '',
+        crossed: [],
+        count: 0,
+        contexts: new Map(),
+        rightIds: [],
+        contextIds: [],
+      };
       this.lefts.push(semi);
       for (const f of facts) {
         let list = this.factsLeft.get(f);
@@ -188,7 +196,15 @@ class ContextOperator {
         left.rightIds.push(rightId);
         left.contextIds.push(id);
         added++;
-        this.contexts.push({ total: 0, success: 0, activations: 0, rightFacts, zeroLevel, leftHash: hashFacts(leftFacts), rightHash: hashFacts(rightFacts) });
+        this.contexts.push({
+          total: 0,
+          success: 0,
+          activations: 0,
+          rightFacts,
+          zeroLevel,
+          leftHash: hashFacts(leftFacts),
+          rightHash: hashFacts(rightFacts),
+        });
         if (zeroLevel) {
           this.newContextId = id;
           return true;
@@ -202,7 +218,10 @@ class ContextOperator {
   }
 
   /** Right crossing (Python's contextCrosser(1, …)): returns the active contexts and the potential new ones. */
-  crossRight(facts: readonly number[], newContextFlag: boolean): { active: Array<[number, number, number, number]>; selected: number; potential: Candidate[] } {
+  crossRight(
+    facts: readonly number[],
+    newContextFlag: boolean
+  ): { active: Array<[number, number, number, number]>; selected: number; potential: Candidate[] } {
     for (const semi of this.crossedRight) {
       semi.crossed = [];
       semi.crossedKey = '';
@@ -329,7 +348,8 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
   const bits = options.numNormValueBits ?? 3;
   const rangeWarmup = Math.max(1, Math.floor(options.rangeWarmup ?? 300));
   const maxContexts = options.maxContexts ?? 20_000;
-  if (!(bits >= 1 && bits <= 16 && Number.isInteger(bits))) throw new Error(`numNormValueBits: expected an integer in 1..16, got ${bits}`);
+  if (!(bits >= 1 && bits <= 16 && Number.isInteger(bits)))
+    throw new Error(`numNormValueBits: expected an integer in 1..16, got ${bits}`);
   if (!(restPeriod >= 0)) throw new Error(`restPeriod: expected ≥ 0, got ${options.restPeriod}`);
   if (options.range && !(options.range.max >= options.range.min)) throw new Error(`range: max must be ≥ min`);
   const maxBin = 2 ** bits - 1;
@@ -342,7 +362,8 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
   const initialMargin = options.initialMargin ?? 0;
   if (!(initialMargin >= 0)) throw new Error(`initialMargin: expected ≥ 0, got ${options.initialMargin}`);
   const rangeExpandAfter = options.rangeExpandAfter ?? 1;
-  if (!(Number.isInteger(rangeExpandAfter) && rangeExpandAfter >= 1)) throw new Error(`rangeExpandAfter: expected an integer ≥ 1, got ${options.rangeExpandAfter}`);
+  if (!(Number.isInteger(rangeExpandAfter) && rangeExpandAfter >= 1))
+    throw new Error(`rangeExpandAfter: expected an integer ≥ 1, got ${options.rangeExpandAfter}`);
   let outsideRun = 0;
   let range: { min: number; max: number } | null = options.range ? { ...options.range } : null;
   let warmup: number[] = [];
@@ -362,7 +383,12 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
     const uniq = new Set<string>();
     let newContextFlag = false;
     if (leftFactsGroup.length > 0 && sensFacts.length > 0) {
-      const zero: Candidate = { left: leftFactsGroup, right: sensFacts, leftKey: keyOf(leftFactsGroup), rightKey: keyOf(sensFacts) };
+      const zero: Candidate = {
+        left: leftFactsGroup,
+        right: sensFacts,
+        leftKey: keyOf(leftFactsGroup),
+        rightKey: keyOf(sensFacts),
+      };
       uniq.add(zero.leftKey + '|' + zero.rightKey);
       newContextFlag = op.getContextByFacts([zero], true) as boolean;
     }
@@ -417,7 +443,10 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
             hi = Math.max(hi, warmup[k]!);
           }
           const span = hi - lo;
-          range = { min: lo < range.min ? lo - rangeMargin * span : range.min, max: hi > range.max ? hi + rangeMargin * span : range.max };
+          range = {
+            min: lo < range.min ? lo - rangeMargin * span : range.min,
+            max: hi > range.max ? hi + rangeMargin * span : range.max,
+          };
           outsideRun = 0;
           reset();
           for (const v of warmup) score(v, range);
@@ -487,7 +516,15 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
       state.contexts.forEach(([total, success, activations, rightFacts, zeroLevel], id) => {
         const leftKey = leftOf[id];
         if (!leftKey) throw new Error(`state.contexts[${id}]: no left semi-context refers to it`);
-        fresh.contexts.push({ total, success, activations, rightFacts: [...rightFacts], zeroLevel, leftHash: hashFacts(leftKey), rightHash: hashFacts(rightFacts) });
+        fresh.contexts.push({
+          total,
+          success,
+          activations,
+          rightFacts: [...rightFacts],
+          zeroLevel,
+          leftHash: hashFacts(leftKey),
+          rightHash: hashFacts(rightFacts),
+        });
       });
       fresh.crossedLeft = state.crossedLeft.map((i) => fresh.lefts[i]!);
       fresh.crossedRight = state.crossedRight.map((i) => fresh.rights[i]!);

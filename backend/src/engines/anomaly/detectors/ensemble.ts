@@ -29,10 +29,12 @@ export class RankCalibrator {
 
   constructor(
     readonly historySize: number,
-    readonly tailQuantile = 0.99,
+    readonly tailQuantile = 0.99
   ) {
-    if (!(Number.isInteger(historySize) && historySize >= 1)) throw new Error(`historySize: expected an integer ≥ 1, got ${historySize}`);
-    if (!(tailQuantile > 0 && tailQuantile <= 1)) throw new Error(`tailQuantile: expected a number in (0, 1], got ${tailQuantile}`);
+    if (!(Number.isInteger(historySize) && historySize >= 1))
+      throw new Error(`historySize: expected an integer ≥ 1, got ${historySize}`);
+    if (!(tailQuantile > 0 && tailQuantile <= 1))
+      throw new Error(`tailQuantile: expected a number in (0, 1], got ${tailQuantile}`);
   }
 
   get size(): number {
@@ -158,7 +160,8 @@ export class EnsembleCombiner {
     this.combine = options.combine ?? 'raw-max';
     this.restThreshold = options.restThreshold ?? 0.7;
     this.restPeriod = options.restPeriod ?? 100;
-    if (!(Number.isInteger(this.persistence) && this.persistence >= 1)) throw new Error(`persistence: expected an integer ≥ 1, got ${options.persistence}`);
+    if (!(Number.isInteger(this.persistence) && this.persistence >= 1))
+      throw new Error(`persistence: expected an integer ≥ 1, got ${options.persistence}`);
     this.cadCal = new RankCalibrator(historySize, options.tailQuantile ?? 0.99);
     this.aidpeCal = new RankCalibrator(historySize, options.tailQuantile ?? 0.99);
   }
@@ -167,7 +170,13 @@ export class EnsembleCombiner {
     const pc = this.cadCal.next(cadScore);
     const pa = this.aidpeCal.next(aidpeScore);
     const combined =
-      this.cadCal.size < this.minHistory ? 0 : this.combine === 'max' ? Math.max(pc, pa) : this.combine === 'mean' ? (pc + pa) / 2 : Math.max(cadScore, aidpeScore);
+      this.cadCal.size < this.minHistory
+        ? 0
+        : this.combine === 'max'
+          ? Math.max(pc, pa)
+          : this.combine === 'mean'
+            ? (pc + pa) / 2
+            : Math.max(cadScore, aidpeScore);
     this.recent.push(combined);
     if (this.recent.length > this.persistence) this.recent = this.recent.slice(-this.persistence);
     const out = this.recent.length < this.persistence ? 0 : Math.min(...this.recent);
@@ -201,7 +210,8 @@ export function createEnsembleDetector(options: EnsembleOptions = {}): EnsembleD
       };
     },
     restore(state: EnsembleState): void {
-      if (state?.kind !== 'aidpe-ensemble' || state.version !== 1) throw new Error('state: not an aidpe-ensemble v1 state');
+      if (state?.kind !== 'aidpe-ensemble' || state.version !== 1)
+        throw new Error('state: not an aidpe-ensemble v1 state');
       cad.restore(state.cad);
       aidpe.restore(state.aidpe);
       combiner.cadCal.restore(state.cadHistory);
@@ -213,7 +223,11 @@ export function createEnsembleDetector(options: EnsembleOptions = {}): EnsembleD
 }
 
 /** Runs the ensemble over a whole series in one streaming pass. */
-export function runEnsemble(timestamps: ArrayLike<number>, values: ArrayLike<number>, options: EnsembleOptions = {}): Float64Array {
+export function runEnsemble(
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  options: EnsembleOptions = {}
+): Float64Array {
   const det = createEnsembleDetector(options);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = det.update(timestamps[i]!, values[i]!);

@@ -33,7 +33,7 @@ function surprise(z: number): number {
 export async function runForecastResidual(
   timestampsMs: ArrayLike<number>,
   values: ArrayLike<number>,
-  candidates: Candidate[],
+  candidates: Candidate[]
 ): Promise<{ residual: Float64Array; combined: Float64Array }> {
   const n = values.length;
   const residual = new Float64Array(n);
@@ -50,7 +50,7 @@ export async function runForecastResidual(
       const outcome = await forecastSeries(
         { values: history.slice(HISTORY_POINTS - kept), stepSeconds: step, lastTimestamp: timestampsMs[i - 1]! / 1000 },
         { horizon: REFRESH_POINTS, quantiles: [0.025, 0.975] },
-        candidates,
+        candidates
       );
       const f = outcome.forecast;
       band = f ? { base: i, p50: f.p50, lo: f.quantiles.get(0.025)!, hi: f.quantiles.get(0.975)! } : undefined;

@@ -35,15 +35,18 @@ function lines(text: string): string[] {
 export function parseDataCsv(text: string, file: string): Series {
   const rows = lines(text);
   const header = rows[0]?.trim();
-  if (header !== 'timestamp,value') throw new NabDataError(`${file}:1: expected header "timestamp,value", got ${JSON.stringify(header ?? '')}`);
+  if (header !== 'timestamp,value')
+    throw new NabDataError(`${file}:1: expected header "timestamp,value", got ${JSON.stringify(header ?? '')}`);
   const series: Series = { timestamps: [], stamps: [], values: [] };
   for (let i = 1; i < rows.length; i++) {
     const parts = rows[i]!.split(',');
-    if (parts.length !== 2) throw new NabDataError(`${file}:${i + 1}: expected 2 columns (timestamp,value), got ${parts.length}`);
+    if (parts.length !== 2)
+      throw new NabDataError(`${file}:${i + 1}: expected 2 columns (timestamp,value), got ${parts.length}`);
     const t = parseStamp(parts[0]!);
     const v = Number(parts[1]!.trim());
     if (Number.isNaN(t)) throw new NabDataError(`${file}:${i + 1}: bad timestamp ${JSON.stringify(parts[0])}`);
-    if (parts[1]!.trim() === '' || !Number.isFinite(v)) throw new NabDataError(`${file}:${i + 1}: bad value ${JSON.stringify(parts[1])}`);
+    if (parts[1]!.trim() === '' || !Number.isFinite(v))
+      throw new NabDataError(`${file}:${i + 1}: bad value ${JSON.stringify(parts[1])}`);
     series.timestamps.push(t);
     series.stamps.push(parts[0]!.trim());
     series.values.push(v);
@@ -58,19 +61,27 @@ export function parseResultsCsv(text: string, file: string, data: Series): Float
   const header = (rows[0] ?? '').trim().split(',');
   const sc = header.indexOf('anomaly_score');
   const tc = header.indexOf('timestamp');
-  if (sc < 0 || tc < 0) throw new NabDataError(`${file}:1: header must name "timestamp" and "anomaly_score" columns, got ${JSON.stringify(rows[0] ?? '')}`);
+  if (sc < 0 || tc < 0)
+    throw new NabDataError(
+      `${file}:1: header must name "timestamp" and "anomaly_score" columns, got ${JSON.stringify(rows[0] ?? '')}`
+    );
   if (rows.length - 1 !== data.values.length) {
     throw new NabDataError(`${file}: has ${rows.length - 1} data rows but the data file has ${data.values.length}`);
   }
   const out = new Float64Array(rows.length - 1);
   for (let i = 1; i < rows.length; i++) {
     const parts = rows[i]!.split(',');
-    if (parts.length !== header.length) throw new NabDataError(`${file}:${i + 1}: expected ${header.length} columns, got ${parts.length}`);
+    if (parts.length !== header.length)
+      throw new NabDataError(`${file}:${i + 1}: expected ${header.length} columns, got ${parts.length}`);
     const t = parseStamp(parts[tc]!);
-    if (t !== data.timestamps[i - 1]) throw new NabDataError(`${file}:${i + 1}: timestamp ${JSON.stringify(parts[tc])} does not match the data file's ${JSON.stringify(data.stamps[i - 1])}`);
+    if (t !== data.timestamps[i - 1])
+      throw new NabDataError(
+        `${file}:${i + 1}: timestamp ${JSON.stringify(parts[tc])} does not match the data file's ${JSON.stringify(data.stamps[i - 1])}`
+      );
     const raw = parts[sc]!.trim();
     const s = Number(raw);
-    if (raw === '' || !Number.isFinite(s)) throw new NabDataError(`${file}:${i + 1}: bad anomaly_score ${JSON.stringify(parts[sc])}`);
+    if (raw === '' || !Number.isFinite(s))
+      throw new NabDataError(`${file}:${i + 1}: bad anomaly_score ${JSON.stringify(parts[sc])}`);
     out[i - 1] = s;
   }
   return out;
@@ -85,9 +96,16 @@ export function parseWindowsJson(text: string, file: string): WindowsFile {
   } catch (err) {
     throw new NabDataError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new NabDataError(`${file}: expected an object {"<category>/<file>.csv": [[start, end], ...]}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new NabDataError(`${file}: expected an object {"<category>/<file>.csv": [[start, end], ...]}`);
   for (const [key, wins] of Object.entries(parsed)) {
-    if (!Array.isArray(wins) || !wins.every((w) => Array.isArray(w) && w.length === 2 && w.every((x) => typeof x === 'string' && !Number.isNaN(parseStamp(x))))) {
+    if (
+      !Array.isArray(wins) ||
+      !wins.every(
+        (w) =>
+          Array.isArray(w) && w.length === 2 && w.every((x) => typeof x === 'string' && !Number.isNaN(parseStamp(x)))
+      )
+    ) {
       throw new NabDataError(`${file}: entry ${JSON.stringify(key)} must be a list of [start, end] timestamp pairs`);
     }
   }
@@ -98,7 +116,11 @@ export function parseWindowsJson(text: string, file: string): WindowsFile {
  * Maps timestamp windows to inclusive row ranges: first row at or after the start, last row at or before
  * the end (NAB's windows are written on row timestamps, so this is exact there).
  */
-export function windowsToRows(windows: ReadonlyArray<readonly [string, string]>, series: Series, file: string): WindowIdx[] {
+export function windowsToRows(
+  windows: ReadonlyArray<readonly [string, string]>,
+  series: Series,
+  file: string
+): WindowIdx[] {
   const ts = series.timestamps;
   const out: WindowIdx[] = [];
   for (const [a, b] of windows) {
@@ -106,8 +128,13 @@ export function windowsToRows(windows: ReadonlyArray<readonly [string, string]>,
     const e = parseStamp(b);
     let start = ts.findIndex((t) => t >= s);
     let end = -1;
-    for (let i = ts.length - 1; i >= 0; i--) if (ts[i]! <= e) { end = i; break; }
-    if (start < 0 || end < 0 || end < start) throw new NabDataError(`${file}: window [${a}, ${b}] contains no rows of the data file`);
+    for (let i = ts.length - 1; i >= 0; i--)
+      if (ts[i]! <= e) {
+        end = i;
+        break;
+      }
+    if (start < 0 || end < 0 || end < start)
+      throw new NabDataError(`${file}: window [${a}, ${b}] contains no rows of the data file`);
     if (start < 0) start = 0;
     out.push({ start, end });
   }

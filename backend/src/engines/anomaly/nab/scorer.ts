@@ -179,7 +179,17 @@ function scorePrepared(p: Prepared, weights: CostWeights, threshold: number): Fi
     perfect += weights.tpWeight;
   }
   const windows = scorable.size;
-  return { name: file.name, category: file.category, raw, nullScore: -weights.fnWeight * windows, perfect, windows, tp: best.size, fp, fn: windows - best.size };
+  return {
+    name: file.name,
+    category: file.category,
+    raw,
+    nullScore: -weights.fnWeight * windows,
+    perfect,
+    windows,
+    tp: best.size,
+    fp,
+    fn: windows - best.size,
+  };
 }
 
 /** Scores one file at a fixed threshold (detection = score ≥ threshold). */

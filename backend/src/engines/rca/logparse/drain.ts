@@ -153,13 +153,21 @@ export const AIDPE_MASKS: MaskingInstruction[] = [
   // URLs with a scheme: the whole address is one variable.
   { pattern: `${B}[a-z][a-z0-9+.-]*://[^\\s,;()\\]]+`, maskWith: '*', tokenLocal: true },
   // UUIDs.
-  { pattern: `${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`, maskWith: '*', tokenLocal: true },
+  {
+    pattern: `${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`,
+    maskWith: '*',
+    tokenLocal: true,
+  },
   // HDFS block ids.
   { pattern: `blk_-?\\d+`, maskWith: '*', tokenLocal: true },
   // Absolute paths with at least two segments.
   { pattern: `(?<![\\w.])(?:/[\\w.$@+-]+){2,}/?`, maskWith: '*', tokenLocal: true },
   // Framework ids: `attempt_1445_0020_m_000000_0`, `container_…`, `rdd_2_3`, `DFSClient_NONMAPREDUCE_15_1`.
-  { pattern: `${B}[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z][A-Za-z0-9]*)*(?:_\\d+)+(?:_[A-Za-z0-9]+)*${E}`, maskWith: '*', tokenLocal: true },
+  {
+    pattern: `${B}[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z][A-Za-z0-9]*)*(?:_\\d+)+(?:_[A-Za-z0-9]+)*${E}`,
+    maskWith: '*',
+    tokenLocal: true,
+  },
   // Host names ending in a number, with an optional port (`msra-sa-41:9000`).
   { pattern: `${B}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-\\d+(?::\\d+)?${E}`, maskWith: '*', tokenLocal: true },
   // IPv4 with optional port; a leading `/` belongs to the address only at the start of a token
@@ -215,7 +223,8 @@ function isWordToken(s: string): boolean {
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
   for (let i = from + 1; i < to; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 43 || c === 45 || c === 58) continue;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 43 || c === 45 || c === 58)
+      continue;
     return false;
   }
   return true;
@@ -259,7 +268,10 @@ export function mergeAdjacentWildcards(template: string): string {
   }
   for (;;) {
     const prev = t;
-    t = t.replace(/<\*><\*>/g, WILDCARD).replace(/<\*>:<\*>/g, WILDCARD).replace(/<\*> <\*>/g, WILDCARD);
+    t = t
+      .replace(/<\*><\*>/g, WILDCARD)
+      .replace(/<\*>:<\*>/g, WILDCARD)
+      .replace(/<\*> <\*>/g, WILDCARD);
     if (t === prev) break;
   }
   return t;
@@ -292,8 +304,10 @@ export class Drain {
     if (!(o.simTh >= 0 && o.simTh <= 1)) throw new RangeError('simTh must be in [0, 1]');
     if (!(o.maxChildren >= 1)) throw new RangeError('maxChildren must be at least 1');
     if (o.maxClusters !== undefined && !(o.maxClusters >= 1)) throw new RangeError('maxClusters must be at least 1');
-    if (!(Number.isInteger(o.enumMaxValues) && o.enumMaxValues >= 0)) throw new RangeError('enumMaxValues must be an integer >= 0');
-    if (!(Number.isInteger(o.enumMaxWords) && o.enumMaxWords >= 0)) throw new RangeError('enumMaxWords must be an integer >= 0');
+    if (!(Number.isInteger(o.enumMaxValues) && o.enumMaxValues >= 0))
+      throw new RangeError('enumMaxValues must be an integer >= 0');
+    if (!(Number.isInteger(o.enumMaxWords) && o.enumMaxWords >= 0))
+      throw new RangeError('enumMaxWords must be an integer >= 0');
     if (!(o.enumMinRepeats >= 1)) throw new RangeError('enumMinRepeats must be at least 1');
     this.paramStr = `${o.maskPrefix}*${o.maskSuffix}`;
     this.maxNodeDepth = o.depth - 2;
@@ -306,7 +320,10 @@ export class Drain {
     this.tokenwise = o.extraDelimiters.length === 0 && o.masking.every((m) => m.tokenLocal === true);
     // only when the patterns can be joined as they are: no flags, no (named) back-references.
     const joinable = o.masking.every((m) => !m.flags && !/\\[1-9k]|\(\?<[A-Za-z]/.test(m.pattern));
-    this.anyMask = this.tokenwise && joinable && o.masking.length > 1 ? new RegExp(o.masking.map((m) => `(?:${m.pattern})`).join('|')) : undefined;
+    this.anyMask =
+      this.tokenwise && joinable && o.masking.length > 1
+        ? new RegExp(o.masking.map((m) => `(?:${m.pattern})`).join('|'))
+        : undefined;
   }
 
   /** Plain Drain3 with its defaults: no masks, no post-processing. */
@@ -415,7 +432,8 @@ export class Drain {
       if (values) {
         const token = tokens[i]!;
         if (isWordToken(token)) values.set(token, (values.get(token) ?? 0) + 1);
-        if (!isWordToken(token) || values.size > Math.max(this.options.enumMaxValues, this.options.enumMaxWords)) values = null;
+        if (!isWordToken(token) || values.size > Math.max(this.options.enumMaxValues, this.options.enumMaxWords))
+          values = null;
       }
       stats[i] = values;
     }
@@ -444,7 +462,8 @@ export class Drain {
       changeType = 'cluster_created';
     } else {
       const newTokens = this.createTemplate(tokens, cluster.tokens);
-      if (this.options.enumMaxValues > 0 || this.options.enumMaxWords > 0) this.recordPositionValues(cluster, cluster.tokens, newTokens, tokens);
+      if (this.options.enumMaxValues > 0 || this.options.enumMaxWords > 0)
+        this.recordPositionValues(cluster, cluster.tokens, newTokens, tokens);
       if (newTokens === cluster.tokens) changeType = 'none';
       else {
         cluster.tokens = newTokens;
@@ -481,7 +500,8 @@ export class Drain {
     let compiled = this.extractionCache.get(key);
     if (!compiled) {
       compiled = this.compileExtraction(template, exactMatching);
-      if (this.extractionCache.size >= 1000) this.extractionCache.delete(this.extractionCache.keys().next().value as string);
+      if (this.extractionCache.size >= 1000)
+        this.extractionCache.delete(this.extractionCache.keys().next().value as string);
       this.extractionCache.set(key, compiled);
     }
     const m = compiled.re.exec(message);
@@ -489,10 +509,15 @@ export class Drain {
     return compiled.groups.map((g) => ({ value: m.groups?.[g.name] ?? '', maskName: g.mask }));
   }
 
-  private compileExtraction(template: string, exactMatching: boolean): { re: RegExp; groups: Array<{ name: string; mask: string }> } {
+  private compileExtraction(
+    template: string,
+    exactMatching: boolean
+  ): { re: RegExp; groups: Array<{ name: string; mask: string }> } {
     const { maskPrefix, maskSuffix } = this.options;
     const names = new Set<string>(['*', ...this.options.masking.map((m) => m.maskWith)]);
-    const alternatives = [...names].map((n) => escapeRegex(`${maskPrefix}${n}${maskSuffix}`)).sort((a, b) => b.length - a.length);
+    const alternatives = [...names]
+      .map((n) => escapeRegex(`${maskPrefix}${n}${maskSuffix}`))
+      .sort((a, b) => b.length - a.length);
     const splitter = new RegExp(`(${alternatives.join('|')})`);
     const parts = template.split(splitter);
     let counter = 0;
@@ -619,7 +644,12 @@ export class Drain {
     return sim / template.length;
   }
 
-  private fastMatch(ids: Iterable<number>, tokens: string[], simTh: number, includeParams: boolean): LogCluster | undefined {
+  private fastMatch(
+    ids: Iterable<number>,
+    tokens: string[],
+    simTh: number,
+    includeParams: boolean
+  ): LogCluster | undefined {
     let maxSim = -1;
     let maxParams = -1;
     let best: LogCluster | undefined;
@@ -675,7 +705,13 @@ export class Drain {
     const cut = Math.max(...['=', '(', '[', '{', "'", '"'].map((c) => prefix.lastIndexOf(c)));
     prefix = cut >= 0 ? prefix.slice(0, cut + 1) : '';
     let s = 0;
-    while (s < a.length - prefix.length && s < b.length - prefix.length && a[a.length - 1 - s] === b[b.length - 1 - s] && /[)\]}'",;:.]/.test(a[a.length - 1 - s]!)) s++;
+    while (
+      s < a.length - prefix.length &&
+      s < b.length - prefix.length &&
+      a[a.length - 1 - s] === b[b.length - 1 - s] &&
+      /[)\]}'",;:.]/.test(a[a.length - 1 - s]!)
+    )
+      s++;
     const suffix = s > 0 ? a.slice(a.length - s) : '';
     if (prefix === '' && suffix === '') return this.paramStr;
     const mid = (x: string): string => x.slice(prefix.length, x.length - suffix.length);
@@ -720,25 +756,37 @@ export class Drain {
 
   /** A JSON-serialisable copy of the whole state (options, clusters in LRU order, tree). */
   toSnapshot(): DrainSnapshot {
-    const dump = (n: TreeNode): SnapshotNode => ({ c: [...n.children].map(([k, v]) => [k, dump(v)]), ids: n.clusterIds.slice() });
+    const dump = (n: TreeNode): SnapshotNode => ({
+      c: [...n.children].map(([k, v]) => [k, dump(v)]),
+      ids: n.clusterIds.slice(),
+    });
     return {
       format: 'aidpe-drain/1',
       options: structuredClone(this.options),
       clustersCounter: this.clustersCounter,
       clusters: this.clusters.map((c) => ({ id: c.id, tokens: c.tokens.slice(), size: c.size })),
       tree: dump(this.root),
-      positionValues: [...this.positionValues].map(([id, stats]) => [id, Array.from(stats, (v) => (v ? [...v] : null))]),
+      positionValues: [...this.positionValues].map(([id, stats]) => [
+        id,
+        Array.from(stats, (v) => (v ? [...v] : null)),
+      ]),
     };
   }
 
   static fromSnapshot(snapshot: DrainSnapshot): Drain {
-    if (snapshot?.format !== 'aidpe-drain/1') throw new Error(`unsupported Drain snapshot format ${JSON.stringify(snapshot?.format)}`);
+    if (snapshot?.format !== 'aidpe-drain/1')
+      throw new Error(`unsupported Drain snapshot format ${JSON.stringify(snapshot?.format)}`);
     const d = new Drain(snapshot.options);
-    const load = (n: SnapshotNode): TreeNode => ({ children: new Map(n.c.map(([k, v]) => [k, load(v)])), clusterIds: n.ids.slice() });
+    const load = (n: SnapshotNode): TreeNode => ({
+      children: new Map(n.c.map(([k, v]) => [k, load(v)])),
+      clusterIds: n.ids.slice(),
+    });
     d.root = load(snapshot.tree);
     d.clustersCounter = snapshot.clustersCounter;
     d.idToCluster = new Map(snapshot.clusters.map((c) => [c.id, { id: c.id, tokens: c.tokens.slice(), size: c.size }]));
-    d.positionValues = new Map((snapshot.positionValues ?? []).map(([id, stats]) => [id, stats.map((v) => (v ? new Map(v) : null))]));
+    d.positionValues = new Map(
+      (snapshot.positionValues ?? []).map(([id, stats]) => [id, stats.map((v) => (v ? new Map(v) : null))])
+    );
     return d;
   }
 }

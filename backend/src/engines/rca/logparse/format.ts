@@ -43,7 +43,8 @@ export function compileLogFormat(format: string): LogFormat {
     if (k % 2 === 0) source += piece.replace(/ +/g, '\\s+');
     else {
       const name = piece.slice(1, -1).trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new LogFormatError(`field name ${JSON.stringify(name)} is not a plain identifier`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new LogFormatError(`field name ${JSON.stringify(name)} is not a plain identifier`);
       if (headers.includes(name)) throw new LogFormatError(`field <${name}> appears twice`);
       headers.push(name);
       source += `(?<${name}>.*?)`;

@@ -64,9 +64,16 @@ function f1(p: number, r: number): number {
  * Scores predicted templates against the ground truth, line by line (same order, same length).
  * With `prepared`, the templates are taken as they are (the evaluator's preparation already done).
  */
-export function evaluateParsing(truth: ParsedLine[], predicted: ParsedLine[], options: { prepared?: boolean } = {}): ParseMetrics {
-  if (truth.length !== predicted.length) throw new RangeError(`ground truth has ${truth.length} lines, the parse ${predicted.length}`);
-  const gt = truth.map((l) => (options.prepared || l.template === '' ? l.template : prepareGroundTruth(l.content, l.template)));
+export function evaluateParsing(
+  truth: ParsedLine[],
+  predicted: ParsedLine[],
+  options: { prepared?: boolean } = {}
+): ParseMetrics {
+  if (truth.length !== predicted.length)
+    throw new RangeError(`ground truth has ${truth.length} lines, the parse ${predicted.length}`);
+  const gt = truth.map((l) =>
+    options.prepared || l.template === '' ? l.template : prepareGroundTruth(l.content, l.template)
+  );
   const pr = predicted.map((l) => (options.prepared ? l.template : alignWithNullValues(l.content, l.template)));
 
   // PA over every line (an empty ground truth never counts as parsed correctly).
