@@ -33,11 +33,22 @@ export default defineConfig([
       'playwright/.auth/',
       '**/.idea',
       '**/.eslintcache',
-      // The Node sidecar is a separate workspace with its own tsconfig, linting and test runner.
-      'backend/',
+      'bench-results/',
+      'browser/test-results/',
       // The browser-test harness bundle (esbuild output).
       'browser/.build/',
     ],
   },
   ...baseConfig,
+  {
+    // The Node sidecar: same rules as the plugin, its own tsconfig; no React.
+    files: ['backend/**/*.ts'],
+    languageOptions: { parserOptions: { project: './backend/tsconfig.json' } },
+    rules: {
+      'react-hooks/rules-of-hooks': 'off',
+      'react-hooks/exhaustive-deps': 'off',
+      // `import type` beside a value import of the same module is what verbatimModuleSyntax asks for.
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
+    },
+  },
 ]);

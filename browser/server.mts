@@ -32,7 +32,9 @@ interface Route {
 }
 
 const appRoutes = (JSON.parse(readFileSync(join(root, 'src/plugin.json'), 'utf8')) as { routes: Route[] }).routes;
-const dsRoutes = (JSON.parse(readFileSync(join(root, 'src/datasources/sidecar/plugin.json'), 'utf8')) as { routes: Route[] }).routes;
+const dsRoutes = (
+  JSON.parse(readFileSync(join(root, 'src/datasources/sidecar/plugin.json'), 'utf8')) as { routes: Route[] }
+).routes;
 const ROLE_RANK = { Viewer: 0, Editor: 1, Admin: 2 } as const;
 
 async function bundle(): Promise<void> {
@@ -75,18 +77,31 @@ function matchRoute(routes: Route[], proxyPath: string, method: string): { route
   for (const route of routes) {
     if (route.method && route.method !== '*' && route.method !== method) continue;
     const prefix = route.path.endsWith('*') ? route.path.slice(0, -1) : route.path;
-    if (route.path.endsWith('*') ? proxyPath.startsWith(prefix) : proxyPath === prefix || proxyPath.startsWith(`${prefix}/`)) {
+    if (
+      route.path.endsWith('*')
+        ? proxyPath.startsWith(prefix)
+        : proxyPath === prefix || proxyPath.startsWith(`${prefix}/`)
+    ) {
       return { route, rest: proxyPath.slice(prefix.length).replace(/^\/+/, '') };
     }
   }
   return undefined;
 }
 
-async function proxy(req: IncomingMessage, res: ServerResponse, routes: Route[], proxyPath: string, search: string, sidecarUrl: string): Promise<void> {
+async function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: Route[],
+  proxyPath: string,
+  search: string,
+  sidecarUrl: string
+): Promise<void> {
   const method = req.method ?? 'GET';
   const match = matchRoute(routes, proxyPath, method);
   if (!match) {
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `no plugin route matches ${method} ${proxyPath}` }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: `no plugin route matches ${method} ${proxyPath}` }));
     return;
   }
   const role = roleOf(req);
@@ -97,7 +112,8 @@ async function proxy(req: IncomingMessage, res: ServerResponse, routes: Route[],
   const base = match.route.url.replace('{{ .JsonData.sidecarUrl }}', sidecarUrl);
   const target = `${base}${match.rest ? `/${match.rest}` : ''}${search}`;
   const headers: Record<string, string> = { 'x-grafana-user': role.toLowerCase(), 'x-grafana-org-id': '1' };
-  for (const h of match.route.headers ?? []) headers[h.name.toLowerCase()] = h.content.replace('{{ .SecureJsonData.apiToken }}', API_TOKEN);
+  for (const h of match.route.headers ?? [])
+    headers[h.name.toLowerCase()] = h.content.replace('{{ .SecureJsonData.apiToken }}', API_TOKEN);
   if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -107,7 +123,14 @@ async function proxy(req: IncomingMessage, res: ServerResponse, routes: Route[],
   res.end(Buffer.from(await upstream.arrayBuffer()));
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.woff': 'font/woff', '.woff2': 'font/woff2', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+};
 
 async function main(): Promise<void> {
   await bundle();
@@ -149,13 +172,18 @@ async function main(): Promise<void> {
         const method = req.method ?? 'GET';
         const r = await fetch(`${sidecar.url}${direct[1]}${url.search}`, {
           method,
-          headers: { authorization: `Bearer ${API_TOKEN}`, 'x-grafana-user': 'operator', ...(chunks.length ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            authorization: `Bearer ${API_TOKEN}`,
+            'x-grafana-user': 'operator',
+            ...(chunks.length ? { 'content-type': 'application/json' } : {}),
+          },
           ...(chunks.length && method !== 'GET' ? { body: Buffer.concat(chunks) } : {}),
         });
         res.writeHead(r.status, { 'content-type': 'application/json' }).end(Buffer.from(await r.arrayBuffer()));
       })().catch(fail);
     }
-    if (path === '/' || path === '/index.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(INDEX);
+    if (path === '/' || path === '/index.html')
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end(INDEX);
     try {
       const file = join(outdir, path.replace(/^\/+/, ''));
       if (!file.startsWith(outdir)) throw new Error('outside');
@@ -165,7 +193,9 @@ async function main(): Promise<void> {
       res.writeHead(404).end();
     }
   });
-  server.listen(port, '127.0.0.1', () => process.stdout.write(`harness on http://127.0.0.1:${port} (sidecar ${sidecar.url})\n`));
+  server.listen(port, '127.0.0.1', () =>
+    process.stdout.write(`harness on http://127.0.0.1:${port} (sidecar ${sidecar.url})\n`)
+  );
   const stop = async () => {
     server.close();
     await sidecar.close();

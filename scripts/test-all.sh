@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s ===\n' "$1"; }
 step "typecheck (plugin + sidecar + browser/e2e specs)"; npm run -s typecheck; npx tsc -p tsconfig.tests.json
-step "lint"; npm run -s lint
+step "lint + format (plugin and sidecar)"; npm run -s lint; npx prettier --check --log-level warn "src/**/*.{ts,tsx}" "backend/**/*.ts" "browser/**/*.{ts,tsx,mts}" "tests/**/*.ts"
 step "plugin build"; npm run -s build >/tmp/aidpe-build.log 2>&1 || { tail -50 /tmp/aidpe-build.log; exit 1; }
 step "plugin tests (jest)"; npm run -s test:frontend
 step "sidecar tests (node:test)"; npm run -s test:backend

@@ -47,10 +47,13 @@ function median(xs: number[]): number {
 }
 
 async function measure(name: string, unit: string, note: string, fn: () => number | Promise<number>): Promise<Row> {
-  if (!selected(name))
+  if (!selected(name)) {
     return { name, unit, median: Number.NaN, min: Number.NaN, max: Number.NaN, note: 'not selected' };
+  }
   const samples: number[] = [];
-  for (let i = 0; i < repeat; i++) samples.push(await fn());
+  for (let i = 0; i < repeat; i++) {
+    samples.push(await fn());
+  }
   return { name, unit, median: median(samples), min: Math.min(...samples), max: Math.max(...samples), note };
 }
 
@@ -94,7 +97,9 @@ warm.advance(6 * 3600);
 rows.push(
   await measure('sim: Prometheus exposition render', 'ms', 'one /sim/metrics body', () => {
     const t0 = performance.now();
-    for (let i = 0; i < 100; i++) warm.exposition();
+    for (let i = 0; i < 100; i++) {
+      warm.exposition();
+    }
     return (performance.now() - t0) / 100;
   })
 );
@@ -168,12 +173,13 @@ rows.push(
     `AIDPE ensemble, one process, ${deepNote}`,
     async () => {
       const t0 = performance.now();
-      for (const values of many)
+      for (const values of many) {
         await forecastSeries(
           { values, stepSeconds: 300, lastTimestamp: 1_700_000_000 },
           { horizon: 12 },
           loadedModels.candidates
         );
+      }
       return (performance.now() - t0) / 1000;
     }
   )
@@ -200,7 +206,9 @@ const streamRate = (snapshotPerCall: boolean): number => {
   for (let from = 0; from < streamN; from += CALL_POINTS) {
     series.push(streamSamples.slice(from, from + CALL_POINTS), 0.988);
     // What persisting costs on the CPU after every call (the store write itself excluded): snapshot → JSON text.
-    if (snapshotPerCall) JSON.stringify(series.snapshot());
+    if (snapshotPerCall) {
+      JSON.stringify(series.snapshot());
+    }
   }
   return streamN / ((performance.now() - t0) / 1000) / 1e6;
 };
@@ -243,7 +251,9 @@ rows.push(
       `parse + validate + rebuild (once per series after a restart); state ${(text.length / 1024).toFixed(0)} KiB of JSON`,
       () => {
         const t0 = performance.now();
-        for (let i = 0; i < 20; i++) new StreamingSeries('{bench="1"}', {}, 60_000).restore(JSON.parse(text));
+        for (let i = 0; i < 20; i++) {
+          new StreamingSeries('{bench="1"}', {}, 60_000).restore(JSON.parse(text));
+        }
         return (performance.now() - t0) / 20;
       }
     )

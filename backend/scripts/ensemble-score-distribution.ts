@@ -37,8 +37,12 @@ for (const file of picked) {
     const a = aidpe.update(timestamps[i]!, values[i]!);
     points++;
     thresholds.forEach((t, k) => {
-      if (ensemble[i]! >= t) ensembleAbove[k]!++;
-      if (a >= t) aidpeAbove[k]!++;
+      if (ensemble[i]! >= t) {
+        ensembleAbove[k]!++;
+      }
+      if (a >= t) {
+        aidpeAbove[k]!++;
+      }
     });
   }
 }

@@ -35,7 +35,9 @@ if (!args.out) {
 const seedsOf = (flag: string, s: string): number[] =>
   s.split(',').map((x) => {
     const n = Number(x);
-    if (!Number.isInteger(n)) throw new Error(`--${flag}: "${x}" is not an integer seed`);
+    if (!Number.isInteger(n)) {
+      throw new Error(`--${flag}: "${x}" is not an integer seed`);
+    }
     return n;
   });
 const window = Number(args.window);
@@ -58,7 +60,9 @@ function exportSplit(seeds: number[], file: string): { rows: number; runs: Array
       let n = 0;
       for (let m = 0; m < minutes; m++) {
         windower.push(series.subarray(m * MV_FEATURES.length, (m + 1) * MV_FEATURES.length));
-        if (windower.pushed > warmUp) windower.fill(out, n++ * width);
+        if (windower.pushed > warmUp) {
+          windower.fill(out, n++ * width);
+        }
       }
       chunks.push(out.subarray(0, n * width));
     }
@@ -70,7 +74,10 @@ function exportSplit(seeds: number[], file: string): { rows: number; runs: Array
   const total = chunks.reduce((a, c) => a + c.length, 0);
   const all = new Float32Array(total);
   let at = 0;
-  for (const c of chunks) (all.set(c, at), (at += c.length));
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
   writeFileSync(join(args.out!, file), Buffer.from(all.buffer));
   return { rows: total / width, runs };
 }

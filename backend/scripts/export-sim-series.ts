@@ -56,8 +56,14 @@ function workloadFor(seed: number, rng: Rng): WorkloadTrace {
   }
   // A seeded subset of the 100 functions (always at least a few busy ones via the sum).
   const rows: number[] = [];
-  for (let i = 0; i < 100; i++) if (rng.next() < 0.3) rows.push(i);
-  if (rows.length === 0) rows.push(seed % 100);
+  for (let i = 0; i < 100; i++) {
+    if (rng.next() < 0.3) {
+      rows.push(i);
+    }
+  }
+  if (rows.length === 0) {
+    rows.push(seed % 100);
+  }
   return loadAzureFunctionsTrace(path, { rows, name: `azure-100-subset-seed${seed}` });
 }
 
@@ -90,7 +96,11 @@ for (const seed of seeds) {
   // Per-minute means of each (service, metric) over the ticks in that minute.
   const minutes = days * 1440;
   const series = new Map<string, Float64Array>();
-  for (const s of picked) for (const m of METRICS) series.set(`${s}|${m}`, new Float64Array(minutes));
+  for (const s of picked) {
+    for (const m of METRICS) {
+      series.set(`${s}|${m}`, new Float64Array(minutes));
+    }
+  }
   const t0 = Date.now();
   for (let minute = 0; minute < minutes; minute++) {
     const endMs = startTimeMs + (minute + 1) * 60_000;
@@ -101,10 +111,14 @@ for (const seed of seeds) {
       ticks++;
       for (const s of picked) {
         const snap = cluster.serviceSnapshot(s);
-        for (const m of METRICS) acc.set(`${s}|${m}`, (acc.get(`${s}|${m}`) ?? 0) + snap[m]);
+        for (const m of METRICS) {
+          acc.set(`${s}|${m}`, (acc.get(`${s}|${m}`) ?? 0) + snap[m]);
+        }
       }
     }
-    for (const [k, v] of acc) (series.get(k) as Float64Array)[minute] = v / Math.max(1, ticks);
+    for (const [k, v] of acc) {
+      (series.get(k) as Float64Array)[minute] = v / Math.max(1, ticks);
+    }
   }
   for (const [key, values] of series) {
     const [svc, metric] = key.split('|') as [string, string];
@@ -113,7 +127,9 @@ for (const seed of seeds) {
       const lines = ['timestamp,value'];
       for (let i = 0; i + per <= values.length; i += per) {
         let sum = 0;
-        for (let j = 0; j < per; j++) sum += values[i + j] as number;
+        for (let j = 0; j < per; j++) {
+          sum += values[i + j] as number;
+        }
         lines.push(`${fmt(startTimeMs + i * 60_000)},${(sum / per).toPrecision(7)}`);
       }
       writeFileSync(join(outDir, `sim_seed${seed}_${svc}_${metric}_${step}s.csv`), lines.join('\n') + '\n');

@@ -21,12 +21,16 @@ const { values } = parseArgs({
 });
 const warmupHours = Number(values['warmup-hours']);
 const hours = Number(values.hours);
-if (!(warmupHours > 0) || !(hours > 0)) throw new Error('--warmup-hours and --hours must be positive numbers');
+if (!(warmupHours > 0) || !(hours > 0)) {
+  throw new Error('--warmup-hours and --hours must be positive numbers');
+}
 const config = loadConfig({ env: process.env, overrides: { mode: 'demo', logLevel: 'silent' } });
 config.simulator.seed = Number(values.seed);
 const start = Date.UTC(2025, 0, 6);
 const demo = createDemoCluster(config, { wallNow: () => start, warmupSeconds: warmupHours * 3600 });
-if (demo.warning) console.error(demo.warning);
+if (demo.warning) {
+  console.error(demo.warning);
+}
 const cluster = demo.cluster;
 const telemetry = new SimulatorSource(cluster, { wallNow: () => cluster.now() });
 const tracker = new ForecastAccuracyTracker({
@@ -36,9 +40,13 @@ const tracker = new ForecastAccuracyTracker({
   now: () => cluster.now(),
 });
 for (let t = 0; t <= hours * 3600; t += 300) {
-  if (t > 0) cluster.advance(300);
+  if (t > 0) {
+    cluster.advance(300);
+  }
   await tracker.tick();
-  if (tracker.lastRun?.error) console.error(tracker.lastRun.error);
+  if (tracker.lastRun?.error) {
+    console.error(tracker.lastRun.error);
+  }
 }
 console.log(
   `workload ${demo.workloadName}, seed ${config.simulator.seed}, ${warmupHours} h of history, tracked ${hours} h`

@@ -64,20 +64,26 @@ process.stdout.write(
   `systems: ${systems.map((s) => s.system).join(' ')}\nAIDPE_OPTIONS: ${JSON.stringify({ ...AIDPE_OPTIONS, masking: undefined })}\n`
 );
 process.stdout.write('\n-- similarity threshold x tree depth, with and without wildcardsMatchMasked\n');
-for (const wildcardsMatchMasked of [false, true])
-  for (const simTh of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8])
-    for (const depth of [3, 4, 5, 6])
+for (const wildcardsMatchMasked of [false, true]) {
+  for (const simTh of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]) {
+    for (const depth of [3, 4, 5, 6]) {
       row(`wildcardsMatchMasked ${wildcardsMatchMasked} simTh ${simTh} depth ${depth}`, {
         wildcardsMatchMasked,
         simTh,
         depth,
       });
+    }
+  }
+}
 process.stdout.write('\n-- enumerated constants (other settings as AIDPE_OPTIONS)\n');
-for (const enumMaxValues of [0, 4, 8, 16])
-  for (const enumMaxWords of [0, 1, 2, 3, 4])
-    for (const enumMinRepeats of [1, 2, 3])
+for (const enumMaxValues of [0, 4, 8, 16]) {
+  for (const enumMaxWords of [0, 1, 2, 3, 4]) {
+    for (const enumMinRepeats of [1, 2, 3]) {
       row(`enumMaxValues ${enumMaxValues} enumMaxWords ${enumMaxWords} enumMinRepeats ${enumMinRepeats}`, {
         enumMaxValues,
         enumMaxWords,
         enumMinRepeats,
       });
+    }
+  }
+}

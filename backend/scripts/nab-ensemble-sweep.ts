@@ -39,49 +39,66 @@ const files = listDataFiles(join(nabDir, 'data')).map((f) => {
 });
 
 const grid: Array<[string, EnsembleOptions]> = [];
-for (const combine of ['max', 'mean'] as const)
-  for (const persistence of [1, 2, 3])
-    for (const tailQuantile of [0.99, 1])
-      for (const historySize of [1000, 3000])
+for (const combine of ['max', 'mean'] as const) {
+  for (const persistence of [1, 2, 3]) {
+    for (const tailQuantile of [0.99, 1]) {
+      for (const historySize of [1000, 3000]) {
         grid.push([
           `${combine} p${persistence} q${tailQuantile} h${historySize}`,
           { combine, persistence, tailQuantile, historySize, restPeriod: 0 },
         ]);
-for (const combine of ['raw-max', 'max'] as const)
-  for (const persistence of [1, 2])
+      }
+    }
+  }
+}
+for (const combine of ['raw-max', 'max'] as const) {
+  for (const persistence of [1, 2]) {
     for (const [restThreshold, restPeriod] of [
       [0.75, 150],
       [0.9, 150],
       [0.99, 150],
       [0.999, 150],
-    ] as const)
+    ] as const) {
       grid.push([
         `${combine} p${persistence} rest${restThreshold}/${restPeriod}`,
         { combine, persistence, tailQuantile: 0.99, historySize: 3000, restThreshold, restPeriod },
       ]);
-for (const restThreshold of [0.6, 0.7, 0.75, 0.8])
-  for (const restPeriod of [50, 100, 150, 300])
+    }
+  }
+}
+for (const restThreshold of [0.6, 0.7, 0.75, 0.8]) {
+  for (const restPeriod of [50, 100, 150, 300]) {
     grid.push([`raw-max rest${restThreshold}/${restPeriod}`, { combine: 'raw-max', restThreshold, restPeriod }]);
-for (const restThreshold of [0.7, 0.75])
-  for (const restPeriod of [50, 100])
+  }
+}
+for (const restThreshold of [0.7, 0.75]) {
+  for (const restPeriod of [50, 100]) {
     grid.push([`3way raw-max rest${restThreshold}/${restPeriod}`, { combine: 'raw-max', restThreshold, restPeriod }]);
-for (const restPeriod of [0, 50, 100])
+  }
+}
+for (const restPeriod of [0, 50, 100]) {
   grid.push([`cadonly raw-max rest0.7/${restPeriod}`, { combine: 'raw-max', restThreshold: 0.7, restPeriod }]);
+}
 const only = process.env['ONLY'];
 for (const [label, options] of grid) {
-  if (only && !label.includes(only)) continue;
+  if (only && !label.includes(only)) {
+    continue;
+  }
   const withForecast = label.startsWith('3way');
-  if (withForecast && !process.env['WITH_FORECAST']) continue;
+  if (withForecast && !process.env['WITH_FORECAST']) {
+    continue;
+  }
   const nab: NabFile[] = files.map(({ f, cad, aidpe, forecast, wins }) => {
     const c = new EnsembleCombiner(options);
     const scores = new Float64Array(cad.length);
     // 3-way: the forecast-residual score joins the AIDPE one (max) before the combiner.
     // cadonly: the AIDPE score replaced by 0, to see what the AIDPE detector adds.
-    for (let i = 0; i < cad.length; i++)
+    for (let i = 0; i < cad.length; i++) {
       scores[i] = c.next(
         cad[i]!,
         withForecast ? Math.max(aidpe[i]!, forecast![i]!) : label.startsWith('cadonly') ? 0 : aidpe[i]!
       );
+    }
     return { name: f.key, category: f.category, scores, windows: wins };
   });
   const row = Object.values(NAB_PROFILES).map((w) => scoreCorpus(nab, w).score!.toFixed(1).padStart(7));

@@ -89,15 +89,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  if (config.apiToken) app.addHook('onRequest', bearerTokenGuard(config.apiToken));
+  if (config.apiToken) {
+    app.addHook('onRequest', bearerTokenGuard(config.apiToken));
+  }
 
   const health = new HealthRegistry();
   health.register(deps.telemetry.kind, () => deps.telemetry.health());
   for (const name of ['loki', 'tempo'] as const) {
     const endpoint = config[name];
-    if (endpoint.url)
+    if (endpoint.url) {
       health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
-    else
+    } else {
       health.register(
         name,
         HealthRegistry.disabled(
@@ -105,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           deps.cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'
         )
       );
+    }
   }
   health.register(
     'kubernetes',
@@ -180,8 +183,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     async () => {
       const watcher = deps.incidents;
-      if (!watcher)
+      if (!watcher) {
         return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+      }
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
   );
@@ -204,7 +208,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store,
     unavailableReason: deps.actionsUnavailable ?? (store ? 'no actuator is configured' : 'the store is not available'),
   });
-  if (deps.cluster) await app.register(simulatorRoutes, { cluster: deps.cluster });
+  if (deps.cluster) {
+    await app.register(simulatorRoutes, { cluster: deps.cluster });
+  }
   return app;
 }
 
@@ -228,9 +234,13 @@ export function bearerTokenGuard(token: string) {
   const expected = sha256(token);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url;
-    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) {
+      return;
+    }
     const given = bearerCredential(request.headers.authorization);
-    if (given !== undefined && timingSafeEqual(sha256(given), expected)) return;
+    if (given !== undefined && timingSafeEqual(sha256(given), expected)) {
+      return;
+    }
     return reply
       .status(401)
       .header('www-authenticate', 'Bearer')

@@ -46,7 +46,17 @@ async function doFetch<T>(options: FetchOptions): Promise<FetchResponse<T>> {
   } catch {
     /* not JSON: keep the text */
   }
-  const response = { data: data as T, status: res.status, statusText: res.statusText, ok: res.ok, headers: res.headers, url, type: res.type, redirected: res.redirected, config: options };
+  const response = {
+    data: data as T,
+    status: res.status,
+    statusText: res.statusText,
+    ok: res.ok,
+    headers: res.headers,
+    url,
+    type: res.type,
+    redirected: res.redirected,
+    config: options,
+  };
   if (!res.ok) throw { ...response, message: (data as { message?: string } | undefined)?.message ?? res.statusText };
   return response;
 }

@@ -81,7 +81,12 @@ async function queryData(range: TimeRange): Promise<PanelData> {
   try {
     const response = await lastValueFrom(ds.query(request) as never);
     const r = response as { data: PanelData['series']; errors?: PanelData['errors'] };
-    return { state: r.errors?.length ? LoadingState.Error : LoadingState.Done, series: r.data, ...(r.errors ? { errors: r.errors } : {}), timeRange: range };
+    return {
+      state: r.errors?.length ? LoadingState.Error : LoadingState.Done,
+      series: r.data,
+      ...(r.errors ? { errors: r.errors } : {}),
+      timeRange: range,
+    };
   } catch (err) {
     return { state: LoadingState.Error, series: [], errors: [{ message: (err as Error).message }], timeRange: range };
   }

@@ -14,7 +14,10 @@ async function shot(page: Page, info: TestInfo, name: string, fullPage = false):
 }
 
 async function api<T>(page: Page, path: string, init?: { method?: string; data?: unknown }): Promise<T> {
-  const res = await page.request.fetch(`/sidecar-direct${path}`, { method: init?.method ?? 'GET', ...(init?.data !== undefined ? { data: init.data } : {}) });
+  const res = await page.request.fetch(`/sidecar-direct${path}`, {
+    method: init?.method ?? 'GET',
+    ...(init?.data !== undefined ? { data: init.data } : {}),
+  });
   expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
   return (await res.json()) as T;
 }
@@ -31,15 +34,20 @@ interface Action {
 async function pendingAction(page: Page): Promise<Action> {
   let found: Action | undefined;
   await expect
-    .poll(async () => {
-      found = (await api<{ actions: Action[] }>(page, '/api/v1/actions?status=pending_approval')).actions[0];
-      return found !== undefined;
-    }, { message: 'the loop proposes an action waiting for approval', timeout: 60_000 })
+    .poll(
+      async () => {
+        found = (await api<{ actions: Action[] }>(page, '/api/v1/actions?status=pending_approval')).actions[0];
+        return found !== undefined;
+      },
+      { message: 'the loop proposes an action waiting for approval', timeout: 60_000 }
+    )
     .toBe(true);
   return found!;
 }
 
-test('forecast overlay: actuals, a dashed median and the band from the live sidecar, with a now marker', async ({ page }, info) => {
+test('forecast overlay: actuals, a dashed median and the band from the live sidecar, with a now marker', async ({
+  page,
+}, info) => {
   const query = { queryType: 'forecast', expr: 'aidpe_sim_request_rate{service="frontend"}', horizon: '1h' };
   await page.goto(`/?panel=forecast&span=120&query=${encodeURIComponent(JSON.stringify(query))}`);
   await expect(page.getByTestId(tid('forecast-panel-chart'))).toBeVisible();
@@ -61,7 +69,9 @@ test('forecast overlay: a query with no data says why instead of drawing an empt
   await expect(page.locator('#root')).toContainText(/no data|No data|nothing to forecast|no series/i);
 });
 
-test('actions: a viewer sees the decision buttons disabled with the reason; the proxy refuses a forced call', async ({ page }, info) => {
+test('actions: a viewer sees the decision buttons disabled with the reason; the proxy refuses a forced call', async ({
+  page,
+}, info) => {
   const action = await pendingAction(page);
   await page.goto('/?panel=actions&role=Viewer');
   const approve = page.getByTestId(tid(`actions-panel-approve-${action.id}`));
@@ -69,23 +79,44 @@ test('actions: a viewer sees the decision buttons disabled with the reason; the 
   await expect(approve).toHaveAttribute('aria-disabled', 'true');
   await expect(page.getByTestId(tid('actions-panel-role-notice'))).toContainText('needs the Editor role');
   // Grafana's route (reqRole Editor) answers 403 to a viewer who calls the endpoint anyway.
-  const forced = await page.evaluate(async (id) => (await fetch(`/api/plugin-proxy/aidpe-performance-app/sidecar/api/v1/actions/${id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, action.id);
+  const forced = await page.evaluate(
+    async (id) =>
+      (
+        await fetch(`/api/plugin-proxy/aidpe-performance-app/sidecar/api/v1/actions/${id}/approve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    action.id
+  );
   expect(forced).toBe(403);
   await shot(page, info, 'actions-viewer');
 });
 
-test('actions: an editor approves (applied, audited under their name), then rolls back (the HPA is restored exactly)', async ({ page }, info) => {
+test('actions: an editor approves (applied, audited under their name), then rolls back (the HPA is restored exactly)', async ({
+  page,
+}, info) => {
   const action = await pendingAction(page);
   await page.goto('/?panel=actions&role=Editor');
   await page.getByTestId(tid(`actions-panel-approve-${action.id}`)).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByTestId(tid('actions-panel-note')).fill('browser test approval');
   await dialog.getByRole('button', { name: 'Approve' }).click();
-  await expect.poll(async () => (await api<{ action: Action }>(page, `/api/v1/actions/${action.id}`)).action.status, { timeout: 30_000 }).toBe('applied');
+  await expect
+    .poll(async () => (await api<{ action: Action }>(page, `/api/v1/actions/${action.id}`)).action.status, {
+      timeout: 30_000,
+    })
+    .toBe('applied');
   const applied = (await api<{ action: Action }>(page, `/api/v1/actions/${action.id}`)).action;
   expect(applied.decidedBy).toBe('editor');
-  const audit = await api<{ entries: Array<{ action: string; actor: string; subject: string }> }>(page, '/api/v1/audit?limit=500');
-  expect(audit.entries.some((e) => e.subject === action.id && e.action === 'action.approved' && e.actor === 'editor')).toBe(true);
+  const audit = await api<{ entries: Array<{ action: string; actor: string; subject: string }> }>(
+    page,
+    '/api/v1/audit?limit=500'
+  );
+  expect(
+    audit.entries.some((e) => e.subject === action.id && e.action === 'action.approved' && e.actor === 'editor')
+  ).toBe(true);
   await shot(page, info, 'actions-approved');
 
   // The panel shows the applied action with a rollback button.
@@ -93,16 +124,34 @@ test('actions: an editor approves (applied, audited under their name), then roll
   const rollback = page.getByTestId(tid(`actions-panel-rollback-${action.id}`));
   await expect(rollback).toBeVisible();
   await rollback.click();
-  await page.getByRole('dialog').getByRole('button', { name: /Roll back/ }).click();
-  await expect.poll(async () => (await api<{ action: Action }>(page, `/api/v1/actions/${action.id}`)).action.status, { timeout: 30_000 }).toBe('rolled_back');
-  const deployments = await api<Array<{ service: string; hpa?: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number } }>>(page, '/api/v1/sim/deployments');
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /Roll back/ })
+    .click();
+  await expect
+    .poll(async () => (await api<{ action: Action }>(page, `/api/v1/actions/${action.id}`)).action.status, {
+      timeout: 30_000,
+    })
+    .toBe('rolled_back');
+  const deployments = await api<
+    Array<{ service: string; hpa?: { minReplicas: number; maxReplicas: number; targetCpuUtilization: number } }>
+  >(page, '/api/v1/sim/deployments');
   const hpa = deployments.find((d) => d.service === action.service)?.hpa;
-  expect({ minReplicas: hpa?.minReplicas, maxReplicas: hpa?.maxReplicas, targetCpuUtilization: hpa?.targetCpuUtilization }).toEqual(applied.before?.hpa);
+  expect({
+    minReplicas: hpa?.minReplicas,
+    maxReplicas: hpa?.maxReplicas,
+    targetCpuUtilization: hpa?.targetCpuUtilization,
+  }).toEqual(applied.before?.hpa);
   await shot(page, info, 'actions-rolled-back');
 });
 
-test('RCA explorer: an injected fault is ranked first, with its tier, the path and Explore links', async ({ page }, info) => {
-  await api(page, '/api/v1/sim/faults', { method: 'POST', data: { service: 'payment', type: 'latency', durationSeconds: 3600, intensity: 4 } });
+test('RCA explorer: an injected fault is ranked first, with its tier, the path and Explore links', async ({
+  page,
+}, info) => {
+  await api(page, '/api/v1/sim/faults', {
+    method: 'POST',
+    data: { service: 'payment', type: 'latency', durationSeconds: 3600, intensity: 4 },
+  });
   // 20× clock: about eight simulated minutes of the fault.
   await page.waitForTimeout(25_000);
   await expect
@@ -110,11 +159,14 @@ test('RCA explorer: an injected fault is ranked first, with its tier, the path a
       async () => {
         await page.goto('/?panel=rca&span=20&options=' + encodeURIComponent(JSON.stringify({ service: 'frontend' })));
         // The tier shows once the ranking has answered (the container is there while it loads).
-        await page.getByTestId(tid('rca-explorer-tier')).waitFor({ timeout: 30_000 }).catch(() => undefined);
+        await page
+          .getByTestId(tid('rca-explorer-tier'))
+          .waitFor({ timeout: 30_000 })
+          .catch(() => undefined);
         const first = page.locator('[data-testid^="data-testid rca-explorer-candidate-"]').first();
         return (await first.count()) ? first.getAttribute('data-testid') : undefined;
       },
-      { timeout: 90_000, intervals: [5_000] },
+      { timeout: 90_000, intervals: [5_000] }
     )
     .toBe(tid('rca-explorer-candidate-payment'));
   await expect(page.getByTestId(tid('rca-explorer-tier'))).toHaveText(/CONFIRMED|LIKELY|INCONCLUSIVE/);

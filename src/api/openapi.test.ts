@@ -36,11 +36,15 @@ function templateFor(path: string): string | undefined {
 function bodyProblems(schema: Schema, body: unknown): string[] {
   const options = schema.anyOf ?? [schema];
   const objects = options.filter((o) => o.type === 'object' || o.properties);
-  if (objects.length === 0 || body === null || typeof body !== 'object') {return [];}
+  if (objects.length === 0 || body === null || typeof body !== 'object') {
+    return [];
+  }
   const problems = objects.map((o) => {
     const keys = Object.keys(body as object);
     return [
-      ...(o.additionalProperties === false ? keys.filter((k) => !(k in (o.properties ?? {}))).map((k) => `unexpected field ${k}`) : []),
+      ...(o.additionalProperties === false
+        ? keys.filter((k) => !(k in (o.properties ?? {}))).map((k) => `unexpected field ${k}`)
+        : []),
       ...(o.required ?? []).filter((k) => !keys.includes(k)).map((k) => `missing field ${k}`),
     ];
   });
@@ -68,7 +72,10 @@ const CASES: Array<[string, () => Promise<unknown>]> = [
   ['anomalies', () => client.anomalies({ query: 'up', start: 1, end: 2, stepSeconds: 60 })],
   ['anomalyFeedback', () => client.anomalyFeedback('r-1', { verdict: 'false_positive', reason: 'deploy' } as never)],
   ['listAnomalyFeedback', () => client.listAnomalyFeedback()],
-  ['listActions', () => client.listActions({ statuses: ['pending_approval'], service: 'frontend', limit: 10 } as never)],
+  [
+    'listActions',
+    () => client.listActions({ statuses: ['pending_approval'], service: 'frontend', limit: 10 } as never),
+  ],
   ['getAction', () => client.getAction('a-1')],
   ['approveAction', () => client.approveAction('a-1', { note: 'go' })],
   ['rejectAction', () => client.rejectAction('a-1', { note: 'no' })],
@@ -90,17 +97,25 @@ describe('the typed client against the sidecar OpenAPI document', () => {
     expect(CASES.map(([name]) => name).sort()).toEqual(exported);
   });
 
-  test.each(CASES)('%s calls a path and method the sidecar serves, with a body its schema accepts', async (_name, call) => {
-    await call();
-    expect(calls).toHaveLength(1);
-    const { url, method, data } = calls[0]!;
-    expect(url.startsWith(SIDECAR_PROXY_BASE)).toBe(true);
-    const path = url.slice(SIDECAR_PROXY_BASE.length).split('?')[0]!;
-    const template = templateFor(path);
-    expect({ path, template: template ?? 'no such path in openapi.json' }).toEqual({ path, template: expect.stringMatching(/^\//) });
-    const operation = paths[template!]![method.toLowerCase()];
-    expect({ path, method, served: Boolean(operation) }).toEqual({ path, method, served: true });
-    const schema = operation!.requestBody?.content['application/json'].schema;
-    if (data !== undefined && schema) {expect(bodyProblems(schema, data)).toEqual([]);}
-  });
+  test.each(CASES)(
+    '%s calls a path and method the sidecar serves, with a body its schema accepts',
+    async (_name, call) => {
+      await call();
+      expect(calls).toHaveLength(1);
+      const { url, method, data } = calls[0]!;
+      expect(url.startsWith(SIDECAR_PROXY_BASE)).toBe(true);
+      const path = url.slice(SIDECAR_PROXY_BASE.length).split('?')[0]!;
+      const template = templateFor(path);
+      expect({ path, template: template ?? 'no such path in openapi.json' }).toEqual({
+        path,
+        template: expect.stringMatching(/^\//),
+      });
+      const operation = paths[template!]![method.toLowerCase()];
+      expect({ path, method, served: Boolean(operation) }).toEqual({ path, method, served: true });
+      const schema = operation!.requestBody?.content['application/json'].schema;
+      if (data !== undefined && schema) {
+        expect(bodyProblems(schema, data)).toEqual([]);
+      }
+    }
+  );
 });

@@ -36,7 +36,9 @@ test('a failure keeps the last list and says why; the next success clears the er
   await waitFor(() => expect(result.current.list).toEqual(answer));
   listMock.mockRejectedValueOnce({ status: 502, data: { message: 'Bad Gateway' }, config: {} });
   act(() => result.current.reload());
-  await waitFor(() => expect(result.current.error).toMatch(/^HTTP 502: Bad Gateway\. The AIDPE sidecar cannot be reached/));
+  await waitFor(() =>
+    expect(result.current.error).toMatch(/^HTTP 502: Bad Gateway\. The AIDPE sidecar cannot be reached/)
+  );
   expect(result.current.list).toEqual(answer);
   act(() => result.current.reload());
   await waitFor(() => expect(result.current.error).toBeUndefined());

@@ -33,7 +33,12 @@ describe('modelRow', () => {
   });
 
   it('says why a model did not load and tolerates a missing card', () => {
-    const row = modelRow({ name: 'tft_lite', file: 'x.onnx', state: 'checksum_mismatch', error: 'sha256 abc… does not match' });
+    const row = modelRow({
+      name: 'tft_lite',
+      file: 'x.onnx',
+      state: 'checksum_mismatch',
+      error: 'sha256 abc… does not match',
+    });
     expect(row.stateText).toBe('checksum does not match its card: sha256 abc… does not match');
     expect(row.parameters).toBe('—');
     expect(row.pinball).toBe('—');
@@ -44,10 +49,18 @@ describe('modelRow', () => {
 describe('modelsSummary', () => {
   it('warns when a model is missing or none are installed', () => {
     expect(modelsSummary({ models: [lstm], statistical: ['naive'], warnings: [] }).severity).toBe('success');
-    expect(modelsSummary({ models: [lstm, { ...lstm, name: 'tft_lite', state: 'missing' }], statistical: ['naive'], warnings: [] })).toEqual({
+    expect(
+      modelsSummary({
+        models: [lstm, { ...lstm, name: 'tft_lite', state: 'missing' }],
+        statistical: ['naive'],
+        warnings: [],
+      })
+    ).toEqual({
       severity: 'warning',
       text: '1 of 2 deep models loaded; forecasts fall back to the statistical models for the rest.',
     });
-    expect(modelsSummary({ models: [], statistical: ['a', 'b'], warnings: [] }).text).toMatch(/2 statistical models only/);
+    expect(modelsSummary({ models: [], statistical: ['a', 'b'], warnings: [] }).text).toMatch(
+      /2 statistical models only/
+    );
   });
 });

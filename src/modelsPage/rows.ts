@@ -44,7 +44,9 @@ export function modelRow(m: ForecastModelStatus): ModelRow {
     trainedAt: m.card?.trainedAt ? m.card.trainedAt.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—',
     checksum: m.card?.sha256 ? `${m.card.sha256.slice(0, 12)}…` : '—',
     pinball: validation.length ? validation.map(([source, v]) => `${source} ${v.pinball.toFixed(3)}`).join(' · ') : '—',
-    coverage80: coverages.length ? `${((100 * coverages.reduce((a, b) => a + b, 0)) / coverages.length).toFixed(1)}%` : '—',
+    coverage80: coverages.length
+      ? `${((100 * coverages.reduce((a, b) => a + b, 0)) / coverages.length).toFixed(1)}%`
+      : '—',
   };
 }
 
@@ -52,7 +54,10 @@ export function modelRow(m: ForecastModelStatus): ModelRow {
 export function modelsSummary(r: ForecastModelsResponse): { severity: 'success' | 'warning'; text: string } {
   const loaded = r.models.filter((m) => m.state === 'loaded').length;
   if (r.models.length === 0) {
-    return { severity: 'warning', text: `No deep forecasting models installed: forecasts use the ${r.statistical.length} statistical models only.` };
+    return {
+      severity: 'warning',
+      text: `No deep forecasting models installed: forecasts use the ${r.statistical.length} statistical models only.`,
+    };
   }
   if (loaded < r.models.length) {
     return {
@@ -60,5 +65,8 @@ export function modelsSummary(r: ForecastModelsResponse): { severity: 'success' 
       text: `${loaded} of ${r.models.length} deep models loaded; forecasts fall back to the statistical models for the rest.`,
     };
   }
-  return { severity: 'success', text: `${loaded} deep models loaded beside ${r.statistical.length} statistical models.` };
+  return {
+    severity: 'success',
+    text: `${loaded} deep models loaded beside ${r.statistical.length} statistical models.`,
+  };
 }

@@ -7,7 +7,13 @@ import { testIds } from '../components/testIds';
 
 jest.mock('../api/sidecarClient', () => ({ forecastModels: jest.fn(), forecastAccuracy: jest.fn() }));
 
-const emptyAccuracy: ForecastAccuracyResponse = { running: true, maturesInMinutes: 35, lastRun: null, models: [], series: [] };
+const emptyAccuracy: ForecastAccuracyResponse = {
+  running: true,
+  maturesInMinutes: 35,
+  lastRun: null,
+  models: [],
+  series: [],
+};
 const model = (over: Partial<ModelAccuracy>): ModelAccuracy => ({
   model: 'naive',
   kind: 'statistical',
@@ -40,7 +46,13 @@ describe('Models page', () => {
   it('lists each model with its state and card metrics', async () => {
     jest.mocked(forecastModels).mockResolvedValue({
       models: [
-        { name: 'lstm', file: 'a.onnx', version: '1.0.0', state: 'loaded', card: { parameters: 679340, validation: { nab: { windows: 1, pinball: 0.4, mae: 1, coverage80: 0.8 } } } },
+        {
+          name: 'lstm',
+          file: 'a.onnx',
+          version: '1.0.0',
+          state: 'loaded',
+          card: { parameters: 679340, validation: { nab: { windows: 1, pinball: 0.4, mae: 1, coverage80: 0.8 } } },
+        },
         { name: 'tft_lite', file: 'b.onnx', state: 'missing', error: 'model file b.onnx is missing' },
       ],
       statistical: ['naive', 'seasonal_naive'],
@@ -58,7 +70,15 @@ describe('Models page', () => {
     jest.mocked(forecastAccuracy).mockResolvedValue({
       ...emptyAccuracy,
       models: [
-        model({ model: 'lstm', kind: 'deep', metric: 'backtestMase', drift: true, ratio: 3, status: 'drift', reason: 'rolling median 3.00 is 3.00× the reference' }),
+        model({
+          model: 'lstm',
+          kind: 'deep',
+          metric: 'backtestMase',
+          drift: true,
+          ratio: 3,
+          status: 'drift',
+          reason: 'rolling median 3.00 is 3.00× the reference',
+        }),
         model({}),
       ],
       series: [
@@ -70,7 +90,15 @@ describe('Models page', () => {
           model: 'naive',
           lastIssuedMs: 0,
           pendingForecasts: 6,
-          realised: { issuedAtMs: 0, scoredAtMs: 0, mase: 0.42, coverage80: 0.9, wql: 0.05, scaledPinball: 0.1, points: 30 },
+          realised: {
+            issuedAtMs: 0,
+            scoredAtMs: 0,
+            mase: 0.42,
+            coverage80: 0.9,
+            wql: 0.05,
+            scaledPinball: 0.1,
+            points: 30,
+          },
         },
       ],
     });
@@ -95,9 +123,17 @@ describe('Models page', () => {
 
   it('says why when the tracker is not running', async () => {
     jest.mocked(forecastModels).mockResolvedValue({ models: [], statistical: ['naive'], warnings: [] });
-    jest.mocked(forecastAccuracy).mockResolvedValue({ running: false, message: 'the forecast accuracy tracker is not running', lastRun: null, models: [], series: [] });
+    jest.mocked(forecastAccuracy).mockResolvedValue({
+      running: false,
+      message: 'the forecast accuracy tracker is not running',
+      lastRun: null,
+      models: [],
+      series: [],
+    });
     render(<Models />);
-    expect(await screen.findByTestId(testIds.models.accuracyEmpty)).toHaveTextContent('the forecast accuracy tracker is not running');
+    expect(await screen.findByTestId(testIds.models.accuracyEmpty)).toHaveTextContent(
+      'the forecast accuracy tracker is not running'
+    );
   });
 
   it('shows the error when the sidecar cannot be reached', async () => {
@@ -113,7 +149,9 @@ describe('Models page', () => {
       config: {},
     });
     render(<Models />);
-    expect(await screen.findByText(/The API token is wrong or missing: set it in the app configuration/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/The API token is wrong or missing: set it in the app configuration/)
+    ).toBeInTheDocument();
   });
 
   it('no deep models installed: says forecasts use the statistical models', async () => {

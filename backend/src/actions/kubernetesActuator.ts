@@ -71,12 +71,24 @@ export class KubernetesActuatorError extends Error {
 
 /** HTTP status of a failed API call → the actuation error code. */
 export function errorCodeForStatus(httpStatus: number): ActuationErrorCode {
-  if (httpStatus === 401 || httpStatus === 403) return 'forbidden';
-  if (httpStatus === 404) return 'not_found';
-  if (httpStatus === 409) return 'conflict';
-  if (httpStatus === 400 || httpStatus === 415 || httpStatus === 422) return 'invalid';
-  if (httpStatus === 408 || httpStatus === 504) return 'timeout';
-  if (httpStatus === 429 || httpStatus >= 500) return 'unavailable';
+  if (httpStatus === 401 || httpStatus === 403) {
+    return 'forbidden';
+  }
+  if (httpStatus === 404) {
+    return 'not_found';
+  }
+  if (httpStatus === 409) {
+    return 'conflict';
+  }
+  if (httpStatus === 400 || httpStatus === 415 || httpStatus === 422) {
+    return 'invalid';
+  }
+  if (httpStatus === 408 || httpStatus === 504) {
+    return 'timeout';
+  }
+  if (httpStatus === 429 || httpStatus >= 500) {
+    return 'unavailable';
+  }
   return 'unknown';
 }
 
@@ -90,13 +102,17 @@ export function statusMessage(body: unknown): string | undefined {
       return body.trim() === '' ? undefined : snippet(body);
     }
   }
-  if (isRecord(parsed) && typeof parsed.message === 'string' && parsed.message !== '') return parsed.message;
+  if (isRecord(parsed) && typeof parsed.message === 'string' && parsed.message !== '') {
+    return parsed.message;
+  }
   return undefined;
 }
 
 /** Any failure of a client call (ApiException, abort, network error) → a classified error. */
 export function classifyError(err: unknown, timeoutMs: number): KubernetesActuatorError {
-  if (err instanceof KubernetesActuatorError) return err;
+  if (err instanceof KubernetesActuatorError) {
+    return err;
+  }
   if (err instanceof ApiException) {
     const status = err.code;
     const message =
@@ -104,8 +120,9 @@ export function classifyError(err: unknown, timeoutMs: number): KubernetesActuat
       (status === 401 ? 'Unauthorized: the API server rejected the credentials' : `HTTP ${status}`);
     return new KubernetesActuatorError(errorCodeForStatus(status), message, status);
   }
-  if (isTimeoutError(err))
+  if (isTimeoutError(err)) {
     return new KubernetesActuatorError('timeout', `the Kubernetes API did not answer within ${timeoutMs} ms`);
+  }
   const code = errorCode(err);
   const text = err instanceof Error ? err.message : String(err);
   if (
@@ -127,8 +144,11 @@ function isCpuUtilizationMetric(m: V2MetricSpec): boolean {
 export function hpaFieldsFromSpec(spec: V2HorizontalPodAutoscalerSpec, hpaName = 'the HPA'): HpaFields {
   const metrics = spec.metrics ?? [];
   let percent: number | undefined;
-  if (metrics.length === 0) percent = DEFAULT_HPA_CPU_UTILIZATION_PERCENT;
-  else percent = metrics.find(isCpuUtilizationMetric)?.resource?.target.averageUtilization;
+  if (metrics.length === 0) {
+    percent = DEFAULT_HPA_CPU_UTILIZATION_PERCENT;
+  } else {
+    percent = metrics.find(isCpuUtilizationMetric)?.resource?.target.averageUtilization;
+  }
   if (percent === undefined) {
     throw new KubernetesActuatorError(
       'invalid',
@@ -165,11 +185,13 @@ export function hpaMergePatch(
       resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: percent } },
     };
     // JSON round trip: the client's model instances → plain objects for the request body.
-    const plain = JSON.parse(JSON.stringify(metrics)) as Record<string, unknown>[];
+    const plain = JSON.parse(JSON.stringify(metrics)) as Array<Record<string, unknown>>;
     if (cpuIndex >= 0) {
       const m = plain[cpuIndex] as { resource: { target: Record<string, unknown> } };
       m.resource.target = { ...m.resource.target, averageUtilization: percent };
-    } else plain.push(cpuMetric);
+    } else {
+      plain.push(cpuMetric);
+    }
     spec.metrics = plain;
   }
   return { metadata: metadataPatch(actionId, resourceVersion), spec };
@@ -212,15 +234,23 @@ export function desiredState(
 ): { replicas: number; hpa: HpaFields | undefined } {
   const hpa = current.hpa === undefined ? undefined : { ...current.hpa };
   if (hpa !== undefined && change.hpa !== undefined) {
-    if (change.hpa.minReplicas !== undefined) hpa.minReplicas = change.hpa.minReplicas;
-    if (change.hpa.maxReplicas !== undefined) hpa.maxReplicas = change.hpa.maxReplicas;
-    if (change.hpa.targetCpuUtilization !== undefined) hpa.targetCpuUtilization = change.hpa.targetCpuUtilization;
+    if (change.hpa.minReplicas !== undefined) {
+      hpa.minReplicas = change.hpa.minReplicas;
+    }
+    if (change.hpa.maxReplicas !== undefined) {
+      hpa.maxReplicas = change.hpa.maxReplicas;
+    }
+    if (change.hpa.targetCpuUtilization !== undefined) {
+      hpa.targetCpuUtilization = change.hpa.targetCpuUtilization;
+    }
   }
   return { replicas: change.replicas ?? current.replicas, hpa };
 }
 
 export function hpaDiffers(a: HpaFields | undefined, b: HpaFields | undefined): boolean {
-  if (a === undefined || b === undefined) return a !== b;
+  if (a === undefined || b === undefined) {
+    return a !== b;
+  }
   return (
     a.minReplicas !== b.minReplicas ||
     a.maxReplicas !== b.maxReplicas ||
@@ -230,18 +260,26 @@ export function hpaDiffers(a: HpaFields | undefined, b: HpaFields | undefined): 
 
 /** A change that cannot be sent at all (before any API call): the field named, or undefined when it is fine. */
 export function changeProblem(target: ScaleTarget, change: ActionChange): string | undefined {
-  if (change.replicas === undefined && change.hpa === undefined) return 'change: names neither replicas nor hpa';
-  if (change.replicas !== undefined && (!Number.isInteger(change.replicas) || change.replicas < 0))
+  if (change.replicas === undefined && change.hpa === undefined) {
+    return 'change: names neither replicas nor hpa';
+  }
+  if (change.replicas !== undefined && (!Number.isInteger(change.replicas) || change.replicas < 0)) {
     return `change.replicas: must be an integer >= 0, got ${change.replicas}`;
+  }
   if (change.hpa !== undefined) {
-    if (target.hpa === undefined) return 'change.hpa: the target has no HPA (target.hpa is not set)';
+    if (target.hpa === undefined) {
+      return 'change.hpa: the target has no HPA (target.hpa is not set)';
+    }
     for (const key of ['minReplicas', 'maxReplicas'] as const) {
       const v = change.hpa[key];
-      if (v !== undefined && !Number.isInteger(v)) return `change.hpa.${key}: must be an integer, got ${v}`;
+      if (v !== undefined && !Number.isInteger(v)) {
+        return `change.hpa.${key}: must be an integer, got ${v}`;
+      }
     }
     const t = change.hpa.targetCpuUtilization;
-    if (t !== undefined && !Number.isFinite(t))
+    if (t !== undefined && !Number.isFinite(t)) {
       return `change.hpa.targetCpuUtilization: must be a finite number, got ${t}`;
+    }
   }
   return undefined;
 }
@@ -282,9 +320,12 @@ export class KubernetesActuator implements Actuator {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.retryBackoffMs = options.retryBackoffMs ?? 50;
     this.fieldManager = options.fieldManager ?? 'aidpe';
-    if (!(this.timeoutMs > 0)) throw new Error(`requestTimeoutMs: must be > 0, got ${this.timeoutMs}`);
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
+    if (!(this.timeoutMs > 0)) {
+      throw new Error(`requestTimeoutMs: must be > 0, got ${this.timeoutMs}`);
+    }
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
       throw new Error(`maxAttempts: must be an integer >= 1, got ${this.maxAttempts}`);
+    }
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.autoscaling = options.kubeConfig.makeApiClient(AutoscalingV2Api);
     this.plainOptions = { middleware: [timeoutMiddleware(this.timeoutMs)], middlewareMergeStrategy: 'append' };
@@ -310,7 +351,9 @@ export class KubernetesActuator implements Actuator {
   restore(actionId: string, target: ScaleTarget, state: RestoreState): Promise<ActuationResult> {
     // Only what the action changed comes back: a parametric action's replicas belong to the HPA again.
     const change: ActionChange = state.replicas !== undefined ? { replicas: state.replicas } : {};
-    if (state.hpa !== undefined && target.hpa !== undefined) change.hpa = { ...state.hpa };
+    if (state.hpa !== undefined && target.hpa !== undefined) {
+      change.hpa = { ...state.hpa };
+    }
     return this.execute(actionId, target, change, false);
   }
 
@@ -329,10 +372,13 @@ export class KubernetesActuator implements Actuator {
         resourceVersions: { scale: scale.metadata?.resourceVersion },
       };
       const lastActionId = deployment.metadata?.annotations?.[ACTION_ID_ANNOTATION];
-      if (lastActionId !== undefined) state.lastActionId = lastActionId;
+      if (lastActionId !== undefined) {
+        state.lastActionId = lastActionId;
+      }
       if (hpa !== undefined) {
-        if (hpa.spec === undefined)
+        if (hpa.spec === undefined) {
           throw new KubernetesActuatorError('invalid', `HPA ${namespace}/${target.hpa} has no spec`);
+        }
         state.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
         state.resourceVersions = { ...state.resourceVersions, hpa: hpa.metadata?.resourceVersion };
       }
@@ -349,8 +395,9 @@ export class KubernetesActuator implements Actuator {
     dryRun: boolean
   ): Promise<ActuationResult> {
     const problem = changeProblem(target, change);
-    if (problem !== undefined)
+    if (problem !== undefined) {
       return { status: 'failed', before: undefined, attempts: 0, error: { code: 'invalid', message: problem } };
+    }
     let before: WorkloadScaleState | undefined;
     let attempts = 0;
     // What this apply has persisted so far: after a partial write, a re-read no longer shows the before-state.
@@ -362,7 +409,9 @@ export class KubernetesActuator implements Actuator {
       } catch (e) {
         return this.failed(before, attempts, e, written);
       }
-      if (written.length === 0) before = current.state;
+      if (written.length === 0) {
+        before = current.state;
+      }
       if (current.state.lastActionId === actionId) {
         return { status: 'already_applied', before, after: current.state, attempts };
       }
@@ -397,7 +446,9 @@ export class KubernetesActuator implements Actuator {
       hpa: current.state.hpa === undefined ? undefined : { ...current.state.hpa },
       resourceVersions: { ...current.state.resourceVersions },
     };
-    if (after.hpa === undefined) delete after.hpa;
+    if (after.hpa === undefined) {
+      delete after.hpa;
+    }
 
     if (
       target.hpa !== undefined &&
@@ -415,8 +466,12 @@ export class KubernetesActuator implements Actuator {
         },
         this.mergePatchOptions
       );
-      if (!dryRun) written.push(`HPA ${namespace}/${target.hpa}`);
-      if (hpa.spec !== undefined) after.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
+      if (!dryRun) {
+        written.push(`HPA ${namespace}/${target.hpa}`);
+      }
+      if (hpa.spec !== undefined) {
+        after.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
+      }
       after.resourceVersions = { ...after.resourceVersions, hpa: hpa.metadata?.resourceVersion };
     }
 
@@ -451,7 +506,9 @@ export class KubernetesActuator implements Actuator {
       this.mergePatchOptions
     );
     const tagged = deployment.metadata?.annotations?.[ACTION_ID_ANNOTATION];
-    if (tagged !== undefined) after.lastActionId = tagged;
+    if (tagged !== undefined) {
+      after.lastActionId = tagged;
+    }
     after.resourceVersions = {
       ...after.resourceVersions,
       scale: deployment.metadata?.resourceVersion ?? deploymentVersion,
@@ -468,7 +525,9 @@ export class KubernetesActuator implements Actuator {
     const err = classifyError(e, this.timeoutMs);
     const partial = written.length > 0 ? ` (already written before the failure: ${written.join(', ')})` : '';
     const error: NonNullable<ActuationResult['error']> = { code: err.code, message: `${err.message}${partial}` };
-    if (err.httpStatus !== undefined) error.httpStatus = err.httpStatus;
+    if (err.httpStatus !== undefined) {
+      error.httpStatus = err.httpStatus;
+    }
     return { status: 'failed', before, attempts, error };
   }
 }

@@ -108,10 +108,16 @@ function changeOf(p: Proposal): ActionChange {
 
 /** Replicas the change leads to right away (a parametric bound forces replicas into [min, max]). */
 function replicasAfter(change: ActionChange, replicas: number): number {
-  if (change.replicas !== undefined) return change.replicas;
+  if (change.replicas !== undefined) {
+    return change.replicas;
+  }
   let r = replicas;
-  if (change.hpa?.minReplicas !== undefined) r = Math.max(r, change.hpa.minReplicas);
-  if (change.hpa?.maxReplicas !== undefined) r = Math.min(r, change.hpa.maxReplicas);
+  if (change.hpa?.minReplicas !== undefined) {
+    r = Math.max(r, change.hpa.minReplicas);
+  }
+  if (change.hpa?.maxReplicas !== undefined) {
+    r = Math.min(r, change.hpa.maxReplicas);
+  }
   return r;
 }
 
@@ -163,7 +169,9 @@ export class ActionLoop {
 
   private async settings(target: ScaleTarget): Promise<AutomationSettings> {
     const stored = await this.o.store.getAutomation(target.service);
-    if (stored) return stored;
+    if (stored) {
+      return stored;
+    }
     // First sight of the service: remember its HPA as found, so the policy returns to it even after restarts.
     const workload = await this.o.actuator.read(target);
     const s: AutomationSettings = {
@@ -185,7 +193,9 @@ export class ActionLoop {
 
   private async runtime(target: ScaleTarget): Promise<ServiceRuntime> {
     let rt = this.runtimes.get(target.service);
-    if (rt) return rt;
+    if (rt) {
+      return rt;
+    }
     const s = await this.settings(target);
     const baseline = hpaSpec(s.baselineHpa);
     const policy =
@@ -198,12 +208,13 @@ export class ActionLoop {
       ...this.o.safety,
       hardBounds: { minReplicas: 1, maxReplicas: 1000, services: { [target.service]: bounds } },
     });
-    if (s.breaker.open)
+    if (s.breaker.open) {
       safety.restoreBreaker({
         open: true,
         ...(s.breaker.openedAt ? { openedAtMs: Date.parse(s.breaker.openedAt) } : {}),
         ...(s.breaker.reason ? { reason: s.breaker.reason } : {}),
       });
+    }
     rt = { target, policy, safety };
     this.runtimes.set(target.service, rt);
     await this.replayRecentActions(rt);
@@ -218,7 +229,9 @@ export class ActionLoop {
     ).reverse();
     for (const a of recent) {
       const at = Date.parse(a.updatedAt);
-      if (!(at >= since) || !a.before) continue;
+      if (!(at >= since) || !a.before) {
+        continue;
+      }
       const proposal: Proposal = {
         policy: a.policy,
         service: a.service,
@@ -259,12 +272,16 @@ export class ActionLoop {
         try {
           await this.step(target);
           const rt = this.runtimes.get(target.service);
-          if (rt) delete rt.lastError;
+          if (rt) {
+            delete rt.lastError;
+          }
         } catch (err) {
           const msg = `${target.service}: ${(err as Error).message}`;
           errors.push(msg);
           const rt = this.runtimes.get(target.service);
-          if (rt) rt.lastError = (err as Error).message;
+          if (rt) {
+            rt.lastError = (err as Error).message;
+          }
         }
       }
       this.lastRun = { atMs: this.o.now(), ...(errors.length ? { error: errors.join('; ') } : {}) };
@@ -302,9 +319,13 @@ export class ActionLoop {
     await this.expireApprovals(target.service);
 
     const proposal = await rt.policy.propose(state);
-    if (!proposal) return;
+    if (!proposal) {
+      return;
+    }
     const verdict = rt.safety.review(proposal, state, { replicas: { [target.service]: state.replicas.desired } });
-    if (verdict.outcome === 'noop') return;
+    if (verdict.outcome === 'noop') {
+      return;
+    }
     const mode = settings.mode;
     const change = verdict.applied ? changeOf(verdict.applied) : changeOf(proposal);
     // One open recommendation per service: the same change again is not a new action; a different one supersedes it.
@@ -320,8 +341,9 @@ export class ActionLoop {
         latest.status === 'rejected' &&
         latest.decidedBy === 'safety-layer' &&
         sameChange(latest.proposed, changeOf(proposal))
-      )
+      ) {
         return;
+      }
     } else if (
       mode !== 'autonomous' &&
       open.some(
@@ -508,8 +530,12 @@ export class ActionLoop {
   private async measureOutcomes(service: string, state: ServiceState): Promise<void> {
     const applied = await this.o.store.listActions({ service, statuses: ['applied'], limit: 20 });
     for (const a of applied) {
-      if (a.outcome || !a.observed || !a.before) continue;
-      if (this.o.now() - Date.parse(a.updatedAt) < this.o.outcomeAfterSeconds * 1000) continue;
+      if (a.outcome || !a.observed || !a.before) {
+        continue;
+      }
+      if (this.o.now() - Date.parse(a.updatedAt) < this.o.outcomeAfterSeconds * 1000) {
+        continue;
+      }
       const before = a.observed.latencyP95Ms;
       const after = state.latencyP95Ms;
       const slo = a.observed.sloMs;
@@ -551,16 +577,19 @@ export class ActionLoop {
 
   private async get(id: string): Promise<ActionRecord> {
     const a = await this.o.store.getAction(id);
-    if (!a) throw new ActionNotFoundError(`action ${id} not found`);
+    if (!a) {
+      throw new ActionNotFoundError(`action ${id} not found`);
+    }
     return a;
   }
 
   private target(service: string): ScaleTarget {
     const t = this.o.targets.find((x) => x.service === service);
-    if (!t)
+    if (!t) {
       throw new ActionNotFoundError(
         `service "${service}" is not managed by the loop (managed: ${this.o.targets.map((x) => x.service).join(', ')})`
       );
+    }
     return t;
   }
 
@@ -568,8 +597,9 @@ export class ActionLoop {
   approve(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
-      if (a.status !== 'pending_approval')
+      if (a.status !== 'pending_approval') {
         throw new ActionConflictError(`action ${id} is ${a.status}; only pending_approval actions can be approved`);
+      }
       const rt = await this.runtime(this.target(a.service));
       const { state, workload } = await this.state(rt);
       const proposal: Proposal = {
@@ -603,7 +633,9 @@ export class ActionLoop {
           user,
           'action.approval_refused_by_guards'
         );
-        if (!r) throw new ActionConflictError(`action ${id} changed meanwhile`);
+        if (!r) {
+          throw new ActionConflictError(`action ${id} changed meanwhile`);
+        }
         return r;
       }
       const applying = await this.transition(
@@ -625,7 +657,9 @@ export class ActionLoop {
         user,
         'action.approved'
       );
-      if (!applying) throw new ActionConflictError(`action ${id} changed meanwhile`);
+      if (!applying) {
+        throw new ActionConflictError(`action ${id} changed meanwhile`);
+      }
       return this.applyRecorded(applying, rt, verdict, state, user);
     });
   }
@@ -633,10 +667,11 @@ export class ActionLoop {
   reject(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
-      if (a.status !== 'pending_approval' && a.status !== 'proposed')
+      if (a.status !== 'pending_approval' && a.status !== 'proposed') {
         throw new ActionConflictError(
           `action ${id} is ${a.status}; only proposed or pending_approval actions can be rejected`
         );
+      }
       const r = await this.transition(
         a,
         ['pending_approval', 'proposed'],
@@ -644,7 +679,9 @@ export class ActionLoop {
         user,
         'action.rejected'
       );
-      if (!r) throw new ActionConflictError(`action ${id} changed meanwhile`);
+      if (!r) {
+        throw new ActionConflictError(`action ${id} changed meanwhile`);
+      }
       return r;
     });
   }
@@ -657,9 +694,12 @@ export class ActionLoop {
   ): Promise<{ action: ActionRecord; rollback: ActionRecord }> {
     return this.serial(async () => {
       const a = await this.get(id);
-      if (a.status !== 'applied')
+      if (a.status !== 'applied') {
         throw new ActionConflictError(`action ${id} is ${a.status}; only applied actions can be rolled back`);
-      if (!a.before) throw new ActionConflictError(`action ${id} has no recorded before-state`);
+      }
+      if (!a.before) {
+        throw new ActionConflictError(`action ${id} has no recorded before-state`);
+      }
       const restore: RestoreState = {
         ...(a.change.replicas !== undefined ? { replicas: a.before.replicas } : {}),
         ...(a.change.hpa && a.before.hpa ? { hpa: { ...a.before.hpa } } : {}),
@@ -698,7 +738,9 @@ export class ActionLoop {
       const marked = await this.transition(a, ['applied'], { status: 'rolling_back' }, user, 'action.rolling_back', {
         rollback: rb.id,
       });
-      if (!marked) throw new ActionConflictError(`action ${id} changed meanwhile`);
+      if (!marked) {
+        throw new ActionConflictError(`action ${id} changed meanwhile`);
+      }
       await this.o.store.insertAction(rb, this.auditOf(rb, 'action.rollback_applying', user, { rollbackOf: a.id }));
       const result = await this.o.actuator.restore(rb.id, a.target, restore);
       if (result.status === 'applied' || result.status === 'already_applied') {
@@ -850,7 +892,9 @@ export class ActionLoop {
           SYSTEM,
           reached ? 'action.reconciled_applied' : 'action.reconciled_failed'
         );
-        if (!r) continue;
+        if (!r) {
+          continue;
+        }
         (reached ? out.applied : out.failed).push(a.id);
         if (a.rollbackOf) {
           const original = await this.o.store.getAction(a.rollbackOf);

@@ -66,13 +66,20 @@ export function fillQuery(template: string, target: ScaleTarget): string {
 /** Mean of the finite samples of the first series (several series are summed per timestamp first). */
 function summed(series: MetricSeries[]): Array<[number, number]> {
   const byTime = new Map<number, number>();
-  for (const s of series)
-    for (const [t, v] of s.samples) if (Number.isFinite(v)) byTime.set(t, (byTime.get(t) ?? 0) + v);
+  for (const s of series) {
+    for (const [t, v] of s.samples) {
+      if (Number.isFinite(v)) {
+        byTime.set(t, (byTime.get(t) ?? 0) + v);
+      }
+    }
+  }
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]);
 }
 
 function mean(points: Array<[number, number]>): number | undefined {
-  if (points.length === 0) return undefined;
+  if (points.length === 0) {
+    return undefined;
+  }
   return points.reduce((a, [, v]) => a + v, 0) / points.length;
 }
 
@@ -90,7 +97,9 @@ export async function buildServiceState(
   };
   const q = async (name: keyof StateQueries, range = recent): Promise<Array<[number, number]>> => {
     const template = o.queries[name];
-    if (!template) return [];
+    if (!template) {
+      return [];
+    }
     const r = await o.telemetry.queryRange({ query: fillQuery(template, target), ...range });
     return summed(r.series);
   };
@@ -111,7 +120,9 @@ export async function buildServiceState(
     cpuUtilization === undefined && 'cpuUtilization',
     latencyS === undefined && 'sliLatencyP95Seconds',
   ].filter(Boolean);
-  if (missing.length > 0) throw new StateError(`no recent samples for ${missing.join(', ')} of service "${service}"`);
+  if (missing.length > 0) {
+    throw new StateError(`no recent samples for ${missing.join(', ')} of service "${service}"`);
+  }
   const readyNow = ready.length > 0 ? Math.round(ready[ready.length - 1]![1]) : workload.replicas;
   const values = history.map(([, v]) => v);
   const last = history[history.length - 1];

@@ -25,13 +25,22 @@ export interface LoopSetup {
 /** What live mode lacks to run the loop; empty when it can run. */
 export function missingLiveSettings(config: AidpeConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const missing: string[] = [];
-  if (!config.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST)
+  if (!config.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST) {
     missing.push('kubernetes.kubeconfig (or run in-cluster)');
-  if (!config.automation.services) missing.push('automation.services (AIDPE_AUTOMATION_SERVICES)');
+  }
+  if (!config.automation.services) {
+    missing.push('automation.services (AIDPE_AUTOMATION_SERVICES)');
+  }
   const q = config.automation.queries;
-  if (!q.requestRate) missing.push('automation.queries.requestRate (AIDPE_QUERY_REQUEST_RATE)');
-  if (!q.sliLatencyP95Seconds) missing.push('automation.queries.sliLatencyP95Seconds (AIDPE_QUERY_SLI_LATENCY_P95)');
-  if (!q.sliErrorRatio) missing.push('automation.queries.sliErrorRatio (AIDPE_QUERY_SLI_ERROR_RATIO)');
+  if (!q.requestRate) {
+    missing.push('automation.queries.requestRate (AIDPE_QUERY_REQUEST_RATE)');
+  }
+  if (!q.sliLatencyP95Seconds) {
+    missing.push('automation.queries.sliLatencyP95Seconds (AIDPE_QUERY_SLI_LATENCY_P95)');
+  }
+  if (!q.sliErrorRatio) {
+    missing.push('automation.queries.sliErrorRatio (AIDPE_QUERY_SLI_ERROR_RATIO)');
+  }
   return missing;
 }
 
@@ -76,15 +85,18 @@ export async function setupActionLoop(
   deps: { store: Store | undefined; telemetry: TelemetrySource; cluster: SimulatedCluster | undefined }
 ): Promise<LoopSetup> {
   const { store, telemetry, cluster } = deps;
-  if (!store)
+  if (!store) {
     return { unavailable: 'the store is not available, and actions must be recorded before they are applied' };
+  }
   // The RL actor only when asked for, and only if its model verifies against its card.
   let policyOptions: Pick<ConstructorParameters<typeof ActionLoop>[0], 'policyFor' | 'modelVersion'> = {};
   if (config.automation.policy === 'rl') {
     const { loadRlPolicyModel } = await import('../models/rlPolicyModel.ts');
     const { RlPolicy } = await import('../engines/optimiser/rl.ts');
     const model = await loadRlPolicyModel({ modelsDir: config.modelsDir });
-    if (model.state !== 'loaded') return { unavailable: `automation.policy rl: ${model.error}` };
+    if (model.state !== 'loaded') {
+      return { unavailable: `automation.policy rl: ${model.error}` };
+    }
     const infer = model.infer;
     const entryService = cluster?.topology.entry;
     policyOptions = {
@@ -118,21 +130,30 @@ export async function setupActionLoop(
     };
   }
   const missing = missingLiveSettings(config);
-  if (missing.length > 0) return { unavailable: `live mode: set ${missing.join(', ')}` };
+  if (missing.length > 0) {
+    return { unavailable: `live mode: set ${missing.join(', ')}` };
+  }
   let targets: ScaleTarget[];
   try {
     targets = parseManagedServices(config.automation.services!, config.kubernetes.namespace);
   } catch (err) {
-    if (err instanceof TargetsError) return { unavailable: err.message };
+    if (err instanceof TargetsError) {
+      return { unavailable: err.message };
+    }
     throw err;
   }
   const { KubeConfig } = await import('@kubernetes/client-node');
   const { KubernetesActuator } = await import('./kubernetesActuator.ts');
   const kubeConfig = new KubeConfig();
   try {
-    if (config.kubernetes.kubeconfig) kubeConfig.loadFromFile(config.kubernetes.kubeconfig);
-    else kubeConfig.loadFromCluster();
-    if (config.kubernetes.context) kubeConfig.setCurrentContext(config.kubernetes.context);
+    if (config.kubernetes.kubeconfig) {
+      kubeConfig.loadFromFile(config.kubernetes.kubeconfig);
+    } else {
+      kubeConfig.loadFromCluster();
+    }
+    if (config.kubernetes.context) {
+      kubeConfig.setCurrentContext(config.kubernetes.context);
+    }
   } catch (err) {
     return {
       unavailable: `kubernetes.kubeconfig: cannot load ${config.kubernetes.kubeconfig ?? 'the in-cluster configuration'}: ${(err as Error).message}`,

@@ -48,25 +48,28 @@ export class SimulatorActuator implements Actuator {
         error: { code: 'not_found', message: (err as Error).message },
       };
     }
-    if (before.lastActionId === request.actionId)
+    if (before.lastActionId === request.actionId) {
       return { status: 'already_applied', before, after: before, attempts: 0 };
+    }
     const current = this.cluster.getDeployment(target.deployment);
     let nextHpa: HpaSpec | undefined;
     if (change.hpa) {
-      if (!current.hpa)
+      if (!current.hpa) {
         return {
           status: 'failed',
           before,
           attempts: 1,
           error: { code: 'not_found', message: `deployment "${target.deployment}" has no HorizontalPodAutoscaler` },
         };
+      }
       nextHpa = { ...current.hpa, ...change.hpa };
     }
     // Validate everything before touching anything, as the API server does (422 with the reason).
     const invalid = this.validate(target, change.replicas, nextHpa);
-    if (invalid)
+    if (invalid) {
       return { status: 'failed', before, attempts: 1, error: { code: 'invalid', message: invalid, httpStatus: 422 } };
-    if (request.dryRun)
+    }
+    if (request.dryRun) {
       return {
         status: 'dry_run',
         before,
@@ -77,9 +80,13 @@ export class SimulatorActuator implements Actuator {
         },
         attempts: 1,
       };
-    if (nextHpa) this.cluster.setHpa(target.deployment, nextHpa);
-    if (change.replicas !== undefined)
+    }
+    if (nextHpa) {
+      this.cluster.setHpa(target.deployment, nextHpa);
+    }
+    if (change.replicas !== undefined) {
       this.cluster.setReplicas(target.deployment, change.replicas, `aidpe ${request.actionId.slice(0, 8)}`);
+    }
     this.lastAction.set(target.deployment, request.actionId);
     return { status: 'applied', before, after: await this.read(target), attempts: 1 };
   }
@@ -96,28 +103,37 @@ export class SimulatorActuator implements Actuator {
         error: { code: 'not_found', message: (err as Error).message },
       };
     }
-    if (before.lastActionId === actionId) return { status: 'already_applied', before, after: before, attempts: 0 };
+    if (before.lastActionId === actionId) {
+      return { status: 'already_applied', before, after: before, attempts: 0 };
+    }
     const current = this.cluster.getDeployment(target.deployment);
     const nextHpa = state.hpa && current.hpa ? { ...current.hpa, ...state.hpa } : undefined;
     const invalid = this.validate(target, state.replicas, nextHpa);
-    if (invalid)
+    if (invalid) {
       return { status: 'failed', before, attempts: 1, error: { code: 'invalid', message: invalid, httpStatus: 422 } };
+    }
     // Bounds first, then replicas: the HPA would otherwise clamp the restored count to the bounds being undone.
-    if (nextHpa) this.cluster.setHpa(target.deployment, nextHpa);
-    if (state.replicas !== undefined)
+    if (nextHpa) {
+      this.cluster.setHpa(target.deployment, nextHpa);
+    }
+    if (state.replicas !== undefined) {
       this.cluster.setReplicas(target.deployment, state.replicas, `aidpe rollback ${actionId.slice(0, 8)}`);
+    }
     this.lastAction.set(target.deployment, actionId);
     return { status: 'applied', before, after: await this.read(target), attempts: 1 };
   }
 
   private validate(target: ScaleTarget, replicas: number | undefined, hpa: HpaSpec | undefined): string | undefined {
-    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0))
+    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
       return `spec.replicas: must be a non-negative integer (got ${replicas})`;
+    }
     if (hpa) {
       try {
         validateHpa(target.deployment, hpa);
       } catch (err) {
-        if (err instanceof TopologyError) return err.message;
+        if (err instanceof TopologyError) {
+          return err.message;
+        }
         throw err;
       }
     }

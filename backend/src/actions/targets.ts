@@ -22,23 +22,32 @@ export function parseManagedServices(text: string, defaultNamespace: string): Sc
     let namespace = defaultNamespace;
     let deployment: string;
     let hpa: string | undefined;
-    if (parts.length === 1) deployment = parts[0]!;
-    else if (parts.length === 2) [namespace, deployment] = parts as [string, string];
-    else if (parts.length === 3) [namespace, deployment, hpa] = parts as [string, string, string];
-    else throw new TargetsError(`automation.services: "${raw}" — expected service=namespace/deployment[/hpa]`);
+    if (parts.length === 1) {
+      deployment = parts[0]!;
+    } else if (parts.length === 2) {
+      [namespace, deployment] = parts as [string, string];
+    } else if (parts.length === 3) {
+      [namespace, deployment, hpa] = parts as [string, string, string];
+    } else {
+      throw new TargetsError(`automation.services: "${raw}" — expected service=namespace/deployment[/hpa]`);
+    }
     for (const [what, v] of [
       ['namespace', namespace],
       ['deployment', deployment],
       ['hpa', hpa],
     ] as const) {
-      if (v !== undefined && !NAME.test(v))
+      if (v !== undefined && !NAME.test(v)) {
         throw new TargetsError(`automation.services: "${raw}" — ${what} "${v}" is not a valid Kubernetes name`);
+      }
     }
-    if (out.some((t) => t.service === service))
+    if (out.some((t) => t.service === service)) {
       throw new TargetsError(`automation.services: service "${service}" is listed twice`);
+    }
     out.push({ service, namespace, deployment, ...(hpa ? { hpa } : {}) });
   }
-  if (out.length === 0) throw new TargetsError('automation.services: no workloads listed');
+  if (out.length === 0) {
+    throw new TargetsError('automation.services: no workloads listed');
+  }
   return out;
 }
 

@@ -41,7 +41,9 @@ function parse(argv: string[], options: Record<string, { type: 'string' }>): Fla
 
 function required(flags: Flags, name: string): string {
   const v = flags[name];
-  if (typeof v !== 'string' || v === '') throw new AnomalyUsageError(`--${name} is required`);
+  if (typeof v !== 'string' || v === '') {
+    throw new AnomalyUsageError(`--${name} is required`);
+  }
   return v;
 }
 
@@ -55,21 +57,31 @@ interface DataFile {
 
 /** Lists `<category>/<file>.csv` under a NAB data directory. */
 export function listDataFiles(dir: string): DataFile[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AnomalyUsageError(`--data ${dir}: not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new AnomalyUsageError(`--data ${dir}: not a directory`);
+  }
   const out: DataFile[] = [];
   for (const category of readdirSync(dir).sort()) {
     const cdir = join(dir, category);
-    if (!statSync(cdir).isDirectory()) continue;
+    if (!statSync(cdir).isDirectory()) {
+      continue;
+    }
     for (const file of readdirSync(cdir).sort()) {
-      if (file.endsWith('.csv')) out.push({ key: `${category}/${file}`, category, file, path: join(cdir, file) });
+      if (file.endsWith('.csv')) {
+        out.push({ key: `${category}/${file}`, category, file, path: join(cdir, file) });
+      }
     }
   }
-  if (out.length === 0) throw new AnomalyUsageError(`--data ${dir}: no <category>/<file>.csv files found`);
+  if (out.length === 0) {
+    throw new AnomalyUsageError(`--data ${dir}: no <category>/<file>.csv files found`);
+  }
   return out;
 }
 
 function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw new NabDataError(`${what} ${path}: file not found`);
+  if (!existsSync(path)) {
+    throw new NabDataError(`${what} ${path}: file not found`);
+  }
   return readFileSync(path, 'utf8');
 }
 
@@ -82,16 +94,22 @@ const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe', 'aidpe-foreca
 
 function detectorName(v: string | undefined): DetectorName {
   const name = v ?? 'windowedGaussian';
-  if (!(DETECTORS as readonly string[]).includes(name))
+  if (!(DETECTORS as readonly string[]).includes(name)) {
     throw new AnomalyUsageError(`--detector: expected one of ${DETECTORS.join('|')}, got ${JSON.stringify(name)}`);
+  }
   return name as DetectorName;
 }
 
 async function runNamed(name: DetectorName, series: Series): Promise<Float64Array> {
-  if (name === 'aidpe-forecast')
+  if (name === 'aidpe-forecast') {
     return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
-  if (name === 'cad-ose') return runCad(series.values);
-  if (name === 'aidpe-ensemble') return runEnsemble(series.timestamps, series.values);
+  }
+  if (name === 'cad-ose') {
+    return runCad(series.values);
+  }
+  if (name === 'aidpe-ensemble') {
+    return runEnsemble(series.timestamps, series.values);
+  }
   return name === 'aidpe'
     ? runAidpe(series.timestamps, series.values)
     : runDetector(createBaseline(name), series.values);
@@ -109,8 +127,9 @@ export async function runAnomaly(argv: string[]): Promise<number> {
   const dataDir = resolve(required(flags, 'data'));
   const outDir = resolve(required(flags, 'out'));
   const name = (flags.name as string | undefined) ?? 'aidpe';
-  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new AnomalyUsageError(`--name: use letters, digits, '_', '-', '.' only, got ${JSON.stringify(name)}`);
+  }
   const detector = detectorName(flags.detector as string | undefined);
   const windows = flags.labels === undefined ? undefined : readWindows(resolve(flags.labels as string));
   const files = listDataFiles(dataDir);
@@ -121,8 +140,9 @@ export async function runAnomaly(argv: string[]): Promise<number> {
     const wins = windows?.[f.key];
     const labels = wins ? windowLabels(series.values.length, windowsToRows(wins, series, f.path)) : undefined;
     const lines = ['timestamp,value,anomaly_score,label'];
-    for (let i = 0; i < series.values.length; i++)
+    for (let i = 0; i < series.values.length; i++) {
       lines.push(`${series.stamps[i]},${series.values[i]},${scores[i]},${labels ? labels[i] : 0}`);
+    }
     const target = join(outDir, name, f.category, `${name}_${f.file}`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, lines.join('\n') + '\n');
@@ -153,7 +173,7 @@ export interface NabInput {
 /** Scores one detector's per-file anomaly scores under every profile, plus the threshold-free metrics. */
 export function evaluateDetector(
   inputs: readonly NabInput[],
-  scores: readonly ArrayLike<number>[],
+  scores: ReadonlyArray<ArrayLike<number>>,
   profiles: Record<string, CostWeights>
 ): DetectorReport {
   const files: NabFile[] = inputs.map((inp, i) => ({
@@ -163,15 +183,21 @@ export function evaluateDetector(
     windows: inp.windows,
   }));
   const out: Record<string, ProfileScore> = {};
-  for (const [p, w] of Object.entries(profiles)) out[p] = scoreCorpus(files, w);
+  for (const [p, w] of Object.entries(profiles)) {
+    out[p] = scoreCorpus(files, w);
+  }
   const aps: number[] = [];
   const vus: number[] = [];
   inputs.forEach((inp, i) => {
-    if (inp.windows.length === 0) return;
+    if (inp.windows.length === 0) {
+      return;
+    }
     const n = inp.series.values.length;
     const start = probationaryLength(n);
     const labels = windowLabels(n, inp.windows).subarray(start);
-    if (!labels.some((v) => v > 0)) return;
+    if (!labels.some((v) => v > 0)) {
+      return;
+    }
     const s = Float64Array.from(scores[i]!).subarray(start);
     aps.push(aucPr(s, labels));
     vus.push(vusPr(s, labels));
@@ -182,7 +208,9 @@ export function evaluateDetector(
 
 function loadProfiles(path: string | undefined, dataDir: string): Record<string, CostWeights> {
   const file = path ?? resolve(dataDir, '..', 'profiles.json');
-  if (path === undefined && !existsSync(file)) return { ...NAB_PROFILES };
+  if (path === undefined && !existsSync(file)) {
+    return { ...NAB_PROFILES };
+  }
   const text = readText(file, 'profiles');
   let parsed: unknown;
   try {
@@ -204,7 +232,9 @@ function loadProfiles(path: string | undefined, dataDir: string): Record<string,
     }
     out[name] = w as CostWeights;
   }
-  if (Object.keys(out).length === 0) throw new NabDataError(`${file}: no profiles`);
+  if (Object.keys(out).length === 0) {
+    throw new NabDataError(`${file}: no profiles`);
+  }
   return out;
 }
 
@@ -260,8 +290,9 @@ export async function runNabScore(argv: string[]): Promise<number> {
   const labelsPath = resolve(required(flags, 'labels'));
   const resultsDir = resolve(required(flags, 'results'));
   const outPath = resolve(required(flags, 'out'));
-  if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory())
+  if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory()) {
     throw new AnomalyUsageError(`--results ${resultsDir}: not a directory`);
+  }
   const name = basename(resultsDir);
   const profiles = loadProfiles(flags.profiles === undefined ? undefined : resolve(flags.profiles as string), dataDir);
   const windows = readWindows(labelsPath);
@@ -270,7 +301,9 @@ export async function runNabScore(argv: string[]): Promise<number> {
   for (const f of listDataFiles(dataDir)) {
     const series = parseDataCsv(readText(f.path, 'data'), f.path);
     const wins = windows[f.key];
-    if (!wins) throw new NabDataError(`${labelsPath}: no entry for ${JSON.stringify(f.key)}`);
+    if (!wins) {
+      throw new NabDataError(`${labelsPath}: no entry for ${JSON.stringify(f.key)}`);
+    }
     inputs.push({
       key: f.key,
       category: f.category,
@@ -283,12 +316,13 @@ export async function runNabScore(argv: string[]): Promise<number> {
   }
   const main = evaluateDetector(inputs, detScores, profiles);
   const baselines: Record<string, DetectorReport> = {};
-  for (const b of BASELINES)
+  for (const b of BASELINES) {
     baselines[b] = evaluateDetector(
       inputs,
       inputs.map((inp) => runDetector(createBaseline(b), inp.series.values)),
       profiles
     );
+  }
   const report = {
     detector: name,
     ...main,
@@ -300,7 +334,9 @@ export async function runNabScore(argv: string[]): Promise<number> {
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
   const table: Record<string, DetectorReport> = { [name]: main };
-  for (const [b, r] of Object.entries(baselines)) table[`${b} (baseline)`] = r;
+  for (const [b, r] of Object.entries(baselines)) {
+    table[`${b} (baseline)`] = r;
+  }
   process.stdout.write(
     `NAB scores over ${inputs.length} files (${report.windows} windows), normalised 0 = null, 100 = perfect\n`
   );

@@ -36,25 +36,30 @@ type PolicyName = (typeof POLICIES)[number];
  * `*_inv.csv` (HashFunction,HashApp,HashOwner,minute_1…): the sum of all functions, or one row.
  */
 export function loadTraceFile(path: string, fn: string | undefined): WorkloadTrace {
-  if (!existsSync(path)) throw new AutoscaleUsageError(`--trace ${path}: file not found`);
+  if (!existsSync(path)) {
+    throw new AutoscaleUsageError(`--trace ${path}: file not found`);
+  }
   const head = readFileSync(path, 'utf8').slice(0, 4096).split(/\r?\n/, 1)[0] ?? '';
   const azure = /(^|,)minute_1(,|$)/.test(head);
   if (!azure) {
-    if (fn !== undefined)
+    if (fn !== undefined) {
       throw new AutoscaleUsageError(
         `--function applies to Azure Functions *_inv.csv traces; ${path} is a timestamp,value CSV`
       );
+    }
     try {
       return loadTimestampValueCsv(path, basename(path));
     } catch (err) {
       throw new AutoscaleUsageError(`--trace ${path}: ${(err as Error).message}`);
     }
   }
-  if (fn === undefined || fn === 'all')
+  if (fn === undefined || fn === 'all') {
     return loadAzureFunctionsTrace(path, { name: `${basename(path)} (sum of all functions)` });
+  }
   const row = Number(fn);
-  if (!Number.isInteger(row) || row < 0)
+  if (!Number.isInteger(row) || row < 0) {
     throw new AutoscaleUsageError(`--function: expected "all" or a 0-based row number, got ${JSON.stringify(fn)}`);
+  }
   try {
     return loadAzureFunctionsTrace(path, { rows: [row], name: `${basename(path)} (function row ${row})` });
   } catch (err) {
@@ -68,7 +73,9 @@ function num(
   dflt: number,
   opts: { integer?: boolean; min?: number } = {}
 ): number {
-  if (v === undefined) return dflt;
+  if (v === undefined) {
+    return dflt;
+  }
   const n = Number(v);
   if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < (opts.min ?? -Infinity)) {
     throw new AutoscaleUsageError(
@@ -113,7 +120,9 @@ export interface Comparison {
 /** Each available non-HPA policy against the HPA, with the issue's targets. */
 export function compareToHpa(results: PolicyResult[]): Comparison[] {
   const hpa = results.find((r) => r.policy === 'hpa' && r.available);
-  if (!hpa) return [];
+  if (!hpa) {
+    return [];
+  }
   const rel = (a: number, b: number): number => (b === 0 ? (a === 0 ? 0 : Infinity) : (a - b) / b);
   return results
     .filter((r) => r.available && r.policy !== 'hpa')
@@ -169,23 +178,28 @@ const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo'] as const;
  * row in the README can be rerun); unknown fields and wrong types are usage errors naming the field.
  */
 export function parsePredictiveOverrides(text: string | undefined): Partial<PredictiveConfig> {
-  if (text === undefined) return {};
+  if (text === undefined) {
+    return {};
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new AutoscaleUsageError(`--predictive: expected a JSON object, got ${JSON.stringify(text)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new AutoscaleUsageError('--predictive: expected a JSON object of PredictiveConfig fields');
+  }
   const out: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if ((PREDICTIVE_NUMBER_FIELDS as readonly string[]).includes(k)) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
         throw new AutoscaleUsageError(`--predictive: ${k} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+      }
     } else if ((PREDICTIVE_BOOLEAN_FIELDS as readonly string[]).includes(k)) {
-      if (typeof v !== 'boolean')
+      if (typeof v !== 'boolean') {
         throw new AutoscaleUsageError(`--predictive: ${k} must be true or false, got ${JSON.stringify(v)}`);
+      }
     } else {
       throw new AutoscaleUsageError(
         `--predictive: unknown field ${JSON.stringify(k)}; expected some of ${[...PREDICTIVE_NUMBER_FIELDS, ...PREDICTIVE_BOOLEAN_FIELDS].join(', ')}`
@@ -221,21 +235,30 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
     allowPositionals: false,
     strict: true,
   });
-  if (!flags.trace) throw new AutoscaleUsageError('--trace is required');
-  if (!flags.out) throw new AutoscaleUsageError('--out is required');
+  if (!flags.trace) {
+    throw new AutoscaleUsageError('--trace is required');
+  }
+  if (!flags.out) {
+    throw new AutoscaleUsageError('--out is required');
+  }
   const policies = (flags.policies ?? 'hpa,predictive')
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
-  for (const p of policies)
-    if (!(POLICIES as readonly string[]).includes(p))
+  for (const p of policies) {
+    if (!(POLICIES as readonly string[]).includes(p)) {
       throw new AutoscaleUsageError(
         `--policies: unknown policy ${JSON.stringify(p)}; expected some of ${POLICIES.join(',')}`
       );
-  if (policies.length === 0) throw new AutoscaleUsageError('--policies: name at least one policy');
+    }
+  }
+  if (policies.length === 0) {
+    throw new AutoscaleUsageError('--policies: name at least one policy');
+  }
   const mode = (flags.mode ?? 'parametric') as IntegrationMode;
-  if (mode !== 'parametric' && mode !== 'direct')
+  if (mode !== 'parametric' && mode !== 'direct') {
     throw new AutoscaleUsageError(`--mode: expected parametric or direct, got ${JSON.stringify(flags.mode)}`);
+  }
   const predictiveOverrides = parsePredictiveOverrides(flags.predictive);
   const trace = loadTraceFile(flags.trace, flags.function);
   const sloMs = num('slo-ms', flags['slo-ms'], DEFAULT_REPLAY.sloMs, { min: 1 });
@@ -331,7 +354,9 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   );
   process.stdout.write(`${trace.name}: ${f1(Math.min(hours, traceHours))} h replayed, SLO ${sloMs} ms, seed ${seed}\n`);
   process.stdout.write(formatAutoscaleTable(results) + '\n');
-  if (comparison.length > 0) process.stdout.write(formatComparison(comparison) + '\n');
+  if (comparison.length > 0) {
+    process.stdout.write(formatComparison(comparison) + '\n');
+  }
   process.stdout.write(`wrote ${flags.out}\n`);
   return 0;
 }

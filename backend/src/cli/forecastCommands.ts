@@ -33,14 +33,17 @@ function parse(argv: string[], options: Record<string, { type: 'string' }>): Fla
 
 function required(flags: Flags, name: string): string {
   const v = flags[name];
-  if (typeof v !== 'string' || v === '') throw new ForecastUsageError(`--${name} is required`);
+  if (typeof v !== 'string' || v === '') {
+    throw new ForecastUsageError(`--${name} is required`);
+  }
   return v;
 }
 
 function positiveInt(name: string, v: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > max)
+  if (!Number.isInteger(n) || n < 1 || n > max) {
     throw new ForecastUsageError(`--${name}: expected a whole number between 1 and ${max}, got ${JSON.stringify(v)}`);
+  }
   return n;
 }
 
@@ -52,50 +55,68 @@ export function parseTimestampCell(cell: string): number {
     return n > 1e11 ? n / 1000 : n;
   }
   const nab = parseStamp(s);
-  if (!Number.isNaN(nab)) return nab / 1000;
+  if (!Number.isNaN(nab)) {
+    return nab / 1000;
+  }
   const iso = Date.parse(s);
   return Number.isNaN(iso) ? Number.NaN : iso / 1000;
 }
 
 /** Reads a `timestamp,value` CSV (header required); errors name the file and line. */
 export function readSeriesCsv(path: string): EvalSeries {
-  if (!existsSync(path)) throw new ForecastUsageError(`${path}: file not found`);
+  if (!existsSync(path)) {
+    throw new ForecastUsageError(`${path}: file not found`);
+  }
   const lines = readFileSync(path, 'utf8')
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '');
   const header = lines[0]?.trim().toLowerCase();
-  if (header !== 'timestamp,value')
+  if (header !== 'timestamp,value') {
     throw new ForecastUsageError(`${path}:1: expected header "timestamp,value", got ${JSON.stringify(lines[0] ?? '')}`);
+  }
   const series: EvalSeries = { name: path, timestamps: [], values: [] };
   for (let i = 1; i < lines.length; i++) {
     const parts = lines[i]!.split(',');
-    if (parts.length !== 2) throw new ForecastUsageError(`${path}:${i + 1}: expected 2 columns, got ${parts.length}`);
+    if (parts.length !== 2) {
+      throw new ForecastUsageError(`${path}:${i + 1}: expected 2 columns, got ${parts.length}`);
+    }
     const t = parseTimestampCell(parts[0]!);
-    if (!Number.isFinite(t))
+    if (!Number.isFinite(t)) {
       throw new ForecastUsageError(`${path}:${i + 1}: bad timestamp ${JSON.stringify(parts[0])}`);
+    }
     const raw = parts[1]!.trim();
     const v = raw === '' || raw.toLowerCase() === 'nan' ? Number.NaN : Number(raw);
-    if (Number.isNaN(v) && raw !== '' && raw.toLowerCase() !== 'nan')
+    if (Number.isNaN(v) && raw !== '' && raw.toLowerCase() !== 'nan') {
       throw new ForecastUsageError(`${path}:${i + 1}: bad value ${JSON.stringify(raw)}`);
+    }
     series.timestamps.push(t);
     series.values.push(v);
   }
-  if (series.values.length === 0) throw new ForecastUsageError(`${path}: no data rows`);
+  if (series.values.length === 0) {
+    throw new ForecastUsageError(`${path}: no data rows`);
+  }
   return series;
 }
 
 function listCsv(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ForecastUsageError(`--data ${dir}: not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ForecastUsageError(`--data ${dir}: not a directory`);
+  }
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const entry of readdirSync(d).sort()) {
       const p = join(d, entry);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (entry.endsWith('.csv')) out.push(p);
+      if (statSync(p).isDirectory()) {
+        walk(p);
+      } else if (entry.endsWith('.csv')) {
+        out.push(p);
+      }
     }
   };
   walk(dir);
-  if (out.length === 0) throw new ForecastUsageError(`--data ${dir}: no .csv files found`);
+  if (out.length === 0) {
+    throw new ForecastUsageError(`--data ${dir}: no .csv files found`);
+  }
   return out;
 }
 
@@ -120,10 +141,11 @@ export async function runForecast(argv: string[]): Promise<number> {
   const series = readSeriesCsv(input);
   const step =
     flags['step-seconds'] === undefined ? inferStepSeconds(series.timestamps) : Number(flags['step-seconds']);
-  if (!(step > 0))
+  if (!(step > 0)) {
     throw new ForecastUsageError(
       `--step-seconds: expected a positive number, got ${JSON.stringify(flags['step-seconds'])}`
     );
+  }
   const candidates = await loadForecastCandidates({
     modelsDir: typeof flags.models === 'string' ? flags.models : undefined,
   });
@@ -133,7 +155,9 @@ export async function runForecast(argv: string[]): Promise<number> {
   let made = 0;
   for (let k = origins - 1; k >= 0; k--) {
     const o = n - horizon - k * horizon;
-    if (o < 1) continue;
+    if (o < 1) {
+      continue;
+    }
     const outcome = await forecastSeries(
       {
         values: Float64Array.from(series.values.slice(0, o)),
@@ -168,17 +192,19 @@ export class Progress {
     const width = 30;
     const filled = Math.round((done / this.total) * width);
     const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} ${label}`;
-    if (process.stderr.isTTY)
+    if (process.stderr.isTTY) {
       process.stderr.write(
         `\r${bar.slice(0, (process.stderr.columns ?? 100) - 1).padEnd((process.stderr.columns ?? 100) - 1)}`
       );
-    else if (done === this.total || done - this.lastLine >= Math.max(1, Math.round(this.total / 10))) {
+    } else if (done === this.total || done - this.lastLine >= Math.max(1, Math.round(this.total / 10))) {
       this.lastLine = done;
       process.stderr.write(`${bar}\n`);
     }
   }
   finish(): void {
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (process.stderr.isTTY) {
+      process.stderr.write('\n');
+    }
   }
 }
 
@@ -220,25 +246,30 @@ export async function runForecastEval(argv: string[]): Promise<number> {
     modelsDir: typeof flags.models === 'string' ? flags.models : undefined,
   });
   const all: Method[] = [naiveMethod, seasonalNaiveMethod, autoEtsMethod, mstlMethod, aidpeMethod(loaded.candidates)];
-  if (loaded.deepNames.length > 0)
+  if (loaded.deepNames.length > 0) {
     all.push(
       aidpeMethod(
         loaded.candidates.filter((c) => !loaded.deepNames.includes(c.name)),
         'aidpe_statistical'
       )
     );
+  }
   let methods = all;
   if (typeof flags.methods === 'string') {
     const wanted = flags.methods.split(',').map((m) => m.trim());
-    for (const w of wanted)
-      if (!all.some((m) => m.name === w))
+    for (const w of wanted) {
+      if (!all.some((m) => m.name === w)) {
         throw new ForecastUsageError(
           `--methods: unknown method ${JSON.stringify(w)}; expected some of ${all.map((m) => m.name).join(',')}`
         );
+      }
+    }
     // seasonal naive is the reference for the relative scores, so it always runs.
     methods = all.filter((m) => wanted.includes(m.name) || m.name === 'seasonal_naive');
   }
-  for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of loaded.warnings) {
+    process.stderr.write(`warning: ${w}\n`);
+  }
   const series = files.map((f) => ({ ...readSeriesCsv(f), name: relative(dataDir, f) }));
   const progress = new Progress(series.length * horizons.length);
   const summaries: HorizonSummary[] = [];
@@ -250,8 +281,11 @@ export async function runForecastEval(argv: string[]): Promise<number> {
     for (const s of series) {
       progress.update(done, `h=${h} ${s.name}`);
       const r = await evaluateSeries(s, methods, h, originCount);
-      if ('skipped' in r) skipped.push({ series: s.name, reason: r.skipped });
-      else results.push(r);
+      if ('skipped' in r) {
+        skipped.push({ series: s.name, reason: r.skipped });
+      } else {
+        results.push(r);
+      }
       done++;
     }
     summaries.push(

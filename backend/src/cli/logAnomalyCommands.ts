@@ -59,9 +59,13 @@ export function detectionMetrics(predicted: readonly boolean[], truth: readonly 
   let fp = 0;
   let fn = 0;
   predicted.forEach((p, i) => {
-    if (p && truth[i]) tp++;
-    else if (p) fp++;
-    else if (truth[i]) fn++;
+    if (p && truth[i]) {
+      tp++;
+    } else if (p) {
+      fp++;
+    } else if (truth[i]) {
+      fn++;
+    }
   });
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
@@ -122,7 +126,9 @@ export function frequencyFlags(bgl: BglData, windowLines: number, rolling = fals
     const deviating = new Set(
       scored.status === 'scored' ? scored.deviations.filter((d) => d.kind !== 'drop').map((d) => d.template) : []
     );
-    for (const k of keys) flags.push(deviating.has(k));
+    for (const k of keys) {
+      flags.push(deviating.has(k));
+    }
     if (rolling) {
       for (const t of counts.values()) {
         const b = baseline.get(t.template) ?? { template: t.template, count: 0 };
@@ -154,9 +160,15 @@ interface NezhaRanks {
 /** 1-based rank of `truth` with ties counted against it; undefined when it has no score. */
 export function rankOf(scores: ReadonlyMap<string, number>, truth: string): number | undefined {
   const mine = scores.get(truth);
-  if (mine === undefined || mine <= 0) return undefined;
+  if (mine === undefined || mine <= 0) {
+    return undefined;
+  }
   let rank = 1;
-  for (const [s, v] of scores) if (s !== truth && v >= mine) rank++;
+  for (const [s, v] of scores) {
+    if (s !== truth && v >= mine) {
+      rank++;
+    }
+  }
   return rank;
 }
 
@@ -174,8 +186,11 @@ async function evaluateNezhaCase(c: NezhaLogCase, model: Loaded | undefined, bas
   const freq = scoreServices(windows.baseline, windows.window);
   const frequency = new Map(freq.map((s) => [s.service, s.status === 'scored' ? s.score : 0]));
   const keyword = new Map<string, number>();
-  for (const l of c.window)
-    if (/error|exception|fail/i.test(l.message)) keyword.set(l.service, (keyword.get(l.service) ?? 0) + 1);
+  for (const l of c.window) {
+    if (/error|exception|fail/i.test(l.message)) {
+      keyword.set(l.service, (keyword.get(l.service) ?? 0) + 1);
+    }
+  }
   const sequence = new Map<string, number>();
   if (model) {
     const before = streamsByService(c.beforeInjection);
@@ -186,12 +201,15 @@ async function evaluateNezhaCase(c: NezhaLogCase, model: Loaded | undefined, bas
         .map((l) => model.vocabulary.idOf(nezhaContent(l.message)));
       const scored = await scoreSequence(ids, model.spec, model.nextTemplateProbabilities, { context, minEvents: 3 });
       const s = sequenceAnomaly(scored, baselineMiss.get(service));
-      if (s !== undefined) sequence.set(service, s);
+      if (s !== undefined) {
+        sequence.set(service, s);
+      }
     }
   }
   const combined = new Map<string, number>();
-  for (const s of new Set([...frequency.keys(), ...sequence.keys()]))
+  for (const s of new Set([...frequency.keys(), ...sequence.keys()])) {
     combined.set(s, combinedLogScore(frequency.get(s), model ? sequence.get(s) : undefined) ?? 0);
+  }
   const truth = c.fault.service;
   const ranks: NezhaRanks = {
     frequency: rankOf(frequency, truth),
@@ -246,16 +264,19 @@ export async function runLogAnomalyEval(argv: string[]): Promise<number> {
   }).values as Flags;
   const required = (name: string): string => {
     const v = flags[name];
-    if (typeof v !== 'string' || v === '') throw new LogAnomalyUsageError(`--${name} is required`);
+    if (typeof v !== 'string' || v === '') {
+      throw new LogAnomalyUsageError(`--${name} is required`);
+    }
     return v;
   };
   const bglPath = required('bgl');
   const out = required('out');
   const windowLines = flags['window-lines'] === undefined ? 100 : Number(flags['window-lines']);
-  if (!Number.isInteger(windowLines) || windowLines < 1)
+  if (!Number.isInteger(windowLines) || windowLines < 1) {
     throw new LogAnomalyUsageError(
       `--window-lines: expected a positive integer, got ${JSON.stringify(flags['window-lines'])}`
     );
+  }
   let bgl: BglData;
   let cases: NezhaLogCase[] | undefined;
   let nezhaRoot: string | undefined;
@@ -266,18 +287,22 @@ export async function runLogAnomalyEval(argv: string[]): Promise<number> {
       cases = loadNezhaLogCases(nezhaRoot);
     }
   } catch (err) {
-    if (err instanceof LogDataError || err instanceof NezhaDataError) throw new LogAnomalyUsageError(err.message);
+    if (err instanceof LogDataError || err instanceof NezhaDataError) {
+      throw new LogAnomalyUsageError(err.message);
+    }
     throw err;
   }
   const load = await loadLogSequenceModel({ modelsDir: typeof flags.models === 'string' ? flags.models : undefined });
   const model = load.state === 'loaded' ? load : undefined;
   const notes: string[] = [];
-  if (!model)
+  if (!model) {
     notes.push(
       `${load.state === 'loaded' ? '' : load.error}; sequence scoring skipped, frequency and keyword scoring only`
     );
-  if (bgl.malformed > 0)
+  }
+  if (bgl.malformed > 0) {
     notes.push(`BGL: skipped ${bgl.malformed} malformed line(s) that do not fit the BGL header format`);
+  }
 
   // ---- BGL
   const test = bgl.lines.slice(bgl.splitAt);
@@ -341,7 +366,9 @@ export async function runLogAnomalyEval(argv: string[]): Promise<number> {
       }
     }
     const perCase: Array<Awaited<ReturnType<typeof evaluateNezhaCase>>> = [];
-    for (const c of cases) perCase.push(await evaluateNezhaCase(c, model, baselineMiss));
+    for (const c of cases) {
+      perCase.push(await evaluateNezhaCase(c, model, baselineMiss));
+    }
     const methodNames = model
       ? (['frequency', 'sequence', 'combined', 'keyword'] as const)
       : (['frequency', 'keyword'] as const);
@@ -360,10 +387,11 @@ export async function runLogAnomalyEval(argv: string[]): Promise<number> {
       })
     );
     nezhaResult = { root: nezhaRoot, cases: perCase.length, summary, perCase };
-    for (const [m, s] of Object.entries(summary))
+    for (const [m, s] of Object.entries(summary)) {
       nezhaRows.push(
         `nezha  ${m.padEnd(10)} top-1 ${String(s.top1).padStart(2)}/${s.cases}  top-3 ${String(s.top3).padStart(2)}/${s.cases}  (no score for the faulted service: ${s.unscored})`
       );
+    }
   }
 
   const report = {
@@ -390,16 +418,20 @@ export async function runLogAnomalyEval(argv: string[]): Promise<number> {
     `BGL_2k held-out part: ${bglResult.testLines} lines, ${bglResult.testAnomalies} alerts`,
     'bgl    method            precision recall  F1     flagged',
   ];
-  for (const [m, d] of Object.entries(methods))
+  for (const [m, d] of Object.entries(methods)) {
     lines.push(
       `bgl    ${m.padEnd(17)} ${pct(d.precision)}   ${pct(d.recall)}  ${pct(d.f1)}  ${String(d.flagged).padStart(6)}`
     );
-  if (unseenTemplates)
+  }
+  if (unseenTemplates) {
     lines.push(
       `bgl    test lines whose template the training part never had: ${unseenTemplates.normalLines} normal, ${unseenTemplates.alertLines} alerts`
     );
+  }
   lines.push(...nezhaRows);
-  for (const n of notes) lines.push(`note: ${n}`);
+  for (const n of notes) {
+    lines.push(`note: ${n}`);
+  }
   lines.push(`wrote ${out}`);
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

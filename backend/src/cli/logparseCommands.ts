@@ -34,7 +34,9 @@ function parse(argv: string[], options: Record<string, { type: 'string' }>): Fla
 
 function required(flags: Flags, name: string): string {
   const v = flags[name];
-  if (typeof v !== 'string' || v === '') throw new LogparseUsageError(`--${name} is required`);
+  if (typeof v !== 'string' || v === '') {
+    throw new LogparseUsageError(`--${name} is required`);
+  }
   return v;
 }
 
@@ -42,17 +44,20 @@ function formatOf(flag: string, format: string): LogFormat {
   try {
     return compileLogFormat(format);
   } catch (err) {
-    if (err instanceof LogFormatError) throw new LogparseUsageError(`${flag}: ${err.message}`);
+    if (err instanceof LogFormatError) {
+      throw new LogparseUsageError(`${flag}: ${err.message}`);
+    }
     throw err;
   }
 }
 
 function parserOf(value: string | boolean | undefined): ParserName {
   const name = typeof value === 'string' ? value : 'aidpe';
-  if (!(name in PARSERS))
+  if (!(name in PARSERS)) {
     throw new LogparseUsageError(
       `--parser: expected one of ${Object.keys(PARSERS).join(', ')}, got ${JSON.stringify(name)}`
     );
+  }
   return name as ParserName;
 }
 
@@ -66,10 +71,15 @@ export function splitLog(text: string, format: LogFormat): HeaderSplit {
   const contents: string[] = [];
   let unmatched = 0;
   for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
+    if (line.trim() === '') {
+      continue;
+    }
     const fields = splitLine(format, line);
-    if (fields) contents.push(fields.Content ?? '');
-    else unmatched++;
+    if (fields) {
+      contents.push(fields.Content ?? '');
+    } else {
+      unmatched++;
+    }
   }
   return { contents, unmatched };
 }
@@ -121,16 +131,21 @@ export async function runLogparse(argv: string[]): Promise<number> {
   const format = formatOf('--format', required(flags, 'format'));
   const out = required(flags, 'out');
   const parserName = parserOf(flags.parser);
-  if (!existsSync(input) || !statSync(input).isFile()) throw new LogparseUsageError(`--input ${input}: file not found`);
+  if (!existsSync(input) || !statSync(input).isFile()) {
+    throw new LogparseUsageError(`--input ${input}: file not found`);
+  }
   const { contents, unmatched } = splitLog(readFileSync(input, 'utf8'), format);
-  if (contents.length === 0)
+  if (contents.length === 0) {
     throw new LogparseUsageError(`--format: no line of ${input} fits the format (${unmatched} lines tried)`);
+  }
   const run = parseContents(contents, PARSERS[parserName]());
   const rows = ['LineId,Content,EventId,EventTemplate'];
   contents.forEach((c, i) => rows.push(csvRow([i + 1, c, run.eventIds[i]!, run.templates[i]!])));
   mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileSync(out, rows.join('\n') + '\n');
-  if (unmatched) process.stderr.write(`warning: ${unmatched} line(s) did not fit the format and were skipped\n`);
+  if (unmatched) {
+    process.stderr.write(`warning: ${unmatched} line(s) did not fit the format and were skipped\n`);
+  }
   process.stdout.write(
     `parsed ${contents.length} lines into ${new Set(run.templates).size} templates (${parserName}, ${Math.round(contents.length / Math.max(run.seconds, 1e-9))} lines/s); wrote ${out}\n`
   );
@@ -150,14 +165,20 @@ function readGroundTruth(path: string): Array<{ content: string; template: strin
   const header = rows[0] ?? [];
   const ci = header.indexOf('Content');
   const ti = header.indexOf('EventTemplate');
-  if (ci < 0 || ti < 0) throw new LogparseUsageError(`${path}: expected Content and EventTemplate columns`);
+  if (ci < 0 || ti < 0) {
+    throw new LogparseUsageError(`${path}: expected Content and EventTemplate columns`);
+  }
   return rows.slice(1).map((r) => ({ content: r[ci] ?? '', template: r[ti] ?? '' }));
 }
 
 function groundTruthFile(dir: string, system: string): string | undefined {
   const base = `${system}_2k.log`;
   const candidates = [`${base}_structured_corrected.csv`, `${base}_corrected.csv`, `${base}_structured.csv`];
-  for (const c of candidates) if (existsSync(join(dir, c))) return join(dir, c);
+  for (const c of candidates) {
+    if (existsSync(join(dir, c))) {
+      return join(dir, c);
+    }
+  }
   const any = readdirSync(dir).find((f) => f.endsWith('_corrected.csv') && f.includes('structured'));
   return any ? join(dir, any) : undefined;
 }
@@ -169,10 +190,16 @@ export function formatLogparseTable(systems: SystemResult[], means: Record<strin
   const lines = ['system       parser  GA     PA     FGA    FTA    templates (truth)  lines/s  lines/cpu-s'];
   const row = (sys: string, p: string, m: Record<string, number>): string =>
     `${sys.padEnd(12)} ${p.padEnd(7)} ${pct(m.GA!).padStart(5)}  ${pct(m.PA!).padStart(5)}  ${pct(m.FGA!).padStart(5)}  ${pct(m.FTA!).padStart(5)}  ${`${m.identifiedTemplates ?? ''}`.padStart(9)} ${m.groundTemplates === undefined ? '       ' : `(${m.groundTemplates})`.padStart(7)}  ${Math.round(m.linesPerSecond!).toString().padStart(8)}  ${Math.round(m.linesPerCpuSecond!).toString().padStart(11)}`;
-  for (const s of systems)
-    for (const p of names)
-      if (s.parsers[p]) lines.push(row(s.system, p, s.parsers[p] as unknown as Record<string, number>));
-  for (const p of names) lines.push(row('mean', p, means[p]!));
+  for (const s of systems) {
+    for (const p of names) {
+      if (s.parsers[p]) {
+        lines.push(row(s.system, p, s.parsers[p] as unknown as Record<string, number>));
+      }
+    }
+  }
+  for (const p of names) {
+    lines.push(row('mean', p, means[p]!));
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -181,16 +208,21 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
   const flags = parse(argv, { loghub: { type: 'string' }, out: { type: 'string' }, systems: { type: 'string' } });
   const dir = required(flags, 'loghub');
   const out = required(flags, 'out');
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new LogparseUsageError(`--loghub ${dir}: not a directory`);
+  }
   const wanted = typeof flags.systems === 'string' ? new Set(flags.systems.split(',').map((s) => s.trim())) : undefined;
   const results: SystemResult[] = [];
   const skipped: Array<{ system: string; reason: string }> = [];
   for (const system of readdirSync(dir).sort()) {
     const sdir = join(dir, system);
-    if (!statSync(sdir).isDirectory() || (wanted && !wanted.has(system))) continue;
+    if (!statSync(sdir).isDirectory() || (wanted && !wanted.has(system))) {
+      continue;
+    }
     const logFile = join(sdir, `${system}_2k.log`);
-    if (!existsSync(logFile)) continue;
+    if (!existsSync(logFile)) {
+      continue;
+    }
     const gtFile = groundTruthFile(sdir, system);
     if (!gtFile) {
       skipped.push({ system, reason: 'no ground truth (_structured_corrected.csv or _structured.csv)' });
@@ -237,8 +269,9 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
     results.push(result);
     process.stderr.write(`${system}: done\n`);
   }
-  if (results.length === 0)
+  if (results.length === 0) {
     throw new LogparseUsageError(`--loghub ${dir}: no system folder with <System>_2k.log and ground truth found`);
+  }
   const means: Record<string, Record<string, number>> = {};
   for (const name of Object.keys(PARSERS)) {
     const keys = ['GA', 'PA', 'FGA', 'FTA', 'PTA', 'RTA', 'linesPerSecond', 'linesPerCpuSecond'] as const;
@@ -263,7 +296,9 @@ export async function runLogparseEval(argv: string[]): Promise<number> {
   mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileSync(out, JSON.stringify(report, null, 2));
   process.stdout.write(formatLogparseTable(results, means));
-  for (const s of skipped) process.stdout.write(`skipped ${s.system}: ${s.reason}\n`);
+  for (const s of skipped) {
+    process.stdout.write(`skipped ${s.system}: ${s.reason}\n`);
+  }
   process.stdout.write(`wrote ${out}\n`);
   return 0;
 }

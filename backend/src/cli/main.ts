@@ -82,7 +82,11 @@ function parse(argv: string[], options: ParseArgsConfig['options']): Flags {
 /** Maps CLI flags to dotted config keys; absent flags are left out. */
 function overridesFrom(flags: Flags, mapping: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(mapping)) if (flags[flag] !== undefined) out[key] = flags[flag];
+  for (const [flag, key] of Object.entries(mapping)) {
+    if (flags[flag] !== undefined) {
+      out[key] = flags[flag];
+    }
+  }
   return out;
 }
 
@@ -155,8 +159,9 @@ async function runServe(argv: string[]): Promise<number> {
 
 function positiveNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
+  if (!Number.isFinite(n) || n <= 0) {
     throw new UsageError(`${flag}: expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  }
   return n;
 }
 
@@ -187,11 +192,12 @@ async function runUntilStopped(
     const store = sidecar.store;
     const print = () => {
       out.write(formatSummaryLine(demo.cluster) + '\n');
-      if (loop && store)
+      if (loop && store) {
         void formatLoopLine(loop, store).then(
           (line) => out.write(line + '\n'),
           () => undefined
         );
+      }
     };
     print();
     summaryTimer = setInterval(print, summaryEverySeconds * 1000);
@@ -200,9 +206,13 @@ async function runUntilStopped(
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (durationSeconds !== undefined) setTimeout(stop, durationSeconds * 1000).unref();
+    if (durationSeconds !== undefined) {
+      setTimeout(stop, durationSeconds * 1000).unref();
+    }
   });
-  if (summaryTimer) clearInterval(summaryTimer);
+  if (summaryTimer) {
+    clearInterval(summaryTimer);
+  }
   await sidecar.close();
   out.write('stopped\n');
   return 0;

@@ -56,7 +56,9 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
     (a, b) => scores[b]! - scores[a]! || labels[a]! - labels[b]!
   );
   const positives = order.reduce((acc, i) => acc + labels[i]!, 0);
-  if (positives === 0) return Number.NaN;
+  if (positives === 0) {
+    return Number.NaN;
+  }
   let tp = 0;
   let ap = 0;
   order.forEach((i, rank) => {
@@ -82,9 +84,15 @@ export function minuteLabels(
       continue;
     }
     for (const f of run.faults) {
-      if (t >= f.startMs && t < f.endMs + GRACE_MINUTES * 60_000) labels[m] = -1;
+      if (t >= f.startMs && t < f.endMs + GRACE_MINUTES * 60_000) {
+        labels[m] = -1;
+      }
     }
-    for (const f of run.faults) if (f.service === service && t >= f.startMs && t < f.endMs) labels[m] = 1;
+    for (const f of run.faults) {
+      if (f.service === service && t >= f.startMs && t < f.endMs) {
+        labels[m] = 1;
+      }
+    }
   }
   return labels;
 }
@@ -99,9 +107,13 @@ async function scoreService(
   const scores = new Float64Array(minutes);
   if (name === 'pca') {
     const det = createPcaDetector(d);
-    for (let m = 0; m < minutes; m++) scores[m] = det.update(series.subarray(m * d, (m + 1) * d)).score;
+    for (let m = 0; m < minutes; m++) {
+      scores[m] = det.update(series.subarray(m * d, (m + 1) * d)).score;
+    }
   } else if (name === 'autoencoder') {
-    if (model.state !== 'loaded') throw new Error(model.error);
+    if (model.state !== 'loaded') {
+      throw new Error(model.error);
+    }
     const det = createAutoencoderDetector({
       dimensions: d,
       window: model.spec.window,
@@ -118,7 +130,9 @@ async function scoreService(
       const det = createAidpeDetector();
       for (let m = 0; m < minutes; m++) {
         const s = det.update(m * 60_000, series[m * d + j]!);
-        if (Number.isFinite(s) && s > scores[m]!) scores[m] = s;
+        if (Number.isFinite(s) && s > scores[m]!) {
+          scores[m] = s;
+        }
       }
     }
   }
@@ -201,10 +215,14 @@ export async function evaluateMultivariate(opts: {
         a.points += minutes;
         const labels = minuteLabels(run, service, opts.evalAfterMinutes);
         for (let m = 0; m < minutes; m++) {
-          if (labels[m] === -1) continue;
+          if (labels[m] === -1) {
+            continue;
+          }
           a.scores.push(scores[m]!);
           a.labels.push(labels[m]!);
-          if (labels[m] === 0) a.freeMinutes++;
+          if (labels[m] === 0) {
+            a.freeMinutes++;
+          }
         }
         for (const f of run.faults.filter((x) => x.service === service)) {
           a.faults++;
@@ -224,14 +242,22 @@ export async function evaluateMultivariate(opts: {
           const from = (r.startMs - run.startTimeMs) / 60_000;
           const to = (r.endMs - run.startTimeMs) / 60_000;
           let clean = true;
-          for (let m = from; m <= to && clean; m++) if (labels[m] !== 0) clean = false;
-          if (clean) a.fp++;
+          for (let m = from; m <= to && clean; m++) {
+            if (labels[m] !== 0) {
+              clean = false;
+            }
+          }
+          if (clean) {
+            a.fp++;
+          }
         }
       }
     }
   }
   const median = (xs: number[]): number | null => {
-    if (xs.length === 0) return null;
+    if (xs.length === 0) {
+      return null;
+    }
     const s = [...xs].sort((x, y) => x - y);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
@@ -303,25 +329,32 @@ export async function runMvEval(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  if (!flags.out) throw new MvEvalUsageError('--out is required');
+  if (!flags.out) {
+    throw new MvEvalUsageError('--out is required');
+  }
   const seeds = flags.seeds!.split(',').map((s) => {
     const n = Number(s);
-    if (!Number.isInteger(n)) throw new MvEvalUsageError(`--seeds: "${s}" is not an integer`);
+    if (!Number.isInteger(n)) {
+      throw new MvEvalUsageError(`--seeds: "${s}" is not an integer`);
+    }
     return n;
   });
   const positive = (flag: string, v: string | undefined): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0)
+    if (!Number.isFinite(n) || n <= 0) {
       throw new MvEvalUsageError(`--${flag}: expected a positive number, got ${JSON.stringify(v)}`);
+    }
     return n;
   };
   const days = positive('days', flags.days);
   const evalAfterMinutes = Math.round(positive('eval-after', flags['eval-after']));
-  if (evalAfterMinutes >= days * 1440 - 60)
+  if (evalAfterMinutes >= days * 1440 - 60) {
     throw new MvEvalUsageError(`--eval-after: ${evalAfterMinutes} minutes leaves no run to evaluate in ${days} day(s)`);
+  }
   const threshold = flags.threshold === undefined ? DEFAULT_THRESHOLD : Number(flags.threshold);
-  if (!(threshold > 0 && threshold < 1))
+  if (!(threshold > 0 && threshold < 1)) {
     throw new MvEvalUsageError(`--threshold: expected a number in (0, 1), got ${JSON.stringify(flags.threshold)}`);
+  }
   const result = await evaluateMultivariate({
     seeds,
     days,
@@ -335,12 +368,15 @@ export async function runMvEval(argv: string[]): Promise<number> {
   mkdirSync(dirname(flags.out), { recursive: true });
   writeFileSync(flags.out, JSON.stringify(result, null, 2));
   const results = result['results'] as Record<string, DetectorResult>;
-  for (const [name, r] of Object.entries(results))
+  for (const [name, r] of Object.entries(results)) {
     process.stdout.write(
       `${name.padEnd(15)} detected ${r.detected}/${r.faults}  median delay ${r.medianDelayMinutes === null ? '-' : r.medianDelayMinutes.toFixed(2)} min  FP ${r.falsePositivesPerHour.toFixed(4)}/service-h  AUC-PR ${r.pointAucPr.toFixed(3)}  ${Math.round(r.pointsPerSecond)} points/s\n`
     );
+  }
   const ae = result['autoencoder'] as { state: string; error?: string };
-  if (ae.state !== 'loaded') process.stdout.write(`autoencoder left out: ${ae.error}\n`);
+  if (ae.state !== 'loaded') {
+    process.stdout.write(`autoencoder left out: ${ae.error}\n`);
+  }
   process.stdout.write(`wrote ${flags.out}\n`);
   return 0;
 }

@@ -35,16 +35,25 @@ export interface MvRun {
 }
 
 function workloadFor(kind: MvWorkloadKind, seed: number, dataDir: string | undefined): WorkloadTrace {
-  if (kind === 'synthetic') return syntheticDiurnalTrace({ days: 1 });
+  if (kind === 'synthetic') {
+    return syntheticDiurnalTrace({ days: 1 });
+  }
   const file = kind === 'azure-100' ? '100_inv.csv' : '10_inv.csv';
   const path = azureFunctionsTracePath(file, dataDir);
-  if (!existsSync(path))
+  if (!existsSync(path)) {
     throw new Error(`workload: ${path} is missing (public data in shared/data/workloads/azure-functions-2019)`);
+  }
   const rng = new Rng(0x3e7a0000 + seed);
   const total = kind === 'azure-100' ? 100 : 10;
   const rows: number[] = [];
-  for (let i = 0; i < total; i++) if (rng.next() < 0.4) rows.push(i);
-  if (rows.length === 0) rows.push(seed % total);
+  for (let i = 0; i < total; i++) {
+    if (rng.next() < 0.4) {
+      rows.push(i);
+    }
+  }
+  if (rows.length === 0) {
+    rows.push(seed % total);
+  }
   return loadAzureFunctionsTrace(path, { rows, name: `${kind}-subset-seed${seed}` });
 }
 
@@ -98,7 +107,7 @@ export function simulateMvRun(opts: {
       );
     }
   }
-  for (const f of opts.injected ?? [])
+  for (const f of opts.injected ?? []) {
     faults.push(
       cluster.injectFault({
         service: f.service,
@@ -108,6 +117,7 @@ export function simulateMvRun(opts: {
         intensity: f.intensity ?? 1,
       })
     );
+  }
   const names = cluster.serviceNames();
   const d = MV_FEATURES.length;
   const services = new Map(names.map((s) => [s, new Float64Array(opts.minutes * d)] as const));
@@ -121,12 +131,16 @@ export function simulateMvRun(opts: {
       ticks++;
       names.forEach((s, si) => {
         const snap = cluster.serviceSnapshot(s);
-        for (let j = 0; j < d; j++) acc[si * d + j]! += snap[MV_FEATURES[j]!];
+        for (let j = 0; j < d; j++) {
+          acc[si * d + j]! += snap[MV_FEATURES[j]!];
+        }
       });
     }
     names.forEach((s, si) => {
       const row = services.get(s)!;
-      for (let j = 0; j < d; j++) row[minute * d + j] = acc[si * d + j]! / Math.max(1, ticks);
+      for (let j = 0; j < d; j++) {
+        row[minute * d + j] = acc[si * d + j]! / Math.max(1, ticks);
+      }
     });
   }
   return { seed: opts.seed, workload: opts.workload, startTimeMs, minutes: opts.minutes, services, faults };

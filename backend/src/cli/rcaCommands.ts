@@ -33,22 +33,33 @@ export async function runRcaEval(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.nezha !== undefined) {
-    if (values.sim) throw new RcaUsageError('--sim and --nezha: pick one suite');
-    if (!values.out) throw new RcaUsageError('--out is required');
+    if (values.sim) {
+      throw new RcaUsageError('--sim and --nezha: pick one suite');
+    }
+    if (!values.out) {
+      throw new RcaUsageError('--out is required');
+    }
     return runNezhaEval(values.nezha, values.out, values.cases, values.ablations ?? false);
   }
-  if (values.ablations) throw new RcaUsageError('--ablations: only with --nezha');
-  if (!values.sim)
+  if (values.ablations) {
+    throw new RcaUsageError('--ablations: only with --nezha');
+  }
+  if (!values.sim) {
     throw new RcaUsageError(
       '--sim or --nezha DIR is required (the simulator fault-injection suite, or the Nezha dataset)'
     );
-  if (!values.out) throw new RcaUsageError('--out is required');
+  }
+  if (!values.out) {
+    throw new RcaUsageError('--out is required');
+  }
   const count = values.cases === undefined ? 50 : Number(values.cases);
-  if (!Number.isInteger(count) || count < 1 || count > 1000)
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
     throw new RcaUsageError(`--cases: expected a whole number 1..1000, got ${JSON.stringify(values.cases)}`);
+  }
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed))
+  if (!Number.isInteger(seed)) {
     throw new RcaUsageError(`--seed: expected an integer, got ${JSON.stringify(values.seed)}`);
+  }
   const cases: SimCase[] = [];
   for (let i = 0; i < count; i++) {
     cases.push(await runSimCase(i, seed));
@@ -56,8 +67,9 @@ export async function runRcaEval(argv: string[]): Promise<number> {
   }
   process.stderr.write('\n');
   const byType: Record<string, ReturnType<typeof summariseRanks>> = {};
-  for (const type of [...new Set(cases.map((c) => c.type))].sort())
+  for (const type of [...new Set(cases.map((c) => c.type))].sort()) {
     byType[type] = summariseRanks(cases.filter((c) => c.type === type).map((c) => c.rank));
+  }
   const overall = summariseRanks(cases.map((c) => c.rank));
   const seconds = cases.map((c) => c.seconds).sort((a, b) => a - b);
   const report = {
@@ -72,8 +84,9 @@ export async function runRcaEval(argv: string[]): Promise<number> {
   writeFileSync(values.out, JSON.stringify(report, null, 2));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
   const lines = ['fault type        cases   AC@1    AC@3   Avg@5'];
-  for (const [type, s] of Object.entries(byType))
+  for (const [type, s] of Object.entries(byType)) {
     lines.push(`${type.padEnd(16)} ${String(s.cases).padStart(6)} ${pct(s.ac1)} ${pct(s.ac3)} ${pct(s.avg5)}`);
+  }
   lines.push(
     `${'all'.padEnd(16)} ${String(overall.cases).padStart(6)} ${pct(overall.ac1)} ${pct(overall.ac3)} ${pct(overall.avg5)}`
   );
@@ -85,19 +98,25 @@ export async function runRcaEval(argv: string[]): Promise<number> {
 
 /** The extracted Nezha root (holds `rca_data/`): DIR itself, or a `.tgz` extracted once to the user cache. */
 function nezhaRoot(path: string): string {
-  if (!path)
+  if (!path) {
     throw new RcaUsageError(
       '--nezha: expected the extracted Nezha folder (with rca_data/ and construct_data/) or its .tgz'
     );
-  if (!existsSync(path)) throw new RcaUsageError(`--nezha: ${path} does not exist`);
+  }
+  if (!existsSync(path)) {
+    throw new RcaUsageError(`--nezha: ${path} does not exist`);
+  }
   if (statSync(path).isDirectory()) {
-    if (!existsSync(join(path, 'rca_data')))
+    if (!existsSync(join(path, 'rca_data'))) {
       throw new RcaUsageError(
         `--nezha: ${path} has no rca_data/ folder (give the extracted root that holds rca_data/ and construct_data/, or the .tgz)`
       );
+    }
     return path;
   }
-  if (!/\.(tgz|tar\.gz)$/.test(path)) throw new RcaUsageError(`--nezha: ${path} is neither a folder nor a .tgz`);
+  if (!/\.(tgz|tar\.gz)$/.test(path)) {
+    throw new RcaUsageError(`--nezha: ${path} is neither a folder nor a .tgz`);
+  }
   const cache = join(
     process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'),
     'aidpe',
@@ -144,13 +163,18 @@ async function runNezhaEval(
   try {
     faults = listNezhaFaults(root);
   } catch (err) {
-    if (err instanceof NezhaDataError) throw new RcaUsageError(`--nezha: ${err.message}`);
+    if (err instanceof NezhaDataError) {
+      throw new RcaUsageError(`--nezha: ${err.message}`);
+    }
     throw err;
   }
-  if (faults.length === 0) throw new RcaUsageError(`--nezha: no fault list under ${join(root, 'rca_data')}`);
+  if (faults.length === 0) {
+    throw new RcaUsageError(`--nezha: no fault list under ${join(root, 'rca_data')}`);
+  }
   const limit = casesFlag === undefined ? faults.length : Number(casesFlag);
-  if (!Number.isInteger(limit) || limit < 1)
+  if (!Number.isInteger(limit) || limit < 1) {
     throw new RcaUsageError(`--cases: expected a whole number of at least 1, got ${JSON.stringify(casesFlag)}`);
+  }
   const chosen = faults.slice(0, limit);
   const metricCache = new Map<string, NezhaMetricSeries[]>();
   const cases: Array<NezhaCaseResult & { loadSeconds: number }> = [];
@@ -160,11 +184,12 @@ async function runNezhaEval(
     const loaded = loadNezhaCase(root, fault, metricCache);
     const loadSeconds = (performance.now() - t0) / 1000;
     cases.push({ ...evaluateNezhaCase(loaded), loadSeconds });
-    if (ablations)
+    if (ablations) {
       NEZHA_ABLATIONS.forEach(([, options], k) => {
         const at = rankNezhaCase(loaded, options).candidates.findIndex((x) => x.service === fault.service);
         ablationRanks[k]!.push(at >= 0 ? at + 1 : undefined);
       });
+    }
     process.stderr.write(
       `\r[${'#'.repeat(Math.round((30 * (i + 1)) / chosen.length)).padEnd(30, '.')}] ${i + 1}/${chosen.length}`
     );
@@ -217,7 +242,9 @@ async function runNezhaEval(
     '                        ---------- AIDPE ----------   ---- rule baseline ----',
     'fault type        cases   AC@1    AC@3    AC@5   Avg@5     AC@1    AC@3   Avg@5',
   ];
-  for (const type of types) lines.push(row(type, byType[type]!, baselineByType[type]!));
+  for (const type of types) {
+    lines.push(row(type, byType[type]!, baselineByType[type]!));
+  }
   lines.push(row('all', overall, baselineOverall));
   if (ablations) {
     lines.push('', 'ablation (one change to the method)               AC@1    AC@3   Avg@5');

@@ -53,9 +53,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function optNumber(o: Record<string, unknown>, key: string, where: string, min = 0): number | undefined {
   const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
+  if (v === undefined) {
+    return undefined;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
     throw new ProtocolError(`${where}.${key}: expected a number ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
   return v;
 }
 
@@ -79,44 +82,60 @@ export class RlEnvServer {
         } catch {
           break;
         }
-        if (rows.length > 10_000) break;
+        if (rows.length > 10_000) {
+          break;
+        }
       }
-      if (rows.length === 0) rows.push(all);
+      if (rows.length === 0) {
+        rows.push(all);
+      }
       this.azureCache.set(file, rows);
     }
     return rows;
   }
 
   trace(spec: unknown, where: string): WorkloadTrace {
-    if (!isRecord(spec))
+    if (!isRecord(spec)) {
       throw new ProtocolError(
         `${where}: expected an object ({"azure":…,"rows":[…]} | {"synthetic":…,"seed":…} | {"file":…})`
       );
+    }
     if ('azure' in spec) {
-      if (spec['azure'] !== '10_inv.csv' && spec['azure'] !== '100_inv.csv')
+      if (spec['azure'] !== '10_inv.csv' && spec['azure'] !== '100_inv.csv') {
         throw new ProtocolError(`${where}.azure: expected "10_inv.csv" or "100_inv.csv"`);
+      }
       const rows = spec['rows'];
-      if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Number.isInteger(r) && r >= 0))
+      if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Number.isInteger(r) && r >= 0)) {
         throw new ProtocolError(`${where}.rows: expected a non-empty list of 0-based row numbers`);
+      }
       const all = this.azureRows(spec['azure']);
       const values = new Array<number>(all[0]!.values.length).fill(0);
       for (const r of rows as number[]) {
         const t = all[r];
-        if (!t) throw new ProtocolError(`${where}.rows: row ${r} out of range 0..${all.length - 1}`);
-        for (let i = 0; i < values.length; i++) values[i]! += t.values[i] ?? 0;
+        if (!t) {
+          throw new ProtocolError(`${where}.rows: row ${r} out of range 0..${all.length - 1}`);
+        }
+        for (let i = 0; i < values.length; i++) {
+          values[i]! += t.values[i] ?? 0;
+        }
       }
-      if (!values.some((v) => v > 0)) throw new ProtocolError(`${where}: rows ${rows.join('+')} have no invocations`);
+      if (!values.some((v) => v > 0)) {
+        throw new ProtocolError(`${where}: rows ${rows.join('+')} have no invocations`);
+      }
       return { name: `${spec['azure']}#${rows.join('+')}`, stepSeconds: 60, values };
     }
     if ('synthetic' in spec) {
       const kind = spec['synthetic'];
-      if (kind !== 'diurnal' && kind !== 'bursty')
+      if (kind !== 'diurnal' && kind !== 'bursty') {
         throw new ProtocolError(`${where}.synthetic: expected "diurnal" or "bursty"`);
+      }
       const seed = optNumber(spec, 'seed', where) ?? 0;
       return syntheticTrainingTrace(kind, Math.floor(seed), Math.floor(optNumber(spec, 'minutes', where, 60) ?? 1440));
     }
     if ('file' in spec) {
-      if (typeof spec['file'] !== 'string') throw new ProtocolError(`${where}.file: expected a path`);
+      if (typeof spec['file'] !== 'string') {
+        throw new ProtocolError(`${where}.file: expected a path`);
+      }
       const fn = spec['function'];
       try {
         return loadTraceFile(resolve(spec['file']), typeof fn === 'string' ? fn : undefined);
@@ -155,16 +174,19 @@ export class RlEnvServer {
   reset(msg: Record<string, unknown>): Record<string, unknown> {
     const seeds = msg['seeds'];
     const traces = msg['traces'];
-    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0))
+    if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) {
       throw new ProtocolError('reset.seeds: expected a non-empty list of non-negative integers');
-    if (!Array.isArray(traces) || traces.length !== seeds.length)
+    }
+    if (!Array.isArray(traces) || traces.length !== seeds.length) {
       throw new ProtocolError(`reset.traces: expected ${seeds.length} trace specs (one per seed)`);
+    }
     const optsList = msg['options'];
     if (
       optsList !== undefined &&
       !(Array.isArray(optsList) ? optsList.length === seeds.length && optsList.every(isRecord) : isRecord(optsList))
-    )
+    ) {
       throw new ProtocolError('reset.options: expected an object or one object per env');
+    }
     const envs = seeds.map((seed: number, i: number) => {
       const where = `reset.traces[${i}]`;
       const trace = this.trace(traces[i], where);
@@ -180,7 +202,9 @@ export class RlEnvServer {
         'actionPenalty',
       ] as const) {
         const v = optNumber(o, k, ow);
-        if (v !== undefined) opts[k] = v;
+        if (v !== undefined) {
+          opts[k] = v;
+        }
       }
       const warmup = (opts.warmupMinutes ?? 30) * 60;
       const traceSeconds = trace.values.length * trace.stepSeconds;
@@ -209,14 +233,18 @@ export class RlEnvServer {
   }
 
   step(msg: Record<string, unknown>): Record<string, unknown> {
-    if (this.envs.length === 0) throw new ProtocolError('step: send reset first');
+    if (this.envs.length === 0) {
+      throw new ProtocolError('step: send reset first');
+    }
     const actions = msg['actions'];
-    if (!Array.isArray(actions) || actions.length !== this.envs.length)
+    if (!Array.isArray(actions) || actions.length !== this.envs.length) {
       throw new ProtocolError(`step.actions: expected ${this.envs.length} lists of action indices (one per env)`);
+    }
     for (const [i, a] of actions.entries()) {
       const n = this.envs[i]!.managed.length;
-      if (!Array.isArray(a) || a.length !== n || !a.every((x) => Number.isInteger(x) && x >= 0 && x < ACTION_DIM))
+      if (!Array.isArray(a) || a.length !== n || !a.every((x) => Number.isInteger(x) && x >= 0 && x < ACTION_DIM)) {
         throw new ProtocolError(`step.actions[${i}]: expected ${n} integers in 0..${ACTION_DIM - 1}`);
+      }
     }
     const out = {
       ok: true,
@@ -258,7 +286,9 @@ export class RlEnvServer {
       return { answer: { ok: false, error: `not JSON: ${(err as Error).message}` }, stop: false };
     }
     try {
-      if (!isRecord(msg)) throw new ProtocolError('expected a JSON object with a "cmd" field');
+      if (!isRecord(msg)) {
+        throw new ProtocolError('expected a JSON object with a "cmd" field');
+      }
       switch (msg['cmd']) {
         case 'spec':
           return { answer: { ok: true, spec: this.spec() }, stop: false };
@@ -288,11 +318,17 @@ export async function runRlEnv(argv: string[]): Promise<number> {
   const server = new RlEnvServer(flags['data-dir'] ? resolve(flags['data-dir']) : defaultDataDir());
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
-    if (line.trim().length === 0) continue;
+    if (line.trim().length === 0) {
+      continue;
+    }
     const { answer, stop } = server.handle(line);
     const text = JSON.stringify(answer) + '\n';
-    if (!process.stdout.write(text)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
-    if (stop) break;
+    if (!process.stdout.write(text)) {
+      await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+    }
+    if (stop) {
+      break;
+    }
   }
   rl.close();
   return 0;

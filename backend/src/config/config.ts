@@ -153,10 +153,14 @@ const str = (v: unknown) =>
     ? ({ ok: true, value: v } as const)
     : ({ ok: false, expected: 'a non-empty string' } as const);
 const url = (v: unknown) => {
-  if (typeof v !== 'string') return { ok: false, expected: 'an http(s) URL' } as const;
+  if (typeof v !== 'string') {
+    return { ok: false, expected: 'an http(s) URL' } as const;
+  }
   try {
     const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, expected: 'an http(s) URL' } as const;
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      return { ok: false, expected: 'an http(s) URL' } as const;
+    }
     return { ok: true, value: v.replace(/\/+$/, '') } as const;
   } catch {
     return { ok: false, expected: 'an http(s) URL such as http://localhost:9090' } as const;
@@ -228,8 +232,11 @@ function flatten(obj: Raw, prefix = ''): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...flatten(v as Raw, key));
-    else out.push([key, v]);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      out.push(...flatten(v as Raw, key));
+    } else {
+      out.push([key, v]);
+    }
   }
   return out;
 }
@@ -237,22 +244,30 @@ function flatten(obj: Raw, prefix = ''): Array<[string, unknown]> {
 function setPath(target: Raw, key: string, value: unknown): void {
   const parts = key.split('.');
   let node = target;
-  for (const part of parts.slice(0, -1)) node = node[part] as Raw;
+  for (const part of parts.slice(0, -1)) {
+    node = node[part] as Raw;
+  }
   node[parts[parts.length - 1]!] = value;
 }
 
 export function readConfigFile(path: string): Raw {
-  if (!existsSync(path)) throw new ConfigError([`config file ${path}: not found`]);
+  if (!existsSync(path)) {
+    throw new ConfigError([`config file ${path}: not found`]);
+  }
   const text = readFileSync(path, 'utf8');
   try {
     const parsed: unknown = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    if (parsed === null || parsed === undefined) return {};
+    if (parsed === null || parsed === undefined) {
+      return {};
+    }
     if (typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new ConfigError([`config file ${path}: expected a mapping of keys at the top level`]);
     }
     return parsed as Raw;
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
+    if (err instanceof ConfigError) {
+      throw err;
+    }
     throw new ConfigError([`config file ${path}: cannot parse (${(err as Error).message.split('\n')[0]})`]);
   }
 }
@@ -271,15 +286,20 @@ export function loadConfig(
   const env = options.env ?? process.env;
   const layers: Array<[Source, Array<[string, unknown]>]> = [];
   const file = options.file ?? env.AIDPE_CONFIG;
-  if (file) layers.push([`config file ${file}`, flatten(readConfigFile(file))]);
+  if (file) {
+    layers.push([`config file ${file}`, flatten(readConfigFile(file))]);
+  }
   const fromEnv: Array<[string, unknown]> = [];
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const v = env[name];
-    if (v !== undefined && v !== '') fromEnv.push([key, v]);
+    if (v !== undefined && v !== '') {
+      fromEnv.push([key, v]);
+    }
   }
   layers.push(['environment', fromEnv]);
-  if (options.overrides)
+  if (options.overrides) {
     layers.push(['command line', Object.entries(options.overrides).filter(([, v]) => v !== undefined)]);
+  }
 
   const config = defaultConfig() as unknown as Raw;
   const problems: string[] = [];
@@ -306,7 +326,9 @@ export function loadConfig(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
   return typed;
 }
 

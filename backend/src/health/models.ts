@@ -59,11 +59,13 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
     if (onnx.length > 0) {
       parts.push(`${onnx.length} other model(s)`);
       const missingCards = onnx.filter((f) => !existsSync(join(modelsDir, f.replace(/\.onnx$/, '.card.json'))));
-      if (missingCards.length > 0) problems.push(`model card missing for ${missingCards.join(', ')}`);
+      if (missingCards.length > 0) {
+        problems.push(`model card missing for ${missingCards.join(', ')}`);
+      }
     }
 
     const detail = parts.length > 0 ? `${parts.join('; ')} in ${modelsDir}` : modelsDir;
-    if (problems.length > 0)
+    if (problems.length > 0) {
       return {
         name: 'models',
         state: 'degraded',
@@ -71,8 +73,10 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
         checkedAt,
         lastError: { message: problems.join('; '), at: checkedAt },
       };
-    if (!forecast && onnx.length === 0)
+    }
+    if (!forecast && onnx.length === 0) {
       return { name: 'models', state: 'disabled', detail: `no ONNX models in ${modelsDir} yet`, checkedAt };
+    }
     return { name: 'models', state: 'up', detail, checkedAt };
   };
 }

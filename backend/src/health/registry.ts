@@ -45,7 +45,9 @@ export class HealthRegistry {
           );
         }),
       ]);
-      if (result.lastError) this.lastErrors.set(name, result.lastError);
+      if (result.lastError) {
+        this.lastErrors.set(name, result.lastError);
+      }
       return { ...result, name, lastError: result.lastError ?? this.lastErrors.get(name) };
     } catch (err) {
       const lastError = { message: (err as Error).message, at: new Date().toISOString() };
@@ -58,7 +60,9 @@ export class HealthRegistry {
         checkedAt: new Date().toISOString(),
       };
     } finally {
-      if (timer) clearTimeout(timer);
+      if (timer) {
+        clearTimeout(timer);
+      }
     }
   }
 }
@@ -66,8 +70,12 @@ export class HealthRegistry {
 /** Overall status: down if a required dependency is down, degraded if anything is not up. */
 export function overallStatus(deps: DependencyHealth[], required: ReadonlySet<string>): HealthReport['status'] {
   const active = deps.filter((d) => d.state !== 'disabled');
-  if (active.some((d) => d.state === 'down' && required.has(d.name))) return 'down';
-  if (active.some((d) => d.state !== 'up')) return 'degraded';
+  if (active.some((d) => d.state === 'down' && required.has(d.name))) {
+    return 'down';
+  }
+  if (active.some((d) => d.state !== 'up')) {
+    return 'degraded';
+  }
   return 'up';
 }
 
@@ -83,7 +91,9 @@ export function httpReadyCheck(name: string, baseUrl: string, path: string, time
     try {
       const res = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
       const latencyMs = Math.round(performance.now() - started);
-      if (res.ok) return { name, state: 'up', detail: baseUrl, latencyMs, checkedAt };
+      if (res.ok) {
+        return { name, state: 'up', detail: baseUrl, latencyMs, checkedAt };
+      }
       const body = (await res.text()).slice(0, 200);
       return {
         name,

@@ -145,9 +145,12 @@ export class ForecastAccuracyTracker {
       ...opts,
     };
     for (const w of this.opts.watches) {
-      if (!(w.stepSeconds > 0)) throw new Error(`watches: stepSeconds of ${w.query} must be positive`);
-      if (!Number.isInteger(w.horizon) || w.horizon < 1)
+      if (!(w.stepSeconds > 0)) {
+        throw new Error(`watches: stepSeconds of ${w.query} must be positive`);
+      }
+      if (!Number.isInteger(w.horizon) || w.horizon < 1) {
         throw new Error(`watches: horizon of ${w.query} must be a whole number ≥ 1`);
+      }
     }
   }
 
@@ -178,7 +181,9 @@ export class ForecastAccuracyTracker {
       const last = this.lastForecastMs.get(this.watchKey(w));
       return last === undefined || nowMs - last >= this.opts.intervalSeconds * 1000;
     });
-    if (due.length === 0) return;
+    if (due.length === 0) {
+      return;
+    }
     const errors: string[] = [];
     let forecasts = 0;
     let scored = 0;
@@ -198,7 +203,9 @@ export class ForecastAccuracyTracker {
           stepSeconds: w.stepSeconds,
         });
         for (const s of result.series) {
-          if (s.samples.length === 0) continue;
+          if (s.samples.length === 0) {
+            continue;
+          }
           const key = `${w.stepSeconds}s:${w.query}:${seriesKeyOf(s.labels)}`;
           const track = this.tracks.get(key) ?? this.newTrack(key, w.query, s.labels);
           this.tracks.set(key, track);
@@ -214,19 +221,26 @@ export class ForecastAccuracyTracker {
             { horizon: w.horizon, quantiles: [0.1, 0.9] },
             loaded.candidates
           );
-          if (!outcome.forecast || outcome.status === 'none') continue;
+          if (!outcome.forecast || outcome.status === 'none') {
+            continue;
+          }
           forecasts++;
           track.model = outcome.model;
           track.lastIssuedMs = nowMs;
           const naiveMase = outcome.candidates.find((c) => c.model === 'naive')?.backtestMase ?? null;
           for (const c of outcome.candidates) {
-            if (c.backtestMase === null || !Number.isFinite(c.backtestMase)) continue;
+            if (c.backtestMase === null || !Number.isFinite(c.backtestMase)) {
+              continue;
+            }
             const point: AccuracyPoint = { t: nowMs, backtestMase: c.backtestMase };
-            if (naiveMase !== null && naiveMase > 0) point.relativeToNaive = c.backtestMase / naiveMase;
+            if (naiveMase !== null && naiveMase > 0) {
+              point.relativeToNaive = c.backtestMase / naiveMase;
+            }
             this.append(track, c.model, point);
           }
-          if (outcome.backtestMase !== undefined && Number.isFinite(outcome.backtestMase))
+          if (outcome.backtestMase !== undefined && Number.isFinite(outcome.backtestMase)) {
             this.append(track, ENSEMBLE_MODEL, { t: nowMs, backtestMase: outcome.backtestMase });
+          }
           const f = outcome.forecast;
           track.pending.push({
             issuedAtMs: nowMs,
@@ -249,7 +263,11 @@ export class ForecastAccuracyTracker {
   models(): ModelAccuracy[] {
     const nowMs = this.opts.now();
     const names = new Set<string>();
-    for (const t of this.tracks.values()) for (const m of t.points.keys()) names.add(m);
+    for (const t of this.tracks.values()) {
+      for (const m of t.points.keys()) {
+        names.add(m);
+      }
+    }
     const out: ModelAccuracy[] = [];
     for (const model of names) {
       const points = aggregatePoints([...this.tracks.values()].map((t) => t.points.get(model) ?? []));
@@ -265,7 +283,9 @@ export class ForecastAccuracyTracker {
         reference = this.frozenReferences.get(model);
         if (!reference) {
           const first = firstSpanReference(points, metric, this.opts.referenceSpanSeconds * 1000);
-          if (first?.complete) this.frozenReferences.set(model, first.reference);
+          if (first?.complete) {
+            this.frozenReferences.set(model, first.reference);
+          }
           reference = first?.reference;
         }
       }
@@ -335,8 +355,11 @@ export class ForecastAccuracyTracker {
   private append(track: SeriesTrack, model: string, point: AccuracyPoint): void {
     const list = track.points.get(model) ?? [];
     const last = list[list.length - 1];
-    if (last && last.t === point.t) Object.assign(last, point);
-    else list.push(point);
+    if (last && last.t === point.t) {
+      Object.assign(last, point);
+    } else {
+      list.push(point);
+    }
     track.points.set(model, list);
   }
 
@@ -356,14 +379,17 @@ export class ForecastAccuracyTracker {
         continue;
       }
       const score = scoreForecast(f, (t) => actuals.get(Math.round(t)));
-      if (!score) continue; // Too few actuals (a gap in the telemetry): dropped unscored.
+      if (!score) {
+        continue;
+      } // Too few actuals (a gap in the telemetry): dropped unscored.
       scored++;
       track.lastRealised = { ...score, issuedAtMs: f.issuedAtMs, scoredAtMs: nowMs };
       // The realised score belongs to the time the forecast was issued, next to that time's backtest error.
       const list = track.points.get(ENSEMBLE_MODEL) ?? [];
       const at = list.find((p) => p.t === f.issuedAtMs);
-      if (at) Object.assign(at, { realisedMase: score.mase, coverage80: score.coverage80 });
-      else {
+      if (at) {
+        Object.assign(at, { realisedMase: score.mase, coverage80: score.coverage80 });
+      } else {
         list.push({ t: f.issuedAtMs, realisedMase: score.mase, coverage80: score.coverage80 });
         list.sort((a, b) => a.t - b.t);
       }
@@ -378,12 +404,17 @@ export class ForecastAccuracyTracker {
     for (const [key, track] of this.tracks) {
       for (const [model, list] of track.points) {
         const kept = list.filter((p) => p.t >= oldest);
-        if (kept.length === 0) track.points.delete(model);
-        else track.points.set(model, kept);
+        if (kept.length === 0) {
+          track.points.delete(model);
+        } else {
+          track.points.set(model, kept);
+        }
       }
       // A forecast the actuals never reached within a day past its horizon is given up.
       track.pending = track.pending.filter((f) => f.timestamps[f.timestamps.length - 1]! * 1000 >= nowMs - DAY_MS);
-      if (track.points.size === 0 && track.pending.length === 0 && track.lastIssuedMs < oldest) this.tracks.delete(key);
+      if (track.points.size === 0 && track.pending.length === 0 && track.lastIssuedMs < oldest) {
+        this.tracks.delete(key);
+      }
     }
   }
 }

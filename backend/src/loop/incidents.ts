@@ -117,12 +117,15 @@ export class IncidentWatcher {
           this.states.touch(stateKey);
           tally.pointsScored += pushed.times.length;
           const last = acquired.series.lastTimestamp;
-          if (last !== undefined)
+          if (last !== undefined) {
             this.scoredUntil.set(queryKey, Math.max(this.scoredUntil.get(queryKey) ?? -Infinity, last));
+          }
           // A rebuilt series judges only the last quarter of its history: earlier regions are old news.
           const judgeFromMs = origin === 'rebuilt' ? nowMs - (this.opts.lookbackSeconds * 1000) / 4 : -Infinity;
           for (const r of pushed.regions) {
-            if (r.endMs < judgeFromMs) continue;
+            if (r.endMs < judgeFromMs) {
+              continue;
+            }
             const active = r.ongoing || r.endMs >= nowMs - 2 * w.stepSeconds * 1000;
             const known = this.incidents.get(r.id);
             if (known) {
@@ -151,7 +154,9 @@ export class IncidentWatcher {
             // before a restart): it is listed again, not opened again.
             const startedBeforeThisTick =
               origin !== 'rebuilt' && (pushed.times.length === 0 || r.startMs < pushed.times[0]!);
-            if (startedBeforeThisTick) continue;
+            if (startedBeforeThisTick) {
+              continue;
+            }
             await this.opts.store?.audit(
               {
                 actor: 'aidpe',
@@ -172,9 +177,14 @@ export class IncidentWatcher {
     } catch (err) {
       errors.push(`store: detector states not persisted (${(err as Error).message})`);
     }
-    for (const i of this.incidents.values())
-      if (i.status === 'open' && i.endMs < nowMs - 10 * 60_000) i.status = 'resolved';
-    while (this.incidents.size > this.opts.maxIncidents) this.incidents.delete(this.incidents.keys().next().value!);
+    for (const i of this.incidents.values()) {
+      if (i.status === 'open' && i.endMs < nowMs - 10 * 60_000) {
+        i.status = 'resolved';
+      }
+    }
+    while (this.incidents.size > this.opts.maxIncidents) {
+      this.incidents.delete(this.incidents.keys().next().value!);
+    }
     this.lastRun = { atMs: nowMs, states: tally, ...(errors.length ? { error: errors.join('; ') } : {}) };
   }
 

@@ -16,11 +16,15 @@ export function runEvery(
     } catch (err) {
       onError(err);
     }
-    if (!stopped) timer = setTimeout(() => void loop(), intervalMs);
+    if (!stopped) {
+      timer = setTimeout(() => void loop(), intervalMs);
+    }
   };
   timer = setTimeout(() => void loop(), opts.firstRunInMs ?? 0);
   return () => {
     stopped = true;
-    if (timer) clearTimeout(timer);
+    if (timer) {
+      clearTimeout(timer);
+    }
   };
 }

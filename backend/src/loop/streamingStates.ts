@@ -68,18 +68,22 @@ export class StreamingStates {
       discarded = `the store could not be read (${(err as Error).message})`;
     }
     if (stored) {
-      if (stored.version !== STREAMING_STATE_VERSION)
+      if (stored.version !== STREAMING_STATE_VERSION) {
         discarded = `stored state version ${stored.version}, this sidecar uses ${STREAMING_STATE_VERSION}`;
-      else {
+      } else {
         const restored = seriesFromState(seriesKey, stored.state, streaming, stepMs);
-        if ('series' in restored) series = restored.series;
-        else discarded = restored.discarded;
+        if ('series' in restored) {
+          series = restored.series;
+        } else {
+          discarded = restored.discarded;
+        }
       }
     }
     // Another call for the same key may have loaded it while this one awaited the store: one state per key.
     const loadedMeanwhile = this.live.get(key);
-    if (loadedMeanwhile && loadedMeanwhile.detectorName === streaming.detectorName)
+    if (loadedMeanwhile && loadedMeanwhile.detectorName === streaming.detectorName) {
       return { series: loadedMeanwhile, origin: 'memory' };
+    }
     const origin: StateOrigin = series ? 'store' : 'new';
     series ??= new StreamingSeries(seriesKey, streaming, stepMs);
     this.live.set(key, series);
@@ -87,7 +91,9 @@ export class StreamingStates {
     // Evicted states were persisted after the call that last touched them (when there is a store).
     while (this.live.size > cap) {
       const oldest = this.live.keys().next().value!;
-      if (this.dirty.has(oldest)) break;
+      if (this.dirty.has(oldest)) {
+        break;
+      }
       this.live.delete(oldest);
     }
     return { series, origin, ...(discarded ? { discarded } : {}) };
@@ -102,7 +108,9 @@ export class StreamingStates {
   async persist(now: Date): Promise<number> {
     const keys = [...this.dirty].filter((k) => this.live.has(k));
     this.dirty.clear();
-    if (!this.store || keys.length === 0) return 0;
+    if (!this.store || keys.length === 0) {
+      return 0;
+    }
     const updatedAt = now.toISOString();
     await this.store.putDetectorStates(
       keys.map((key) => ({ key, version: STREAMING_STATE_VERSION, state: this.live.get(key)!.snapshot(), updatedAt }))

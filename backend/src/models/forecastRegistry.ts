@@ -58,7 +58,9 @@ function summarise(card: Card): ModelCardSummary {
     if ([m?.windows, m?.pinball, m?.mae, m?.coverage80].every((x) => typeof x === 'number' && Number.isFinite(x))) {
       validation[source] = { windows: m.windows!, pinball: m.pinball!, mae: m.mae!, coverage80: m.coverage80! };
       // The naive forecast's error on the same windows: mae / naiveMae is what the accuracy tracker can compare live.
-      if (typeof m.naiveMae === 'number' && Number.isFinite(m.naiveMae)) validation[source]!.naiveMae = m.naiveMae;
+      if (typeof m.naiveMae === 'number' && Number.isFinite(m.naiveMae)) {
+        validation[source]!.naiveMae = m.naiveMae;
+      }
     }
   }
   return {
@@ -87,9 +89,13 @@ export function loadForecastCandidates(
   const entry = cache.get(dir);
   if (entry) {
     const stale = now - entry.at > RETRY_FAILED_AFTER_MS;
-    if (!stale) return entry.loaded;
+    if (!stale) {
+      return entry.loaded;
+    }
     return entry.loaded.then((l) => {
-      if (l.warnings.length === 0) return l;
+      if (l.warnings.length === 0) {
+        return l;
+      }
       const fresh = load(dir);
       cache.set(dir, { loaded: fresh, at: now });
       return fresh;
@@ -114,7 +120,9 @@ async function load(dir: string): Promise<LoadedForecastModels> {
   const cards = readdirSync(dir)
     .filter((f) => f.endsWith('.card.json'))
     .sort();
-  if (cards.length === 0) result.warnings.push(`no model cards in ${dir}; statistical models only`);
+  if (cards.length === 0) {
+    result.warnings.push(`no model cards in ${dir}; statistical models only`);
+  }
   let ort: typeof import('onnxruntime-node') | undefined;
   for (const cardFile of cards) {
     const file = cardFile.replace(/\.card\.json$/, '.onnx');
@@ -148,7 +156,9 @@ async function load(dir: string): Promise<LoadedForecastModels> {
       result.candidates.push(new DeepForecaster(name, session, tensor));
       result.deepNames.push(name);
     } catch (err) {
-      if (status.state === 'loaded') status.state = 'corrupt';
+      if (status.state === 'loaded') {
+        status.state = 'corrupt';
+      }
       status.error = (err as Error).message;
       result.warnings.push(`${name}: ${status.error}; falling back to statistical models`);
     }

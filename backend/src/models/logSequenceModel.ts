@@ -52,30 +52,40 @@ export async function loadLogSequenceModel(
     file,
     error: `log sequence model not available: ${error}`,
   });
-  if (!existsSync(file)) return notAvailable('missing', `${file} is missing (train it with models/logseq/train.sh)`);
-  if (!existsSync(cardFile))
+  if (!existsSync(file)) {
+    return notAvailable('missing', `${file} is missing (train it with models/logseq/train.sh)`);
+  }
+  if (!existsSync(cardFile)) {
     return notAvailable('missing', `model card ${cardFile} is missing; the model cannot be verified`);
+  }
   let card: LogSeqCard;
   try {
     card = JSON.parse(readFileSync(cardFile, 'utf8')) as LogSeqCard;
   } catch (err) {
     return notAvailable('corrupt', `model card ${cardFile} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!card.sha256) return notAvailable('corrupt', `model card ${cardFile} has no sha256`);
-  if (!Number.isInteger(card.window) || card.window! < 1 || !Number.isInteger(card.topG) || card.topG! < 1)
+  if (!card.sha256) {
+    return notAvailable('corrupt', `model card ${cardFile} has no sha256`);
+  }
+  if (!Number.isInteger(card.window) || card.window! < 1 || !Number.isInteger(card.topG) || card.topG! < 1) {
     return notAvailable('corrupt', `model card ${cardFile}: window and topG must be positive integers`);
+  }
   const bytes = readFileSync(file);
   const digest = sha256(bytes);
-  if (digest !== card.sha256)
+  if (digest !== card.sha256) {
     return notAvailable(
       'checksum_mismatch',
       `${name}.onnx: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`
     );
+  }
   const vocabFile = join(dir, card.vocabulary?.file ?? `${name}.vocab.json`);
-  if (!existsSync(vocabFile)) return notAvailable('missing', `vocabulary ${vocabFile} is missing`);
+  if (!existsSync(vocabFile)) {
+    return notAvailable('missing', `vocabulary ${vocabFile} is missing`);
+  }
   const vocabBytes = readFileSync(vocabFile);
-  if (card.vocabulary?.sha256 && sha256(vocabBytes) !== card.vocabulary.sha256)
+  if (card.vocabulary?.sha256 && sha256(vocabBytes) !== card.vocabulary.sha256) {
     return notAvailable('checksum_mismatch', `${vocabFile}: sha256 does not match the card's`);
+  }
   let vocabulary: TemplateVocabulary;
   try {
     vocabulary = new TemplateVocabulary(JSON.parse(vocabBytes.toString('utf8')) as LogVocabularyFile);
@@ -99,19 +109,21 @@ export async function loadLogSequenceModel(
     const input = session.inputNames[0]!;
     const output = session.outputNames[0]!;
     const nextTemplateProbabilities: NextTemplateProbabilities = async (window) => {
-      if (window.length !== spec.h)
+      if (window.length !== spec.h) {
         throw new Error(`log sequence model input: expected ${spec.h} template ids, got ${window.length}`);
+      }
       const ids = BigInt64Array.from(window, (v) => BigInt(v));
       const out = await session.run({ [input]: new ort.Tensor('int64', ids, [1, spec.h]) });
       return out[output]!.data as Float32Array;
     };
     // One probe so a model of the wrong shape fails here, not mid-scoring.
     const probe = await nextTemplateProbabilities(new Int32Array(spec.h).fill(spec.padId));
-    if (probe.length !== spec.vocabularySize)
+    if (probe.length !== spec.vocabularySize) {
       return notAvailable(
         'corrupt',
         `${name}.onnx answers ${probe.length} probabilities, the vocabulary has ${spec.vocabularySize} ids`
       );
+    }
     return {
       state: 'loaded',
       file,

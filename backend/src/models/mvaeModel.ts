@@ -54,16 +54,21 @@ export async function loadMvaeModel(
     file,
     error: `multivariate autoencoder not available: ${error}`,
   });
-  if (!existsSync(file)) return notAvailable('missing', `${file} is missing (train it with models/mvae/train.sh)`);
-  if (!existsSync(cardFile))
+  if (!existsSync(file)) {
+    return notAvailable('missing', `${file} is missing (train it with models/mvae/train.sh)`);
+  }
+  if (!existsSync(cardFile)) {
     return notAvailable('missing', `model card ${cardFile} is missing; the model cannot be verified`);
+  }
   let card: MvaeCard;
   try {
     card = JSON.parse(readFileSync(cardFile, 'utf8')) as MvaeCard;
   } catch (err) {
     return notAvailable('corrupt', `model card ${cardFile} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!card.sha256) return notAvailable('corrupt', `model card ${cardFile} has no sha256`);
+  if (!card.sha256) {
+    return notAvailable('corrupt', `model card ${cardFile} has no sha256`);
+  }
   const n = card.normalisation;
   if (
     !Number.isInteger(card.window) ||
@@ -71,32 +76,36 @@ export async function loadMvaeModel(
     !Array.isArray(card.features) ||
     card.features.length < 2 ||
     !n
-  )
+  ) {
     return notAvailable(
       'corrupt',
       `model card ${cardFile}: needs window (positive integer), features (two or more) and normalisation`
     );
+  }
   const normalisation: MvNormalisation = {
     alpha: Number(n.alpha),
     normWarmUp: Number(n.normWarmUp),
     sdFloor: Number(n.sdFloor),
     clip: Number(n.clip),
   };
-  if (!Object.values(normalisation).every((v) => Number.isFinite(v) && v > 0))
+  if (!Object.values(normalisation).every((v) => Number.isFinite(v) && v > 0)) {
     return notAvailable(
       'corrupt',
       `model card ${cardFile}: normalisation alpha, normWarmUp, sdFloor and clip must be positive numbers`
     );
+  }
   const bytes = readFileSync(file);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== card.sha256)
+  if (digest !== card.sha256) {
     return notAvailable(
       'checksum_mismatch',
       `${name}.onnx: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`
     );
+  }
   const newestStepWeight = card.scoring?.newestStepWeight ?? 1;
-  if (!(Number.isFinite(newestStepWeight) && newestStepWeight > 0))
+  if (!(Number.isFinite(newestStepWeight) && newestStepWeight > 0)) {
     return notAvailable('corrupt', `model card ${cardFile}: scoring.newestStepWeight must be a positive number`);
+  }
   const spec: MvaeSpec = {
     window: card.window!,
     features: card.features,
@@ -115,15 +124,17 @@ export async function loadMvaeModel(
     const input = session.inputNames[0]!;
     const output = session.outputNames[0]!;
     const reconstruct: Reconstruct = async (batch, count) => {
-      if (batch.length !== count * width)
+      if (batch.length !== count * width) {
         throw new Error(`multivariate autoencoder input: expected ${count} × ${width} values, got ${batch.length}`);
+      }
       const out = await session.run({ [input]: new ort.Tensor('float32', batch, [count, width]) });
       return out[output]!.data as Float32Array;
     };
     // One probe so a model of the wrong shape fails here, not mid-scoring.
     const probe = await reconstruct(new Float32Array(width), 1);
-    if (probe.length !== width)
+    if (probe.length !== width) {
       return notAvailable('corrupt', `${name}.onnx answers ${probe.length} values for an input of ${width}`);
+    }
     return { state: 'loaded', file, version: card.version, sha256: digest, spec, reconstruct };
   } catch (err) {
     return notAvailable('corrupt', `${name}.onnx could not be loaded: ${(err as Error).message}`);

@@ -31,10 +31,12 @@ export async function loadRlPolicyModel(
   const name = opts.name ?? RL_MODEL_NAME;
   const file = join(dir, `${name}.onnx`);
   const cardFile = join(dir, `${name}.card.json`);
-  if (!existsSync(file))
+  if (!existsSync(file)) {
     return { state: 'missing', file, error: `RL model ${file} is missing (train it with models/autoscale/train.sh)` };
-  if (!existsSync(cardFile))
+  }
+  if (!existsSync(cardFile)) {
     return { state: 'missing', file, error: `model card ${cardFile} is missing; the model cannot be verified` };
+  }
   let card: RlCard;
   try {
     card = JSON.parse(readFileSync(cardFile, 'utf8')) as RlCard;
@@ -43,14 +45,16 @@ export async function loadRlPolicyModel(
   }
   const bytes = readFileSync(file);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (!card.sha256)
+  if (!card.sha256) {
     return { state: 'corrupt', file, error: `model card ${cardFile} has no sha256; the model cannot be verified` };
-  if (card.sha256 !== digest)
+  }
+  if (card.sha256 !== digest) {
     return {
       state: 'checksum_mismatch',
       file,
       error: `${name}.onnx: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}…`,
     };
+  }
   try {
     const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(bytes, {
@@ -61,11 +65,14 @@ export async function loadRlPolicyModel(
     const input = session.inputNames[0]!;
     const output = session.outputNames[0]!;
     const infer: RlInfer = async (obs) => {
-      if (obs.length !== OBS_DIM) throw new Error(`RL model input: expected ${OBS_DIM} features, got ${obs.length}`);
+      if (obs.length !== OBS_DIM) {
+        throw new Error(`RL model input: expected ${OBS_DIM} features, got ${obs.length}`);
+      }
       const out = await session.run({ [input]: new ort.Tensor('float32', obs, [1, OBS_DIM]) });
       const logits = out[output]!.data as Float32Array;
-      if (logits.length !== ACTION_DIM)
+      if (logits.length !== ACTION_DIM) {
         throw new Error(`RL model output: expected ${ACTION_DIM} logits, got ${logits.length}`);
+      }
       return logits;
     };
     // One probe so a model of the wrong shape fails here, not mid-replay.

@@ -14,7 +14,9 @@ export interface SidecarMetrics {
 export function createSidecarMetrics(options: { defaultMetrics?: boolean } = {}): SidecarMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ app: 'aidpe-sidecar' });
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'aidpe_' });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry, prefix: 'aidpe_' });
+  }
   const httpRequestDuration = new Histogram({
     name: 'aidpe_http_request_duration_seconds',
     help: 'HTTP request latency of the sidecar API, by route template.',

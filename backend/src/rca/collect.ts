@@ -67,9 +67,13 @@ const quoteLabelValue = (v: string): string => JSON.stringify(v);
  */
 export function withServiceMatcher(promql: string, service: string): string {
   const m = SIMPLE_SELECTOR.exec(promql);
-  if (!m || (!m[1] && m[2] === undefined)) return promql;
+  if (!m || (!m[1] && m[2] === undefined)) {
+    return promql;
+  }
   const inner = (m[2] ?? '').trim().replace(/,\s*$/, '');
-  if (/(^|[\s,{])service\s*(=|!=|=~|!~)/.test(inner)) return promql;
+  if (/(^|[\s,{])service\s*(=|!=|=~|!~)/.test(inner)) {
+    return promql;
+  }
   return `${m[1] ?? ''}{${inner ? `${inner}, ` : ''}service=${quoteLabelValue(service)}}`;
 }
 
@@ -130,13 +134,17 @@ async function scores(
   const out = new Map<string, { peak: number; onsetMs: number | undefined }>();
   for (const s of result.series) {
     const service = s.labels['service'];
-    if (!service) continue;
+    if (!service) {
+      continue;
+    }
     const scored = scoreSeries(s.samples, startMs, seriesKeyOf(s.labels), DEFAULT_THRESHOLD);
     // Several series per service (pods): the strongest and earliest signal counts.
     let { peak, onsetMs } = out.get(service) ?? { peak: 0, onsetMs: undefined as number | undefined };
     scored.scores.forEach((v, i) => {
       peak = Math.max(peak, v);
-      if (v >= ONSET && (onsetMs === undefined || scored.times[i]! < onsetMs)) onsetMs = scored.times[i];
+      if (v >= ONSET && (onsetMs === undefined || scored.times[i]! < onsetMs)) {
+        onsetMs = scored.times[i];
+      }
     });
     out.set(service, { peak, onsetMs });
   }
@@ -146,12 +154,18 @@ async function scores(
 /** Per service: share of its spans with an error that no child span of theirs had (the error starts there). */
 function ownErrorRates(spans: readonly GraphSpan[]): Map<string, number> {
   const failingChild = new Set<string>();
-  for (const s of spans) if (s.error && s.parentSpanId) failingChild.add(`${s.traceId}/${s.parentSpanId}`);
+  for (const s of spans) {
+    if (s.error && s.parentSpanId) {
+      failingChild.add(`${s.traceId}/${s.parentSpanId}`);
+    }
+  }
   const calls = new Map<string, number>();
   const own = new Map<string, number>();
   for (const s of spans) {
     calls.set(s.service, (calls.get(s.service) ?? 0) + 1);
-    if (s.error && !failingChild.has(`${s.traceId}/${s.spanId}`)) own.set(s.service, (own.get(s.service) ?? 0) + 1);
+    if (s.error && !failingChild.has(`${s.traceId}/${s.spanId}`)) {
+      own.set(s.service, (own.get(s.service) ?? 0) + 1);
+    }
   }
   return new Map([...calls].map(([svc, n]) => [svc, (own.get(svc) ?? 0) / n]));
 }
@@ -196,16 +210,19 @@ export async function logEvidence(
   });
   const notes = [...windows.notes];
   const model = source.sequenceModel;
-  if (!model)
+  if (!model) {
     notes.push(
       `log sequence model not used (${source.sequenceModelUnavailable ?? 'not loaded'}): log evidence is template frequency only`
     );
+  }
   const sequence = new Map<string, number>();
   if (model) {
     const streams = (lines: RawLogLine[]) => {
       const out = new Map<string, number[]>();
       for (const l of [...lines].sort((a, b) => a.timeMs - b.timeMs)) {
-        if (typeof l.message !== 'string' || !l.service) continue;
+        if (typeof l.message !== 'string' || !l.service) {
+          continue;
+        }
         const ids = out.get(l.service) ?? [];
         ids.push(model.vocabulary.idOf(l.message));
         out.set(l.service, ids);
@@ -220,7 +237,9 @@ export async function logEvidence(
         await scoreSequence(ids, model.spec, model.nextTemplateProbabilities, { context: baseIds, minEvents: 3 }),
       ];
       const s = sequenceAnomaly(w, b);
-      if (s !== undefined) sequence.set(service, s);
+      if (s !== undefined) {
+        sequence.set(service, s);
+      }
     }
   }
   const byService = new Map<string, NonNullable<ServiceEvidence['logAnomaly']>>();
@@ -239,12 +258,13 @@ export async function logEvidence(
         ...(seq !== undefined ? { sequenceScore: seq } : {}),
         summary: `${r.summary}${named.length ? ` (${named.join('; ')})` : ''}${seq !== undefined ? `; sequence model misses ${(100 * seq).toFixed(0)}% above the baseline` : ''}`,
       });
-    } else
+    } else {
       byService.set(r.service, {
         score: seq ?? 0,
         ...(seq !== undefined ? { sequenceScore: seq } : {}),
         summary: `log anomaly: insufficient data (${r.reason})`,
       });
+    }
   }
   return { byService, notes };
 }
@@ -322,7 +342,9 @@ export function simulatorLogs(
 export function lokiLogs(loki: LokiClient, selector = '{service=~".+"}', limit = 5000): LogEvidenceSource['lines'] {
   return async (startMs, endMs) => {
     const r = await loki.queryRange({ query: selector, startMs, endMs, limit, direction: 'forward' });
-    if (r.resultType !== 'streams') return [];
+    if (r.resultType !== 'streams') {
+      return [];
+    }
     return r.streams.flatMap((s) =>
       s.entries.map((e) => ({
         service: s.labels['service'] ?? '',
@@ -359,11 +381,7 @@ export async function tempoSpans(
 /** The embedded simulator's sampled traces as graph spans. */
 export function simulatorSpans(
   cluster: {
-    traces(q: {
-      startMs: number;
-      endMs: number;
-      limit?: number;
-    }): Array<{
+    traces(q: { startMs: number; endMs: number; limit?: number }): Array<{
       spans: Array<{
         traceId: string;
         spanId: string;

@@ -37,9 +37,13 @@ export interface BglData {
 
 /** `--bgl FILE_OR_DIR`: the file itself, or `<dir>/BGL_2k.log`. */
 export function resolveBglFile(path: string): string {
-  if (!existsSync(path)) throw new LogDataError(`--bgl ${path}: not found`);
+  if (!existsSync(path)) {
+    throw new LogDataError(`--bgl ${path}: not found`);
+  }
   const file = statSync(path).isDirectory() ? join(path, 'BGL_2k.log') : path;
-  if (!existsSync(file) || !statSync(file).isFile()) throw new LogDataError(`--bgl ${path}: no BGL_2k.log there`);
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new LogDataError(`--bgl ${path}: no BGL_2k.log there`);
+  }
   return file;
 }
 
@@ -49,7 +53,9 @@ export function loadBgl(file: string, trainFraction = 0.5): BglData {
   const lines: BglLine[] = [];
   let malformed = 0;
   for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    if (raw.trim() === '') continue;
+    if (raw.trim() === '') {
+      continue;
+    }
     const f = splitLine(format, raw);
     const timestamp = Number(f?.Timestamp);
     if (!f || !Number.isFinite(timestamp)) {
@@ -66,7 +72,9 @@ export function loadBgl(file: string, trainFraction = 0.5): BglData {
       content: f.Content ?? '',
     });
   }
-  if (lines.length === 0) throw new LogDataError(`--bgl ${file}: no line fits the BGL format (${malformed} tried)`);
+  if (lines.length === 0) {
+    throw new LogDataError(`--bgl ${file}: no line fits the BGL format (${malformed} tried)`);
+  }
   // Stable sort by time: the loghub sample is already in order; this keeps it so for any other file.
   lines.sort((a, b) => a.timestamp - b.timestamp || a.index - b.index);
   lines.forEach((l, i) => (l.index = i));
@@ -106,8 +114,9 @@ const byTime = (a: NezhaLogLine, b: NezhaLogLine): number =>
 
 /** Log lines of every Nezha fault case under the extracted root (logs only: metrics are not needed). */
 export function loadNezhaLogCases(root: string, maxCases?: number): NezhaLogCase[] {
-  if (!existsSync(root) || !statSync(root).isDirectory())
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new LogDataError(`--nezha ${root}: not a directory (extract the .tgz first)`);
+  }
   const faults = listNezhaFaults(root).slice(0, maxCases ?? Infinity);
   const metricCache = new Map<string, NezhaMetricSeries[]>();
   return faults.map((fault) => {
@@ -184,19 +193,25 @@ export function buildTrainingExport(
     }
     parts.push(c.beforeInjection);
     beforeLines += c.beforeInjection.length;
-    for (const part of parts)
-      for (const stream of streamsByService(part).values())
+    for (const part of parts) {
+      for (const stream of streamsByService(part).values()) {
         nezhaStreams.push(stream.map((l) => parser.addLogMessage(nezhaContent(l.message)).cluster.id));
+      }
+    }
   }
   const templates: Record<string, number> = {};
   const clusterToId = new Map<number, number>();
   let next = 2;
   const idOfCluster = (clusterId: number): number => {
     const known = clusterToId.get(clusterId);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      return known;
+    }
     const cluster = parser.clusters.find((c) => c.id === clusterId);
     // A cluster evicted by the LRU bound (none with the default unbounded parser) is unknown.
-    if (!cluster) return UNK_ID;
+    if (!cluster) {
+      return UNK_ID;
+    }
     const text = parser.template(cluster);
     const id = templates[text] ?? next++;
     templates[text] = id;
@@ -227,9 +242,15 @@ export function buildTrainingExport(
 
 /** The first `*.tgz`-extracted Nezha root under a folder (the folder itself when it holds rca_data/). */
 export function resolveNezhaRoot(path: string): string {
-  if (existsSync(join(path, 'rca_data'))) return path;
+  if (existsSync(join(path, 'rca_data'))) {
+    return path;
+  }
   if (existsSync(path) && statSync(path).isDirectory()) {
-    for (const d of readdirSync(path).sort()) if (existsSync(join(path, d, 'rca_data'))) return join(path, d);
+    for (const d of readdirSync(path).sort()) {
+      if (existsSync(join(path, d, 'rca_data'))) {
+        return join(path, d);
+      }
+    }
   }
   throw new LogDataError(
     `--nezha ${path}: no rca_data/ folder there (extract nezha-trainticket-*.tgz and pass the folder holding rca_data/ and construct_data/)`

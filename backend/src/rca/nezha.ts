@@ -93,7 +93,9 @@ export function serviceOfPod(pod: string): string {
 /** `YYYY-MM-DD HH:MM:SS` read as UTC (never as the machine's local time). */
 export function parseInjectTime(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (!m) throw new NezhaDataError(`inject_time: expected "YYYY-MM-DD HH:MM:SS", got ${JSON.stringify(text)}`);
+  if (!m) {
+    throw new NezhaDataError(`inject_time: expected "YYYY-MM-DD HH:MM:SS", got ${JSON.stringify(text)}`);
+  }
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   return Date.UTC(y, mo - 1, d, h, mi, s);
 }
@@ -111,19 +113,30 @@ export function parseCsv(text: string): string[][] {
         if (text[i + 1] === '"') {
           field += '"';
           i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
+        } else {
+          quoted = false;
+        }
+      } else {
+        field += ch;
+      }
+    } else if (ch === '"' && field === '') {
+      quoted = true;
+    } else if (ch === ',') {
       row.push(field);
       field = '';
     } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
+      if (ch === '\r' && text[i + 1] === '\n') {
+        i++;
+      }
       row.push(field);
       field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
+      if (row.length > 1 || row[0] !== '') {
+        rows.push(row);
+      }
       row = [];
-    } else field += ch;
+    } else {
+      field += ch;
+    }
   }
   if (field !== '' || row.length > 0) {
     row.push(field);
@@ -134,9 +147,13 @@ export function parseCsv(text: string): string[][] {
 
 function readCsvFile(path: string, required: readonly string[]): { header: string[]; rows: string[][] } {
   const [header, ...rows] = parseCsv(readFileSync(path, 'utf8'));
-  if (!header) throw new NezhaDataError(`${path}: empty file`);
+  if (!header) {
+    throw new NezhaDataError(`${path}: empty file`);
+  }
   const missing = required.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new NezhaDataError(`${path}: missing column(s) ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    throw new NezhaDataError(`${path}: missing column(s) ${missing.join(', ')}`);
+  }
   return { header, rows };
 }
 
@@ -204,8 +221,9 @@ export function readLogCsv(path: string, counts: ParseCounts = blankCounts()): N
     const pod = r[at.PodName] ?? '';
     let timeMs = Number.NaN;
     const ns = Number(r[at.TimeUnixNano]);
-    if (ns >= PLAUSIBLE_NS[0] && ns <= PLAUSIBLE_NS[1]) timeMs = ns / 1e6;
-    else {
+    if (ns >= PLAUSIBLE_NS[0] && ns <= PLAUSIBLE_NS[1]) {
+      timeMs = ns / 1e6;
+    } else {
       // Corrupt nanoseconds: the ISO column usually still holds the time (written without a zone: UTC).
       const iso = r[at.Timestamp] ?? '';
       const parsed = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
@@ -218,8 +236,9 @@ export function readLogCsv(path: string, counts: ParseCounts = blankCounts()): N
     const raw = r[at.Log] ?? '';
     try {
       const parsed: unknown = JSON.parse(raw);
-      if (parsed && typeof parsed === 'object' && typeof (parsed as { log?: unknown }).log === 'string')
+      if (parsed && typeof parsed === 'object' && typeof (parsed as { log?: unknown }).log === 'string') {
         message = (parsed as { log: string }).log.replace(/\s+$/, '');
+      }
     } catch {
       message = undefined;
     }
@@ -255,7 +274,9 @@ export function readMetricCsv(path: string, counts: ParseCounts = blankCounts())
       counts.skipped++;
       continue;
     }
-    if (podAt >= 0 && !pod) pod = r[podAt] ?? '';
+    if (podAt >= 0 && !pod) {
+      pod = r[podAt] ?? '';
+    }
     times.push(t);
     for (const [h, i] of numeric) {
       const cell = r[i];
@@ -299,14 +320,17 @@ interface RawFault {
 /** Every injected fault under `<root>/rca_data/<date>/<date>-fault_list.json`, in time order. */
 export function listNezhaFaults(root: string): NezhaFault[] {
   const dataDir = join(root, 'rca_data');
-  if (!existsSync(dataDir))
+  if (!existsSync(dataDir)) {
     throw new NezhaDataError(
       `${root}: no rca_data/ folder (expected the extracted Nezha root that holds rca_data/ and construct_data/)`
     );
+  }
   const faults: NezhaFault[] = [];
   for (const date of readdirSync(dataDir).sort()) {
     const file = join(dataDir, date, `${date}-fault_list.json`);
-    if (!existsSync(file)) continue;
+    if (!existsSync(file)) {
+      continue;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -318,9 +342,12 @@ export function listNezhaFaults(root: string): NezhaFault[] {
       ? (parsed as RawFault[])
       : Object.values(parsed as Record<string, RawFault[]>).flat();
     list.forEach((f, i) => {
-      if (typeof f.inject_time !== 'string') throw new NezhaDataError(`${file}: fault ${i}: inject_time missing`);
-      if (typeof f.inject_pod !== 'string' || !f.inject_pod)
+      if (typeof f.inject_time !== 'string') {
+        throw new NezhaDataError(`${file}: fault ${i}: inject_time missing`);
+      }
+      if (typeof f.inject_pod !== 'string' || !f.inject_pod) {
         throw new NezhaDataError(`${file}: fault ${i}: inject_pod missing`);
+      }
       const injectMs = parseInjectTime(f.inject_time);
       const stamp = Number(f.inject_timestamp);
       const skew = Number.isFinite(stamp) ? Math.round((stamp * 1000 - injectMs) / 3_600_000) : 0;
@@ -342,7 +369,9 @@ export function listNezhaFaults(root: string): NezhaFault[] {
 }
 
 function firstFile(dir: string, suffix: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
+  if (!existsSync(dir)) {
+    return undefined;
+  }
   return readdirSync(dir)
     .filter((f) => f.endsWith(suffix))
     .sort()[0];
@@ -361,17 +390,26 @@ export function loadNezhaCase(
     .filter(
       (m) => existsSync(join(dayDir, 'trace', `${m}_trace.csv`)) || existsSync(join(dayDir, 'log', `${m}_log.csv`))
     );
-  if (minutes.length === 0)
+  if (minutes.length === 0) {
     throw new NezhaDataError(
       `${dayDir}: no trace or log file for ${minuteName(fault.injectMs)} (inject_time ${fault.injectTime} UTC)`
     );
+  }
   const spans: NezhaSpan[] = [];
   const logs: NezhaLogLine[] = [];
   for (const m of minutes) {
     const t = join(dayDir, 'trace', `${m}_trace.csv`);
     const l = join(dayDir, 'log', `${m}_log.csv`);
-    if (existsSync(t)) for (const s of readTraceCsv(t, counts.traces)) spans.push(s);
-    if (existsSync(l)) for (const x of readLogCsv(l, counts.logs)) logs.push(x);
+    if (existsSync(t)) {
+      for (const s of readTraceCsv(t, counts.traces)) {
+        spans.push(s);
+      }
+    }
+    if (existsSync(l)) {
+      for (const x of readLogCsv(l, counts.logs)) {
+        logs.push(x);
+      }
+    }
   }
   const constructDir = join(root, 'construct_data', fault.date);
   const bt = firstFile(join(constructDir, 'trace'), '_trace.csv');
@@ -381,7 +419,9 @@ export function loadNezhaCase(
   let metrics = metricCache?.get(fault.date);
   if (!metrics) {
     const metricDir = join(dayDir, 'metric');
-    if (!existsSync(metricDir)) throw new NezhaDataError(`${metricDir}: missing`);
+    if (!existsSync(metricDir)) {
+      throw new NezhaDataError(`${metricDir}: missing`);
+    }
     metrics = readdirSync(metricDir)
       .filter((f) => f.endsWith('.csv') && statSync(join(metricDir, f)).isFile())
       .sort()

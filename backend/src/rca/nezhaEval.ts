@@ -54,7 +54,9 @@ function addWire(map: Map<string, WireStats>, key: string, ms: number): void {
 /** Wire and processing time per service from spans (see the header comment). */
 export function traceProfile(spans: readonly NezhaSpan[], splitWire = true): TraceProfile {
   const byId = new Map<string, NezhaSpan>();
-  for (const s of spans) byId.set(`${s.traceId}/${s.spanId}`, s);
+  for (const s of spans) {
+    byId.set(`${s.traceId}/${s.spanId}`, s);
+  }
   const childTime = new Map<string, number>();
   const wireOfParent = new Map<string, number>();
   const wireIn = new Map<string, WireStats>();
@@ -66,7 +68,9 @@ export function traceProfile(spans: readonly NezhaSpan[], splitWire = true): Tra
       const key = `${s.traceId}/${parent.spanId}`;
       childTime.set(key, (childTime.get(key) ?? 0) + s.durationMs);
     }
-    if (!parent || parent.service !== s.service) requests.set(s.service, (requests.get(s.service) ?? 0) + 1);
+    if (!parent || parent.service !== s.service) {
+      requests.set(s.service, (requests.get(s.service) ?? 0) + 1);
+    }
     if (parent && parent.service !== s.service) {
       const wire = Math.max(0, parent.durationMs - s.durationMs);
       addWire(wireIn, s.service, wire);
@@ -107,11 +111,18 @@ export function robustZ(
   for (let i = 0; i < times.length; i++) {
     const ms = times[i]! * 1000;
     const v = values[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (ms >= injectMs - METRIC_BASELINE_MS && ms < injectMs) base.push(v);
-    else if (ms >= injectMs && ms < injectMs + METRIC_INCIDENT_MS) inc.push(v);
+    if (!Number.isFinite(v)) {
+      continue;
+    }
+    if (ms >= injectMs - METRIC_BASELINE_MS && ms < injectMs) {
+      base.push(v);
+    } else if (ms >= injectMs && ms < injectMs + METRIC_INCIDENT_MS) {
+      inc.push(v);
+    }
   }
-  if (base.length < 5 || inc.length === 0) return undefined;
+  if (base.length < 5 || inc.length === 0) {
+    return undefined;
+  }
   const sorted = [...base].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1]!;
   const mad = [...base.map((v) => Math.abs(v - median))].sort((a, b) => a - b)[base.length >> 1]!;
@@ -120,7 +131,9 @@ export function robustZ(
   let best: RobustZ = { z: 0, before: median, after: median };
   for (const v of inc) {
     const z = (direction * (v - median)) / scale;
-    if (z > best.z) best = { z, before: median, after: v };
+    if (z > best.z) {
+      best = { z, before: median, after: v };
+    }
   }
   return best;
 }
@@ -163,10 +176,12 @@ export function logProfiles(
       const content = logContent(l.message);
       const cluster = drain.addLogMessage(content).cluster;
       const id = `${l.service}#${cluster.id}`;
-      if (levelOf(l.message) === 'ERROR' || /exception|fail|error/i.test(content))
+      if (levelOf(l.message) === 'ERROR' || /exception|fail|error/i.test(content)) {
         errors.set(l.service, (errors.get(l.service) ?? 0) + 1 / minutes);
-      if (learn) seen.add(id);
-      else if (!seen.has(id)) {
+      }
+      if (learn) {
+        seen.add(id);
+      } else if (!seen.has(id)) {
         fresh.set(l.service, (fresh.get(l.service) ?? 0) + 1);
         const set = freshIds.get(l.service) ?? new Set<string>();
         set.add(drain.template(cluster));
@@ -226,8 +241,11 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
   // The call graph: incident and fault-free calls (an edge that went quiet in the incident still exists).
   const graph = buildServiceGraph([...c.baselineSpans, ...incidentSpans]);
   const roots = new Map<string, number>();
-  for (const s of [...incidentSpans, ...c.baselineSpans])
-    if (!s.parentSpanId) roots.set(s.service, (roots.get(s.service) ?? 0) + 1);
+  for (const s of [...incidentSpans, ...c.baselineSpans]) {
+    if (!s.parentSpanId) {
+      roots.set(s.service, (roots.get(s.service) ?? 0) + 1);
+    }
+  }
   const symptom = [...roots].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? 'ts-gateway-service';
   const before = traceProfile(c.baselineSpans, opt.wire === 'split');
   const after = traceProfile(incidentSpans, opt.wire === 'split');
@@ -237,22 +255,31 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     incidentMinutes
   );
   const metricsByService = new Map<string, NezhaMetricSeries[]>();
-  for (const m of c.metrics) metricsByService.set(m.service, [...(metricsByService.get(m.service) ?? []), m]);
+  for (const m of c.metrics) {
+    metricsByService.set(m.service, [...(metricsByService.get(m.service) ?? []), m]);
+  }
 
   // Wire time per edge: the rise common to all of a caller's callees is the caller's (it was slow to send or
   // to read the answers: CPU starvation, its own network); the rest of an edge's rise is the callee's.
   const edgeRise = new Map<string, { caller: string; callee: string; riseMs: number; calls: number }>();
   for (const [key, a] of opt.wire === 'split' ? after.wireEdge : []) {
     const b = before.wireEdge.get(key);
-    if (!b || a.calls < 3) continue;
+    if (!b || a.calls < 3) {
+      continue;
+    }
     const [caller, callee] = key.split('->') as [string, string];
     edgeRise.set(key, { caller, callee, riseMs: a.meanMs - b.meanMs, calls: a.calls });
   }
   const commonRise = new Map<string, number>();
   const outEdges = new Map<string, Array<{ riseMs: number; calls: number }>>();
-  for (const e of edgeRise.values()) outEdges.set(e.caller, [...(outEdges.get(e.caller) ?? []), e]);
-  for (const [caller, es] of outEdges)
-    if (es.length >= 2) commonRise.set(caller, Math.max(0, Math.min(...es.map((e) => e.riseMs))));
+  for (const e of edgeRise.values()) {
+    outEdges.set(e.caller, [...(outEdges.get(e.caller) ?? []), e]);
+  }
+  for (const [caller, es] of outEdges) {
+    if (es.length >= 2) {
+      commonRise.set(caller, Math.max(0, Math.min(...es.map((e) => e.riseMs))));
+    }
+  }
   const wireToCallee = new Map<string, { addedMs: number; calls: number }>();
   const wireToCaller = new Map<string, { addedMs: number; calls: number }>();
   for (const e of edgeRise.values()) {
@@ -276,27 +303,36 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     const wb = before.wireIn.get(service);
     const wa = after.wireIn.get(service);
     const wIn = wireToCallee.get(service);
-    if (wIn && wIn.addedMs > 0 && wb && wa)
+    if (wIn && wIn.addedMs > 0 && wb && wa) {
       signals.push({
         strength: addedStrength(wIn.addedMs / incidentMinutes),
         line: `time on the wire of calls into it ${wb.meanMs.toFixed(1)} → ${wa.meanMs.toFixed(1)} ms per call (${wa.calls} calls; +${(wIn.addedMs / incidentMinutes / 1000).toFixed(1)} s per minute its own)`,
       });
+    }
     const wOut = wireToCaller.get(service);
-    if (wOut && wOut.addedMs > 0)
+    if (wOut && wOut.addedMs > 0) {
       signals.push({
         strength: addedStrength(wOut.addedMs / incidentMinutes),
         line: `time on the wire of its calls to all its callees rose by ${(commonRise.get(service) ?? 0).toFixed(1)} ms per call`,
       });
+    }
     // Processing time (self time without the wire). Not for the entry service: an asynchronous gateway's
     // handler span outlives its children, so its "self time" grows with everything downstream.
     const pb = before.processingMs.get(service);
     const pa = after.processingMs.get(service);
     const requests = after.requests.get(service) ?? 0;
-    if ((opt.entrySelfTime || service !== symptom) && pb !== undefined && pa !== undefined && requests >= 3 && pa > pb)
+    if (
+      (opt.entrySelfTime || service !== symptom) &&
+      pb !== undefined &&
+      pa !== undefined &&
+      requests >= 3 &&
+      pa > pb
+    ) {
       signals.push({
         strength: addedStrength(((pa - pb) * requests) / incidentMinutes),
         line: `self time ${pb.toFixed(1)} → ${pa.toFixed(1)} ms per request without time on the wire (${requests} requests)`,
       });
+    }
     // Metrics: CPU is the service's own; server latency is the symptom at this service.
     let latencyZ = 0;
     let cpuZ: RobustZ | undefined;
@@ -304,35 +340,44 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     for (const m of metricsByService.get(service) ?? []) {
       for (const col of ['PodServerLatencyP95(s)', 'PodServerLatencyP90(s)']) {
         const r = m.columns[col] ? robustZ(m.times, m.columns[col]!, injectMs) : undefined;
-        if (r) latencyZ = Math.max(latencyZ, r.z);
+        if (r) {
+          latencyZ = Math.max(latencyZ, r.z);
+        }
       }
       const cpu = m.columns['CpuUsageRate(%)'] ? robustZ(m.times, m.columns['CpuUsageRate(%)']!, injectMs) : undefined;
-      if (cpu && (!cpuZ || cpu.z > cpuZ.z)) cpuZ = cpu;
+      if (cpu && (!cpuZ || cpu.z > cpuZ.z)) {
+        cpuZ = cpu;
+      }
       const ok = m.columns['PodSuccessRate(%)']
         ? robustZ(m.times, m.columns['PodSuccessRate(%)']!, injectMs, -1)
         : undefined;
-      if (ok) successZ = Math.max(successZ, ok.z);
+      if (ok) {
+        successZ = Math.max(successZ, ok.z);
+      }
     }
     // Strength from the rise in percentage points: saturation matters, not how quiet the hour before was.
-    if (opt.cpuPointsPerUnit > 0 && cpuZ && cpuZ.z >= 3 && cpuZ.after > cpuZ.before)
+    if (opt.cpuPointsPerUnit > 0 && cpuZ && cpuZ.z >= 3 && cpuZ.after > cpuZ.before) {
       signals.push({
         strength: Math.min(2, (cpuZ.after - cpuZ.before) / opt.cpuPointsPerUnit),
         line: `CPU usage ${cpuZ.before.toFixed(1)}% → ${cpuZ.after.toFixed(1)}% (robust z ${cpuZ.z.toFixed(1)})`,
       });
+    }
     // Logs: error lines it writes, and lines of templates the fault-free minute never had.
     const eb = logs.before.errorsPerMinute.get(service) ?? 0;
     const ea = logs.after.errorsPerMinute.get(service) ?? 0;
-    if (opt.logs && ea > eb + 2)
+    if (opt.logs && ea > eb + 2) {
       signals.push({
         strength: Math.min(1, Math.log2(1 + (ea - eb) / (eb + 5)) / 2),
         line: `error log lines ${eb.toFixed(0)} → ${ea.toFixed(0)} per minute`,
       });
+    }
     const fresh = logs.after.newTemplateLines.get(service) ?? 0;
-    if (opt.logs && fresh >= 3)
+    if (opt.logs && fresh >= 3) {
       signals.push({
         strength: Math.min(0.5, Math.log2(1 + fresh / 20) / 2),
         line: `${logs.after.newTemplates.get(service)?.size ?? 0} log template(s) not seen in the fault-free minute (${fresh} lines), e.g. "${[...(logs.after.newTemplates.get(service) ?? [])][0]?.slice(0, 120) ?? ''}"`,
       });
+    }
     evidence.push({
       service,
       latencyScore: zToScore(latencyZ),
@@ -381,21 +426,32 @@ export function ruleBaselineRanking(c: NezhaCase): Array<{ service: string; scor
   const injectMs = c.fault.injectMs;
   const metricFlags = new Map<string, number>();
   for (const m of c.metrics) {
-    if (m.service === 'front_service') continue;
+    if (m.service === 'front_service') {
+      continue;
+    }
     let flags = 0;
     for (const values of Object.values(m.columns)) {
       const base: number[] = [];
       const inc: number[] = [];
       m.times.forEach((t, i) => {
         const v = values[i]!;
-        if (!Number.isFinite(v)) return;
-        if (t * 1000 >= injectMs - METRIC_BASELINE_MS && t * 1000 < injectMs) base.push(v);
-        else if (t * 1000 >= injectMs && t * 1000 < injectMs + METRIC_INCIDENT_MS) inc.push(v);
+        if (!Number.isFinite(v)) {
+          return;
+        }
+        if (t * 1000 >= injectMs - METRIC_BASELINE_MS && t * 1000 < injectMs) {
+          base.push(v);
+        } else if (t * 1000 >= injectMs && t * 1000 < injectMs + METRIC_INCIDENT_MS) {
+          inc.push(v);
+        }
       });
-      if (base.length < 5 || inc.length === 0) continue;
+      if (base.length < 5 || inc.length === 0) {
+        continue;
+      }
       const mean = base.reduce((a, b) => a + b, 0) / base.length;
       const sd = Math.sqrt(base.reduce((a, b) => a + (b - mean) ** 2, 0) / base.length);
-      if (inc.some((v) => Math.abs(v - mean) > 3 * sd && sd > 0)) flags++;
+      if (inc.some((v) => Math.abs(v - mean) > 3 * sd && sd > 0)) {
+        flags++;
+      }
     }
     metricFlags.set(m.service, (metricFlags.get(m.service) ?? 0) + flags);
   }
@@ -405,20 +461,28 @@ export function ruleBaselineRanking(c: NezhaCase): Array<{ service: string; scor
     const key = `${s.service}|${s.operation}`;
     byOp.set(key, [...(byOp.get(key) ?? []), s.durationMs]);
   }
-  for (const [key, xs] of byOp) p95.set(key, [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))]!);
+  for (const [key, xs] of byOp) {
+    p95.set(key, [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))]!);
+  }
   const slow = new Map<string, number>();
   const total = new Map<string, number>();
   for (const s of c.spans) {
-    if (s.startMs < injectMs) continue;
+    if (s.startMs < injectMs) {
+      continue;
+    }
     total.set(s.service, (total.get(s.service) ?? 0) + 1);
     const limit = p95.get(`${s.service}|${s.operation}`);
-    if (limit !== undefined && s.durationMs > 3 * limit) slow.set(s.service, (slow.get(s.service) ?? 0) + 1);
+    if (limit !== undefined && s.durationMs > 3 * limit) {
+      slow.set(s.service, (slow.get(s.service) ?? 0) + 1);
+    }
   }
   const slowShare = new Map([...slow].map(([svc, n]) => [svc, n / (total.get(svc) ?? 1)]));
   const errorWords = new Map<string, number>();
-  for (const l of c.logs)
-    if (l.timeMs >= injectMs && /error|exception|fail/i.test(l.message))
+  for (const l of c.logs) {
+    if (l.timeMs >= injectMs && /error|exception|fail/i.test(l.message)) {
       errorWords.set(l.service, (errorWords.get(l.service) ?? 0) + 1);
+    }
+  }
   const norm = (m: Map<string, number>) => {
     const max = Math.max(0, ...m.values());
     return (svc: string) => (max > 0 ? (m.get(svc) ?? 0) / max : 0);
@@ -466,15 +530,13 @@ export function evaluateNezhaCase(c: NezhaCase): NezhaCaseResult {
     tier: ranking.tier,
     symptom: ranking.symptom,
     symptomSli: ranking.symptomSli,
-    top5: ranking.candidates
-      .slice(0, 5)
-      .map((x) => ({
-        service: x.service,
-        score: Number(x.score.toFixed(4)),
-        path: x.path,
-        evidence: x.evidence,
-        ...(x.whyLower ? { whyLower: x.whyLower } : {}),
-      })),
+    top5: ranking.candidates.slice(0, 5).map((x) => ({
+      service: x.service,
+      score: Number(x.score.toFixed(4)),
+      path: x.path,
+      evidence: x.evidence,
+      ...(x.whyLower ? { whyLower: x.whyLower } : {}),
+    })),
     baselineTop5: baseline.slice(0, 5).map((x) => ({ service: x.service, score: Number(x.score.toFixed(4)) })),
     explanation: ranking.explanation,
     seconds,

@@ -71,12 +71,15 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
             .filter(Boolean)
         : [];
       const unknown = statuses.filter((s) => !STATUSES.includes(s as ActionStatus));
-      if (unknown.length)
+      if (unknown.length) {
         throw new BadRequestError(
           'status',
           `unknown status ${unknown.map((s) => JSON.stringify(s)).join(', ')}; expected any of ${STATUSES.join(', ')}`
         );
-      if (!opts.store || !opts.loop) return { actions: [], automation: null, message: opts.unavailableReason };
+      }
+      if (!opts.store || !opts.loop) {
+        return { actions: [], automation: null, message: opts.unavailableReason };
+      }
       const actions = await opts.store.listActions({
         statuses: statuses as ActionStatus[],
         ...(req.query.service ? { service: req.query.service } : {}),
@@ -91,7 +94,9 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
     { schema: { tags: ['actions'], summary: 'One action', params: IdParams } },
     async (req) => {
       const a = opts.store ? await opts.store.getAction(req.params.id) : undefined;
-      if (!a) throw new NotFoundError(`action ${req.params.id} not found`);
+      if (!a) {
+        throw new NotFoundError(`action ${req.params.id} not found`);
+      }
       return { action: a };
     }
   );
@@ -102,18 +107,29 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       { schema: { tags: ['actions'], summary, params: IdParams, body: Type.Optional(DecisionBody) } },
       async (req, reply) => {
         const loop = opts.loop;
-        if (!loop)
+        if (!loop) {
           return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
+        }
         const user = userOf(req);
-        if (!user) return refuse(reply, 401, `user: ${verb} needs the user Grafana forwards as X-Grafana-User`);
+        if (!user) {
+          return refuse(reply, 401, `user: ${verb} needs the user Grafana forwards as X-Grafana-User`);
+        }
         const note = req.body?.note;
         try {
-          if (verb === 'approve') return { action: await loop.approve(req.params.id, user, note) };
-          if (verb === 'reject') return { action: await loop.reject(req.params.id, user, note) };
+          if (verb === 'approve') {
+            return { action: await loop.approve(req.params.id, user, note) };
+          }
+          if (verb === 'reject') {
+            return { action: await loop.reject(req.params.id, user, note) };
+          }
           return await loop.rollback(req.params.id, user, note);
         } catch (err) {
-          if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
-          if (err instanceof ActionConflictError) return refuse(reply, 409, err.message);
+          if (err instanceof ActionNotFoundError) {
+            throw new NotFoundError(err.message);
+          }
+          if (err instanceof ActionConflictError) {
+            return refuse(reply, 409, err.message);
+          }
           throw err;
         }
       }
@@ -132,7 +148,9 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       },
     },
     async (req, reply) => {
-      if (!opts.store) return refuse(reply, 503, 'store: not available (see /api/v1/health)');
+      if (!opts.store) {
+        return refuse(reply, 503, 'store: not available (see /api/v1/health)');
+      }
       return { entries: await opts.store.listAudit(req.query.limit ?? 200) };
     }
   );
@@ -141,7 +159,9 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
     '/api/v1/automation',
     { schema: { tags: ['actions'], summary: 'Loop status: mode, policy and breaker per managed service' } },
     async () => {
-      if (!opts.loop) return { running: false, message: opts.unavailableReason, services: [] };
+      if (!opts.loop) {
+        return { running: false, message: opts.unavailableReason, services: [] };
+      }
       return opts.loop.status();
     }
   );
@@ -158,14 +178,19 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
     },
     async (req, reply) => {
       const loop = opts.loop;
-      if (!loop)
+      if (!loop) {
         return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
+      }
       const user = userOf(req);
-      if (!user) return refuse(reply, 401, 'user: changing the mode needs the user Grafana forwards as X-Grafana-User');
+      if (!user) {
+        return refuse(reply, 401, 'user: changing the mode needs the user Grafana forwards as X-Grafana-User');
+      }
       try {
         return await loop.setMode(req.params.service, req.body.mode, user);
       } catch (err) {
-        if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
+        if (err instanceof ActionNotFoundError) {
+          throw new NotFoundError(err.message);
+        }
         throw err;
       }
     }
@@ -182,15 +207,19 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
     },
     async (req, reply) => {
       const loop = opts.loop;
-      if (!loop)
+      if (!loop) {
         return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
+      }
       const user = userOf(req);
-      if (!user)
+      if (!user) {
         return refuse(reply, 401, 'user: resuming automation needs the user Grafana forwards as X-Grafana-User');
+      }
       try {
         return await loop.resume(req.params.service, user);
       } catch (err) {
-        if (err instanceof ActionNotFoundError) throw new NotFoundError(err.message);
+        if (err instanceof ActionNotFoundError) {
+          throw new NotFoundError(err.message);
+        }
         throw err;
       }
     }

@@ -192,7 +192,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
   const remember = (r: AnomalyRegion, name: string, detector: StreamDetectorName = 'aidpe'): void => {
     known.delete(r.id);
     known.set(r.id, { seriesKey: r.seriesKey, name, detector });
-    if (known.size > KNOWN_REGIONS) known.delete(known.keys().next().value!);
+    if (known.size > KNOWN_REGIONS) {
+      known.delete(known.keys().next().value!);
+    }
   };
 
   /** The ensemble's thresholds, feedback and region ids are its own (another score scale): its key names it. */
@@ -212,7 +214,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
     const { times, values, scores, regions, fed } = scoreSeries(series.samples, fromMs, seriesKey, threshold, detector);
     const name = displayName(series.labels, fallbackName);
-    for (const r of regions) remember(r, name, detector);
+    for (const r of regions) {
+      remember(r, name, detector);
+    }
     const insufficient = fed < DETECTOR_WARM_UP;
     return {
       labels: series.labels,
@@ -264,19 +268,27 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     streams.touch(stateKey);
     const name = displayName(series.labels, fallbackName);
     let history = 0;
-    while (history < pushed.times.length && pushed.times[history]! < fromMs) history++;
+    while (history < pushed.times.length && pushed.times[history]! < fromMs) {
+      history++;
+    }
     const notes: string[] = [];
-    if (acquired.discarded) notes.push(`stored state discarded: ${acquired.discarded}`);
-    if (acquired.origin === 'new')
+    if (acquired.discarded) {
+      notes.push(`stored state discarded: ${acquired.discarded}`);
+    }
+    if (acquired.origin === 'new') {
       notes.push(
         history > 0
           ? `state rebuilt from ${history} points of history`
           : `no earlier state for this series: it starts with these ${pushed.times.length} point(s)`
       );
-    else if (acquired.origin === 'store') notes.push('state resumed from the store');
+    } else if (acquired.origin === 'store') {
+      notes.push('state resumed from the store');
+    }
     notes.push(...pushed.notes);
     const regions: TrackedRegion[] = pushed.regions.filter((r) => r.endMs >= fromMs);
-    for (const r of regions) remember(r, name, detector);
+    for (const r of regions) {
+      remember(r, name, detector);
+    }
     const times = pushed.times.slice(history);
     const values = pushed.values.slice(history);
     // A constant series answers the reason, not scores.
@@ -322,16 +334,22 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       const hit = MVAE_FEATURE_PATTERNS.find(
         ([f, re]) => re.test(name) && features.includes(f) && memberOf[features.indexOf(f)] === undefined
       );
-      if (hit) memberOf[features.indexOf(hit[0])] = j;
-      else notes.push(`${name} matches none of the autoencoder's free features (${features.join(', ')}); left out`);
+      if (hit) {
+        memberOf[features.indexOf(hit[0])] = j;
+      } else {
+        notes.push(`${name} matches none of the autoencoder's free features (${features.join(', ')}); left out`);
+      }
     });
     const matched = memberOf.filter((m) => m !== undefined).length;
-    if (matched < 2)
+    if (matched < 2) {
       return {
         reason: `only ${matched} series match the autoencoder's features (${features.join(', ')}); it needs two or more`,
       };
+    }
     const missing = features.filter((_, i) => memberOf[i] === undefined);
-    if (missing.length > 0) notes.push(`no series for ${missing.join(', ')}: taken as normal`);
+    if (missing.length > 0) {
+      notes.push(`no series for ${missing.join(', ')}: taken as normal`);
+    }
     return { memberOf, notes };
   }
 
@@ -346,7 +364,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     const groups = new Map<string, MetricSeries[]>();
     for (const s of series) {
       const key = s.labels[label];
-      if (key === undefined) continue;
+      if (key === undefined) {
+        continue;
+      }
       const list = groups.get(key) ?? [];
       list.push(s);
       groups.set(key, list);
@@ -363,11 +383,13 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       const metrics = members.map((m, i) => displayName(m.labels, `series ${i}`));
       const notes: string[] = [];
       let matched: { memberOf: Array<number | undefined>; notes: string[] } | undefined;
-      if (model && model.state !== 'loaded') notes.push(`${model.error}; scored with PCA instead`);
-      else if (model) {
+      if (model && model.state !== 'loaded') {
+        notes.push(`${model.error}; scored with PCA instead`);
+      } else if (model) {
         const m = matchMvaeFeatures(model.spec.features, metrics);
-        if ('reason' in m) notes.push(`${m.reason}; scored with PCA instead`);
-        else {
+        if ('reason' in m) {
+          notes.push(`${m.reason}; scored with PCA instead`);
+        } else {
           matched = m;
           notes.push(...m.notes);
         }
@@ -416,14 +438,18 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
           times.map((t) => memberOf.map((j) => (j === undefined ? Number.NaN : (index[j]!.get(t) ?? Number.NaN))))
         );
         times.forEach((t, i) => {
-          if (t * 1000 < fromMs) return;
+          if (t * 1000 < fromMs) {
+            return;
+          }
           outTimes.push(t * 1000);
           scores.push(results[i]!.score);
           // Back to the members' order; features without a member carry no share.
           const perMember = new Array<number>(members.length).fill(0);
           results[i]!.contributions.forEach((c, f) => {
             const j = memberOf[f];
-            if (j !== undefined) perMember[j]! += c;
+            if (j !== undefined) {
+              perMember[j]! += c;
+            }
           });
           const total = perMember.reduce((a, c) => a + c, 0);
           contributions.push(
@@ -446,14 +472,18 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         const from = outTimes.indexOf(r.startMs);
         const to = outTimes.indexOf(r.endMs);
         const share = new Array<number>(members.length).fill(0);
-        for (let i = from; i <= to; i++) contributions[i]?.forEach((c, j) => (share[j]! += c / (to - from + 1)));
+        for (let i = from; i <= to; i++) {
+          contributions[i]?.forEach((c, j) => (share[j]! += c / (to - from + 1)));
+        }
         const contributors = share
           .map((c, j) => ({ metric: metrics[j]!, share: c }))
           .sort((a, b) => b.share - a.share)
           .slice(0, 3);
         return { ...r, contributors };
       });
-      for (const r of regions) remember(r, `${label}=${value}`);
+      for (const r of regions) {
+        remember(r, `${label}=${value}`);
+      }
       const insufficient = times.length <= warmUp;
       out.push({
         groupBy: label,
@@ -484,25 +514,34 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
   // datasource route for that path cannot reach /api/v1/anomalies/{id}/feedback (Editor-only via the app).
   const detect = async (req: { body: AnomalyBodyT }) => {
     const body = req.body;
-    if ((body.query === undefined) === (body.series === undefined))
+    if ((body.query === undefined) === (body.series === undefined)) {
       throw new BadRequestError('query', 'give exactly one of query or series');
+    }
     const streaming = body.mode === 'streaming';
     const detector: StreamDetectorName = body.detector ?? 'aidpe';
-    if (streaming && body.groupBy !== undefined)
+    if (streaming && body.groupBy !== undefined) {
       throw new BadRequestError('groupBy', 'works in batch mode only; leave it out with mode streaming');
+    }
     let series: MetricSeries[];
     let fromMs: number;
     const warnings: string[] = [];
     if (body.query !== undefined) {
-      if (body.start === undefined) throw new BadRequestError('start', 'is required with query');
-      if (body.stepSeconds === undefined) throw new BadRequestError('stepSeconds', 'is required with query');
+      if (body.start === undefined) {
+        throw new BadRequestError('start', 'is required with query');
+      }
+      if (body.stepSeconds === undefined) {
+        throw new BadRequestError('stepSeconds', 'is required with query');
+      }
       const nowMs = now();
       fromMs = parseTime('start', body.start, nowMs);
       const endMs = parseTime('end', body.end, nowMs);
-      if (fromMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      if (fromMs >= endMs) {
+        throw new BadRequestError('start', 'must be before end');
+      }
       const points = (endMs - fromMs) / 1000 / body.stepSeconds;
-      if (points > MAX_POINTS)
+      if (points > MAX_POINTS) {
         throw new BadRequestError('stepSeconds', `the range has ${Math.round(points)} steps; at most ${MAX_POINTS}`);
+      }
       const result = await opts.telemetry().queryRange({
         query: body.query,
         startMs: fromMs - WARM_UP_POINTS * body.stepSeconds * 1000,
@@ -511,27 +550,31 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       });
       warnings.push(...result.warnings);
       series = result.series;
-      if (series.length === 0)
+      if (series.length === 0) {
         warnings.push(
           `the query returned no series between ${new Date(fromMs).toISOString()} and ${new Date(endMs).toISOString()}`
         );
+      }
     } else {
       fromMs = -Infinity;
       series = body.series!.map((s, i) => {
-        if (s.timestamps.length !== s.values.length)
+        if (s.timestamps.length !== s.values.length) {
           throw new BadRequestError(
             `series[${i}]`,
             `has ${s.timestamps.length} timestamps but ${s.values.length} values`
           );
+        }
         for (let k = 1; k < s.timestamps.length; k++) {
-          if (!(s.timestamps[k]! > s.timestamps[k - 1]!))
+          if (!(s.timestamps[k]! > s.timestamps[k - 1]!)) {
             throw new BadRequestError(
               `series[${i}].timestamps`,
               `must be strictly increasing; index ${k} (${s.timestamps[k]}) is not after ${s.timestamps[k - 1]}`
             );
+          }
         }
-        if (s.timestamps.length > MAX_POINTS)
+        if (s.timestamps.length > MAX_POINTS) {
           throw new BadRequestError(`series[${i}]`, `has ${s.timestamps.length} points; at most ${MAX_POINTS}`);
+        }
         return {
           labels: s.labels ?? { series: String(i) },
           samples: s.timestamps.map((t, k): [number, number] => {
@@ -549,7 +592,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     if (streaming) {
       scored = [];
       // One at a time: two series of a request never share a state, but the store batch is written once.
-      for (const [i, s] of series.entries())
+      for (const [i, s] of series.entries()) {
         scored.push(
           await scoreStreaming(
             s,
@@ -560,6 +603,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
             detector
           )
         );
+      }
       try {
         await streams.persist(new Date(now()));
       } catch (err) {
@@ -567,7 +611,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
           `store: detector states not persisted (${(err as Error).message}); they live in memory until the next call`
         );
       }
-    } else scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`, detector)));
+    } else {
+      scored = await Promise.all(series.map((s, i) => score(s, fromMs, body.threshold, `series ${i}`, detector)));
+    }
     const annotations = scored.flatMap((s) =>
       s.regions.map((r) => ({
         id: r.id,
@@ -578,8 +624,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
         tags: ['aidpe', 'anomaly', ...(s.detector === 'aidpe' ? [] : [s.detector]), r.severity],
       }))
     );
-    if (body.multivariateDetector !== undefined && body.groupBy === undefined)
+    if (body.multivariateDetector !== undefined && body.groupBy === undefined) {
       throw new BadRequestError('multivariateDetector', 'only applies with groupBy');
+    }
     const groups =
       body.groupBy === undefined
         ? undefined
@@ -587,7 +634,9 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     const fallbacks = new Set(
       groups?.flatMap((g) => g.notes.filter((n) => n.endsWith('scored with PCA instead'))) ?? []
     );
-    for (const n of fallbacks) warnings.push(`multivariate: ${n}`);
+    for (const n of fallbacks) {
+      warnings.push(`multivariate: ${n}`);
+    }
     if (groups) {
       for (const g of groups) {
         for (const r of g.regions) {
@@ -636,25 +685,28 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
     },
     async (req, reply) => {
       const store = opts.store;
-      if (!store)
+      if (!store) {
         return reply.status(503).send({
           statusCode: 503,
           error: 'Service Unavailable',
           message: 'store: not available; feedback cannot be kept (see /api/v1/health)',
         });
+      }
       const forwarded = req.headers['x-grafana-user'];
       const user = (typeof forwarded === 'string' && forwarded) || req.body.user;
-      if (!user)
+      if (!user) {
         return reply.status(401).send({
           statusCode: 401,
           error: 'Unauthorized',
           message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)',
         });
+      }
       const region = known.get(req.params.id);
-      if (!region)
+      if (!region) {
         throw new NotFoundError(
           `anomaly ${req.params.id} is unknown to this sidecar; query /api/v1/anomalies for the range first`
         );
+      }
       const scale = DETECTOR_THRESHOLDS[region.detector];
       const before = (await store.getThreshold(region.seriesKey)) ?? scale.default;
       const after = thresholdAfterFeedback(before, req.body.verdict, scale);
@@ -684,10 +736,11 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       },
     },
     async (req, reply) => {
-      if (!opts.store)
+      if (!opts.store) {
         return reply
           .status(503)
           .send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available' });
+      }
       return { feedback: await opts.store.listFeedback(req.query.seriesKey) };
     }
   );

@@ -189,9 +189,13 @@ export class TtlLru<V> {
 
   get(key: string, nowMs: number): V | undefined {
     const hit = this.map.get(key);
-    if (!hit) return undefined;
+    if (!hit) {
+      return undefined;
+    }
     this.map.delete(key);
-    if (hit.expiresAt <= nowMs) return undefined;
+    if (hit.expiresAt <= nowMs) {
+      return undefined;
+    }
     this.map.set(key, hit);
     return hit.value;
   }
@@ -199,7 +203,9 @@ export class TtlLru<V> {
   set(key: string, value: V, expiresAt: number): void {
     this.map.delete(key);
     this.map.set(key, { value, expiresAt });
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    while (this.map.size > this.max) {
+      this.map.delete(this.map.keys().next().value as string);
+    }
   }
 
   get size(): number {
@@ -219,7 +225,9 @@ function seriesName(labels: Record<string, string>, fallback: string): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(', ');
-  if (!metric && !inner) return fallback;
+  if (!metric && !inner) {
+    return fallback;
+  }
   return inner ? `${metric}{${inner}}` : metric;
 }
 
@@ -238,8 +246,9 @@ export function buildFrame(name: string, series: RegularSeries, outcome: Forecas
   const step = series.stepSeconds;
   const toMs = (t: number): number => Math.round(t * 1000);
   const histMs: number[] = [];
-  for (let i = 0; i < n; i++)
+  for (let i = 0; i < n; i++) {
     histMs.push(toMs(n === 1 ? series.lastTimestamp : series.lastTimestamp - (n - 1 - i) * step));
+  }
   const fcMs = outcome.forecast ? outcome.timestamps.map(toMs) : [];
   const times = [...new Set([...histMs, ...fcMs])].sort((a, b) => a - b);
   const row = new Map(times.map((t, i) => [t, i]));
@@ -255,13 +264,17 @@ export function buildFrame(name: string, series: RegularSeries, outcome: Forecas
     fcMs.forEach((t, k) => {
       const r = row.get(t)!;
       forecast[r] = finiteOrNull(f.p50[k]);
-      for (const q of levels) bands.get(q)![r] = finiteOrNull(f.quantiles.get(q)?.[k]);
+      for (const q of levels) {
+        bands.get(q)![r] = finiteOrNull(f.quantiles.get(q)?.[k]);
+      }
     });
     const originTs = outcome.timestamps[0]! - step;
     const originRow = row.get(toMs(originTs));
     if (originRow !== undefined && value[originRow] !== null) {
       forecast[originRow] = value[originRow]!;
-      for (const q of levels) bands.get(q)![originRow] = value[originRow]!;
+      for (const q of levels) {
+        bands.get(q)![originRow] = value[originRow]!;
+      }
     }
   }
 
@@ -347,20 +360,29 @@ function deepUnavailableReason(
 
 /** Steps for horizonSeconds at this step, or the horizon as given. */
 function resolveHorizon(body: ForecastBodyT, stepSeconds: number): number {
-  if (body.horizon !== undefined) return body.horizon;
-  if (!(stepSeconds > 0)) return 1; // a single sample: the engine answers insufficient_history whatever the horizon
+  if (body.horizon !== undefined) {
+    return body.horizon;
+  }
+  if (!(stepSeconds > 0)) {
+    return 1;
+  } // a single sample: the engine answers insufficient_history whatever the horizon
   const steps = Math.ceil(body.horizonSeconds! / stepSeconds - 1e-9);
-  if (steps > MAX_HORIZON)
+  if (steps > MAX_HORIZON) {
     throw new BadRequestError(
       'horizonSeconds',
       `is ${steps} steps of ${stepSeconds}s; at most ${MAX_HORIZON} steps are allowed`
     );
+  }
   return Math.max(1, steps);
 }
 
 function toNumber(v: number | string | null): number {
-  if (typeof v === 'number') return v;
-  if (v === null || /^(NaN|[+-]?Inf)$/.test(v)) return Number.NaN;
+  if (typeof v === 'number') {
+    return v;
+  }
+  if (v === null || /^(NaN|[+-]?Inf)$/.test(v)) {
+    return Number.NaN;
+  }
   return Number(v);
 }
 
@@ -389,12 +411,15 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
       requested !== undefined && requested.every((r) => DEEP_MODEL_NAMES.includes(r) && !loaded.deepNames.includes(r));
     if (extraReasons.length === 0 && (outcome.status !== 'none' || onlyUnavailableAsked)) {
       const why = deepUnavailableReason(loaded, requested);
-      if (why && onlyUnavailableAsked)
+      if (why && onlyUnavailableAsked) {
         why.message = why.message.replace(
           /; forecast from the statistical models$/,
           '; leave out models (or name statistical ones) to forecast without it'
         );
-      if (why) extraReasons.push(why);
+      }
+      if (why) {
+        extraReasons.push(why);
+      }
     }
     const step = p.series.stepSeconds;
     return {
@@ -457,11 +482,12 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
           ...DEEP_MODEL_NAMES,
         ]);
         const unknown = requested.filter((m) => !known.has(m));
-        if (unknown.length > 0)
+        if (unknown.length > 0) {
           throw new BadRequestError(
             'models',
             `unknown model(s) ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`
           );
+        }
       }
       const baseWarnings = [...loaded.warnings];
       const models = modelStatuses(loaded);
@@ -470,8 +496,9 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
         const prepared = body.series.map((s, i): PreparedSeries => {
           const field = `series[${i}]`;
           const missing = s.timestamps.indexOf(null);
-          if (missing >= 0)
+          if (missing >= 0) {
             throw new BadRequestError(`${field}.timestamps`, `index ${missing} is null; every value needs a timestamp`);
+          }
           const series = regularise(s.timestamps as number[], s.values.map(toNumber), {
             field,
             maxPoints: MAX_POINTS,
@@ -486,35 +513,47 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
           };
         });
         const out: SeriesForecastT[] = [];
-        for (const p of prepared) out.push(await forecastOne(p, levels, loaded, requested));
+        for (const p of prepared) {
+          out.push(await forecastOne(p, levels, loaded, requested));
+        }
         return { series: out, warnings: baseWarnings, cached: false, models };
       }
 
       // Query mode.
-      if (body.start === undefined) throw new BadRequestError('start', 'is required with query');
-      if (body.stepSeconds === undefined) throw new BadRequestError('stepSeconds', 'is required with query');
+      if (body.start === undefined) {
+        throw new BadRequestError('start', 'is required with query');
+      }
+      if (body.stepSeconds === undefined) {
+        throw new BadRequestError('stepSeconds', 'is required with query');
+      }
       const step = body.stepSeconds;
       const stepMs = step * 1000;
       const nowMs = now();
       // Step-aligned range: the same request within one step is the same query (and the same cache entry).
       const startMs = Math.floor(parseTime('start', body.start, nowMs) / stepMs) * stepMs;
       const endMs = Math.floor(parseTime('end', body.end, nowMs) / stepMs) * stepMs;
-      if (startMs >= endMs) throw new BadRequestError('start', 'must be at least one step before end');
-      if ((endMs - startMs) / stepMs + 1 > MAX_POINTS)
+      if (startMs >= endMs) {
+        throw new BadRequestError('start', 'must be at least one step before end');
+      }
+      if ((endMs - startMs) / stepMs + 1 > MAX_POINTS) {
         throw new BadRequestError('stepSeconds', `the range holds more than ${MAX_POINTS} steps; use a larger step`);
+      }
       const horizon = resolveHorizon(body, step);
       validateForecastOptions({ horizon, quantiles: levels });
 
       const key = JSON.stringify([body.query, startMs, endMs, step, horizon, levels, requested ?? null]);
       const hit = cache.get(key, nowMs);
-      if (hit) return { ...hit, cached: true };
+      if (hit) {
+        return { ...hit, cached: true };
+      }
 
       const result = await opts.telemetry().queryRange({ query: body.query!, startMs, endMs, stepSeconds: step });
       const warnings = [...result.warnings, ...baseWarnings];
-      if (result.series.length === 0)
+      if (result.series.length === 0) {
         warnings.push(
           `the query returned no series between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}`
         );
+      }
       let selected = result.series;
       if (selected.length > MAX_FORECAST_SERIES) {
         warnings.push(
@@ -524,7 +563,9 @@ export const forecastRoutes: FastifyPluginAsync<ForecastRouteOptions> = async (a
       }
       const out: SeriesForecastT[] = [];
       for (const [i, s] of selected.entries()) {
-        if (s.samples.length === 0) continue;
+        if (s.samples.length === 0) {
+          continue;
+        }
         const series = regularise(
           s.samples.map(([t]) => t),
           s.samples.map(([, v]) => v),

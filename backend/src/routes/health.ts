@@ -44,7 +44,9 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
       const dependencies = await opts.health.checkAll();
       for (const dep of dependencies) {
         const v = stateValue(dep.state);
-        if (v !== undefined) opts.metrics.dependencyUp.set({ dependency: dep.name }, v);
+        if (v !== undefined) {
+          opts.metrics.dependencyUp.set({ dependency: dep.name }, v);
+        }
       }
       return {
         status: overallStatus(dependencies, opts.required),

@@ -30,24 +30,33 @@ const QueryResultSchema = Type.Object({
 
 /** Parses the time forms users type into Grafana and curl. */
 export function parseTime(field: string, value: number | string | undefined, nowMs: number): number {
-  if (value === undefined) return nowMs;
+  if (value === undefined) {
+    return nowMs;
+  }
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new BadRequestError(field, 'must be a finite time');
+    if (!Number.isFinite(value)) {
+      throw new BadRequestError(field, 'must be a finite time');
+    }
     return value > 1e11 ? value : value * 1000; // ms vs seconds
   }
   const rel = /^now(?:-(\d+)([smhdw]))?$/.exec(value.trim());
   if (rel) {
-    if (!rel[1]) return nowMs;
+    if (!rel[1]) {
+      return nowMs;
+    }
     const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 }[rel[2] as 's' | 'm' | 'h' | 'd' | 'w'];
     return nowMs - Number(rel[1]) * unit;
   }
-  if (/^\d+(\.\d+)?$/.test(value)) return parseTime(field, Number(value), nowMs);
+  if (/^\d+(\.\d+)?$/.test(value)) {
+    return parseTime(field, Number(value), nowMs);
+  }
   const parsed = Date.parse(value);
-  if (Number.isNaN(parsed))
+  if (Number.isNaN(parsed)) {
     throw new BadRequestError(
       field,
       `cannot parse time ${JSON.stringify(value)}; use Unix seconds, RFC 3339 or now-1h`
     );
+  }
   return parsed;
 }
 
@@ -75,7 +84,9 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
       const nowMs = now();
       const startMs = parseTime('start', req.body.start, nowMs);
       const endMs = parseTime('end', req.body.end, nowMs);
-      if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      if (startMs >= endMs) {
+        throw new BadRequestError('start', 'must be before end');
+      }
       const result = await opts
         .telemetry()
         .queryRange({ query: req.body.query, startMs, endMs, stepSeconds: req.body.stepSeconds });

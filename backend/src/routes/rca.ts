@@ -131,22 +131,24 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       const nowMs = now();
       const startMs = parseTime('start', req.body.start, nowMs);
       const endMs = parseTime('end', req.body.end, nowMs);
-      if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      if (startMs >= endMs) {
+        throw new BadRequestError('start', 'must be before end');
+      }
       const cluster = opts.cluster;
       const tempo = opts.tempo;
-      if (!cluster && !tempo)
-        return reply
-          .status(501)
-          .send({
-            statusCode: 501,
-            error: 'Not Implemented',
-            message: 'tempo: not configured (set tempo.url or AIDPE_TEMPO_URL); root-cause ranking needs traces',
-          });
-      if (!cluster && (!req.body.latencyQuery || !req.body.errorQuery))
+      if (!cluster && !tempo) {
+        return reply.status(501).send({
+          statusCode: 501,
+          error: 'Not Implemented',
+          message: 'tempo: not configured (set tempo.url or AIDPE_TEMPO_URL); root-cause ranking needs traces',
+        });
+      }
+      if (!cluster && (!req.body.latencyQuery || !req.body.errorQuery)) {
         throw new BadRequestError(
           'latencyQuery',
           'latencyQuery and errorQuery (one series per service, labelled service) are required outside the demo'
         );
+      }
       const queries = {
         latency: req.body.latencyQuery ?? SIMULATOR_EVIDENCE_QUERIES.latency,
         errors: req.body.errorQuery ?? SIMULATOR_EVIDENCE_QUERIES.errors,
@@ -158,14 +160,14 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       // Demo: the simulator's logs add per-service log anomaly evidence (template frequency; its templates are
       // outside the log sequence model's vocabulary).
       let logs: { logs?: LogEvidenceSource } = {};
-      if (cluster)
+      if (cluster) {
         logs = {
           logs: {
             lines: simulatorLogs(cluster),
             sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary",
           },
         };
-      else if (opts.loki) {
+      } else if (opts.loki) {
         const model = opts.logSequenceModel ? await opts.logSequenceModel() : undefined;
         logs = {
           logs: {
@@ -240,7 +242,9 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       const nowMs = now();
       const startMs = parseTime('start', req.body.start, nowMs);
       const endMs = parseTime('end', req.body.end, nowMs);
-      if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      if (startMs >= endMs) {
+        throw new BadRequestError('start', 'must be before end');
+      }
       const limit = req.body.limit ?? 200;
       if (opts.cluster) {
         const spans = simulatorSpans(opts.cluster, startMs, endMs, limit);
@@ -253,21 +257,20 @@ export const rcaRoutes: FastifyPluginAsync<RcaRouteOptions> = async (app, opts) 
       }
       // Live: Tempo's service-graph metrics when Prometheus has them (every span, cheap), else a sample of traces.
       const preferred = await serviceGraphFromMetrics(opts.telemetry(), startMs, endMs);
-      if (preferred.graph)
+      if (preferred.graph) {
         return graphAnswer(
           'tempo-service-graph-metrics',
           'Tempo service-graph metrics (traces_service_graph_*) in Prometheus',
           preferred.graph,
           []
         );
+      }
       if (!opts.tempo) {
-        return reply
-          .status(501)
-          .send({
-            statusCode: 501,
-            error: 'Not Implemented',
-            message: `tempo: not configured (set tempo.url or AIDPE_TEMPO_URL) and no service-graph metrics (${preferred.why}); the dependency graph needs traces`,
-          });
+        return reply.status(501).send({
+          statusCode: 501,
+          error: 'Not Implemented',
+          message: `tempo: not configured (set tempo.url or AIDPE_TEMPO_URL) and no service-graph metrics (${preferred.why}); the dependency graph needs traces`,
+        });
       }
       const spans = await tempoSpans(opts.tempo, startMs, endMs, Math.min(limit, MAX_TEMPO_TRACES));
       return graphAnswer(

@@ -42,26 +42,34 @@ const TempoSearch = Type.Object({
 
 /** Loki query times are Unix nanoseconds, seconds or RFC 3339. */
 function lokiTime(field: string, value: string | undefined, fallbackMs: number): number {
-  if (value === undefined) return fallbackMs;
-  if (/^\d{16,}$/.test(value)) return Number(BigInt(value) / 1_000_000n);
+  if (value === undefined) {
+    return fallbackMs;
+  }
+  if (/^\d{16,}$/.test(value)) {
+    return Number(BigInt(value) / 1_000_000n);
+  }
   return parseTime(field, value, fallbackMs);
 }
 
 /** The stream-selector subset of LogQL the simulator answers: equality matchers on service / level / pod. */
 export function parseStreamSelector(query: string): Record<string, string> {
   const m = /^\s*\{(.*)\}\s*$/.exec(query);
-  if (!m)
+  if (!m) {
     throw new BadRequestError(
       'query',
       'the embedded simulator answers LogQL stream selectors only, e.g. {service="cart"}'
     );
+  }
   const out: Record<string, string> = {};
   const body = m[1]!.trim();
-  if (body === '') return out;
+  if (body === '') {
+    return out;
+  }
   for (const part of body.split(',')) {
     const kv = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(part);
-    if (!kv)
+    if (!kv) {
       throw new BadRequestError('query', `cannot parse matcher ${JSON.stringify(part.trim())}; use label="value"`);
+    }
     out[kv[1]!] = kv[2]!;
   }
   return out;
@@ -128,8 +136,9 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     },
     async (req) => {
       requireService(req.params.service);
-      if (req.body.minReplicas > req.body.maxReplicas)
+      if (req.body.minReplicas > req.body.maxReplicas) {
         throw new BadRequestError('minReplicas', 'must not exceed maxReplicas');
+      }
       cluster.setHpa(req.params.service, req.body);
       return cluster.getDeployment(req.params.service);
     }
@@ -177,7 +186,9 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
       const selector = parseStreamSelector(req.query.query);
       const endMs = lokiTime('end', req.query.end, cluster.now());
       const startMs = lokiTime('start', req.query.start, endMs - 3600_000);
-      if (startMs >= endMs) throw new BadRequestError('start', 'must be before end');
+      if (startMs >= endMs) {
+        throw new BadRequestError('start', 'must be before end');
+      }
       return cluster.toLokiStreams({
         startMs,
         endMs,
@@ -210,7 +221,9 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     },
     async (req) => {
       const trace = cluster.toTempoTrace(req.params.traceId.toLowerCase());
-      if (!trace) throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`);
+      if (!trace) {
+        throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`);
+      }
       return trace;
     }
   );

@@ -112,9 +112,13 @@ export function createSimpleHpa(opts: { tolerance?: number; scaleDownStabilizati
     }
     rec = Math.min(hpa.maxReplicas, Math.max(hpa.minReplicas, rec));
     let list = recs.get(s.service);
-    if (!list) recs.set(s.service, (list = []));
+    if (!list) {
+      recs.set(s.service, (list = []));
+    }
     list.push([now, rec]);
-    while (list.length > 0 && (list[0] as [number, number])[0] < now - windowMs) list.shift();
+    while (list.length > 0 && (list[0] as [number, number])[0] < now - windowMs) {
+      list.shift();
+    }
     let desired = rec;
     if (rec < s.desiredReplicas) {
       desired = Math.max(...list.map((r) => r[1]));
@@ -356,7 +360,9 @@ const COUNTERS = new Set(['aidpe_sim_requests_total', 'aidpe_sim_errors_total', 
 
 function bumpVersion(v: string): string {
   const m = /^(\d+)\.(\d+)\.(\d+)(.*)$/.exec(v);
-  if (!m) return `${v}-next`;
+  if (!m) {
+    return `${v}-next`;
+  }
   return `${m[1]}.${m[2]}.${Number(m[3]) + 1}`;
 }
 
@@ -416,12 +422,16 @@ export class SimulatedCluster {
   private nowMs: number;
 
   constructor(opts: SimulatedClusterOptions) {
-    if (!Number.isInteger(opts.seed)) throw new Error('SimulatedCluster: seed must be an integer');
+    if (!Number.isInteger(opts.seed)) {
+      throw new Error('SimulatedCluster: seed must be an integer');
+    }
     this.seed = opts.seed >>> 0;
     this.topology = structuredClone(opts.topology ?? defaultTopology({ peakRps: opts.peakRps ?? DEFAULT_PEAK_RPS }));
     this.order = validateTopology(this.topology);
     this.tickSeconds = opts.tickSeconds ?? 5;
-    if (!(this.tickSeconds > 0)) throw new Error('SimulatedCluster: tickSeconds must be > 0');
+    if (!(this.tickSeconds > 0)) {
+      throw new Error('SimulatedCluster: tickSeconds must be > 0');
+    }
     this.tickMs = this.tickSeconds * 1000;
     this.startTimeMs = opts.startTimeMs ?? Date.UTC(2025, 0, 1);
     this.peakRps = opts.peakRps ?? DEFAULT_PEAK_RPS;
@@ -439,8 +449,11 @@ export class SimulatedCluster {
     this.lastHpaSyncMs = this.startTimeMs;
 
     const callers = new Map<string, string[]>();
-    for (const s of this.topology.services)
-      for (const c of s.calls) callers.set(c.to, [...(callers.get(c.to) ?? []), s.name]);
+    for (const s of this.topology.services) {
+      for (const c of s.calls) {
+        callers.set(c.to, [...(callers.get(c.to) ?? []), s.name]);
+      }
+    }
     for (const [i, name] of this.order.entries()) {
       const spec = this.topology.services.find((s) => s.name === name) as ServiceSpec;
       const st: ServiceState = {
@@ -529,7 +542,9 @@ export class SimulatedCluster {
 
   private state(service: string): ServiceState {
     const st = this.services.get(service);
-    if (!st) throw new Error(`unknown service "${service}" (known: ${this.order.join(', ')})`);
+    if (!st) {
+      throw new Error(`unknown service "${service}" (known: ${this.order.join(', ')})`);
+    }
     return st;
   }
 
@@ -563,14 +578,17 @@ export class SimulatedCluster {
 
   private pushEvent(e: ClusterEvent): void {
     this.eventLog.push(e);
-    if (this.eventLog.length > 100_000) this.eventLog.splice(0, this.eventLog.length - 100_000);
+    if (this.eventLog.length > 100_000) {
+      this.eventLog.splice(0, this.eventLog.length - 100_000);
+    }
   }
 
   /** Sets desired replicas: new pods become ready after podStartupSeconds; scale-down is immediate. */
   setReplicas(service: string, n: number, reason = 'manual'): void {
     const st = this.state(service);
-    if (!Number.isInteger(n) || n < 0)
+    if (!Number.isInteger(n) || n < 0) {
       throw new Error(`setReplicas: replicas must be a non-negative integer (got ${n})`);
+    }
     const from = st.desired;
     st.desired = n;
     this.reconcilePods(st);
@@ -587,7 +605,9 @@ export class SimulatedCluster {
   }
 
   private reconcilePods(st: ServiceState): void {
-    while (st.pods.length < st.desired) st.pods.push(this.newPod(st, this.nowMs + st.spec.podStartupSeconds * 1000));
+    while (st.pods.length < st.desired) {
+      st.pods.push(this.newPod(st, this.nowMs + st.spec.podStartupSeconds * 1000));
+    }
     if (st.pods.length > st.desired) {
       // Remove not-ready pods first, then the newest.
       const ranked = [...st.pods].sort((a, b) => {
@@ -603,11 +623,15 @@ export class SimulatedCluster {
   /** Sets (or with undefined removes) the HPA of a service. */
   setHpa(service: string, hpa: HpaSpec | undefined): void {
     const st = this.state(service);
-    if (hpa) validateHpa(service, hpa);
+    if (hpa) {
+      validateHpa(service, hpa);
+    }
     st.hpa = hpa ? { ...hpa } : undefined;
     if (hpa) {
       const clamped = Math.min(hpa.maxReplicas, Math.max(hpa.minReplicas, st.desired));
-      if (clamped !== st.desired) this.setReplicas(service, clamped, 'hpa bounds');
+      if (clamped !== st.desired) {
+        this.setReplicas(service, clamped, 'hpa bounds');
+      }
     }
   }
 
@@ -639,12 +663,16 @@ export class SimulatedCluster {
   deploy(service: string, version: string, type: 'deploy' | 'rollback' = 'deploy', faultId?: string): void {
     const st = this.state(service);
     const from = st.version;
-    if (from === version) return;
+    if (from === version) {
+      return;
+    }
     st.version = version;
     st.templateHash = this.templateHash(service, version);
     const n = st.pods.length;
     st.pods = [];
-    for (let k = 0; k < n; k++) st.pods.push(this.newPod(st, this.nowMs));
+    for (let k = 0; k < n; k++) {
+      st.pods.push(this.newPod(st, this.nowMs));
+    }
     st.versionEpochs.push({ fromMs: this.nowMs, version });
     this.pushEvent({
       timeMs: this.nowMs,
@@ -662,7 +690,9 @@ export class SimulatedCluster {
     const f = this.faultList.find(
       (x) => x.record.service === service && x.record.type === 'bad_deploy' && x.started && !x.ended
     );
-    if (!f) return false;
+    if (!f) {
+      return false;
+    }
     f.record.endMs = this.nowMs;
     this.endFault(f);
     return true;
@@ -672,11 +702,16 @@ export class SimulatedCluster {
 
   injectFault(spec: FaultSpec): FaultRecord {
     this.state(spec.service);
-    if (!FAULT_TYPES.includes(spec.type))
+    if (!FAULT_TYPES.includes(spec.type)) {
       throw new Error(`unknown fault type "${spec.type}" (known: ${FAULT_TYPES.join(', ')})`);
-    if (!(spec.endMs > spec.startMs)) throw new Error('injectFault: endMs must be after startMs');
+    }
+    if (!(spec.endMs > spec.startMs)) {
+      throw new Error('injectFault: endMs must be after startMs');
+    }
     const intensity = spec.intensity ?? 1;
-    if (!(intensity > 0 && intensity <= 10)) throw new Error('injectFault: intensity must be in (0, 10]');
+    if (!(intensity > 0 && intensity <= 10)) {
+      throw new Error('injectFault: intensity must be in (0, 10]');
+    }
     const record: FaultRecord = {
       id: `fault-${++this.faultSeq}-${hashHex(6, this.seed, 'fault', this.faultSeq, spec.service, spec.type)}`,
       service: spec.service,
@@ -752,8 +787,9 @@ export class SimulatedCluster {
       faultId: r.id,
       message: `Fault ${r.type} ended on ${r.service}`,
     });
-    if (r.type === 'bad_deploy' && f.previousVersion !== undefined)
+    if (r.type === 'bad_deploy' && f.previousVersion !== undefined) {
       this.deploy(r.service, f.previousVersion, 'rollback', r.id);
+    }
   }
 
   private activeFaults(service: string): FaultRuntime[] {
@@ -781,15 +817,23 @@ export class SimulatedCluster {
 
     // Faults become active / inactive.
     for (const f of this.faultList) {
-      if (!f.started && !f.ended && f.record.startMs <= now && now < f.record.endMs) this.startFault(f);
-      if (f.started && !f.ended && now >= f.record.endMs) this.endFault(f);
-      if (!f.started && !f.ended && now >= f.record.endMs) f.ended = true; // window fell between ticks
+      if (!f.started && !f.ended && f.record.startMs <= now && now < f.record.endMs) {
+        this.startFault(f);
+      }
+      if (f.started && !f.ended && now >= f.record.endMs) {
+        this.endFault(f);
+      }
+      if (!f.started && !f.ended && now >= f.record.endMs) {
+        f.ended = true;
+      } // window fell between ticks
     }
 
     // Gateway arrivals from the trace (rate at the tick's midpoint), with Poisson noise.
     const tTrace = (now - this.startTimeMs) / 1000 + this.workloadOffsetSeconds - dt / 2;
     const entryArrivals = this.rng.poisson(this.replay.rateAt(tTrace) * dt);
-    for (const st of this.services.values()) st.pendingArrivals = 0;
+    for (const st of this.services.values()) {
+      st.pendingArrivals = 0;
+    }
     this.state(this.topology.entry).pendingArrivals = entryArrivals;
 
     // Forward pass: arrivals, capacity, backlog, own queueing delay.
@@ -804,10 +848,13 @@ export class SimulatedCluster {
       for (const f of faults) {
         const x = f.record.intensity;
         mask |= FAULT_BIT[f.record.type];
-        if (f.record.type === 'cpu_contention') muFactor *= Math.max(0.05, 1 - 0.5 * x);
-        else if (f.record.type === 'latency') faultLatencyMs += 250 * x;
-        else if (f.record.type === 'error_burst') faultErr = 1 - (1 - faultErr) * (1 - Math.min(1, 0.3 * x));
-        else if (f.record.type === 'bad_deploy') {
+        if (f.record.type === 'cpu_contention') {
+          muFactor *= Math.max(0.05, 1 - 0.5 * x);
+        } else if (f.record.type === 'latency') {
+          faultLatencyMs += 250 * x;
+        } else if (f.record.type === 'error_burst') {
+          faultErr = 1 - (1 - faultErr) * (1 - Math.min(1, 0.3 * x));
+        } else if (f.record.type === 'bad_deploy') {
           faultLatencyMs += 80 * x;
           faultErr = 1 - (1 - faultErr) * (1 - Math.min(1, 0.15 * x));
         }
@@ -816,7 +863,11 @@ export class SimulatedCluster {
       st.faultErrorRatio = faultErr;
 
       let ready = 0;
-      for (const p of st.pods) if (p.readyAtMs <= now) ready++;
+      for (const p of st.pods) {
+        if (p.readyAtMs <= now) {
+          ready++;
+        }
+      }
       st.ready = ready;
       st.starting = st.pods.length - ready;
 
@@ -874,14 +925,18 @@ export class SimulatedCluster {
       st.ownErrorRatio = 1 - (1 - st.timeoutRatio) * (1 - faultErr);
 
       // Requests served call downstream.
-      for (const call of spec.calls) this.state(call.to).pendingArrivals += b.served * call.callsPerRequest;
+      for (const call of spec.calls) {
+        this.state(call.to).pendingArrivals += b.served * call.callsPerRequest;
+      }
 
       // CPU: share of the (fault-reduced) capacity in use.
       const util = capacity > 0 ? Math.min(1, b.served / dt / capacity) : 0;
       st.cpuUtil = ready > 0 ? Math.min(1, Math.max(0, util + this.rng.normal(0, 0.01))) : 0;
       st.cpuCores = st.cpuUtil * spec.cpuRequestCores * ready;
       st.cpuUtilWindow.push(st.cpuUtil);
-      if (st.cpuUtilWindow.length > this.metricWindowTicks) st.cpuUtilWindow.shift();
+      if (st.cpuUtilWindow.length > this.metricWindowTicks) {
+        st.cpuUtilWindow.shift();
+      }
     }
 
     // Reverse pass: latency and errors including downstream.
@@ -908,8 +963,9 @@ export class SimulatedCluster {
       st.ownMeanMs = st.own.mean;
       // Downstream time eats the timeout budget too.
       let extraTimeout = 0;
-      if (downMean > 0 && st.own.p99 + downMean > cap)
+      if (downMean > 0 && st.own.p99 + downMean > cap) {
         extraTimeout = Math.min(1, (st.own.p99 + downMean - cap) / Math.max(1, st.own.p99 + downMean));
+      }
       const ownErr = 1 - (1 - st.ownErrorRatio) * (1 - extraTimeout);
       st.ownErrorRatio = ownErr;
       st.errorRatio = st.arrivalRps > 0 ? 1 - (1 - ownErr) * okProduct : 0;
@@ -923,13 +979,20 @@ export class SimulatedCluster {
       const leak = this.activeFaults(name).find((f) => f.record.type === 'memory_leak');
       const leakRate = leak ? (leak.record.intensity * (spec.memoryLimitBytes - spec.memoryBaseBytes)) / 900 : 0;
       let totalW = 0;
-      for (const p of st.pods) if (p.readyAtMs <= now) totalW += p.weight;
+      for (const p of st.pods) {
+        if (p.readyAtMs <= now) {
+          totalW += p.weight;
+        }
+      }
       let memSum = 0;
       for (const p of st.pods) {
         const isReady = p.readyAtMs <= now;
         p.memNoise = 0.97 * p.memNoise + this.rng.normal(0, 0.004);
-        if (leakRate > 0 && isReady) p.leakBytes += leakRate * dt * (0.8 + 0.4 * p.weight - 0.34);
-        else if (!leak) p.leakBytes *= Math.exp(-dt / 60);
+        if (leakRate > 0 && isReady) {
+          p.leakBytes += leakRate * dt * (0.8 + 0.4 * p.weight - 0.34);
+        } else if (!leak) {
+          p.leakBytes *= Math.exp(-dt / 60);
+        }
         const base = spec.memoryBaseBytes * (isReady ? 1 + 0.15 * st.cpuUtil + p.memNoise : 0.6);
         p.memoryBytes = Math.max(spec.memoryBaseBytes * 0.3, base + p.leakBytes);
         if (p.memoryBytes >= spec.memoryLimitBytes) {
@@ -948,7 +1011,9 @@ export class SimulatedCluster {
         }
         p.cpuCores = isReady && totalW > 0 ? (st.cpuCores * p.weight) / totalW : 0.02 * spec.cpuRequestCores;
         p.cpuWindow.push(p.cpuCores);
-        if (p.cpuWindow.length > this.metricWindowTicks) p.cpuWindow.shift();
+        if (p.cpuWindow.length > this.metricWindowTicks) {
+          p.cpuWindow.shift();
+        }
         memSum += p.memoryBytes;
       }
       st.memoryBytes = memSum;
@@ -959,7 +1024,9 @@ export class SimulatedCluster {
       this.lastHpaSyncMs = now;
       for (const name of this.order) {
         const st = this.state(name);
-        if (!st.hpa) continue;
+        if (!st.hpa) {
+          continue;
+        }
         const desired = this.autoscaler(
           {
             service: name,
@@ -1035,8 +1102,9 @@ export class SimulatedCluster {
       if (!last || last.pods.length !== names.length || last.pods.some((n, i) => n !== names[i])) {
         st.podEpochs.push({ fromTick: k, pods: names });
         const oldest = k - this.ringCapacity;
-        while (st.podEpochs.length > 1 && (st.podEpochs[1] as { fromTick: number }).fromTick <= oldest)
+        while (st.podEpochs.length > 1 && (st.podEpochs[1] as { fromTick: number }).fromTick <= oldest) {
           st.podEpochs.shift();
+        }
       }
     }
     this.collect((name, labels, value, key) => this.history.write(key, name, labels, value));
@@ -1052,11 +1120,19 @@ export class SimulatedCluster {
       e('aidpe_sim_request_rate', l, st.arrivalRps);
       e('aidpe_sim_errors_total', l, st.errorsTotal);
       e('aidpe_sim_error_ratio', l, st.errorRatio);
-      for (const [q, f] of QUANTILES) e('aidpe_sim_latency_seconds', { service: name, quantile: q }, st[f] / 1000);
+      for (const [q, f] of QUANTILES) {
+        e('aidpe_sim_latency_seconds', { service: name, quantile: q }, st[f] / 1000);
+      }
       e('aidpe_sim_cpu_utilization', l, st.cpuUtil);
-      for (const p of st.pods) e('aidpe_sim_cpu_usage_cores', { service: name, pod: p.name }, p.cpuCores);
-      for (const p of st.pods) e('aidpe_sim_memory_bytes', { service: name, pod: p.name }, p.memoryBytes);
-      for (const p of st.pods) e('aidpe_sim_pod_restarts_total', { service: name, pod: p.name }, p.restarts);
+      for (const p of st.pods) {
+        e('aidpe_sim_cpu_usage_cores', { service: name, pod: p.name }, p.cpuCores);
+      }
+      for (const p of st.pods) {
+        e('aidpe_sim_memory_bytes', { service: name, pod: p.name }, p.memoryBytes);
+      }
+      for (const p of st.pods) {
+        e('aidpe_sim_pod_restarts_total', { service: name, pod: p.name }, p.restarts);
+      }
       e('aidpe_sim_replicas', l, st.pods.length);
       e('aidpe_sim_replicas_ready', l, st.ready);
       e('aidpe_sim_replicas_desired', l, st.desired);
@@ -1132,9 +1208,11 @@ export class SimulatedCluster {
       const points: Array<[number, number]> = [];
       for (let k = from; k <= to; k++) {
         const v = this.history.valueAt(s, k);
-        if (!Number.isNaN(v)) points.push([this.history.timeOf(k), v]);
+        if (!Number.isNaN(v)) {
+          points.push([this.history.timeOf(k), v]);
+        }
       }
-      if (points.length > 0)
+      if (points.length > 0) {
         series.push({
           name: s.name,
           help: HELP[s.name] ?? s.name,
@@ -1142,6 +1220,7 @@ export class SimulatedCluster {
           labels: s.labels,
           points,
         });
+      }
     }
     series.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return renderOpenMetrics(series);
@@ -1183,8 +1262,11 @@ export class SimulatedCluster {
   private podsAt(st: ServiceState, tick: number): string[] {
     let pods: string[] = [];
     for (const e of st.podEpochs) {
-      if (e.fromTick <= tick) pods = e.pods;
-      else break;
+      if (e.fromTick <= tick) {
+        pods = e.pods;
+      } else {
+        break;
+      }
     }
     return pods;
   }
@@ -1192,26 +1274,41 @@ export class SimulatedCluster {
   private versionAt(st: ServiceState, timeMs: number): string {
     let v = st.spec.version;
     for (const e of st.versionEpochs) {
-      if (e.fromMs <= timeMs) v = e.version;
-      else break;
+      if (e.fromMs <= timeMs) {
+        v = e.version;
+      } else {
+        break;
+      }
     }
     return v;
   }
 
   private incomingOperations(st: ServiceState): string[] {
-    if (st.spec.name === this.topology.entry) return GATEWAY_ROUTES;
+    if (st.spec.name === this.topology.entry) {
+      return GATEWAY_ROUTES;
+    }
     const ops: string[] = [];
-    for (const callerName of st.callers)
-      for (const c of this.state(callerName).spec.calls)
-        if (c.to === st.spec.name && !ops.includes(c.operation)) ops.push(c.operation);
+    for (const callerName of st.callers) {
+      for (const c of this.state(callerName).spec.calls) {
+        if (c.to === st.spec.name && !ops.includes(c.operation)) {
+          ops.push(c.operation);
+        }
+      }
+    }
     return ops.length > 0 ? ops : ['Handle'];
   }
 
   /** A duration drawn from the tick's latency quantiles (piecewise-linear inverse CDF). */
   private sampleLatency(u: number, p50: number, p95: number, p99: number): number {
-    if (u < 0.5) return p50 * (0.35 + 1.3 * u);
-    if (u < 0.95) return p50 + ((p95 - p50) * (u - 0.5)) / 0.45;
-    if (u < 0.99) return p95 + ((p99 - p95) * (u - 0.95)) / 0.04;
+    if (u < 0.5) {
+      return p50 * (0.35 + 1.3 * u);
+    }
+    if (u < 0.95) {
+      return p50 + ((p95 - p50) * (u - 0.5)) / 0.45;
+    }
+    if (u < 0.99) {
+      return p95 + ((p99 - p95) * (u - 0.95)) / 0.04;
+    }
     return p99 * (1 + (u - 0.99) * 30);
   }
 
@@ -1240,7 +1337,9 @@ export class SimulatedCluster {
 
     // Events of this tick.
     for (const e of this.eventLog) {
-      if (e.service !== name || e.timeMs <= tStart || e.timeMs > tEnd) continue;
+      if (e.service !== name || e.timeMs <= tStart || e.timeMs > tEnd) {
+        continue;
+      }
       if (e.type === 'oom_kill') {
         out.push({
           timeMs: e.timeMs,
@@ -1346,7 +1445,9 @@ export class SimulatedCluster {
     let bestV = -1;
     for (const c of st.spec.calls) {
       const m = c.callsPerRequest * this.ringValue(this.state(c.to), tick, F_MEAN);
-      if (m > bestV) [best, bestV] = [c.to, m];
+      if (m > bestV) {
+        [best, bestV] = [c.to, m];
+      }
     }
     return best;
   }
@@ -1356,7 +1457,9 @@ export class SimulatedCluster {
     let bestV = -1;
     for (const c of st.spec.calls) {
       const m = Math.min(1, c.callsPerRequest) * this.ringValue(this.state(c.to), tick, F_ERR);
-      if (m > bestV) [best, bestV] = [c.to, m];
+      if (m > bestV) {
+        [best, bestV] = [c.to, m];
+      }
     }
     return best;
   }
@@ -1374,8 +1477,12 @@ export class SimulatedCluster {
       const batch: LogLine[] = [];
       for (const st of services) {
         for (const line of this.logsForTick(st, k)) {
-          if (line.timeMs < q.startMs || line.timeMs > q.endMs) continue;
-          if (q.level !== undefined && line.level !== q.level) continue;
+          if (line.timeMs < q.startMs || line.timeMs > q.endMs) {
+            continue;
+          }
+          if (q.level !== undefined && line.level !== q.level) {
+            continue;
+          }
           batch.push(line);
         }
       }
@@ -1385,10 +1492,14 @@ export class SimulatedCluster {
           (a.service < b.service ? -1 : a.service > b.service ? 1 : 0) ||
           (a.line < b.line ? -1 : 1)
       );
-      if (backward) batch.reverse();
+      if (backward) {
+        batch.reverse();
+      }
       for (const l of batch) {
         out.push(l);
-        if (out.length >= limit) return out;
+        if (out.length >= limit) {
+          return out;
+        }
       }
     }
     return out;
@@ -1404,11 +1515,12 @@ export class SimulatedCluster {
     for (const l of lines) {
       const key = `${l.service}\u0000${l.pod}\u0000${l.level}`;
       let s = streams.get(key);
-      if (!s)
+      if (!s) {
         streams.set(
           key,
           (s = { stream: { service: l.service, pod: l.pod, level: l.level, job: 'aidpe-sim' }, values: [] })
         );
+      }
       s.values.push([`${BigInt(Math.round(l.timeMs)) * 1_000_000n}`, l.line]);
     }
     return { status: 'success', data: { resultType: 'streams', result: [...streams.values()] } };
@@ -1428,18 +1540,24 @@ export class SimulatedCluster {
   }
 
   private decodeTraceId(traceId: string): { tick: number; index: number } | undefined {
-    if (!/^[0-9a-f]{32}$/i.test(traceId)) return undefined;
+    if (!/^[0-9a-f]{32}$/i.test(traceId)) {
+      return undefined;
+    }
     const id = traceId.toLowerCase();
     const tail = BigInt(`0x${id.slice(16)}`) ^ this.traceMask(id.slice(0, 16));
     const tick = Number(tail >> 8n);
     const index = Number(tail & 0xffn);
-    if (tick > Number.MAX_SAFE_INTEGER || this.traceIdFor(tick, index) !== id) return undefined;
+    if (tick > Number.MAX_SAFE_INTEGER || this.traceIdFor(tick, index) !== id) {
+      return undefined;
+    }
     return { tick, index };
   }
 
   private buildTrace(tick: number, index: number): TraceData | undefined {
     const entry = this.state(this.topology.entry);
-    if (this.ringValue(entry, tick, F_THR) <= 0) return undefined;
+    if (this.ringValue(entry, tick, F_THR) <= 0) {
+      return undefined;
+    }
     const seed = this.seed;
     const traceId = this.traceIdFor(tick, index);
     const tStartMs = this.startTimeMs + (tick - 1) * this.tickMs + hashUnit(seed, 'ts', tick, index) * this.tickMs;
@@ -1481,7 +1599,9 @@ export class SimulatedCluster {
         for (let j = 0; j < n && spanCount < 80 && depth < 8; j++) {
           const r = build(this.state(call.to), call.operation, spanId, cursor, `${path}.${ci}-${j}`, depth + 1);
           cursor += r.durationMs;
-          if (r.error && hashUnit(seed, 'prop', traceId, path, ci, j) < 0.8) childError = true;
+          if (r.error && hashUnit(seed, 'prop', traceId, path, ci, j) < 0.8) {
+            childError = true;
+          }
         }
       }
       const durationMs = Math.min(st.spec.timeoutMs, cursor - startMs + own * 0.7);
@@ -1519,12 +1639,20 @@ export class SimulatedCluster {
     for (let k = from; k <= to && out.length < limit; k++) {
       for (let i = 0; i < this.tracesPerTick && out.length < limit; i++) {
         const t = this.buildTrace(k, i);
-        if (!t) continue;
+        if (!t) {
+          continue;
+        }
         const startMs = Number(BigInt(t.startTimeUnixNano) / 1_000_000n);
-        if (startMs < q.startMs || startMs > q.endMs) continue;
-        if (q.service !== undefined && !t.spans.some((s) => s.service === q.service)) continue;
+        if (startMs < q.startMs || startMs > q.endMs) {
+          continue;
+        }
+        if (q.service !== undefined && !t.spans.some((s) => s.service === q.service)) {
+          continue;
+        }
         const hasError = t.spans.some((s) => s.status === 'error');
-        if ((q.status === 'error' && !hasError) || (q.status === 'ok' && hasError)) continue;
+        if ((q.status === 'error' && !hasError) || (q.status === 'ok' && hasError)) {
+          continue;
+        }
         out.push(t);
       }
     }
@@ -1533,16 +1661,22 @@ export class SimulatedCluster {
 
   trace(traceId: string): TraceData | undefined {
     const d = this.decodeTraceId(traceId);
-    if (!d || d.tick < this.history.firstTick || d.tick > this.tick || d.index >= this.tracesPerTick) return undefined;
+    if (!d || d.tick < this.history.firstTick || d.tick > this.tick || d.index >= this.tracesPerTick) {
+      return undefined;
+    }
     return this.buildTrace(d.tick, d.index);
   }
 
   /** Tempo `GET /api/traces/{id}` body (OTLP JSON), or undefined when the trace is unknown. */
   toTempoTrace(traceId: string): TempoTrace | undefined {
     const t = this.trace(traceId);
-    if (!t) return undefined;
+    if (!t) {
+      return undefined;
+    }
     const byService = new Map<string, SpanData[]>();
-    for (const s of t.spans) byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
+    for (const s of t.spans) {
+      byService.set(s.service, [...(byService.get(s.service) ?? []), s]);
+    }
     const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
     return {
       batches: [...byService.entries()].map(([service, spans]) => ({

@@ -34,7 +34,9 @@ export function resolveWorkload(
   spec: string,
   dataDir = defaultDataDir()
 ): { trace: WorkloadTrace; warning: string | undefined } {
-  if (spec === 'synthetic') return { trace: syntheticDiurnalTrace(), warning: undefined };
+  if (spec === 'synthetic') {
+    return { trace: syntheticDiurnalTrace(), warning: undefined };
+  }
   if (spec === 'azure-10' || spec === 'azure-100') {
     const path = azureFunctionsTracePath(spec === 'azure-10' ? '10_inv.csv' : '100_inv.csv', dataDir);
     if (!existsSync(path)) {

@@ -9,9 +9,15 @@ export interface MetricSample {
 }
 
 export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
+  if (Number.isNaN(v)) {
+    return 'NaN';
+  }
+  if (v === Infinity) {
+    return '+Inf';
+  }
+  if (v === -Infinity) {
+    return '-Inf';
+  }
   return String(v);
 }
 
@@ -25,7 +31,9 @@ export function escapeHelp(v: string): string {
 
 function formatLabels(labels: Record<string, string>): string {
   const keys = Object.keys(labels);
-  if (keys.length === 0) return '';
+  if (keys.length === 0) {
+    return '';
+  }
   return `{${keys.map((k) => `${k}="${escapeLabelValue(labels[k] as string)}"`).join(',')}}`;
 }
 
@@ -33,7 +41,9 @@ function groupByName<T extends { name: string }>(samples: readonly T[]): Map<str
   const groups = new Map<string, T[]>();
   for (const s of samples) {
     let g = groups.get(s.name);
-    if (!g) groups.set(s.name, (g = []));
+    if (!g) {
+      groups.set(s.name, (g = []));
+    }
     g.push(s);
   }
   return groups;
@@ -46,7 +56,9 @@ export function renderExposition(samples: readonly MetricSample[]): string {
     const first = group[0] as MetricSample;
     lines.push(`# HELP ${name} ${escapeHelp(first.help)}`);
     lines.push(`# TYPE ${name} ${first.type}`);
-    for (const s of group) lines.push(`${name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
+    for (const s of group) {
+      lines.push(`${name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -76,7 +88,9 @@ export function renderOpenMetrics(series: readonly HistoricalSeries[]): string {
     for (const s of group) {
       const labels = formatLabels(s.labels);
       for (const [t, v] of s.points) {
-        if (Number.isNaN(v) && first.type === 'counter') continue;
+        if (Number.isNaN(v) && first.type === 'counter') {
+          continue;
+        }
         lines.push(`${sampleName}${labels} ${formatValue(v)} ${(t / 1000).toFixed(3)}`);
       }
     }

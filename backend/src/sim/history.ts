@@ -19,7 +19,9 @@ export function anchoredRegex(pattern: string): RegExp {
   let re = regexCache.get(pattern);
   if (!re) {
     re = new RegExp(`^(?:${pattern})$`, 's');
-    if (regexCache.size > 1000) regexCache.clear();
+    if (regexCache.size > 1000) {
+      regexCache.clear();
+    }
     regexCache.set(pattern, re);
   }
   return re;
@@ -40,7 +42,11 @@ export function matchesLabel(value: string | undefined, m: LabelMatcher): boolea
 }
 
 export function matchesAll(labels: Record<string, string>, matchers: readonly LabelMatcher[]): boolean {
-  for (const m of matchers) if (!matchesLabel(labels[m.label], m)) return false;
+  for (const m of matchers) {
+    if (!matchesLabel(labels[m.label], m)) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -55,7 +61,9 @@ export interface StoredSeries {
 
 export function seriesKey(name: string, labels: Record<string, string>): string {
   let key = name;
-  for (const k of Object.keys(labels).sort()) key += `\u0000${k}\u0001${labels[k]}`;
+  for (const k of Object.keys(labels).sort()) {
+    key += `\u0000${k}\u0001${labels[k]}`;
+  }
   return key;
 }
 
@@ -68,7 +76,9 @@ export class MetricHistory {
   private tickCount = 0;
 
   constructor(capacity: number) {
-    if (!(capacity >= 2)) throw new Error('MetricHistory: capacity must be >= 2');
+    if (!(capacity >= 2)) {
+      throw new Error('MetricHistory: capacity must be >= 2');
+    }
     this.capacity = Math.floor(capacity);
     this.times = new Float64Array(this.capacity);
   }
@@ -93,7 +103,9 @@ export class MetricHistory {
     const stale = this.tickCount - this.capacity;
     for (const s of this.byKey.values()) {
       s.values[idx] = NaN;
-      if (s.lastTick <= stale) this.drop(s);
+      if (s.lastTick <= stale) {
+        this.drop(s);
+      }
     }
     this.tickCount++;
   }
@@ -103,19 +115,25 @@ export class MetricHistory {
     const set = this.byName.get(s.name);
     if (set) {
       set.delete(s);
-      if (set.size === 0) this.byName.delete(s.name);
+      if (set.size === 0) {
+        this.byName.delete(s.name);
+      }
     }
   }
 
   /** Writes a value for the current tick, creating the series if needed. */
   write(key: string, name: string, labels: Record<string, string>, value: number): void {
-    if (this.tickCount === 0) throw new Error('MetricHistory.write before beginTick');
+    if (this.tickCount === 0) {
+      throw new Error('MetricHistory.write before beginTick');
+    }
     let s = this.byKey.get(key);
     if (!s) {
       s = { key, name, labels: { ...labels }, values: new Float64Array(this.capacity).fill(NaN), lastTick: -1 };
       this.byKey.set(key, s);
       let set = this.byName.get(name);
-      if (!set) this.byName.set(name, (set = new Set()));
+      if (!set) {
+        this.byName.set(name, (set = new Set()));
+      }
       set.add(s);
     }
     const tick = this.tickCount - 1;
@@ -133,7 +151,9 @@ export class MetricHistory {
     const pools = name === undefined ? [...this.byName.values()] : [this.byName.get(name) ?? new Set<StoredSeries>()];
     for (const pool of pools) {
       for (const s of pool) {
-        if (matchesAll({ ...s.labels, __name__: s.name }, matchers)) out.push(s);
+        if (matchesAll({ ...s.labels, __name__: s.name }, matchers)) {
+          out.push(s);
+        }
       }
     }
     out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -144,29 +164,39 @@ export class MetricHistory {
   tickRange(startMs: number, endMs: number): [number, number] {
     let from = this.firstTick;
     let to = this.tickCount - 1;
-    if (to < from) return [0, -1];
+    if (to < from) {
+      return [0, -1];
+    }
     // Times are increasing in tick order: binary search both ends.
     let lo = from;
     let hi = to + 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.timeOf(mid) < startMs) lo = mid + 1;
-      else hi = mid;
+      if (this.timeOf(mid) < startMs) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
     from = lo;
     lo = from;
     hi = to + 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.timeOf(mid) <= endMs) lo = mid + 1;
-      else hi = mid;
+      if (this.timeOf(mid) <= endMs) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
     to = lo - 1;
     return [from, to];
   }
 
   valueAt(s: StoredSeries, tick: number): number {
-    if (tick < this.firstTick || tick >= this.tickCount) return NaN;
+    if (tick < this.firstTick || tick >= this.tickCount) {
+      return NaN;
+    }
     return s.values[tick % this.capacity] as number;
   }
 
@@ -178,9 +208,13 @@ export class MetricHistory {
       const samples: Array<[number, number]> = [];
       for (let k = from; k <= to; k++) {
         const v = s.values[k % this.capacity] as number;
-        if (!Number.isNaN(v)) samples.push([this.timeOf(k) / 1000, v]);
+        if (!Number.isNaN(v)) {
+          samples.push([this.timeOf(k) / 1000, v]);
+        }
       }
-      if (samples.length > 0) out.push({ labels: { __name__: s.name, ...s.labels }, samples });
+      if (samples.length > 0) {
+        out.push({ labels: { __name__: s.name, ...s.labels }, samples });
+      }
     }
     return out;
   }

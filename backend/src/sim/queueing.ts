@@ -8,12 +8,22 @@
  * load `a = λ/μ` (in Erlangs). Uses the stable Erlang-B recursion. Returns 1 when a ≥ c.
  */
 export function erlangC(c: number, a: number): number {
-  if (!Number.isInteger(c) || c < 1) throw new RangeError(`erlangC: c must be an integer >= 1 (got ${c})`);
-  if (!(a >= 0)) throw new RangeError(`erlangC: offered load must be >= 0 (got ${a})`);
-  if (a === 0) return 0;
-  if (a >= c) return 1;
+  if (!Number.isInteger(c) || c < 1) {
+    throw new RangeError(`erlangC: c must be an integer >= 1 (got ${c})`);
+  }
+  if (!(a >= 0)) {
+    throw new RangeError(`erlangC: offered load must be >= 0 (got ${a})`);
+  }
+  if (a === 0) {
+    return 0;
+  }
+  if (a >= c) {
+    return 1;
+  }
   let b = 1;
-  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+  for (let k = 1; k <= c; k++) {
+    b = (a * b) / (k + a * b);
+  }
   const rho = a / c;
   return b / (1 - rho * (1 - b));
 }
@@ -55,8 +65,12 @@ export function mmcStats({ lambda, mu, c }: MmcParams): MmcStats {
  */
 export function mmcResponseSurvival(params: MmcParams, t: number, pWait?: number): number {
   const { lambda, mu, c } = params;
-  if (t <= 0) return 1;
-  if (lambda >= c * mu) return 1;
+  if (t <= 0) {
+    return 1;
+  }
+  if (lambda >= c * mu) {
+    return 1;
+  }
   const C = pWait ?? erlangC(c, lambda / mu);
   const alpha = c * mu - lambda;
   const eMu = Math.exp(-mu * t);
@@ -71,9 +85,13 @@ export function mmcResponseSurvival(params: MmcParams, t: number, pWait?: number
 
 /** Response-time quantile (seconds) of M/M/c by bisection on the survival function. */
 export function mmcResponseQuantile(params: MmcParams, q: number, pWait?: number): number {
-  if (!(q > 0 && q < 1)) throw new RangeError(`quantile must be in (0,1) (got ${q})`);
+  if (!(q > 0 && q < 1)) {
+    throw new RangeError(`quantile must be in (0,1) (got ${q})`);
+  }
   const { lambda, mu, c } = params;
-  if (lambda >= c * mu) return Infinity;
+  if (lambda >= c * mu) {
+    return Infinity;
+  }
   const C = pWait ?? erlangC(c, lambda / mu);
   const target = 1 - q;
   // Upper bracket: the sum of both exponential quantiles is always enough.
@@ -82,9 +100,14 @@ export function mmcResponseQuantile(params: MmcParams, q: number, pWait?: number
   let lo = 0;
   for (let i = 0; i < 48; i++) {
     const mid = 0.5 * (lo + hi);
-    if (mmcResponseSurvival(params, mid, C) > target) lo = mid;
-    else hi = mid;
-    if (hi - lo < 1e-7 * hi) break;
+    if (mmcResponseSurvival(params, mid, C) > target) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+    if (hi - lo < 1e-7 * hi) {
+      break;
+    }
   }
   return 0.5 * (lo + hi);
 }

@@ -95,7 +95,9 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('Rng.pick: empty list');
+    if (items.length === 0) {
+      throw new Error('Rng.pick: empty list');
+    }
     return items[this.int(items.length)] as T;
   }
 
@@ -107,7 +109,9 @@ export class Rng {
       return mean + sd * z;
     }
     let u = 0;
-    while (u <= 1e-300) u = this.next();
+    while (u <= 1e-300) {
+      u = this.next();
+    }
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spareNormal = r * Math.sin(2 * Math.PI * v);
@@ -115,15 +119,21 @@ export class Rng {
   }
 
   exponential(rate: number): number {
-    if (!(rate > 0)) throw new Error(`Rng.exponential: rate must be > 0 (got ${rate})`);
+    if (!(rate > 0)) {
+      throw new Error(`Rng.exponential: rate must be > 0 (got ${rate})`);
+    }
     let u = 0;
-    while (u <= 1e-300) u = this.next();
+    while (u <= 1e-300) {
+      u = this.next();
+    }
     return -Math.log(u) / rate;
   }
 
   /** Poisson draw: Knuth for small means, rounded normal approximation above 30. */
   poisson(mean: number): number {
-    if (!(mean > 0)) return 0;
+    if (!(mean > 0)) {
+      return 0;
+    }
     if (mean > 30) {
       return Math.max(0, Math.round(this.normal(mean, Math.sqrt(mean))));
     }

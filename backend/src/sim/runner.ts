@@ -32,7 +32,9 @@ export class SimulationRunner {
     this.cluster = cluster;
     this.mode = opts.mode ?? 'realtime';
     this.speed = opts.speed ?? 1;
-    if (!(this.speed > 0)) throw new Error('SimulationRunner: speed must be > 0');
+    if (!(this.speed > 0)) {
+      throw new Error('SimulationRunner: speed must be > 0');
+    }
     this.intervalMs = opts.intervalMs ?? 1000;
     this.onTick = opts.onTick;
     this.wallNow = opts.wallNow ?? Date.now;
@@ -71,9 +73,12 @@ export class SimulationRunner {
 
   /** Realtime: advances to anchorSim + (wall − anchorWall) × speed on every interval. */
   start(): void {
-    if (this.timer) return;
-    if (this.mode === 'accelerated')
+    if (this.timer) {
+      return;
+    }
+    if (this.mode === 'accelerated') {
       throw new Error('SimulationRunner.start: use runFor/runForAsync in accelerated mode');
+    }
     this.anchorWallMs = this.wallNow();
     this.anchorSimMs = this.cluster.timeMs;
     this.timer = setInterval(() => this.pump(), this.intervalMs);
@@ -87,7 +92,9 @@ export class SimulationRunner {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) {
+      clearInterval(this.timer);
+    }
     this.timer = undefined;
   }
 }

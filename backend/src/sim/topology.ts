@@ -65,7 +65,9 @@ export function validateTopology(topology: Topology): string[] {
     if (!s.name || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s.name)) {
       throw new TopologyError(`service name ${JSON.stringify(s.name)} is not a valid DNS-1123 label`);
     }
-    if (byName.has(s.name)) throw new TopologyError(`duplicate service "${s.name}"`);
+    if (byName.has(s.name)) {
+      throw new TopologyError(`duplicate service "${s.name}"`);
+    }
     byName.set(s.name, s);
   }
   if (!byName.has(topology.entry)) {
@@ -96,12 +98,16 @@ export function validateTopology(topology: Topology): string[] {
     if (s.memoryLimitBytes <= s.memoryBaseBytes) {
       throw new TopologyError(`service "${s.name}": memoryLimitBytes must exceed memoryBaseBytes`);
     }
-    if (s.hpa) validateHpa(s.name, s.hpa);
+    if (s.hpa) {
+      validateHpa(s.name, s.hpa);
+    }
     for (const c of s.calls) {
       if (!byName.has(c.to)) {
         throw new TopologyError(`service "${s.name}" calls unknown service "${c.to}"`);
       }
-      if (c.to === s.name) throw new TopologyError(`service "${s.name}" calls itself (cycle)`);
+      if (c.to === s.name) {
+        throw new TopologyError(`service "${s.name}" calls itself (cycle)`);
+      }
       if (!Number.isFinite(c.callsPerRequest) || c.callsPerRequest < 0) {
         throw new TopologyError(`call ${s.name} -> ${c.to}: callsPerRequest must be >= 0`);
       }
@@ -112,19 +118,25 @@ export function validateTopology(topology: Topology): string[] {
   const order: string[] = [];
   const visit = (name: string, path: string[]): void => {
     const st = state.get(name) ?? 0;
-    if (st === 2) return;
+    if (st === 2) {
+      return;
+    }
     if (st === 1) {
       const from = path.indexOf(name);
       throw new TopologyError(`call graph has a cycle: ${[...path.slice(from), name].join(' -> ')}`);
     }
     state.set(name, 1);
     const spec = byName.get(name) as ServiceSpec;
-    for (const c of spec.calls) visit(c.to, [...path, name]);
+    for (const c of spec.calls) {
+      visit(c.to, [...path, name]);
+    }
     state.set(name, 2);
     order.push(name);
   };
   visit(topology.entry, []);
-  for (const s of topology.services) visit(s.name, []);
+  for (const s of topology.services) {
+    visit(s.name, []);
+  }
   return order.reverse();
 }
 
@@ -141,7 +153,9 @@ export function validateHpa(service: string, hpa: HpaSpec): void {
   if (hpa.behavior) {
     for (const dir of ['scaleUp', 'scaleDown'] as const) {
       const r: HpaScalingRules | undefined = hpa.behavior[dir];
-      if (r) validateScalingRules(service, dir, r);
+      if (r) {
+        validateScalingRules(service, dir, r);
+      }
     }
   }
 }
@@ -150,20 +164,29 @@ export function validateHpa(service: string, hpa: HpaSpec): void {
 function validateScalingRules(service: string, dir: string, r: HpaScalingRules): void {
   const at = `service "${service}": hpa.behavior.${dir}`;
   const w = r.stabilizationWindowSeconds;
-  if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 3600))
+  if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= 3600)) {
     throw new TopologyError(`${at}.stabilizationWindowSeconds must be an integer in 0..3600`);
-  if (r.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(r.selectPolicy))
+  }
+  if (r.selectPolicy !== undefined && !['Max', 'Min', 'Disabled'].includes(r.selectPolicy)) {
     throw new TopologyError(`${at}.selectPolicy must be Max, Min or Disabled`);
-  if (r.tolerance !== undefined && !(r.tolerance >= 0)) throw new TopologyError(`${at}.tolerance must be >= 0`);
+  }
+  if (r.tolerance !== undefined && !(r.tolerance >= 0)) {
+    throw new TopologyError(`${at}.tolerance must be >= 0`);
+  }
   if (r.policies !== undefined) {
-    if (r.policies.length === 0) throw new TopologyError(`${at}.policies must have at least one policy`);
+    if (r.policies.length === 0) {
+      throw new TopologyError(`${at}.policies must have at least one policy`);
+    }
     for (const [i, p] of r.policies.entries()) {
-      if (p.type !== 'Pods' && p.type !== 'Percent')
+      if (p.type !== 'Pods' && p.type !== 'Percent') {
         throw new TopologyError(`${at}.policies[${i}].type must be Pods or Percent`);
-      if (!(Number.isInteger(p.value) && p.value > 0))
+      }
+      if (!(Number.isInteger(p.value) && p.value > 0)) {
         throw new TopologyError(`${at}.policies[${i}].value must be an integer > 0`);
-      if (!(Number.isInteger(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800))
+      }
+      if (!(Number.isInteger(p.periodSeconds) && p.periodSeconds > 0 && p.periodSeconds <= 1800)) {
         throw new TopologyError(`${at}.policies[${i}].periodSeconds must be an integer in 1..1800`);
+      }
     }
   }
 }
@@ -180,7 +203,9 @@ export function propagateRates(
   for (const name of order) {
     const spec = byName.get(name) as ServiceSpec;
     const r = rates.get(name) ?? 0;
-    for (const c of spec.calls) rates.set(c.to, (rates.get(c.to) ?? 0) + r * c.callsPerRequest);
+    for (const c of spec.calls) {
+      rates.set(c.to, (rates.get(c.to) ?? 0) + r * c.callsPerRequest);
+    }
   }
   return rates;
 }
@@ -459,7 +484,9 @@ const ROWS: Row[] = [
  */
 export function defaultTopology(opts: { peakRps?: number } = {}): Topology {
   const peakRps = opts.peakRps ?? DEFAULT_PEAK_RPS;
-  if (!(peakRps > 0)) throw new TopologyError('defaultTopology: peakRps must be > 0');
+  if (!(peakRps > 0)) {
+    throw new TopologyError('defaultTopology: peakRps must be > 0');
+  }
   const draft: Topology = {
     entry: 'frontend',
     services: ROWS.map((r) => ({

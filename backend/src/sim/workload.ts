@@ -18,7 +18,9 @@ export interface WorkloadTrace {
 /** `process.env.AIDPE_DATA_DIR`, else `<repo>/../shared/data`. */
 export function defaultDataDir(): string {
   const env = process.env['AIDPE_DATA_DIR'];
-  if (env && env.length > 0) return resolve(env);
+  if (env && env.length > 0) {
+    return resolve(env);
+  }
   // This file is <repo>/backend/src/sim/workload.ts.
   const here = dirname(fileURLToPath(import.meta.url));
   return resolve(here, '..', '..', '..', '..', 'shared', 'data');
@@ -55,14 +57,18 @@ export function loadAzureFunctionsTrace(path: string, opts: AzureTraceOptions = 
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
   const header = lines[0]?.split(',') ?? [];
   const firstMinute = header.findIndex((h) => /^minute_\d+$/.test(h.trim()));
-  if (firstMinute < 0) throw new Error(`${path}: no minute_N columns in header`);
+  if (firstMinute < 0) {
+    throw new Error(`${path}: no minute_N columns in header`);
+  }
   const minutes = header.length - firstMinute;
   const rows = lines.slice(1);
   const pick = opts.rows ?? rows.map((_, i) => i);
   const values = new Array<number>(minutes).fill(0);
   for (const idx of pick) {
     const line = rows[idx];
-    if (line === undefined) throw new Error(`${path}: row ${idx} out of range (0..${rows.length - 1})`);
+    if (line === undefined) {
+      throw new Error(`${path}: row ${idx} out of range (0..${rows.length - 1})`);
+    }
     const cells = line.split(',');
     for (let m = 0; m < minutes; m++) {
       const v = Number(cells[firstMinute + m]);
@@ -85,9 +91,13 @@ function parseTimestamp(ts: string): number {
     );
   }
   const n = Number(ts);
-  if (Number.isFinite(n)) return n > 1e11 ? n : n * 1000;
+  if (Number.isFinite(n)) {
+    return n > 1e11 ? n : n * 1000;
+  }
   const d = Date.parse(ts);
-  if (Number.isNaN(d)) throw new Error(`unparseable timestamp ${JSON.stringify(ts)}`);
+  if (Number.isNaN(d)) {
+    throw new Error(`unparseable timestamp ${JSON.stringify(ts)}`);
+  }
   return d;
 }
 
@@ -99,32 +109,49 @@ export function loadTimestampValueCsv(path: string, name?: string): WorkloadTrac
   const text = readDataFile(path, 'timestamp,value CSV');
   const points: Array<[number, number]> = [];
   for (const [i, line] of text.split(/\r?\n/).entries()) {
-    if (line.trim().length === 0) continue;
+    if (line.trim().length === 0) {
+      continue;
+    }
     const comma = line.indexOf(',');
-    if (comma < 0) throw new Error(`${path}:${i + 1}: expected "timestamp,value"`);
+    if (comma < 0) {
+      throw new Error(`${path}:${i + 1}: expected "timestamp,value"`);
+    }
     const tsText = line.slice(0, comma);
     const value = Number(line.slice(comma + 1));
-    if (i === 0 && !Number.isFinite(value)) continue; // header
-    if (!Number.isFinite(value)) throw new Error(`${path}:${i + 1}: bad value`);
+    if (i === 0 && !Number.isFinite(value)) {
+      continue;
+    } // header
+    if (!Number.isFinite(value)) {
+      throw new Error(`${path}:${i + 1}: bad value`);
+    }
     points.push([parseTimestamp(tsText), value]);
   }
-  if (points.length < 2) throw new Error(`${path}: need at least two rows`);
+  if (points.length < 2) {
+    throw new Error(`${path}: need at least two rows`);
+  }
   points.sort((a, b) => a[0] - b[0]);
   const diffs: number[] = [];
-  for (let i = 1; i < points.length; i++)
+  for (let i = 1; i < points.length; i++) {
     diffs.push((points[i] as [number, number])[0] - (points[i - 1] as [number, number])[0]);
+  }
   diffs.sort((a, b) => a - b);
   const stepMs = diffs[Math.floor(diffs.length / 2)] as number;
-  if (!(stepMs > 0)) throw new Error(`${path}: could not infer a positive step`);
+  if (!(stepMs > 0)) {
+    throw new Error(`${path}: could not infer a positive step`);
+  }
   const start = (points[0] as [number, number])[0];
   const n = Math.round(((points[points.length - 1] as [number, number])[0] - start) / stepMs) + 1;
   const values = new Array<number>(n).fill(NaN);
   for (const [t, v] of points) {
     const k = Math.round((t - start) / stepMs);
-    if (k >= 0 && k < n) values[k] = v;
+    if (k >= 0 && k < n) {
+      values[k] = v;
+    }
   }
   for (let k = 0; k < n; k++) {
-    if (Number.isNaN(values[k])) values[k] = k > 0 ? (values[k - 1] as number) : 0;
+    if (Number.isNaN(values[k])) {
+      values[k] = k > 0 ? (values[k - 1] as number) : 0;
+    }
   }
   return { name: name ?? path.split(/[\\/]/).pop() ?? path, stepSeconds: stepMs / 1000, values, startMs: start };
 }
@@ -163,10 +190,16 @@ export class TraceReplay {
   private readonly scale: number;
 
   constructor(trace: WorkloadTrace, peakRps: number) {
-    if (trace.values.length === 0) throw new Error(`workload trace "${trace.name}" is empty`);
-    if (!(trace.stepSeconds > 0)) throw new Error(`workload trace "${trace.name}": stepSeconds must be > 0`);
+    if (trace.values.length === 0) {
+      throw new Error(`workload trace "${trace.name}" is empty`);
+    }
+    if (!(trace.stepSeconds > 0)) {
+      throw new Error(`workload trace "${trace.name}": stepSeconds must be > 0`);
+    }
     const peak = Math.max(...trace.values.map((v) => (Number.isFinite(v) ? v : 0)));
-    if (!(peak > 0)) throw new Error(`workload trace "${trace.name}" has no positive values`);
+    if (!(peak > 0)) {
+      throw new Error(`workload trace "${trace.name}" has no positive values`);
+    }
     this.trace = trace;
     this.peakRps = peakRps;
     this.scale = peakRps / peak;

@@ -77,7 +77,9 @@ CREATE TRIGGER aidpe_audit_no_update BEFORE UPDATE OR DELETE ON aidpe_audit FOR 
 export function redactPostgresUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '***';
+    if (u.password) {
+      u.password = '***';
+    }
     return u.toString();
   } catch {
     return 'postgres (unparseable URL)';
@@ -239,7 +241,9 @@ export class PostgresStore implements Store {
         'UPDATE aidpe_actions SET status = $1, updated_at = $2, record = $3 WHERE id = $4 AND status = ANY($5::text[])',
         [action.status, action.updatedAt, JSON.stringify(action), action.id, expected]
       );
-      if (r.rowCount !== 1) return false;
+      if (r.rowCount !== 1) {
+        return false;
+      }
       await this.insertAudit(c, audit, action.updatedAt);
       return true;
     });
@@ -290,7 +294,9 @@ export class PostgresStore implements Store {
         'INSERT INTO aidpe_automation_services (service, settings, updated_at) VALUES ($1, $2, $3) ON CONFLICT (service) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at',
         [settings.service, JSON.stringify(settings), settings.updatedAt]
       );
-      if (audit) await this.insertAudit(c, audit, settings.updatedAt);
+      if (audit) {
+        await this.insertAudit(c, audit, settings.updatedAt);
+      }
     });
   }
 
@@ -306,7 +312,9 @@ export class PostgresStore implements Store {
   }
 
   async putDetectorStates(records: DetectorStateRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    if (records.length === 0) {
+      return;
+    }
     await this.transaction(async (c) => {
       for (const r of records) {
         await c.query(

@@ -120,7 +120,9 @@ export class SqliteStore implements Store {
 
   /** `path` is a file (created with its folder) or ':memory:'. */
   constructor(readonly location: string) {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    if (location !== ':memory:') {
+      mkdirSync(dirname(location), { recursive: true });
+    }
     this.db = new DatabaseSync(location);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
@@ -242,7 +244,9 @@ export class SqliteStore implements Store {
           `UPDATE actions SET status = ?, updated_at = ?, record = ? WHERE id = ? AND status IN (${placeholders})`
         )
         .run(action.status, action.updatedAt, JSON.stringify(action), action.id, ...expected);
-      if (Number(r.changes) !== 1) return false;
+      if (Number(r.changes) !== 1) {
+        return false;
+      }
       this.insertAudit(audit, action.updatedAt);
       return true;
     });
@@ -289,7 +293,9 @@ export class SqliteStore implements Store {
           'INSERT INTO automation_services (service, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT(service) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at'
         )
         .run(settings.service, JSON.stringify(settings), settings.updatedAt);
-      if (audit) this.insertAudit(audit, settings.updatedAt);
+      if (audit) {
+        this.insertAudit(audit, settings.updatedAt);
+      }
     });
   }
 
@@ -302,12 +308,16 @@ export class SqliteStore implements Store {
   }
 
   async putDetectorStates(records: DetectorStateRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    if (records.length === 0) {
+      return;
+    }
     this.transaction(() => {
       const put = this.db.prepare(
         'INSERT INTO detector_state (key, version, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at'
       );
-      for (const r of records) put.run(r.key, r.version, JSON.stringify(r.state), r.updatedAt);
+      for (const r of records) {
+        put.run(r.key, r.version, JSON.stringify(r.state), r.updatedAt);
+      }
     });
   }
 

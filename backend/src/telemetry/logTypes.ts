@@ -156,8 +156,9 @@ function upstreamText(text: string): string {
       if (isRecord(j)) {
         for (const k of ['error', 'message', 'msg']) {
           const v = j[k];
-          if (typeof v === 'string' && v.trim() !== '' && !(k === 'error' && typeof j.message === 'string'))
+          if (typeof v === 'string' && v.trim() !== '' && !(k === 'error' && typeof j.message === 'string')) {
             return snippet(v);
+          }
         }
       }
     } catch {
@@ -212,14 +213,19 @@ export class HttpConnector {
     } catch (cause) {
       throw new TypeError(`${label} baseUrl ${quote(String(opts.baseUrl))} is not a valid URL`, { cause });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TypeError(`${label} baseUrl ${quote(opts.baseUrl)} must be http(s)`);
+    }
     url.search = '';
     url.hash = '';
     this.baseUrl = url.toString().replace(/\/+$/, '');
     const pos = (v: number | undefined, d: number, name: string): number => {
-      if (v === undefined) return d;
-      if (!Number.isFinite(v) || v <= 0) throw new TypeError(`${label} ${name} must be a positive number, got ${v}`);
+      if (v === undefined) {
+        return d;
+      }
+      if (!Number.isFinite(v) || v <= 0) {
+        throw new TypeError(`${label} ${name} must be a positive number, got ${v}`);
+      }
       return v;
     };
     this.timeoutMs = pos(opts.timeoutMs, 10_000, 'timeoutMs');
@@ -234,9 +240,12 @@ export class HttpConnector {
     this.degradedWindowMs = opts.degradedWindowMs ?? 5 * 60_000;
     this.now = opts.now ?? Date.now;
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.tenant) headers['X-Scope-OrgID'] = opts.tenant;
-    if (opts.bearerToken) headers.Authorization = `Bearer ${opts.bearerToken}`;
-    else if (opts.basicAuth) {
+    if (opts.tenant) {
+      headers['X-Scope-OrgID'] = opts.tenant;
+    }
+    if (opts.bearerToken) {
+      headers.Authorization = `Bearer ${opts.bearerToken}`;
+    } else if (opts.basicAuth) {
       headers.Authorization = `Basic ${Buffer.from(`${opts.basicAuth.username}:${opts.basicAuth.password}`).toString('base64')}`;
     }
     this.headers = headers;
@@ -262,7 +271,9 @@ export class HttpConnector {
       ...(init.status !== undefined ? { status: init.status } : {}),
       ...(init.cause !== undefined ? { cause: init.cause } : {}),
     });
-    if (canRetry) retryable.add(err);
+    if (canRetry) {
+      retryable.add(err);
+    }
     return err;
   }
 
@@ -315,7 +326,9 @@ export class HttpConnector {
   /** `request` plus JSON parsing; a body that is not JSON (truncated, HTML from a proxy) is an upstream error. */
   async requestJson(spec: RequestSpec): Promise<{ status: number; json: unknown }> {
     const res = await this.request({ ...spec, accept: spec.accept ?? 'application/json' });
-    if (res.status === 404 && spec.allowNotFound) return { status: 404, json: undefined };
+    if (res.status === 404 && spec.allowNotFound) {
+      return { status: 404, json: undefined };
+    }
     try {
       return { status: res.status, json: JSON.parse(res.text) };
     } catch (cause) {
@@ -342,8 +355,12 @@ export class HttpConnector {
 
   private checkStatus(spec: RequestSpec, res: RawResponse): void {
     const { status } = res;
-    if (status >= 200 && status < 300) return;
-    if (status === 404 && spec.allowNotFound) return;
+    if (status >= 200 && status < 300) {
+      return;
+    }
+    if (status === 404 && spec.allowNotFound) {
+      return;
+    }
     const upstream = upstreamText(res.text);
     const base = { query: spec.query, status, upstreamMessage: upstream };
     if (status === 400 || status === 422) {
@@ -380,7 +397,9 @@ export class HttpConnector {
   /** One exchange; throws only when no complete answer arrived. */
   async send(spec: RequestSpec): Promise<RawResponse> {
     const url = new URL(this.baseUrl + spec.path);
-    for (const [k, v] of spec.params) url.searchParams.append(k, v);
+    for (const [k, v] of spec.params) {
+      url.searchParams.append(k, v);
+    }
     const headers: Record<string, string> = {
       ...this.headers,
       Accept: spec.accept ?? 'application/json',
@@ -520,5 +539,7 @@ export class HttpConnector {
 const retryAfter = new WeakMap<TelemetryError, number>();
 function setRetryAfter(err: TelemetryError, res: RawResponse): void {
   const ms = parseRetryAfter(res.headers.get('retry-after'));
-  if (ms !== undefined) retryAfter.set(err, ms);
+  if (ms !== undefined) {
+    retryAfter.set(err, ms);
+  }
 }

@@ -49,44 +49,66 @@ const NS = /^\d{1,30}$/;
 export function parseLokiData(
   data: unknown
 ): { resultType: 'streams'; streams: LogStream[] } | { resultType: 'matrix' | 'vector'; series: MetricSeries[] } {
-  if (!isRecord(data)) throw new Error('`data` is not an object');
+  if (!isRecord(data)) {
+    throw new Error('`data` is not an object');
+  }
   if (data.resultType !== 'streams') {
     const r = parseQueryData(data);
-    if (r.resultType !== 'matrix' && r.resultType !== 'vector')
+    if (r.resultType !== 'matrix' && r.resultType !== 'vector') {
       throw new Error(`unexpected resultType ${quote(r.resultType)}`);
+    }
     return { resultType: r.resultType, series: r.series };
   }
-  if (!Array.isArray(data.result)) throw new Error('streams `result` is not an array');
+  if (!Array.isArray(data.result)) {
+    throw new Error('streams `result` is not an array');
+  }
   const streams = data.result.map((item: unknown, i: number): LogStream => {
     const where = `streams result[${i}]`;
-    if (!isRecord(item)) throw new Error(`${where} is not an object`);
+    if (!isRecord(item)) {
+      throw new Error(`${where} is not an object`);
+    }
     const labels = item.stream ?? {};
-    if (!isStringRecord(labels)) throw new Error(`${where}.stream is not a label set`);
+    if (!isStringRecord(labels)) {
+      throw new Error(`${where}.stream is not a label set`);
+    }
     const values = item.values ?? [];
-    if (!Array.isArray(values)) throw new Error(`${where}.values is not an array`);
+    if (!Array.isArray(values)) {
+      throw new Error(`${where}.values is not an array`);
+    }
     const entries = values.map((v: unknown, j: number): LogEntry => {
-      if (!Array.isArray(v) || v.length < 2 || v.length > 3)
+      if (!Array.isArray(v) || v.length < 2 || v.length > 3) {
         throw new Error(`${where}.values[${j}] is not a [timestamp, line] pair`);
+      }
       const [ts, line, meta] = v as [unknown, unknown, unknown];
-      if (typeof ts !== 'string' || !NS.test(ts))
+      if (typeof ts !== 'string' || !NS.test(ts)) {
         throw new Error(`${where}.values[${j}] timestamp ${JSON.stringify(ts)} is not unix nanoseconds`);
-      if (typeof line !== 'string') throw new Error(`${where}.values[${j}] line is not a string`);
+      }
+      if (typeof line !== 'string') {
+        throw new Error(`${where}.values[${j}] line is not a string`);
+      }
       const entry: LogEntry = { timestampNs: ts, timeMs: Math.floor(nsToMs(ts)), line };
       if (meta !== undefined && meta !== null) {
-        if (!isRecord(meta)) throw new Error(`${where}.values[${j}] metadata is not an object`);
+        if (!isRecord(meta)) {
+          throw new Error(`${where}.values[${j}] metadata is not an object`);
+        }
         if ('structuredMetadata' in meta || 'parsed' in meta) {
           if (meta.structuredMetadata !== undefined) {
-            if (!isStringRecord(meta.structuredMetadata))
+            if (!isStringRecord(meta.structuredMetadata)) {
               throw new Error(`${where}.values[${j}].structuredMetadata is not a label set`);
+            }
             entry.structuredMetadata = { ...meta.structuredMetadata };
           }
           if (meta.parsed !== undefined) {
-            if (!isStringRecord(meta.parsed)) throw new Error(`${where}.values[${j}].parsed is not a label set`);
+            if (!isStringRecord(meta.parsed)) {
+              throw new Error(`${where}.values[${j}].parsed is not a label set`);
+            }
             entry.parsed = { ...meta.parsed };
           }
         } else if (isStringRecord(meta)) {
           entry.structuredMetadata = { ...meta };
-        } else throw new Error(`${where}.values[${j}] metadata is not a label set`);
+        } else {
+          throw new Error(`${where}.values[${j}] metadata is not a label set`);
+        }
       }
       return entry;
     });
@@ -111,8 +133,9 @@ export class LokiClient {
   /** `GET /loki/api/v1/query_range`. */
   async queryRange(q: LokiRangeQuery): Promise<LokiQueryResult> {
     const what = `query ${quote(String(q.query))}`;
-    if (typeof q.query !== 'string' || q.query.trim() === '')
+    if (typeof q.query !== 'string' || q.query.trim() === '') {
       throw this.http.badInput(String(q.query ?? ''), what, 'the query is empty');
+    }
     this.checkRange(q.query, what, q.startMs, q.endMs);
     const params: Array<[string, string]> = [
       ['query', q.query],
@@ -120,18 +143,21 @@ export class LokiClient {
       ['end', msToNs(q.endMs)],
     ];
     if (q.limit !== undefined) {
-      if (!Number.isInteger(q.limit) || q.limit <= 0)
+      if (!Number.isInteger(q.limit) || q.limit <= 0) {
         throw this.http.badInput(q.query, what, `limit must be a positive integer, got ${q.limit}`);
+      }
       params.push(['limit', String(q.limit)]);
     }
     if (q.direction !== undefined) {
-      if (q.direction !== 'forward' && q.direction !== 'backward')
+      if (q.direction !== 'forward' && q.direction !== 'backward') {
         throw this.http.badInput(q.query, what, `direction must be "forward" or "backward"`);
+      }
       params.push(['direction', q.direction]);
     }
     if (q.stepSeconds !== undefined) {
-      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0)
+      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0) {
         throw this.http.badInput(q.query, what, `step must be a positive number of seconds, got ${q.stepSeconds}`);
+      }
       params.push(['step', `${q.stepSeconds}`]);
     }
     const spec: RequestSpec = {
@@ -153,17 +179,26 @@ export class LokiClient {
   /** `GET /loki/api/v1/label/<name>/values`, optionally restricted by a stream selector. */
   async labelValues(name: string, opts: { startMs?: number; endMs?: number; query?: string } = {}): Promise<string[]> {
     const what = `label values of ${quote(String(name))}`;
-    if (typeof name !== 'string' || name.trim() === '')
+    if (typeof name !== 'string' || name.trim() === '') {
       throw this.http.badInput(String(name ?? ''), what, 'the label name is empty');
+    }
     const params: Array<[string, string]> = [];
     if (opts.startMs !== undefined || opts.endMs !== undefined) {
-      if (opts.startMs !== undefined && opts.endMs !== undefined) this.checkRange(name, what, opts.startMs, opts.endMs);
-      else if (!Number.isFinite(opts.startMs ?? opts.endMs))
+      if (opts.startMs !== undefined && opts.endMs !== undefined) {
+        this.checkRange(name, what, opts.startMs, opts.endMs);
+      } else if (!Number.isFinite(opts.startMs ?? opts.endMs)) {
         throw this.http.badInput(name, what, 'times must be finite unix-ms timestamps');
+      }
     }
-    if (opts.startMs !== undefined) params.push(['start', msToNs(opts.startMs)]);
-    if (opts.endMs !== undefined) params.push(['end', msToNs(opts.endMs)]);
-    if (opts.query !== undefined) params.push(['query', opts.query]);
+    if (opts.startMs !== undefined) {
+      params.push(['start', msToNs(opts.startMs)]);
+    }
+    if (opts.endMs !== undefined) {
+      params.push(['end', msToNs(opts.endMs)]);
+    }
+    if (opts.query !== undefined) {
+      params.push(['query', opts.query]);
+    }
     const spec: RequestSpec = {
       path: `/loki/api/v1/label/${encodeURIComponent(name)}/values`,
       params,
@@ -171,7 +206,9 @@ export class LokiClient {
       query: opts.query ?? name,
     };
     const env = await this.envelope(spec, true);
-    if (env.data === undefined || env.data === null) return [];
+    if (env.data === undefined || env.data === null) {
+      return [];
+    }
     if (!Array.isArray(env.data) || !env.data.every((v) => typeof v === 'string')) {
       throw this.http.noteFailure(this.http.shapeError(spec, '`data` is not a list of strings'));
     }
@@ -181,8 +218,9 @@ export class LokiClient {
   /** `GET /loki/api/v1/patterns` (needs Loki's pattern ingester). */
   async patterns(q: { query: string; startMs: number; endMs: number; stepSeconds?: number }): Promise<LogPattern[]> {
     const what = `patterns query ${quote(String(q.query))}`;
-    if (typeof q.query !== 'string' || q.query.trim() === '')
+    if (typeof q.query !== 'string' || q.query.trim() === '') {
       throw this.http.badInput(String(q.query ?? ''), what, 'the query is empty');
+    }
     this.checkRange(q.query, what, q.startMs, q.endMs);
     const params: Array<[string, string]> = [
       ['query', q.query],
@@ -190,22 +228,32 @@ export class LokiClient {
       ['end', msToNs(q.endMs)],
     ];
     if (q.stepSeconds !== undefined) {
-      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0)
+      if (!Number.isFinite(q.stepSeconds) || q.stepSeconds <= 0) {
         throw this.http.badInput(q.query, what, `step must be a positive number of seconds, got ${q.stepSeconds}`);
+      }
       params.push(['step', `${q.stepSeconds}s`]);
     }
     const spec: RequestSpec = { path: '/loki/api/v1/patterns', params, what, query: q.query };
     const env = await this.envelope(spec, true);
-    if (env.data === undefined || env.data === null) return [];
+    if (env.data === undefined || env.data === null) {
+      return [];
+    }
     try {
-      if (!Array.isArray(env.data)) throw new Error('`data` is not a list');
+      if (!Array.isArray(env.data)) {
+        throw new Error('`data` is not a list');
+      }
       return env.data.map((p: unknown, i: number): LogPattern => {
-        if (!isRecord(p) || typeof p.pattern !== 'string') throw new Error(`data[${i}] has no string \`pattern\``);
+        if (!isRecord(p) || typeof p.pattern !== 'string') {
+          throw new Error(`data[${i}] has no string \`pattern\``);
+        }
         const raw = p.samples ?? [];
-        if (!Array.isArray(raw)) throw new Error(`data[${i}].samples is not a list`);
+        if (!Array.isArray(raw)) {
+          throw new Error(`data[${i}].samples is not a list`);
+        }
         const samples = raw.map((s: unknown, j: number): [number, number] => {
-          if (!Array.isArray(s) || s.length !== 2)
+          if (!Array.isArray(s) || s.length !== 2) {
             throw new Error(`data[${i}].samples[${j}] is not a [time, count] pair`);
+          }
           const t = typeof s[0] === 'string' ? Number(s[0]) : s[0];
           const c = typeof s[1] === 'string' ? Number(s[1]) : s[1];
           if (typeof t !== 'number' || !Number.isFinite(t) || typeof c !== 'number' || !Number.isFinite(c)) {
@@ -215,7 +263,9 @@ export class LokiClient {
         });
         samples.sort((a, b) => a[0] - b[0]);
         const out: LogPattern = { pattern: p.pattern, samples, total: samples.reduce((acc, s) => acc + s[1], 0) };
-        if (typeof p.level === 'string' && p.level !== '') out.level = p.level;
+        if (typeof p.level === 'string' && p.level !== '') {
+          out.level = p.level;
+        }
         return out;
       });
     } catch (e) {
@@ -233,8 +283,9 @@ export class LokiClient {
   }
 
   private checkRange(query: string, what: string, startMs: number, endMs: number): void {
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs))
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) {
       throw this.http.badInput(query, what, `start ${startMs} and end ${endMs} must be finite unix-ms timestamps`);
+    }
     if (!(startMs < endMs)) {
       throw this.http.badInput(
         query,
@@ -257,8 +308,9 @@ export class LokiClient {
         )
       );
     }
-    if (!dataOptional && !('data' in json))
+    if (!dataOptional && !('data' in json)) {
       throw this.http.noteFailure(this.http.shapeError(spec, 'the answer has no `data`', status));
+    }
     const warnings = Array.isArray(json.warnings)
       ? json.warnings.map((w) => (typeof w === 'string' ? w : JSON.stringify(w)))
       : [];

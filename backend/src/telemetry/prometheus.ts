@@ -123,7 +123,9 @@ function fail(
 
 /** Parses a Prometheus sample value string. Returns undefined when it is not a number. */
 export function parseSampleValue(raw: unknown): number | undefined {
-  if (typeof raw !== 'string' || raw.length === 0) return undefined;
+  if (typeof raw !== 'string' || raw.length === 0) {
+    return undefined;
+  }
   switch (raw) {
     case 'NaN':
       return Number.NaN;
@@ -133,7 +135,9 @@ export function parseSampleValue(raw: unknown): number | undefined {
     case '-Inf':
       return Number.NEGATIVE_INFINITY;
   }
-  if (raw.trim() !== raw) return undefined;
+  if (raw.trim() !== raw) {
+    return undefined;
+  }
   const n = Number(raw);
   return Number.isNaN(n) ? undefined : n;
 }
@@ -150,12 +154,18 @@ const CLASSIC_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Label name for the `/label/<name>/values` path: classic names as-is, others "U__" escaped (Prometheus ≥ 3). */
 function labelPathSegment(name: string): string {
-  if (CLASSIC_LABEL.test(name)) return name;
+  if (CLASSIC_LABEL.test(name)) {
+    return name;
+  }
   let out = 'U__';
   for (const ch of name) {
-    if (/^[a-zA-Z0-9:]$/.test(ch)) out += ch;
-    else if (ch === '_') out += '__';
-    else out += `_${(ch.codePointAt(0) ?? 0).toString(16)}_`;
+    if (/^[a-zA-Z0-9:]$/.test(ch)) {
+      out += ch;
+    } else if (ch === '_') {
+      out += '__';
+    } else {
+      out += `_${(ch.codePointAt(0) ?? 0).toString(16)}_`;
+    }
   }
   return out;
 }
@@ -163,31 +173,46 @@ function labelPathSegment(name: string): string {
 /** Finds an errno-style code anywhere in an error's cause chain (undici nests them). */
 /** Parses the `data` of a successful /query or /query_range answer. Throws a plain Error describing a bad shape. */
 export function parseQueryData(data: unknown): Omit<QueryResult, 'warnings'> {
-  if (!isRecord(data)) throw new Error('`data` is not an object');
+  if (!isRecord(data)) {
+    throw new Error('`data` is not an object');
+  }
   const { resultType, result } = data;
   const sample = (pair: unknown, where: string): [number, number] => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`${where}: sample is not a [time, value] pair`);
+    if (!Array.isArray(pair) || pair.length !== 2) {
+      throw new Error(`${where}: sample is not a [time, value] pair`);
+    }
     const [t, v] = pair as [unknown, unknown];
-    if (typeof t !== 'number' || !Number.isFinite(t))
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
       throw new Error(`${where}: sample time ${JSON.stringify(t)} is not a number`);
+    }
     const value = parseSampleValue(v);
-    if (value === undefined) throw new Error(`${where}: sample value ${JSON.stringify(v)} is not a number`);
+    if (value === undefined) {
+      throw new Error(`${where}: sample value ${JSON.stringify(v)} is not a number`);
+    }
     return [t, value];
   };
   switch (resultType) {
     case 'matrix':
     case 'vector': {
-      if (!Array.isArray(result)) throw new Error(`${resultType} \`result\` is not an array`);
+      if (!Array.isArray(result)) {
+        throw new Error(`${resultType} \`result\` is not an array`);
+      }
       const series: MetricSeries[] = result.map((item: unknown, i: number): MetricSeries => {
         const where = `${resultType} result[${i}]`;
-        if (!isRecord(item)) throw new Error(`${where} is not an object`);
+        if (!isRecord(item)) {
+          throw new Error(`${where} is not an object`);
+        }
         const metric = item.metric ?? {};
-        if (!isStringRecord(metric)) throw new Error(`${where}.metric is not a label set`);
+        if (!isStringRecord(metric)) {
+          throw new Error(`${where}.metric is not a label set`);
+        }
         let samples: Array<[number, number]>;
         if (resultType === 'matrix') {
           const values = item.values ?? [];
           // Native-histogram-only series carry `histograms` and no `values`; they have no float samples.
-          if (!Array.isArray(values)) throw new Error(`${where}.values is not an array`);
+          if (!Array.isArray(values)) {
+            throw new Error(`${where}.values is not an array`);
+          }
           samples = values.map((p: unknown) => sample(p, where));
           samples.sort((a, b) => a[0] - b[0]);
         } else {
@@ -254,8 +279,9 @@ export class PrometheusClient {
     this.sleep = opts.sleep ?? realSleep;
     this.onRetry = opts.onRetry;
     const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
-    if (opts.bearerToken) headers.Authorization = `Bearer ${opts.bearerToken}`;
-    else if (opts.basicAuth) {
+    if (opts.bearerToken) {
+      headers.Authorization = `Bearer ${opts.bearerToken}`;
+    } else if (opts.basicAuth) {
       headers.Authorization = `Basic ${Buffer.from(`${opts.basicAuth.username}:${opts.basicAuth.password}`).toString('base64')}`;
     }
     this.headers = headers;
@@ -270,7 +296,9 @@ export class PrometheusClient {
     const timeoutMs = this.timeoutFor(opts.timeoutMs, query);
     const params: Array<[string, string]> = [['query', query]];
     if (opts.timeMs !== undefined) {
-      if (!Number.isFinite(opts.timeMs)) throw badInput(query, `time ${opts.timeMs} is not a finite unix-ms timestamp`);
+      if (!Number.isFinite(opts.timeMs)) {
+        throw badInput(query, `time ${opts.timeMs} is not a finite unix-ms timestamp`);
+      }
       params.push(['time', formatTime(opts.timeMs)]);
     }
     params.push(['timeout', `${Math.ceil(timeoutMs)}ms`]);
@@ -290,15 +318,18 @@ export class PrometheusClient {
   async queryRange(q: RangeQuery): Promise<QueryResult> {
     checkQuery(q.query);
     const { startMs, endMs, stepSeconds } = q;
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs))
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) {
       throw badInput(q.query, `start ${startMs} and end ${endMs} must be finite unix-ms timestamps`);
-    if (!(startMs < endMs))
+    }
+    if (!(startMs < endMs)) {
       throw badInput(
         q.query,
         `start (${new Date(startMs).toISOString()}) must be before end (${new Date(endMs).toISOString()})`
       );
-    if (!Number.isFinite(stepSeconds) || !(stepSeconds > 0))
+    }
+    if (!Number.isFinite(stepSeconds) || !(stepSeconds > 0)) {
       throw badInput(q.query, `step must be a positive number of seconds, got ${stepSeconds}`);
+    }
     const points = (endMs - startMs) / (stepSeconds * 1000);
     if (points > this.maxPoints) {
       const minStep = Math.ceil((endMs - startMs) / 1000 / this.maxPoints);
@@ -357,8 +388,9 @@ export class PrometheusClient {
       timeoutMs: this.timeoutMs,
       retries: this.retries,
     });
-    if (!Array.isArray(env.data) || !env.data.every(isStringRecord))
+    if (!Array.isArray(env.data) || !env.data.every(isStringRecord)) {
       throw shapeError(what, matchers.join(', '), '`data` is not a list of label sets');
+    }
     return env.data.map((s) => ({ ...s }));
   }
 
@@ -368,7 +400,9 @@ export class PrometheusClient {
     opts: { matchers?: string[] | undefined; startMs?: number | undefined; endMs?: number | undefined } = {}
   ): Promise<string[]> {
     const what = `label values of ${quote(label)}`;
-    if (typeof label !== 'string' || label === '') throw badInput(label, 'label name must not be empty', what);
+    if (typeof label !== 'string' || label === '') {
+      throw badInput(label, 'label name must not be empty', what);
+    }
     const params = this.rangeParams(opts.matchers ?? [], opts, what);
     const env = await this.call({
       method: 'GET',
@@ -379,8 +413,9 @@ export class PrometheusClient {
       timeoutMs: this.timeoutMs,
       retries: this.retries,
     });
-    if (!Array.isArray(env.data) || !env.data.every((v) => typeof v === 'string'))
+    if (!Array.isArray(env.data) || !env.data.every((v) => typeof v === 'string')) {
       throw shapeError(what, label, '`data` is not a list of strings');
+    }
     return [...(env.data as string[])];
   }
 
@@ -395,10 +430,15 @@ export class PrometheusClient {
       timeoutMs: opts.timeoutMs ?? this.timeoutMs,
       retries: opts.retries ?? this.retries,
     });
-    if (!isRecord(env.data) || typeof env.data.version !== 'string')
+    if (!isRecord(env.data) || typeof env.data.version !== 'string') {
       throw shapeError(what, undefined, '`data.version` is missing');
+    }
     const info: PrometheusBuildInfo = { version: env.data.version };
-    for (const [k, v] of Object.entries(env.data)) if (typeof v === 'string') info[k] = v;
+    for (const [k, v] of Object.entries(env.data)) {
+      if (typeof v === 'string') {
+        info[k] = v;
+      }
+    }
     return info;
   }
 
@@ -428,9 +468,12 @@ export class PrometheusClient {
   // ---------------------------------------------------------------------------------------------
 
   private timeoutFor(requested: number | undefined, query: string): number {
-    if (requested === undefined) return this.timeoutMs;
-    if (!Number.isFinite(requested) || requested <= 0)
+    if (requested === undefined) {
+      return this.timeoutMs;
+    }
+    if (!Number.isFinite(requested) || requested <= 0) {
       throw badInput(query, `timeoutMs must be a positive number, got ${requested}`);
+    }
     return requested;
   }
 
@@ -442,12 +485,15 @@ export class PrometheusClient {
     const params: Array<[string, string]> = matchers.map((m) => ['match[]', m]);
     const q = matchers.join(', ');
     if (opts.startMs !== undefined) {
-      if (!Number.isFinite(opts.startMs))
+      if (!Number.isFinite(opts.startMs)) {
         throw badInput(q, `start ${opts.startMs} is not a finite unix-ms timestamp`, what);
+      }
       params.push(['start', formatTime(opts.startMs)]);
     }
     if (opts.endMs !== undefined) {
-      if (!Number.isFinite(opts.endMs)) throw badInput(q, `end ${opts.endMs} is not a finite unix-ms timestamp`, what);
+      if (!Number.isFinite(opts.endMs)) {
+        throw badInput(q, `end ${opts.endMs} is not a finite unix-ms timestamp`, what);
+      }
       params.push(['end', formatTime(opts.endMs)]);
     }
     if (opts.startMs !== undefined && opts.endMs !== undefined && opts.startMs > opts.endMs) {
@@ -494,7 +540,9 @@ export class PrometheusClient {
       body = new URLSearchParams(spec.params).toString();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
     } else {
-      for (const [k, v] of spec.params) url.searchParams.append(k, v);
+      for (const [k, v] of spec.params) {
+        url.searchParams.append(k, v);
+      }
     }
     const signal = AbortSignal.timeout(spec.timeoutMs);
     let res: Response;
@@ -595,7 +643,9 @@ export class PrometheusClient {
       );
     }
     if (!isRecord(json) || (json.status !== 'success' && json.status !== 'error')) {
-      if (status >= 500) return this.throwStatus(spec, status, undefined, snippet(res.text), retryAfterMs);
+      if (status >= 500) {
+        return this.throwStatus(spec, status, undefined, snippet(res.text), retryAfterMs);
+      }
       throw shapeError(
         spec.what,
         spec.query,
@@ -608,13 +658,21 @@ export class PrometheusClient {
       const upstream = typeof json.error === 'string' ? json.error : snippet(res.text);
       return this.throwStatus(spec, status, errorType, upstream, retryAfterMs);
     }
-    if (!('data' in json)) throw shapeError(spec.what, spec.query, 'the success envelope has no `data`', status);
+    if (!('data' in json)) {
+      throw shapeError(spec.what, spec.query, 'the success envelope has no `data`', status);
+    }
     const warnings: string[] = [];
     for (const key of ['warnings', 'infos'] as const) {
       const list = json[key];
-      if (list === undefined || list === null) continue;
-      if (!Array.isArray(list)) throw shapeError(spec.what, spec.query, `\`${key}\` is not a list`, status);
-      for (const w of list) warnings.push(typeof w === 'string' ? w : JSON.stringify(w));
+      if (list === undefined || list === null) {
+        continue;
+      }
+      if (!Array.isArray(list)) {
+        throw shapeError(spec.what, spec.query, `\`${key}\` is not a list`, status);
+      }
+      for (const w of list) {
+        warnings.push(typeof w === 'string' ? w : JSON.stringify(w));
+      }
     }
     return { data: json.data, warnings };
   }
@@ -651,13 +709,19 @@ export class PrometheusClient {
 }
 
 function positive(v: number | undefined, dflt: number, name: string): number {
-  if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v <= 0) throw new TypeError(`Prometheus ${name} must be a positive number, got ${v}`);
+  if (v === undefined) {
+    return dflt;
+  }
+  if (!Number.isFinite(v) || v <= 0) {
+    throw new TypeError(`Prometheus ${name} must be a positive number, got ${v}`);
+  }
   return v;
 }
 
 function checkQuery(query: string): void {
-  if (typeof query !== 'string' || query.trim() === '') throw badInput(String(query ?? ''), 'the query is empty');
+  if (typeof query !== 'string' || query.trim() === '') {
+    throw badInput(String(query ?? ''), 'the query is empty');
+  }
 }
 
 function badInput(query: string, why: string, what = `query ${quote(query)}`): TelemetryError {

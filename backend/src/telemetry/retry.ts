@@ -41,10 +41,14 @@ export async function withRetry<T>(op: (attempt: number) => Promise<T>, opts: Re
     try {
       return await op(attempt);
     } catch (err) {
-      if (attempt > retries || !opts.isRetryable(err)) throw err;
+      if (attempt > retries || !opts.isRetryable(err)) {
+        throw err;
+      }
       let delayMs = backoffDelayMs(attempt - 1, opts);
       const min = opts.minDelayFor?.(err);
-      if (min !== undefined && Number.isFinite(min) && min > delayMs) delayMs = Math.min(min, opts.maxDelayMs);
+      if (min !== undefined && Number.isFinite(min) && min > delayMs) {
+        delayMs = Math.min(min, opts.maxDelayMs);
+      }
       opts.onRetry?.({ attempt, delayMs, error: err });
       await opts.sleep(delayMs);
     }

@@ -79,31 +79,45 @@ export function parseSelector(query: string): ParsedSelector {
   let i = 0;
   const n = query.length;
   const ws = (): void => {
-    while (i < n && /\s/.test(query[i] as string)) i++;
+    while (i < n && /\s/.test(query[i] as string)) {
+      i++;
+    }
   };
   const ident = (re: RegExp): string | undefined => {
     const m = re.exec(query.slice(i));
-    if (!m) return undefined;
+    if (!m) {
+      return undefined;
+    }
     i += m[0].length;
     return m[0];
   };
   const rest = (): string => query.slice(i);
 
   ws();
-  if (i >= n) throw badQuery(query, i, 'empty query');
+  if (i >= n) {
+    throw badQuery(query, i, 'empty query');
+  }
   let name: string | undefined;
   const first = query[i] as string;
   if (/[0-9.]/.test(first) || first === '(' || first === '-' || first === '+') {
     throw unsupported(query, 'a number, sub-expression or unary operator');
   }
-  if (first === '"' || first === "'" || first === '`') throw unsupported(query, 'a string literal');
+  if (first === '"' || first === "'" || first === '`') {
+    throw unsupported(query, 'a string literal');
+  }
   if (first !== '{') {
     name = ident(/^[a-zA-Z_:][a-zA-Z0-9_:]*/);
-    if (name === undefined) throw badQuery(query, i, 'expected a metric name or "{"');
+    if (name === undefined) {
+      throw badQuery(query, i, 'expected a metric name or "{"');
+    }
     const save = i;
     ws();
-    if (query[i] === '(') throw unsupported(query, `the function or aggregation ${name}(...)`);
-    if (AGGREGATIONS.has(name) && /^(by|without)\b/.test(rest())) throw unsupported(query, `the aggregation ${name}`);
+    if (query[i] === '(') {
+      throw unsupported(query, `the function or aggregation ${name}(...)`);
+    }
+    if (AGGREGATIONS.has(name) && /^(by|without)\b/.test(rest())) {
+      throw unsupported(query, `the aggregation ${name}`);
+    }
     i = save;
   }
   const matchers: LabelMatcher[] = [];
@@ -117,10 +131,14 @@ export function parseSelector(query: string): ParsedSelector {
         break;
       }
       const label = ident(/^[a-zA-Z_][a-zA-Z0-9_]*/);
-      if (label === undefined) throw badQuery(query, i, 'expected a label name or "}"');
+      if (label === undefined) {
+        throw badQuery(query, i, 'expected a label name or "}"');
+      }
       ws();
       const op = ident(/^(=~|!~|!=|=)/) as MatchOp | undefined;
-      if (op === undefined) throw badQuery(query, i, `expected one of =, !=, =~, !~ after label ${label}`);
+      if (op === undefined) {
+        throw badQuery(query, i, `expected one of =, !=, =~, !~ after label ${label}`);
+      }
       ws();
       const valueStart = i;
       const value = parseString();
@@ -152,28 +170,45 @@ export function parseSelector(query: string): ParsedSelector {
   if (i < n) {
     const c = query[i] as string;
     const word = /^[a-zA-Z_]+/.exec(rest())?.[0];
-    if (c === '[') throw unsupported(query, 'a range selector [..]');
-    if ('+-*/%^=!<>@('.includes(c)) throw unsupported(query, `the operator or modifier ${JSON.stringify(c)}`);
-    if (word !== undefined && KEYWORDS.has(word)) throw unsupported(query, `the keyword ${word}`);
+    if (c === '[') {
+      throw unsupported(query, 'a range selector [..]');
+    }
+    if ('+-*/%^=!<>@('.includes(c)) {
+      throw unsupported(query, `the operator or modifier ${JSON.stringify(c)}`);
+    }
+    if (word !== undefined && KEYWORDS.has(word)) {
+      throw unsupported(query, `the keyword ${word}`);
+    }
     throw badQuery(query, i, 'unexpected input after the selector');
   }
   if (name === undefined) {
     const nameMatcher = matchers.find((m) => m.label === '__name__' && m.op === '=');
     const nonEmpty = matchers.some((m) => {
-      if (m.op === '=') return m.value !== '';
-      if (m.op === '!=') return m.value === '';
-      if (m.op === '=~') return !anchoredRegex(m.value).test('');
+      if (m.op === '=') {
+        return m.value !== '';
+      }
+      if (m.op === '!=') {
+        return m.value === '';
+      }
+      if (m.op === '=~') {
+        return !anchoredRegex(m.value).test('');
+      }
       return anchoredRegex(m.value).test('');
     });
-    if (matchers.length === 0) throw badQuery(query, 0, 'a selector needs a metric name or at least one label matcher');
-    if (!nonEmpty && !nameMatcher)
+    if (matchers.length === 0) {
+      throw badQuery(query, 0, 'a selector needs a metric name or at least one label matcher');
+    }
+    if (!nonEmpty && !nameMatcher) {
       throw badQuery(query, 0, 'vector selector must contain at least one non-empty matcher');
+    }
   }
   return { name, matchers };
 
   function parseString(): string {
     const q = query[i];
-    if (q !== '"' && q !== "'" && q !== '`') throw badQuery(query, i, 'expected a quoted label value');
+    if (q !== '"' && q !== "'" && q !== '`') {
+      throw badQuery(query, i, 'expected a quoted label value');
+    }
     const startPos = i;
     i++;
     let out = '';
@@ -182,7 +217,9 @@ export function parseSelector(query: string): ParsedSelector {
       if (c === '\\' && q !== '`') {
         i++;
         const e = query[i];
-        if (e === undefined) break;
+        if (e === undefined) {
+          break;
+        }
         const map: Record<string, string> = {
           n: '\n',
           t: '\t',
@@ -195,21 +232,28 @@ export function parseSelector(query: string): ParsedSelector {
           f: '\f',
           v: '\v',
         };
-        if (e in map) c = map[e] as string;
-        else if (e === 'x' || e === 'u' || e === 'U') {
+        if (e in map) {
+          c = map[e] as string;
+        } else if (e === 'x' || e === 'u' || e === 'U') {
           const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const hex = query.slice(i + 1, i + 1 + len);
-          if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw badQuery(query, i, `invalid \\${e} escape`);
+          if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) {
+            throw badQuery(query, i, `invalid \\${e} escape`);
+          }
           c = String.fromCodePoint(parseInt(hex, 16));
           i += len;
-        } else throw badQuery(query, i - 1, `unknown escape sequence \\${e}`);
+        } else {
+          throw badQuery(query, i - 1, `unknown escape sequence \\${e}`);
+        }
       } else if (c === '\n' && q !== '`') {
         throw badQuery(query, i, 'unterminated string (newline)');
       }
       out += c;
       i++;
     }
-    if (i >= n) throw badQuery(query, startPos, 'unterminated quoted string');
+    if (i >= n) {
+      throw badQuery(query, startPos, 'unterminated quoted string');
+    }
     i++;
     return out;
   }
@@ -232,13 +276,14 @@ export class SimulatorSource implements TelemetrySource {
 
   async queryRange(q: RangeQuery): Promise<QueryResult> {
     const sel = parseSelector(q.query);
-    if (!(q.stepSeconds > 0) || !Number.isFinite(q.stepSeconds))
+    if (!(q.stepSeconds > 0) || !Number.isFinite(q.stepSeconds)) {
       throw new TelemetryError({
         kind: 'bad_query',
         source: SOURCE,
         query: q.query,
         message: 'step must be a positive number of seconds',
       });
+    }
     if (!Number.isFinite(q.startMs) || !Number.isFinite(q.endMs) || q.endMs < q.startMs) {
       throw new TelemetryError({
         kind: 'bad_query',
@@ -265,11 +310,17 @@ export class SimulatorSource implements TelemetrySource {
       for (let p = 0; p < points; p++) {
         const tMs = q.startMs + p * stepMs;
         const tSec = tMs / 1000;
-        while (j + 1 < s.samples.length && (s.samples[j + 1] as [number, number])[0] <= tSec) j++;
+        while (j + 1 < s.samples.length && (s.samples[j + 1] as [number, number])[0] <= tSec) {
+          j++;
+        }
         const cur = s.samples[j];
-        if (cur && cur[0] <= tSec && cur[0] * 1000 > tMs - LOOKBACK_MS) samples.push([tSec, cur[1]]);
+        if (cur && cur[0] <= tSec && cur[0] * 1000 > tMs - LOOKBACK_MS) {
+          samples.push([tSec, cur[1]]);
+        }
       }
-      if (samples.length > 0) series.push({ labels: s.labels, samples });
+      if (samples.length > 0) {
+        series.push({ labels: s.labels, samples });
+      }
     }
     return { resultType: 'matrix', series, warnings: [] };
   }
@@ -281,18 +332,21 @@ export class SimulatorSource implements TelemetrySource {
     const series: MetricSeries[] = [];
     for (const s of raw) {
       const last = s.samples[s.samples.length - 1];
-      if (last) series.push({ labels: s.labels, samples: [[t / 1000, last[1]]] });
+      if (last) {
+        series.push({ labels: s.labels, samples: [[t / 1000, last[1]]] });
+      }
     }
     return { resultType: 'vector', series, warnings: [] };
   }
 
   async series(matchers: string[], startMs?: number, endMs?: number): Promise<Array<Record<string, string>>> {
-    if (matchers.length === 0)
+    if (matchers.length === 0) {
       throw new TelemetryError({
         kind: 'bad_query',
         source: SOURCE,
         message: 'at least one series selector is required',
       });
+    }
     const seen = new Map<string, Record<string, string>>();
     for (const m of matchers) {
       const sel = parseSelector(m);
@@ -310,7 +364,9 @@ export class SimulatorSource implements TelemetrySource {
       matchers && matchers.length > 0 ? await this.series(matchers) : this.cluster.seriesLabels(undefined, []);
     for (const labels of sets) {
       const v = labels[label];
-      if (v !== undefined && v !== '') values.add(v);
+      if (v !== undefined && v !== '') {
+        values.add(v);
+      }
     }
     return [...values].sort();
   }

@@ -50,27 +50,40 @@ export function normalizeSpanId(id: string): string | undefined {
 }
 
 function normalizeId(raw: string, bytes: number): string | undefined {
-  if (typeof raw !== 'string') return undefined;
+  if (typeof raw !== 'string') {
+    return undefined;
+  }
   const id = raw.trim();
-  if (id === '') return undefined;
+  if (id === '') {
+    return undefined;
+  }
   const hexLen = bytes * 2;
   // Hex first (Tempo's search answers drop leading zeros, so shorter hex is left-padded); an
   // all-hex string that is really unpadded base64 is astronomically unlikely at these lengths.
-  if (/^[0-9a-fA-F]+$/.test(id) && id.length <= hexLen) return id.toLowerCase().padStart(hexLen, '0');
+  if (/^[0-9a-fA-F]+$/.test(id) && id.length <= hexLen) {
+    return id.toLowerCase().padStart(hexLen, '0');
+  }
   const b64 = id.replace(/-/g, '+').replace(/_/g, '/');
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
     const buf = Buffer.from(b64, 'base64');
     const canonical = buf.toString('base64').replace(/=+$/, '');
-    if (buf.length > 0 && buf.length <= bytes && canonical === b64.replace(/=+$/, ''))
+    if (buf.length > 0 && buf.length <= bytes && canonical === b64.replace(/=+$/, '')) {
       return buf.toString('hex').padStart(hexLen, '0');
+    }
   }
   return undefined;
 }
 
 function anyValue(v: unknown): AttributeValue {
-  if (!isRecord(v)) return null;
-  if (typeof v.stringValue === 'string') return v.stringValue;
-  if (typeof v.boolValue === 'boolean') return v.boolValue;
+  if (!isRecord(v)) {
+    return null;
+  }
+  if (typeof v.stringValue === 'string') {
+    return v.stringValue;
+  }
+  if (typeof v.boolValue === 'boolean') {
+    return v.boolValue;
+  }
   if (v.intValue !== undefined) {
     const n = Number(v.intValue);
     return Number.isSafeInteger(n) ? n : String(v.intValue);
@@ -79,16 +92,28 @@ function anyValue(v: unknown): AttributeValue {
     const n = Number(v.doubleValue);
     return Number.isNaN(n) && typeof v.doubleValue === 'string' ? v.doubleValue : n;
   }
-  if (isRecord(v.arrayValue)) return Array.isArray(v.arrayValue.values) ? v.arrayValue.values.map(anyValue) : [];
-  if (isRecord(v.kvlistValue)) return attributes(v.kvlistValue.values);
-  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  if (isRecord(v.arrayValue)) {
+    return Array.isArray(v.arrayValue.values) ? v.arrayValue.values.map(anyValue) : [];
+  }
+  if (isRecord(v.kvlistValue)) {
+    return attributes(v.kvlistValue.values);
+  }
+  if (typeof v.bytesValue === 'string') {
+    return v.bytesValue;
+  }
   return null;
 }
 
 function attributes(list: unknown): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  if (!Array.isArray(list)) return out;
-  for (const kv of list) if (isRecord(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
+  if (!Array.isArray(list)) {
+    return out;
+  }
+  for (const kv of list) {
+    if (isRecord(kv) && typeof kv.key === 'string') {
+      out[kv.key] = anyValue(kv.value);
+    }
+  }
   return out;
 }
 
@@ -103,7 +128,9 @@ const STATUS: Record<string, SpanStatusCode> = {
 const KINDS: SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
 function spanKind(k: unknown): SpanKind {
-  if (typeof k === 'number') return KINDS[k] ?? 'unspecified';
+  if (typeof k === 'number') {
+    return KINDS[k] ?? 'unspecified';
+  }
   if (typeof k === 'string') {
     const name = k.replace(/^SPAN_KIND_/, '').toLowerCase();
     return (KINDS as string[]).includes(name) ? (name as SpanKind) : 'unspecified';
@@ -112,43 +139,70 @@ function spanKind(k: unknown): SpanKind {
 }
 
 function nanos(v: unknown, what: string): bigint {
-  if (typeof v === 'string' && /^\d{1,30}$/.test(v)) return BigInt(v);
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'string' && /^\d{1,30}$/.test(v)) {
+    return BigInt(v);
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
+    return BigInt(v);
+  }
   throw new Error(`${what} ${JSON.stringify(v)} is not unix nanoseconds`);
 }
 
 /** Parses a Tempo trace body (OTLP JSON) into flat spans. Throws a plain Error describing a bad shape. */
 export function parseTempoTrace(body: unknown, expectedTraceId?: string): Trace {
   let root: unknown = body;
-  if (isRecord(root) && isRecord(root.trace)) root = root.trace; // /api/v2/traces wraps it in {trace}
-  if (!isRecord(root)) throw new Error('the body is not an object');
+  if (isRecord(root) && isRecord(root.trace)) {
+    root = root.trace;
+  } // /api/v2/traces wraps it in {trace}
+  if (!isRecord(root)) {
+    throw new Error('the body is not an object');
+  }
   const batches = root.batches ?? root.resourceSpans ?? [];
-  if (!Array.isArray(batches)) throw new Error('`batches`/`resourceSpans` is not a list');
+  if (!Array.isArray(batches)) {
+    throw new Error('`batches`/`resourceSpans` is not a list');
+  }
   const spans: TraceSpan[] = [];
   batches.forEach((batch: unknown, bi: number) => {
-    if (!isRecord(batch)) throw new Error(`batches[${bi}] is not an object`);
+    if (!isRecord(batch)) {
+      throw new Error(`batches[${bi}] is not an object`);
+    }
     const resourceAttributes = attributes(isRecord(batch.resource) ? batch.resource.attributes : undefined);
     const svc = resourceAttributes['service.name'];
     const service = typeof svc === 'string' && svc !== '' ? svc : 'unknown';
     const scopes = batch.scopeSpans ?? batch.instrumentationLibrarySpans ?? [];
-    if (!Array.isArray(scopes)) throw new Error(`batches[${bi}].scopeSpans is not a list`);
+    if (!Array.isArray(scopes)) {
+      throw new Error(`batches[${bi}].scopeSpans is not a list`);
+    }
     scopes.forEach((scope: unknown, si: number) => {
-      if (!isRecord(scope)) throw new Error(`batches[${bi}].scopeSpans[${si}] is not an object`);
+      if (!isRecord(scope)) {
+        throw new Error(`batches[${bi}].scopeSpans[${si}] is not an object`);
+      }
       const list = scope.spans ?? [];
-      if (!Array.isArray(list)) throw new Error(`batches[${bi}].scopeSpans[${si}].spans is not a list`);
+      if (!Array.isArray(list)) {
+        throw new Error(`batches[${bi}].scopeSpans[${si}].spans is not a list`);
+      }
       list.forEach((s: unknown, i: number) => {
         const where = `batches[${bi}].scopeSpans[${si}].spans[${i}]`;
-        if (!isRecord(s)) throw new Error(`${where} is not an object`);
+        if (!isRecord(s)) {
+          throw new Error(`${where} is not an object`);
+        }
         const traceId = typeof s.traceId === 'string' ? normalizeTraceId(s.traceId) : undefined;
-        if (!traceId) throw new Error(`${where}.traceId ${JSON.stringify(s.traceId)} is not a hex or base64 trace id`);
+        if (!traceId) {
+          throw new Error(`${where}.traceId ${JSON.stringify(s.traceId)} is not a hex or base64 trace id`);
+        }
         const spanId = typeof s.spanId === 'string' ? normalizeSpanId(s.spanId) : undefined;
-        if (!spanId) throw new Error(`${where}.spanId ${JSON.stringify(s.spanId)} is not a hex or base64 span id`);
+        if (!spanId) {
+          throw new Error(`${where}.spanId ${JSON.stringify(s.spanId)} is not a hex or base64 span id`);
+        }
         let parentSpanId: string | undefined;
         if (typeof s.parentSpanId === 'string' && s.parentSpanId !== '') {
           parentSpanId = normalizeSpanId(s.parentSpanId);
-          if (!parentSpanId)
+          if (!parentSpanId) {
             throw new Error(`${where}.parentSpanId ${JSON.stringify(s.parentSpanId)} is not a span id`);
-          if (/^0+$/.test(parentSpanId)) parentSpanId = undefined;
+          }
+          if (/^0+$/.test(parentSpanId)) {
+            parentSpanId = undefined;
+          }
         }
         const start = nanos(s.startTimeUnixNano, `${where}.startTimeUnixNano`);
         const end = s.endTimeUnixNano === undefined ? start : nanos(s.endTimeUnixNano, `${where}.endTimeUnixNano`);
@@ -171,7 +225,9 @@ export function parseTempoTrace(body: unknown, expectedTraceId?: string): Trace 
           attributes: attributes(s.attributes),
           resourceAttributes,
         };
-        if (typeof status.message === 'string' && status.message !== '') span.statusMessage = status.message;
+        if (typeof status.message === 'string' && status.message !== '') {
+          span.statusMessage = status.message;
+        }
         spans.push(span);
       });
     });
@@ -182,7 +238,9 @@ export function parseTempoTrace(body: unknown, expectedTraceId?: string): Trace 
   });
   const traceId = expectedTraceId ?? spans[0]?.traceId ?? '';
   const foreign = spans.find((s) => s.traceId !== traceId);
-  if (foreign) throw new Error(`span ${foreign.spanId} belongs to trace ${foreign.traceId}, not ${traceId}`);
+  if (foreign) {
+    throw new Error(`span ${foreign.spanId} belongs to trace ${foreign.traceId}, not ${traceId}`);
+  }
   return { traceId, spans };
 }
 
@@ -191,17 +249,26 @@ const ROOT_NOT_YET = '<root span not yet received>';
 
 /** Parses a Tempo `/api/search` body. Throws a plain Error describing a bad shape. */
 export function parseTempoSearch(body: unknown): TraceSummary[] {
-  if (!isRecord(body)) throw new Error('the body is not an object');
+  if (!isRecord(body)) {
+    throw new Error('the body is not an object');
+  }
   const traces = body.traces ?? [];
-  if (!Array.isArray(traces)) throw new Error('`traces` is not a list');
+  if (!Array.isArray(traces)) {
+    throw new Error('`traces` is not a list');
+  }
   return traces.map((t: unknown, i: number): TraceSummary => {
-    if (!isRecord(t)) throw new Error(`traces[${i}] is not an object`);
+    if (!isRecord(t)) {
+      throw new Error(`traces[${i}] is not an object`);
+    }
     const traceId = typeof t.traceID === 'string' ? normalizeTraceId(t.traceID) : undefined;
-    if (!traceId) throw new Error(`traces[${i}].traceID ${JSON.stringify(t.traceID)} is not a trace id`);
+    if (!traceId) {
+      throw new Error(`traces[${i}].traceID ${JSON.stringify(t.traceID)} is not a trace id`);
+    }
     const start = t.startTimeUnixNano === undefined ? 0n : nanos(t.startTimeUnixNano, `traces[${i}].startTimeUnixNano`);
     const durationMs = t.durationMs === undefined ? 0 : Number(t.durationMs); // Tempo omits 0
-    if (!Number.isFinite(durationMs))
+    if (!Number.isFinite(durationMs)) {
       throw new Error(`traces[${i}].durationMs ${JSON.stringify(t.durationMs)} is not a number`);
+    }
     return {
       traceId,
       rootServiceName:
@@ -240,11 +307,16 @@ export class TempoClient {
   ): Promise<Trace | undefined> {
     const hex = normalizeTraceId(id);
     const what = `trace ${quote(String(id))}`;
-    if (!hex)
+    if (!hex) {
       throw this.http.badInput(String(id), what, 'a trace id is up to 32 hex digits or the base64 of up to 16 bytes');
+    }
     const params: Array<[string, string]> = [];
-    if (opts.startMs !== undefined) params.push(['start', String(Math.floor(opts.startMs / 1000))]);
-    if (opts.endMs !== undefined) params.push(['end', String(Math.ceil(opts.endMs / 1000))]);
+    if (opts.startMs !== undefined) {
+      params.push(['start', String(Math.floor(opts.startMs / 1000))]);
+    }
+    if (opts.endMs !== undefined) {
+      params.push(['end', String(Math.ceil(opts.endMs / 1000))]);
+    }
     const spec: RequestSpec = {
       path: `/api/traces/${hex}`,
       params,
@@ -254,7 +326,9 @@ export class TempoClient {
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     };
     const { status, json } = await this.http.requestJson(spec);
-    if (status === 404) return undefined;
+    if (status === 404) {
+      return undefined;
+    }
     try {
       return parseTempoTrace(json, hex);
     } catch (e) {
@@ -271,35 +345,52 @@ export class TempoClient {
           ? `search tags ${quote(encodeTags(q.tags))}`
           : 'search (no filter)';
     const query = q.q ?? (q.tags ? encodeTags(q.tags) : undefined);
-    if (q.q !== undefined && q.tags !== undefined)
+    if (q.q !== undefined && q.tags !== undefined) {
       throw this.http.badInput(query, desc, 'give either a TraceQL `q` or `tags`, not both');
-    if (q.q !== undefined && q.q.trim() === '') throw this.http.badInput(query, desc, 'the TraceQL query is empty');
+    }
+    if (q.q !== undefined && q.q.trim() === '') {
+      throw this.http.badInput(query, desc, 'the TraceQL query is empty');
+    }
     const params: Array<[string, string]> = [];
-    if (q.q !== undefined) params.push(['q', q.q]);
-    if (q.tags !== undefined && Object.keys(q.tags).length > 0) params.push(['tags', encodeTags(q.tags)]);
+    if (q.q !== undefined) {
+      params.push(['q', q.q]);
+    }
+    if (q.tags !== undefined && Object.keys(q.tags).length > 0) {
+      params.push(['tags', encodeTags(q.tags)]);
+    }
     for (const [k, v] of [
       ['startMs', q.startMs],
       ['endMs', q.endMs],
     ] as const) {
-      if (v !== undefined && !Number.isFinite(v))
+      if (v !== undefined && !Number.isFinite(v)) {
         throw this.http.badInput(query, desc, `${k} ${v} is not a finite unix-ms timestamp`);
+      }
     }
-    if (q.startMs !== undefined && q.endMs !== undefined && !(q.startMs < q.endMs))
+    if (q.startMs !== undefined && q.endMs !== undefined && !(q.startMs < q.endMs)) {
       throw this.http.badInput(query, desc, 'start must be before end');
-    if (q.startMs !== undefined) params.push(['start', String(Math.floor(q.startMs / 1000))]);
-    if (q.endMs !== undefined) params.push(['end', String(Math.ceil(q.endMs / 1000))]);
+    }
+    if (q.startMs !== undefined) {
+      params.push(['start', String(Math.floor(q.startMs / 1000))]);
+    }
+    if (q.endMs !== undefined) {
+      params.push(['end', String(Math.ceil(q.endMs / 1000))]);
+    }
     if (q.limit !== undefined) {
-      if (!Number.isInteger(q.limit) || q.limit <= 0)
+      if (!Number.isInteger(q.limit) || q.limit <= 0) {
         throw this.http.badInput(query, desc, `limit must be a positive integer, got ${q.limit}`);
+      }
       params.push(['limit', String(q.limit)]);
     }
     for (const [name, v] of [
       ['minDuration', q.minDurationMs],
       ['maxDuration', q.maxDurationMs],
     ] as const) {
-      if (v === undefined) continue;
-      if (!Number.isFinite(v) || v < 0)
+      if (v === undefined) {
+        continue;
+      }
+      if (!Number.isFinite(v) || v < 0) {
         throw this.http.badInput(query, desc, `${name} must be a non-negative number of ms, got ${v}`);
+      }
       params.push([name, `${Math.round(v)}ms`]);
     }
     const spec: RequestSpec = {

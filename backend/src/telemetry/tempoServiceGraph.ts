@@ -36,7 +36,9 @@ function byEdge(series: MetricSeries[]): Map<string, number> {
     const client = s.labels['client'];
     const server = s.labels['server'];
     const value = s.samples[s.samples.length - 1]?.[1];
-    if (client === undefined || server === undefined || value === undefined) continue;
+    if (client === undefined || server === undefined || value === undefined) {
+      continue;
+    }
     out.set(key(client, server), value);
   }
   return out;
@@ -47,7 +49,9 @@ function byLabel(series: MetricSeries[], label: string): Map<string, number> {
   for (const s of series) {
     const name = s.labels[label];
     const value = s.samples[s.samples.length - 1]?.[1];
-    if (name !== undefined && value !== undefined) out.set(name, value);
+    if (name !== undefined && value !== undefined) {
+      out.set(name, value);
+    }
   }
   return out;
 }
@@ -87,7 +91,9 @@ export async function tempoServiceGraph(
   startMs: number,
   endMs: number
 ): Promise<TempoServiceGraphResult> {
-  if (!(endMs > startMs)) throw new RangeError(`startMs: must be before endMs (got ${startMs} ≥ ${endMs})`);
+  if (!(endMs > startMs)) {
+    throw new RangeError(`startMs: must be before endMs (got ${startMs} ≥ ${endMs})`);
+  }
   const q = serviceGraphQueries(startMs, endMs);
   const queries = [
     q.calls,
@@ -103,21 +109,23 @@ export async function tempoServiceGraph(
     calls = (await telemetry.queryInstant(q.calls, endMs)).series;
   } catch (err) {
     // The embedded simulator cannot run this PromQL: for it the series are simply not there.
-    if (err instanceof TelemetryError && err.kind === 'unsupported')
+    if (err instanceof TelemetryError && err.kind === 'unsupported') {
       return {
         state: 'not-present',
         reason: `the telemetry source cannot run PromQL over ${SERVICE_GRAPH_METRICS.requests} (${err.message})`,
         queries,
       };
+    }
     throw err;
   }
   const callsByEdge = byEdge(calls);
-  if (callsByEdge.size === 0)
+  if (callsByEdge.size === 0) {
     return {
       state: 'not-present',
       reason: `no ${SERVICE_GRAPH_METRICS.requests} series between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()} (Tempo's metrics-generator service-graphs processor off, not remote-writing here, or no traffic)`,
       queries,
     };
+  }
   const [failed, virtual, e50, e95, n50, n95] = await Promise.all(
     [
       q.failed,

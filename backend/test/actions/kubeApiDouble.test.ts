@@ -23,8 +23,9 @@ describe('patch semantics', () => {
       [{ e: null }, { a: 1 }, { e: null, a: 1 }],
       [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
     ];
-    for (const [target, patch, expected] of cases)
+    for (const [target, patch, expected] of cases) {
       assert.deepEqual(applyMergePatch(target, patch), expected, JSON.stringify({ target, patch }));
+    }
   });
 
   it('JSON patch applies RFC 6902 operations and fails a failed test', () => {

@@ -59,7 +59,9 @@ describe('pure parts', () => {
       [503, 'unavailable'],
       [418, 'unknown'],
     ];
-    for (const [status, code] of table) assert.equal(errorCodeForStatus(status), code, `HTTP ${status}`);
+    for (const [status, code] of table) {
+      assert.equal(errorCodeForStatus(status), code, `HTTP ${status}`);
+    }
   });
 
   it('takes the message of a Status body, or a snippet of a non-JSON body', () => {
@@ -319,7 +321,9 @@ describe('KubernetesActuator against the Kubernetes API double', () => {
     assert.equal(result.after?.hpa?.minReplicas, 3);
     const writes = api.writes();
     assert.equal(writes.length, 3);
-    for (const w of writes) assert.equal(w.query.get('dryRun'), 'All', `${w.method} ${w.resource}`);
+    for (const w of writes) {
+      assert.equal(w.query.get('dryRun'), 'All', `${w.method} ${w.resource}`);
+    }
     assert.deepEqual(api.deployment(NS, 'checkout'), deploymentBefore);
     assert.deepEqual(api.hpa(NS, 'checkout-hpa'), hpaBefore);
   });

@@ -32,8 +32,9 @@ class SteadyTelemetry implements TelemetrySource {
             ? 0.5
             : 3;
     const samples: Array<[number, number]> = [];
-    for (let t = q.startMs; t <= q.endMs; t += q.stepSeconds * 1000)
+    for (let t = q.startMs; t <= q.endMs; t += q.stepSeconds * 1000) {
       samples.push([t / 1000, value * (1 + 0.05 * Math.sin(t / 600_000))]);
+    }
     return { resultType: 'matrix', series: [{ labels: {}, samples }], warnings: [] };
   }
   async queryInstant(): Promise<QueryResult> {

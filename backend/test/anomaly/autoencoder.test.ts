@@ -104,7 +104,9 @@ test('a batch of calls: one reconstruct call per batchSize points', async () => 
 
 test('MvWindower: standardised against the past, oldest first, missing values are z = 0', () => {
   const w = new MvWindower(2, 3, { normWarmUp: 10 });
-  for (let i = 0; i < 20; i++) w.push([10 + (i % 2), 5]);
+  for (let i = 0; i < 20; i++) {
+    w.push([10 + (i % 2), 5]);
+  }
   w.push([Number.NaN, 5]);
   const out = new Float32Array(6);
   w.fill(out, 0);
@@ -119,7 +121,9 @@ test('MvWindower: standardised against the past, oldest first, missing values ar
 test('the shipped model reproduces its golden vectors through onnxruntime-node', async () => {
   const model = await loadMvaeModel();
   assert.equal(model.state, 'loaded', model.state === 'loaded' ? '' : model.error);
-  if (model.state !== 'loaded') return;
+  if (model.state !== 'loaded') {
+    return;
+  }
   const golden = JSON.parse(
     readFileSync(join(defaultModelsDir(), 'mvae', `${MVAE_MODEL_NAME}.golden.json`), 'utf8')
   ) as {

@@ -12,7 +12,9 @@ const stamp = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 5 * i)).toISOStrin
 
 function series(n: number, spike: number): string {
   const rows = ['timestamp,value'];
-  for (let i = 0; i < n; i++) rows.push(`${stamp(i)},${i === spike ? 100 : 10 + (i % 7) * 0.5}`);
+  for (let i = 0; i < n; i++) {
+    rows.push(`${stamp(i)},${i === spike ? 100 : 10 + (i % 7) * 0.5}`);
+  }
   return rows.join('\n') + '\n';
 }
 

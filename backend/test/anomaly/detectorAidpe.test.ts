@@ -20,7 +20,9 @@ test('spike in a flat series scores high after warm-up, flat points score ~0', (
   const s = runAidpe(ts(n), v);
   assert.ok(s[1000]! > 0.7, `spike score ${s[1000]}`);
   assert.ok(maxIn(s, 400, 1000) < 0.05, `flat max ${maxIn(s, 400, 1000)}`);
-  for (const x of s) assert.ok(x >= 0 && x <= 1);
+  for (const x of s) {
+    assert.ok(x >= 0 && x <= 1);
+  }
   assert.equal(maxIn(s, 0, 288), 0, 'warm-up scores 0');
 });
 
@@ -43,7 +45,9 @@ test('no look-ahead: the score at i is unchanged when later values change', () =
   const t = ts(n);
   const v = noise(n, 3).map((x, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + x);
   const w = v.slice();
-  for (let i = 900; i < n; i++) w[i] = w[i]! * 3 + 17;
+  for (let i = 900; i < n; i++) {
+    w[i] = w[i]! * 3 + 17;
+  }
   const a = runAidpe(t, v);
   const b = runAidpe(t, w);
   assert.deepEqual(Array.from(a.subarray(0, 900)), Array.from(b.subarray(0, 900)));
@@ -61,11 +65,15 @@ test('detects a daily period and uses seasonal-naive residuals', () => {
   const v = noise(n, 5).map((x, i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 0.5 * x);
   const d = createAidpeDetector();
   const t = ts(n);
-  for (let i = 0; i < n; i++) d.update(t[i]!, v[i]!);
+  for (let i = 0; i < n; i++) {
+    d.update(t[i]!, v[i]!);
+  }
   assert.equal(d.period(), 288);
   const flat = createAidpeDetector();
   const e = noise(n, 5);
-  for (let i = 0; i < n; i++) flat.update(t[i]!, e[i]!);
+  for (let i = 0; i < n; i++) {
+    flat.update(t[i]!, e[i]!);
+  }
   assert.equal(flat.period(), 0);
 });
 
@@ -75,7 +83,9 @@ test('bounded memory: internal buffers stop growing with series length', () => {
   let at10k = 0;
   for (let i = 0; i < e.length; i++) {
     d.update(1_600_000_000_000 + i * STEP, 5 + e[i]!);
-    if (i === 9_999) at10k = d.stateSize();
+    if (i === 9_999) {
+      at10k = d.stateSize();
+    }
   }
   assert.equal(d.stateSize(), at10k);
   assert.ok(at10k <= 2 * 1008 + 1024 + 10 + 2000 + 32);

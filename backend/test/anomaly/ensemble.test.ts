@@ -37,7 +37,9 @@ test('rank calibration: values in [0, 1], monotone in the score, extremes map to
   assert.ok(mid > 0.3 && mid < 0.7, `median-ish score should calibrate near 0.5, got ${mid}`);
   // Ties take the mid-rank: a constant history puts the same value at 0.5.
   const flat = new RankCalibrator(10);
-  for (let i = 0; i < 10; i++) flat.next(0);
+  for (let i = 0; i < 10; i++) {
+    flat.next(0);
+  }
   assert.equal(flat.next(0), 0.5);
 });
 
@@ -48,8 +50,12 @@ function noisy(n: number, seed: number, opts: { spikeAt?: number; shiftAt?: numb
   const v: number[] = [];
   for (let i = 0; i < n; i++) {
     let x = 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + 12 * (u() + u() + u() - 1.5);
-    if (opts.spikeAt === i) x += 45;
-    if (opts.shiftAt !== undefined && i >= opts.shiftAt && i < opts.shiftAt + 60) x += 45;
+    if (opts.spikeAt === i) {
+      x += 45;
+    }
+    if (opts.shiftAt !== undefined && i >= opts.shiftAt && i < opts.shiftAt + 60) {
+      x += 45;
+    }
     t.push(T0 + i * STEP);
     v.push(x);
   }
@@ -62,7 +68,9 @@ test('ensemble (defaults): a sustained shift crosses the alert level, then the r
   const at = 2500;
   const shift = noisy(3000, 11, { shiftAt: at });
   const s = runEnsemble(shift.t, shift.v);
-  for (const x of s) assert.ok(x >= 0 && x <= 1);
+  for (const x of s) {
+    assert.ok(x >= 0 && x <= 1);
+  }
   const level = 0.7; // the default rest threshold: the level the ensemble itself treats as an alert
   const first = s.findIndex((x, i) => i >= at && x >= level);
   assert.ok(
@@ -79,7 +87,9 @@ test('ensemble, calibrated mode with persistence: a sustained shift scores high,
   const spike = noisy(3000, 11, { spikeAt: at });
   const s = runEnsemble(shift.t, shift.v, options);
   const p = runEnsemble(spike.t, spike.v, options);
-  for (const x of [...s, ...p]) assert.ok(x >= 0 && x <= 1);
+  for (const x of [...s, ...p]) {
+    assert.ok(x >= 0 && x <= 1);
+  }
   const shiftPeak = Math.max(...s.slice(at, at + 20));
   const spikePeak = Math.max(...p.slice(at, at + 20));
   assert.ok(shiftPeak > 0.99, `sustained shift should reach the calibrated tail, got ${shiftPeak}`);
@@ -104,7 +114,9 @@ test('ensemble: chunked with snapshot → JSON → restore equals one pass', () 
   let det = createEnsembleDetector(options);
   const chunked: number[] = [];
   for (let k = 0; k + 1 < cuts.length; k++) {
-    for (let i = cuts[k]!; i < cuts[k + 1]!; i++) chunked.push(det.update(t[i]!, v[i]!));
+    for (let i = cuts[k]!; i < cuts[k + 1]!; i++) {
+      chunked.push(det.update(t[i]!, v[i]!));
+    }
     const state = JSON.parse(JSON.stringify(det.snapshot())) as EnsembleState;
     det = createEnsembleDetector(options);
     det.restore(state);

@@ -105,7 +105,9 @@ test('streaming: chunked ensemble calls equal one batch run (scores and region i
     const s = res.json().series[0];
     answers.push(s);
     scores.push(...s.frame.fields[2].values);
-    for (const r of s.regions) ids.add(r.id);
+    for (const r of s.regions) {
+      ids.add(r.id);
+    }
   }
   assert.deepEqual(
     answers.map((a) => a.stream.origin),

@@ -75,10 +75,16 @@ test('a restarted watcher resumes every series from the store: no re-warm-up, on
     assert.ok(s2.pointsScored <= seriesCount * 21, `only the five new minutes are scored (${s2.pointsScored} points)`);
     const opened = (await store.listAudit(1000)).filter((a) => a.action === 'incident.opened').map((a) => a.subject);
     assert.equal(new Set(opened).size, opened.length, `an incident opened twice: ${opened.join(', ')}`);
-    for (const id of openedBefore) assert.equal(opened.filter((x) => x === id).length, 1);
+    for (const id of openedBefore) {
+      assert.equal(opened.filter((x) => x === id).length, 1);
+    }
     // A region still going on is listed again by the restarted watcher (same id), not opened again.
     const payment = second.list().filter((i) => i.labels['service'] === 'payment');
-    for (const i of payment) if (openedBefore.includes(i.id)) assert.ok(opened.includes(i.id));
+    for (const i of payment) {
+      if (openedBefore.includes(i.id)) {
+        assert.ok(opened.includes(i.id));
+      }
+    }
   } finally {
     await store.close();
   }

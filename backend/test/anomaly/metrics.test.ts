@@ -13,7 +13,9 @@ function lcg(seed: number): () => number {
 
 function labels(n: number, ranges: Array<[number, number]>): Uint8Array {
   const out = new Uint8Array(n);
-  for (const [s, e] of ranges) out.fill(1, s, e + 1);
+  for (const [s, e] of ranges) {
+    out.fill(1, s, e + 1);
+  }
   return out;
 }
 
@@ -71,7 +73,11 @@ test('windowed Gaussian flags an obvious spike, streams with no look-ahead', () 
   assert.equal(scores[0], 0);
   assert.ok(scores[400]! > 0.999999, `spike score ${scores[400]}`);
   let maxOther = 0;
-  for (let i = 50; i < 600; i++) if (i !== 400) maxOther = Math.max(maxOther, scores[i]!);
+  for (let i = 50; i < 600; i++) {
+    if (i !== 400) {
+      maxOther = Math.max(maxOther, scores[i]!);
+    }
+  }
   assert.ok(scores[400]! > maxOther);
   // No look-ahead: scores of a prefix equal the prefix of the scores.
   const prefix = runDetector(createWindowedGaussian(), values.slice(0, 400));

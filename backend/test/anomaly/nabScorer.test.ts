@@ -20,7 +20,9 @@ const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < 
 /** 100 rows (probation = min(floor(15), 750) = 15 rows), one window at rows 50..59 (width 10). */
 function file(detections: number[], n = 100, windows = [{ start: 50, end: 59 }]): NabFile {
   const scores = new Float64Array(n);
-  for (const d of detections) scores[d] = 1;
+  for (const d of detections) {
+    scores[d] = 1;
+  }
   return { name: 'f.csv', category: 'c', scores, windows };
 }
 

@@ -37,8 +37,9 @@ const faults = [
     query: 'aidpe_sim_error_ratio{service="cart"}',
   },
 ];
-for (const f of faults)
+for (const f of faults) {
   cluster.injectFault({ service: f.service, type: f.type, startMs: f.startMs, endMs: f.endMs, intensity: f.intensity });
+}
 cluster.advance(9 * 3600);
 const wallNow = () => cluster.now();
 const config = loadConfig({ env: {}, overrides: { mode: 'demo', logLevel: 'silent' } });

@@ -45,7 +45,9 @@ function series(n: number, seed: number, shiftAt = -1, stepMs = STEP, period = 1
 function cuts(n: number, k: number, seed: number): number[] {
   const u = seededRandom(seed);
   const set = new Set<number>([1, n - 1]);
-  while (set.size < k - 1) set.add(1 + Math.floor(u() * (n - 1)));
+  while (set.size < k - 1) {
+    set.add(1 + Math.floor(u() * (n - 1)));
+  }
   return [0, ...[...set].sort((a, b) => a - b), n];
 }
 
@@ -69,8 +71,12 @@ test('property: scoring in k chunks with snapshot → JSON → restore between t
     let state: AidpeState | undefined;
     for (let c = 0; c + 1 < bounds.length; c++) {
       const d = createAidpeDetector(options);
-      if (state) d.restore(roundTrip(state));
-      for (let i = bounds[c]!; i < bounds[c + 1]!; i++) chunked.push(d.update(t[i]!, v[i]!));
+      if (state) {
+        d.restore(roundTrip(state));
+      }
+      for (let i = bounds[c]!; i < bounds[c + 1]!; i++) {
+        chunked.push(d.update(t[i]!, v[i]!));
+      }
       state = d.snapshot();
     }
     assert.deepEqual(chunked, Array.from(whole), `seed ${seed}: ${bounds.length - 1} chunks`);
@@ -78,7 +84,9 @@ test('property: scoring in k chunks with snapshot → JSON → restore between t
       whole.some((s) => s > 0.9),
       'the series has anomalous points (the comparison is not all zeros)'
     );
-    if ('maxPeriod' in options) assert.equal(state!.period, 1440, 'the daily period was found across chunks');
+    if ('maxPeriod' in options) {
+      assert.equal(state!.period, 1440, 'the daily period was found across chunks');
+    }
     if (seed === 4) {
       assert.equal(state!.period, 288);
       assert.equal(state!.history.length, 289, 'only the seasonal lag is kept once the checks are behind');
@@ -118,7 +126,9 @@ test("property: the region tracker over chunks gives extractRegions' regions; st
   const got: AnomalyRegion[] = [];
   for (let i = 0; i < t.length; i++) {
     const r = tracker.push(t[i]!, whole[i]!, TH);
-    if (r) got.push(r);
+    if (r) {
+      got.push(r);
+    }
   }
   const open = tracker.current(TH);
   assert.deepEqual([...got, ...(open ? [open] : [])], expected);
@@ -130,7 +140,9 @@ test('state is bounded and versioned; a state that does not fit is refused namin
   let at5k = 0;
   for (let i = 0; i < t.length; i++) {
     d.update(t[i]!, v[i]!);
-    if (i === 4999) at5k = JSON.stringify(d.snapshot()).length;
+    if (i === 4999) {
+      at5k = JSON.stringify(d.snapshot()).length;
+    }
   }
   const size = JSON.stringify(d.snapshot()).length;
   assert.ok(size < 1.3 * at5k, `state ${size} chars at 12k points vs ${at5k} at 5k`);

@@ -67,8 +67,9 @@ const HOUR = 3_600_000;
 function errors(fromMs: number, hours: number, level: (t: number) => number, seed: number): AccuracyPoint[] {
   const rng = new Rng(seed);
   const out: AccuracyPoint[] = [];
-  for (let t = fromMs; t < fromMs + hours * HOUR; t += 5 * 60_000)
+  for (let t = fromMs; t < fromMs + hours * HOUR; t += 5 * 60_000) {
     out.push({ t, backtestMase: level(t) * (0.9 + 0.2 * rng.next()) });
+  }
   return out;
 }
 

@@ -169,7 +169,9 @@ test('a deep model is judged against its card: no better than naive where the ca
     lookbackSeconds: 2 * 3600,
   });
   for (let i = 0; i < 3; i++) {
-    if (i > 0) cluster.advance(300);
+    if (i > 0) {
+      cluster.advance(300);
+    }
     await deepTracker.tick();
   }
   const lstm = deepTracker.models().find((m) => m.model === 'lstm')!;

@@ -103,9 +103,15 @@ test('inline daily-seasonal series: Grafana frame with history, joined median fo
   const value = field(frame, 'value').values;
   const forecast = field(frame, 'forecast').values;
   const [lo95, lo, hi, hi95] = ['lower95', 'lower', 'upper', 'upper95'].map((name) => field(frame, name).values);
-  for (let i = 0; i < n; i++) assert.equal(value[i], values[i]);
-  for (let i = n; i < n + horizon; i++) assert.equal(value[i], null, 'no actuals in the future');
-  for (let i = 0; i < n - 1; i++) assert.equal(forecast[i], null, 'no forecast over the history');
+  for (let i = 0; i < n; i++) {
+    assert.equal(value[i], values[i]);
+  }
+  for (let i = n; i < n + horizon; i++) {
+    assert.equal(value[i], null, 'no actuals in the future');
+  }
+  for (let i = 0; i < n - 1; i++) {
+    assert.equal(forecast[i], null, 'no forecast over the history');
+  }
   assert.equal(forecast[n - 1], values[n - 1], 'the forecast line starts at the last actual point');
   assert.equal(hi![n - 1], values[n - 1]);
   for (let i = n; i < n + horizon; i++) {
@@ -114,7 +120,9 @@ test('inline daily-seasonal series: Grafana frame with history, joined median fo
       row.every((x) => typeof x === 'number' && Number.isFinite(x)),
       `row ${i}: ${row}`
     );
-    for (let k = 1; k < row.length; k++) assert.ok(row[k - 1]! <= row[k]!, `quantiles cross at row ${i}: ${row}`);
+    for (let k = 1; k < row.length; k++) {
+      assert.ok(row[k - 1]! <= row[k]!, `quantiles cross at row ${i}: ${row}`);
+    }
   }
   assert.ok(hi![n + horizon - 1]! - lo![n + horizon - 1]! > 0, 'a band, not a line');
   // The median should follow the daily shape (noise sd 5 around an amplitude of 80).
@@ -259,8 +267,9 @@ test('bad input answers 400 naming the field, and nothing reaches the telemetry 
     assert.equal(res.statusCode, 400, `${what}: ${res.body}`);
     assert.match(res.json().message, message, what);
     const fieldName = res.json().field as string | undefined;
-    if (fieldName !== undefined)
+    if (fieldName !== undefined) {
       assert.ok(res.json().message.startsWith(`${fieldName}: `), `${what}: field ${fieldName}`);
+    }
   }
   assert.equal(telemetry.rangeCalls.length, 0, 'validation happens before any query');
 });
@@ -417,8 +426,9 @@ test('inline series are never cached', async (t) => {
   const { app, close } = await forecastApp();
   t.after(close);
   const payload = { series: [dailySeries({ days: 1 })], horizon: 5 };
-  for (let i = 0; i < 2; i++)
+  for (let i = 0; i < 2; i++) {
     assert.equal((await app.inject({ method: 'POST', url: URL, payload })).json().cached, false);
+  }
 });
 
 test('more series than the cap: the first ones are forecast and a warning says so; no series: a warning', async (t) => {

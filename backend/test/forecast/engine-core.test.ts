@@ -120,7 +120,9 @@ test('conformal quantiles of standard normal residuals land near the normal quan
   const expected = normalQuantile(0.9) * 1.25;
   assert.ok(Math.abs(hi[50]! - expected) < 0.35, `upper ${hi[50]} vs ${expected}`);
   assert.ok(Math.abs(lo[50]! + expected) < 0.35, `lower ${lo[50]} vs ${-expected}`);
-  for (let k = 1; k < 100; k++) assert.ok(hi[k]! >= hi[k - 1]! - 1e-12, 'band width never shrinks with lead time');
+  for (let k = 1; k < 100; k++) {
+    assert.ok(hi[k]! >= hi[k - 1]! - 1e-12, 'band width never shrinks with lead time');
+  }
 });
 
 test('the ensemble forecasts a noisy daily cycle: seasonal models win, bands are ordered and cover the truth', async () => {
@@ -145,7 +147,9 @@ test('the ensemble forecasts a noisy daily cycle: seasonal models win, bands are
     const hi = f.quantiles.get(0.9)![k]!;
     assert.ok(lo <= f.p50[k]! && f.p50[k]! <= hi);
     const y = values[n + k]!;
-    if (y >= lo && y <= hi) inside++;
+    if (y >= lo && y <= hi) {
+      inside++;
+    }
     abs += Math.abs(y - f.p50[k]!);
   }
   assert.ok(abs / h < 4, `MAE ${abs / h} should be near the noise level (sd 3), far below the daily amplitude (30)`);

@@ -48,7 +48,9 @@ class EchoSession implements OnnxSessionLike {
     const data = new Float32Array(B * DEEP_HORIZON * 3);
     for (let b = 0; b < B; b++) {
       const lastZ = (past.data as Float32Array)[b * DEEP_CONTEXT + DEEP_CONTEXT - 1]!;
-      for (let k = 0; k < DEEP_HORIZON; k++) data.set([lastZ - 1, lastZ, lastZ + 1], (b * DEEP_HORIZON + k) * 3);
+      for (let k = 0; k < DEEP_HORIZON; k++) {
+        data.set([lastZ - 1, lastZ, lastZ + 1], (b * DEEP_HORIZON + k) * 3);
+      }
     }
     return { quantiles: { data, dims: [B, DEEP_HORIZON, 3] } };
   }
@@ -113,6 +115,9 @@ test('on a short history a deep candidate is backtested on the origins it can re
     session.calls[0]! >= 4 && session.calls[0]! < 25,
     `batch of the reachable origins + final: ${session.calls[0]}`
   );
-  for (const [q, band] of out.forecast!.quantiles)
-    for (let k = 0; k < 120; k++) assert.ok(Number.isFinite(band[k]!), `q${q}[${k}]`);
+  for (const [q, band] of out.forecast!.quantiles) {
+    for (let k = 0; k < 120; k++) {
+      assert.ok(Number.isFinite(band[k]!), `q${q}[${k}]`);
+    }
+  }
 });

@@ -12,7 +12,9 @@ const stamp = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 5 * i)).toISOStrin
 
 function csv(n: number, f: (i: number) => number): string {
   const rows = ['timestamp,value'];
-  for (let i = 0; i < n; i++) rows.push(`${stamp(i)},${f(i)}`);
+  for (let i = 0; i < n; i++) {
+    rows.push(`${stamp(i)},${f(i)}`);
+  }
   return rows.join('\n') + '\n';
 }
 
@@ -83,7 +85,9 @@ test('aidpe forecast-eval runs every baseline side by side and writes the report
   assert.equal(value, 0, printed);
   const report = JSON.parse(readFileSync(out, 'utf8'));
   assert.deepEqual(report.horizons, [12, 48]);
-  for (const m of ['naive', 'seasonal_naive', 'autoets', 'mstl', 'aidpe']) assert.ok(report.methods.includes(m), m);
+  for (const m of ['naive', 'seasonal_naive', 'autoets', 'mstl', 'aidpe']) {
+    assert.ok(report.methods.includes(m), m);
+  }
   const h12 = report.horizonsSummary[0];
   assert.equal(h12.seriesCount, 2);
   assert.deepEqual(
@@ -91,7 +95,9 @@ test('aidpe forecast-eval runs every baseline side by side and writes the report
     ['short.csv']
   );
   assert.equal(h12.methods.seasonal_naive.relativeMase, 1);
-  for (const m of report.methods) assert.equal(h12.methods[m].failures, 0, m);
+  for (const m of report.methods) {
+    assert.equal(h12.methods[m].failures, 0, m);
+  }
   // On a clean daily cycle the ensemble must beat seasonal naive's noise-copying.
   const daily = h12.perSeries.find((s: { series: string }) => s.series === 'cat/daily.csv');
   assert.ok(daily.methods.aidpe.mase < daily.methods.naive.mase, JSON.stringify(daily.methods));

@@ -84,6 +84,8 @@ export interface FrameField {
 
 export function field(frame: { fields: FrameField[] }, name: string): FrameField {
   const f = frame.fields.find((x) => x.name === name);
-  if (!f) throw new Error(`frame has no field ${name}: ${frame.fields.map((x) => x.name).join(', ')}`);
+  if (!f) {
+    throw new Error(`frame has no field ${name}: ${frame.fields.map((x) => x.name).join(', ')}`);
+  }
   return f;
 }

@@ -44,7 +44,9 @@ for (const [file, name] of [
     const close = (a: ArrayLike<number>, b: number[], what: string, tol = 1e-5) => {
       assert.equal(a.length, b.length, what);
       let worst = 0;
-      for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      for (let i = 0; i < b.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      }
       assert.ok(worst <= tol, `${what}: worst difference ${worst}`);
     };
     close(x.pastValues, golden.inputs.past_values.data, 'past_values');
@@ -63,8 +65,11 @@ for (const [file, name] of [
     const H = golden.output.shape[1]!;
     const normalised: number[] = [];
     raw.forEach((quantiles, b) => {
-      for (let k = 0; k < H; k++)
-        for (let j = 0; j < 3; j++) normalised.push((quantiles[j]![k]! - x.loc[b]!) / x.scale[b]!);
+      for (let k = 0; k < H; k++) {
+        for (let j = 0; j < 3; j++) {
+          normalised.push((quantiles[j]![k]! - x.loc[b]!) / x.scale[b]!);
+        }
+      }
     });
     close(normalised, golden.output.data, 'quantiles', golden.tolerance);
   });

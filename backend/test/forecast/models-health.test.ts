@@ -15,7 +15,9 @@ import { dailySeries, forecastApp } from './helpers.ts';
 function modelsDir(files: Record<string, Buffer | string>): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'aidpe-fc-broken-'));
   mkdirSync(join(dir, 'forecast'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, 'forecast', name), content);
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, 'forecast', name), content);
+  }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -40,8 +40,9 @@ const history = Object.fromEntries(
 function openMetrics(): string {
   const lines = [`# HELP ${METRIC} Backfilled load with a daily cycle.`, `# TYPE ${METRIC} gauge`];
   for (let i = 0; i < POINTS; i++) {
-    for (const region of Object.keys(REGIONS) as Array<keyof typeof REGIONS>)
+    for (const region of Object.keys(REGIONS) as Array<keyof typeof REGIONS>) {
       lines.push(`${METRIC}{region="${region}"} ${history[region][i]} ${startSec + i * STEP}`);
+    }
   }
   lines.push('# EOF');
   return lines.join('\n');
@@ -107,7 +108,9 @@ describe('forecast API against a real Prometheus', { skip }, () => {
       const bands = ['lower95', 'lower', 'upper', 'upper95'].map((n) => field(s.frame, n).values);
       for (let k = POINTS; k < POINTS + horizon; k++) {
         const row = [bands[0]![k], bands[1]![k], fc[k], bands[2]![k], bands[3]![k]] as number[];
-        for (let j = 1; j < row.length; j++) assert.ok(row[j - 1]! <= row[j]!, `row ${k}: ${row}`);
+        for (let j = 1; j < row.length; j++) {
+          assert.ok(row[j - 1]! <= row[j]!, `row ${k}: ${row}`);
+        }
         const expected = truth(region, time[k]! / 1000);
         assert.ok(
           Math.abs(fc[k]! - expected) < 0.1 * REGIONS[region],

@@ -57,7 +57,9 @@ export function useHttpDouble(defaultHandler: Handler): HttpDouble {
     double.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
-    for (const socket of sockets) socket.destroy();
+    for (const socket of sockets) {
+      socket.destroy();
+    }
     await new Promise<void>((r) => server.close(() => r()));
   });
   beforeEach(() => {

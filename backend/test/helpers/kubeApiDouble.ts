@@ -132,18 +132,27 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /** RFC 7386 JSON merge patch: objects merge recursively, null deletes, anything else (lists too) replaces. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return clone(patch);
+  if (!isObject(patch)) {
+    return clone(patch);
+  }
   const result: Json = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
+    if (value === null) {
+      delete result[key];
+    } else {
+      result[key] = applyMergePatch(result[key], value);
+    }
   }
   return result;
 }
 
 function decodePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}`);
+  if (pointer === '') {
+    return [];
+  }
+  if (!pointer.startsWith('/')) {
+    throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}`);
+  }
   return pointer
     .slice(1)
     .split('/')
@@ -153,48 +162,71 @@ function decodePointer(pointer: string): string[] {
 function parentOf(doc: unknown, tokens: string[], path: string): { parent: Json | unknown[]; key: string } {
   let node: unknown = doc;
   for (const token of tokens.slice(0, -1)) {
-    if (Array.isArray(node)) node = node[Number(token)];
-    else if (isObject(node)) node = node[token];
-    else node = undefined;
-    if (node === undefined) throw new Error(`path ${path} does not exist`);
+    if (Array.isArray(node)) {
+      node = node[Number(token)];
+    } else if (isObject(node)) {
+      node = node[token];
+    } else {
+      node = undefined;
+    }
+    if (node === undefined) {
+      throw new Error(`path ${path} does not exist`);
+    }
   }
-  if (!Array.isArray(node) && !isObject(node)) throw new Error(`path ${path} does not exist`);
+  if (!Array.isArray(node) && !isObject(node)) {
+    throw new Error(`path ${path} does not exist`);
+  }
   return { parent: node, key: tokens[tokens.length - 1] ?? '' };
 }
 
 function getAt(doc: unknown, path: string): unknown {
   let node: unknown = doc;
   for (const token of decodePointer(path)) {
-    if (Array.isArray(node)) node = node[Number(token)];
-    else if (isObject(node)) node = node[token];
-    else return undefined;
+    if (Array.isArray(node)) {
+      node = node[Number(token)];
+    } else if (isObject(node)) {
+      node = node[token];
+    } else {
+      return undefined;
+    }
   }
   return node;
 }
 
 function arrayIndex(arr: unknown[], key: string, forAdd: boolean, path: string): number {
-  if (forAdd && key === '-') return arr.length;
+  if (forAdd && key === '-') {
+    return arr.length;
+  }
   const i = Number(key);
-  if (!/^(0|[1-9][0-9]*)$/.test(key) || i > arr.length || (!forAdd && i === arr.length))
+  if (!/^(0|[1-9][0-9]*)$/.test(key) || i > arr.length || (!forAdd && i === arr.length)) {
     throw new Error(`index out of range at ${path}`);
+  }
   return i;
 }
 
 function addAt(doc: unknown, path: string, value: unknown): unknown {
   const tokens = decodePointer(path);
-  if (tokens.length === 0) return clone(value);
+  if (tokens.length === 0) {
+    return clone(value);
+  }
   const { parent, key } = parentOf(doc, tokens, path);
-  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, true, path), 0, clone(value));
-  else parent[key] = clone(value);
+  if (Array.isArray(parent)) {
+    parent.splice(arrayIndex(parent, key, true, path), 0, clone(value));
+  } else {
+    parent[key] = clone(value);
+  }
   return doc;
 }
 
 function removeAt(doc: unknown, path: string): unknown {
   const tokens = decodePointer(path);
   const { parent, key } = parentOf(doc, tokens, path);
-  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, false, path), 1);
-  else {
-    if (!(key in parent)) throw new Error(`path ${path} does not exist`);
+  if (Array.isArray(parent)) {
+    parent.splice(arrayIndex(parent, key, false, path), 1);
+  } else {
+    if (!(key in parent)) {
+      throw new Error(`path ${path} does not exist`);
+    }
     delete parent[key];
   }
   return doc;
@@ -202,11 +234,14 @@ function removeAt(doc: unknown, path: string): unknown {
 
 /** RFC 6902 JSON patch (add, remove, replace, move, copy, test); throws on a failed op. */
 export function applyJsonPatch(target: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw new Error('a JSON patch must be a list of operations');
+  if (!Array.isArray(ops)) {
+    throw new Error('a JSON patch must be a list of operations');
+  }
   let doc = clone(target);
   for (const op of ops) {
-    if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string')
+    if (!isObject(op) || typeof op.op !== 'string' || typeof op.path !== 'string') {
       throw new Error('each JSON patch operation needs op and path');
+    }
     const path = op.path;
     switch (op.op) {
       case 'add':
@@ -216,20 +251,30 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
         doc = removeAt(doc, path);
         break;
       case 'replace':
-        if (getAt(doc, path) === undefined) throw new Error(`replace: path ${path} does not exist`);
+        if (getAt(doc, path) === undefined) {
+          throw new Error(`replace: path ${path} does not exist`);
+        }
         doc = addAt(removeAt(doc, path), path, op.value);
         break;
       case 'move':
       case 'copy': {
-        if (typeof op.from !== 'string') throw new Error(`${op.op} needs from`);
+        if (typeof op.from !== 'string') {
+          throw new Error(`${op.op} needs from`);
+        }
         const value = getAt(doc, op.from);
-        if (value === undefined) throw new Error(`${op.op}: path ${op.from} does not exist`);
-        if (op.op === 'move') doc = removeAt(doc, op.from);
+        if (value === undefined) {
+          throw new Error(`${op.op}: path ${op.from} does not exist`);
+        }
+        if (op.op === 'move') {
+          doc = removeAt(doc, op.from);
+        }
         doc = addAt(doc, path, value);
         break;
       }
       case 'test':
-        if (JSON.stringify(getAt(doc, path)) !== JSON.stringify(op.value)) throw new Error(`test failed at ${path}`);
+        if (JSON.stringify(getAt(doc, path)) !== JSON.stringify(op.value)) {
+          throw new Error(`test failed at ${path}`);
+        }
         break;
       default:
         throw new Error(`unknown JSON patch op ${JSON.stringify(op.op)}`);
@@ -277,9 +322,12 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 function validateDeploymentSpec(spec: Json): Cause[] {
   const r = spec.replicas;
-  if (!isInt(r))
+  if (!isInt(r)) {
     return [{ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(r)}: must be an integer` }];
-  if (r < 0) return [{ field: 'spec.replicas', message: `Invalid value: ${r}: must be greater than or equal to 0` }];
+  }
+  if (r < 0) {
+    return [{ field: 'spec.replicas', message: `Invalid value: ${r}: must be greater than or equal to 0` }];
+  }
   return [];
 }
 
@@ -287,43 +335,51 @@ function validateHpaSpec(spec: Json): Cause[] {
   const causes: Cause[] = [];
   const min = spec.minReplicas ?? 1;
   const max = spec.maxReplicas;
-  if (!isInt(min) || min < 1)
+  if (!isInt(min) || min < 1) {
     causes.push({
       field: 'spec.minReplicas',
       message: `Invalid value: ${JSON.stringify(min)}: must be greater than or equal to 1`,
     });
-  if (!isInt(max) || max < 1)
+  }
+  if (!isInt(max) || max < 1) {
     causes.push({
       field: 'spec.maxReplicas',
       message: `Invalid value: ${JSON.stringify(max)}: must be greater than 0`,
     });
-  else if (isInt(min) && max < min)
+  } else if (isInt(min) && max < min) {
     causes.push({
       field: 'spec.maxReplicas',
       message: `Invalid value: ${max}: must be greater than or equal to \`minReplicas\``,
     });
+  }
   const metrics = spec.metrics ?? [];
-  if (!Array.isArray(metrics)) causes.push({ field: 'spec.metrics', message: 'Invalid value: must be a list' });
-  else
+  if (!Array.isArray(metrics)) {
+    causes.push({ field: 'spec.metrics', message: 'Invalid value: must be a list' });
+  } else {
     metrics.forEach((m: unknown, i) => {
       const target = isObject(m) && isObject(m.resource) && isObject(m.resource.target) ? m.resource.target : undefined;
       if (target?.type === 'Utilization') {
         const u = target.averageUtilization;
-        if (!isInt(u) || u <= 0)
+        if (!isInt(u) || u <= 0) {
           causes.push({
             field: `spec.metrics[${i}].resource.target.averageUtilization`,
             message: `Invalid value: ${JSON.stringify(u)}: must be greater than 0`,
           });
+        }
       }
     });
+  }
   return causes;
 }
 
 function validateAnnotations(metadata: Json): Cause[] {
   const a = metadata.annotations;
-  if (a === undefined) return [];
-  if (!isObject(a) || !Object.values(a).every((v) => typeof v === 'string'))
+  if (a === undefined) {
+    return [];
+  }
+  if (!isObject(a) || !Object.values(a).every((v) => typeof v === 'string')) {
     return [{ field: 'metadata.annotations', message: 'Invalid value: annotation values must be strings' }];
+  }
   return [];
 }
 
@@ -358,11 +414,17 @@ export class KubeApiDouble {
   }
 
   async close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) {
+      clearTimeout(t);
+    }
     this.timers.clear();
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
     const server = this.server;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    if (server) {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   }
 
   /** Forgets objects, requests and injected behaviour (between tests). */
@@ -504,12 +566,16 @@ export class KubeApiDouble {
           payload = this.handle(seen, text, route);
           status = 200;
         } catch (e) {
-          if (!(e instanceof HttpStatusError)) throw e;
+          if (!(e instanceof HttpStatusError)) {
+            throw e;
+          }
           status = e.status;
           payload = e.body;
         }
         seen.status = status;
-        if (res.destroyed) return;
+        if (res.destroyed) {
+          return;
+        }
         res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(payload));
       };
       if (this.delayMs > 0) {
@@ -518,33 +584,43 @@ export class KubeApiDouble {
           answer();
         }, this.delayMs);
         this.timers.add(timer);
-      } else answer();
+      } else {
+        answer();
+      }
     });
   }
 
   private handle(seen: KubeRequest, text: string, route: ReturnType<typeof routeOf>): Json {
-    if (seen.authorization !== `Bearer ${this.token}`)
+    if (seen.authorization !== `Bearer ${this.token}`) {
       throw new HttpStatusError(401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-    if (route === undefined)
+    }
+    if (route === undefined) {
       throw new HttpStatusError(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'));
+    }
     const { kind, resource, namespace, name } = route;
-    if (seen.verb === undefined)
+    if (seen.verb === undefined) {
       throw new HttpStatusError(
         405,
         statusBody(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
       );
+    }
     if (this.forbidden.some((f) => f.verb === seen.verb && f.resource === resource)) {
       const message = `${kind}.${GROUP[kind]} "${name}" is forbidden: User "system:serviceaccount:aidpe:aidpe-sidecar" cannot ${seen.verb} resource "${resource}" in API group "${GROUP[kind]}" in the namespace "${namespace}"`;
       throw new HttpStatusError(403, statusBody(403, 'Forbidden', message, { name, group: GROUP[kind], kind }));
     }
     const dryRun = seen.query.get('dryRun');
-    if (dryRun !== null && dryRun !== 'All')
+    if (dryRun !== null && dryRun !== 'All') {
       throw badRequest(`Invalid dryRun parameter: ${JSON.stringify(dryRun)}; the only valid value is "All"`);
+    }
     const key = this.key(kind, namespace, name);
     const stored = this.objects.get(key);
-    if (stored === undefined) throw notFound(kind, name);
+    if (stored === undefined) {
+      throw notFound(kind, name);
+    }
     const isScale = resource === 'deployments/scale';
-    if (seen.verb === 'get') return isScale ? scaleView(stored.object) : clone(stored.object);
+    if (seen.verb === 'get') {
+      return isScale ? scaleView(stored.object) : clone(stored.object);
+    }
 
     // A concurrent writer lands between the client's read and this write.
     const pending = this.pendingConcurrentWrites.get(key) ?? 0;
@@ -562,7 +638,9 @@ export class KubeApiDouble {
     const currentVersion = String(metadataOf(stored.object).resourceVersion);
     let next: unknown;
     if (seen.verb === 'update') {
-      if (!isObject(seen.body)) throw badRequest('the body of the request is not a JSON object');
+      if (!isObject(seen.body)) {
+        throw badRequest('the body of the request is not a JSON object');
+      }
       next = seen.body;
     } else {
       const type = (seen.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -582,8 +660,9 @@ export class KubeApiDouble {
       } catch {
         throw badRequest('the patch is not valid JSON');
       }
-      if (type === 'application/merge-patch+json') next = applyMergePatch(currentView, patch);
-      else {
+      if (type === 'application/merge-patch+json') {
+        next = applyMergePatch(currentView, patch);
+      } else {
         try {
           next = applyJsonPatch(currentView, patch);
         } catch (e) {
@@ -598,15 +677,19 @@ export class KubeApiDouble {
         }
       }
     }
-    if (!isObject(next) || !isObject(next.metadata)) throw badRequest('the object has no metadata');
+    if (!isObject(next) || !isObject(next.metadata)) {
+      throw badRequest('the object has no metadata');
+    }
     const nextMeta = next.metadata;
-    if (nextMeta.name !== undefined && nextMeta.name !== name)
+    if (nextMeta.name !== undefined && nextMeta.name !== name) {
       throw badRequest(
         `the name of the object (${String(nextMeta.name)}) does not match the name on the URL (${name})`
       );
+    }
     // The precondition: a resourceVersion in what was written must be the current one.
-    if (nextMeta.resourceVersion !== undefined && String(nextMeta.resourceVersion) !== currentVersion)
+    if (nextMeta.resourceVersion !== undefined && String(nextMeta.resourceVersion) !== currentVersion) {
       throw conflict(kind, name);
+    }
 
     const updated = clone(stored.object);
     const updatedMeta = metadataOf(updated);
@@ -629,19 +712,25 @@ export class KubeApiDouble {
       // Only spec, labels and annotations are writable here; status and server-set metadata stay.
       updated.spec = clone(specOf(next));
       for (const field of ['annotations', 'labels'] as const) {
-        if (nextMeta[field] === undefined) delete updatedMeta[field];
-        else updatedMeta[field] = clone(nextMeta[field]);
+        if (nextMeta[field] === undefined) {
+          delete updatedMeta[field];
+        } else {
+          updatedMeta[field] = clone(nextMeta[field]);
+        }
       }
     }
-    if (causes.length > 0) throw invalid(qualifiedKind, group, name, causes);
+    if (causes.length > 0) {
+      throw invalid(qualifiedKind, group, name, causes);
+    }
 
     const changed = JSON.stringify(updated) !== JSON.stringify(stored.object);
     if (changed && seen.dryRun === false) {
       if (
         JSON.stringify(updated.spec) !== JSON.stringify(stored.object.spec) &&
         typeof updatedMeta.generation === 'number'
-      )
+      ) {
         updatedMeta.generation += 1;
+      }
       updatedMeta.resourceVersion = this.nextVersion();
       stored.object = updated;
     }

@@ -20,13 +20,17 @@ export interface RunningPostgres {
 const INSTALL_HINT = 'install it with `apt-get install postgresql` or set POSTGRES_BIN_DIR';
 
 function binDir(): string {
-  if (process.env.POSTGRES_BIN_DIR) return process.env.POSTGRES_BIN_DIR;
+  if (process.env.POSTGRES_BIN_DIR) {
+    return process.env.POSTGRES_BIN_DIR;
+  }
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
     : [];
   versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new Error(`PostgreSQL server binaries not found under ${root}: ${INSTALL_HINT}`);
+  if (versions.length === 0) {
+    throw new Error(`PostgreSQL server binaries not found under ${root}: ${INSTALL_HINT}`);
+  }
   return join(root, versions[0]!, 'bin');
 }
 
@@ -49,7 +53,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
   let uid: number | undefined;
   if (asRoot) {
     const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    if (id.status !== 0) throw new Error(`running as root needs the postgres user: ${INSTALL_HINT}`);
+    if (id.status !== 0) {
+      throw new Error(`running as root needs the postgres user: ${INSTALL_HINT}`);
+    }
     uid = Number(id.stdout.trim());
     const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
     chownSync(dir, uid, gid);
@@ -69,7 +75,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
     'UTF8',
   ]);
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  if (init.status !== 0) {
+    throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  }
   const port = await freePort();
   const [cmd, args] = run(join(bin, 'postgres'), [
     '-D',

@@ -48,7 +48,9 @@ export interface RunningPrometheus {
 const live = new Map<ChildProcess, string>();
 let exitHookInstalled = false;
 function installExitHook(): void {
-  if (exitHookInstalled) return;
+  if (exitHookInstalled) {
+    return;
+  }
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const [child, dir] of live) {
@@ -67,7 +69,9 @@ function installExitHook(): void {
  * (crash, SIGKILL, runner timeout), it terminates Prometheus and removes the temp dir.
  */
 function startWatchdog(promPid: number | undefined, dir: string): void {
-  if (promPid === undefined || process.platform === 'win32') return;
+  if (promPid === undefined || process.platform === 'win32') {
+    return;
+  }
   const script = [
     `while kill -0 ${process.pid} 2>/dev/null; do kill -0 ${promPid} 2>/dev/null || exit 0; sleep 1; done`,
     `kill ${promPid} 2>/dev/null; sleep 3; kill -9 ${promPid} 2>/dev/null; rm -rf '${dir.replace(/'/g, "'\\''")}'`,
@@ -97,7 +101,9 @@ class Tail {
   constructor(private readonly max = 8192) {}
   push(chunk: Buffer | string): void {
     this.buf += chunk.toString();
-    if (this.buf.length > this.max) this.buf = this.buf.slice(-this.max);
+    if (this.buf.length > this.max) {
+      this.buf = this.buf.slice(-this.max);
+    }
   }
   lines(n = 20): string {
     return this.buf.trimEnd().split('\n').slice(-n).join('\n');
@@ -181,7 +187,9 @@ async function startOnce(
 
   let stopped = false;
   const stop = async (): Promise<void> => {
-    if (stopped) return;
+    if (stopped) {
+      return;
+    }
     stopped = true;
     if (!exited && !spawnError) {
       child.kill('SIGTERM');
@@ -194,8 +202,9 @@ async function startOnce(
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (spawnError) {
-      if (spawnError.code === 'ENOENT')
+      if (spawnError.code === 'ENOENT') {
         throw new Error(`prometheus binary ${JSON.stringify(PROMETHEUS_BIN)} not found: ${INSTALL_HINT}`);
+      }
       throw new Error(`prometheus failed to start: ${spawnError.message}`);
     }
     if (exited) {
@@ -209,7 +218,9 @@ async function startOnce(
       // Never let a forgotten Prometheus keep the test process alive; the exit hook and the
       // watchdog kill it once this process is gone.
       child.unref();
-      for (const s of [child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+      for (const s of [child.stdout, child.stderr]) {
+        (s as unknown as { unref?: () => void } | null)?.unref?.();
+      }
       return { url, port, dir, logTail: () => tail.lines(), stop };
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -246,7 +257,9 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
             ],
     };
     writeFileSync(configFile, JSON.stringify(config, null, 2));
-    if (opts.backfillOpenMetrics !== undefined) backfill(opts.backfillOpenMetrics, dir, storageDir);
+    if (opts.backfillOpenMetrics !== undefined) {
+      backfill(opts.backfillOpenMetrics, dir, storageDir);
+    }
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -260,7 +273,9 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
         };
       } catch (err) {
         // The free port can be taken between our check and Prometheus binding it: try another.
-        if (attempt < 3 && (err as { addressInUse?: boolean }).addressInUse) continue;
+        if (attempt < 3 && (err as { addressInUse?: boolean }).addressInUse) {
+          continue;
+        }
         throw err;
       }
     }

@@ -7,7 +7,9 @@ export async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; out: s
   // or results of tests that finish while output is captured would be lost.
   const capture = (original: typeof process.stdout.write) =>
     ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      if (typeof chunk !== 'string') return (original as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+      if (typeof chunk !== 'string') {
+        return (original as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+      }
       out += chunk;
       return true;
     }) as typeof process.stdout.write;

@@ -34,9 +34,12 @@ before(async () => {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const r = await source.queryInstant('count_over_time(aidpe_sim_replicas{service="frontend"}[1m])');
-    if ((r.series[0]?.samples[0]?.[1] ?? 0) >= 3) break;
-    if (Date.now() > deadline)
+    if ((r.series[0]?.samples[0]?.[1] ?? 0) >= 3) {
+      break;
+    }
+    if (Date.now() > deadline) {
       throw new Error(`Prometheus did not scrape the demo cluster in time:\n${prom.logTail()}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 });
@@ -67,7 +70,9 @@ test('scraped replicas match the simulator, and the scale API shows up in Promet
   const deadline = Date.now() + 15_000;
   for (;;) {
     const now = await source.queryInstant('aidpe_sim_replicas_desired{service="cart"}');
-    if (now.series[0]?.samples[0]?.[1] === 7) break;
+    if (now.series[0]?.samples[0]?.[1] === 7) {
+      break;
+    }
     assert.ok(Date.now() < deadline, 'desired replicas never reached Prometheus');
     await new Promise((r) => setTimeout(r, 500));
   }

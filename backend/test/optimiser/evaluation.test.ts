@@ -33,8 +33,11 @@ test('the evaluation topology autoscales gateway and mid tier, data stores fixed
   const t = autoscaleTopology(5);
   assert.ok(t.services.filter((s) => s.hpa).length >= 10);
   for (const s of t.services) {
-    if (s.tier === 'data') assert.equal(s.hpa, undefined);
-    else assert.deepEqual([s.hpa!.targetCpuUtilization, s.hpa!.maxReplicas], [0.7, 2 * s.replicas]);
+    if (s.tier === 'data') {
+      assert.equal(s.hpa, undefined);
+    } else {
+      assert.deepEqual([s.hpa!.targetCpuUtilization, s.hpa!.maxReplicas], [0.7, 2 * s.replicas]);
+    }
   }
 });
 
@@ -110,8 +113,9 @@ test('trace files: timestamp,value CSV and the Azure Functions layout (sum of al
 test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not available, usage errors', async () => {
   const trace = join(root, 'timer.csv');
   const rows = ['timestamp,value'];
-  for (const [i, v] of timerTrace(120).values.entries())
+  for (const [i, v] of timerTrace(120).values.entries()) {
     rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  }
   writeFileSync(trace, rows.join('\n') + '\n');
   const out = join(root, 'res', 'result.json');
   const { value, out: printed } = await quiet(() =>
@@ -156,8 +160,9 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
       'largestStep',
       'guardViolations',
       'latencyMs',
-    ])
+    ]) {
       assert.ok(k in p, `${p.policy}: ${k}`);
+    }
     assert.equal(p.guardViolations, 0);
   }
   assert.equal(report.comparison.length, 1);
@@ -188,8 +193,9 @@ test('--predictive: overrides of the predictive defaults reach the replay; bad f
   assert.throws(() => parsePredictiveOverrides('{'), /--predictive: expected a JSON object/);
   const trace = join(root, 'short.csv');
   const rows = ['timestamp,value'];
-  for (const [i, v] of timerTrace(30).values.entries())
+  for (const [i, v] of timerTrace(30).values.entries()) {
     rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  }
   writeFileSync(trace, rows.join('\n') + '\n');
   const out = join(root, 'res', 'override.json');
   const { value } = await quiet(() =>

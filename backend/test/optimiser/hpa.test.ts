@@ -44,7 +44,7 @@ interface Case {
   requests?: number[];
   readiness?: boolean[];
   startTimes?: number[];
-  phases?: PodState['phase'][];
+  phases?: Array<PodState['phase']>;
   deleting?: boolean[];
 }
 
@@ -416,8 +416,12 @@ function rules(
   window: number
 ): ResolvedScalingRules {
   const policies: ResolvedScalingRules['policies'] = [];
-  if (pods !== 0) policies.push({ type: 'Pods', value: pods, periodSeconds: podsPeriod });
-  if (percent !== 0) policies.push({ type: 'Percent', value: percent, periodSeconds: percentPeriod });
+  if (pods !== 0) {
+    policies.push({ type: 'Pods', value: pods, periodSeconds: podsPeriod });
+  }
+  if (percent !== 0) {
+    policies.push({ type: 'Percent', value: percent, periodSeconds: percentPeriod });
+  }
   return { stabilizationWindowSeconds: window, selectPolicy: 'Max', policies };
 }
 
@@ -908,7 +912,9 @@ test('reconcileAutoscaler without behavior: legacy scale-up limit per sync, scal
   for (let i = 0; i < 30 && downAt < 0; i++) {
     t += 15_000;
     const r = c.reconcile(hpa, cur, readyPods(cur, 10), t);
-    if (r.desiredReplicas < cur) downAt = t;
+    if (r.desiredReplicas < cur) {
+      downAt = t;
+    }
     cur = r.desiredReplicas;
   }
   // The recommendation of 10 was made at NOW; the cutoff is inclusive (rec < now − 300 s is old), so it

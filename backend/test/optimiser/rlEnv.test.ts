@@ -74,7 +74,9 @@ test('rl-env protocol: spec, reset and step shapes; rewards ≤ 0, costs in [0, 
     const serviceCosts = last['serviceCosts'] as number[][];
     assert.deepEqual([serviceCosts.length, serviceCosts[0]!.length], [2, s.agentsPerEnv]);
     assert.ok(serviceCosts.every((row, i) => row.every((c) => c >= 0 && c <= costs[i]! + 1e-9)));
-    if ((last['dones'] as boolean[]).every(Boolean)) break;
+    if ((last['dones'] as boolean[]).every(Boolean)) {
+      break;
+    }
     assert.ok(steps < 100, 'episode should end');
   }
   // 5 minutes at 30-s decisions.
@@ -172,12 +174,16 @@ test('actions become parametric proposals within the HPA bounds; no-ops and clam
   assert.equal(actionToProposal(0, state, base), undefined);
   for (let a = 1; a < ACTION_DIM; a++) {
     const p = actionToProposal(a, state, base);
-    if (!p) continue;
+    if (!p) {
+      continue;
+    }
     assert.equal(p.mode, 'parametric');
-    if (p.hpa!.minReplicas !== undefined)
+    if (p.hpa!.minReplicas !== undefined) {
       assert.ok(p.hpa!.minReplicas >= base.minReplicas && p.hpa!.minReplicas <= base.maxReplicas);
-    if (p.hpa!.targetCpuUtilization !== undefined)
+    }
+    if (p.hpa!.targetCpuUtilization !== undefined) {
       assert.ok(p.hpa!.targetCpuUtilization >= 0.5 && p.hpa!.targetCpuUtilization <= 0.9);
+    }
   }
   assert.throws(() => actionToProposal(ACTION_DIM, state, base), /out of range/);
   assert.throws(() => env.step([0]), /one per managed service/);

@@ -36,15 +36,18 @@ after(() => rmSync(root, { recursive: true, force: true }));
 function copyModels(name: string): string {
   const dir = join(root, name);
   mkdirSync(join(dir, 'autoscale'), { recursive: true });
-  for (const ext of ['.onnx', '.card.json'])
+  for (const ext of ['.onnx', '.card.json']) {
     copyFileSync(join(SHIPPED, RL_MODEL_NAME + ext), join(dir, 'autoscale', RL_MODEL_NAME + ext));
+  }
   return dir;
 }
 
 test('the shipped model reproduces its golden vectors through onnxruntime-node (logits and greedy actions)', async () => {
   const load = await loadRlPolicyModel({ modelsDir: MODELS });
   assert.equal(load.state, 'loaded', errorOf(load));
-  if (load.state !== 'loaded') return;
+  if (load.state !== 'loaded') {
+    return;
+  }
   const golden = JSON.parse(readFileSync(join(SHIPPED, `${RL_MODEL_NAME}.golden.json`), 'utf8')) as {
     sha256: string;
     tolerance: number;
@@ -59,11 +62,12 @@ test('the shipped model reproduces its golden vectors through onnxruntime-node (
       Float32Array.from(golden.obs.data.slice(b * OBS_DIM, (b + 1) * OBS_DIM))
     );
     const want = golden.logits.data.slice(b * ACTION_DIM, (b + 1) * ACTION_DIM);
-    for (let i = 0; i < ACTION_DIM; i++)
+    for (let i = 0; i < ACTION_DIM; i++) {
       assert.ok(
         Math.abs(logits[i]! - want[i]!) <= golden.tolerance * Math.max(1, Math.abs(want[i]!)),
         `row ${b} logit ${i}: ${logits[i]} vs ${want[i]}`
       );
+    }
     assert.equal(argmax(logits), golden.argmax[b]);
   }
   await assert.rejects(load.infer(new Float32Array(3)), /expected 18 features/);
@@ -158,7 +162,9 @@ test('a replay under an adversarial network: every applied action passes the gua
 test('the shipped model on a short replay: available, 0 guard violations', async () => {
   const load = await loadRlPolicyModel({ modelsDir: MODELS });
   assert.equal(load.state, 'loaded');
-  if (load.state !== 'loaded') return;
+  if (load.state !== 'loaded') {
+    return;
+  }
   const r = await replayPolicy('rl', {
     trace: timerTrace(150),
     seed: 4,
@@ -174,8 +180,9 @@ test('the shipped model on a short replay: available, 0 guard violations', async
 test('aidpe autoscale-eval: rl is not available with a tampered model, and runs with the shipped one', async () => {
   const trace = join(root, 'timer.csv');
   const rows = ['timestamp,value'];
-  for (const [i, v] of timerTrace(100).values.entries())
+  for (const [i, v] of timerTrace(100).values.entries()) {
     rows.push(`${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString().slice(0, 19).replace('T', ' ')},${v}`);
+  }
   writeFileSync(trace, rows.join('\n') + '\n');
   const tampered = copyModels('cli-tampered');
   writeFileSync(join(tampered, 'autoscale', `${RL_MODEL_NAME}.onnx`), 'x');

@@ -296,15 +296,21 @@ function brokenGuards(cfg: SafetyConfig, w: World, st: ServiceState, a: Proposal
   const svc = st.service;
   const cur = st.replicas.desired;
   const hard = cfg.hardBounds.services?.[svc] ?? cfg.hardBounds;
-  if (breakerWasOpen) out.push('breaker');
-  if (inFreezeWindow(cfg.freezeWindows, st.timeMs)) out.push('freeze');
+  if (breakerWasOpen) {
+    out.push('breaker');
+  }
+  if (inFreezeWindow(cfg.freezeWindows, st.timeMs)) {
+    out.push('freeze');
+  }
   const hpa = st.hpa;
   let forced: number | undefined;
   let loosening = false;
   let up = false;
   if (a.mode === 'direct') {
     const r = a.replicas!;
-    if (!Number.isInteger(r) || r < hard.minReplicas || r > hard.maxReplicas) out.push(`hard ${r}`);
+    if (!Number.isInteger(r) || r < hard.minReplicas || r > hard.maxReplicas) {
+      out.push(`hard ${r}`);
+    }
     forced = r;
     loosening = r < cur;
     up = r > cur;
@@ -312,20 +318,29 @@ function brokenGuards(cfg: SafetyConfig, w: World, st: ServiceState, a: Proposal
     const h = a.hpa!;
     const min = h.minReplicas ?? hpa!.minReplicas;
     const max = h.maxReplicas ?? hpa!.maxReplicas;
-    for (const x of [h.minReplicas, h.maxReplicas])
-      if (x !== undefined && (!Number.isInteger(x) || x < hard.minReplicas || x > hard.maxReplicas))
+    for (const x of [h.minReplicas, h.maxReplicas]) {
+      if (x !== undefined && (!Number.isInteger(x) || x < hard.minReplicas || x > hard.maxReplicas)) {
         out.push(`hard ${x}`);
-    if (min > max) out.push('min>max');
-    if (h.minReplicas !== undefined && h.minReplicas > cur) forced = h.minReplicas;
-    if (h.maxReplicas !== undefined && h.maxReplicas < cur) forced = h.maxReplicas;
+      }
+    }
+    if (min > max) {
+      out.push('min>max');
+    }
+    if (h.minReplicas !== undefined && h.minReplicas > cur) {
+      forced = h.minReplicas;
+    }
+    if (h.maxReplicas !== undefined && h.maxReplicas < cur) {
+      forced = h.maxReplicas;
+    }
     const t = h.targetCpuUtilization;
     if (
       t !== undefined &&
       (t < cfg.targetUtilization.min - 1e-9 ||
         t > cfg.targetUtilization.max + 1e-9 ||
         Math.abs(t - hpa!.targetCpuUtilization) > cfg.targetUtilization.maxStep + 1e-9)
-    )
+    ) {
       out.push(`target ${t}`);
+    }
     loosening =
       (forced !== undefined && forced < cur) ||
       (h.minReplicas ?? Infinity) < hpa!.minReplicas ||
@@ -337,8 +352,9 @@ function brokenGuards(cfg: SafetyConfig, w: World, st: ServiceState, a: Proposal
     if (
       st.latencyP95Ms > st.sloMs &&
       ((h.minReplicas ?? Infinity) < hpa!.minReplicas || (t ?? -Infinity) > hpa!.targetCpuUtilization)
-    )
+    ) {
       out.push('slo: loosened');
+    }
   }
   if (forced !== undefined && forced !== cur) {
     const first = w.applied.find(
@@ -347,26 +363,36 @@ function brokenGuards(cfg: SafetyConfig, w: World, st: ServiceState, a: Proposal
     const base = first ? first.before : cur;
     const upAllow = Math.min(cfg.maxStepUp.pods, Math.max(1, Math.ceil((base * cfg.maxStepUp.percent) / 100)));
     const downAllow = Math.min(cfg.maxStepDown.pods, Math.max(1, Math.ceil((base * cfg.maxStepDown.percent) / 100)));
-    if (forced > base + upAllow || forced < base - downAllow) out.push(`step ${base}→${forced}`);
-    if (forced < cur && st.latencyP95Ms > st.sloMs) out.push('slo: scale-down');
+    if (forced > base + upAllow || forced < base - downAllow) {
+      out.push(`step ${base}→${forced}`);
+    }
+    if (forced < cur && st.latencyP95Ms > st.sloMs) {
+      out.push('slo: scale-down');
+    }
     const p90 = a.forecast?.p90;
     if (
       forced < cur &&
       p90 !== undefined &&
       st.capacityPerReplicaRps &&
       forced < Math.ceil(p90 / (st.capacityPerReplicaRps * cfg.capacityUtilization) - 1e-9)
-    )
+    ) {
       out.push('forecast');
+    }
     if (cfg.budget && forced > cur) {
       const others = Object.entries(w.replicas).reduce((s, [k, n]) => (k === svc ? s : s + n), 0);
-      if (others + forced > cfg.budget.maxCost) out.push('budget');
+      if (others + forced > cfg.budget.maxCost) {
+        out.push('budget');
+      }
     }
   }
   const lastUp = Math.max(-Infinity, ...w.applied.filter((x) => x.service === svc && x.up).map((x) => x.t));
   const lastAny = Math.max(-Infinity, ...w.applied.filter((x) => x.service === svc).map((x) => x.t));
-  if (forced !== undefined && forced > cur && st.timeMs - lastUp < cfg.scaleUpCooldownSeconds * 1000)
+  if (forced !== undefined && forced > cur && st.timeMs - lastUp < cfg.scaleUpCooldownSeconds * 1000) {
     out.push('cooldown up');
-  if (loosening && st.timeMs - lastAny < cfg.scaleDownCooldownSeconds * 1000) out.push('cooldown down');
+  }
+  if (loosening && st.timeMs - lastAny < cfg.scaleDownCooldownSeconds * 1000) {
+    out.push('cooldown down');
+  }
   void up;
   return out;
 }
@@ -433,7 +459,9 @@ test('property: random states and proposals never produce an applied action outs
         ...(cap !== undefined ? { capacityPerReplicaRps: cap } : {}),
         time: timeFeatures(w.t),
       };
-      for (const judged of safety.observe(st)) assert.equal(judged.service, service);
+      for (const judged of safety.observe(st)) {
+        assert.equal(judged.service, service);
+      }
       const wild = () => rng.pick([rng.int(hardMax * 3), cur + rng.int(9) - 4, hardMin - 1, hardMax + 5, 0, cur]);
       const forecast =
         rng.next() < 0.6
@@ -464,13 +492,18 @@ test('property: random states and proposals never produce an applied action outs
       const verdict = safety.review(proposal, st, { replicas: { ...w.replicas } });
       reviewed++;
       // Every non-allowed decision names its rule and a reason.
-      for (const d of verdict.decisions) assert.ok(d.rule && d.reason.length > 0);
-      if (verdict.outcome === 'rejected')
+      for (const d of verdict.decisions) {
+        assert.ok(d.rule && d.reason.length > 0);
+      }
+      if (verdict.outcome === 'rejected') {
         assert.ok(
           verdict.decisions.some((d) => d.action === 'rejected'),
           'a rejection names the rule'
         );
-      if (!verdict.applied) continue;
+      }
+      if (!verdict.applied) {
+        continue;
+      }
       const broken = brokenGuards(safety.config, w, st, verdict.applied, breakerWasOpen);
       assert.deepEqual(
         broken,
@@ -481,12 +514,17 @@ test('property: random states and proposals never produce an applied action outs
       // Apply as Kubernetes would: a new bound the replicas fall outside of moves them at once.
       const a = verdict.applied;
       let forced: number | undefined;
-      if (a.mode === 'direct') forced = w.replicas[service] = a.replicas!;
-      else {
+      if (a.mode === 'direct') {
+        forced = w.replicas[service] = a.replicas!;
+      } else {
         w.hpa[service] = { ...w.hpa[service]!, ...a.hpa };
         const h = w.hpa[service]!;
-        if (cur < h.minReplicas) forced = w.replicas[service] = h.minReplicas;
-        if (cur > h.maxReplicas) forced = w.replicas[service] = h.maxReplicas;
+        if (cur < h.minReplicas) {
+          forced = w.replicas[service] = h.minReplicas;
+        }
+        if (cur > h.maxReplicas) {
+          forced = w.replicas[service] = h.maxReplicas;
+        }
       }
       const committed = safety.commit(verdict, st)!;
       w.applied.push({ t: w.t, service, before: cur, forced: forced ?? committed.forcedReplicas, up: committed.up });
@@ -528,7 +566,9 @@ test('property: the independent GuardAuditor agrees (no violations over thousand
       requestRate: rng.uniform(0, 1500),
     });
     safety.observe(st);
-    if (safety.breaker().open && rng.next() < 0.2) safety.resume('operator', t);
+    if (safety.breaker().open && rng.next() < 0.2) {
+      safety.resume('operator', t);
+    }
     const p: Proposal =
       rng.next() < 0.5
         ? direct(rng.int(60), { service, forecast: { p50: 300, p90: rng.uniform(0, 2000), horizonSeconds: 120 } })
@@ -542,10 +582,13 @@ test('property: the independent GuardAuditor agrees (no violations over thousand
           );
     const open = safety.breaker().open;
     const v = safety.review(p, st, { replicas: { ...replicas } });
-    if (!v.applied) continue;
+    if (!v.applied) {
+      continue;
+    }
     assert.deepEqual(auditor.check(v.applied, st, { breakerOpen: open, cluster: { replicas: { ...replicas } } }), []);
-    if (v.applied.mode === 'direct') replicas[service] = v.applied.replicas!;
-    else {
+    if (v.applied.mode === 'direct') {
+      replicas[service] = v.applied.replicas!;
+    } else {
       hpa[service] = { ...hpa[service]!, ...v.applied.hpa };
       replicas[service] = Math.min(hpa[service]!.maxReplicas, Math.max(hpa[service]!.minReplicas, cur));
     }

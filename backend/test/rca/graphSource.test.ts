@@ -34,15 +34,16 @@ class ServiceGraphTelemetry implements TelemetrySource {
     if (
       this.withServiceGraph &&
       query.startsWith('sum by (client, server) (increase(traces_service_graph_request_total[')
-    )
+    ) {
       series = [edge('user', 'frontend', 900), edge('frontend', 'cart', 600), edge('cart', 'redis', 600)];
-    else if (
+    } else if (
       this.withServiceGraph &&
       query.startsWith('sum by (client, server) (increase(traces_service_graph_request_failed_total')
-    )
+    ) {
       series = [edge('cart', 'redis', 300)];
-    else if (this.withServiceGraph && query.startsWith('histogram_quantile(0.95, sum by (client, server, le)'))
+    } else if (this.withServiceGraph && query.startsWith('histogram_quantile(0.95, sum by (client, server, le)')) {
       series = [edge('frontend', 'cart', 0.2125)];
+    }
     return { resultType: 'vector', series, warnings: [] };
   }
   async series(): Promise<Array<Record<string, string>>> {

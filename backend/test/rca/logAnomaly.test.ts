@@ -46,7 +46,9 @@ test('window vs baseline: new templates and rising ones are found, steady ones a
   };
   const r = scoreServiceWindow('svc', baseline, window);
   assert.equal(r.status, 'scored');
-  if (r.status !== 'scored') return;
+  if (r.status !== 'scored') {
+    return;
+  }
   const byTemplate = new Map(r.deviations.map((d) => [d.template, d]));
   assert.deepEqual([...byTemplate.keys()].sort(), ['C', 'D']);
   assert.equal(byTemplate.get('D')!.kind, 'new');
@@ -97,7 +99,9 @@ test('error-level new templates weigh more than info ones; a rise below minCount
     ],
   });
   assert.ok(info.status === 'scored' && error.status === 'scored');
-  if (info.status === 'scored' && error.status === 'scored') assert.ok(error.score > info.score && info.score > 0);
+  if (info.status === 'scored' && error.status === 'scored') {
+    assert.ok(error.score > info.score && info.score > 0);
+  }
   const few = scoreServiceWindow(
     's',
     {
@@ -130,7 +134,9 @@ test('a template going quiet is a weak signal, counted once', () => {
   };
   const r = scoreServiceWindow('s', baseline, { length: 10, templates: [{ template: 'C', count: 100 }] });
   assert.equal(r.status, 'scored');
-  if (r.status !== 'scored') return;
+  if (r.status !== 'scored') {
+    return;
+  }
   assert.deepEqual(r.deviations.map((d) => `${d.template}:${d.kind}`).sort(), ['A:drop', 'B:drop']);
   assert.ok(r.score > 0 && r.score <= 0.25 + 1e-12, `score ${r.score}`);
 });
@@ -138,14 +144,18 @@ test('a template going quiet is a weak signal, counted once', () => {
 test('empty windows answer insufficient data with the reason, never a score', () => {
   const none = scoreServiceWindow('s', { length: 10, templates: [] }, { length: 10, templates: [] });
   assert.equal(none.status, 'insufficient data');
-  if (none.status === 'insufficient data') assert.match(none.reason, /no log lines/);
+  if (none.status === 'insufficient data') {
+    assert.match(none.reason, /no log lines/);
+  }
   const noBaseline = scoreServiceWindow(
     's',
     { length: 10, templates: [] },
     { length: 10, templates: [{ template: 'A', count: 5 }] }
   );
   assert.equal(noBaseline.status, 'insufficient data');
-  if (noBaseline.status === 'insufficient data') assert.match(noBaseline.reason, /baseline/);
+  if (noBaseline.status === 'insufficient data') {
+    assert.match(noBaseline.reason, /baseline/);
+  }
   const zero = scoreServiceWindow(
     's',
     { length: 0, templates: [{ template: 'A', count: 5 }] },
@@ -229,7 +239,9 @@ const fake: NextTemplateProbabilities = async (window) => {
   const next = last === 0 || last === 1 || last === 5 ? 2 : last + 1;
   const p = new Float32Array(6);
   // Ties broken towards higher ids so ranks are unambiguous.
-  for (let k = 2; k < 6; k++) p[k] = k === next ? 0.7 : 0.1 / (1 + Math.abs(k - next)) + 0.001 * k;
+  for (let k = 2; k < 6; k++) {
+    p[k] = k === next ? 0.7 : 0.1 / (1 + Math.abs(k - next)) + 0.001 * k;
+  }
   return p;
 };
 
@@ -261,7 +273,9 @@ test('unknown template ids are misses ("unseen template") and enter the history 
   calls.length = 0;
   const r = await scoreSequence([2, 9, 1, -1, 2.5, 3], spec, fake);
   assert.equal(r.status, 'scored');
-  if (r.status !== 'scored') return;
+  if (r.status !== 'scored') {
+    return;
+  }
   assert.deepEqual(
     r.events.map((e) => e.reason ?? 'ok'),
     ['ok', 'unseen template', 'unseen template', 'unseen template', 'unseen template', 'not in top-g']
@@ -281,7 +295,9 @@ test('context fills the history; empty sequences are insufficient data', async (
   assert.equal(empty.status, 'insufficient data');
   const short = await scoreSequence([2, 3], spec, fake, { minEvents: 5 });
   assert.equal(short.status, 'insufficient data');
-  if (short.status === 'insufficient data') assert.match(short.reason, /at least 5/);
+  if (short.status === 'insufficient data') {
+    assert.match(short.reason, /at least 5/);
+  }
   await assert.rejects(
     scoreSequence([2], spec, async () => new Float32Array(3)),
     /expected 6 probabilities/
@@ -309,7 +325,9 @@ test('the vocabulary maps lines to ids as mined, without learning; unknown lines
     'cache flushed',
     'disk sda1 is 91% full',
   ];
-  for (const l of lines) parser.addLogMessage(l);
+  for (const l of lines) {
+    parser.addLogMessage(l);
+  }
   const templates: Record<string, number> = {};
   parser.clusters.forEach((c, i) => (templates[parser.template(c)] = 2 + i));
   const vocab = new TemplateVocabulary({

@@ -18,8 +18,9 @@ function lines(startMs: number, endMs: number): RawLogLine[] {
       level: 'info',
     });
     out.push({ service: 'db', timeMs: t + 1, message: `query users took ${t % 7}ms`, level: 'info' });
-    if (t >= T0)
+    if (t >= T0) {
       out.push({ service: 'db', timeMs: t + 2, message: `connection pool exhausted after ${t % 5}s`, level: 'error' });
+    }
   }
   return out;
 }
@@ -57,9 +58,13 @@ test('log evidence with an empty baseline or window answers insufficient data pe
 
 test('with a sequence model the score combines frequency and the miss rate above the baseline', async () => {
   const parser = Drain.aidpe();
-  for (const l of lines(T0 - 30 * MIN, T0)) parser.addLogMessage(l.message as string);
+  for (const l of lines(T0 - 30 * MIN, T0)) {
+    parser.addLogMessage(l.message as string);
+  }
   const templates: Record<string, number> = {};
-  for (const c of parser.clusters) templates[parser.template(c)] ??= 2 + Object.keys(templates).length;
+  for (const c of parser.clusters) {
+    templates[parser.template(c)] ??= 2 + Object.keys(templates).length;
+  }
   const vocabulary = new TemplateVocabulary({
     format: 'aidpe-logseq-vocab/1',
     padId: 0,

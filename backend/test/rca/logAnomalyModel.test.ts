@@ -20,7 +20,9 @@ after(() => rmSync(root, { recursive: true, force: true }));
 test('the shipped model reproduces its golden vectors through onnxruntime-node', async () => {
   const model = await loadLogSequenceModel({ modelsDir });
   assert.equal(model.state, 'loaded', model.state === 'loaded' ? '' : model.error);
-  if (model.state !== 'loaded') return;
+  if (model.state !== 'loaded') {
+    return;
+  }
   const golden = JSON.parse(readFileSync(join(shipped, `${LOGSEQ_MODEL_NAME}.golden.json`), 'utf8')) as {
     inputs: { window: { shape: [number, number]; data: number[] } };
     output: { shape: [number, number]; data: number[] };
@@ -47,7 +49,9 @@ test('the shipped model reproduces its golden vectors through onnxruntime-node',
   // The model through the DeepLog rule: a known template id is scored, an unknown one is unseen.
   const scored = await scoreSequence([2, model.spec.vocabularySize + 5], model.spec, model.nextTemplateProbabilities);
   assert.equal(scored.status, 'scored');
-  if (scored.status === 'scored') assert.equal(scored.events[1]!.reason, 'unseen template');
+  if (scored.status === 'scored') {
+    assert.equal(scored.events[1]!.reason, 'unseen template');
+  }
   await assert.rejects(model.nextTemplateProbabilities(new Int32Array(3)), /expected \d+ template ids/);
 });
 
@@ -57,8 +61,9 @@ test('a missing or tampered model is "not available" with the reason, never a cr
   assert.match((missing as { error: string }).error, /not available.*missing/);
   const dir = join(root, 'tampered', 'logseq');
   mkdirSync(dir, { recursive: true });
-  for (const ext of ['.onnx', '.card.json', '.vocab.json'])
+  for (const ext of ['.onnx', '.card.json', '.vocab.json']) {
     copyFileSync(join(shipped, LOGSEQ_MODEL_NAME + ext), join(dir, LOGSEQ_MODEL_NAME + ext));
+  }
   const onnx = readFileSync(join(dir, `${LOGSEQ_MODEL_NAME}.onnx`));
   onnx[onnx.length - 10] = onnx[onnx.length - 10]! ^ 0xff;
   writeFileSync(join(dir, `${LOGSEQ_MODEL_NAME}.onnx`), onnx);
@@ -111,7 +116,7 @@ test('loganomaly-eval without a model scores by frequency and keywords, and says
   const line = (label: string, t: number, level: string, content: string): string =>
     `${label} ${t} 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL ${level} ${content}`;
   const rows: string[] = [];
-  for (let i = 0; i < 60; i++)
+  for (let i = 0; i < 60; i++) {
     rows.push(
       line(
         '-',
@@ -120,9 +125,11 @@ test('loganomaly-eval without a model scores by frequency and keywords, and says
         i % 2 ? `instruction cache parity error corrected` : `generating core.${1000 + i}`
       )
     );
+  }
   for (let i = 60; i < 120; i++) {
-    if (i >= 100 && i < 105) rows.push(line('KERNDTLB', 1117838570 + i, 'FATAL', `data TLB error interrupt`));
-    else
+    if (i >= 100 && i < 105) {
+      rows.push(line('KERNDTLB', 1117838570 + i, 'FATAL', `data TLB error interrupt`));
+    } else {
       rows.push(
         line(
           '-',
@@ -131,6 +138,7 @@ test('loganomaly-eval without a model scores by frequency and keywords, and says
           i % 2 ? `instruction cache parity error corrected` : `generating core.${1000 + i}`
         )
       );
+    }
   }
   rows.splice(30, 0, 'a malformed line');
   const file = join(root, 'BGL_2k.log');

@@ -83,8 +83,9 @@ test('aidpe logparse-eval scores AIDPE and plain Drain per system from the corre
   assert.equal(hdfs.contentMismatches, 0);
   assert.equal(hdfs.parsers.aidpe.PA, 1);
   assert.equal(hdfs.parsers.aidpe.GA, 1);
-  for (const k of ['GA', 'PA', 'FGA', 'FTA', 'linesPerSecond', 'linesPerCpuSecond'])
+  for (const k of ['GA', 'PA', 'FGA', 'FTA', 'linesPerSecond', 'linesPerCpuSecond']) {
     assert.equal(typeof hdfs.parsers.drain[k], 'number');
+  }
   assert.ok(hdfs.parsers.drain.PA < 1);
   assert.deepEqual(
     report.skipped.map((s: { system: string }) => s.system),

@@ -106,11 +106,15 @@ test('enumerated constants survive a snapshot round trip', () => {
 test('wildcardsMatchMasked: a template that is mostly masked variables still takes new messages', () => {
   const line = (i: number): string => `copy 10.0.0.${i} 10.0.1.${i} ${i}ms ok`;
   const aidpe = Drain.aidpe();
-  for (let i = 1; i <= 5; i++) aidpe.addLogMessage(line(i));
+  for (let i = 1; i <= 5; i++) {
+    aidpe.addLogMessage(line(i));
+  }
   assert.equal(aidpe.clusterCount, 1);
   // Drain3's similarity ignores `<*>` positions: 2 of 5 tokens equal < 0.5, so every message makes a copy
   const drain3Like = Drain.aidpe({ wildcardsMatchMasked: false });
-  for (let i = 1; i <= 5; i++) drain3Like.addLogMessage(line(i));
+  for (let i = 1; i <= 5; i++) {
+    drain3Like.addLogMessage(line(i));
+  }
   assert.equal(drain3Like.clusterCount, 5);
   // match() keeps Drain3's rule (wildcards count as matching when includeParams)
   assert.equal(aidpe.match(line(9))?.id, aidpe.clusters[0]!.id);
@@ -125,7 +129,9 @@ test('token-by-token masking gives exactly the whole-line masking result', () =>
     'attempt_1445_0020_m_000000_0 on msra-sa-41:9000 mac 00:1a:2b:3c:4d:5e id 123e4567-e89b-12d3-a456-426614174000',
     '',
   ];
-  for (const l of lines) assert.deepEqual(d.maskedTokens(l), d.tokenize(d.mask(l)), l);
+  for (const l of lines) {
+    assert.deepEqual(d.maskedTokens(l), d.tokenize(d.mask(l)), l);
+  }
   // a mask that is not token-local (it spans a space) goes through whole-line masking
   const spanning = new Drain({ masking: [{ pattern: 'took \\d+ ms', maskWith: 'DURATION' }] });
   assert.deepEqual(spanning.maskedTokens('request took 12 ms'), ['request', '<DURATION>']);

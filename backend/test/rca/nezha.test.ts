@@ -207,8 +207,11 @@ test('aidpe rca-eval --nezha FILE.tgz extracts once to the cache folder and eval
     assert.equal(notArchive.value, 2);
     assert.match(notArchive.out, /neither a folder nor a \.tgz/);
   } finally {
-    if (saved === undefined) delete process.env['XDG_CACHE_HOME'];
-    else process.env['XDG_CACHE_HOME'] = saved;
+    if (saved === undefined) {
+      delete process.env['XDG_CACHE_HOME'];
+    } else {
+      process.env['XDG_CACHE_HOME'] = saved;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -96,8 +96,9 @@ test("POST /api/v1/rca/graph builds the demo cluster's call graph from its trace
   assert.deepEqual(entry, ['frontend']);
   // Every edge follows the topology's call graph.
   const topology = new Map(defaultTopology().services.map((s) => [s.name, new Set(s.calls.map((c) => c.to))]));
-  for (const e of body.graph.edges)
+  for (const e of body.graph.edges) {
     assert.ok(topology.get(e.source)?.has(e.target), `${e.source} → ${e.target} is not a call in the topology`);
+  }
   assert.equal(body.frames.length, 2);
   const bad = await app.inject({ method: 'POST', url: '/api/v1/rca/graph', payload: { start: 'now', end: 'now-1h' } });
   assert.equal(bad.statusCode, 400);

@@ -18,7 +18,9 @@ function pluginIds(): string[] {
   for (const kind of ['panels', 'datasources']) {
     for (const dir of readdirSync(join(root, 'src', kind))) {
       const p = join('src', kind, dir, 'plugin.json');
-      if (existsSync(join(root, p))) ids.push(JSON.parse(read(p)).id);
+      if (existsSync(join(root, p))) {
+        ids.push(JSON.parse(read(p)).id);
+      }
     }
   }
   return ids;
@@ -54,17 +56,23 @@ test('docker-compose: the services, the files they mount, and every AIDPE plugin
   const compose = parse(read('docker-compose.yaml')) as {
     services: Record<string, { volumes?: string[]; environment?: Record<string, string> }>;
   };
-  for (const s of ['grafana', 'sidecar', 'prometheus', 'loki', 'tempo']) assert.ok(compose.services[s], `service ${s}`);
+  for (const s of ['grafana', 'sidecar', 'prometheus', 'loki', 'tempo']) {
+    assert.ok(compose.services[s], `service ${s}`);
+  }
   for (const [name, svc] of Object.entries(compose.services)) {
     for (const v of svc.volumes ?? []) {
       const src = v.split(':')[0]!;
-      if (src.startsWith('./')) assert.ok(existsSync(join(root, src)), `${name} mounts ${src}, which exists`);
+      if (src.startsWith('./')) {
+        assert.ok(existsSync(join(root, src)), `${name} mounts ${src}, which exists`);
+      }
     }
   }
   const allowed = new Set(
     (compose.services.grafana!.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS ?? '').split(',')
   );
-  for (const id of pluginIds()) assert.ok(allowed.has(id), `${id} may load unsigned`);
+  for (const id of pluginIds()) {
+    assert.ok(allowed.has(id), `${id} may load unsigned`);
+  }
   assert.equal(
     compose.services.grafana!.environment!.GF_DATAPROXY_SEND_USER_HEADER,
     'true',
@@ -102,14 +110,19 @@ test('provisioning: datasources, the app settings and every dashboard agree with
     for (const p of panels) {
       assert.ok(CORE_PANELS.has(p.type) || ours.has(p.type), `${file}: panel type ${p.type}`);
       for (const ds of [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]) {
-        if (!ds?.uid || ds.uid.startsWith('$') || ds.uid === '-- Grafana --' || ds.uid === 'grafana') continue;
+        if (!ds?.uid || ds.uid.startsWith('$') || ds.uid === '-- Grafana --' || ds.uid === 'grafana') {
+          continue;
+        }
         assert.ok(uids.has(ds.uid), `${file}: datasource ${ds.uid} is provisioned`);
-        if (ds.type) assert.equal(ds.type, uids.get(ds.uid), `${file}: datasource ${ds.uid} type`);
+        if (ds.type) {
+          assert.equal(ds.type, uids.get(ds.uid), `${file}: datasource ${ds.uid} type`);
+        }
       }
       for (const t of p.targets ?? []) {
         const ds = t.datasource ?? p.datasource;
-        if (ds?.uid === 'aidpe-sidecar' && t.queryType)
+        if (ds?.uid === 'aidpe-sidecar' && t.queryType) {
           assert.ok(QUERY_TYPES.includes(t.queryType), `${file}: query type ${t.queryType}`);
+        }
       }
     }
   }

@@ -60,7 +60,9 @@ test('p95 latency rises with load per replica', () => {
     }
     return mean(xs);
   });
-  for (let i = 1; i < p95s.length; i++) assert.ok(p95s[i]! > p95s[i - 1]!, `p95 ${p95s.join(', ')}`);
+  for (let i = 1; i < p95s.length; i++) {
+    assert.ok(p95s[i]! > p95s[i - 1]!, `p95 ${p95s.join(', ')}`);
+  }
 });
 
 test('added replicas lower latency only after the start-up delay', () => {
@@ -213,7 +215,9 @@ test('metric lag: the autoscaler sees a windowed CPU average, so a load step rea
       metricWindowSeconds,
       autoscaler: (s, now) => {
         // Ignore the start-up transient; the load steps up at minute 10.
-        if (at === undefined && now - c.startTimeMs > 5 * 60_000 && s.cpuUtilization > 0.6) at = now;
+        if (at === undefined && now - c.startTimeMs > 5 * 60_000 && s.cpuUtilization > 0.6) {
+          at = now;
+        }
         return undefined;
       },
     });

@@ -54,7 +54,9 @@ test('trace ids round-trip to Tempo shapes', () => {
     assert.equal(spans.filter((s) => s.parentSpanId === undefined).length, 1);
     const data = c.trace(t.traceID)!;
     for (const s of data.spans) {
-      if (!s.parentSpanId) continue;
+      if (!s.parentSpanId) {
+        continue;
+      }
       const parent = data.spans.find((p) => p.spanId === s.parentSpanId)!;
       assert.ok(BigInt(s.startTimeUnixNano) >= BigInt(parent.startTimeUnixNano), 'child starts after parent');
     }

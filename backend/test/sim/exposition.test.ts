@@ -101,13 +101,17 @@ test('OpenMetrics history for backfill', () => {
   const done = new Set<string>();
   let prev = '';
   for (const line of om.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#')) {
+      continue;
+    }
     const m = /^(\S+?(?:\{.*\})?) (\S+) (\S+)$/.exec(line);
     assert.ok(m, line);
     const [key, ts] = [m[1]!, Number(m[3])];
     if (key !== prev) {
       assert.ok(!done.has(key), `series ${key} not contiguous`);
-      if (prev) done.add(prev);
+      if (prev) {
+        done.add(prev);
+      }
       prev = key;
     }
     assert.ok(ts > (last.get(key) ?? 0));

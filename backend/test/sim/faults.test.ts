@@ -50,7 +50,9 @@ test('latency, error, cpu faults: ground truth, rise during the window, recovery
   };
   while (c.timeMs < t0 + 30 * MIN) {
     c.advance(c.tickSeconds);
-    for (const s of c.snapshot().services) rows[s.service]?.push({ t: c.timeMs, s });
+    for (const s of c.snapshot().services) {
+      rows[s.service]?.push({ t: c.timeMs, s });
+    }
   }
   const phases = (svc: string, f: (s: ServiceSnapshot) => number) => [
     window(rows[svc]!, t0 + 2 * MIN, t0 + 10 * MIN, f),

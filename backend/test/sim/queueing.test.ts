@@ -7,7 +7,9 @@ const close = (a: number, b: number, tol = 1e-9): void =>
 
 test('Erlang-C matches textbook values', () => {
   close(erlangC(2, 1), 1 / 3);
-  for (const rho of [0.1, 0.5, 0.9, 0.99]) close(erlangC(1, rho), rho);
+  for (const rho of [0.1, 0.5, 0.9, 0.99]) {
+    close(erlangC(1, rho), rho);
+  }
   close(erlangC(5, 4), 0.5541, 1e-3); // M/M/5 at a = 4 Erlangs
   close(erlangC(10, 8), 0.4092, 1e-3);
   assert.equal(erlangC(3, 0), 0);
@@ -22,7 +24,9 @@ test('Erlang-C matches textbook values', () => {
 
 test('M/M/1 response time is Exp(μ − λ)', () => {
   const p = { lambda: 6, mu: 10, c: 1 };
-  for (const q of [0.5, 0.9, 0.95, 0.99]) close(mmcResponseQuantile(p, q), -Math.log(1 - q) / 4, 1e-5);
+  for (const q of [0.5, 0.9, 0.95, 0.99]) {
+    close(mmcResponseQuantile(p, q), -Math.log(1 - q) / 4, 1e-5);
+  }
   close(mmcResponseSurvival(p, 0.3), Math.exp(-4 * 0.3), 1e-9);
   close(mmcStats(p).meanResponse, 1 / 4, 1e-12);
 });
@@ -41,7 +45,9 @@ test('percentiles are monotone in q and in load', () => {
   let prevLoad = 0;
   for (const lambda of [5, 15, 25, 35, 39]) {
     const qs = [0.5, 0.9, 0.95, 0.99, 0.999].map((q) => mmcResponseQuantile({ ...base, lambda }, q));
-    for (let i = 1; i < qs.length; i++) assert.ok((qs[i] as number) > (qs[i - 1] as number));
+    for (let i = 1; i < qs.length; i++) {
+      assert.ok((qs[i] as number) > (qs[i - 1] as number));
+    }
     assert.ok((qs[2] as number) > prevLoad, `p95 should rise with load at λ=${lambda}`);
     prevLoad = qs[2] as number;
   }

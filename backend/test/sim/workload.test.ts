@@ -45,7 +45,9 @@ test('gateway arrivals per minute track the Azure trace (r > 0.9)', { skip: miss
   const perMinute = new Array<number>(minutes).fill(0);
   for (const [t, rps] of s.samples) {
     const m = Math.floor((t * 1000 - c.startTimeMs - 1) / 60_000);
-    if (m >= 0 && m < minutes) perMinute[m]! += rps * c.tickSeconds;
+    if (m >= 0 && m < minutes) {
+      perMinute[m]! += rps * c.tickSeconds;
+    }
   }
   const r = pearson(perMinute, trace.values.slice(0, minutes));
   assert.ok(r > 0.9, `correlation ${r}`);

@@ -50,7 +50,9 @@ describe('connectors against the embedded simulator', () => {
       direction: 'backward',
     });
     assert.equal(r.resultType, 'streams');
-    if (r.resultType !== 'streams') return;
+    if (r.resultType !== 'streams') {
+      return;
+    }
     assert.ok(r.streams.length > 0, 'some streams');
     const entries = r.streams.flatMap((s) => s.entries);
     assert.ok(entries.length > 0 && entries.length <= 200, `got ${entries.length} entries`);
@@ -70,7 +72,11 @@ describe('connectors against the embedded simulator', () => {
       endMs,
       limit: 50,
     });
-    if (errs.resultType === 'streams') for (const s of errs.streams) assert.equal(s.labels.level, 'error');
+    if (errs.resultType === 'streams') {
+      for (const s of errs.streams) {
+        assert.equal(s.labels.level, 'error');
+      }
+    }
   });
 
   it("LokiClient maps the simulator's 400 for an unsupported query to bad_query quoting its message", async () => {
@@ -105,8 +111,9 @@ describe('connectors against the embedded simulator', () => {
       const trace = await tempo.traceById(t.traceId);
       assert.ok(trace, `trace ${t.traceId} from search is readable`);
       assert.equal(trace.traceId, t.traceId);
-      if (!best || new Set(trace.spans.map((s) => s.service)).size > new Set(best.spans.map((s) => s.service)).size)
+      if (!best || new Set(trace.spans.map((s) => s.service)).size > new Set(best.spans.map((s) => s.service)).size) {
         best = trace;
+      }
     }
     assert.ok(best);
     const spans = best.spans;

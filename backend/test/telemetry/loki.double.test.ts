@@ -55,7 +55,9 @@ describe('LokiClient.queryRange', () => {
     assert.equal(req.headers['x-scope-orgid'], 'team-a');
     assert.equal(req.headers['x-loki-response-encoding-flags'], undefined);
     assert.equal(r.resultType, 'streams');
-    if (r.resultType !== 'streams') return;
+    if (r.resultType !== 'streams') {
+      return;
+    }
     assert.equal(r.streams.length, 2);
     assert.deepEqual(r.streams[0]!.labels, {
       service_name: 'cart',
@@ -77,7 +79,9 @@ describe('LokiClient.queryRange', () => {
     const r = await client({ categorizeLabels: true }).queryRange(range);
     assert.equal(double.seen[0]!.headers['x-loki-response-encoding-flags'], 'categorize-labels');
     assert.equal(r.resultType, 'streams');
-    if (r.resultType !== 'streams') return;
+    if (r.resultType !== 'streams') {
+      return;
+    }
     const [a, b, c] = r.streams[0]!.entries;
     assert.deepEqual(a!.structuredMetadata, {
       trace_id: '0af7651916cd43dd8448eb211c80319c',
@@ -99,7 +103,9 @@ describe('LokiClient.queryRange', () => {
     });
     assert.equal(double.seen[0]!.query.get('step'), '60');
     assert.equal(r.resultType, 'matrix');
-    if (r.resultType !== 'matrix') return;
+    if (r.resultType !== 'matrix') {
+      return;
+    }
     assert.deepEqual(r.series[0], {
       labels: { level: 'error', service_name: 'cart' },
       samples: [
@@ -156,7 +162,9 @@ describe('LokiClient.queryRange', () => {
   it('times out a slow answer (AbortSignal) and retries it', async () => {
     double.handler = (_req, res) => {
       setTimeout(() => {
-        if (!res.destroyed) json(res, 200, fixture('query-range-streams.json'));
+        if (!res.destroyed) {
+          json(res, 200, fixture('query-range-streams.json'));
+        }
       }, 1500);
     };
     const started = Date.now();

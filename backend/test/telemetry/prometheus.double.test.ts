@@ -71,9 +71,15 @@ describe('PrometheusClient request encoding', () => {
 
   it('instant query with time; series with match[]; label values via GET; path prefix kept', async () => {
     double.handler = (r, res) => {
-      if (r.path.endsWith('/api/v1/query')) return json(res, 200, vector1);
-      if (r.path.endsWith('/api/v1/series')) return json(res, 200, ok([{ __name__: 'up', job: 'a' }]));
-      if (r.path.endsWith('/values')) return json(res, 200, ok(['a', 'b']));
+      if (r.path.endsWith('/api/v1/query')) {
+        return json(res, 200, vector1);
+      }
+      if (r.path.endsWith('/api/v1/series')) {
+        return json(res, 200, ok([{ __name__: 'up', job: 'a' }]));
+      }
+      if (r.path.endsWith('/values')) {
+        return json(res, 200, ok(['a', 'b']));
+      }
       json(res, 404, { status: 'error', errorType: 'not_found', error: 'nope' });
     };
     const { c } = client({ baseUrl: `${double.baseUrl}/prom/` });
@@ -126,8 +132,9 @@ describe('PrometheusClient parsing', () => {
     assert.equal(parseSampleValue('1e-7'), 1e-7);
     assert.equal(parseSampleValue('-0.5'), -0.5);
     assert.equal(parseSampleValue('51.846000000000004'), 51.846000000000004);
-    for (const bad of ['', ' 1', 'abc', 'nan', undefined, 1])
+    for (const bad of ['', ' 1', 'abc', 'nan', undefined, 1]) {
       assert.equal(parseSampleValue(bad), undefined, String(bad));
+    }
   });
 
   it('maps matrix samples, sorts them, and passes warnings and infos on', async () => {
@@ -247,7 +254,9 @@ describe('PrometheusClient errors and retries', () => {
   it('a slow answer → timeout kind (and is retried)', async () => {
     double.handler = (_r, res) => {
       setTimeout(() => {
-        if (!res.destroyed) json(res, 200, vector1);
+        if (!res.destroyed) {
+          json(res, 200, vector1);
+        }
       }, 1500).unref();
     };
     const { c, sleeps } = client({ timeoutMs: 150, retries: 1 });
@@ -304,7 +313,9 @@ describe('PrometheusClient errors and retries', () => {
 
   it('connection dropped mid-body → upstream, retried', async () => {
     double.handler = (_r, res, n) => {
-      if (n > 1) return json(res, 200, vector1);
+      if (n > 1) {
+        return json(res, 200, vector1);
+      }
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500' });
       res.write('{"status":"success","data":');
       setTimeout(() => res.socket?.destroy(), 20);
@@ -382,12 +393,17 @@ describe('PrometheusSource health', () => {
     let ready = true;
     let failQueries = false;
     double.handler = (r, res) => {
-      if (r.path === '/-/ready')
+      if (r.path === '/-/ready') {
         return ready
           ? res.writeHead(200).end('Prometheus Server is Ready.\n')
           : res.writeHead(503).end('Service Unavailable');
-      if (r.path === '/api/v1/status/buildinfo') return json(res, 200, ok({ version: '2.42.0', revision: 'abc' }));
-      if (failQueries) return json(res, 500, { status: 'error', errorType: 'internal', error: 'boom' });
+      }
+      if (r.path === '/api/v1/status/buildinfo') {
+        return json(res, 200, ok({ version: '2.42.0', revision: 'abc' }));
+      }
+      if (failQueries) {
+        return json(res, 500, { status: 'error', errorType: 'internal', error: 'boom' });
+      }
       json(res, 200, vector1);
     };
     let now = Date.parse('2026-01-01T00:00:00Z');

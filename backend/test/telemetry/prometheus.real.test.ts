@@ -106,7 +106,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   while (Date.now() < deadline) {
     try {
       const v = await probe();
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        return v;
+      }
     } catch (err) {
       last = err;
     }
@@ -152,7 +154,9 @@ describe('PrometheusSource against a real Prometheus', { skip }, () => {
     const log = prom?.logTail();
     await prom?.stop();
     await target?.close();
-    if (process.env.AIDPE_DEBUG_PROMETHEUS && log) console.error(log);
+    if (process.env.AIDPE_DEBUG_PROMETHEUS && log) {
+      console.error(log);
+    }
   });
 
   it('queryInstant returns the scraped gauges with their labels', async () => {

@@ -169,7 +169,9 @@ describe('TempoClient.traceById', () => {
   it('times out slow answers', async () => {
     double.handler = (_req, res) => {
       setTimeout(() => {
-        if (!res.destroyed) json(res, 200, '{}');
+        if (!res.destroyed) {
+          json(res, 200, '{}');
+        }
       }, 1500);
     };
     await rejectsKind(client({ timeoutMs: 80, retries: 0 }).traceById(TRACE), 'timeout', (e) =>

@@ -39,15 +39,17 @@ function serviceGraphOpenMetrics(): string {
   const labels = (e: EdgeSpec) => `client="${e.client}",server="${e.server}"`;
   const counter = (family: string, value: (e: EdgeSpec, t: number) => number) => {
     lines.push(`# TYPE ${family} counter`);
-    for (const e of EDGES)
-      for (let i = 0; i < POINTS; i++)
+    for (const e of EDGES) {
+      for (let i = 0; i < POINTS; i++) {
         lines.push(`${family}_total{${labels(e)}} ${value(e, i * STEP_S)} ${startSec + i * STEP_S}`);
+      }
+    }
   };
   counter('traces_service_graph_request', (e, t) => e.perSecond * t);
   counter('traces_service_graph_request_failed', (e, t) => e.perSecond * e.failedShare * t);
   const family = 'traces_service_graph_request_server_seconds';
   lines.push(`# TYPE ${family} histogram`);
-  for (const e of EDGES)
+  for (const e of EDGES) {
     for (let i = 0; i < POINTS; i++) {
       const n = e.perSecond * i * STEP_S;
       const ts = startSec + i * STEP_S;
@@ -60,6 +62,7 @@ function serviceGraphOpenMetrics(): string {
         `${family}_sum{${labels(e)}} ${n * 0.05} ${ts}`
       );
     }
+  }
   lines.push('# EOF');
   return lines.join('\n');
 }
@@ -69,7 +72,9 @@ function expectedQuantileMs(shares: readonly number[], q: number): number {
   let lower = 0;
   let below = 0;
   for (const [k, bound] of BOUNDS.entries()) {
-    if (shares[k]! >= q) return 1000 * (lower + (bound - lower) * ((q - below) / (shares[k]! - below)));
+    if (shares[k]! >= q) {
+      return 1000 * (lower + (bound - lower) * ((q - below) / (shares[k]! - below)));
+    }
     lower = bound;
     below = shares[k]!;
   }
@@ -94,7 +99,9 @@ describe('Tempo service-graph metrics in a real Prometheus', { skip }, () => {
   it('builds the graph: edges, calls, error rates, p50/p95 from the histograms; the virtual user makes frontend the entry', async () => {
     const result = await tempoServiceGraph(source, windowStartMs, windowEndMs);
     assert.equal(result.state, 'present', result.state === 'not-present' ? result.reason : '');
-    if (result.state !== 'present') return;
+    if (result.state !== 'present') {
+      return;
+    }
     const { graph } = result;
     assert.equal(graph.source, 'tempo-service-graph-metrics');
     assert.deepEqual(
@@ -151,7 +158,9 @@ describe('Tempo service-graph metrics in a real Prometheus', { skip }, () => {
   it('answers not-present for a window without the series', async () => {
     const result = await tempoServiceGraph(source, (endSec + 7200) * 1000, (endSec + 7800) * 1000);
     assert.equal(result.state, 'not-present');
-    if (result.state === 'not-present') assert.match(result.reason, /no traces_service_graph_request_total series/);
+    if (result.state === 'not-present') {
+      assert.match(result.reason, /no traces_service_graph_request_total series/);
+    }
   });
 });
 

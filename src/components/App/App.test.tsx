@@ -52,7 +52,13 @@ beforeEach(() => {
   jest.mocked(listActions).mockResolvedValue({ actions: [actionRecord()], automation: automationStatus() });
   jest.mocked(listAudit).mockResolvedValue({ entries: [auditEntry()] });
   jest.mocked(listIncidents).mockResolvedValue({ incidents: [], running: true, lastRun: null });
-  jest.mocked(forecastAccuracy).mockResolvedValue({ running: false, message: 'the tracker runs in demo mode', lastRun: null, models: [], series: [] });
+  jest.mocked(forecastAccuracy).mockResolvedValue({
+    running: false,
+    message: 'the tracker runs in demo mode',
+    lastRun: null,
+    models: [],
+    series: [],
+  });
 });
 
 describe('Components/App', () => {

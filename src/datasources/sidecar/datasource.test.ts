@@ -96,7 +96,12 @@ describe('SidecarDataSource.query', () => {
     fetchMock.mockReturnValue(of({ data: forecastResponse(), status: 200, ok: true }));
     const ds = new SidecarDataSource(settings);
     const response = await lastValueFrom(
-      ds.query(request([{ refId: 'A', expr: 'up' }, { refId: 'B', expr: 'up', hide: true }]))
+      ds.query(
+        request([
+          { refId: 'A', expr: 'up' },
+          { refId: 'B', expr: 'up', hide: true },
+        ])
+      )
     );
     expect(fetchMock).toHaveBeenCalledTimes(1);
     expect(response.data.map((f) => f.refId)).toEqual(['A']);
@@ -130,7 +135,12 @@ describe('SidecarDataSource.query', () => {
       .mockReturnValueOnce(of({ data: forecastResponse(), status: 200, ok: true }));
     const ds = new SidecarDataSource(settings);
     const response = await lastValueFrom(
-      ds.query(request([{ refId: 'A', expr: 'up{' }, { refId: 'B', expr: 'up' }]))
+      ds.query(
+        request([
+          { refId: 'A', expr: 'up{' },
+          { refId: 'B', expr: 'up' },
+        ])
+      )
     );
     expect(response.errors).toEqual([{ refId: 'A', message: 'HTTP 400: query: parse error at char 4' }]);
     expect(response.data.map((f) => f.refId)).toEqual(['B']);
@@ -364,7 +374,9 @@ describe('SidecarDataSource annotations', () => {
       replace: (text?: string) => (text ?? '').replace('$thr', '0.99'),
     } as unknown as ReturnType<typeof getTemplateSrv>);
     const ds = new SidecarDataSource(settings);
-    expect(ds.applyTemplateVariables({ refId: 'A', queryType: 'anomalies', expr: 'up', threshold: '$thr' }, {})).toEqual({
+    expect(
+      ds.applyTemplateVariables({ refId: 'A', queryType: 'anomalies', expr: 'up', threshold: '$thr' }, {})
+    ).toEqual({
       refId: 'A',
       queryType: 'anomalies',
       expr: 'up',

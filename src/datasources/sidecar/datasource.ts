@@ -176,7 +176,8 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
       nowMs: Date.now(),
     };
     const requestId = `${request.requestId}_${query.refId}`;
-    const failed = (err: unknown) => of({ data: [], error: { refId: query.refId, message: describeError(err, { context: 'datasource' }) } });
+    const failed = (err: unknown) =>
+      of({ data: [], error: { refId: query.refId, message: describeError(err, { context: 'datasource' }) } });
 
     if (type === 'actions') {
       const annotations = query.format === 'annotations';

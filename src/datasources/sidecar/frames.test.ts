@@ -1,6 +1,13 @@
 import { FieldType } from '@grafana/data';
 import { forecastResponse, seriesForecast } from '../../test/fixtures';
-import { emptyFrame, forecastMeta, forecastResponseToFrames, pendingEngineNotice, statusNotice, toGrafanaFrame } from './frames';
+import {
+  emptyFrame,
+  forecastMeta,
+  forecastResponseToFrames,
+  pendingEngineNotice,
+  statusNotice,
+  toGrafanaFrame,
+} from './frames';
 
 describe('forecastResponseToFrames', () => {
   test('one frame per series with the sidecar fields, types, nulls and field config kept', () => {
@@ -94,7 +101,9 @@ describe('forecastResponseToFrames', () => {
   });
 
   test('a status without reasons still explains itself', () => {
-    expect(statusNotice({ name: 's', status: 'none', reasons: [] })?.text).toBe('No forecast for s: the sidecar gave no reason');
+    expect(statusNotice({ name: 's', status: 'none', reasons: [] })?.text).toBe(
+      'No forecast for s: the sidecar gave no reason'
+    );
     expect(statusNotice({ name: 's', status: 'ok', reasons: [] })).toBeUndefined();
   });
 
@@ -134,7 +143,9 @@ describe('forecastResponseToFrames', () => {
     );
     expect(empty.refId).toBe('C');
     expect(empty.fields).toEqual([]);
-    expect(empty.meta?.notices).toEqual([{ severity: 'warning', text: 'the query returned no series between a and b' }]);
+    expect(empty.meta?.notices).toEqual([
+      { severity: 'warning', text: 'the query returned no series between a and b' },
+    ]);
 
     const [silent] = forecastResponseToFrames(forecastResponse({ series: [] }), 'D');
     expect(silent.meta?.notices).toEqual([{ severity: 'warning', text: 'The query returned no series to forecast' }]);

@@ -133,7 +133,10 @@ describe('buildForecastRequest', () => {
   });
 
   test('a past range is forecast from its end (backtesting by eye)', () => {
-    const result = buildForecastRequest({ refId: 'A', expr: 'up' }, window({ fromMs: NOW - 3 * HOUR, toMs: NOW - 2 * HOUR }));
+    const result = buildForecastRequest(
+      { refId: 'A', expr: 'up' },
+      window({ fromMs: NOW - 3 * HOUR, toMs: NOW - 2 * HOUR })
+    );
     expect(result).toMatchObject({ ok: true, value: { start: NOW - 3 * HOUR, end: NOW - 2 * HOUR } });
   });
 
@@ -143,7 +146,10 @@ describe('buildForecastRequest', () => {
       value: { stepSeconds: 1 },
     });
     const year = 365 * 24 * HOUR;
-    const wide = buildForecastRequest({ refId: 'A', expr: 'up', horizon: '10' }, window({ fromMs: NOW - year, intervalMs: 1000 }));
+    const wide = buildForecastRequest(
+      { refId: 'A', expr: 'up', horizon: '10' },
+      window({ fromMs: NOW - year, intervalMs: 1000 })
+    );
     expect(wide.ok).toBe(true);
     if (wide.ok) {
       expect(wide.value.stepSeconds).toBeGreaterThanOrEqual(316);
@@ -153,7 +159,12 @@ describe('buildForecastRequest', () => {
 
   test.each<[string, Parameters<typeof buildForecastRequest>[0], Partial<RequestWindow>, string]>([
     ['no expression', { refId: 'A', expr: '  ' }, {}, 'Enter a PromQL expression to forecast'],
-    ['a bad step', { refId: 'A', expr: 'up', step: 'x' }, {}, 'Step "x" is not a duration (30s, 1m) or a number of seconds (60)'],
+    [
+      'a bad step',
+      { refId: 'A', expr: 'up', step: 'x' },
+      {},
+      'Step "x" is not a duration (30s, 1m) or a number of seconds (60)',
+    ],
     ['a bad horizon', { refId: 'A', expr: 'up', horizon: '0' }, {}, 'Horizon must be at least 1 step'],
     [
       'a range in the future',
@@ -161,7 +172,12 @@ describe('buildForecastRequest', () => {
       { fromMs: NOW + HOUR, toMs: NOW + 2 * HOUR },
       'The time range lies in the future: a forecast needs history before now',
     ],
-    ['a range shorter than a step', { refId: 'A', expr: 'up', step: '2h' }, {}, 'The time range is shorter than one step (2h)'],
+    [
+      'a range shorter than a step',
+      { refId: 'A', expr: 'up', step: '2h' },
+      {},
+      'The time range is shorter than one step (2h)',
+    ],
     [
       'too many steps for an explicit step',
       { refId: 'A', expr: 'up', step: '1s' },
@@ -185,7 +201,10 @@ describe('rangeAndStep', () => {
       ok: true,
       value: { start: NOW - HOUR, end: NOW, stepSeconds: 15 },
     });
-    expect(rangeAndStep('1m', window(), 'future')).toEqual({ ok: true, value: { start: NOW - HOUR, end: NOW, stepSeconds: 60 } });
+    expect(rangeAndStep('1m', window(), 'future')).toEqual({
+      ok: true,
+      value: { start: NOW - HOUR, end: NOW, stepSeconds: 60 },
+    });
     expect(rangeAndStep(undefined, window({ fromMs: NOW + HOUR, toMs: NOW + 2 * HOUR }), 'all in the future')).toEqual({
       ok: false,
       error: 'all in the future',
@@ -213,7 +232,10 @@ describe('parseThreshold', () => {
 describe('buildAnomalyRequest', () => {
   test('panel range → start/end in ms, step from the interval, no threshold unless given', () => {
     expect(
-      buildAnomalyRequest({ refId: 'A', queryType: 'anomalies', expr: ' aidpe_sim_latency_seconds{quantile="0.95"} ' }, window())
+      buildAnomalyRequest(
+        { refId: 'A', queryType: 'anomalies', expr: ' aidpe_sim_latency_seconds{quantile="0.95"} ' },
+        window()
+      )
     ).toEqual({
       ok: true,
       value: { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', start: NOW - HOUR, end: NOW, stepSeconds: 15 },
@@ -230,7 +252,10 @@ describe('buildAnomalyRequest', () => {
   });
 
   test('the horizon and band of a forecast query are ignored', () => {
-    const result = buildAnomalyRequest({ refId: 'A', queryType: 'anomalies', expr: 'up', horizon: 'x', band95: true }, window());
+    const result = buildAnomalyRequest(
+      { refId: 'A', queryType: 'anomalies', expr: 'up', horizon: 'x', band95: true },
+      window()
+    );
     expect(result).toMatchObject({ ok: true });
     expect(result.ok && Object.keys(result.value).sort()).toEqual(['end', 'query', 'start', 'stepSeconds']);
   });
@@ -250,7 +275,12 @@ describe('buildAnomalyRequest', () => {
       { fromMs: NOW + HOUR, toMs: NOW + 2 * HOUR },
       'The time range lies in the future: anomalies are scored on history up to now',
     ],
-    ['a range shorter than a step', { refId: 'A', expr: 'up', step: '2h' }, {}, 'The time range is shorter than one step (2h)'],
+    [
+      'a range shorter than a step',
+      { refId: 'A', expr: 'up', step: '2h' },
+      {},
+      'The time range is shorter than one step (2h)',
+    ],
   ])('fails clearly on %s', (_what, query, overrides, error) => {
     expect(buildAnomalyRequest(query, window(overrides))).toEqual({ ok: false, error });
   });

@@ -48,7 +48,9 @@ describe('chartGeometry', () => {
 
   test('nothing to draw, or no room to draw it', () => {
     const empty: SeriesModel = { key: 'k', title: 't', times: [], info: { reasons: [] }, notices: [] };
-    expect(chartGeometry({ series: empty, width: 400, height: 200, showBand95: true, formatValue: fmt })).toBeUndefined();
+    expect(
+      chartGeometry({ series: empty, width: 400, height: 200, showBand95: true, formatValue: fmt })
+    ).toBeUndefined();
     const series = seriesOf();
     expect(chartGeometry({ series, width: 400, height: 30, showBand95: true, formatValue: fmt })).toBeUndefined();
     expect(chartGeometry({ series, width: 30, height: 200, showBand95: true, formatValue: fmt })).toBeUndefined();
@@ -57,7 +59,13 @@ describe('chartGeometry', () => {
   test('the y gutter grows with the tick labels', () => {
     const series = seriesOf();
     const narrow = chartGeometry({ series, width: 600, height: 300, showBand95: true, formatValue: fmt })!;
-    const wide = chartGeometry({ series, width: 600, height: 300, showBand95: true, formatValue: (v) => `${v} req/s per pod` })!;
+    const wide = chartGeometry({
+      series,
+      width: 600,
+      height: 300,
+      showBand95: true,
+      formatValue: (v) => `${v} req/s per pod`,
+    })!;
     expect(wide.plot.left).toBeGreaterThan(narrow.plot.left);
   });
 });

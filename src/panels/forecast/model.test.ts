@@ -93,7 +93,12 @@ describe('frameToSeries on frames from other datasources', () => {
       fields: [
         { name: 'ts', type: FieldType.time, values: [1, 2, 3] },
         { name: 'observed', type: FieldType.number, values: [1, 2, null] },
-        { name: 'p50', type: FieldType.number, values: [null, 2, 3], config: { custom: { lineStyle: { fill: 'dash' } } } },
+        {
+          name: 'p50',
+          type: FieldType.number,
+          values: [null, 2, 3],
+          config: { custom: { lineStyle: { fill: 'dash' } } },
+        },
         { name: 'p05', type: FieldType.number, values: [null, 1, 1] },
         { name: 'p95', type: FieldType.number, values: [null, 3, 4], config: { custom: { fillBelowTo: 'p05' } } },
         { name: 'p01', type: FieldType.number, values: [null, 0, 0] },
@@ -123,7 +128,11 @@ describe('frameToSeries on frames from other datasources', () => {
   });
 
   test('frames with nothing to plot are kept only when they carry a status or notices', () => {
-    const notice = createDataFrame({ refId: 'A', fields: [], meta: { notices: [{ severity: 'info', text: 'not yet' }] } });
+    const notice = createDataFrame({
+      refId: 'A',
+      fields: [],
+      meta: { notices: [{ severity: 'info', text: 'not yet' }] },
+    });
     expect(frameToSeries(notice, 0)).toMatchObject({ times: [], notices: [{ text: 'not yet' }] });
     const strings = createDataFrame({ fields: [{ name: 'msg', type: FieldType.string, values: ['hi'] }] });
     expect(frameToSeries(strings, 0)).toBeUndefined();

@@ -62,12 +62,18 @@ export function createWindowedGaussian(options: WindowedGaussianOptions = {}): S
   let m2 = 0;
   const update = () => {
     let s = 0;
-    for (const v of window) s += v;
+    for (const v of window) {
+      s += v;
+    }
     mean = s / window.length;
     let ss = 0;
-    for (const v of window) ss += (v - mean) * (v - mean);
+    for (const v of window) {
+      ss += (v - mean) * (v - mean);
+    }
     std = Math.sqrt(ss / window.length);
-    if (std === 0) std = 0.000001;
+    if (std === 0) {
+      std = 0.000001;
+    }
   };
   return {
     next(value: number): number {
@@ -85,7 +91,9 @@ export function createWindowedGaussian(options: WindowedGaussianOptions = {}): S
         m2 += delta * (value - mean0);
         mean = mean0;
         std = Math.sqrt(Math.max(0, m2) / window.length);
-        if (std === 0) std = 0.000001;
+        if (std === 0) {
+          std = 0.000001;
+        }
       } else {
         buffer.push(value);
         if (buffer.length === stepSize) {
@@ -109,6 +117,8 @@ export function createBaseline(name: BaselineName): StreamingDetector {
 /** Runs a detector over a whole series in one streaming pass. */
 export function runDetector(detector: StreamingDetector, values: ArrayLike<number>): Float64Array {
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = detector.next(values[i]!);
+  for (let i = 0; i < values.length; i++) {
+    out[i] = detector.next(values[i]!);
+  }
   return out;
 }

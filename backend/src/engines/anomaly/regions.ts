@@ -47,9 +47,15 @@ export function regionId(seriesKey: string, startMs: number): string {
 export function severityOf(peak: number, threshold: number): Severity {
   const room = Math.max(1e-12, 1 - threshold);
   const past = (peak - threshold) / room;
-  if (past >= 0.9) return 'critical';
-  if (past >= 0.6) return 'high';
-  if (past >= 0.3) return 'medium';
+  if (past >= 0.9) {
+    return 'critical';
+  }
+  if (past >= 0.6) {
+    return 'high';
+  }
+  if (past >= 0.3) {
+    return 'medium';
+  }
   return 'low';
 }
 
@@ -63,7 +69,9 @@ export function extractRegions(
   const regions: AnomalyRegion[] = [];
   let open: { start: number; end: number; peak: number } | undefined;
   const close = (): void => {
-    if (!open) return;
+    if (!open) {
+      return;
+    }
     const startMs = timestampsMs[open.start]!;
     regions.push({
       id: regionId(seriesKey, startMs),
@@ -82,7 +90,9 @@ export function extractRegions(
     if (s >= opts.threshold) {
       if (open && i - open.end - 1 <= gap) {
         open.end = i;
-        if (s > scores[open.peak]!) open.peak = i;
+        if (s > scores[open.peak]!) {
+          open.peak = i;
+        }
       } else {
         close();
         open = { start: i, end: i, peak: i };
@@ -167,7 +177,9 @@ export class RegionTracker {
   /** The open region as it stands, if any. */
   current(threshold: number): AnomalyRegion | undefined {
     const o = this.open;
-    if (!o) return undefined;
+    if (!o) {
+      return undefined;
+    }
     return {
       id: regionId(this.seriesKey, o.startMs),
       seriesKey: this.seriesKey,
@@ -185,12 +197,14 @@ export class RegionTracker {
   }
 
   restore(state: RegionTrackerState): void {
-    if (!state || typeof state !== 'object' || !Number.isInteger(state.index) || state.index < 0)
+    if (!state || typeof state !== 'object' || !Number.isInteger(state.index) || state.index < 0) {
       throw new Error('region state: index must be a non-negative integer');
+    }
     if (state.open !== null) {
       for (const k of ['startIdx', 'endIdx', 'startMs', 'endMs', 'peakMs', 'peakScore'] as const) {
-        if (typeof state.open?.[k] !== 'number' || !Number.isFinite(state.open[k]))
+        if (typeof state.open?.[k] !== 'number' || !Number.isFinite(state.open[k])) {
           throw new Error(`region state: open.${k} must be a finite number`);
+        }
       }
     }
     this.index = state.index;

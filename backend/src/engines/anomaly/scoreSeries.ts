@@ -49,7 +49,9 @@ export function scoreSeries(
     const ms = t * 1000;
     const finite = Number.isFinite(v);
     const s = finite ? detector.update(ms, v) : Number.NaN;
-    if (finite) fed++;
+    if (finite) {
+      fed++;
+    }
     if (ms >= fromMs) {
       times.push(ms);
       values.push(finite ? v : null);

@@ -50,8 +50,9 @@ function createStreamDetector(name: StreamDetectorName, options: AidpeOptions): 
     count: () => fed,
     snapshot: () => detector.snapshot(),
     restore: (state, count) => {
-      if (!(Number.isInteger(count) && count >= 0))
+      if (!(Number.isInteger(count) && count >= 0)) {
         throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
+      }
       detector.restore(state as EnsembleState);
       fed = count;
     },
@@ -172,7 +173,9 @@ export class StreamingSeries {
     // The ensemble scores 0 until its aidpe part is warm (its own minimum history is shorter).
     this.warmUp = createAidpeDetector(this.detectorOptions).snapshot().options.warmUp;
     if (stepMs !== undefined) {
-      if (!(stepMs > 0)) throw new Error(`stepMs: must be positive, got ${stepMs}`);
+      if (!(stepMs > 0)) {
+        throw new Error(`stepMs: must be positive, got ${stepMs}`);
+      }
       this.stepMs = stepMs;
       this.stepGiven = true;
     }
@@ -220,14 +223,18 @@ export class StreamingSeries {
         const interval = t - this.lastMs;
         if (!this.stepGiven && this.intervals.length < MAX_INTERVALS) {
           this.intervals.push(interval);
-          if (this.intervals.length >= MIN_INTERVALS_FOR_STEP) this.stepMs = medianOf(this.intervals);
+          if (this.intervals.length >= MIN_INTERVALS_FOR_STEP) {
+            this.stepMs = medianOf(this.intervals);
+          }
         }
         if (Number.isFinite(this.stepMs)) {
           const steps = interval / this.stepMs;
           if (steps > this.resetGapSteps) {
             out.gaps.push({ fromMs: this.lastMs, toMs: t, steps, reset: true });
             const closed = this.regions.close(threshold);
-            if (closed) out.regions.push({ ...closed, ongoing: false });
+            if (closed) {
+              out.regions.push({ ...closed, ongoing: false });
+            }
             resets.push(
               `detector reset after a gap of ${formatSteps(steps)} steps (${new Date(this.lastMs).toISOString()} to ${new Date(t).toISOString()}; longer than ${this.resetGapSteps}): the earlier state no longer describes the series, so the warm-up restarts`
             );
@@ -240,34 +247,47 @@ export class StreamingSeries {
         }
       }
       this.lastMs = t;
-      if (Number.isNaN(this.firstValue)) this.firstValue = v;
-      else if (v !== this.firstValue) this.varied = true;
+      if (Number.isNaN(this.firstValue)) {
+        this.firstValue = v;
+      } else if (v !== this.firstValue) {
+        this.varied = true;
+      }
       const score = this.detector.update(t, v);
       out.times.push(t);
       out.values.push(v);
       out.scores.push(score);
       const closed = this.regions.push(t, score, threshold);
-      if (closed) out.regions.push({ ...closed, ongoing: false });
+      if (closed) {
+        out.regions.push({ ...closed, ongoing: false });
+      }
     }
     const open = this.regions.current(threshold);
-    if (open) out.regions.push({ ...open, ongoing: true });
+    if (open) {
+      out.regions.push({ ...open, ongoing: true });
+    }
     out.fed = this.detector.count();
 
-    if (out.skippedStale > 0)
+    if (out.skippedStale > 0) {
       out.notes.push(
         `${out.skippedStale} sample(s) at or before the last scored one (${new Date(this.lastMs).toISOString()}) skipped: already scored or out of order`
       );
-    if (out.skippedNonFinite > 0) out.notes.push(`${out.skippedNonFinite} NaN/Inf sample(s) skipped`);
-    for (const g of out.gaps)
-      if (!g.reset)
+    }
+    if (out.skippedNonFinite > 0) {
+      out.notes.push(`${out.skippedNonFinite} NaN/Inf sample(s) skipped`);
+    }
+    for (const g of out.gaps) {
+      if (!g.reset) {
         out.notes.push(
           `gap: ${formatSteps(g.steps)} steps between ${new Date(g.fromMs).toISOString()} and ${new Date(g.toMs).toISOString()}; scoring continued across it`
         );
+      }
+    }
     out.notes.push(...resets);
-    if (out.irregularIntervals > 0)
+    if (out.irregularIntervals > 0) {
       out.notes.push(
         `irregular timestamps: ${out.irregularIntervals} interval(s) differ from the ${this.stepMs / 1000} s step by more than half; the detector treats points as evenly spaced`
       );
+    }
     if (out.fed < this.warmUp) {
       out.status = 'insufficient_data';
       out.reason = `insufficient data: ${out.fed} of ${this.warmUp} warm-up points`;
@@ -305,24 +325,29 @@ export class StreamingSeries {
 
   /** Replaces this series' state; throws (naming the field) when the state does not fit. */
   restore(state: StreamingSeriesState): void {
-    if (!state || typeof state !== 'object' || state.kind !== 'aidpe-streaming')
+    if (!state || typeof state !== 'object' || state.kind !== 'aidpe-streaming') {
       throw new Error("streaming state: kind must be 'aidpe-streaming'");
-    if (state.version !== STREAMING_STATE_VERSION)
+    }
+    if (state.version !== STREAMING_STATE_VERSION) {
       throw new Error(
         `streaming state: version is ${String(state.version)}; this sidecar reads version ${STREAMING_STATE_VERSION}`
       );
-    if (state.detectorName !== this.detectorName)
+    }
+    if (state.detectorName !== this.detectorName) {
       throw new Error(
         `streaming state: belongs to detector ${String(state.detectorName)}; this call asks for ${this.detectorName}`
       );
-    if (state.seriesKey !== this.seriesKey)
+    }
+    if (state.seriesKey !== this.seriesKey) {
       throw new Error(`streaming state: seriesKey is ${state.seriesKey}, expected ${this.seriesKey}`);
+    }
     if (
       !Array.isArray(state.intervals) ||
       state.intervals.length > MAX_INTERVALS ||
       !state.intervals.every((x) => Number.isFinite(x))
-    )
+    ) {
       throw new Error(`streaming state: intervals must be at most ${MAX_INTERVALS} finite numbers`);
+    }
     const detector = createStreamDetector(this.detectorName, this.detectorOptions);
     detector.restore(state.detector, state.fed);
     const regions = new RegionTracker(this.seriesKey, this.mergeGapPoints);

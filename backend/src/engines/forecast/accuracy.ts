@@ -36,7 +36,9 @@ export function inSampleScale(values: ArrayLike<number>): number {
   for (let i = 1; i < values.length; i++) {
     const a = values[i - 1]!;
     const b = values[i]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      continue;
+    }
     sum += Math.abs(b - a);
     count++;
   }
@@ -59,7 +61,9 @@ export function scoreForecast(
   minShare = 0.8
 ): RealisedScore | undefined {
   const h = f.timestamps.length;
-  if (h === 0 || f.p50.length !== h || f.p10.length !== h || f.p90.length !== h) return undefined;
+  if (h === 0 || f.p50.length !== h || f.p10.length !== h || f.p90.length !== h) {
+    return undefined;
+  }
   let abs = 0;
   let covered = 0;
   let pinSum = 0;
@@ -67,16 +71,22 @@ export function scoreForecast(
   let n = 0;
   for (let k = 0; k < h; k++) {
     const y = actualAt(f.timestamps[k]!);
-    if (y === undefined || !Number.isFinite(y)) continue;
+    if (y === undefined || !Number.isFinite(y)) {
+      continue;
+    }
     const lo = Math.min(f.p10[k]!, f.p90[k]!);
     const hi = Math.max(f.p10[k]!, f.p90[k]!);
     abs += Math.abs(y - f.p50[k]!);
-    if (y >= lo && y <= hi) covered++;
+    if (y >= lo && y <= hi) {
+      covered++;
+    }
     pinSum += pinball(0.1, y, f.p10[k]!) + pinball(0.5, y, f.p50[k]!) + pinball(0.9, y, f.p90[k]!);
     absActual += Math.abs(y);
     n++;
   }
-  if (n === 0 || n < minShare * h) return undefined;
+  if (n === 0 || n < minShare * h) {
+    return undefined;
+  }
   const scale = f.scale > 0 && Number.isFinite(f.scale) ? f.scale : 1e-12;
   return {
     mase: abs / n / scale,
@@ -90,7 +100,9 @@ export function scoreForecast(
 
 export function median(xs: number[]): number {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
+  if (s.length === 0) {
+    return Number.NaN;
+  }
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
@@ -128,17 +140,22 @@ export function cardReference(
   validation: CardValidation | undefined,
   preferredSource: string
 ): DriftReference | undefined {
-  if (!validation) return undefined;
+  if (!validation) {
+    return undefined;
+  }
   const ratio = (m: { mae: number; naiveMae?: number | undefined } | undefined): number | undefined =>
     m && typeof m.naiveMae === 'number' && m.naiveMae > 0 && Number.isFinite(m.mae) ? m.mae / m.naiveMae : undefined;
   const preferred = ratio(validation[preferredSource]);
-  if (preferred !== undefined)
+  if (preferred !== undefined) {
     return { value: preferred, source: `model card (${preferredSource} validation, mae/naiveMae)` };
+  }
   const real = Object.entries(validation)
     .filter(([source]) => source !== 'synthetic')
     .map(([source, m]) => [source, ratio(m)] as const)
     .filter((e): e is readonly [string, number] => e[1] !== undefined);
-  if (real.length === 0) return undefined;
+  if (real.length === 0) {
+    return undefined;
+  }
   return {
     value: real.reduce((a, [, v]) => a + v, 0) / real.length,
     source: `model card (mean of ${real.map(([s]) => s).join(', ')} validation, mae/naiveMae)`,
@@ -152,7 +169,9 @@ export function firstSpanReference(
   spanMs: number
 ): { reference: DriftReference; complete: boolean } | undefined {
   const withMetric = points.filter((p) => typeof p[metric] === 'number' && Number.isFinite(p[metric]));
-  if (withMetric.length === 0) return undefined;
+  if (withMetric.length === 0) {
+    return undefined;
+  }
   const first = withMetric[0]!.t;
   const inSpan = withMetric.filter((p) => p.t < first + spanMs).map((p) => p[metric]!);
   const complete = withMetric.some((p) => p.t >= first + spanMs);
@@ -216,13 +235,13 @@ export function assessDrift(points: AccuracyPoint[], opts: DriftOptions): DriftA
   const coverageDrift = rollingCoverage80 !== null && rollingCoverage80 < floor;
   const windowText = `${Number((opts.windowMs / 3_600_000).toFixed(2))} h`;
   const reasons: string[] = [];
-  if (rolling === null)
+  if (rolling === null) {
     reasons.push(
       `${values.length} ${opts.metric} point(s) in the last ${windowText}; at least ${minPoints} are needed`
     );
-  else if (!reference)
+  } else if (!reference) {
     reasons.push(`rolling median ${opts.metric} ${fmt(rolling)} over the last ${windowText}; no reference yet`);
-  else {
+  } else {
     reasons.push(
       `rolling median ${opts.metric} ${fmt(rolling)} over the last ${windowText} is ${fmt(ratio!)}× the reference ${fmt(reference.value)} from ${reference.source}` +
         (drift ? ` (above ${threshold}×: drift)` : ` (within ${threshold}×)`)
@@ -245,7 +264,11 @@ export function assessDrift(points: AccuracyPoint[], opts: DriftOptions): DriftA
  */
 export function aggregatePoints(perSeries: AccuracyPoint[][]): AccuracyPoint[] {
   const byTime = new Map<number, AccuracyPoint[]>();
-  for (const points of perSeries) for (const p of points) byTime.set(p.t, [...(byTime.get(p.t) ?? []), p]);
+  for (const points of perSeries) {
+    for (const p of points) {
+      byTime.set(p.t, [...(byTime.get(p.t) ?? []), p]);
+    }
+  }
   const keys: Array<Exclude<keyof AccuracyPoint, 't'>> = [
     'backtestMase',
     'relativeToNaive',
@@ -258,7 +281,9 @@ export function aggregatePoints(perSeries: AccuracyPoint[][]): AccuracyPoint[] {
       const out: AccuracyPoint = { t };
       for (const k of keys) {
         const vs = ps.map((p) => p[k]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-        if (vs.length === 0) continue;
+        if (vs.length === 0) {
+          continue;
+        }
         out[k] = k === 'coverage80' ? vs.reduce((a, b) => a + b, 0) / vs.length : median(vs);
       }
       return out;

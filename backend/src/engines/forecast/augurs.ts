@@ -17,7 +17,9 @@ function packageDir(): string {
 }
 
 export function initAugurs(): void {
-  if (initialised) return;
+  if (initialised) {
+    return;
+  }
   const dir = packageDir();
   etsModule.initSync({ module: readFileSync(join(dir, 'ets_bg.wasm')) });
   mstlModule.initSync({ module: readFileSync(join(dir, 'mstl_bg.wasm')) });

@@ -52,7 +52,9 @@ export const seasonalNaive = perWindow('seasonal_naive', seasonal(1), (w, h) => 
   const { values: y, season: m } = w;
   const n = y.length;
   const out = new Float64Array(h);
-  for (let k = 0; k < h; k++) out[k] = y[n - m + (k % m)]!;
+  for (let k = 0; k < h; k++) {
+    out[k] = y[n - m + (k % m)]!;
+  }
   return out;
 });
 
@@ -65,12 +67,16 @@ export function seasonalMedianProfile(y: Float64Array, m: number, h: number, max
     buf.length = 0;
     for (let j = 1; j <= maxSeasons; j++) {
       const idx = n - j * m + k;
-      if (idx < 0) break;
+      if (idx < 0) {
+        break;
+      }
       buf.push(y[idx]!);
     }
     out[k] = median(buf);
   }
-  for (let k = m; k < h; k++) out[k] = out[k % m]!;
+  for (let k = m; k < h; k++) {
+    out[k] = out[k % m]!;
+  }
   return out;
 }
 
@@ -89,15 +95,21 @@ export const seasonalLevel = perWindow('seasonal_level', seasonal(2), (w, h) => 
   // Profile by phase relative to the origin: phase p covers indices n - m + p - j·m.
   const profile = seasonalMedianProfile(y, m, m);
   let mean = 0;
-  for (let p = 0; p < m; p++) mean += profile[p]!;
+  for (let p = 0; p < m; p++) {
+    mean += profile[p]!;
+  }
   mean /= m;
   // Level: median of the de-seasonalised last quarter-day (robust to spikes, quick after a shift).
   const span = Math.max(3, Math.round(m / 4));
   const des: number[] = [];
-  for (let p = m - span; p < m; p++) des.push(y[n - m + p]! - (profile[p]! - mean));
+  for (let p = m - span; p < m; p++) {
+    des.push(y[n - m + p]! - (profile[p]! - mean));
+  }
   const level = median(des);
   const out = new Float64Array(h);
-  for (let k = 0; k < h; k++) out[k] = level + profile[k % m]! - mean;
+  for (let k = 0; k < h; k++) {
+    out[k] = level + profile[k % m]! - mean;
+  }
   return out;
 });
 
@@ -139,11 +151,15 @@ export const seasonalTrend: Candidate = perWindow(
     const { values: y, season: m } = w;
     const days = Math.min(14, Math.floor(y.length / m));
     const daily: number[] = [];
-    for (let d = days; d >= 1; d--)
+    for (let d = days; d >= 1; d--) {
       daily.push(median(Array.from(y.subarray(y.length - d * m, y.length - (d - 1) * m))));
+    }
     const slopes: number[] = [];
-    for (let i = 0; i < daily.length; i++)
-      for (let j = i + 1; j < daily.length; j++) slopes.push((daily[j]! - daily[i]!) / (j - i));
+    for (let i = 0; i < daily.length; i++) {
+      for (let j = i + 1; j < daily.length; j++) {
+        slopes.push((daily[j]! - daily[i]!) / (j - i));
+      }
+    }
     const perStep = median(slopes) / m;
     const [base] = seasonalLevel.predict([w], h) as CandidateForecast[];
     // The level sits about an eighth of a day back (median of the last quarter-day); extrapolate from there.

@@ -58,7 +58,9 @@ export function buildDeepInputs(windows: ForecastWindow[]): DeepInputs {
     sorted.sort();
     const loc = (sorted[L / 2 - 1]! + sorted[L / 2]!) / 2;
     let mad = 0;
-    for (const v of ctx) mad += Math.abs(v - loc);
+    for (const v of ctx) {
+      mad += Math.abs(v - loc);
+    }
     mad /= L;
     const scale = Math.max(mad, 1e-3 * Math.abs(loc), 1e-9);
     inputs.loc[b] = loc;
@@ -67,8 +69,9 @@ export function buildDeepInputs(windows: ForecastWindow[]): DeepInputs {
       inputs.pastValues[b * L + i] = Math.min(50, Math.max(-50, (ctx[i]! - loc) / scale));
       timeFeatures(w.lastTimestamp - (L - 1 - i) * w.stepSeconds, inputs.pastTime, (b * L + i) * 4);
     }
-    for (let k = 0; k < H; k++)
+    for (let k = 0; k < H; k++) {
       timeFeatures(w.lastTimestamp + (k + 1) * w.stepSeconds, inputs.futureTime, (b * H + k) * 4);
+    }
     inputs.static[b * 2] = Math.log10(w.stepSeconds) / 4;
     inputs.static[b * 2 + 1] = Math.asinh(loc / scale) / 10;
   });
@@ -97,15 +100,19 @@ export class DeepForecaster implements Candidate {
       static: this.tensor('float32', x.static, [B, 2]),
     });
     const q = out['quantiles'];
-    if (!q) throw new Error(`${this.name}: model output "quantiles" missing`);
+    if (!q) {
+      throw new Error(`${this.name}: model output "quantiles" missing`);
+    }
     const data = q.data as Float32Array;
-    if (data.length !== B * DEEP_HORIZON * 3)
+    if (data.length !== B * DEEP_HORIZON * 3) {
       throw new Error(`${this.name}: expected output [${B},${DEEP_HORIZON},3], got [${q.dims.join(',')}]`);
+    }
     return windows.map((_, b) =>
       DEEP_QUANTILES.map((_, j) => {
         const series = new Float64Array(DEEP_HORIZON);
-        for (let k = 0; k < DEEP_HORIZON; k++)
+        for (let k = 0; k < DEEP_HORIZON; k++) {
           series[k] = x.loc[b]! + x.scale[b]! * data[(b * DEEP_HORIZON + k) * 3 + j]!;
+        }
         return series;
       })
     );

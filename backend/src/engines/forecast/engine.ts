@@ -39,20 +39,26 @@ const MAX_COMBINED = 3;
 const COMBINE_WITHIN = 1.5;
 
 export function validateForecastOptions(opts: ForecastOptions): number[] {
-  if (!Number.isInteger(opts.horizon) || opts.horizon < 1)
+  if (!Number.isInteger(opts.horizon) || opts.horizon < 1) {
     throw new ForecastInputError('horizon', 'must be a whole number of steps ≥ 1');
-  if (opts.horizon > MAX_HORIZON) throw new ForecastInputError('horizon', `must be at most ${MAX_HORIZON} steps`);
+  }
+  if (opts.horizon > MAX_HORIZON) {
+    throw new ForecastInputError('horizon', `must be at most ${MAX_HORIZON} steps`);
+  }
   const quantiles = opts.quantiles ?? [0.1, 0.9];
   for (const q of quantiles) {
-    if (!(q > 0 && q < 1))
+    if (!(q > 0 && q < 1)) {
       throw new ForecastInputError('quantiles', `each quantile must be between 0 and 1 (exclusive), got ${q}`);
+    }
   }
   return [...new Set(quantiles.filter((q) => q !== 0.5))].sort((a, b) => a - b);
 }
 
 function meanAbsDiff(y: Float64Array, lag: number): number {
   let sum = 0;
-  for (let i = lag; i < y.length; i++) sum += Math.abs(y[i]! - y[i - lag]!);
+  for (let i = lag; i < y.length; i++) {
+    sum += Math.abs(y[i]! - y[i - lag]!);
+  }
   return y.length > lag ? sum / (y.length - lag) : Number.NaN;
 }
 
@@ -75,7 +81,9 @@ export function normalQuantile(p: number): number {
       ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
     );
   }
-  if (p > 1 - pl) return -normalQuantile(1 - p);
+  if (p > 1 - pl) {
+    return -normalQuantile(1 - p);
+  }
   const q = p - 0.5;
   const r = q * q;
   return (
@@ -85,7 +93,9 @@ export function normalQuantile(p: number): number {
 }
 
 function empiricalQuantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
+  if (sorted.length === 0) {
+    return Number.NaN;
+  }
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(sorted.length - 1, lo + 1);
@@ -100,8 +110,12 @@ function leadBuckets(horizon: number, origins: number, minPerBucket: number): nu
   let width = 1;
   while (start < horizon) {
     let end = Math.min(horizon, start + width);
-    while (end < horizon && (end - start) * origins < minPerBucket) end++;
-    for (let k = start; k < end; k++) bucketOf[k] = bucket;
+    while (end < horizon && (end - start) * origins < minPerBucket) {
+      end++;
+    }
+    for (let k = start; k < end; k++) {
+      bucketOf[k] = bucket;
+    }
     bucket++;
     width = Math.max(width * 2, end - start);
     start = end;
@@ -127,17 +141,26 @@ export function conformalQuantiles(
     let sum = 0;
     let count = 0;
     for (let k = 0; k < horizon; k++) {
-      if (bucketOf[k] !== b) continue;
-      for (const r of residuals) sum += Math.abs(r[k]!);
+      if (bucketOf[k] !== b) {
+        continue;
+      }
+      for (const r of residuals) {
+        sum += Math.abs(r[k]!);
+      }
       count += residuals.length;
     }
     spread[b] = sum / Math.max(1, count);
   }
-  for (let b = 1; b < nBuckets; b++) spread[b] = Math.max(spread[b]!, spread[b - 1]!);
+  for (let b = 1; b < nBuckets; b++) {
+    spread[b] = Math.max(spread[b]!, spread[b - 1]!);
+  }
   const floor = Math.max(1e-12, spread[nBuckets - 1]! * 1e-6);
   const standardised: number[] = [];
-  for (const r of residuals)
-    for (let k = 0; k < horizon; k++) standardised.push(r[k]! / Math.max(floor, spread[bucketOf[k]!]!));
+  for (const r of residuals) {
+    for (let k = 0; k < horizon; k++) {
+      standardised.push(r[k]! / Math.max(floor, spread[bucketOf[k]!]!));
+    }
+  }
   const sorted = Float64Array.from(standardised).sort();
   const out = new Map<number, Float64Array>();
   for (const q of levels) {
@@ -145,7 +168,9 @@ export function conformalQuantiles(
     const adj = q < 0.5 ? Math.max(0, q - (1 - q) / (sorted.length + 1)) : Math.min(1, q + q / (sorted.length + 1));
     const z = empiricalQuantile(sorted, adj) * INTERVAL_INFLATION;
     const offsets = new Float64Array(horizon);
-    for (let k = 0; k < horizon; k++) offsets[k] = z * Math.max(floor, spread[bucketOf[k]!]!);
+    for (let k = 0; k < horizon; k++) {
+      offsets[k] = z * Math.max(floor, spread[bucketOf[k]!]!);
+    }
     out.set(q, offsets);
   }
   return out;
@@ -194,7 +219,9 @@ export async function forecastSeries(
       0
     );
   }
-  if (!(step > 0)) throw new ForecastInputError('stepSeconds', 'must be positive');
+  if (!(step > 0)) {
+    throw new ForecastInputError('stepSeconds', 'must be positive');
+  }
   const nominalSeason = 86400 / step;
   const longGap = Math.max(12, Number.isInteger(nominalSeason) ? Math.round(nominalSeason / 2) : 24);
   const clean = cleanHistory(series, longGap);
@@ -217,8 +244,12 @@ export async function forecastSeries(
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of y) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+    if (v < lo) {
+      lo = v;
+    }
+    if (v > hi) {
+      hi = v;
+    }
   }
   if (hi - lo <= 1e-12 * Math.max(1, Math.abs(hi))) {
     const flat = new Float64Array(h).fill(y[n - 1]!);
@@ -261,7 +292,9 @@ export async function forecastSeries(
       : Math.min(MAX_BACKTEST_ORIGINS, Math.max(MIN_BACKTEST_ORIGINS, Math.ceil(MIN_BACKTEST_POINTS / h)));
   const minOriginHistory = Math.max(MIN_HISTORY, season > 0 ? 2 * season : 0);
   const origins: number[] = [];
-  for (let j = 0; j < wanted && n - h - j * stride >= minOriginHistory; j++) origins.push(n - h - j * stride);
+  for (let j = 0; j < wanted && n - h - j * stride >= minOriginHistory; j++) {
+    origins.push(n - h - j * stride);
+  }
   const backtestWindows = origins.map((o) => window(y, o, clean.lastTimestamp - (n - o) * step, step, season));
   // Candidates that need a long context (the deep models) may fit only the later origins of a short history
   // (a dashboard's last few hours): they are backtested on those, and their error is put on the full set's
@@ -285,7 +318,9 @@ export async function forecastSeries(
               code: 'too_short_for_deep_models',
               message: `${skipped.name} needs 512 samples before each backtest origin`,
             };
-      if (!reasons.some((r) => r.code === why.code)) reasons.push(why);
+      if (!reasons.some((r) => r.code === why.code)) {
+        reasons.push(why);
+      }
     }
   }
   if (usable.length === 0) {
@@ -320,14 +355,18 @@ export async function forecastSeries(
   const predictions = settled.filter(
     (p): p is { c: Candidate; preds: Array<CandidateForecast | undefined> } => p !== undefined
   );
-  if (predictions.length === 0) return none(reasons, season);
+  if (predictions.length === 0) {
+    return none(reasons, season);
+  }
   const scale = meanAbsDiff(y, 1) || 1e-12;
   const maeOn = (preds: Array<CandidateForecast | undefined>, only?: boolean[]): number => {
     let sum = 0;
     let count = 0;
     origins.forEach((o, j) => {
       const p = preds[j]?.p50;
-      if (!p || (only && !only[j])) return;
+      if (!p || (only && !only[j])) {
+        return;
+      }
       for (let k = 0; k < h; k++) {
         sum += Math.abs(y[o + k]! - p[k]!);
         count++;
@@ -340,7 +379,9 @@ export async function forecastSeries(
   const scores: Array<{ c: Candidate; mae: number; preds: Array<CandidateForecast | undefined> }> = predictions.map(
     ({ c, preds }) => {
       const subset = preds.slice(0, origins.length).map(Boolean);
-      if (subset.every(Boolean) || !reference) return { c, mae: maeOn(preds), preds };
+      if (subset.every(Boolean) || !reference) {
+        return { c, mae: maeOn(preds), preds };
+      }
       const onSubset = maeOn(reference.p.preds, subset);
       const ratio = onSubset > 0 && Number.isFinite(reference.mae) ? reference.mae / onSubset : 1;
       return { c, mae: maeOn(preds) * ratio, preds };
@@ -368,8 +409,12 @@ export async function forecastSeries(
     const out = new Float64Array(h);
     for (const s of chosen) {
       const p = s.preds[idx]?.p50;
-      if (!p) return undefined;
-      for (let k = 0; k < h; k++) out[k]! += s.weight * p[k]!;
+      if (!p) {
+        return undefined;
+      }
+      for (let k = 0; k < h; k++) {
+        out[k]! += s.weight * p[k]!;
+      }
     }
     return out;
   };
@@ -379,13 +424,21 @@ export async function forecastSeries(
   if (origins.length > 0) {
     const residuals = origins.flatMap((o, j) => {
       const p = combine(j);
-      if (!p) return [];
+      if (!p) {
+        return [];
+      }
       const r = new Float64Array(h);
-      for (let k = 0; k < h; k++) r[k] = y[o + k]! - p[k]!;
+      for (let k = 0; k < h; k++) {
+        r[k] = y[o + k]! - p[k]!;
+      }
       return [r];
     });
     let abs = 0;
-    for (const r of residuals) for (const v of r) abs += Math.abs(v);
+    for (const r of residuals) {
+      for (const v of r) {
+        abs += Math.abs(v);
+      }
+    }
     backtestMase = abs / (residuals.length * h) / scale;
     const offsets = conformalQuantiles(residuals, h, levels);
     quantiles = new Map([...offsets].map(([q, off]) => [q, p50.map((v, k) => v + off[k]!)]));
@@ -400,14 +453,22 @@ export async function forecastSeries(
   for (let k = 0; k < h; k++) {
     const vals = sortedLevels.map((q) => (q === 0.5 ? p50[k]! : quantiles.get(q)![k]!)).sort((a, b) => a - b);
     sortedLevels.forEach((q, i) => {
-      if (q !== 0.5) quantiles.get(q)![k] = vals[i]!;
+      if (q !== 0.5) {
+        quantiles.get(q)![k] = vals[i]!;
+      }
     });
   }
   // A series that has never been negative (request rates, counts, utilisation) cannot forecast below zero:
   // a band reaching under it would only be wrong.
   if (y.every((v) => !(v < 0))) {
-    for (let k = 0; k < h; k++) p50[k] = Math.max(0, p50[k]!);
-    for (const band of quantiles.values()) for (let k = 0; k < h; k++) band[k] = Math.max(0, band[k]!);
+    for (let k = 0; k < h; k++) {
+      p50[k] = Math.max(0, p50[k]!);
+    }
+    for (const band of quantiles.values()) {
+      for (let k = 0; k < h; k++) {
+        band[k] = Math.max(0, band[k]!);
+      }
+    }
   }
   const forecast: QuantileForecast = { p50, quantiles };
   const candidateScores: CandidateScore[] = scores

@@ -40,7 +40,9 @@ export interface Method {
 /** Gaussian bands from the in-sample residuals of a (seasonal) naive method, as in Hyndman & Athanasopoulos. */
 function naiveBands(y: Float64Array, lag: number, h: number, p50: Float64Array): Map<number, Float64Array> {
   let ss = 0;
-  for (let i = lag; i < y.length; i++) ss += (y[i]! - y[i - lag]!) ** 2;
+  for (let i = lag; i < y.length; i++) {
+    ss += (y[i]! - y[i - lag]!) ** 2;
+  }
   const sigma = Math.sqrt(ss / Math.max(1, y.length - lag));
   const out = new Map<number, Float64Array>();
   for (const q of EVAL_LEVELS) {
@@ -66,7 +68,9 @@ export const seasonalNaiveMethod: Method = {
   forecast: async (y, ctx, h) => {
     const m = ctx.season >= 2 ? ctx.season : 1;
     const p50 = new Float64Array(h);
-    for (let k = 0; k < h; k++) p50[k] = y[y.length - m + (k % m)]!;
+    for (let k = 0; k < h; k++) {
+      p50[k] = y[y.length - m + (k % m)]!;
+    }
     return { p50, quantiles: naiveBands(y, m, h, p50) };
   },
 };
@@ -88,7 +92,9 @@ export function aidpeMethod(candidates: Candidate[] = STATISTICAL_CANDIDATES, na
         { horizon: h, quantiles: EVAL_LEVELS },
         candidates
       );
-      if (!out.forecast) throw new Error(`no forecast: ${out.explanation}`);
+      if (!out.forecast) {
+        throw new Error(`no forecast: ${out.explanation}`);
+      }
       return { p50: out.forecast.p50, quantiles: out.forecast.quantiles };
     },
   };
@@ -130,8 +136,12 @@ export function scoreOrigin(
     abs += Math.abs(y - fc.p50[k]!);
     pb += pinball(y, 0.1, p10[k]!) + pinball(y, 0.5, fc.p50[k]!) + pinball(y, 0.9, p90[k]!);
     absActual += Math.abs(y);
-    if (y >= p10[k]! && y <= p90[k]!) in80++;
-    if (y >= lo95[k]! && y <= hi95[k]!) in95++;
+    if (y >= p10[k]! && y <= p90[k]!) {
+      in80++;
+    }
+    if (y >= lo95[k]! && y <= hi95[k]!) {
+      in95++;
+    }
   }
   const mae = abs / actual.length;
   return { mase: mae / scale, mae, pinball: pb, absActual, inside80: in80, inside95: in95, points: actual.length };
@@ -140,7 +150,9 @@ export function scoreOrigin(
 function seasonalNaiveScale(y: Float64Array, m: number): number {
   const lag = m >= 2 ? m : 1;
   let sum = 0;
-  for (let i = lag; i < y.length; i++) sum += Math.abs(y[i]! - y[i - lag]!);
+  for (let i = lag; i < y.length; i++) {
+    sum += Math.abs(y[i]! - y[i - lag]!);
+  }
   return sum / Math.max(1, y.length - lag);
 }
 
@@ -178,7 +190,9 @@ export interface HorizonSummary {
 }
 
 function median(xs: number[]): number {
-  if (xs.length === 0) return Number.NaN;
+  if (xs.length === 0) {
+    return Number.NaN;
+  }
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
@@ -198,15 +212,21 @@ export async function evaluateSeries(
   const y = Float64Array.from(series.values);
   const n = y.length;
   const step = inferStepSeconds(series.timestamps);
-  if (!(step > 0)) return { skipped: 'cannot infer a positive step' };
+  if (!(step > 0)) {
+    return { skipped: 'cannot infer a positive step' };
+  }
   const origins: number[] = [];
   for (let k = 0; k < originCount; k++) {
     const o = n - horizon - k * horizon;
     const season = dailySeason(step, o);
-    if (o < minOriginHistory(season)) break;
+    if (o < minOriginHistory(season)) {
+      break;
+    }
     origins.push(o);
   }
-  if (origins.length === 0) return { skipped: `too short (${n} rows) for a ${horizon}-step horizon` };
+  if (origins.length === 0) {
+    return { skipped: `too short (${n} rows) for a ${horizon}-step horizon` };
+  }
   const season = dailySeason(step, origins[origins.length - 1]!);
   const perMethod: Record<string, OriginScore[]> = {};
   const errors: Record<string, string> = {};
@@ -257,7 +277,9 @@ export async function evaluateSeries(
 
 function geometricMean(xs: number[]): number {
   const ok = xs.filter((x) => Number.isFinite(x) && x > 0);
-  if (ok.length === 0) return Number.NaN;
+  if (ok.length === 0) {
+    return Number.NaN;
+  }
   return Math.exp(ok.reduce((s, x) => s + Math.log(x), 0) / ok.length);
 }
 
@@ -284,10 +306,16 @@ export function summarise(
         failures++;
         continue;
       }
-      if (base.mase > 0 && Number.isFinite(base.mase)) rel.push(x.mase / base.mase);
-      if (base.wql > 0 && Number.isFinite(base.wql) && Number.isFinite(x.wql)) relW.push(x.wql / base.wql);
+      if (base.mase > 0 && Number.isFinite(base.mase)) {
+        rel.push(x.mase / base.mase);
+      }
+      if (base.wql > 0 && Number.isFinite(base.wql) && Number.isFinite(x.wql)) {
+        relW.push(x.wql / base.wql);
+      }
       mases.push(x.mase);
-      if (Number.isFinite(x.wql)) wqls.push(x.wql);
+      if (Number.isFinite(x.wql)) {
+        wqls.push(x.wql);
+      }
       // Coverage pooled over series, each series weighted by its origins.
       c80 += x.coverage80 * r.origins;
       c95 += x.coverage95 * r.origins;

@@ -124,7 +124,9 @@ export async function replayPolicy(
 ): Promise<PolicyResult> {
   const cfg: ReplayConfig = { ...DEFAULT_REPLAY, ...config };
   if (policy === 'rl') {
-    if (!config.rlInfer) throw new Error("replayPolicy('rl'): rlInfer (the trained actor) is required");
+    if (!config.rlInfer) {
+      throw new Error("replayPolicy('rl'): rlInfer (the trained actor) is required");
+    }
     return replayRl(config.rlInfer, {
       trace: cfg.trace,
       seed: cfg.seed,
@@ -219,14 +221,18 @@ export async function replayPolicy(
     lat95[k] = gw.latencyP95Ms;
     lat99[k] = gw.latencyP99Ms;
     weight[k] = Math.max(gw.arrivalRps, 1e-6);
-    if (gw.latencyP95Ms > cfg.sloMs) violationTicks++;
+    if (gw.latencyP95Ms > cfg.sloMs) {
+      violationTicks++;
+    }
     errSum += gw.errorRatio * gw.arrivalRps;
     errW += gw.arrivalRps;
     gwP95.push(gw.latencyP95Ms);
     for (const s of snap.services) {
       const n = s.replicas.ready + s.replicas.starting;
       replicaHoursAll += n * tickH;
-      if (baselines[s.service]) replicaHours += n * tickH;
+      if (baselines[s.service]) {
+        replicaHours += n * tickH;
+      }
     }
     gwAcc += gw.arrivalRps;
     for (const s of managed) {
@@ -244,7 +250,9 @@ export async function replayPolicy(
       }
       if (gwSteps.length > cfg.forecastHistorySteps) {
         gwSteps.shift();
-        for (const s of managed) svcSteps.get(s)!.shift();
+        for (const s of managed) {
+          svcSteps.get(s)!.shift();
+        }
       }
       if (predictive && gwSteps.length >= 16) {
         gatewayForecast = await forecastRequestRate(
@@ -260,7 +268,11 @@ export async function replayPolicy(
     if (predictive && !handedOver && now - startMs >= cfg.warmupSeconds * 1000) {
       handedOver = true;
       // Direct mode owns the replicas from here on: the HPAs go.
-      if (cfg.mode === 'direct') for (const s of managed) cluster.setHpa(s, undefined);
+      if (cfg.mode === 'direct') {
+        for (const s of managed) {
+          cluster.setHpa(s, undefined);
+        }
+      }
     }
     if (predictive && handedOver && (k + 1) % policyEvery === 0) {
       const replicasNow = Object.fromEntries(snap.services.map((s) => [s.service, s.replicas.desired]));
@@ -305,16 +317,22 @@ export async function replayPolicy(
         if (safety.breaker().open && breakerFallbackAt === undefined) {
           // Automation paused: hand every service back to its original HPA until an operator resumes.
           breakerFallbackAt = now;
-          for (const m of managed) cluster.setHpa(m, { ...baselines[m]! });
+          for (const m of managed) {
+            cluster.setHpa(m, { ...baselines[m]! });
+          }
         }
         const proposal = await pol.propose(state);
-        if (!proposal) continue;
+        if (!proposal) {
+          continue;
+        }
         proposals.total++;
         const breakerOpen = safety.breaker().open;
         const verdict = safety.review(proposal, state, { replicas: replicasNow });
         proposals[verdict.outcome]++;
         for (const d of verdict.decisions) {
-          if (d.action === 'allowed') continue;
+          if (d.action === 'allowed') {
+            continue;
+          }
           const ra = (ruleActions[d.rule] ??= { clamped: 0, rejected: 0 });
           ra[d.action]++;
         }
@@ -322,24 +340,33 @@ export async function replayPolicy(
           (verdict.outcome === 'modified' || verdict.outcome === 'rejected') &&
           examples.length < 5 &&
           verdict.decisions.some((d) => d.action !== 'allowed')
-        )
+        ) {
           examples.push(verdict);
-        if (!verdict.applied) continue;
+        }
+        if (!verdict.applied) {
+          continue;
+        }
         const a = verdict.applied;
-        if (a.mode === 'parametric') cluster.setHpa(s, { ...(x.hpa as HpaSpec), ...a.hpa });
-        else cluster.setReplicas(s, a.replicas as number, 'predictive');
+        if (a.mode === 'parametric') {
+          cluster.setHpa(s, { ...(x.hpa as HpaSpec), ...a.hpa });
+        } else {
+          cluster.setReplicas(s, a.replicas as number, 'predictive');
+        }
         safety.commit(verdict, state);
         auditor.check(a, state, { breakerOpen, cluster: { replicas: replicasNow } });
         replicasNow[s] = cluster.getDeployment(s).replicas;
         policyActions++;
       }
     }
-    if (cfg.onProgress && (k % progressEvery === 0 || k === totalTicks - 1)) cfg.onProgress(k + 1, totalTicks);
+    if (cfg.onProgress && (k % progressEvery === 0 || k === totalTicks - 1)) {
+      cfg.onProgress(k + 1, totalTicks);
+    }
   }
 
   const scaleEvents = cluster.events({ startMs }).filter((e) => e.type === 'scale');
-  if (cluster.events().length >= 100_000)
+  if (cluster.events().length >= 100_000) {
     throw new Error('the simulator event log overflowed: shorten the replay (--hours)');
+  }
   let largestStep = 0;
   const bySource: Record<string, number> = {};
   for (const e of scaleEvents) {

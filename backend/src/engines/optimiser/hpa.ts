@@ -128,7 +128,9 @@ const CPU_METRIC_NAME = 'cpu resource utilization (percentage of request)';
 /** API defaults for `behavior` (pkg/apis/autoscaling/v2/defaults.go), then the controller's scale-down window. */
 export function resolveBehavior(behavior: HpaBehavior, downscaleStabilizationSeconds: number): ResolvedBehavior {
   const copy = (from: HpaScalingRules | undefined, to: ResolvedScalingRules): ResolvedScalingRules => {
-    if (!from) return to;
+    if (!from) {
+      return to;
+    }
     return {
       stabilizationWindowSeconds: from.stabilizationWindowSeconds ?? to.stabilizationWindowSeconds,
       selectPolicy: from.selectPolicy ?? to.selectPolicy,
@@ -154,8 +156,9 @@ export function resolveBehavior(behavior: HpaBehavior, downscaleStabilizationSec
     selectPolicy: 'Max',
     policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
   });
-  if (Number.isNaN(scaleDown.stabilizationWindowSeconds))
+  if (Number.isNaN(scaleDown.stabilizationWindowSeconds)) {
     scaleDown.stabilizationWindowSeconds = downscaleStabilizationSeconds;
+  }
   return { scaleUp, scaleDown };
 }
 
@@ -163,7 +166,9 @@ export function resolveBehavior(behavior: HpaBehavior, downscaleStabilizationSec
 function idiv(a: number, b: number): number {
   let q = Math.trunc(a / b);
   // Guard against a double rounding the quotient up across an integer.
-  if (q * b > a && a >= 0 && b > 0) q--;
+  if (q * b > a && a >= 0 && b > 0) {
+    q--;
+  }
   return q;
 }
 
@@ -244,12 +249,16 @@ export function getResourceUtilizationRatio(
   for (const [podName, value] of metrics) {
     const request = requests.get(podName);
     // We check for missing requests elsewhere, so assuming missing requests == extraneous metrics.
-    if (request === undefined) continue;
+    if (request === undefined) {
+      continue;
+    }
     metricsTotal += value;
     requestsTotal += request;
     numEntries++;
   }
-  if (requestsTotal === 0) throw new Error('no metrics returned matched known pods');
+  if (requestsTotal === 0) {
+    throw new Error('no metrics returned matched known pods');
+  }
   const utilization = idiv(metricsTotal * 100, requestsTotal);
   return { ratio: utilization / targetUtilization, utilization, rawAverageMilli: idiv(metricsTotal, numEntries) };
 }
@@ -273,20 +282,34 @@ export function getResourceReplicas(
   > = DEFAULT_HPA_CONTROLLER_CONFIG
 ): ResourceReplicasResult {
   const metrics = new Map<string, number>();
-  for (const p of pods) if (p.cpuUsage) metrics.set(p.name, p.cpuUsage.milli);
-  if (pods.length === 0) throw new Error('no pods returned by selector while calculating replica count');
+  for (const p of pods) {
+    if (p.cpuUsage) {
+      metrics.set(p.name, p.cpuUsage.milli);
+    }
+  }
+  if (pods.length === 0) {
+    throw new Error('no pods returned by selector while calculating replica count');
+  }
   const groups = groupPods(
     pods,
     nowMs,
     cfg.cpuInitializationPeriodSeconds * 1000,
     cfg.initialReadinessDelaySeconds * 1000
   );
-  for (const name of groups.ignoredPods) metrics.delete(name);
-  for (const name of groups.unreadyPods) metrics.delete(name);
-  if (metrics.size === 0) throw new Error('did not receive metrics for targeted pods (pods might be unready)');
+  for (const name of groups.ignoredPods) {
+    metrics.delete(name);
+  }
+  for (const name of groups.unreadyPods) {
+    metrics.delete(name);
+  }
+  if (metrics.size === 0) {
+    throw new Error('did not receive metrics for targeted pods (pods might be unready)');
+  }
   const requests = new Map<string, number>();
   for (const p of pods) {
-    if (!Number.isFinite(p.cpuRequestMilli)) throw new Error(`missing request for cpu in Pod ${p.name}`);
+    if (!Number.isFinite(p.cpuRequestMilli)) {
+      throw new Error(`missing request for cpu in Pod ${p.name}`);
+    }
     requests.set(p.name, p.cpuRequestMilli);
   }
   const first = getResourceUtilizationRatio(metrics, requests, targetUtilization);
@@ -300,7 +323,9 @@ export function getResourceReplicas(
   const scaleUpWithUnready = groups.unreadyPods.size > 0 && usageRatio > 1.0;
   if (!scaleUpWithUnready && groups.missingPods.size === 0) {
     // Return the current replicas if the change would be too small.
-    if (isWithinTolerance(tolerances, usageRatio)) return result(currentReplicas);
+    if (isWithinTolerance(tolerances, usageRatio)) {
+      return result(currentReplicas);
+    }
     // No unready or missing pods: the new replica count can be calculated now.
     return result(Math.ceil(usageRatio * groups.readyPodCount));
   }
@@ -308,16 +333,21 @@ export function getResourceReplicas(
     if (usageRatio < 1.0) {
       // On a scale-down, treat missing pods as using 100% (all) of the request, or the target if above 100%.
       const fallbackUtilization = Math.max(100, targetUtilization);
-      for (const name of groups.missingPods)
+      for (const name of groups.missingPods) {
         metrics.set(name, idiv((requests.get(name) ?? 0) * fallbackUtilization, 100));
+      }
     } else if (usageRatio > 1.0) {
       // On a scale-up, treat missing pods as using 0% of the request.
-      for (const name of groups.missingPods) metrics.set(name, 0);
+      for (const name of groups.missingPods) {
+        metrics.set(name, 0);
+      }
     }
   }
   if (scaleUpWithUnready) {
     // On a scale-up, treat unready pods as using 0% of the request.
-    for (const name of groups.unreadyPods) metrics.set(name, 0);
+    for (const name of groups.unreadyPods) {
+      metrics.set(name, 0);
+    }
   }
   // Re-run the utilisation calculation with the new numbers.
   const newUsageRatio = getResourceUtilizationRatio(metrics, requests, targetUtilization).ratio;
@@ -396,7 +426,11 @@ export function getReplicasChangePerPeriod(
 ): number {
   const cutoff = nowMs - periodSeconds * 1000;
   let replicas = 0;
-  for (const rec of scaleEvents) if (rec.timestampMs > cutoff) replicas += rec.replicaChange;
+  for (const rec of scaleEvents) {
+    if (rec.timestampMs > cutoff) {
+      replicas += rec.replicaChange;
+    }
+  }
   return replicas;
 }
 
@@ -408,7 +442,9 @@ export function calculateScaleUpLimitWithScalingRules(
   rules: ResolvedScalingRules,
   nowMs: number
 ): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas; // Scaling is disabled
+  if (rules.selectPolicy === 'Disabled') {
+    return currentReplicas;
+  } // Scaling is disabled
   let result: number;
   let select: (a: number, b: number) => number;
   if (rules.selectPolicy === 'Min') {
@@ -423,10 +459,13 @@ export function calculateScaleUpLimitWithScalingRules(
     const added = getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents, nowMs);
     const deleted = getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents, nowMs);
     const periodStartReplicas = currentReplicas - added + deleted;
-    if (policy.type === 'Pods') proposed = periodStartReplicas + policy.value;
+    if (policy.type === 'Pods') {
+      proposed = periodStartReplicas + policy.value;
+    }
     // Rounded up so that a small percentage still adds a pod.
-    else if (policy.type === 'Percent')
+    else if (policy.type === 'Percent') {
       proposed = Math.trunc(Math.ceil(periodStartReplicas * (1 + policy.value / 100)));
+    }
     result = select(result, proposed);
   }
   return result;
@@ -440,7 +479,9 @@ export function calculateScaleDownLimitWithBehaviors(
   rules: ResolvedScalingRules,
   nowMs: number
 ): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas; // Scaling is disabled
+  if (rules.selectPolicy === 'Disabled') {
+    return currentReplicas;
+  } // Scaling is disabled
   let result: number;
   let select: (a: number, b: number) => number;
   if (rules.selectPolicy === 'Min') {
@@ -455,8 +496,11 @@ export function calculateScaleDownLimitWithBehaviors(
     const added = getReplicasChangePerPeriod(policy.periodSeconds, scaleUpEvents, nowMs);
     const deleted = getReplicasChangePerPeriod(policy.periodSeconds, scaleDownEvents, nowMs);
     const periodStartReplicas = currentReplicas - added + deleted;
-    if (policy.type === 'Pods') proposed = periodStartReplicas - policy.value;
-    else if (policy.type === 'Percent') proposed = Math.trunc(periodStartReplicas * (1 - policy.value / 100));
+    if (policy.type === 'Pods') {
+      proposed = periodStartReplicas - policy.value;
+    } else if (policy.type === 'Percent') {
+      proposed = Math.trunc(periodStartReplicas * (1 - policy.value / 100));
+    }
     result = select(result, proposed);
   }
   return result;
@@ -469,12 +513,20 @@ function markScaleEventsOutdated(
   nowMs: number
 ): void {
   const cutoff = nowMs - longestPolicyPeriod * 1000;
-  for (const e of scaleEvents) if (e.timestampMs < cutoff) e.outdated = true;
+  for (const e of scaleEvents) {
+    if (e.timestampMs < cutoff) {
+      e.outdated = true;
+    }
+  }
 }
 
 function getLongestPolicyPeriod(rules: ResolvedScalingRules): number {
   let longest = 0;
-  for (const p of rules.policies) if (p.periodSeconds > longest) longest = p.periodSeconds;
+  for (const p of rules.policies) {
+    if (p.periodSeconds > longest) {
+      longest = p.periodSeconds;
+    }
+  }
   return longest;
 }
 
@@ -509,7 +561,9 @@ export function convertDesiredReplicasWithBehaviorRate(
       nowMs
     );
     // We shouldn't scale up further until the scaleUpEvents will be cleaned up.
-    if (scaleUpLimit < args.currentReplicas) scaleUpLimit = args.currentReplicas;
+    if (scaleUpLimit < args.currentReplicas) {
+      scaleUpLimit = args.currentReplicas;
+    }
     let maximumAllowedReplicas = args.maxReplicas;
     let reason: HpaConditionReason;
     let message: string;
@@ -521,7 +575,9 @@ export function convertDesiredReplicasWithBehaviorRate(
       reason = 'TooManyReplicas';
       message = 'the desired replica count is more than the maximum replica count';
     }
-    if (args.desiredReplicas > maximumAllowedReplicas) return { replicas: maximumAllowedReplicas, reason, message };
+    if (args.desiredReplicas > maximumAllowedReplicas) {
+      return { replicas: maximumAllowedReplicas, reason, message };
+    }
   } else if (args.desiredReplicas < args.currentReplicas) {
     let scaleDownLimit = calculateScaleDownLimitWithBehaviors(
       args.currentReplicas,
@@ -531,7 +587,9 @@ export function convertDesiredReplicasWithBehaviorRate(
       nowMs
     );
     // We shouldn't scale down further until the scaleDownEvents will be cleaned up.
-    if (scaleDownLimit > args.currentReplicas) scaleDownLimit = args.currentReplicas;
+    if (scaleDownLimit > args.currentReplicas) {
+      scaleDownLimit = args.currentReplicas;
+    }
     let minimumAllowedReplicas = args.minReplicas;
     let reason: HpaConditionReason;
     let message: string;
@@ -543,7 +601,9 @@ export function convertDesiredReplicasWithBehaviorRate(
       reason = 'TooFewReplicas';
       message = 'the desired replica count is less than the minimum replica count';
     }
-    if (args.desiredReplicas < minimumAllowedReplicas) return { replicas: minimumAllowedReplicas, reason, message };
+    if (args.desiredReplicas < minimumAllowedReplicas) {
+      return { replicas: minimumAllowedReplicas, reason, message };
+    }
   }
   return {
     replicas: args.desiredReplicas,
@@ -582,21 +642,24 @@ export class HorizontalPodAutoscalerController {
       scaleDownEvents?: TimestampedScaleEvent[];
     }
   ): void {
-    if (history.recommendations)
+    if (history.recommendations) {
       this.recommendations.set(
         key,
         history.recommendations.map((r) => ({ ...r }))
       );
-    if (history.scaleUpEvents)
+    }
+    if (history.scaleUpEvents) {
       this.scaleUpEvents.set(
         key,
         history.scaleUpEvents.map((e) => ({ ...e }))
       );
-    if (history.scaleDownEvents)
+    }
+    if (history.scaleDownEvents) {
       this.scaleDownEvents.set(
         key,
         history.scaleDownEvents.map((e) => ({ ...e }))
       );
+    }
   }
 
   /** Read-only view of the stored history, for tests and explanations. */
@@ -614,16 +677,21 @@ export class HorizontalPodAutoscalerController {
 
   private tolerancesFor(hpa: HpaTarget): Tolerances {
     const t = { scaleDown: this.config.tolerance, scaleUp: this.config.tolerance };
-    if (hpa.behavior?.scaleDown?.tolerance !== undefined) t.scaleDown = hpa.behavior.scaleDown.tolerance;
-    if (hpa.behavior?.scaleUp?.tolerance !== undefined) t.scaleUp = hpa.behavior.scaleUp.tolerance;
+    if (hpa.behavior?.scaleDown?.tolerance !== undefined) {
+      t.scaleDown = hpa.behavior.scaleDown.tolerance;
+    }
+    if (hpa.behavior?.scaleUp?.tolerance !== undefined) {
+      t.scaleUp = hpa.behavior.scaleUp.tolerance;
+    }
     return t;
   }
 
   /** Port of `reconcileAutoscaler` (one sync of one HPA): `currentReplicas` is the target's scale.spec.replicas. */
   reconcile(hpa: HpaTarget, currentReplicas: number, pods: readonly PodState[], nowMs: number): HpaReconcileResult {
     const key = hpa.key;
-    if (!this.recommendations.has(key))
+    if (!this.recommendations.has(key)) {
       this.recommendations.set(key, [{ recommendation: currentReplicas, timestampMs: nowMs }]);
+    }
     const minReplicas = hpa.minReplicas ?? 1;
     const conditions: HpaReconcileResult['conditions'] = {};
     let desiredReplicas = 0;
@@ -672,8 +740,12 @@ export class HorizontalPodAutoscalerController {
         desiredReplicas = metric.replicas;
         rescaleMetric = CPU_METRIC_NAME;
       }
-      if (desiredReplicas > currentReplicas) rescaleReason = `${rescaleMetric} above target`;
-      if (desiredReplicas < currentReplicas) rescaleReason = 'All metrics below target';
+      if (desiredReplicas > currentReplicas) {
+        rescaleReason = `${rescaleMetric} above target`;
+      }
+      if (desiredReplicas < currentReplicas) {
+        rescaleReason = 'All metrics below target';
+      }
       desiredReplicas =
         hpa.behavior === undefined
           ? this.normalizeDesiredReplicas(hpa, key, currentReplicas, desiredReplicas, minReplicas, nowMs, conditions)
@@ -720,8 +792,11 @@ export class HorizontalPodAutoscalerController {
       }
     });
     const entry = { recommendation: prenormalizedDesiredReplicas, timestampMs: nowMs };
-    if (foundOldSample) recs[oldSampleIndex] = entry;
-    else recs.push(entry);
+    if (foundOldSample) {
+      recs[oldSampleIndex] = entry;
+    } else {
+      recs.push(entry);
+    }
     this.recommendations.set(key, recs);
     return maxRecommendation;
   }
@@ -758,8 +833,12 @@ export class HorizontalPodAutoscalerController {
     const downCutoff = nowMs - behavior.scaleDown.stabilizationWindowSeconds * 1000;
     const recs = this.recommendations.get(key) ?? [];
     recs.forEach((rec, i) => {
-      if (rec.timestampMs > upCutoff) upRecommendation = Math.min(rec.recommendation, upRecommendation);
-      if (rec.timestampMs > downCutoff) downRecommendation = Math.max(rec.recommendation, downRecommendation);
+      if (rec.timestampMs > upCutoff) {
+        upRecommendation = Math.min(rec.recommendation, upRecommendation);
+      }
+      if (rec.timestampMs > downCutoff) {
+        downRecommendation = Math.max(rec.recommendation, downRecommendation);
+      }
       if (rec.timestampMs < upCutoff && rec.timestampMs < downCutoff) {
         foundOldSample = true;
         oldSampleIndex = i;
@@ -767,12 +846,19 @@ export class HorizontalPodAutoscalerController {
     });
     // Bring the recommendation to within the upper and lower limits (stabilise).
     let recommendation = currentReplicas;
-    if (recommendation < upRecommendation) recommendation = upRecommendation;
-    if (recommendation > downRecommendation) recommendation = downRecommendation;
+    if (recommendation < upRecommendation) {
+      recommendation = upRecommendation;
+    }
+    if (recommendation > downRecommendation) {
+      recommendation = downRecommendation;
+    }
     // Record the unstabilised recommendation.
     const entry = { recommendation: desiredReplicas, timestampMs: nowMs };
-    if (foundOldSample) recs[oldSampleIndex] = entry;
-    else recs.push(entry);
+    if (foundOldSample) {
+      recs[oldSampleIndex] = entry;
+    } else {
+      recs.push(entry);
+    }
     this.recommendations.set(key, recs);
     return { recommendation, reason: desiredReplicas >= currentReplicas ? 'ScaleUpStabilized' : 'ScaleDownStabilized' };
   }
@@ -821,7 +907,9 @@ export class HorizontalPodAutoscalerController {
     newReplicas: number,
     nowMs: number
   ): void {
-    if (behavior === undefined) return; // the events would never be used
+    if (behavior === undefined) {
+      return;
+    } // the events would never be used
     const resolved = resolveBehavior(behavior, this.config.downscaleStabilizationSeconds);
     const upward = newReplicas > prevReplicas;
     const map = upward ? this.scaleUpEvents : this.scaleDownEvents;
@@ -840,8 +928,11 @@ export class HorizontalPodAutoscalerController {
       timestampMs: nowMs,
       outdated: false,
     };
-    if (foundOldSample) events[oldSampleIndex] = entry;
-    else events.push(entry);
+    if (foundOldSample) {
+      events[oldSampleIndex] = entry;
+    } else {
+      events.push(entry);
+    }
     map.set(key, events);
   }
 }
@@ -886,14 +977,18 @@ export class KubernetesHpaPolicy implements Policy {
   }
 
   propose(state: ServiceState): Proposal | undefined {
-    if (!state.hpa || !state.pods) return undefined;
+    if (!state.hpa || !state.pods) {
+      return undefined;
+    }
     const r = this.controller.reconcile(
       hpaTargetFor(state.service, state.hpa),
       state.replicas.desired,
       state.pods,
       state.timeMs
     );
-    if (!r.rescale) return undefined;
+    if (!r.rescale) {
+      return undefined;
+    }
     const util =
       r.utilizationPercent !== undefined
         ? ` (utilisation ${r.utilizationPercent}% vs target ${Math.round(state.hpa.targetCpuUtilization * 100)}%)`

@@ -109,26 +109,44 @@ export function dominantPeriod(
   const minLag = opts.minLag ?? 2;
   const span = Math.min(y.length, opts.span ?? 360);
   const maxLag = Math.min(opts.maxLag ?? 90, Math.floor(span / 3));
-  if (maxLag < minLag) return 0;
+  if (maxLag < minLag) {
+    return 0;
+  }
   const start = y.length - span;
   let mean = 0;
-  for (let i = start; i < y.length; i++) mean += y[i]!;
+  for (let i = start; i < y.length; i++) {
+    mean += y[i]!;
+  }
   mean /= span;
   let den = 0;
-  for (let i = start; i < y.length; i++) den += (y[i]! - mean) ** 2;
-  if (!(den > 0)) return 0;
+  for (let i = start; i < y.length; i++) {
+    den += (y[i]! - mean) ** 2;
+  }
+  if (!(den > 0)) {
+    return 0;
+  }
   const acf = new Float64Array(maxLag + 2);
   for (let lag = minLag - 1; lag <= maxLag + 1; lag++) {
     let num = 0;
-    for (let i = start + lag; i < y.length; i++) num += (y[i]! - mean) * (y[i - lag]! - mean);
+    for (let i = start + lag; i < y.length; i++) {
+      num += (y[i]! - mean) * (y[i - lag]! - mean);
+    }
     acf[lag] = num / den;
   }
   let best = 0;
-  for (let lag = minLag; lag <= maxLag; lag++)
-    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! > (acf[best] ?? -Infinity)) best = lag;
-  if (best === 0 || acf[best]! < (opts.minCorrelation ?? 0.3)) return 0;
-  for (let lag = minLag; lag < best; lag++)
-    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! >= 0.9 * acf[best]!) return lag;
+  for (let lag = minLag; lag <= maxLag; lag++) {
+    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! > (acf[best] ?? -Infinity)) {
+      best = lag;
+    }
+  }
+  if (best === 0 || acf[best]! < (opts.minCorrelation ?? 0.3)) {
+    return 0;
+  }
+  for (let lag = minLag; lag < best; lag++) {
+    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! >= 0.9 * acf[best]!) {
+      return lag;
+    }
+  }
   return best;
 }
 
@@ -145,7 +163,9 @@ export const periodicMedian: Candidate = {
     windows.map((w) => {
       const y = w.values;
       const p = dominantPeriod(y);
-      if (p >= 2 && y.length >= 2 * p) return { p50: seasonalMedianProfile(y, p, h, 6) };
+      if (p >= 2 && y.length >= 2 * p) {
+        return { p50: seasonalMedianProfile(y, p, h, 6) };
+      }
       const recent = Array.from(y.subarray(Math.max(0, y.length - 12))).sort((a, b) => a - b);
       return { p50: new Float64Array(h).fill(recent[recent.length >> 1] ?? 0) };
     }),
@@ -171,9 +191,13 @@ export function phaseQuantileProfile(
     const phase = k % period;
     for (let j = 1; j <= seasons; j++) {
       const idx = n - j * period + phase;
-      if (idx >= 0 && idx < n) buf.push(y[idx]!);
+      if (idx >= 0 && idx < n) {
+        buf.push(y[idx]!);
+      }
     }
-    if (buf.length === 0) continue;
+    if (buf.length === 0) {
+      continue;
+    }
     buf.sort((a, b) => a - b);
     const pos = q * (buf.length - 1);
     const lo = Math.floor(pos);
@@ -214,7 +238,9 @@ export async function forecastRequestRate(
     candidates
   );
   const f = outcome.forecast;
-  if (!f) return undefined;
+  if (!f) {
+    return undefined;
+  }
   const clip = (a: Float64Array): number[] => Array.from(a, (v) => Math.max(0, v));
   const p90 = clip(f.quantiles.get(0.9) ?? f.p50);
   let model = outcome.model;
@@ -223,7 +249,9 @@ export async function forecastRequestRate(
     const period = dominantPeriod(history.values);
     if (period >= 2 && history.values.length >= 4 * period) {
       const pq = phaseQuantileProfile(history.values, period, horizonSteps, opts.phaseQuantile);
-      for (let k = 0; k < horizonSteps; k++) p90[k] = Math.max(p90[k]!, pq[k]!);
+      for (let k = 0; k < horizonSteps; k++) {
+        p90[k] = Math.max(p90[k]!, pq[k]!);
+      }
       model += ` + phase q${Math.round(opts.phaseQuantile * 100)} (period ${period} steps)`;
     }
   }
@@ -306,14 +334,17 @@ export class PredictivePolicy implements Policy {
 
   private mem(service: string): ServiceMemory {
     let m = this.memory.get(service);
-    if (!m) this.memory.set(service, (m = { floor: new StepHysteresis(), ceiling: new StepHysteresis() }));
+    if (!m) {
+      this.memory.set(service, (m = { floor: new StepHysteresis(), ceiling: new StepHysteresis() }));
+    }
     return m;
   }
 
   /** Requests/s one ready replica serves at 100% CPU: from the state, else rate ÷ (utilisation × ready), smoothed. */
   capacityPerReplica(state: ServiceState): number | undefined {
-    if (state.capacityPerReplicaRps !== undefined && state.capacityPerReplicaRps > 0)
+    if (state.capacityPerReplicaRps !== undefined && state.capacityPerReplicaRps > 0) {
       return state.capacityPerReplicaRps;
+    }
     const m = this.mem(state.service);
     if (state.cpuUtilization > 0.05 && state.replicas.ready > 0 && state.requestRate > 0) {
       const obs = state.requestRate / (state.cpuUtilization * state.replicas.ready);
@@ -327,12 +358,18 @@ export class PredictivePolicy implements Policy {
     const m = this.mem(state.service);
     if (!m.baseline) {
       const b = this.baselines[state.service] ?? state.hpa;
-      if (b) m.baseline = { ...b };
+      if (b) {
+        m.baseline = { ...b };
+      }
     }
     const baseline = m.baseline;
-    if (!baseline) return undefined;
+    if (!baseline) {
+      return undefined;
+    }
     const cap = this.capacityPerReplica(state);
-    if (cap === undefined) return undefined;
+    if (cap === undefined) {
+      return undefined;
+    }
     let forecast = state.forecast;
     if (!forecast && state.requestRateHistory) {
       const h = state.requestRateHistory;
@@ -343,7 +380,9 @@ export class PredictivePolicy implements Policy {
         c.phaseQuantile !== undefined ? { phaseQuantile: c.phaseQuantile } : {}
       );
     }
-    if (!forecast) return undefined;
+    if (!forecast) {
+      return undefined;
+    }
     const f = summariseForecast(forecast, c.horizonSeconds);
     const u = c.targetUtilization ?? baseline.targetCpuUtilization;
     const ru = c.reactiveUtilization ?? u;
@@ -365,8 +404,9 @@ export class PredictivePolicy implements Policy {
     const forecastHeld = forecastCont >= cur * (1 - tol) && forecastCont <= cur * (1 + upTol) ? cur : forecastNeed;
     // Raising above the replicas is a forced scaling action: optionally overshoot the need by raiseStep.
     let rawNeed = Math.max(forecastHeld, reactiveHeld);
-    if (rawNeed > cur && (c.raiseStep ?? 0) > 0)
+    if (rawNeed > cur && (c.raiseStep ?? 0) > 0) {
       rawNeed = Math.max(rawNeed, Math.ceil(Math.max(forecastCont, reactiveCont) * (1 + c.raiseStep!) - 1e-9));
+    }
     const held = m.floor.update(rawNeed, now, c.scaleDownDelaySeconds * 1000);
     const want = Math.min(baseline.maxReplicas, Math.max(baseline.minReplicas, held));
     const why =
@@ -376,9 +416,13 @@ export class PredictivePolicy implements Policy {
 
     if (c.mode === 'parametric') {
       const hpa = state.hpa;
-      if (!hpa) return undefined;
+      if (!hpa) {
+        return undefined;
+      }
       const change: Proposal['hpa'] = {};
-      if (want !== hpa.minReplicas) change.minReplicas = want;
+      if (want !== hpa.minReplicas) {
+        change.minReplicas = want;
+      }
       let ceilingWhy = '';
       if (c.ceilingUtilization !== undefined) {
         const load = Math.max(f.p90 * (1 + c.headroom), state.requestRate);
@@ -395,12 +439,17 @@ export class PredictivePolicy implements Policy {
         let ceiling = baseline.maxReplicas;
         // The cap only releases spare replicas: while the p95 is above the SLO it is lifted, so the HPA
         // can answer a surprise that the forecast and the measured load do not show yet.
-        if (c.ceilingLiftAboveSlo && state.latencyP95Ms > state.sloMs) m.ceilingBoundAtMs = undefined;
-        else if (cur > heldCeil * (1 + (c.ceilingMargin ?? 0.2)) || (engaged && cur >= heldCeil))
+        if (c.ceilingLiftAboveSlo && state.latencyP95Ms > state.sloMs) {
+          m.ceilingBoundAtMs = undefined;
+        } else if (cur > heldCeil * (1 + (c.ceilingMargin ?? 0.2)) || (engaged && cur >= heldCeil)) {
           m.ceilingBoundAtMs = now;
+        }
         if (m.ceilingBoundAtMs !== undefined) {
-          if (now - m.ceilingBoundAtMs <= (c.ceilingHoldSeconds ?? 300) * 1000) ceiling = heldCeil;
-          else m.ceilingBoundAtMs = undefined;
+          if (now - m.ceilingBoundAtMs <= (c.ceilingHoldSeconds ?? 300) * 1000) {
+            ceiling = heldCeil;
+          } else {
+            m.ceilingBoundAtMs = undefined;
+          }
         }
         if (ceiling !== hpa.maxReplicas) {
           change.maxReplicas = ceiling;
@@ -410,9 +459,12 @@ export class PredictivePolicy implements Policy {
               : `; maxReplicas back to ${ceiling}`;
         }
       }
-      if (c.hpaTarget !== undefined && Math.abs(c.hpaTarget - hpa.targetCpuUtilization) > 1e-9)
+      if (c.hpaTarget !== undefined && Math.abs(c.hpaTarget - hpa.targetCpuUtilization) > 1e-9) {
         change.targetCpuUtilization = c.hpaTarget;
-      if (Object.keys(change).length === 0) return undefined;
+      }
+      if (Object.keys(change).length === 0) {
+        return undefined;
+      }
       const verb =
         want > hpa.minReplicas
           ? `raising minReplicas ${hpa.minReplicas} → ${want}${want > cur ? ' ahead of the load' : ''}`
@@ -433,7 +485,9 @@ export class PredictivePolicy implements Policy {
       };
     }
 
-    if (want === cur) return undefined;
+    if (want === cur) {
+      return undefined;
+    }
     const verb = want > cur ? 'scaling up' : `scaling down (the need stayed lower for ${c.scaleDownDelaySeconds} s)`;
     return {
       policy: this.name,

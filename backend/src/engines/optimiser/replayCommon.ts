@@ -40,12 +40,18 @@ export const EVAL_SAFETY: Partial<Omit<SafetyConfig, 'hardBounds'>> = {
 export function weightedPercentile(values: Float64Array, weights: Float64Array, q: number): number {
   const idx = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
   let total = 0;
-  for (const w of weights) total += w;
-  if (!(total > 0)) return Number.NaN;
+  for (const w of weights) {
+    total += w;
+  }
+  if (!(total > 0)) {
+    return Number.NaN;
+  }
   let acc = 0;
   for (const i of idx) {
     acc += weights[i]!;
-    if (acc >= q * total) return values[i]!;
+    if (acc >= q * total) {
+      return values[i]!;
+    }
   }
   return values[idx[idx.length - 1]!]!;
 }
@@ -60,8 +66,11 @@ export class Ring {
     this.buf = new Float64Array(size);
   }
   push(v: number): void {
-    if (this.n === this.buf.length) this.sum -= this.buf[this.i]!;
-    else this.n++;
+    if (this.n === this.buf.length) {
+      this.sum -= this.buf[this.i]!;
+    } else {
+      this.n++;
+    }
     this.buf[this.i] = v;
     this.sum += v;
     this.i = (this.i + 1) % this.buf.length;

@@ -76,11 +76,14 @@ export function rlRateForecast(
 ): RateForecast | undefined {
   const y = Float64Array.from(history.values);
   const n = y.length;
-  if (n < 16) return undefined;
+  if (n < 16) {
+    return undefined;
+  }
   const period = dominantPeriod(y);
   let p50: Float64Array;
-  if (period >= 2 && n >= 2 * period) p50 = seasonalMedianProfile(y, period, horizonSteps, 6);
-  else {
+  if (period >= 2 && n >= 2 * period) {
+    p50 = seasonalMedianProfile(y, period, horizonSteps, 6);
+  } else {
     const recent = Array.from(y.subarray(Math.max(0, n - 12))).sort((a, b) => a - b);
     p50 = new Float64Array(horizonSteps).fill(recent[recent.length >> 1] ?? 0);
   }
@@ -126,9 +129,12 @@ export class RlObservationBuilder {
       state.cpuUtilization > 0.05 &&
       state.replicas.ready > 0 &&
       state.requestRate > 0
-    )
+    ) {
       cap = state.requestRate / (state.cpuUtilization * state.replicas.ready);
-    if (cap !== undefined && cap > 0 && Number.isFinite(cap)) this.capacity.set(state.service, cap);
+    }
+    if (cap !== undefined && cap > 0 && Number.isFinite(cap)) {
+      this.capacity.set(state.service, cap);
+    }
     return this.capacity.get(state.service);
   }
 
@@ -175,21 +181,29 @@ export function actionToProposal(
   policy = 'rl'
 ): Proposal | undefined {
   const a = RL_ACTIONS[action];
-  if (!a) throw new Error(`action ${action} out of range 0..${ACTION_DIM - 1}`);
+  if (!a) {
+    throw new Error(`action ${action} out of range 0..${ACTION_DIM - 1}`);
+  }
   const hpa = state.hpa;
-  if (!hpa || !baseline || a.name === 'noop') return undefined;
+  if (!hpa || !baseline || a.name === 'noop') {
+    return undefined;
+  }
   const change: NonNullable<Proposal['hpa']> = {};
   let reason: string;
   if ('targetDelta' in a) {
     const t =
       Math.round(clip(hpa.targetCpuUtilization + a.targetDelta, RL_TARGET_RANGE.min, RL_TARGET_RANGE.max) * 100) / 100;
-    if (Math.abs(t - hpa.targetCpuUtilization) < 1e-9) return undefined;
+    if (Math.abs(t - hpa.targetCpuUtilization) < 1e-9) {
+      return undefined;
+    }
     change.targetCpuUtilization = t;
     reason = `HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(t * 100)}%`;
   } else {
     const raw = 'floorDelta' in a ? state.replicas.desired + a.floorDelta : baseline.minReplicas;
     const floor = Math.min(baseline.maxReplicas, Math.max(baseline.minReplicas, raw));
-    if (floor === hpa.minReplicas) return undefined;
+    if (floor === hpa.minReplicas) {
+      return undefined;
+    }
     change.minReplicas = floor;
     reason = `minReplicas ${hpa.minReplicas} → ${floor} (${a.name.replace(/_/g, ' ')}; ${state.replicas.desired} replicas now)`;
   }
@@ -199,7 +213,11 @@ export function actionToProposal(
 /** Index of the largest logit (the first on ties). */
 export function argmax(logits: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  for (let i = 1; i < logits.length; i++) {
+    if (logits[i]! > logits[best]!) {
+      best = i;
+    }
+  }
   return best;
 }
 
@@ -224,12 +242,15 @@ export class RlPolicy implements Policy {
     if (!state.forecast && state.requestRateHistory) {
       const h = state.requestRateHistory;
       const forecast = rlRateForecast(h, Math.max(1, Math.ceil(RL_HORIZON_SECONDS / h.stepSeconds)));
-      if (forecast) state = { ...state, forecast };
+      if (forecast) {
+        state = { ...state, forecast };
+      }
     }
     const obs = this.observations.observe(state);
     const logits = await this.infer(obs);
-    if (logits.length !== ACTION_DIM)
+    if (logits.length !== ACTION_DIM) {
       throw new Error(`the RL model returned ${logits.length} logits; expected ${ACTION_DIM}`);
+    }
     return actionToProposal(argmax(logits), state, this.opts.baselines[state.service] ?? state.hpa, this.name);
   }
 }

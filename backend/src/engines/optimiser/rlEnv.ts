@@ -154,10 +154,13 @@ export class AutoscaleRlEnv {
       decisionSeconds: cfg.decisionSeconds,
       forecastStepSeconds: cfg.forecastStepSeconds,
     })) {
-      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
         throw new Error(`${k}: expected a positive number, got ${JSON.stringify(v)}`);
+      }
     }
-    if (!(cfg.warmupSeconds >= 0)) throw new Error(`warmupSeconds: expected ≥ 0, got ${cfg.warmupSeconds}`);
+    if (!(cfg.warmupSeconds >= 0)) {
+      throw new Error(`warmupSeconds: expected ≥ 0, got ${cfg.warmupSeconds}`);
+    }
     this.config = cfg;
     const topology = autoscaleTopology(cfg.scale);
     this.cluster = new SimulatedCluster({
@@ -222,12 +225,16 @@ export class AutoscaleRlEnv {
 
   /** Runs the HPA-only warm-up (to a decision boundary) and returns the first observations, [service][OBS_DIM]. */
   reset(): number[][] {
-    if (this.k > 0) throw new Error('reset: this env has already run; create a new one');
+    if (this.k > 0) {
+      throw new Error('reset: this env has already run; create a new one');
+    }
     const warmTicks = Math.min(
       this.totalTicks,
       Math.ceil(this.config.warmupSeconds / this.config.tickSeconds / this.decisionTicks) * this.decisionTicks
     );
-    while (this.k < warmTicks) this.tick();
+    while (this.k < warmTicks) {
+      this.tick();
+    }
     this.buildStates();
     return this.states.map((s) => Array.from(this.observations.observe(s)));
   }
@@ -239,13 +246,15 @@ export class AutoscaleRlEnv {
 
   /** One decision: action indices per managed service (see `RL_ACTIONS`). */
   step(actions: readonly number[]): RlStepResult {
-    if (!Array.isArray(actions) || actions.length !== this.managed.length)
+    if (!Array.isArray(actions) || actions.length !== this.managed.length) {
       throw new Error(
         `actions: expected ${this.managed.length} action indices (one per managed service), got ${Array.isArray(actions) ? actions.length : typeof actions}`
       );
+    }
     const proposals = actions.map((a, i) => {
-      if (!Number.isInteger(a))
+      if (!Number.isInteger(a)) {
         throw new Error(`actions[${i}]: expected an integer action index, got ${JSON.stringify(a)}`);
+      }
       return actionToProposal(a, this.states[i]!, this.baselines[this.managed[i]!]);
     });
     return this.stepProposals(proposals);
@@ -253,8 +262,12 @@ export class AutoscaleRlEnv {
 
   /** One decision from ready-made proposals (the replay of a trained policy). */
   stepProposals(proposals: ReadonlyArray<Proposal | undefined>): RlStepResult {
-    if (this.states.length === 0) throw new Error('step: call reset first');
-    if (this.done) throw new Error('step: the episode is over; reset a new env');
+    if (this.states.length === 0) {
+      throw new Error('step: call reset first');
+    }
+    if (this.done) {
+      throw new Error('step: the episode is over; reset a new env');
+    }
     let applied = 0;
     let rejected = 0;
     const appliedBy = new Array<boolean>(this.managed.length).fill(false);
@@ -266,27 +279,38 @@ export class AutoscaleRlEnv {
       if (this.safety.breaker().open && this.breakerFallbackAt === undefined) {
         // Automation paused: every service back on its original HPA, as in the replay evaluation.
         this.breakerFallbackAt = state.timeMs;
-        for (const m of this.managed) this.cluster.setHpa(m, { ...this.baselines[m]! });
+        for (const m of this.managed) {
+          this.cluster.setHpa(m, { ...this.baselines[m]! });
+        }
       }
       const proposal = proposals[i];
-      if (!proposal) continue;
+      if (!proposal) {
+        continue;
+      }
       this.proposals.total++;
       const breakerOpen = this.safety.breaker().open;
       const verdict = this.safety.review(proposal, state, { replicas: snapReplicas });
       this.proposals[verdict.outcome]++;
       for (const d of verdict.decisions) {
-        if (d.action === 'allowed') continue;
+        if (d.action === 'allowed') {
+          continue;
+        }
         const ra = (this.ruleActions[d.rule] ??= { clamped: 0, rejected: 0 });
         ra[d.action]++;
       }
       if (!verdict.applied) {
-        if (verdict.outcome === 'rejected') rejected++;
+        if (verdict.outcome === 'rejected') {
+          rejected++;
+        }
         continue;
       }
       const a = verdict.applied;
       const hpaNow = this.cluster.getDeployment(service).hpa;
-      if (a.mode === 'parametric') this.cluster.setHpa(service, { ...(hpaNow as HpaSpec), ...a.hpa });
-      else this.cluster.setReplicas(service, a.replicas as number, 'rl');
+      if (a.mode === 'parametric') {
+        this.cluster.setHpa(service, { ...(hpaNow as HpaSpec), ...a.hpa });
+      } else {
+        this.cluster.setReplicas(service, a.replicas as number, 'rl');
+      }
       this.safety.commit(verdict, state);
       this.auditor.check(a, state, { breakerOpen, cluster: { replicas: snapReplicas } });
       snapReplicas[service] = this.cluster.getDeployment(service).replicas;
@@ -301,7 +325,9 @@ export class AutoscaleRlEnv {
       this.intervalHotViolations.set(s, 0);
     }
     const end = Math.min(this.totalTicks, this.k + this.decisionTicks);
-    while (this.k < end) this.tick();
+    while (this.k < end) {
+      this.tick();
+    }
     const rewards = this.managed.map((s, i) => {
       const meanReplicas = this.intervalTicks > 0 ? this.intervalReplicas.get(s)! / this.intervalTicks : 0;
       return (
@@ -315,7 +341,9 @@ export class AutoscaleRlEnv {
     this.buildStates();
     const obs = this.states.map((s) => Array.from(this.observations.observe(s)));
     let replicas = 0;
-    for (const s of this.states) replicas += s.replicas.desired;
+    for (const s of this.states) {
+      replicas += s.replicas.desired;
+    }
     return {
       obs,
       rewards,
@@ -346,9 +374,13 @@ export class AutoscaleRlEnv {
     this.lat99[k] = gw.latencyP99Ms;
     this.weight[k] = Math.max(gw.arrivalRps, 1e-6);
     const violated = gw.latencyP95Ms > cfg.sloMs;
-    if (violated) this.violationTicks++;
+    if (violated) {
+      this.violationTicks++;
+    }
     this.intervalTicks++;
-    if (violated) this.intervalViolations++;
+    if (violated) {
+      this.intervalViolations++;
+    }
     this.errSum += gw.errorRatio * gw.arrivalRps;
     this.errW += gw.arrivalRps;
     this.gwP95.push(gw.latencyP95Ms);
@@ -367,8 +399,9 @@ export class AutoscaleRlEnv {
       this.rate.get(s)!.push(x.arrivalRps);
       this.busy.get(s)!.push(x.cpuUtilization * x.replicas.ready);
       this.svcAcc.set(s, this.svcAcc.get(s)! + x.arrivalRps);
-      if (violated && x.cpuUtilization >= HOT_UTILISATION)
+      if (violated && x.cpuUtilization >= HOT_UTILISATION) {
         this.intervalHotViolations.set(s, this.intervalHotViolations.get(s)! + 1);
+      }
     }
     if ((k + 1) % this.stepTicks === 0) {
       this.gwSteps.push(this.gwAcc / this.stepTicks);
@@ -379,7 +412,9 @@ export class AutoscaleRlEnv {
       }
       if (this.gwSteps.length > cfg.forecastHistorySteps) {
         this.gwSteps.shift();
-        for (const s of this.managed) this.svcSteps.get(s)!.shift();
+        for (const s of this.managed) {
+          this.svcSteps.get(s)!.shift();
+        }
       }
       // The forecast only matters once decisions start; before that it would be wasted work.
       if (this.k + 1 + this.stepTicks >= cfg.warmupSeconds / cfg.tickSeconds) {
@@ -445,8 +480,9 @@ export class AutoscaleRlEnv {
   /** The evaluation's metrics for the run so far (as `replayPolicy` reports them). */
   result(started: number, extra: Partial<PolicyResult> = {}): PolicyResult {
     const scaleEvents = this.cluster.events({ startMs: this.startMs }).filter((e) => e.type === 'scale');
-    if (this.cluster.events().length >= 100_000)
+    if (this.cluster.events().length >= 100_000) {
       throw new Error('the simulator event log overflowed: shorten the replay (--hours)');
+    }
     let largestStep = 0;
     const bySource: Record<string, number> = {};
     for (const e of scaleEvents) {
@@ -508,9 +544,13 @@ export async function replayRl(
   let n = 0;
   while (!env.done) {
     const proposals: Array<Proposal | undefined> = [];
-    for (const state of env.currentStates()) proposals.push(await policy.propose(state));
+    for (const state of env.currentStates()) {
+      proposals.push(await policy.propose(state));
+    }
     env.stepProposals(proposals);
-    if (onProgress && n++ % 50 === 0) onProgress(env.progress.done, env.progress.total);
+    if (onProgress && n++ % 50 === 0) {
+      onProgress(env.progress.done, env.progress.total);
+    }
   }
   onProgress?.(env.progress.total, env.progress.total);
   return env.result(started);

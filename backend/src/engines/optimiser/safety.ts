@@ -112,7 +112,9 @@ export function stepAllowance(base: number, limit: StepLimit): number {
 export function inFreezeWindow(windows: readonly FreezeWindow[], timeMs: number): FreezeWindow | undefined {
   const minute = Math.floor((((timeMs % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
   return windows.find((w) => {
-    if ('startMs' in w) return timeMs >= w.startMs && timeMs < w.endMs;
+    if ('startMs' in w) {
+      return timeMs >= w.startMs && timeMs < w.endMs;
+    }
     return w.dailyStartMinute <= w.dailyEndMinute
       ? minute >= w.dailyStartMinute && minute < w.dailyEndMinute
       : minute >= w.dailyStartMinute || minute < w.dailyEndMinute;
@@ -134,9 +136,13 @@ export function costPerReplica(config: SafetyConfig, service: string): number {
 
 /** The largest p90 the proposal (or else the state) expects over the next window, req/s. */
 export function forecastP90(proposal: Proposal, state: ServiceState): number | undefined {
-  if (proposal.forecast && Number.isFinite(proposal.forecast.p90)) return proposal.forecast.p90;
+  if (proposal.forecast && Number.isFinite(proposal.forecast.p90)) {
+    return proposal.forecast.p90;
+  }
   const p90 = state.forecast?.p90;
-  if (p90 && p90.length > 0) return Math.max(...p90);
+  if (p90 && p90.length > 0) {
+    return Math.max(...p90);
+  }
   return undefined;
 }
 
@@ -179,8 +185,12 @@ export function classifyAction(applied: Proposal, state: ServiceState): Committe
   const max = h.maxReplicas;
   const t = h.targetCpuUtilization;
   let forced: number | undefined;
-  if (min !== undefined && min > cur) forced = min;
-  if (max !== undefined && max < cur) forced = max;
+  if (min !== undefined && min > cur) {
+    forced = min;
+  }
+  if (max !== undefined && max < cur) {
+    forced = max;
+  }
   const up =
     (min !== undefined && min > cur) ||
     (t !== undefined && hpa !== undefined && t < hpa.targetCpuUtilization) ||
@@ -264,7 +274,9 @@ export class SafetyLayer {
   /** Closes the breaker (an operator's explicit decision) and forgets the bad outcomes that opened it. */
   resume(operator: string, nowMs: number): void {
     this.breakerState = { open: false, resumedBy: operator, resumedAtMs: nowMs };
-    for (const o of this.outcomes) o.bad = false;
+    for (const o of this.outcomes) {
+      o.bad = false;
+    }
   }
 
   /** Re-opens a breaker that was open before a restart (automation stays paused until an operator resumes it). */
@@ -282,7 +294,9 @@ export class SafetyLayer {
   private lastTime(service: string, pred: (a: CommittedAction) => boolean): number {
     for (let i = this.actions.length - 1; i >= 0; i--) {
       const a = this.actions[i] as CommittedAction;
-      if (a.service === service && pred(a)) return a.timeMs;
+      if (a.service === service && pred(a)) {
+        return a.timeMs;
+      }
     }
     return -Infinity;
   }
@@ -296,25 +310,32 @@ export class SafetyLayer {
     };
 
     // Validity.
-    if (proposal.service !== state.service)
+    if (proposal.service !== state.service) {
       return reject('validity', `proposal for "${proposal.service}" reviewed against the state of "${state.service}"`);
+    }
     if (proposal.mode === 'direct') {
       const r = proposal.replicas;
-      if (r === undefined || !Number.isInteger(r) || r < 0)
+      if (r === undefined || !Number.isInteger(r) || r < 0) {
         return reject('validity', `direct mode needs a whole, non-negative replica count (got ${String(r)})`);
+      }
     } else {
-      if (!state.hpa) return reject('validity', `parametric mode needs an HPA on ${state.service}; it has none`);
+      if (!state.hpa) {
+        return reject('validity', `parametric mode needs an HPA on ${state.service}; it has none`);
+      }
       const h = proposal.hpa;
-      if (!h || (h.minReplicas === undefined && h.maxReplicas === undefined && h.targetCpuUtilization === undefined))
+      if (!h || (h.minReplicas === undefined && h.maxReplicas === undefined && h.targetCpuUtilization === undefined)) {
         return reject('validity', 'parametric mode needs minReplicas, maxReplicas or targetCpuUtilization');
+      }
       for (const k of ['minReplicas', 'maxReplicas'] as const) {
         const v = h[k];
-        if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+        if (v !== undefined && !(Number.isInteger(v) && v >= 1)) {
           return reject('validity', `${k} must be a whole number ≥ 1 (got ${String(v)})`);
+        }
       }
       const t = h.targetCpuUtilization;
-      if (t !== undefined && !(t > 0 && t <= 1))
+      if (t !== undefined && !(t > 0 && t <= 1)) {
         return reject('validity', `targetCpuUtilization must be in (0, 1] (got ${String(t)})`);
+      }
     }
     decisions.push({ rule: 'validity', action: 'allowed', reason: 'well-formed proposal' });
 
@@ -327,7 +348,9 @@ export class SafetyLayer {
     }
     decisions.push({ rule: 'circuit_breaker', action: 'allowed', reason: 'breaker closed' });
     const freeze = inFreezeWindow(this.config.freezeWindows, now);
-    if (freeze) return reject('freeze_window', `freeze window: ${freeze.reason}`);
+    if (freeze) {
+      return reject('freeze_window', `freeze window: ${freeze.reason}`);
+    }
     decisions.push({ rule: 'freeze_window', action: 'allowed', reason: 'outside every freeze window' });
 
     return proposal.mode === 'direct'
@@ -388,17 +411,23 @@ export class SafetyLayer {
     const cool: Interval = { lo: -Infinity, hi: Infinity };
     const why: string[] = [];
     if (field === 'replicas') {
-      if (upCool) ((cool.hi = cur), why.push(`last scale-up ${fmt(sinceUp)} s ago (< ${c.scaleUpCooldownSeconds} s)`));
-      if (downCool)
-        ((cool.lo = cur),
-          why.push(`last action ${fmt(sinceAny)} s ago (< ${c.scaleDownCooldownSeconds} s scale-down cooldown)`));
+      if (upCool) {
+        cool.hi = cur;
+        why.push(`last scale-up ${fmt(sinceUp)} s ago (< ${c.scaleUpCooldownSeconds} s)`);
+      }
+      if (downCool) {
+        cool.lo = cur;
+        why.push(`last action ${fmt(sinceAny)} s ago (< ${c.scaleDownCooldownSeconds} s scale-down cooldown)`);
+      }
     } else if (field === 'minReplicas') {
-      if (upCool)
-        ((cool.hi = Math.max(cur, hpa?.minReplicas ?? 1)),
-          why.push(`last scale-up ${fmt(sinceUp)} s ago (< ${c.scaleUpCooldownSeconds} s): no forced scale-up`));
-      if (downCool)
-        ((cool.lo = hpa?.minReplicas ?? 1),
-          why.push(`last action ${fmt(sinceAny)} s ago (< ${c.scaleDownCooldownSeconds} s): minReplicas not lowered`));
+      if (upCool) {
+        cool.hi = Math.max(cur, hpa?.minReplicas ?? 1);
+        why.push(`last scale-up ${fmt(sinceUp)} s ago (< ${c.scaleUpCooldownSeconds} s): no forced scale-up`);
+      }
+      if (downCool) {
+        cool.lo = hpa?.minReplicas ?? 1;
+        why.push(`last action ${fmt(sinceAny)} s ago (< ${c.scaleDownCooldownSeconds} s): minReplicas not lowered`);
+      }
     } else if (downCool) {
       cool.lo = cur;
       why.push(`last action ${fmt(sinceAny)} s ago (< ${c.scaleDownCooldownSeconds} s): no forced scale-down`);
@@ -500,7 +529,9 @@ export class SafetyLayer {
     now: number,
     noop: boolean
   ): SafetyVerdict {
-    if (!applied) return { timeMs: now, proposal, applied: undefined, outcome: noop ? 'noop' : 'rejected', decisions };
+    if (!applied) {
+      return { timeMs: now, proposal, applied: undefined, outcome: noop ? 'noop' : 'rejected', decisions };
+    }
     const same =
       applied.replicas === proposal.replicas &&
       applied.hpa?.minReplicas === proposal.hpa?.minReplicas &&
@@ -527,12 +558,13 @@ export class SafetyLayer {
     }
     const r = this.project('replicas', cur, wanted, this.replicaRules(state, proposal, cluster, 'replicas'), decisions);
     if (r === undefined || r === cur) {
-      if (r === cur)
+      if (r === cur) {
         decisions.push({
           rule: 'feasible_projection',
           action: 'rejected',
           reason: `the guards leave ${cur} replicas: nothing to apply`,
         });
+      }
       return this.finish(proposal, undefined, decisions, state.timeMs, false);
     }
     return this.finish(proposal, { ...proposal, replicas: r, reason: proposal.reason }, decisions, state.timeMs, false);
@@ -557,7 +589,9 @@ export class SafetyLayer {
         this.replicaRules(state, proposal, cluster, 'minReplicas'),
         decisions
       );
-      if (v !== undefined && v !== hpa.minReplicas) out.minReplicas = v;
+      if (v !== undefined && v !== hpa.minReplicas) {
+        out.minReplicas = v;
+      }
     }
     if (want.maxReplicas !== undefined && want.maxReplicas !== hpa.maxReplicas) {
       const v = this.project(
@@ -567,7 +601,9 @@ export class SafetyLayer {
         this.replicaRules(state, proposal, cluster, 'maxReplicas'),
         decisions
       );
-      if (v !== undefined && v !== hpa.maxReplicas) out.maxReplicas = v;
+      if (v !== undefined && v !== hpa.maxReplicas) {
+        out.maxReplicas = v;
+      }
     }
     if (want.targetCpuUtilization !== undefined && want.targetCpuUtilization !== hpa.targetCpuUtilization) {
       const t0 = hpa.targetCpuUtilization;
@@ -611,8 +647,9 @@ export class SafetyLayer {
       if (v !== undefined && Math.abs(v - t0) > 1e-12) {
         // The API stores a whole percent: round toward the current target so the step limit still holds.
         const r = v > t0 ? Math.floor(v * 100 + 1e-9) / 100 : Math.ceil(v * 100 - 1e-9) / 100;
-        if (Math.abs(r - t0) > 1e-12 && rules.every((x) => r >= x.interval.lo - 1e-12 && r <= x.interval.hi + 1e-12))
+        if (Math.abs(r - t0) > 1e-12 && rules.every((x) => r >= x.interval.lo - 1e-12 && r <= x.interval.hi + 1e-12)) {
           out.targetCpuUtilization = r;
+        }
       }
     }
 
@@ -639,15 +676,21 @@ export class SafetyLayer {
         });
       } else {
         delete out.minReplicas;
-        if (minOf() > maxOf()) delete out.maxReplicas;
+        if (minOf() > maxOf()) {
+          delete out.maxReplicas;
+        }
         decisions.push({
           rule: 'feasible_projection',
           action: 'rejected',
           reason: `minReplicas ${min0} > maxReplicas ${max0} and no feasible value in between: bound changes dropped`,
         });
       }
-      if (out.minReplicas === hpa.minReplicas) delete out.minReplicas;
-      if (out.maxReplicas === hpa.maxReplicas) delete out.maxReplicas;
+      if (out.minReplicas === hpa.minReplicas) {
+        delete out.minReplicas;
+      }
+      if (out.maxReplicas === hpa.maxReplicas) {
+        delete out.maxReplicas;
+      }
     } else {
       decisions.push({
         rule: 'feasible_projection',
@@ -662,13 +705,15 @@ export class SafetyLayer {
       (want.maxReplicas === undefined || want.maxReplicas === hpa.maxReplicas) &&
       (want.targetCpuUtilization === undefined || want.targetCpuUtilization === hpa.targetCpuUtilization);
     if (!changed) {
-      if (!noop)
+      if (!noop) {
         decisions.push({
           rule: 'feasible_projection',
           action: 'rejected',
           reason: 'the guards leave the HPA as it is: nothing to apply',
         });
-      else decisions.push({ rule: 'feasible_projection', action: 'allowed', reason: 'no change to the HPA' });
+      } else {
+        decisions.push({ rule: 'feasible_projection', action: 'allowed', reason: 'no change to the HPA' });
+      }
       return this.finish(proposal, undefined, decisions, state.timeMs, noop);
     }
     return this.finish(proposal, { ...proposal, hpa: out }, decisions, state.timeMs, false);
@@ -676,7 +721,9 @@ export class SafetyLayer {
 
   /** Records an action the actuator applied (call it with the state the verdict was made on). */
   commit(verdict: SafetyVerdict, stateBefore: ServiceState): CommittedAction | undefined {
-    if (!verdict.applied) return undefined;
+    if (!verdict.applied) {
+      return undefined;
+    }
     const a = classifyAction(verdict.applied, stateBefore);
     this.actions.push(a);
     const keepFrom =
@@ -691,8 +738,11 @@ export class SafetyLayer {
     while (this.actions.length > 0 && (this.actions[0] as CommittedAction).timeMs < keepFrom) {
       // Keep the last action per service so cooldowns stay exact however long ago it was.
       const first = this.actions[0] as CommittedAction;
-      if (this.actions.some((x, i) => i > 0 && x.service === first.service)) this.actions.shift();
-      else break;
+      if (this.actions.some((x, i) => i > 0 && x.service === first.service)) {
+        this.actions.shift();
+      } else {
+        break;
+      }
     }
     const f = verdict.applied.forecast;
     const observe = Math.min(this.config.circuitBreaker.observeSeconds, f ? f.horizonSeconds : Infinity);
@@ -725,9 +775,13 @@ export class SafetyLayer {
       if (p.service === state.service && state.timeMs >= p.judgeAtMs) {
         due.push(p);
         this.pending.splice(i, 1);
-      } else i++;
+      } else {
+        i++;
+      }
     }
-    if (due.length === 0) return [];
+    if (due.length === 0) {
+      return [];
+    }
     // Every action of this service that is due is judged against the same observation: one outcome.
     const reasons = new Set<string>();
     for (const p of due) {
@@ -740,14 +794,15 @@ export class SafetyLayer {
         const realised = p.rateSum / p.rateCount;
         const hi = p.forecast.p90 * (1 + cb.forecastErrorTolerance);
         const lo = (p.forecast.p10 ?? 0) / (1 + cb.forecastErrorTolerance);
-        if (realised > hi)
+        if (realised > hi) {
           reasons.add(
             `forecast error out of bounds: ${fmt(realised)} req/s realised on average above p90 ${fmt(p.forecast.p90)} × ${fmt(1 + cb.forecastErrorTolerance)}`
           );
-        else if (realised < lo)
+        } else if (realised < lo) {
           reasons.add(
             `forecast error out of bounds: ${fmt(realised)} req/s realised on average below p10 ${fmt(p.forecast.p10 ?? 0)} ÷ ${fmt(1 + cb.forecastErrorTolerance)}`
           );
+        }
       }
     }
     const rec: OutcomeRecord = {
@@ -758,7 +813,9 @@ export class SafetyLayer {
       reasons: [...reasons],
     };
     this.outcomes.push(rec);
-    if (this.outcomes.length > 10_000) this.outcomes.splice(0, this.outcomes.length - 10_000);
+    if (this.outcomes.length > 10_000) {
+      this.outcomes.splice(0, this.outcomes.length - 10_000);
+    }
     if (!this.breakerState.open && rec.bad) {
       const from = state.timeMs - cb.windowSeconds * 1000;
       const bad = this.outcomes.filter((o) => o.bad && o.service === state.service && o.timeMs > from);
@@ -812,29 +869,44 @@ export class GuardAuditor {
       found.push({ timeMs: now, service: svc, guard, detail });
     };
     this.checked++;
-    if (opts.breakerOpen) v('circuit_breaker', 'applied while the breaker was open');
-    if (inFreezeWindow(c.freezeWindows, now)) v('freeze_window', 'applied inside a freeze window');
+    if (opts.breakerOpen) {
+      v('circuit_breaker', 'applied while the breaker was open');
+    }
+    if (inFreezeWindow(c.freezeWindows, now)) {
+      v('freeze_window', 'applied inside a freeze window');
+    }
     const hard = hardBoundsFor(c, svc);
     const a = classifyAction(applied, before);
     const values: Array<[string, number]> = [];
-    if (applied.mode === 'direct') values.push(['replicas', applied.replicas ?? cur]);
-    else {
-      if (applied.hpa?.minReplicas !== undefined) values.push(['minReplicas', applied.hpa.minReplicas]);
-      if (applied.hpa?.maxReplicas !== undefined) values.push(['maxReplicas', applied.hpa.maxReplicas]);
+    if (applied.mode === 'direct') {
+      values.push(['replicas', applied.replicas ?? cur]);
+    } else {
+      if (applied.hpa?.minReplicas !== undefined) {
+        values.push(['minReplicas', applied.hpa.minReplicas]);
+      }
+      if (applied.hpa?.maxReplicas !== undefined) {
+        values.push(['maxReplicas', applied.hpa.maxReplicas]);
+      }
     }
-    for (const [k, x] of values)
-      if (x < hard.minReplicas || x > hard.maxReplicas)
+    for (const [k, x] of values) {
+      if (x < hard.minReplicas || x > hard.maxReplicas) {
         v('hard_bounds', `${k} ${x} outside [${hard.minReplicas}, ${hard.maxReplicas}]`);
+      }
+    }
     if (applied.mode === 'parametric' && before.hpa) {
       const min = applied.hpa?.minReplicas ?? before.hpa.minReplicas;
       const max = applied.hpa?.maxReplicas ?? before.hpa.maxReplicas;
-      if (min > max) v('feasible_projection', `minReplicas ${min} > maxReplicas ${max}`);
+      if (min > max) {
+        v('feasible_projection', `minReplicas ${min} > maxReplicas ${max}`);
+      }
       const t = applied.hpa?.targetCpuUtilization;
       if (t !== undefined) {
-        if (t < c.targetUtilization.min - 1e-9 || t > c.targetUtilization.max + 1e-9)
+        if (t < c.targetUtilization.min - 1e-9 || t > c.targetUtilization.max + 1e-9) {
           v('target_bounds', `target ${t} outside bounds`);
-        if (Math.abs(t - before.hpa.targetCpuUtilization) > c.targetUtilization.maxStep + 1e-9)
+        }
+        if (Math.abs(t - before.hpa.targetCpuUtilization) > c.targetUtilization.maxStep + 1e-9) {
           v('max_step', `target moved ${t - before.hpa.targetCpuUtilization}`);
+        }
       }
     }
     // Step: the forced replica count stays within the limits of the count at the window start.
@@ -843,22 +915,26 @@ export class GuardAuditor {
       const first = this.history.find((h) => h.service === svc && h.timeMs > from && h.forcedReplicas !== undefined);
       const base = first ? first.replicasBefore : cur;
       const f = a.forcedReplicas;
-      if (f > base + stepAllowance(base, c.maxStepUp) || f < base - stepAllowance(base, c.maxStepDown))
+      if (f > base + stepAllowance(base, c.maxStepUp) || f < base - stepAllowance(base, c.maxStepDown)) {
         v('max_step', `${base} → ${f} replicas within ${c.stepWindowSeconds} s`);
-      if (f < cur && before.latencyP95Ms > before.sloMs)
+      }
+      if (f < cur && before.latencyP95Ms > before.sloMs) {
         v('slo_guard', `scale-down to ${f} while p95 ${before.latencyP95Ms} ms > SLO`);
+      }
       const p90 = forecastP90(applied, before);
       if (f < cur && p90 !== undefined && before.capacityPerReplicaRps) {
-        if (f < replicasNeeded(p90, before.capacityPerReplicaRps, c.capacityUtilization))
+        if (f < replicasNeeded(p90, before.capacityPerReplicaRps, c.capacityUtilization)) {
           v('forecast_capacity_guard', `scale-down to ${f} below the p90 need`);
+        }
       }
       if (c.budget && f > cur) {
         const others = Object.entries(opts.cluster?.replicas ?? {}).reduce(
           (s, [k, n]) => (k === svc ? s : s + n * costPerReplica(c, k)),
           0
         );
-        if (others + f * costPerReplica(c, svc) > c.budget.maxCost + 1e-9)
+        if (others + f * costPerReplica(c, svc) > c.budget.maxCost + 1e-9) {
           v('budget', `cost ${others + f * costPerReplica(c, svc)} > ${c.budget.maxCost}`);
+        }
       }
     }
     if (
@@ -872,20 +948,26 @@ export class GuardAuditor {
         (s, [k, n]) => (k === svc ? s : s + n * costPerReplica(c, k)),
         0
       );
-      if (others + applied.hpa.maxReplicas * costPerReplica(c, svc) > c.budget.maxCost + 1e-9)
+      if (others + applied.hpa.maxReplicas * costPerReplica(c, svc) > c.budget.maxCost + 1e-9) {
         v('budget', 'maxReplicas raised beyond the budget');
+      }
     }
     // Loosening while above the SLO.
     if (applied.mode === 'parametric' && before.hpa && before.latencyP95Ms > before.sloMs) {
-      if ((applied.hpa?.minReplicas ?? Infinity) < before.hpa.minReplicas)
+      if ((applied.hpa?.minReplicas ?? Infinity) < before.hpa.minReplicas) {
         v('slo_guard', 'minReplicas lowered while above the SLO');
-      if ((applied.hpa?.targetCpuUtilization ?? -Infinity) > before.hpa.targetCpuUtilization)
+      }
+      if ((applied.hpa?.targetCpuUtilization ?? -Infinity) > before.hpa.targetCpuUtilization) {
         v('slo_guard', 'target raised while above the SLO');
+      }
     }
     // Cooldowns.
     const last = (pred: (h: CommittedAction) => boolean): number => {
-      for (let i = this.history.length - 1; i >= 0; i--)
-        if (this.history[i]!.service === svc && pred(this.history[i]!)) return this.history[i]!.timeMs;
+      for (let i = this.history.length - 1; i >= 0; i--) {
+        if (this.history[i]!.service === svc && pred(this.history[i]!)) {
+          return this.history[i]!.timeMs;
+        }
+      }
       return -Infinity;
     };
     const forcedUp = a.forcedReplicas !== undefined && a.forcedReplicas > cur;
@@ -895,10 +977,12 @@ export class GuardAuditor {
         before.hpa !== undefined &&
         ((applied.hpa?.minReplicas ?? Infinity) < before.hpa.minReplicas ||
           (applied.hpa?.targetCpuUtilization ?? -Infinity) > before.hpa.targetCpuUtilization));
-    if (forcedUp && now - last((h) => h.up) < c.scaleUpCooldownSeconds * 1000)
+    if (forcedUp && now - last((h) => h.up) < c.scaleUpCooldownSeconds * 1000) {
       v('cooldown', 'scale-up inside the scale-up cooldown');
-    if (loosening && now - last(() => true) < c.scaleDownCooldownSeconds * 1000)
+    }
+    if (loosening && now - last(() => true) < c.scaleDownCooldownSeconds * 1000) {
       v('cooldown', 'scale-down inside the scale-down cooldown');
+    }
     this.history.push(a);
     this.violations.push(...found);
     return found;

@@ -89,8 +89,12 @@ export const ERROR_LEVELS = /^(error|err|fatal|failure|severe|critical|crit|aler
 
 /** log10 of the Poisson upper tail P(X ≥ k | λ), computed in log space (stable for large k, λ). */
 export function poissonUpperTailLog10(k: number, lambda: number): number {
-  if (k <= 0) return 0;
-  if (lambda <= 0) return -Infinity;
+  if (k <= 0) {
+    return 0;
+  }
+  if (lambda <= 0) {
+    return -Infinity;
+  }
   // Sum the terms from k upward, relative to the k-th term, until they stop contributing.
   const logTerm = k * Math.log(lambda) - lambda - logFactorial(k);
   let sum = 1;
@@ -98,21 +102,27 @@ export function poissonUpperTailLog10(k: number, lambda: number): number {
   for (let j = k + 1; j < k + 10_000; j++) {
     term *= lambda / j;
     sum += term;
-    if (term < 1e-12 * sum) break;
+    if (term < 1e-12 * sum) {
+      break;
+    }
   }
   return Math.min(0, (logTerm + Math.log(sum)) / Math.LN10);
 }
 
 /** log10 of the Poisson lower tail P(X ≤ k | λ). */
 export function poissonLowerTailLog10(k: number, lambda: number): number {
-  if (lambda <= 0) return 0;
+  if (lambda <= 0) {
+    return 0;
+  }
   const logTerm = k * Math.log(lambda) - lambda - logFactorial(k);
   let sum = 1;
   let term = 1;
   for (let j = k; j > 0; j--) {
     term *= j / lambda;
     sum += term;
-    if (term < 1e-12 * sum) break;
+    if (term < 1e-12 * sum) {
+      break;
+    }
   }
   return Math.min(0, (logTerm + Math.log(sum)) / Math.LN10);
 }
@@ -121,7 +131,9 @@ function logFactorial(n: number): number {
   // Exact for small n, Stirling with two correction terms beyond (error < 1e-10).
   if (n < 20) {
     let s = 0;
-    for (let i = 2; i <= n; i++) s += Math.log(i);
+    for (let i = 2; i <= n; i++) {
+      s += Math.log(i);
+    }
     return s;
   }
   return n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n) + 1 / (12 * n) - 1 / (360 * n ** 3);
@@ -130,7 +142,9 @@ function logFactorial(n: number): number {
 function merge(templates: readonly TemplateCount[]): Map<string, { count: number; error: boolean }> {
   const out = new Map<string, { count: number; error: boolean }>();
   for (const t of templates) {
-    if (!Number.isFinite(t.count) || t.count <= 0) continue;
+    if (!Number.isFinite(t.count) || t.count <= 0) {
+      continue;
+    }
     const prev = out.get(t.template) ?? { count: 0, error: false };
     out.set(t.template, { count: prev.count + t.count, error: prev.error || t.error === true });
   }
@@ -159,10 +173,15 @@ export function scoreServiceWindow(
     lines,
     baselineLines,
   });
-  if (!(window.length > 0) || !(baseline.length > 0)) return insufficient('window or baseline length is not positive');
-  if (baselineLines === 0 && lines === 0) return insufficient('no log lines in the window or the baseline');
-  if (baselineLines === 0)
+  if (!(window.length > 0) || !(baseline.length > 0)) {
+    return insufficient('window or baseline length is not positive');
+  }
+  if (baselineLines === 0 && lines === 0) {
+    return insufficient('no log lines in the window or the baseline');
+  }
+  if (baselineLines === 0) {
     return insufficient(`no log lines in the baseline window (${lines} in the window): nothing to compare with`);
+  }
   const scale = window.length / baseline.length;
   const deviations: TemplateDeviation[] = [];
   const keys = [...new Set([...before.keys(), ...now.keys()])].sort();
@@ -198,8 +217,9 @@ export function scoreServiceWindow(
       }
     }
   }
-  if (lines === 0 && deviations.length === 0)
+  if (lines === 0 && deviations.length === 0) {
     return insufficient(`no log lines in the window (${baselineLines} in the baseline)`);
+  }
   // Plain code-unit order, the same on every machine (locale collation is not).
   deviations.sort((x, y) => y.anomaly - x.anomaly || (x.template < y.template ? -1 : x.template > y.template ? 1 : 0));
   // New templates and rises compound; drops count once (the strongest): a quieter service is weak evidence
@@ -214,15 +234,19 @@ export function scoreServiceWindow(
   const rises = deviations.filter((d) => d.kind === 'rise');
   const drops = deviations.filter((d) => d.kind === 'drop');
   const parts: string[] = [];
-  if (fresh.length)
+  if (fresh.length) {
     parts.push(
       `${fresh.length} new template(s) (${fresh.reduce((s, d) => s + d.count, 0)} lines${fresh.some((d) => d.error) ? ', error-level among them' : ''})`
     );
-  if (rises.length)
+  }
+  if (rises.length) {
     parts.push(
       `${rises.length} template(s) more frequent than the baseline (top: ${rises[0]!.baselineCount} → ${rises[0]!.count} lines, expected ${rises[0]!.expected.toFixed(1)})`
     );
-  if (drops.length) parts.push(`${drops.length} template(s) went quiet`);
+  }
+  if (drops.length) {
+    parts.push(`${drops.length} template(s) went quiet`);
+  }
   const summary = parts.length
     ? `log anomaly ${score.toFixed(2)}: ${parts.join('; ')}`
     : `log anomaly ${score.toFixed(2)}: templates as in the baseline`;
@@ -337,8 +361,9 @@ export function templateWindows(
   const baseline = count(minedBaseline, lengths.baseline);
   const window = count(minedWindow, lengths.window);
   const notes: string[] = [];
-  if (skippedMalformed > 0)
+  if (skippedMalformed > 0) {
     notes.push(`skipped ${skippedMalformed} malformed line(s) (no service, no text or no time)`);
+  }
   return { baseline, window, texts, skippedMalformed, notes };
 }
 
@@ -409,15 +434,21 @@ export async function scoreSequence(
     } else {
       window.set(history);
       const probs = await predict(window);
-      if (probs.length !== spec.vocabularySize)
+      if (probs.length !== spec.vocabularySize) {
         throw new Error(`sequence model: expected ${spec.vocabularySize} probabilities, got ${probs.length}`);
+      }
       const p = probs[id]!;
       // Rank among real templates (PAD and UNK are never a prediction); ties go against the actual template.
       let rank = 1;
-      for (let k = 0; k < probs.length; k++)
-        if (k !== id && k !== spec.padId && k !== spec.unkId && probs[k]! >= p) rank++;
+      for (let k = 0; k < probs.length; k++) {
+        if (k !== id && k !== spec.padId && k !== spec.unkId && probs[k]! >= p) {
+          rank++;
+        }
+      }
       const miss = rank > spec.topG;
-      if (miss) misses++;
+      if (miss) {
+        misses++;
+      }
       events.push({
         index: i,
         templateId: id,
@@ -430,12 +461,13 @@ export async function scoreSequence(
     history.shift();
     history.push(id);
   }
-  if (events.length < Math.max(1, minEvents))
+  if (events.length < Math.max(1, minEvents)) {
     return {
       status: 'insufficient data',
       reason: `${events.length} event(s) in the window; at least ${Math.max(1, minEvents)} needed`,
       events,
     };
+  }
   return { status: 'scored', events, misses, unseen, missRate: misses / events.length };
 }
 
@@ -444,15 +476,21 @@ export async function scoreSequence(
  * baseline's (a model misses some normal events too), relative to the room left.
  */
 export function sequenceAnomaly(window: SequenceScore, baseline: SequenceScore | undefined): number | undefined {
-  if (window.status !== 'scored') return undefined;
+  if (window.status !== 'scored') {
+    return undefined;
+  }
   const base = baseline?.status === 'scored' ? baseline.missRate : 0;
-  if (base >= 1) return 0;
+  if (base >= 1) {
+    return 0;
+  }
   return Math.max(0, Math.min(1, (window.missRate - base) / (1 - base)));
 }
 
 /** Frequency score and sequence score together (either may be missing). */
 export function combinedLogScore(frequency: number | undefined, sequence: number | undefined): number | undefined {
-  if (frequency === undefined && sequence === undefined) return undefined;
+  if (frequency === undefined && sequence === undefined) {
+    return undefined;
+  }
   return 1 - (1 - (frequency ?? 0)) * (1 - (sequence ?? 0));
 }
 
@@ -477,8 +515,9 @@ export class TemplateVocabulary {
   private readonly parser: Drain;
 
   constructor(file: LogVocabularyFile) {
-    if (file?.format !== 'aidpe-logseq-vocab/1')
+    if (file?.format !== 'aidpe-logseq-vocab/1') {
       throw new Error(`vocabulary: format must be "aidpe-logseq-vocab/1", got ${JSON.stringify(file?.format)}`);
+    }
     this.padId = file.padId;
     this.unkId = file.unkId;
     this.ids = new Map(Object.entries(file.templates));
@@ -494,7 +533,9 @@ export class TemplateVocabulary {
    */
   idOf(content: string): number {
     const cluster = this.parser.match(content, 'fallback') ?? this.nearest(content);
-    if (!cluster) return this.unkId;
+    if (!cluster) {
+      return this.unkId;
+    }
     return this.ids.get(this.parser.template(cluster)) ?? this.unkId;
   }
 
@@ -504,15 +545,22 @@ export class TemplateVocabulary {
     let bestSim = -1;
     let bestParams = -1;
     for (const c of this.parser.clusters) {
-      if (c.tokens.length !== tokens.length || c.tokens.length === 0) continue;
+      if (c.tokens.length !== tokens.length || c.tokens.length === 0) {
+        continue;
+      }
       let same = 0;
       let params = 0;
       c.tokens.forEach((t, i) => {
-        if (t.includes('<*>')) params++;
-        else if (t === tokens[i]) same++;
+        if (t.includes('<*>')) {
+          params++;
+        } else if (t === tokens[i]) {
+          same++;
+        }
       });
       const sim = same / c.tokens.length;
-      if (sim > bestSim || (sim === bestSim && params > bestParams)) [best, bestSim, bestParams] = [c, sim, params];
+      if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+        [best, bestSim, bestParams] = [c, sim, params];
+      }
     }
     return best && bestSim >= this.parser.options.simTh ? best : undefined;
   }

@@ -92,13 +92,17 @@ const OWN_SIGNALS_CAP = 6;
 
 function downstreamPaths(graph: ServiceGraph, from: string): Map<string, string[]> {
   const callees = new Map<string, string[]>();
-  for (const e of graph.edges) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  for (const e of graph.edges) {
+    callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  }
   const paths = new Map<string, string[]>([[from, [from]]]);
   const queue = [from];
   while (queue.length > 0) {
     const s = queue.shift()!;
     for (const t of callees.get(s) ?? []) {
-      if (paths.has(t)) continue; // shortest path first; also stops cycles
+      if (paths.has(t)) {
+        continue;
+      } // shortest path first; also stops cycles
       paths.set(t, [...paths.get(s)!, t]);
       queue.push(t);
     }
@@ -120,12 +124,16 @@ export function personalisedPageRank(
   const ids = [...new Set(nodes)].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
   const r = index.get(restart);
-  if (r === undefined || ids.length === 0) return { rank: new Map(), iterations: 0 };
+  if (r === undefined || ids.length === 0) {
+    return { rank: new Map(), iterations: 0 };
+  }
   const callees = ids.map(() => new Set<number>());
   const callers = ids.map(() => new Set<number>());
   for (const e of edges) {
     const [s, t] = [index.get(e.source), index.get(e.target)];
-    if (s === undefined || t === undefined || s === t) continue;
+    if (s === undefined || t === undefined || s === t) {
+      continue;
+    }
     callees[s]!.add(t);
     callers[t]!.add(s);
   }
@@ -138,10 +146,16 @@ export function personalisedPageRank(
       row.push([v, a[v]!]);
       worstCallee = Math.max(worstCallee, a[v]!);
     }
-    for (const w of callers[u]!) if (!callees[u]!.has(w)) row.push([w, BACK_EDGE * a[w]!]);
+    for (const w of callers[u]!) {
+      if (!callees[u]!.has(w)) {
+        row.push([w, BACK_EDGE * a[w]!]);
+      }
+    }
     const own = Math.min(1, Math.max(0, ownStrength(ids[u]!)) / 3);
     const self = Math.max(0, a[u]! - worstCallee) + own * a[u]!;
-    if (self > 0) row.push([u, self]);
+    if (self > 0) {
+      row.push([u, self]);
+    }
     const total = row.reduce((sum, [, w]) => sum + w, 0);
     return total > 0 ? row.map(([v, w]): [number, number] => [v, w / total]) : [];
   });
@@ -151,13 +165,19 @@ export function personalisedPageRank(
     const next = ids.map(() => 0);
     let dangling = 0;
     x.forEach((mass, u) => {
-      if (out[u]!.length === 0) dangling += mass;
-      for (const [v, p] of out[u]!) next[v]! += DAMPING * mass * p;
+      if (out[u]!.length === 0) {
+        dangling += mass;
+      }
+      for (const [v, p] of out[u]!) {
+        next[v]! += DAMPING * mass * p;
+      }
     });
     next[r]! += 1 - DAMPING + DAMPING * dangling;
     const delta = next.reduce((sum, v, i) => sum + Math.abs(v - x[i]!), 0);
     x = next;
-    if (delta < 1e-12) break;
+    if (delta < 1e-12) {
+      break;
+    }
   }
   return { rank: new Map(ids.map((id, i) => [id, x[i]!])), iterations };
 }
@@ -165,8 +185,11 @@ export function personalisedPageRank(
 /** The first cycle among the services reachable from `from` (iterative DFS), or undefined. */
 function findCycle(graph: ServiceGraph, from: string): string[] | undefined {
   const callees = new Map<string, string[]>();
-  for (const e of [...graph.edges].sort((x, y) => x.id.localeCompare(y.id)))
-    if (e.source !== e.target) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  for (const e of [...graph.edges].sort((x, y) => x.id.localeCompare(y.id))) {
+    if (e.source !== e.target) {
+      callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+    }
+  }
   const state = new Map<string, 'open' | 'done'>();
   const stack: Array<{ node: string; next: number }> = [{ node: from, next: 0 }];
   state.set(from, 'open');
@@ -195,23 +218,27 @@ function findCycle(graph: ServiceGraph, from: string): string[] | undefined {
 function graphNotes(graph: ServiceGraph, symptom: string): string[] {
   const notes = [...(graph.notes ?? [])];
   const q = graph.quality;
-  if (q?.orphanSpans)
+  if (q?.orphanSpans) {
     notes.push(
       `${q.orphanSpans} span(s) name a parent that is not in the window (missing parents: partial traces or dropped spans); they count for their own service but add no call edge`
     );
-  if (q?.skewedSpans)
+  }
+  if (q?.skewedSpans) {
     notes.push(
       `${q.skewedSpans} span(s) start before or end after their parent (clock skew between hosts); durations are used as reported`
     );
-  if (q?.clampedSelfTimeSpans)
+  }
+  if (q?.clampedSelfTimeSpans) {
     notes.push(
       `${q.clampedSelfTimeSpans} span(s) had children longer than themselves (clock skew or parallel calls); their self time was clamped to 0 instead of going negative`
     );
+  }
   const cycle = findCycle(graph, symptom);
-  if (cycle)
+  if (cycle) {
     notes.push(
       `the call graph has a cycle (${cycle.join(' → ')}): paths are shortest-first and the walk converges on it, so it is ranked, not looped`
     );
+  }
   return notes;
 }
 
@@ -228,7 +255,9 @@ export function rankRootCauses(
   const byService = new Map(evidence.map((e) => [e.service, e]));
   const paths = downstreamPaths(graph, symptom);
   const callees = new Map<string, string[]>();
-  for (const e of graph.edges) callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  for (const e of graph.edges) {
+    callees.set(e.source, [...(callees.get(e.source) ?? []), e.target]);
+  }
   const anomaly = (s: string): number =>
     Math.max(
       byService.get(s)?.latencyScore ?? 0,
@@ -245,7 +274,9 @@ export function rankRootCauses(
   const walkOwn = new Map<string, number>();
   for (const [service, path] of paths) {
     const ev = byService.get(service);
-    if (!ev) continue;
+    if (!ev) {
+      continue;
+    }
     const signalStrength = Math.min(
       OWN_SIGNALS_CAP,
       (ev.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0)
@@ -254,33 +285,39 @@ export function rankRootCauses(
     const a =
       signalStrength >= 0.5 ? Math.max(anomaly(service), 0.5, Math.min(1, signalStrength / 2)) : anomaly(service);
     walkAnomaly.set(service, a);
-    if (a < 0.5) continue;
+    if (a < 0.5) {
+      continue;
+    }
     const lines: string[] = [];
-    if (ev.latencyScore >= 0.5)
+    if (ev.latencyScore >= 0.5) {
       lines.push(
         `latency anomaly score ${ev.latencyScore.toFixed(3)}${ev.latencyOnsetMs !== undefined ? ` from ${new Date(ev.latencyOnsetMs).toISOString()}` : ''}`
       );
-    if (ev.errorScore >= 0.5)
+    }
+    if (ev.errorScore >= 0.5) {
       lines.push(
         `error-ratio anomaly score ${ev.errorScore.toFixed(3)}${ev.errorOnsetMs !== undefined ? ` from ${new Date(ev.errorOnsetMs).toISOString()}` : ''}`
       );
+    }
     // Own time and own errors: what a callee cannot explain.
     let own = 0;
     if (ev.selfMsBaseline !== undefined && ev.selfMsIncident !== undefined && ev.selfMsBaseline > 0) {
       const ratio = ev.selfMsIncident / ev.selfMsBaseline;
-      if (ratio > 1.2)
+      if (ratio > 1.2) {
         lines.push(
           `self time ${ev.selfMsBaseline.toFixed(1)} → ${ev.selfMsIncident.toFixed(1)} ms per request (×${ratio.toFixed(1)})`
         );
+      }
       own = Math.max(own, Math.min(3, Math.log2(Math.max(1, ratio))));
     }
     if (ev.ownErrorRateIncident !== undefined) {
       const base = ev.ownErrorRateBaseline ?? 0;
       const rise = ev.ownErrorRateIncident - base;
-      if (rise > 0.01)
+      if (rise > 0.01) {
         lines.push(
           `errors it originates ${(100 * base).toFixed(1)}% → ${(100 * ev.ownErrorRateIncident).toFixed(1)}% of requests`
         );
+      }
       own = Math.max(own, Math.min(3, rise * 20));
     }
     if ((ev.resourceScore ?? 0) >= 0.5) {
@@ -288,9 +325,15 @@ export function rankRootCauses(
         `memory anomaly score ${ev.resourceScore!.toFixed(3)}${ev.resourceOnsetMs !== undefined ? ` from ${new Date(ev.resourceOnsetMs).toISOString()}` : ''}`
       );
       // Memory is the service's own: no callee explains it.
-      if (ev.resourceScore! >= ANOMALOUS) own = Math.max(own, 1);
+      if (ev.resourceScore! >= ANOMALOUS) {
+        own = Math.max(own, 1);
+      }
     }
-    for (const x of ev.ownSignals ?? []) if (x.strength >= 0.25) lines.push(x.line);
+    for (const x of ev.ownSignals ?? []) {
+      if (x.strength >= 0.25) {
+        lines.push(x.line);
+      }
+    }
     own = Math.max(own, signalStrength);
     walkOwn.set(service, own);
     const explainedBy = (callees.get(service) ?? []).filter(
@@ -350,22 +393,30 @@ export function rankRootCauses(
     c.evidence.some(
       (l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory')
     ) || Math.max(0, ...(byService.get(c.service)?.ownSignals ?? []).map((x) => x.strength)) >= 1;
-  if (top && ownEvidence(top)) tier = !hasRunnerUp || top.evidenceScore! >= 2 * runnerUp ? 'CONFIRMED' : 'LIKELY';
-  else if (top && (!hasRunnerUp || top.evidenceScore! > 1.2 * runnerUp)) tier = 'LIKELY';
+  if (top && ownEvidence(top)) {
+    tier = !hasRunnerUp || top.evidenceScore! >= 2 * runnerUp ? 'CONFIRMED' : 'LIKELY';
+  } else if (top && (!hasRunnerUp || top.evidenceScore! > 1.2 * runnerUp)) {
+    tier = 'LIKELY';
+  }
   const emptyWindow = graph.nodes.length === 0;
-  if (emptyWindow)
+  if (emptyWindow) {
     notes.push(
       `the window has no call graph (${graph.spans} spans, ${graph.traces} traces): nothing to walk from ${symptom}${top ? '; only its own series could be ranked' : ''}`
     );
+  }
   let explanation: string;
-  if (top) explanation = `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`;
-  else if (emptyWindow && evidence.length === 0)
+  if (top) {
+    explanation = `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`;
+  } else if (emptyWindow && evidence.length === 0) {
     explanation = `INCONCLUSIVE: the window is empty — no traces and no metric evidence, so there is no call graph to walk from ${symptom} and nothing to rank`;
-  else if (emptyWindow)
+  } else if (emptyWindow) {
     explanation = `INCONCLUSIVE: the window has no traces, so there is no call graph to walk from ${symptom}, and ${symptom} itself shows no anomaly`;
-  else explanation = `INCONCLUSIVE: no service downstream of ${symptom} shows an anomaly in the window`;
-  if (top && top.path.length > 1 && !ownEvidence(top))
+  } else {
+    explanation = `INCONCLUSIVE: no service downstream of ${symptom} shows an anomaly in the window`;
+  }
+  if (top && top.path.length > 1 && !ownEvidence(top)) {
     explanation += ` (no own-time or own-error evidence: the chain ${top.path.join(' → ')} is inferred from co-anomaly along calls, not shown)`;
+  }
   // At least three candidates when there is an answer: the next most anomalous services downstream, each
   // saying why it is not a cause, so an operator sees what was compared (the tier above ignores them).
   if (top && scored.length < MIN_CANDIDATES) {

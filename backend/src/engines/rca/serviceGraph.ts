@@ -85,7 +85,9 @@ export interface ServiceGraph {
 }
 
 function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
+  if (sorted.length === 0) {
+    return Number.NaN;
+  }
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(sorted.length - 1, lo + 1);
@@ -100,11 +102,15 @@ const blank = (): Stats => ({ calls: 0, errors: 0, durations: [] });
 export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
   const graph = new DirectedGraph<NodeAttrs, EdgeAttrs>({ allowSelfLoops: true });
   const byId = new Map<string, GraphSpan>();
-  for (const s of spans) byId.set(`${s.traceId}/${s.spanId}`, s);
+  for (const s of spans) {
+    byId.set(`${s.traceId}/${s.spanId}`, s);
+  }
   // Time a span spent waiting on its children: the union would be exact, the sum is an upper bound; clamp to the span.
   const childTime = new Map<string, number>();
   const node = (service: string): NodeAttrs => {
-    if (!graph.hasNode(service)) graph.addNode(service, { stats: blank(), self: 0, downstream: 0, entry: false });
+    if (!graph.hasNode(service)) {
+      graph.addNode(service, { stats: blank(), self: 0, downstream: 0, entry: false });
+    }
     return graph.getNodeAttributes(service);
   };
   let first = Infinity;
@@ -119,26 +125,36 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
     last = Math.max(last, s.startMs + s.durationMs);
     const attrs = node(s.service);
     attrs.stats.calls++;
-    if (s.error) attrs.stats.errors++;
+    if (s.error) {
+      attrs.stats.errors++;
+    }
     attrs.stats.durations.push(s.durationMs);
     const parent = s.parentSpanId ? byId.get(`${s.traceId}/${s.parentSpanId}`) : undefined;
-    if (!s.parentSpanId) attrs.entry = true;
-    else if (!parent) orphanSpans++;
+    if (!s.parentSpanId) {
+      attrs.entry = true;
+    } else if (!parent) {
+      orphanSpans++;
+    }
     if (
       parent &&
       (s.startMs < parent.startMs - SKEW_TOLERANCE_MS ||
         s.startMs + s.durationMs > parent.startMs + parent.durationMs + SKEW_TOLERANCE_MS)
-    )
+    ) {
       skewedSpans++;
+    }
     if (parent) {
       const key = `${s.traceId}/${parent.spanId}`;
       childTime.set(key, (childTime.get(key) ?? 0) + s.durationMs);
       if (parent.service !== s.service) {
         node(parent.service);
-        if (!graph.hasEdge(parent.service, s.service)) graph.addEdge(parent.service, s.service, { stats: blank() });
+        if (!graph.hasEdge(parent.service, s.service)) {
+          graph.addEdge(parent.service, s.service, { stats: blank() });
+        }
         const e = graph.getEdgeAttributes(parent.service, s.service);
         e.stats.calls++;
-        if (s.error) e.stats.errors++;
+        if (s.error) {
+          e.stats.errors++;
+        }
         e.stats.durations.push(s.durationMs);
       }
     }
@@ -146,7 +162,9 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
   for (const s of spans) {
     const attrs = node(s.service);
     const children = childTime.get(`${s.traceId}/${s.spanId}`) ?? 0;
-    if (children > s.durationMs + SKEW_TOLERANCE_MS) clampedSelfTimeSpans++;
+    if (children > s.durationMs + SKEW_TOLERANCE_MS) {
+      clampedSelfTimeSpans++;
+    }
     const waiting = Math.min(s.durationMs, children);
     attrs.downstream += waiting;
     attrs.self += s.durationMs - waiting;

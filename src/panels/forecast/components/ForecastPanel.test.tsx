@@ -48,7 +48,10 @@ describe('ForecastPanel', () => {
   test('draws actuals, the dashed median, the 80% and 95% bands and the "now" marker', () => {
     renderPanel(frames(seriesForecast({ band95: true })));
     expect(screen.getByTestId(ids.container)).toBeInTheDocument();
-    expect(screen.getByTestId(ids.chart)).toHaveAttribute('aria-label', 'Forecast chart of aidpe_sim_request_rate{service="frontend"}');
+    expect(screen.getByTestId(ids.chart)).toHaveAttribute(
+      'aria-label',
+      'Forecast chart of aidpe_sim_request_rate{service="frontend"}'
+    );
     expect(screen.getByTestId(ids.actual).getAttribute('d')).toMatch(/^M/);
     expect(screen.getByTestId(ids.median)).toHaveAttribute('stroke-dasharray', '6 4');
     expect(screen.getByTestId(ids.band).getAttribute('d')).toMatch(/Z$/);
@@ -91,9 +94,7 @@ describe('ForecastPanel', () => {
 
   test('a partial forecast is drawn with its reasons in a strip', () => {
     renderPanel(
-      frames(
-        seriesForecast({ status: 'partial', reasons: [{ code: 'gaps_imputed', message: '2 gaps were imputed' }] })
-      )
+      frames(seriesForecast({ status: 'partial', reasons: [{ code: 'gaps_imputed', message: '2 gaps were imputed' }] }))
     );
     expect(screen.getByTestId(ids.reason)).toHaveTextContent('Partial forecast: 2 gaps were imputed');
     expect(screen.getByTestId(ids.band)).toBeInTheDocument();
@@ -147,6 +148,8 @@ describe('ForecastPanel', () => {
       meta: { notices: [{ severity: 'info', text: 'Not available yet: the anomaly engine has not landed' }] },
     });
     renderPanel([frame]);
-    expect(within(screen.getByTestId(ids.empty)).getByText('Not available yet: the anomaly engine has not landed')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId(ids.empty)).getByText('Not available yet: the anomaly engine has not landed')
+    ).toBeInTheDocument();
   });
 });

@@ -136,7 +136,12 @@ function Answer({
       {(response.notes?.length || response.graphSourceDetail) && (
         <div data-testid={ids.notes}>
           <Text color="secondary" variant="bodySmall">
-            {[response.graphSourceDetail ? `Call graph: ${response.graphSourceDetail}` : undefined, ...(response.notes ?? [])].filter(Boolean).join(' · ')}
+            {[
+              response.graphSourceDetail ? `Call graph: ${response.graphSourceDetail}` : undefined,
+              ...(response.notes ?? []),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </Text>
         </div>
       )}

@@ -103,7 +103,9 @@ function q(z: number): number {
  * `erfc` in baselines.ts), so tails far below 1e−300 stay finite.
  */
 export function logErfc(x: number): number {
-  if (x < 0) return Math.log(erfc(x));
+  if (x < 0) {
+    return Math.log(erfc(x));
+  }
   const t = 1 / (1 + 0.5 * x);
   return (
     Math.log(t) -
@@ -156,7 +158,9 @@ class Ring {
   /** Contents oldest first. */
   values(): number[] {
     const out = new Array<number>(this.size);
-    for (let i = 0; i < this.size; i++) out[i] = this.at(i);
+    for (let i = 0; i < this.size; i++) {
+      out[i] = this.at(i);
+    }
     return out;
   }
   /** k-th most recent value (0 = newest). */
@@ -184,14 +188,19 @@ class SortedWindow {
     let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.sorted[mid]! < x) lo = mid + 1;
-      else hi = mid;
+      if (this.sorted[mid]! < x) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
     return lo;
   }
   push(x: number): void {
     const old = this.ring.push(x);
-    if (old !== undefined) this.sorted.splice(this.lowerBound(old), 1);
+    if (old !== undefined) {
+      this.sorted.splice(this.lowerBound(old), 1);
+    }
     this.sorted.splice(this.lowerBound(x), 0, x);
   }
   clear(): void {
@@ -212,7 +221,9 @@ class SortedWindow {
    */
   mad(m: number): number {
     const n = this.sorted.length;
-    if (n === 0) return 0;
+    if (n === 0) {
+      return 0;
+    }
     const h = n >> 1;
     const pos = this.lowerBound(m);
     return n % 2 === 1
@@ -229,8 +240,11 @@ class SortedWindow {
     let hi = Math.min(k + 1, na);
     while (lo < hi) {
       const i = (lo + hi) >> 1;
-      if (m - s[pos - 1 - i]! < s[pos + k - i]! - m) lo = i + 1;
-      else hi = i;
+      if (m - s[pos - 1 - i]! < s[pos + k - i]! - m) {
+        lo = i + 1;
+      } else {
+        hi = i;
+      }
     }
     const j = k + 1 - lo;
     const fromA = lo > 0 ? m - s[pos - lo]! : -Infinity;
@@ -241,29 +255,39 @@ class SortedWindow {
   meanAbs(m: number): number {
     const n = this.sorted.length;
     let s = 0;
-    for (let i = 0; i < n; i++) s += Math.abs(this.sorted[i]! - m);
+    for (let i = 0; i < n; i++) {
+      s += Math.abs(this.sorted[i]! - m);
+    }
     return n === 0 ? 0 : s / n;
   }
 }
 
 function medianOfSorted(a: ArrayLike<number>, n: number): number {
-  if (n === 0) return 0;
+  if (n === 0) {
+    return 0;
+  }
   const h = n >> 1;
   return n % 2 === 1 ? a[h]! : 0.5 * (a[h - 1]! + a[h]!);
 }
 
 function autocorrelation(r: Ring, lag: number): number {
   const n = r.size;
-  if (n < 2 * lag) return 0;
+  if (n < 2 * lag) {
+    return 0;
+  }
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += r.at(i);
+  for (let i = 0; i < n; i++) {
+    mean += r.at(i);
+  }
   mean /= n;
   let num = 0;
   let den = 0;
   for (let i = 0; i < n; i++) {
     const d = r.at(i) - mean;
     den += d * d;
-    if (i >= lag) num += d * (r.at(i - lag) - mean);
+    if (i >= lag) {
+      num += d * (r.at(i - lag) - mean);
+    }
   }
   return den === 0 ? 0 : num / (n - lag) / (den / n);
 }
@@ -308,7 +332,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
 
   const detectSeason = (): void => {
     if (candidates === null) {
-      if (gaps.length < 8) return;
+      if (gaps.length < 8) {
+        return;
+      }
       const g = [...gaps].sort((a, b) => a - b);
       const step = medianOfSorted(g, g.length);
       if (!(step > 0)) {
@@ -318,14 +344,18 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       candidates = [DAY_MS, WEEK_MS].map((ms) => Math.round(ms / step)).filter((c) => c >= 4 && c <= maxPeriod);
     }
     for (const c of candidates) {
-      if (n !== 2 * c) continue; // checked once, when two full periods are available
+      if (n !== 2 * c) {
+        continue;
+      } // checked once, when two full periods are available
       if (autocorrelation(history, c) >= minAcf && c > p) {
         p = c;
         // Rebuild the residual window from history so scoring continues without a new warm-up.
         residuals.clear();
         // The current point (k = 0) is excluded: it is scored against the window, then added.
         const m = Math.min(levelWindow, history.size - p - 1);
-        for (let k = m; k >= 1; k--) residuals.push(residualAt(k, p));
+        for (let k = m; k >= 1; k--) {
+          residuals.push(residualAt(k, p));
+        }
       }
     }
   };
@@ -336,7 +366,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
    */
   const historyToKeep = (): number[] => {
     const all = history.values();
-    if (candidates === null || n <= 2 * Math.max(0, ...candidates)) return all;
+    if (candidates === null || n <= 2 * Math.max(0, ...candidates)) {
+      return all;
+    }
     return all.slice(Math.max(0, all.length - (p > 0 ? p + 1 : 0)));
   };
 
@@ -375,13 +407,21 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
     restore(state: AidpeState): void {
       validateState(state, resolved);
       history.clear();
-      for (const v of state.history) history.push(v);
+      for (const v of state.history) {
+        history.push(v);
+      }
       residuals.clear();
-      for (const v of state.residuals) residuals.push(v);
+      for (const v of state.residuals) {
+        residuals.push(v);
+      }
       shortRaw.clear();
-      for (const v of state.shortRaw) shortRaw.push(v);
+      for (const v of state.shortRaw) {
+        shortRaw.push(v);
+      }
       longAvg.clear();
-      for (const v of state.longAvg) longAvg.push(v);
+      for (const v of state.longAvg) {
+        longAvg.push(v);
+      }
       shortSum = state.shortSum;
       longSum = state.longSum;
       longSq = state.longSq;
@@ -398,8 +438,12 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       return n;
     },
     update(timestampMs: number, value: number): number {
-      if (!Number.isFinite(value)) return 0;
-      if (n > 0 && gaps.length < 32 && Number.isFinite(timestampMs - lastTs)) gaps.push(timestampMs - lastTs);
+      if (!Number.isFinite(value)) {
+        return 0;
+      }
+      if (n > 0 && gaps.length < 32 && Number.isFinite(timestampMs - lastTs)) {
+        gaps.push(timestampMs - lastTs);
+      }
       lastTs = timestampMs;
 
       history.push(value);
@@ -414,7 +458,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       if (haveResidual && residuals.size >= minLevel) {
         const med = residuals.median();
         let scale = 1.4826 * residuals.mad(med);
-        if (!(scale > 0)) scale = 1.2533 * residuals.meanAbs(med);
+        if (!(scale > 0)) {
+          scale = 1.2533 * residuals.meanAbs(med);
+        }
         // A near-constant metric (a latency quantile stuck on a bucket, a flat gauge) has a MAD of ~0, and then any
         // wobble would look extreme; below 0.1% of the series' own level a change is not an anomaly.
         scale = Math.max(scale, RELATIVE_SCALE_FLOOR * levelAbs, 1e-12);
@@ -422,7 +468,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
         // two-sided tail 2Q(z) as a surprise, capped and scaled to [0, 1]
         raw = Math.min(S_MAX, Math.max(0, upperSurprise(z) - Math.LN2)) / S_MAX;
       }
-      if (haveResidual) residuals.push(b);
+      if (haveResidual) {
+        residuals.push(b);
+      }
 
       // 3. likelihood of the short moving average of raw scores.
       const evicted = shortRaw.push(raw);
@@ -442,7 +490,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
         recomputeLong(); // bounds floating-point drift of the running sums
       }
 
-      if (n <= warmUp) return 0;
+      if (n <= warmUp) {
+        return 0;
+      }
       // 4. combine.
       const s =
         combine === 'likelihood'
@@ -468,27 +518,42 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
   const fail = (field: string, why: string): never => {
     throw new Error(`detector state: ${field} ${why}`);
   };
-  if (state === null || typeof state !== 'object' || state.kind !== 'aidpe') fail('kind', "must be 'aidpe'");
-  if (state.version !== AIDPE_STATE_VERSION)
+  if (state === null || typeof state !== 'object' || state.kind !== 'aidpe') {
+    fail('kind', "must be 'aidpe'");
+  }
+  if (state.version !== AIDPE_STATE_VERSION) {
     fail('version', `is ${String(state.version)}; this detector reads version ${AIDPE_STATE_VERSION}`);
+  }
   for (const key of Object.keys(options) as Array<keyof AidpeResolvedOptions>) {
-    if (state.options?.[key] !== options[key])
+    if (state.options?.[key] !== options[key]) {
       fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
+    }
   }
   const finite = (field: string, v: unknown): void => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, 'must be a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      fail(field, 'must be a finite number');
+    }
   };
   const list = (field: string, v: unknown, cap: number): void => {
-    if (!Array.isArray(v)) fail(field, 'must be an array');
+    if (!Array.isArray(v)) {
+      fail(field, 'must be an array');
+    }
     const a = v as unknown[];
-    if (a.length > cap) fail(field, `has ${a.length} entries; at most ${cap}`);
+    if (a.length > cap) {
+      fail(field, `has ${a.length} entries; at most ${cap}`);
+    }
     a.forEach((x, i) => finite(`${field}[${i}]`, x));
   };
-  for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const)
+  for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const) {
     finite(f, state[f]);
-  if (state.lastTs !== null) finite('lastTs', state.lastTs);
+  }
+  if (state.lastTs !== null) {
+    finite('lastTs', state.lastTs);
+  }
   list('gaps', state.gaps, 32);
-  if (state.candidates !== null) list('candidates', state.candidates, 2);
+  if (state.candidates !== null) {
+    list('candidates', state.candidates, 2);
+  }
   list('history', state.history, 2 * options.maxPeriod);
   list('residuals', state.residuals, options.levelWindow);
   list('shortRaw', state.shortRaw, options.shortWindow);
@@ -503,6 +568,8 @@ export function runAidpe(
 ): Float64Array {
   const det = createAidpeDetector(options);
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = det.update(timestamps[i]!, values[i]!);
+  for (let i = 0; i < values.length; i++) {
+    out[i] = det.update(timestamps[i]!, values[i]!);
+  }
   return out;
 }

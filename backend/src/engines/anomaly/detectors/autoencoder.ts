@@ -54,9 +54,12 @@ export class MvWindower {
   pushed = 0;
 
   constructor(dimensions: number, window: number, norm: Partial<MvNormalisation> = {}) {
-    if (!Number.isInteger(dimensions) || dimensions < 1)
+    if (!Number.isInteger(dimensions) || dimensions < 1) {
       throw new Error(`dimensions: must be a positive integer, got ${dimensions}`);
-    if (!Number.isInteger(window) || window < 1) throw new Error(`window: must be a positive integer, got ${window}`);
+    }
+    if (!Number.isInteger(window) || window < 1) {
+      throw new Error(`window: must be a positive integer, got ${window}`);
+    }
     this.dimensions = dimensions;
     this.window = window;
     this.norm = { ...DEFAULT_MV_NORMALISATION, ...norm };
@@ -145,12 +148,14 @@ export function createAutoencoderDetector(options: AutoencoderOptions): Autoenco
   const { dimensions: d, window: w, reconstruct } = options;
   const warmUp = Math.max(options.warmUp ?? 288, w);
   const batchSize = options.batchSize ?? 4096;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(`batchSize: must be a positive integer, got ${batchSize}`);
+  }
   const alpha = options.alpha ?? 0.01;
   const newestWeight = options.newestStepWeight ?? 1;
-  if (!(Number.isFinite(newestWeight) && newestWeight > 0))
+  if (!(Number.isFinite(newestWeight) && newestWeight > 0)) {
     throw new Error(`newestStepWeight: must be a positive number, got ${newestWeight}`);
+  }
   const newestFrom = (w - 1) * d;
   const totalWeight = w - 1 + newestWeight;
   const windower = new MvWindower(d, w, options.normalisation);
@@ -177,7 +182,9 @@ export function createAutoencoderDetector(options: AutoencoderOptions): Autoenco
     recentNext = (recentNext + 1) % SUSTAIN_POINTS;
     recentSize = Math.min(SUSTAIN_POINTS, recentSize + 1);
     let sum = 0;
-    for (let r = 0; r < recentSize; r++) sum += recent[r]!;
+    for (let r = 0; r < recentSize; r++) {
+      sum += recent[r]!;
+    }
     const zc = (sum / recentSize) * Math.sqrt(recentSize);
     const score =
       zc > 0 ? Math.min(1, Math.max(0, -Math.log(Math.max(1e-300, 0.5 * erfc(zc / Math.SQRT2))) / S_MAX)) : 0;
@@ -200,18 +207,24 @@ export function createAutoencoderDetector(options: AutoencoderOptions): Autoenco
         const scored: boolean[] = [];
         let n = 0;
         for (const v of chunk) {
-          if (v.length !== d) throw new Error(`vector: expected ${d} metrics, got ${v.length}`);
+          if (v.length !== d) {
+            throw new Error(`vector: expected ${d} metrics, got ${v.length}`);
+          }
           windower.push(v);
           const live = windower.pushed > warmUp;
           scored.push(live);
-          if (live) windower.fill(inputs, n++ * width);
+          if (live) {
+            windower.fill(inputs, n++ * width);
+          }
         }
         const outputs = n > 0 ? await reconstruct(inputs.subarray(0, n * width), n) : new Float32Array(0);
-        if (outputs.length < n * width)
+        if (outputs.length < n * width) {
           throw new Error(`reconstruct: answered ${outputs.length} values for ${n} inputs of ${width}`);
+        }
         let k = 0;
-        for (const live of scored)
+        for (const live of scored) {
           out.push(live ? scoreOne(inputs, outputs, k++ * width) : { score: 0, contributions: [] });
+        }
       }
       return out;
     },

@@ -155,7 +155,9 @@ class ContextOperator {
       this.lefts.push(semi);
       for (const f of facts) {
         let list = this.factsLeft.get(f);
-        if (!list) this.factsLeft.set(f, (list = []));
+        if (!list) {
+          this.factsLeft.set(f, (list = []));
+        }
         list.push(semi);
       }
     }
@@ -171,7 +173,9 @@ class ContextOperator {
       this.rights.push(semi);
       for (const f of facts) {
         let list = this.factsRight.get(f);
-        if (!list) this.factsRight.set(f, (list = []));
+        if (!list) {
+          this.factsRight.set(f, (list = []));
+        }
         list.push(semi);
       }
     }
@@ -182,7 +186,9 @@ class ContextOperator {
   getContextByFacts(newContexts: readonly Candidate[], zeroLevel: boolean): number | boolean {
     let added = 0;
     for (const cand of newContexts) {
-      if (this.contexts.length >= this.maxContexts) return zeroLevel ? false : added;
+      if (this.contexts.length >= this.maxContexts) {
+        return zeroLevel ? false : added;
+      }
       // Copies: the candidate's arrays are the semi-contexts' per-step crossing lists.
       const leftFacts = [...cand.left];
       const rightFacts = [...cand.right];
@@ -227,11 +233,17 @@ class ContextOperator {
       semi.crossedKey = '';
       semi.count = 0;
     }
-    for (const f of facts) for (const semi of this.factsRight.get(f) ?? []) semi.crossed.push(f);
+    for (const f of facts) {
+      for (const semi of this.factsRight.get(f) ?? []) {
+        semi.crossed.push(f);
+      }
+    }
     const crossed: RightSemi[] = [];
     for (const semi of this.rights) {
       semi.count = semi.crossed.length;
-      if (semi.count > 0) crossed.push(semi);
+      if (semi.count > 0) {
+        crossed.push(semi);
+      }
     }
     this.crossedRight = crossed;
     return this.updateContextsAndGetActive(newContextFlag);
@@ -247,26 +259,40 @@ class ContextOperator {
       semi.crossedKey = '';
       semi.count = 0;
     }
-    for (const f of facts) for (const semi of this.factsLeft.get(f) ?? []) semi.crossed.push(f);
+    for (const f of facts) {
+      for (const semi of this.factsLeft.get(f) ?? []) {
+        semi.crossed.push(f);
+      }
+    }
     const crossed: LeftSemi[] = [];
     for (const semi of this.lefts) {
       const n = semi.crossed.length;
       semi.count = n;
-      if (n === 0) continue;
+      if (n === 0) {
+        continue;
+      }
       crossed.push(semi);
-      if (semi.key.length !== n) continue;
+      if (semi.key.length !== n) {
+        continue;
+      }
       for (const id of semi.contextIds) {
         const c = this.contexts[id]!;
         const weight = c.total > 0 ? c.success / c.total : 0;
         if (weight > maxWeight) {
           maxWeight = weight;
           predicting = [c];
-        } else if (weight === maxWeight) predicting.push(c);
+        } else if (weight === maxWeight) {
+          predicting.push(c);
+        }
       }
     }
     this.crossedLeft = crossed;
     const predictions = new Set<number>();
-    for (const c of predicting) for (const f of c.rightFacts) predictions.add(f);
+    for (const c of predicting) {
+      for (const f of c.rightFacts) {
+        predictions.add(f);
+      }
+    }
     return { added, predictions };
   }
 
@@ -274,8 +300,12 @@ class ContextOperator {
     const active: Array<[number, number, number, number]> = [];
     const potential: Candidate[] = [];
     const candidate = (left: LeftSemi, right: RightSemi): Candidate => {
-      if (left.crossedKey === '') left.crossedKey = keyOf(left.crossed);
-      if (right.crossedKey === '') right.crossedKey = keyOf(right.crossed);
+      if (left.crossedKey === '') {
+        left.crossedKey = keyOf(left.crossed);
+      }
+      if (right.crossedKey === '') {
+        right.crossedKey = keyOf(right.crossed);
+      }
       return { left: left.crossed, right: right.crossed, leftKey: left.crossedKey, rightKey: right.crossedKey };
     };
     const full = this.contexts.length >= this.maxContexts;
@@ -287,7 +317,9 @@ class ContextOperator {
       for (let k = 0; k < ids.length; k++) {
         const contextId = ids[k]!;
         const rightId = left.rightIds[k]!;
-        if (contextId === skipId) continue;
+        if (contextId === skipId) {
+          continue;
+        }
         const c = this.contexts[contextId]!;
         const right = this.rights[rightId]!;
         const rightLen = right.key.length;
@@ -348,22 +380,32 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
   const bits = options.numNormValueBits ?? 3;
   const rangeWarmup = Math.max(1, Math.floor(options.rangeWarmup ?? 300));
   const maxContexts = options.maxContexts ?? 20_000;
-  if (!(bits >= 1 && bits <= 16 && Number.isInteger(bits)))
+  if (!(bits >= 1 && bits <= 16 && Number.isInteger(bits))) {
     throw new Error(`numNormValueBits: expected an integer in 1..16, got ${bits}`);
-  if (!(restPeriod >= 0)) throw new Error(`restPeriod: expected ≥ 0, got ${options.restPeriod}`);
-  if (options.range && !(options.range.max >= options.range.min)) throw new Error(`range: max must be ≥ min`);
+  }
+  if (!(restPeriod >= 0)) {
+    throw new Error(`restPeriod: expected ≥ 0, got ${options.restPeriod}`);
+  }
+  if (options.range && !(options.range.max >= options.range.min)) {
+    throw new Error(`range: max must be ≥ min`);
+  }
   const maxBin = 2 ** bits - 1;
 
   let op = new ContextOperator(maxLeft, maxContexts);
   const fixedRange = options.range !== undefined;
   const replayLength = Math.max(1, Math.floor(options.replayLength ?? 500));
   const rangeMargin = options.rangeMargin ?? 0.6;
-  if (!(rangeMargin >= 0)) throw new Error(`rangeMargin: expected ≥ 0, got ${options.rangeMargin}`);
+  if (!(rangeMargin >= 0)) {
+    throw new Error(`rangeMargin: expected ≥ 0, got ${options.rangeMargin}`);
+  }
   const initialMargin = options.initialMargin ?? 0;
-  if (!(initialMargin >= 0)) throw new Error(`initialMargin: expected ≥ 0, got ${options.initialMargin}`);
+  if (!(initialMargin >= 0)) {
+    throw new Error(`initialMargin: expected ≥ 0, got ${options.initialMargin}`);
+  }
   const rangeExpandAfter = options.rangeExpandAfter ?? 1;
-  if (!(Number.isInteger(rangeExpandAfter) && rangeExpandAfter >= 1))
+  if (!(Number.isInteger(rangeExpandAfter) && rangeExpandAfter >= 1)) {
     throw new Error(`rangeExpandAfter: expected an integer ≥ 1, got ${options.rangeExpandAfter}`);
+  }
   let outsideRun = 0;
   let range: { min: number; max: number } | null = options.range ? { ...options.range } : null;
   let warmup: number[] = [];
@@ -393,7 +435,9 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
       newContextFlag = op.getContextByFacts([zero], true) as boolean;
     }
     const { active, selected, potential } = op.crossRight(sensFacts, newContextFlag);
-    for (const c of potential) uniq.add(c.leftKey + '|' + c.rightKey);
+    for (const c of potential) {
+      uniq.add(c.leftKey + '|' + c.rightKey);
+    }
     const activeShare = selected > 0 ? active.length / selected : 0;
     active.sort((x, y) => x[1] - y[1] || x[2] - y[2] || x[3] - y[3]);
     const neurons = active.slice(-maxActive).map((a) => 2 ** 31 + a[0]);
@@ -406,14 +450,22 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
 
   const score = (value: number, r: { min: number; max: number }): number => {
     let full = r.max - r.min;
-    if (full === 0) full = maxBin;
+    if (full === 0) {
+      full = maxBin;
+    }
     const stepSize = full / maxBin;
     const norm = Math.min(maxBin, Math.max(0, Math.trunc((value - r.min) / stepSize)));
     const sens: number[] = [];
-    for (let b = 0; b < bits; b++) sens.push(65536 + b * 2 + ((norm >> b) & 1));
+    for (let b = 0; b < bits; b++) {
+      sens.push(65536 + b * 2 + ((norm >> b) & 1));
+    }
     sens.sort((a, b) => a - b);
     let deltas = 0;
-    for (const f of sens) if (!lastPredicted.has(f)) deltas += 2 ** Math.floor((f - 65536) / 2);
+    for (const f of sens) {
+      if (!lastPredicted.has(f)) {
+        deltas += 2 ** Math.floor((f - 65536) / 2);
+      }
+    }
     const predictionError = deltas / maxBin;
     const s = step(sens);
     lastPredicted = s.predictions;
@@ -421,14 +473,20 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
     const window = restPeriod > 0 ? recent.slice(-restPeriod) : [];
     const muted = window.length > 0 && Math.max(...window) >= baseThreshold;
     recent.push(current);
-    if (recent.length > Math.max(restPeriod, 1) * 2) recent = recent.slice(-Math.max(restPeriod, 1));
+    if (recent.length > Math.max(restPeriod, 1) * 2) {
+      recent = recent.slice(-Math.max(restPeriod, 1));
+    }
     return muted ? 0 : current;
   };
 
   return {
     next(value: number): number {
-      if (!Number.isFinite(value)) throw new Error(`value: expected a finite number, got ${value}`);
-      if (fixedRange) return score(value, range!);
+      if (!Number.isFinite(value)) {
+        throw new Error(`value: expected a finite number, got ${value}`);
+      }
+      if (fixedRange) {
+        return score(value, range!);
+      }
       if (range) {
         const outside = value < range.min || value > range.max;
         outsideRun = outside ? outsideRun + 1 : 0;
@@ -449,25 +507,37 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
           };
           outsideRun = 0;
           reset();
-          for (const v of warmup) score(v, range);
+          for (const v of warmup) {
+            score(v, range);
+          }
         }
         warmup.push(value);
-        if (warmup.length > replayLength) warmup.shift();
+        if (warmup.length > replayLength) {
+          warmup.shift();
+        }
         return score(value, range);
       }
       warmup.push(value);
-      if (warmup.length < rangeWarmup) return 0;
+      if (warmup.length < rangeWarmup) {
+        return 0;
+      }
       let min = Infinity;
       let max = -Infinity;
       for (const v of warmup) {
-        if (v < min) min = v;
-        if (v > max) max = v;
+        if (v < min) {
+          min = v;
+        }
+        if (v > max) {
+          max = v;
+        }
       }
       const pad = initialMargin * (max - min);
       range = { min: min - pad, max: max + pad };
       // Replay the warm-up so the model learns from it; the scores of those points stay 0 (already returned).
       let last = 0;
-      for (const v of warmup) last = score(v, range);
+      for (const v of warmup) {
+        last = score(v, range);
+      }
       warmup = warmup.slice(-replayLength);
       return last;
     },
@@ -491,10 +561,16 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
       };
     },
     restore(state: CadState): void {
-      if (state?.kind !== 'cad-ose' || state.version !== 1) throw new Error('state: not a cad-ose v1 state');
+      if (state?.kind !== 'cad-ose' || state.version !== 1) {
+        throw new Error('state: not a cad-ose v1 state');
+      }
       const fresh = new ContextOperator(maxLeft, maxContexts);
-      for (const s of state.lefts) fresh.addLeft([...s.key]);
-      for (const s of state.rights) fresh.addRight([...s.key]);
+      for (const s of state.lefts) {
+        fresh.addLeft([...s.key]);
+      }
+      for (const s of state.rights) {
+        fresh.addRight([...s.key]);
+      }
       state.lefts.forEach((s, i) => {
         const semi = fresh.lefts[i]!;
         semi.crossed = [...s.crossed];
@@ -512,10 +588,16 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
       });
       // Context hashes and left keys are rebuilt from the semi-contexts that own them.
       const leftOf = new Array<number[]>(state.contexts.length);
-      for (const s of state.lefts) for (const [, c] of s.contexts) leftOf[c] = s.key;
+      for (const s of state.lefts) {
+        for (const [, c] of s.contexts) {
+          leftOf[c] = s.key;
+        }
+      }
       state.contexts.forEach(([total, success, activations, rightFacts, zeroLevel], id) => {
         const leftKey = leftOf[id];
-        if (!leftKey) throw new Error(`state.contexts[${id}]: no left semi-context refers to it`);
+        if (!leftKey) {
+          throw new Error(`state.contexts[${id}]: no left semi-context refers to it`);
+        }
         fresh.contexts.push({
           total,
           success,
@@ -543,6 +625,8 @@ export function createCadDetector(options: CadOptions = {}): CadDetector {
 export function runCad(values: ArrayLike<number>, options: CadOptions = {}): Float64Array {
   const detector = createCadDetector(options);
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = detector.next(values[i]!);
+  for (let i = 0; i < values.length; i++) {
+    out[i] = detector.next(values[i]!);
+  }
   return out;
 }

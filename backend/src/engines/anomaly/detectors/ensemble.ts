@@ -31,10 +31,12 @@ export class RankCalibrator {
     readonly historySize: number,
     readonly tailQuantile = 0.99
   ) {
-    if (!(Number.isInteger(historySize) && historySize >= 1))
+    if (!(Number.isInteger(historySize) && historySize >= 1)) {
       throw new Error(`historySize: expected an integer ≥ 1, got ${historySize}`);
-    if (!(tailQuantile > 0 && tailQuantile <= 1))
+    }
+    if (!(tailQuantile > 0 && tailQuantile <= 1)) {
       throw new Error(`tailQuantile: expected a number in (0, 1], got ${tailQuantile}`);
+    }
   }
 
   get size(): number {
@@ -54,11 +56,14 @@ export class RankCalibrator {
         const median = this.sorted[Math.floor(0.5 * (n - 1))]!;
         const edge = this.sorted[Math.floor(q * (n - 1))]!;
         // Above the tail quantile, rank no longer separates "a bit above" from "far above": use the magnitude.
-        if (edge > median) p = score > edge ? q + (1 - q) * (1 - (edge - median) / (score - median)) : Math.min(p, q);
+        if (edge > median) {
+          p = score > edge ? q + (1 - q) * (1 - (edge - median) / (score - median)) : Math.min(p, q);
+        }
       }
     }
-    if (this.ring.length < this.historySize) this.ring.push(score);
-    else {
+    if (this.ring.length < this.historySize) {
+      this.ring.push(score);
+    } else {
       const old = this.ring[this.head]!;
       this.ring[this.head] = score;
       this.head = (this.head + 1) % this.historySize;
@@ -88,16 +93,23 @@ function lowerBound(a: readonly number[], x: number): number {
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
+    if (a[mid]! < x) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
   }
   return lo;
 }
 
 /** The smallest double above x (for "≤ x" counts by lower bound). */
 function nextUp(x: number): number {
-  if (x === Infinity || Number.isNaN(x)) return x;
-  if (x === 0) return Number.MIN_VALUE;
+  if (x === Infinity || Number.isNaN(x)) {
+    return x;
+  }
+  if (x === 0) {
+    return Number.MIN_VALUE;
+  }
   const buf = new DataView(new ArrayBuffer(8));
   buf.setFloat64(0, x);
   const bits = buf.getBigUint64(0);
@@ -160,8 +172,9 @@ export class EnsembleCombiner {
     this.combine = options.combine ?? 'raw-max';
     this.restThreshold = options.restThreshold ?? 0.7;
     this.restPeriod = options.restPeriod ?? 100;
-    if (!(Number.isInteger(this.persistence) && this.persistence >= 1))
+    if (!(Number.isInteger(this.persistence) && this.persistence >= 1)) {
       throw new Error(`persistence: expected an integer ≥ 1, got ${options.persistence}`);
+    }
     this.cadCal = new RankCalibrator(historySize, options.tailQuantile ?? 0.99);
     this.aidpeCal = new RankCalibrator(historySize, options.tailQuantile ?? 0.99);
   }
@@ -178,13 +191,17 @@ export class EnsembleCombiner {
             ? (pc + pa) / 2
             : Math.max(cadScore, aidpeScore);
     this.recent.push(combined);
-    if (this.recent.length > this.persistence) this.recent = this.recent.slice(-this.persistence);
+    if (this.recent.length > this.persistence) {
+      this.recent = this.recent.slice(-this.persistence);
+    }
     const out = this.recent.length < this.persistence ? 0 : Math.min(...this.recent);
     if (this.muted > 0) {
       this.muted--;
       return 0;
     }
-    if (out >= this.restThreshold) this.muted = this.restPeriod;
+    if (out >= this.restThreshold) {
+      this.muted = this.restPeriod;
+    }
     return out;
   }
 }
@@ -210,8 +227,9 @@ export function createEnsembleDetector(options: EnsembleOptions = {}): EnsembleD
       };
     },
     restore(state: EnsembleState): void {
-      if (state?.kind !== 'aidpe-ensemble' || state.version !== 1)
+      if (state?.kind !== 'aidpe-ensemble' || state.version !== 1) {
         throw new Error('state: not an aidpe-ensemble v1 state');
+      }
       cad.restore(state.cad);
       aidpe.restore(state.aidpe);
       combiner.cadCal.restore(state.cadHistory);
@@ -230,6 +248,8 @@ export function runEnsemble(
 ): Float64Array {
   const det = createEnsembleDetector(options);
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = det.update(timestamps[i]!, values[i]!);
+  for (let i = 0; i < values.length; i++) {
+    out[i] = det.update(timestamps[i]!, values[i]!);
+  }
   return out;
 }

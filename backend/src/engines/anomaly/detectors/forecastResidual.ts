@@ -38,7 +38,9 @@ export async function runForecastResidual(
   const n = values.length;
   const residual = new Float64Array(n);
   const combined = new Float64Array(n);
-  if (n < 2) return { residual, combined };
+  if (n < 2) {
+    return { residual, combined };
+  }
   const step = (timestampsMs[n - 1]! - timestampsMs[0]!) / 1000 / (n - 1);
   const aidpe = createAidpeDetector();
   const history = new Float64Array(HISTORY_POINTS);

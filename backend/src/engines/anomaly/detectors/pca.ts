@@ -48,11 +48,19 @@ export function symmetricEigen(matrix: number[][]): { values: number[]; vectors:
   const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p]![q]! ** 2;
-    if (off < 1e-20) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
-        if (Math.abs(a[p]![q]!) < 1e-300) continue;
+        off += a[p]![q]! ** 2;
+      }
+    }
+    if (off < 1e-20) {
+      break;
+    }
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (Math.abs(a[p]![q]!) < 1e-300) {
+          continue;
+        }
         const theta = (a[q]![q]! - a[p]![p]!) / (2 * a[p]![q]!);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
@@ -108,25 +116,41 @@ export function createPcaDetector(dimensions: number, options: PcaOptions = {}):
   const fit = (): void => {
     for (let i = 0; i < d; i++) {
       let sum = 0;
-      for (let r = 0; r < ringSize; r++) sum += ring[r * d + i]!;
+      for (let r = 0; r < ringSize; r++) {
+        sum += ring[r * d + i]!;
+      }
       const m = sum / Math.max(1, ringSize);
       let ss = 0;
-      for (let r = 0; r < ringSize; r++) ss += (ring[r * d + i]! - m) ** 2;
+      for (let r = 0; r < ringSize; r++) {
+        ss += (ring[r * d + i]! - m) ** 2;
+      }
       mean[i] = m;
       scale[i] = Math.sqrt(ss / Math.max(1, ringSize - 1)) || 1e-9 * (1 + Math.abs(m));
     }
     const cov = Array.from({ length: d }, () => new Array<number>(d).fill(0));
     const z = new Float64Array(d);
     for (let r = 0; r < ringSize; r++) {
-      for (let i = 0; i < d; i++) z[i] = (ring[r * d + i]! - mean[i]!) / scale[i]!;
-      for (let i = 0; i < d; i++) for (let j = i; j < d; j++) cov[i]![j]! += z[i]! * z[j]!;
+      for (let i = 0; i < d; i++) {
+        z[i] = (ring[r * d + i]! - mean[i]!) / scale[i]!;
+      }
+      for (let i = 0; i < d; i++) {
+        for (let j = i; j < d; j++) {
+          cov[i]![j]! += z[i]! * z[j]!;
+        }
+      }
     }
-    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) cov[j]![i] = cov[i]![j]! /= Math.max(1, ringSize - 1);
+    for (let i = 0; i < d; i++) {
+      for (let j = i; j < d; j++) {
+        cov[j]![i] = cov[i]![j]! /= Math.max(1, ringSize - 1);
+      }
+    }
     const { values, vectors } = symmetricEigen(cov);
     const total = values.reduce((acc, x) => acc + Math.max(0, x), 0) || 1;
     let acc = 0;
     let k = 0;
-    while (k < d - 1 && acc / total < varianceKept) acc += Math.max(0, values[k++]!);
+    while (k < d - 1 && acc / total < varianceKept) {
+      acc += Math.max(0, values[k++]!);
+    }
     basis = Array.from({ length: k }, (_, c) => vectors.map((row) => row[c]!));
   };
 
@@ -147,11 +171,17 @@ export function createPcaDetector(dimensions: number, options: PcaOptions = {}):
         const residual = Float64Array.from(z);
         for (const b of basis) {
           let dot = 0;
-          for (let i = 0; i < d; i++) dot += b[i]! * z[i]!;
-          for (let i = 0; i < d; i++) residual[i]! -= dot * b[i]!;
+          for (let i = 0; i < d; i++) {
+            dot += b[i]! * z[i]!;
+          }
+          for (let i = 0; i < d; i++) {
+            residual[i]! -= dot * b[i]!;
+          }
         }
         let spe = 0;
-        for (let i = 0; i < d; i++) spe += residual[i]! ** 2;
+        for (let i = 0; i < d; i++) {
+          spe += residual[i]! ** 2;
+        }
         const logSpe = Math.log(spe + 1e-9);
         const sd = Math.sqrt(Math.max(speVar, 1e-6));
         const zs = (logSpe - speMean) / sd;
@@ -161,7 +191,9 @@ export function createPcaDetector(dimensions: number, options: PcaOptions = {}):
         recentNext = (recentNext + 1) % SUSTAIN_POINTS;
         recentSize = Math.min(SUSTAIN_POINTS, recentSize + 1);
         let sum = 0;
-        for (let r = 0; r < recentSize; r++) sum += recent[r]!;
+        for (let r = 0; r < recentSize; r++) {
+          sum += recent[r]!;
+        }
         const zc = (sum / recentSize) * Math.sqrt(recentSize);
         score = zc > 0 ? Math.min(1, Math.max(0, -Math.log(Math.max(1e-300, 0.5 * erfc(zc / Math.SQRT2)))) / S_MAX) : 0;
         contributions = Array.from(residual, (r) => (spe > 0 ? (r * r) / spe : 1 / d));

@@ -20,14 +20,18 @@ const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
 /** Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` as UTC milliseconds; NaN if malformed. */
 export function parseStamp(s: string): number {
   const m = STAMP.exec(s.trim());
-  if (!m) return NaN;
+  if (!m) {
+    return NaN;
+  }
   const frac = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac;
 }
 
 function lines(text: string): string[] {
   const out = text.split(/\r?\n/);
-  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  while (out.length > 0 && out[out.length - 1] === '') {
+    out.pop();
+  }
   return out;
 }
 
@@ -35,23 +39,30 @@ function lines(text: string): string[] {
 export function parseDataCsv(text: string, file: string): Series {
   const rows = lines(text);
   const header = rows[0]?.trim();
-  if (header !== 'timestamp,value')
+  if (header !== 'timestamp,value') {
     throw new NabDataError(`${file}:1: expected header "timestamp,value", got ${JSON.stringify(header ?? '')}`);
+  }
   const series: Series = { timestamps: [], stamps: [], values: [] };
   for (let i = 1; i < rows.length; i++) {
     const parts = rows[i]!.split(',');
-    if (parts.length !== 2)
+    if (parts.length !== 2) {
       throw new NabDataError(`${file}:${i + 1}: expected 2 columns (timestamp,value), got ${parts.length}`);
+    }
     const t = parseStamp(parts[0]!);
     const v = Number(parts[1]!.trim());
-    if (Number.isNaN(t)) throw new NabDataError(`${file}:${i + 1}: bad timestamp ${JSON.stringify(parts[0])}`);
-    if (parts[1]!.trim() === '' || !Number.isFinite(v))
+    if (Number.isNaN(t)) {
+      throw new NabDataError(`${file}:${i + 1}: bad timestamp ${JSON.stringify(parts[0])}`);
+    }
+    if (parts[1]!.trim() === '' || !Number.isFinite(v)) {
       throw new NabDataError(`${file}:${i + 1}: bad value ${JSON.stringify(parts[1])}`);
+    }
     series.timestamps.push(t);
     series.stamps.push(parts[0]!.trim());
     series.values.push(v);
   }
-  if (series.values.length === 0) throw new NabDataError(`${file}: no data rows`);
+  if (series.values.length === 0) {
+    throw new NabDataError(`${file}: no data rows`);
+  }
   return series;
 }
 
@@ -61,27 +72,31 @@ export function parseResultsCsv(text: string, file: string, data: Series): Float
   const header = (rows[0] ?? '').trim().split(',');
   const sc = header.indexOf('anomaly_score');
   const tc = header.indexOf('timestamp');
-  if (sc < 0 || tc < 0)
+  if (sc < 0 || tc < 0) {
     throw new NabDataError(
       `${file}:1: header must name "timestamp" and "anomaly_score" columns, got ${JSON.stringify(rows[0] ?? '')}`
     );
+  }
   if (rows.length - 1 !== data.values.length) {
     throw new NabDataError(`${file}: has ${rows.length - 1} data rows but the data file has ${data.values.length}`);
   }
   const out = new Float64Array(rows.length - 1);
   for (let i = 1; i < rows.length; i++) {
     const parts = rows[i]!.split(',');
-    if (parts.length !== header.length)
+    if (parts.length !== header.length) {
       throw new NabDataError(`${file}:${i + 1}: expected ${header.length} columns, got ${parts.length}`);
+    }
     const t = parseStamp(parts[tc]!);
-    if (t !== data.timestamps[i - 1])
+    if (t !== data.timestamps[i - 1]) {
       throw new NabDataError(
         `${file}:${i + 1}: timestamp ${JSON.stringify(parts[tc])} does not match the data file's ${JSON.stringify(data.stamps[i - 1])}`
       );
+    }
     const raw = parts[sc]!.trim();
     const s = Number(raw);
-    if (raw === '' || !Number.isFinite(s))
+    if (raw === '' || !Number.isFinite(s)) {
       throw new NabDataError(`${file}:${i + 1}: bad anomaly_score ${JSON.stringify(parts[sc])}`);
+    }
     out[i - 1] = s;
   }
   return out;
@@ -96,8 +111,9 @@ export function parseWindowsJson(text: string, file: string): WindowsFile {
   } catch (err) {
     throw new NabDataError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new NabDataError(`${file}: expected an object {"<category>/<file>.csv": [[start, end], ...]}`);
+  }
   for (const [key, wins] of Object.entries(parsed)) {
     if (
       !Array.isArray(wins) ||
@@ -128,14 +144,18 @@ export function windowsToRows(
     const e = parseStamp(b);
     let start = ts.findIndex((t) => t >= s);
     let end = -1;
-    for (let i = ts.length - 1; i >= 0; i--)
+    for (let i = ts.length - 1; i >= 0; i--) {
       if (ts[i]! <= e) {
         end = i;
         break;
       }
-    if (start < 0 || end < 0 || end < start)
+    }
+    if (start < 0 || end < 0 || end < start) {
       throw new NabDataError(`${file}: window [${a}, ${b}] contains no rows of the data file`);
-    if (start < 0) start = 0;
+    }
+    if (start < 0) {
+      start = 0;
+    }
     out.push({ start, end });
   }
   return out;
@@ -144,6 +164,8 @@ export function windowsToRows(
 /** 0/1 row labels: 1 inside any window. */
 export function windowLabels(n: number, windows: readonly WindowIdx[]): Uint8Array {
   const out = new Uint8Array(n);
-  for (const w of windows) out.fill(1, w.start, w.end + 1);
+  for (const w of windows) {
+    out.fill(1, w.start, w.end + 1);
+  }
   return out;
 }

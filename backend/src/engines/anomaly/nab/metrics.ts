@@ -19,10 +19,18 @@
 
 export function aucPr(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = scores.length;
-  if (labels.length !== n) throw new Error(`aucPr: ${n} scores but ${labels.length} labels`);
+  if (labels.length !== n) {
+    throw new Error(`aucPr: ${n} scores but ${labels.length} labels`);
+  }
   let positives = 0;
-  for (let i = 0; i < n; i++) if (labels[i]! > 0) positives++;
-  if (positives === 0) return NaN;
+  for (let i = 0; i < n; i++) {
+    if (labels[i]! > 0) {
+      positives++;
+    }
+  }
+  if (positives === 0) {
+    return NaN;
+  }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   let tp = 0;
   let fp = 0;
@@ -32,8 +40,11 @@ export function aucPr(scores: ArrayLike<number>, labels: ArrayLike<number>): num
   while (k < n) {
     const t = scores[order[k]!]!;
     while (k < n && scores[order[k]!]! === t) {
-      if (labels[order[k]!]! > 0) tp++;
-      else fp++;
+      if (labels[order[k]!]! > 0) {
+        tp++;
+      } else {
+        fp++;
+      }
       k++;
     }
     const recall = tp / positives;
@@ -49,7 +60,9 @@ export function labelRanges(labels: ArrayLike<number>): Array<[number, number]> 
   let start = -1;
   for (let i = 0; i <= labels.length; i++) {
     const on = i < labels.length && labels[i]! > 0;
-    if (on && start < 0) start = i;
+    if (on && start < 0) {
+      start = i;
+    }
     if (!on && start >= 0) {
       out.push([start, i - 1]);
       start = -1;
@@ -60,11 +73,17 @@ export function labelRanges(labels: ArrayLike<number>): Array<[number, number]> 
 
 export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxBuffer = 100, thresholds = 250): number {
   const n = scores.length;
-  if (labels.length !== n) throw new Error(`vusPr: ${n} scores but ${labels.length} labels`);
+  if (labels.length !== n) {
+    throw new Error(`vusPr: ${n} scores but ${labels.length} labels`);
+  }
   const ranges = labelRanges(labels);
-  if (ranges.length === 0 || n === 0) return NaN;
+  if (ranges.length === 0 || n === 0) {
+    return NaN;
+  }
   let P = 0;
-  for (const [s, e] of ranges) P += e - s + 1;
+  for (const [s, e] of ranges) {
+    P += e - s + 1;
+  }
   const sorted = Float64Array.from(scores).sort().reverse();
   const ts: number[] = [];
   for (let k = 0; k < thresholds; k++) {
@@ -73,7 +92,11 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
   }
   const nPred = ts.map((t) => {
     let c = 0;
-    for (let i = 0; i < n; i++) if (scores[i]! >= t) c++;
+    for (let i = 0; i < n; i++) {
+      if (scores[i]! >= t) {
+        c++;
+      }
+    }
     return c;
   });
   const soft = new Float64Array(n);
@@ -84,20 +107,31 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
     const half = Math.floor(l / 2);
     const extended: Array<[number, number]> = [];
     for (const [s, e] of ranges) {
-      for (let i = s; i <= e; i++) soft[i] = 1;
+      for (let i = s; i <= e; i++) {
+        soft[i] = 1;
+      }
       for (let d = 1; d <= half; d++) {
         const v = Math.sqrt(1 - d / l);
-        if (s - d >= 0) soft[s - d] = Math.min(1, Math.max(soft[s - d]!, v));
-        if (e + d < n) soft[e + d] = Math.min(1, Math.max(soft[e + d]!, v));
+        if (s - d >= 0) {
+          soft[s - d] = Math.min(1, Math.max(soft[s - d]!, v));
+        }
+        if (e + d < n) {
+          soft[e + d] = Math.min(1, Math.max(soft[e + d]!, v));
+        }
       }
       const lo = Math.max(0, s - half);
       const hi = Math.min(n - 1, e + half);
       const last = extended[extended.length - 1];
-      if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-      else extended.push([lo, hi]);
+      if (last && lo <= last[1] + 1) {
+        last[1] = Math.max(last[1], hi);
+      } else {
+        extended.push([lo, hi]);
+      }
     }
     const orig = new Uint8Array(n);
-    for (const [s, e] of ranges) orig.fill(1, s, e + 1);
+    for (const [s, e] of ranges) {
+      orig.fill(1, s, e + 1);
+    }
     let ap = 0;
     let prevRecall = 0;
     for (let k = 0; k < ts.length; k++) {
@@ -115,7 +149,9 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
           }
           nLabels += orig[i] ? 1 : pred ? soft[i]! : 0;
         }
-        if (hit) existence++;
+        if (hit) {
+          existence++;
+        }
       }
       const pNew = (P + nLabels) / 2;
       const recall = Math.min(tp / pNew, 1) * (existence / extended.length);

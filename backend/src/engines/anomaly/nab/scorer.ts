@@ -62,7 +62,9 @@ export function sigmoid(x: number): number {
 
 /** NAB's scaledSigmoid: 2·sigmoid(−5y) − 1, and −1 for y ≥ 3. */
 export function scaledSigmoid(y: number): number {
-  if (y >= 3.0) return -1.0;
+  if (y >= 3.0) {
+    return -1.0;
+  }
   return 2 * sigmoid(-5 * y) - 1.0;
 }
 
@@ -85,7 +87,9 @@ export function validateWindows(n: number, windows: readonly WindowIdx[], what =
     if (!Number.isInteger(w.start) || !Number.isInteger(w.end) || w.start < 0 || w.end >= n || w.end < w.start) {
       throw new Error(`${what}: window [${w.start}, ${w.end}] is not a valid row range of a ${n}-row series`);
     }
-    if (w.start <= prevEnd) throw new Error(`${what}: windows overlap at row ${w.start}`);
+    if (w.start <= prevEnd) {
+      throw new Error(`${what}: windows overlap at row ${w.start}`);
+    }
     prevEnd = w.end;
   }
   return sorted;
@@ -101,7 +105,9 @@ export function sweepRows(n: number, windowsIn: readonly WindowIdx[]): SweepRows
   let prevWidth = 0;
   for (let i = 0; i < n; i++) {
     const nw = windows[next];
-    if (cur < 0 && nw && i === nw.start) cur = next++;
+    if (cur < 0 && nw && i === nw.start) {
+      cur = next++;
+    }
     const cw = cur >= 0 ? windows[cur] : undefined;
     if (cw) {
       const width = cw.end - cw.start + 1;
@@ -122,7 +128,9 @@ export function sweepRows(n: number, windowsIn: readonly WindowIdx[]): SweepRows
   const order = windows.map((w) => windowsIn.indexOf(w));
   for (let i = 0; i < n; i++) {
     const wi = window[i]!;
-    if (wi >= 0) window[i] = order[wi]!;
+    if (wi >= 0) {
+      window[i] = order[wi]!;
+    }
   }
   return { probation: probationaryLength(n), sweep, window };
 }
@@ -153,7 +161,9 @@ function prepare(file: NabFile): Prepared {
   const scorable = new Map<number, number>();
   for (let i = rows.probation; i < n; i++) {
     const w = rows.window[i]!;
-    if (w >= 0 && !scorable.has(w)) scorable.set(w, rows.sweep[i]!);
+    if (w >= 0 && !scorable.has(w)) {
+      scorable.set(w, rows.sweep[i]!);
+    }
   }
   return { file, rows, scorable };
 }
@@ -164,13 +174,17 @@ function scorePrepared(p: Prepared, weights: CostWeights, threshold: number): Fi
   let fpSum = 0;
   let fp = 0;
   for (let i = rows.probation; i < file.scores.length; i++) {
-    if (!(file.scores[i]! >= threshold)) continue;
+    if (!(file.scores[i]! >= threshold)) {
+      continue;
+    }
     const w = rows.window[i]!;
     const s = rows.sweep[i]!;
     if (w < 0) {
       fpSum += s * weights.fpWeight;
       fp++;
-    } else if (!best.has(w)) best.set(w, (s * weights.tpWeight) / MAX_TP); // the first detection in a window counts
+    } else if (!best.has(w)) {
+      best.set(w, (s * weights.tpWeight) / MAX_TP);
+    } // the first detection in a window counts
   }
   let raw = fpSum;
   let perfect = 0;
@@ -198,7 +212,9 @@ export function scoreFile(file: NabFile, weights: CostWeights, threshold: number
 }
 
 export function normalise(raw: number, nullScore: number, perfect: number): number | null {
-  if (perfect === nullScore) return null;
+  if (perfect === nullScore) {
+    return null;
+  }
   return (100 * (raw - nullScore)) / (perfect - nullScore);
 }
 
@@ -227,12 +243,16 @@ function sweepPrepared(prepared: readonly Prepared[], weights: CostWeights): Thr
     total += p.scorable.size;
     for (let i = p.rows.probation; i < p.file.scores.length; i++) {
       const a = p.file.scores[i]!;
-      if (Number.isNaN(a)) continue;
+      if (Number.isNaN(a)) {
+        continue;
+      }
       anomaly.push(a);
       sweep.push(p.rows.sweep[i]!);
       const w = p.rows.window[i]!;
       win.push(w < 0 ? -1 : offset + w);
-      if (a > max) max = a;
+      if (a > max) {
+        max = a;
+      }
     }
     offset += p.file.windows.length;
   }
@@ -247,8 +267,9 @@ function sweepPrepared(prepared: readonly Prepared[], weights: CostWeights): Thr
     while (k < order.length && anomaly[order[k]!]! === t) {
       const idx = order[k]!;
       const w = win[idx]!;
-      if (w < 0) cur += sweep[idx]! * weights.fpWeight;
-      else {
+      if (w < 0) {
+        cur += sweep[idx]! * weights.fpWeight;
+      } else {
         const s = (sweep[idx]! * weights.tpWeight) / MAX_TP;
         const prev = windowScore.get(w) ?? -weights.fnWeight;
         if (s > prev) {
@@ -258,7 +279,9 @@ function sweepPrepared(prepared: readonly Prepared[], weights: CostWeights): Thr
       }
       k++;
     }
-    if (cur > best.raw) best = { threshold: t, raw: cur };
+    if (cur > best.raw) {
+      best = { threshold: t, raw: cur };
+    }
   }
   return best;
 }
@@ -301,6 +324,8 @@ export function scoreCorpus(files: readonly NabFile[], weights: CostWeights, thr
   const parts = prepared.map((p) => scorePrepared(p, weights, t));
   const perCategory: Record<string, CategoryScore> = {};
   const cats = [...new Set(parts.map((p) => p.category))].sort();
-  for (const c of cats) perCategory[c] = sumScores(parts.filter((p) => p.category === c));
+  for (const c of cats) {
+    perCategory[c] = sumScores(parts.filter((p) => p.category === c));
+  }
   return { threshold: t, ...sumScores(parts), perCategory };
 }

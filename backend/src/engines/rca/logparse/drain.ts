@@ -218,13 +218,18 @@ function isWordToken(s: string): boolean {
     from = 1;
     to -= 1;
   }
-  if (to <= from) return false;
+  if (to <= from) {
+    return false;
+  }
   const c0 = s.charCodeAt(from);
-  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) {
+    return false;
+  }
   for (let i = from + 1; i < to; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 43 || c === 45 || c === 58)
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 43 || c === 45 || c === 58) {
       continue;
+    }
     return false;
   }
   return true;
@@ -234,7 +239,9 @@ function isWordToken(s: string): boolean {
 function isUpperName(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c === 95 && i > 0))) return false;
+    if (!((c >= 65 && c <= 90) || (c === 95 && i > 0))) {
+      return false;
+    }
   }
   return s.length >= 2;
 }
@@ -245,7 +252,9 @@ type PositionValues = Array<Map<string, number> | null | undefined>;
 function hasNumbers(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
+    if (c >= 48 && c <= 57) {
+      return true;
+    }
   }
   return false;
 }
@@ -264,7 +273,9 @@ export function mergeAdjacentWildcards(template: string): string {
   for (;;) {
     const prev = t;
     t = t.replace(/<\*>\.<\*>/g, WILDCARD);
-    if (t === prev) break;
+    if (t === prev) {
+      break;
+    }
   }
   for (;;) {
     const prev = t;
@@ -272,7 +283,9 @@ export function mergeAdjacentWildcards(template: string): string {
       .replace(/<\*><\*>/g, WILDCARD)
       .replace(/<\*>:<\*>/g, WILDCARD)
       .replace(/<\*> <\*>/g, WILDCARD);
-    if (t === prev) break;
+    if (t === prev) {
+      break;
+    }
   }
   return t;
 }
@@ -300,15 +313,27 @@ export class Drain {
   constructor(options: Partial<DrainOptions> = {}) {
     this.options = { ...DRAIN3_DEFAULTS, ...options };
     const o = this.options;
-    if (!(o.depth >= 3)) throw new RangeError('depth must be at least 3');
-    if (!(o.simTh >= 0 && o.simTh <= 1)) throw new RangeError('simTh must be in [0, 1]');
-    if (!(o.maxChildren >= 1)) throw new RangeError('maxChildren must be at least 1');
-    if (o.maxClusters !== undefined && !(o.maxClusters >= 1)) throw new RangeError('maxClusters must be at least 1');
-    if (!(Number.isInteger(o.enumMaxValues) && o.enumMaxValues >= 0))
+    if (!(o.depth >= 3)) {
+      throw new RangeError('depth must be at least 3');
+    }
+    if (!(o.simTh >= 0 && o.simTh <= 1)) {
+      throw new RangeError('simTh must be in [0, 1]');
+    }
+    if (!(o.maxChildren >= 1)) {
+      throw new RangeError('maxChildren must be at least 1');
+    }
+    if (o.maxClusters !== undefined && !(o.maxClusters >= 1)) {
+      throw new RangeError('maxClusters must be at least 1');
+    }
+    if (!(Number.isInteger(o.enumMaxValues) && o.enumMaxValues >= 0)) {
       throw new RangeError('enumMaxValues must be an integer >= 0');
-    if (!(Number.isInteger(o.enumMaxWords) && o.enumMaxWords >= 0))
+    }
+    if (!(Number.isInteger(o.enumMaxWords) && o.enumMaxWords >= 0)) {
       throw new RangeError('enumMaxWords must be an integer >= 0');
-    if (!(o.enumMinRepeats >= 1)) throw new RangeError('enumMinRepeats must be at least 1');
+    }
+    if (!(o.enumMinRepeats >= 1)) {
+      throw new RangeError('enumMinRepeats must be at least 1');
+    }
     this.paramStr = `${o.maskPrefix}*${o.maskSuffix}`;
     this.maxNodeDepth = o.depth - 2;
     this.masks = o.masking.map((m) => ({
@@ -346,26 +371,36 @@ export class Drain {
 
   mask(content: string): string {
     let c = content;
-    for (const m of this.masks) c = c.replace(m.re, m.replacement);
+    for (const m of this.masks) {
+      c = c.replace(m.re, m.replacement);
+    }
     return c;
   }
 
   /** `tokenize(mask(content))`, token by token with a cache when every mask is token-local. */
   maskedTokens(content: string): string[] {
-    if (!this.tokenwise) return this.tokenize(this.mask(content));
+    if (!this.tokenwise) {
+      return this.tokenize(this.mask(content));
+    }
     const out: string[] = [];
     for (const raw of content.split(WHITESPACE)) {
-      if (raw === '') continue;
+      if (raw === '') {
+        continue;
+      }
       let masked = this.tokenCache.get(raw);
       if (masked === undefined) {
         masked = raw;
         if (!this.anyMask || this.anyMask.test(raw)) {
           for (const m of this.masks) {
             m.re.lastIndex = 0;
-            if (m.re.test(masked)) masked = masked.replace(m.re, m.replacement); // test first: a miss is cheaper than replace
+            if (m.re.test(masked)) {
+              masked = masked.replace(m.re, m.replacement);
+            } // test first: a miss is cheaper than replace
           }
         }
-        if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) this.tokenCache.clear();
+        if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) {
+          this.tokenCache.clear();
+        }
         this.tokenCache.set(raw, masked);
       }
       out.push(masked);
@@ -375,7 +410,9 @@ export class Drain {
 
   tokenize(maskedContent: string): string[] {
     let c = maskedContent.trim();
-    for (const d of this.options.extraDelimiters) c = c.split(d).join(' ');
+    for (const d of this.options.extraDelimiters) {
+      c = c.split(d).join(' ');
+    }
     return c.split(/\s+/).filter((t) => t !== '');
   }
 
@@ -395,22 +432,33 @@ export class Drain {
    */
   lineTemplate(cluster: LogCluster, tokens: readonly string[]): string {
     const positions = this.enumeratedPositions(cluster);
-    if (positions.length === 0 || tokens.length !== cluster.tokens.length) return this.template(cluster);
+    if (positions.length === 0 || tokens.length !== cluster.tokens.length) {
+      return this.template(cluster);
+    }
     const filled = cluster.tokens.slice();
-    for (const i of positions) filled[i] = tokens[i]!;
+    for (const i of positions) {
+      filled[i] = tokens[i]!;
+    }
     return this.options.postProcess ? this.postProcessTemplate(filled) : filled.join(' ');
   }
 
   /** Wildcard positions whose values are few letter-only words, each repeated enough (see `enumMaxValues`). */
   enumeratedPositions(cluster: LogCluster): number[] {
     const stats = this.positionValues.get(cluster.id);
-    if (!stats) return [];
+    if (!stats) {
+      return [];
+    }
     const out: number[] = [];
     for (let i = 0; i < stats.length; i++) {
       const values = stats[i];
-      if (!values || cluster.size < this.options.enumMinRepeats * values.size) continue;
-      if (values.size <= this.options.enumMaxWords) out.push(i);
-      else if (values.size <= this.options.enumMaxValues && [...values.keys()].every(isUpperName)) out.push(i);
+      if (!values || cluster.size < this.options.enumMinRepeats * values.size) {
+        continue;
+      }
+      if (values.size <= this.options.enumMaxWords) {
+        out.push(i);
+      } else if (values.size <= this.options.enumMaxValues && [...values.keys()].every(isUpperName)) {
+        out.push(i);
+      }
     }
     return out;
   }
@@ -419,7 +467,9 @@ export class Drain {
   private recordPositionValues(cluster: LogCluster, before: string[], after: string[], tokens: string[]): void {
     let stats = this.positionValues.get(cluster.id);
     for (let i = 0; i < after.length; i++) {
-      if (after[i] !== this.paramStr) continue;
+      if (after[i] !== this.paramStr) {
+        continue;
+      }
       if (!stats) {
         stats = new Array<Map<string, number> | null | undefined>(after.length);
         this.positionValues.set(cluster.id, stats);
@@ -427,13 +477,19 @@ export class Drain {
       let values = stats[i];
       const old = before[i]!;
       // a position turning into a wildcard now: all earlier messages had the old word there.
-      if (old !== this.paramStr) values = isWordToken(old) ? new Map([[old, cluster.size]]) : null;
-      else if (values === undefined) values = null; // a wildcard since creation (masked)
+      if (old !== this.paramStr) {
+        values = isWordToken(old) ? new Map([[old, cluster.size]]) : null;
+      } else if (values === undefined) {
+        values = null;
+      } // a wildcard since creation (masked)
       if (values) {
         const token = tokens[i]!;
-        if (isWordToken(token)) values.set(token, (values.get(token) ?? 0) + 1);
-        if (!isWordToken(token) || values.size > Math.max(this.options.enumMaxValues, this.options.enumMaxWords))
+        if (isWordToken(token)) {
+          values.set(token, (values.get(token) ?? 0) + 1);
+        }
+        if (!isWordToken(token) || values.size > Math.max(this.options.enumMaxValues, this.options.enumMaxWords)) {
           values = null;
+        }
       }
       stats[i] = values;
     }
@@ -442,9 +498,15 @@ export class Drain {
   private postProcessTemplate(tokens: string[]): string {
     const out = tokens.map((tok) => {
       let t = tok;
-      for (const m of this.maskTokens) if (m !== WILDCARD && t.includes(m)) t = t.split(m).join(WILDCARD);
+      for (const m of this.maskTokens) {
+        if (m !== WILDCARD && t.includes(m)) {
+          t = t.split(m).join(WILDCARD);
+        }
+      }
       // digits glued to a wildcard (`<*>2`) and a sign before one (`-<*>`) belong to the variable.
-      if (t.includes(WILDCARD)) t = t.replace(/\d+(?=<\*>)|(?<=<\*>)\d+/g, '').replace(/^[-+]<\*>/, WILDCARD);
+      if (t.includes(WILDCARD)) {
+        t = t.replace(/\d+(?=<\*>)|(?<=<\*>)\d+/g, '').replace(/^[-+]<\*>/, WILDCARD);
+      }
       return t;
     });
     return mergeAdjacentWildcards(out.join(' '));
@@ -462,10 +524,12 @@ export class Drain {
       changeType = 'cluster_created';
     } else {
       const newTokens = this.createTemplate(tokens, cluster.tokens);
-      if (this.options.enumMaxValues > 0 || this.options.enumMaxWords > 0)
+      if (this.options.enumMaxValues > 0 || this.options.enumMaxWords > 0) {
         this.recordPositionValues(cluster, cluster.tokens, newTokens, tokens);
-      if (newTokens === cluster.tokens) changeType = 'none';
-      else {
+      }
+      if (newTokens === cluster.tokens) {
+        changeType = 'none';
+      } else {
         cluster.tokens = newTokens;
         changeType = 'cluster_template_changed';
       }
@@ -482,9 +546,13 @@ export class Drain {
   match(content: string, strategy: FullSearchStrategy = 'never'): LogCluster | undefined {
     const tokens = this.maskedTokens(content);
     const full = (): LogCluster | undefined => this.fastMatch(this.clusterIdsForSeqLen(tokens.length), tokens, 1, true);
-    if (strategy === 'always') return full();
+    if (strategy === 'always') {
+      return full();
+    }
     const hit = this.treeSearch(tokens, 1, true);
-    if (hit) return hit;
+    if (hit) {
+      return hit;
+    }
     return strategy === 'never' ? undefined : full();
   }
 
@@ -495,17 +563,22 @@ export class Drain {
    */
   extractParameters(template: string, content: string, exactMatching = true): ExtractedParameter[] | undefined {
     let message = content;
-    for (const d of this.options.extraDelimiters) message = message.split(d).join(' ');
+    for (const d of this.options.extraDelimiters) {
+      message = message.split(d).join(' ');
+    }
     const key = `${exactMatching ? 1 : 0}\u0000${template}`;
     let compiled = this.extractionCache.get(key);
     if (!compiled) {
       compiled = this.compileExtraction(template, exactMatching);
-      if (this.extractionCache.size >= 1000)
+      if (this.extractionCache.size >= 1000) {
         this.extractionCache.delete(this.extractionCache.keys().next().value as string);
+      }
       this.extractionCache.set(key, compiled);
     }
     const m = compiled.re.exec(message);
-    if (!m) return undefined;
+    if (!m) {
+      return undefined;
+    }
     return compiled.groups.map((g) => ({ value: m.groups?.[g.name] ?? '', maskName: g.mask }));
   }
 
@@ -545,7 +618,9 @@ export class Drain {
           allowed.push(p.replace(/\\(?!0)\d{1,2}/g, '(?:.+?)'));
         }
       }
-      if (!exactMatching || maskName === '*') allowed.push('.+?');
+      if (!exactMatching || maskName === '*') {
+        allowed.push('.+?');
+      }
       const name = nextName();
       groups.push({ name, mask: maskName });
       source += `(?<${name}>${allowed.join('|')})`;
@@ -558,14 +633,24 @@ export class Drain {
   private treeSearch(tokens: string[], simTh: number, includeParams: boolean): LogCluster | undefined {
     const tokenCount = tokens.length;
     let cur = this.root.children.get(String(tokenCount));
-    if (!cur) return undefined;
-    if (tokenCount === 0) return this.idToCluster.get(cur.clusterIds[0]!);
+    if (!cur) {
+      return undefined;
+    }
+    if (tokenCount === 0) {
+      return this.idToCluster.get(cur.clusterIds[0]!);
+    }
     let depth = 1;
     for (const token of tokens) {
-      if (depth >= this.maxNodeDepth) break;
-      if (depth === tokenCount) break;
+      if (depth >= this.maxNodeDepth) {
+        break;
+      }
+      if (depth === tokenCount) {
+        break;
+      }
       const next: TreeNode | undefined = cur.children.get(token) ?? cur.children.get(this.paramStr);
-      if (!next) return undefined;
+      if (!next) {
+        return undefined;
+      }
       cur = next;
       depth += 1;
     }
@@ -592,13 +677,19 @@ export class Drain {
         break;
       }
       const existing = cur.children.get(token);
-      if (existing) cur = existing;
-      else if (parametrizeNumericTokens && hasNumbers(token)) cur = this.child(cur, this.paramStr);
-      else if (cur.children.has(this.paramStr)) {
+      if (existing) {
+        cur = existing;
+      } else if (parametrizeNumericTokens && hasNumbers(token)) {
+        cur = this.child(cur, this.paramStr);
+      } else if (cur.children.has(this.paramStr)) {
         cur = cur.children.size < maxChildren ? this.child(cur, token) : cur.children.get(this.paramStr)!;
-      } else if (cur.children.size + 1 < maxChildren) cur = this.child(cur, token);
-      else if (cur.children.size + 1 === maxChildren) cur = this.child(cur, this.paramStr);
-      else cur = cur.children.get(this.paramStr)!;
+      } else if (cur.children.size + 1 < maxChildren) {
+        cur = this.child(cur, token);
+      } else if (cur.children.size + 1 === maxChildren) {
+        cur = this.child(cur, this.paramStr);
+      } else {
+        cur = cur.children.get(this.paramStr)!;
+      }
       depth += 1;
     }
   }
@@ -618,7 +709,9 @@ export class Drain {
   /** Template vs message: share of equal non-wildcard positions [+ wildcards]; the wildcard count goes to `lastParams`. */
   private seqDistance(template: string[], tokens: string[], includeParams: boolean): number {
     this.lastParams = 0;
-    if (template.length === 0) return 1;
+    if (template.length === 0) {
+      return 1;
+    }
     let sim = 0;
     let params = 0;
     const partial = this.options.partialWildcards;
@@ -628,18 +721,27 @@ export class Drain {
       const t = template[i]!;
       if (t === paramStr) {
         params++;
-        if (maskedMatch && tokens[i] === paramStr) sim++;
+        if (maskedMatch && tokens[i] === paramStr) {
+          sim++;
+        }
         continue;
       }
-      if (t === tokens[i]) sim++;
-      else if (partial && t.includes(paramStr)) {
+      if (t === tokens[i]) {
+        sim++;
+      } else if (partial && t.includes(paramStr)) {
         // a partly variable token: a parameter for similarity, matched only if the token fits it.
         if (includeParams) {
-          if (this.partialFits(t, tokens[i]!)) sim++;
-        } else params++;
+          if (this.partialFits(t, tokens[i]!)) {
+            sim++;
+          }
+        } else {
+          params++;
+        }
       }
     }
-    if (includeParams) sim += params;
+    if (includeParams) {
+      sim += params;
+    }
     this.lastParams = params;
     return sim / template.length;
   }
@@ -655,7 +757,9 @@ export class Drain {
     let best: LogCluster | undefined;
     for (const id of ids) {
       const c = this.idToCluster.get(id);
-      if (!c) continue;
+      if (!c) {
+        continue;
+      }
       const sim = this.seqDistance(c.tokens, tokens, includeParams);
       const params = this.lastParams;
       if (sim > maxSim || (sim === maxSim && params > maxParams)) {
@@ -673,12 +777,20 @@ export class Drain {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       const old = template[i]!;
-      if (t === old || old === this.paramStr) continue;
+      if (t === old || old === this.paramStr) {
+        continue;
+      }
       let merged: string;
-      if (!this.options.partialWildcards) merged = this.paramStr;
-      else if (old.includes(this.paramStr) && this.partialFits(old, t)) continue;
-      else merged = this.generalise(old, t);
-      if (merged === old) continue;
+      if (!this.options.partialWildcards) {
+        merged = this.paramStr;
+      } else if (old.includes(this.paramStr) && this.partialFits(old, t)) {
+        continue;
+      } else {
+        merged = this.generalise(old, t);
+      }
+      if (merged === old) {
+        continue;
+      }
       out ??= template.slice();
       out[i] = merged;
     }
@@ -691,7 +803,9 @@ export class Drain {
     let re = this.partialCache.get(templateToken);
     if (!re) {
       re = new RegExp('^' + templateToken.split(this.paramStr).map(escapeRegex).join('.+?') + '$');
-      if (this.partialCache.size > 10000) this.partialCache.clear();
+      if (this.partialCache.size > 10000) {
+        this.partialCache.clear();
+      }
       this.partialCache.set(templateToken, re);
     }
     return re.test(token);
@@ -700,7 +814,9 @@ export class Drain {
   /** `rhost=a` + `rhost=b` → `rhost=<*>`; `12,` + `ab,` → `<*>,`; otherwise `<*>`. */
   private generalise(a: string, b: string): string {
     let p = 0;
-    while (p < a.length && p < b.length && a[p] === b[p]) p++;
+    while (p < a.length && p < b.length && a[p] === b[p]) {
+      p++;
+    }
     let prefix = a.slice(0, p);
     const cut = Math.max(...['=', '(', '[', '{', "'", '"'].map((c) => prefix.lastIndexOf(c)));
     prefix = cut >= 0 ? prefix.slice(0, cut + 1) : '';
@@ -710,12 +826,17 @@ export class Drain {
       s < b.length - prefix.length &&
       a[a.length - 1 - s] === b[b.length - 1 - s] &&
       /[)\]}'",;:.]/.test(a[a.length - 1 - s]!)
-    )
+    ) {
       s++;
+    }
     const suffix = s > 0 ? a.slice(a.length - s) : '';
-    if (prefix === '' && suffix === '') return this.paramStr;
+    if (prefix === '' && suffix === '') {
+      return this.paramStr;
+    }
     const mid = (x: string): string => x.slice(prefix.length, x.length - suffix.length);
-    if (mid(a) === '' || mid(b) === '') return this.paramStr;
+    if (mid(a) === '' || mid(b) === '') {
+      return this.paramStr;
+    }
     return prefix + this.paramStr + suffix;
   }
 
@@ -723,10 +844,14 @@ export class Drain {
     const out: number[] = [];
     const walk = (node: TreeNode): void => {
       out.push(...node.clusterIds);
-      for (const c of node.children.values()) walk(c);
+      for (const c of node.children.values()) {
+        walk(c);
+      }
     };
     const start = this.root.children.get(String(n));
-    if (start) walk(start);
+    if (start) {
+      walk(start);
+    }
     return out;
   }
 
@@ -747,7 +872,9 @@ export class Drain {
 
   private lruTouch(id: number): void {
     const c = this.idToCluster.get(id);
-    if (!c || this.options.maxClusters === undefined) return;
+    if (!c || this.options.maxClusters === undefined) {
+      return;
+    }
     this.idToCluster.delete(id);
     this.idToCluster.set(id, c);
   }
@@ -774,8 +901,9 @@ export class Drain {
   }
 
   static fromSnapshot(snapshot: DrainSnapshot): Drain {
-    if (snapshot?.format !== 'aidpe-drain/1')
+    if (snapshot?.format !== 'aidpe-drain/1') {
       throw new Error(`unsupported Drain snapshot format ${JSON.stringify(snapshot?.format)}`);
+    }
     const d = new Drain(snapshot.options);
     const load = (n: SnapshotNode): TreeNode => ({
       children: new Map(n.c.map(([k, v]) => [k, load(v)])),

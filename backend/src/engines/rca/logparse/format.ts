@@ -40,17 +40,23 @@ export function compileLogFormat(format: string): LogFormat {
   let source = '';
   for (let k = 0; k < pieces.length; k++) {
     const piece = pieces[k]!;
-    if (k % 2 === 0) source += piece.replace(/ +/g, '\\s+');
-    else {
+    if (k % 2 === 0) {
+      source += piece.replace(/ +/g, '\\s+');
+    } else {
       const name = piece.slice(1, -1).trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
         throw new LogFormatError(`field name ${JSON.stringify(name)} is not a plain identifier`);
-      if (headers.includes(name)) throw new LogFormatError(`field <${name}> appears twice`);
+      }
+      if (headers.includes(name)) {
+        throw new LogFormatError(`field <${name}> appears twice`);
+      }
       headers.push(name);
       source += `(?<${name}>.*?)`;
     }
   }
-  if (!headers.includes('Content')) throw new LogFormatError('the format has no <Content> field');
+  if (!headers.includes('Content')) {
+    throw new LogFormatError('the format has no <Content> field');
+  }
   try {
     return { headers, regex: new RegExp(`^${source}$`) };
   } catch (err) {
@@ -61,9 +67,13 @@ export function compileLogFormat(format: string): LogFormat {
 /** The fields of one line, or undefined when the line does not fit the format. */
 export function splitLine(format: LogFormat, line: string): Record<string, string> | undefined {
   const m = format.regex.exec(line.trim());
-  if (!m?.groups) return undefined;
+  if (!m?.groups) {
+    return undefined;
+  }
   const out: Record<string, string> = {};
-  for (const h of format.headers) out[h] = m.groups[h] ?? '';
+  for (const h of format.headers) {
+    out[h] = m.groups[h] ?? '';
+  }
   return out;
 }
 

@@ -40,13 +40,19 @@ function escapeRegex(s: string): string {
 /** loghub-2.0's `align_with_null_values`: drop the `<*>`s that stand for an empty string in `content`. */
 export function alignWithNullValues(content: string, template: string): string {
   const parts = template.split('<*>');
-  if (parts.length === 1) return template;
+  if (parts.length === 1) {
+    return template;
+  }
   const m = new RegExp('^' + parts.map(escapeRegex).join('(.*?)') + '$').exec(content);
-  if (!m) return template;
+  if (!m) {
+    return template;
+  }
   let out = '';
   parts.forEach((part, i) => {
     out += part;
-    if (i < parts.length - 1) out += m[i + 1] === '' ? '' : '<*>';
+    if (i < parts.length - 1) {
+      out += m[i + 1] === '' ? '' : '<*>';
+    }
   });
   return out;
 }
@@ -69,8 +75,9 @@ export function evaluateParsing(
   predicted: ParsedLine[],
   options: { prepared?: boolean } = {}
 ): ParseMetrics {
-  if (truth.length !== predicted.length)
+  if (truth.length !== predicted.length) {
     throw new RangeError(`ground truth has ${truth.length} lines, the parse ${predicted.length}`);
+  }
   const gt = truth.map((l) =>
     options.prepared || l.template === '' ? l.template : prepareGroundTruth(l.content, l.template)
   );
@@ -78,7 +85,11 @@ export function evaluateParsing(
 
   // PA over every line (an empty ground truth never counts as parsed correctly).
   let correctLines = 0;
-  for (let i = 0; i < gt.length; i++) if (gt[i] !== '' && gt[i] === pr[i]) correctLines++;
+  for (let i = 0; i < gt.length; i++) {
+    if (gt[i] !== '' && gt[i] === pr[i]) {
+      correctLines++;
+    }
+  }
   const PA = gt.length ? correctLines / gt.length : 0;
 
   const keep = gt.map((_, i) => i).filter((i) => gt[i] !== '');
@@ -102,7 +113,11 @@ export function evaluateParsing(
   const FGA = byPred.size && byTruth.size ? f1(accurateGroups / byPred.size, accurateGroups / byTruth.size) : 0;
 
   let correctTemplates = 0;
-  for (const [text, ids] of byPred) if (ids.every((i) => gt[i] === text)) correctTemplates++;
+  for (const [text, ids] of byPred) {
+    if (ids.every((i) => gt[i] === text)) {
+      correctTemplates++;
+    }
+  }
   const PTA = byPred.size ? correctTemplates / byPred.size : 0;
   const RTA = byTruth.size ? correctTemplates / byTruth.size : 0;
 
