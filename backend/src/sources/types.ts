@@ -6,9 +6,13 @@
  */
 import type { Actuator, ScaleTarget } from '../actions/types.ts';
 import type { StateQueries } from '../actions/serviceState.ts';
-import type { RawLogLine } from '../engines/rca/logAnomaly.ts';
+import type {
+  NextTemplateProbabilities,
+  RawLogLine,
+  SequenceModelSpec,
+  TemplateVocabulary,
+} from '../engines/rca/logAnomaly.ts';
 import type { GraphSpan } from '../engines/rca/serviceGraph.ts';
-import type { SequenceModelSpec, NextTemplateProbabilities, TemplateVocabulary } from '../engines/rca/logAnomaly.ts';
 import type { SimulatedCluster } from '../sim/cluster.ts';
 import type { DependencyHealth, TelemetrySource } from '../telemetry/types.ts';
 
