@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulatorRoutes } from './routes/simulator.ts';
 import { forecastRoutes } from './routes/forecast.ts';
+import { ForecastUseCase } from './usecases/forecast/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
@@ -171,9 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(queryRoutes, { telemetry: () => telemetry, now: sources.now });
   await app.register(forecastRoutes, {
-    telemetry: () => telemetry,
-    models: forecastModels,
-    now: sources.now,
+    forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
   await app.register(anomalyRoutes, {
