@@ -23,6 +23,7 @@ import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
+import { AnomalyUseCase } from './usecases/anomalies/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
 import type { IncidentWatcher } from './loop/incidents.ts';
 import { sourcesFromParts, type Sources } from './sources/index.ts';
@@ -176,10 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
   await app.register(anomalyRoutes, {
-    telemetry: () => telemetry,
-    store,
-    modelsDir: config.modelsDir,
-    now: sources.now,
+    anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
   });
   app.get(
     '/api/v1/incidents',
