@@ -6,8 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registerSecurity } from './security.ts';
 import type { AidpeConfig } from './config/config.ts';
 import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
@@ -79,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await registerSecurity(app, { apiToken: config.apiToken });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -102,10 +102,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.elapsedTime / 1000
     );
   });
-
-  if (config.apiToken) {
-    app.addHook('onRequest', bearerTokenGuard(config.apiToken));
-  }
 
   const health = new HealthRegistry();
   health.register(telemetry.kind, () => telemetry.health());
@@ -211,36 +207,4 @@ function missing(what: string): never {
   throw new TypeError(`buildApp needs ${what} when no sources are given`);
 }
 
-/**
- * Routes anyone may call without the token: liveness and the two Prometheus scrape targets. Matched
- * against the route the router chose (after it decoded the path), never against the raw URL, so
- * `/%61pi/v1/audit` is judged as `/api/v1/audit`. Unmatched paths need the token too.
- */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/api/v1/health', '/metrics', '/sim/metrics']);
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-/** The Bearer credential of an Authorization header; the scheme is case-insensitive (RFC 7235). */
-export function bearerCredential(header: string | undefined): string | undefined {
-  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? '');
-  return match && match[1]!.toLowerCase() === 'bearer' ? match[2] : undefined;
-}
-
-/** onRequest hook: 401 unless the matched route is public or the Bearer token matches (constant time, length hidden by hashing). */
-export function bearerTokenGuard(token: string) {
-  const expected = sha256(token);
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.url;
-    if (route !== undefined && PUBLIC_ROUTES.has(route)) {
-      return;
-    }
-    const given = bearerCredential(request.headers.authorization);
-    if (given !== undefined && timingSafeEqual(sha256(given), expected)) {
-      return;
-    }
-    return reply
-      .status(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
-  };
-}
+export { bearerCredential, PUBLIC_ROUTES } from './security.ts';
