@@ -336,8 +336,9 @@ export class PrometheusSource implements TelemetrySource {
       this.client.http.noteSuccess();
       return out;
     } catch (err) {
-      // A rejected query is the caller's fault and says nothing about Prometheus's health.
-      if (!(err instanceof TelemetryError && err.kind === 'bad_query')) {
+      // A rejected query is the caller's fault and says nothing about Prometheus's health; a refusal
+      // by the open circuit is not news (the failure that opened it stays the last error).
+      if (!(err instanceof TelemetryError && (err.kind === 'bad_query' || err.kind === 'unavailable'))) {
         this.client.http.noteFailure(err);
       }
       throw err;

@@ -5,17 +5,52 @@
  * error kind (overridable per call: Prometheus reads its JSON envelope instead), retries only for
  * idempotent failures (unreachable, timeout, 5xx, a body cut off mid-transfer) with backoff and
  * Retry-After, and the bookkeeping behind each connector's health.
+ *
+ * Dependency budgets: a request never takes longer than its budget (default 20 s, under Grafana's
+ * 30 s data-source proxy timeout) whatever the retries: each attempt gets min(per-attempt timeout,
+ * time left), a retry happens only while enough time is left, and a timeout message states the
+ * budget that ran out. A circuit breaker (breaker.ts) turns a dependency that stops answering into
+ * immediate 'unavailable' errors (503 with Retry-After) until a probe finds it back.
  */
-import { errorCode, isRecord, isTimeoutError, parseRetryAfter, quote, snippet } from './helpers.ts';
+import { errorCode, isTimeoutError, parseRetryAfter, quote, snippet } from './helpers.ts';
 import { TelemetryError } from '../types.ts';
-import type { DependencyHealth, TelemetryErrorKind } from '../types.ts';
+import type { DependencyHealth } from '../types.ts';
+import {
+  isRetryableTelemetryError,
+  retryAfterOf,
+  telemetryFailure,
+  transportFailures,
+  upstreamText,
+  type FailureInit,
+} from './failures.ts';
 import { realSleep, withRetry } from '../retry.ts';
+import { CircuitBreaker } from './breaker.ts';
+import type { Admission, CircuitBreakerOptions, CircuitSnapshot } from './breaker.ts';
+import { HealthTracker, assessHealth } from './health.ts';
+import type { ReadyProbe } from './health.ts';
+
+export type { ReadyProbe } from './health.ts';
+export { isRetryableTelemetryError, telemetryFailure, upstreamText, type FailureInit } from './failures.ts';
+
+/** Default total time of one request across attempts and backoff: under Grafana's 30 s proxy timeout. */
+export const DEFAULT_BUDGET_MS = 20_000;
+/** A retry needs at least this much of the budget left (or the whole per-attempt timeout, if shorter). */
+const MIN_ATTEMPT_MS = 250;
 
 export interface HttpConnectorOptions {
   /** e.g. `http://loki:3100` or `https://host/prometheus` (a path prefix is kept). */
   baseUrl: string;
   /** Per-attempt timeout. Default 10 000. */
   timeoutMs?: number;
+  /**
+   * Total time one request may take across attempts and backoff. Default 20 000 (or the per-attempt
+   * timeout when that is longer: an explicit long timeout still gets one whole attempt, and no retry).
+   */
+  budgetMs?: number;
+  /** Circuit breaker (default: opens after 5 consecutive transport failures, probes after 30 s); false: none. */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Called when the circuit changes state (for logs and metrics). */
+  onCircuitChange?: (snapshot: CircuitSnapshot) => void;
   /** Retries after the first attempt for idempotent failures. Default 2. */
   retries?: number;
   /** Backoff before the first retry (doubles each retry, with jitter). Default 200. */
@@ -51,6 +86,8 @@ export interface RequestSpec {
   what: string;
   query: string | undefined;
   timeoutMs?: number;
+  /** This request's total budget (default: the connector's). */
+  budgetMs?: number;
   retries?: number;
   accept?: string;
   extraHeaders?: Record<string, string>;
@@ -66,79 +103,8 @@ export interface RawResponse {
   headers: Headers;
 }
 
-export interface ReadyProbe {
-  ready: boolean;
-  status: number;
-  /** Body text, trimmed and cut to 200 characters. */
-  body: string;
-  latencyMs: number;
-}
-
 /** Turns one complete HTTP answer into a value, or throws a TelemetryError (made with `fail`). */
 export type Interpret<T> = (res: RawResponse, spec: RequestSpec) => T;
-
-export interface FailureInit {
-  kind: TelemetryErrorKind;
-  message: string;
-  query?: string | undefined;
-  upstreamMessage?: string;
-  status?: number;
-  cause?: unknown;
-}
-
-/** Per-error retry facts kept off the public TelemetryError. */
-const retryFacts = new WeakMap<TelemetryError, { retryAfterMs?: number }>();
-
-/** A TelemetryError from `source`; `retryable` marks an idempotent failure worth another attempt. */
-export function telemetryFailure(
-  source: string,
-  init: FailureInit,
-  retryable = false,
-  retryAfterMs?: number
-): TelemetryError {
-  const err = new TelemetryError({
-    source,
-    kind: init.kind,
-    message: init.message,
-    ...(init.query !== undefined ? { query: init.query } : {}),
-    ...(init.upstreamMessage !== undefined ? { upstreamMessage: init.upstreamMessage } : {}),
-    ...(init.status !== undefined ? { status: init.status } : {}),
-    ...(init.cause !== undefined ? { cause: init.cause } : {}),
-  });
-  if (retryable) {
-    retryFacts.set(err, retryAfterMs === undefined ? {} : { retryAfterMs });
-  }
-  return err;
-}
-
-export function isRetryableTelemetryError(err: unknown): boolean {
-  return err instanceof TelemetryError && retryFacts.has(err);
-}
-
-function retryAfterOf(err: unknown): number | undefined {
-  return err instanceof TelemetryError ? retryFacts.get(err)?.retryAfterMs : undefined;
-}
-
-/** The upstream's error text: Loki/Tempo answer text/plain, proxies and the simulator JSON. */
-export function upstreamText(text: string): string {
-  const t = text.trim();
-  if (t.startsWith('{')) {
-    try {
-      const j: unknown = JSON.parse(t);
-      if (isRecord(j)) {
-        for (const k of ['error', 'message', 'msg']) {
-          const v = j[k];
-          if (typeof v === 'string' && v.trim() !== '' && !(k === 'error' && typeof j.message === 'string')) {
-            return snippet(v);
-          }
-        }
-      }
-    } catch {
-      /* not JSON after all */
-    }
-  }
-  return snippet(t);
-}
 
 function positive(label: string, name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) {
@@ -153,9 +119,12 @@ function positive(label: string, name: string, v: number | undefined, dflt: numb
 export class HttpConnector {
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly budgetMs: number;
   readonly retries: number;
   readonly healthTimeoutMs: number;
   readonly now: () => number;
+  /** Undefined when turned off. */
+  readonly breaker: CircuitBreaker | undefined;
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof globalThis.fetch;
   private readonly random: () => number;
@@ -163,10 +132,7 @@ export class HttpConnector {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly onRetry: HttpConnectorOptions['onRetry'];
-  private readonly degradedWindowMs: number;
-  private lastError: { message: string; at: string } | undefined;
-  private lastFailureAtMs: number | undefined;
-  private lastSuccessAtMs: number | undefined;
+  private readonly tracker: HealthTracker;
 
   constructor(
     /** 'prometheus' | 'loki' | 'tempo': TelemetryError.source and DependencyHealth.name. */
@@ -188,6 +154,7 @@ export class HttpConnector {
     url.hash = '';
     this.baseUrl = url.toString().replace(/\/+$/, '');
     this.timeoutMs = positive(label, 'timeoutMs', opts.timeoutMs, 10_000);
+    this.budgetMs = positive(label, 'budgetMs', opts.budgetMs, Math.max(DEFAULT_BUDGET_MS, this.timeoutMs));
     this.healthTimeoutMs = positive(label, 'healthTimeoutMs', opts.healthTimeoutMs, Math.min(this.timeoutMs, 5_000));
     this.retries = Math.max(0, Math.floor(opts.retries ?? 2));
     this.baseDelayMs = Math.max(0, opts.retryBaseDelayMs ?? 200);
@@ -196,8 +163,12 @@ export class HttpConnector {
     this.random = opts.random ?? Math.random;
     this.sleep = opts.sleep ?? realSleep;
     this.onRetry = opts.onRetry;
-    this.degradedWindowMs = opts.degradedWindowMs ?? 5 * 60_000;
     this.now = opts.now ?? Date.now;
+    this.tracker = new HealthTracker(opts.degradedWindowMs ?? 5 * 60_000, this.now);
+    this.breaker =
+      opts.circuitBreaker === false
+        ? undefined
+        : new CircuitBreaker(opts.circuitBreaker ?? {}, this.now, opts.onCircuitChange);
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.tenant) {
       headers['X-Scope-OrgID'] = opts.tenant;
@@ -238,31 +209,71 @@ export class HttpConnector {
 
   /**
    * Sends with retries and returns what `interpret` makes of the answer. `interpret` runs inside the
-   * retry loop, so a failure it marks retryable (e.g. a 5xx envelope) is retried. Tracks health.
+   * retry loop, so a failure it marks retryable (e.g. a 5xx envelope) is retried. Stays within the
+   * request's budget, goes through the circuit breaker, and tracks health.
    */
   async exchange<T>(spec: RequestSpec, interpret: Interpret<T>): Promise<T> {
+    const admission = this.admit(spec);
+    const perAttemptMs = spec.timeoutMs ?? this.timeoutMs;
+    const budgetMs = Math.max(spec.budgetMs ?? this.budgetMs, perAttemptMs);
+    const started = performance.now();
+    const deadline = started + budgetMs;
+    let attempts = 0;
+    let budgetCut = false;
     try {
-      const out = await withRetry(async () => interpret(await this.send(spec), spec), {
-        retries: spec.retries ?? this.retries,
-        baseDelayMs: this.baseDelayMs,
-        maxDelayMs: this.maxDelayMs,
-        random: this.random,
-        sleep: this.sleep,
-        isRetryable: isRetryableTelemetryError,
-        minDelayFor: retryAfterOf,
-        onRetry: (info) =>
-          this.onRetry?.({ attempt: info.attempt, delayMs: info.delayMs, error: info.error as TelemetryError }),
-      });
+      const out = await withRetry(
+        async () => {
+          attempts += 1;
+          const left = Math.max(1, Math.floor(deadline - performance.now()));
+          if (left < perAttemptMs) {
+            budgetCut = true;
+          }
+          return interpret(await this.attempt(spec, Math.min(perAttemptMs, left)), spec);
+        },
+        {
+          retries: spec.retries ?? this.retries,
+          baseDelayMs: this.baseDelayMs,
+          maxDelayMs: this.maxDelayMs,
+          random: this.random,
+          sleep: this.sleep,
+          isRetryable: isRetryableTelemetryError,
+          minDelayFor: retryAfterOf,
+          canRetry: ({ delayMs }) => {
+            if (this.breaker?.isOpen()) {
+              return false; // the next attempt would be refused: the last real failure says more
+            }
+            const left = deadline - performance.now() - delayMs;
+            if (left < Math.min(perAttemptMs, MIN_ATTEMPT_MS)) {
+              budgetCut = true;
+              return false;
+            }
+            return true;
+          },
+          onRetry: (info) =>
+            this.onRetry?.({ attempt: info.attempt, delayMs: info.delayMs, error: info.error as TelemetryError }),
+        }
+      );
       if (!spec.untracked) {
         this.noteSuccess();
       }
       return out;
-    } catch (err) {
+    } catch (caught) {
+      const err = this.explainTimeout(caught, spec, {
+        attempts,
+        budgetCut,
+        budgetMs,
+        perAttemptMs,
+        elapsedMs: performance.now() - started,
+      });
       // A rejected query is the caller's fault and says nothing about the upstream's health.
       if (!spec.untracked && !(err instanceof TelemetryError && err.kind === 'bad_query')) {
         this.noteFailure(err);
       }
       throw err;
+    } finally {
+      if (admission.probe) {
+        this.breaker?.releaseProbe();
+      }
     }
   }
 
@@ -291,13 +302,12 @@ export class HttpConnector {
 
   /** Records a failure (e.g. a bad shape found after `request` returned) for health; returns it to throw. */
   noteFailure<E>(err: E): E {
-    this.recordError(err);
-    this.lastFailureAtMs = this.now();
+    this.tracker.failure(err);
     return err;
   }
 
   noteSuccess(): void {
-    this.lastSuccessAtMs = this.now();
+    this.tracker.success();
   }
 
   /** The default interpretation: 2xx (and an allowed 404) pass; 400/422 bad_query; 408/504 timeout; else upstream. */
@@ -321,8 +331,66 @@ export class HttpConnector {
     throw this.fail({ ...base, kind: 'upstream', message }, status >= 500, retryAfterMs);
   }
 
+  /** The circuit's verdict on a new request; a refusal is an 'unavailable' error naming the cause. */
+  private admit(spec: RequestSpec): { probe: boolean } {
+    const admission = this.breaker?.admit() ?? { admitted: true, probe: false };
+    if (!admission.admitted) {
+      throw this.refusal(spec, admission);
+    }
+    return admission;
+  }
+
+  private refusal(spec: RequestSpec, a: Extract<Admission, { admitted: false }>): TelemetryError {
+    const seconds = Math.ceil(a.retryInMs / 1000);
+    const { state, consecutiveFailures, lastCause } = a.snapshot;
+    const why =
+      state === 'half_open'
+        ? 'a probe is checking whether it is back'
+        : `after ${consecutiveFailures} consecutive failures (last: ${lastCause ?? 'unknown'})`;
+    return this.fail({
+      kind: 'unavailable',
+      query: spec.query,
+      retryAfterMs: a.retryInMs,
+      message: `${this.label} at ${this.baseUrl} is unavailable: its circuit is open ${why}; ${spec.what} was not sent, next try in ${seconds} s`,
+    });
+  }
+
+  /** One attempt: an exchange the circuit breaker counts (an HTTP answer closes it, no answer counts against it). */
+  private async attempt(spec: RequestSpec, timeoutMs: number): Promise<RawResponse> {
+    try {
+      const res = await this.send(spec, timeoutMs);
+      this.breaker?.recordAnswer();
+      return res;
+    } catch (err) {
+      this.breaker?.recordFailure(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  }
+
+  /** After several attempts or a budget cut, a timeout says how long the request really took and why it stopped. */
+  private explainTimeout(
+    err: unknown,
+    spec: RequestSpec,
+    run: { attempts: number; budgetCut: boolean; budgetMs: number; perAttemptMs: number; elapsedMs: number }
+  ): unknown {
+    if (!(err instanceof TelemetryError && err.kind === 'timeout' && transportFailures.has(err))) {
+      return err;
+    }
+    if (run.attempts <= 1 && !run.budgetCut) {
+      return err;
+    }
+    const seconds = (run.elapsedMs / 1000).toFixed(1);
+    const n = `${run.attempts} attempt${run.attempts === 1 ? '' : 's'}`;
+    const message = run.budgetCut
+      ? `${this.label} did not answer ${spec.what} within its ${run.budgetMs} ms budget (${n}, per-attempt timeout ${run.perAttemptMs} ms; gave up after ${seconds} s) (${this.baseUrl})`
+      : `${this.label} did not answer ${spec.what} within ${run.perAttemptMs} ms (${n}, ${seconds} s in total) (${this.baseUrl})`;
+    const explained = this.fail({ kind: 'timeout', query: spec.query, cause: err, message }, true);
+    transportFailures.add(explained);
+    return explained;
+  }
+
   /** One exchange; throws (timeout / unreachable / cut-off body) only when no complete answer arrived. */
-  async send(spec: RequestSpec): Promise<RawResponse> {
+  async send(spec: RequestSpec, timeoutOverrideMs?: number): Promise<RawResponse> {
     const url = new URL(this.baseUrl + spec.path);
     const method = spec.method ?? 'GET';
     const headers: Record<string, string> = {
@@ -339,7 +407,7 @@ export class HttpConnector {
         url.searchParams.append(k, v);
       }
     }
-    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    const timeoutMs = timeoutOverrideMs ?? spec.timeoutMs ?? this.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
@@ -357,6 +425,17 @@ export class HttpConnector {
   }
 
   private transportError(spec: RequestSpec, timeoutMs: number, err: unknown, duringBody: boolean): TelemetryError {
+    const failure = this.describeTransportError(spec, timeoutMs, err, duringBody);
+    transportFailures.add(failure);
+    return failure;
+  }
+
+  private describeTransportError(
+    spec: RequestSpec,
+    timeoutMs: number,
+    err: unknown,
+    duringBody: boolean
+  ): TelemetryError {
     const query = spec.query;
     if (isTimeoutError(err)) {
       const message = `${this.label} did not answer ${spec.what} within ${timeoutMs} ms (${this.baseUrl})`;
@@ -371,76 +450,60 @@ export class HttpConnector {
     return this.fail({ kind: 'unreachable', query, cause: err, message }, true);
   }
 
-  /** Probes a readiness path once, no retries. Throws TelemetryError only when no HTTP answer came back. */
+  /** Probes a readiness path once, no retries, through the circuit. Throws TelemetryError when no HTTP answer came back. */
   async ready(opts: { timeoutMs?: number; path?: string } = {}): Promise<ReadyProbe> {
-    const started = performance.now();
-    const res = await this.send({
+    const spec: RequestSpec = {
       path: opts.path ?? '/ready',
       params: [],
       what: 'readiness probe',
       query: undefined,
-      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
       accept: 'text/plain',
-    });
-    return {
-      ready: res.status === 200,
-      status: res.status,
-      body: snippet(res.text, 200),
-      latencyMs: Math.round((performance.now() - started) * 10) / 10,
     };
+    const admission = this.admit(spec);
+    const started = performance.now();
+    try {
+      const res = await this.attempt(spec, opts.timeoutMs ?? this.timeoutMs);
+      return {
+        ready: res.status === 200,
+        status: res.status,
+        body: snippet(res.text, 200),
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      };
+    } finally {
+      if (admission.probe) {
+        this.breaker?.releaseProbe();
+      }
+    }
   }
 
   /**
-   * up: ready and no recent failures; degraded: answering but not ready, or requests failing;
-   * down: no answer. `about` (run beside the probe) names what answered, e.g. "Prometheus 2.53.0".
+   * The readiness probe, then (when it answered) `about`, which names what answered, e.g.
+   * "Prometheus 2.53.0"; judged with the request history and the circuit (see assessHealth).
    */
   async health(
     opts: { readyPath?: string; about?: () => Promise<string>; failing?: string } = {}
   ): Promise<DependencyHealth> {
-    const url = this.baseUrl;
-    const [probeR, aboutR] = await Promise.allSettled([
-      this.ready({ timeoutMs: this.healthTimeoutMs, ...(opts.readyPath ? { path: opts.readyPath } : {}) }),
-      opts.about ? opts.about() : Promise.resolve(this.label),
-    ]);
-    const checkedAtMs = this.now();
-    const checkedAt = new Date(checkedAtMs).toISOString();
-    if (probeR.status === 'rejected') {
-      const err: unknown = probeR.reason;
-      this.recordError(err);
-      const why = err instanceof TelemetryError && err.kind === 'timeout' ? 'not answering' : 'unreachable';
-      const detail = `${this.label} ${why} at ${url}`;
-      return { name: this.source, state: 'down', detail, lastError: this.publicLastError(), checkedAt };
+    let probe: { ok: true; value: ReadyProbe } | { ok: false; error: unknown };
+    let about = this.label;
+    try {
+      const path = opts.readyPath ? { path: opts.readyPath } : {};
+      probe = { ok: true, value: await this.ready({ timeoutMs: this.healthTimeoutMs, ...path }) };
+      if (opts.about) {
+        about = await opts.about().catch(() => `${this.label} (version unknown)`);
+      }
+    } catch (error) {
+      probe = { ok: false, error };
     }
-    const probe = probeR.value;
-    const about = `${aboutR.status === 'fulfilled' ? aboutR.value : `${this.label} (version unknown)`} at ${url}`;
-    const base = { name: this.source, latencyMs: probe.latencyMs, checkedAt };
-    if (!probe.ready) {
-      const body = probe.body ? ` ${probe.body}` : '';
-      this.recordError(new Error(`${this.label} at ${url} is not ready: HTTP ${probe.status}${body}`));
-      const detail = `${about}; not ready (HTTP ${probe.status})`;
-      return { ...base, state: 'degraded', detail, lastError: this.publicLastError() };
-    }
-    const failedAt = this.lastFailureAtMs;
-    if (
-      failedAt !== undefined &&
-      failedAt > (this.lastSuccessAtMs ?? -Infinity) &&
-      checkedAtMs - failedAt < this.degradedWindowMs
-    ) {
-      const ago = Math.max(0, Math.round((checkedAtMs - failedAt) / 1000));
-      const detail = `${about}; ${opts.failing ?? 'requests'} failing (last failure ${ago}s ago)`;
-      return { ...base, state: 'degraded', detail, lastError: this.publicLastError() };
-    }
-    return { ...base, state: 'up', detail: about, lastError: this.publicLastError() };
-  }
-
-  private recordError(err: unknown): void {
-    this.lastError = {
-      message: err instanceof Error ? err.message : String(err),
-      at: new Date(this.now()).toISOString(),
-    };
-  }
-
-  private publicLastError(): { message: string; at: string } | undefined {
-    return this.lastError ? { ...this.lastError } : undefined;
+    return assessHealth({
+      name: this.source,
+      label: this.label,
+      baseUrl: this.baseUrl,
+      tracker: this.tracker,
+      checkedAtMs: this.now(),
+      probe,
+      about,
+      failing: opts.failing ?? 'requests',
+      circuit: this.breaker?.snapshot(),
+    });
   }
 }
