@@ -73,7 +73,7 @@ export interface HttpConnectorOptions {
   degradedWindowMs?: number;
   /** Timeout of the health probe. Default min(timeoutMs, 5 000). */
   healthTimeoutMs?: number;
-  /** Wall clock for health timestamps. */
+  /** Wall clock (unix ms) for health timestamps and the circuit's open period. */
   now?: () => number;
 }
 
