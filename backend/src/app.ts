@@ -105,10 +105,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const health = new HealthRegistry();
   health.register(telemetry.kind, () => telemetry.health());
+  // Loki and Tempo through their connectors, so the circuit breaker's state shows in health and /metrics.
+  const connectorHealth = { loki: sources.logs?.health, tempo: sources.traces?.health };
   for (const name of ['loki', 'tempo'] as const) {
-    const endpoint = config[name];
-    if (endpoint.url) {
-      health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
+    const check = connectorHealth[name];
+    if (check) {
+      health.register(name, check);
+    } else if (config[name].url) {
+      health.register(name, httpReadyCheck(name, config[name].url!, '/ready', Math.min(config[name].timeoutMs, 5000)));
     } else {
       health.register(
         name,
@@ -145,12 +149,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     try {
       await store.ping();
-      return { name: 'store', state: 'up', detail: `${store.kind} ${store.location}`, checkedAt };
+      return { name: 'store', state: 'up', detail: store.kind, checkedAt };
     } catch (err) {
       return {
         name: 'store',
         state: 'down',
-        detail: `${store.kind} ${store.location}`,
+        detail: store.kind,
         checkedAt,
         lastError: { message: (err as Error).message, at: checkedAt },
       };

@@ -9,11 +9,16 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 
 /**
- * Routes anyone may call without the token: liveness and the two Prometheus scrape targets. Matched
+ * Routes anyone may call without the token: liveness, readiness and the two Prometheus scrape targets. Matched
  * against the route the router chose (after it decoded the path), never against the raw URL, so
  * `/%61pi/v1/audit` is judged as `/api/v1/audit`. Unmatched paths need the token too.
  */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/api/v1/health', '/metrics', '/sim/metrics']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  '/api/v1/health',
+  '/api/v1/ready',
+  '/metrics',
+  '/sim/metrics',
+]);
 
 /** POST routes that only read (queries with bodies too long for a URL): not rate limited as changes. */
 const READ_ONLY_POSTS: ReadonlySet<string> = new Set([

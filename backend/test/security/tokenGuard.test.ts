@@ -37,6 +37,7 @@ test('token bypass: unmatched paths, /docs and the OpenAPI JSON need the token; 
   assert.equal((await app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/%61pi/v1/health' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+  assert.notEqual((await app.inject({ method: 'GET', url: '/api/v1/ready' })).statusCode, 401, 'probes need no token');
   const withToken = await app.inject({ method: 'GET', url: '/docs/json', headers: { authorization: 'Bearer tok' } });
   assert.equal(withToken.statusCode, 200);
 });
