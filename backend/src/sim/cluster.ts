@@ -6,8 +6,8 @@
  * generated lazily from the recorded per-tick state with a stable hash.
  */
 import type { MetricSeries } from '../telemetry/types.ts';
-import type { PodState } from '../engines/optimiser/types.ts';
-import { createKubernetesHpa } from '../engines/optimiser/hpa.ts';
+import type { HpaObjectSpec, PodState } from '../kube/types.ts';
+import { createKubernetesHpa, type Autoscaler } from './autoscaler.ts';
 import { MetricHistory, seriesKey, type LabelMatcher } from './history.ts';
 import { renderExposition, renderOpenMetrics, type HistoricalSeries, type MetricSample } from './exposition.ts';
 import { backlogStep, erlangC, mmcResponseQuantile, mmcResponseSurvival } from './queueing.ts';
@@ -17,7 +17,6 @@ import {
   defaultTopology,
   validateHpa,
   validateTopology,
-  type HpaSpec,
   type ServiceSpec,
   type Topology,
 } from './topology.ts';
@@ -63,72 +62,6 @@ export interface ClusterEvent {
   to?: number | string;
 }
 
-export interface AutoscalerInput {
-  service: string;
-  spec: Readonly<ServiceSpec>;
-  hpa: Readonly<HpaSpec>;
-  desiredReplicas: number;
-  readyReplicas: number;
-  startingReplicas: number;
-  /** Average CPU utilisation of ready pods, 0..1 of the request (averaged over the metric window). */
-  cpuUtilization: number;
-  arrivalRps: number;
-  /**
-   * The pods as the Kubernetes HPA sees them: phase Running from creation, the Ready condition with its
-   * last transition, status.startTime, the CPU request, and metrics-server's sample (mean usage over the
-   * metric window, in whole millicores rounded up as Quantity.MilliValue does) once the pod has run for a
-   * full window.
-   */
-  pods: PodState[];
-}
-
-/** Returns the new desired replica count, or undefined to leave it unchanged. */
-export type Autoscaler = (state: AutoscalerInput, nowMs: number) => number | undefined;
-
-/**
- * Simple HPA: desired = ceil(ready × util / target) outside a ±tolerance band, scale-down stabilised
- * over a window (the max recommendation within it wins), clamped to [min, max].
- */
-export function createSimpleHpa(opts: { tolerance?: number; scaleDownStabilizationSeconds?: number } = {}): Autoscaler {
-  const tolerance = opts.tolerance ?? 0.1;
-  const windowMs = (opts.scaleDownStabilizationSeconds ?? 300) * 1000;
-  const recs = new Map<string, Array<[number, number]>>();
-  return (s, now) => {
-    const { hpa } = s;
-    let rec = s.desiredReplicas;
-    if (s.readyReplicas > 0) {
-      const ratio = s.cpuUtilization / hpa.targetCpuUtilization;
-      if (Math.abs(ratio - 1) > tolerance) {
-        const usage = s.cpuUtilization * s.readyReplicas;
-        rec = Math.ceil(usage / hpa.targetCpuUtilization - 1e-9);
-        if (rec < s.desiredReplicas && s.startingReplicas > 0) {
-          // Pods still starting count as running at target when scaling down (as the real HPA does).
-          rec = Math.max(
-            rec,
-            Math.ceil((usage + s.startingReplicas * hpa.targetCpuUtilization) / hpa.targetCpuUtilization - 1e-9)
-          );
-        }
-      }
-    }
-    rec = Math.min(hpa.maxReplicas, Math.max(hpa.minReplicas, rec));
-    let list = recs.get(s.service);
-    if (!list) {
-      recs.set(s.service, (list = []));
-    }
-    list.push([now, rec]);
-    while (list.length > 0 && (list[0] as [number, number])[0] < now - windowMs) {
-      list.shift();
-    }
-    let desired = rec;
-    if (rec < s.desiredReplicas) {
-      desired = Math.max(...list.map((r) => r[1]));
-      desired = Math.min(desired, s.desiredReplicas);
-    }
-    desired = Math.min(hpa.maxReplicas, Math.max(hpa.minReplicas, desired));
-    return desired === s.desiredReplicas ? undefined : desired;
-  };
-}
-
 export interface SimulatedClusterOptions {
   seed: number;
   topology?: Topology;
@@ -170,7 +103,7 @@ export interface ServiceSnapshot {
   memoryBytes: number;
   queueBacklog: number;
   replicas: { desired: number; ready: number; starting: number };
-  hpa: HpaSpec | undefined;
+  hpa: HpaObjectSpec | undefined;
   version: string;
   activeFaults: FaultType[];
 }
@@ -188,7 +121,7 @@ export interface DeploymentInfo {
   readyReplicas: number;
   startingReplicas: number;
   pods: Array<{ name: string; ready: boolean; restarts: number; version: string }>;
-  hpa: HpaSpec | undefined;
+  hpa: HpaObjectSpec | undefined;
   version: string;
 }
 
@@ -286,7 +219,7 @@ interface ServiceState {
   order: number;
   callers: string[];
   desired: number;
-  hpa: HpaSpec | undefined;
+  hpa: HpaObjectSpec | undefined;
   version: string;
   templateHash: string;
   pods: Pod[];
@@ -621,7 +554,7 @@ export class SimulatedCluster {
   }
 
   /** Sets (or with undefined removes) the HPA of a service. */
-  setHpa(service: string, hpa: HpaSpec | undefined): void {
+  setHpa(service: string, hpa: HpaObjectSpec | undefined): void {
     const st = this.state(service);
     if (hpa) {
       validateHpa(service, hpa);

@@ -4,6 +4,7 @@ export * from './queueing.ts';
 export * from './workload.ts';
 export * from './history.ts';
 export * from './exposition.ts';
+export * from './autoscaler.ts';
 export * from './cluster.ts';
 export * from './runner.ts';
 export * from './demo.ts';

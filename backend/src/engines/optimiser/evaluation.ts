@@ -14,7 +14,7 @@
  * - latency p50/p95/p99: request-weighted percentiles over ticks of the gateway's per-tick p50/p95/p99.
  * Pure computation (no I/O); the CLI (`cli/autoscaleCommands.ts`) reads traces and writes results.
  */
-import type { HpaSpec } from '../../sim/topology.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
 import { forecastRequestRate, PredictivePolicy, type PredictiveConfig } from './predictive.ts';
@@ -25,7 +25,6 @@ import { replayRl } from './rlEnv.ts';
 export { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY } from './replayCommon.ts';
 import {
   timeFeatures,
-  type HpaObjectSpec,
   type IntegrationMode,
   type RateForecast,
   type SafetyRule,
@@ -155,7 +154,7 @@ export async function replayPolicy(
   const entry = topology.entry;
   const managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
   const baselines: Record<string, HpaObjectSpec> = Object.fromEntries(
-    topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }])
+    topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaObjectSpec) }])
   );
   const duration = cfg.durationSeconds ?? cfg.trace.values.length * cfg.trace.stepSeconds;
   const totalTicks = Math.floor(duration / cfg.tickSeconds);
@@ -348,7 +347,7 @@ export async function replayPolicy(
         }
         const a = verdict.applied;
         if (a.mode === 'parametric') {
-          cluster.setHpa(s, { ...(x.hpa as HpaSpec), ...a.hpa });
+          cluster.setHpa(s, { ...(x.hpa as HpaObjectSpec), ...a.hpa });
         } else {
           cluster.setReplicas(s, a.replicas as number, 'predictive');
         }

@@ -13,7 +13,8 @@
  */
 import { seasonalMedianProfile } from '../forecast/candidates.ts';
 import { dominantPeriod, phaseQuantileProfile, summariseForecast } from './predictive.ts';
-import type { HpaObjectSpec, IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
+import type { IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
 
 /** Names of the observation features, in order (the ONNX input is [batch, OBS_FEATURES.length]). */
 export const OBS_FEATURES = [

@@ -17,7 +17,7 @@
  * evaluation's metrics, computed exactly as `replayPolicy` computes them. Pure and deterministic given the
  * seed (no I/O).
  */
-import type { HpaSpec } from '../../sim/topology.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
 import { Rng } from '../../sim/random.ts';
@@ -32,14 +32,7 @@ import {
   type RlInfer,
 } from './rl.ts';
 import { GuardAuditor, SafetyLayer, type SafetyConfig } from './safety.ts';
-import {
-  timeFeatures,
-  type HpaObjectSpec,
-  type Proposal,
-  type RateForecast,
-  type SafetyRule,
-  type ServiceState,
-} from './types.ts';
+import { timeFeatures, type Proposal, type RateForecast, type SafetyRule, type ServiceState } from './types.ts';
 
 export interface RlEnvConfig {
   trace: WorkloadTrace;
@@ -181,7 +174,7 @@ export class AutoscaleRlEnv {
     this.entry = topology.entry;
     this.managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
     this.baselines = Object.fromEntries(
-      topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }])
+      topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaObjectSpec) }])
     );
     const safetyConfig: Partial<SafetyConfig> = {
       ...EVAL_SAFETY,
@@ -307,7 +300,7 @@ export class AutoscaleRlEnv {
       const a = verdict.applied;
       const hpaNow = this.cluster.getDeployment(service).hpa;
       if (a.mode === 'parametric') {
-        this.cluster.setHpa(service, { ...(hpaNow as HpaSpec), ...a.hpa });
+        this.cluster.setHpa(service, { ...(hpaNow as HpaObjectSpec), ...a.hpa });
       } else {
         this.cluster.setReplicas(service, a.replicas as number, 'rl');
       }
