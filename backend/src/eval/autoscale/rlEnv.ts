@@ -21,8 +21,6 @@ import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
 import { Rng } from '../../sim/random.ts';
-import type { PolicyResult } from './evaluation.ts';
-import { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY, Ring, weightedPercentile } from './replayCommon.ts';
 import {
   actionToProposal,
   RL_HORIZON_SECONDS,
@@ -30,9 +28,23 @@ import {
   rlRateForecast,
   RlPolicy,
   type RlInfer,
-} from './rl.ts';
-import { GuardAuditor, SafetyLayer, type SafetyConfig } from './safety.ts';
-import { timeFeatures, type Proposal, type RateForecast, type SafetyRule, type ServiceState } from './types.ts';
+} from '../../engines/optimiser/rl.ts';
+import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../engines/optimiser/safety.ts';
+import {
+  timeFeatures,
+  type Proposal,
+  type RateForecast,
+  type SafetyRule,
+  type ServiceState,
+} from '../../engines/optimiser/types.ts';
+import {
+  autoscaleTopology,
+  DEFAULT_TOPOLOGY_SCALE,
+  EVAL_SAFETY,
+  Ring,
+  weightedPercentile,
+  type PolicyResult,
+} from './replayCommon.ts';
 
 export interface RlEnvConfig {
   trace: WorkloadTrace;
