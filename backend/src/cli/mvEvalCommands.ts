@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FAULT_TYPES, type FaultRecord } from '../sim/cluster.ts';
+import { FAULT_TYPES, type FaultRecord } from '../sim/faults.ts';
 import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';

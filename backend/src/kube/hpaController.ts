@@ -90,7 +90,10 @@ export interface HpaReconcileResult {
   error?: string;
 }
 
-/** Fully defaulted scaling rules (GenerateHPAScaleUpRules / GenerateHPAScaleDownRules + maybeInitScaleDownStabilizationWindow). */
+/**
+ * Fully defaulted scaling rules (GenerateHPAScaleUpRules / GenerateHPAScaleDownRules +
+ * maybeInitScaleDownStabilizationWindow).
+ */
 export interface ResolvedScalingRules {
   stabilizationWindowSeconds: number;
   selectPolicy: SelectPolicy;
@@ -319,7 +322,10 @@ export interface NormalizationArg {
   desiredReplicas: number;
 }
 
-/** Port of `convertDesiredReplicasWithBehaviorRate`: the rate policies and [min, max] in the direction of the change. */
+/**
+ * Port of `convertDesiredReplicasWithBehaviorRate`: the rate policies and [min, max] in the direction of the
+ * change.
+ */
 export function convertDesiredReplicasWithBehaviorRate(
   args: NormalizationArg,
   scaleUpEvents: readonly TimestampedScaleEvent[],

@@ -5,6 +5,7 @@
  */
 import { HorizontalPodAutoscalerController, hpaTargetFor } from '../kube/hpaController.ts';
 import type { HpaControllerConfig, HpaObjectSpec, PodState } from '../kube/types.ts';
+import type { Pod } from './state.ts';
 import type { ServiceSpec } from './topology.ts';
 
 export interface AutoscalerInput {
@@ -86,4 +87,38 @@ export function createKubernetesHpa(
     return r.rescale ? r.desiredReplicas : undefined;
   };
   return Object.assign(autoscaler, { controller });
+}
+
+/**
+ * The pods of a service as the Kubernetes HPA reads them (see AutoscalerInput.pods): metrics-server's
+ * sample is the mean over the last `windowTicks` ticks, present once the pod has run that long.
+ */
+export function hpaPodStates(
+  pods: readonly Pod[],
+  cpuRequestCores: number,
+  nowMs: number,
+  windowTicks: number,
+  tickMs: number
+): PodState[] {
+  const windowMs = windowTicks * tickMs;
+  const requestMilli = Math.round(cpuRequestCores * 1000);
+  return pods.map((p) => {
+    const ready = p.readyAtMs <= nowMs;
+    const full = p.cpuWindow.length >= windowTicks;
+    const meanCores = full ? p.cpuWindow.reduce((a, b) => a + b, 0) / p.cpuWindow.length : 0;
+    return {
+      name: p.name,
+      phase: 'Running',
+      startTimeMs: p.createdMs,
+      readyCondition: {
+        status: ready,
+        lastTransitionTimeMs: ready ? Math.max(p.readyAtMs, p.unreadySinceMs) : p.unreadySinceMs,
+      },
+      cpuRequestMilli: requestMilli,
+      // metrics-server reports nanocores; the HPA reads Quantity.MilliValue(), which rounds up.
+      ...(full
+        ? { cpuUsage: { milli: Math.ceil(Math.round(meanCores * 1e9) / 1e6), timestampMs: nowMs, windowMs } }
+        : {}),
+    };
+  });
 }

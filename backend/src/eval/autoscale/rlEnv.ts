@@ -252,9 +252,8 @@ export class AutoscaleRlEnv {
   /** One decision: action indices per managed service (see `RL_ACTIONS`). */
   step(actions: readonly number[]): RlStepResult {
     if (!Array.isArray(actions) || actions.length !== this.managed.length) {
-      throw new Error(
-        `actions: expected ${this.managed.length} action indices (one per managed service), got ${Array.isArray(actions) ? actions.length : typeof actions}`
-      );
+      const got = Array.isArray(actions) ? actions.length : typeof actions;
+      throw new Error(`actions: expected ${this.managed.length} action indices (one per managed service), got ${got}`);
     }
     const proposals = actions.map((a, i) => {
       if (!Number.isInteger(a)) {

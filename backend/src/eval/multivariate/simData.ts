@@ -3,7 +3,8 @@
  * (backend/scripts/export-mv.ts) and its evaluation (`aidpe mv-eval`). Per-minute means of every tick.
  */
 import { existsSync } from 'node:fs';
-import { SimulatedCluster, type FaultRecord, type FaultType } from '../../sim/cluster.ts';
+import { SimulatedCluster } from '../../sim/cluster.ts';
+import type { FaultRecord, FaultType } from '../../sim/faults.ts';
 import {
   azureFunctionsTracePath,
   loadAzureFunctionsTrace,
