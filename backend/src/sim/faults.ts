@@ -84,7 +84,7 @@ export function faultEffects(active: readonly FaultRecord[]): FaultEffects {
 }
 
 /** The next patch version ("1.4.2" → "1.4.3"), what a bad deploy rolls out. */
-export function bumpVersion(v: string): string {
+function bumpVersion(v: string): string {
   const m = /^(\d+)\.(\d+)\.(\d+)(.*)$/.exec(v);
   if (!m) {
     return `${v}-next`;

@@ -25,7 +25,7 @@ export interface RecordedCluster {
 }
 
 /** Routes of the entry service (the demo shop's HTTP API). */
-export const GATEWAY_ROUTES: readonly string[] = [
+const GATEWAY_ROUTES: readonly string[] = [
   'GET /',
   'GET /product/{id}',
   'POST /cart',

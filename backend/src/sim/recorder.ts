@@ -10,7 +10,7 @@ import { MetricHistory, seriesKey, type LabelMatcher } from './history.ts';
 import type { ServiceRuntime } from './state.ts';
 import type { TickRecord } from './timeline.ts';
 
-export const METRIC_HELP: Readonly<Record<string, string>> = Object.freeze({
+const METRIC_HELP: Readonly<Record<string, string>> = Object.freeze({
   aidpe_sim_requests_total: 'Requests received by the service.',
   aidpe_sim_request_rate: 'Requests per second arriving at the service.',
   aidpe_sim_errors_total: 'Requests that ended in an error (own or propagated from callees).',
@@ -45,7 +45,7 @@ function metricType(name: string): 'counter' | 'gauge' {
 }
 
 /** The numbers of a service's tick that logs and traces are generated from. */
-export function tickRecordOf(st: ServiceRuntime): TickRecord {
+function tickRecordOf(st: ServiceRuntime): TickRecord {
   return {
     arrivalRps: st.arrivalRps,
     throughputRps: st.throughputRps,

@@ -110,7 +110,3 @@ export function newServiceRuntime(spec: ServiceSpec, callers: string[], retained
     timeline: new ServiceTimeline(retainedTicks, spec.version),
   };
 }
-
-export function isReady(pod: Pod, nowMs: number): boolean {
-  return pod.readyAtMs <= nowMs;
-}
