@@ -15,7 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import { PredictivePolicy } from '../engines/optimiser/predictive.ts';
 import { SafetyLayer, type SafetyConfig } from '../engines/optimiser/safety.ts';
-import type { HpaObjectSpec, Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
+import type { Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
+import type { HpaObjectSpec } from '../kube/types.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
 import { runEvery } from '../loop/schedule.ts';
