@@ -19,6 +19,8 @@ export interface RunningSidecar {
   url: string;
   demo: DemoCluster | undefined;
   telemetry: TelemetrySource;
+  /** The watchers (incidents, forecast accuracy, prediction series). */
+  watch: WatchService;
   /** The optimisation loop, when it runs. */
   actions: ActionLoop | undefined;
   store: Store | undefined;
@@ -29,7 +31,9 @@ export async function startSidecar(
   config: AidpeConfig,
   options: { logger?: boolean | Record<string, unknown> } = {}
 ): Promise<RunningSidecar> {
-  const demo: DemoCluster | undefined = config.mode === 'demo' ? createDemoCluster(config) : undefined;
+  // The embedded cluster runs in demo mode, and in live mode as the workload behind a real Prometheus when asked.
+  const demo: DemoCluster | undefined =
+    config.mode === 'demo' || config.simulator.embedded ? createDemoCluster(config) : undefined;
   // The one place where the mode decides where data comes from and what acts on the cluster.
   const sources = await createSources(config, demo?.cluster);
   const telemetry = sources.metrics;
@@ -93,6 +97,7 @@ export async function startSidecar(
     url: address,
     demo,
     telemetry,
+    watch,
     actions,
     store,
     async close() {

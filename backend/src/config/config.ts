@@ -41,6 +41,8 @@ export interface AidpeConfig {
      * its scale API as the actuator when no Kubernetes is configured) while every answer goes through Prometheus.
      */
     embedded: boolean;
+    /** Simulated history computed before the paced clock starts (the demo's backfilled past). */
+    warmupSeconds: number;
   };
   /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
   watch: {
@@ -52,6 +54,10 @@ export interface AidpeConfig {
     leadTimesSeconds: number[];
     /** At most this many label sets per published metric; beyond it the status says so. */
     maxSeries: number;
+    /** How often the watched queries are scored for incidents (seconds). */
+    everySeconds: number;
+    /** How often each watched forecast is issued again (seconds of the telemetry clock). */
+    forecastEverySeconds: number;
   };
   dataDir: string | undefined;
   modelsDir: string | undefined;
@@ -114,6 +120,7 @@ export function defaultConfig(): AidpeConfig {
       tickSeconds: 5,
       randomFaults: 3,
       embedded: false,
+      warmupSeconds: 3600,
     },
     dataDir: undefined,
     modelsDir: undefined,
@@ -132,7 +139,14 @@ export function defaultConfig(): AidpeConfig {
         readyReplicas: undefined,
       },
     },
-    watch: { queries: [], forecasts: [], leadTimesSeconds: [600, 1800, 3600], maxSeries: 500 },
+    watch: {
+      queries: [],
+      forecasts: [],
+      leadTimesSeconds: [600, 1800, 3600],
+      maxSeries: 500,
+      everySeconds: 60,
+      forecastEverySeconds: 300,
+    },
   };
 }
 
@@ -158,10 +172,13 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_SPEED: 'simulator.speed',
   AIDPE_SIM_RANDOM_FAULTS: 'simulator.randomFaults',
   AIDPE_SIM_EMBEDDED: 'simulator.embedded',
+  AIDPE_SIM_WARMUP_SECONDS: 'simulator.warmupSeconds',
   AIDPE_WATCH_QUERIES: 'watch.queries',
   AIDPE_WATCH_FORECASTS: 'watch.forecasts',
   AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
   AIDPE_WATCH_MAX_SERIES: 'watch.maxSeries',
+  AIDPE_WATCH_EVERY_SECONDS: 'watch.everySeconds',
+  AIDPE_WATCH_FORECAST_EVERY_SECONDS: 'watch.forecastEverySeconds',
   AIDPE_DATA_DIR: 'dataDir',
   AIDPE_MODELS_DIR: 'modelsDir',
   AIDPE_STORE_PATH: 'storePath',
@@ -313,10 +330,13 @@ const FIELDS: Field[] = [
   { key: 'simulator.tickSeconds', check: num(1, 60, true) },
   { key: 'simulator.randomFaults', check: num(0, 1000, true) },
   { key: 'simulator.embedded', check: bool },
+  { key: 'simulator.warmupSeconds', check: num(0, 7 * 86_400, true) },
   { key: 'watch.queries', check: watchQueries },
   { key: 'watch.forecasts', check: watchQueries },
   { key: 'watch.leadTimesSeconds', check: leadTimes },
   { key: 'watch.maxSeries', check: num(1, 100_000, true) },
+  { key: 'watch.everySeconds', check: num(1, 3600, true) },
+  { key: 'watch.forecastEverySeconds', check: num(1, 86_400, true) },
   { key: 'dataDir', check: str },
   { key: 'modelsDir', check: str },
   { key: 'storePath', check: str },
