@@ -100,7 +100,11 @@ export async function startSidecar(
   const stopForecastAccuracy = forecastAccuracy?.start(30_000, (err) =>
     app.log.warn({ err }, 'forecast accuracy tracker failed')
   );
-  const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
+  // Only the elected replica runs the loop (leader election: a Lease, or a PostgreSQL advisory lock).
+  const { startActionLoopWhenLeading } = await import('./leader/actionLoopLeadership.ts');
+  const stopActions = actions
+    ? await startActionLoopWhenLeading(config, actions, (err) => app.log.warn({ err }, 'optimisation loop failed'))
+    : undefined;
   return {
     app,
     url: address,
@@ -111,7 +115,7 @@ export async function startSidecar(
     async close() {
       stopIncidents?.();
       stopForecastAccuracy?.();
-      stopActions?.();
+      await stopActions?.();
       demo?.runner.stop();
       await app.close();
       await store?.close();

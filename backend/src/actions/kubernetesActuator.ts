@@ -291,7 +291,8 @@ interface RawRead {
   hpaSpec: V2HorizontalPodAutoscalerSpec | undefined;
 }
 
-function timeoutMiddleware(timeoutMs: number): ObservableMiddleware {
+/** Bounds each request of a generated API client (and reading its body) to `timeoutMs`. */
+export function timeoutMiddleware(timeoutMs: number): ObservableMiddleware {
   return {
     pre: (context) => {
       // A fresh signal per request: it also bounds reading the response body.
