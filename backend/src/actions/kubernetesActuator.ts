@@ -382,6 +382,10 @@ export class KubernetesActuator implements Actuator {
         }
         state.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
         state.resourceVersions = { ...state.resourceVersions, hpa: hpa.metadata?.resourceVersion };
+        const hpaActionId = hpa.metadata?.annotations?.[ACTION_ID_ANNOTATION];
+        if (hpaActionId !== undefined) {
+          state.hpaActionId = hpaActionId;
+        }
       }
       return { state, hpaSpec: hpa?.spec };
     } catch (e) {
@@ -473,6 +477,7 @@ export class KubernetesActuator implements Actuator {
       if (hpa.spec !== undefined) {
         after.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
       }
+      after.hpaActionId = actionId;
       after.resourceVersions = { ...after.resourceVersions, hpa: hpa.metadata?.resourceVersion };
     }
 

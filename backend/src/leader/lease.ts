@@ -15,6 +15,7 @@ import {
   checkTiming,
   DEFAULT_ELECTION_TIMING,
   sleep,
+  within,
   type ElectionTiming,
   type LeaderElector,
   type LeadershipCallbacks,
@@ -64,6 +65,7 @@ export class LeaseElector implements LeaderElector {
   private readonly mergePatch: ConfigurationOptions;
   private readonly onError: (err: unknown) => void;
   private readonly now: () => number;
+  private readonly requestTimeoutMs: number;
   private observed: Observation | undefined;
   private leading = false;
   private lastRenewMs = 0;
@@ -87,8 +89,8 @@ export class LeaseElector implements LeaderElector {
     this.onError = o.onError ?? (() => undefined);
     this.now = o.now ?? Date.now;
     this.api = o.kubeConfig.makeApiClient(CoordinationV1Api);
-    const timeoutMs = o.requestTimeoutMs ?? this.timing.retryPeriodMs;
-    this.options = { middleware: [timeoutMiddleware(timeoutMs)], middlewareMergeStrategy: 'append' };
+    this.requestTimeoutMs = o.requestTimeoutMs ?? this.timing.retryPeriodMs;
+    this.options = { middleware: [timeoutMiddleware(this.requestTimeoutMs)], middlewareMergeStrategy: 'append' };
     // The generated client would send PATCH as application/json-patch+json; the body here is a merge patch.
     this.mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch, this.options);
   }
@@ -119,7 +121,8 @@ export class LeaseElector implements LeaderElector {
 
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const round = await this.tryAcquireOrRenew();
+      // A round is two requests; one that hangs anyway (before its own timeout applies) counts as failed.
+      const round = await within(this.tryAcquireOrRenew(), 2 * this.requestTimeoutMs, 'failed' as Round);
       if (signal.aborted) {
         return; // stop() releases the Lease and steps down itself
       }
