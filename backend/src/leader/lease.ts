@@ -81,7 +81,9 @@ export class LeaseElector implements LeaderElector {
     };
     checkTiming(this.timing);
     if (this.timing.leaseDurationMs % 1000 !== 0) {
-      throw new Error(`leader election: the Lease stores whole seconds; got leaseDuration ${this.timing.leaseDurationMs} ms`);
+      throw new Error(
+        `leader election: the Lease stores whole seconds; got leaseDuration ${this.timing.leaseDurationMs} ms`
+      );
     }
     this.identity = o.identity;
     this.name = o.name ?? DEFAULT_LEASE_NAME;
@@ -132,7 +134,10 @@ export class LeaseElector implements LeaderElector {
           this.leading = true;
           await this.safely(() => this.callbacks?.onStartedLeading());
         }
-      } else if (this.leading && (round === 'held_by_other' || this.now() - this.lastRenewMs >= this.timing.renewDeadlineMs)) {
+      } else if (
+        this.leading &&
+        (round === 'held_by_other' || this.now() - this.lastRenewMs >= this.timing.renewDeadlineMs)
+      ) {
         await this.stepDown();
       }
       // Followers add jitter so that contenders do not retry in lockstep.

@@ -94,9 +94,7 @@ function stopSync(stateDir: string): void {
   running.delete(stateDir);
 }
 
-export async function startKubeControlPlane(
-  options: { controllerManager?: boolean } = {}
-): Promise<KubeControlPlane> {
+export async function startKubeControlPlane(options: { controllerManager?: boolean } = {}): Promise<KubeControlPlane> {
   const stateDir = mkdtempSync(join(tmpdir(), 'aidpe-k8s-'));
   if (!exitHookInstalled) {
     exitHookInstalled = true;

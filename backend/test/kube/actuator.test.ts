@@ -80,7 +80,9 @@ describe('KubernetesActuator against a real kube-apiserver', { skip }, () => {
   it('applies replicas through the scale subresource, then tags the Deployment', async () => {
     const target = withoutHpa(await seed());
     const sent: string[] = [];
-    const result = await actuator({ beforeRequest: async (m, url) => void sent.push(`${m} ${new URL(url).pathname}`) }).apply({
+    const result = await actuator({
+      beforeRequest: async (m, url) => void sent.push(`${m} ${new URL(url).pathname}`),
+    }).apply({
       actionId: 'act-1',
       target,
       change: { replicas: 5 },
@@ -101,7 +103,10 @@ describe('KubernetesActuator against a real kube-apiserver', { skip }, () => {
     assert.equal(deployment.metadata.annotations?.[ACTION_ID_ANNOTATION], 'act-1');
     // The server recorded the writes under the sidecar's field manager, the scale one on the subresource.
     const managers = deployment.metadata.managedFields?.filter((f) => f.manager === 'aidpe') ?? [];
-    assert.ok(managers.some((f) => f.subresource === 'scale'), JSON.stringify(deployment.metadata.managedFields));
+    assert.ok(
+      managers.some((f) => f.subresource === 'scale'),
+      JSON.stringify(deployment.metadata.managedFields)
+    );
     assert.deepEqual(await actuator().read(target), result.after, 'what apply reports is what a re-read shows');
   });
 
@@ -328,7 +333,12 @@ describe('KubernetesActuator against a real kube-apiserver', { skip }, () => {
   it("rolls back only the HPA when that is all the action changed: the replicas stay the HPA's", async () => {
     const target = await seed();
     const original = await stored(cp, target);
-    const applied = await actuator().apply({ actionId: 'act-min', target, change: { hpa: { minReplicas: 5 } }, dryRun: false });
+    const applied = await actuator().apply({
+      actionId: 'act-min',
+      target,
+      change: { hpa: { minReplicas: 5 } },
+      dryRun: false,
+    });
     assert.equal(applied.status, 'applied', JSON.stringify(applied.error));
     // Someone (the HPA controller, in a cluster) moves the replicas meanwhile; the rollback leaves them.
     await cp.adminApps.patchNamespacedDeployment(

@@ -5,12 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  KubernetesObject,
-  V1Deployment,
-  V2HorizontalPodAutoscaler,
-  V2MetricSpec,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V2HorizontalPodAutoscaler, V2MetricSpec } from '@kubernetes/client-node';
 import { DEPLOY_DIR, type KubeControlPlane } from '../helpers/kubeControlPlane.ts';
 import type { ScaleTarget } from '../../src/actions/types.ts';
 
@@ -98,7 +93,11 @@ export async function seedWorkload(cp: KubeControlPlane, seed: WorkloadSeed): Pr
   const deployment: V1Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: seed.name, namespace: seed.namespace, ...(seed.annotations ? { annotations: seed.annotations } : {}) },
+    metadata: {
+      name: seed.name,
+      namespace: seed.namespace,
+      ...(seed.annotations ? { annotations: seed.annotations } : {}),
+    },
     spec: {
       replicas: seed.replicas,
       selector: { matchLabels: labels },
@@ -151,7 +150,10 @@ export async function stored(
   );
   const hpa = target.hpa
     ? plain(
-        await cp.adminAutoscaling.readNamespacedHorizontalPodAutoscaler({ name: target.hpa, namespace: target.namespace })
+        await cp.adminAutoscaling.readNamespacedHorizontalPodAutoscaler({
+          name: target.hpa,
+          namespace: target.namespace,
+        })
       )
     : undefined;
   return { deployment, hpa };

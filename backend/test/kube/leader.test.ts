@@ -175,9 +175,13 @@ describe('leader election on a PostgreSQL advisory lock', () => {
   it('exactly one of two leads; a killed leader process frees the lock and the other takes over', async () => {
     // The first contender is another process, so that it can be killed outright (SIGKILL, no cleanup).
     const here = dirname(fileURLToPath(import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, '..', 'helpers', 'advisoryLockHolder.ts'), db.url], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, '..', 'helpers', 'advisoryLockHolder.ts'), db.url],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }
+    );
     const leading = new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (b: Buffer) => b.toString().includes('leading') && resolve());
       child.once('exit', (code) => reject(new Error(`the holder exited (${code}) before leading`)));

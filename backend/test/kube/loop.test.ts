@@ -9,7 +9,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubernetesActuator } from '../../src/actions/kubernetesActuator.ts';
+import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/actions/kubernetesActuator.ts';
+import { setupActionLoop } from '../../src/actions/setup.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { ActionLoop } from '../../src/actions/loop.ts';
 import type { ActionRecord, ScaleTarget } from '../../src/actions/types.ts';
 import type { Policy, Proposal, ServiceState } from '../../src/engines/optimiser/types.ts';
@@ -147,7 +149,11 @@ describe('the action loop against a real control plane', { skip }, () => {
       const diesAtScale: BeforeRequest = (method, url) =>
         method === 'PUT' && url.includes('/scale') ? new Promise<void>(() => undefined) : Promise.resolve();
       void actuator(diesAtScale).apply({ actionId: both.id, target, change: both.change, dryRun: false });
-      await until('the HPA patch', () => stored(cp, target), (s) => s.hpa?.spec.maxReplicas === 14);
+      await until(
+        'the HPA patch',
+        () => stored(cp, target),
+        (s) => s.hpa?.spec.maxReplicas === 14
+      );
       const settled = await loopFor(store, target, undefined, 'autonomous').reconcile();
       assert.deepEqual(settled, { applied: [], failed: ['crash-mid-both'] });
       assert.match((await store.getAction(both.id))?.error ?? '', /after the HPA change and before the replicas/);
@@ -162,7 +168,11 @@ describe('the action loop against a real control plane', { skip }, () => {
       const dies: BeforeRequest = (method, url) =>
         method === 'PATCH' && url.includes('/deployments/') ? new Promise<void>(() => undefined) : Promise.resolve();
       void actuator(dies).apply({ actionId: record.id, target, change: record.change, dryRun: false });
-      await until('the HPA patch', () => stored(cp, target), (s) => s.hpa?.spec.maxReplicas === 11);
+      await until(
+        'the HPA patch',
+        () => stored(cp, target),
+        (s) => s.hpa?.spec.maxReplicas === 11
+      );
       const settled = await loopFor(store, target, undefined, 'autonomous').reconcile();
       assert.deepEqual(settled, { applied: ['crash-mid-hpa-only'], failed: [] });
       assert.equal((await store.getAction(record.id))?.after?.hpa?.maxReplicas, 11);
@@ -170,10 +180,52 @@ describe('the action loop against a real control plane', { skip }, () => {
     });
   });
 
+  it('live mode from configuration: the loop built from a kubeconfig file applies and rolls back exactly', async () => {
+    const target = await seedWorkload(cp, {
+      namespace: NS,
+      name: 'checkout',
+      replicas: 3,
+      hpa: { minReplicas: 2, maxReplicas: 10, metrics: [cpuMetric(70)] },
+    });
+    const original = await stored(cp, target);
+    const config = loadConfig({
+      env: {
+        AIDPE_MODE: 'live',
+        AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:9',
+        AIDPE_KUBECONFIG: cp.writeKubeconfig(sidecarToken, 'aidpe-sidecar'),
+        AIDPE_AUTOMATION_SERVICES: 'checkout=shop/checkout/checkout-hpa',
+        AIDPE_QUERY_REQUEST_RATE: STEADY_QUERIES.requestRate,
+        AIDPE_QUERY_SLI_LATENCY_P95: STEADY_QUERIES.sliLatencyP95Seconds,
+        AIDPE_QUERY_SLI_ERROR_RATIO: STEADY_QUERIES.sliErrorRatio,
+        AIDPE_DEFAULT_ACTION_MODE: 'autonomous',
+      },
+    });
+    const store = new SqliteStore(':memory:');
+    const telemetry = new SteadyTelemetry();
+    const setup = await setupActionLoop(config, { store, telemetry, cluster: undefined });
+    assert.ok(setup.loop, setup.unavailable);
+    assert.equal((await setup.kubernetesHealth!()).state, 'up');
+    await setup.loop.tick();
+    assert.equal(setup.loop.lastRun?.error, undefined);
+    assert.ok(telemetry.asked.includes('rate_of{service="checkout"}'), 'templates are filled per workload');
+    const [action] = await store.listActions();
+    assert.ok(action, 'the policy proposed a change');
+    assert.equal(action.status, 'applied', action.error);
+    assert.equal((await stored(cp, target)).hpa?.metadata.annotations?.[ACTION_ID_ANNOTATION], action.id);
+    const rolled = await setup.loop.rollback(action.id, 'alice', undefined);
+    assert.equal(rolled.action.status, 'rolled_back', rolled.rollback.error);
+    assert.equal(JSON.stringify((await stored(cp, target)).hpa?.spec), JSON.stringify(original.hpa?.spec));
+    await store.close();
+  });
+
   describe('the real HPA controller', () => {
     it('moves the replicas when minReplicas is raised through the product; a rollback restores the HPA exactly', async () => {
       const target = await seed(2, 2, 10);
-      await until('the controllers settle', () => stored(cp, target), (s) => s.hpa?.status?.currentReplicas === 2);
+      await until(
+        'the controllers settle',
+        () => stored(cp, target),
+        (s) => s.hpa?.status?.currentReplicas === 2
+      );
       const original = await stored(cp, target);
       const store = new SqliteStore(':memory:');
       const loop = loopFor(store, target, new FixedPolicy('parametric', { hpa: { minReplicas: 4 } }), 'approve');
@@ -184,7 +236,11 @@ describe('the action loop against a real control plane', { skip }, () => {
       assert.equal(approved.status, 'applied', approved.error);
       assert.equal((await stored(cp, target)).hpa?.spec.minReplicas, 4);
       // The controller, not the sidecar, brings the Deployment up to the new floor (no metrics API needed).
-      await until('the HPA controller scales to minReplicas', () => replicasOf(target), (r) => r === 4);
+      await until(
+        'the HPA controller scales to minReplicas',
+        () => replicasOf(target),
+        (r) => r === 4
+      );
 
       const rolled = await loop.rollback(pending.id, 'alice', undefined);
       assert.equal(rolled.action.status, 'rolled_back', rolled.rollback.error);
@@ -198,7 +254,11 @@ describe('the action loop against a real control plane', { skip }, () => {
 
     it('a direct-mode replica change inside the HPA bounds stands; one below minReplicas is fought back', async () => {
       const target = await seed(3, 3, 8);
-      await until('the controllers settle', () => stored(cp, target), (s) => s.hpa?.status?.currentReplicas === 3);
+      await until(
+        'the controllers settle',
+        () => stored(cp, target),
+        (s) => s.hpa?.status?.currentReplicas === 3
+      );
       const store = new SqliteStore(':memory:');
       const up = loopFor(store, target, new FixedPolicy('direct', { replicas: 5 }), 'autonomous');
       await up.tick();
@@ -210,9 +270,18 @@ describe('the action loop against a real control plane', { skip }, () => {
       assert.equal(await replicasOf(target), 5, 'inside [min, max]: respected');
 
       // Below the floor: the sidecar's write lands, then the controller restores minReplicas.
-      const result = await actuator().apply({ actionId: 'direct-below-min', target, change: { replicas: 1 }, dryRun: false });
+      const result = await actuator().apply({
+        actionId: 'direct-below-min',
+        target,
+        change: { replicas: 1 },
+        dryRun: false,
+      });
       assert.equal(result.status, 'applied', JSON.stringify(result.error));
-      await until('the HPA controller restores minReplicas', () => replicasOf(target), (r) => r === 3);
+      await until(
+        'the HPA controller restores minReplicas',
+        () => replicasOf(target),
+        (r) => r === 3
+      );
       await store.close();
     });
   });
