@@ -96,20 +96,22 @@ wait_for() { # what seconds pidfile cmd...
     sleep 0.5
   done
 }
-on_error() { bash "$here/stop.sh" "$state" >/dev/null 2>&1 || true; }
-trap on_error ERR
+# Whatever happens before the end, stop what was started (the logs stay in STATE_DIR/logs).
+ready=0
+trap '[ "$ready" = 1 ] || bash "$here/stop.sh" "$state" --keep >/dev/null 2>&1' EXIT
 
 # ---- etcd (loopback only, throwaway data, no fsync: test data)
 start_daemon etcd "$etcd_bin" --name aidpe-test --data-dir "$state/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
-  --initial-cluster "aidpe-test=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --log-level warn
+  --initial-cluster "aidpe-test=http://127.0.0.1:$etcd_peer" --unsafe-no-fsync --logger zap --log-level warn
 wait_for etcd 60 "$state/etcd.pid" curl -fsS "http://127.0.0.1:$etcd_port/health"
 
 # ---- kube-apiserver
 start_daemon kube-apiserver "$bin/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$etcd_port" \
   --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+  --endpoint-reconciler-type none \
   --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
   --token-auth-file "$state/tokens.csv" --anonymous-auth=false \
   --authorization-mode RBAC \
@@ -144,4 +146,5 @@ fi
   echo "ETCD_URL=http://127.0.0.1:$etcd_port"
   [ "$with_kcm" = 1 ] && echo "KUBE_CONTROLLER_MANAGER_URL=https://127.0.0.1:$kcm_port"
 } >"$state/env"
+ready=1
 echo "k8s start: control plane ready at $api_url (state in $state)" >&2
