@@ -71,7 +71,14 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
   });
   after(() => cp?.stop());
 
-  let leaseName = 0;
+  /** Each test starts without the Lease (the shipped Role allows the sidecar this one name only). */
+  const freshLease = async (): Promise<string> => {
+    await cp.admin
+      .makeApiClient(CoordinationV1Api)
+      .deleteNamespacedLease({ name: DEFAULT_LEASE_NAME, namespace: SIDECAR_NAMESPACE })
+      .catch(() => undefined);
+    return DEFAULT_LEASE_NAME;
+  };
   const elector = (identity: string, name: string, beforeRequest?: BeforeRequest): LeaseElector =>
     new LeaseElector({
       kubeConfig: cp.kubeConfigForToken(token, beforeRequest),
@@ -82,7 +89,7 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
     });
 
   it('the shipped RBAC allows the sidecar its own Lease and no other', async () => {
-    const a = elector('a', DEFAULT_LEASE_NAME);
+    const a = elector('a', await freshLease());
     a.start(new Timeline().callbacks('a'));
     await until('a leads', () => a.isLeader());
     await a.stop();
@@ -95,12 +102,9 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
         onError: (e) => errors.push(e),
         ...TIMING,
       });
-    // Another name in its namespace: `create` cannot be limited by name, so the first round creates it;
-    // reading or renewing it is refused.
+    // Another Lease in its namespace: reading it is refused (403, not 404), so it is never created either.
     const otherName: unknown[] = [];
-    const sameNamespace = probe(SIDECAR_NAMESPACE, 'someone-elses-lease', otherName);
-    assert.equal(await sameNamespace.tryAcquireOrRenew(), 'holding');
-    assert.equal(await sameNamespace.tryAcquireOrRenew(), 'failed');
+    assert.equal(await probe(SIDECAR_NAMESPACE, 'someone-elses-lease', otherName).tryAcquireOrRenew(), 'failed');
     assert.equal((otherName[0] as { code?: number }).code, 403);
     // Any Lease in another namespace (here the controllers' own): refused outright.
     const otherNamespace: unknown[] = [];
@@ -109,7 +113,7 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
   });
 
   it('exactly one of two leads; stop() releases and the other takes over at once', async () => {
-    const name = `lease-${++leaseName}`;
+    const name = await freshLease();
     const timeline = new Timeline();
     const a = elector('a', name);
     const b = elector('b', name);
@@ -134,7 +138,7 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
   });
 
   it('a frozen leader steps down within the renew deadline; the other takes over after the lease expires', async () => {
-    const name = `lease-${++leaseName}`;
+    const name = await freshLease();
     const timeline = new Timeline();
     let frozen = false;
     const hang: BeforeRequest = () => (frozen ? new Promise<void>(() => undefined) : Promise.resolve());
@@ -216,7 +220,12 @@ describe('leader election on a PostgreSQL advisory lock', () => {
     );
     await admin.end();
     await until('b takes over', () => b.isLeader() && !a.isLeader(), 5000);
-    timeline.assertNoOverlap();
+    // The lock left with a's session, so b may get it before a's next check notices: a's belief lags by up
+    // to one retry period (unlike a Lease, whose holder stops before it can expire).
+    const aStopped = timeline.events.find((e) => e.who === 'a' && !e.leading);
+    const bStarted = timeline.events.find((e) => e.who === 'b' && e.leading);
+    assert.ok(aStopped && bStarted, JSON.stringify(timeline.events));
+    assert.ok(aStopped.atMs - bStarted.atMs < 200 + 1000, JSON.stringify(timeline.events));
     await a.stop();
     await b.stop();
     await until('a campaigns no more', () => !a.isLeader());
