@@ -137,7 +137,7 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
     timeline.assertNoOverlap();
   });
 
-  it('a frozen leader steps down within the renew deadline; the other takes over after the lease expires', async () => {
+  it('a frozen leader steps down within the renew deadline; the other takes over after the lease expires', async (t) => {
     const name = await freshLease();
     const timeline = new Timeline();
     let frozen = false;
@@ -153,6 +153,7 @@ describe('leader election on a Lease (kube-apiserver)', { skip }, () => {
     const frozenAt = Date.now();
     await until('b takes over', () => b.isLeader(), 10_000);
     const takeoverMs = Date.now() - frozenAt;
+    t.diagnostic(`took over ${takeoverMs} ms after the leader froze (lease ${TIMING.leaseDurationMs} ms)`);
     const aStopped = timeline.events.find((e) => e.who === 'a' && !e.leading);
     const bStarted = timeline.events.find((e) => e.who === 'b' && e.leading);
     assert.ok(aStopped && bStarted && aStopped.atMs <= bStarted.atMs, JSON.stringify(timeline.events));
@@ -176,7 +177,7 @@ describe('leader election on a PostgreSQL advisory lock', () => {
   const elector = (identity: string): AdvisoryLockElector =>
     new AdvisoryLockElector({ url: db.url, identity, renewDeadlineMs: 1000, retryPeriodMs: 200 });
 
-  it('exactly one of two leads; a killed leader process frees the lock and the other takes over', async () => {
+  it('exactly one of two leads; a killed leader process frees the lock and the other takes over', async (t) => {
     // The first contender is another process, so that it can be killed outright (SIGKILL, no cleanup).
     const here = dirname(fileURLToPath(import.meta.url));
     const child = spawn(
@@ -200,6 +201,7 @@ describe('leader election on a PostgreSQL advisory lock', () => {
     child.kill('SIGKILL');
     await until('b takes over', () => b.isLeader(), 10_000);
     const takeoverMs = Date.now() - killedAt;
+    t.diagnostic(`took over ${takeoverMs} ms after the kill`);
     assert.ok(takeoverMs < 2000, `took over ${takeoverMs} ms after the kill`);
     await b.stop();
   });

@@ -155,7 +155,7 @@ describe('two sidecar replicas against a real kube-apiserver and PostgreSQL', { 
   const actionsOf = async (r: Replica): Promise<Action[]> =>
     (await get<{ actions: Action[] }>(r, '/api/v1/actions')).actions;
 
-  it('exactly one acts, both serve reads, the other takes over within the lease duration, nothing applied twice', async () => {
+  it('exactly one acts, both serve reads, the other takes over within the lease duration, nothing applied twice', async (t) => {
     const token = await installSidecarRbac(cp, ['shop']);
     const target = await seedWorkload(cp, {
       namespace: 'shop',
@@ -197,6 +197,7 @@ describe('two sidecar replicas against a real kube-apiserver and PostgreSQL', { 
     leader.child.kill('SIGKILL');
     await until('the follower holds the Lease', holder, (h) => h === follower.name, 15_000);
     const takeoverMs = Date.now() - killedAt;
+    t.diagnostic(`the follower held the Lease ${takeoverMs} ms after the leader was killed (lease ${LEASE_SECONDS} s)`);
     assert.ok(
       takeoverMs <= (LEASE_SECONDS + 3 * RETRY_SECONDS) * 1000 + 1000,
       `taken over ${takeoverMs} ms after the kill (lease ${LEASE_SECONDS} s)`
