@@ -3,7 +3,7 @@
  * faults a real API server cannot be made to produce on demand (a slow server, 5xx, a truncated body, a
  * reset connection), against the loopback fault double. Its contract with the API server itself (scale
  * subresource, merge patches, 409 and retry, dry run, RBAC, 404/422, idempotency, rollback) is tested
- * against a real kube-apiserver in test/kube/actuator.test.ts.
+ * against a real kube-apiserver in test/kube/actuator.real.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,11 +1,12 @@
 /**
  * Live mode's configuration: missing settings are named instead of starting a blind loop, and the managed
  * workloads are parsed strictly. The loop built from a kubeconfig and run against a real kube-apiserver is in
- * test/kube/loop.test.ts.
+ * test/kube/loop.real.test.ts.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupActionLoop } from '../../src/actions/setup.ts';
+import { assembleSources } from '../../src/sources/index.ts';
 import { parseManagedServices } from '../../src/actions/targets.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
@@ -15,7 +16,10 @@ describe('live mode', () => {
   it('names every missing setting instead of starting a loop', async () => {
     const store = new SqliteStore(':memory:');
     const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:9' } });
-    const setup = await setupActionLoop(config, { store, telemetry: new SteadyTelemetry(), cluster: undefined });
+    const setup = await setupActionLoop(config, {
+      store,
+      sources: await assembleSources({ config, metrics: new SteadyTelemetry() }),
+    });
     assert.equal(setup.loop, undefined);
     for (const key of [
       'kubernetes.kubeconfig',

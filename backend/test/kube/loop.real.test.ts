@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/actions/kubernetesActuator.ts';
 import { setupActionLoop } from '../../src/actions/setup.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { assembleSources } from '../../src/sources/index.ts';
 import { ActionLoop } from '../../src/actions/loop.ts';
 import type { ActionRecord, ScaleTarget } from '../../src/actions/types.ts';
 import type { Policy, Proposal, ServiceState } from '../../src/engines/optimiser/types.ts';
@@ -202,7 +203,10 @@ describe('the action loop against a real control plane', { skip }, () => {
     });
     const store = new SqliteStore(':memory:');
     const telemetry = new SteadyTelemetry();
-    const setup = await setupActionLoop(config, { store, telemetry, cluster: undefined });
+    const setup = await setupActionLoop(config, {
+      store,
+      sources: await assembleSources({ config, metrics: telemetry }),
+    });
     assert.ok(setup.loop, setup.unavailable);
     assert.equal((await setup.kubernetesHealth!()).state, 'up');
     await setup.loop.tick();
