@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/actions/kubernetesActuator.ts';
 import type { KubernetesActuatorOptions } from '../../src/actions/kubernetesActuator.ts';
 import type { ScaleTarget } from '../../src/actions/types.ts';
@@ -20,10 +20,12 @@ import {
 import {
   accountWithout,
   cpuMetric,
+  deployManifest,
   installSidecarRbac,
   memoryMetric,
   podsMetric,
   seedWorkload,
+  SIDECAR_NAMESPACE,
   stored,
   uniqueName,
 } from './fixtures.ts';
@@ -272,6 +274,37 @@ describe('KubernetesActuator against a real kube-apiserver', { skip }, () => {
     assert.match(result.error?.message ?? '', /cannot update resource "deployments\/scale" in API group "apps"/);
     assert.equal(result.before?.replicas, 3, 'it could still read');
     assert.equal((await stored(cp, target)).deployment.spec.replicas, 3);
+  });
+
+  it('the shipped role grants nothing beyond what the actuator does; the shipped NetworkPolicy is valid', async () => {
+    const target = await seed();
+    const asSidecar = cp.kubeConfigForToken(sidecarToken);
+    const apps = asSidecar.makeApiClient(AppsV1Api);
+    const refused = async (what: string, call: () => Promise<unknown>): Promise<void> => {
+      await assert.rejects(call, (e: unknown) => (e as { code?: number }).code === 403, what);
+    };
+    await refused('list deployments', () => apps.listNamespacedDeployment({ namespace: NS }));
+    await refused('delete a deployment', () =>
+      apps.deleteNamespacedDeployment({ name: target.deployment, namespace: NS })
+    );
+    await refused('replace a deployment', async () =>
+      apps.replaceNamespacedDeployment({
+        name: target.deployment,
+        namespace: NS,
+        body: await cp.adminApps.readNamespacedDeployment({ name: target.deployment, namespace: NS }),
+      })
+    );
+    await refused('read a deployment in an unmanaged namespace', () =>
+      apps.readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' })
+    );
+    await refused('read secrets', () => asSidecar.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: NS }));
+    // The NetworkPolicy as shipped passes the API server's validation (created by the admin).
+    await cp.createNamespace(SIDECAR_NAMESPACE);
+    await cp.applyManifest(deployManifest('networkpolicy.yaml'), (o) => o);
+    const policy = await cp.admin
+      .makeApiClient(NetworkingV1Api)
+      .readNamespacedNetworkPolicy({ name: 'aidpe-sidecar-from-grafana-only', namespace: SIDECAR_NAMESPACE });
+    assert.deepEqual(policy.spec?.policyTypes, ['Ingress']);
   });
 
   it('maps a token the server does not know (401) to forbidden', async () => {
