@@ -9,6 +9,7 @@
 # scripts/k8s/stop.sh STATE_DIR stops what this started.
 #
 #   scripts/k8s/start.sh STATE_DIR [--no-controller-manager]
+#   AIDPE_K8S_OWNER_PID=<pid>: stop the control plane when that process ends (tests set it)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 state="${1:?usage: start.sh STATE_DIR [--no-controller-manager]}"
@@ -146,5 +147,11 @@ fi
   echo "ETCD_URL=http://127.0.0.1:$etcd_port"
   [ "$with_kcm" = 1 ] && echo "KUBE_CONTROLLER_MANAGER_URL=https://127.0.0.1:$kcm_port"
 } >"$state/env"
+# With AIDPE_K8S_OWNER_PID (the test process), a watchdog stops everything once that process is gone, even
+# when it was killed outright (a timed-out test file), so no control plane outlives its tests.
+if [ -n "${AIDPE_K8S_OWNER_PID:-}" ]; then
+  setsid bash -c 'while [ -d "$2" ] && kill -0 "$1" 2>/dev/null; do sleep 2; done; bash "$3" "$2"' \
+    watchdog "$AIDPE_K8S_OWNER_PID" "$state" "$here/stop.sh" >/dev/null 2>&1 </dev/null &
+fi
 ready=1
 echo "k8s start: control plane ready at $api_url (state in $state)" >&2

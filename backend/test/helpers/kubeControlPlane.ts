@@ -111,7 +111,9 @@ export async function startKubeControlPlane(options: { controllerManager?: boole
   }
   // start.sh blocks until every component is ready; asynchronously, so the test runner's timers keep running.
   const { status, stderr } = await new Promise<{ status: number | null; stderr: string }>((done) => {
-    const child = spawn('bash', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The owner pid lets start.sh's watchdog stop the control plane even if this process is killed outright.
+    const env = { ...process.env, AIDPE_K8S_OWNER_PID: String(process.pid) };
+    const child = spawn('bash', args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.on('close', (code) => done({ status: code, stderr: err }));
