@@ -22,6 +22,7 @@ bin="$(bash "$here/build.sh" --check)" || {
 etcd_bin="${ETCD_BIN:-$(command -v etcd || true)}"
 [ -n "$etcd_bin" ] || { echo "k8s start: etcd is missing; install it with: apt-get install etcd-server" >&2; exit 3; }
 command -v openssl >/dev/null || { echo "k8s start: openssl is missing" >&2; exit 3; }
+command -v python3 >/dev/null || { echo "k8s start: python3 is missing (it picks free loopback ports)" >&2; exit 3; }
 
 mkdir -p "$state"
 state="$(cd "$state" && pwd)"
