@@ -91,7 +91,11 @@ export async function startSidecar(
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   const stopWatch = watch.start((what, err) => app.log.warn({ err }, `${what} failed`));
-  const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
+  // Only the elected replica runs the loop (leader election: a Lease, or a PostgreSQL advisory lock).
+  const { startActionLoopWhenLeading } = await import('./leader/actionLoopLeadership.ts');
+  const stopActions = actions
+    ? await startActionLoopWhenLeading(config, actions, (err) => app.log.warn({ err }, 'optimisation loop failed'))
+    : undefined;
   return {
     app,
     url: address,
@@ -102,7 +106,7 @@ export async function startSidecar(
     store,
     async close() {
       stopWatch();
-      stopActions?.();
+      await stopActions?.();
       demo?.runner.stop();
       await app.close();
       await store?.close();

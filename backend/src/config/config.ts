@@ -64,6 +64,19 @@ export interface AidpeConfig {
   storePath: string | undefined;
   /** A PostgreSQL URL (postgres://…): the store several sidecar replicas share; wins over storePath. */
   storeUrl: string | undefined;
+  /**
+   * Several sidecar replicas: only the leader runs the action loop. On a coordination.k8s.io Lease when the
+   * loop drives Kubernetes, else on a PostgreSQL advisory lock when the store is PostgreSQL, else off.
+   */
+  leaderElection: {
+    /** The Lease's namespace (default: the in-cluster service account's namespace, else kubernetes.namespace). */
+    namespace: string | undefined;
+    leaseDurationSeconds: number;
+    renewDeadlineSeconds: number;
+    retryPeriodSeconds: number;
+    /** This replica's name in the Lease (default: host name, process id and a random suffix). */
+    identity: string | undefined;
+  };
   automation: {
     /** How often the optimisation loop runs (seconds of the telemetry clock). */
     intervalSeconds: number;
@@ -126,6 +139,13 @@ export function defaultConfig(): AidpeConfig {
     modelsDir: undefined,
     storePath: undefined,
     storeUrl: undefined,
+    leaderElection: {
+      namespace: undefined,
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+      identity: undefined,
+    },
     automation: {
       intervalSeconds: 60,
       sloMs: 250,
@@ -183,6 +203,11 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_MODELS_DIR: 'modelsDir',
   AIDPE_STORE_PATH: 'storePath',
   AIDPE_STORE_URL: 'storeUrl',
+  AIDPE_LEADER_NAMESPACE: 'leaderElection.namespace',
+  AIDPE_LEADER_LEASE_SECONDS: 'leaderElection.leaseDurationSeconds',
+  AIDPE_LEADER_RENEW_DEADLINE_SECONDS: 'leaderElection.renewDeadlineSeconds',
+  AIDPE_LEADER_RETRY_SECONDS: 'leaderElection.retryPeriodSeconds',
+  AIDPE_LEADER_IDENTITY: 'leaderElection.identity',
   AIDPE_AUTOMATION_INTERVAL_SECONDS: 'automation.intervalSeconds',
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
@@ -347,6 +372,11 @@ const FIELDS: Field[] = [
         ? ({ ok: true, value: v } as const)
         : ({ ok: false, expected: 'a PostgreSQL URL such as postgres://aidpe@db:5432/aidpe' } as const),
   },
+  { key: 'leaderElection.namespace', check: str },
+  { key: 'leaderElection.leaseDurationSeconds', check: num(1, 3600, true) },
+  { key: 'leaderElection.renewDeadlineSeconds', check: num(0.1, 3600) },
+  { key: 'leaderElection.retryPeriodSeconds', check: num(0.05, 600) },
+  { key: 'leaderElection.identity', check: str },
   { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
@@ -455,6 +485,12 @@ export function loadConfig(
   if (typed.mode === 'live' && !typed.prometheus.url) {
     problems.push(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
+    );
+  }
+  const le = typed.leaderElection;
+  if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds && le.renewDeadlineSeconds < le.leaseDurationSeconds)) {
+    problems.push(
+      `leaderElection: expected retryPeriodSeconds < renewDeadlineSeconds < leaseDurationSeconds, got ${le.retryPeriodSeconds} / ${le.renewDeadlineSeconds} / ${le.leaseDurationSeconds}`
     );
   }
   if (!typed.apiToken && !isLoopbackHost(typed.server.host)) {
