@@ -5,8 +5,16 @@
  * - harm: it could lower capacity, and the service now runs above the SLO and worse than before;
  * - forecast miss: the mean load realised since the action fell outside its forecast band by more than
  *   the tolerance.
- * Enough bad outcomes of one service within the window open the breaker, which the safety layer turns
- * into rejecting every proposal until an operator calls `resume`. Pure (no I/O, no clock).
+ * Three states:
+ * - closed: every policy change is reviewed normally;
+ * - degraded (`maxBadOutcomes` forecast misses of one service within the window): the forecast is not to
+ *   be trusted, so the safety layer rejects changes that rest on it and admits the policy's conservative
+ *   fallback (changes from measured load only); it closes again by itself once `recoverySeconds` pass
+ *   without another miss. The automation keeps running instead of handing everything back to the HPA.
+ * - open (`maxBadOutcomes` harmful outcomes of one service within the window): every proposal is rejected
+ *   until an operator calls `resume`.
+ * With `degradeOnForecastMiss: false`, forecast misses count towards opening, as before degraded existed.
+ * Pure (no I/O, no clock).
  */
 import { fmtGuardNumber as fmt, type CircuitBreakerConfig } from './guards.ts';
 import type { ProposalForecast, ServiceState } from './types.ts';
@@ -31,6 +39,9 @@ export interface OutcomeRecord {
   actionAtMs: number;
   bad: boolean;
   reasons: string[];
+  /** Which kinds of bad outcome the reasons are. */
+  harm?: boolean;
+  forecastMiss?: boolean;
 }
 
 export interface BreakerState {
@@ -39,12 +50,25 @@ export interface BreakerState {
   reason?: string;
   resumedBy?: string;
   resumedAtMs?: number;
+  /** Forecast-based changes are rejected and only the fallback mode's are admitted (see the file comment). */
+  degraded?: boolean;
+  degradedAtMs?: number;
+  degradedReason?: string;
+  /** When the last degraded period ended by itself. */
+  recoveredAtMs?: number;
+}
+
+export type BreakerMode = 'closed' | 'degraded' | 'open';
+
+export function breakerMode(state: BreakerState): BreakerMode {
+  return state.open ? 'open' : state.degraded ? 'degraded' : 'closed';
 }
 
 export class CircuitBreaker {
   private readonly pending: PendingOutcome[] = [];
   private readonly outcomes: OutcomeRecord[] = [];
   private breakerState: BreakerState = { open: false };
+  private lastMissMs: number | undefined;
 
   constructor(private readonly config: CircuitBreakerConfig) {}
 
@@ -86,11 +110,21 @@ export class CircuitBreaker {
   }
 
   /**
-   * Judges the outcomes of earlier actions of this service whose observation time has come; opens the
-   * breaker after too many bad outcomes within the window. Returns the outcomes judged now.
+   * Judges the outcomes of earlier actions of this service whose observation time has come; degrades or
+   * opens the breaker after too many bad outcomes within the window, and ends a degraded period after the
+   * recovery time without forecast misses. Returns the outcomes judged now.
    */
   observe(state: ServiceState): OutcomeRecord[] {
     const cb = this.config;
+    if (
+      this.breakerState.degraded &&
+      !this.breakerState.open &&
+      state.timeMs - (this.lastMissMs ?? -Infinity) >= (cb.recoverySeconds ?? 1800) * 1000
+    ) {
+      // No forecast miss for the recovery time: forecast-based changes are admitted again.
+      const { degraded: _d, degradedAtMs: _a, degradedReason: _r, ...rest } = this.breakerState;
+      this.breakerState = { ...rest, recoveredAtMs: state.timeMs };
+    }
     const due: PendingOutcome[] = [];
     for (let i = 0; i < this.pending.length;) {
       const p = this.pending[i] as PendingOutcome;
@@ -110,8 +144,11 @@ export class CircuitBreaker {
     }
     // Every action of this service that is due is judged against the same observation: one outcome.
     const reasons = new Set<string>();
+    let harm = false;
+    let forecastMiss = false;
     for (const p of due) {
       if (p.down && state.latencyP95Ms > state.sloMs && state.latencyP95Ms > p.latencyBeforeMs * cb.sloWorsenFactor) {
+        harm = true;
         reasons.add(
           `SLO worse after the action: p95 ${fmt(state.latencyP95Ms)} ms > ${fmt(state.sloMs)} ms SLO and > ${fmt(cb.sloWorsenFactor)} × ${fmt(p.latencyBeforeMs)} ms before`
         );
@@ -121,10 +158,12 @@ export class CircuitBreaker {
         const hi = p.forecast.p90 * (1 + cb.forecastErrorTolerance);
         const lo = (p.forecast.p10 ?? 0) / (1 + cb.forecastErrorTolerance);
         if (realised > hi) {
+          forecastMiss = true;
           reasons.add(
             `forecast error out of bounds: ${fmt(realised)} req/s realised on average above p90 ${fmt(p.forecast.p90)} × ${fmt(1 + cb.forecastErrorTolerance)}`
           );
         } else if (realised < lo) {
+          forecastMiss = true;
           reasons.add(
             `forecast error out of bounds: ${fmt(realised)} req/s realised on average below p10 ${fmt(p.forecast.p10 ?? 0)} ÷ ${fmt(1 + cb.forecastErrorTolerance)}`
           );
@@ -137,6 +176,8 @@ export class CircuitBreaker {
       actionAtMs: due[due.length - 1]!.appliedAtMs,
       bad: reasons.size > 0,
       reasons: [...reasons],
+      ...(harm ? { harm } : {}),
+      ...(forecastMiss ? { forecastMiss } : {}),
     };
     this.outcomes.push(rec);
     if (this.outcomes.length > 10_000) {
@@ -144,14 +185,30 @@ export class CircuitBreaker {
     }
     if (!this.breakerState.open && rec.bad) {
       const from = state.timeMs - cb.windowSeconds * 1000;
-      const bad = this.outcomes.filter((o) => o.bad && o.service === state.service && o.timeMs > from);
-      if (bad.length >= cb.maxBadOutcomes) {
+      const recent = this.outcomes.filter((o) => o.bad && o.service === state.service && o.timeMs > from);
+      const degrade = cb.degradeOnForecastMiss !== false;
+      // Harm always counts towards opening; forecast misses do only when there is no degraded state.
+      const opening = degrade ? recent.filter((o) => o.harm) : recent;
+      const misses = recent.filter((o) => o.forecastMiss);
+      if (opening.length >= cb.maxBadOutcomes) {
         this.breakerState = {
           open: true,
           openedAtMs: state.timeMs,
-          reason: `${bad.length} bad outcomes of ${state.service} actions within ${cb.windowSeconds} s (last: ${rec.reasons.join('; ')})`,
+          reason: `${opening.length} bad outcomes of ${state.service} actions within ${cb.windowSeconds} s (last: ${rec.reasons.join('; ')})`,
         };
+      } else if (degrade && rec.forecastMiss && misses.length >= cb.maxBadOutcomes) {
+        const already = this.breakerState.degraded === true;
+        this.breakerState = {
+          ...this.breakerState,
+          degraded: true,
+          degradedAtMs: already ? this.breakerState.degradedAtMs! : state.timeMs,
+          degradedReason: `${misses.length} forecast misses of ${state.service} within ${cb.windowSeconds} s (last: ${rec.reasons.join('; ')})`,
+        };
+        this.lastMissMs = state.timeMs;
       }
+    }
+    if (rec.forecastMiss) {
+      this.lastMissMs = state.timeMs;
     }
     return [rec];
   }

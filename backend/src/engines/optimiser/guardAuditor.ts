@@ -34,11 +34,11 @@ export class GuardAuditor {
     this.config = config;
   }
 
-  /** Audits one applied action; `breakerOpen` is the breaker state when it was reviewed. */
+  /** Audits one applied action; `breakerOpen` / `breakerDegraded` are the breaker's state when it was reviewed. */
   check(
     applied: Proposal,
     before: ServiceState,
-    opts: { breakerOpen: boolean; cluster?: ClusterContext }
+    opts: { breakerOpen: boolean; breakerDegraded?: boolean; cluster?: ClusterContext }
   ): GuardViolation[] {
     const c = this.config;
     const now = before.timeMs;
@@ -51,6 +51,10 @@ export class GuardAuditor {
     this.checked++;
     if (opts.breakerOpen) {
       v('circuit_breaker', 'applied while the breaker was open');
+    }
+    const onForecast = applied.basis === 'forecast' || (applied.basis === undefined && applied.forecast !== undefined);
+    if (opts.breakerDegraded && onForecast) {
+      v('circuit_breaker', 'a forecast-based change applied while the breaker was degraded');
     }
     if (inFreezeWindow(c.freezeWindows, now)) {
       v('freeze_window', 'applied inside a freeze window');

@@ -27,6 +27,13 @@ export interface CircuitBreakerConfig {
   sloWorsenFactor: number;
   /** "Forecast out of bounds": the mean rate realised over the window above p90 × (1 + tol) or below p10 ÷ (1 + tol). */
   forecastErrorTolerance: number;
+  /**
+   * Forecast misses degrade the breaker (forecast-based changes rejected, the policy's fallback admitted,
+   * closing again by itself) instead of opening it; default true. Harmful outcomes always open it.
+   */
+  degradeOnForecastMiss?: boolean;
+  /** A degraded breaker closes again after this long without a forecast miss (seconds; default 1800). */
+  recoverySeconds?: number;
 }
 
 export interface SafetyConfig {
@@ -68,6 +75,8 @@ export const DEFAULT_SAFETY_CONFIG: Readonly<SafetyConfig> = Object.freeze({
     observeSeconds: 300,
     sloWorsenFactor: 1.2,
     forecastErrorTolerance: 0.5,
+    degradeOnForecastMiss: true,
+    recoverySeconds: 1800,
   },
 });
 

@@ -1,15 +1,28 @@
 /**
- * Forecast-driven scaling policy: provision capacity for the p90 request-rate forecast over the next
- * window (with optional headroom) before the load arrives.
+ * Forecast-driven scaling policy: provision capacity for a quantile of the request-rate forecast over the
+ * next window before the load arrives, and fall back to a conservative HPA floor when the forecast cannot
+ * be trusted.
  *
- * The replicas it wants = max(p90 over the next window ÷ (capacity per replica × targetUtilization),
- * current load ÷ (capacity × reactiveUtilization)), within the HPA's original bounds. A tolerance band
- * (as in the HPA) keeps noise from moving replicas; a rise is followed at once, a fall only after the need
- * has stayed lower for `scaleDownDelaySeconds`, and then in one step (StepHysteresis).
- * - parametric (default): that number becomes the HPA's minReplicas and the HPA acts above the floor;
- *   optionally the HPA target moves too (`hpaTarget`), and a cap (`ceilingUtilization`) can release
+ * Forecast mode: the replicas it wants = max(the forecast's q-quantile over the next window ÷ (capacity per
+ * replica × targetUtilization), current load ÷ (capacity × reactiveUtilization)), within the HPA's original
+ * bounds. The quantile q follows the SLO risk (`quantileCalm` / `quantileNormal` / `quantileElevated`): a
+ * regime monitor (`regime.ts`) judges every forecast against the load it meets and finds change points and
+ * bursts; recent bursts, violations or a p95 near the SLO raise the risk, a long calm stretch with a
+ * well-calibrated forecast lowers it. Quantiles other than the p50/p90 come from the forecast's own band
+ * (log-normal between p50 and p90). A tolerance band (as in the HPA) keeps noise from moving replicas; a
+ * rise is followed at once, a fall only after the need has stayed lower for `scaleDownDelaySeconds`, and
+ * then in one step (StepHysteresis).
+ *
+ * Fallback mode (`fallback`): while the monitor finds the forecast unreliable (it keeps missing its p90,
+ * a change point, repeated bursts) or the safety layer's breaker is degraded, the policy stops using the
+ * forecast and keeps the HPA in charge above a floor sized from the recent peak load
+ * (`fallbackPeakSeconds`, at `fallbackUtilization`), with the HPA target `fallbackHpaTarget`. It returns to
+ * the forecast once the monitor trusts it again (and at least `fallbackMinSeconds` later). Fallback
+ * proposals carry `basis: 'fallback'` and no forecast, so a degraded breaker admits them.
+ * - parametric (default): the wanted number becomes the HPA's minReplicas and the HPA acts above the
+ *   floor; optionally the HPA target moves too (`hpaTarget`), and a cap (`ceilingUtilization`) can release
  *   spare replicas after a burst instead of the HPA's 300 s hold.
- * - direct: that number is the replica count (no HPA involved).
+ * - direct: that number is the replica count (no HPA involved; the fallback sets replicas the same way).
  *
  * Capacity per replica is taken from the state (the caller's estimate from telemetry) or estimated here
  * from request rate ÷ (CPU utilisation × ready replicas). The forecast comes from the state (`forecast`,
@@ -20,7 +33,8 @@
 import type { Candidate } from '../forecast/candidates.ts';
 import type { HpaObjectSpec } from '../../kube/types.ts';
 import { forecastRequestRate, RATE_CANDIDATES, summariseForecast } from './rateForecast.ts';
-import type { IntegrationMode, Policy, Proposal, ServiceState } from './types.ts';
+import { RegimeMonitor, type RegimeAssessment, type RegimeConfig, type SloRisk } from './regime.ts';
+import type { IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
 
 // The forecast helpers moved to rateForecast.ts; importers of this module keep them.
 export * from './rateForecast.ts';
@@ -69,6 +83,27 @@ export interface PredictiveConfig {
    * load takes fewer, larger steps.
    */
   raiseStep?: number;
+  /**
+   * The forecast quantile provisioned for at each SLO risk (calm / normal / elevated); unset: the p90 at
+   * every risk. 0.9 is the forecast's own p90; others are read off its band (log-normal between p50, p90).
+   */
+  quantileCalm?: number;
+  quantileNormal?: number;
+  quantileElevated?: number;
+  /** The risk is elevated while the p95 is above this share of the SLO (default 0.9). */
+  riskLatencyShare?: number;
+  /** Fall back to the HPA with a floor from recent peaks while the forecast is not trusted. */
+  fallback?: boolean;
+  /** The fallback floor covers the highest load of this recent window (seconds; default 900)… */
+  fallbackPeakSeconds?: number;
+  /** … at this utilisation (default the targetUtilization). */
+  fallbackUtilization?: number;
+  /** parametric: the HPA target while in fallback (default the baseline HPA's). */
+  fallbackHpaTarget?: number;
+  /** Stay in fallback at least this long once entered (seconds; default 900). */
+  fallbackMinSeconds?: number;
+  /** The regime monitor's settings (calibration window, CUSUM, bursts; `regime.ts`). */
+  regime?: Partial<RegimeConfig>;
 }
 
 /**
@@ -126,6 +161,63 @@ interface ServiceMemory {
   ceiling: StepHysteresis;
   /** When the cap last bound (replicas at or above it); undefined when it is lifted. */
   ceilingBoundAtMs?: number;
+  monitor: RegimeMonitor;
+  /** The policy's operating mode for this service and since when. */
+  operating: OperatingMode;
+  operatingSinceMs?: number;
+  /** The p95 above the SLO at the last call (recent violations raise the SLO risk). */
+  lastViolationMs?: number;
+}
+
+export type OperatingMode = 'forecast' | 'fallback';
+
+const Z90 = 1.2815515655446004;
+
+/** The standard normal quantile (Acklam's rational approximation; |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+  if (q < 0.02425) {
+    const t = Math.sqrt(-2 * Math.log(q));
+    return (
+      (((((c[0]! * t + c[1]!) * t + c[2]!) * t + c[3]!) * t + c[4]!) * t + c[5]!) /
+      ((((d[0]! * t + d[1]!) * t + d[2]!) * t + d[3]!) * t + 1)
+    );
+  }
+  if (q > 1 - 0.02425) {
+    return -normalQuantile(1 - q);
+  }
+  const r = q - 0.5;
+  const t = r * r;
+  return (
+    ((((((a[0]! * t + a[1]!) * t + a[2]!) * t + a[3]!) * t + a[4]!) * t + a[5]!) * r) /
+    (((((b[0]! * t + b[1]!) * t + b[2]!) * t + b[3]!) * t + b[4]!) * t + 1)
+  );
+}
+
+/**
+ * The largest q-quantile of the forecast over its first `horizonSeconds`: per step, p50 × (p90 ÷ p50)^(z_q ÷ z_0.9)
+ * (a log-normal band through the forecast's p50 and p90; q = 0.9 gives the p90 itself).
+ */
+export function forecastQuantile(f: RateForecast, horizonSeconds: number, q: number): number {
+  const n = Math.max(1, Math.min(f.p90.length, Math.ceil(horizonSeconds / f.stepSeconds)));
+  const e = normalQuantile(q) / Z90;
+  let best = 0;
+  for (let k = 0; k < n; k++) {
+    const p50 = Math.max(0, f.p50[k] ?? 0);
+    const p90 = Math.max(p50, f.p90[k] ?? p50);
+    const v = p50 > 1e-9 ? p50 * (p90 / p50) ** e : q >= 0.9 ? p90 : 0;
+    best = Math.max(best, v);
+  }
+  return best;
 }
 
 export class PredictivePolicy implements Policy {
@@ -149,7 +241,15 @@ export class PredictivePolicy implements Policy {
   private mem(service: string): ServiceMemory {
     let m = this.memory.get(service);
     if (!m) {
-      this.memory.set(service, (m = { floor: new StepHysteresis(), ceiling: new StepHysteresis() }));
+      this.memory.set(
+        service,
+        (m = {
+          floor: new StepHysteresis(),
+          ceiling: new StepHysteresis(),
+          monitor: new RegimeMonitor(this.config.regime ?? {}),
+          operating: 'forecast',
+        })
+      );
     }
     return m;
   }
@@ -165,6 +265,58 @@ export class PredictivePolicy implements Policy {
       m.capacity = m.capacity === undefined ? obs : 0.8 * m.capacity + 0.2 * obs;
     }
     return m.capacity;
+  }
+
+  /** The operating mode of a service now (forecast or fallback), for reports. */
+  operatingModeOf(service: string): OperatingMode {
+    return this.memory.get(service)?.operating ?? 'forecast';
+  }
+
+  /** Switches to the fallback at once when the forecast is not trusted; back only after `fallbackMinSeconds`. */
+  private operatingMode(
+    m: ServiceMemory,
+    state: ServiceState,
+    a: RegimeAssessment,
+    haveForecast: boolean,
+    now: number
+  ): OperatingMode {
+    const c = this.config;
+    if (!c.fallback) {
+      return 'forecast';
+    }
+    const distrust = !a.reliable || state.breaker?.degraded === true || !haveForecast;
+    if (m.operating === 'forecast' && distrust) {
+      m.operating = 'fallback';
+      m.operatingSinceMs = now;
+    } else if (
+      m.operating === 'fallback' &&
+      !distrust &&
+      now - (m.operatingSinceMs ?? -Infinity) >= (c.fallbackMinSeconds ?? 900) * 1000
+    ) {
+      m.operating = 'forecast';
+      m.operatingSinceMs = now;
+    }
+    return m.operating;
+  }
+
+  /** Elevated after bursts, change points or recent violations, or with the p95 near the SLO; calm when the forecast has been well calibrated with none of those. */
+  private sloRisk(m: ServiceMemory, state: ServiceState, a: RegimeAssessment): SloRisk {
+    const c = this.config;
+    const memory = (c.regime?.burstMemorySeconds ?? m.monitor.config.burstMemorySeconds) * 1000;
+    if (
+      a.risk === 'elevated' ||
+      state.latencyP95Ms > (c.riskLatencyShare ?? 0.9) * state.sloMs ||
+      (m.lastViolationMs !== undefined && state.timeMs - m.lastViolationMs <= memory)
+    ) {
+      return 'elevated';
+    }
+    return a.risk;
+  }
+
+  private quantileFor(risk: SloRisk): number | undefined {
+    const c = this.config;
+    const q = risk === 'calm' ? c.quantileCalm : risk === 'elevated' ? c.quantileElevated : c.quantileNormal;
+    return q ?? ((c.quantileCalm ?? c.quantileNormal ?? c.quantileElevated) ? 0.9 : undefined);
   }
 
   async propose(state: ServiceState): Promise<Proposal | undefined> {
@@ -194,17 +346,43 @@ export class PredictivePolicy implements Policy {
         c.phaseQuantile !== undefined ? { phaseQuantile: c.phaseQuantile } : {}
       );
     }
-    if (!forecast) {
+    const now = state.timeMs;
+    if (state.latencyP95Ms > state.sloMs) {
+      m.lastViolationMs = now;
+    }
+    m.monitor.observe(now, state.requestRate, forecast);
+    const assessment = m.monitor.assess(now);
+    const operating = this.operatingMode(m, state, assessment, forecast !== undefined, now);
+    if (!forecast && operating === 'forecast') {
       return undefined;
     }
-    const f = summariseForecast(forecast, c.horizonSeconds);
+    const f = forecast ? summariseForecast(forecast, c.horizonSeconds) : undefined;
     const u = c.targetUtilization ?? baseline.targetCpuUtilization;
     const ru = c.reactiveUtilization ?? u;
     const tol = c.tolerance ?? 0.1;
-    const now = state.timeMs;
     const cur = state.replicas.desired;
-    // What the p90 forecast needs, and what the current load needs.
-    const forecastCont = (f.p90 * (1 + c.headroom)) / (cap * u);
+    // What the forecast (or, in fallback, the recent peak) needs, and what the current load needs.
+    const risk = this.sloRisk(m, state, assessment);
+    const q = this.quantileFor(risk);
+    let level: number;
+    let levelU = u;
+    let basisWhy: string;
+    if (operating === 'fallback' || !forecast || !f) {
+      const peakSeconds = c.fallbackPeakSeconds ?? 900;
+      level = m.monitor.recentPeak(now, peakSeconds);
+      levelU = c.fallbackUtilization ?? u;
+      basisWhy =
+        `forecast not trusted (${[...assessment.reasons, ...(state.breaker?.degraded ? ['the circuit breaker is degraded'] : []), ...(forecast ? [] : ['no forecast'])].join('; ') || 'recovering'}): ` +
+        `fallback floor for the peak ${fmt(level)} req/s of the last ${Math.round(peakSeconds / 60)} min`;
+    } else {
+      level = (q === undefined ? f.p90 : forecastQuantile(forecast, c.horizonSeconds, q)) * (1 + c.headroom);
+      const qText =
+        q === undefined ? 'p90' : `q${fmt(q * 100, q * 100 === Math.round(q * 100) ? 0 : 1)} (SLO risk ${risk})`;
+      basisWhy =
+        `${qText} forecast ${fmt(level / (1 + c.headroom))} req/s over the next ${Math.round(f.horizonSeconds / 60)} min (p50 ${fmt(f.p50)}, p90 ${fmt(f.p90)}, model ${forecast.model ?? '?'})` +
+        `${c.headroom > 0 ? ` × ${fmt(1 + c.headroom, 2)} headroom` : ''}`;
+    }
+    const forecastCont = level / (cap * levelU);
     const forecastNeed = Math.ceil(forecastCont - 1e-9);
     const reactiveCont = state.requestRate / (cap * ru);
     const reactiveNeed = Math.ceil(reactiveCont - 1e-9);
@@ -224,9 +402,10 @@ export class PredictivePolicy implements Policy {
     const held = m.floor.update(rawNeed, now, c.scaleDownDelaySeconds * 1000);
     const want = Math.min(baseline.maxReplicas, Math.max(baseline.minReplicas, held));
     const why =
-      `p90 forecast ${fmt(f.p90)} req/s over the next ${Math.round(f.horizonSeconds / 60)} min (p50 ${fmt(f.p50)}, model ${forecast.model ?? '?'})` +
-      `${c.headroom > 0 ? ` × ${fmt(1 + c.headroom, 2)} headroom` : ''} needs ${forecastNeed} replicas at ${Math.round(u * 100)}% of ${fmt(cap)} req/s each; ` +
+      `${basisWhy} needs ${forecastNeed} replicas at ${Math.round(levelU * 100)}% of ${fmt(cap)} req/s each; ` +
       `current ${fmt(state.requestRate)} req/s needs ${reactiveNeed} at ${Math.round(ru * 100)}%`;
+    const basis: Proposal['basis'] = operating === 'fallback' || !f ? 'fallback' : 'forecast';
+    const attach = basis === 'forecast' && f ? { forecast: f } : {};
 
     if (c.mode === 'parametric') {
       const hpa = state.hpa;
@@ -239,7 +418,7 @@ export class PredictivePolicy implements Policy {
       }
       let ceilingWhy = '';
       if (c.ceilingUtilization !== undefined) {
-        const load = Math.max(f.p90 * (1 + c.headroom), state.requestRate);
+        const load = Math.max(level, state.requestRate);
         const rawCeil = Math.ceil(load / (cap * c.ceilingUtilization) - 1e-9);
         const heldCeil = Math.min(
           baseline.maxReplicas,
@@ -269,12 +448,13 @@ export class PredictivePolicy implements Policy {
           change.maxReplicas = ceiling;
           ceilingWhy =
             ceiling < baseline.maxReplicas
-              ? `; maxReplicas ${hpa.maxReplicas} → ${ceiling}: max(p90, current load) needs ${rawCeil} at ${Math.round(c.ceilingUtilization * 100)}%, releasing spare replicas instead of holding them`
+              ? `; maxReplicas ${hpa.maxReplicas} → ${ceiling}: max(forecast, current load) needs ${rawCeil} at ${Math.round(c.ceilingUtilization * 100)}%, releasing spare replicas instead of holding them`
               : `; maxReplicas back to ${ceiling}`;
         }
       }
-      if (c.hpaTarget !== undefined && Math.abs(c.hpaTarget - hpa.targetCpuUtilization) > 1e-9) {
-        change.targetCpuUtilization = c.hpaTarget;
+      const hpaTarget = basis === 'fallback' ? (c.fallbackHpaTarget ?? c.hpaTarget) : c.hpaTarget;
+      if (hpaTarget !== undefined && Math.abs(hpaTarget - hpa.targetCpuUtilization) > 1e-9) {
+        change.targetCpuUtilization = hpaTarget;
       }
       if (Object.keys(change).length === 0) {
         return undefined;
@@ -287,7 +467,7 @@ export class PredictivePolicy implements Policy {
             : `minReplicas stays ${want}`;
       const target =
         change.targetCpuUtilization !== undefined
-          ? `; HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(change.targetCpuUtilization * 100)}% (the HPA stays the safety net for surprises)`
+          ? `; HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(change.targetCpuUtilization * 100)}% (the HPA stays the net for surprises)`
           : '';
       return {
         policy: this.name,
@@ -295,7 +475,8 @@ export class PredictivePolicy implements Policy {
         mode: 'parametric',
         hpa: change,
         reason: `${why}; ${verb}${ceilingWhy}${target}`,
-        forecast: f,
+        basis,
+        ...attach,
       };
     }
 
@@ -309,7 +490,8 @@ export class PredictivePolicy implements Policy {
       mode: 'direct',
       replicas: want,
       reason: `${why}; ${verb}: ${cur} → ${want}`,
-      forecast: f,
+      basis,
+      ...attach,
     };
   }
 }

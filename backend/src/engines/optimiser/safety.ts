@@ -18,10 +18,11 @@
  * cooled down and guarded here like direct changes. Lowering minReplicas or raising the target lets the
  * HPA scale down, so they count as scale-down intent for the SLO guard and the cooldown.
  *
- * The circuit breaker watches outcomes (`observe`, after `commit`): an action that could lower capacity
- * after which the service runs above the SLO and worse than before, or whose forecast missed the load
- * realised over its window by more than the tolerance, is a bad outcome; enough of them within the window open the breaker, which rejects every
- * proposal until an operator calls `resume`.
+ * The circuit breaker (`circuitBreaker.ts`) watches outcomes (`observe`, after `commit`). Repeated forecast
+ * misses degrade it: changes that rest on the forecast are rejected and the policy's fallback (changes from
+ * measured load only) is admitted, until the forecast has stopped missing. Repeated harmful outcomes (a
+ * capacity-lowering action after which the service runs above the SLO and worse than before) open it,
+ * which rejects every proposal until an operator calls `resume`.
  */
 import type { HpaChange, Proposal, RuleDecision, SafetyRule, SafetyVerdict, ServiceState } from './types.ts';
 import { CircuitBreaker, type BreakerState, type OutcomeRecord } from './circuitBreaker.ts';
@@ -44,6 +45,11 @@ import {
 export * from './guards.ts';
 export * from './circuitBreaker.ts';
 export * from './guardAuditor.ts';
+
+/** Whether a proposal rests on a forecast (a degraded breaker rejects those). */
+export function restsOnForecast(proposal: Proposal): boolean {
+  return proposal.basis === 'forecast' || (proposal.basis === undefined && proposal.forecast !== undefined);
+}
 
 interface Interval {
   lo: number;
@@ -145,7 +151,19 @@ export class SafetyLayer {
         `automation paused since ${new Date(breaker.openedAtMs ?? now).toISOString()}: ${breaker.reason ?? 'repeated bad outcomes'}; an operator must resume it`
       );
     }
-    decisions.push({ rule: 'circuit_breaker', action: 'allowed', reason: 'breaker closed' });
+    if (breaker.degraded && restsOnForecast(proposal)) {
+      return reject(
+        'circuit_breaker',
+        `forecast not trusted since ${new Date(breaker.degradedAtMs ?? now).toISOString()} (${breaker.degradedReason ?? 'repeated forecast misses'}): only fallback-mode changes until ${fmt(this.config.circuitBreaker.recoverySeconds ?? 1800)} s pass without a miss`
+      );
+    }
+    decisions.push({
+      rule: 'circuit_breaker',
+      action: 'allowed',
+      reason: breaker.degraded
+        ? 'breaker degraded: a fallback-mode change, not resting on the forecast'
+        : 'breaker closed',
+    });
     const freeze = inFreezeWindow(this.config.freezeWindows, now);
     if (freeze) {
       return reject('freeze_window', `freeze window: ${freeze.reason}`);

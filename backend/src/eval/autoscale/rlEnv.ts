@@ -20,7 +20,6 @@
 import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
-import { Rng } from '../../sim/random.ts';
 import {
   actionToProposal,
   RL_HORIZON_SECONDS,
@@ -45,6 +44,9 @@ import {
   weightedPercentile,
   type PolicyResult,
 } from './replayCommon.ts';
+
+// The synthetic training shapes live with the other synthetic traces.
+export { syntheticTrainingTrace } from './syntheticTraces.ts';
 
 export interface RlEnvConfig {
   trace: WorkloadTrace;
@@ -292,7 +294,9 @@ export class AutoscaleRlEnv {
         continue;
       }
       this.proposals.total++;
-      const breakerOpen = this.safety.breaker().open;
+      const br = this.safety.breaker();
+      const breakerOpen = br.open;
+      const breakerDegraded = br.degraded === true;
       const verdict = this.safety.review(proposal, state, { replicas: snapReplicas });
       this.proposals[verdict.outcome]++;
       for (const d of verdict.decisions) {
@@ -316,7 +320,7 @@ export class AutoscaleRlEnv {
         this.cluster.setReplicas(service, a.replicas as number, 'rl');
       }
       this.safety.commit(verdict, state);
-      this.auditor.check(a, state, { breakerOpen, cluster: { replicas: snapReplicas } });
+      this.auditor.check(a, state, { breakerOpen, breakerDegraded, cluster: { replicas: snapReplicas } });
       snapReplicas[service] = this.cluster.getDeployment(service).replicas;
       this.policyActions++;
       applied++;
@@ -558,38 +562,4 @@ export async function replayRl(
   }
   onProgress?.(env.progress.total, env.progress.total);
   return env.result(started);
-}
-
-/**
- * Synthetic training traces (per-minute): `diurnal` (two daily peaks, random phase/amplitude and noise) or
- * `bursty` (a slow base with random multiplicative bursts of 2–6× lasting 2–20 minutes). Deterministic in `seed`.
- */
-export function syntheticTrainingTrace(kind: 'diurnal' | 'bursty', seed: number, minutes = 1440): WorkloadTrace {
-  const rng = new Rng(seed);
-  const rnd = (): number => rng.next();
-  const values: number[] = [];
-  const phase = rnd() * 24;
-  const amp = 0.3 + 0.6 * rnd();
-  const noise = 0.02 + 0.08 * rnd();
-  let burstLeft = 0;
-  let burstMul = 1;
-  for (let i = 0; i < minutes; i++) {
-    const h = (i / 60 + phase) % 24;
-    const morning = Math.exp(-((h - 11) ** 2) / 8);
-    const evening = 0.8 * Math.exp(-((h - 20) ** 2) / 6);
-    let v = 1 - amp + amp * Math.max(morning, evening);
-    if (kind === 'bursty') {
-      if (burstLeft <= 0 && rnd() < 0.02) {
-        burstLeft = 2 + Math.floor(rnd() * 19);
-        burstMul = 2 + 4 * rnd();
-      }
-      if (burstLeft > 0) {
-        v *= burstMul;
-        burstLeft--;
-      }
-    }
-    v *= 1 + noise * (2 * rnd() - 1);
-    values.push(Math.max(0.01, v) * 1000);
-  }
-  return { name: `synthetic-${kind}#${seed}`, stepSeconds: 60, values };
 }
