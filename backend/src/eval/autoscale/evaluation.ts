@@ -23,7 +23,7 @@ import {
   type OperatingMode,
   type PredictiveConfig,
 } from '../../engines/optimiser/predictive.ts';
-import type { RlInfer } from '../../engines/optimiser/rl.ts';
+import { RlPolicy, type RlInfer } from '../../engines/optimiser/rl.ts';
 import {
   breakerMode,
   GuardAuditor,
@@ -39,10 +39,11 @@ import {
   weightedPercentile,
   type PolicyResult,
 } from './replayCommon.ts';
-import { replayRl } from './rlEnv.ts';
+import { AutoscaleRlEnv, type RlEnvConfig } from './rlEnv.ts';
 import {
   timeFeatures,
   type IntegrationMode,
+  type Proposal,
   type RateForecast,
   type SafetyRule,
   type SafetyVerdict,
@@ -431,4 +432,29 @@ export async function replayPolicy(
     simulatedHours: (totalTicks * cfg.tickSeconds) / 3600,
     elapsedSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Replays the trained policy over a trace through the env (HPA alone during the warm-up, as the predictive replay). */
+export async function replayRl(
+  infer: RlInfer,
+  config: Partial<RlEnvConfig> & { trace: WorkloadTrace; onProgress?: (done: number, total: number) => void }
+): Promise<PolicyResult> {
+  const started = performance.now();
+  const { onProgress, ...envConfig } = config;
+  const env = new AutoscaleRlEnv(envConfig);
+  const policy = new RlPolicy(infer, { baselines: env.baselines, entryService: env.entry });
+  env.reset();
+  let n = 0;
+  while (!env.done) {
+    const proposals: Array<Proposal | undefined> = [];
+    for (const state of env.currentStates()) {
+      proposals.push(await policy.propose(state));
+    }
+    env.stepProposals(proposals);
+    if (onProgress && n++ % 50 === 0) {
+      onProgress(env.progress.done, env.progress.total);
+    }
+  }
+  onProgress?.(env.progress.total, env.progress.total);
+  return env.result(started);
 }

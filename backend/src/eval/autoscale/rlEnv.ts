@@ -25,7 +25,6 @@ import {
   RL_HORIZON_SECONDS,
   RlObservationBuilder,
   rlRateForecast,
-  RlPolicy,
   type RlInfer,
 } from '../../engines/optimiser/rl.ts';
 import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../engines/optimiser/safety.ts';
@@ -44,6 +43,7 @@ import {
   weightedPercentile,
   type PolicyResult,
 } from './replayCommon.ts';
+import { HpaTwin, scaleEventCounts } from './hpaTwin.ts';
 
 // The synthetic training shapes live with the other synthetic traces.
 export { syntheticTrainingTrace } from './syntheticTraces.ts';
@@ -66,6 +66,11 @@ export interface RlEnvConfig {
   forecastHistorySteps: number;
   /** Reward charge per applied action (fewer, larger moves rather than chatter). */
   actionPenalty: number;
+  /**
+   * Run an HPA twin (`hpaTwin.ts`: the same cluster under the HPA alone) and report the agent's excess
+   * replicas and scale events over it, and its violation share, with every step (the constrained costs).
+   */
+  hpaTwin: boolean;
   safety: Partial<Omit<SafetyConfig, 'hardBounds'>>;
 }
 
@@ -80,6 +85,7 @@ export const DEFAULT_RL_ENV: Omit<RlEnvConfig, 'trace'> = {
   forecastStepSeconds: 60,
   forecastHistorySteps: 3 * 1440,
   actionPenalty: 0.02,
+  hpaTwin: false,
   safety: {},
 };
 
@@ -93,6 +99,18 @@ export interface RlStepResult {
   /** Per service: the share of the interval with the SLO violated while the service ran hot. */
   serviceCosts: number[];
   done: boolean;
+  /** With `hpaTwin`: the agent against the HPA alone on the same load over the interval. */
+  twin?: {
+    /** Per service: (mean replicas − the twin's) ÷ the service's hard max. */
+    replicaExcess: number[];
+    /** Per service: scale events − the twin's. */
+    actionExcess: number[];
+    /** The twin's share of ticks with the gateway p95 above the SLO. */
+    hpaViolationShare: number;
+    /** Per service: the twin's mean replicas ÷ the service's hard max, and its scale events. */
+    hpaReplicas: number[];
+    hpaActions: number[];
+  };
   info: {
     timeMs: number;
     replicas: number;
@@ -113,6 +131,7 @@ export class AutoscaleRlEnv {
   readonly entry: string;
   readonly baselines: Record<string, HpaObjectSpec>;
   private readonly cluster: SimulatedCluster;
+  private readonly twin: HpaTwin | undefined;
   private readonly safety: SafetyLayer;
   private readonly auditor: GuardAuditor;
   private readonly observations: RlObservationBuilder;
@@ -170,7 +189,7 @@ export class AutoscaleRlEnv {
     }
     this.config = cfg;
     const topology = autoscaleTopology(cfg.scale);
-    this.cluster = new SimulatedCluster({
+    const clusterOptions: ConstructorParameters<typeof SimulatedCluster>[0] = {
       seed: cfg.seed,
       topology,
       workload: cfg.trace,
@@ -184,9 +203,18 @@ export class AutoscaleRlEnv {
             startTimeMs: SIM_EPOCH_MS + cfg.workloadOffsetSeconds * 1000,
           }
         : {}),
-    });
+    };
+    this.cluster = new SimulatedCluster(clusterOptions);
     this.entry = topology.entry;
     this.managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
+    this.twin = cfg.hpaTwin
+      ? new HpaTwin(
+          new SimulatedCluster({ ...clusterOptions, topology: autoscaleTopology(cfg.scale) }),
+          this.managed,
+          this.entry,
+          cfg.sloMs
+        )
+      : undefined;
     this.baselines = Object.fromEntries(
       topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaObjectSpec) }])
     );
@@ -274,6 +302,8 @@ export class AutoscaleRlEnv {
     if (this.done) {
       throw new Error('step: the episode is over; reset a new env');
     }
+    // Scale events before this decision's actions (the agent's forced scale-ups count in its interval).
+    const eventsBefore = this.twin ? scaleEventCounts(this.cluster, this.managed) : undefined;
     let applied = 0;
     let rejected = 0;
     const appliedBy = new Array<boolean>(this.managed.length).fill(false);
@@ -332,9 +362,27 @@ export class AutoscaleRlEnv {
       this.intervalReplicas.set(s, 0);
       this.intervalHotViolations.set(s, 0);
     }
+    this.twin?.startInterval();
     const end = Math.min(this.totalTicks, this.k + this.decisionTicks);
     while (this.k < end) {
       this.tick();
+    }
+    let twin: RlStepResult['twin'];
+    if (this.twin) {
+      const t = this.twin.interval();
+      const events = scaleEventCounts(this.cluster, this.managed).map((c, i) => c - eventsBefore![i]!);
+      twin = {
+        replicaExcess: this.managed.map(
+          (s, i) =>
+            (this.intervalTicks > 0 ? this.intervalReplicas.get(s)! / this.intervalTicks : 0) /
+              Math.max(1, this.baselines[s]!.maxReplicas) -
+            t.meanReplicas[i]! / Math.max(1, this.baselines[s]!.maxReplicas)
+        ),
+        actionExcess: this.managed.map((_, i) => events[i]! - t.scaleEvents[i]!),
+        hpaViolationShare: t.violationShare,
+        hpaReplicas: this.managed.map((s, i) => t.meanReplicas[i]! / Math.max(1, this.baselines[s]!.maxReplicas)),
+        hpaActions: t.scaleEvents,
+      };
     }
     const rewards = this.managed.map((s, i) => {
       const meanReplicas = this.intervalTicks > 0 ? this.intervalReplicas.get(s)! / this.intervalTicks : 0;
@@ -358,6 +406,7 @@ export class AutoscaleRlEnv {
       cost,
       serviceCosts,
       done: this.done,
+      ...(twin ? { twin } : {}),
       info: {
         timeMs: this.cluster.timeMs,
         replicas,
@@ -374,6 +423,7 @@ export class AutoscaleRlEnv {
     const cfg = this.config;
     const k = this.k;
     this.cluster.advance(cfg.tickSeconds);
+    this.twin?.advance(cfg.tickSeconds);
     const snap = this.cluster.snapshot();
     const byName = new Map(snap.services.map((s) => [s.service, s]));
     const gw = byName.get(this.entry)!;
@@ -537,29 +587,4 @@ export class AutoscaleRlEnv {
   get progress(): { done: number; total: number } {
     return { done: this.k, total: this.totalTicks };
   }
-}
-
-/** Replays the trained policy over a trace through the env (HPA alone during the warm-up, as the predictive replay). */
-export async function replayRl(
-  infer: RlInfer,
-  config: Partial<RlEnvConfig> & { trace: WorkloadTrace; onProgress?: (done: number, total: number) => void }
-): Promise<PolicyResult> {
-  const started = performance.now();
-  const { onProgress, ...envConfig } = config;
-  const env = new AutoscaleRlEnv(envConfig);
-  const policy = new RlPolicy(infer, { baselines: env.baselines, entryService: env.entry });
-  env.reset();
-  let n = 0;
-  while (!env.done) {
-    const proposals: Array<Proposal | undefined> = [];
-    for (const state of env.currentStates()) {
-      proposals.push(await policy.propose(state));
-    }
-    env.stepProposals(proposals);
-    if (onProgress && n++ % 50 === 0) {
-      onProgress(env.progress.done, env.progress.total);
-    }
-  }
-  onProgress?.(env.progress.total, env.progress.total);
-  return env.result(started);
 }
