@@ -60,16 +60,20 @@ SMOOTH = {"diurnal", "mix", "nyc_taxi", "art_daily_small_noise", "sum"}
 
 
 class EnvClient:
-    """The `aidpe rl-env` subprocess: one JSON line out, one JSON line back."""
+    """`aidpe rl-env` subprocesses: one JSON line out, one JSON line back. With several processes the envs of a
+    reset/step are split among them in order and the answers joined, so the simulator runs on several cores."""
 
-    def __init__(self, node: str):
-        self.proc = subprocess.Popen([node, os.path.join(REPO, "backend", "bin", "aidpe.mjs"), "rl-env"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, bufsize=1, cwd=REPO)
+    def __init__(self, node: str, processes: int = 1):
+        self.procs = [subprocess.Popen([node, os.path.join(REPO, "backend", "bin", "aidpe.mjs"), "rl-env"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True, bufsize=1, cwd=REPO) for _ in range(processes)]
+        self.split = [1] + [0] * (processes - 1)
 
-    def call(self, msg: dict) -> dict:
-        self.proc.stdin.write(json.dumps(msg) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
+    def _send(self, proc, msg):
+        proc.stdin.write(json.dumps(msg) + "\n")
+        proc.stdin.flush()
+
+    def _recv(self, proc):
+        line = proc.stdout.readline()
         if not line:
             raise RuntimeError("aidpe rl-env exited")
         ans = json.loads(line)
@@ -77,11 +81,42 @@ class EnvClient:
             raise RuntimeError(f"aidpe rl-env: {ans.get('error')}")
         return ans
 
+    def call(self, msg: dict) -> dict:
+        cmd = msg["cmd"]
+        if cmd in ("spec", "close"):
+            for p in self.procs[: 1 if cmd == "spec" else None]:
+                self._send(p, msg)
+            return [self._recv(p) for p in self.procs[: 1 if cmd == "spec" else None]][0]
+        if cmd == "reset":
+            n = len(msg["seeds"])
+            k = min(len(self.procs), n)
+            self.split = [n // k + (1 if i < n % k else 0) for i in range(k)] + [0] * (len(self.procs) - k)
+        parts, start = [], 0
+        for p, m in zip(self.procs, self.split):
+            if m == 0:
+                continue
+            sub = dict(msg)
+            for key in ("seeds", "traces", "actions"):
+                if key in msg:
+                    sub[key] = msg[key][start:start + m]
+            if isinstance(msg.get("options"), list):
+                sub["options"] = msg["options"][start:start + m]
+            self._send(p, sub)
+            parts.append(p)
+            start += m
+        answers = [self._recv(p) for p in parts]
+        out = {"ok": True}
+        for key in answers[0]:
+            if isinstance(answers[0][key], list):
+                out[key] = [x for a in answers for x in a[key]]
+        return out
+
     def close(self):
         try:
             self.call({"cmd": "close"})
         finally:
-            self.proc.wait(timeout=30)
+            for p in self.procs:
+                p.wait(timeout=30)
 
 
 class ActorCritic(nn.Module):
@@ -235,6 +270,7 @@ def main():
     ap.add_argument("--log", help="write the run's history (and validations) to this JSON file")
     ap.add_argument("--selection", help="the select_loto.py result the iteration count came from (recorded in the card)")
     ap.add_argument("--node", default=os.environ.get("NODE", "node"))
+    ap.add_argument("--processes", type=int, default=3, help="simulator processes the envs are split among")
     args = ap.parse_args()
 
     random.seed(args.seed)
@@ -246,7 +282,7 @@ def main():
     nab = [(rel, step, nab_minutes(rel, step)) for rel, step in NAB_FILES]
     families = [f for f in FAMILIES if f != args.holdout]
 
-    env = EnvClient(args.node)
+    env = EnvClient(args.node, args.processes)
     spec = env.call({"cmd": "spec"})["spec"]
     if spec["protocol"] < 2:
         raise SystemExit("aidpe rl-env speaks protocol < 2 (no HPA twin); update the repository")
