@@ -171,8 +171,9 @@ const PREDICTIVE_NUMBER_FIELDS = [
   'fallbackUtilization',
   'fallbackHpaTarget',
   'fallbackMinSeconds',
+  'staffingBeta',
 ] as const;
-const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo', 'fallback'] as const;
+const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo', 'fallback', 'hpaTargetByStaffing'] as const;
 const QUANTILE_FIELDS = ['quantileCalm', 'quantileNormal', 'quantileElevated'];
 
 /** Validates a JSON object of PredictiveConfig overrides; `where` names it in errors. */
@@ -193,6 +194,17 @@ export function validatePredictiveOverrides(parsed: unknown, where: string): Par
       if (typeof v !== 'boolean') {
         throw new AutoscaleUsageError(`${where}: ${k} must be true or false, got ${JSON.stringify(v)}`);
       }
+    } else if (k === 'hpaTargetRange') {
+      if (
+        !Array.isArray(v) ||
+        v.length !== 2 ||
+        !v.every((x) => typeof x === 'number' && x > 0 && x <= 1) ||
+        v[0] > v[1]
+      ) {
+        throw new AutoscaleUsageError(
+          `${where}: hpaTargetRange must be [lo, hi] within (0, 1], got ${JSON.stringify(v)}`
+        );
+      }
     } else if (k === 'regime') {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         throw new AutoscaleUsageError(`${where}: regime must be an object of RegimeConfig fields`);
@@ -209,7 +221,7 @@ export function validatePredictiveOverrides(parsed: unknown, where: string): Par
       }
     } else {
       throw new AutoscaleUsageError(
-        `${where}: unknown field ${JSON.stringify(k)}; expected some of ${[...PREDICTIVE_NUMBER_FIELDS, ...PREDICTIVE_BOOLEAN_FIELDS, 'regime'].join(', ')}`
+        `${where}: unknown field ${JSON.stringify(k)}; expected some of ${[...PREDICTIVE_NUMBER_FIELDS, ...PREDICTIVE_BOOLEAN_FIELDS, 'hpaTargetRange', 'regime'].join(', ')}`
       );
     }
     out[k] = v;
@@ -353,7 +365,11 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   const hours = flags.hours === undefined ? undefined : num('hours', flags.hours, 0, { min: 0.1 });
   const warmupSeconds =
     num('warmup-minutes', flags['warmup-minutes'], DEFAULT_REPLAY.warmupSeconds / 60, { min: 0 }) * 60;
-  const loto = traces.length >= 2 && policies.includes('predictive') && flags.candidates !== 'none';
+  // Candidates run with two or more traces (for the leave-one-trace-out table), or when named explicitly.
+  const loto =
+    policies.includes('predictive') &&
+    flags.candidates !== 'none' &&
+    (traces.length >= 2 || (flags.candidates !== undefined && flags.candidates !== 'default'));
   const candidates = loto ? loadCandidates(flags.candidates) : [];
   const reuse = new Map<string, PolicyResult>();
   for (const file of flags.reuse ?? []) {

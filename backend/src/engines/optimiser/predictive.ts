@@ -102,6 +102,16 @@ export interface PredictiveConfig {
   fallbackHpaTarget?: number;
   /** Stay in fallback at least this long once entered (seconds; default 900). */
   fallbackMinSeconds?: number;
+  /**
+   * Size replicas by square-root staffing (Halfin–Whitt): n = a + β√a for a load of a replicas at 100% CPU,
+   * instead of a ÷ targetUtilization: large services run hotter and small ones cooler, because queueing pools
+   * better over more servers. Unset: fixed utilisations.
+   */
+  staffingBeta?: number;
+  /** parametric, with staffingBeta: set each HPA's target to the utilisation the staffing rule implies now. */
+  hpaTargetByStaffing?: boolean;
+  /** The range that target stays in (default [0.6, 0.85]). */
+  hpaTargetRange?: [number, number];
   /** The regime monitor's settings (calibration window, CUSUM, bursts; `regime.ts`). */
   regime?: Partial<RegimeConfig>;
 }
@@ -382,9 +392,15 @@ export class PredictivePolicy implements Policy {
         `${qText} forecast ${fmt(level / (1 + c.headroom))} req/s over the next ${Math.round(f.horizonSeconds / 60)} min (p50 ${fmt(f.p50)}, p90 ${fmt(f.p90)}, model ${forecast.model ?? '?'})` +
         `${c.headroom > 0 ? ` × ${fmt(1 + c.headroom, 2)} headroom` : ''}`;
     }
-    const forecastCont = level / (cap * levelU);
+    // Replicas for a load: a ÷ utilisation, or by square-root staffing a + β√a (a: the load in replicas at 100% CPU).
+    const beta = c.staffingBeta;
+    const replicasFor = (rate: number, util: number): number => {
+      const a = rate / cap;
+      return beta !== undefined ? a + beta * Math.sqrt(a) : a / util;
+    };
+    const forecastCont = replicasFor(level, levelU);
     const forecastNeed = Math.ceil(forecastCont - 1e-9);
-    const reactiveCont = state.requestRate / (cap * ru);
+    const reactiveCont = replicasFor(state.requestRate, ru);
     const reactiveNeed = Math.ceil(reactiveCont - 1e-9);
     // Tolerance band (as in the HPA): the current load's need moves replicas only when it leaves
     // [cur·(1−tol), cur·(1+tol)]; the forecast's need (refreshed once per forecast step) raises them at
@@ -402,8 +418,8 @@ export class PredictivePolicy implements Policy {
     const held = m.floor.update(rawNeed, now, c.scaleDownDelaySeconds * 1000);
     const want = Math.min(baseline.maxReplicas, Math.max(baseline.minReplicas, held));
     const why =
-      `${basisWhy} needs ${forecastNeed} replicas at ${Math.round(levelU * 100)}% of ${fmt(cap)} req/s each; ` +
-      `current ${fmt(state.requestRate)} req/s needs ${reactiveNeed} at ${Math.round(ru * 100)}%`;
+      `${basisWhy} needs ${forecastNeed} replicas ${beta !== undefined ? `by square-root staffing (β ${fmt(beta, 2)})` : `at ${Math.round(levelU * 100)}%`} of ${fmt(cap)} req/s each; ` +
+      `current ${fmt(state.requestRate)} req/s needs ${reactiveNeed}${beta !== undefined ? '' : ` at ${Math.round(ru * 100)}%`}`;
     const basis: Proposal['basis'] = operating === 'fallback' || !f ? 'fallback' : 'forecast';
     const attach = basis === 'forecast' && f ? { forecast: f } : {};
 
@@ -452,7 +468,17 @@ export class PredictivePolicy implements Policy {
               : `; maxReplicas back to ${ceiling}`;
         }
       }
-      const hpaTarget = basis === 'fallback' ? (c.fallbackHpaTarget ?? c.hpaTarget) : c.hpaTarget;
+      let hpaTarget = basis === 'fallback' ? (c.fallbackHpaTarget ?? c.hpaTarget) : c.hpaTarget;
+      if (c.hpaTargetByStaffing && beta !== undefined && basis === 'forecast') {
+        // The utilisation square-root staffing gives at the current load, in 5-point steps, within the range.
+        const a = Math.max(state.requestRate, 1e-9) / cap;
+        const implied = a / Math.max(1, Math.ceil(a + beta * Math.sqrt(a) - 1e-9));
+        const lo = c.hpaTargetRange?.[0] ?? 0.6;
+        const hi = c.hpaTargetRange?.[1] ?? 0.85;
+        const stepped = Math.min(hi, Math.max(lo, Math.floor(implied * 20 + 1e-9) / 20));
+        // Move only on a whole step's difference (no flapping on the boundary).
+        hpaTarget = Math.abs(stepped - hpa.targetCpuUtilization) >= 0.05 - 1e-9 ? stepped : hpa.targetCpuUtilization;
+      }
       if (hpaTarget !== undefined && Math.abs(hpaTarget - hpa.targetCpuUtilization) > 1e-9) {
         change.targetCpuUtilization = hpaTarget;
       }
