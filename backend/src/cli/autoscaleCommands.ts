@@ -174,6 +174,23 @@ const PREDICTIVE_NUMBER_FIELDS = [
   'staffingBeta',
 ] as const;
 const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo', 'fallback', 'hpaTargetByStaffing'] as const;
+/** What the policy's settings switch on, in words, for the "default policy" line (read from the settings). */
+function describePredictive(c: PredictiveConfig): string {
+  const risk = c.quantileCalm ?? c.quantileNormal ?? c.quantileElevated;
+  const parts = [
+    risk === undefined
+      ? 'forecast p90'
+      : `forecast quantile by SLO risk (${c.quantileCalm ?? 0.9}/${c.quantileNormal ?? 0.9}/${c.quantileElevated ?? 0.9})`,
+    c.staffingBeta === undefined
+      ? `at ${Math.round(100 * (c.targetUtilization ?? 0.85))}% CPU`
+      : `square-root staffing β ${c.staffingBeta}`,
+    c.fallback
+      ? 'fallback to the HPA with a floor from recent peaks while the forecast is not trusted'
+      : 'no fallback mode',
+  ];
+  return parts.join(', ');
+}
+
 const QUANTILE_FIELDS = ['quantileCalm', 'quantileNormal', 'quantileElevated'];
 
 /** Validates a JSON object of PredictiveConfig overrides; `where` names it in errors. */
@@ -556,7 +573,7 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
   );
   const out: string[] = [
     `default policy: predictive (${mode}) with ${Object.keys(predictiveOverrides).length > 0 ? `the overrides ${JSON.stringify(predictiveOverrides)} of ` : ''}the shipped defaults ` +
-      `(forecast quantile by SLO risk, fallback to the HPA with a floor from recent peaks while the forecast is not trusted; settings in RESULT.json config.predictive)`,
+      `(${describePredictive(defaultPolicy.settings)}; settings in RESULT.json config.predictive)`,
   ];
   for (const r of reports) {
     out.push('');
