@@ -8,7 +8,7 @@ import {
   parseCsv,
   splitLine,
 } from '../../src/engines/rca/logparse/format.ts';
-import { alignWithNullValues, evaluateParsing, prepareGroundTruth } from '../../src/engines/rca/logparse/metrics.ts';
+import { alignWithNullValues, evaluateParsing, prepareGroundTruth } from '../../src/eval/loghub/metrics.ts';
 
 test('Drain: created, template changed, none; sizes and token-count split', () => {
   const d = Drain.plain();

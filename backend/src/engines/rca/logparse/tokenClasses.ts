@@ -1,0 +1,203 @@
+/**
+ * Token classes: what a variable looks like, independent of any system. Each class is a list of
+ * token-local masks (see `MaskingInstruction.tokenLocal`) that all mask to `<*>`, since loghub's templates
+ * have one wildcard kind. `masksFor` composes classes in one fixed order, most specific first (each later
+ * mask sees the earlier masks' output), so turning a class off never changes what the others see first.
+ * Context rules that need a token's neighbours (calendar words, variable runs) are Drain options.
+ */
+import type { MaskingInstruction } from './options.ts';
+
+// Boundaries: not preceded/followed by a letter or digit.
+const B = '(?<![A-Za-z0-9])';
+const E = '(?![A-Za-z0-9])';
+
+const mask = (pattern: string): MaskingInstruction => ({ pattern, maskWith: '*', tokenLocal: true });
+
+export const TOKEN_CLASS_NAMES = [
+  'url',
+  'uuid',
+  'path',
+  'ipAddress',
+  'hostName',
+  'hostPort',
+  'hex',
+  'numberedId',
+  'dateTime',
+  'quotedValue',
+  'keyValue',
+  'numberUnit',
+  'signedNumber',
+] as const;
+export type TokenClassName = (typeof TOKEN_CLASS_NAMES)[number];
+
+export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: MaskingInstruction[] }> = {
+  url: {
+    doc: 'an address with a scheme (`https://h/p?q=1`) is one variable',
+    masks: [mask(`${B}[a-z][a-z0-9+.-]*://[^\\s,;()\\]]+`)],
+  },
+  uuid: {
+    doc: '8-4-4-4-12 hex UUIDs',
+    masks: [mask(`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`)],
+  },
+  path: {
+    doc: 'absolute file paths with at least two segments, POSIX (`/var/log/x`) or Windows (`C:\\dir\\f`)',
+    masks: [
+      mask(`(?<![\\w.])(?:/[\\w.$@+-]+){2,}/?`),
+      mask(`(?<![\\w.])(?:[A-Za-z]:|\\\\\\\\[?.]?)(?:\\\\[\\w.$@+{}-]+){2,}\\\\?`),
+    ],
+  },
+  ipAddress: {
+    doc: 'IPv4 with an optional port (a leading `/` only at the start of a token), IPv6 with 3+ groups, MACs',
+    masks: [
+      mask(`${B}(?:(?<!\\S)/)?\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?${E}`),
+      mask(`${B}(?=[0-9a-fA-F:]*\\d)(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}${E}`),
+    ],
+  },
+  hostName: {
+    doc: 'host names: a name ending in `-<number>` (`node-41`), or 3+ dotted labels ending in a 2–6 letter lower-case top label with a digit or hyphen somewhere (`cp-1.site.example.us`), optional port',
+    masks: [
+      mask(`${B}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-\\d+(?::\\d+)?${E}`),
+      mask(
+        `(?<![\\w.-])(?=[\\w.-]*[\\d-])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9-]+){1,}\\.[a-z]{2,6}(?::\\d+)?(?!\\.?[\\w-])`
+      ),
+    ],
+  },
+  hostPort: {
+    doc: 'dotted `a.b:port` with a 2–5 digit port: the address as a whole',
+    masks: [mask(`${B}[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+:\\d{2,5}${E}`)],
+  },
+  hex: {
+    doc: '`0x` numbers and long hex ids (8+ digits with at least one digit and one a-f letter)',
+    masks: [
+      mask(`${B}0[xX][0-9a-fA-F]+${E}`),
+      mask(`${B}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}${E}`),
+    ],
+  },
+  numberedId: {
+    doc: 'identifiers that end in numbers after `_` (`blk_-42`, `attempt_14_0020_m_000000_0`, `rdd_2_3`)',
+    masks: [
+      mask(`${B}[A-Za-z]+_-?\\d+${E}`),
+      mask(`${B}[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z][A-Za-z0-9]*)*(?:_\\d+)+(?:_[A-Za-z0-9]+)*${E}`),
+    ],
+  },
+  dateTime: {
+    doc: 'dates (`2024-01-02`, `1/2/24`) and clock times (`12:30`, `12:30:01,123`)',
+    masks: [
+      mask(`${B}\\d{1,4}[-/]\\d{1,2}[-/]\\d{1,4}${E}`),
+      mask(`${B}\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,:]\\d+)?)?${E}`),
+    ],
+  },
+  quotedValue: {
+    doc: "a quoted token whose text has a digit, `/`, `\\`, `:` or `@` is a value: `'<*>'` (a quoted plain word stays)",
+    masks: [`'`, '"'].map((q) =>
+      mask(`(?<=(?<!\\S)[^\\sA-Za-z0-9]?${q})(?=[^\\s${q}]*[\\d/\\\\:@])[^\\s${q}]+(?=${q})`)
+    ),
+  },
+  keyValue: {
+    doc: 'the value of `key=value` when it has a digit, `.`, `/`, `:` or `@` (`ip=<*>`; `user=root` stays)',
+    masks: [mask(`(?<=[A-Za-z_]=)(?=[^\\s,;)\\]]*[\\d./:@])[^\\s,;)\\]]+`)],
+  },
+  numberUnit: {
+    doc: 'numbers glued to a unit (`12ms`, `64MB`, `3.5GiB`, `90%`, `2h`): the unit separated by a space stays',
+    masks: [
+      mask(
+        `${B}[-+]?\\d+(?:\\.\\d+)?(?:ns|us|ms|s|sec|secs|m|min|mins|h|hr|hrs|d|[kKmMgGtTpP]i?[bB]|[bB]|bytes|%|[kKmMgG]?Hz)${E}`
+      ),
+    ],
+  },
+  signedNumber: {
+    doc: 'integers and decimals with an optional sign or exponent, delimited by non-alphanumerics',
+    masks: [mask(`${B}[-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?${E}`)],
+  },
+};
+
+/** The masks of the given classes in the canonical order. */
+export function masksFor(classes: Iterable<TokenClassName>): MaskingInstruction[] {
+  const on = new Set(classes);
+  return TOKEN_CLASS_NAMES.filter((c) => on.has(c)).flatMap((c) => TOKEN_CLASSES[c].masks.map((m) => ({ ...m })));
+}
+
+/**
+ * The first version's masks (kept as they were: snapshots and the Nezha evaluation use them), most
+ * specific first.
+ */
+export const AIDPE_MASKS: MaskingInstruction[] = [
+  // URLs with a scheme: the whole address is one variable.
+  mask(`${B}[a-z][a-z0-9+.-]*://[^\\s,;()\\]]+`),
+  // UUIDs.
+  mask(`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`),
+  // HDFS block ids.
+  mask(`blk_-?\\d+`),
+  // Absolute paths with at least two segments.
+  mask(`(?<![\\w.])(?:/[\\w.$@+-]+){2,}/?`),
+  // Framework ids: `attempt_1445_0020_m_000000_0`, `container_…`, `rdd_2_3`, `DFSClient_NONMAPREDUCE_15_1`.
+  mask(`${B}[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z][A-Za-z0-9]*)*(?:_\\d+)+(?:_[A-Za-z0-9]+)*${E}`),
+  // Host names ending in a number, with an optional port (`msra-sa-41:9000`).
+  mask(`${B}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-\\d+(?::\\d+)?${E}`),
+  // IPv4 with optional port; a leading `/` belongs to the address only at the start of a token.
+  mask(`${B}(?:(?<!\\S)/)?\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?${E}`),
+  // MAC / colon-separated hex ids.
+  mask(`${B}(?:[0-9a-fA-F]{2}:){3,}[0-9a-fA-F]{2}${E}`),
+  // 0x hex numbers, and long hex ids containing at least one digit and one a-f letter.
+  mask(`${B}0x[0-9a-fA-F]+${E}`),
+  mask(`${B}(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}${E}`),
+  // Times / dates.
+  mask(`${B}\\d{1,4}[-/]\\d{1,2}[-/]\\d{1,4}${E}`),
+  mask(`${B}\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?${E}`),
+  // Numbers with units (`12ms`, `64MB`).
+  mask(`${B}[-+]?\\d+(?:\\.\\d+)?(?:ms|s|us|ns|[kKmMgGtT]i?[bB]|[bB]|%)${E}`),
+  // Plain numbers (integers, decimals, signed), delimited by non-alphanumerics.
+  mask(`${B}[-+]?\\d+(?:\\.\\d+)?${E}`),
+];
+
+const CALENDAR = new Set(
+  [
+    'jan',
+    'feb',
+    'mar',
+    'apr',
+    'may',
+    'jun',
+    'jul',
+    'aug',
+    'sep',
+    'sept',
+    'oct',
+    'nov',
+    'dec',
+    'january',
+    'february',
+    'march',
+    'april',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+    'mon',
+    'tue',
+    'tues',
+    'wed',
+    'thu',
+    'thur',
+    'thurs',
+    'fri',
+    'sat',
+    'sun',
+    'monday',
+    'tuesday',
+    'wednesday',
+    'thursday',
+    'friday',
+    'saturday',
+    'sunday',
+  ].flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()])
+);
+
+/** A month or weekday name, full or abbreviated, in lower, Title or UPPER case, with an optional `,` or `.`. */
+export function isCalendarWord(token: string): boolean {
+  const last = token.charCodeAt(token.length - 1);
+  return CALENDAR.has(last === 44 || last === 46 ? token.slice(0, -1) : token);
+}
