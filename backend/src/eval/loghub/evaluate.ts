@@ -113,6 +113,8 @@ export const RULES_OFF: AidpeRules = {
   enumWords: 0,
   enumNames: 0,
   enumPartial: false,
+  enumDigits: false,
+  unitsVary: false,
   constantSimilarity: false,
   siblingMerge: 0,
   wildcardsMatchMasked: false,

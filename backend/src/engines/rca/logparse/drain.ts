@@ -78,8 +78,30 @@ interface SnapshotNode {
   ids: number[];
 }
 
-const WHITESPACE = /\s+/;
 const TOKEN_CACHE_LIMIT = 50_000;
+const OTHER_SPACE = /\s/;
+
+/** `s.split(/\s+/)` without empty tokens, by hand (the hot path of every message). */
+function splitWhitespace(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = c === 32 || (c >= 9 && c <= 13) || (c > 127 && OTHER_SPACE.test(s[i]!));
+    if (space) {
+      if (start >= 0) {
+        out.push(s.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) {
+    out.push(s.slice(start));
+  }
+  return out;
+}
 
 function newNode(): TreeNode {
   return { children: new Map(), clusterIds: [] };
@@ -89,7 +111,12 @@ export class Drain {
   readonly options: DrainOptions;
   private readonly paramStr: string;
   private readonly maxNodeDepth: number;
-  private readonly masks: Array<{ re: RegExp; replacement: string; instruction: MaskingInstruction }>;
+  private readonly masks: Array<{
+    re: RegExp;
+    replacement: string;
+    instruction: MaskingInstruction;
+    requires: RegExp | undefined;
+  }>;
   private readonly maskTokens: Set<string>;
   private root: TreeNode = newNode();
   /** Insertion order = recency order (least recently used first). */
@@ -101,8 +128,11 @@ export class Drain {
   private readonly tokenCache = new Map<string, string>();
   /** All masks as one alternation: a token it does not match is left as it is, without one replace per mask. */
   private readonly anyMask: RegExp | undefined;
+  /** The union of the masks' `requires`: a cheaper first test (see `MaskingInstruction.requires`). */
+  private readonly prefilter: RegExp | undefined;
   /** Template text per token array: a cluster's array is replaced, never mutated, when its template changes. */
   private readonly templateCache = new WeakMap<readonly string[], string>();
+  private readonly lineTemplateCache = new WeakMap<readonly string[], Map<string, string>>();
   private readonly enums: EnumeratedConstants;
   private siblings: SiblingIndex | undefined;
 
@@ -116,17 +146,23 @@ export class Drain {
       re: new RegExp(m.pattern, 'g' + (m.flags ?? '').replace(/g/g, '')),
       replacement: `${o.maskPrefix}${m.maskWith}${o.maskSuffix}`.replace(/\$/g, '$$$$'),
       instruction: m,
+      requires: m.requires ? new RegExp(m.requires) : undefined,
     }));
     this.maskTokens = new Set([this.paramStr, ...o.masking.map((m) => `${o.maskPrefix}${m.maskWith}${o.maskSuffix}`)]);
     this.tokenwise = o.extraDelimiters.length === 0 && o.masking.every((m) => m.tokenLocal === true);
     // only when the patterns can be joined as they are: no flags, no (named) back-references.
     const joinable = o.masking.every((m) => !m.flags && !/\\[1-9k]|\(\?<[A-Za-z]/.test(m.pattern));
+    this.prefilter =
+      this.tokenwise && o.masking.length > 0 && o.masking.every((m) => m.requires)
+        ? new RegExp(o.masking.map((m) => `(?:${m.requires})`).join('|'))
+        : undefined;
+    // the joined alternation pays off only without the cheaper `requires` tests.
     this.anyMask =
-      this.tokenwise && joinable && o.masking.length > 1
+      this.tokenwise && !this.prefilter && joinable && o.masking.length > 1
         ? new RegExp(o.masking.map((m) => `(?:${m.pattern})`).join('|'))
         : undefined;
     this.enums = new EnumeratedConstants(o, this.paramStr);
-    this.siblings = o.siblingMerge > 0 ? new SiblingIndex(this.paramStr) : undefined;
+    this.siblings = o.siblingMerge > 0 ? new SiblingIndex(this.paramStr, this.maxNodeDepth - 1) : undefined;
   }
 
   /** Plain Drain3 with its defaults: no masks, no post-processing, none of AIDPE's rules. */
@@ -179,15 +215,15 @@ export class Drain {
 
   private maskTokenwise(content: string): string[] {
     const out: string[] = [];
-    for (const raw of content.split(WHITESPACE)) {
-      if (raw === '') {
-        continue;
-      }
+    for (const raw of splitWhitespace(content)) {
       let masked = this.tokenCache.get(raw);
       if (masked === undefined) {
         masked = raw;
-        if (!this.anyMask || this.anyMask.test(raw)) {
+        if ((!this.prefilter || this.prefilter.test(raw)) && (!this.anyMask || this.anyMask.test(raw))) {
           for (const m of this.masks) {
+            if (m.requires && !m.requires.test(masked)) {
+              continue;
+            }
             m.re.lastIndex = 0;
             if (m.re.test(masked)) {
               masked = masked.replace(m.re, m.replacement);
@@ -205,19 +241,35 @@ export class Drain {
   }
 
   private isVariable(token: string): boolean {
-    return this.maskTokens.has(token);
+    return token === this.paramStr || (this.maskTokens.size > 1 && this.maskTokens.has(token));
+  }
+
+  /** A letter or digit outside the token's wildcards (`rhost=<*>` has, `<*>]` has not). */
+  private hasConstantText(token: string): boolean {
+    const p = this.paramStr;
+    for (let i = 0; i < token.length; i++) {
+      if (token.startsWith(p, i)) {
+        i += p.length - 1;
+        continue;
+      }
+      const c = token.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private timeNeighbour(t: string | undefined): boolean {
+    return t !== undefined && (this.isVariable(t) || hasNumbers(t) || isCalendarWord(t));
   }
 
   /** Calendar words next to numbers or other calendar words become variables; runs of variables one token. */
   private contextRules(tokens: string[]): string[] {
     let out = tokens;
     if (this.options.calendarWords) {
-      const near = (j: number): boolean => {
-        const t = tokens[j];
-        return t !== undefined && (this.isVariable(t) || hasNumbers(t) || isCalendarWord(t));
-      };
       for (let i = 0; i < tokens.length; i++) {
-        if (isCalendarWord(tokens[i]!) && (near(i - 1) || near(i + 1))) {
+        if (isCalendarWord(tokens[i]!) && (this.timeNeighbour(tokens[i - 1]) || this.timeNeighbour(tokens[i + 1]))) {
           if (out === tokens) {
             out = tokens.slice();
           }
@@ -267,11 +319,25 @@ export class Drain {
     if (positions.length === 0 || tokens.length !== c.tokens.length) {
       return this.template(c);
     }
-    const filled = c.tokens.slice();
-    for (const i of positions) {
-      filled[i] = tokens[i]!;
+    // many lines share a cluster and its few enumerated values: cache the text per template and values.
+    let byValues = this.lineTemplateCache.get(c.tokens);
+    if (!byValues) {
+      byValues = new Map();
+      this.lineTemplateCache.set(c.tokens, byValues);
     }
-    return this.options.postProcess ? postProcessTemplate(filled, this.maskTokens) : filled.join(' ');
+    const key = positions.map((i) => tokens[i]).join('\u0001');
+    let text = byValues.get(key);
+    if (text === undefined) {
+      const filled = c.tokens.slice();
+      for (const i of positions) {
+        filled[i] = tokens[i]!;
+      }
+      text = this.options.postProcess ? postProcessTemplate(filled, this.maskTokens) : filled.join(' ');
+      if (byValues.size < 256) {
+        byValues.set(key, text);
+      }
+    }
+    return text;
   }
 
   /** Wildcard positions whose values are few letter-only words, each repeated enough (see `enumMaxValues`). */
@@ -394,29 +460,41 @@ export class Drain {
 
   private treeSearch(tokens: string[], simTh: number, includeParams: boolean): LogCluster | undefined {
     const tokenCount = tokens.length;
-    let cur = this.root.children.get(String(tokenCount));
-    if (!cur) {
+    const start = this.root.children.get(String(tokenCount));
+    if (!start) {
       return undefined;
     }
     if (tokenCount === 0) {
-      return this.idToCluster.get(cur.clusterIds[0]!);
+      return this.idToCluster.get(start.clusterIds[0]!);
     }
-    let depth = 1;
-    for (const token of tokens) {
-      if (depth >= this.maxNodeDepth) {
-        break;
-      }
-      if (depth === tokenCount) {
-        break;
-      }
-      const next: TreeNode | undefined = cur.children.get(token) ?? cur.children.get(this.paramStr);
-      if (!next) {
-        return undefined;
-      }
-      cur = next;
-      depth += 1;
+    return this.walkTree(start, 1, tokens, simTh, includeParams);
+  }
+
+  /**
+   * Drain3 follows one path (the exact token's child, else `<*>`); with sibling merge a merged cluster sits
+   * under `<*>` where the exact token's branch may hold only folded clusters, so that branch is tried next.
+   */
+  private walkTree(
+    cur: TreeNode,
+    depth: number,
+    tokens: string[],
+    simTh: number,
+    includeParams: boolean
+  ): LogCluster | undefined {
+    if (depth >= this.maxNodeDepth || depth === tokens.length) {
+      return this.fastMatch(cur.clusterIds, tokens, simTh, includeParams);
     }
-    return this.fastMatch(cur.clusterIds, tokens, simTh, includeParams);
+    const exact = cur.children.get(tokens[depth - 1]!);
+    const wild = cur.children.get(this.paramStr);
+    const first = exact ?? wild;
+    if (!first) {
+      return undefined;
+    }
+    const hit = this.walkTree(first, depth + 1, tokens, simTh, includeParams);
+    if (hit || !(this.options.siblingMerge > 0 && exact && wild && exact !== wild)) {
+      return hit;
+    }
+    return this.walkTree(wild, depth + 1, tokens, simTh, includeParams);
   }
 
   private addSeqToPrefixTree(cluster: LogCluster, path: readonly string[]): void {
@@ -476,23 +554,34 @@ export class Drain {
     }
     const paramStr = this.paramStr;
     if (this.options.constantSimilarity && !includeParams) {
-      // only positions that are constant in the template vote; a masked message token there disagrees.
+      // only constant text votes; a template with none takes a message by its share of masked tokens.
       let votes = 0;
       let equal = 0;
       let params = 0;
+      let maskedTokens = 0;
       for (let i = 0; i < template.length; i++) {
         const t = template[i]!;
-        if (t.includes(paramStr)) {
-          params++;
+        const m = tokens[i]!;
+        if (!this.hasConstantText(m)) {
+          maskedTokens++;
+        }
+        if (!t.includes(paramStr)) {
+          votes++;
+          if (t === m) {
+            equal++;
+          }
           continue;
         }
-        votes++;
-        if (t === tokens[i]) {
-          equal++;
+        params++;
+        if (this.hasConstantText(t)) {
+          votes++;
+          if (t === m || this.partialFits(t, m)) {
+            equal++;
+          }
         }
       }
       this.lastParams = params;
-      return votes === 0 ? 1 : equal / votes;
+      return votes === 0 ? maskedTokens / template.length : equal / votes;
     }
     let sim = 0;
     let params = 0;

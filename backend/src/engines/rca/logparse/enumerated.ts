@@ -4,14 +4,17 @@
  * line's own word in its template text. The clusters and the tree never depend on it.
  */
 import type { DrainOptions } from './options.ts';
-import { isUpperName, isWordToken, wildcardCore } from './templateText.ts';
+import { isUnitWord, isUpperName, isWordToken, isWordWithDigits, wildcardCore } from './templateText.ts';
 
 /** Per position: the words seen and their counts; null once it is a real variable; undefined: not a wildcard. */
 export type PositionValues = Array<Map<string, number> | null | undefined>;
 
 export type PositionValuesSnapshot = Array<[number, Array<Array<[string, number]> | null>]>;
 
-type EnumOptions = Pick<DrainOptions, 'enumMaxValues' | 'enumMaxWords' | 'enumMinRepeats' | 'enumPartial'>;
+type EnumOptions = Pick<
+  DrainOptions,
+  'enumMaxValues' | 'enumMaxWords' | 'enumMinRepeats' | 'enumPartial' | 'enumDigits' | 'enumSkipsUnits'
+>;
 
 export class EnumeratedConstants {
   private stats = new Map<number, PositionValues>();
@@ -26,12 +29,18 @@ export class EnumeratedConstants {
   }
 
   /** The word a position counts for a token under a template token; undefined when it is no word. */
-  private word(pattern: string, token: string): string | undefined {
-    if (pattern === this.paramStr) {
-      return isWordToken(token) ? token : undefined;
+  /** `before`: the token in front of it (a unit right after a number is no enumerated constant). */
+  private word(pattern: string, token: string, before: string | undefined): string | undefined {
+    const core = pattern === this.paramStr ? token : wildcardCore(pattern, token, this.paramStr);
+    if (core === undefined || !(isWordToken(core) || (this.options.enumDigits && isWordWithDigits(core)))) {
+      return undefined;
     }
-    const core = wildcardCore(pattern, token, this.paramStr);
-    return core !== undefined && isWordToken(core) ? core : undefined;
+    const unit =
+      this.options.enumSkipsUnits &&
+      isUnitWord(core) &&
+      before !== undefined &&
+      (before.includes(this.paramStr) || /\d/.test(before));
+    return unit ? undefined : core;
   }
 
   private tracked(t: string): boolean {
@@ -55,13 +64,13 @@ export class EnumeratedConstants {
       const old = before[i]!;
       if (!old.includes(this.paramStr)) {
         // a position turning into a wildcard now: all earlier messages had the old word there.
-        const w = this.word(now, old);
+        const w = this.word(now, old, before[i - 1]);
         values = w !== undefined ? new Map([[w, size]]) : null;
       } else if (old !== now || values === undefined) {
         values = null; // a wildcard since creation (masked), or its shape changed
       }
       if (values) {
-        const w = this.word(now, tokens[i]!);
+        const w = this.word(now, tokens[i]!, tokens[i - 1]);
         if (w !== undefined) {
           values.set(w, (values.get(w) ?? 0) + 1);
         }

@@ -17,6 +17,12 @@ export interface MaskingInstruction {
    * and cached.
    */
   tokenLocal?: boolean;
+  /**
+   * A regex source that every token the pattern can match contains (a necessary condition, e.g. `\\d`).
+   * When every token-local instruction has one, a token matching none of them is left as it is without
+   * trying the patterns (most tokens are plain words).
+   */
+  requires?: string;
 }
 
 /** Which characters may end the kept prefix / start the kept suffix of a partly variable token. */
@@ -42,8 +48,9 @@ export interface DrainOptions {
   partialWildcards: boolean;
   /**
    * `brackets` (the first version): a kept prefix ends at `= ( [ { ' "`, a kept suffix is closing punctuation
-   * only. `punctuation`: any non-alphanumeric character ends a prefix or starts a suffix, so dotted and
-   * `::` names keep their common head (`com.example.<*>:`) and a shared `(key=<*>)` tail survives.
+   * only. `punctuation`: structural punctuation (`. : = , ; ( ) [ ] { } ' " /`) ends a prefix or starts a
+   * suffix, so dotted and `::` names keep their common head (`com.example.<*>:`) and a shared `(key=<*>)`
+   * tail survives; `_ - ~ @` join the parts of one name and do not cut.
    */
   partialCut: PartialCut;
   /**
@@ -68,6 +75,17 @@ export interface DrainOptions {
    */
   enumPartial: boolean;
   /**
+   * Words with digits after the first letter (`IPV6`, `en0`) may be enumerated constants too (off: letters
+   * and `_ . + - :` only).
+   */
+  enumDigits: boolean;
+  /**
+   * Units right after a number (`B`, `KB`, `ms`, `seconds`) are never enumerated constants: a unit that varies
+   * (`93.0 B` / `5.2 KB`) varies with the magnitude and is part of the value; one that never varies stays
+   * a constant through the template anyway.
+   */
+  enumSkipsUnits: boolean;
+  /**
    * Calendar words: a month or weekday name (`Jul`, `Sunday`) next to a number or another calendar word is
    * part of a timestamp and masked as a variable; it is never an enumerated constant.
    */
@@ -79,17 +97,21 @@ export interface DrainOptions {
    */
   collapseVariableRuns: boolean;
   /**
-   * Only constant positions vote in the similarity that decides whether a message joins a cluster: a
-   * position that is variable in the template or masked in the message counts in neither the equal count
-   * nor the length (off: Drain3's equal tokens / all tokens). A short template such as
-   * `[id: <*>] Claim successful` then does not take `[id: <*>] Creating image` for sharing its masks.
+   * Only constant text votes in the similarity that decides whether a message joins a cluster: a template
+   * position votes when its token has a letter or digit outside its wildcards (`Claim`, `rhost=<*>`), and
+   * agrees when the message token equals it or fits its partial pattern; `<*>` and `<*>]` do not vote
+   * (off: Drain3's equal tokens / all tokens). A short template such as `[id: <*>] Claim successful` then does
+   * not take `[id: <*>] Creating image` for sharing its masks. A template with no voting position takes a
+   * message by the share of the message's tokens that are masked.
    */
   constantSimilarity: boolean;
   /**
    * Sibling merge (0: off): when more than this many clusters of the same length agree on every position
-   * but one, and that position holds a distinct constant in each, the position is a variable the prefix
-   * tree split on (it keys the first tokens): the clusters become one. Must exceed the enumerated-constant
-   * caps, so a few alternatives (`Starting` / `Ending`) stay apart.
+   * but one of the first `depth - 3` (the tokens the prefix tree keys on; they share at least one other constant token), and that position holds
+   * at least one other constant token), and that position holds a distinct constant in each, it is a
+   * variable the tree split on: the clusters become one,
+   * and the tree search tries the `<*>` branch when the exact one finds no cluster. Must exceed the
+   * enumerated-constant caps, so a few alternatives (`Starting` / `Ending`) stay apart.
    */
   siblingMerge: number;
   /**
@@ -118,6 +140,8 @@ export const DRAIN3_DEFAULTS: DrainOptions = {
   enumMaxWords: 0,
   enumMinRepeats: 2,
   enumPartial: false,
+  enumDigits: false,
+  enumSkipsUnits: false,
   calendarWords: false,
   collapseVariableRuns: false,
   constantSimilarity: false,

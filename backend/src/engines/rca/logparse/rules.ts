@@ -20,6 +20,8 @@ export type AidpeRules = {
   /** … or UPPER_CASE names (`enumMaxValues`); 0 and 0: off. */
   enumNames: number;
   enumPartial: boolean;
+  enumDigits: boolean;
+  unitsVary: boolean;
   calendarWords: boolean;
   collapseVariableRuns: boolean;
   constantSimilarity: boolean;
@@ -50,6 +52,8 @@ export const AIDPE_RULE_SPACE: Space = {
   enumWords: { values: [3, 2, 4, 0], doc: 'enumerated constants: max distinct words' },
   enumNames: { values: [8, 4, 16, 0], doc: 'enumerated constants: max distinct UPPER_CASE names' },
   enumPartial: { values: [true, false], doc: 'enumerated constants inside partly variable tokens' },
+  enumDigits: { values: [true, false], doc: 'enumerated constants may have digits (`IPV6`, `en0`)' },
+  unitsVary: { values: [true, false], doc: 'units after numbers are never enumerated constants' },
   constantSimilarity: { values: [true, false], doc: 'only constant positions vote in the similarity' },
   siblingMerge: { values: [4, 0, 6, 10], doc: 'clusters differing in one constant position, more than N: one' },
   wildcardsMatchMasked: { values: [true, false], doc: 'a masked token counts as equal at a `<*>` position' },
@@ -66,7 +70,16 @@ export const AIDPE_RULE_START: AidpeRules = Object.fromEntries(
  * The shipped rules: what `aidpe logparse-eval` selects in-sample over the 12 loghub-2k systems (it reports
  * when its in-sample choice differs from this).
  */
-export const AIDPE_RULES: AidpeRules = { ...AIDPE_RULE_START };
+export const AIDPE_RULES: AidpeRules = {
+  ...AIDPE_RULE_START,
+  simTh: 0.7,
+  depth: 5,
+  url: false,
+  hostPort: false,
+  dateTime: false,
+  list: false,
+  constantSimilarity: false,
+};
 
 /** The Drain options for a rule choice. */
 export function aidpeOptions(rules: AidpeRules): Partial<DrainOptions> {
@@ -82,6 +95,8 @@ export function aidpeOptions(rules: AidpeRules): Partial<DrainOptions> {
     enumMaxValues: rules.enumNames,
     enumMinRepeats: 2,
     enumPartial: rules.enumPartial,
+    enumDigits: rules.enumDigits,
+    enumSkipsUnits: rules.unitsVary,
     calendarWords: rules.calendarWords,
     collapseVariableRuns: rules.collapseVariableRuns,
     constantSimilarity: rules.constantSimilarity,

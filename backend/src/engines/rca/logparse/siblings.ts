@@ -1,8 +1,8 @@
 /**
  * Sibling index for `DrainOptions.siblingMerge`: clusters of the same length keyed by their template with
- * one constant position left out. When more than N clusters share such a key, that position holds a
- * different constant in each: it is a variable (the prefix tree keys its first tokens, so a variable there
- * splits what Drain's similarity would have merged), and the clusters are one template.
+ * one constant position left out, for the positions the prefix tree keys on (the first `depth - 3`). When
+ * more than N clusters share such a key, that position holds a different constant in each: it is a variable
+ * the tree split on (Drain's similarity never compared them), and the clusters are one template.
  */
 
 const SEP = '\u0001';
@@ -11,7 +11,25 @@ export class SiblingIndex {
   private readonly byKey = new Map<string, Set<number>>();
   private readonly keysOf = new Map<number, string[]>();
 
-  constructor(private readonly paramStr: string) {}
+  private readonly hashes = new Map<string, [number, number]>();
+
+  constructor(
+    private readonly paramStr: string,
+    /** Positions below this one are indexed (the tree's keyed positions). */
+    private readonly positions: number
+  ) {}
+
+  private hash(t: string): [number, number] {
+    let h = this.hashes.get(t);
+    if (!h) {
+      h = [hashToken(t, 0x811c9dc5), hashToken(t, 0x01000193)];
+      if (this.hashes.size >= 50_000) {
+        this.hashes.clear();
+      }
+      this.hashes.set(t, h);
+    }
+    return h;
+  }
 
   /**
    * One short key per constant position: the length, the position, and polynomial hashes (two, 32-bit) of
@@ -19,8 +37,9 @@ export class SiblingIndex {
    */
   private keys(tokens: readonly string[]): Array<{ key: string; position: number }> {
     const n = tokens.length;
-    const h1 = tokens.map((t) => hashToken(t, 0x811c9dc5));
-    const h2 = tokens.map((t) => hashToken(t, 0x01000193));
+    const hs = tokens.map((t) => this.hash(t));
+    const h1 = hs.map((h) => h[0]);
+    const h2 = hs.map((h) => h[1]);
     const pre1 = new Int32Array(n + 1);
     const pre2 = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
@@ -34,7 +53,12 @@ export class SiblingIndex {
       suf2[i] = (Math.imul(suf2[i + 1]!, 0x5bd1e995) + h2[i]!) | 0;
     }
     const out: Array<{ key: string; position: number }> = [];
-    for (let p = 0; p < n; p++) {
+    // siblings must share at least one constant token besides the one that differs.
+    const constants = tokens.filter((t) => !t.includes(this.paramStr)).length;
+    if (constants < 2) {
+      return out;
+    }
+    for (let p = 0; p < Math.min(n, this.positions); p++) {
       if (tokens[p]!.includes(this.paramStr)) {
         continue; // only a constant position can be the one that differs
       }

@@ -92,6 +92,23 @@ export function isWordToken(s: string): boolean {
   return true;
 }
 
+/** A letter, then letters, digits and `_ . + - :` (`IPV6`, `en0`), optionally in brackets. */
+export function isWordWithDigits(s: string): boolean {
+  const inner = /^[[(].*[\])]$/.test(s) ? s.slice(1, -1) : s;
+  return /^[A-Za-z][A-Za-z0-9_.+:-]*$/.test(inner);
+}
+
+const UNITS = new Set(
+  'B b KB kB MB GB TB PB KiB MiB GiB TiB byte bytes Bytes KB/s MB/s GB/s ns us µs ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days % Hz kHz MHz GHz'.split(
+    ' '
+  )
+);
+
+/** A unit of measure written after a number (`KB`, `ms`, `seconds`, `%`), with an optional trailing `,` `.` `)`. */
+export function isUnitWord(s: string): boolean {
+  return UNITS.has(s.replace(/[,.;)]+$/, ''));
+}
+
 /** `RUNNING`, `FAIL_TASK_CLEANUP`: the usual spelling of an enum constant. */
 export function isUpperName(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -125,7 +142,9 @@ export function wildcardCore(pattern: string, token: string, paramStr = WILDCARD
 
 // `<*>` as one private-use character while cutting, so a cut never falls inside a wildcard.
 const ATOM = '\uE000';
-const isAlnum = (c: string): boolean => /[A-Za-z0-9\uE000]/.test(c);
+// Structural punctuation: what separates the parts of a name, a key from its value, or a value from its
+// brackets. `_ - ~ @ + #` join the parts of one name (`Package_for_KB31~amd64`) and do not cut.
+const isCut = (c: string): boolean => '.:=,;()[]{}\'"/'.includes(c);
 
 /**
  * `rhost=a` + `rhost=b` → `rhost=<*>`; `12,` + `ab,` → `<*>,`; otherwise `<*>`. With `cut: 'brackets'` a kept
@@ -152,7 +171,7 @@ export function generaliseTokens(
     prefix = at >= 0 ? prefix.slice(0, at + 1) : '';
   } else {
     let at = prefix.length - 1;
-    while (at >= 0 && isAlnum(prefix[at]!)) {
+    while (at >= 0 && !isCut(prefix[at]!)) {
       at--;
     }
     prefix = prefix.slice(0, at + 1);
@@ -171,7 +190,7 @@ export function generaliseTokens(
     suffix = suffix.slice(k);
   } else {
     let k = 0;
-    while (k < suffix.length && isAlnum(suffix[k]!)) {
+    while (k < suffix.length && !isCut(suffix[k]!)) {
       k++;
     }
     suffix = suffix.slice(k);

@@ -11,18 +11,25 @@ import type { MaskingInstruction } from './options.ts';
 const B = '(?<![A-Za-z0-9])';
 const E = '(?![A-Za-z0-9])';
 
-const mask = (pattern: string): MaskingInstruction => ({ pattern, maskWith: '*', tokenLocal: true });
+const mask = (pattern: string, requires?: string): MaskingInstruction => ({
+  pattern,
+  maskWith: '*',
+  tokenLocal: true,
+  ...(requires ? { requires } : {}),
+});
 
 export const TOKEN_CLASS_NAMES = [
   'url',
-  'uuid',
   'path',
+  'uuid',
   'ipAddress',
   'hostName',
   'hostPort',
   'hex',
   'numberedId',
+  'version',
   'dateTime',
+  'list',
   'quotedValue',
   'keyValue',
   'numberUnit',
@@ -30,19 +37,42 @@ export const TOKEN_CLASS_NAMES = [
 ] as const;
 export type TokenClassName = (typeof TOKEN_CLASS_NAMES)[number];
 
+/**
+ * Per class, a character every match contains: a token with none of the enabled classes' characters is
+ * no variable of any of them (see `MaskingInstruction.requires`).
+ */
+const REQUIRES: Record<TokenClassName, string> = {
+  url: ':',
+  path: '[/\\\\]',
+  uuid: '-',
+  ipAddress: '\\d',
+  hostName: '[\\d-]',
+  hostPort: '\\d',
+  hex: '\\d',
+  numberedId: '\\d',
+  version: '\\d',
+  dateTime: '\\d',
+  list: ',',
+  quotedValue: '[\'"]',
+  keyValue: '=',
+  numberUnit: '\\d',
+  signedNumber: '\\d',
+};
+
 export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: MaskingInstruction[] }> = {
   url: {
-    doc: 'an address with a scheme (`https://h/p?q=1`) is one variable',
-    masks: [mask(`${B}[a-z][a-z0-9+.-]*://[^\\s,;()\\]]+`)],
+    doc: 'what follows a scheme (`https://<*>`) is one variable; the scheme stays',
+    masks: [mask(`(?<=${B}[a-z][a-z0-9+.-]*://)[^\\s,;()\\]]+`)],
   },
   uuid: {
     doc: '8-4-4-4-12 hex UUIDs',
     masks: [mask(`${B}[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}${E}`)],
   },
   path: {
-    doc: 'absolute file paths with at least two segments, POSIX (`/var/log/x`) or Windows (`C:\\dir\\f`)',
+    doc: 'absolute file paths, POSIX (`/var/log/x`; one segment only as a whole token: `/default-rack`) or Windows (`C:\\dir\\f`)',
     masks: [
       mask(`(?<![\\w.])(?:/[\\w.$@+-]+){2,}/?`),
+      mask(`(?<!\\S)/[A-Za-z][\\w.$@+-]*(?!\\S)`),
       mask(`(?<![\\w.])(?:[A-Za-z]:|\\\\\\\\[?.]?)(?:\\\\[\\w.$@+{}-]+){2,}\\\\?`),
     ],
   },
@@ -56,10 +86,10 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
   hostName: {
     doc: 'host names: a name ending in `-<number>` (`node-41`), or 3+ dotted labels ending in a 2–6 letter lower-case top label with a digit or hyphen somewhere (`cp-1.site.example.us`), optional port',
     masks: [
-      mask(`${B}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-\\d+(?::\\d+)?${E}`),
       mask(
         `(?<![\\w.-])(?=[\\w.-]*[\\d-])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9-]+){1,}\\.[a-z]{2,6}(?::\\d+)?(?!\\.?[\\w-])`
       ),
+      mask(`${B}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*-\\d+(?::\\d+)?${E}`),
     ],
   },
   hostPort: {
@@ -75,10 +105,11 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
   },
   numberedId: {
     doc: 'identifiers that end in numbers after `_` (`blk_-42`, `attempt_14_0020_m_000000_0`, `rdd_2_3`)',
-    masks: [
-      mask(`${B}[A-Za-z]+_-?\\d+${E}`),
-      mask(`${B}[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z][A-Za-z0-9]*)*(?:_\\d+)+(?:_[A-Za-z0-9]+)*${E}`),
-    ],
+    masks: [mask(`${B}[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z][A-Za-z0-9]*)*(?:_-?\\d+)+(?:_[A-Za-z0-9]+)*(?![\\w])`)],
+  },
+  version: {
+    doc: 'versions: `name/1.1` (`HTTP/1.1`) and dotted numbers with an optional `v` and suffix (`v6.1.7601`, `2.6.5-1.358`)',
+    masks: [mask(`(?<![\\w./-])(?:[A-Za-z][A-Za-z0-9_-]*/)?v?\\d+(?:\\.\\d+)+(?:-[A-Za-z0-9.]+)?(?![\\w.])`)],
   },
   dateTime: {
     doc: 'dates (`2024-01-02`, `1/2/24`) and clock times (`12:30`, `12:30:01,123`)',
@@ -87,6 +118,10 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
       mask(`${B}\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,:]\\d+)?)?${E}`),
     ],
   },
+  list: {
+    doc: 'a token that is a comma-joined list without spaces (`yarn,curi`, `a.b,c.d`) is one variable',
+    masks: [mask(`(?<!\\S)[\\w.-]+(?:,[\\w.-]+)+,?(?!\\S)`)],
+  },
   quotedValue: {
     doc: "a quoted token whose text has a digit, `/`, `\\`, `:` or `@` is a value: `'<*>'` (a quoted plain word stays)",
     masks: [`'`, '"'].map((q) =>
@@ -94,8 +129,8 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
     ),
   },
   keyValue: {
-    doc: 'the value of `key=value` when it has a digit, `.`, `/`, `:` or `@` (`ip=<*>`; `user=root` stays)',
-    masks: [mask(`(?<=[A-Za-z_]=)(?=[^\\s,;)\\]]*[\\d./:@])[^\\s,;)\\]]+`)],
+    doc: 'the value of `key=value` when it has a digit and no inner `:`/`=`/`<` structure (`id=a1-b2` → `id=<*>`; `user=root` stays)',
+    masks: [mask(`(?<=[A-Za-z_]=)(?=[^\\s,;)\\]:=<>]*\\d)[^\\s,;)\\]:=<>]+(?![^\\s,;)\\]])`)],
   },
   numberUnit: {
     doc: 'numbers glued to a unit (`12ms`, `64MB`, `3.5GiB`, `90%`, `2h`): the unit separated by a space stays',
@@ -114,7 +149,9 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
 /** The masks of the given classes in the canonical order. */
 export function masksFor(classes: Iterable<TokenClassName>): MaskingInstruction[] {
   const on = new Set(classes);
-  return TOKEN_CLASS_NAMES.filter((c) => on.has(c)).flatMap((c) => TOKEN_CLASSES[c].masks.map((m) => ({ ...m })));
+  return TOKEN_CLASS_NAMES.filter((c) => on.has(c)).flatMap((c) =>
+    TOKEN_CLASSES[c].masks.map((m) => ({ ...m, requires: REQUIRES[c] }))
+  );
 }
 
 /**
@@ -198,6 +235,14 @@ const CALENDAR = new Set(
 
 /** A month or weekday name, full or abbreviated, in lower, Title or UPPER case, with an optional `,` or `.`. */
 export function isCalendarWord(token: string): boolean {
-  const last = token.charCodeAt(token.length - 1);
+  const n = token.length;
+  if (n < 3 || n > 10) {
+    return false;
+  }
+  const first = token.charCodeAt(0) | 32;
+  if (first < 97 || first > 122) {
+    return false;
+  }
+  const last = token.charCodeAt(n - 1);
   return CALENDAR.has(last === 44 || last === 46 ? token.slice(0, -1) : token);
 }
