@@ -54,9 +54,11 @@ export interface DetectOptions {
   maxFields: number;
   /** A longer header must match at least this share of what the best-matching candidate matches. */
   minShareOfBest: number;
+  /** No header fits fewer lines than this (a message that happens to start with `word:` is no header). */
+  minShare: number;
 }
 
-export const DETECT_DEFAULTS: DetectOptions = { sampleSize: 1000, maxFields: 12, minShareOfBest: 0.9 };
+export const DETECT_DEFAULTS: DetectOptions = { sampleSize: 1000, maxFields: 12, minShareOfBest: 0.9, minShare: 0.5 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -107,8 +109,8 @@ const FIELD_RE: Record<FieldType, string> = {
   NUM: '\\d+',
   DASH: '-',
   BRACKET: '\\[(?:[^\\[\\]]|\\[[^\\[\\]]*\\])*\\]',
-  // a component may hold spaces (`Bezel Services 2.1[94]:`); the shortest fit wins.
-  COMP: '(?:[^\\s:]+ )*?\\S*?[^\\s:](?: \\([^()]*\\))?:(?=\\s|$)',
+  // a component may hold one space (`Bezel Services 2.1[94]:`); the shortest fit wins.
+  COMP: '(?:[^\\s:]+ )??\\S*?[^\\s:](?: \\([^()]*\\))?:(?=\\s|$)',
   WORD: '\\S+',
 };
 
@@ -347,7 +349,7 @@ export function detectHeader(
   const terminated = scored(candidates);
   const best = Math.max(0, ...terminated.map((s) => s.share));
   let chosen = terminated
-    .filter((s) => s.share >= 0.3 && s.share >= o.minShareOfBest * best)
+    .filter((s) => s.share >= o.minShare && s.share >= o.minShareOfBest * best)
     .sort(
       (a, b) =>
         b.c.types.length - a.c.types.length ||

@@ -37,6 +37,9 @@ export const TOKEN_CLASS_NAMES = [
 ] as const;
 export type TokenClassName = (typeof TOKEN_CLASS_NAMES)[number];
 
+// Extensions of source files: `name.ext:line` is a source location, not a host and port.
+const SOURCE_EXTENSIONS = 'c|cc|cpp|cxx|h|hh|hpp|m|mm|java|kt|scala|py|go|rs|js|ts|rb|php|cs|swift';
+
 /**
  * Per class, a character every match contains: a token with none of the enabled classes' characters is
  * no variable of any of them (see `MaskingInstruction.requires`).
@@ -93,8 +96,12 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
     ],
   },
   hostPort: {
-    doc: 'dotted `a.b:port` with a 2–5 digit port: the address as a whole',
-    masks: [mask(`${B}[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)+:\\d{2,5}${E}`)],
+    doc: 'dotted `name.tld:port` (lower-case top label, 2–5 digit port: `proxy.example.edu.hk:5070`) is one variable; a source location (`file.cpp:1400`) is not',
+    masks: [
+      mask(
+        `${B}(?![\\w.-]*\\.(?:${SOURCE_EXTENSIONS}):)[A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)*\\.[a-z]{2,}:\\d{2,5}${E}`
+      ),
+    ],
   },
   hex: {
     doc: '`0x` numbers and long hex ids (8+ digits with at least one digit and one a-f letter)',
