@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AIDPE_MASKS, Drain, type DrainOptions } from '../../src/engines/rca/logparse/drain.ts';
+import { mineTemplates } from '../../src/engines/rca/logparse/mine.ts';
 
 /**
  * The first version's rule settings: each test below pins the options it exercises, so it tests the
@@ -178,4 +179,79 @@ test('option validation names the option', () => {
   assert.throws(() => new Drain({ enumMaxValues: -1 }), /enumMaxValues/);
   assert.throws(() => new Drain({ enumMaxWords: 1.5 }), /enumMaxWords/);
   assert.throws(() => new Drain({ enumMinRepeats: 0 }), /enumMinRepeats/);
+});
+
+test('sibling merge: more than N clusters that differ only in a keyed position are one template; a few stay apart', () => {
+  const sentence = 'scheduler told me to run this job later';
+  const many = ['alpha.daily', 'beta.hourly', 'gamma.sync', 'delta.heartbeat', 'eps.update', 'zeta.fetch'];
+  const on = v1({ siblingMerge: 4, siblingMinContext: 3, partialCut: 'punctuation' });
+  const lines = many.flatMap((n) => [`com.example.${n}: ${sentence}`, `com.example.${n}: ${sentence}`]);
+  const mined = mineTemplates(lines, on);
+  assert.equal(new Set(mined.eventIds).size, 1);
+  assert.ok(mined.templates.every((t) => t === `com.example.<*>: ${sentence}`));
+  assert.equal(on.clusterCount, 1);
+  assert.equal(on.template(on.clusters[0]!), `com.example.<*>: ${sentence}`);
+  // a message with a new value at that position joins the merged template through the tree's `<*>` branch
+  assert.equal(on.addLogMessage(`com.example.omega.cleanup: ${sentence}`).changeType, 'none');
+  // three alternatives (not more than N) stay three templates
+  const few = v1({ siblingMerge: 4, siblingMinContext: 3 });
+  feed(
+    few,
+    ['Starting', 'Stopping', 'Ending'].map((w) => `${w} the installer service now`)
+  );
+  assert.equal(few.clusterCount, 3);
+  // a thin shared context (two constants) is no evidence
+  const thin = v1({ siblingMerge: 2, siblingMinContext: 3 });
+  feed(
+    thin,
+    ['cupsd', 'klogd', 'portmap', 'syslogd'].map((w) => `${w} startup succeeded`)
+  );
+  assert.equal(thin.clusterCount, 4);
+  // off: every first token keeps its own cluster
+  const off = v1({ siblingMerge: 0 });
+  feed(off, lines);
+  assert.equal(off.clusterCount, many.length);
+});
+
+test('sibling merge: a word sent down its own tree branch joins the variable template its numeric siblings made', () => {
+  const d = v1({ siblingMerge: 4, siblingMinContext: 3, depth: 6 });
+  const r = feed(d, [
+    'Invalid user webmaster from 10.0.0.1 port 22',
+    'Invalid user test9 from 10.0.0.2 port 22',
+    'Invalid user admin1 from 10.0.0.3 port 22',
+  ]);
+  assert.equal(d.clusterCount, 1);
+  assert.ok(r.slice(1).every((x) => x.template === 'Invalid user <*> from <*> port <*>'));
+  assert.equal(
+    d.lineTemplate(d.clusters[0]!, d.maskedTokens('Invalid user webmaster from 10.0.0.1 port 22')),
+    'Invalid user <*> from <*> port <*>'
+  );
+});
+
+test('constant similarity: shared masks do not make two short messages one template', () => {
+  const lines = ['[id: 10.0.0.1] Claim successful', '[id: 10.0.0.2] Creating image', '[id: 10.0.0.3] Claim successful'];
+  const on = v1({ constantSimilarity: true });
+  feed(on, lines);
+  assert.equal(on.clusterCount, 2);
+  const off = v1({ constantSimilarity: false });
+  feed(off, lines);
+  assert.equal(off.clusterCount, 1, 'Drain3 similarity: 2 of 4 tokens equal (`[id:` and `<*>]`) reaches 0.5');
+});
+
+test('partial tokens: structural cuts keep a dotted head and an empty middle stays a partial wildcard', () => {
+  const d = v1({ partialCut: 'punctuation', partialEmpty: true });
+  const r = feed(d, [
+    'session opened by (uid=0) now',
+    'session opened by LOGIN(uid=0) now',
+    'conn from 10.0.0.1 () ok',
+    'conn from 10.0.0.2 (host-a) ok',
+  ]);
+  assert.equal(r[1]!.template, 'session opened by <*>(uid=<*>) now');
+  assert.equal(r[3]!.template, 'conn from <*> (<*>) ok');
+  const brackets = v1({ partialCut: 'brackets', partialEmpty: false });
+  // without: the pair becomes a bare `<*>`, which merges with the address before it
+  assert.equal(
+    feed(brackets, ['conn from 10.0.0.1 () ok', 'conn from 10.0.0.2 (host-a) ok'])[1]!.template,
+    'conn from <*> ok'
+  );
 });

@@ -77,6 +77,7 @@ const VALUES: Record<TokenClassName, (g: Gen) => [string, string]> = {
   list: (g) => [Array.from({ length: g.int(2, 5) }, () => word(g)).join(','), '<*>'],
   quotedValue: (g) => [`'${word(g)}-${g.int(1, 99)}/${word(g)}'`, "'<*>'"],
   keyValue: (g) => [`id=${word(g)}${g.int(1, 99)}-${g.hex(3)}`, 'id=<*>'],
+  boolNull: (g) => [g.pick(['true', 'false', 'null', 'NULL', 'True', 'FALSE', 'nil']), '<*>'],
   numberUnit: (g) => [`${g.int(1, 999)}${g.pick(['ms', 's', 'MB', 'KiB', '%', 'h'])}`, '<*>'],
   signedNumber: (g) => [
     `${g.pick(['', '-', '+'])}${g.int(0, 99999)}${g.pick(['', `.${g.int(0, 99)}`, `e-${g.int(1, 9)}`])}`,

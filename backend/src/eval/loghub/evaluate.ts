@@ -115,8 +115,10 @@ export const RULES_OFF: AidpeRules = {
   enumPartial: false,
   enumDigits: false,
   unitsVary: false,
+  enumCapitalised: false,
   constantSimilarity: false,
   siblingMerge: 0,
+  siblingContext: 1,
   wildcardsMatchMasked: false,
 };
 

@@ -162,7 +162,8 @@ export class Drain {
         ? new RegExp(o.masking.map((m) => `(?:${m.pattern})`).join('|'))
         : undefined;
     this.enums = new EnumeratedConstants(o, this.paramStr);
-    this.siblings = o.siblingMerge > 0 ? new SiblingIndex(this.paramStr, this.maxNodeDepth - 1) : undefined;
+    this.siblings =
+      o.siblingMerge > 0 ? new SiblingIndex(this.paramStr, this.maxNodeDepth - 1, o.siblingMinContext) : undefined;
   }
 
   /** Plain Drain3 with its defaults: no masks, no post-processing, none of AIDPE's rules. */

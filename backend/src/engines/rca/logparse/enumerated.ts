@@ -4,7 +4,7 @@
  * line's own word in its template text. The clusters and the tree never depend on it.
  */
 import type { DrainOptions } from './options.ts';
-import { isUnitWord, isUpperName, isWordToken, isWordWithDigits, wildcardCore } from './templateText.ts';
+import { isCapitalised, isUnitWord, isUpperName, isWordToken, isWordWithDigits, wildcardCore } from './templateText.ts';
 
 /** Per position: the words seen and their counts; null once it is a real variable; undefined: not a wildcard. */
 export type PositionValues = Array<Map<string, number> | null | undefined>;
@@ -13,7 +13,13 @@ export type PositionValuesSnapshot = Array<[number, Array<Array<[string, number]
 
 type EnumOptions = Pick<
   DrainOptions,
-  'enumMaxValues' | 'enumMaxWords' | 'enumMinRepeats' | 'enumPartial' | 'enumDigits' | 'enumSkipsUnits'
+  | 'enumMaxValues'
+  | 'enumMaxWords'
+  | 'enumMinRepeats'
+  | 'enumPartial'
+  | 'enumDigits'
+  | 'enumSkipsUnits'
+  | 'enumCapitalised'
 >;
 
 export class EnumeratedConstants {
@@ -23,6 +29,10 @@ export class EnumeratedConstants {
     private readonly options: EnumOptions,
     private readonly paramStr: string
   ) {}
+
+  /** What may count toward the names' cap (`enumMaxValues`): UPPER_CASE, and Capitalised with `enumCapitalised`. */
+  private readonly nameLike = (w: string): boolean =>
+    isUpperName(w) || (this.options.enumCapitalised && isCapitalised(w));
 
   get enabled(): boolean {
     return this.options.enumMaxValues > 0 || this.options.enumMaxWords > 0;
@@ -96,7 +106,7 @@ export class EnumeratedConstants {
       }
       if (values.size <= this.options.enumMaxWords) {
         out.push(i);
-      } else if (values.size <= this.options.enumMaxValues && [...values.keys()].every(isUpperName)) {
+      } else if (values.size <= this.options.enumMaxValues && [...values.keys()].every(this.nameLike)) {
         out.push(i);
       }
     }

@@ -86,6 +86,12 @@ export interface DrainOptions {
    */
   enumSkipsUnits: boolean;
   /**
+   * Capitalised words (`Resumed` / `Paused`, `Active`) count toward the names' cap `enumMaxValues` like
+   * UPPER_CASE ones: states and kinds are written capitalised, free-text values such as user or host names
+   * mostly in lower case (they keep the lower `enumMaxWords` cap).
+   */
+  enumCapitalised: boolean;
+  /**
    * Calendar words: a month or weekday name (`Jul`, `Sunday`) next to a number or another calendar word is
    * part of a timestamp and masked as a variable; it is never an enumerated constant.
    */
@@ -115,6 +121,11 @@ export interface DrainOptions {
    */
   siblingMerge: number;
   /**
+   * Constant tokens sibling clusters must share besides the differing one (`X startup succeeded` shares
+   * two: thin evidence that X is a variable; a long shared sentence is strong evidence).
+   */
+  siblingMinContext: number;
+  /**
    * In `addLogMessage`, a message token that is itself a wildcard (masked) counts as equal at a template
    * `<*>` position (off in Drain3, where `<*>` positions never count): otherwise a template that is more than
    * `1 - simTh` wildcards can never take another message, even an identical one, and splits into copies.
@@ -142,10 +153,12 @@ export const DRAIN3_DEFAULTS: DrainOptions = {
   enumPartial: false,
   enumDigits: false,
   enumSkipsUnits: false,
+  enumCapitalised: false,
   calendarWords: false,
   collapseVariableRuns: false,
   constantSimilarity: false,
   siblingMerge: 0,
+  siblingMinContext: 1,
   wildcardsMatchMasked: false,
 };
 
@@ -177,5 +190,8 @@ export function validateDrainOptions(o: DrainOptions): void {
   }
   if (!(Number.isInteger(o.siblingMerge) && o.siblingMerge >= 0)) {
     throw new RangeError('siblingMerge must be an integer >= 0');
+  }
+  if (!(Number.isInteger(o.siblingMinContext) && o.siblingMinContext >= 1)) {
+    throw new RangeError('siblingMinContext must be an integer >= 1');
   }
 }

@@ -22,10 +22,12 @@ export type AidpeRules = {
   enumPartial: boolean;
   enumDigits: boolean;
   unitsVary: boolean;
+  enumCapitalised: boolean;
   calendarWords: boolean;
   collapseVariableRuns: boolean;
   constantSimilarity: boolean;
   siblingMerge: number;
+  siblingContext: number;
   wildcardsMatchMasked: boolean;
 } & { [C in TokenClassName]: boolean };
 
@@ -54,8 +56,10 @@ export const AIDPE_RULE_SPACE: Space = {
   enumPartial: { values: [true, false], doc: 'enumerated constants inside partly variable tokens' },
   enumDigits: { values: [true, false], doc: 'enumerated constants may have digits (`IPV6`, `en0`)' },
   unitsVary: { values: [true, false], doc: 'units after numbers are never enumerated constants' },
+  enumCapitalised: { values: [true, false], doc: "capitalised words share the UPPER_CASE names' cap" },
   constantSimilarity: { values: [true, false], doc: 'only constant positions vote in the similarity' },
   siblingMerge: { values: [4, 0, 6, 10], doc: 'clusters differing in one constant position, more than N: one' },
+  siblingContext: { values: [1, 3, 5], doc: 'sibling merge: constant tokens the siblings must share' },
   wildcardsMatchMasked: { values: [true, false], doc: 'a masked token counts as equal at a `<*>` position' },
 };
 
@@ -97,10 +101,12 @@ export function aidpeOptions(rules: AidpeRules): Partial<DrainOptions> {
     enumPartial: rules.enumPartial,
     enumDigits: rules.enumDigits,
     enumSkipsUnits: rules.unitsVary,
+    enumCapitalised: rules.enumCapitalised,
     calendarWords: rules.calendarWords,
     collapseVariableRuns: rules.collapseVariableRuns,
     constantSimilarity: rules.constantSimilarity,
     siblingMerge: rules.siblingMerge,
+    siblingMinContext: rules.siblingContext,
     wildcardsMatchMasked: rules.wildcardsMatchMasked,
   };
 }

@@ -6,9 +6,12 @@
  */
 
 const SEP = '\u0001';
+const WILD_MARK = '\u0002';
 
 export class SiblingIndex {
   private readonly byKey = new Map<string, Set<number>>();
+  /** Clusters with a plain `<*>` at the key's position. */
+  private readonly wildByKey = new Map<string, Set<number>>();
   private readonly keysOf = new Map<number, string[]>();
 
   private readonly hashes = new Map<string, [number, number]>();
@@ -16,7 +19,9 @@ export class SiblingIndex {
   constructor(
     private readonly paramStr: string,
     /** Positions below this one are indexed (the tree's keyed positions). */
-    private readonly positions: number
+    private readonly positions: number,
+    /** Constant tokens siblings must share besides the one that differs. */
+    private readonly minContext: number
   ) {}
 
   private hash(t: string): [number, number] {
@@ -35,8 +40,9 @@ export class SiblingIndex {
    * One short key per constant position: the length, the position, and polynomial hashes (two, 32-bit) of
    * the tokens before and after it, so indexing a cluster costs O(length) in time and memory.
    */
-  private keys(tokens: readonly string[]): Array<{ key: string; position: number }> {
+  private keys(tokens: readonly string[]): Array<{ key: string; position: number; wildcard: boolean }> {
     const n = tokens.length;
+    const constants = tokens.filter((t) => !t.includes(this.paramStr)).length;
     const hs = tokens.map((t) => this.hash(t));
     const h1 = hs.map((h) => h[0]);
     const h2 = hs.map((h) => h[1]);
@@ -52,44 +58,56 @@ export class SiblingIndex {
       suf1[i] = (Math.imul(suf1[i + 1]!, 0x01000193) + h1[i]!) | 0;
       suf2[i] = (Math.imul(suf2[i + 1]!, 0x5bd1e995) + h2[i]!) | 0;
     }
-    const out: Array<{ key: string; position: number }> = [];
-    // siblings must share at least one constant token besides the one that differs.
-    const constants = tokens.filter((t) => !t.includes(this.paramStr)).length;
-    if (constants < 2) {
-      return out;
-    }
+    const out: Array<{ key: string; position: number; wildcard: boolean }> = [];
     for (let p = 0; p < Math.min(n, this.positions); p++) {
-      if (tokens[p]!.includes(this.paramStr)) {
-        continue; // only a constant position can be the one that differs
+      const t = tokens[p]!;
+      const wildcard = t === this.paramStr;
+      if (!wildcard && t.includes(this.paramStr)) {
+        continue; // a partly variable token is neither a constant nor a plain wildcard
+      }
+      // siblings must share enough constant context besides the position that differs.
+      if (constants - (wildcard ? 0 : 1) < this.minContext) {
+        continue;
       }
       out.push({
         key: `${n}${SEP}${p}${SEP}${pre1[p]}${SEP}${pre2[p]}${SEP}${suf1[p + 1]}${SEP}${suf2[p + 1]}`,
         position: p,
+        wildcard,
       });
     }
     return out;
   }
 
   /**
-   * (Re)indexes a cluster under its current template; returns the first group of more than `threshold`
-   * siblings it completes, with the position they differ in.
+   * (Re)indexes a cluster under its current template; returns the first group to merge it completes, with
+   * the position its members differ in: more than `threshold` clusters with distinct constants there, or
+   * clusters with a constant there beside one with `<*>` there (the tree sent a word down its own branch
+   * while numbers went under `<*>`: the word is one more value of that variable).
    */
   update(id: number, tokens: readonly string[], threshold: number): { ids: number[]; position: number } | undefined {
     this.remove(id);
     const keys = this.keys(tokens);
     this.keysOf.set(
       id,
-      keys.map((k) => k.key)
+      keys.map((k) => (k.wildcard ? WILD_MARK : '') + k.key)
     );
     let found: { ids: number[]; position: number } | undefined;
-    for (const { key, position } of keys) {
-      let set = this.byKey.get(key);
+    for (const { key, position, wildcard } of keys) {
+      const index = wildcard ? this.wildByKey : this.byKey;
+      let set = index.get(key);
       if (!set) {
         set = new Set();
-        this.byKey.set(key, set);
+        index.set(key, set);
       }
       set.add(id);
-      if (!found && set.size > threshold) {
+      if (found) {
+        continue;
+      }
+      const constants = this.byKey.get(key);
+      const wilds = this.wildByKey.get(key);
+      if (wilds && constants && constants.size > 0) {
+        found = { ids: [...wilds, ...constants], position };
+      } else if (!wildcard && set.size > threshold) {
         found = { ids: [...set], position };
       }
     }
@@ -97,11 +115,14 @@ export class SiblingIndex {
   }
 
   remove(id: number): void {
-    for (const key of this.keysOf.get(id) ?? []) {
-      const set = this.byKey.get(key);
+    for (const marked of this.keysOf.get(id) ?? []) {
+      const wildcard = marked.startsWith(WILD_MARK);
+      const key = wildcard ? marked.slice(WILD_MARK.length) : marked;
+      const index = wildcard ? this.wildByKey : this.byKey;
+      const set = index.get(key);
       set?.delete(id);
       if (set?.size === 0) {
-        this.byKey.delete(key);
+        index.delete(key);
       }
     }
     this.keysOf.delete(id);

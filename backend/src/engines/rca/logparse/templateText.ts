@@ -92,10 +92,17 @@ export function isWordToken(s: string): boolean {
   return true;
 }
 
-/** A letter, then letters, digits and `_ . + - :` (`IPV6`, `en0`), optionally in brackets. */
+/**
+ * A letter, then letters, digits and `_ . + - :`, with more letters than digits (`IPV6`, `en0`, `awdl0`;
+ * not `U11`, which reads as a serial), optionally in brackets.
+ */
 export function isWordWithDigits(s: string): boolean {
   const inner = /^[[(].*[\])]$/.test(s) ? s.slice(1, -1) : s;
-  return /^[A-Za-z][A-Za-z0-9_.+:-]*$/.test(inner);
+  if (!/^[A-Za-z][A-Za-z0-9_.+:-]*$/.test(inner)) {
+    return false;
+  }
+  const digits = inner.replace(/\D/g, '').length;
+  return inner.replace(/[^A-Za-z]/g, '').length > digits;
 }
 
 const UNITS = new Set(
@@ -107,6 +114,12 @@ const UNITS = new Set(
 /** A unit of measure written after a number (`KB`, `ms`, `seconds`, `%`), with an optional trailing `,` `.` `)`. */
 export function isUnitWord(s: string): boolean {
   return UNITS.has(s.replace(/[,.;)]+$/, ''));
+}
+
+/** `Resumed`, `WindowsUpdateAgent`, `[Alarm]`: an upper-case letter first (inside brackets or quotes). */
+export function isCapitalised(s: string): boolean {
+  const c = s.replace(/^[[('"]+/, '').charCodeAt(0);
+  return c >= 65 && c <= 90;
 }
 
 /** `RUNNING`, `FAIL_TASK_CLEANUP`: the usual spelling of an enum constant. */

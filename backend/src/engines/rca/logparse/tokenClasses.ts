@@ -32,6 +32,7 @@ export const TOKEN_CLASS_NAMES = [
   'list',
   'quotedValue',
   'keyValue',
+  'boolNull',
   'numberUnit',
   'signedNumber',
 ] as const;
@@ -58,6 +59,7 @@ const REQUIRES: Record<TokenClassName, string> = {
   list: ',',
   quotedValue: '[\'"]',
   keyValue: '=',
+  boolNull: 'rue|RUE|alse|ALSE|ull|ULL|il',
   numberUnit: '\\d',
   signedNumber: '\\d',
 };
@@ -65,7 +67,8 @@ const REQUIRES: Record<TokenClassName, string> = {
 export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: MaskingInstruction[] }> = {
   url: {
     doc: 'what follows a scheme (`https://<*>`) is one variable; the scheme stays',
-    masks: [mask(`(?<=${B}[a-z][a-z0-9+.-]*://)[^\\s,;()\\]]+`)],
+    // trailing `. : ! ?` is the sentence's, not the address's.
+    masks: [mask(`(?<=${B}[a-z][a-z0-9+.-]*://)[^\\s,;()[\\]{}<>"']*[^\\s,;()[\\]{}<>"'.:!?]`)],
   },
   uuid: {
     doc: '8-4-4-4-12 hex UUIDs',
@@ -138,6 +141,10 @@ export const TOKEN_CLASSES: Record<TokenClassName, { doc: string; masks: Masking
   keyValue: {
     doc: 'the value of `key=value` when it has a digit and no inner `:`/`=`/`<` structure (`id=a1-b2` → `id=<*>`; `user=root` stays)',
     masks: [mask(`(?<=[A-Za-z_]=)(?=[^\\s,;)\\]:=<>]*\\d)[^\\s,;)\\]:=<>]+(?![^\\s,;)\\]])`)],
+  },
+  boolNull: {
+    doc: 'booleans and nulls (`true`, `False`, `NULL`, `nil`) are values, not words of the template',
+    masks: [mask(`(?<![\\w-])(?:true|false|null|True|False|Null|TRUE|FALSE|NULL|nil)(?![\\w-])`)],
   },
   numberUnit: {
     doc: 'numbers glued to a unit (`12ms`, `64MB`, `3.5GiB`, `90%`, `2h`): the unit separated by a space stays',
