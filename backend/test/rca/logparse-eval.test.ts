@@ -58,7 +58,7 @@ function system(name: string, templates: string[], label: (t: string) => string,
     format: '<Content>',
     unmatched: 0,
     contentMismatches: 0,
-    detection: { header: 'none', coverage: 0, splitAccuracy: 1 },
+    detection: { header: 'none', coverage: 0, splitAccuracy: 1, splitExact: 1 },
   };
 }
 

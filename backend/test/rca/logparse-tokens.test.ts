@@ -232,3 +232,25 @@ test('host:port is one variable; a source location file.ext:line is not', () => 
     'DAVEngineImpl.cpp:1400 a.b.java:99 (Store.Normal:23)'
   );
 });
+
+test('streaming with the shipped rules: a snapshot mid-stream restores a parser that continues identically', () => {
+  const g = gen(37);
+  const shapes = [
+    () => `com.example.${g.pick(NAMES)}${g.int(0, 6)}: scheduler told me to run this job later`,
+    () => `user ${g.pick(['root', 'news', 'test'])} logged in from ${g.int(1, 254)}.0.0.${g.int(1, 254)}`,
+    () => `VM ${g.pick(['Started', 'Paused', 'Resumed'])} (Lifecycle Event) after ${g.int(1, 900)} ms`,
+    () => `"${g.pick(['GET', 'POST'])} /v2/${g.hex(8)}/servers HTTP/1.1" status: ${g.pick([200, 404])}`,
+    () => `Fan speeds ( ${Array.from({ length: g.int(1, 6) }, () => g.int(1000, 5000)).join(' ')} )`,
+  ];
+  const lines = Array.from({ length: 600 }, () => g.pick(shapes)());
+  const a = Drain.aidpe();
+  lines.slice(0, 300).forEach((l) => a.addLogMessage(l));
+  const b = Drain.fromSnapshot(JSON.parse(JSON.stringify(a.toSnapshot())));
+  for (const l of lines.slice(300)) {
+    const ra = a.addLogMessage(l);
+    const rb = b.addLogMessage(l);
+    assert.equal(rb.cluster.id, ra.cluster.id, l);
+    assert.equal(b.lineTemplate(rb.cluster, rb.tokens), a.lineTemplate(ra.cluster, ra.tokens), l);
+  }
+  assert.equal(JSON.stringify(b.toSnapshot()), JSON.stringify(a.toSnapshot()));
+});

@@ -99,7 +99,7 @@ test('AIDPE masks: IPs with ports, block ids, hex, UUIDs, paths, units, key=valu
 });
 
 test('AIDPE template text: partial wildcards keep keys and punctuation; runs of variables merge', () => {
-  const d = Drain.aidpe({ simTh: 0.5 });
+  const d = Drain.aidpe({ simTh: 0.5, depth: 4 });
   d.addLogMessage('failure; ruser= rhost=host-a.example.com user=root');
   const r = d.addLogMessage('failure; ruser= rhost=other.example.org user=admin');
   assert.equal(r.template, 'failure; ruser= rhost=<*> user=<*>');

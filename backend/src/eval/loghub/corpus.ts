@@ -43,6 +43,8 @@ export interface DetectionScore {
   coverage: number;
   /** Share of lines whose detected content equals the ground truth's (runs of whitespace collapsed). */
   splitAccuracy: number;
+  /** The same without collapsing whitespace (the ground truth's Content has runs of spaces collapsed). */
+  splitExact: number;
   /** The same for the benchmark's own format, when it has one for this system (the anchor). */
   benchmarkFormatSplitAccuracy?: number;
 }
@@ -87,11 +89,12 @@ export function readGroundTruth(path: string): ParsedLine[] {
 
 const normalise = (s: string): string => s.trim().replace(/\s+/g, ' ');
 
-function splitAccuracy(contents: string[], truth: ParsedLine[]): number {
+function splitAccuracy(contents: string[], truth: ParsedLine[], exact = false): number {
   if (contents.length !== truth.length || truth.length === 0) {
     return 0;
   }
-  return contents.filter((c, i) => normalise(c) === normalise(truth[i]!.content)).length / truth.length;
+  const same = (a: string, b: string): boolean => (exact ? a === b : normalise(a) === normalise(b));
+  return contents.filter((c, i) => same(c, truth[i]!.content)).length / truth.length;
 }
 
 function formatFor(system: string, choice: FormatChoice): { source: FormatSource; spec: string } | undefined {
@@ -151,6 +154,7 @@ export function loadCorpus(
       header: detected?.description ?? 'none',
       coverage: detected?.coverage ?? 0,
       splitAccuracy: splitAccuracy(detectedContents, truth),
+      splitExact: splitAccuracy(detectedContents, truth, true),
       ...(benchmark
         ? { benchmarkFormatSplitAccuracy: splitAccuracy(splitLog(text, parseFormatSpec(benchmark)).contents, truth) }
         : {}),

@@ -27,7 +27,7 @@ import { DRAIN3_DEFAULTS, validateDrainOptions, type DrainOptions, type MaskingI
 import { AIDPE_OPTIONS } from './rules.ts';
 import { SiblingIndex } from './siblings.ts';
 import { isCalendarWord } from './tokenClasses.ts';
-import { escapeRegex, generaliseTokens, hasNumbers, postProcessTemplate } from './templateText.ts';
+import { escapeRegex, generaliseTokens, hasNumbers, isUnitWord, postProcessTemplate } from './templateText.ts';
 
 export { DRAIN3_DEFAULTS, type DrainOptions, type MaskingInstruction } from './options.ts';
 export { AIDPE_MASKS } from './tokenClasses.ts';
@@ -115,7 +115,8 @@ export class Drain {
     re: RegExp;
     replacement: string;
     instruction: MaskingInstruction;
-    requires: RegExp | undefined;
+    /** `MaskingInstruction.requires` as ASCII codes, one list per character set. */
+    requires: number[][] | undefined;
   }>;
   private readonly maskTokens: Set<string>;
   private root: TreeNode = newNode();
@@ -128,8 +129,10 @@ export class Drain {
   private readonly tokenCache = new Map<string, string>();
   /** All masks as one alternation: a token it does not match is left as it is, without one replace per mask. */
   private readonly anyMask: RegExp | undefined;
-  /** The union of the masks' `requires`: a cheaper first test (see `MaskingInstruction.requires`). */
-  private readonly prefilter: RegExp | undefined;
+  /** Every mask has `requires`: tokens are tested only against the masks whose characters they contain. */
+  private readonly charGated: boolean;
+  /** Which ASCII characters the token being masked contains (reused). */
+  private readonly present = new Uint8Array(128);
   /** Template text per token array: a cluster's array is replaced, never mutated, when its template changes. */
   private readonly templateCache = new WeakMap<readonly string[], string>();
   private readonly lineTemplateCache = new WeakMap<readonly string[], Map<string, string>>();
@@ -146,19 +149,16 @@ export class Drain {
       re: new RegExp(m.pattern, 'g' + (m.flags ?? '').replace(/g/g, '')),
       replacement: `${o.maskPrefix}${m.maskWith}${o.maskSuffix}`.replace(/\$/g, '$$$$'),
       instruction: m,
-      requires: m.requires ? new RegExp(m.requires) : undefined,
+      requires: m.requires?.map((set) => [...set].map((c) => c.charCodeAt(0)).filter((c) => c < 128)),
     }));
     this.maskTokens = new Set([this.paramStr, ...o.masking.map((m) => `${o.maskPrefix}${m.maskWith}${o.maskSuffix}`)]);
     this.tokenwise = o.extraDelimiters.length === 0 && o.masking.every((m) => m.tokenLocal === true);
     // only when the patterns can be joined as they are: no flags, no (named) back-references.
     const joinable = o.masking.every((m) => !m.flags && !/\\[1-9k]|\(\?<[A-Za-z]/.test(m.pattern));
-    this.prefilter =
-      this.tokenwise && o.masking.length > 0 && o.masking.every((m) => m.requires)
-        ? new RegExp(o.masking.map((m) => `(?:${m.requires})`).join('|'))
-        : undefined;
-    // the joined alternation pays off only without the cheaper `requires` tests.
+    this.charGated = this.tokenwise && o.masking.length > 0 && o.masking.every((m) => m.requires);
+    // the joined alternation pays off only without the cheaper character gates.
     this.anyMask =
-      this.tokenwise && !this.prefilter && joinable && o.masking.length > 1
+      this.tokenwise && !this.charGated && joinable && o.masking.length > 1
         ? new RegExp(o.masking.map((m) => `(?:${m.pattern})`).join('|'))
         : undefined;
     this.enums = new EnumeratedConstants(o, this.paramStr);
@@ -219,18 +219,7 @@ export class Drain {
     for (const raw of splitWhitespace(content)) {
       let masked = this.tokenCache.get(raw);
       if (masked === undefined) {
-        masked = raw;
-        if ((!this.prefilter || this.prefilter.test(raw)) && (!this.anyMask || this.anyMask.test(raw))) {
-          for (const m of this.masks) {
-            if (m.requires && !m.requires.test(masked)) {
-              continue;
-            }
-            m.re.lastIndex = 0;
-            if (m.re.test(masked)) {
-              masked = masked.replace(m.re, m.replacement);
-            } // test first: a miss is cheaper than replace
-          }
-        }
+        masked = this.charGated ? this.maskGated(raw) : this.maskAll(raw);
         if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) {
           this.tokenCache.clear();
         }
@@ -239,6 +228,54 @@ export class Drain {
       out.push(masked);
     }
     return out;
+  }
+
+  private maskAll(raw: string): string {
+    let masked = raw;
+    if (!this.anyMask || this.anyMask.test(raw)) {
+      for (const m of this.masks) {
+        m.re.lastIndex = 0;
+        if (m.re.test(masked)) {
+          masked = masked.replace(m.re, m.replacement);
+        } // test first: a miss is cheaper than replace
+      }
+    }
+    return masked;
+  }
+
+  /** `maskAll`, skipping the masks whose required characters the token lacks (one scan of the token). */
+  private maskGated(raw: string): string {
+    const present = this.present;
+    present.fill(0);
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c < 128) {
+        present[c] = 1;
+      }
+    }
+    // a replacement only adds the mask's own characters (`<`, `*`, `>`, the name), which no gate asks for, so
+    // gating every mask on the raw token's characters is exact.
+    let masked = raw;
+    for (const m of this.masks) {
+      let ok = true;
+      for (const set of m.requires!) {
+        let any = false;
+        for (const c of set) {
+          if (present[c]) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        masked = masked.replace(m.re, m.replacement); // gated tokens usually match: no test first
+      }
+    }
+    return masked;
   }
 
   private isVariable(token: string): boolean {
@@ -512,6 +549,7 @@ export class Drain {
     }
     const { maxChildren, parametrizeNumericTokens } = this.options;
     let depth = 1;
+    let previous: string | undefined;
     for (const token of path) {
       if (depth >= this.maxNodeDepth || depth >= tokenCount) {
         cur.clusterIds = [...cur.clusterIds.filter((id) => this.idToCluster.has(id) && id !== cluster.id), cluster.id];
@@ -520,7 +558,7 @@ export class Drain {
       const existing = cur.children.get(token);
       if (existing) {
         cur = existing;
-      } else if (parametrizeNumericTokens && hasNumbers(token)) {
+      } else if (parametrizeNumericTokens && (hasNumbers(token) || this.unitAfterNumber(token, previous))) {
         cur = this.child(cur, this.paramStr);
       } else if (cur.children.has(this.paramStr)) {
         cur = cur.children.size < maxChildren ? this.child(cur, token) : cur.children.get(this.paramStr)!;
@@ -532,7 +570,18 @@ export class Drain {
         cur = cur.children.get(this.paramStr)!;
       }
       depth += 1;
+      previous = token;
     }
+  }
+
+  /** With `enumSkipsUnits`, a unit right after a number is part of the value: the tree files it under `<*>`. */
+  private unitAfterNumber(token: string, previous: string | undefined): boolean {
+    return (
+      this.options.enumSkipsUnits &&
+      previous !== undefined &&
+      (previous.includes(this.paramStr) || hasNumbers(previous)) &&
+      isUnitWord(token)
+    );
   }
 
   private child(node: TreeNode, key: string): TreeNode {

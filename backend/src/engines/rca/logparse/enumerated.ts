@@ -57,14 +57,31 @@ export class EnumeratedConstants {
     return t === this.paramStr || (this.options.enumPartial && t.includes(this.paramStr));
   }
 
+  /** The tracked positions of a template (its token array never changes: a new template is a new array). */
+  private readonly trackedCache = new WeakMap<readonly string[], number[]>();
+
+  private trackedPositions(template: readonly string[]): number[] {
+    let out = this.trackedCache.get(template);
+    if (!out) {
+      out = [];
+      for (let i = 0; i < template.length; i++) {
+        if (this.tracked(template[i]!)) {
+          out.push(i);
+        }
+      }
+      this.trackedCache.set(template, out);
+    }
+    return out;
+  }
+
   /** Counts the message's words at the cluster's wildcard positions (before `size` counts the message). */
   record(clusterId: number, size: number, before: readonly string[], after: readonly string[], tokens: string[]): void {
     let stats = this.stats.get(clusterId);
     const cap = Math.max(this.options.enumMaxValues, this.options.enumMaxWords);
-    for (let i = 0; i < after.length; i++) {
+    for (const i of this.trackedPositions(after)) {
       const now = after[i]!;
-      if (!this.tracked(now)) {
-        continue;
+      if (stats && stats[i] === null && before[i] === now) {
+        continue; // a variable already, and its shape unchanged
       }
       if (!stats) {
         stats = new Array<Map<string, number> | null | undefined>(after.length);

@@ -58,8 +58,9 @@ export const AIDPE_RULE_SPACE: Space = {
   unitsVary: { values: [true, false], doc: 'units after numbers are never enumerated constants' },
   enumCapitalised: { values: [true, false], doc: "capitalised words share the UPPER_CASE names' cap" },
   constantSimilarity: { values: [true, false], doc: 'only constant positions vote in the similarity' },
-  siblingMerge: { values: [4, 0, 6, 10], doc: 'clusters differing in one constant position, more than N: one' },
+  // the qualifier first: coordinate ascent then judges the merge with its context requirement in place.
   siblingContext: { values: [1, 3, 5], doc: 'sibling merge: constant tokens the siblings must share' },
+  siblingMerge: { values: [4, 0, 6, 10], doc: 'clusters differing in one constant position, more than N: one' },
   wildcardsMatchMasked: { values: [true, false], doc: 'a masked token counts as equal at a `<*>` position' },
 };
 
@@ -77,12 +78,11 @@ export const AIDPE_RULE_START: AidpeRules = Object.fromEntries(
 export const AIDPE_RULES: AidpeRules = {
   ...AIDPE_RULE_START,
   simTh: 0.7,
-  depth: 5,
-  url: false,
-  hostPort: false,
+  depth: 6,
   dateTime: false,
   list: false,
   constantSimilarity: false,
+  siblingContext: 3,
 };
 
 /** The Drain options for a rule choice. */

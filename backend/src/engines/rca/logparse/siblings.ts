@@ -36,31 +36,48 @@ export class SiblingIndex {
     return h;
   }
 
+  private suf1 = new Int32Array(64);
+  private suf2 = new Int32Array(64);
+
   /**
    * One short key per constant position: the length, the position, and polynomial hashes (two, 32-bit) of
    * the tokens before and after it, so indexing a cluster costs O(length) in time and memory.
    */
   private keys(tokens: readonly string[]): Array<{ key: string; position: number; wildcard: boolean }> {
     const n = tokens.length;
-    const constants = tokens.filter((t) => !t.includes(this.paramStr)).length;
-    const hs = tokens.map((t) => this.hash(t));
-    const h1 = hs.map((h) => h[0]);
-    const h2 = hs.map((h) => h[1]);
-    const pre1 = new Int32Array(n + 1);
-    const pre2 = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      pre1[i + 1] = (Math.imul(pre1[i]!, 0x01000193) + h1[i]!) | 0;
-      pre2[i + 1] = (Math.imul(pre2[i]!, 0x5bd1e995) + h2[i]!) | 0;
+    let constants = 0;
+    for (const t of tokens) {
+      if (!t.includes(this.paramStr)) {
+        constants++;
+      }
     }
-    const suf1 = new Int32Array(n + 1);
-    const suf2 = new Int32Array(n + 1);
+    if (constants < this.minContext) {
+      return [];
+    }
+    if (this.suf1.length < n + 1) {
+      this.suf1 = new Int32Array(2 * n + 2);
+      this.suf2 = new Int32Array(2 * n + 2);
+    }
+    // suffix hashes of tokens i.. (reused buffers), prefix hashes built while scanning the keyed positions.
+    const suf1 = this.suf1;
+    const suf2 = this.suf2;
+    suf1[n] = 0;
+    suf2[n] = 0;
     for (let i = n - 1; i >= 0; i--) {
-      suf1[i] = (Math.imul(suf1[i + 1]!, 0x01000193) + h1[i]!) | 0;
-      suf2[i] = (Math.imul(suf2[i + 1]!, 0x5bd1e995) + h2[i]!) | 0;
+      const [a, b] = this.hash(tokens[i]!);
+      suf1[i] = (Math.imul(suf1[i + 1]!, 0x01000193) + a) | 0;
+      suf2[i] = (Math.imul(suf2[i + 1]!, 0x5bd1e995) + b) | 0;
     }
+    let pre1 = 0;
+    let pre2 = 0;
     const out: Array<{ key: string; position: number; wildcard: boolean }> = [];
     for (let p = 0; p < Math.min(n, this.positions); p++) {
       const t = tokens[p]!;
+      const here1 = pre1;
+      const here2 = pre2;
+      const [a, b] = this.hash(t);
+      pre1 = (Math.imul(pre1, 0x01000193) + a) | 0;
+      pre2 = (Math.imul(pre2, 0x5bd1e995) + b) | 0;
       const wildcard = t === this.paramStr;
       if (!wildcard && t.includes(this.paramStr)) {
         continue; // a partly variable token is neither a constant nor a plain wildcard
@@ -70,7 +87,7 @@ export class SiblingIndex {
         continue;
       }
       out.push({
-        key: `${n}${SEP}${p}${SEP}${pre1[p]}${SEP}${pre2[p]}${SEP}${suf1[p + 1]}${SEP}${suf2[p + 1]}`,
+        key: `${n}${SEP}${p}${SEP}${here1}${SEP}${here2}${SEP}${suf1[p + 1]}${SEP}${suf2[p + 1]}`,
         position: p,
         wildcard,
       });
