@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { Drain } from '../../src/engines/rca/logparse/drain.ts';
 import { mineTemplates } from '../../src/engines/rca/logparse/mine.ts';
 import { AIDPE_RULES, aidpeOptions } from '../../src/engines/rca/logparse/rules.ts';
-import { masksFor, TOKEN_CLASS_NAMES, type TokenClassName } from '../../src/engines/rca/logparse/tokenClasses.ts';
+import {
+  isCalendarWord,
+  masksFor,
+  TOKEN_CLASS_NAMES,
+  type TokenClassName,
+} from '../../src/engines/rca/logparse/tokenClasses.ts';
 
 /** mulberry32: a small seeded generator, so every run sees the same lines. */
 function rng(seed: number): () => number {
@@ -253,4 +258,19 @@ test('streaming with the shipped rules: a snapshot mid-stream restores a parser 
     assert.equal(b.lineTemplate(rb.cluster, rb.tokens), a.lineTemplate(ra.cluster, ra.tokens), l);
   }
   assert.equal(JSON.stringify(b.toSnapshot()), JSON.stringify(a.toSnapshot()));
+});
+
+test('calendar words: every month and weekday name, full or short, in lower, Title and UPPER case', () => {
+  const names =
+    'jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august september october november december mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday'.split(
+      ' '
+    );
+  for (const n of names) {
+    for (const w of [n, n[0]!.toUpperCase() + n.slice(1), n.toUpperCase(), `${n},`]) {
+      assert.ok(isCalendarWord(w), w);
+    }
+  }
+  for (const w of ['mayor', 'Sunday2', 'sundry', 'Jane', 'octet', 'a', 'Decimal']) {
+    assert.ok(!isCalendarWord(w), w);
+  }
 });

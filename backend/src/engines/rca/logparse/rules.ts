@@ -126,7 +126,7 @@ export function parseRules(text: string, base: AidpeRules = AIDPE_RULES): AidpeR
     if (!name || raw === undefined || !(name in AIDPE_RULE_SPACE)) {
       throw new RangeError(`unknown rule ${JSON.stringify(name)} (rules: ${AIDPE_RULE_NAMES.join(', ')})`);
     }
-    const values = AIDPE_RULE_SPACE[name as AidpeRuleName].values as ReadonlyArray<unknown>;
+    const values = AIDPE_RULE_SPACE[name as AidpeRuleName].values as readonly unknown[];
     const value = values.find((v) => String(v) === raw);
     if (value === undefined) {
       throw new RangeError(`rule ${name}: expected one of ${values.map(String).join(', ')}, got ${raw}`);

@@ -228,14 +228,20 @@ const CALENDAR = new Set(
   ].flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()])
 );
 
+const FIRST_LETTERS = new Set([...'adfjmnostw'].map((c) => c.charCodeAt(0)));
+const SECOND_LETTERS = new Set([...'acehopru'].map((c) => c.charCodeAt(0)));
+
 /** A month or weekday name, full or abbreviated, in lower, Title or UPPER case, with an optional `,` or `.`. */
 export function isCalendarWord(token: string): boolean {
   const n = token.length;
   if (n < 3 || n > 10) {
     return false;
   }
+  // cheap filters first: month and weekday names start with one of `adfjmnostw` and their second letter is
+  // one of `acehopru` (lower-cased).
   const first = token.charCodeAt(0) | 32;
-  if (first < 97 || first > 122) {
+  const second = token.charCodeAt(1) | 32;
+  if (!FIRST_LETTERS.has(first) || !SECOND_LETTERS.has(second)) {
     return false;
   }
   const last = token.charCodeAt(n - 1);
