@@ -23,11 +23,12 @@
  */
 import { EnumeratedConstants, type PositionValuesSnapshot } from './enumerated.ts';
 import { compileExtraction, type CompiledExtraction, type ExtractedParameter } from './extraction.ts';
-import { DRAIN3_DEFAULTS, validateDrainOptions, type DrainOptions, type MaskingInstruction } from './options.ts';
+import { DRAIN3_DEFAULTS, validateDrainOptions, type DrainOptions } from './options.ts';
 import { AIDPE_OPTIONS } from './rules.ts';
 import { SiblingIndex } from './siblings.ts';
-import { isCalendarWord } from './tokenClasses.ts';
-import { escapeRegex, generaliseTokens, hasNumbers, isUnitWord, postProcessTemplate } from './templateText.ts';
+import { TemplateMatcher } from './similarity.ts';
+import { MessageTokenizer } from './tokenizer.ts';
+import { hasNumbers, isUnitWord, postProcessTemplate } from './templateText.ts';
 
 export { DRAIN3_DEFAULTS, type DrainOptions, type MaskingInstruction } from './options.ts';
 export { AIDPE_MASKS } from './tokenClasses.ts';
@@ -78,31 +79,6 @@ interface SnapshotNode {
   ids: number[];
 }
 
-const TOKEN_CACHE_LIMIT = 50_000;
-const OTHER_SPACE = /\s/;
-
-/** `s.split(/\s+/)` without empty tokens, by hand (the hot path of every message). */
-function splitWhitespace(s: string): string[] {
-  const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const space = c === 32 || (c >= 9 && c <= 13) || (c > 127 && OTHER_SPACE.test(s[i]!));
-    if (space) {
-      if (start >= 0) {
-        out.push(s.slice(start, i));
-        start = -1;
-      }
-    } else if (start < 0) {
-      start = i;
-    }
-  }
-  if (start >= 0) {
-    out.push(s.slice(start));
-  }
-  return out;
-}
-
 function newNode(): TreeNode {
   return { children: new Map(), clusterIds: [] };
 }
@@ -111,28 +87,13 @@ export class Drain {
   readonly options: DrainOptions;
   private readonly paramStr: string;
   private readonly maxNodeDepth: number;
-  private readonly masks: Array<{
-    re: RegExp;
-    replacement: string;
-    instruction: MaskingInstruction;
-    /** `MaskingInstruction.requires` as ASCII codes, one list per character set. */
-    requires: number[][] | undefined;
-  }>;
-  private readonly maskTokens: Set<string>;
+  private readonly tokenizer: MessageTokenizer;
+  private readonly matcher: TemplateMatcher;
   private root: TreeNode = newNode();
   /** Insertion order = recency order (least recently used first). */
   private idToCluster = new Map<number, LogCluster>();
   private clustersCounter = 0;
   private readonly extractionCache = new Map<string, CompiledExtraction>();
-  /** Mask token by token (see `MaskingInstruction.tokenLocal`), caching each token's masked text. */
-  private readonly tokenwise: boolean;
-  private readonly tokenCache = new Map<string, string>();
-  /** All masks as one alternation: a token it does not match is left as it is, without one replace per mask. */
-  private readonly anyMask: RegExp | undefined;
-  /** Every mask has `requires`: tokens are tested only against the masks whose characters they contain. */
-  private readonly charGated: boolean;
-  /** Which ASCII characters the token being masked contains (reused). */
-  private readonly present = new Uint8Array(128);
   /** Template text per token array: a cluster's array is replaced, never mutated, when its template changes. */
   private readonly templateCache = new WeakMap<readonly string[], string>();
   private readonly lineTemplateCache = new WeakMap<readonly string[], Map<string, string>>();
@@ -145,22 +106,8 @@ export class Drain {
     validateDrainOptions(o);
     this.paramStr = `${o.maskPrefix}*${o.maskSuffix}`;
     this.maxNodeDepth = o.depth - 2;
-    this.masks = o.masking.map((m) => ({
-      re: new RegExp(m.pattern, 'g' + (m.flags ?? '').replace(/g/g, '')),
-      replacement: `${o.maskPrefix}${m.maskWith}${o.maskSuffix}`.replace(/\$/g, '$$$$'),
-      instruction: m,
-      requires: m.requires?.map((set) => [...set].map((c) => c.charCodeAt(0)).filter((c) => c < 128)),
-    }));
-    this.maskTokens = new Set([this.paramStr, ...o.masking.map((m) => `${o.maskPrefix}${m.maskWith}${o.maskSuffix}`)]);
-    this.tokenwise = o.extraDelimiters.length === 0 && o.masking.every((m) => m.tokenLocal === true);
-    // only when the patterns can be joined as they are: no flags, no (named) back-references.
-    const joinable = o.masking.every((m) => !m.flags && !/\\[1-9k]|\(\?<[A-Za-z]/.test(m.pattern));
-    this.charGated = this.tokenwise && o.masking.length > 0 && o.masking.every((m) => m.requires);
-    // the joined alternation pays off only without the cheaper character gates.
-    this.anyMask =
-      this.tokenwise && !this.charGated && joinable && o.masking.length > 1
-        ? new RegExp(o.masking.map((m) => `(?:${m.pattern})`).join('|'))
-        : undefined;
+    this.tokenizer = new MessageTokenizer(o, this.paramStr);
+    this.matcher = new TemplateMatcher(o, this.paramStr);
     this.enums = new EnumeratedConstants(o, this.paramStr);
     this.siblings =
       o.siblingMerge > 0 ? new SiblingIndex(this.paramStr, this.maxNodeDepth - 1, o.siblingMinContext) : undefined;
@@ -198,11 +145,7 @@ export class Drain {
   }
 
   mask(content: string): string {
-    let c = content;
-    for (const m of this.masks) {
-      c = c.replace(m.re, m.replacement);
-    }
-    return c;
+    return this.tokenizer.mask(content);
   }
 
   /**
@@ -210,130 +153,11 @@ export class Drain {
    * every mask is token-local), then the context rules (calendar words, collapsed variable runs).
    */
   maskedTokens(content: string): string[] {
-    const tokens = this.tokenwise ? this.maskTokenwise(content) : this.tokenize(this.mask(content));
-    return this.options.calendarWords || this.options.collapseVariableRuns ? this.contextRules(tokens) : tokens;
-  }
-
-  private maskTokenwise(content: string): string[] {
-    const out: string[] = [];
-    for (const raw of splitWhitespace(content)) {
-      let masked = this.tokenCache.get(raw);
-      if (masked === undefined) {
-        masked = this.charGated ? this.maskGated(raw) : this.maskAll(raw);
-        if (this.tokenCache.size >= TOKEN_CACHE_LIMIT) {
-          this.tokenCache.clear();
-        }
-        this.tokenCache.set(raw, masked);
-      }
-      out.push(masked);
-    }
-    return out;
-  }
-
-  private maskAll(raw: string): string {
-    let masked = raw;
-    if (!this.anyMask || this.anyMask.test(raw)) {
-      for (const m of this.masks) {
-        m.re.lastIndex = 0;
-        if (m.re.test(masked)) {
-          masked = masked.replace(m.re, m.replacement);
-        } // test first: a miss is cheaper than replace
-      }
-    }
-    return masked;
-  }
-
-  /** `maskAll`, skipping the masks whose required characters the token lacks (one scan of the token). */
-  private maskGated(raw: string): string {
-    const present = this.present;
-    present.fill(0);
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw.charCodeAt(i);
-      if (c < 128) {
-        present[c] = 1;
-      }
-    }
-    // a replacement only adds the mask's own characters (`<`, `*`, `>`, the name), which no gate asks for, so
-    // gating every mask on the raw token's characters is exact.
-    let masked = raw;
-    for (const m of this.masks) {
-      let ok = true;
-      for (const set of m.requires!) {
-        let any = false;
-        for (const c of set) {
-          if (present[c]) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
-        masked = masked.replace(m.re, m.replacement); // gated tokens usually match: no test first
-      }
-    }
-    return masked;
-  }
-
-  private isVariable(token: string): boolean {
-    return token === this.paramStr || (this.maskTokens.size > 1 && this.maskTokens.has(token));
-  }
-
-  /** A letter or digit outside the token's wildcards (`rhost=<*>` has, `<*>]` has not). */
-  private hasConstantText(token: string): boolean {
-    const p = this.paramStr;
-    for (let i = 0; i < token.length; i++) {
-      if (token.startsWith(p, i)) {
-        i += p.length - 1;
-        continue;
-      }
-      const c = token.charCodeAt(i);
-      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private timeNeighbour(t: string | undefined): boolean {
-    return t !== undefined && (this.isVariable(t) || hasNumbers(t) || isCalendarWord(t));
-  }
-
-  /** Calendar words next to numbers or other calendar words become variables; runs of variables one token. */
-  private contextRules(tokens: string[]): string[] {
-    let out = tokens;
-    if (this.options.calendarWords) {
-      for (let i = 0; i < tokens.length; i++) {
-        if (isCalendarWord(tokens[i]!) && (this.timeNeighbour(tokens[i - 1]) || this.timeNeighbour(tokens[i + 1]))) {
-          if (out === tokens) {
-            out = tokens.slice();
-          }
-          out[i] = this.paramStr;
-        }
-      }
-    }
-    if (this.options.collapseVariableRuns) {
-      let w = 0;
-      for (let i = 0; i < out.length; i++) {
-        if (w > 0 && this.isVariable(out[i]!) && this.isVariable(out[w - 1]!)) {
-          continue;
-        }
-        out[w++] = out[i]!;
-      }
-      out.length = w;
-    }
-    return out;
+    return this.tokenizer.maskedTokens(content);
   }
 
   tokenize(maskedContent: string): string[] {
-    let c = maskedContent.trim();
-    for (const d of this.options.extraDelimiters) {
-      c = c.split(d).join(' ');
-    }
-    return c.split(/\s+/).filter((t) => t !== '');
+    return this.tokenizer.tokenize(maskedContent);
   }
 
   /** The cluster's template text: Drain3's `get_template()`, or loghub's conventions with `postProcess`. */
@@ -341,7 +165,7 @@ export class Drain {
     const c = this.resolve(cluster);
     let text = this.templateCache.get(c.tokens);
     if (text === undefined) {
-      text = this.options.postProcess ? postProcessTemplate(c.tokens, this.maskTokens) : c.tokens.join(' ');
+      text = this.options.postProcess ? postProcessTemplate(c.tokens, this.tokenizer.maskTokens) : c.tokens.join(' ');
       this.templateCache.set(c.tokens, text);
     }
     return text;
@@ -370,7 +194,7 @@ export class Drain {
       for (const i of positions) {
         filled[i] = tokens[i]!;
       }
-      text = this.options.postProcess ? postProcessTemplate(filled, this.maskTokens) : filled.join(' ');
+      text = this.options.postProcess ? postProcessTemplate(filled, this.tokenizer.maskTokens) : filled.join(' ');
       if (byValues.size < 256) {
         byValues.set(key, text);
       }
@@ -396,7 +220,7 @@ export class Drain {
       changeType = 'cluster_created';
       cluster = this.mergeSiblings(cluster);
     } else {
-      const newTokens = this.createTemplate(tokens, cluster.tokens);
+      const newTokens = this.matcher.merge(tokens, cluster.tokens);
       if (this.enums.enabled) {
         this.enums.record(cluster.id, cluster.size, cluster.tokens, newTokens, tokens);
       }
@@ -427,7 +251,7 @@ export class Drain {
         if (t === token) {
           continue;
         }
-        token = this.options.partialWildcards ? this.generalise(token, t) : this.paramStr;
+        token = this.options.partialWildcards ? this.matcher.generalise(token, t) : this.paramStr;
       }
       const merged = head.tokens.slice();
       merged[p] = token;
@@ -593,79 +417,6 @@ export class Drain {
     return c;
   }
 
-  /** Wildcard count of the template last scored by `seqDistance` (a field, to avoid a tuple per candidate). */
-  private lastParams = 0;
-
-  /** Template vs message: share of equal non-wildcard positions [+ wildcards]; the wildcard count goes to `lastParams`. */
-  private seqDistance(template: string[], tokens: string[], includeParams: boolean): number {
-    this.lastParams = 0;
-    if (template.length === 0) {
-      return 1;
-    }
-    const paramStr = this.paramStr;
-    if (this.options.constantSimilarity && !includeParams) {
-      // only constant text votes; a template with none takes a message by its share of masked tokens.
-      let votes = 0;
-      let equal = 0;
-      let params = 0;
-      let maskedTokens = 0;
-      for (let i = 0; i < template.length; i++) {
-        const t = template[i]!;
-        const m = tokens[i]!;
-        if (!this.hasConstantText(m)) {
-          maskedTokens++;
-        }
-        if (!t.includes(paramStr)) {
-          votes++;
-          if (t === m) {
-            equal++;
-          }
-          continue;
-        }
-        params++;
-        if (this.hasConstantText(t)) {
-          votes++;
-          if (t === m || this.partialFits(t, m)) {
-            equal++;
-          }
-        }
-      }
-      this.lastParams = params;
-      return votes === 0 ? maskedTokens / template.length : equal / votes;
-    }
-    let sim = 0;
-    let params = 0;
-    const partial = this.options.partialWildcards;
-    const maskedMatch = this.options.wildcardsMatchMasked && !includeParams;
-    for (let i = 0; i < template.length; i++) {
-      const t = template[i]!;
-      if (t === paramStr) {
-        params++;
-        if (maskedMatch && tokens[i] === paramStr) {
-          sim++;
-        }
-        continue;
-      }
-      if (t === tokens[i]) {
-        sim++;
-      } else if (partial && t.includes(paramStr)) {
-        // a partly variable token: a parameter for similarity, matched only if the token fits it.
-        if (includeParams) {
-          if (this.partialFits(t, tokens[i]!)) {
-            sim++;
-          }
-        } else {
-          params++;
-        }
-      }
-    }
-    if (includeParams) {
-      sim += params;
-    }
-    this.lastParams = params;
-    return sim / template.length;
-  }
-
   private fastMatch(
     ids: Iterable<number>,
     tokens: string[],
@@ -680,8 +431,8 @@ export class Drain {
       if (!c) {
         continue;
       }
-      const sim = this.seqDistance(c.tokens, tokens, includeParams);
-      const params = this.lastParams;
+      const sim = this.matcher.similarity(c.tokens, tokens, includeParams);
+      const params = this.matcher.lastParams;
       if (sim > maxSim || (sim === maxSim && params > maxParams)) {
         maxSim = sim;
         maxParams = params;
@@ -689,51 +440,6 @@ export class Drain {
       }
     }
     return maxSim >= simTh ? best : undefined;
-  }
-
-  /** The merged template; the same array when the message changes nothing (the common case, no allocation). */
-  private createTemplate(tokens: string[], template: string[]): string[] {
-    let out: string[] | undefined;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      const old = template[i]!;
-      if (t === old || old === this.paramStr) {
-        continue;
-      }
-      let merged: string;
-      if (!this.options.partialWildcards) {
-        merged = this.paramStr;
-      } else if (old.includes(this.paramStr) && this.partialFits(old, t)) {
-        continue;
-      } else {
-        merged = this.generalise(old, t);
-      }
-      if (merged === old) {
-        continue;
-      }
-      out ??= template.slice();
-      out[i] = merged;
-    }
-    return out ?? template;
-  }
-
-  private generalise(a: string, b: string): string {
-    return generaliseTokens(a, b, this.paramStr, this.options.partialCut, this.options.partialEmpty);
-  }
-
-  private readonly partialCache = new Map<string, RegExp>();
-
-  private partialFits(templateToken: string, token: string): boolean {
-    let re = this.partialCache.get(templateToken);
-    if (!re) {
-      const any = this.options.partialEmpty ? '.*?' : '.+?';
-      re = new RegExp('^' + templateToken.split(this.paramStr).map(escapeRegex).join(any) + '$');
-      if (this.partialCache.size > 10000) {
-        this.partialCache.clear();
-      }
-      this.partialCache.set(templateToken, re);
-    }
-    return re.test(token);
   }
 
   private clusterIdsForSeqLen(n: number): number[] {
