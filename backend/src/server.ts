@@ -19,6 +19,8 @@ export interface RunningSidecar {
   url: string;
   demo: DemoCluster | undefined;
   telemetry: TelemetrySource;
+  /** The watchers (incidents, forecast accuracy, prediction series). */
+  watch: WatchService;
   /** The optimisation loop, when it runs. */
   actions: ActionLoop | undefined;
   store: Store | undefined;
@@ -29,7 +31,9 @@ export async function startSidecar(
   config: AidpeConfig,
   options: { logger?: boolean | Record<string, unknown> } = {}
 ): Promise<RunningSidecar> {
-  const demo: DemoCluster | undefined = config.mode === 'demo' ? createDemoCluster(config) : undefined;
+  // The embedded cluster runs in demo mode, and in live mode as the workload behind a real Prometheus when asked.
+  const demo: DemoCluster | undefined =
+    config.mode === 'demo' || config.simulator.embedded ? createDemoCluster(config) : undefined;
   // The one place where the mode decides where data comes from and what acts on the cluster.
   const sources = await createSources(config, demo?.cluster);
   const telemetry = sources.metrics;
@@ -87,17 +91,22 @@ export async function startSidecar(
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   const stopWatch = watch.start((what, err) => app.log.warn({ err }, `${what} failed`));
-  const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
+  // Only the elected replica runs the loop (leader election: a Lease, or a PostgreSQL advisory lock).
+  const { startActionLoopWhenLeading } = await import('./leader/actionLoopLeadership.ts');
+  const stopActions = actions
+    ? await startActionLoopWhenLeading(config, actions, (err) => app.log.warn({ err }, 'optimisation loop failed'))
+    : undefined;
   return {
     app,
     url: address,
     demo,
     telemetry,
+    watch,
     actions,
     store,
     async close() {
       stopWatch();
-      stopActions?.();
+      await stopActions?.();
       demo?.runner.stop();
       await app.close();
       await store?.close();

@@ -15,7 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import { PredictivePolicy } from '../engines/optimiser/predictive.ts';
 import { SafetyLayer, type SafetyConfig } from '../engines/optimiser/safety.ts';
-import type { HpaObjectSpec, Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
+import type { Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
+import type { HpaObjectSpec } from '../kube/types.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
 import { runEvery } from '../loop/schedule.ts';
@@ -882,13 +883,21 @@ export class ActionLoop {
         } catch {
           continue; // cannot tell now; the next start tries again
         }
-        const reached = workload.lastActionId === a.id;
+        // The Deployment's tag is written last; a parametric change is whole once the HPA (written with its tag) is.
+        const hpaOnly = a.change.replicas === undefined && a.change.hpa !== undefined;
+        const reached = workload.lastActionId === a.id || (hpaOnly && workload.hpaActionId === a.id);
+        const partly = !reached && workload.hpaActionId === a.id;
         const r = await this.transition(
           a,
           ['applying'],
           reached
             ? { status: 'applied', after: workload }
-            : { status: 'failed', error: 'interrupted before it reached the workload (reconciled on restart)' },
+            : {
+                status: 'failed',
+                error: partly
+                  ? 'interrupted after the HPA change and before the replicas (reconciled on restart): check the workload'
+                  : 'interrupted before it reached the workload (reconciled on restart)',
+              },
           SYSTEM,
           reached ? 'action.reconciled_applied' : 'action.reconciled_failed'
         );

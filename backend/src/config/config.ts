@@ -41,6 +41,8 @@ export interface AidpeConfig {
      * its scale API as the actuator when no Kubernetes is configured) while every answer goes through Prometheus.
      */
     embedded: boolean;
+    /** Simulated history computed before the paced clock starts (the demo's backfilled past). */
+    warmupSeconds: number;
   };
   /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
   watch: {
@@ -52,12 +54,29 @@ export interface AidpeConfig {
     leadTimesSeconds: number[];
     /** At most this many label sets per published metric; beyond it the status says so. */
     maxSeries: number;
+    /** How often the watched queries are scored for incidents (seconds). */
+    everySeconds: number;
+    /** How often each watched forecast is issued again (seconds of the telemetry clock). */
+    forecastEverySeconds: number;
   };
   dataDir: string | undefined;
   modelsDir: string | undefined;
   storePath: string | undefined;
   /** A PostgreSQL URL (postgres://…): the store several sidecar replicas share; wins over storePath. */
   storeUrl: string | undefined;
+  /**
+   * Several sidecar replicas: only the leader runs the action loop. On a coordination.k8s.io Lease when the
+   * loop drives Kubernetes, else on a PostgreSQL advisory lock when the store is PostgreSQL, else off.
+   */
+  leaderElection: {
+    /** The Lease's namespace (default: the in-cluster service account's namespace, else kubernetes.namespace). */
+    namespace: string | undefined;
+    leaseDurationSeconds: number;
+    renewDeadlineSeconds: number;
+    retryPeriodSeconds: number;
+    /** This replica's name in the Lease (default: host name, process id and a random suffix). */
+    identity: string | undefined;
+  };
   automation: {
     /** How often the optimisation loop runs (seconds of the telemetry clock). */
     intervalSeconds: number;
@@ -114,11 +133,19 @@ export function defaultConfig(): AidpeConfig {
       tickSeconds: 5,
       randomFaults: 3,
       embedded: false,
+      warmupSeconds: 3600,
     },
     dataDir: undefined,
     modelsDir: undefined,
     storePath: undefined,
     storeUrl: undefined,
+    leaderElection: {
+      namespace: undefined,
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+      identity: undefined,
+    },
     automation: {
       intervalSeconds: 60,
       sloMs: 250,
@@ -132,7 +159,14 @@ export function defaultConfig(): AidpeConfig {
         readyReplicas: undefined,
       },
     },
-    watch: { queries: [], forecasts: [], leadTimesSeconds: [600, 1800, 3600], maxSeries: 500 },
+    watch: {
+      queries: [],
+      forecasts: [],
+      leadTimesSeconds: [600, 1800, 3600],
+      maxSeries: 500,
+      everySeconds: 60,
+      forecastEverySeconds: 300,
+    },
   };
 }
 
@@ -158,14 +192,22 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_SPEED: 'simulator.speed',
   AIDPE_SIM_RANDOM_FAULTS: 'simulator.randomFaults',
   AIDPE_SIM_EMBEDDED: 'simulator.embedded',
+  AIDPE_SIM_WARMUP_SECONDS: 'simulator.warmupSeconds',
   AIDPE_WATCH_QUERIES: 'watch.queries',
   AIDPE_WATCH_FORECASTS: 'watch.forecasts',
   AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
   AIDPE_WATCH_MAX_SERIES: 'watch.maxSeries',
+  AIDPE_WATCH_EVERY_SECONDS: 'watch.everySeconds',
+  AIDPE_WATCH_FORECAST_EVERY_SECONDS: 'watch.forecastEverySeconds',
   AIDPE_DATA_DIR: 'dataDir',
   AIDPE_MODELS_DIR: 'modelsDir',
   AIDPE_STORE_PATH: 'storePath',
   AIDPE_STORE_URL: 'storeUrl',
+  AIDPE_LEADER_NAMESPACE: 'leaderElection.namespace',
+  AIDPE_LEADER_LEASE_SECONDS: 'leaderElection.leaseDurationSeconds',
+  AIDPE_LEADER_RENEW_DEADLINE_SECONDS: 'leaderElection.renewDeadlineSeconds',
+  AIDPE_LEADER_RETRY_SECONDS: 'leaderElection.retryPeriodSeconds',
+  AIDPE_LEADER_IDENTITY: 'leaderElection.identity',
   AIDPE_AUTOMATION_INTERVAL_SECONDS: 'automation.intervalSeconds',
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
@@ -313,10 +355,13 @@ const FIELDS: Field[] = [
   { key: 'simulator.tickSeconds', check: num(1, 60, true) },
   { key: 'simulator.randomFaults', check: num(0, 1000, true) },
   { key: 'simulator.embedded', check: bool },
+  { key: 'simulator.warmupSeconds', check: num(0, 7 * 86_400, true) },
   { key: 'watch.queries', check: watchQueries },
   { key: 'watch.forecasts', check: watchQueries },
   { key: 'watch.leadTimesSeconds', check: leadTimes },
   { key: 'watch.maxSeries', check: num(1, 100_000, true) },
+  { key: 'watch.everySeconds', check: num(1, 3600, true) },
+  { key: 'watch.forecastEverySeconds', check: num(1, 86_400, true) },
   { key: 'dataDir', check: str },
   { key: 'modelsDir', check: str },
   { key: 'storePath', check: str },
@@ -327,6 +372,11 @@ const FIELDS: Field[] = [
         ? ({ ok: true, value: v } as const)
         : ({ ok: false, expected: 'a PostgreSQL URL such as postgres://aidpe@db:5432/aidpe' } as const),
   },
+  { key: 'leaderElection.namespace', check: str },
+  { key: 'leaderElection.leaseDurationSeconds', check: num(1, 3600, true) },
+  { key: 'leaderElection.renewDeadlineSeconds', check: num(0.1, 3600) },
+  { key: 'leaderElection.retryPeriodSeconds', check: num(0.05, 600) },
+  { key: 'leaderElection.identity', check: str },
   { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
@@ -435,6 +485,12 @@ export function loadConfig(
   if (typed.mode === 'live' && !typed.prometheus.url) {
     problems.push(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
+    );
+  }
+  const le = typed.leaderElection;
+  if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds && le.renewDeadlineSeconds < le.leaseDurationSeconds)) {
+    problems.push(
+      `leaderElection: expected retryPeriodSeconds < renewDeadlineSeconds < leaseDurationSeconds, got ${le.retryPeriodSeconds} / ${le.renewDeadlineSeconds} / ${le.leaseDurationSeconds}`
     );
   }
   if (!typed.apiToken && !isLoopbackHost(typed.server.host)) {

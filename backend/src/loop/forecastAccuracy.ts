@@ -31,6 +31,8 @@ export interface AccuracyWatch {
   stepSeconds: number;
   /** Forecast steps. */
   horizon: number;
+  /** History each forecast is made from; default the tracker's lookbackSeconds. */
+  lookbackSeconds?: number;
 }
 
 /**
@@ -219,7 +221,7 @@ export class ForecastAccuracyTracker {
         const endMs = Math.floor(nowMs / stepMs) * stepMs;
         const result = await this.opts.telemetry.queryRange({
           query: w.query,
-          startMs: endMs - this.opts.lookbackSeconds * 1000,
+          startMs: endMs - (w.lookbackSeconds ?? this.opts.lookbackSeconds) * 1000,
           endMs,
           stepSeconds: w.stepSeconds,
         });

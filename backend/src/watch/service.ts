@@ -82,6 +82,7 @@ export class WatchService {
       models: opts.models,
       watches: [],
       now: sources.now,
+      intervalSeconds: config.watch.forecastEverySeconds,
       // Live series are the operator's own: compare deep models with their cards' public-data figures.
       ...(sources.mode === 'live' ? { cardSource: 'nab' } : {}),
       onForecast: (f) => this.predictions.publishForecast(f),
@@ -138,6 +139,7 @@ export class WatchService {
                 query: w.query,
                 stepSeconds: r.stepSeconds,
                 horizon: Math.max(1, Math.ceil((w.horizonSeconds ?? 3600) / r.stepSeconds)),
+                lookbackSeconds: Math.min(86_400, r.lookbackSeconds),
               },
             ]
           : [];
@@ -175,7 +177,7 @@ export class WatchService {
     };
   }
 
-  /** Starts the schedules (resolution then incidents every minute, accuracy every 30 s); returns a stop function. */
+  /** Starts the schedules (resolution then incidents every watch.everySeconds; forecasts when due); returns a stop function. */
   start(onError: (what: string, err: unknown) => void): () => void {
     const stops = [
       runEvery(
