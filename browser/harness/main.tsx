@@ -31,7 +31,8 @@ import { plugin as forecastPlugin } from '../../src/panels/forecast/module';
 import { plugin as rcaPlugin } from '../../src/panels/rca/module';
 import { plugin as actionsPlugin } from '../../src/panels/actions/module';
 import { SidecarDataSource } from '../../src/datasources/sidecar/datasource';
-import type { SidecarJsonData, SidecarQuery } from '../../src/datasources/sidecar/types';
+import type { SidecarQuery } from '../../src/domain/query/types';
+import type { SidecarJsonData } from '../../src/datasources/sidecar/settings';
 import { harnessBackendSrv, harnessTemplateSrv } from './backendSrv';
 
 const params = new URLSearchParams(window.location.search);

@@ -14,7 +14,7 @@ import {
 } from '@grafana/ui';
 import { listAudit } from '../api/sidecarClient';
 import type { AuditList } from '../api/types';
-import { auditRows, type AuditRow } from '../actions/audit';
+import { auditRows, type AuditRow } from '../domain/actions/audit';
 import { testIds } from '../components/testIds';
 import { useActions } from '../hooks/useActions';
 import { ActionsView } from '../panels/actions/components/ActionsView';

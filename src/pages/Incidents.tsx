@@ -24,9 +24,14 @@ import { AnomalyFeedback } from '../components/AnomalyFeedback/AnomalyFeedback';
 import { testIds } from '../components/testIds';
 import { useAnomalies } from '../hooks/useAnomalies';
 import { useIncidents } from '../hooks/useIncidents';
-import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../incidents/watched';
-import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, INCIDENT_RANGES, type IncidentForm } from '../incidents/request';
-import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../incidents/rows';
+import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../domain/incidents/watched';
+import {
+  buildIncidentRequest,
+  DEFAULT_INCIDENT_FORM,
+  INCIDENT_RANGES,
+  type IncidentForm,
+} from '../domain/incidents/request';
+import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../domain/incidents/rows';
 import { currentUser, feedbackDisabledReason, isEditor } from '../utils/roles';
 import { RcaExplorer } from '../panels/rca/components/RcaExplorer';
 import { DEFAULT_RCA_OPTIONS } from '../panels/rca/types';
@@ -37,7 +42,7 @@ import {
   selectionFromParams,
   selectionToParams,
   type RcaSelection,
-} from '../incidents/rca';
+} from '../domain/incidents/rca';
 
 const ids = testIds.incidents;
 

@@ -4,7 +4,8 @@ import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { anomalyRegion, anomalyResponse, forecastResponse, healthReport, NOW } from '../../test/fixtures';
 import { rcaGraphResponse } from '../../test/rcaFixtures';
 import { SidecarDataSource } from './datasource';
-import type { SidecarJsonData, SidecarQuery } from './types';
+import type { SidecarQuery } from '../../domain/query/types';
+import type { SidecarJsonData } from './settings';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),

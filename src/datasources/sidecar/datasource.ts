@@ -26,22 +26,22 @@ import type {
   RcaGraphResponse,
 } from '../../api/types';
 import { describeError } from '../../utils/errors';
-import { ANNOTATED_STATUSES } from '../../actions/annotations';
+import { ANNOTATED_STATUSES } from '../../domain/actions/annotations';
 import { actionsAnnotationsFrame, actionsTableFrame, normaliseStatuses } from './actionFrames';
 import { anomalyAnnotationsFrame, anomalyResponseToFrames, framesToAnnotationEvents } from './anomalyFrames';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { emptyFrame, forecastResponseToFrames, pendingEngineNotice } from './frames';
 import { healthTestResult, type AuthProbe } from './health';
 import { buildRcaGraphRequest, rcaGraphToFrames } from './rcaFrames';
-import { buildAnomalyRequest, buildForecastRequest, type RequestWindow } from './request';
+import { buildAnomalyRequest, buildForecastRequest, type RequestWindow } from '../../domain/query/request';
 import {
   DEFAULT_QUERY,
   isPendingQueryType,
   PENDING_ENGINES,
   queryTypeOf,
-  type SidecarJsonData,
   type SidecarQuery,
-} from './types';
+} from '../../domain/query/types';
+import type { SidecarJsonData } from './settings';
 
 /**
  * First path segment of every proxied call; it selects a route in this plugin's plugin.json, where Grafana

@@ -2,7 +2,8 @@ import React from 'react';
 import type { AnnotationQuery, DataSourceApi, QueryEditorProps } from '@grafana/data';
 import { InlineField, InlineFieldRow, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
-import type { SidecarJsonData, SidecarQuery } from '../types';
+import type { SidecarQuery } from '../../../domain/query/types';
+import type { SidecarJsonData } from '../settings';
 import { ActionQueryFields } from './ActionQueryFields';
 import { AnomalyQueryFields } from './AnomalyQueryFields';
 

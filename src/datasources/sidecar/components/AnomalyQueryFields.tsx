@@ -1,8 +1,8 @@
 import React, { useState } from 'react';
 import { InlineField, Input } from '@grafana/ui';
 import { PromqlStepFields } from './PromqlStepFields';
-import type { SidecarQuery } from '../types';
-import { validateAnomalyQuery } from '../validation';
+import type { SidecarQuery } from '../../../domain/query/types';
+import { validateAnomalyQuery } from '../../../domain/query/validation';
 
 type Field = 'expr' | 'step' | 'threshold';
 

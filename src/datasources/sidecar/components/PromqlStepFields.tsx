@@ -1,6 +1,6 @@
 import React from 'react';
 import { InlineField, InlineFieldRow, Input } from '@grafana/ui';
-import type { SidecarQuery } from '../types';
+import type { SidecarQuery } from '../../../domain/query/types';
 
 export interface PromqlStepFieldsProps {
   query: SidecarQuery;

@@ -2,7 +2,7 @@ import React from 'react';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { testIds } from '../../../components/testIds';
 import type { SidecarDataSource } from '../datasource';
-import type { SidecarQuery } from '../types';
+import type { SidecarQuery } from '../../../domain/query/types';
 import { QueryEditor } from './QueryEditor';
 
 const ids = testIds.sidecarDatasource.queryEditor;

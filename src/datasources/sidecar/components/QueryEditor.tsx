@@ -8,11 +8,11 @@ import {
   isPendingQueryType,
   PENDING_ENGINES,
   queryTypeOf,
-  type SidecarJsonData,
   type SidecarQuery,
   type SidecarQueryType,
-} from '../types';
-import { validateQuery } from '../validation';
+} from '../../../domain/query/types';
+import type { SidecarJsonData } from '../settings';
+import { validateQuery } from '../../../domain/query/validation';
 import { AnomalyQueryFields } from './AnomalyQueryFields';
 import { ActionQueryFields } from './ActionQueryFields';
 import { PromqlStepFields } from './PromqlStepFields';

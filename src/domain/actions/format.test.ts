@@ -1,4 +1,4 @@
-import { actionRecord, appliedHpaAction, guardDecisions } from '../test/actionFixtures';
+import { actionRecord, appliedHpaAction, guardDecisions } from '../../test/actionFixtures';
 import {
   actionRows,
   appliedAtMs,

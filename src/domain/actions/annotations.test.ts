@@ -1,4 +1,4 @@
-import { actionRecord, appliedHpaAction } from '../test/actionFixtures';
+import { actionRecord, appliedHpaAction } from '../../test/actionFixtures';
 import { actionAnnotations, actionTitle, actionToAnnotation } from './annotations';
 
 const t = (iso: string) => Date.parse(iso);

@@ -1,4 +1,4 @@
-import type { SidecarIncident } from '../api/types';
+import type { SidecarIncident } from '../../api/types';
 import { incidentsToRows, summarizeIncidents } from './watched';
 
 const incident = (over: Partial<SidecarIncident> = {}): SidecarIncident => ({

@@ -9,8 +9,8 @@ import type {
   AnomalySeverity,
   FeedbackVerdict,
   ThresholdSource,
-} from '../api/types';
-import { formatSeconds } from '../datasources/sidecar/request';
+} from '../../api/types';
+import { formatSeconds } from '../query/request';
 
 export interface RegionRow {
   /** Region id: the row id and the handle for feedback. */

@@ -1,4 +1,4 @@
-import { anomalyRegion, anomalyResponse, feedbackRecord, NOW, seriesAnomalies, STEP_MS } from '../test/fixtures';
+import { anomalyRegion, anomalyResponse, feedbackRecord, NOW, seriesAnomalies, STEP_MS } from '../../test/fixtures';
 import { describeFeedback, latestFeedbackByRegion, regionsToRows, summarizeRegions } from './rows';
 
 describe('regionsToRows', () => {

@@ -3,8 +3,8 @@
  * decision, and Grafana's `reqRole: Editor` routes answer 403 to Viewers); this lets the UI offer only what can
  * work and say why a button is disabled.
  */
-import type { ActionRecord, ActionStatus } from '../api/types';
-import { isEditor, type UserRoleInfo } from '../utils/roles';
+import type { ActionRecord, ActionStatus } from '../../api/types';
+import { isEditor, type UserRoleInfo } from '../../utils/roles';
 
 export type Decision = 'approve' | 'reject' | 'rollback';
 

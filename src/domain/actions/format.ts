@@ -16,7 +16,7 @@ import type {
   ProposalForecast,
   RuleDecision,
   SafetyRule,
-} from '../api/types';
+} from '../../api/types';
 
 export type StatusColor = 'blue' | 'red' | 'green' | 'orange' | 'purple' | 'darkgrey';
 

@@ -1,6 +1,6 @@
 /** Pure formatting of audit-trail entries for the Actions page's table. */
 import { dateTimeFormat } from '@grafana/data';
-import type { AuditEntry } from '../api/types';
+import type { AuditEntry } from '../../api/types';
 
 export interface AuditRow {
   id: string;

@@ -2,9 +2,9 @@
  * Pure request building for the Incidents page: the form (PromQL, relative range, step) and "now" → the body of
  * `POST /api/v1/anomalies`. Uses the datasource's parsers and range rules, so both ask the sidecar the same way.
  */
-import type { AnomalyRequest } from '../api/types';
-import { buildAnomalyRequest, parseDuration, type Result } from '../datasources/sidecar/request';
-import { checkPromQL } from '../datasources/sidecar/validation';
+import type { AnomalyRequest } from '../../api/types';
+import { buildAnomalyRequest, parseDuration, type Result } from '../query/request';
+import { checkPromQL } from '../query/validation';
 
 /** The simulator's p95 latency: what the demo stack has to show. */
 export const DEFAULT_INCIDENT_EXPR = 'aidpe_sim_latency_seconds{quantile="0.95"}';

@@ -3,7 +3,7 @@
  * from then to its rollback. Title "Scaled frontend 3 → 5 (predictive)", text with the reason and the guards'
  * outcome, tags `aidpe`, `action`, the status and the service.
  */
-import type { ActionRecord, ActionStatus } from '../api/types';
+import type { ActionRecord, ActionStatus } from '../../api/types';
 import { appliedAtMs, changeSummary, guardSummary, outcomeText, STATUS_LABEL } from './format';
 
 /** Statuses that changed the cluster, and so mark dashboards. */

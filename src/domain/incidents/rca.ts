@@ -2,8 +2,8 @@
  * Pure glue between an incident (an anomalous region of a service's series) and the RCA explorer: which
  * service and window to explain, the symptom's SLI, and the URL query that makes the selection linkable.
  */
-import type { RcaRequest } from '../api/types';
-import type { RcaSli } from '../panels/rca/types';
+import type { RcaRequest } from '../../api/types';
+import type { RcaSli } from '../../panels/rca/types';
 
 /** The explorer looks a little before the region starts (the onset) and a little after it ends. */
 export const RCA_MARGIN_MS = 5 * 60_000;

@@ -3,8 +3,8 @@
  * display strings, the service to explain, and a one-line summary.
  */
 import { dateTimeFormat } from '@grafana/data';
-import type { AnomalySeverity, IncidentListResponse, SidecarIncident } from '../api/types';
-import { formatSeconds } from '../datasources/sidecar/request';
+import type { AnomalySeverity, IncidentListResponse, SidecarIncident } from '../../api/types';
+import { formatSeconds } from '../query/request';
 import { SEVERITY_RANK } from './rows';
 
 export interface WatchedIncidentRow {

@@ -1,5 +1,5 @@
 import { actionRoleReason, automationRoleReason, decisionButtons, decisionsFor } from './permissions';
-import { ACTION_STATUSES } from '../api/types';
+import { ACTION_STATUSES } from '../../api/types';
 
 describe('decisionsFor', () => {
   test('approve/reject only while pending approval, rollback only once applied', () => {

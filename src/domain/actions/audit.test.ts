@@ -1,4 +1,4 @@
-import { auditEntry } from '../test/actionFixtures';
+import { auditEntry } from '../../test/actionFixtures';
 import { auditRows, detailsText } from './audit';
 
 test('detailsText flattens one level and keeps nested values as JSON', () => {

@@ -1,4 +1,4 @@
-import { NOW } from '../test/fixtures';
+import { NOW } from '../../test/fixtures';
 import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, INCIDENT_RANGES } from './request';
 
 const HOUR = 3_600_000;

@@ -1,4 +1,3 @@
-import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 import type { ActionStatus } from '../../api/types';
 
@@ -50,17 +49,6 @@ export const DEFAULT_QUERY: Partial<SidecarQuery> = {
   horizon: DEFAULT_HORIZON,
   band95: false,
 };
-
-/** Non-secret datasource settings (`jsonData`). */
-export interface SidecarJsonData extends DataSourceJsonData {
-  /** Base URL of the AIDPE sidecar as reached from the Grafana server; used by the proxy routes in plugin.json. */
-  sidecarUrl?: string;
-}
-
-/** Secret datasource settings (`secureJsonData`): write-only, injected server-side by the proxy routes. */
-export interface SidecarSecureJsonData {
-  apiToken?: string;
-}
 
 export function isSidecarQueryType(value: unknown): value is SidecarQueryType {
   return typeof value === 'string' && (QUERY_TYPES as readonly string[]).includes(value);
