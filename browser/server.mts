@@ -2,8 +2,9 @@
  * The browser tests' server: bundles the harness (esbuild), starts a live sidecar on the embedded default
  * (demo mode, a throwaway store, a 20× clock, the optimisation loop in approve mode), and serves the harness
  * page plus Grafana's two proxy paths to the sidecar, matched against the plugin.json routes the way
- * Grafana matches them: method, path prefix (`*`), `reqRole` against the harness user's role (cookie
- * `harness_role`, default Editor), the token header, and the forwarded user (`X-Grafana-User`).
+ * Grafana matches them (`src/test/proxyRoutes.ts`): method, route pattern, `reqAction` against the permissions
+ * plugin.json's default grants give the harness user's role (cookie `harness_role`, default Editor), the token
+ * header, and the forwarded user (`X-Grafana-User`).
  *
  * Run: `node --import tsx browser/server.mts [--port N]` (Playwright's webServer does this).
  */
@@ -16,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../backend/src/config/config.ts';
 import { startSidecar } from '../backend/src/server.ts';
+import { defaultPermissions } from '../src/domain/access/permissions.ts';
+import { appProxy, datasourceProxy, type PluginRoute } from '../src/test/proxyRoutes.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { port: { type: 'string', default: '3999' } } });
@@ -23,19 +26,12 @@ const port = Number(values.port);
 const outdir = join(root, 'browser', '.build');
 const API_TOKEN = 'harness-token';
 
-interface Route {
-  path: string;
-  method?: string;
-  reqRole?: 'Viewer' | 'Editor' | 'Admin';
-  url: string;
-  headers?: Array<{ name: string; content: string }>;
-}
-
-const appRoutes = (JSON.parse(readFileSync(join(root, 'src/plugin.json'), 'utf8')) as { routes: Route[] }).routes;
+const appRoutes = (JSON.parse(readFileSync(join(root, 'src/plugin.json'), 'utf8')) as { routes: PluginRoute[] }).routes;
 const dsRoutes = (
-  JSON.parse(readFileSync(join(root, 'src/datasources/sidecar/plugin.json'), 'utf8')) as { routes: Route[] }
+  JSON.parse(readFileSync(join(root, 'src/datasources/sidecar/plugin.json'), 'utf8')) as { routes: PluginRoute[] }
 ).routes;
-const ROLE_RANK = { Viewer: 0, Editor: 1, Admin: 2 } as const;
+const ROLES = ['Viewer', 'Editor', 'Admin', 'None'] as const;
+type HarnessRole = (typeof ROLES)[number];
 
 async function bundle(): Promise<void> {
   await build({
@@ -53,70 +49,67 @@ async function bundle(): Promise<void> {
   });
 }
 
-const INDEX = `<!doctype html>
+/** The page: Grafana's boot data for the harness user, with the permissions plugin.json's default grants give the role. */
+const index = (permissionsByRole: Record<HarnessRole, Record<string, boolean>>) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>AIDPE panel harness</title>
 <link rel="stylesheet" href="/main.css">
 <script>
-  const role = new URLSearchParams(location.search).get('role') || 'Editor';
+  const query = new URLSearchParams(location.search);
+  const role = query.get('role') || 'Editor';
+  const serverAdmin = query.get('serverAdmin') === '1';
   document.cookie = 'harness_role=' + role + '; path=/';
+  const permissionsByRole = ${JSON.stringify(permissionsByRole)};
   window.grafanaBootData = {
     settings: { buildInfo: { version: '12.4.10', edition: 'Open Source' }, featureToggles: {}, appSubUrl: '', datasources: {}, panels: {}, theme2: {} },
-    user: { id: 1, login: role.toLowerCase(), name: role, orgRole: role, isGrafanaAdmin: false, theme: 'dark', timezone: 'utc', locale: 'en-US' },
+    user: { id: 1, login: role.toLowerCase(), name: role, orgRole: role, isGrafanaAdmin: serverAdmin, permissions: permissionsByRole[role] || {}, theme: 'dark', timezone: 'utc', locale: 'en-US' },
     navTree: [],
   };
 </script></head>
 <body style="margin:0"><div id="root"></div><script type="module" src="/main.js"></script></body></html>`;
 
-function roleOf(req: IncomingMessage): keyof typeof ROLE_RANK {
-  const m = /(?:^|;\s*)harness_role=(Viewer|Editor|Admin)/.exec(req.headers.cookie ?? '');
-  return (m?.[1] as keyof typeof ROLE_RANK | undefined) ?? 'Editor';
+function roleOf(req: IncomingMessage): HarnessRole {
+  const m = /(?:^|;\s*)harness_role=(Viewer|Editor|Admin|None)/.exec(req.headers.cookie ?? '');
+  return (m?.[1] as HarnessRole | undefined) ?? 'Editor';
 }
 
-/** Grafana's plugin-route matching: first route whose method fits and whose path (up to `*`) prefixes the request. */
-function matchRoute(routes: Route[], proxyPath: string, method: string): { route: Route; rest: string } | undefined {
-  for (const route of routes) {
-    if (route.method && route.method !== '*' && route.method !== method) continue;
-    const prefix = route.path.endsWith('*') ? route.path.slice(0, -1) : route.path;
-    if (
-      route.path.endsWith('*')
-        ? proxyPath.startsWith(prefix)
-        : proxyPath === prefix || proxyPath.startsWith(`${prefix}/`)
-    ) {
-      return { route, rest: proxyPath.slice(prefix.length).replace(/^\/+/, '') };
-    }
-  }
-  return undefined;
-}
-
+/** Grafana's two proxies, as `src/test/proxyRoutes.ts` models them (the same code the plugin.json tests use). */
 async function proxy(
   req: IncomingMessage,
   res: ServerResponse,
-  routes: Route[],
+  kind: 'app' | 'datasource',
   proxyPath: string,
   search: string,
   sidecarUrl: string
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const match = matchRoute(routes, proxyPath, method);
-  if (!match) {
+  const role = roleOf(req);
+  const user = { orgRole: role, permissions: defaultPermissions(role) };
+  const answer =
+    kind === 'app' ? appProxy(appRoutes, method, proxyPath, user) : datasourceProxy(dsRoutes, method, proxyPath, user);
+  if (answer.status === 404) {
     res
       .writeHead(404, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ message: `no plugin route matches ${method} ${proxyPath}` }));
+      .end(JSON.stringify({ message: 'plugin route match not found' }));
     return;
   }
-  const role = roleOf(req);
-  if (match.route.reqRole && ROLE_RANK[role] < ROLE_RANK[match.route.reqRole]) {
-    res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Permission denied' }));
+  if (answer.status === 403) {
+    res
+      .writeHead(403, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ message: 'plugin proxy route access denied' }));
     return;
   }
-  const base = match.route.url.replace('{{ .JsonData.sidecarUrl }}', sidecarUrl);
-  const target = `${base}${match.rest ? `/${match.rest}` : ''}${search}`;
+  const target = `${sidecarUrl}${answer.upstreamPath}${search}`;
   const headers: Record<string, string> = { 'x-grafana-user': role.toLowerCase(), 'x-grafana-org-id': '1' };
-  for (const h of match.route.headers ?? [])
+  for (const h of answer.route.headers ?? []) {
     headers[h.name.toLowerCase()] = h.content.replace('{{ .SecureJsonData.apiToken }}', API_TOKEN);
-  if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+  }
+  if (req.headers['content-type']) {
+    headers['content-type'] = req.headers['content-type'];
+  }
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  for await (const c of req) {
+    chunks.push(c as Buffer);
+  }
   const body = chunks.length ? Buffer.concat(chunks) : undefined;
   const upstream = await fetch(target, { method, headers, ...(body && method !== 'GET' ? { body } : {}) });
   res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
@@ -152,6 +145,10 @@ async function main(): Promise<void> {
     },
   });
   const sidecar = await startSidecar(config, { logger: false });
+  const permissionsByRole = Object.fromEntries(ROLES.map((r) => [r, defaultPermissions(r)])) as Record<
+    HarnessRole,
+    Record<string, boolean>
+  >;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://harness');
     const path = url.pathname;
@@ -160,9 +157,9 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ message: `harness proxy: ${(err as Error).message}` }));
     };
     const app = /^\/api\/plugin-proxy\/aidpe-performance-app\/(.*)$/.exec(path);
-    if (app) return void proxy(req, res, appRoutes, app[1]!, url.search, sidecar.url).catch(fail);
+    if (app) return void proxy(req, res, 'app', app[1]!, url.search, sidecar.url).catch(fail);
     const ds = /^\/api\/datasources\/proxy\/uid\/[^/]+\/(.*)$/.exec(path);
-    if (ds) return void proxy(req, res, dsRoutes, ds[1]!, url.search, sidecar.url).catch(fail);
+    if (ds) return void proxy(req, res, 'datasource', ds[1]!, url.search, sidecar.url).catch(fail);
     // The tests read the sidecar directly (as an operator's API client would) to check effects.
     const direct = /^\/sidecar-direct(\/.*)$/.exec(path);
     if (direct) {
@@ -183,7 +180,7 @@ async function main(): Promise<void> {
       })().catch(fail);
     }
     if (path === '/' || path === '/index.html')
-      return void res.writeHead(200, { 'content-type': 'text/html' }).end(INDEX);
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end(index(permissionsByRole));
     try {
       const file = join(outdir, path.replace(/^\/+/, ''));
       if (!file.startsWith(outdir)) throw new Error('outside');

@@ -78,7 +78,7 @@ describe('pages/Actions', () => {
     signInAs('Viewer');
     render(<Actions />);
     expect(await screen.findByTestId(panelIds.roleNotice)).toHaveTextContent(
-      'needs the Editor role; you have the Viewer role'
+      'needs the AIDPE "Action approver" role (aidpe-performance-app.actions:approve), which Editors and above have by default; you have the Viewer role'
     );
     expect(screen.getByTestId(panelIds.decision('approve', pending.id))).toHaveAttribute('aria-disabled', 'true');
   });

@@ -79,7 +79,7 @@ describe('pages/Incidents', () => {
     render(<Incidents />);
     await screen.findByTestId(ids.table);
     expect(screen.getByTestId(ids.roleNotice)).toHaveTextContent(
-      'Feedback moves the detection thresholds, so it needs the Editor role; you have the Viewer role.'
+      'Feedback moves the detection thresholds, so it needs the AIDPE "Anomaly reviewer" role (aidpe-performance-app.anomalies:feedback), which Editors and above have by default; you have the Viewer role.'
     );
     expect(screen.getByTestId(testIds.anomalyFeedback.truePositive(region.id))).toHaveAttribute(
       'aria-disabled',

@@ -32,7 +32,8 @@ import {
   type IncidentForm,
 } from '../domain/incidents/request';
 import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../domain/incidents/rows';
-import { currentUser, feedbackDisabledReason, isEditor } from '../utils/roles';
+import { currentUser, feedbackDisabledReason } from '../utils/roles';
+import { AIDPE_ACTIONS, can } from '../domain/access/permissions';
 import { RcaExplorer } from '../panels/rca/components/RcaExplorer';
 import { DEFAULT_RCA_OPTIONS } from '../panels/rca/types';
 import {
@@ -125,7 +126,7 @@ function Incidents() {
     }
   };
 
-  const editor = isEditor(user);
+  const editor = can(user, AIDPE_ACTIONS.feedback);
   const disabledReason = response ? feedbackDisabledReason(user, response.storeAvailable) : undefined;
   const rows = useMemo(() => (response ? regionsToRows(response, feedback) : []), [response, feedback]);
   const insufficient = response?.series.filter((x) => x.status === 'insufficient_data') ?? [];

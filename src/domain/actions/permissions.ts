@@ -1,10 +1,10 @@
 /**
- * Which decisions an action allows, for whom. The sidecar is the authority (409 when the state does not allow a
- * decision, and Grafana's `reqRole: Editor` routes answer 403 to Viewers); this lets the UI offer only what can
- * work and say why a button is disabled.
+ * Which decisions an action allows, for whom. The sidecar is the authority on state (409 when the status does
+ * not allow a decision) and Grafana's plugin proxy on permission (403 without the route's `reqAction`); this
+ * lets the UI offer only what can work and say why a button is disabled.
  */
 import type { ActionRecord, ActionStatus } from '../../api/types';
-import { isEditor, type UserRoleInfo } from '../../utils/roles';
+import { AIDPE_ACTIONS, deniedReason, type UserAccess } from '../access/permissions';
 
 export type Decision = 'approve' | 'reject' | 'rollback';
 
@@ -25,22 +25,39 @@ export function decisionsFor(status: ActionStatus): Decision[] {
   return [];
 }
 
-function roleText(user: UserRoleInfo | undefined): string {
-  return user?.orgRole && user.orgRole !== 'None' ? `the ${user.orgRole} role` : 'no role in this organisation';
+/**
+ * Why the user may not take `decision`, or `undefined` when they may. Approve and reject need
+ * `actions:approve`. Roll back needs `actions:rollback`, and also `actions:approve` for now: the sidecar serves
+ * all three decisions under `/api/v1/actions/{id}/…`, which one proxy route (guarded by `actions:approve`)
+ * forwards, since Grafana's route patterns cannot tell the verbs apart after the id.
+ */
+export function decisionDeniedReason(decision: Decision, user: UserAccess | undefined): string | undefined {
+  const approve = deniedReason(
+    user,
+    AIDPE_ACTIONS.approve,
+    'Approving or rejecting an action changes production capacity'
+  );
+  if (decision !== 'rollback') {
+    return approve;
+  }
+  return (
+    deniedReason(user, AIDPE_ACTIONS.rollback, 'Rolling back an action changes production capacity') ??
+    (approve ? `Rolling back goes through the same Grafana route as approving. ${approve}` : undefined)
+  );
 }
 
-/** Why the user may not decide on actions, or `undefined` for Editors and Admins. */
-export function actionRoleReason(user: UserRoleInfo | undefined): string | undefined {
-  return isEditor(user)
-    ? undefined
-    : `Approving, rejecting and rolling back actions changes the cluster, so it needs the Editor role; you have ${roleText(user)}.`;
+/** Why the user may not decide on any action, or `undefined` when they may approve and reject. */
+export function actionRoleReason(user: UserAccess | undefined): string | undefined {
+  return decisionDeniedReason('approve', user);
 }
 
-/** Why the user may not change a service's automation mode or resume it, or `undefined` for Editors. */
-export function automationRoleReason(user: UserRoleInfo | undefined): string | undefined {
-  return isEditor(user)
-    ? undefined
-    : `Changing the automation mode or resuming after the circuit breaker needs the Editor role; you have ${roleText(user)}.`;
+/** Why the user may not change a service's automation mode or resume it, or `undefined` when they may. */
+export function automationRoleReason(user: UserAccess | undefined): string | undefined {
+  return deniedReason(
+    user,
+    AIDPE_ACTIONS.automation,
+    'Changing the automation mode or resuming after the circuit breaker decides what AIDPE may do on its own'
+  );
 }
 
 export interface DecisionButton {
@@ -51,14 +68,9 @@ export interface DecisionButton {
 }
 
 /** The buttons an action shows: those its status allows, disabled with the reason for users who may not act. */
-export function decisionButtons(
-  action: Pick<ActionRecord, 'status'>,
-  user: UserRoleInfo | undefined
-): DecisionButton[] {
-  const reason = actionRoleReason(user);
-  return decisionsFor(action.status).map((decision) => ({
-    decision,
-    label: DECISION_LABEL[decision],
-    ...(reason ? { disabledReason: reason } : {}),
-  }));
+export function decisionButtons(action: Pick<ActionRecord, 'status'>, user: UserAccess | undefined): DecisionButton[] {
+  return decisionsFor(action.status).map((decision) => {
+    const reason = decisionDeniedReason(decision, user);
+    return { decision, label: DECISION_LABEL[decision], ...(reason ? { disabledReason: reason } : {}) };
+  });
 }
