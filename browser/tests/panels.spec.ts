@@ -77,7 +77,9 @@ test('actions: a viewer sees the decision buttons disabled with the reason; the 
   const approve = page.getByTestId(tid(`actions-panel-approve-${action.id}`));
   await expect(approve).toBeVisible();
   await expect(approve).toHaveAttribute('aria-disabled', 'true');
-  await expect(page.getByTestId(tid('actions-panel-role-notice'))).toContainText('needs the AIDPE "Action approver" role');
+  await expect(page.getByTestId(tid('actions-panel-role-notice'))).toContainText(
+    'needs the AIDPE "Action approver" role'
+  );
   // Grafana's route (reqAction actions:approve) answers 403 to a viewer who calls the endpoint anyway.
   const forced = await page.evaluate(
     async (id) =>
