@@ -157,6 +157,8 @@ export const testIds = {
     band: 'data-testid forecast-panel-band',
     band95: 'data-testid forecast-panel-band95',
     now: 'data-testid forecast-panel-now',
+    region: 'data-testid forecast-panel-region',
+    tooltip: 'data-testid forecast-panel-tooltip',
     reason: 'data-testid forecast-panel-reason',
     legend: 'data-testid forecast-panel-legend',
   },
