@@ -14,6 +14,7 @@ import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { lastValueFrom } from 'rxjs';
 import {
+  applyFieldOverrides,
   createTheme,
   dateTime,
   EventBusSrv,
@@ -107,15 +108,26 @@ function Harness() {
   if (!plugin?.panel) return <p data-testid="harness-error">unknown panel {panelName}</p>;
   if (!data || !range) return <p data-testid="harness-loading">querying…</p>;
   const Panel = plugin.panel;
+  // What Grafana's query runner does before a panel sees its data: the plugin's field config (defaults,
+  // overrides, display processors for units and decimals) applied to every frame.
+  const fieldConfig = { defaults: {}, overrides: [] };
+  const series = applyFieldOverrides({
+    data: data.series,
+    fieldConfig,
+    fieldConfigRegistry: plugin.fieldConfigRegistry,
+    replaceVariables: (s: string) => s,
+    theme,
+    timeZone: 'utc',
+  });
   return (
     <div data-testid="harness-panel" style={{ width: 1000, height: 560, padding: 8 }}>
       <Panel
         id={1}
-        data={data}
+        data={{ ...data, series }}
         timeRange={range}
         timeZone="utc"
         options={options}
-        fieldConfig={{ defaults: {}, overrides: [] }}
+        fieldConfig={fieldConfig}
         transparent={false}
         width={980}
         height={540}

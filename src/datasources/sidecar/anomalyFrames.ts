@@ -64,10 +64,14 @@ function scoreConfig(field: Field): Field['config'] {
   const config = field.config ?? {};
   return {
     ...config,
+    // A score, not the metric: no unit from the metric's name.
+    unit: 'none',
     min: 0,
     max: 1,
-    description: config.description ?? 'Anomaly score (0..1); regions are where it passes the threshold',
-    custom: { ...config.custom, axisPlacement: 'right', axisLabel: config.custom?.axisLabel ?? 'anomaly score' },
+    description:
+      config.description ??
+      'How unusual each point is (anomaly score, 0..1); regions are where it passes the threshold',
+    custom: { ...config.custom, axisPlacement: 'right', axisLabel: config.custom?.axisLabel ?? 'how unusual (score)' },
   };
 }
 

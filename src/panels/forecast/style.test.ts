@@ -19,7 +19,7 @@ describe('styleForecastFrames', () => {
     const lower = byName(frame!, 'lower');
     expect(value.config).toMatchObject({ displayName: 'Actual', custom: { lineWidth: 1, fillOpacity: 0 } });
     expect(forecast.config).toMatchObject({
-      displayName: 'Forecast (ensemble)',
+      displayName: 'Forecast (blend of the best models)',
       custom: { lineStyle: { fill: 'dash' } },
     });
     expect(forecast.config.color).toEqual(value.config.color);

@@ -5,7 +5,16 @@
  * legend and tooltip. Units, decimals and colours the user set in the field config are kept; nothing is drawn
  * by hand, so zoom, crosshair sharing, tooltips and axis formatting are Grafana's own.
  */
-import { FieldType, type DataFrame, type Field, type FieldConfig, type GrafanaTheme2 } from '@grafana/data';
+import {
+  dateTime,
+  FieldType,
+  type DataFrame,
+  type Field,
+  type FieldConfig,
+  type GrafanaTheme2,
+  type TimeRange,
+} from '@grafana/data';
+import { modelTerm } from '../../domain/vocabulary';
 import { fieldRoles, frameTitle, lastIndexWithValue, type FieldRole } from './model';
 import type { ForecastPanelOptions } from './types';
 
@@ -54,7 +63,7 @@ export function styleForecastFrames(
     const suffix = several ? ` · ${frameTitle(frame, index)}` : '';
     const model = (frame.meta?.custom as { model?: unknown } | undefined)?.model;
     const name = (role: FieldRole) =>
-      `${ROLE_LABEL[role]}${role === 'median' && typeof model === 'string' && model ? ` (${model})` : ''}${suffix}`;
+      `${ROLE_LABEL[role]}${role === 'median' && typeof model === 'string' && model ? ` (${shortModel(model)})` : ''}${suffix}`;
     const fields = frame.fields.map((field) => {
       const role = roleOf.get(field);
       switch (role) {
@@ -106,6 +115,38 @@ export function styleForecastFrames(
     });
     return { ...frame, fields };
   });
+}
+
+/** A model for a legend entry: plain words, and only the count for a blend (the full list is in the tooltip). */
+export function shortModel(model: string): string {
+  const blend = /^ensemble\((.*)\)$/.exec(model);
+  if (blend) {
+    return `blend of ${blend[1]!.split('+').filter(Boolean).length} models`;
+  }
+  return modelTerm(model).label.toLowerCase();
+}
+
+/**
+ * The panel's range, stretched to the last forecast step: a forecast lies in the future, which a dashboard
+ * range ending at "now" would cut off.
+ */
+export function forecastRange(frames: DataFrame[], range: TimeRange): TimeRange {
+  let last = range.to.valueOf();
+  for (const frame of frames) {
+    const time = frame.fields.find((f) => f.type === FieldType.time);
+    for (let i = (time?.values.length ?? 0) - 1; i >= 0; i--) {
+      const t = Number(time!.values[i]);
+      if (Number.isFinite(t)) {
+        last = Math.max(last, t);
+        break;
+      }
+    }
+  }
+  if (last === range.to.valueOf()) {
+    return range;
+  }
+  const to = dateTime(last);
+  return { from: range.from, to, raw: { from: range.raw.from, to } };
 }
 
 /** Where history ends and the forecast starts: the latest time with an actual value over all frames. */

@@ -63,7 +63,7 @@ describe('ForecastPanel', () => {
     expect(names).toEqual([
       undefined,
       'Actual',
-      'Forecast (ensemble)',
+      'Forecast (blend of the best models)',
       '95% band (low)',
       '80% band (low)',
       '80% band',

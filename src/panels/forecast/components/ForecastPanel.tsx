@@ -5,7 +5,7 @@ import { PanelDataErrorView } from '@grafana/runtime';
 import { Alert, Icon, Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
 import { framesToSeries, hasPoints, reasonText } from '../model';
-import { annotationRegions, nowOf, styleForecastFrames } from '../style';
+import { annotationRegions, forecastRange, nowOf, styleForecastFrames } from '../style';
 import { withDefaults, type ForecastPanelOptions } from '../types';
 import { ForecastPlot } from './ForecastPlot';
 
@@ -92,7 +92,7 @@ export function ForecastPanel(props: Props) {
       ))}
       <ForecastPlot
         frames={frames}
-        timeRange={timeRange}
+        timeRange={forecastRange(frames, timeRange)}
         timeZone={timeZone}
         width={width}
         height={Math.max(0, height - stripHeight)}

@@ -53,6 +53,8 @@ export interface ForecastPlotProps {
 export function ForecastPlot(props: ForecastPlotProps) {
   const { frames, timeRange, timeZone, width, height, nowMs, regions, onChangeTimeRange, eventBus } = props;
   const theme = useTheme2();
+  // The uPlot instance, for placing the DOM markers; set by MarkersPlugin's init hook.
+  const plot = useRef<PlotRef>(undefined);
   return (
     <div data-testid={ids.chart} style={{ width, height, position: 'relative' }}>
       <TimeSeries
@@ -65,7 +67,7 @@ export function ForecastPlot(props: ForecastPlotProps) {
       >
         {(builder: UPlotConfigBuilder, alignedFrame: DataFrame) => (
           <>
-            <MarkersPlugin config={builder} nowMs={nowMs} regions={regions} theme={theme} />
+            <MarkersPlugin config={builder} nowMs={nowMs} regions={regions} theme={theme} plot={plot} />
             <TooltipPlugin2
               config={builder}
               hoverMode={HOVER_ALL_SERIES as never}
@@ -83,7 +85,7 @@ export function ForecastPlot(props: ForecastPlotProps) {
                     now
                   </div>
                 )}
-                mapEventToXYCoords={(_frame, _row) => xy(builder, nowMs)}
+                mapEventToXYCoords={(_frame, _row) => xy(plot.current, nowMs)}
               />
             )}
             {regions.length > 0 && (
@@ -100,7 +102,7 @@ export function ForecastPlot(props: ForecastPlotProps) {
                     ▲
                   </div>
                 )}
-                mapEventToXYCoords={(_frame, row) => xy(builder, regions[row]?.startMs)}
+                mapEventToXYCoords={(_frame, row) => xy(plot.current, regions[row]?.startMs)}
               />
             )}
           </>
@@ -118,14 +120,19 @@ function regionsFrame(regions: Region[]): DataFrame {
   return createDataFrame({ fields: [{ name: 'time', type: FieldType.time, values: regions.map((r) => r.startMs) }] });
 }
 
+interface PlotRef {
+  valToPos: (v: number, scale: string, canvasPixels?: boolean) => number;
+  bbox: { width: number };
+}
+
 /** Where a time sits on the plot (CSS pixels from the plotting area's left), or undefined when outside it. */
-function xy(builder: UPlotConfigBuilder, ms: number | undefined): { x: number; y: number } | undefined {
-  const plot = (builder as unknown as { plot?: { valToPos: (v: number, scale: string) => number } }).plot;
-  if (ms === undefined) {
+function xy(plot: PlotRef | undefined, ms: number | undefined): { x: number; y: number } | undefined {
+  if (!plot || ms === undefined) {
     return undefined;
   }
-  const x = plot ? plot.valToPos(ms, 'x') : Number.NaN;
-  return Number.isFinite(x) ? { x, y: 0 } : undefined;
+  const x = plot.valToPos(ms, 'x');
+  const width = plot.bbox.width / (window.devicePixelRatio || 1);
+  return Number.isFinite(x) && x >= 0 && x <= width ? { x, y: 0 } : undefined;
 }
 
 const markerStyle = (theme: GrafanaTheme2): React.CSSProperties => ({
@@ -142,13 +149,14 @@ interface MarkersProps {
   nowMs?: number;
   regions: Region[];
   theme: GrafanaTheme2;
+  plot: React.MutableRefObject<PlotRef | undefined>;
 }
 
 /**
  * Canvas hooks, registered once per plot configuration (the usual uPlot-plugin pattern), reading the latest
  * values through a ref: regions are shaded under the series, the "now" line is drawn over them.
  */
-function MarkersPlugin({ config, nowMs, regions, theme }: MarkersProps) {
+function MarkersPlugin({ config, nowMs, regions, theme, plot }: MarkersProps) {
   const latest = useRef({ nowMs, regions, theme });
   latest.current = { nowMs, regions, theme };
   useLayoutEffect(() => {
@@ -157,6 +165,9 @@ function MarkersPlugin({ config, nowMs, regions, theme }: MarkersProps) {
       bbox: { left: number; top: number; width: number; height: number };
       valToPos: (v: number, scale: string, canvasPixels?: boolean) => number;
     };
+    config.addHook('init', (u: Plot & PlotRef) => {
+      plot.current = u;
+    });
     config.addHook('drawClear', (u: Plot) => {
       const { regions: rs, theme: t } = latest.current;
       const { left, top, width, height } = u.bbox;
@@ -191,7 +202,7 @@ function MarkersPlugin({ config, nowMs, regions, theme }: MarkersProps) {
       u.ctx.stroke();
       u.ctx.restore();
     });
-  }, [config]);
+  }, [config, plot]);
   return null;
 }
 
