@@ -39,7 +39,7 @@ describe('anomalyResponseToFrames', () => {
       max: 1,
       custom: { axisPlacement: 'right', axisLabel: 'how unusual (score)' },
     });
-    expect(score.config.description).toMatch(/Anomaly score/);
+    expect(score.config.description).toMatch(/anomaly score, 0..1/);
 
     const [withConfig] = anomalyResponseToFrames(anomalyResponse(), 'A');
     expect(withConfig.fields[2].config.custom).toEqual({
