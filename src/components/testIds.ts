@@ -46,6 +46,7 @@ export const testIds = {
   },
   incidents: {
     container: 'data-testid pg-incidents-container',
+    charts: 'data-testid pg-incidents-charts',
     expr: 'data-testid pg-incidents-expr',
     range: 'data-testid pg-incidents-range',
     step: 'data-testid pg-incidents-step',

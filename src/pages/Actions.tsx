@@ -1,7 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
 import {
   Alert,
   EmptyState,
@@ -20,6 +19,7 @@ import { useActions } from '../hooks/useActions';
 import { ActionsView } from '../panels/actions/components/ActionsView';
 import { describeError } from '../utils/errors';
 import { currentUser } from '../utils/roles';
+import { usePageContext } from '../scenes/context';
 
 const ids = testIds.actions;
 /** The newest actions and audit entries the page loads. */
@@ -42,8 +42,15 @@ const auditColumns: Array<Column<AuditRow>> = [
 function Actions() {
   const s = useStyles2(getStyles);
   const [user] = useState(currentUser);
-  const query = useMemo(() => ({ limit: ACTIONS_LIMIT }), []);
+  const page = usePageContext();
+  const query = useMemo(() => ({ limit: ACTIONS_LIMIT, service: page.service }), [page.service]);
   const actions = useActions(query, REFRESH_SECONDS);
+  const reload = actions.reload;
+  useEffect(() => {
+    if (page.refreshKey > 0) {
+      reload();
+    }
+  }, [page.refreshKey, reload]);
   const [audit, setAudit] = useState<AuditList>();
   const [auditError, setAuditError] = useState<string>();
 
@@ -68,7 +75,7 @@ function Actions() {
   const rows = useMemo(() => (audit ? auditRows(audit.entries) : []), [audit]);
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={ids.container} className={s.page}>
         <Stack direction="column" gap={3}>
           <Text color="secondary">
@@ -99,7 +106,7 @@ function Actions() {
           </section>
         </Stack>
       </div>
-    </PluginPage>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
-import React, { useCallback, useMemo, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
-import { locationService, PluginPage } from '@grafana/runtime';
+import { locationService } from '@grafana/runtime';
 import {
   Alert,
   Badge,
@@ -12,7 +12,6 @@ import {
   Input,
   InteractiveTable,
   LoadingPlaceholder,
-  RadioButtonGroup,
   Stack,
   Text,
   Tooltip,
@@ -25,12 +24,8 @@ import { testIds } from '../components/testIds';
 import { useAnomalies } from '../hooks/useAnomalies';
 import { useIncidents } from '../hooks/useIncidents';
 import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../domain/incidents/watched';
-import {
-  buildIncidentRequest,
-  DEFAULT_INCIDENT_FORM,
-  INCIDENT_RANGES,
-  type IncidentForm,
-} from '../domain/incidents/request';
+import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, type IncidentForm } from '../domain/incidents/request';
+import { usePageContext } from '../scenes/context';
 import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../domain/incidents/rows';
 import { currentUser, feedbackDisabledReason } from '../utils/roles';
 import { AIDPE_ACTIONS, can } from '../domain/access/permissions';
@@ -53,12 +48,17 @@ const ids = testIds.incidents;
  */
 function Incidents() {
   const s = useStyles2(getStyles);
+  const page = usePageContext();
   const [form, setForm] = useState<IncidentForm>(DEFAULT_INCIDENT_FORM);
-  // The first run, with the defaults, starts on load.
-  const [request, setRequest] = useState<AnomalyRequest | undefined>(() => {
-    const built = buildIncidentRequest(DEFAULT_INCIDENT_FORM, Date.now());
-    return built.ok ? built.value : undefined;
-  });
+  // What "Detect anomalies" last applied; it runs again over the page's range on every refresh or new range.
+  const [applied, setApplied] = useState<IncidentForm>(DEFAULT_INCIDENT_FORM);
+  const built = useMemo(
+    () => buildIncidentRequest(applied, { fromMs: page.fromMs, toMs: page.toMs }, Date.now()),
+    // refreshKey: a refresh re-runs the same query.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [applied, page.fromMs, page.toMs, page.refreshKey]
+  );
+  const request: AnomalyRequest | undefined = built.ok ? built.value : undefined;
   const [formError, setFormError] = useState<string>();
   // Grafana's boot data does not change while the page is open.
   const [user] = useState(currentUser);
@@ -80,7 +80,19 @@ function Incidents() {
     [queryExpr, openExplorer]
   );
   const watched = useIncidents();
-  const watchedRows = useMemo(() => (watched.response ? incidentsToRows(watched.response) : []), [watched.response]);
+  const reloadWatched = watched.reload;
+  useEffect(() => {
+    if (page.refreshKey > 0) {
+      reloadWatched();
+    }
+  }, [page.refreshKey, reloadWatched]);
+  const watchedRows = useMemo(
+    () =>
+      watched.response
+        ? incidentsToRows(watched.response).filter((r) => !page.service || r.service === page.service)
+        : [],
+    [watched.response, page.service]
+  );
   const watchedColumns = useMemo<Array<Column<WatchedIncidentRow>>>(
     () => [
       { id: 'title', header: 'Incident', sortType: 'alphanumeric' },
@@ -117,12 +129,12 @@ function Incidents() {
   };
 
   const run = () => {
-    const built = buildIncidentRequest(form, Date.now());
-    if (built.ok) {
+    const next = buildIncidentRequest(form, { fromMs: page.fromMs, toMs: page.toMs }, Date.now());
+    if (next.ok) {
       setFormError(undefined);
-      setRequest(built.value);
+      setApplied({ ...form });
     } else {
-      setFormError(built.error);
+      setFormError(next.error);
     }
   };
 
@@ -185,7 +197,7 @@ function Incidents() {
   const update = (patch: Partial<IncidentForm>) => setForm((f) => ({ ...f, ...patch }));
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={ids.container} className={s.page}>
         <Stack direction="column" gap={2}>
           <Text color="secondary">
@@ -251,16 +263,6 @@ function Incidents() {
               </InlineField>
             </InlineFieldRow>
             <InlineFieldRow>
-              <InlineField label="Last" labelWidth={10}>
-                <div data-testid={ids.range}>
-                  <RadioButtonGroup
-                    aria-label="Range"
-                    options={[...INCIDENT_RANGES]}
-                    value={form.range}
-                    onChange={(range) => update({ range })}
-                  />
-                </div>
-              </InlineField>
               <InlineField label="Step" labelWidth={8} tooltip="A duration (30s, 1m) or seconds. Empty: 60s.">
                 <Input
                   id="incidents-step"
@@ -358,7 +360,7 @@ function Incidents() {
           )}
         </Stack>
       </div>
-    </PluginPage>
+    </>
   );
 }
 

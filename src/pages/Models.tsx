@@ -1,5 +1,5 @@
 import React, { useEffect, useMemo, useState } from 'react';
-import { PluginPage } from '@grafana/runtime';
+import { usePageContext } from '../scenes/context';
 import { Alert, Badge, InteractiveTable, LoadingPlaceholder, Stack, Text, type Column } from '@grafana/ui';
 import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
 import type { ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';
@@ -27,6 +27,7 @@ const columns: Array<Column<ModelRow>> = [
 
 /** The forecasting models the sidecar runs: versions, whether they loaded, and their model cards' metrics. */
 function Models() {
+  const { refreshKey } = usePageContext();
   const [response, setResponse] = useState<ForecastModelsResponse>();
   const [error, setError] = useState<string>();
   const [accuracy, setAccuracy] = useState<ForecastAccuracyResponse>();
@@ -45,12 +46,12 @@ function Models() {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [refreshKey]);
   const rows = useMemo(() => (response ? response.models.map(modelRow) : []), [response]);
   const summary = response ? modelsSummary(response) : undefined;
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={testIds.models.container}>
         {error && (
           <Alert severity="error" title="Could not load the models from the sidecar">
@@ -89,7 +90,7 @@ function Models() {
           </Stack>
         )}
       </div>
-    </PluginPage>
+    </>
   );
 }
 

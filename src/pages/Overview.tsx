@@ -1,7 +1,6 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
 import type { ActionList, ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';
@@ -22,6 +21,7 @@ import { startOfDayMs } from '../overview/summary';
 import { describeError } from '../utils/errors';
 import { stateLabel, stateToBadgeColor, stateToIcon } from '../utils/health';
 import { formatUptime } from '../utils/time';
+import { usePageContext } from '../scenes/context';
 
 /** The newest actions the Overview counts over (the same window as the Actions page). */
 export const OVERVIEW_ACTIONS_LIMIT = 200;
@@ -73,6 +73,13 @@ function Overview() {
     setGeneration((g) => g + 1);
     setDayStartMs(startOfDayMs(Date.now()));
   }, [refresh, reloadActions, reloadIncidents]);
+  // The scene's refresh picker (and a new time range) refresh every section.
+  const { refreshKey } = usePageContext();
+  useEffect(() => {
+    if (refreshKey > 0) {
+      refreshAll();
+    }
+  }, [refreshKey, refreshAll]);
 
   const actionsState: Loaded<ActionList> = {
     loading: actions.loading,
@@ -86,7 +93,7 @@ function Overview() {
   };
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={testIds.overview.container} className={s.page}>
         <Stack direction="column" gap={2}>
           <Stack justifyContent="space-between" alignItems="center">
@@ -168,7 +175,7 @@ function Overview() {
           <ModelsSection models={models} accuracy={accuracy} />
         </Stack>
       </div>
-    </PluginPage>
+    </>
   );
 }
 

@@ -1,23 +1,17 @@
 import React from 'react';
-import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
+import { useSceneApp } from '@grafana/scenes';
 import { ROUTES } from '../../constants';
+import { aidpeSceneApp } from '../../scenes/app';
 
-const Overview = React.lazy(() => import('../../pages/Overview'));
-const Incidents = React.lazy(() => import('../../pages/Incidents'));
-const Actions = React.lazy(() => import('../../pages/Actions'));
-const Models = React.lazy(() => import('../../pages/Models'));
-
+/** The app root: the Scenes pages (Overview by default). */
 function App(_props: AppRootProps) {
+  const app = useSceneApp(aidpeSceneApp);
   return (
     <Routes>
-      <Route path={ROUTES.Overview} element={<Overview />} />
-      <Route path={ROUTES.Incidents} element={<Incidents />} />
-      <Route path={ROUTES.Actions} element={<Actions />} />
-      <Route path={ROUTES.Models} element={<Models />} />
-
-      {/* Default page */}
-      <Route path="*" element={<Overview />} />
+      <Route path="" element={<Navigate to={ROUTES.Overview} replace />} />
+      <Route path="*" element={<app.Component model={app} />} />
     </Routes>
   );
 }
