@@ -8,7 +8,7 @@
  *
  * Run: `node --import tsx browser/server.mts [--port N]` (Playwright's webServer does this).
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -33,8 +33,39 @@ const dsRoutes = (
 const ROLES = ['Viewer', 'Editor', 'Admin', 'None'] as const;
 type HarnessRole = (typeof ROLES)[number];
 
+/**
+ * @grafana/plugin-compat (a dependency of @grafana/scenes) imports host APIs by name from @grafana/runtime and
+ * checks at run time whether each exists, as Grafana's module loader allows; esbuild refuses a named import that
+ * the package does not export. Rewritten to property reads of the module namespace: the same run-time behaviour.
+ */
+const hostApiShim: Plugin = {
+  name: 'plugin-compat-host-apis',
+  setup(b) {
+    b.onLoad({ filter: /@grafana[\\/]plugin-compat[\\/].*\.m?js$/ }, (args) => {
+      let n = 0;
+      const contents = readFileSync(args.path, 'utf8').replace(
+        /import\s*\{([^}]*)\}\s*from\s*'(@grafana\/runtime(?:\/unstable)?)';/g,
+        (_m, names: string, from: string) => {
+          const ns = `__host${n++}`;
+          const bindings = names
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+            .map((x) => {
+              const [imported, local] = x.split(/\s+as\s+/);
+              return `const ${local ?? imported} = ${ns}[${JSON.stringify(imported)}];`;
+            });
+          return `import * as ${ns} from '${from}';\n${bindings.join('\n')}`;
+        }
+      );
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 async function bundle(): Promise<void> {
   await build({
+    plugins: [hostApiShim],
     entryPoints: [join(root, 'browser/harness/main.tsx')],
     bundle: true,
     outdir,
@@ -59,6 +90,8 @@ const index = (permissionsByRole: Record<HarnessRole, Record<string, boolean>>) 
   const serverAdmin = query.get('serverAdmin') === '1';
   document.cookie = 'harness_role=' + role + '; path=/';
   const permissionsByRole = ${JSON.stringify(permissionsByRole)};
+  // Where @grafana/ui fetches its icons (served below from the package's own copies).
+  window.__grafana_public_path__ = '/public/';
   window.grafanaBootData = {
     settings: { buildInfo: { version: '12.4.10', edition: 'Open Source' }, featureToggles: {}, appSubUrl: '', datasources: {}, panels: {}, theme2: {} },
     user: { id: 1, login: role.toLowerCase(), name: role, orgRole: role, isGrafanaAdmin: serverAdmin, permissions: permissionsByRole[role] || {}, theme: 'dark', timezone: 'utc', locale: 'en-US' },
@@ -123,6 +156,7 @@ const TYPES: Record<string, string> = {
   '.woff': 'font/woff',
   '.woff2': 'font/woff2',
   '.png': 'image/png',
+  '.svg': 'image/svg+xml',
 };
 
 async function main(): Promise<void> {
@@ -179,7 +213,16 @@ async function main(): Promise<void> {
         res.writeHead(r.status, { 'content-type': 'application/json' }).end(Buffer.from(await r.arrayBuffer()));
       })().catch(fail);
     }
-    if (path === '/' || path === '/index.html')
+    const icon = /^\/public\/build\/img\/icons\/([a-z0-9-]+\/[a-z0-9-]+\.svg)$/.exec(path);
+    if (icon) {
+      try {
+        const body = readFileSync(join(root, 'node_modules/@grafana/ui/dist/public/img/icons', icon[1]!));
+        return void res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(body);
+      } catch {
+        return void res.writeHead(404).end();
+      }
+    }
+    if (path === '/' || path === '/index.html' || path.startsWith('/a/'))
       return void res.writeHead(200, { 'content-type': 'text/html' }).end(index(permissionsByRole));
     try {
       const file = join(outdir, path.replace(/^\/+/, ''));

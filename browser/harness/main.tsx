@@ -9,9 +9,13 @@
  * URL: `/?panel=forecast|rca|actions&role=Editor|Viewer&options=<json>&query=<json>&span=<minutes>`: the
  * time range is the last `span` minutes (default 360) of the demo cluster's own clock, which runs faster
  * than the wall clock in the harness.
+ *
+ * App pages: `/a/aidpe-performance-app/<page>?role=…&from=<ms>&to=<ms>`: the app plugin's root (its Scenes
+ * pages) in a router on Grafana's location service, with the runtime services of `grafanaRuntime.tsx`.
  */
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { Route, Router, Routes } from 'react-router-dom';
 import { lastValueFrom } from 'rxjs';
 import {
   applyFieldOverrides,
@@ -20,41 +24,30 @@ import {
   EventBusSrv,
   LoadingState,
   ThemeContext,
+  type AppPluginMeta,
   type DataQueryRequest,
-  type DataSourceInstanceSettings,
   type PanelData,
-  type PanelPlugin,
   type TimeRange,
 } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { config, LocationServiceProvider, locationService, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
-import { plugin as forecastPlugin } from '../../src/panels/forecast/module';
-import { plugin as rcaPlugin } from '../../src/panels/rca/module';
-import { plugin as actionsPlugin } from '../../src/panels/actions/module';
-import { SidecarDataSource } from '../../src/datasources/sidecar/datasource';
+import { plugin as appPlugin } from '../../src/module';
+import appJson from '../../src/plugin.json';
 import type { SidecarQuery } from '../../src/domain/query/types';
-import type { SidecarJsonData } from '../../src/datasources/sidecar/settings';
 import { harnessBackendSrv, harnessTemplateSrv } from './backendSrv';
+import { datasource, installRuntime, PANELS } from './grafanaRuntime';
 
 const params = new URLSearchParams(window.location.search);
 const panelName = params.get('panel') ?? 'forecast';
-const PANELS: Record<string, PanelPlugin<any>> = { forecast: forecastPlugin, rca: rcaPlugin, actions: actionsPlugin };
+const PANEL_IDS: Record<string, string> = {
+  forecast: 'aidpe-forecast-panel',
+  rca: 'aidpe-rca-panel',
+  actions: 'aidpe-actions-panel',
+};
 
 setBackendSrv(harnessBackendSrv as never);
 setTemplateSrv(harnessTemplateSrv as never);
-
-const DATASOURCE_UID = 'aidpe-sidecar';
-const instanceSettings = {
-  id: 1,
-  uid: DATASOURCE_UID,
-  type: 'aidpe-sidecar-datasource',
-  name: 'AIDPE',
-  meta: { id: 'aidpe-sidecar-datasource', name: 'AIDPE', type: 'datasource', info: {} },
-  jsonData: { sidecarUrl: 'http://sidecar' },
-  access: 'proxy',
-  url: `/api/datasources/proxy/uid/${DATASOURCE_UID}`,
-  readOnly: false,
-} as unknown as DataSourceInstanceSettings<SidecarJsonData>;
+installRuntime();
 
 async function timeRange(): Promise<TimeRange> {
   const status = (await (await fetch('/sidecar-direct/api/v1/sim/status')).json()) as { timeMs: number };
@@ -68,7 +61,7 @@ async function queryData(range: TimeRange): Promise<PanelData> {
   const raw = params.get('query');
   if (!raw) return { state: LoadingState.Done, series: [], timeRange: range };
   const target = { refId: 'A', ...(JSON.parse(raw) as Partial<SidecarQuery>) } as SidecarQuery;
-  const ds = new SidecarDataSource(instanceSettings);
+  const ds = datasource;
   const request = {
     requestId: 'harness',
     interval: '60s',
@@ -94,8 +87,8 @@ async function queryData(range: TimeRange): Promise<PanelData> {
   }
 }
 
-function Harness() {
-  const plugin = PANELS[panelName];
+function PanelHarness() {
+  const plugin = PANELS[PANEL_IDS[panelName] ?? ''];
   const [range, setRange] = useState<TimeRange | undefined>();
   const [data, setData] = useState<PanelData | undefined>();
   const [options, setOptions] = useState<Record<string, unknown>>(() => JSON.parse(params.get('options') ?? '{}'));
@@ -144,9 +137,53 @@ function Harness() {
 }
 
 const theme = createTheme({ colors: { mode: 'dark' } });
+config.theme2 = theme;
+
+/** A react-router `Router` on Grafana's location service, as Grafana mounts app plugins. */
+function LocationRouter({ children }: { children: React.ReactNode }) {
+  const history = locationService.getHistory();
+  const [location, setLocation] = useState(history.location);
+  useLayoutEffect(() => history.listen((l: typeof location) => setLocation(l)), [history]);
+  return (
+    <LocationServiceProvider service={locationService}>
+      <Router location={location} navigator={history as never}>
+        {children}
+      </Router>
+    </LocationServiceProvider>
+  );
+}
+
+/** The app plugin's root page, under `/a/<plugin id>/`, with the meta Grafana would pass. */
+function AppHarness() {
+  const Root = appPlugin.root;
+  const meta = { ...appJson, enabled: true, jsonData: {}, baseUrl: '', module: '' } as unknown as AppPluginMeta;
+  if (!Root) {
+    return <p data-testid="harness-error">the app has no root page</p>;
+  }
+  return (
+    <LocationRouter>
+      <Routes>
+        <Route
+          path={`/a/${appJson.id}/*`}
+          element={
+            <Root
+              meta={meta}
+              path={`/a/${appJson.id}`}
+              query={{}}
+              basename={`/a/${appJson.id}`}
+              onNavChanged={() => undefined}
+            />
+          }
+        />
+      </Routes>
+    </LocationRouter>
+  );
+}
+
+const isApp = window.location.pathname.startsWith('/a/');
 createRoot(document.getElementById('root')!).render(
   <ThemeContext.Provider value={theme}>
     <GlobalStyles />
-    <Harness />
+    {isApp ? <AppHarness /> : <PanelHarness />}
   </ThemeContext.Provider>
 );
