@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulatorRoutes } from './routes/simulator.ts';
 import { forecastRoutes } from './routes/forecast.ts';
+import { ForecastUseCase } from './usecases/forecast/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
@@ -22,11 +23,11 @@ import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
+import { AnomalyUseCase } from './usecases/anomalies/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
 import type { IncidentWatcher } from './loop/incidents.ts';
-import { TempoClient } from './telemetry/tempo.ts';
-import { LokiClient } from './telemetry/loki.ts';
-import { loadLogSequenceModel, type LogSequenceModelLoad } from './models/logSequenceModel.ts';
+import { sourcesFromParts, type Sources } from './sources/index.ts';
+import { RcaUseCase } from './usecases/rca/rca.ts';
 import type { Store } from './store/sqlite.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
@@ -35,8 +36,11 @@ import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
-  telemetry: TelemetrySource;
-  /** The embedded demo cluster; present in demo mode. */
+  /** Where metrics, logs and traces come from (chosen once by server.ts); built from the parts below when absent. */
+  sources?: Sources | undefined;
+  /** Tests and scripts: the metrics source, when `sources` is not given. */
+  telemetry?: TelemetrySource;
+  /** Tests and scripts: the embedded demo cluster, when `sources` is not given. */
   cluster?: SimulatedCluster | undefined;
   metrics?: SidecarMetrics;
   /** pino options, or false to silence logs (tests). */
@@ -59,6 +63,16 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const sources =
+    deps.sources ??
+    sourcesFromParts({
+      config,
+      metrics: deps.telemetry ?? missing('telemetry'),
+      cluster: deps.cluster,
+      now: deps.now,
+    });
+  const telemetry = sources.metrics;
+  const cluster = sources.cluster;
   const metrics = deps.metrics ?? createSidecarMetrics();
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
@@ -94,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const health = new HealthRegistry();
-  health.register(deps.telemetry.kind, () => deps.telemetry.health());
+  health.register(telemetry.kind, () => telemetry.health());
   for (const name of ['loki', 'tempo'] as const) {
     const endpoint = config[name];
     if (endpoint.url) {
@@ -104,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         name,
         HealthRegistry.disabled(
           name,
-          deps.cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'
+          cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'
         )
       );
     }
@@ -114,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.kubernetesHealth ??
       HealthRegistry.disabled(
         'kubernetes',
-        deps.cluster
+        cluster
           ? 'not configured; scaling goes to the embedded simulator'
           : (deps.actionsUnavailable ?? 'not configured (set kubernetes.kubeconfig)')
       )
@@ -154,25 +168,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics,
     version: SIDECAR_VERSION,
     mode: config.mode,
-    required: new Set([deps.telemetry.kind]),
+    required: new Set([telemetry.kind]),
     startedAt: Date.now(),
   });
-  await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(queryRoutes, { telemetry: () => telemetry, now: sources.now });
   await app.register(forecastRoutes, {
-    telemetry: () => deps.telemetry,
-    models: forecastModels,
-    ...(deps.now ? { now: deps.now } : {}),
+    forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
   await app.register(anomalyRoutes, {
-    telemetry: () => deps.telemetry,
-    store,
-    modelsDir: config.modelsDir,
-    ...(deps.now ? { now: deps.now } : {}),
+    anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
   });
-  const tempo = config.tempo.url
-    ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs })
-    : undefined;
   app.get(
     '/api/v1/incidents',
     {
@@ -189,29 +195,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
   );
-  const loki = config.loki.url
-    ? new LokiClient({ baseUrl: config.loki.url, timeoutMs: config.loki.timeoutMs })
-    : undefined;
-  // The log sequence model is loaded once, on the first ranking that needs it.
-  let logModel: Promise<LogSequenceModelLoad> | undefined;
-  const logSequenceModel = () => (logModel ??= loadLogSequenceModel({ modelsDir: config.modelsDir }));
-  await app.register(rcaRoutes, {
-    cluster: deps.cluster,
-    tempo,
-    loki,
-    logSequenceModel,
-    telemetry: () => deps.telemetry,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+  await app.register(rcaRoutes, { rca: new RcaUseCase(sources) });
   await app.register(actionRoutes, {
     loop: deps.actions,
     store,
     unavailableReason: deps.actionsUnavailable ?? (store ? 'no actuator is configured' : 'the store is not available'),
   });
-  if (deps.cluster) {
-    await app.register(simulatorRoutes, { cluster: deps.cluster });
+  if (cluster) {
+    await app.register(simulatorRoutes, { cluster: cluster });
   }
   return app;
+}
+
+function missing(what: string): never {
+  throw new TypeError(`buildApp needs ${what} when no sources are given`);
 }
 
 /**

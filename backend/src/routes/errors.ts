@@ -3,24 +3,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TelemetryError } from '../telemetry/types.ts';
 import type { SidecarMetrics } from '../observability/metrics.ts';
 import { ForecastInputError } from '../engines/forecast/series.ts';
+import { BadRequestError, NotConfiguredError, NotFoundError } from '../usecases/errors.ts';
 
-/** A client mistake that is not caught by the route schema (e.g. start after end). */
-export class BadRequestError extends Error {
-  constructor(
-    readonly field: string,
-    message: string
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'BadRequestError';
-  }
-}
-
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
+export { BadRequestError, NotConfiguredError, NotFoundError } from '../usecases/errors.ts';
 
 const TELEMETRY_STATUS: Record<TelemetryError['kind'], number> = {
   bad_query: 400,
@@ -46,6 +31,9 @@ export function errorHandler(metrics: SidecarMetrics) {
       return reply
         .status(400)
         .send({ statusCode: 400, error: 'Bad Request', message: error.message, field: error.field });
+    }
+    if (error instanceof NotConfiguredError) {
+      return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: error.message });
     }
     if (error instanceof NotFoundError) {
       return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: error.message });
