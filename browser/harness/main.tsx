@@ -13,9 +13,9 @@
  * App pages: `/a/aidpe-performance-app/<page>?role=…&from=<ms>&to=<ms>`: the app plugin's root (its Scenes
  * pages) in a router on Grafana's location service, with the runtime services of `grafanaRuntime.tsx`.
  */
-import React, { useEffect, useLayoutEffect, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Route, Router, Routes } from 'react-router-dom';
+import { Route, Routes } from 'react-router-dom';
 import { lastValueFrom } from 'rxjs';
 import {
   applyFieldOverrides,
@@ -29,12 +29,13 @@ import {
   type PanelData,
   type TimeRange,
 } from '@grafana/data';
-import { config, LocationServiceProvider, locationService, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { config, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import { plugin as appPlugin } from '../../src/module';
 import appJson from '../../src/plugin.json';
 import type { SidecarQuery } from '../../src/domain/query/types';
 import { harnessBackendSrv, harnessTemplateSrv } from './backendSrv';
+import { LocationRouter } from '../../src/test/locationRouter';
 import { datasource, installRuntime, PANELS } from './grafanaRuntime';
 
 const params = new URLSearchParams(window.location.search);
@@ -138,20 +139,6 @@ function PanelHarness() {
 
 const theme = createTheme({ colors: { mode: 'dark' } });
 config.theme2 = theme;
-
-/** A react-router `Router` on Grafana's location service, as Grafana mounts app plugins. */
-function LocationRouter({ children }: { children: React.ReactNode }) {
-  const history = locationService.getHistory();
-  const [location, setLocation] = useState(history.location);
-  useLayoutEffect(() => history.listen((l: typeof location) => setLocation(l)), [history]);
-  return (
-    <LocationServiceProvider service={locationService}>
-      <Router location={location} navigator={history as never}>
-        {children}
-      </Router>
-    </LocationServiceProvider>
-  );
-}
 
 /** The app plugin's root page, under `/a/<plugin id>/`, with the meta Grafana would pass. */
 function AppHarness() {

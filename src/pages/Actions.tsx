@@ -19,7 +19,7 @@ import { useActions } from '../hooks/useActions';
 import { ActionsView } from '../panels/actions/components/ActionsView';
 import { describeError } from '../utils/errors';
 import { currentUser } from '../utils/roles';
-import { usePageContext } from '../scenes/context';
+import { usePageContext } from '../scenes/pageContext';
 
 const ids = testIds.actions;
 /** The newest actions and audit entries the page loads. */

@@ -25,7 +25,12 @@ import { useAnomalies } from '../hooks/useAnomalies';
 import { useIncidents } from '../hooks/useIncidents';
 import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../domain/incidents/watched';
 import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, type IncidentForm } from '../domain/incidents/request';
-import { usePageContext } from '../scenes/context';
+import { usePageContext } from '../scenes/pageContext';
+import { PromqlEditor } from '../components/PromqlEditor/PromqlEditor';
+import { SidecarPromClient } from '../domain/promql/completion';
+
+/** Completion through the app's proxy routes (one client, so its cache lasts the session). */
+const appCompletion = new SidecarPromClient();
 import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../domain/incidents/rows';
 import { currentUser, feedbackDisabledReason } from '../utils/roles';
 import { AIDPE_ACTIONS, can } from '../domain/access/permissions';
@@ -254,11 +259,13 @@ function Incidents() {
           >
             <InlineFieldRow>
               <InlineField label="PromQL" labelWidth={10} grow invalid={Boolean(formError)} error={formError}>
-                <Input
+                <PromqlEditor
                   id="incidents-expr"
                   data-testid={ids.expr}
                   value={form.expr}
-                  onChange={(e) => update({ expr: e.currentTarget.value })}
+                  completion={appCompletion}
+                  onChange={(expr) => update({ expr })}
+                  onRunQuery={run}
                 />
               </InlineField>
             </InlineFieldRow>

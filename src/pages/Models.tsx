@@ -1,5 +1,5 @@
 import React, { useEffect, useMemo, useState } from 'react';
-import { usePageContext } from '../scenes/context';
+import { usePageContext } from '../scenes/pageContext';
 import { Alert, Badge, InteractiveTable, LoadingPlaceholder, Stack, Text, type Column } from '@grafana/ui';
 import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
 import type { ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';

@@ -21,7 +21,7 @@ import { startOfDayMs } from '../overview/summary';
 import { describeError } from '../utils/errors';
 import { stateLabel, stateToBadgeColor, stateToIcon } from '../utils/health';
 import { formatUptime } from '../utils/time';
-import { usePageContext } from '../scenes/context';
+import { usePageContext } from '../scenes/pageContext';
 
 /** The newest actions the Overview counts over (the same window as the Actions page). */
 export const OVERVIEW_ACTIONS_LIMIT = 200;

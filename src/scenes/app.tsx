@@ -129,7 +129,7 @@ export function aidpeSceneApp(): SceneApp {
           title: spec.title,
           subTitle: spec.subTitle,
           url: prefixRoute(spec.route),
-          routePath: spec.route,
+          routePath: `${spec.route}/*`,
           getScene: () => scene(spec),
         })
     ),

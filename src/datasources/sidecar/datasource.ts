@@ -26,6 +26,7 @@ import type {
   RcaGraphResponse,
 } from '../../api/types';
 import { describeError } from '../../utils/errors';
+import { SidecarPromClient } from '../../domain/promql/completion';
 import { ANNOTATED_STATUSES } from '../../domain/actions/annotations';
 import { actionsAnnotationsFrame, actionsTableFrame, normaliseStatuses } from './actionFrames';
 import { anomalyAnnotationsFrame, anomalyResponseToFrames, framesToAnnotationEvents } from './anomalyFrames';
@@ -96,6 +97,14 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
     getDefaultQuery: () => ({ queryType: 'anomalies' }),
     QueryEditor: AnnotationQueryEditor,
   };
+
+  private completionClient?: SidecarPromClient;
+
+  /** PromQL completion (metric and label names) through this datasource's proxy route. */
+  get completion(): SidecarPromClient {
+    this.completionClient ??= new SidecarPromClient(this.sidecarBase);
+    return this.completionClient;
+  }
 
   constructor(instanceSettings: DataSourceInstanceSettings<SidecarJsonData>) {
     super(instanceSettings);

@@ -6,6 +6,8 @@ import type { SidecarQuery } from '../../../domain/query/types';
 import type { SidecarJsonData } from '../settings';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
 
+jest.mock('../../../components/PromqlEditor/PromqlEditor', () => jest.requireActual('../../../test/promqlEditorMock'));
+
 const ids = testIds.sidecarDatasource.annotationEditor;
 
 function setup(query: SidecarQuery) {

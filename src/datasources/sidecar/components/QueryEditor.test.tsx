@@ -5,6 +5,8 @@ import type { SidecarDataSource } from '../datasource';
 import type { SidecarQuery } from '../../../domain/query/types';
 import { QueryEditor } from './QueryEditor';
 
+jest.mock('../../../components/PromqlEditor/PromqlEditor', () => jest.requireActual('../../../test/promqlEditorMock'));
+
 const ids = testIds.sidecarDatasource.queryEditor;
 
 function setup(query: SidecarQuery) {
