@@ -3,6 +3,11 @@ import datasourceJson from './datasources/sidecar/plugin.json';
 import panelJson from './panels/forecast/plugin.json';
 import actionsPanelJson from './panels/actions/plugin.json';
 import rcaPanelJson from './panels/rca/plugin.json';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import packageJson from '../package.json';
+import scenesJson from '@grafana/scenes/package.json';
+import { plugin as appPlugin } from './module';
 import { ROUTES } from './constants';
 import { AIDPE_ACTIONS, defaultPermissions } from './domain/access/permissions';
 import { appProxy, datasourceProxy, matchAppPattern, type PluginRoute } from './test/proxyRoutes';
@@ -24,7 +29,57 @@ describe('plugin.json', () => {
     expect(pluginJson.id).toBe('aidpe-performance-app');
     expect(pluginJson.name).toBe('AIDPE');
     expect(pluginJson.info.author.name).toBe('AIDPE');
-    expect(pluginJson.dependencies.grafanaDependency).toBe('>=12.3.0');
+  });
+
+  test('grafanaDependency is the Grafana version the plugin builds against (@grafana/* packages), not an older one', () => {
+    const built = packageJson.dependencies['@grafana/runtime'];
+    const [major, minor] = built.split('.');
+    expect(pluginJson.dependencies.grafanaDependency).toBe(`>=${major}.${minor}.0`);
+    for (const name of ['@grafana/data', '@grafana/ui', '@grafana/schema', '@grafana/i18n']) {
+      expect((packageJson.dependencies as Record<string, string>)[name]).toBe(built);
+    }
+    // @grafana/scenes declares the Grafana versions it runs on: the declared minimum must be among them.
+    expect(scenesJson.peerDependencies['@grafana/runtime']).toBe(`>=${major}.${minor}`);
+  });
+
+  test('the dashboards ship in the plugin (includes) and pick their datasources by variable, not by uid', () => {
+    const dashboards = includes.filter((i) => i.type === 'dashboard');
+    expect(dashboards.map((d) => d.path)).toEqual([
+      'dashboards/aidpe-forecast.json',
+      'dashboards/aidpe-incident.json',
+      'dashboards/aidpe-actions.json',
+    ]);
+    for (const d of dashboards) {
+      const json = JSON.parse(readFileSync(join(__dirname, d.path!), 'utf8')) as {
+        title: string;
+        uid: string;
+        templating: { list: Array<{ type: string; name: string; query?: string }> };
+      };
+      expect(json.title).toBe(d.name);
+      const text = JSON.stringify(json);
+      // Every datasource reference is a variable; the variables select by plugin type.
+      for (const [, uid] of text.matchAll(/"uid":"([^"]*)"/g)) {
+        if (uid !== json.uid && uid !== '-- Grafana --') {
+          expect(uid).toMatch(/^\$\{\w+\}$/);
+        }
+      }
+      expect(json.templating.list).toContainEqual(
+        expect.objectContaining({ type: 'datasource', name: 'aidpe', query: 'aidpe-sidecar-datasource' })
+      );
+    }
+  });
+
+  test('UI extensions: every link the app registers is declared in plugin.json (Grafana shows only declared ones)', () => {
+    const declared = (
+      pluginJson as unknown as { extensions: { addedLinks: Array<{ targets: string[]; title: string }> } }
+    ).extensions.addedLinks;
+    const registered = appPlugin.addedLinkConfigs.map((l) => ({ targets: [l.targets].flat(), title: l.title }));
+    expect(registered).toEqual(declared.map((l) => ({ targets: l.targets, title: l.title })));
+    expect(declared.map((l) => `${l.targets.join()} ${l.title}`)).toEqual([
+      'grafana/dashboard/panel/menu Explain with AIDPE',
+      'grafana/dashboard/panel/menu Forecast this',
+      'grafana/alerting/instance/action Explain with AIDPE',
+    ]);
   });
 
   test('every app route has a page in includes, and Overview is the default', () => {
