@@ -79,6 +79,7 @@ export const testIds = {
     error: (regionId: string) => `data-testid anomaly-feedback-error-${regionId}`,
   },
   actions: {
+    auditRaw: (id: string) => `data-testid pg-actions-audit-raw-${id}`,
     container: 'data-testid pg-actions-container',
     audit: 'data-testid pg-actions-audit',
     auditEmpty: 'data-testid pg-actions-audit-empty',

@@ -8,6 +8,7 @@ import {
   LoadingPlaceholder,
   Stack,
   Text,
+  Tooltip,
   useStyles2,
   type Column,
 } from '@grafana/ui';
@@ -30,10 +31,42 @@ const REFRESH_SECONDS = 30;
 const auditColumns: Array<Column<AuditRow>> = [
   { id: 'atMs', header: 'When', sortType: 'number', cell: ({ row }) => row.original.at },
   { id: 'actor', header: 'Who', sortType: 'alphanumeric' },
-  { id: 'action', header: 'What', sortType: 'alphanumeric' },
-  { id: 'subject', header: 'Subject' },
-  { id: 'details', header: 'Details' },
+  {
+    id: 'summary',
+    header: 'What happened',
+    sortType: 'alphanumeric',
+    cell: ({ row }) => (
+      <Tooltip content={`${row.original.action} · ${row.original.subject}`}>
+        <span>{row.original.summary}</span>
+      </Tooltip>
+    ),
+  },
+  { id: 'details', header: 'Note / reason' },
 ];
+
+/** The entry as recorded, for whoever needs every field. */
+function AuditDetails({ row }: { row: AuditRow }) {
+  const entries = Object.entries(row.raw).filter(([, v]) => v !== null && v !== undefined);
+  return (
+    <dl
+      data-testid={ids.auditRaw(row.id)}
+      style={{ margin: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '2px 12px' }}
+    >
+      <dt>action</dt>
+      <dd style={{ margin: 0 }}>
+        <code>{row.action}</code> on <code>{row.subject}</code>
+      </dd>
+      {entries.map(([k, v]) => (
+        <React.Fragment key={k}>
+          <dt>{k}</dt>
+          <dd style={{ margin: 0 }}>
+            <code>{typeof v === 'string' ? v : JSON.stringify(v)}</code>
+          </dd>
+        </React.Fragment>
+      ))}
+    </dl>
+  );
+}
 
 /**
  * Remediation actions: the loop's state per service, actions waiting for a decision (approve / reject for Editors),
@@ -95,7 +128,13 @@ function Actions() {
                 <LoadingPlaceholder text="Loading the audit trail…" />
               ) : rows.length > 0 ? (
                 <div data-testid={ids.audit}>
-                  <InteractiveTable columns={auditColumns} data={rows} getRowId={(r) => r.id} pageSize={25} />
+                  <InteractiveTable
+                    columns={auditColumns}
+                    data={rows}
+                    getRowId={(r) => r.id}
+                    pageSize={25}
+                    renderExpandedRow={(row) => <AuditDetails row={row} />}
+                  />
                 </div>
               ) : (
                 <div data-testid={ids.auditEmpty}>
