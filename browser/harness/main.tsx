@@ -61,7 +61,11 @@ async function timeRange(): Promise<TimeRange> {
 async function queryData(range: TimeRange): Promise<PanelData> {
   const raw = params.get('query');
   if (!raw) return { state: LoadingState.Done, series: [], timeRange: range };
-  const target = { refId: 'A', ...(JSON.parse(raw) as Partial<SidecarQuery>) } as SidecarQuery;
+  // One query, or several (a forecast and its anomalies as annotations, as a dashboard panel would have).
+  const parsed = JSON.parse(raw) as Partial<SidecarQuery> | Array<Partial<SidecarQuery>>;
+  const targets = (Array.isArray(parsed) ? parsed : [parsed]).map(
+    (q, i) => ({ refId: String.fromCharCode(65 + i), ...q }) as SidecarQuery
+  );
   const ds = datasource;
   const request = {
     requestId: 'harness',
@@ -69,7 +73,7 @@ async function queryData(range: TimeRange): Promise<PanelData> {
     intervalMs: 60_000,
     range,
     scopedVars: {},
-    targets: [target],
+    targets,
     timezone: 'utc',
     app: 'dashboard',
     startTime: Date.now(),

@@ -7,6 +7,7 @@
  */
 import {
   createDataFrame,
+  DataTopic,
   FieldType,
   type AnnotationEvent,
   type DataFrame,
@@ -135,7 +136,9 @@ export function anomalyAnnotationsFrame(response: AnomalyResponse, refId: string
       { name: ANNOTATION_FIELDS.text, type: FieldType.string, values: events.map((e) => e.text) },
       { name: ANNOTATION_FIELDS.tags, type: FieldType.other, values: events.map((e) => [...e.tags]) },
     ],
-    meta: notices.length > 0 ? { notices } : undefined,
+    // Annotations, not a series: Grafana (dashboards and Scenes) hands such frames to panels as annotations, so a
+    // panel with a forecast query and an anomalies-as-annotations query shows the regions on the forecast.
+    meta: { dataTopic: DataTopic.Annotations, ...(notices.length > 0 ? { notices } : {}) },
   });
 }
 

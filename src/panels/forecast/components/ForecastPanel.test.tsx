@@ -1,6 +1,14 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
-import { createDataFrame, dateTime, FieldType, LoadingState, type DataFrame, type PanelProps } from '@grafana/data';
+import {
+  createDataFrame,
+  DataTopic,
+  dateTime,
+  FieldType,
+  LoadingState,
+  type DataFrame,
+  type PanelProps,
+} from '@grafana/data';
 import { testIds } from '../../../components/testIds';
 import { forecastResponseToFrames } from '../../../datasources/sidecar/frames';
 import { forecastResponse, NOW, seriesForecast } from '../../../test/fixtures';
@@ -124,6 +132,21 @@ describe('ForecastPanel', () => {
     });
     renderPanel(frames(seriesForecast()), {}, [annotations]);
     expect(lastPlot().regions).toEqual([{ startMs: NOW - 600_000, endMs: NOW - 300_000, title: 'high anomaly' }]);
+  });
+
+  test('regions also come from an anomalies query answering annotations in the same panel', () => {
+    const regions = createDataFrame({
+      meta: { dataTopic: DataTopic.Annotations },
+      fields: [
+        { name: 'time', type: FieldType.time, values: [NOW - 600_000] },
+        { name: 'timeEnd', type: FieldType.time, values: [NOW - 300_000] },
+        { name: 'title', type: FieldType.string, values: ['critical anomaly'] },
+      ],
+    });
+    renderPanel([...frames(seriesForecast()), regions]);
+    expect(lastPlot().regions).toEqual([{ startMs: NOW - 600_000, endMs: NOW - 300_000, title: 'critical anomaly' }]);
+    // The annotation frame is not drawn as a series.
+    expect(lastPlot().frames).toHaveLength(1);
   });
 
   test('no data → the standard empty view', () => {

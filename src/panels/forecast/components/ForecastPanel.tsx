@@ -1,6 +1,6 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2, PanelProps, QueryResultMetaNotice } from '@grafana/data';
+import { DataTopic, type GrafanaTheme2, type PanelProps, type QueryResultMetaNotice } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { Alert, Icon, Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
@@ -38,7 +38,16 @@ export function ForecastPanel(props: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- options is rebuilt every render; its fields are the deps.
     [data.series, options.showBand95, options.bandOpacity, theme]
   );
-  const regions = useMemo(() => annotationRegions(data.annotations), [data.annotations]);
+  // Annotation frames from the dashboard's layers, and from queries that answer annotations (an AIDPE anomalies
+  // query in annotation format) when the host did not move them to `annotations` itself.
+  const regions = useMemo(
+    () =>
+      annotationRegions([
+        ...(data.annotations ?? []),
+        ...data.series.filter((f) => f.meta?.dataTopic === DataTopic.Annotations),
+      ]),
+    [data.annotations, data.series]
+  );
   const nowMs = options.showNow ? nowOf(data.series) : undefined;
   const notices = useMemo(() => noticesOf(series), [series]);
   const drawable = series.some(hasPoints);
