@@ -2,25 +2,8 @@
  * What a person sees in the three panels, in a real Chromium, against a live sidecar on the embedded
  * default (the harness: `browser/server.mts`). Effects are checked through the sidecar's own API.
  */
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-
-const tid = (id: string) => `data-testid ${id}`;
-
-/** Keeps a screenshot as a test artefact (browser/test-results/<test>/<name>.png). */
-async function shot(page: Page, info: TestInfo, name: string, fullPage = false): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
-
-async function api<T>(page: Page, path: string, init?: { method?: string; data?: unknown }): Promise<T> {
-  const res = await page.request.fetch(`/sidecar-direct${path}`, {
-    method: init?.method ?? 'GET',
-    ...(init?.data !== undefined ? { data: init.data } : {}),
-  });
-  expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
-  return (await res.json()) as T;
-}
+import { expect, test, type Page } from '@playwright/test';
+import { api, shot, tid } from './helpers';
 
 interface Action {
   id: string;
@@ -65,6 +48,33 @@ test("forecast overlay: Grafana's time-series renderer with the band, the median
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
   await expect(page.getByTestId(tid('forecast-panel-tooltip'))).toBeVisible();
   await shot(page, info, 'forecast');
+});
+
+test('forecast overlay: anomalous regions from an anomalies query in the same panel are shaded and marked', async ({
+  page,
+}, info) => {
+  // A 10 s step gives the detector its 288 warm-up points within the demo's hour of history.
+  const expr = 'aidpe_sim_latency_seconds{service="frontend", quantile="0.95"}';
+  await api(page, '/api/v1/sim/faults', {
+    method: 'POST',
+    data: { service: 'frontend', type: 'latency', durationSeconds: 900, intensity: 6 },
+  });
+  await page.waitForTimeout(15_000);
+  const queries = [
+    { queryType: 'forecast', expr, step: '10s', horizon: '15m' },
+    { queryType: 'anomalies', expr, step: '10s', format: 'annotations' },
+  ];
+  await expect
+    .poll(
+      async () => {
+        await page.goto(`/?panel=forecast&span=70&query=${encodeURIComponent(JSON.stringify(queries))}`);
+        await page.getByTestId(tid('forecast-panel-chart')).waitFor({ timeout: 30_000 });
+        return page.getByTestId(tid('forecast-panel-region')).count();
+      },
+      { timeout: 90_000, intervals: [5_000], message: 'the injected latency fault shows as an anomalous region' }
+    )
+    .toBeGreaterThan(0);
+  await shot(page, info, 'forecast-regions');
 });
 
 test('forecast overlay: a query with no data says why instead of drawing an empty chart', async ({ page }) => {
@@ -177,7 +187,15 @@ test('RCA explorer: an injected fault is ranked first, with its tier, the path a
     )
     .toBe(tid('rca-explorer-candidate-payment'));
   await expect(page.getByTestId(tid('rca-explorer-tier'))).toHaveText(/CONFIRMED|LIKELY|INCONCLUSIVE/);
-  await expect(page.getByTestId(tid('rca-explorer-node-payment'))).toBeVisible();
+  // The ranked answer comes first, then the service graph, handed to Grafana's Node Graph panel (a labelled
+  // stand-in here lists its frames): the culprit named on its node, coloured as unusual, its path highlighted.
+  const candidates = await page.getByTestId(tid('rca-explorer-candidates')).boundingBox();
+  const graph = await page.getByTestId(tid('rca-explorer-graph')).boundingBox();
+  expect(graph!.y).toBeGreaterThan(candidates!.y);
+  const renderer = page.getByTestId('harness-panel-renderer');
+  await expect(renderer).toHaveAttribute('data-plugin-id', 'nodeGraph');
+  await expect(page.getByTestId('harness-node-payment')).toContainText('#1 likely cause');
+  await expect(page.getByTestId('harness-highlighted-edges')).toContainText('payment');
   const link = page.locator('[data-testid^="data-testid rca-explorer-link-payment-"]').first();
   await expect(link).toHaveAttribute('href', /\/explore\?schemaVersion=1&panes=/);
   await shot(page, info, 'rca', true);
