@@ -18,3 +18,13 @@ export async function api<T>(page: Page, path: string, init?: { method?: string;
   expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
   return (await res.json()) as T;
 }
+
+/**
+ * Sets the page's clock to the demo cluster's: the harness runs the cluster 20× faster than the wall clock, and
+ * queries end at the browser's "now" (as they do in Grafana, where both clocks agree). Call before `goto`.
+ */
+export async function syncClock(page: Page): Promise<number> {
+  const { timeMs } = await api<{ timeMs: number }>(page, '/api/v1/sim/status');
+  await page.clock.install({ time: timeMs });
+  return timeMs;
+}

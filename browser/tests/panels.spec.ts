@@ -3,7 +3,7 @@
  * default (the harness: `browser/server.mts`). Effects are checked through the sidecar's own API.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { api, shot, tid } from './helpers';
+import { api, shot, syncClock, tid } from './helpers';
 
 interface Action {
   id: string;
@@ -67,6 +67,7 @@ test('forecast overlay: anomalous regions from an anomalies query in the same pa
   await expect
     .poll(
       async () => {
+        await syncClock(page);
         await page.goto(`/?panel=forecast&span=70&query=${encodeURIComponent(JSON.stringify(queries))}`);
         await page.getByTestId(tid('forecast-panel-chart')).waitFor({ timeout: 30_000 });
         return page.getByTestId(tid('forecast-panel-region')).count();
