@@ -46,7 +46,7 @@ export function rangeMs(raw: RawTimeRange | undefined): { fromMs: number; toMs: 
     return undefined;
   }
   const parse = (v: RawTimeRange['from'], roundUp: boolean) => {
-    const parsed = dateMath.parse(v, roundUp);
+    const parsed = dateMath.toDateTime(v, { roundUp });
     return parsed?.isValid() ? parsed.valueOf() : undefined;
   };
   const fromMs = parse(raw.from, false);

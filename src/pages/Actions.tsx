@@ -77,13 +77,7 @@ function Actions() {
   const [user] = useState(currentUser);
   const page = usePageContext();
   const query = useMemo(() => ({ limit: ACTIONS_LIMIT, service: page.service }), [page.service]);
-  const actions = useActions(query, REFRESH_SECONDS);
-  const reload = actions.reload;
-  useEffect(() => {
-    if (page.refreshKey > 0) {
-      reload();
-    }
-  }, [page.refreshKey, reload]);
+  const actions = useActions(query, REFRESH_SECONDS, page.refreshKey);
   const [audit, setAudit] = useState<AuditList>();
   const [auditError, setAuditError] = useState<string>();
 

@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import React, { useCallback, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
@@ -58,7 +58,8 @@ function Incidents() {
   // What "Detect anomalies" last applied; it runs again over the page's range on every refresh or new range.
   const [applied, setApplied] = useState<IncidentForm>(DEFAULT_INCIDENT_FORM);
   const built = useMemo(
-    () => buildIncidentRequest(applied, { fromMs: page.fromMs, toMs: page.toMs }, Date.now()),
+    // "Now" is the range's end, as the time picker evaluated it.
+    () => buildIncidentRequest(applied, { fromMs: page.fromMs, toMs: page.toMs }, page.toMs),
     // refreshKey: a refresh re-runs the same query.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [applied, page.fromMs, page.toMs, page.refreshKey]
@@ -84,13 +85,7 @@ function Incidents() {
     (row: RegionRow) => openExplorer(selectionForIncident(row, queryExpr)),
     [queryExpr, openExplorer]
   );
-  const watched = useIncidents();
-  const reloadWatched = watched.reload;
-  useEffect(() => {
-    if (page.refreshKey > 0) {
-      reloadWatched();
-    }
-  }, [page.refreshKey, reloadWatched]);
+  const watched = useIncidents(page.refreshKey);
   const watchedRows = useMemo(
     () =>
       watched.response
@@ -134,7 +129,7 @@ function Incidents() {
   };
 
   const run = () => {
-    const next = buildIncidentRequest(form, { fromMs: page.fromMs, toMs: page.toMs }, Date.now());
+    const next = buildIncidentRequest(form, { fromMs: page.fromMs, toMs: page.toMs }, page.toMs);
     if (next.ok) {
       setFormError(undefined);
       setApplied({ ...form });

@@ -53,16 +53,18 @@ function useLoaded<T>(load: () => Promise<T>, generation: number): Loaded<T> {
  * recent actions and the models. Every section loads on its own: one failing call shows its own alert.
  */
 function Overview() {
+  // The scene's refresh picker (and a new time range) reload every section.
+  const { refreshKey } = usePageContext();
   const s = useStyles2(getStyles);
-  const { loading, health, error, refresh } = useSidecarHealth();
+  const { loading, health, error, refresh } = useSidecarHealth(refreshKey);
   const actionsQuery = useMemo(() => ({ limit: OVERVIEW_ACTIONS_LIMIT }), []);
-  const actions = useActions(actionsQuery, REFRESH_SECONDS);
-  const incidents = useIncidents();
+  const actions = useActions(actionsQuery, REFRESH_SECONDS, refreshKey);
+  const incidents = useIncidents(refreshKey);
   const [generation, setGeneration] = useState(0);
   // Where "applied today" starts: the viewer's local midnight, taken again on Refresh.
   const [dayStartMs, setDayStartMs] = useState(() => startOfDayMs(Date.now()));
-  const models = useLoaded<ForecastModelsResponse>(forecastModels, generation);
-  const accuracy = useLoaded<ForecastAccuracyResponse>(forecastAccuracy, generation);
+  const models = useLoaded<ForecastModelsResponse>(forecastModels, generation + refreshKey);
+  const accuracy = useLoaded<ForecastAccuracyResponse>(forecastAccuracy, generation + refreshKey);
 
   const reloadActions = actions.reload;
   const reloadIncidents = incidents.reload;
@@ -73,13 +75,6 @@ function Overview() {
     setGeneration((g) => g + 1);
     setDayStartMs(startOfDayMs(Date.now()));
   }, [refresh, reloadActions, reloadIncidents]);
-  // The scene's refresh picker (and a new time range) refresh every section.
-  const { refreshKey } = usePageContext();
-  useEffect(() => {
-    if (refreshKey > 0) {
-      refreshAll();
-    }
-  }, [refreshKey, refreshAll]);
 
   const actionsState: Loaded<ActionList> = {
     loading: actions.loading,

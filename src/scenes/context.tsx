@@ -41,10 +41,11 @@ function PageSectionRenderer({ model }: SceneComponentProps<PageSection>) {
   );
 }
 
+/** Counts changes of `token` (derived state: updated while rendering, as React documents for this case). */
 function useRefreshCounter(token: unknown): number {
-  const ref = React.useRef<{ token: unknown; count: number }>({ token, count: 0 });
-  if (ref.current.token !== token) {
-    ref.current = { token, count: ref.current.count + 1 };
+  const [state, setState] = React.useState({ token, count: 0 });
+  if (state.token !== token) {
+    setState({ token, count: state.count + 1 });
   }
-  return ref.current.count;
+  return state.token === token ? state.count : state.count + 1;
 }

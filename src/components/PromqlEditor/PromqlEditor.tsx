@@ -1,4 +1,4 @@
-import React, { useEffect, useMemo, useRef } from 'react';
+import React, { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { css, cx } from '@emotion/css';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -80,7 +80,9 @@ export function PromqlEditor(props: PromqlEditorProps) {
   const view = useRef<EditorView>();
   // The latest callbacks, read by the editor's listeners (created once).
   const latest = useRef(props);
-  latest.current = props;
+  useLayoutEffect(() => {
+    latest.current = props;
+  });
   const language = useMemo(() => new Compartment(), []);
   const look = useMemo(() => new Compartment(), []);
 

@@ -158,7 +158,11 @@ interface MarkersProps {
  */
 function MarkersPlugin({ config, nowMs, regions, theme, plot }: MarkersProps) {
   const latest = useRef({ nowMs, regions, theme });
-  latest.current = { nowMs, regions, theme };
+  useLayoutEffect(() => {
+    latest.current = { nowMs, regions, theme };
+    // Redraw so the hooks paint the new values (a new "now" or new regions on the same plot).
+    (plot.current as { redraw?: () => void } | undefined)?.redraw?.();
+  }, [nowMs, regions, theme, plot]);
   useLayoutEffect(() => {
     type Plot = {
       ctx: CanvasRenderingContext2D;

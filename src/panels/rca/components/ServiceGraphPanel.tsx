@@ -36,8 +36,9 @@ export function ServiceGraphPanel({ response, height }: { response: RcaResponse;
   const [ref, width] = useWidth();
   const frames = useMemo(() => explorerGraphFrames(response, theme), [response, theme]);
   const data = useMemo(() => {
-    const start = dateTime(response.window?.startMs ?? Date.now());
-    const end = dateTime(response.window?.endMs ?? Date.now());
+    // Older sidecars send no window: the Node Graph does not use the range, any will do.
+    const start = dateTime(response.window?.startMs ?? 0);
+    const end = dateTime(response.window?.endMs ?? 0);
     return nodeGraphPanelData(frames, { from: start, to: end, raw: { from: start, to: end } });
   }, [frames, response.window]);
   return (
