@@ -41,6 +41,10 @@ const MODELS: Readonly<Record<string, Term>> = {
   autoets: { label: 'Exponential smoothing', technical: 'autoets: automatically selected ETS model' },
   mstl: { label: 'Seasonal decomposition', technical: 'mstl: multiple seasonal-trend decomposition by LOESS' },
   none: { label: 'No model', technical: 'none: no forecast could be made' },
+  aidpe_ensemble: {
+    label: "AIDPE's blend",
+    technical: 'aidpe_ensemble: the inverse-error weighted blend of the best candidates that every forecast uses',
+  },
 };
 
 /** A forecast model in plain words; `ensemble(a+b)` becomes "Blend of A and B". Unknown names pass through. */

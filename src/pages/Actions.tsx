@@ -99,7 +99,14 @@ function Actions() {
     };
   }, [listed]);
 
-  const rows = useMemo(() => (audit ? auditRows(audit.entries) : []), [audit]);
+  // The service variable narrows the trail too (entries about no service, such as other subjects, stay).
+  const rows = useMemo(
+    () =>
+      audit
+        ? auditRows(audit.entries).filter((r) => !page.service || !r.raw.service || r.raw.service === page.service)
+        : [],
+    [audit, page.service]
+  );
 
   return (
     <>

@@ -70,7 +70,7 @@ describe('Models page', () => {
     expect(await screen.findByTestId(testIds.models.table)).toHaveTextContent('lstm');
     expect(screen.getByTestId(testIds.models.table)).toHaveTextContent('file missing: model file b.onnx is missing');
     expect(screen.getByTestId(testIds.models.summary)).toHaveTextContent('1 of 2 deep models loaded');
-    expect(screen.getByText(/naive, seasonal_naive/)).toBeInTheDocument();
+    expect(screen.getByText(/last value, same time yesterday/)).toBeInTheDocument();
   });
 
   it('shows accuracy over time with a drift badge per model and the realised accuracy per series', async () => {

@@ -1,6 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { usePageContext } from '../scenes/pageContext';
-import { METRIC_TERMS } from '../domain/vocabulary';
+import { METRIC_TERMS, modelTerm } from '../domain/vocabulary';
 import { termHeader } from '../components/Term/Term';
 import { Alert, Badge, InteractiveTable, LoadingPlaceholder, Stack, Text, type Column } from '@grafana/ui';
 import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
@@ -71,9 +71,10 @@ function Models() {
               <InteractiveTable columns={columns} data={rows} getRowId={(r) => r.id} />
             </div>
             <Text color="secondary">
-              Statistical candidates, always available: {response.statistical.join(', ')}. Every forecast is chosen by a
-              backtest on the series&apos; own history; validation metrics above come from each model card (normalised
-              units).
+              Statistical candidates, always available:{' '}
+              {response.statistical.map((m) => modelTerm(m).label.toLowerCase()).join(', ')}. Every forecast is chosen
+              by a backtest on the series&apos; own history; validation metrics above come from each model card
+              (normalised units).
             </Text>
             <Text element="h3">Accuracy over time</Text>
             <Text color="secondary">
