@@ -8,6 +8,7 @@ import {
   type DataQueryRequest,
   type DataQueryResponse,
   type DataSourceInstanceSettings,
+  type MetricFindValue,
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
@@ -27,6 +28,7 @@ import type {
 } from '../../api/types';
 import { describeError } from '../../utils/errors';
 import { SidecarPromClient } from '../../domain/promql/completion';
+import { parseVariableQuery } from '../../domain/promql/variables';
 import { ANNOTATED_STATUSES } from '../../domain/actions/annotations';
 import { actionsAnnotationsFrame, actionsTableFrame, normaliseStatuses } from './actionFrames';
 import { anomalyAnnotationsFrame, anomalyResponseToFrames, framesToAnnotationEvents } from './anomalyFrames';
@@ -119,6 +121,24 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
   /** URL of a sidecar endpoint behind the datasource proxy, e.g. `sidecarUrl('/api/v1/forecast')`. */
   sidecarUrl(path: string): string {
     return `${this.sidecarBase}/${path.replace(/^\/+/, '')}`;
+  }
+
+  /**
+   * Template-variable queries (`label_values(<selector>, <label>)`, `label_values(<label>)`, `metrics(<regex>)`),
+   * answered from the series the sidecar's instant queries return.
+   */
+  async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+    const parsed = parseVariableQuery(getTemplateSrv().replace(query ?? '', options?.scopedVars));
+    if (parsed.kind === 'invalid') {
+      throw new Error(parsed.error);
+    }
+    if (parsed.kind === 'metrics') {
+      const pattern = new RegExp(`^(?:${parsed.regex})$`);
+      return (await this.completion.metricNames()).filter((m) => pattern.test(m)).map((text) => ({ text }));
+    }
+    const series = await this.completion.seriesOf(parsed.selector ?? '{__name__=~".+"}');
+    const values = [...new Set(series.map((l) => l[parsed.label]).filter((v): v is string => Boolean(v)))].sort();
+    return values.map((text) => ({ text, value: text }));
   }
 
   getDefaultQuery(): Partial<SidecarQuery> {
