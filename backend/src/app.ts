@@ -6,8 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registerSecurity } from './security.ts';
 import type { AidpeConfig } from './config/config.ts';
 import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
@@ -32,6 +31,8 @@ import type { Store } from './store/sqlite.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { forecastAccuracyRoutes } from './routes/forecastAccuracy.ts';
+import { watchRoutes } from './routes/watch.ts';
+import type { WatchService } from './watch/service.ts';
 import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
 
 export interface AppDeps {
@@ -51,8 +52,10 @@ export interface AppDeps {
   storeError?: string | undefined;
   /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
   incidents?: IncidentWatcher | undefined;
-  /** The loop that tracks forecast accuracy and drift; started by server.ts in demo mode, driven by hand in tests. */
+  /** The loop that tracks forecast accuracy and drift; started by server.ts in every mode (watch/service.ts), driven by hand in tests. */
   forecastAccuracy?: ForecastAccuracyTracker | undefined;
+  /** The watchers (plan, resolution, prediction series); started by server.ts in every mode. */
+  watch?: WatchService | undefined;
   /** The optimisation loop (policy → guards → mode → actuator); absent without a store or an actuator. */
   actions?: ActionLoop | undefined;
   /** Why `actions` is absent, shown by the actions API. */
@@ -79,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await registerSecurity(app, { apiToken: config.apiToken });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -103,16 +107,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  if (config.apiToken) {
-    app.addHook('onRequest', bearerTokenGuard(config.apiToken));
-  }
-
   const health = new HealthRegistry();
   health.register(telemetry.kind, () => telemetry.health());
+  // Loki and Tempo through their connectors, so the circuit breaker's state shows in health and /metrics.
+  const connectorHealth = { loki: sources.logs?.health, tempo: sources.traces?.health };
   for (const name of ['loki', 'tempo'] as const) {
-    const endpoint = config[name];
-    if (endpoint.url) {
-      health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
+    const check = connectorHealth[name];
+    if (check) {
+      health.register(name, check);
+    } else if (config[name].url) {
+      health.register(name, httpReadyCheck(name, config[name].url!, '/ready', Math.min(config[name].timeoutMs, 5000)));
     } else {
       health.register(
         name,
@@ -149,12 +153,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     try {
       await store.ping();
-      return { name: 'store', state: 'up', detail: `${store.kind} ${store.location}`, checkedAt };
+      return { name: 'store', state: 'up', detail: store.kind, checkedAt };
     } catch (err) {
       return {
         name: 'store',
         state: 'down',
-        detail: `${store.kind} ${store.location}`,
+        detail: store.kind,
         checkedAt,
         lastError: { message: (err as Error).message, at: checkedAt },
       };
@@ -176,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
+  await app.register(watchRoutes, { watch: deps.watch });
   await app.register(anomalyRoutes, {
     anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
   });
@@ -190,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => {
       const watcher = deps.incidents;
       if (!watcher) {
-        return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+        return { incidents: [], running: false, message: 'the incident watcher is not running in this process' };
       }
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
@@ -211,36 +216,4 @@ function missing(what: string): never {
   throw new TypeError(`buildApp needs ${what} when no sources are given`);
 }
 
-/**
- * Routes anyone may call without the token: liveness and the two Prometheus scrape targets. Matched
- * against the route the router chose (after it decoded the path), never against the raw URL, so
- * `/%61pi/v1/audit` is judged as `/api/v1/audit`. Unmatched paths need the token too.
- */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/api/v1/health', '/metrics', '/sim/metrics']);
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-/** The Bearer credential of an Authorization header; the scheme is case-insensitive (RFC 7235). */
-export function bearerCredential(header: string | undefined): string | undefined {
-  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? '');
-  return match && match[1]!.toLowerCase() === 'bearer' ? match[2] : undefined;
-}
-
-/** onRequest hook: 401 unless the matched route is public or the Bearer token matches (constant time, length hidden by hashing). */
-export function bearerTokenGuard(token: string) {
-  const expected = sha256(token);
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.url;
-    if (route !== undefined && PUBLIC_ROUTES.has(route)) {
-      return;
-    }
-    const given = bearerCredential(request.headers.authorization);
-    if (given !== undefined && timingSafeEqual(sha256(given), expected)) {
-      return;
-    }
-    return reply
-      .status(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
-  };
-}
+export { bearerCredential, PUBLIC_ROUTES } from './security.ts';

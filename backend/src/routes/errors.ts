@@ -13,12 +13,16 @@ const TELEMETRY_STATUS: Record<TelemetryError['kind'], number> = {
   unreachable: 502,
   upstream: 502,
   timeout: 504,
+  unavailable: 503, // an open circuit: the dependency is failing, try again after Retry-After
 };
 
 export function errorHandler(metrics: SidecarMetrics) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof TelemetryError) {
       metrics.errors.inc({ component: `telemetry:${error.source}`, kind: error.kind });
+      if (error.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+      }
       return reply.status(TELEMETRY_STATUS[error.kind]).send({
         statusCode: TELEMETRY_STATUS[error.kind],
         error: error.kind,

@@ -48,6 +48,7 @@ export function tempoTraceSource(tempo: TempoClient): TraceSource {
     maxTraces: MAX_TEMPO_TRACES,
     rankingSample: MAX_TEMPO_TRACES,
     spans: (startMs, endMs, limit) => tempoSpans(tempo, startMs, endMs, Math.min(limit, MAX_TEMPO_TRACES)),
+    health: () => tempo.health(),
   };
 }
 
@@ -85,6 +86,7 @@ export function lokiLogSource(loki: LokiClient, loadModel: () => Promise<LogSequ
         ? { model: { spec: m.spec, vocabulary: m.vocabulary, nextTemplateProbabilities: m.nextTemplateProbabilities } }
         : { unavailable: m.error };
     },
+    health: () => loki.health(),
   };
 }
 

@@ -26,6 +26,8 @@ export interface TraceSource {
   /** How many traces root-cause ranking samples per window. */
   readonly rankingSample: number;
   spans(startMs: number, endMs: number, limit: number): Promise<GraphSpan[]>;
+  /** The trace store's health (its connector's breaker included); absent for the simulator. */
+  health?: () => Promise<DependencyHealth>;
 }
 
 /** The DeepLog-style next-template model, when one is loaded for these logs. */
@@ -41,6 +43,8 @@ export interface LogSource {
   lines(startMs: number, endMs: number): Promise<RawLogLine[]>;
   /** The sequence model, or why there is none (said in the answer's notes). */
   sequenceModel(): Promise<{ model: LogSequenceModel } | { unavailable: string }>;
+  /** The log store's health (its connector's breaker included); absent for the simulator. */
+  health?: () => Promise<DependencyHealth>;
 }
 
 /** Everything the optimisation loop needs to act on one cluster. */

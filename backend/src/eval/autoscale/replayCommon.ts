@@ -1,9 +1,11 @@
 /**
  * Pieces the replay evaluation (`evaluation.ts`) and the RL environment (`rlEnv.ts`) share: the evaluation
- * cluster, its safety settings and the rolling statistics both keep per tick. Pure (no I/O).
+ * cluster, its safety settings, the result row both report and the rolling statistics both keep per tick.
+ * Pure (no I/O).
  */
+import type { BreakerState, SafetyConfig } from '../../engines/optimiser/safety.ts';
+import type { IntegrationMode, SafetyRule, SafetyVerdict } from '../../engines/optimiser/types.ts';
 import { defaultTopology, type Topology } from '../../sim/topology.ts';
-import type { SafetyConfig } from './safety.ts';
 
 export const DEFAULT_TOPOLOGY_SCALE = 5;
 
@@ -78,4 +80,34 @@ export class Ring {
   get mean(): number {
     return this.n > 0 ? this.sum / this.n : 0;
   }
+}
+
+/** One policy's row of the replay evaluation (`replayPolicy`, `replayRl`). */
+export interface PolicyResult {
+  policy: string;
+  available: boolean;
+  message?: string;
+  mode?: IntegrationMode;
+  sloViolationMinutes?: number;
+  replicaHours?: number;
+  replicaHoursAll?: number;
+  scalingActions?: number;
+  /** hpa: the HPA's own syncs; hpa bounds: a changed min/max applied at once; predictive: direct sets. */
+  scalingActionsBySource?: Record<string, number>;
+  largestStep?: number;
+  guardViolations?: number;
+  latencyMs?: { p50: number; p95: number; p99: number };
+  meanErrorRatio?: number;
+  /** Actions the policy applied through the safety layer (HPA changes or replica sets). */
+  policyActions?: number;
+  proposals?: { total: number; allowed: number; modified: number; rejected: number; noop: number };
+  /** How often each rule clamped or rejected a proposal. */
+  ruleActions?: Partial<Record<SafetyRule, { clamped: number; rejected: number }>>;
+  guardChecks?: number;
+  breaker?: BreakerState & { fallback?: string };
+  forecasts?: number;
+  /** A few modified or rejected proposals with every rule's decision, for the report. */
+  examples?: SafetyVerdict[];
+  simulatedHours?: number;
+  elapsedSeconds?: number;
 }

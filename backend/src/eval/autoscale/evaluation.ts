@@ -14,24 +14,29 @@
  * - latency p50/p95/p99: request-weighted percentiles over ticks of the gateway's per-tick p50/p95/p99.
  * Pure computation (no I/O); the CLI (`cli/autoscaleCommands.ts`) reads traces and writes results.
  */
-import type { HpaSpec } from '../../sim/topology.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
-import { forecastRequestRate, PredictivePolicy, type PredictiveConfig } from './predictive.ts';
-import { GuardAuditor, SafetyLayer, type BreakerState, type SafetyConfig } from './safety.ts';
-import { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY, Ring, weightedPercentile } from './replayCommon.ts';
-import type { RlInfer } from './rl.ts';
+import { forecastRequestRate, PredictivePolicy, type PredictiveConfig } from '../../engines/optimiser/predictive.ts';
+import type { RlInfer } from '../../engines/optimiser/rl.ts';
+import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../engines/optimiser/safety.ts';
+import {
+  autoscaleTopology,
+  DEFAULT_TOPOLOGY_SCALE,
+  EVAL_SAFETY,
+  Ring,
+  weightedPercentile,
+  type PolicyResult,
+} from './replayCommon.ts';
 import { replayRl } from './rlEnv.ts';
-export { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY } from './replayCommon.ts';
 import {
   timeFeatures,
-  type HpaObjectSpec,
   type IntegrationMode,
   type RateForecast,
   type SafetyRule,
   type SafetyVerdict,
   type ServiceState,
-} from './types.ts';
+} from '../../engines/optimiser/types.ts';
 
 export interface ReplayConfig {
   trace: WorkloadTrace;
@@ -74,35 +79,6 @@ export const DEFAULT_REPLAY: Omit<ReplayConfig, 'trace'> = {
   predictive: {},
   safety: {},
 };
-
-export interface PolicyResult {
-  policy: string;
-  available: boolean;
-  message?: string;
-  mode?: IntegrationMode;
-  sloViolationMinutes?: number;
-  replicaHours?: number;
-  replicaHoursAll?: number;
-  scalingActions?: number;
-  /** hpa: the HPA's own syncs; hpa bounds: a changed min/max applied at once; predictive: direct sets. */
-  scalingActionsBySource?: Record<string, number>;
-  largestStep?: number;
-  guardViolations?: number;
-  latencyMs?: { p50: number; p95: number; p99: number };
-  meanErrorRatio?: number;
-  /** Actions the policy applied through the safety layer (HPA changes or replica sets). */
-  policyActions?: number;
-  proposals?: { total: number; allowed: number; modified: number; rejected: number; noop: number };
-  /** How often each rule clamped or rejected a proposal. */
-  ruleActions?: Partial<Record<SafetyRule, { clamped: number; rejected: number }>>;
-  guardChecks?: number;
-  breaker?: BreakerState & { fallback?: string };
-  forecasts?: number;
-  /** A few modified or rejected proposals with every rule's decision, for the report. */
-  examples?: SafetyVerdict[];
-  simulatedHours?: number;
-  elapsedSeconds?: number;
-}
 
 /** The `rl` row when the model cannot be used (missing, or failing its checksum); `reason` says why. */
 export function rlNotAvailable(reason?: string): PolicyResult {
@@ -155,7 +131,7 @@ export async function replayPolicy(
   const entry = topology.entry;
   const managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
   const baselines: Record<string, HpaObjectSpec> = Object.fromEntries(
-    topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }])
+    topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaObjectSpec) }])
   );
   const duration = cfg.durationSeconds ?? cfg.trace.values.length * cfg.trace.stepSeconds;
   const totalTicks = Math.floor(duration / cfg.tickSeconds);
@@ -348,7 +324,7 @@ export async function replayPolicy(
         }
         const a = verdict.applied;
         if (a.mode === 'parametric') {
-          cluster.setHpa(s, { ...(x.hpa as HpaSpec), ...a.hpa });
+          cluster.setHpa(s, { ...(x.hpa as HpaObjectSpec), ...a.hpa });
         } else {
           cluster.setReplicas(s, a.replicas as number, 'predictive');
         }

@@ -3,14 +3,15 @@
  * (backend/scripts/export-mv.ts) and its evaluation (`aidpe mv-eval`). Per-minute means of every tick.
  */
 import { existsSync } from 'node:fs';
-import { SimulatedCluster, type FaultRecord, type FaultType } from '../sim/cluster.ts';
+import { SimulatedCluster } from '../../sim/cluster.ts';
+import type { FaultRecord, FaultType } from '../../sim/faults.ts';
 import {
   azureFunctionsTracePath,
   loadAzureFunctionsTrace,
   syntheticDiurnalTrace,
   type WorkloadTrace,
-} from '../sim/workload.ts';
-import { Rng } from '../sim/random.ts';
+} from '../../sim/workload.ts';
+import { Rng } from '../../sim/random.ts';
 
 /** The model's features per step, in input order (the card lists them too). */
 export const MV_FEATURES = [

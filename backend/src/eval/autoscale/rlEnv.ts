@@ -17,12 +17,10 @@
  * evaluation's metrics, computed exactly as `replayPolicy` computes them. Pure and deterministic given the
  * seed (no I/O).
  */
-import type { HpaSpec } from '../../sim/topology.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
 import { Rng } from '../../sim/random.ts';
-import type { PolicyResult } from './evaluation.ts';
-import { autoscaleTopology, DEFAULT_TOPOLOGY_SCALE, EVAL_SAFETY, Ring, weightedPercentile } from './replayCommon.ts';
 import {
   actionToProposal,
   RL_HORIZON_SECONDS,
@@ -30,16 +28,23 @@ import {
   rlRateForecast,
   RlPolicy,
   type RlInfer,
-} from './rl.ts';
-import { GuardAuditor, SafetyLayer, type SafetyConfig } from './safety.ts';
+} from '../../engines/optimiser/rl.ts';
+import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../engines/optimiser/safety.ts';
 import {
   timeFeatures,
-  type HpaObjectSpec,
   type Proposal,
   type RateForecast,
   type SafetyRule,
   type ServiceState,
-} from './types.ts';
+} from '../../engines/optimiser/types.ts';
+import {
+  autoscaleTopology,
+  DEFAULT_TOPOLOGY_SCALE,
+  EVAL_SAFETY,
+  Ring,
+  weightedPercentile,
+  type PolicyResult,
+} from './replayCommon.ts';
 
 export interface RlEnvConfig {
   trace: WorkloadTrace;
@@ -181,7 +186,7 @@ export class AutoscaleRlEnv {
     this.entry = topology.entry;
     this.managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
     this.baselines = Object.fromEntries(
-      topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaSpec) }])
+      topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaObjectSpec) }])
     );
     const safetyConfig: Partial<SafetyConfig> = {
       ...EVAL_SAFETY,
@@ -247,9 +252,8 @@ export class AutoscaleRlEnv {
   /** One decision: action indices per managed service (see `RL_ACTIONS`). */
   step(actions: readonly number[]): RlStepResult {
     if (!Array.isArray(actions) || actions.length !== this.managed.length) {
-      throw new Error(
-        `actions: expected ${this.managed.length} action indices (one per managed service), got ${Array.isArray(actions) ? actions.length : typeof actions}`
-      );
+      const got = Array.isArray(actions) ? actions.length : typeof actions;
+      throw new Error(`actions: expected ${this.managed.length} action indices (one per managed service), got ${got}`);
     }
     const proposals = actions.map((a, i) => {
       if (!Number.isInteger(a)) {
@@ -307,7 +311,7 @@ export class AutoscaleRlEnv {
       const a = verdict.applied;
       const hpaNow = this.cluster.getDeployment(service).hpa;
       if (a.mode === 'parametric') {
-        this.cluster.setHpa(service, { ...(hpaNow as HpaSpec), ...a.hpa });
+        this.cluster.setHpa(service, { ...(hpaNow as HpaObjectSpec), ...a.hpa });
       } else {
         this.cluster.setReplicas(service, a.replicas as number, 'rl');
       }
