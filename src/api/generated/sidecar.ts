@@ -869,7 +869,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** State of the sidecar and of each dependency (up / degraded / down / disabled) with the last error */
+    /**
+     * State of the sidecar and of each dependency (up / degraded / down / disabled) with the last error
+     * @description Answered from the last background probe of each dependency (refreshed every few seconds), so it is fast whatever the dependencies do. Always 200; use /api/v1/ready for a probe that fails.
+     */
     get: {
       parameters: {
         query?: never;
@@ -888,6 +891,11 @@ export interface paths {
             'application/json': {
               dependencies: {
                 checkedAt: string;
+                circuit?: {
+                  consecutiveFailures: number;
+                  retryAt?: string;
+                  state: 'closed' | 'open' | 'half_open';
+                };
                 detail?: string;
                 lastError?: {
                   at: string;
@@ -1153,6 +1161,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Readiness: 503 while a required dependency is down or not checked yet, else 200
+     * @description For orchestrator readiness probes (e.g. a Kubernetes readinessProbe). Read from the same cached probe results as /api/v1/health.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              failing: {
+                name: string;
+                reason: string;
+                state: string;
+              }[];
+              ready: boolean;
+              status: 'up' | 'degraded' | 'down';
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              failing: {
+                name: string;
+                reason: string;
+                state: string;
+              }[];
+              ready: boolean;
+              status: 'up' | 'degraded' | 'down';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sim/deployments': {
     parameters: {
       query?: never;
@@ -1377,6 +1449,40 @@ export interface paths {
       cookie?: never;
     };
     /** Current state of every service in the demo cluster */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/watch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The queries the sidecar watches by itself (incidents, forecasts, prediction series): where each came from, its step and lookback chosen from the history available, and how long until it is ready */
     get: {
       parameters: {
         query?: never;
