@@ -6,7 +6,7 @@ import { createSidecarMetrics } from './observability/metrics.ts';
 import { WatchService } from './watch/service.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import type { Store } from './store/types.ts';
-import type { ActionLoop } from './actions/loop.ts';
+import type { ActionLoop } from './automation/loop.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
@@ -68,7 +68,7 @@ export async function startSidecar(
     registry: metrics.registry,
   });
   // The optimisation loop: the embedded cluster in demo mode, Kubernetes in live mode when configured.
-  const { setupActionLoop } = await import('./actions/setup.ts');
+  const { setupActionLoop } = await import('./automation/setup.ts');
   const {
     loop: actions,
     unavailable: actionsUnavailable,

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AidpeConfig } from '../config/config.ts';
-import type { ActionLoop } from '../actions/loop.ts';
+import type { ActionLoop } from '../automation/loop.ts';
 import type { LeaderElector } from './types.ts';
 
 const IN_CLUSTER_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';

@@ -4,9 +4,9 @@
  * place where simulator data is adapted to the shapes the use cases consume.
  */
 import type { AidpeConfig } from '../config/config.ts';
-import { simulatorStateQueries } from '../actions/serviceState.ts';
-import { SimulatorActuator } from '../actions/simulatorActuator.ts';
-import { simulatorTargets } from '../actions/targets.ts';
+import { simulatorStateQueries } from '../automation/serviceState.ts';
+import { SimulatorActuator } from '../automation/simulatorActuator.ts';
+import { simulatorTargets } from '../automation/targets.ts';
 import type { RawLogLine } from '../engines/rca/logAnomaly.ts';
 import type { GraphSpan } from '../engines/rca/serviceGraph.ts';
 import type { SimulatedCluster } from '../sim/cluster.ts';

@@ -5,8 +5,8 @@
  * automation.queries templates); configured queries (watch.queries, watch.forecasts) come on top.
  */
 import type { AidpeConfig, WatchQueryConfig } from '../config/config.ts';
-import { fillQuery } from '../actions/serviceState.ts';
-import { parseManagedServices } from '../actions/targets.ts';
+import { fillQuery } from '../automation/serviceState.ts';
+import { parseManagedServices } from '../automation/targets.ts';
 import type { ScaleTarget } from '../domain/actions.ts';
 
 export type WatchOrigin = 'simulator default' | 'managed service SLI' | 'managed service request rate' | 'configured';

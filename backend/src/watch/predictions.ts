@@ -5,8 +5,8 @@
  * and the status says so.
  */
 import type { Registry } from 'prom-client';
-import type { IssuedSeriesForecast } from '../loop/forecastAccuracy.ts';
-import type { ScoredSeries } from '../loop/incidents.ts';
+import type { IssuedSeriesForecast } from './forecastAccuracy.ts';
+import type { ScoredSeries } from './incidents.ts';
 
 type Labels = Record<string, string>;
 

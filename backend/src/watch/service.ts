@@ -7,9 +7,9 @@
 import type { Registry } from 'prom-client';
 import type { AidpeConfig } from '../config/config.ts';
 import { DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
-import { ForecastAccuracyTracker } from '../loop/forecastAccuracy.ts';
-import { IncidentWatcher } from '../loop/incidents.ts';
-import { runEvery } from '../loop/schedule.ts';
+import { ForecastAccuracyTracker } from './forecastAccuracy.ts';
+import { IncidentWatcher } from './incidents.ts';
+import { runEvery } from './schedule.ts';
 import type { LoadedForecastModels } from '../models/forecastRegistry.ts';
 import type { Sources } from '../sources/types.ts';
 import type { Store } from '../store/types.ts';

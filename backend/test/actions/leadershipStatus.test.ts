@@ -1,10 +1,10 @@
 /** Which replica acts shows in the automation status, as the elector sees it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ActionLoop } from '../../src/actions/loop.ts';
-import { simulatorStateQueries } from '../../src/actions/serviceState.ts';
-import { SimulatorActuator } from '../../src/actions/simulatorActuator.ts';
-import { simulatorTargets } from '../../src/actions/targets.ts';
+import { ActionLoop } from '../../src/automation/loop.ts';
+import { simulatorStateQueries } from '../../src/automation/serviceState.ts';
+import { SimulatorActuator } from '../../src/automation/simulatorActuator.ts';
+import { simulatorTargets } from '../../src/automation/targets.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { startActionLoopWhenLeading } from '../../src/leader/actionLoopLeadership.ts';
 import type { LeaderElector, LeadershipCallbacks } from '../../src/leader/types.ts';

@@ -7,7 +7,7 @@
 import { thresholdAfterFeedback } from '../../engines/anomaly/regions.ts';
 import { DETECTOR_THRESHOLDS } from '../../engines/anomaly/scoreSeries.ts';
 import type { StreamDetectorName } from '../../engines/anomaly/streaming.ts';
-import { StreamingStates } from '../../loop/streamingStates.ts';
+import { StreamingStates } from '../../watch/streamingStates.ts';
 import { loadMvaeModel, type MvaeModelLoad } from '../../models/mvaeModel.ts';
 import type { Store } from '../../store/types.ts';
 import type { MetricSeries, TelemetrySource } from '../../telemetry/types.ts';

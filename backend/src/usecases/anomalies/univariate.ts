@@ -12,7 +12,7 @@ import {
 } from '../../engines/anomaly/scoreSeries.ts';
 import type { StreamDetectorName } from '../../engines/anomaly/streaming.ts';
 import type { AnomalyRegion, TrackedRegion } from '../../engines/anomaly/regions.ts';
-import type { StateOrigin, StreamingStates } from '../../loop/streamingStates.ts';
+import type { StateOrigin, StreamingStates } from '../../watch/streamingStates.ts';
 import type { Store } from '../../store/types.ts';
 import type { MetricSeries } from '../../telemetry/types.ts';
 import type { RegionRegistry } from './regionRegistry.ts';

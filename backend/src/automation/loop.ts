@@ -19,7 +19,7 @@ import type { Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/o
 import type { HpaObjectSpec } from '../kube/types.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
-import { runEvery } from '../loop/schedule.ts';
+import { runEvery } from '../watch/schedule.ts';
 import type { AuditInput, AutomationSettings, Store } from '../store/sqlite.ts';
 import { buildServiceState, type StateQueries } from './serviceState.ts';
 import type {
