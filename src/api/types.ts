@@ -209,7 +209,7 @@ export interface AnomalyFrameMeta {
 
 // ------------------------------------------------------------------------------------------------
 // Actions (`GET /api/v1/actions`, `POST /api/v1/actions/{id}/approve|reject|rollback`, `GET /api/v1/audit`,
-// `PUT /api/v1/automation/services/{service}`); mirrors backend/src/actions/types.ts and the optimiser's types.
+// `PUT /api/v1/automation/services/{service}`); mirrors backend/src/automation/types.ts and the optimiser's types.
 
 /** recommend: dry run, nothing applied; approve: a person approves in Grafana; autonomous: applied within the guards. */
 export type AutomationMode = 'recommend' | 'approve' | 'autonomous';
@@ -566,7 +566,7 @@ export interface RcaGraphResponse {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Incidents opened by the sidecar's watcher (`GET /api/v1/incidents`); mirrors backend/src/loop/incidents.ts.
+// Incidents opened by the sidecar's watcher (`GET /api/v1/incidents`); mirrors backend/src/watch/incidents.ts.
 
 export interface SidecarIncident {
   /** The anomaly region's id (stable per series and start). */
