@@ -217,6 +217,9 @@ describe('plugin.json', () => {
       'POST sidecar/api/v1/rca/graph',
       // PromQL completion and template-variable queries (label values).
       'POST sidecar/api/v1/query/instant',
+      // Completion metadata (label values, series by match[]): cheap GET lookups, Prometheus-shaped.
+      'GET sidecar/api/v1/label',
+      'GET sidecar/api/v1/series',
       // GET only: reading actions from dashboards; decisions go through the app's guarded routes.
       'GET sidecar/api/v1/actions',
       'GET sidecar/api/v1/health',

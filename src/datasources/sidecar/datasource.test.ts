@@ -389,32 +389,22 @@ describe('SidecarDataSource annotations', () => {
 });
 
 describe('SidecarDataSource.metricFindQuery (template variables)', () => {
-  const series = (labels: Array<Record<string, string>>) =>
-    of({ data: { resultType: 'vector', series: labels.map((l) => ({ labels: l, samples: [] })), warnings: [] } });
+  const values = (data: string[]) => of({ data: { status: 'success', data, truncated: false } });
 
   test('label_values(<selector>, <label>): the values, sorted and once each, through the datasource route', async () => {
-    fetchMock.mockReturnValue(
-      series([
-        { __name__: 'aidpe_sim_request_rate', service: 'web' },
-        { __name__: 'aidpe_sim_request_rate', service: 'cart' },
-        { __name__: 'aidpe_sim_request_rate', service: 'cart' },
-      ])
-    );
+    fetchMock.mockReturnValue(values(['web', 'cart', 'cart']));
     const ds = new SidecarDataSource(settings);
     await expect(ds.metricFindQuery('label_values(aidpe_sim_request_rate, service)')).resolves.toEqual([
       { text: 'cart', value: 'cart' },
       { text: 'web', value: 'web' },
     ]);
-    expect(fetchMock).toHaveBeenCalledWith(
-      expect.objectContaining({
-        url: '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/query/instant',
-        data: { query: 'aidpe_sim_request_rate' },
-      })
+    expect(String(fetchMock.mock.calls[0]![0].url)).toMatch(
+      /^\/api\/datasources\/proxy\/uid\/aidpe-sidecar\/sidecar\/api\/v1\/label\/service\/values\?match(%5B%5D|\[\])=aidpe_sim_request_rate$/
     );
   });
 
   test('metrics(<regex>) and a query it does not know', async () => {
-    fetchMock.mockReturnValue(series([{ __name__: 'aidpe_a' }, { __name__: 'other' }]));
+    fetchMock.mockReturnValue(values(['aidpe_a', 'other']));
     const ds = new SidecarDataSource(settings);
     await expect(ds.metricFindQuery('metrics(aidpe_.*)')).resolves.toEqual([{ text: 'aidpe_a' }]);
     await expect(ds.metricFindQuery('up')).rejects.toThrow(/label_values\(<selector>, <label>\)/);

@@ -136,8 +136,7 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
       const pattern = new RegExp(`^(?:${parsed.regex})$`);
       return (await this.completion.metricNames()).filter((m) => pattern.test(m)).map((text) => ({ text }));
     }
-    const series = await this.completion.seriesOf(parsed.selector ?? '{__name__=~".+"}');
-    const values = [...new Set(series.map((l) => l[parsed.label]).filter((v): v is string => Boolean(v)))].sort();
+    const values = [...new Set(await this.completion.valuesOf(parsed.label, parsed.selector))].sort();
     return values.map((text) => ({ text, value: text }));
   }
 

@@ -11,9 +11,6 @@ beforeEach(() => {
   jest.mocked(getBackendSrv).mockReturnValue({ fetch: fetchMock } as unknown as ReturnType<typeof getBackendSrv>);
 });
 
-const answer = (labels: Array<Record<string, string>>) =>
-  of({ data: { resultType: 'vector', series: labels.map((l) => ({ labels: l, samples: [[1, 1]] })), warnings: [] } });
-
 const SERIES: Array<Record<string, string>> = [
   { __name__: 'aidpe_sim_latency_seconds', service: 'cart', quantile: '0.95' },
   { __name__: 'aidpe_sim_latency_seconds', service: 'frontend', quantile: '0.5' },
@@ -41,31 +38,45 @@ describe('lookupSelector', () => {
 });
 
 describe('SidecarPromClient', () => {
-  test('metric names, label names and values come from one instant query through the given proxy base', async () => {
-    fetchMock.mockReturnValue(answer(SERIES));
+  /** The sidecar's Prometheus-shaped metadata routes over SERIES. */
+  const metadata = (req: { url: string; params?: Record<string, unknown> }) => {
+    const match = String(req.url).match(/\/api\/v1\/label\/([^/]+)\/values/);
+    if (match) {
+      const label = decodeURIComponent(match[1]!);
+      return of({
+        data: { status: 'success', data: [...new Set(SERIES.map((l) => l[label]).filter(Boolean))], truncated: false },
+      });
+    }
+    return of({ data: { status: 'success', data: SERIES, truncated: false } });
+  };
+
+  test('metric names, label names and values come from the metadata routes through the given proxy base', async () => {
+    fetchMock.mockImplementation(metadata);
     const client = new SidecarPromClient('/api/datasources/proxy/uid/x/sidecar');
-    await expect(client.metricNames('aidpe')).resolves.toEqual(['aidpe_sim_latency_seconds', 'aidpe_sim_request_rate']);
-    expect(fetchMock).toHaveBeenCalledWith(
-      expect.objectContaining({
-        url: '/api/datasources/proxy/uid/x/sidecar/api/v1/query/instant',
-        method: 'POST',
-        data: { query: '{__name__=~"aidpe.+"}' },
-      })
-    );
+    await expect(client.metricNames('aidpe_sim_r')).resolves.toEqual(['aidpe_sim_request_rate']);
+    expect(fetchMock.mock.calls[0]![0]).toMatchObject({
+      url: expect.stringMatching(/^\/api\/datasources\/proxy\/uid\/x\/sidecar\/api\/v1\/label\/__name__\/values/),
+      method: 'GET',
+    });
     await expect(client.labelNames('aidpe_sim_latency_seconds')).resolves.toEqual(['quantile', 'service']);
+    expect(String(fetchMock.mock.calls.at(-1)![0].url)).toMatch(
+      /\/api\/v1\/series\?match(%5B%5D|\[\])=aidpe_sim_latency_seconds%7B%7D/
+    );
     await expect(
       client.labelValues('service', 'aidpe_sim_latency_seconds', [{ type: EqlSingle, name: 'service', value: 'c' }])
     ).resolves.toEqual(['cart', 'frontend']);
     // The matcher on the label being completed is left out of the lookup.
-    expect(fetchMock.mock.calls.at(-1)![0].data).toEqual({ query: 'aidpe_sim_latency_seconds{}' });
+    expect(String(fetchMock.mock.calls.at(-1)![0].url)).toMatch(
+      /\/api\/v1\/label\/service\/values\?match(%5B%5D|\[\])=aidpe_sim_latency_seconds%7B%7D/
+    );
   });
 
-  test('answers are cached per selector for a minute', async () => {
+  test('answers are cached per lookup for a minute', async () => {
     let now = 0;
-    fetchMock.mockReturnValue(answer(SERIES));
+    fetchMock.mockImplementation(metadata);
     const client = new SidecarPromClient(undefined, () => now);
     await client.labelNames('up');
-    await client.labelValues('service', 'up');
+    await client.series('up');
     expect(fetchMock).toHaveBeenCalledTimes(1);
     now = 61_000;
     await client.labelNames('up');
@@ -73,7 +84,7 @@ describe('SidecarPromClient', () => {
   });
 
   test('a failed lookup offers nothing and is not cached', async () => {
-    fetchMock.mockReturnValueOnce(throwError(() => ({ status: 502 }))).mockReturnValue(answer(SERIES));
+    fetchMock.mockReturnValueOnce(throwError(() => ({ status: 502 }))).mockImplementation(metadata);
     const client = new SidecarPromClient();
     await expect(client.metricNames()).resolves.toEqual([]);
     await expect(client.metricNames()).resolves.toHaveLength(2);

@@ -1,9 +1,10 @@
 /**
  * PromQL completion (metric names, label names, label values) through the sidecar, for the PromQL editor
- * (`@prometheus-io/codemirror-promql`, the editor Prometheus' own UI uses). The sidecar answers PromQL instant
- * queries from whatever it is connected to (Prometheus, or the demo cluster), so completion works through the
- * same Grafana proxy routes as every other query, with the token kept on the server. Answers are cached for a
- * minute per selector, so typing does not repeat queries.
+ * (`@prometheus-io/codemirror-promql`, the editor Prometheus' own UI uses). The sidecar's Prometheus-shaped
+ * metadata routes (`GET /api/v1/label/{name}/values`, `GET /api/v1/series`) answer from whatever it is
+ * connected to (Prometheus's own metadata API, or the demo cluster) — cheap lookups, not queries — through the
+ * same Grafana proxy routes as everything else, with the token kept on the server. Answers are cached for a
+ * minute per lookup, so typing does not repeat them.
  */
 import { EqlRegex, EqlSingle, Neq, NeqRegex } from '@prometheus-io/lezer-promql';
 import type { PrometheusClient } from '@prometheus-io/codemirror-promql';
@@ -43,7 +44,7 @@ type Labels = Record<string, string>;
 
 /** The completion client behind one proxy base (the app's, or a datasource's). */
 export class SidecarPromClient implements PrometheusClient {
-  private readonly cache = new Map<string, { at: number; labels: Promise<Labels[]> }>();
+  private readonly cache = new Map<string, { at: number; values: Promise<unknown[]> }>();
 
   constructor(
     private readonly base?: string,
@@ -51,30 +52,49 @@ export class SidecarPromClient implements PrometheusClient {
     private readonly ttlMs = 60_000
   ) {}
 
-  /** Label sets of the series a selector matches now (cached for a minute). */
-  seriesOf(selector: string): Promise<Labels[]> {
-    const hit = this.cache.get(selector);
+  private cached<T>(key: string, lookup: () => Promise<T[]>): Promise<T[]> {
+    const hit = this.cache.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) {
-      return hit.labels;
+      return hit.values as Promise<T[]>;
     }
-    const labels = request({
-      method: 'post',
-      path: '/api/v1/query/instant',
-      body: { query: selector },
-      base: this.base,
-    })
-      .then((answer) => answer.series.map((s) => s.labels))
-      .catch(() => {
-        // Completion is a convenience: a failed lookup offers nothing, and is retried on the next keystroke.
-        this.cache.delete(selector);
-        return [];
+    const values = lookup().catch(() => {
+      // Completion is a convenience: a failed lookup offers nothing, and is retried on the next keystroke.
+      this.cache.delete(key);
+      return [] as T[];
+    });
+    this.cache.set(key, { at: this.now(), values });
+    return values;
+  }
+
+  /** Label sets of the series a selector matches (cached for a minute). */
+  seriesOf(selector: string): Promise<Labels[]> {
+    return this.cached(`series ${selector}`, async () => {
+      const answer = await request({
+        method: 'get',
+        path: '/api/v1/series',
+        query: { 'match[]': selector },
+        base: this.base,
       });
-    this.cache.set(selector, { at: this.now(), labels });
-    return labels;
+      return answer.data;
+    });
+  }
+
+  /** Values of one label, on the series a selector matches when one is given (cached for a minute). */
+  valuesOf(label: string, selector?: string): Promise<string[]> {
+    return this.cached(`values ${label} ${selector ?? ''}`, async () => {
+      const answer = await request({
+        method: 'get',
+        path: '/api/v1/label/{name}/values',
+        params: { name: label },
+        ...(selector ? { query: { 'match[]': selector } } : {}),
+        base: this.base,
+      });
+      return answer.data;
+    });
   }
 
   async metricNames(prefix = ''): Promise<string[]> {
-    return uniqueSorted((await this.seriesOf(lookupSelector(undefined, [], prefix))).map((l) => l.__name__));
+    return uniqueSorted((await this.valuesOf('__name__')).filter((name) => name.startsWith(prefix)));
   }
 
   async labelNames(metricName?: string): Promise<string[]> {
@@ -84,7 +104,8 @@ export class SidecarPromClient implements PrometheusClient {
 
   async labelValues(labelName: string, metricName?: string, matchers?: LabelMatcher[]): Promise<string[]> {
     const others = (matchers ?? []).filter((m) => m.name !== labelName);
-    return uniqueSorted((await this.seriesOf(lookupSelector(metricName, others))).map((l) => l[labelName]));
+    const narrowed = metricName !== undefined || others.length > 0;
+    return uniqueSorted(await this.valuesOf(labelName, narrowed ? lookupSelector(metricName, others) : undefined));
   }
 
   async series(metricName: string, matchers?: LabelMatcher[], labelName?: string): Promise<Array<Map<string, string>>> {

@@ -1,7 +1,7 @@
 /**
  * Template-variable queries the AIDPE datasource answers, in the Prometheus datasource's syntax:
  * `label_values(<selector>, <label>)`, `label_values(<label>)` and `metrics(<regex>)`. Pure parsing here; the
- * datasource answers them through the sidecar's instant queries (`SidecarPromClient`).
+ * datasource answers them through the sidecar's metadata routes (`SidecarPromClient`).
  */
 export type VariableQuery =
   | { kind: 'label_values'; label: string; selector?: string }
