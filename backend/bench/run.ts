@@ -12,7 +12,7 @@ import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';
 import { forecastSeries } from '../src/engines/forecast/engine.ts';
 import { autoEts, mstl } from '../src/engines/forecast/augurs.ts';
 import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
-import { runAidpe } from '../src/engines/anomaly/detectors/aidpe.ts';
+import { runResidualLikelihood } from '../src/engines/anomaly/detectors/residualLikelihood.ts';
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 
 const { values } = parseArgs({
@@ -219,7 +219,7 @@ rows.push(
     `${streamN / 1000}k points of one series, detector.update only (target >= 1 M/s/core)`,
     () => {
       const t0 = performance.now();
-      runAidpe(streamT, streamV);
+      runResidualLikelihood(streamT, streamV);
       return streamN / ((performance.now() - t0) / 1000) / 1e6;
     }
   )

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINES, createBaseline, runDetector, type BaselineName } from '../engines/anomaly/baselines.ts';
-import { runAidpe } from '../engines/anomaly/detectors/aidpe.ts';
+import { runResidualLikelihood } from '../engines/anomaly/detectors/residualLikelihood.ts';
 import { runForecastResidual } from '../engines/anomaly/detectors/forecastResidual.ts';
 import { runCad } from '../engines/anomaly/detectors/cad.ts';
 import { runEnsemble } from '../engines/anomaly/detectors/ensemble.ts';
@@ -20,8 +20,8 @@ import {
   windowsToRows,
   type Series,
   type WindowsFile,
-} from '../engines/anomaly/nab/dataset.ts';
-import { aucPr, vusPr } from '../engines/anomaly/nab/metrics.ts';
+} from '../eval/nab/dataset.ts';
+import { aucPr, vusPr } from '../eval/nab/metrics.ts';
 import {
   NAB_PROFILES,
   probationaryLength,
@@ -29,7 +29,7 @@ import {
   type CostWeights,
   type NabFile,
   type ProfileScore,
-} from '../engines/anomaly/nab/scorer.ts';
+} from '../eval/nab/scorer.ts';
 
 export class AnomalyUsageError extends Error {}
 
@@ -111,7 +111,7 @@ async function runNamed(name: DetectorName, series: Series): Promise<Float64Arra
     return runEnsemble(series.timestamps, series.values);
   }
   return name === 'aidpe'
-    ? runAidpe(series.timestamps, series.values)
+    ? runResidualLikelihood(series.timestamps, series.values)
     : runDetector(createBaseline(name), series.values);
 }
 

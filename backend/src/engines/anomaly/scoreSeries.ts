@@ -2,7 +2,7 @@
  * Scores one series with the streaming AIDPE detector (or the CAD OSE + AIDPE ensemble) and cuts the result to the asked range: shared by
  * the anomaly API and the sidecar's incident watcher, so both see the same regions for the same data.
  */
-import { createAidpeDetector } from './detectors/aidpe.ts';
+import { createResidualLikelihoodDetector } from './detectors/residualLikelihood.ts';
 import { createEnsembleDetector } from './detectors/ensemble.ts';
 import { DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD, extractRegions, type AnomalyRegion } from './regions.ts';
 import type { StreamDetectorName } from './streaming.ts';
@@ -19,7 +19,7 @@ export const DETECTOR_THRESHOLDS: Record<StreamDetectorName, { default: number; 
   ensemble: { default: 0.7, min: 0.5, max: MAX_THRESHOLD },
 };
 
-/** The detector's own warm-up (createAidpeDetector default): scores are 0 before it. */
+/** The detector's own warm-up (createResidualLikelihoodDetector default): scores are 0 before it. */
 export const DETECTOR_WARM_UP = 288;
 
 export interface ScoredSeries {
@@ -40,7 +40,7 @@ export function scoreSeries(
   threshold: number,
   detectorName: StreamDetectorName = 'aidpe'
 ): ScoredSeries {
-  const detector = detectorName === 'ensemble' ? createEnsembleDetector() : createAidpeDetector();
+  const detector = detectorName === 'ensemble' ? createEnsembleDetector() : createResidualLikelihoodDetector();
   const times: number[] = [];
   const values: Array<number | null> = [];
   const scores: number[] = [];

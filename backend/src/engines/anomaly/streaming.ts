@@ -9,7 +9,7 @@
  * a constant series answers "constant series: no variation to score", and until the warm-up is reached the
  * answer says "insufficient data: N of M warm-up points".
  */
-import { AIDPE_STATE_VERSION, createAidpeDetector, type AidpeOptions, type AidpeState } from './detectors/aidpe.ts';
+import { RESIDUAL_LIKELIHOOD_STATE_VERSION, createResidualLikelihoodDetector, type ResidualLikelihoodOptions, type ResidualLikelihoodState } from './detectors/residualLikelihood.ts';
 import { createEnsembleDetector, type EnsembleState } from './detectors/ensemble.ts';
 import { RegionTracker, type RegionTrackerState, type TrackedRegion } from './regions.ts';
 
@@ -17,7 +17,7 @@ import { RegionTracker, type RegionTrackerState, type TrackedRegion } from './re
  * The stored state's version: the streaming format (×1000) plus the detector's state version, so a change to either
  * discards old states. Format 2 added `detectorName` (and `fed`): states carry the detector they belong to.
  */
-export const STREAMING_STATE_VERSION = 2 * 1000 + AIDPE_STATE_VERSION;
+export const STREAMING_STATE_VERSION = 2 * 1000 + RESIDUAL_LIKELIHOOD_STATE_VERSION;
 
 /** The univariate detectors a stream can run: `aidpe` (fast) or `ensemble` (CAD OSE + aidpe, `detectors/ensemble.ts`). */
 export type StreamDetectorName = 'aidpe' | 'ensemble';
@@ -26,18 +26,18 @@ export type StreamDetectorName = 'aidpe' | 'ensemble';
 interface StreamDetector {
   update(timestampMs: number, value: number): number;
   count(): number;
-  snapshot(): AidpeState | EnsembleState;
-  restore(state: AidpeState | EnsembleState, fed: number): void;
+  snapshot(): ResidualLikelihoodState | EnsembleState;
+  restore(state: ResidualLikelihoodState | EnsembleState, fed: number): void;
 }
 
-function createStreamDetector(name: StreamDetectorName, options: AidpeOptions): StreamDetector {
+function createStreamDetector(name: StreamDetectorName, options: ResidualLikelihoodOptions): StreamDetector {
   if (name === 'aidpe') {
-    const detector = createAidpeDetector(options);
+    const detector = createResidualLikelihoodDetector(options);
     return {
       update: (t, v) => detector.update(t, v),
       count: () => detector.count(),
       snapshot: () => detector.snapshot(),
-      restore: (state) => detector.restore(state as AidpeState),
+      restore: (state) => detector.restore(state as ResidualLikelihoodState),
     };
   }
   const detector = createEnsembleDetector({ aidpe: options });
@@ -63,7 +63,7 @@ export interface StreamingOptions {
   /** Which detector scores the stream (default 'aidpe'). */
   detectorName?: StreamDetectorName;
   /** Options of the aidpe detector (the ensemble's aidpe part too). */
-  detector?: AidpeOptions;
+  detector?: ResidualLikelihoodOptions;
   /** Intervals longer than this many steps are reported as gaps (default 3). */
   gapNoteSteps?: number;
   /** Intervals longer than this many steps restart the detector: the old state no longer describes the series (default 1440). */
@@ -90,7 +90,7 @@ export interface StreamingSeriesState {
   detectorName: StreamDetectorName;
   /** Finite points the detector has seen since its last reset. */
   fed: number;
-  detector: AidpeState | EnsembleState;
+  detector: ResidualLikelihoodState | EnsembleState;
   regions: RegionTrackerState;
 }
 
@@ -142,7 +142,7 @@ function formatSteps(steps: number): string {
 
 /** One series' streaming state and scoring. */
 export class StreamingSeries {
-  private readonly detectorOptions: AidpeOptions;
+  private readonly detectorOptions: ResidualLikelihoodOptions;
   readonly detectorName: StreamDetectorName;
   private readonly gapNoteSteps: number;
   private readonly resetGapSteps: number;
@@ -171,7 +171,7 @@ export class StreamingSeries {
     this.detector = createStreamDetector(this.detectorName, this.detectorOptions);
     this.regions = new RegionTracker(seriesKey, this.mergeGapPoints);
     // The ensemble scores 0 until its aidpe part is warm (its own minimum history is shorter).
-    this.warmUp = createAidpeDetector(this.detectorOptions).snapshot().options.warmUp;
+    this.warmUp = createResidualLikelihoodDetector(this.detectorOptions).snapshot().options.warmUp;
     if (stepMs !== undefined) {
       if (!(stepMs > 0)) {
         throw new Error(`stepMs: must be positive, got ${stepMs}`);

@@ -16,7 +16,7 @@
  */
 import { erfc } from '../baselines.ts';
 
-export interface AidpeOptions {
+export interface ResidualLikelihoodOptions {
   /** Residuals kept for the rolling median/MAD (default 1024). */
   levelWindow?: number;
   /** Raw scores averaged for the likelihood (Numenta: 10). */
@@ -34,27 +34,27 @@ export interface AidpeOptions {
 }
 
 /** Bump when the state's meaning changes: a stored state of another version is discarded (and rebuilt from history). */
-export const AIDPE_STATE_VERSION = 1;
+export const RESIDUAL_LIKELIHOOD_STATE_VERSION = 1;
 
 /** The options a state was built with; a state only restores into a detector with the same ones. */
-export interface AidpeResolvedOptions {
+export interface ResidualLikelihoodResolvedOptions {
   levelWindow: number;
   shortWindow: number;
   longWindow: number;
   warmUp: number;
   maxPeriod: number;
   minSeasonalAcf: number;
-  combine: NonNullable<AidpeOptions['combine']>;
+  combine: NonNullable<ResidualLikelihoodOptions['combine']>;
 }
 
 /**
  * Everything the detector carries between points, JSON-safe (rings as plain arrays, oldest first) and bounded:
  * at most 2·maxPeriod + levelWindow + shortWindow + longWindow + 32 numbers whatever the series length.
  */
-export interface AidpeState {
+export interface ResidualLikelihoodState {
   kind: 'aidpe';
-  version: typeof AIDPE_STATE_VERSION;
-  options: AidpeResolvedOptions;
+  version: typeof RESIDUAL_LIKELIHOOD_STATE_VERSION;
+  options: ResidualLikelihoodResolvedOptions;
   n: number;
   levelAbs: number;
   /** null before the first point (NaN is not JSON). */
@@ -72,13 +72,13 @@ export interface AidpeState {
   sinceRecompute: number;
 }
 
-export interface AidpeDetector {
+export interface ResidualLikelihoodDetector {
   /** Feeds the next point and returns its anomaly score in [0, 1]. */
   update(timestampMs: number, value: number): number;
   /** A copy of the state: restoring it into a fresh detector continues bit-identically. */
-  snapshot(): AidpeState;
+  snapshot(): ResidualLikelihoodState;
   /** Replaces the state with a snapshot; throws (naming the field) when it does not fit these options. */
-  restore(state: AidpeState): void;
+  restore(state: ResidualLikelihoodState): void;
   /** Finite points fed so far (the warm-up counts these). */
   count(): number;
   /** Sizes of the internal buffers (for tests: bounded, independent of series length). */
@@ -292,7 +292,7 @@ function autocorrelation(r: Ring, lag: number): number {
   return den === 0 ? 0 : num / (n - lag) / (den / n);
 }
 
-export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
+export function createResidualLikelihoodDetector(options: ResidualLikelihoodOptions = {}): ResidualLikelihoodDetector {
   const levelWindow = options.levelWindow ?? 1024;
   const shortWindow = options.shortWindow ?? 10;
   const longWindow = options.longWindow ?? 2000;
@@ -301,7 +301,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   const minAcf = options.minSeasonalAcf ?? 0.5;
   const minLevel = Math.min(32, levelWindow);
   const combine = options.combine ?? 'fisher';
-  const resolved: AidpeResolvedOptions = {
+  const resolved: ResidualLikelihoodResolvedOptions = {
     levelWindow,
     shortWindow,
     longWindow,
@@ -383,10 +383,10 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   };
 
   return {
-    snapshot(): AidpeState {
+    snapshot(): ResidualLikelihoodState {
       return {
         kind: 'aidpe',
-        version: AIDPE_STATE_VERSION,
+        version: RESIDUAL_LIKELIHOOD_STATE_VERSION,
         options: { ...resolved },
         n,
         levelAbs,
@@ -404,7 +404,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
         sinceRecompute,
       };
     },
-    restore(state: AidpeState): void {
+    restore(state: ResidualLikelihoodState): void {
       validateState(state, resolved);
       history.clear();
       for (const v of state.history) {
@@ -514,17 +514,17 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
 }
 
 /** Checks a state before it is restored: shape, finite numbers, buffer sizes within these options' caps. */
-function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
+function validateState(state: ResidualLikelihoodState, options: ResidualLikelihoodResolvedOptions): void {
   const fail = (field: string, why: string): never => {
     throw new Error(`detector state: ${field} ${why}`);
   };
   if (state === null || typeof state !== 'object' || state.kind !== 'aidpe') {
     fail('kind', "must be 'aidpe'");
   }
-  if (state.version !== AIDPE_STATE_VERSION) {
-    fail('version', `is ${String(state.version)}; this detector reads version ${AIDPE_STATE_VERSION}`);
+  if (state.version !== RESIDUAL_LIKELIHOOD_STATE_VERSION) {
+    fail('version', `is ${String(state.version)}; this detector reads version ${RESIDUAL_LIKELIHOOD_STATE_VERSION}`);
   }
-  for (const key of Object.keys(options) as Array<keyof AidpeResolvedOptions>) {
+  for (const key of Object.keys(options) as Array<keyof ResidualLikelihoodResolvedOptions>) {
     if (state.options?.[key] !== options[key]) {
       fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
     }
@@ -561,12 +561,12 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
 }
 
 /** Runs a fresh detector over a whole series in one streaming pass. */
-export function runAidpe(
+export function runResidualLikelihood(
   timestamps: ArrayLike<number>,
   values: ArrayLike<number>,
-  options: AidpeOptions = {}
+  options: ResidualLikelihoodOptions = {}
 ): Float64Array {
-  const det = createAidpeDetector(options);
+  const det = createResidualLikelihoodDetector(options);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     out[i] = det.update(timestamps[i]!, values[i]!);
