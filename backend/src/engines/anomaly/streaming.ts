@@ -9,7 +9,12 @@
  * a constant series answers "constant series: no variation to score", and until the warm-up is reached the
  * answer says "insufficient data: N of M warm-up points".
  */
-import { RESIDUAL_LIKELIHOOD_STATE_VERSION, createResidualLikelihoodDetector, type ResidualLikelihoodOptions, type ResidualLikelihoodState } from './detectors/residualLikelihood.ts';
+import {
+  RESIDUAL_LIKELIHOOD_STATE_VERSION,
+  createResidualLikelihoodDetector,
+  type ResidualLikelihoodOptions,
+  type ResidualLikelihoodState,
+} from './detectors/residualLikelihood.ts';
 import { createEnsembleDetector, type EnsembleState } from './detectors/ensemble.ts';
 import { RegionTracker, type RegionTrackerState, type TrackedRegion } from './regions.ts';
 

@@ -18,7 +18,12 @@
  *
  * Streaming: one pass, no look-ahead, memory bounded by the two detectors' caps plus `historySize` scores each.
  */
-import { createResidualLikelihoodDetector, type ResidualLikelihoodDetector, type ResidualLikelihoodOptions, type ResidualLikelihoodState } from './residualLikelihood.ts';
+import {
+  createResidualLikelihoodDetector,
+  type ResidualLikelihoodDetector,
+  type ResidualLikelihoodOptions,
+  type ResidualLikelihoodState,
+} from './residualLikelihood.ts';
 import { createCadDetector, type CadDetector, type CadOptions, type CadState } from './cad.ts';
 
 /** Online rank of a score against a bounded history of the same detector's scores. */

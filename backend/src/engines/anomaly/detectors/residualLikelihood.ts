@@ -15,6 +15,7 @@
  *    score = their mean (a Fisher-style combination of the two tail probabilities). 0 during warm-up.
  */
 import { erfc } from '../baselines.ts';
+import { anscombe, classifySeries } from '../countSeries.ts';
 
 export interface ResidualLikelihoodOptions {
   /** Residuals kept for the rolling median/MAD (default 1024). */
@@ -31,6 +32,13 @@ export interface ResidualLikelihoodOptions {
   minSeasonalAcf?: number;
   /** How raw and likelihood combine: geometric mean (default) or the likelihood alone. */
   combine?: 'fisher' | 'geometric' | 'likelihood' | 'raw';
+  /**
+   * Decide at the end of the warm-up whether the series counts events (`countSeries.ts`) and, if so, take residuals
+   * of Anscombe-transformed values (default false: the behaviour of states stored before this option).
+   */
+  countAware?: boolean;
+  /** Floor the residual scale at the series' quantum, decided at the end of the warm-up (default false). */
+  resolutionFloor?: boolean;
 }
 
 /** Bump when the state's meaning changes: a stored state of another version is discarded (and rebuilt from history). */
@@ -45,6 +53,8 @@ export interface ResidualLikelihoodResolvedOptions {
   maxPeriod: number;
   minSeasonalAcf: number;
   combine: NonNullable<ResidualLikelihoodOptions['combine']>;
+  countAware: boolean;
+  resolutionFloor: boolean;
 }
 
 /**
@@ -70,6 +80,10 @@ export interface ResidualLikelihoodState {
   longSum: number;
   longSq: number;
   sinceRecompute: number;
+  /** Decided at the end of the warm-up (absent in states stored before these options: identity, no floor). */
+  countTransform?: boolean;
+  /** The residual scale's floor from the series' quantum (0: none). */
+  scaleFloor?: number;
 }
 
 export interface ResidualLikelihoodDetector {
@@ -309,6 +323,8 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
     maxPeriod,
     minSeasonalAcf: minAcf,
     combine,
+    countAware: options.countAware ?? false,
+    resolutionFloor: options.resolutionFloor ?? false,
   };
 
   const history = new Ring(2 * maxPeriod); // raw values, for seasonality detection and seasonal-naive residuals
@@ -327,8 +343,37 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
   let candidates: number[] | null = null;
   let p = 0;
 
+  let countTransform = false;
+  let scaleFloor = 0;
+  const tr = (x: number): number => (countTransform ? anscombe(x) : x);
   const residualAt = (k: number, period: number): number =>
-    history.back(k) - (period > 0 ? history.back(k + period) : 0);
+    tr(history.back(k)) - (period > 0 ? tr(history.back(k + period)) : 0);
+
+  /** Rebuilds the residual window from history (after the period or the transform changed). */
+  const rebuildResiduals = (): void => {
+    residuals.clear();
+    // The current point (k = 0) is excluded: it is scored against the window, then added.
+    const m = Math.min(levelWindow, history.size - p - 1);
+    for (let k = m; k >= 1; k--) {
+      residuals.push(residualAt(k, p));
+    }
+  };
+
+  /** At the end of the warm-up: counts get Anscombe's transform, quantised series a scale floor of one quantum. */
+  const decideKind = (): void => {
+    if (!resolved.countAware && !resolved.resolutionFloor) {
+      return;
+    }
+    const kind = classifySeries(history.values());
+    countTransform = resolved.countAware && kind.count;
+    if (resolved.resolutionFloor && Number.isFinite(kind.resolution)) {
+      // In Anscombe's domain one count is 1/√(x + 3/8) ≤ 1.6 units; the transform already makes the noise ≈ 1.
+      scaleFloor = countTransform ? 0 : kind.resolution;
+    }
+    if (countTransform) {
+      rebuildResiduals();
+    }
+  };
 
   const detectSeason = (): void => {
     if (candidates === null) {
@@ -350,12 +395,7 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
       if (autocorrelation(history, c) >= minAcf && c > p) {
         p = c;
         // Rebuild the residual window from history so scoring continues without a new warm-up.
-        residuals.clear();
-        // The current point (k = 0) is excluded: it is scored against the window, then added.
-        const m = Math.min(levelWindow, history.size - p - 1);
-        for (let k = m; k >= 1; k--) {
-          residuals.push(residualAt(k, p));
-        }
+        rebuildResiduals();
       }
     }
   };
@@ -402,6 +442,8 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
         longSum,
         longSq,
         sinceRecompute,
+        countTransform,
+        scaleFloor,
       };
     },
     restore(state: ResidualLikelihoodState): void {
@@ -433,6 +475,8 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
       gaps.push(...state.gaps);
       candidates = state.candidates === null ? null : [...state.candidates];
       p = state.period;
+      countTransform = state.countTransform === true;
+      scaleFloor = state.scaleFloor ?? 0;
     },
     count(): number {
       return n;
@@ -449,6 +493,9 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
       history.push(value);
       n++;
       levelAbs = n === 1 ? Math.abs(value) : levelAbs + LEVEL_ALPHA * (Math.abs(value) - levelAbs);
+      if (n === warmUp) {
+        decideKind();
+      }
       detectSeason();
 
       // 1–2. residual and raw score, against the window before this point is added.
@@ -463,7 +510,7 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
         }
         // A near-constant metric (a latency quantile stuck on a bucket, a flat gauge) has a MAD of ~0, and then any
         // wobble would look extreme; below 0.1% of the series' own level a change is not an anomaly.
-        scale = Math.max(scale, RELATIVE_SCALE_FLOOR * levelAbs, 1e-12);
+        scale = Math.max(scale, RELATIVE_SCALE_FLOOR * (countTransform ? 0 : levelAbs), scaleFloor, 1e-12);
         const z = Math.abs(b - med) / scale;
         // two-sided tail 2Q(z) as a surprise, capped and scaled to [0, 1]
         raw = Math.min(S_MAX, Math.max(0, upperSurprise(z) - Math.LN2)) / S_MAX;
@@ -525,8 +572,10 @@ function validateState(state: ResidualLikelihoodState, options: ResidualLikeliho
     fail('version', `is ${String(state.version)}; this detector reads version ${RESIDUAL_LIKELIHOOD_STATE_VERSION}`);
   }
   for (const key of Object.keys(options) as Array<keyof ResidualLikelihoodResolvedOptions>) {
-    if (state.options?.[key] !== options[key]) {
-      fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
+    // States stored before countAware/resolutionFloor existed carry neither: they were built with both off.
+    const stored = state.options?.[key] ?? (key === 'countAware' || key === 'resolutionFloor' ? false : undefined);
+    if (stored !== options[key]) {
+      fail(`options.${key}`, `is ${String(stored)}; this detector uses ${String(options[key])}`);
     }
   }
   const finite = (field: string, v: unknown): void => {
@@ -546,6 +595,12 @@ function validateState(state: ResidualLikelihoodState, options: ResidualLikeliho
   };
   for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const) {
     finite(f, state[f]);
+  }
+  if (state.scaleFloor !== undefined && !(typeof state.scaleFloor === 'number' && state.scaleFloor >= 0)) {
+    fail('scaleFloor', 'must be a number ≥ 0');
+  }
+  if (state.countTransform !== undefined && typeof state.countTransform !== 'boolean') {
+    fail('countTransform', 'must be a boolean');
   }
   if (state.lastTs !== null) {
     finite('lastTs', state.lastTs);
