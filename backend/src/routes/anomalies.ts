@@ -16,7 +16,9 @@ import {
   seriesKeyOf,
   DETECTOR_THRESHOLDS,
   DETECTOR_WARM_UP,
+  scoringKeyOf,
 } from '../engines/anomaly/scoreSeries.ts';
+import { DEFAULT_DETECTOR, DETECTOR_DESCRIPTION, DETECTOR_NAMES_ACCEPTED } from '../engines/anomaly/registry.ts';
 import type { StreamDetectorName } from '../engines/anomaly/streaming.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';
@@ -68,10 +70,10 @@ const AnomalyBody = Type.Object(
       Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })
     ),
     detector: Type.Optional(
-      Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')], {
-        description:
-          'The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood; NAB 24.4 (standard profile), the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert); NAB 69.8 standard / 62.2 low-FP / 74.4 low-FN on the four local categories, about 0.12 ms per point (several times aidpe\'s cost). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe\'s (the series key gets __detector__="ensemble"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so',
-      })
+      Type.Union(
+        DETECTOR_NAMES_ACCEPTED.map((d) => Type.Literal(d)),
+        { description: DETECTOR_DESCRIPTION }
+      )
     ),
     mode: Type.Optional(
       Type.Union([Type.Literal('batch'), Type.Literal('streaming')], {
@@ -196,10 +198,6 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       known.delete(known.keys().next().value!);
     }
   };
-
-  /** The ensemble's thresholds, feedback and region ids are its own (another score scale): its key names it. */
-  const scoringKeyOf = (labels: Record<string, string>, detector: StreamDetectorName): string =>
-    detector === 'aidpe' ? seriesKeyOf(labels) : seriesKeyOf({ ...labels, __detector__: detector });
 
   async function score(
     series: MetricSeries,
@@ -518,7 +516,7 @@ export const anomalyRoutes: FastifyPluginAsync<AnomalyRouteOptions> = async (app
       throw new BadRequestError('query', 'give exactly one of query or series');
     }
     const streaming = body.mode === 'streaming';
-    const detector: StreamDetectorName = body.detector ?? 'aidpe';
+    const detector: StreamDetectorName = body.detector ?? DEFAULT_DETECTOR;
     if (streaming && body.groupBy !== undefined) {
       throw new BadRequestError('groupBy', 'works in batch mode only; leave it out with mode streaming');
     }

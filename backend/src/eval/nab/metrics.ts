@@ -4,15 +4,15 @@
  * - `aucPr`: point-wise average precision, AP = Σ_k (R_k − R_{k−1})·P_k over the distinct score thresholds
  *   in descending order (scikit-learn's `average_precision_score`). A point is positive when its label is 1
  *   (for NAB: the row lies inside an anomaly window).
- * - `vusPr`: Volume Under the Surface of the range-based PR curve, following TSB-AD's `RangeAUC_volume_opt`
- *   (Paparrizos et al., VLDB 2022; TSB-AD basic_metrics.py). For each buffer length ℓ = 0..L:
- *     · each labelled range [s, e] is extended by ⌊ℓ/2⌋ rows on each side with soft labels
- *       √(1 − d/ℓ) at distance d from the range (capped at 1);
+ * - `vusPr`: Volume Under the Surface of the range-based PR curve, as TSB-AD computes it (Paparrizos et al.,
+ *   VLDB 2022; Liu & Paparrizos, NeurIPS 2024; TSB_AD/evaluation/basic_metrics.py `RangeAUC_volume_opt`), with the
+ *   largest buffer from the data's period as TSB-AD's `get_metrics` takes it (`tsbadPeriod`). For each buffer ℓ:
+ *     · each labelled range [s, e] is extended by ⌊ℓ/2⌋ rows on each side with soft labels √(1 − d/ℓ) at
+ *       distance d (summed where buffers overlap, capped at 1);
  *     · for `thresholds` (default 250) thresholds taken at evenly spaced ranks of the sorted scores,
- *       pred = score ≥ t; TP = Σ soft·pred over the extended ranges; N_labels = Σ over extended ranges of
- *       (1 inside the original range, soft·pred in the buffer); P' = (P + N_labels)/2 with P the number of
- *       labelled points; recall = min(TP/P', 1) × (fraction of extended ranges containing a prediction);
- *       precision = TP / #pred;
+ *       pred = score ≥ t; TP = Σ label·pred over the extended ranges, where label is 1 inside the original range
+ *       and soft·pred in the buffer; N_labels = Σ label; P' = (P + N_labels)/2 with P the labelled points;
+ *       recall = min(TP/P', 1) × (share of extended ranges containing a prediction); precision = TP / #pred;
  *     · AP_ℓ = Σ_k (recall_k − recall_{k−1})·precision_k with recall_0 = 0.
  *   VUS-PR = mean of AP_ℓ over ℓ = 0..L. At ℓ = 0 this is a range-aware AP with an existence reward.
  */
@@ -71,6 +71,62 @@ export function labelRanges(labels: ArrayLike<number>): Array<[number, number]> 
   return out;
 }
 
+/**
+ * TSB-AD's `find_length_rank(data, rank=1)` (TSB_AD/utils/slidingWindows.py): the lag of the highest local maximum
+ * of the autocorrelation (statsmodels `acf`, lags 3..400, over the first 20,000 values), or 125 when there is none
+ * or it lies outside 3..300. TSB-AD passes twice this as VUS-PR's largest buffer.
+ */
+export function tsbadPeriod(data: ArrayLike<number>): number {
+  const n = Math.min(20_000, data.length);
+  const base = 3;
+  const nlags = Math.min(400, n - 1);
+  if (nlags <= base + 1) {
+    return 125;
+  }
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    mean += data[i]!;
+  }
+  mean /= n;
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = data[i]! - mean;
+  }
+  let c0 = 0;
+  for (let i = 0; i < n; i++) {
+    c0 += x[i]! * x[i]!;
+  }
+  if (!(c0 > 0)) {
+    return 125;
+  }
+  const acf = new Float64Array(nlags + 1 - base);
+  for (let k = base; k <= nlags; k++) {
+    let c = 0;
+    for (let i = 0; i + k < n; i++) {
+      c += x[i]! * x[i + k]!;
+    }
+    acf[k - base] = c / c0;
+  }
+  // scipy argrelextrema(np.greater): strictly above both neighbours, ends excluded.
+  let best = -1;
+  for (let i = 1; i + 1 < acf.length; i++) {
+    if (acf[i]! > acf[i - 1]! && acf[i]! > acf[i + 1]! && (best < 0 || acf[i]! > acf[best]!)) {
+      best = i;
+    }
+  }
+  if (best < 3 || best > 300) {
+    return 125;
+  }
+  return best + base;
+}
+
+/**
+ * VUS-PR as TSB-AD computes it (`RangeAUC_volume_opt` in TSB_AD/evaluation/basic_metrics.py, called by
+ * `get_metrics` with windowSize = 2 × `tsbadPeriod(data)`): for every buffer ℓ = 0..`maxBuffer`, labels get soft
+ * buffers of ⌊ℓ/2⌋ rows each side (√(1 − d/ℓ) at distance d, added over overlapping buffers and capped at 1),
+ * extended ranges merge when their buffers touch (TSB-AD's `new_sequence`), and the range-aware AP over
+ * `thresholds` score quantiles is averaged over ℓ.
+ */
 export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxBuffer = 100, thresholds = 250): number {
   const n = scores.length;
   if (labels.length !== n) {
@@ -87,6 +143,7 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
   const sorted = Float64Array.from(scores).sort().reverse();
   const ts: number[] = [];
   for (let k = 0; k < thresholds; k++) {
+    // np.linspace(0, n − 1, thresholds).astype(int)
     const idx = thresholds === 1 ? 0 : Math.floor((k * (n - 1)) / (thresholds - 1));
     ts.push(sorted[idx]!);
   }
@@ -99,39 +156,42 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
     }
     return c;
   });
+  const orig = new Uint8Array(n);
+  for (const [s, e] of ranges) {
+    orig.fill(1, s, e + 1);
+  }
   const soft = new Float64Array(n);
   let total = 0;
   for (let l = 0; l <= maxBuffer; l++) {
-    // Soft labels for buffer length l.
-    soft.fill(0);
     const half = Math.floor(l / 2);
-    const extended: Array<[number, number]> = [];
+    // TSB-AD's `sequencing`: buffers add up, then the labels are capped at 1.
+    soft.set(orig);
     for (const [s, e] of ranges) {
-      for (let i = s; i <= e; i++) {
-        soft[i] = 1;
-      }
       for (let d = 1; d <= half; d++) {
         const v = Math.sqrt(1 - d / l);
-        if (s - d >= 0) {
-          soft[s - d] = Math.min(1, Math.max(soft[s - d]!, v));
-        }
         if (e + d < n) {
-          soft[e + d] = Math.min(1, Math.max(soft[e + d]!, v));
+          soft[e + d] = soft[e + d]! + v;
+        }
+        if (s - d >= 0) {
+          soft[s - d] = soft[s - d]! + v;
         }
       }
-      const lo = Math.max(0, s - half);
-      const hi = Math.min(n - 1, e + half);
-      const last = extended[extended.length - 1];
-      if (last && lo <= last[1] + 1) {
-        last[1] = Math.max(last[1], hi);
-      } else {
-        extended.push([lo, hi]);
+    }
+    for (let i = 0; i < n; i++) {
+      if (soft[i]! > 1) {
+        soft[i] = 1;
       }
     }
-    const orig = new Uint8Array(n);
-    for (const [s, e] of ranges) {
-      orig.fill(1, s, e + 1);
+    // TSB-AD's `new_sequence`: consecutive ranges stay apart only when end + ⌊ℓ/2⌋ < next start − ⌊ℓ/2⌋.
+    const extended: Array<[number, number]> = [];
+    let a = Math.max(ranges[0]![0] - half, 0);
+    for (let r = 0; r < ranges.length - 1; r++) {
+      if (ranges[r]![1] + half < ranges[r + 1]![0] - half) {
+        extended.push([a, ranges[r]![1] + half]);
+        a = ranges[r + 1]![0] - half;
+      }
     }
+    extended.push([a, Math.min(ranges[ranges.length - 1]![1] + half, n - 1)]);
     let ap = 0;
     let prevRecall = 0;
     for (let k = 0; k < ts.length; k++) {
@@ -145,9 +205,12 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
           const pred = scores[i]! >= t;
           if (pred) {
             hit = true;
-            tp += soft[i]!;
           }
-          nLabels += orig[i] ? 1 : pred ? soft[i]! : 0;
+          const label = orig[i] ? 1 : pred ? soft[i]! : 0;
+          nLabels += label;
+          if (pred) {
+            tp += label;
+          }
         }
         if (hit) {
           existence++;
@@ -155,7 +218,7 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
       }
       const pNew = (P + nLabels) / 2;
       const recall = Math.min(tp / pNew, 1) * (existence / extended.length);
-      const precision = nPred[k]! > 0 ? tp / nPred[k]! : 0;
+      const precision = tp / nPred[k]!;
       ap += (recall - prevRecall) * precision;
       prevRecall = recall;
     }

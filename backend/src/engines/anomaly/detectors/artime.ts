@@ -28,7 +28,7 @@
  *
  * Other deliberate differences: the initial-ρ search runs when the learning period ends, on its stored feature
  * vectors (as the original's batch does); the Haar detail sign is (x₂ₖ − x₂ₖ₊₁)/√2; the anomaly-similarity history
- * keeps the last 1000 anomalies; DVFA weights are float32 and capped (`dvfa.ts`). Scores are 0 between
+ * keeps the last 1000 anomalies; DVFA weights are float32 and at most `maxCategories` categories are made (`dvfa.ts`). Scores are 0 between
  * downsampled steps and during the learning period. Pure, deterministic; snapshot/restore continue bit-identically.
  */
 import { Dvfa, type DvfaState } from './dvfa.ts';

@@ -124,7 +124,7 @@ function nextUp(x: number): number {
 
 export interface EnsembleOptions {
   cad?: CadOptions;
-  aidpe?: ResidualLikelihoodOptions;
+  residual?: ResidualLikelihoodOptions;
   /** Scores per detector kept for calibration (default 2000). */
   historySize?: number;
   /** Points of history needed before the ensemble scores at all (default 200). */
@@ -214,7 +214,7 @@ export class EnsembleCombiner {
 export function createEnsembleDetector(options: EnsembleOptions = {}): EnsembleDetector {
   const combiner = new EnsembleCombiner(options);
   const cad: CadDetector = createCadDetector(options.cad);
-  const aidpe: ResidualLikelihoodDetector = createResidualLikelihoodDetector(options.aidpe);
+  const aidpe: ResidualLikelihoodDetector = createResidualLikelihoodDetector(options.residual);
   return {
     update(timestampMs: number, value: number): number {
       return combiner.next(cad.next(value), aidpe.update(timestampMs, value));
