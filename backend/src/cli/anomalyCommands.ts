@@ -113,7 +113,8 @@ export async function runAnomaly(argv: string[]): Promise<number> {
   const dataDir = resolve(required(flags, 'data'));
   const outDir = resolve(required(flags, 'out'));
   const detector = detectorName(flags.detector as string | undefined);
-  const name = (flags.name as string | undefined) ?? (isAcceptedDetector(detector) ? canonicalDetector(detector) : detector);
+  const name =
+    (flags.name as string | undefined) ?? (isAcceptedDetector(detector) ? canonicalDetector(detector) : detector);
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new AnomalyUsageError(`--name: use letters, digits, '_', '-', '.' only, got ${JSON.stringify(name)}`);
   }

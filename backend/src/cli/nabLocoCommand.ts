@@ -67,11 +67,15 @@ export async function runNabLoco(argv: string[]): Promise<number> {
     const grid = CANDIDATE_GRIDS[d]!();
     const started = process.cpuUsage();
     const candidates = grid.map((c, k) => {
-      out.write(`  ${d}: candidate ${k + 1}/${grid.length} (${c.name})\r`);
+      if (out.isTTY) {
+        out.write(`  ${d}: candidate ${k + 1}/${grid.length} (${c.name})\r`);
+      }
       return { name: c.name, scores: inputs.map((i) => c.run(i.series)) };
     });
     const cpu = process.cpuUsage(started);
-    out.write(' '.repeat(100) + '\r');
+    if (out.isTTY) {
+      out.write(' '.repeat(100) + '\r');
+    }
     const report = leaveOneCategoryOut(files, candidates, profiles);
     results[d] = {
       ...report,

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createResidualLikelihoodDetector, runResidualLikelihood } from '../../src/engines/anomaly/detectors/residualLikelihood.ts';
+import {
+  createResidualLikelihoodDetector,
+  runResidualLikelihood,
+} from '../../src/engines/anomaly/detectors/residualLikelihood.ts';
 
 const STEP = 300_000; // 5 min
 const ts = (n: number) => Array.from({ length: n }, (_, i) => 1_600_000_000_000 + i * STEP);

@@ -4,6 +4,8 @@
  * too short) explicitly.
  */
 import { test } from 'node:test';
+import { runArtResidual } from '../../src/engines/anomaly/detectors/artResidual.ts';
+import { DEFAULT_DETECTOR } from '../../src/engines/anomaly/registry.ts';
 import assert from 'node:assert/strict';
 import {
   RESIDUAL_LIKELIHOOD_STATE_VERSION,
@@ -98,29 +100,36 @@ test("property: the region tracker over chunks gives extractRegions' regions; st
   const TH = 0.6; // any threshold: the property is equivalence; this one gives several regions
   const { t, v } = series(3000, 5, 2500);
   v[2700] = v[2700]! + 400; // a lone spike later: a second region
+  // The default detector and residual-likelihood both continue bit for bit across snapshot → JSON → restore.
+  for (const [detectorName, whole] of [
+    ['residual-likelihood', runResidualLikelihood(t, v)],
+    [DEFAULT_DETECTOR, runArtResidual(t, v)],
+  ] as const) {
+    const expected = extractRegions(t, whole, 'k', { threshold: TH });
+    assert.ok(expected.length >= 1, JSON.stringify(expected));
+    for (const k of [2, 7, 40]) {
+      let s = new StreamingSeries('k', { detectorName }, STEP);
+      const bounds = cuts(t.length, k, k);
+      const scores: number[] = [];
+      const closed: TrackedRegion[] = [];
+      let last: TrackedRegion | undefined;
+      for (let c = 0; c + 1 < bounds.length; c++) {
+        const chunk = t.slice(bounds[c], bounds[c + 1]).map((x, j) => [x, v[bounds[c]! + j]!] as const);
+        const r = s.push(chunk, TH);
+        scores.push(...r.scores);
+        closed.push(...r.regions.filter((x) => !x.ongoing));
+        last = r.regions.find((x) => x.ongoing);
+        const restored = seriesFromState('k', roundTrip(s.snapshot()), { detectorName }, STEP);
+        assert.ok('series' in restored);
+        s = restored.series;
+      }
+      assert.deepEqual(scores, Array.from(whole), `${detectorName}, ${k} chunks`);
+      const all = [...closed, ...(last ? [last] : [])].map(({ ongoing: _ongoing, ...r }) => r);
+      assert.deepEqual(all, expected, `${detectorName}, ${k} chunks`);
+    }
+  }
   const whole = runResidualLikelihood(t, v);
   const expected = extractRegions(t, whole, 'k', { threshold: TH });
-  assert.ok(expected.length >= 1, JSON.stringify(expected));
-  for (const k of [2, 7, 40]) {
-    let s = new StreamingSeries('k', {}, STEP);
-    const bounds = cuts(t.length, k, k);
-    const scores: number[] = [];
-    const closed: TrackedRegion[] = [];
-    let last: TrackedRegion | undefined;
-    for (let c = 0; c + 1 < bounds.length; c++) {
-      const chunk = t.slice(bounds[c], bounds[c + 1]).map((x, j) => [x, v[bounds[c]! + j]!] as const);
-      const r = s.push(chunk, TH);
-      scores.push(...r.scores);
-      closed.push(...r.regions.filter((x) => !x.ongoing));
-      last = r.regions.find((x) => x.ongoing);
-      const restored = seriesFromState('k', roundTrip(s.snapshot()), {}, STEP);
-      assert.ok('series' in restored);
-      s = restored.series;
-    }
-    assert.deepEqual(scores, Array.from(whole));
-    const all = [...closed, ...(last ? [last] : [])].map(({ ongoing: _ongoing, ...r }) => r);
-    assert.deepEqual(all, expected, `${k} chunks`);
-  }
   // The tracker on its own, point by point.
   const tracker = new RegionTracker('k');
   const got: AnomalyRegion[] = [];
@@ -150,7 +159,8 @@ test('state is bounded and versioned; a state that does not fit is refused namin
   const state = d.snapshot();
   assert.equal(state.version, RESIDUAL_LIKELIHOOD_STATE_VERSION);
   assert.throws(
-    () => createResidualLikelihoodDetector().restore({ ...state, version: 99 as typeof RESIDUAL_LIKELIHOOD_STATE_VERSION }),
+    () =>
+      createResidualLikelihoodDetector().restore({ ...state, version: 99 as typeof RESIDUAL_LIKELIHOOD_STATE_VERSION }),
     /version is 99/
   );
   assert.throws(() => createResidualLikelihoodDetector({ levelWindow: 64 }).restore(state), /options\.levelWindow/);

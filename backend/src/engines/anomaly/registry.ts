@@ -10,6 +10,7 @@
  * likelihood: strong on NAB but ~10k points/s, too slow to be the default).
  */
 import {
+  artimeSettingsFor,
   createArtResidualDetector,
   DEFAULT_ART_RESIDUAL,
   type ArtResidualState,
@@ -34,7 +35,10 @@ export const DEFAULT_DETECTOR: DetectorName = 'art-residual';
 export const DETECTOR_ALIASES = { aidpe: 'residual-likelihood' } as const satisfies Record<string, DetectorName>;
 
 /** Every name a request or a stored state may carry. */
-export const DETECTOR_NAMES_ACCEPTED = [...DETECTORS, ...(Object.keys(DETECTOR_ALIASES) as Array<keyof typeof DETECTOR_ALIASES>)] as const;
+export const DETECTOR_NAMES_ACCEPTED = [
+  ...DETECTORS,
+  ...(Object.keys(DETECTOR_ALIASES) as Array<keyof typeof DETECTOR_ALIASES>),
+] as const;
 export type AcceptedDetectorName = DetectorName | keyof typeof DETECTOR_ALIASES;
 
 export function canonicalDetector(name: AcceptedDetectorName): DetectorName {
@@ -141,13 +145,10 @@ export function createStreamDetector(
       };
     }
     case 'artime': {
-      const bucket = DEFAULT_ART_RESIDUAL.bucketMs;
-      const step = stepMs && stepMs > 0 ? stepMs : bucket;
-      const samplesPerStep = Math.max(1, Math.round(bucket / step));
-      const d = createArtimeDetector({
-        samplesPerStep,
-        trendWindow: Math.max(24, Math.round(DEFAULT_ART_RESIDUAL.learningMs / (samplesPerStep * step))),
-      });
+      const step = stepMs && stepMs > 0 ? stepMs : DEFAULT_ART_RESIDUAL.bucketMs;
+      const d = createArtimeDetector(
+        artimeSettingsFor(step, DEFAULT_ART_RESIDUAL.bucketMs, DEFAULT_ART_RESIDUAL.learningMs)
+      );
       return counting({ update: (_t, v) => d.next(v), snapshot: d.snapshot, restore: d.restore }, 'artime');
     }
     case 'ensemble': {

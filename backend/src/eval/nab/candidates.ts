@@ -41,9 +41,9 @@ const minutes = (ms: number) => `${ms / MINUTE} min`;
 export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
   'art-residual': () => {
     const out: Candidate[] = [];
-    for (const bucketMs of [30 * MINUTE, 15 * MINUTE, 60 * MINUTE]) {
-      for (const learningMs of [48 * HOUR, 24 * HOUR]) {
-        for (const restMs of [8 * HOUR, 4 * HOUR, 16 * HOUR]) {
+    for (const bucketMs of [15 * MINUTE, 30 * MINUTE, 60 * MINUTE]) {
+      for (const learningMs of [24 * HOUR, 48 * HOUR]) {
+        for (const restMs of [16 * HOUR, 8 * HOUR, 24 * HOUR]) {
           for (const restThreshold of [0.7, 0.6]) {
             const opts = { bucketMs, learningMs, restMs, restThreshold };
             out.push({
@@ -63,8 +63,8 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
   },
   artime: () => {
     const out: Candidate[] = [];
-    for (const bucketMs of [30 * MINUTE, 15 * MINUTE, 60 * MINUTE]) {
-      for (const learningMs of [48 * HOUR, 24 * HOUR]) {
+    for (const bucketMs of [15 * MINUTE, 30 * MINUTE, 60 * MINUTE]) {
+      for (const learningMs of [24 * HOUR, 48 * HOUR]) {
         out.push({
           name: `bucket ${minutes(bucketMs)}, learning ${hours(learningMs)}`,
           isDefault: bucketMs === DEFAULT_ART_RESIDUAL.bucketMs && learningMs === DEFAULT_ART_RESIDUAL.learningMs,
@@ -84,7 +84,11 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
   ],
   'cad-ose': () => [{ name: 'learned range (README)', isDefault: true, run: (s) => runCad(s.values) }],
   ensemble: () => [
-    { name: 'CAD OSE + residual likelihood, rest 100 points', isDefault: true, run: (s) => runEnsemble(s.timestamps, s.values) },
+    {
+      name: 'CAD OSE + residual likelihood, rest 100 points',
+      isDefault: true,
+      run: (s) => runEnsemble(s.timestamps, s.values),
+    },
   ],
   windowedGaussian: () => [
     { name: 'NAB baseline', isDefault: true, run: (s) => runDetector(createWindowedGaussian(), s.values) },

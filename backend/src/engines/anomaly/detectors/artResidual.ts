@@ -28,19 +28,23 @@ import {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Fewest downsampled steps in ARTime's learning period (a sample-size floor, not a time setting). */
-export const MIN_LEARNING_STEPS = 24;
+/**
+ * Fewest downsampled steps in ARTime's learning period: the original's own count (8-step windows × 13 per learning
+ * period). A sample-size floor, not a time setting: it only binds for coarse data (hourly: 104 h), where a day
+ * would leave the vigilance search 24 vectors (on NAB's hourly file, 22 false alarms instead of 5).
+ */
+export const MIN_LEARNING_STEPS = 104;
 /** Intervals used to estimate the sampling step. */
 const STEP_INTERVALS = 8;
 
 export interface ArtResidualOptions {
-  /** ARTime's downsampling bucket (default 30 min). */
+  /** ARTime's downsampling bucket (default 15 min). */
   bucketMs?: number;
-  /** ARTime's learning period (default 48 h). */
+  /** ARTime's learning period (default 24 h). */
   learningMs?: number;
   /** An output at or above this starts a rest period (default 0.7). */
   restThreshold?: number;
-  /** Series time muted after an alert (default 8 h). */
+  /** Series time muted after an alert (default 16 h). */
   restMs?: number;
   /** ARTime options other than its step and learning period (range margins, category cap). */
   artime?: Omit<ArtimeOptions, 'samplesPerStep' | 'trendWindow' | 'range'>;
@@ -55,11 +59,12 @@ export interface ArtResidualResolved {
   restMs: number;
 }
 
+/** The in-sample choice of `aidpe nab-loco` on NAB's four local categories (README: the LOCO figure beside it). */
 export const DEFAULT_ART_RESIDUAL: ArtResidualResolved = {
-  bucketMs: 30 * MINUTE,
-  learningMs: 48 * HOUR,
+  bucketMs: 15 * MINUTE,
+  learningMs: 24 * HOUR,
   restThreshold: 0.7,
-  restMs: 8 * HOUR,
+  restMs: 16 * HOUR,
 };
 
 export const ART_RESIDUAL_STATE_VERSION = 1;

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { leaveOneCategoryOut, type LocoFile } from '../../src/eval/nab/loco.ts';
+import { NAB_PROFILES, optimizeThreshold, scoreCorpus } from '../../src/eval/nab/scorer.ts';
+import { tsbadPeriod, vusPr } from '../../src/eval/nab/metrics.ts';
+import { seededRandom } from '../../src/telemetry/retry.ts';
+
+/** Three categories, two files each, one window per file at rows 600..650 of 1000. */
+function corpus(): LocoFile[] {
+  const files: LocoFile[] = [];
+  for (const category of ['a', 'b', 'c']) {
+    for (const k of [1, 2]) {
+      files.push({ name: `${category}/${k}.csv`, category, windows: [{ start: 600, end: 650 }] });
+    }
+  }
+  return files;
+}
+
+/** Scores that fire `at` (in the window when 610) at `level`, plus noise below `noise`. */
+function scores(at: number, level: number, noise: number, seed: number): Float64Array {
+  const u = seededRandom(seed);
+  const s = Float64Array.from({ length: 1000 }, () => noise * u());
+  s[at] = level;
+  return s;
+}
+
+test('LOCO: each category is scored by a candidate and a threshold chosen on the others only', () => {
+  const files = corpus();
+  // "everywhere": hits every window at 0.9. "c-only": a stronger score in c, false alarms in a and b.
+  const everywhere = files.map((_, i) => scores(610, 0.9, 0.5, i));
+  const cOnly = files.map((f, i) => (f.category === 'c' ? scores(605, 0.95, 0.2, i) : scores(300, 0.99, 0.2, i)));
+  const r = leaveOneCategoryOut(
+    files,
+    [
+      { name: 'everywhere', scores: everywhere },
+      { name: 'c-only', scores: cOnly },
+    ],
+    NAB_PROFILES
+  );
+  assert.equal(r.inSample.chosen, 'everywhere');
+  assert.deepEqual(
+    r.loco.folds.map((f) => f.chosen),
+    ['everywhere', 'everywhere', 'everywhere']
+  );
+  // The held-out threshold is the other categories' optimum, and the held-out score is computed with it.
+  const fold = r.loco.folds[2]!;
+  const train = files.map((f, i) => ({ ...f, scores: everywhere[i]! })).filter((f) => f.category !== 'c');
+  const { threshold } = optimizeThreshold(train, NAB_PROFILES.standard!);
+  assert.equal(fold.profiles.standard!.threshold, threshold);
+  const test = files.map((f, i) => ({ ...f, scores: everywhere[i]! })).filter((f) => f.category === 'c');
+  assert.equal(fold.profiles.standard!.heldOut.raw, scoreCorpus(test, NAB_PROFILES.standard!, threshold).raw);
+  // Pooled: every file once.
+  const pooledRaw = r.loco.folds.reduce((a, f) => a + f.profiles.standard!.heldOut.raw, 0);
+  assert.ok(Math.abs(r.loco.profiles.standard!.raw - pooledRaw) < 1e-9);
+  assert.equal(r.loco.profiles.standard!.tp + r.loco.profiles.standard!.fn, 6);
+});
+
+test('LOCO is below in-sample when the in-sample choice only fits one category', () => {
+  const files = corpus();
+  // "a-tuned" hits a's windows at a level that is noise elsewhere; "plain" hits b and c only.
+  const aTuned = files.map((f, i) => (f.category === 'a' ? scores(610, 0.99, 0.3, i) : scores(610, 0.5, 0.95, i)));
+  const plain = files.map((f, i) => (f.category === 'a' ? scores(300, 0.1, 0.05, i) : scores(610, 0.9, 0.3, i)));
+  const r = leaveOneCategoryOut(
+    files,
+    [
+      { name: 'a-tuned', scores: aTuned },
+      { name: 'plain', scores: plain },
+    ],
+    NAB_PROFILES
+  );
+  assert.ok(
+    r.loco.profiles.standard!.score! <= r.inSample.profiles.standard!.score!,
+    `LOCO ${r.loco.profiles.standard!.score} ≤ in-sample ${r.inSample.profiles.standard!.score}`
+  );
+  assert.throws(() => leaveOneCategoryOut(files, [], NAB_PROFILES), /no candidates/);
+  assert.throws(
+    () => leaveOneCategoryOut(files, [{ name: 'x', scores: [] }], NAB_PROFILES),
+    /0 score arrays for 6 files/
+  );
+});
+
+test('TSB-AD period: the strongest autocorrelation peak in 3..300, else 125', () => {
+  const u = seededRandom(5);
+  const sine = Array.from({ length: 3000 }, (_, i) => Math.sin((2 * Math.PI * i) / 48) + 0.1 * u());
+  assert.equal(tsbadPeriod(sine), 48);
+  const daily5min = Array.from({ length: 4000 }, (_, i) => Math.sin((2 * Math.PI * i) / 288) + 0.1 * u());
+  assert.equal(tsbadPeriod(daily5min), 288);
+  assert.equal(tsbadPeriod(new Array(500).fill(3)), 125, 'constant: no peak');
+  const slow = Array.from({ length: 4000 }, (_, i) => Math.sin((2 * Math.PI * i) / 1000));
+  assert.equal(tsbadPeriod(slow), 125, 'a period beyond 300 lags');
+});
+
+test('VUS-PR buffers add up where two ranges are close (TSB-AD sums soft labels, then caps at 1)', () => {
+  // Two one-point ranges 4 apart: with buffer 8 their soft labels overlap in between.
+  const labels = new Uint8Array(40);
+  labels[18] = 1;
+  labels[22] = 1;
+  const between = new Float64Array(40);
+  between[20] = 1; // a prediction only between the two ranges
+  const far = new Float64Array(40);
+  far[2] = 1; // outside every buffer up to ℓ = 8
+  // Without buffers both are plain false positives (only the all-positive lowest threshold scores: 2/40).
+  assert.equal(vusPr(between, labels, 0), vusPr(far, labels, 0));
+  assert.ok(Math.abs(vusPr(between, labels, 0) - 2 / 40) < 1e-12);
+  // At ℓ = 8 the point between has soft label min(1, 2·√(1 − 2/8)) = 1: a full true positive.
+  assert.ok(vusPr(between, labels, 8) > vusPr(far, labels, 8), 'overlapping buffers reward the point between');
+  assert.ok(Math.abs(vusPr(Float64Array.from(labels), labels, 10) - 1) < 1e-12);
+});
