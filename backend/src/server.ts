@@ -10,8 +10,7 @@ import type { ActionLoop } from './actions/loop.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { PrometheusSource } from './telemetry/prometheus.ts';
-import { SimulatorSource } from './telemetry/simulatorSource.ts';
+import { createSources } from './sources/index.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import { createDemoCluster, type DemoCluster } from './sim/demo.ts';
 
@@ -30,19 +29,10 @@ export async function startSidecar(
   config: AidpeConfig,
   options: { logger?: boolean | Record<string, unknown> } = {}
 ): Promise<RunningSidecar> {
-  let demo: DemoCluster | undefined;
-  let telemetry: TelemetrySource;
-  if (config.mode === 'demo') {
-    demo = createDemoCluster(config);
-    telemetry = new SimulatorSource(demo.cluster);
-  } else {
-    telemetry = new PrometheusSource({
-      baseUrl: config.prometheus.url!,
-      timeoutMs: config.prometheus.timeoutMs,
-      retries: config.prometheus.retries,
-      ...(config.prometheus.bearerToken ? { bearerToken: config.prometheus.bearerToken } : {}),
-    });
-  }
+  const demo: DemoCluster | undefined = config.mode === 'demo' ? createDemoCluster(config) : undefined;
+  // The one place where the mode decides where data comes from and what acts on the cluster.
+  const sources = await createSources(config, demo?.cluster);
+  const telemetry = sources.metrics;
   // A store that cannot be opened degrades the sidecar (health says why), it does not stop it.
   let store: Store | undefined;
   let storeError: string | undefined;
@@ -80,11 +70,10 @@ export async function startSidecar(
     loop: actions,
     unavailable: actionsUnavailable,
     kubernetesHealth,
-  } = await setupActionLoop(config, { store, telemetry, cluster: demo?.cluster });
+  } = await setupActionLoop(config, { store, sources });
   const app = await buildApp({
     config,
-    telemetry,
-    cluster: demo?.cluster,
+    sources,
     store,
     storeError,
     incidents,

@@ -24,7 +24,7 @@ import type {
   V2HorizontalPodAutoscalerSpec,
   V2MetricSpec,
 } from '@kubernetes/client-node';
-import { errorCode, isRecord, isTimeoutError, snippet } from '../telemetry/httpHelpers.ts';
+import { errorCode, isRecord, isTimeoutError, snippet } from '../telemetry/http/helpers.ts';
 import type {
   ActionChange,
   ActuationErrorCode,

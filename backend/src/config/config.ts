@@ -326,10 +326,24 @@ export function loadConfig(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
     );
   }
+  if (!typed.apiToken && !isLoopbackHost(typed.server.host)) {
+    problems.push(
+      `apiToken: required when the sidecar listens beyond loopback (server.host ${JSON.stringify(typed.server.host)}); set AIDPE_API_TOKEN to a secret (Grafana's plugin proxy adds it), or listen on 127.0.0.1`
+    );
+  }
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
   return typed;
+}
+
+/** Whether a listen address is reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** The config as it may be shown to users: secrets replaced by a marker. */

@@ -7,7 +7,8 @@ import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace, 
 import { SimulatorSource } from '../telemetry/simulatorSource.ts';
 import { Rng, hash32 } from '../sim/random.ts';
 import { rankRootCauses, type ConfidenceTier, type RankOptions } from '../engines/rca/rank.ts';
-import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from './collect.ts';
+import { collectEvidence } from '../usecases/rca/evidence.ts';
+import { SIMULATOR_EVIDENCE_QUERIES, simulatorLogLines, simulatorSpans } from '../sources/simulator.ts';
 
 export interface SimCase {
   index: number;
@@ -64,7 +65,7 @@ export async function runSimCase(index: number, baseSeed: number, rankOptions: R
     endMs: injectAt + 10 * 60_000,
     // The simulator's log lines are outside the shipped sequence model's vocabulary (BGL, Nezha): frequency only.
     logs: {
-      lines: simulatorLogs(cluster),
+      lines: simulatorLogLines(cluster),
       sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary",
     },
   });

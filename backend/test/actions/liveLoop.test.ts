@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupActionLoop } from '../../src/actions/setup.ts';
+import { assembleSources } from '../../src/sources/index.ts';
 import { parseManagedServices } from '../../src/actions/targets.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
@@ -60,7 +61,10 @@ describe('live mode', () => {
   it('names every missing setting instead of starting a loop', async () => {
     const store = new SqliteStore(':memory:');
     const config = loadConfig({ env: { AIDPE_MODE: 'live', AIDPE_PROMETHEUS_URL: 'http://127.0.0.1:9' } });
-    const setup = await setupActionLoop(config, { store, telemetry: new SteadyTelemetry(), cluster: undefined });
+    const setup = await setupActionLoop(config, {
+      store,
+      sources: await assembleSources({ config, metrics: new SteadyTelemetry() }),
+    });
     assert.equal(setup.loop, undefined);
     for (const key of [
       'kubernetes.kubeconfig',
@@ -123,7 +127,10 @@ describe('live mode', () => {
     });
     const store = new SqliteStore(':memory:');
     const telemetry = new SteadyTelemetry();
-    const setup = await setupActionLoop(config, { store, telemetry, cluster: undefined });
+    const setup = await setupActionLoop(config, {
+      store,
+      sources: await assembleSources({ config, metrics: telemetry }),
+    });
     assert.ok(setup.loop, setup.unavailable);
     assert.equal((await setup.kubernetesHealth!()).state, 'up');
     await setup.loop.tick();

@@ -4,7 +4,7 @@ import { quietEvidence } from '../helpers/rcaEvidence.ts';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
 import { runSimCase, summariseRanks } from '../../src/rca/simEval.ts';
-import { evidenceQueriesFor, withServiceMatcher } from '../../src/rca/collect.ts';
+import { evidenceQueriesFor, withServiceMatcher } from '../../src/usecases/rca/evidence.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
 

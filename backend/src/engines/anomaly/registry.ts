@@ -68,6 +68,25 @@ export const DETECTOR_THRESHOLDS: Record<AcceptedDetectorName, { default: number
 export const DETECTOR_WARM_UP = 288;
 
 /**
+ * Series time a detector needs before all of it scores, for a caller that fetches history before the asked range:
+ * art-residual's ARTime part learns for its learning period (at least `MIN_LEARNING_STEPS` buckets), the residual
+ * part for DETECTOR_WARM_UP points. (The anomaly API fetches 1,440 steps: a day at 1-minute steps.)
+ */
+export function historyNeededMs(detector: AcceptedDetectorName, stepMs: number): number {
+  const residualMs = DETECTOR_WARM_UP * stepMs;
+  const name = canonicalDetector(detector);
+  if (name !== 'art-residual' && name !== 'artime') {
+    return residualMs;
+  }
+  const { samplesPerStep, trendWindow } = artimeSettingsFor(
+    stepMs,
+    DEFAULT_ART_RESIDUAL.bucketMs,
+    DEFAULT_ART_RESIDUAL.learningMs
+  );
+  return Math.max(residualMs, samplesPerStep * trendWindow * stepMs);
+}
+
+/**
  * Thresholds, feedback and region ids belong to one detector's scale: residual-likelihood keeps the plain series
  * key (the sidecar's first detector; stored feedback refers to it), every other detector adds __detector__.
  */

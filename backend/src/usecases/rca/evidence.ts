@@ -4,13 +4,11 @@
  * window before the incident and in the incident window; optionally per-service log anomaly (new and
  * deviating templates, and the sequence model's misses when it is loaded) from the simulator or Loki.
  */
-import { DEFAULT_THRESHOLD } from '../engines/anomaly/regions.ts';
-import { scoreSeries, seriesKeyOf } from '../engines/anomaly/scoreSeries.ts';
-import type { ServiceEvidence } from '../engines/rca/rank.ts';
-import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
-import type { TelemetrySource } from '../telemetry/types.ts';
-import type { TempoClient } from '../telemetry/tempo.ts';
-import type { LokiClient } from '../telemetry/loki.ts';
+import { DEFAULT_THRESHOLD } from '../../engines/anomaly/regions.ts';
+import { scoreSeries, seriesKeyOf } from '../../engines/anomaly/scoreSeries.ts';
+import type { ServiceEvidence } from '../../engines/rca/rank.ts';
+import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../../engines/rca/serviceGraph.ts';
+import type { TelemetrySource } from '../../telemetry/types.ts';
 import {
   combinedLogScore,
   scoreSequence,
@@ -21,7 +19,7 @@ import {
   type RawLogLine,
   type SequenceModelSpec,
   type TemplateVocabulary,
-} from '../engines/rca/logAnomaly.ts';
+} from '../../engines/rca/logAnomaly.ts';
 
 export interface EvidenceQueries {
   /** One series per service, labelled `service`. */
@@ -31,13 +29,6 @@ export interface EvidenceQueries {
   resources?: string;
   stepSeconds: number;
 }
-
-export const SIMULATOR_EVIDENCE_QUERIES: EvidenceQueries = {
-  latency: 'aidpe_sim_latency_seconds{quantile="0.95"}',
-  errors: 'aidpe_sim_error_ratio',
-  resources: 'aidpe_sim_memory_bytes',
-  stepSeconds: 15,
-};
 
 /** The language of an evidence query: which datasource (Prometheus, Loki, Tempo) can run it. */
 export type EvidenceLanguage = 'promql' | 'logql' | 'traceql';
@@ -319,93 +310,4 @@ export async function collectEvidence(input: {
     };
   });
   return { evidence, graph, baselineGraph, ...(logs ? { logNotes: logs.notes } : {}) };
-}
-
-/** The embedded simulator's log lines (all services) as raw lines for the log evidence. */
-export function simulatorLogs(
-  cluster: {
-    logs(q: {
-      startMs: number;
-      endMs: number;
-      limit?: number;
-    }): Array<{ timeMs: number; service: string; level: string; line: string }>;
-  },
-  limit = 100_000
-): LogEvidenceSource['lines'] {
-  return async (startMs, endMs) =>
-    cluster
-      .logs({ startMs, endMs, limit })
-      .map((l) => ({ service: l.service, timeMs: l.timeMs, message: l.line, level: l.level }));
-}
-
-/** Loki log lines for the log evidence: one query over all services; the stream label `service` names the service. */
-export function lokiLogs(loki: LokiClient, selector = '{service=~".+"}', limit = 5000): LogEvidenceSource['lines'] {
-  return async (startMs, endMs) => {
-    const r = await loki.queryRange({ query: selector, startMs, endMs, limit, direction: 'forward' });
-    if (r.resultType !== 'streams') {
-      return [];
-    }
-    return r.streams.flatMap((s) =>
-      s.entries.map((e) => ({
-        service: s.labels['service'] ?? '',
-        timeMs: e.timeMs,
-        message: e.line,
-        level: s.labels['level'] ?? s.labels['detected_level'],
-      }))
-    );
-  };
-}
-
-/** Traces from Tempo as graph spans: a search, then each trace by id (Tempo has no bulk fetch). */
-export async function tempoSpans(
-  tempo: TempoClient,
-  startMs: number,
-  endMs: number,
-  limit: number
-): Promise<GraphSpan[]> {
-  const found = await tempo.search({ startMs, endMs, limit });
-  const traces = await Promise.all(found.map((f) => tempo.traceById(f.traceId, { startMs, endMs })));
-  return traces.flatMap((t) =>
-    (t?.spans ?? []).map((s) => ({
-      traceId: s.traceId,
-      spanId: s.spanId,
-      parentSpanId: s.parentSpanId,
-      service: s.service,
-      startMs: s.startMs,
-      durationMs: s.durationMs,
-      error: s.statusCode === 'error',
-    }))
-  );
-}
-
-/** The embedded simulator's sampled traces as graph spans. */
-export function simulatorSpans(
-  cluster: {
-    traces(q: { startMs: number; endMs: number; limit?: number }): Array<{
-      spans: Array<{
-        traceId: string;
-        spanId: string;
-        parentSpanId: string;
-        service: string;
-        startTimeUnixNano: string;
-        durationNanos: number;
-        status: 'ok' | 'error';
-      }>;
-    }>;
-  },
-  startMs: number,
-  endMs: number,
-  limit = 400
-): GraphSpan[] {
-  return cluster.traces({ startMs, endMs, limit }).flatMap((t) =>
-    t.spans.map((s) => ({
-      traceId: s.traceId,
-      spanId: s.spanId,
-      parentSpanId: s.parentSpanId || undefined,
-      service: s.service,
-      startMs: Number(BigInt(s.startTimeUnixNano) / 1000n) / 1000,
-      durationMs: s.durationNanos / 1e6,
-      error: s.status === 'error',
-    }))
-  );
 }
