@@ -106,3 +106,118 @@ test('VUS-PR buffers add up where two ranges are close (TSB-AD sums soft labels,
   assert.ok(vusPr(between, labels, 8) > vusPr(far, labels, 8), 'overlapping buffers reward the point between');
   assert.ok(Math.abs(vusPr(Float64Array.from(labels), labels, 10) - 1) < 1e-12);
 });
+
+/** TSB-AD's RangeAUC_volume_opt, translated loop for loop (the reference the fast `vusPr` must equal). */
+function tsbadReference(score: ArrayLike<number>, label: Uint8Array, windowSize: number, thre = 250): number {
+  const n = score.length;
+  const seq: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    if (label[i] && (i === 0 || !label[i - 1])) {
+      seq.push([i, i]);
+    }
+    if (label[i]) {
+      seq[seq.length - 1]![1] = i;
+    }
+  }
+  const P = label.reduce((a, b) => a + b, 0);
+  const sorted = Array.from(score).sort((a, b) => b - a);
+  const idx = Array.from({ length: thre }, (_, k) => Math.floor((k * (n - 1)) / (thre - 1)));
+  const newSequence = (w: number) => {
+    const h = Math.floor(w / 2);
+    const out: Array<[number, number]> = [];
+    let a = Math.max(seq[0]![0] - h, 0);
+    for (let i = 0; i < seq.length - 1; i++) {
+      if (seq[i]![1] + h < seq[i + 1]![0] - h) {
+        out.push([a, seq[i]![1] + h]);
+        a = seq[i + 1]![0] - h;
+      }
+    }
+    out.push([a, Math.min(seq[seq.length - 1]![1] + h, n - 1)]);
+    return out;
+  };
+  let apSum = 0;
+  for (let w = 0; w <= windowSize; w++) {
+    const ext = Float64Array.from(label);
+    const h = Math.floor(w / 2);
+    for (const [s, e] of seq) {
+      for (let x = e + 1; x < Math.min(e + h + 1, n); x++) {
+        ext[x] = ext[x]! + Math.sqrt(1 - (x - e) / w);
+      }
+      for (let x = Math.max(s - h, 0); x < s; x++) {
+        ext[x] = ext[x]! + Math.sqrt(1 - (s - x) / w);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      ext[i] = Math.min(1, ext[i]!);
+    }
+    const L = newSequence(w);
+    const l = newSequence(windowSize);
+    let prevTpr = 0;
+    let ap = 0;
+    for (const i of idx) {
+      const t = sorted[i]!;
+      const pred = Array.from(score, (x) => (x >= t ? 1 : 0));
+      const labels = Float64Array.from(ext);
+      let existence = 0;
+      for (const [a, b] of L) {
+        for (let x = a; x <= b; x++) {
+          labels[x] = ext[x]! * pred[x]!;
+        }
+        if (pred.slice(a, b + 1).some((p) => p > 0)) {
+          existence++;
+        }
+      }
+      for (const [a, b] of seq) {
+        labels.fill(1, a, b + 1);
+      }
+      let TP = 0;
+      let N = 0;
+      for (const [a, b] of l) {
+        for (let x = a; x <= b; x++) {
+          TP += labels[x]! * pred[x]!;
+          N += labels[x]!;
+        }
+      }
+      const nPred = pred.reduce((a, b) => a + b, 0);
+      const tpr = Math.min(TP / ((P + N) / 2), 1) * (existence / L.length);
+      ap += (tpr - prevTpr) * (TP / nPred);
+      prevTpr = tpr;
+    }
+    apSum += ap;
+  }
+  return apSum / (windowSize + 1);
+}
+
+test('VUS-PR equals TSB-AD’s RangeAUC_volume_opt (loop-for-loop reference), close and overlapping ranges included', () => {
+  const u = seededRandom(11);
+  for (const [n, ranges, buffer] of [
+    [
+      300,
+      [
+        [40, 60],
+        [66, 70],
+        [200, 230],
+      ],
+      20,
+    ],
+    [
+      200,
+      [
+        [0, 5],
+        [190, 199],
+      ],
+      12,
+    ],
+    [150, [[70, 71]], 9],
+  ] as const) {
+    const labels = new Uint8Array(n);
+    for (const [s, e] of ranges) {
+      labels.fill(1, s, e + 1);
+    }
+    const scores = Float64Array.from({ length: n }, (_, i) => u() + (labels[i] ? 0.5 : 0) + (i % 17 === 0 ? 0.3 : 0));
+    scores[10] = scores[11]!; // ties
+    const fast = vusPr(scores, labels, buffer, 50);
+    const ref = tsbadReference(scores, labels, buffer, 50);
+    assert.ok(Math.abs(fast - ref) < 1e-12, `${fast} vs ${ref}`);
+  }
+});

@@ -160,7 +160,10 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
   for (const [s, e] of ranges) {
     orig.fill(1, s, e + 1);
   }
+  // Rows by descending score: a threshold predicts a prefix of them, so each buffer length is one pass.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const soft = new Float64Array(n);
+  const segment = new Int32Array(n);
   let total = 0;
   for (let l = 0; l <= maxBuffer; l++) {
     const half = Math.floor(l / 2);
@@ -192,31 +195,36 @@ export function vusPr(scores: ArrayLike<number>, labels: ArrayLike<number>, maxB
       }
     }
     extended.push([a, Math.min(ranges[ranges.length - 1]![1] + half, n - 1)]);
+    segment.fill(-1);
+    extended.forEach(([lo, hi], k) => segment.fill(k, lo, hi + 1));
+    const hit = new Uint8Array(extended.length);
+    // Inside the extended ranges a predicted row counts its label: 1 in the original range, soft in the buffer;
+    // unpredicted buffer rows count 0 and unpredicted original rows count 1 (in P).
+    let tp = 0;
+    let bufferLabels = 0;
+    let existence = 0;
+    let next = 0;
     let ap = 0;
     let prevRecall = 0;
     for (let k = 0; k < ts.length; k++) {
       const t = ts[k]!;
-      let tp = 0;
-      let nLabels = 0;
-      let existence = 0;
-      for (const [lo, hi] of extended) {
-        let hit = false;
-        for (let i = lo; i <= hi; i++) {
-          const pred = scores[i]! >= t;
-          if (pred) {
-            hit = true;
-          }
-          const label = orig[i] ? 1 : pred ? soft[i]! : 0;
-          nLabels += label;
-          if (pred) {
-            tp += label;
-          }
+      while (next < n && scores[order[next]!]! >= t) {
+        const i = order[next++]!;
+        const seg = segment[i]!;
+        if (seg < 0) {
+          continue;
         }
-        if (hit) {
+        const label = orig[i] ? 1 : soft[i]!;
+        tp += label;
+        if (!orig[i]) {
+          bufferLabels += label;
+        }
+        if (!hit[seg]) {
+          hit[seg] = 1;
           existence++;
         }
       }
-      const pNew = (P + nLabels) / 2;
+      const pNew = (P + P + bufferLabels) / 2;
       const recall = Math.min(tp / pNew, 1) * (existence / extended.length);
       const precision = tp / nPred[k]!;
       ap += (recall - prevRecall) * precision;
