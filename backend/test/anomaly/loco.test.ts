@@ -156,7 +156,7 @@ function tsbadReference(score: ArrayLike<number>, label: Uint8Array, windowSize:
     let ap = 0;
     for (const i of idx) {
       const t = sorted[i]!;
-      const pred = Array.from(score, (x) => (x >= t ? 1 : 0));
+      const pred = Array.from(score, (x): number => (x >= t ? 1 : 0));
       const labels = Float64Array.from(ext);
       let existence = 0;
       for (const [a, b] of L) {
