@@ -5,9 +5,12 @@
  * timestamps inside the detector).
  */
 import { createWindowedGaussian, createNullDetector, runDetector } from '../../engines/anomaly/baselines.ts';
-import { runArtResidual, DEFAULT_ART_RESIDUAL } from '../../engines/anomaly/detectors/artResidual.ts';
+import {
+  artimeSettingsFor,
+  DEFAULT_ART_RESIDUAL,
+  runArtResidual,
+} from '../../engines/anomaly/detectors/artResidual.ts';
 import { runArtime } from '../../engines/anomaly/detectors/artime.ts';
-import { artimeSettingsFor } from '../../engines/anomaly/detectors/artResidual.ts';
 import { runCad } from '../../engines/anomaly/detectors/cad.ts';
 import { runEnsemble } from '../../engines/anomaly/detectors/ensemble.ts';
 import { runResidualLikelihood } from '../../engines/anomaly/detectors/residualLikelihood.ts';
