@@ -16,6 +16,7 @@ import { runResidualLikelihood } from '../src/engines/anomaly/detectors/residual
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 import { DEFAULT_DETECTOR, DETECTOR_THRESHOLDS, type AcceptedDetectorName } from '../src/engines/anomaly/registry.ts';
 import { runArtResidual } from '../src/engines/anomaly/detectors/artResidual.ts';
+import { logparseRows } from './logparse.ts';
 
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } },
@@ -301,6 +302,9 @@ rows.push(
     )
   );
 }
+
+// Log parsing: AIDPE's parser next to plain Drain3 on the loghub-2k systems (bench/logparse.ts).
+rows.push(...(await logparseRows(repoRoot, measure, selected)));
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 52)}${pad('median', 12)}${pad('min', 10)}${pad('max', 10)}unit`);

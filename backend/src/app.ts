@@ -31,6 +31,8 @@ import type { Store } from './store/sqlite.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { forecastAccuracyRoutes } from './routes/forecastAccuracy.ts';
+import { watchRoutes } from './routes/watch.ts';
+import type { WatchService } from './watch/service.ts';
 import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
 
 export interface AppDeps {
@@ -50,8 +52,10 @@ export interface AppDeps {
   storeError?: string | undefined;
   /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
   incidents?: IncidentWatcher | undefined;
-  /** The loop that tracks forecast accuracy and drift; started by server.ts in demo mode, driven by hand in tests. */
+  /** The loop that tracks forecast accuracy and drift; started by server.ts in every mode (watch/service.ts), driven by hand in tests. */
   forecastAccuracy?: ForecastAccuracyTracker | undefined;
+  /** The watchers (plan, resolution, prediction series); started by server.ts in every mode. */
+  watch?: WatchService | undefined;
   /** The optimisation loop (policy → guards → mode → actuator); absent without a store or an actuator. */
   actions?: ActionLoop | undefined;
   /** Why `actions` is absent, shown by the actions API. */
@@ -176,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
+  await app.register(watchRoutes, { watch: deps.watch });
   await app.register(anomalyRoutes, {
     anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
   });
@@ -190,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => {
       const watcher = deps.incidents;
       if (!watcher) {
-        return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+        return { incidents: [], running: false, message: 'the incident watcher is not running in this process' };
       }
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
