@@ -133,7 +133,7 @@ export function defaultConfig(): AidpeConfig {
       tickSeconds: 5,
       randomFaults: 3,
       embedded: false,
-      warmupSeconds: 3600,
+      warmupSeconds: 21_600,
     },
     dataDir: undefined,
     modelsDir: undefined,

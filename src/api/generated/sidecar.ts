@@ -956,6 +956,56 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/label/{name}/values': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Values of one label (__name__: metric names), optionally only on series matching match[] */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
+          end?: number | string;
+          /** @description Series selectors, e.g. up{job="api"}; repeat for several */
+          'match[]'?: string | string[];
+          /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
+          start?: number | string;
+        };
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: string[];
+              /** @enum {string} */
+              status: 'success';
+              truncated: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/query/instant': {
     parameters: {
       query?: never;
@@ -1212,6 +1262,56 @@ export interface paths {
               }[];
               ready: boolean;
               status: 'up' | 'degraded' | 'down';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/series': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Label sets of the series matching match[] (label names for completion) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
+          end?: number | string;
+          /** @description Series selectors, e.g. up{job="api"}; repeat for several */
+          'match[]'?: string | string[];
+          /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
+          start?: number | string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                [key: string]: string;
+              }[];
+              /** @enum {string} */
+              status: 'success';
+              truncated: boolean;
             };
           };
         };
