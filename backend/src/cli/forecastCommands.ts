@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStamp } from '../engines/anomaly/nab/dataset.ts';
+import { parseStamp } from '../eval/nab/dataset.ts';
 import { forecastSeries, MAX_HORIZON } from '../engines/forecast/engine.ts';
 import {
   aidpeMethod,

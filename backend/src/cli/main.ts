@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
 import { startSidecar, type RunningSidecar } from '../server.ts';
 import { formatLoopLine, formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
+import { runNabLoco } from './nabLocoCommand.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
 import { runRlEnv } from './rlEnvCommand.ts';
@@ -29,10 +30,21 @@ Usage:
       it, so every answer takes the path a real stack does.
   aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
-  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble|null] [--labels WINDOWS.json]
-      Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv.
+  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector NAME] [--labels WINDOWS.json]
+      Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv. --detector:
+      art-residual (the default, also the sidecar's), artime, residual-likelihood (old name aidpe), ensemble or
+      aidpe-ensemble (CAD OSE + residual likelihood), aidpe-forecast, cad-ose, artime-nab (ARTime given each file's
+      min/max and length, as NAB runs it: a look-ahead, for reference), windowedGaussian, null. NAME defaults to
+      the detector's name.
   aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
-      Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null baselines.
+      Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null
+      baselines; AUC-PR and VUS-PR (TSB-AD's definition: largest buffer twice the series' period) beside.
+  aidpe nab-loco --data DIR --labels WINDOWS.json --out RESULT.json [--detectors a,b] [--profiles PROFILES.json]
+              [--categories a,b]
+      Leave-one-category-out: each detector's settings (in time units) and thresholds chosen on the other
+      categories, every category scored by settings that never saw it; the headline beside the in-sample figure,
+      the baselines in the same run. Default detectors: art-residual, artime, residual-likelihood,
+      windowedGaussian, null (also: ensemble, cad-ose).
   aidpe forecast --input SERIES.csv --horizon H [--step-seconds S] --origins N --out OUT.csv [--models DIR]
       Forecast a timestamp,value CSV from N rolling origins at its end; OUT has origin,timestamp,p10,p50,p90.
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
@@ -232,8 +244,41 @@ async function runUntilStopped(
   return 0;
 }
 
+/**
+ * `aidpe <command> --help`: the command's own section of HELP (every command has one), so no subcommand needs its
+ * own help flag and none can answer "Unknown option" to it.
+ */
+export function commandHelp(command: string): string | undefined {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  aidpe ${command} `) || l === `  aidpe ${command}`);
+  if (start < 0) {
+    return undefined;
+  }
+  const out = [lines[start]!];
+  for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('  aidpe ') && lines[i]!.startsWith('  '); i++) {
+    out.push(lines[i]!);
+  }
+  // Commands with several forms (rca-eval --sim, --nezha) list each: take every section that names the command.
+  for (let i = start + out.length; i < lines.length; i++) {
+    if (lines[i]!.startsWith(`  aidpe ${command} `)) {
+      out.push(lines[i]!);
+      for (let j = i + 1; j < lines.length && !lines[j]!.startsWith('  aidpe ') && lines[j]!.startsWith('  '); j++) {
+        out.push(lines[j]!);
+      }
+    }
+  }
+  return `Usage:\n${out.join('\n')}\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const help = commandHelp(command);
+    if (help !== undefined) {
+      process.stdout.write(help);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case 'demo':
@@ -244,6 +289,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runAnomaly(rest);
       case 'nab-score':
         return await runNabScore(rest);
+      case 'nab-loco':
+        return await runNabLoco(rest);
       case 'forecast':
         return await runForecast(rest);
       case 'forecast-eval':

@@ -10,8 +10,9 @@
  */
 import { runEvery } from './schedule.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
-import { DEFAULT_THRESHOLD, type Severity } from '../engines/anomaly/regions.ts';
-import { displayName, seriesKeyOf } from '../engines/anomaly/scoreSeries.ts';
+import type { Severity } from '../engines/anomaly/regions.ts';
+import { DEFAULT_DETECTOR, DETECTOR_THRESHOLDS, scoringKeyOf } from '../engines/anomaly/registry.ts';
+import { displayName } from '../engines/anomaly/scoreSeries.ts';
 import type { Store } from '../store/sqlite.ts';
 import { StreamingStates, type StateOrigin } from './streamingStates.ts';
 
@@ -117,7 +118,7 @@ export class IncidentWatcher {
         const result = await range(shortStart ?? lookbackStartMs);
         let full: typeof result | undefined;
         for (const s of result.series) {
-          const key = seriesKeyOf(s.labels);
+          const key = scoringKeyOf(s.labels, DEFAULT_DETECTOR);
           const stateKey = `incidents:${w.stepSeconds}s:${key}`;
           const acquired = await this.states.acquire(stateKey, key, w.stepSeconds * 1000);
           let samples = s.samples;
@@ -126,7 +127,7 @@ export class IncidentWatcher {
             // No state (first run, a new series, or a discarded state): rebuild from the whole lookback.
             if (shortStart !== undefined) {
               full ??= await range(lookbackStartMs);
-              samples = full.series.find((x) => seriesKeyOf(x.labels) === key)?.samples ?? samples;
+              samples = full.series.find((x) => scoringKeyOf(x.labels, DEFAULT_DETECTOR) === key)?.samples ?? samples;
             }
             origin = 'rebuilt';
             tally.notes.push(
@@ -134,7 +135,7 @@ export class IncidentWatcher {
             );
           }
           tally[origin === 'memory' ? 'fromMemory' : origin === 'store' ? 'fromStore' : 'rebuilt']++;
-          const threshold = (await this.opts.store?.getThreshold(key)) ?? DEFAULT_THRESHOLD;
+          const threshold = (await this.opts.store?.getThreshold(key)) ?? DETECTOR_THRESHOLDS[DEFAULT_DETECTOR].default;
           const pushed = acquired.series.push(
             samples.map(([t, v]) => [t * 1000, v] as const),
             threshold

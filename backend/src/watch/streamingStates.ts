@@ -5,6 +5,7 @@
  * so in its answer. Shared by the anomaly API's streaming mode and the incident loop (each under its own key
  * prefix: the API's calls must not advance the loop's state).
  */
+import { canonicalDetector, DEFAULT_DETECTOR } from '../engines/anomaly/registry.ts';
 import {
   STREAMING_STATE_VERSION,
   StreamingSeries,
@@ -35,7 +36,7 @@ export class StreamingStates {
   /**
    * The series' state under `key` from memory, else from the store, else a new one. A failing store read counts as
    * none. `seriesKey` names the series in region ids (the state key adds the caller's prefix and the step).
-   * `detectorName` (default: the constructor's, else 'aidpe'): a state of another detector, in memory or stored, is
+   * `detectorName` (default: the constructor's, else DEFAULT_DETECTOR): a state of another detector, in memory or stored, is
    * discarded with the reason and a new one is built.
    */
   async acquire(
@@ -46,7 +47,7 @@ export class StreamingStates {
   ): Promise<AcquiredSeries> {
     const streaming: StreamingOptions = {
       ...this.options.streaming,
-      detectorName: detectorName ?? this.options.streaming?.detectorName ?? 'aidpe',
+      detectorName: canonicalDetector(detectorName ?? this.options.streaming?.detectorName ?? DEFAULT_DETECTOR),
     };
     let discarded: string | undefined;
     const inMemory = this.live.get(key);

@@ -15,8 +15,10 @@
  *    score = their mean (a Fisher-style combination of the two tail probabilities). 0 during warm-up.
  */
 import { erfc } from '../baselines.ts';
+import { anscombe, classifySeries } from '../countSeries.ts';
+import { autocorrelation, medianOfSorted, Ring, SortedWindow } from './robustWindows.ts';
 
-export interface AidpeOptions {
+export interface ResidualLikelihoodOptions {
   /** Residuals kept for the rolling median/MAD (default 1024). */
   levelWindow?: number;
   /** Raw scores averaged for the likelihood (Numenta: 10). */
@@ -31,30 +33,39 @@ export interface AidpeOptions {
   minSeasonalAcf?: number;
   /** How raw and likelihood combine: geometric mean (default) or the likelihood alone. */
   combine?: 'fisher' | 'geometric' | 'likelihood' | 'raw';
+  /**
+   * Decide at the end of the warm-up whether the series counts events (`countSeries.ts`) and, if so, take residuals
+   * of Anscombe-transformed values (default false: the behaviour of states stored before this option).
+   */
+  countAware?: boolean;
+  /** Floor the residual scale at the series' quantum, decided at the end of the warm-up (default false). */
+  resolutionFloor?: boolean;
 }
 
 /** Bump when the state's meaning changes: a stored state of another version is discarded (and rebuilt from history). */
-export const AIDPE_STATE_VERSION = 1;
+export const RESIDUAL_LIKELIHOOD_STATE_VERSION = 1;
 
 /** The options a state was built with; a state only restores into a detector with the same ones. */
-export interface AidpeResolvedOptions {
+export interface ResidualLikelihoodResolvedOptions {
   levelWindow: number;
   shortWindow: number;
   longWindow: number;
   warmUp: number;
   maxPeriod: number;
   minSeasonalAcf: number;
-  combine: NonNullable<AidpeOptions['combine']>;
+  combine: NonNullable<ResidualLikelihoodOptions['combine']>;
+  countAware: boolean;
+  resolutionFloor: boolean;
 }
 
 /**
  * Everything the detector carries between points, JSON-safe (rings as plain arrays, oldest first) and bounded:
  * at most 2·maxPeriod + levelWindow + shortWindow + longWindow + 32 numbers whatever the series length.
  */
-export interface AidpeState {
+export interface ResidualLikelihoodState {
   kind: 'aidpe';
-  version: typeof AIDPE_STATE_VERSION;
-  options: AidpeResolvedOptions;
+  version: typeof RESIDUAL_LIKELIHOOD_STATE_VERSION;
+  options: ResidualLikelihoodResolvedOptions;
   n: number;
   levelAbs: number;
   /** null before the first point (NaN is not JSON). */
@@ -70,15 +81,19 @@ export interface AidpeState {
   longSum: number;
   longSq: number;
   sinceRecompute: number;
+  /** Decided at the end of the warm-up (absent in states stored before these options: identity, no floor). */
+  countTransform?: boolean;
+  /** The residual scale's floor from the series' quantum (0: none). */
+  scaleFloor?: number;
 }
 
-export interface AidpeDetector {
+export interface ResidualLikelihoodDetector {
   /** Feeds the next point and returns its anomaly score in [0, 1]. */
   update(timestampMs: number, value: number): number;
   /** A copy of the state: restoring it into a fresh detector continues bit-identically. */
-  snapshot(): AidpeState;
+  snapshot(): ResidualLikelihoodState;
   /** Replaces the state with a snapshot; throws (naming the field) when it does not fit these options. */
-  restore(state: AidpeState): void;
+  restore(state: ResidualLikelihoodState): void;
   /** Finite points fed so far (the warm-up counts these). */
   count(): number;
   /** Sizes of the internal buffers (for tests: bounded, independent of series length). */
@@ -131,168 +146,7 @@ function upperSurprise(u: number): number {
 /** Surprise cap: tail probabilities below 1e−10 count as 1e−10 (Numenta's log-likelihood scale). */
 const S_MAX = Math.log(1e10);
 
-/** Fixed-capacity ring buffer of numbers. */
-class Ring {
-  private readonly buf: Float64Array;
-  private start = 0;
-  size = 0;
-  constructor(readonly capacity: number) {
-    this.buf = new Float64Array(capacity);
-  }
-  /** Pushes x; returns the evicted value, or undefined. */
-  push(x: number): number | undefined {
-    if (this.size < this.capacity) {
-      this.buf[(this.start + this.size) % this.capacity] = x;
-      this.size++;
-      return undefined;
-    }
-    const old = this.buf[this.start]!;
-    this.buf[this.start] = x;
-    this.start = (this.start + 1) % this.capacity;
-    return old;
-  }
-  clear(): void {
-    this.start = 0;
-    this.size = 0;
-  }
-  /** Contents oldest first. */
-  values(): number[] {
-    const out = new Array<number>(this.size);
-    for (let i = 0; i < this.size; i++) {
-      out[i] = this.at(i);
-    }
-    return out;
-  }
-  /** k-th most recent value (0 = newest). */
-  back(k: number): number {
-    return this.buf[(this.start + this.size - 1 - k) % this.capacity]!;
-  }
-  /** i-th oldest value (0 = oldest). */
-  at(i: number): number {
-    return this.buf[(this.start + i) % this.capacity]!;
-  }
-}
-
-/** Bounded window that keeps a sorted copy for medians. */
-class SortedWindow {
-  private readonly ring: Ring;
-  private readonly sorted: number[] = [];
-  constructor(capacity: number) {
-    this.ring = new Ring(capacity);
-  }
-  get size(): number {
-    return this.sorted.length;
-  }
-  private lowerBound(x: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid]! < x) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-  push(x: number): void {
-    const old = this.ring.push(x);
-    if (old !== undefined) {
-      this.sorted.splice(this.lowerBound(old), 1);
-    }
-    this.sorted.splice(this.lowerBound(x), 0, x);
-  }
-  clear(): void {
-    this.ring.clear();
-    this.sorted.length = 0;
-  }
-  /** Contents in arrival order, oldest first (the sorted copy is rebuilt from them). */
-  values(): number[] {
-    return this.ring.values();
-  }
-  median(): number {
-    return medianOfSorted(this.sorted, this.sorted.length);
-  }
-  /**
-   * Median absolute deviation from m in O(log n): the deviations are two sorted runs (m − x below m, read
-   * outwards, and x − m from m up), so their median is a k-th smallest of two sorted arrays. Exactly the value a
-   * full sort of |x − m| gives (m − x and x − m are the same doubles as |x − m|).
-   */
-  mad(m: number): number {
-    const n = this.sorted.length;
-    if (n === 0) {
-      return 0;
-    }
-    const h = n >> 1;
-    const pos = this.lowerBound(m);
-    return n % 2 === 1
-      ? this.kthDeviation(h, m, pos)
-      : 0.5 * (this.kthDeviation(h - 1, m, pos) + this.kthDeviation(h, m, pos));
-  }
-  /** k-th smallest (0-based) deviation: A[i] = m − sorted[pos−1−i] (i < pos), B[j] = sorted[pos+j] − m. */
-  private kthDeviation(k: number, m: number, pos: number): number {
-    const s = this.sorted;
-    const na = pos;
-    const nb = s.length - pos;
-    // i = how many of the k+1 smallest come from A: the first i with A[i] ≥ B[k−i].
-    let lo = Math.max(0, k + 1 - nb);
-    let hi = Math.min(k + 1, na);
-    while (lo < hi) {
-      const i = (lo + hi) >> 1;
-      if (m - s[pos - 1 - i]! < s[pos + k - i]! - m) {
-        lo = i + 1;
-      } else {
-        hi = i;
-      }
-    }
-    const j = k + 1 - lo;
-    const fromA = lo > 0 ? m - s[pos - lo]! : -Infinity;
-    const fromB = j > 0 ? s[pos + j - 1]! - m : -Infinity;
-    return fromA > fromB ? fromA : fromB;
-  }
-  /** Mean absolute deviation from m (the fallback scale when the MAD is 0), O(n) but only then. */
-  meanAbs(m: number): number {
-    const n = this.sorted.length;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      s += Math.abs(this.sorted[i]! - m);
-    }
-    return n === 0 ? 0 : s / n;
-  }
-}
-
-function medianOfSorted(a: ArrayLike<number>, n: number): number {
-  if (n === 0) {
-    return 0;
-  }
-  const h = n >> 1;
-  return n % 2 === 1 ? a[h]! : 0.5 * (a[h - 1]! + a[h]!);
-}
-
-function autocorrelation(r: Ring, lag: number): number {
-  const n = r.size;
-  if (n < 2 * lag) {
-    return 0;
-  }
-  let mean = 0;
-  for (let i = 0; i < n; i++) {
-    mean += r.at(i);
-  }
-  mean /= n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    const d = r.at(i) - mean;
-    den += d * d;
-    if (i >= lag) {
-      num += d * (r.at(i - lag) - mean);
-    }
-  }
-  return den === 0 ? 0 : num / (n - lag) / (den / n);
-}
-
-export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
+export function createResidualLikelihoodDetector(options: ResidualLikelihoodOptions = {}): ResidualLikelihoodDetector {
   const levelWindow = options.levelWindow ?? 1024;
   const shortWindow = options.shortWindow ?? 10;
   const longWindow = options.longWindow ?? 2000;
@@ -301,7 +155,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   const minAcf = options.minSeasonalAcf ?? 0.5;
   const minLevel = Math.min(32, levelWindow);
   const combine = options.combine ?? 'fisher';
-  const resolved: AidpeResolvedOptions = {
+  const resolved: ResidualLikelihoodResolvedOptions = {
     levelWindow,
     shortWindow,
     longWindow,
@@ -309,6 +163,8 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
     maxPeriod,
     minSeasonalAcf: minAcf,
     combine,
+    countAware: options.countAware ?? false,
+    resolutionFloor: options.resolutionFloor ?? false,
   };
 
   const history = new Ring(2 * maxPeriod); // raw values, for seasonality detection and seasonal-naive residuals
@@ -327,8 +183,37 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   let candidates: number[] | null = null;
   let p = 0;
 
+  let countTransform = false;
+  let scaleFloor = 0;
+  const tr = (x: number): number => (countTransform ? anscombe(x) : x);
   const residualAt = (k: number, period: number): number =>
-    history.back(k) - (period > 0 ? history.back(k + period) : 0);
+    tr(history.back(k)) - (period > 0 ? tr(history.back(k + period)) : 0);
+
+  /** Rebuilds the residual window from history (after the period or the transform changed). */
+  const rebuildResiduals = (): void => {
+    residuals.clear();
+    // The current point (k = 0) is excluded: it is scored against the window, then added.
+    const m = Math.min(levelWindow, history.size - p - 1);
+    for (let k = m; k >= 1; k--) {
+      residuals.push(residualAt(k, p));
+    }
+  };
+
+  /** At the end of the warm-up: counts get Anscombe's transform, quantised series a scale floor of one quantum. */
+  const decideKind = (): void => {
+    if (!resolved.countAware && !resolved.resolutionFloor) {
+      return;
+    }
+    const kind = classifySeries(history.values());
+    countTransform = resolved.countAware && kind.count;
+    if (resolved.resolutionFloor && Number.isFinite(kind.resolution)) {
+      // In Anscombe's domain one count is 1/√(x + 3/8) ≤ 1.6 units; the transform already makes the noise ≈ 1.
+      scaleFloor = countTransform ? 0 : kind.resolution;
+    }
+    if (countTransform) {
+      rebuildResiduals();
+    }
+  };
 
   const detectSeason = (): void => {
     if (candidates === null) {
@@ -350,12 +235,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       if (autocorrelation(history, c) >= minAcf && c > p) {
         p = c;
         // Rebuild the residual window from history so scoring continues without a new warm-up.
-        residuals.clear();
-        // The current point (k = 0) is excluded: it is scored against the window, then added.
-        const m = Math.min(levelWindow, history.size - p - 1);
-        for (let k = m; k >= 1; k--) {
-          residuals.push(residualAt(k, p));
-        }
+        rebuildResiduals();
       }
     }
   };
@@ -383,10 +263,10 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
   };
 
   return {
-    snapshot(): AidpeState {
+    snapshot(): ResidualLikelihoodState {
       return {
         kind: 'aidpe',
-        version: AIDPE_STATE_VERSION,
+        version: RESIDUAL_LIKELIHOOD_STATE_VERSION,
         options: { ...resolved },
         n,
         levelAbs,
@@ -402,9 +282,11 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
         longSum,
         longSq,
         sinceRecompute,
+        countTransform,
+        scaleFloor,
       };
     },
-    restore(state: AidpeState): void {
+    restore(state: ResidualLikelihoodState): void {
       validateState(state, resolved);
       history.clear();
       for (const v of state.history) {
@@ -433,6 +315,8 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       gaps.push(...state.gaps);
       candidates = state.candidates === null ? null : [...state.candidates];
       p = state.period;
+      countTransform = state.countTransform === true;
+      scaleFloor = state.scaleFloor ?? 0;
     },
     count(): number {
       return n;
@@ -449,6 +333,9 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
       history.push(value);
       n++;
       levelAbs = n === 1 ? Math.abs(value) : levelAbs + LEVEL_ALPHA * (Math.abs(value) - levelAbs);
+      if (n === warmUp) {
+        decideKind();
+      }
       detectSeason();
 
       // 1–2. residual and raw score, against the window before this point is added.
@@ -463,7 +350,7 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
         }
         // A near-constant metric (a latency quantile stuck on a bucket, a flat gauge) has a MAD of ~0, and then any
         // wobble would look extreme; below 0.1% of the series' own level a change is not an anomaly.
-        scale = Math.max(scale, RELATIVE_SCALE_FLOOR * levelAbs, 1e-12);
+        scale = Math.max(scale, RELATIVE_SCALE_FLOOR * (countTransform ? 0 : levelAbs), scaleFloor, 1e-12);
         const z = Math.abs(b - med) / scale;
         // two-sided tail 2Q(z) as a surprise, capped and scaled to [0, 1]
         raw = Math.min(S_MAX, Math.max(0, upperSurprise(z) - Math.LN2)) / S_MAX;
@@ -514,19 +401,21 @@ export function createAidpeDetector(options: AidpeOptions = {}): AidpeDetector {
 }
 
 /** Checks a state before it is restored: shape, finite numbers, buffer sizes within these options' caps. */
-function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
+function validateState(state: ResidualLikelihoodState, options: ResidualLikelihoodResolvedOptions): void {
   const fail = (field: string, why: string): never => {
     throw new Error(`detector state: ${field} ${why}`);
   };
   if (state === null || typeof state !== 'object' || state.kind !== 'aidpe') {
     fail('kind', "must be 'aidpe'");
   }
-  if (state.version !== AIDPE_STATE_VERSION) {
-    fail('version', `is ${String(state.version)}; this detector reads version ${AIDPE_STATE_VERSION}`);
+  if (state.version !== RESIDUAL_LIKELIHOOD_STATE_VERSION) {
+    fail('version', `is ${String(state.version)}; this detector reads version ${RESIDUAL_LIKELIHOOD_STATE_VERSION}`);
   }
-  for (const key of Object.keys(options) as Array<keyof AidpeResolvedOptions>) {
-    if (state.options?.[key] !== options[key]) {
-      fail(`options.${key}`, `is ${String(state.options?.[key])}; this detector uses ${String(options[key])}`);
+  for (const key of Object.keys(options) as Array<keyof ResidualLikelihoodResolvedOptions>) {
+    // States stored before countAware/resolutionFloor existed carry neither: they were built with both off.
+    const stored = state.options?.[key] ?? (key === 'countAware' || key === 'resolutionFloor' ? false : undefined);
+    if (stored !== options[key]) {
+      fail(`options.${key}`, `is ${String(stored)}; this detector uses ${String(options[key])}`);
     }
   }
   const finite = (field: string, v: unknown): void => {
@@ -547,6 +436,12 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
   for (const f of ['n', 'levelAbs', 'period', 'shortSum', 'longSum', 'longSq', 'sinceRecompute'] as const) {
     finite(f, state[f]);
   }
+  if (state.scaleFloor !== undefined && !(typeof state.scaleFloor === 'number' && state.scaleFloor >= 0)) {
+    fail('scaleFloor', 'must be a number ≥ 0');
+  }
+  if (state.countTransform !== undefined && typeof state.countTransform !== 'boolean') {
+    fail('countTransform', 'must be a boolean');
+  }
   if (state.lastTs !== null) {
     finite('lastTs', state.lastTs);
   }
@@ -561,12 +456,12 @@ function validateState(state: AidpeState, options: AidpeResolvedOptions): void {
 }
 
 /** Runs a fresh detector over a whole series in one streaming pass. */
-export function runAidpe(
+export function runResidualLikelihood(
   timestamps: ArrayLike<number>,
   values: ArrayLike<number>,
-  options: AidpeOptions = {}
+  options: ResidualLikelihoodOptions = {}
 ): Float64Array {
-  const det = createAidpeDetector(options);
+  const det = createResidualLikelihoodDetector(options);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     out[i] = det.update(timestamps[i]!, values[i]!);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAidpeDetector, runAidpe } from '../../src/engines/anomaly/detectors/aidpe.ts';
+import {
+  createResidualLikelihoodDetector,
+  runResidualLikelihood,
+} from '../../src/engines/anomaly/detectors/residualLikelihood.ts';
 
 const STEP = 300_000; // 5 min
 const ts = (n: number) => Array.from({ length: n }, (_, i) => 1_600_000_000_000 + i * STEP);
@@ -17,7 +20,7 @@ test('spike in a flat series scores high after warm-up, flat points score ~0', (
   const n = 1500;
   const v = Array.from({ length: n }, () => 10);
   v[1000] = 50;
-  const s = runAidpe(ts(n), v);
+  const s = runResidualLikelihood(ts(n), v);
   assert.ok(s[1000]! > 0.7, `spike score ${s[1000]}`);
   assert.ok(maxIn(s, 400, 1000) < 0.05, `flat max ${maxIn(s, 400, 1000)}`);
   for (const x of s) {
@@ -32,8 +35,8 @@ test('a single spike in a noisy series scores lower than a sustained level shift
   const spike = e.map((x) => 100 + 5 * x);
   spike[1200] = 100 + 5 * 5; // one 5-sigma point
   const shift = e.map((x, i) => 100 + 5 * x + (i >= 1200 ? 25 : 0)); // sustained 5-sigma shift
-  const a = runAidpe(ts(n), spike);
-  const b = runAidpe(ts(n), shift);
+  const a = runResidualLikelihood(ts(n), spike);
+  const b = runResidualLikelihood(ts(n), shift);
   const spikeMax = maxIn(a, 1200, 1230);
   const shiftMax = maxIn(b, 1200, 1230);
   assert.ok(shiftMax > spikeMax + 0.1, `shift ${shiftMax} vs spike ${spikeMax}`);
@@ -48,8 +51,8 @@ test('no look-ahead: the score at i is unchanged when later values change', () =
   for (let i = 900; i < n; i++) {
     w[i] = w[i]! * 3 + 17;
   }
-  const a = runAidpe(t, v);
-  const b = runAidpe(t, w);
+  const a = runResidualLikelihood(t, v);
+  const b = runResidualLikelihood(t, w);
   assert.deepEqual(Array.from(a.subarray(0, 900)), Array.from(b.subarray(0, 900)));
   assert.notDeepEqual(Array.from(a.subarray(900)), Array.from(b.subarray(900)));
 });
@@ -57,19 +60,19 @@ test('no look-ahead: the score at i is unchanged when later values change', () =
 test('deterministic: same input, same scores', () => {
   const n = 1200;
   const v = noise(n, 11).map((x) => 20 + x);
-  assert.deepEqual(Array.from(runAidpe(ts(n), v)), Array.from(runAidpe(ts(n), v)));
+  assert.deepEqual(Array.from(runResidualLikelihood(ts(n), v)), Array.from(runResidualLikelihood(ts(n), v)));
 });
 
 test('detects a daily period and uses seasonal-naive residuals', () => {
   const n = 1000;
   const v = noise(n, 5).map((x, i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 0.5 * x);
-  const d = createAidpeDetector();
+  const d = createResidualLikelihoodDetector();
   const t = ts(n);
   for (let i = 0; i < n; i++) {
     d.update(t[i]!, v[i]!);
   }
   assert.equal(d.period(), 288);
-  const flat = createAidpeDetector();
+  const flat = createResidualLikelihoodDetector();
   const e = noise(n, 5);
   for (let i = 0; i < n; i++) {
     flat.update(t[i]!, e[i]!);
@@ -78,7 +81,7 @@ test('detects a daily period and uses seasonal-naive residuals', () => {
 });
 
 test('bounded memory: internal buffers stop growing with series length', () => {
-  const d = createAidpeDetector();
+  const d = createResidualLikelihoodDetector();
   const e = noise(30_000, 9);
   let at10k = 0;
   for (let i = 0; i < e.length; i++) {
