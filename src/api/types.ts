@@ -105,12 +105,12 @@ export interface AnomalyRequest {
   stepSeconds: number;
   /** Overrides every series' threshold, in (0, 1). */
   threshold?: number;
-  /** The univariate detector (default 'aidpe'); 'ensemble' = CAD OSE + aidpe, NAB-best, slower, default threshold 0.7. */
+  /** The univariate detector; the sidecar's default when absent (see the OpenAPI description). */
   detector?: AnomalyDetectorName;
 }
 
-/** `aidpe`: the fast default; `ensemble`: max of CAD OSE and aidpe with a rest rule (see the OpenAPI description). */
-export type AnomalyDetectorName = 'aidpe' | 'ensemble';
+/** The univariate detectors the sidecar accepts (`aidpe` is the old name of `residual-likelihood`). */
+export type AnomalyDetectorName = 'art-residual' | 'artime' | 'residual-likelihood' | 'ensemble' | 'aidpe';
 
 export type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
 
