@@ -96,8 +96,7 @@ test('provisioning: datasources, the app settings and every dashboard agree with
     'the app is provisioned with its sidecar URL'
   );
   // Read from the plugin's source (a frontend module, not importable from the sidecar's CommonJS-free build).
-  const listed =
-    /export const QUERY_TYPES[^=]*=\s*\[([^\]]*)\]/.exec(read('src/domain/query/types.ts'))?.[1] ?? '';
+  const listed = /export const QUERY_TYPES[^=]*=\s*\[([^\]]*)\]/.exec(read('src/domain/query/types.ts'))?.[1] ?? '';
   const QUERY_TYPES = [...listed.matchAll(/'([a-z]+)'/g)].map((m) => m[1]!);
   assert.ok(QUERY_TYPES.includes('forecast'), `query types read from the datasource: ${QUERY_TYPES}`);
   const ours = new Set(pluginIds());
