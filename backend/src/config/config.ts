@@ -43,6 +43,10 @@ export interface AidpeConfig {
     embedded: boolean;
     /** Simulated history computed before the paced clock starts (the demo's backfilled past). */
     warmupSeconds: number;
+    /** Healthy services log benign errors routinely (retried timeouts, cache misses, deprecated APIs). */
+    backgroundNoise: boolean;
+    /** Spans carry k8s.pod.name / response.size attributes and the metrics a response-size gauge. */
+    detailedTelemetry: boolean;
   };
   /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
   watch: {
@@ -134,6 +138,8 @@ export function defaultConfig(): AidpeConfig {
       randomFaults: 3,
       embedded: false,
       warmupSeconds: 3600,
+      backgroundNoise: false,
+      detailedTelemetry: false,
     },
     dataDir: undefined,
     modelsDir: undefined,
@@ -193,6 +199,8 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_RANDOM_FAULTS: 'simulator.randomFaults',
   AIDPE_SIM_EMBEDDED: 'simulator.embedded',
   AIDPE_SIM_WARMUP_SECONDS: 'simulator.warmupSeconds',
+  AIDPE_SIM_BACKGROUND_NOISE: 'simulator.backgroundNoise',
+  AIDPE_SIM_DETAILED_TELEMETRY: 'simulator.detailedTelemetry',
   AIDPE_WATCH_QUERIES: 'watch.queries',
   AIDPE_WATCH_FORECASTS: 'watch.forecasts',
   AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
@@ -356,6 +364,8 @@ const FIELDS: Field[] = [
   { key: 'simulator.randomFaults', check: num(0, 1000, true) },
   { key: 'simulator.embedded', check: bool },
   { key: 'simulator.warmupSeconds', check: num(0, 7 * 86_400, true) },
+  { key: 'simulator.backgroundNoise', check: bool },
+  { key: 'simulator.detailedTelemetry', check: bool },
   { key: 'watch.queries', check: watchQueries },
   { key: 'watch.forecasts', check: watchQueries },
   { key: 'watch.leadTimesSeconds', check: leadTimes },

@@ -4,7 +4,16 @@
  * adapter, so a change to a wire shape is made once.
  */
 import type { LogLine } from './logs.ts';
-import type { SpanData, TraceData } from './traces.ts';
+import type { SpanAttributeValue, SpanData, TraceData } from './traces.ts';
+
+/** An OTLP/JSON AnyValue of the kinds span attributes use. */
+export type OtlpAnyValue =
+  { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
+
+export interface OtlpKeyValue {
+  key: string;
+  value: OtlpAnyValue;
+}
 
 export interface LokiStream {
   stream: Record<string, string>;
@@ -30,7 +39,11 @@ export interface TempoTrace {
         kind: string;
         startTimeUnixNano: string;
         endTimeUnixNano: string;
-        status: { code: 'STATUS_CODE_ERROR' | 'STATUS_CODE_UNSET' };
+        /** Present when the span has attributes. */
+        attributes?: OtlpKeyValue[];
+        /** An `exception` event when the span threw (OpenTelemetry's exception semantic conventions). */
+        events?: Array<{ timeUnixNano: string; name: string; attributes: OtlpKeyValue[] }>;
+        status: { code: 'STATUS_CODE_ERROR' | 'STATUS_CODE_UNSET'; message?: string };
       }>;
     }>;
   }>;
@@ -44,6 +57,63 @@ export interface TempoSearchResult {
     startTimeUnixNano: string;
     durationMs: number;
   }>;
+}
+
+/** An attribute value as OTLP/JSON writes it (64-bit integers as decimal strings). */
+export function otlpValue(v: SpanAttributeValue): OtlpAnyValue {
+  if (typeof v === 'boolean') {
+    return { boolValue: v };
+  }
+  if (typeof v === 'number') {
+    return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  }
+  return { stringValue: v };
+}
+
+export function otlpAttributes(attrs: Readonly<Record<string, SpanAttributeValue>>): OtlpKeyValue[] {
+  return Object.entries(attrs).map(([key, v]) => ({ key, value: otlpValue(v) }));
+}
+
+/** The OTLP span of a generated span (ids base64 as OTLP/JSON from Tempo carries them). */
+export function otlpSpan(
+  s: SpanData,
+  id: (hex: string) => string
+): TempoTrace['batches'][number]['scopeSpans'][number]['spans'][number] {
+  const end = (BigInt(s.startTimeUnixNano) + BigInt(s.durationNanos)).toString();
+  const exceptionType = s.attributes?.['exception.type'];
+  return {
+    traceId: id(s.traceId),
+    spanId: id(s.spanId),
+    ...(s.parentSpanId ? { parentSpanId: id(s.parentSpanId) } : {}),
+    name: s.operation,
+    kind: 'SPAN_KIND_SERVER',
+    startTimeUnixNano: s.startTimeUnixNano,
+    endTimeUnixNano: end,
+    ...(s.attributes ? { attributes: otlpAttributes(s.attributes) } : {}),
+    ...(exceptionType !== undefined
+      ? {
+          events: [
+            {
+              timeUnixNano: end,
+              name: 'exception',
+              attributes: otlpAttributes({
+                'exception.type': exceptionType,
+                'exception.message': s.attributes?.['exception.message'] ?? '',
+              }),
+            },
+          ],
+        }
+      : {}),
+    status:
+      s.status === 'error'
+        ? {
+            code: 'STATUS_CODE_ERROR' as const,
+            ...(s.attributes?.['exception.message'] !== undefined
+              ? { message: String(s.attributes['exception.message']) }
+              : {}),
+          }
+        : { code: 'STATUS_CODE_UNSET' as const },
+  };
 }
 
 /** Loki `query_range` response body for log lines, one stream per service/pod/level, in the lines' order. */
@@ -83,17 +153,7 @@ export function toTempoTrace(t: TraceData, versionAt: (service: string, timeMs: 
       scopeSpans: [
         {
           scope: { name: 'aidpe-sim' },
-          spans: spans.map((s) => ({
-            traceId: b64(s.traceId),
-            spanId: b64(s.spanId),
-            ...(s.parentSpanId ? { parentSpanId: b64(s.parentSpanId) } : {}),
-            name: s.operation,
-            kind: 'SPAN_KIND_SERVER',
-            startTimeUnixNano: s.startTimeUnixNano,
-            endTimeUnixNano: (BigInt(s.startTimeUnixNano) + BigInt(s.durationNanos)).toString(),
-            status:
-              s.status === 'error' ? { code: 'STATUS_CODE_ERROR' as const } : { code: 'STATUS_CODE_UNSET' as const },
-          })),
+          spans: spans.map((s) => otlpSpan(s, b64)),
         },
       ],
     })),
