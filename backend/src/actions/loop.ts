@@ -50,7 +50,17 @@ export interface AutomationStatus {
   actuator: Actuator['kind'];
   lastRunAt?: string;
   lastError?: string;
+  /** Which replica acts (leader election among sidecar replicas), when one is configured. */
+  leadership?: LeadershipStatus;
   services: ServiceAutomationStatus[];
+}
+
+export interface LeadershipStatus {
+  kind: 'kubernetes-lease' | 'postgres-advisory-lock' | 'single-replica';
+  /** This replica's identity (the Lease's holderIdentity). */
+  identity: string;
+  /** Whether this replica is the one that acts now. */
+  leading: boolean;
 }
 
 export interface ActionLoopOptions {
@@ -128,6 +138,7 @@ export class ActionLoop {
     Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>;
   private readonly runtimes = new Map<string, ServiceRuntime>();
   private running = false;
+  private leadership: (() => LeadershipStatus) | undefined;
   /** Serialises ticks and operator requests so a decision never races a tick on the same action. */
   private queue: Promise<unknown> = Promise.resolve();
   lastRun: { atMs: number; error?: string } | undefined;
@@ -838,6 +849,11 @@ export class ActionLoop {
     });
   }
 
+  /** Who acts among the replicas, for status (set by the leader election that starts this loop). */
+  describeLeadership(status: () => LeadershipStatus): void {
+    this.leadership = status;
+  }
+
   async status(): Promise<AutomationStatus> {
     const services: ServiceAutomationStatus[] = [];
     for (const t of this.o.targets) {
@@ -863,6 +879,7 @@ export class ActionLoop {
       actuator: this.o.actuator.kind,
       ...(this.lastRun ? { lastRunAt: new Date(this.lastRun.atMs).toISOString() } : {}),
       ...(this.lastRun?.error ? { lastError: this.lastRun.error } : {}),
+      ...(this.leadership ? { leadership: this.leadership() } : {}),
       services,
     };
   }

@@ -38,10 +38,12 @@ Usage:
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
       Rolling-origin benchmark of the AIDPE ensemble on every CSV under DIR, with naive, seasonal naive,
       augurs AutoETS and augurs MSTL side by side (relative MASE, wQL, 80/95% coverage, time per series).
-  aidpe logparse --input FILE.log --format 'FORMAT' --out STRUCTURED.csv [--parser aidpe|drain]
-      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate.
-  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B]
-      Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
+  aidpe logparse --input FILE.log --out STRUCTURED.csv [--format FORMAT|FILE] [--system NAME] [--parser aidpe|drain]
+      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate. Without
+      --format the header (timestamp, level, pid, host, component) is detected from the log.
+  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B] [--format FORMAT|FILE] [--detect] [--passes N] [--timing N]
+      Loghub benchmark (GA, PA, FGA, FTA): AIDPE's rules chosen leave-one-system-out (headline) and in-sample,
+      beside plain Drain3, benchmark-configured Drain and Spell; header-detection accuracy; each rule's LOSO effect.
   aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
               [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
               [--predictive JSON] (overrides of the predictive policy's defaults, e.g. '{"ceilingUtilization":0.85}')

@@ -106,6 +106,7 @@ export async function startActionLoopWhenLeading(
 ): Promise<() => Promise<void>> {
   const { actuator } = await loop.status();
   const chosen = elector ?? (await electorFor(config, actuator, onError));
+  loop.describeLeadership(() => ({ kind: chosen.kind, identity: chosen.identity, leading: chosen.isLeader() }));
   if (chosen.kind === 'single-replica') {
     // One replica: the loop starts before the sidecar answers, as without election.
     const stop = await loop.start(onError);

@@ -14,7 +14,7 @@
  * - FTA: a predicted group is correct when all its lines have the ground-truth template equal to the
  *   predicted text; PTA = correct / predicted groups, RTA = correct / true groups, FTA = their F1.
  */
-import { mergeAdjacentWildcards } from './drain.ts';
+import { mergeAdjacentWildcards } from '../../engines/rca/logparse/templateText.ts';
 
 export interface ParsedLine {
   content: string;
@@ -37,13 +37,24 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
+const alignCache = new Map<string, { parts: string[]; re: RegExp }>();
+
 /** loghub-2.0's `align_with_null_values`: drop the `<*>`s that stand for an empty string in `content`. */
 export function alignWithNullValues(content: string, template: string): string {
-  const parts = template.split('<*>');
+  let compiled = alignCache.get(template);
+  if (!compiled) {
+    const parts = template.split('<*>');
+    compiled = { parts, re: new RegExp('^' + parts.map(escapeRegex).join('(.*?)') + '$') };
+    if (alignCache.size > 20_000) {
+      alignCache.clear();
+    }
+    alignCache.set(template, compiled);
+  }
+  const parts = compiled.parts;
   if (parts.length === 1) {
     return template;
   }
-  const m = new RegExp('^' + parts.map(escapeRegex).join('(.*?)') + '$').exec(content);
+  const m = compiled.re.exec(content);
   if (!m) {
     return template;
   }
@@ -66,20 +77,31 @@ function f1(p: number, r: number): number {
   return p !== 0 || r !== 0 ? (2 * p * r) / (p + r) : 0;
 }
 
+/** The evaluator's preparation of every ground-truth template (`prepareGroundTruth`; empty stays empty). */
+export function prepareTruth(truth: readonly ParsedLine[]): ParsedLine[] {
+  return truth.map((l) => ({
+    content: l.content,
+    template: l.template === '' ? '' : prepareGroundTruth(l.content, l.template),
+  }));
+}
+
 /**
  * Scores predicted templates against the ground truth, line by line (same order, same length).
- * With `prepared`, the templates are taken as they are (the evaluator's preparation already done).
+ * With `prepared`, the templates are taken as they are (the evaluator's preparation already done on both
+ * sides); with `truthPrepared`, only the ground truth's is (`prepareTruth`, done once per system).
  */
 export function evaluateParsing(
-  truth: ParsedLine[],
-  predicted: ParsedLine[],
-  options: { prepared?: boolean } = {}
+  truth: readonly ParsedLine[],
+  predicted: readonly ParsedLine[],
+  options: { prepared?: boolean; truthPrepared?: boolean } = {}
 ): ParseMetrics {
   if (truth.length !== predicted.length) {
     throw new RangeError(`ground truth has ${truth.length} lines, the parse ${predicted.length}`);
   }
   const gt = truth.map((l) =>
-    options.prepared || l.template === '' ? l.template : prepareGroundTruth(l.content, l.template)
+    options.prepared || options.truthPrepared || l.template === ''
+      ? l.template
+      : prepareGroundTruth(l.content, l.template)
   );
   const pr = predicted.map((l) => (options.prepared ? l.template : alignWithNullValues(l.content, l.template)));
 
