@@ -582,6 +582,11 @@ export class SimulatedCluster {
     return t ? shapes.toTempoTrace(t, (service, timeMs) => this.state(service).timeline.versionAt(timeMs)) : undefined;
   }
 
+  /** The version a service ran at a time (unix ms). */
+  versionAt(service: string, timeMs: number): string {
+    return this.state(service).timeline.versionAt(timeMs);
+  }
+
   /** Tempo `GET /api/search` body. */
   toTempoSearch(q: TraceQuery): shapes.TempoSearchResult {
     return shapes.toTempoSearch(this.traces(q));

@@ -172,3 +172,92 @@ export function toTempoSearch(traces: readonly TraceData[]): TempoSearchResult {
     })),
   };
 }
+
+/** Loki push API body (`POST /loki/api/v1/push`, JSON): one stream per service/pod/level, values oldest first. */
+export interface LokiPushRequest {
+  streams: Array<{ stream: Record<string, string>; values: Array<[string, string]> }>;
+}
+
+export function toLokiPush(lines: readonly LogLine[]): LokiPushRequest {
+  const sorted = [...lines].sort((a, b) => a.timeMs - b.timeMs);
+  return { streams: toLokiStreams(sorted).data.result };
+}
+
+/** OTLP/HTTP JSON trace export (`POST /v1/traces`): ids as hex, kind and status code as numbers. */
+export interface OtlpTraceRequest {
+  resourceSpans: Array<{
+    resource: { attributes: OtlpKeyValue[] };
+    scopeSpans: Array<{
+      scope: { name: string };
+      spans: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        /** 2: SPAN_KIND_SERVER. */
+        kind: number;
+        startTimeUnixNano: string;
+        endTimeUnixNano: string;
+        attributes?: OtlpKeyValue[];
+        events?: Array<{ timeUnixNano: string; name: string; attributes: OtlpKeyValue[] }>;
+        /** 0: unset, 2: error. */
+        status: { code: number; message?: string };
+      }>;
+    }>;
+  }>;
+}
+
+const OTLP_SPAN_KIND_SERVER = 2;
+const OTLP_STATUS: Readonly<Record<'STATUS_CODE_ERROR' | 'STATUS_CODE_UNSET', number>> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_ERROR: 2,
+};
+
+/**
+ * Traces as one OTLP/HTTP JSON export request: one resourceSpans per service and version (resource
+ * attributes service.name / service.version), the spans of every trace it served. OTLP's JSON encoding
+ * differs from the protobuf JSON mapping Tempo answers with: ids are hex, enums are integers.
+ */
+export function toOtlpTraceRequest(
+  traces: readonly TraceData[],
+  versionAt: (service: string, timeMs: number) => string
+): OtlpTraceRequest {
+  const groups = new Map<string, { service: string; version: string; spans: SpanData[] }>();
+  for (const t of traces) {
+    const traceStartMs = Number(BigInt(t.startTimeUnixNano) / 1_000_000n);
+    for (const s of t.spans) {
+      const version = versionAt(s.service, traceStartMs);
+      const key = `${s.service}\u0000${version}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { service: s.service, version, spans: [] };
+        groups.set(key, g);
+      }
+      g.spans.push(s);
+    }
+  }
+  const hex = (id: string): string => id;
+  return {
+    resourceSpans: [...groups.values()].map((g) => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: g.service } },
+          { key: 'service.version', value: { stringValue: g.version } },
+        ],
+      },
+      scopeSpans: [
+        {
+          scope: { name: 'aidpe-sim' },
+          spans: g.spans.map((s) => {
+            const span = otlpSpan(s, hex);
+            return {
+              ...span,
+              kind: OTLP_SPAN_KIND_SERVER,
+              status: { ...span.status, code: OTLP_STATUS[span.status.code] },
+            };
+          }),
+        },
+      ],
+    })),
+  };
+}
