@@ -114,8 +114,6 @@ async function runDemo(argv: string[]): Promise<number> {
     file: flags.config as string | undefined,
     overrides: {
       mode: 'demo',
-      // Behind a real Prometheus the detector and forecasts need hours of history from the first minute.
-      ...(flags['via-prometheus'] ? { 'simulator.warmupSeconds': 3 * 3600 } : {}),
       logLevel: flags['log-level'] ?? 'warn',
       ...overridesFrom(flags, {
         port: 'server.port',

@@ -147,7 +147,7 @@ export function defaultConfig(): AidpeConfig {
       tickSeconds: 5,
       randomFaults: 3,
       embedded: false,
-      warmupSeconds: 3600,
+      warmupSeconds: 21_600,
       backgroundNoise: false,
       detailedTelemetry: false,
       push: true,
