@@ -13,6 +13,7 @@ import type { AidpeConfig } from './config/config.ts';
 import { createSources } from './sources/index.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import { createDemoCluster, type DemoCluster } from './sim/demo.ts';
+import { startSimulatorPush } from './sim/push/index.ts';
 
 export interface RunningSidecar {
   app: FastifyInstance;
@@ -60,6 +61,8 @@ export async function startSidecar(
   // Every mode: the sidecar watches its SLIs and forecasts by itself (watch/plan.ts says what and why) and
   // publishes its predictions as Prometheus series on /metrics.
   const metrics = createSidecarMetrics();
+  // The embedded cluster's logs and traces go to Loki and Tempo when their URLs are configured.
+  const push = demo ? startSimulatorPush(config, demo.cluster, metrics.registry) : undefined;
   const watch = new WatchService({
     config,
     sources,
@@ -86,6 +89,7 @@ export async function startSidecar(
     actions,
     actionsUnavailable,
     kubernetesHealth,
+    healthChecks: push?.healthChecks(),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -108,6 +112,7 @@ export async function startSidecar(
       stopWatch();
       await stopActions?.();
       demo?.runner.stop();
+      await push?.stop();
       await app.close();
       await store?.close();
     },

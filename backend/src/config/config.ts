@@ -25,7 +25,13 @@ export interface AidpeConfig {
   defaultActionMode: ActionMode;
   prometheus: EndpointConfig;
   loki: EndpointConfig;
-  tempo: EndpointConfig;
+  tempo: EndpointConfig & {
+    /**
+     * Where the embedded cluster pushes its traces as OTLP/HTTP JSON (`<otlpUrl>/v1/traces`, e.g. Tempo's
+     * receiver on :4318) when it differs from `url` (Tempo's query API on :3200). Default: `url`.
+     */
+    otlpUrl: string | undefined;
+  };
   kubernetes: { kubeconfig: string | undefined; context: string | undefined; namespace: string };
   simulator: {
     seed: number;
@@ -43,6 +49,14 @@ export interface AidpeConfig {
     embedded: boolean;
     /** Simulated history computed before the paced clock starts (the demo's backfilled past). */
     warmupSeconds: number;
+    /** Healthy services log benign errors routinely (retried timeouts, cache misses, deprecated APIs). */
+    backgroundNoise: boolean;
+    /** Spans carry k8s.pod.name / response.size attributes and the metrics a response-size gauge. */
+    detailedTelemetry: boolean;
+    /** The embedded cluster pushes its logs to `loki.url` and its traces to `tempo.otlpUrl` (or `tempo.url`). */
+    push: boolean;
+    /** How often it reads new telemetry and flushes the push queues. */
+    pushIntervalSeconds: number;
   };
   /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
   watch: {
@@ -123,7 +137,7 @@ export function defaultConfig(): AidpeConfig {
     defaultActionMode: 'recommend',
     prometheus: endpoint(),
     loki: endpoint(),
-    tempo: endpoint(),
+    tempo: { ...endpoint(), otlpUrl: undefined },
     kubernetes: { kubeconfig: undefined, context: undefined, namespace: 'default' },
     simulator: {
       seed: 42,
@@ -134,6 +148,10 @@ export function defaultConfig(): AidpeConfig {
       randomFaults: 3,
       embedded: false,
       warmupSeconds: 21_600,
+      backgroundNoise: false,
+      detailedTelemetry: false,
+      push: true,
+      pushIntervalSeconds: 2,
     },
     dataDir: undefined,
     modelsDir: undefined,
@@ -183,6 +201,7 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_PROMETHEUS_TOKEN: 'prometheus.bearerToken',
   AIDPE_LOKI_URL: 'loki.url',
   AIDPE_TEMPO_URL: 'tempo.url',
+  AIDPE_TEMPO_OTLP_URL: 'tempo.otlpUrl',
   AIDPE_KUBECONFIG: 'kubernetes.kubeconfig',
   AIDPE_KUBE_CONTEXT: 'kubernetes.context',
   AIDPE_KUBE_NAMESPACE: 'kubernetes.namespace',
@@ -193,6 +212,10 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_RANDOM_FAULTS: 'simulator.randomFaults',
   AIDPE_SIM_EMBEDDED: 'simulator.embedded',
   AIDPE_SIM_WARMUP_SECONDS: 'simulator.warmupSeconds',
+  AIDPE_SIM_BACKGROUND_NOISE: 'simulator.backgroundNoise',
+  AIDPE_SIM_DETAILED_TELEMETRY: 'simulator.detailedTelemetry',
+  AIDPE_SIM_PUSH: 'simulator.push',
+  AIDPE_SIM_PUSH_INTERVAL_SECONDS: 'simulator.pushIntervalSeconds',
   AIDPE_WATCH_QUERIES: 'watch.queries',
   AIDPE_WATCH_FORECASTS: 'watch.forecasts',
   AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
@@ -345,6 +368,7 @@ const FIELDS: Field[] = [
   ...endpointFields('prometheus'),
   ...endpointFields('loki'),
   ...endpointFields('tempo'),
+  { key: 'tempo.otlpUrl', check: url },
   { key: 'kubernetes.kubeconfig', check: str },
   { key: 'kubernetes.context', check: str },
   { key: 'kubernetes.namespace', check: str },
@@ -356,6 +380,10 @@ const FIELDS: Field[] = [
   { key: 'simulator.randomFaults', check: num(0, 1000, true) },
   { key: 'simulator.embedded', check: bool },
   { key: 'simulator.warmupSeconds', check: num(0, 7 * 86_400, true) },
+  { key: 'simulator.backgroundNoise', check: bool },
+  { key: 'simulator.detailedTelemetry', check: bool },
+  { key: 'simulator.push', check: bool },
+  { key: 'simulator.pushIntervalSeconds', check: num(0.1, 3600) },
   { key: 'watch.queries', check: watchQueries },
   { key: 'watch.forecasts', check: watchQueries },
   { key: 'watch.leadTimesSeconds', check: leadTimes },

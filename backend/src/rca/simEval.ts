@@ -3,7 +3,14 @@
  * the engine run on a window around the injection with the entry service as the symptom, ranked against the
  * simulator's ground truth (AC@1, AC@3, Avg@5 overall and per fault type, seconds per case).
  */
-import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace, type FaultType } from '../sim/index.ts';
+import {
+  ALL_FAULT_TYPES,
+  FAULT_SUITE_TELEMETRY,
+  SimulatedCluster,
+  defaultTopology,
+  syntheticDiurnalTrace,
+  type FaultType,
+} from '../sim/index.ts';
 import { SimulatorSource } from '../telemetry/simulatorSource.ts';
 import { Rng, hash32 } from '../sim/random.ts';
 import { rankRootCauses, type ConfidenceTier, type RankOptions } from '../engines/rca/rank.ts';
@@ -42,7 +49,8 @@ export async function runSimCase(index: number, baseSeed: number, rankOptions: R
   const topology = defaultTopology();
   const services = topology.services.map((s) => s.name).filter((s) => s !== topology.entry);
   const service = rng.pick(services);
-  const type = rng.pick([...FAULT_TYPES]);
+  // Infrastructure and code-level faults (exception, wrong_return) alike.
+  const type = rng.pick(ALL_FAULT_TYPES);
   const start = Date.UTC(2025, 0, 1);
   const cluster = new SimulatedCluster({
     seed,
@@ -51,6 +59,8 @@ export async function runSimCase(index: number, baseSeed: number, rankOptions: R
     tickSeconds: 5,
     startTimeMs: start,
     historyRetentionSeconds: 8 * 3600,
+    // Healthy services' routine errors in the logs, span attributes for the code-level evidence.
+    ...FAULT_SUITE_TELEMETRY,
   });
   const injectAt = start + 6 * HOUR + Math.round(rng.uniform(0, 3600)) * 1000;
   cluster.injectFault({ service, type, startMs: injectAt, endMs: injectAt + 30 * 60_000, intensity: 1.5 });
