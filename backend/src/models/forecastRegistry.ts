@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATISTICAL_CANDIDATES, type Candidate } from '../engines/forecast/candidates.ts';
 import { DeepForecaster, type TensorFactory } from '../engines/forecast/deep.ts';
-import { defaultModelsDir } from '../health/models.ts';
+import { defaultModelsDir } from './paths.ts';
 
 export interface ForecastModelStatus {
   /** Candidate name in the ensemble: lstm or tft_lite. */

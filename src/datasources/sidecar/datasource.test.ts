@@ -4,7 +4,8 @@ import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { anomalyRegion, anomalyResponse, forecastResponse, healthReport, NOW } from '../../test/fixtures';
 import { rcaGraphResponse } from '../../test/rcaFixtures';
 import { SidecarDataSource } from './datasource';
-import type { SidecarJsonData, SidecarQuery } from './types';
+import type { SidecarQuery } from '../../domain/query/types';
+import type { SidecarJsonData } from './settings';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -384,5 +385,38 @@ describe('SidecarDataSource annotations', () => {
       horizon: undefined,
       threshold: '0.99',
     });
+  });
+});
+
+describe('SidecarDataSource.metricFindQuery (template variables)', () => {
+  const series = (labels: Array<Record<string, string>>) =>
+    of({ data: { resultType: 'vector', series: labels.map((l) => ({ labels: l, samples: [] })), warnings: [] } });
+
+  test('label_values(<selector>, <label>): the values, sorted and once each, through the datasource route', async () => {
+    fetchMock.mockReturnValue(
+      series([
+        { __name__: 'aidpe_sim_request_rate', service: 'web' },
+        { __name__: 'aidpe_sim_request_rate', service: 'cart' },
+        { __name__: 'aidpe_sim_request_rate', service: 'cart' },
+      ])
+    );
+    const ds = new SidecarDataSource(settings);
+    await expect(ds.metricFindQuery('label_values(aidpe_sim_request_rate, service)')).resolves.toEqual([
+      { text: 'cart', value: 'cart' },
+      { text: 'web', value: 'web' },
+    ]);
+    expect(fetchMock).toHaveBeenCalledWith(
+      expect.objectContaining({
+        url: '/api/datasources/proxy/uid/aidpe-sidecar/sidecar/api/v1/query/instant',
+        data: { query: 'aidpe_sim_request_rate' },
+      })
+    );
+  });
+
+  test('metrics(<regex>) and a query it does not know', async () => {
+    fetchMock.mockReturnValue(series([{ __name__: 'aidpe_a' }, { __name__: 'other' }]));
+    const ds = new SidecarDataSource(settings);
+    await expect(ds.metricFindQuery('metrics(aidpe_.*)')).resolves.toEqual([{ text: 'aidpe_a' }]);
+    await expect(ds.metricFindQuery('up')).rejects.toThrow(/label_values\(<selector>, <label>\)/);
   });
 });
