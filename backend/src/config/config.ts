@@ -57,6 +57,18 @@ export interface AidpeConfig {
     push: boolean;
     /** How often it reads new telemetry and flushes the push queues. */
     pushIntervalSeconds: number;
+    /**
+     * The embedded cluster as the data plane of a real API server (sim/kubeMirror.ts): its services take their
+     * replicas from the Deployments of `namespace`, read with this kubeconfig (live mode, simulator.embedded).
+     */
+    mirror: {
+      kubeconfig: string | undefined;
+      context: string | undefined;
+      /** Default: kubernetes.namespace. */
+      namespace: string | undefined;
+      /** Also write the pods' Ready status back as a kubelet would (needs list pods, patch pods/status). */
+      podStatus: boolean;
+    };
   };
   /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
   watch: {
@@ -100,6 +112,8 @@ export interface AidpeConfig {
     services: string | undefined;
     /** The policy behind the guards: the forecast-driven one (default) or the trained RL actor (models/autoscale). */
     policy: 'predictive' | 'rl';
+    /** An applied action's outcome (p95 before and after against the SLO) is recorded this long after it. */
+    outcomeDelaySeconds: number;
     /** Live mode: PromQL templates ($service, $namespace, $deployment) for the loop's state. */
     queries: {
       requestRate: string | undefined;
@@ -152,6 +166,7 @@ export function defaultConfig(): AidpeConfig {
       detailedTelemetry: false,
       push: true,
       pushIntervalSeconds: 2,
+      mirror: { kubeconfig: undefined, context: undefined, namespace: undefined, podStatus: false },
     },
     dataDir: undefined,
     modelsDir: undefined,
@@ -169,6 +184,7 @@ export function defaultConfig(): AidpeConfig {
       sloMs: 250,
       services: undefined,
       policy: 'predictive',
+      outcomeDelaySeconds: 300,
       queries: {
         requestRate: undefined,
         sliLatencyP95Seconds: undefined,
@@ -216,6 +232,10 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_DETAILED_TELEMETRY: 'simulator.detailedTelemetry',
   AIDPE_SIM_PUSH: 'simulator.push',
   AIDPE_SIM_PUSH_INTERVAL_SECONDS: 'simulator.pushIntervalSeconds',
+  AIDPE_SIM_MIRROR_KUBECONFIG: 'simulator.mirror.kubeconfig',
+  AIDPE_SIM_MIRROR_CONTEXT: 'simulator.mirror.context',
+  AIDPE_SIM_MIRROR_NAMESPACE: 'simulator.mirror.namespace',
+  AIDPE_SIM_MIRROR_POD_STATUS: 'simulator.mirror.podStatus',
   AIDPE_WATCH_QUERIES: 'watch.queries',
   AIDPE_WATCH_FORECASTS: 'watch.forecasts',
   AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
@@ -235,6 +255,7 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
   AIDPE_AUTOMATION_POLICY: 'automation.policy',
+  AIDPE_AUTOMATION_OUTCOME_DELAY_SECONDS: 'automation.outcomeDelaySeconds',
   AIDPE_QUERY_REQUEST_RATE: 'automation.queries.requestRate',
   AIDPE_QUERY_SLI_LATENCY_P95: 'automation.queries.sliLatencyP95Seconds',
   AIDPE_QUERY_SLI_ERROR_RATIO: 'automation.queries.sliErrorRatio',
@@ -384,6 +405,10 @@ const FIELDS: Field[] = [
   { key: 'simulator.detailedTelemetry', check: bool },
   { key: 'simulator.push', check: bool },
   { key: 'simulator.pushIntervalSeconds', check: num(0.1, 3600) },
+  { key: 'simulator.mirror.kubeconfig', check: str },
+  { key: 'simulator.mirror.context', check: str },
+  { key: 'simulator.mirror.namespace', check: str },
+  { key: 'simulator.mirror.podStatus', check: bool },
   { key: 'watch.queries', check: watchQueries },
   { key: 'watch.forecasts', check: watchQueries },
   { key: 'watch.leadTimesSeconds', check: leadTimes },
@@ -409,6 +434,7 @@ const FIELDS: Field[] = [
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
   { key: 'automation.policy', check: oneOf(['predictive', 'rl']) },
+  { key: 'automation.outcomeDelaySeconds', check: num(1, 86_400, true) },
   { key: 'automation.queries.requestRate', check: str },
   { key: 'automation.queries.sliLatencyP95Seconds', check: str },
   { key: 'automation.queries.sliErrorRatio', check: str },
@@ -514,6 +540,14 @@ export function loadConfig(
     problems.push(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
     );
+  }
+  if (typed.simulator.mirror.kubeconfig) {
+    // The mirror drives the embedded cluster from the API server, so the loop must act through that server too.
+    if (!typed.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST) {
+      problems.push(
+        'kubernetes.kubeconfig: required with simulator.mirror.kubeconfig (the loop must scale through the API server the simulator mirrors)'
+      );
+    }
   }
   const le = typed.leaderElection;
   if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds && le.renewDeadlineSeconds < le.leaseDurationSeconds)) {

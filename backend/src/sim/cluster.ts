@@ -102,6 +102,10 @@ export class SimulatedCluster {
   readonly detailedTelemetry: boolean;
   /** Autoscaler hook for services with an hpa object; replace to plug in another controller. */
   autoscaler: Autoscaler | null;
+  /** Multiplies the gateway rate at a simulated time (a run-time load surge, `surge.ts`); undefined: none. */
+  entryRateFactor: ((timeMs: number) => number) | undefined = undefined;
+  /** Services whose replicas an outside controller sets (`kubeMirror.ts`): the autoscaler hook skips them. */
+  private readonly externallyScaled = new Set<string>();
   private readonly tickMs: number;
   /** Service names in call order (callers first). */
   private readonly order: string[];
@@ -275,6 +279,16 @@ export class SimulatedCluster {
     };
   }
 
+  /** Marks a service as scaled from outside (`kubeMirror.ts`): the simulator's autoscaler leaves it alone. */
+  setExternallyScaled(service: string, external: boolean): void {
+    this.state(service);
+    if (external) {
+      this.externallyScaled.add(service);
+    } else {
+      this.externallyScaled.delete(service);
+    }
+  }
+
   /** Sets desired replicas: new pods become ready after podStartupSeconds; scale-down is immediate. */
   setReplicas(service: string, n: number, reason = 'manual'): void {
     const st = this.state(service);
@@ -406,7 +420,8 @@ export class SimulatedCluster {
   private routeEntryArrivals(): void {
     const dt = this.tickSeconds;
     const tTrace = (this.nowMs - this.startTimeMs) / 1000 + this.workloadOffsetSeconds - dt / 2;
-    const entryArrivals = this.rng.poisson(this.replay.rateAt(tTrace) * dt);
+    const factor = this.entryRateFactor ? this.entryRateFactor(this.nowMs) : 1;
+    const entryArrivals = this.rng.poisson(this.replay.rateAt(tTrace) * factor * dt);
     for (const st of this.inOrder) {
       st.pendingArrivals = 0;
     }
@@ -476,7 +491,7 @@ export class SimulatedCluster {
     }
     this.lastHpaSyncMs = now;
     for (const st of this.inOrder) {
-      if (!st.hpa) {
+      if (!st.hpa || this.externallyScaled.has(st.spec.name)) {
         continue;
       }
       const name = st.spec.name;
