@@ -11,6 +11,7 @@ import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../src
 import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';
 import { forecastSeries } from '../src/engines/forecast/engine.ts';
 import { autoEts, mstl } from '../src/engines/forecast/augurs.ts';
+import { augursModels } from '../src/models/augursRuntime.ts';
 import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 import { runAidpe } from '../src/engines/anomaly/detectors/aidpe.ts';
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
@@ -154,14 +155,14 @@ rows.push(
 rows.push(
   await measure('forecast: augurs AutoETS, 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
     const t0 = performance.now();
-    autoEts(fcSeries, 288, [0.1, 0.9]);
+    autoEts(augursModels(), fcSeries, 288, [0.1, 0.9]);
     return performance.now() - t0;
   })
 );
 rows.push(
   await measure('forecast: augurs MSTL(288), 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
     const t0 = performance.now();
-    mstl(fcSeries, [288], 288, [0.1, 0.9]);
+    mstl(augursModels(), fcSeries, [288], 288, [0.1, 0.9]);
     return performance.now() - t0;
   })
 );

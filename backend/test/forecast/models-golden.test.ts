@@ -39,6 +39,7 @@ for (const [file, name] of [
       lastTimestamp: golden.raw.tLastSeconds[b]!,
       stepSeconds: golden.raw.stepSeconds[b]!,
       season: 0,
+      periods: [],
     }));
     const x = buildDeepInputs(windows);
     const close = (a: ArrayLike<number>, b: number[], what: string, tol = 1e-5) => {
