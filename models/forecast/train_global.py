@@ -239,6 +239,38 @@ def check_onnx(onnx_path: str, golden_path: str) -> dict:
     return {"ok": False, "error": "node/onnxruntime-node not available"}
 
 
+def card_markdown(card: dict) -> str:
+    rows = "\n".join(
+        f"| {src} | {m['windows']} | {m['pinball']:.3f} | {m['mae']:.3f} | {m['naiveMae']:.3f} | {m['coverage80']:.3f} |"
+        for src, m in card["validation"]["metrics"].items() if m.get("windows")
+    )
+    t = card["training"]
+    return f"""# Model card: {card['name']} (version {card['version']})
+
+Global N-HiTS-style quantile forecaster for the AIDPE forecast ensemble (candidate `{card['candidate']}`,
+contract {card['contract']}: the 512-sample context normalised as in CONTRACT.md, p10/p50/p90 for 288 steps).
+Training code: `train_global.py` (`train_global.sh` reproduces this model and its leave-one-source-out folds).
+
+- Architecture: {card['architecture']}; {card['parameters']:,} parameters.
+- Data: NAB categories, Azure Functions 2019 (100 functions), simulator series (seeds 1-6), synthetic series
+  ({int(card['data']['synthetic share'] * 100)}% of windows); aggregation x{card['data']['aggregations']}.
+  {'Held out entirely: ' + card['heldOutSource'] + '.' if card.get('heldOutSource') else 'Every source.'}
+- Early stopping on series it does not train on (one in five per source): best step {t['bestStep']} of
+  {t['maxSteps']} ({t['stoppedBy']}), {t['seconds']} s on {t['threads']} CPU thread(s), seed {card['seed']}.
+- ONNX check (onnxruntime-node vs PyTorch on the golden windows): ok={card['onnxCheck'].get('ok')},
+  max relative difference {card['onnxCheck'].get('maxRelDiff')}.
+
+Validation on the held-back series of each training source (normalised units):
+
+| source | windows | pinball | MAE p50 | MAE naive | 80% coverage |
+| --- | --- | --- | --- | --- | --- |
+{rows}
+
+Out-of-sample value inside the ensemble: see the leave-one-source-out figures of `aidpe forecast-eval` in the
+README (models/forecast/README.md), which decide whether the model is in the default ensemble.
+"""
+
+
 def sha256(path: str) -> str:
     with open(path, "rb") as fh:
         return hashlib.sha256(fh.read()).hexdigest()
@@ -304,6 +336,9 @@ def run_fold(held_out: str, all_sources: dict, args) -> None:
         del card["heldOutSource"]
     with open(os.path.join(out_dir, base + ".card.json"), "w") as fh:
         json.dump(card, fh, indent=2)
+    if final:
+        with open(os.path.join(out_dir, base + ".md"), "w") as fh:
+            fh.write(card_markdown(card))
     print(f"wrote {onnx_path} (check ok={check.get('ok')})", flush=True)
 
 

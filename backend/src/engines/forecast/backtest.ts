@@ -7,9 +7,12 @@ import type { Candidate, CandidateForecast, ForecastWindow } from './candidates.
 import type { ForecastReason } from './types.ts';
 
 export const MIN_HISTORY = 16;
-/** Backtest at least this many forecast points (spread over origins) so the residual quantiles mean something. */
-const MIN_BACKTEST_POINTS = 192;
-const MAX_BACKTEST_ORIGINS = 16;
+/**
+ * Backtest at least this many forecast points (spread over origins) so the residual quantiles, the 95% band's
+ * above all, rest on enough errors: 32 origins of 12 steps rather than 16.
+ */
+const MIN_BACKTEST_POINTS = 384;
+const MAX_BACKTEST_ORIGINS = 32;
 export const MIN_BACKTEST_ORIGINS = 3;
 const BACKTEST_OVERLAP = 3;
 /**

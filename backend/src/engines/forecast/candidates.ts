@@ -144,17 +144,36 @@ export const recentMedianHour = recentMedian('median_1h', 3600);
 export const recentMedianQuarterDay = recentMedian('median_6h', 6 * 3600);
 export const recentMedianDay = recentMedian('median_1d', 86_400);
 
-/** The longest detected period when it is longer than the primary one (a week over a day, say). */
-function longPeriod(w: ForecastWindow): number {
-  const longest = w.periods.length > 0 ? w.periods[w.periods.length - 1]! : 0;
-  return longest > w.season && w.season >= 2 ? longest : 0;
+/** The detected period other than the primary one that repeats best (lowest lag error), 0 when none. */
+function otherPeriod(w: ForecastWindow): number {
+  let best = 0;
+  let bestError = Infinity;
+  for (const p of w.periods) {
+    if (p === w.season || p < 2 || w.values.length < 2 * p) {
+      continue;
+    }
+    let sum = 0;
+    const y = w.values;
+    for (let i = p; i < y.length; i++) {
+      sum += Math.abs(y[i]! - y[i - p]!);
+    }
+    const error = sum / (y.length - p);
+    if (error < bestError) {
+      bestError = error;
+      best = p;
+    }
+  }
+  return best;
 }
 
-/** The median of the same phase over the last three cycles of the longest period (weekdays differ from weekends). */
-export const longSeasonMedian: Candidate = perWindow(
-  'long_season_median',
-  (w) => longPeriod(w) >= 2 && w.values.length >= 2 * longPeriod(w),
-  (w, h) => seasonalMedianProfile(w.values, longPeriod(w), h, 3)
+/**
+ * The median of the same phase over the last cycles (up to 7) of the other detected period: the daily
+ * profile when the week is primary, or the week when the day is (weekdays differ from weekends).
+ */
+export const otherSeasonMedian: Candidate = perWindow(
+  'other_season_median',
+  (w) => otherPeriod(w) >= 2,
+  (w, h) => seasonalMedianProfile(w.values, otherPeriod(w), h)
 );
 
 /**
@@ -193,6 +212,6 @@ export const STATISTICAL_CANDIDATES: Candidate[] = [
   recentMedianHour,
   recentMedianQuarterDay,
   recentMedianDay,
-  longSeasonMedian,
+  otherSeasonMedian,
   seasonalTrend,
 ];

@@ -5,6 +5,7 @@
  * come from adaptive conformal inference over honest backtest residuals (combine.ts, conformal.ts).
  * Everything it decided is returned as reasons. Pure: no I/O, no clocks.
  */
+import { AUGURS_CANDIDATE_NAMES } from './augurs.ts';
 import { DEEP_CANDIDATE_NAMES, MIN_HISTORY, runBacktest, type BacktestTable } from './backtest.ts';
 import type { Candidate } from './candidates.ts';
 import {
@@ -42,10 +43,10 @@ export const MAX_HORIZON = 20_000;
  */
 export const DEFAULT_ENSEMBLE_SETTINGS: EnsembleSettings = {
   maxCombined: 3,
-  combineWithin: 1.5,
-  excluded: [],
+  combineWithin: 1.25,
+  excluded: AUGURS_CANDIDATE_NAMES,
   conformalRate: 0.05,
-  intervalInflation: 1,
+  intervalInflation: 1.1,
 };
 
 export function validateForecastOptions(opts: ForecastOptions): number[] {

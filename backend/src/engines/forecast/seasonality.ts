@@ -37,7 +37,10 @@ export interface DetectedPeriod {
 export interface Seasonality {
   /** Accepted periods, shortest first. */
   periods: DetectedPeriod[];
-  /** The strongest accepted period (0 when none): what single-season candidates use. */
+  /**
+   * The period that repeating the last cycle forecasts best (lowest mean absolute lag-p difference), 0 when
+   * none: what single-season candidates use.
+   */
   primary: number;
 }
 
@@ -184,12 +187,22 @@ function acfPeaks(acf: Float64Array, minLag: number, maxLag: number, minAcf: num
       peaks.push({ lag: l, r });
     }
   }
-  peaks.sort((a, b) => b.r - a.r);
-  // Keep fundamentals: drop a lag that is (close to) a multiple of a higher-ranked kept one.
+  peaks.sort((a, b) => b.r - a.r || a.lag - b.lag);
+  // Keep fundamentals: a peak is replaced by the shortest peak that divides it and is nearly as high (the
+  // ACF of a 15-step cycle peaks at 15, 30, 45… alike), and multiples of a kept period are not kept again.
+  const isMultiple = (lag: number, of: number): boolean =>
+    Math.abs(lag / of - Math.round(lag / of)) * of <= Math.max(1, 0.02 * lag);
   const kept: number[] = [];
   for (const p of peaks) {
-    if (!kept.some((k) => Math.abs(p.lag / k - Math.round(p.lag / k)) * k <= Math.max(1, 0.02 * p.lag))) {
-      kept.push(p.lag);
+    if (kept.some((k) => isMultiple(p.lag, k))) {
+      continue;
+    }
+    const fundamental = peaks
+      .filter((q) => q.lag < p.lag && q.r >= 0.9 * p.r && isMultiple(p.lag, q.lag))
+      .sort((a, b) => a.lag - b.lag)[0];
+    const lag = fundamental?.lag ?? p.lag;
+    if (!kept.some((k) => isMultiple(lag, k))) {
+      kept.push(lag);
     }
     if (kept.length >= MAX_PERIODS) {
       break;
@@ -297,6 +310,8 @@ export function detectSeasonality(
   if (observed < 4 * MIN_PERIOD_STEPS || !(stepSeconds > 0)) {
     return { periods: [], primary: 0 };
   }
+  // Spikes (faults, bursts) would dominate every variance below and hide a cycle: winsorise them first.
+  const robust = winsorise(values);
   const candidates = new Map<number, boolean>();
   for (const seconds of CALENDAR_PERIODS_SECONDS) {
     const p = seconds / stepSeconds;
@@ -307,18 +322,22 @@ export function detectSeasonality(
   // Autocorrelation peaks need three cycles in the history to count as a cycle rather than a coincidence.
   const maxLag = Math.floor(n / 3);
   if (maxLag > MIN_PERIOD_STEPS + 1) {
-    const acf = gapAwareAcf(detrend(values), maxLag);
+    const acf = gapAwareAcf(detrend(robust), maxLag);
     for (const lag of acfPeaks(acf, MIN_PERIOD_STEPS, maxLag, minAcf)) {
-      // A peak next to a calendar period is that period, sampled with jitter.
-      const near = [...candidates.keys()].find((c) => Math.abs(c - lag) <= Math.max(1, 0.02 * c));
+      // A peak within 10% of a calendar period is that period (an ACF peak is broad, gaps make it noisy).
+      const near = [...candidates.keys()].find((c) => Math.abs(c - lag) <= Math.max(1, 0.1 * c));
       if (near === undefined) {
         candidates.set(lag, false);
       }
     }
   }
   const accepted: DetectedPeriod[] = [];
-  let rest = values;
+  let rest = robust;
+  // Shortest first, each judged on what the shorter accepted ones left (as MSTL decomposes).
   for (const [period, calendar] of [...candidates].sort((a, b) => a[0] - b[0])) {
+    if (!calendar && accepted.some((a) => Math.abs(a.period - period) <= 0.1 * a.period)) {
+      continue;
+    }
     const { strength, remainder } = seasonalStrength(rest, period);
     if (strength >= minStrength) {
       accepted.push({ period, strength, calendar });
@@ -329,6 +348,46 @@ export function detectSeasonality(
     .sort((a, b) => b.strength - a.strength)
     .slice(0, MAX_PERIODS)
     .sort((a, b) => a.period - b.period);
-  const primary = periods.length === 0 ? 0 : [...periods].sort((a, b) => b.strength - a.strength)[0]!.period;
+  // The strongest period on the remainder is not always the one to repeat (an hourly ripple on a daily
+  // cycle): the primary one is the period whose last cycle, repeated, has fitted the history best.
+  const primary =
+    periods.length === 0
+      ? 0
+      : periods
+          .map((d) => ({ period: d.period, error: lagError(robust, d.period) }))
+          .sort((a, b) => a.error - b.error || b.period - a.period)[0]!.period;
   return { periods, primary };
+}
+
+/** Mean absolute lag-p difference over the pairs both observed. */
+function lagError(x: Float64Array, p: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = p; i < x.length; i++) {
+    const d = x[i]! - x[i - p]!;
+    if (Number.isFinite(d)) {
+      sum += Math.abs(d);
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : Infinity;
+}
+
+/** Clips observed values to median ± 5 robust standard deviations (1.4826 · MAD); gaps stay gaps. */
+export function winsorise(values: Float64Array): Float64Array {
+  const finite = Array.from(values)
+    .filter((v) => Number.isFinite(v))
+    .sort((a, b) => a - b);
+  if (finite.length === 0) {
+    return values;
+  }
+  const med = finite[finite.length >> 1]!;
+  const dev = finite.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
+  const mad = dev[dev.length >> 1]! * 1.4826;
+  if (!(mad > 0)) {
+    return values;
+  }
+  const lo = med - 5 * mad;
+  const hi = med + 5 * mad;
+  return values.map((v) => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : v));
 }
