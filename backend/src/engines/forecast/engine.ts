@@ -44,7 +44,7 @@ export const MAX_HORIZON = 20_000;
 export const DEFAULT_ENSEMBLE_SETTINGS: EnsembleSettings = {
   maxCombined: 3,
   combineWithin: 1.25,
-  excluded: AUGURS_CANDIDATE_NAMES,
+  excluded: [...AUGURS_CANDIDATE_NAMES, 'nhits'],
   conformalRate: 0.05,
   intervalInflation: 1.1,
 };
