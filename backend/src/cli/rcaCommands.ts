@@ -4,9 +4,14 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSimCase, summariseRanks, type SimCase } from '../rca/simEval.ts';
-import { listNezhaFaults, loadNezhaCase, NezhaDataError, type NezhaMetricSeries } from '../rca/nezha.ts';
-import { evaluateNezhaCase, rankNezhaCase, type NezhaCaseResult, type NezhaMethodOptions } from '../rca/nezhaEval.ts';
+import { runSimCase, summariseRanks, type SimCase } from '../eval/rca/simEval.ts';
+import { listNezhaFaults, loadNezhaCase, NezhaDataError, type NezhaMetricSeries } from '../eval/rca/nezhaData.ts';
+import {
+  evaluateNezhaCase,
+  rankNezhaCase,
+  type NezhaCaseResult,
+  type NezhaMethodOptions,
+} from '../eval/rca/nezhaEval.ts';
 
 export class RcaUsageError extends Error {}
 

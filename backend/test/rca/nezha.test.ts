@@ -12,8 +12,8 @@ import {
   parseInjectTime,
   serviceOfPod,
   NezhaDataError,
-} from '../../src/rca/nezha.ts';
-import { evaluateNezhaCase, rankNezhaCase, ruleBaselineRanking, traceProfile } from '../../src/rca/nezhaEval.ts';
+} from '../../src/eval/rca/nezhaData.ts';
+import { evaluateNezhaCase, rankNezhaCase, ruleBaselineRanking, traceProfile } from '../../src/eval/rca/nezhaEval.ts';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
 import { main } from '../../src/cli/main.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { quietEvidence } from '../helpers/rcaEvidence.ts';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
-import { runSimCase, summariseRanks } from '../../src/rca/simEval.ts';
+import { runSimCase, summariseRanks } from '../../src/eval/rca/simEval.ts';
 import { evidenceQueriesFor, withServiceMatcher } from '../../src/rca/collect.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';

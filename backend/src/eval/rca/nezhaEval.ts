@@ -11,16 +11,16 @@
  * only when it rises on the calls to every one of its callees. Processing time (self time without the wire)
  * stays with the service.
  */
-import { Drain, AIDPE_MASKS } from '../engines/rca/logparse/drain.ts';
+import { Drain, AIDPE_MASKS } from '../../engines/rca/logparse/drain.ts';
 import {
   PROPAGATION_WEIGHT,
   rankRootCauses,
   type ConfidenceTier,
   type RcaRanking,
   type ServiceEvidence,
-} from '../engines/rca/rank.ts';
-import { buildServiceGraph, type ServiceGraph } from '../engines/rca/serviceGraph.ts';
-import type { NezhaCase, NezhaLogLine, NezhaMetricSeries, NezhaSpan } from './nezha.ts';
+} from '../../engines/rca/rank.ts';
+import { buildServiceGraph, type ServiceGraph } from '../../engines/rca/serviceGraph.ts';
+import type { NezhaCase, NezhaLogLine, NezhaMetricSeries, NezhaSpan } from './nezhaData.ts';
 
 const MINUTE = 60_000;
 /** Metric baseline: the hour before the injection. */

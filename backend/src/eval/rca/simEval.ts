@@ -3,11 +3,17 @@
  * the engine run on a window around the injection with the entry service as the symptom, ranked against the
  * simulator's ground truth (AC@1, AC@3, Avg@5 overall and per fault type, seconds per case).
  */
-import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace, type FaultType } from '../sim/index.ts';
-import { SimulatorSource } from '../telemetry/simulatorSource.ts';
-import { Rng, hash32 } from '../sim/random.ts';
-import { rankRootCauses, type ConfidenceTier, type RankOptions } from '../engines/rca/rank.ts';
-import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from './collect.ts';
+import {
+  FAULT_TYPES,
+  SimulatedCluster,
+  defaultTopology,
+  syntheticDiurnalTrace,
+  type FaultType,
+} from '../../sim/index.ts';
+import { SimulatorSource } from '../../telemetry/simulatorSource.ts';
+import { Rng, hash32 } from '../../sim/random.ts';
+import { rankRootCauses, type ConfidenceTier, type RankOptions } from '../../engines/rca/rank.ts';
+import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from '../../rca/collect.ts';
 
 export interface SimCase {
   index: number;
