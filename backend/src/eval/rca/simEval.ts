@@ -1,47 +1,58 @@
 /**
- * The simulator's fault-injection suite for RCA: one fault per case (type and service drawn from the seed),
- * the engine run on a window around the injection with the entry service as the symptom, ranked against the
- * simulator's ground truth (AC@1, AC@3, Avg@5 overall and per fault type, seconds per case).
+ * The simulator's fault-injection suite for RCA: one fault per case (type and service drawn from the seed), the
+ * runtime evidence path (`collectEvidence`: the demo's `POST /api/v1/rca`) on a window around the injection with
+ * the entry service as the symptom, as an evaluation case with the simulator's ground truth. The anchors get the
+ * same window's series (latency p95, error ratio, CPU, memory, request rate per service) and spans.
  */
-import {
-  FAULT_TYPES,
-  SimulatedCluster,
-  defaultTopology,
-  syntheticDiurnalTrace,
-  type FaultType,
-} from '../../sim/index.ts';
+import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../sim/index.ts';
 import { SimulatorSource } from '../../telemetry/simulatorSource.ts';
+import type { TelemetrySource } from '../../telemetry/types.ts';
 import { Rng, hash32 } from '../../sim/random.ts';
-import { rankRootCauses, type ConfidenceTier, type RankOptions } from '../../engines/rca/rank.ts';
+import type { MetricKind, MetricSeries } from '../../engines/rca/metricChange.ts';
 import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from '../../rca/collect.ts';
-
-export interface SimCase {
-  index: number;
-  seed: number;
-  service: string;
-  type: FaultType;
-  /** 1-based rank of the true service, undefined when not in the candidates. */
-  rank: number | undefined;
-  top: string | undefined;
-  tier: ConfidenceTier;
-  seconds: number;
-}
-
-export interface AcSummary {
-  cases: number;
-  ac1: number;
-  ac3: number;
-  avg5: number;
-}
-
-export function summariseRanks(ranks: Array<number | undefined>): AcSummary {
-  const ac = (k: number) => ranks.filter((r) => r !== undefined && r <= k).length / Math.max(1, ranks.length);
-  return { cases: ranks.length, ac1: ac(1), ac3: ac(3), avg5: [1, 2, 3, 4, 5].reduce((s, k) => s + ac(k), 0) / 5 };
-}
+import type { EvalCase } from './evalCore.ts';
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
+/** The windows the suite asks about: 30 minutes of baseline, the incident from 5 minutes before the fault to 10 after. */
+const BASELINE_MS = 30 * MINUTE;
 
-export async function runSimCase(index: number, baseSeed: number, rankOptions: RankOptions = {}): Promise<SimCase> {
+/** The series the anchors get: one per service and kind, as the demo's Prometheus would serve them. */
+const ANCHOR_SERIES: Array<{ query: string; kind: MetricKind }> = [
+  { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', kind: 'latency' },
+  { query: 'aidpe_sim_error_ratio', kind: 'errors' },
+  { query: 'aidpe_sim_cpu_utilization', kind: 'cpu' },
+  { query: 'aidpe_sim_memory_bytes', kind: 'memory' },
+  { query: 'aidpe_sim_request_rate', kind: 'traffic' },
+];
+
+async function anchorSeries(telemetry: TelemetrySource, startMs: number, endMs: number): Promise<MetricSeries[]> {
+  const out: MetricSeries[] = [];
+  for (const { query, kind } of ANCHOR_SERIES) {
+    const r = await telemetry.queryRange({
+      query,
+      startMs,
+      endMs,
+      stepSeconds: SIMULATOR_EVIDENCE_QUERIES.stepSeconds,
+    });
+    for (const s of r.series) {
+      const service = s.labels['service'];
+      if (service) {
+        out.push({
+          service,
+          name: `${query}${s.labels['pod'] ? ` pod=${s.labels['pod']}` : ''}`,
+          kind,
+          times: s.samples.map(([t]) => t * 1000),
+          values: s.samples.map(([, v]) => v),
+          query,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export async function simEvalCase(index: number, baseSeed: number): Promise<EvalCase> {
   const seed = hash32(baseSeed, 'rca-case', index);
   const rng = new Rng(seed);
   const topology = defaultTopology();
@@ -58,32 +69,54 @@ export async function runSimCase(index: number, baseSeed: number, rankOptions: R
     historyRetentionSeconds: 8 * 3600,
   });
   const injectAt = start + 6 * HOUR + Math.round(rng.uniform(0, 3600)) * 1000;
-  cluster.injectFault({ service, type, startMs: injectAt, endMs: injectAt + 30 * 60_000, intensity: 1.5 });
+  cluster.injectFault({ service, type, startMs: injectAt, endMs: injectAt + 30 * MINUTE, intensity: 1.5 });
   cluster.advance((injectAt - start) / 1000 + 10 * 60);
   const t0 = performance.now();
   const telemetry = new SimulatorSource(cluster, { wallNow: () => cluster.now() });
+  const startMs = injectAt - 5 * MINUTE;
+  const endMs = injectAt + 10 * MINUTE;
   const collected = await collectEvidence({
     telemetry,
     spans: async (a, b) => simulatorSpans(cluster, a, b),
     queries: SIMULATOR_EVIDENCE_QUERIES,
-    startMs: injectAt - 5 * 60_000,
-    endMs: injectAt + 10 * 60_000,
+    startMs,
+    endMs,
+    baselineSeconds: BASELINE_MS / 1000,
     // The simulator's log lines are outside the shipped sequence model's vocabulary (BGL, Nezha): frequency only.
     logs: {
       lines: simulatorLogs(cluster),
       sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary",
     },
   });
-  const ranking = rankRootCauses(topology.entry, collected.graph, collected.evidence, rankOptions);
-  const idx = ranking.candidates.findIndex((c) => c.service === service);
+  const seconds = (performance.now() - t0) / 1000;
+  const [metrics, baselineSpans, incidentSpans] = await Promise.all([
+    anchorSeries(telemetry, startMs - BASELINE_MS, endMs),
+    Promise.resolve(simulatorSpans(cluster, startMs - BASELINE_MS, startMs)),
+    Promise.resolve(simulatorSpans(cluster, startMs, endMs)),
+  ]);
+  const withOp = (s: (typeof incidentSpans)[number]) => ({ ...s, operation: s.service });
   return {
-    index,
-    seed,
-    service,
-    type,
-    rank: idx >= 0 ? idx + 1 : undefined,
-    top: ranking.candidates[0]?.service,
-    tier: ranking.tier,
-    seconds: (performance.now() - t0) / 1000,
+    dataset: 'sim',
+    group: `seed ${baseSeed}`,
+    id: `sim#${index}`,
+    kind: type,
+    truth: service,
+    symptom: topology.entry,
+    graph: collected.graph,
+    evidence: collected.evidence,
+    baselineInput: {
+      symptom: topology.entry,
+      symptomKind: 'latency',
+      edges: collected.graph.edges,
+      metrics,
+      window: { baselineStartMs: startMs - BASELINE_MS, incidentStartMs: startMs, incidentEndMs: endMs },
+      spans: { baseline: baselineSpans.map(withOp), incident: incidentSpans.map(withOp) },
+      incidentLogs: (await simulatorLogs(cluster)(startMs, endMs)).map((l) => ({
+        service: l.service,
+        message: typeof l.message === 'string' ? l.message : '',
+      })),
+    },
+    absent: [],
+    loadSeconds: seconds,
   };
 }
