@@ -22,39 +22,43 @@ export const SIGNAL_KINDS = [
   'span-structure',
   'log-errors',
   'log-vanished',
+  'log-path',
   'log-named',
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
+/**
+ * Evidence concepts, each fed by whatever a source measures (so a weight learnt on one system transfers to
+ * another that measures the same thing differently: time a service adds is wire time in one, self time in the
+ * other). All in [0, 1].
+ */
 export const FEATURES = [
-  /** The service's own series: latency, errors (or availability), resources (0..1 anomaly scores). */
-  'latency',
-  'errors',
-  'resource',
-  /** Its latency / error change relative to the case's largest: log(1 + z) / max over the candidates. */
-  'latencyRelative',
-  'errorsRelative',
+  /** Its own series' anomaly: the largest of its latency, error and resource scores. */
+  'anomaly',
+  /** Its latency or error change relative to the case's largest, log(1 + z) / max over the candidates. */
+  'magnitude',
   /** How much more anomalous it is than its most anomalous callee (what its callees do not explain). */
-  'latencyBeyondCallees',
-  'errorsBeyondCallees',
+  'beyondCallees',
   /** Anomalous while it calls others and none of them is (the traversal principle: its callees exonerate them). */
   'deepestAnomalous',
   /** Anomalous and calls nothing observed (deepest by default: nothing below it was seen). */
   'anomalousLeaf',
-  /** Self time (time not waiting on callees) and errors it originates, from traces. */
-  'selfTime',
+  /** Time it adds itself: self time rise, its share of the added time on the wire into it or in its processing. */
+  'ownTime',
+  /** Errors it originates: failing spans with no failing child, error log lines naming no other service. */
   'ownErrors',
-  /** Typed evidence (see SIGNAL_KINDS), strength squashed to 0..1. */
-  'wireIn',
-  'wireOut',
-  'cpu',
+  /** Other services' new error lines name it. */
+  'blamed',
+  /** CPU or memory saturation. */
+  'resource',
+  /** Code-level change: new call signatures or log paths of its operations, vanished templates, log anomaly. */
+  'codeChange',
+  /** Its code-level change beyond its callees' own evidence (a callee's fault changes its callers' paths too). */
+  'codeBeyondCallees',
+  /** Its own evidence (time it adds, errors it originates, code change) beyond its callees'. */
+  'ownBeyondCallees',
+  /** Shift of its operations' own-time distributions. */
   'opLatency',
-  'spanStructure',
-  'logErrors',
-  'logVanished',
-  'logNamed',
-  /** Log anomaly of its templates against the baseline (frequency / sequence model). */
-  'logAnomaly',
   /** Untyped own signals (older sources), summed and squashed. */
   'otherOwn',
   /** Share of the symptom-personalised random walk (normalised to the case's largest). */
@@ -62,18 +66,56 @@ export const FEATURES = [
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
-const SIGNAL_FEATURE: Record<SignalKind, FeatureName> = {
-  'wire-in': 'wireIn',
-  'wire-out': 'wireOut',
-  'self-time': 'selfTime',
-  cpu: 'cpu',
-  memory: 'cpu',
+/**
+ * Which feature each signal kind feeds. Vanished templates are shown but not weighed: across a service's whole
+ * log they move with the request mix (on the Nezha day they fire for healthy services in most windows); the
+ * per-operation log path (`log-path`) is the controlled form of the same evidence.
+ */
+const SIGNAL_FEATURE: Record<SignalKind, FeatureName | undefined> = {
+  'wire-in': 'ownTime',
+  'wire-out': 'ownTime',
+  'self-time': 'ownTime',
+  cpu: 'resource',
+  memory: 'resource',
   'op-latency': 'opLatency',
-  'span-structure': 'spanStructure',
-  'log-errors': 'logErrors',
-  'log-vanished': 'logVanished',
-  'log-named': 'logNamed',
+  'span-structure': 'codeChange',
+  'log-errors': 'ownErrors',
+  'log-vanished': undefined,
+  'log-path': 'codeChange',
+  'log-named': 'blamed',
 };
+
+/** A service's own evidence: the strongest of time it adds, errors it originates and code change. */
+function ownStrength(e: ServiceEvidence | undefined): number {
+  if (!e) {
+    return 0;
+  }
+  let o = codeChange(e);
+  if (e.selfMsBaseline !== undefined && e.selfMsIncident !== undefined && e.selfMsBaseline > 0) {
+    o = Math.max(o, squash(Math.log2(Math.max(1, e.selfMsIncident / e.selfMsBaseline))));
+  }
+  if (e.ownErrorRateIncident !== undefined) {
+    o = Math.max(o, squash(20 * Math.max(0, e.ownErrorRateIncident - (e.ownErrorRateBaseline ?? 0))));
+  }
+  for (const s of e.signals ?? []) {
+    const name = SIGNAL_FEATURE[s.kind];
+    if (name === 'ownTime' || name === 'ownErrors') {
+      o = Math.max(o, squash(s.strength));
+    }
+  }
+  return o;
+}
+
+/** Code-level change of a service: its strongest span-structure or log-path signal, or its log anomaly. */
+function codeChange(e: ServiceEvidence | undefined): number {
+  let c = e?.logAnomaly?.score ?? 0;
+  for (const s of e?.signals ?? []) {
+    if (SIGNAL_FEATURE[s.kind] === 'codeChange') {
+      c = Math.max(c, squash(s.strength));
+    }
+  }
+  return c;
+}
 
 /** Strength (≥ 0, about "doublings" of the signal) → 0..1. */
 export const squash = (s: number): number => (s > 0 ? 1 - Math.exp(-s) : 0);
@@ -124,29 +166,38 @@ export function featureVector(
   ctx: FeatureContext
 ): Record<FeatureName, number> {
   const f = Object.fromEntries(FEATURES.map((n) => [n, 0])) as Record<FeatureName, number>;
-  f.latency = e.latencyScore;
-  f.errors = e.errorScore;
+  f.anomaly = anomalyOf(e);
   f.resource = e.resourceScore ?? 0;
   const callees = (ctx.callees.get(e.service) ?? []).map((c) => byService.get(c)).filter((x) => x !== undefined);
   const maxCallee = (pick: (x: ServiceEvidence) => number) => Math.max(0, ...callees.map(pick));
-  f.latencyBeyondCallees = Math.max(0, e.latencyScore - maxCallee((x) => x.latencyScore));
-  f.errorsBeyondCallees = Math.max(0, e.errorScore - maxCallee((x) => x.errorScore));
-  f.latencyRelative = ctx.maxLogLatencyZ > 0 ? Math.log1p(zOf(e.latencyZ, e.latencyScore)) / ctx.maxLogLatencyZ : 0;
-  f.errorsRelative = ctx.maxLogErrorZ > 0 ? Math.log1p(zOf(e.errorZ, e.errorScore)) / ctx.maxLogErrorZ : 0;
+  f.beyondCallees = Math.max(
+    e.latencyScore - maxCallee((x) => x.latencyScore),
+    e.errorScore - maxCallee((x) => x.errorScore),
+    0
+  );
+  f.magnitude = Math.max(
+    ctx.maxLogLatencyZ > 0 ? Math.log1p(zOf(e.latencyZ, e.latencyScore)) / ctx.maxLogLatencyZ : 0,
+    ctx.maxLogErrorZ > 0 ? Math.log1p(zOf(e.errorZ, e.errorScore)) / ctx.maxLogErrorZ : 0
+  );
   const quietBelow = anomalyOf(e) >= ANOMALOUS && maxCallee(anomalyOf) < ANOMALOUS;
   f.deepestAnomalous = quietBelow && callees.length > 0 ? 1 : 0;
   f.anomalousLeaf = quietBelow && callees.length === 0 ? 1 : 0;
   if (e.selfMsBaseline !== undefined && e.selfMsIncident !== undefined && e.selfMsBaseline > 0) {
-    f.selfTime = squash(Math.log2(Math.max(1, e.selfMsIncident / e.selfMsBaseline)));
+    f.ownTime = squash(Math.log2(Math.max(1, e.selfMsIncident / e.selfMsBaseline)));
   }
   if (e.ownErrorRateIncident !== undefined) {
     f.ownErrors = squash(20 * Math.max(0, e.ownErrorRateIncident - (e.ownErrorRateBaseline ?? 0)));
   }
   for (const s of e.signals ?? []) {
     const name = SIGNAL_FEATURE[s.kind];
-    f[name] = Math.max(f[name], squash(s.strength));
+    if (name) {
+      f[name] = Math.max(f[name], squash(s.strength));
+    }
   }
-  f.logAnomaly = e.logAnomaly?.score ?? 0;
+  f.codeChange = codeChange(e);
+  const calleesOwn = Math.max(0, ...callees.map(ownStrength));
+  f.codeBeyondCallees = Math.max(0, f.codeChange - calleesOwn);
+  f.ownBeyondCallees = Math.max(0, ownStrength(e) - calleesOwn);
   f.otherOwn = squash((e.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0));
   f.walk = ctx.walkShare(e.service);
   return f;

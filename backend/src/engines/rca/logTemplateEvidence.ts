@@ -11,12 +11,34 @@
  */
 import { Drain } from './logparse/drain.ts';
 import { isErrorLine, poissonLowerTailLog10, poissonUpperTailLog10 } from './logAnomaly.ts';
+import { signatureNovelty } from './spanEvidence.ts';
 
 export interface LogRecord {
   service: string;
   timeMs: number;
   message: string;
   level?: string | undefined;
+  /** The span the line was written in, when the logs carry trace context. */
+  traceId?: string;
+  spanId?: string;
+}
+
+/** A span the log lines may be attached to (for per-operation log paths). */
+export interface LoggedSpan {
+  traceId: string;
+  spanId: string;
+  service: string;
+  operation: string;
+}
+
+export interface LogPathChange {
+  service: string;
+  operation: string;
+  /** Share of the operation's incident spans whose set of log templates is new, less the baseline's own variety. */
+  change: number;
+  spans: number;
+  line: string;
+  query: string;
 }
 
 export interface TemplateFinding {
@@ -39,6 +61,8 @@ export interface ServiceLogEvidence {
   namedShare: number;
   /** The strongest vanished template: log2((expected + 1) / (count + 1)), 0 when none. */
   vanishedDoublings: number;
+  /** The operation whose spans' log paths changed most (needs trace context on the lines and the spans). */
+  path?: LogPathChange;
   findings: TemplateFinding[];
 }
 
@@ -129,6 +153,7 @@ export function logTemplateEvidence(
   baseline: readonly LogRecord[],
   incident: readonly LogRecord[],
   services: readonly string[],
+  spans?: { baseline: readonly LoggedSpan[]; incident: readonly LoggedSpan[] },
   parser: Drain = Drain.aidpe()
 ): LogTemplateEvidence {
   const notes: string[] = [];
@@ -233,5 +258,79 @@ export function logTemplateEvidence(
       }
     }
   }
+  if (spans) {
+    for (const change of logPaths(base, inc, spans, parser)) {
+      const e = entry(change.service);
+      if (!e.path || change.change > e.path.change) {
+        e.path = change;
+      }
+    }
+  }
   return { byService, findings, notes };
+}
+
+/** Spans whose operation logs (at least this share of its fault-free spans has lines) are compared by log path. */
+const LOGGING_OPERATION_SHARE = 0.5;
+
+/**
+ * Per operation: the set of templates each span wrote (its log path). A wrong return or an early exception skips
+ * the code that logs, so spans show sets the fault-free window never had (see `signatureNovelty`).
+ */
+function logPaths(
+  base: ReadonlyArray<{ line: LogRecord; cluster: Parameters<Drain['template']>[0] }>,
+  inc: ReadonlyArray<{ line: LogRecord; cluster: Parameters<Drain['template']>[0] }>,
+  spans: { baseline: readonly LoggedSpan[]; incident: readonly LoggedSpan[] },
+  parser: Drain
+): LogPathChange[] {
+  const templatesBySpan = (mined: typeof base) => {
+    const m = new Map<string, Set<string>>();
+    for (const x of mined) {
+      if (x.line.traceId && x.line.spanId) {
+        const k = `${x.line.traceId}/${x.line.spanId}`;
+        const set = m.get(k) ?? new Set<string>();
+        set.add(parser.template(x.cluster));
+        m.set(k, set);
+      }
+    }
+    return m;
+  };
+  const byOp = (list: readonly LoggedSpan[], logged: Map<string, Set<string>>) => {
+    const out = new Map<string, { signatures: string[]; withLines: number }>();
+    for (const s of list) {
+      const k = `${s.service}\u0000${s.operation}`;
+      const o = out.get(k) ?? { signatures: [], withLines: 0 };
+      const t = logged.get(`${s.traceId}/${s.spanId}`);
+      o.signatures.push(t ? [...t].sort().join('\u0001') : '');
+      o.withLines += t ? 1 : 0;
+      out.set(k, o);
+    }
+    return out;
+  };
+  const before = byOp(spans.baseline, templatesBySpan(base));
+  const after = byOp(spans.incident, templatesBySpan(inc));
+  const out: LogPathChange[] = [];
+  for (const [k, a] of after) {
+    const b = before.get(k);
+    if (
+      !b ||
+      b.signatures.length < 5 ||
+      a.signatures.length < 5 ||
+      b.withLines < LOGGING_OPERATION_SHARE * b.signatures.length
+    ) {
+      continue;
+    }
+    const n = signatureNovelty(b.signatures, a.signatures);
+    if (n.surprise >= TEMPLATE_SURPRISE && n.share > n.expected) {
+      const [service, operation] = k.split('\u0000') as [string, string];
+      out.push({
+        service,
+        operation,
+        change: Math.min(1, n.share - n.expected),
+        spans: a.signatures.length,
+        line: `${n.novel} of ${a.signatures.length} ${operation} spans logged a set of templates the fault-free window never had (${(100 * n.expected).toFixed(0)}% expected)`,
+        query: `{service=${JSON.stringify(service)}}`,
+      });
+    }
+  }
+  return out;
 }

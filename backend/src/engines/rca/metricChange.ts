@@ -123,10 +123,16 @@ export function seriesChange(series: MetricSeries, window: IncidentWindow): Seri
         );
   const spreadCentre = median(base);
   const med = recent.length > 0 ? median(recent) : spreadCentre;
-  const mad = median(base.map((v) => Math.abs(v - spreadCentre)));
-  // 1.4826·MAD estimates σ for normal data. Counts vary at least as a Poisson count does (√level, at least 1).
+  const deviations = base.map((v) => Math.abs(v - spreadCentre));
+  const mad = median(deviations);
+  // The mean absolute deviation keeps a spread when most samples sit on one value (an availability at 100%
+  // with rare dips has MAD 0); 1.4826·MAD and 1.2533·meanAD both estimate σ for normal data.
+  const meanAd = deviations.reduce((a, b) => a + b, 0) / deviations.length;
+  // Counts vary at least as a Poisson count does (√level, at least 1).
   const countFloor = series.kind === 'traffic' ? Math.sqrt(Math.max(1, Math.abs(med))) : 0;
-  const scale = Math.max(1.4826 * mad, RELATIVE_SCALE_FLOOR * Math.abs(med), countFloor, MIN_SCALE);
+  // An availability's level is its distance from full availability (100% or 1): the relative floor applies to that.
+  const level = series.kind === 'availability' ? Math.abs((Math.abs(med) > 1 ? 100 : 1) - med) : Math.abs(med);
+  const scale = Math.max(1.4826 * mad, 1.2533 * meanAd, RELATIVE_SCALE_FLOOR * level, countFloor, MIN_SCALE);
   const dir = worseDirection(series.kind);
   let best = { z: 0, value: med };
   for (const v of inc) {

@@ -16,6 +16,8 @@ export interface GraphSpan {
   startMs: number;
   durationMs: number;
   error: boolean;
+  /** The span's name (operation), when the source has it: code-level evidence compares operations. */
+  operation?: string;
 }
 
 interface Stats {

@@ -1,16 +1,18 @@
 /**
  * Code-level evidence from spans, per operation (service + span name), incident window against a fault-free one:
- * - structure: the child calls each span makes (per child service and operation, mean per span). A code fault
- *   changes them — an exception ends the span before its later calls, a wrong return takes another path — so
- *   calls vanish or appear. Only changes a Poisson test finds significant count; the change of an operation is
- *   the normalised L1 distance Σ|a − b| / Σ max(a, b) of its child-call profile (0 none, 1 all different).
+ * - structure: the set of child calls each span makes (its "call signature": the child operations, with their
+ *   counts). Deterministic code gives an operation few signatures; a code fault makes new ones — an exception
+ *   ends the span before its later calls, a wrong return takes another path. The change of an operation is the
+ *   share of its incident spans whose signature the fault-free window never had, less the share the fault-free
+ *   window itself shows between its two halves (its own variety), when a Poisson test on the count of novel
+ *   spans reaches p < 0.001. The child calls whose rate moved most are named in the line.
  * - latency: the distribution of the operation's own time (span minus its children), both ways (a wrong return
  *   is often faster), as the effect size |2·AUC − 1| of a Mann-Whitney test that must reach |z| ≥ 3. Operations
  *   that mostly wait on a call to another service are left to the wire-time attribution (their own time is the wire).
  * - trace length: spans per trace under each root operation, the same way (a truncated request has fewer).
  * Each comes with the TraceQL that shows the operation's spans (for Explore). Pure: spans in, evidence out.
  */
-import { poissonLowerTailLog10, poissonUpperTailLog10 } from './logAnomaly.ts';
+import { poissonUpperTailLog10 } from './logAnomaly.ts';
 
 export interface OperationSpan {
   traceId: string;
@@ -57,6 +59,8 @@ export function traceqlFor(service: string, operation: string): string {
 
 interface OpProfile {
   spans: number;
+  /** Call signature of each span (sorted child keys with counts), in time order. */
+  signatures: string[];
   /** Child key (service + operation) → number of such children over all spans. */
   children: Map<string, number>;
   /** Own time per span (duration minus the summed children, at least 0). */
@@ -65,6 +69,41 @@ interface OpProfile {
   remoteWaiting: number;
   /** For root spans: spans per trace. */
   traceSizes: number[];
+}
+
+/** A multiset of keys as one string (sorted, with counts). */
+export function signatureOf(keys: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const k of keys) {
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, n]) => `${k}×${n}`)
+    .join('|');
+}
+
+/**
+ * Novelty of incident signatures against fault-free ones: the share of incident items whose signature the
+ * baseline never had, the baseline's own novelty between its halves (its variety), and the Poisson surprise of
+ * the incident's novel count under that rate.
+ */
+export function signatureNovelty(
+  baseline: readonly string[],
+  incident: readonly string[]
+): { share: number; expected: number; surprise: number; novel: number } {
+  const seen = new Set(baseline);
+  const novel = incident.filter((x) => !seen.has(x)).length;
+  const half = baseline.length >> 1;
+  const [a, b] = [baseline.slice(0, half), baseline.slice(half)];
+  const rate = (from: readonly string[], to: readonly string[]) => {
+    const s = new Set(from);
+    return to.length ? to.filter((x) => !s.has(x)).length / to.length : 0;
+  };
+  // The baseline's variety (halves against each other), at least half a novel item per baseline.
+  const expected = Math.max((rate(a, b) + rate(b, a)) / 2, 0.5 / Math.max(1, baseline.length));
+  const surprise = novel > expected * incident.length ? -poissonUpperTailLog10(novel, expected * incident.length) : 0;
+  return { share: incident.length ? novel / incident.length : 0, expected, surprise, novel };
 }
 
 function profiles(spans: readonly OperationSpan[]): Map<string, OpProfile> {
@@ -86,9 +125,17 @@ function profiles(spans: readonly OperationSpan[]): Map<string, OpProfile> {
   const out = new Map<string, OpProfile>();
   for (const s of spans) {
     const key = opKey(s.service, s.operation);
-    const p: OpProfile = out.get(key) ?? { spans: 0, children: new Map(), ownMs: [], remoteWaiting: 0, traceSizes: [] };
+    const p: OpProfile = out.get(key) ?? {
+      spans: 0,
+      signatures: [],
+      children: new Map(),
+      ownMs: [],
+      remoteWaiting: 0,
+      traceSizes: [],
+    };
     p.spans++;
     const children = kids.get(`${s.traceId}/${s.spanId}`) ?? [];
+    p.signatures.push(signatureOf(children.map((c) => opKey(c.service, c.operation))));
     let childMs = 0;
     let remoteMs = 0;
     for (const c of children) {
@@ -160,33 +207,23 @@ export function spanEvidence(baseline: readonly OperationSpan[], incident: reado
       incidentSpans: a.spans,
       query: traceqlFor(service, operation),
     };
-    // Structure: child calls per span.
-    const keys = new Set([...a.children.keys(), ...b.children.keys()]);
-    let moved = 0;
-    let total = 0;
-    const notes: string[] = [];
-    for (const ck of keys) {
-      const rb = (b.children.get(ck) ?? 0) / b.spans;
-      const ra = (a.children.get(ck) ?? 0) / a.spans;
-      total += Math.max(ra, rb);
-      const observed = a.children.get(ck) ?? 0;
-      // The baseline rate, smoothed by half a call so a call never seen before can still be tested.
-      const expected = Math.max(rb, 0.5 / b.spans) * a.spans;
-      const surprise =
-        observed > expected ? -poissonUpperTailLog10(observed, expected) : -poissonLowerTailLog10(observed, expected);
-      if (surprise >= STRUCTURE_SURPRISE) {
-        moved += Math.abs(ra - rb);
-        notes.push(
-          `${label(ck)} ${rb.toFixed(2)} → ${ra.toFixed(2)} per span${rb === 0 ? ' (new call path)' : ra === 0 ? ' (call path vanished)' : ''}`
+    // Structure: novel call signatures, and which child calls moved most (for the line).
+    const novelty = signatureNovelty(b.signatures, a.signatures);
+    if (novelty.surprise >= STRUCTURE_SURPRISE && novelty.share > novelty.expected) {
+      const moved = [...new Set([...a.children.keys(), ...b.children.keys()])]
+        .map((ck) => ({ ck, rb: (b.children.get(ck) ?? 0) / b.spans, ra: (a.children.get(ck) ?? 0) / a.spans }))
+        .sort((x, y) => Math.abs(y.ra - y.rb) - Math.abs(x.ra - x.rb))
+        .slice(0, 3)
+        .filter((m) => m.ra !== m.rb)
+        .map(
+          (m) =>
+            `${label(m.ck)} ${m.rb.toFixed(2)} → ${m.ra.toFixed(2)} per span${m.rb === 0 ? ' (new call path)' : m.ra === 0 ? ' (call path vanished)' : ''}`
         );
-      }
-    }
-    if (moved > 0 && total > 0) {
       operations.push({
         ...base,
         kind: 'structure',
-        change: Math.min(1, moved / total),
-        line: `child calls of ${operation} changed (${b.spans} → ${a.spans} spans): ${notes.slice(0, 3).join('; ')}`,
+        change: Math.min(1, novelty.share - novelty.expected),
+        line: `${novelty.novel} of ${a.spans} ${operation} spans make calls the fault-free window never saw (${(100 * novelty.expected).toFixed(0)}% expected)${moved.length ? `: ${moved.join('; ')}` : ''}`,
       });
     }
     // Own-time distribution, unless the operation mostly waits on another service (then it is wire time).

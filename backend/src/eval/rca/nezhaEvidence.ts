@@ -8,8 +8,9 @@
  * time (client span minus the callee's server span) is split out: its rise on calls into a service is charged to
  * that service, less the rise common to all of a caller's calls (that part is the caller's: it was slow to send
  * or read). Processing time (self time without the wire) stays with the service. Each rise counts only when it
- * exceeds three standard errors, and enters the ranking as its share of all the time the incident added
- * — dimensionless, so it compares across systems.
+ * exceeds three standard errors, and enters the ranking as its share of all the time the incident added times
+ * how much it grew (1 − 2^−log2(after/before): doubling 0.5, tenfold 0.9) — dimensionless, so it compares across
+ * systems, and small for a slow drift that happens to be the only added time (a day's data growth).
  *
  * Code-level evidence (exceptions, wrong returns) comes from the engines: per-operation span structure and
  * own-time distributions (`spanEvidence.ts`) and per-service log-template changes (`logTemplateEvidence.ts`),
@@ -23,10 +24,11 @@ import {
   type MetricSeries,
 } from '../../engines/rca/metricChange.ts';
 import type { BaselineInput } from '../../engines/rca/baselines/index.ts';
-import { logTemplateEvidence, type LogTemplateEvidence } from '../../engines/rca/logTemplateEvidence.ts';
+import { codeEvidence, shareStrength } from '../../engines/rca/codeEvidence.ts';
+import type { LogTemplateEvidence } from '../../engines/rca/logTemplateEvidence.ts';
 import type { EvidenceSignal, ServiceEvidence } from '../../engines/rca/rank.ts';
 import { buildServiceGraph, type ServiceGraph } from '../../engines/rca/serviceGraph.ts';
-import { spanEvidence, type SpanEvidence } from '../../engines/rca/spanEvidence.ts';
+import type { SpanEvidence } from '../../engines/rca/spanEvidence.ts';
 import type { NezhaCase, NezhaMetricSeries, NezhaSpan } from './nezhaData.ts';
 
 const MINUTE = 60_000;
@@ -187,8 +189,16 @@ export interface NezhaEvidence {
   baselineInput: BaselineInput;
 }
 
-/** A share (0..1) as a signal strength whose squash (1 − e^−s) gives the share back. */
-const shareStrength = (share: number): number => -Math.log(1 - Math.min(0.999, Math.max(0, share)));
+/** How much a mean grew, 0..1: 1 − before/after (a doubling 0.5, tenfold 0.9); `rise` and `mean` give it directly. */
+function growth(b: Moments | undefined, a: Moments | undefined, rise?: number, mean?: number): number {
+  if (rise !== undefined && mean !== undefined && mean > 0) {
+    return Math.max(0, Math.min(1, rise / mean));
+  }
+  if (!a || !b || a.mean <= 0) {
+    return 0;
+  }
+  return Math.max(0, 1 - b.mean / a.mean);
+}
 
 export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions> = {}): NezhaEvidence {
   const opt = { ...NEZHA_METHOD_DEFAULTS, ...options };
@@ -252,6 +262,17 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     addedWireOut.set(e.caller, (addedWireOut.get(e.caller) ?? 0) + common * e.calls);
     addedWireIn.set(e.callee, (addedWireIn.get(e.callee) ?? 0) + Math.max(0, e.riseMs - common) * e.calls);
   }
+  const meanWireOut = (caller: string): number | undefined => {
+    let n = 0;
+    let sum = 0;
+    for (const [key, m] of after.wireEdge) {
+      if (key.startsWith(`${caller}->`)) {
+        n += m.n;
+        sum += m.mean * m.n;
+      }
+    }
+    return n > 0 ? sum / n : undefined;
+  };
   const addedProcessing = new Map<string, number>();
   for (const [service, a] of after.processing) {
     if (opt.entrySelfTime || service !== symptom) {
@@ -261,12 +282,15 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
   const totalAdded =
     [...addedWireIn.values(), ...addedWireOut.values(), ...addedProcessing.values()].reduce((s, x) => s + x, 0) || 1;
 
-  const spans = opt.spans ? spanEvidence(baselineSpans, incidentSpans) : undefined;
   const services = new Set([
     ...graph.nodes.map((n) => n.id),
     ...[...metrics.keys()].filter((s) => s !== 'front_service'),
   ]);
-  const logs = opt.logs ? logTemplateEvidence(baselineLogs, incidentLogs, [...services]) : undefined;
+  const code = codeEvidence({
+    ...(opt.spans ? { spans: { baseline: baselineSpans, incident: incidentSpans } } : {}),
+    ...(opt.logs ? { logs: { baseline: baselineLogs, incident: incidentLogs } } : {}),
+    services: [...services],
+  });
   const evidence: ServiceEvidence[] = [];
   for (const service of [...services].sort()) {
     const signals: EvidenceSignal[] = [];
@@ -280,7 +304,7 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
       const a = after.wireIn.get(service);
       signals.push({
         kind: 'wire-in',
-        strength: shareStrength(wIn / totalAdded),
+        strength: shareStrength((wIn / totalAdded) * growth(before.wireIn.get(service), after.wireIn.get(service))),
         line: `time on the wire of calls into it ${b?.mean.toFixed(1) ?? '?'} → ${a?.mean.toFixed(1) ?? '?'} ms per call (${a?.n ?? 0} calls; ${((100 * wIn) / totalAdded).toFixed(0)}% of the time the incident added)`,
         query: traceql(' && kind = server'),
       });
@@ -289,7 +313,9 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     if (wOut > 0) {
       signals.push({
         kind: 'wire-out',
-        strength: shareStrength(wOut / totalAdded),
+        strength: shareStrength(
+          (wOut / totalAdded) * growth(undefined, undefined, commonRise.get(service), meanWireOut(service))
+        ),
         line: `time on the wire of its calls to all its callees rose by ${(commonRise.get(service) ?? 0).toFixed(1)} ms per call (${((100 * wOut) / totalAdded).toFixed(0)}% of the added time)`,
         query: traceql(' && kind = client'),
       });
@@ -300,7 +326,9 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
       const a = after.processing.get(service)!;
       signals.push({
         kind: 'self-time',
-        strength: shareStrength(proc / totalAdded),
+        strength: shareStrength(
+          (proc / totalAdded) * growth(before.processing.get(service), after.processing.get(service))
+        ),
         line: `self time ${b.mean.toFixed(1)} → ${a.mean.toFixed(1)} ms per span without time on the wire (${a.n} spans; ${((100 * proc) / totalAdded).toFixed(0)}% of the added time)`,
         query: traceql(),
       });
@@ -318,52 +346,7 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
         },
       });
     }
-    const sp = spans?.byService.get(service);
-    if (sp?.structure) {
-      signals.push({
-        kind: 'span-structure',
-        strength: shareStrength(sp.structure.change),
-        line: sp.structure.line,
-        query: { language: 'traceql', query: sp.structure.query },
-      });
-    }
-    if (sp?.latency) {
-      signals.push({
-        kind: 'op-latency',
-        strength: shareStrength(sp.latency.change),
-        line: sp.latency.line,
-        query: { language: 'traceql', query: sp.latency.query },
-      });
-    }
-    const lg = logs?.byService.get(service);
-    const finding = (kind: string) =>
-      lg?.findings.filter((f) => f.kind.includes(kind)).sort((a, b) => b.count - a.count)[0];
-    if (lg && lg.ownErrorShare > 0) {
-      const f = lg.findings.find((x) => x.kind !== 'vanished' && x.names.length === 0);
-      signals.push({
-        kind: 'log-errors',
-        strength: shareStrength(lg.ownErrorShare),
-        line: `error log template${f ? ` "${f.template.slice(0, 120)}" ${f.baselineCount} → ${f.count}` : 's'} it writes without naming another service (${(100 * lg.ownErrorShare).toFixed(0)}% of the incident's new error lines)`,
-        ...(f ? { query: { language: 'logql' as const, query: f.query } } : {}),
-      });
-    }
-    if (lg && lg.namedShare > 0) {
-      signals.push({
-        kind: 'log-named',
-        strength: shareStrength(lg.namedShare),
-        line: `other services' new error lines name it (${(100 * lg.namedShare).toFixed(0)}% of the incident's new error lines)`,
-        query: { language: 'logql', query: `{service=~".+"} |~ ${JSON.stringify(service)}` },
-      });
-    }
-    const vanished = finding('vanished');
-    if (lg && lg.vanishedDoublings > 0 && vanished) {
-      signals.push({
-        kind: 'log-vanished',
-        strength: lg.vanishedDoublings,
-        line: `log template "${vanished.template.slice(0, 120)}" stopped: ${vanished.expected.toFixed(0)} expected from its traffic, ${vanished.count} seen`,
-        query: { language: 'logql', query: vanished.query },
-      });
-    }
+    signals.push(...(code.signals.get(service) ?? []));
     evidence.push({
       service,
       latencyScore: m?.latencyScore ?? 0,
@@ -395,8 +378,8 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
       : undefined,
     graph,
     evidence,
-    spans,
-    logs,
+    spans: code.spans,
+    logs: code.logs,
     baselineInput: {
       symptom,
       symptomKind: 'latency',

@@ -94,7 +94,7 @@ export async function simEvalCase(index: number, baseSeed: number): Promise<Eval
     Promise.resolve(simulatorSpans(cluster, startMs - BASELINE_MS, startMs)),
     Promise.resolve(simulatorSpans(cluster, startMs, endMs)),
   ]);
-  const withOp = (s: (typeof incidentSpans)[number]) => ({ ...s, operation: s.service });
+  const withOp = (s: (typeof incidentSpans)[number]) => ({ ...s, operation: s.operation ?? s.service });
   return {
     dataset: 'sim',
     group: `seed ${baseSeed}`,
