@@ -63,6 +63,8 @@ export const FEATURES = [
   'otherOwn',
   /** Share of the symptom-personalised random walk (normalised to the case's largest). */
   'walk',
+  /** How closely its series follow the symptom's around the incident. */
+  'correlation',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -200,6 +202,7 @@ export function featureVector(
   f.ownBeyondCallees = Math.max(0, ownStrength(e) - calleesOwn);
   f.otherOwn = squash((e.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0));
   f.walk = ctx.walkShare(e.service);
+  f.correlation = Math.max(0, e.symptomCorrelation ?? 0);
   return f;
 }
 

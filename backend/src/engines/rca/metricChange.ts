@@ -231,3 +231,69 @@ export function metricEvidence(series: readonly MetricSeries[], window: Incident
   }
   return out;
 }
+
+function pearson(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  if (n < 3) {
+    return 0;
+  }
+  const ma = a.reduce((s, x) => s + x, 0) / n;
+  const mb = b.reduce((s, x) => s + x, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/**
+ * Per service: how closely its series of the symptom's kind follow the symptom's series around the incident
+ * (the strongest positive Pearson correlation, worse-direction aligned, over the incident and as long a stretch
+ * of fault-free time just before it, on the symptom's timestamps). A cause's trouble and the symptom move together.
+ */
+export function symptomCorrelation(
+  series: readonly MetricSeries[],
+  symptom: MetricSeries,
+  window: IncidentWindow
+): Map<string, number> {
+  const span = window.incidentEndMs - window.incidentStartMs;
+  const from = window.incidentStartMs - span;
+  const at: number[] = [];
+  const ref: number[] = [];
+  symptom.times.forEach((t, i) => {
+    if (t >= from && t < window.incidentEndMs && Number.isFinite(symptom.values[i]!)) {
+      at.push(t);
+      ref.push(symptom.values[i]!);
+    }
+  });
+  const dirRef = worseDirection(symptom.kind) || 1;
+  const out = new Map<string, number>();
+  for (const s of series) {
+    if (s.kind !== symptom.kind && !(s.kind === 'errors' && symptom.kind === 'availability')) {
+      continue;
+    }
+    // Nearest sample at or before each symptom time (series may be sampled on another grid).
+    const xs: number[] = [];
+    const ys: number[] = [];
+    let j = 0;
+    at.forEach((t, k) => {
+      while (j + 1 < s.times.length && s.times[j + 1]! <= t) {
+        j++;
+      }
+      const v = s.times[j] !== undefined && s.times[j]! <= t ? s.values[j]! : Number.NaN;
+      if (Number.isFinite(v)) {
+        xs.push((worseDirection(s.kind) || 1) * v);
+        ys.push(dirRef * ref[k]!);
+      }
+    });
+    const r = pearson(xs, ys);
+    if (r > (out.get(s.service) ?? 0)) {
+      out.set(s.service, r);
+    }
+  }
+  return out;
+}

@@ -71,6 +71,8 @@ export interface ServiceEvidence {
   signals?: EvidenceSignal[];
   /** Which of its series moved and how (for the answer), when the source says. */
   metricLines?: string[];
+  /** How closely its series follow the symptom's around the incident (Pearson, 0..1), when the source has both. */
+  symptomCorrelation?: number;
   /** The robust z behind latencyScore / errorScore when the source has it (the scores saturate near z 12). */
   latencyZ?: number;
   errorZ?: number;
@@ -312,6 +314,7 @@ const FEATURE_WORDS: Record<FeatureName, string> = {
   opLatency: 'change of its operations’ own time',
   otherOwn: 'other own evidence',
   walk: 'share of the random walk from the symptom',
+  correlation: 'correlation with the symptom',
 };
 
 /** For an INCONCLUSIVE answer: the close call, and the evidence that was absent and would separate it. */

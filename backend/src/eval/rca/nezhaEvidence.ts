@@ -18,6 +18,7 @@
  */
 import {
   metricEvidence,
+  symptomCorrelation,
   type MetricEvidence,
   type IncidentWindow,
   type MetricKind,
@@ -291,6 +292,17 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     ...(opt.logs ? { logs: { baseline: baselineLogs, incident: incidentLogs } } : {}),
     services: [...services],
   });
+  const frontSeries = sliSeries
+    ? {
+        service: 'front',
+        name: 'LatencyP95(s)',
+        kind: 'latency' as const,
+        times: front!.times.map((t) => t * 1000),
+        values: sliSeries,
+      }
+    : undefined;
+  const correlation =
+    frontSeries && opt.metrics ? symptomCorrelation(series, frontSeries, window) : new Map<string, number>();
   const evidence: ServiceEvidence[] = [];
   for (const service of [...services].sort()) {
     const signals: EvidenceSignal[] = [];
@@ -355,6 +367,7 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
       errorOnsetMs: undefined,
       resourceScore: m?.resourceScore ?? 0,
       ...(m ? { latencyZ: m.latencyZ, errorZ: m.errorZ, metricLines: m.lines.slice(0, 3) } : {}),
+      ...(correlation.has(service) ? { symptomCorrelation: correlation.get(service)! } : {}),
       selfMsBaseline: undefined,
       selfMsIncident: undefined,
       ownErrorRateBaseline: undefined,

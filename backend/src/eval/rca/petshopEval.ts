@@ -3,7 +3,7 @@
  * series against the fault-free window, the declared call graph, and the same series for the anchors. Metrics
  * only: traces, logs and resource metrics are absent, and each answer says so.
  */
-import { metricEvidence } from '../../engines/rca/metricChange.ts';
+import { metricEvidence, symptomCorrelation } from '../../engines/rca/metricChange.ts';
 import type { ServiceEvidence } from '../../engines/rca/rank.ts';
 import { graphFromEdges } from '../../engines/rca/serviceGraph.ts';
 import type { EvalCase } from './evalCore.ts';
@@ -16,6 +16,13 @@ export function petshopEvalCase(c: PetshopCase): EvalCase {
   const graph = graphFromEdges(c.edges);
   const byService = metricEvidence(c.metrics, c.window);
   const services = new Set([...graph.nodes.map((n) => n.id), ...byService.keys()]);
+  const symptomKind = /avail/i.test(c.symptomMetric) ? 'availability' : 'latency';
+  const symptomSeries =
+    c.metrics.find((m) => m.service === c.symptom && m.kind === symptomKind && /Average/.test(m.name)) ??
+    c.metrics.find((m) => m.service === c.symptom && m.kind === symptomKind);
+  const correlation = symptomSeries
+    ? symptomCorrelation(c.metrics, symptomSeries, c.window)
+    : new Map<string, number>();
   const evidence: ServiceEvidence[] = [...services].sort().map((service) => {
     const m = byService.get(service);
     return {
@@ -31,6 +38,7 @@ export function petshopEvalCase(c: PetshopCase): EvalCase {
       ownErrorRateBaseline: undefined,
       ownErrorRateIncident: undefined,
       ...(m && m.lines.length > 0 ? { metricLines: m.lines } : {}),
+      ...(correlation.has(service) ? { symptomCorrelation: correlation.get(service)! } : {}),
     };
   });
   return {
@@ -44,7 +52,7 @@ export function petshopEvalCase(c: PetshopCase): EvalCase {
     evidence,
     baselineInput: {
       symptom: c.symptom,
-      symptomKind: /avail/i.test(c.symptomMetric) ? 'availability' : 'latency',
+      symptomKind,
       edges: c.edges,
       metrics: c.metrics,
       window: c.window,

@@ -8,7 +8,7 @@ import { FAULT_TYPES, SimulatedCluster, defaultTopology, syntheticDiurnalTrace }
 import { SimulatorSource } from '../../telemetry/simulatorSource.ts';
 import type { TelemetrySource } from '../../telemetry/types.ts';
 import { Rng, hash32 } from '../../sim/random.ts';
-import type { MetricKind, MetricSeries } from '../../engines/rca/metricChange.ts';
+import { symptomCorrelation, type MetricKind, type MetricSeries } from '../../engines/rca/metricChange.ts';
 import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from '../../rca/collect.ts';
 import type { EvalCase } from './evalCore.ts';
 
@@ -95,6 +95,13 @@ export async function simEvalCase(index: number, baseSeed: number): Promise<Eval
     Promise.resolve(simulatorSpans(cluster, startMs, endMs)),
   ]);
   const withOp = (s: (typeof incidentSpans)[number]) => ({ ...s, operation: s.operation ?? s.service });
+  // How each service's latency follows the entry's (the live path would compute this from the same queries).
+  const window = { baselineStartMs: startMs - BASELINE_MS, incidentStartMs: startMs, incidentEndMs: endMs };
+  const entryLatency = metrics.find((m) => m.service === topology.entry && m.kind === 'latency');
+  const correlation = entryLatency ? symptomCorrelation(metrics, entryLatency, window) : new Map<string, number>();
+  const evidence = collected.evidence.map((e) =>
+    correlation.has(e.service) ? { ...e, symptomCorrelation: correlation.get(e.service)! } : e
+  );
   return {
     dataset: 'sim',
     group: `seed ${baseSeed}`,
@@ -103,13 +110,13 @@ export async function simEvalCase(index: number, baseSeed: number): Promise<Eval
     truth: service,
     symptom: topology.entry,
     graph: collected.graph,
-    evidence: collected.evidence,
+    evidence,
     baselineInput: {
       symptom: topology.entry,
       symptomKind: 'latency',
       edges: collected.graph.edges,
       metrics,
-      window: { baselineStartMs: startMs - BASELINE_MS, incidentStartMs: startMs, incidentEndMs: endMs },
+      window,
       spans: { baseline: baselineSpans.map(withOp), incident: incidentSpans.map(withOp) },
       incidentLogs: (await simulatorLogs(cluster)(startMs, endMs)).map((l) => ({
         service: l.service,
