@@ -11,6 +11,7 @@ import { summariseRanks, type EvalCase } from '../eval/rca/evalCore.ts';
 import {
   caseMatrix,
   chooseLambda,
+  evidenceViews,
   fitWeights,
   leaveOneDatasetOut,
   rankUnder,
@@ -114,14 +115,17 @@ export async function runRcaFit(argv: string[]): Promise<number> {
     }
     cases.push(...got);
   }
-  const matrices = cases.map(caseMatrix);
+  const matrices = cases.flatMap((c) => evidenceViews(c).map((v) => ({ ...caseMatrix(v.case), view: v.view })));
   const { folds, outOfFold } = leaveOneDatasetOut(matrices);
   const lambda = chooseLambda(matrices);
   const w = fitWeights(matrices, lambda);
   const tiers = tierThresholds(outOfFold);
   const datasets = [...new Set(matrices.map((m) => m.dataset))].sort();
   const inSample = Object.fromEntries(
-    datasets.map((d) => [d, summariseRanks(matrices.filter((m) => m.dataset === d).map((m) => rankUnder(w, m)))])
+    datasets.map((d) => [
+      d,
+      summariseRanks(matrices.filter((m) => m.dataset === d && m.view === 'full').map((m) => rankUnder(w, m))),
+    ])
   );
   const tierShare = Object.fromEntries(
     datasets.map((d) => {
@@ -146,10 +150,14 @@ export async function runRcaFit(argv: string[]): Promise<number> {
     fitted: {
       how: 'conditional-logit ranking model (softmax over a case’s candidates of w·x), maximum likelihood of the true root cause, weights ≥ 0, L2 penalty; every dataset weighs the same; projected gradient descent from zero (deterministic)',
       command: `aidpe rca-fit ${argv.filter((a) => !a.startsWith('--cache') && a !== values.cache).join(' ')}`,
-      datasets: Object.fromEntries(datasets.map((d) => [d, matrices.filter((m) => m.dataset === d).length])),
+      datasets: Object.fromEntries(
+        datasets.map((d) => [d, matrices.filter((m) => m.dataset === d && m.view === 'full').length])
+      ),
+      views:
+        'each case also as a source without logs and with metrics only would see it (see evidenceViews in backend/src/eval/rca/fit.ts)',
       lambda,
       lambdasTried: LAMBDAS,
-      lambdaChosenBy: 'leave-one-dataset-out mean held-out AC@1 (Avg@5 breaks ties)',
+      lambdaChosenBy: 'leave-one-dataset-out: mean over held-out datasets of the held-out log-likelihood of the true root cause',
       leaveOneDatasetOut: Object.fromEntries(folds.map((f) => [f.heldOut, { lambda: f.lambda, ...f.summary }])),
       inSample,
       tiers: {

@@ -121,7 +121,7 @@ test('log templates: own new errors, blame for the named callee, a new log path;
     services,
   });
   const kinds = (svc: string) => (code.signals.get(svc) ?? []).map((s) => s.kind).sort();
-  for (const kind of ['log-errors', 'log-named', 'log-path', 'log-vanished', 'span-structure']) {
+  for (const kind of ['log-errors', 'log-named', 'log-path', 'log-vanished', 'span-structure'] as const) {
     assert.ok(kinds('ts-price-service').includes(kind), `${kind} in ${kinds('ts-price-service').join()}`);
   }
   assert.ok(!kinds('ts-order-service').includes('log-errors'), 'order’s error names its callee: not its own');

@@ -63,7 +63,7 @@ export const FEATURES = [
   'otherOwn',
   /** Share of the symptom-personalised random walk (normalised to the case's largest). */
   'walk',
-  /** How closely its series follow the symptom's around the incident. */
+  /** How closely its series follow the symptom's around the incident, times its own anomaly. */
   'correlation',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -202,7 +202,9 @@ export function featureVector(
   f.ownBeyondCallees = Math.max(0, ownStrength(e) - calleesOwn);
   f.otherOwn = squash((e.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0));
   f.walk = ctx.walkShare(e.service);
-  f.correlation = Math.max(0, e.symptomCorrelation ?? 0);
+  // Co-movement with the symptom means something only for a service that itself changed (a shared load trend
+  // makes quiet services correlate too).
+  f.correlation = Math.max(0, e.symptomCorrelation ?? 0) * f.anomaly;
   return f;
 }
 
