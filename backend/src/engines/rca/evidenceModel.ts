@@ -87,7 +87,7 @@ const SIGNAL_FEATURE: Record<SignalKind, FeatureName | undefined> = {
   'log-named': 'blamed',
 };
 
-/** A service's own evidence: the strongest of time it adds, errors it originates and code change. */
+/** A service's own evidence: the strongest of time it adds, errors it originates, saturation and code change. */
 function ownStrength(e: ServiceEvidence | undefined): number {
   if (!e) {
     return 0;
@@ -101,7 +101,9 @@ function ownStrength(e: ServiceEvidence | undefined): number {
   }
   for (const s of e.signals ?? []) {
     const name = SIGNAL_FEATURE[s.kind];
-    if (name === 'ownTime' || name === 'ownErrors') {
+    // Saturation measured on the service itself (a typed CPU/memory signal) is its own; a resource *score* from
+    // noisy series is not counted here.
+    if (name === 'ownTime' || name === 'ownErrors' || s.kind === 'cpu' || s.kind === 'memory') {
       o = Math.max(o, squash(s.strength));
     }
   }

@@ -239,7 +239,9 @@ export function nezhaEvidence(c: NezhaCase, options: Partial<NezhaMethodOptions>
     : undefined;
 
   // Added time: wire per edge (net of the caller's common rise), processing per service.
-  const before = traceProfile(baselineSpans, opt.wire === 'split');
+  // Latency attribution compares with the construct_data minute alone (the data's declared fault-free phase): this
+  // window's minutes before the injection can still carry the previous fault (a delay that has not ended).
+  const before = traceProfile(c.baselineSpans.length > 0 ? c.baselineSpans : baselineSpans, opt.wire === 'split');
   const after = traceProfile(incidentSpans, opt.wire === 'split');
   const edgeRise = new Map<string, { caller: string; callee: string; riseMs: number; calls: number }>();
   for (const [key, a] of opt.wire === 'split' ? after.wireEdge : []) {
