@@ -2,7 +2,10 @@
 # Installs what a fresh machine lacks, then nothing more:
 #   bootstrap.sh demo  -> npm packages (the project's own Node 22 comes with them)
 #   bootstrap.sh test  -> also Debian's prometheus (connector tests run a real one), postgresql (the shared
-#                         store's tests run a real server) and chromium (browser tests)
+#                         store's tests run a real server), chromium (browser tests), etcd-server and the
+#                         test Kubernetes control plane (kube-apiserver, kube-controller-manager) built from
+#                         the k8s.io/kubernetes Go module by scripts/k8s/build.sh, cached per version in
+#                         ~/.cache/aidpe/k8s (a fresh machine pays the build once; see README, Kubernetes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-demo}"
@@ -13,6 +16,8 @@ if [ "$purpose" = "test" ]; then
   command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
+  command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -30,4 +35,12 @@ export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -x node_modules/.bin/node ] || [ ! -e node_modules/.bin/aidpe ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "bootstrap: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$purpose" = "test" ] && ! bash scripts/k8s/build.sh --check >/dev/null; then
+  echo "bootstrap: building the test Kubernetes control plane (once per version; cached in ~/.cache/aidpe/k8s)"
+  started=$(date +%s)
+  log="$(mktemp -t aidpe-k8s-build.XXXXXX.log)"
+  bash scripts/k8s/build.sh >"$log" 2>&1 || { tail -n 40 "$log" >&2; echo "bootstrap: the control-plane build failed (log: $log)" >&2; exit 1; }
+  echo "bootstrap: control plane built in $(($(date +%s) - started)) s"
 fi

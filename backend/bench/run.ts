@@ -14,6 +14,7 @@ import { autoEts, mstl } from '../src/engines/forecast/augurs.ts';
 import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 import { runAidpe } from '../src/engines/anomaly/detectors/aidpe.ts';
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
+import { logparseRows } from './logparse.ts';
 
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } },
@@ -259,6 +260,9 @@ rows.push(
     )
   );
 }
+
+// Log parsing: AIDPE's parser next to plain Drain3 on the loghub-2k systems (bench/logparse.ts).
+rows.push(...(await logparseRows(repoRoot, measure, selected)));
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 52)}${pad('median', 12)}${pad('min', 10)}${pad('max', 10)}unit`);

@@ -8,6 +8,17 @@ if (major < 22) {
   );
   process.exit(1);
 }
+// node:sqlite (the default store) is stable in use here but still flagged experimental by Node 22: keep that
+// one notice off the console so a clean start prints only what the user asked for. Other warnings still show.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+  const text = typeof warning === 'string' ? warning : warning?.message;
+  if ((type === 'ExperimentalWarning' || warning?.name === 'ExperimentalWarning') && /SQLite/.test(text ?? '')) {
+    return;
+  }
+  return emitWarning(warning, ...rest);
+};
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../src/cli/main.ts');

@@ -6,8 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registerSecurity } from './security.ts';
 import type { AidpeConfig } from './config/config.ts';
 import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
@@ -15,6 +14,7 @@ import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulatorRoutes } from './routes/simulator.ts';
 import { forecastRoutes } from './routes/forecast.ts';
+import { ForecastUseCase } from './usecases/forecast/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
@@ -22,21 +22,26 @@ import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
 import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
+import { AnomalyUseCase } from './usecases/anomalies/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
 import type { IncidentWatcher } from './loop/incidents.ts';
-import { TempoClient } from './telemetry/tempo.ts';
-import { LokiClient } from './telemetry/loki.ts';
-import { loadLogSequenceModel, type LogSequenceModelLoad } from './models/logSequenceModel.ts';
+import { sourcesFromParts, type Sources } from './sources/index.ts';
+import { RcaUseCase } from './usecases/rca/rca.ts';
 import type { Store } from './store/sqlite.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { forecastAccuracyRoutes } from './routes/forecastAccuracy.ts';
+import { watchRoutes } from './routes/watch.ts';
+import type { WatchService } from './watch/service.ts';
 import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
-  telemetry: TelemetrySource;
-  /** The embedded demo cluster; present in demo mode. */
+  /** Where metrics, logs and traces come from (chosen once by server.ts); built from the parts below when absent. */
+  sources?: Sources | undefined;
+  /** Tests and scripts: the metrics source, when `sources` is not given. */
+  telemetry?: TelemetrySource;
+  /** Tests and scripts: the embedded demo cluster, when `sources` is not given. */
   cluster?: SimulatedCluster | undefined;
   metrics?: SidecarMetrics;
   /** pino options, or false to silence logs (tests). */
@@ -47,8 +52,10 @@ export interface AppDeps {
   storeError?: string | undefined;
   /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
   incidents?: IncidentWatcher | undefined;
-  /** The loop that tracks forecast accuracy and drift; started by server.ts in demo mode, driven by hand in tests. */
+  /** The loop that tracks forecast accuracy and drift; started by server.ts in every mode (watch/service.ts), driven by hand in tests. */
   forecastAccuracy?: ForecastAccuracyTracker | undefined;
+  /** The watchers (plan, resolution, prediction series); started by server.ts in every mode. */
+  watch?: WatchService | undefined;
   /** The optimisation loop (policy → guards → mode → actuator); absent without a store or an actuator. */
   actions?: ActionLoop | undefined;
   /** Why `actions` is absent, shown by the actions API. */
@@ -59,12 +66,23 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const sources =
+    deps.sources ??
+    sourcesFromParts({
+      config,
+      metrics: deps.telemetry ?? missing('telemetry'),
+      cluster: deps.cluster,
+      now: deps.now,
+    });
+  const telemetry = sources.metrics;
+  const cluster = sources.cluster;
   const metrics = deps.metrics ?? createSidecarMetrics();
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await registerSecurity(app, { apiToken: config.apiToken });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -89,22 +107,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  if (config.apiToken) {
-    app.addHook('onRequest', bearerTokenGuard(config.apiToken));
-  }
-
   const health = new HealthRegistry();
-  health.register(deps.telemetry.kind, () => deps.telemetry.health());
+  health.register(telemetry.kind, () => telemetry.health());
+  // Loki and Tempo through their connectors, so the circuit breaker's state shows in health and /metrics.
+  const connectorHealth = { loki: sources.logs?.health, tempo: sources.traces?.health };
   for (const name of ['loki', 'tempo'] as const) {
-    const endpoint = config[name];
-    if (endpoint.url) {
-      health.register(name, httpReadyCheck(name, endpoint.url, '/ready', Math.min(endpoint.timeoutMs, 5000)));
+    const check = connectorHealth[name];
+    if (check) {
+      health.register(name, check);
+    } else if (config[name].url) {
+      health.register(name, httpReadyCheck(name, config[name].url!, '/ready', Math.min(config[name].timeoutMs, 5000)));
     } else {
       health.register(
         name,
         HealthRegistry.disabled(
           name,
-          deps.cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'
+          cluster ? 'not configured; logs and traces come from the embedded simulator' : 'not configured'
         )
       );
     }
@@ -114,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.kubernetesHealth ??
       HealthRegistry.disabled(
         'kubernetes',
-        deps.cluster
+        cluster
           ? 'not configured; scaling goes to the embedded simulator'
           : (deps.actionsUnavailable ?? 'not configured (set kubernetes.kubeconfig)')
       )
@@ -135,12 +153,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     try {
       await store.ping();
-      return { name: 'store', state: 'up', detail: `${store.kind} ${store.location}`, checkedAt };
+      return { name: 'store', state: 'up', detail: store.kind, checkedAt };
     } catch (err) {
       return {
         name: 'store',
         state: 'down',
-        detail: `${store.kind} ${store.location}`,
+        detail: store.kind,
         checkedAt,
         lastError: { message: (err as Error).message, at: checkedAt },
       };
@@ -154,25 +172,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics,
     version: SIDECAR_VERSION,
     mode: config.mode,
-    required: new Set([deps.telemetry.kind]),
+    required: new Set([telemetry.kind]),
     startedAt: Date.now(),
   });
-  await app.register(queryRoutes, { telemetry: () => deps.telemetry, ...(deps.now ? { now: deps.now } : {}) });
+  await app.register(queryRoutes, { telemetry: () => telemetry, now: sources.now });
   await app.register(forecastRoutes, {
-    telemetry: () => deps.telemetry,
-    models: forecastModels,
-    ...(deps.now ? { now: deps.now } : {}),
+    forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
+  await app.register(watchRoutes, { watch: deps.watch });
   await app.register(anomalyRoutes, {
-    telemetry: () => deps.telemetry,
-    store,
-    modelsDir: config.modelsDir,
-    ...(deps.now ? { now: deps.now } : {}),
+    anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
   });
-  const tempo = config.tempo.url
-    ? new TempoClient({ baseUrl: config.tempo.url, timeoutMs: config.tempo.timeoutMs })
-    : undefined;
   app.get(
     '/api/v1/incidents',
     {
@@ -184,66 +195,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => {
       const watcher = deps.incidents;
       if (!watcher) {
-        return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+        return { incidents: [], running: false, message: 'the incident watcher is not running in this process' };
       }
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
   );
-  const loki = config.loki.url
-    ? new LokiClient({ baseUrl: config.loki.url, timeoutMs: config.loki.timeoutMs })
-    : undefined;
-  // The log sequence model is loaded once, on the first ranking that needs it.
-  let logModel: Promise<LogSequenceModelLoad> | undefined;
-  const logSequenceModel = () => (logModel ??= loadLogSequenceModel({ modelsDir: config.modelsDir }));
-  await app.register(rcaRoutes, {
-    cluster: deps.cluster,
-    tempo,
-    loki,
-    logSequenceModel,
-    telemetry: () => deps.telemetry,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+  await app.register(rcaRoutes, { rca: new RcaUseCase(sources) });
   await app.register(actionRoutes, {
     loop: deps.actions,
     store,
     unavailableReason: deps.actionsUnavailable ?? (store ? 'no actuator is configured' : 'the store is not available'),
   });
-  if (deps.cluster) {
-    await app.register(simulatorRoutes, { cluster: deps.cluster });
+  if (cluster) {
+    await app.register(simulatorRoutes, { cluster: cluster });
   }
   return app;
 }
 
-/**
- * Routes anyone may call without the token: liveness and the two Prometheus scrape targets. Matched
- * against the route the router chose (after it decoded the path), never against the raw URL, so
- * `/%61pi/v1/audit` is judged as `/api/v1/audit`. Unmatched paths need the token too.
- */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/api/v1/health', '/metrics', '/sim/metrics']);
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-/** The Bearer credential of an Authorization header; the scheme is case-insensitive (RFC 7235). */
-export function bearerCredential(header: string | undefined): string | undefined {
-  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? '');
-  return match && match[1]!.toLowerCase() === 'bearer' ? match[2] : undefined;
+function missing(what: string): never {
+  throw new TypeError(`buildApp needs ${what} when no sources are given`);
 }
 
-/** onRequest hook: 401 unless the matched route is public or the Bearer token matches (constant time, length hidden by hashing). */
-export function bearerTokenGuard(token: string) {
-  const expected = sha256(token);
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.url;
-    if (route !== undefined && PUBLIC_ROUTES.has(route)) {
-      return;
-    }
-    const given = bearerCredential(request.headers.authorization);
-    if (given !== undefined && timingSafeEqual(sha256(given), expected)) {
-      return;
-    }
-    return reply
-      .status(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
-  };
-}
+export { bearerCredential, PUBLIC_ROUTES } from './security.ts';

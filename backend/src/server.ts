@@ -2,16 +2,15 @@
  * Starts the sidecar for real: picks the telemetry source (the embedded demo cluster or the
  * configured Prometheus), builds the app and listens. `close()` stops clocks and the server.
  */
-import { DEMO_WATCHED_QUERIES, IncidentWatcher } from './loop/incidents.ts';
-import { DEMO_ACCURACY_WATCHES, ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
+import { createSidecarMetrics } from './observability/metrics.ts';
+import { WatchService } from './watch/service.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import type { Store } from './store/types.ts';
 import type { ActionLoop } from './actions/loop.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { PrometheusSource } from './telemetry/prometheus.ts';
-import { SimulatorSource } from './telemetry/simulatorSource.ts';
+import { createSources } from './sources/index.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import { createDemoCluster, type DemoCluster } from './sim/demo.ts';
 
@@ -20,6 +19,8 @@ export interface RunningSidecar {
   url: string;
   demo: DemoCluster | undefined;
   telemetry: TelemetrySource;
+  /** The watchers (incidents, forecast accuracy, prediction series). */
+  watch: WatchService;
   /** The optimisation loop, when it runs. */
   actions: ActionLoop | undefined;
   store: Store | undefined;
@@ -30,19 +31,12 @@ export async function startSidecar(
   config: AidpeConfig,
   options: { logger?: boolean | Record<string, unknown> } = {}
 ): Promise<RunningSidecar> {
-  let demo: DemoCluster | undefined;
-  let telemetry: TelemetrySource;
-  if (config.mode === 'demo') {
-    demo = createDemoCluster(config);
-    telemetry = new SimulatorSource(demo.cluster);
-  } else {
-    telemetry = new PrometheusSource({
-      baseUrl: config.prometheus.url!,
-      timeoutMs: config.prometheus.timeoutMs,
-      retries: config.prometheus.retries,
-      ...(config.prometheus.bearerToken ? { bearerToken: config.prometheus.bearerToken } : {}),
-    });
-  }
+  // The embedded cluster runs in demo mode, and in live mode as the workload behind a real Prometheus when asked.
+  const demo: DemoCluster | undefined =
+    config.mode === 'demo' || config.simulator.embedded ? createDemoCluster(config) : undefined;
+  // The one place where the mode decides where data comes from and what acts on the cluster.
+  const sources = await createSources(config, demo?.cluster);
+  const telemetry = sources.metrics;
   // A store that cannot be opened degrades the sidecar (health says why), it does not stop it.
   let store: Store | undefined;
   let storeError: string | undefined;
@@ -63,32 +57,32 @@ export async function startSidecar(
       storeError = `cannot open ${storePath}: ${(err as Error).message}`;
     }
   }
-  // In demo mode the sidecar watches every service's latency and errors and opens incidents by itself.
-  const incidents = demo ? new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES }) : undefined;
-  // In demo mode it also forecasts every service's request rate every 5 minutes of the cluster's clock and scores them as they mature.
-  const forecastAccuracy = demo
-    ? new ForecastAccuracyTracker({
-        telemetry,
-        models: () => loadForecastCandidates({ modelsDir: config.modelsDir }),
-        watches: DEMO_ACCURACY_WATCHES,
-        now: () => demo!.cluster.now(),
-      })
-    : undefined;
+  // Every mode: the sidecar watches its SLIs and forecasts by itself (watch/plan.ts says what and why) and
+  // publishes its predictions as Prometheus series on /metrics.
+  const metrics = createSidecarMetrics();
+  const watch = new WatchService({
+    config,
+    sources,
+    store,
+    models: () => loadForecastCandidates({ modelsDir: config.modelsDir }),
+    registry: metrics.registry,
+  });
   // The optimisation loop: the embedded cluster in demo mode, Kubernetes in live mode when configured.
   const { setupActionLoop } = await import('./actions/setup.ts');
   const {
     loop: actions,
     unavailable: actionsUnavailable,
     kubernetesHealth,
-  } = await setupActionLoop(config, { store, telemetry, cluster: demo?.cluster });
+  } = await setupActionLoop(config, { store, sources });
   const app = await buildApp({
     config,
-    telemetry,
-    cluster: demo?.cluster,
+    sources,
     store,
     storeError,
-    incidents,
-    forecastAccuracy,
+    metrics,
+    watch,
+    incidents: watch.incidents,
+    forecastAccuracy: watch.accuracy,
     actions,
     actionsUnavailable,
     kubernetesHealth,
@@ -96,22 +90,23 @@ export async function startSidecar(
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
-  const stopIncidents = incidents?.start(60_000, (err) => app.log.warn({ err }, 'incident watcher failed'));
-  const stopForecastAccuracy = forecastAccuracy?.start(30_000, (err) =>
-    app.log.warn({ err }, 'forecast accuracy tracker failed')
-  );
-  const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
+  const stopWatch = watch.start((what, err) => app.log.warn({ err }, `${what} failed`));
+  // Only the elected replica runs the loop (leader election: a Lease, or a PostgreSQL advisory lock).
+  const { startActionLoopWhenLeading } = await import('./leader/actionLoopLeadership.ts');
+  const stopActions = actions
+    ? await startActionLoopWhenLeading(config, actions, (err) => app.log.warn({ err }, 'optimisation loop failed'))
+    : undefined;
   return {
     app,
     url: address,
     demo,
     telemetry,
+    watch,
     actions,
     store,
     async close() {
-      stopIncidents?.();
-      stopForecastAccuracy?.();
-      stopActions?.();
+      stopWatch();
+      await stopActions?.();
       demo?.runner.stop();
       await app.close();
       await store?.close();

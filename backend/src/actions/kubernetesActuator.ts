@@ -24,7 +24,7 @@ import type {
   V2HorizontalPodAutoscalerSpec,
   V2MetricSpec,
 } from '@kubernetes/client-node';
-import { errorCode, isRecord, isTimeoutError, snippet } from '../telemetry/httpHelpers.ts';
+import { errorCode, isRecord, isTimeoutError, snippet } from '../telemetry/http/helpers.ts';
 import type {
   ActionChange,
   ActuationErrorCode,
@@ -291,7 +291,8 @@ interface RawRead {
   hpaSpec: V2HorizontalPodAutoscalerSpec | undefined;
 }
 
-function timeoutMiddleware(timeoutMs: number): ObservableMiddleware {
+/** Bounds each request of a generated API client (and reading its body) to `timeoutMs`. */
+export function timeoutMiddleware(timeoutMs: number): ObservableMiddleware {
   return {
     pre: (context) => {
       // A fresh signal per request: it also bounds reading the response body.
@@ -381,6 +382,10 @@ export class KubernetesActuator implements Actuator {
         }
         state.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
         state.resourceVersions = { ...state.resourceVersions, hpa: hpa.metadata?.resourceVersion };
+        const hpaActionId = hpa.metadata?.annotations?.[ACTION_ID_ANNOTATION];
+        if (hpaActionId !== undefined) {
+          state.hpaActionId = hpaActionId;
+        }
       }
       return { state, hpaSpec: hpa?.spec };
     } catch (e) {
@@ -472,6 +477,7 @@ export class KubernetesActuator implements Actuator {
       if (hpa.spec !== undefined) {
         after.hpa = hpaFieldsFromSpec(hpa.spec, `HPA ${namespace}/${target.hpa}`);
       }
+      after.hpaActionId = actionId;
       after.resourceVersions = { ...after.resourceVersions, hpa: hpa.metadata?.resourceVersion };
     }
 

@@ -15,7 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import { PredictivePolicy } from '../engines/optimiser/predictive.ts';
 import { SafetyLayer, type SafetyConfig } from '../engines/optimiser/safety.ts';
-import type { HpaObjectSpec, Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
+import type { Policy, Proposal, SafetyVerdict, ServiceState } from '../engines/optimiser/types.ts';
+import type { HpaObjectSpec } from '../kube/types.ts';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
 import { runEvery } from '../loop/schedule.ts';
@@ -49,7 +50,17 @@ export interface AutomationStatus {
   actuator: Actuator['kind'];
   lastRunAt?: string;
   lastError?: string;
+  /** Which replica acts (leader election among sidecar replicas), when one is configured. */
+  leadership?: LeadershipStatus;
   services: ServiceAutomationStatus[];
+}
+
+export interface LeadershipStatus {
+  kind: 'kubernetes-lease' | 'postgres-advisory-lock' | 'single-replica';
+  /** This replica's identity (the Lease's holderIdentity). */
+  identity: string;
+  /** Whether this replica is the one that acts now. */
+  leading: boolean;
 }
 
 export interface ActionLoopOptions {
@@ -127,6 +138,7 @@ export class ActionLoop {
     Pick<ActionLoopOptions, 'policyFor' | 'safety' | 'modelVersion' | 'wallIntervalMs'>;
   private readonly runtimes = new Map<string, ServiceRuntime>();
   private running = false;
+  private leadership: (() => LeadershipStatus) | undefined;
   /** Serialises ticks and operator requests so a decision never races a tick on the same action. */
   private queue: Promise<unknown> = Promise.resolve();
   lastRun: { atMs: number; error?: string } | undefined;
@@ -837,6 +849,11 @@ export class ActionLoop {
     });
   }
 
+  /** Who acts among the replicas, for status (set by the leader election that starts this loop). */
+  describeLeadership(status: () => LeadershipStatus): void {
+    this.leadership = status;
+  }
+
   async status(): Promise<AutomationStatus> {
     const services: ServiceAutomationStatus[] = [];
     for (const t of this.o.targets) {
@@ -862,6 +879,7 @@ export class ActionLoop {
       actuator: this.o.actuator.kind,
       ...(this.lastRun ? { lastRunAt: new Date(this.lastRun.atMs).toISOString() } : {}),
       ...(this.lastRun?.error ? { lastError: this.lastRun.error } : {}),
+      ...(this.leadership ? { leadership: this.leadership() } : {}),
       services,
     };
   }
@@ -882,13 +900,21 @@ export class ActionLoop {
         } catch {
           continue; // cannot tell now; the next start tries again
         }
-        const reached = workload.lastActionId === a.id;
+        // The Deployment's tag is written last; a parametric change is whole once the HPA (written with its tag) is.
+        const hpaOnly = a.change.replicas === undefined && a.change.hpa !== undefined;
+        const reached = workload.lastActionId === a.id || (hpaOnly && workload.hpaActionId === a.id);
+        const partly = !reached && workload.hpaActionId === a.id;
         const r = await this.transition(
           a,
           ['applying'],
           reached
             ? { status: 'applied', after: workload }
-            : { status: 'failed', error: 'interrupted before it reached the workload (reconciled on restart)' },
+            : {
+                status: 'failed',
+                error: partly
+                  ? 'interrupted after the HPA change and before the replicas (reconciled on restart): check the workload'
+                  : 'interrupted before it reached the workload (reconciled on restart)',
+              },
           SYSTEM,
           reached ? 'action.reconciled_applied' : 'action.reconciled_failed'
         );

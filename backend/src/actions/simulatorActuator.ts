@@ -4,7 +4,8 @@
  * loop, the store and the API behave the same on a bare machine as against a real cluster.
  */
 import type { SimulatedCluster } from '../sim/cluster.ts';
-import { TopologyError, validateHpa, type HpaSpec } from '../sim/topology.ts';
+import type { HpaObjectSpec } from '../kube/types.ts';
+import { TopologyError, validateHpa } from '../sim/topology.ts';
 import type {
   ActuationRequest,
   ActuationResult,
@@ -15,7 +16,7 @@ import type {
   WorkloadScaleState,
 } from './types.ts';
 
-function hpaFields(hpa: HpaSpec | undefined): HpaFields | undefined {
+function hpaFields(hpa: HpaObjectSpec | undefined): HpaFields | undefined {
   return hpa
     ? { minReplicas: hpa.minReplicas, maxReplicas: hpa.maxReplicas, targetCpuUtilization: hpa.targetCpuUtilization }
     : undefined;
@@ -52,7 +53,7 @@ export class SimulatorActuator implements Actuator {
       return { status: 'already_applied', before, after: before, attempts: 0 };
     }
     const current = this.cluster.getDeployment(target.deployment);
-    let nextHpa: HpaSpec | undefined;
+    let nextHpa: HpaObjectSpec | undefined;
     if (change.hpa) {
       if (!current.hpa) {
         return {
@@ -123,7 +124,11 @@ export class SimulatorActuator implements Actuator {
     return { status: 'applied', before, after: await this.read(target), attempts: 1 };
   }
 
-  private validate(target: ScaleTarget, replicas: number | undefined, hpa: HpaSpec | undefined): string | undefined {
+  private validate(
+    target: ScaleTarget,
+    replicas: number | undefined,
+    hpa: HpaObjectSpec | undefined
+  ): string | undefined {
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
       return `spec.replicas: must be a non-negative integer (got ${replicas})`;
     }

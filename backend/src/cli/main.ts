@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
-import { startSidecar } from '../server.ts';
+import { startSidecar, type RunningSidecar } from '../server.ts';
 import { formatLoopLine, formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
@@ -21,11 +21,13 @@ const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 Usage:
   aidpe demo  [--port N] [--host H] [--seed N] [--speed X] [--workload azure-100|azure-10|FILE.csv]
               [--peak-rps N] [--faults N] [--duration SECONDS] [--summary-every SECONDS] [--config FILE]
-              [--mode recommend|approve|autonomous]
+              [--mode recommend|approve|autonomous] [--via-prometheus]
       Run the sidecar on the embedded demo cluster (a simulated microservice cluster replaying a
       real workload trace, with fault injection) and print a live summary. The optimisation loop runs
       every minute in --mode (default recommend: proposals only; approve: wait for a person's approval
-      through the API or Grafana; autonomous: applied within the guards).
+      through the API or Grafana; autonomous: applied within the guards). --via-prometheus: start a real
+      Prometheus (Debian's binary) that scrapes the cluster and the sidecar, and run the sidecar in live mode against
+      it, so every answer takes the path a real stack does.
   aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
   aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble|null] [--labels WINDOWS.json]
@@ -37,10 +39,12 @@ Usage:
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
       Rolling-origin benchmark of the AIDPE ensemble on every CSV under DIR, with naive, seasonal naive,
       augurs AutoETS and augurs MSTL side by side (relative MASE, wQL, 80/95% coverage, time per series).
-  aidpe logparse --input FILE.log --format 'FORMAT' --out STRUCTURED.csv [--parser aidpe|drain]
-      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate.
-  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B]
-      Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
+  aidpe logparse --input FILE.log --out STRUCTURED.csv [--format FORMAT|FILE] [--system NAME] [--parser aidpe|drain]
+      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate. Without
+      --format the header (timestamp, level, pid, host, component) is detected from the log.
+  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B] [--format FORMAT|FILE] [--detect] [--passes N] [--timing N]
+      Loghub benchmark (GA, PA, FGA, FTA): AIDPE's rules chosen leave-one-system-out (headline) and in-sample,
+      beside plain Drain3, benchmark-configured Drain and Spell; header-detection accuracy; each rule's LOSO effect.
   aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
               [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
               [--predictive JSON] (overrides of the predictive policy's defaults, e.g. '{"ceilingUtilization":0.85}')
@@ -111,11 +115,14 @@ async function runDemo(argv: string[]): Promise<number> {
     mode: { type: 'string' },
     config: { type: 'string' },
     'log-level': { type: 'string' },
+    'via-prometheus': { type: 'boolean' },
   });
   const config = loadConfig({
     file: flags.config as string | undefined,
     overrides: {
       mode: 'demo',
+      // Behind a real Prometheus the detector and forecasts need hours of history from the first minute.
+      ...(flags['via-prometheus'] ? { 'simulator.warmupSeconds': 3 * 3600 } : {}),
       logLevel: flags['log-level'] ?? 'warn',
       ...overridesFrom(flags, {
         port: 'server.port',
@@ -132,6 +139,14 @@ async function runDemo(argv: string[]): Promise<number> {
   const duration = flags.duration === undefined ? undefined : positiveNumber('--duration', flags.duration as string);
   const every =
     flags['summary-every'] === undefined ? 10 : positiveNumber('--summary-every', flags['summary-every'] as string);
+  if (flags['via-prometheus']) {
+    const { startViaPrometheus } = await import('./viaPrometheus.ts');
+    const via = await startViaPrometheus(config);
+    process.stdout.write(
+      `Prometheus (Debian's binary, backfilled with the demo's history) at ${via.prometheus.url}; the sidecar runs in live mode against it\n`
+    );
+    return runUntilStopped(via.config, duration, every, { sidecar: via.sidecar, close: () => via.close() });
+  }
   return runUntilStopped(config, duration, every);
 }
 
@@ -177,9 +192,10 @@ class UsageError extends Error {}
 async function runUntilStopped(
   config: AidpeConfig,
   durationSeconds: number | undefined,
-  summaryEverySeconds: number | undefined
+  summaryEverySeconds: number | undefined,
+  started?: { sidecar: RunningSidecar; close: () => Promise<void> }
 ): Promise<number> {
-  const sidecar = await startSidecar(config);
+  const sidecar = started?.sidecar ?? (await startSidecar(config));
   const out = process.stdout;
   out.write(`AIDPE sidecar (${config.mode} mode) listening on ${sidecar.url}\n`);
   out.write(
@@ -220,7 +236,7 @@ async function runUntilStopped(
   if (summaryTimer) {
     clearInterval(summaryTimer);
   }
-  await sidecar.close();
+  await (started ? started.close() : sidecar.close());
   out.write('stopped\n');
   return 0;
 }
@@ -277,7 +293,8 @@ export async function main(argv: string[]): Promise<number> {
       isLogAnomalyUsageError(err) ||
       isAutoscaleUsageError(err) ||
       isRcaUsageError(err) ||
-      isMvEvalUsageError(err)
+      isMvEvalUsageError(err) ||
+      (err instanceof Error && err.name === 'MissingPrometheusError')
     ) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;

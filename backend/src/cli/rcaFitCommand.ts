@@ -157,7 +157,8 @@ export async function runRcaFit(argv: string[]): Promise<number> {
         'each case also as a source without logs and with metrics only would see it (see evidenceViews in backend/src/eval/rca/fit.ts)',
       lambda,
       lambdasTried: LAMBDAS,
-      lambdaChosenBy: 'leave-one-dataset-out: mean over held-out datasets of the held-out log-likelihood of the true root cause',
+      lambdaChosenBy:
+        'leave-one-dataset-out: mean over held-out datasets of the held-out log-likelihood of the true root cause',
       leaveOneDatasetOut: Object.fromEntries(folds.map((f) => [f.heldOut, { lambda: f.lambda, ...f.summary }])),
       inSample,
       tiers: {

@@ -1,7 +1,8 @@
 /**
  * Health of the shipped ONNX models: the forecasting models as the registry loaded them (a missing,
  * corrupt or tampered one degrades the dependency; the engine then falls back to its statistical
- * candidates), and every other model present with its model card.
+ * candidates), and every other model present with its model card. Details name models and files
+ * relative to the models directory, never its absolute path (health is public).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, dirname, sep } from 'node:path';
@@ -27,8 +28,9 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
   return async () => {
     const checkedAt = new Date().toISOString();
     if (!existsSync(modelsDir)) {
-      const message = `models directory ${modelsDir} does not exist${forecast ? `; ${FALLBACK}` : ''}`;
-      return { name: 'models', state: 'down', detail: modelsDir, checkedAt, lastError: { message, at: checkedAt } };
+      const message = `the models directory does not exist${forecast ? `; ${FALLBACK}` : ''}`;
+      const detail = 'models directory missing';
+      return { name: 'models', state: 'down', detail, checkedAt, lastError: { message, at: checkedAt } };
     }
     const problems: string[] = [];
     const parts: string[] = [];
@@ -36,9 +38,7 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
     if (forecast) {
       const loaded = await forecast();
       if (loaded.models.length === 0) {
-        problems.push(
-          `no forecasting models in ${join(modelsDir, 'forecast')}; the forecast engine uses its statistical models only`
-        );
+        problems.push(`no forecasting models in forecast/; the forecast engine uses its statistical models only`);
       } else {
         parts.push(
           `forecast: ${loaded.models.map((m) => `${m.name}${m.version ? ` ${m.version}` : ''} ${m.state}`).join(', ')}`
@@ -64,7 +64,7 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
       }
     }
 
-    const detail = parts.length > 0 ? `${parts.join('; ')} in ${modelsDir}` : modelsDir;
+    const detail = parts.length > 0 ? parts.join('; ') : 'models directory';
     if (problems.length > 0) {
       return {
         name: 'models',
@@ -75,7 +75,7 @@ export function modelsHealthCheck(dir: string | undefined, forecast?: ForecastMo
       };
     }
     if (!forecast && onnx.length === 0) {
-      return { name: 'models', state: 'disabled', detail: `no ONNX models in ${modelsDir} yet`, checkedAt };
+      return { name: 'models', state: 'disabled', detail: 'no ONNX models in the models directory yet', checkedAt };
     }
     return { name: 'models', state: 'up', detail, checkedAt };
   };

@@ -31,6 +31,8 @@ export interface AccuracyWatch {
   stepSeconds: number;
   /** Forecast steps. */
   horizon: number;
+  /** History each forecast is made from; default the tracker's lookbackSeconds. */
+  lookbackSeconds?: number;
 }
 
 /**
@@ -67,6 +69,21 @@ export interface ForecastAccuracyOptions {
   coverageFloor?: number;
   /** Which card validation source the deep models are compared with. Default 'sim' (the demo's data). */
   cardSource?: string;
+  /** Called with every forecast issued (for the published prediction series). */
+  onForecast?: (issued: IssuedSeriesForecast) => void;
+}
+
+/** One series' forecast as issued: its quantiles per step. */
+export interface IssuedSeriesForecast {
+  query: string;
+  labels: Record<string, string>;
+  issuedAtMs: number;
+  stepSeconds: number;
+  /** Unix seconds of each forecast step. */
+  timestamps: number[];
+  p50: number[];
+  p10: number[];
+  p90: number[];
 }
 
 interface PendingForecast extends IssuedForecast {
@@ -122,7 +139,8 @@ export interface AccuracyRunSummary {
 }
 
 export class ForecastAccuracyTracker {
-  private readonly opts: Required<ForecastAccuracyOptions>;
+  private readonly opts: Required<Omit<ForecastAccuracyOptions, 'onForecast'>> &
+    Pick<ForecastAccuracyOptions, 'onForecast'>;
   private readonly tracks = new Map<string, SeriesTrack>();
   /** Per query: when it was last forecast (telemetry clock). */
   private readonly lastForecastMs = new Map<string, number>();
@@ -152,6 +170,11 @@ export class ForecastAccuracyTracker {
         throw new Error(`watches: horizon of ${w.query} must be a whole number ≥ 1`);
       }
     }
+  }
+
+  /** Replaces the watched queries (the watch plan resolves steps as history grows). */
+  watch(watches: AccuracyWatch[]): void {
+    this.opts.watches = watches;
   }
 
   get settings(): {
@@ -198,7 +221,7 @@ export class ForecastAccuracyTracker {
         const endMs = Math.floor(nowMs / stepMs) * stepMs;
         const result = await this.opts.telemetry.queryRange({
           query: w.query,
-          startMs: endMs - this.opts.lookbackSeconds * 1000,
+          startMs: endMs - (w.lookbackSeconds ?? this.opts.lookbackSeconds) * 1000,
           endMs,
           stepSeconds: w.stepSeconds,
         });
@@ -242,6 +265,16 @@ export class ForecastAccuracyTracker {
             this.append(track, ENSEMBLE_MODEL, { t: nowMs, backtestMase: outcome.backtestMase });
           }
           const f = outcome.forecast;
+          this.opts.onForecast?.({
+            query: w.query,
+            labels: s.labels,
+            issuedAtMs: nowMs,
+            stepSeconds: w.stepSeconds,
+            timestamps: outcome.timestamps,
+            p50: Array.from(f.p50),
+            p10: Array.from(f.quantiles.get(0.1)!),
+            p90: Array.from(f.quantiles.get(0.9)!),
+          });
           track.pending.push({
             issuedAtMs: nowMs,
             timestamps: outcome.timestamps,

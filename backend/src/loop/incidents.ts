@@ -18,6 +18,18 @@ import { StreamingStates, type StateOrigin } from './streamingStates.ts';
 export interface WatchedQuery {
   query: string;
   stepSeconds: number;
+  /** History a series without stored state is rebuilt from; default the watcher's lookbackSeconds. */
+  lookbackSeconds?: number;
+}
+
+/** The newest score of one watched series after a tick (for the published prediction series). */
+export interface ScoredSeries {
+  query: string;
+  labels: Record<string, string>;
+  timeMs: number;
+  score: number;
+  /** An incident is open on this series. */
+  open: boolean;
 }
 
 export interface Incident {
@@ -43,6 +55,8 @@ export interface IncidentWatcherOptions {
   lookbackSeconds?: number;
   maxIncidents?: number;
   now?: () => number;
+  /** Called once per series and tick with its newest score (after the incidents are updated). */
+  onScored?: (scored: ScoredSeries) => void;
 }
 
 /** In demo mode: every service's p95 latency and error ratio, at 15 s so the detector is warm within the demo's first hour and a quarter. */
@@ -63,7 +77,8 @@ export interface TickStates {
 
 export class IncidentWatcher {
   private readonly incidents = new Map<string, Incident>();
-  private readonly opts: Required<Omit<IncidentWatcherOptions, 'store'>> & { store: Store | undefined };
+  private readonly opts: Required<Omit<IncidentWatcherOptions, 'store' | 'onScored'>> &
+    Pick<IncidentWatcherOptions, 'store' | 'onScored'>;
   private readonly states: StreamingStates;
   /** Per watched query, the newest sample time scored: the next tick fetches from there, not the whole lookback. */
   private readonly scoredUntil = new Map<string, number>();
@@ -74,13 +89,23 @@ export class IncidentWatcher {
     this.states = new StreamingStates(this.opts.store, { maxSeries: 5000 });
   }
 
+  /** Replaces the watched queries (the watch plan resolves steps as history grows). */
+  watch(queries: WatchedQuery[]): void {
+    this.opts.queries = queries;
+  }
+
+  get queries(): readonly WatchedQuery[] {
+    return this.opts.queries;
+  }
+
   /** One pass over the watched queries; a failing query is recorded and the others still run. */
   async tick(): Promise<void> {
     const nowMs = this.opts.now();
     const errors: string[] = [];
     const tally: TickStates = { fromMemory: 0, fromStore: 0, rebuilt: 0, pointsScored: 0, notes: [] };
-    const lookbackStartMs = nowMs - this.opts.lookbackSeconds * 1000;
     for (const w of this.opts.queries) {
+      const lookbackSeconds = w.lookbackSeconds ?? this.opts.lookbackSeconds;
+      const lookbackStartMs = nowMs - lookbackSeconds * 1000;
       try {
         const queryKey = `${w.stepSeconds}s:${w.query}`;
         const since = this.scoredUntil.get(queryKey);
@@ -121,7 +146,7 @@ export class IncidentWatcher {
             this.scoredUntil.set(queryKey, Math.max(this.scoredUntil.get(queryKey) ?? -Infinity, last));
           }
           // A rebuilt series judges only the last quarter of its history: earlier regions are old news.
-          const judgeFromMs = origin === 'rebuilt' ? nowMs - (this.opts.lookbackSeconds * 1000) / 4 : -Infinity;
+          const judgeFromMs = origin === 'rebuilt' ? nowMs - (lookbackSeconds * 1000) / 4 : -Infinity;
           for (const r of pushed.regions) {
             if (r.endMs < judgeFromMs) {
               continue;
@@ -166,6 +191,16 @@ export class IncidentWatcher {
               },
               new Date(nowMs)
             );
+          }
+          const lastIndex = pushed.times.length - 1;
+          if (this.opts.onScored && lastIndex >= 0) {
+            this.opts.onScored({
+              query: w.query,
+              labels: s.labels,
+              timeMs: pushed.times[lastIndex]!,
+              score: pushed.scores[lastIndex] ?? 0,
+              open: pushed.regions.some((r) => this.incidents.get(r.id)?.status === 'open'),
+            });
           }
         }
       } catch (err) {

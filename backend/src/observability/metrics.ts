@@ -7,6 +7,8 @@ export interface SidecarMetrics {
   engineDuration: Histogram<'engine' | 'operation'>;
   errors: Counter<'component' | 'kind'>;
   dependencyUp: Gauge<'dependency'>;
+  /** Circuit breaker state per connector: 0 closed, 1 half-open, 2 open. */
+  dependencyCircuit: Gauge<'dependency'>;
   /** Time a function as an engine operation; records errors too. */
   timeEngine<T>(engine: string, operation: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -43,12 +45,19 @@ export function createSidecarMetrics(options: { defaultMetrics?: boolean } = {})
     labelNames: ['dependency'] as const,
     registers: [registry],
   });
+  const dependencyCircuit = new Gauge({
+    name: 'aidpe_dependency_circuit_state',
+    help: "A connector's circuit breaker at the last health check: 0 closed, 1 half-open (probing), 2 open (calls fail at once).",
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpRequestDuration,
     engineDuration,
     errors,
     dependencyUp,
+    dependencyCircuit,
     async timeEngine(engine, operation, fn) {
       const end = engineDuration.startTimer({ engine, operation });
       try {

@@ -3,24 +3,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TelemetryError } from '../telemetry/types.ts';
 import type { SidecarMetrics } from '../observability/metrics.ts';
 import { ForecastInputError } from '../engines/forecast/series.ts';
+import { BadRequestError, NotConfiguredError, NotFoundError } from '../usecases/errors.ts';
 
-/** A client mistake that is not caught by the route schema (e.g. start after end). */
-export class BadRequestError extends Error {
-  constructor(
-    readonly field: string,
-    message: string
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'BadRequestError';
-  }
-}
-
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
+export { BadRequestError, NotConfiguredError, NotFoundError } from '../usecases/errors.ts';
 
 const TELEMETRY_STATUS: Record<TelemetryError['kind'], number> = {
   bad_query: 400,
@@ -28,12 +13,16 @@ const TELEMETRY_STATUS: Record<TelemetryError['kind'], number> = {
   unreachable: 502,
   upstream: 502,
   timeout: 504,
+  unavailable: 503, // an open circuit: the dependency is failing, try again after Retry-After
 };
 
 export function errorHandler(metrics: SidecarMetrics) {
   return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof TelemetryError) {
       metrics.errors.inc({ component: `telemetry:${error.source}`, kind: error.kind });
+      if (error.retryAfterMs !== undefined) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+      }
       return reply.status(TELEMETRY_STATUS[error.kind]).send({
         statusCode: TELEMETRY_STATUS[error.kind],
         error: error.kind,
@@ -46,6 +35,9 @@ export function errorHandler(metrics: SidecarMetrics) {
       return reply
         .status(400)
         .send({ statusCode: 400, error: 'Bad Request', message: error.message, field: error.field });
+    }
+    if (error instanceof NotConfiguredError) {
+      return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: error.message });
     }
     if (error instanceof NotFoundError) {
       return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: error.message });

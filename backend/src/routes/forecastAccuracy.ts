@@ -112,7 +112,7 @@ export const forecastAccuracyRoutes: FastifyPluginAsync<ForecastAccuracyRouteOpt
       if (!tracker) {
         return {
           running: false,
-          message: 'the forecast accuracy tracker is not running: it runs in demo mode, on the watched request rates',
+          message: 'the forecast accuracy tracker is not running in this process',
           lastRun: null,
           models: [],
           series: [],

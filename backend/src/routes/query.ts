@@ -3,6 +3,9 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { BadRequestError } from './errors.ts';
+import { parseTime } from '../usecases/time.ts';
+
+export { parseTime } from '../usecases/time.ts';
 
 const TimeValue = Type.Union([Type.Number(), Type.String()], {
   description: 'Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h"',
@@ -27,38 +30,6 @@ const QueryResultSchema = Type.Object({
   series: Type.Array(SeriesSchema),
   warnings: Type.Array(Type.String()),
 });
-
-/** Parses the time forms users type into Grafana and curl. */
-export function parseTime(field: string, value: number | string | undefined, nowMs: number): number {
-  if (value === undefined) {
-    return nowMs;
-  }
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) {
-      throw new BadRequestError(field, 'must be a finite time');
-    }
-    return value > 1e11 ? value : value * 1000; // ms vs seconds
-  }
-  const rel = /^now(?:-(\d+)([smhdw]))?$/.exec(value.trim());
-  if (rel) {
-    if (!rel[1]) {
-      return nowMs;
-    }
-    const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 }[rel[2] as 's' | 'm' | 'h' | 'd' | 'w'];
-    return nowMs - Number(rel[1]) * unit;
-  }
-  if (/^\d+(\.\d+)?$/.test(value)) {
-    return parseTime(field, Number(value), nowMs);
-  }
-  const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) {
-    throw new BadRequestError(
-      field,
-      `cannot parse time ${JSON.stringify(value)}; use Unix seconds, RFC 3339 or now-1h`
-    );
-  }
-  return parsed;
-}
 
 /** JSON has no NaN/Inf: encode them as Prometheus does, as strings. */
 function encodeSamples(samples: Array<[number, number]>): Array<[number, number | string]> {

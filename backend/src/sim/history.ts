@@ -2,6 +2,7 @@
  * Bounded per-series history for the simulator: one shared ring of tick times, one Float64Array ring per
  * series (NaN where the series had no value at that tick, e.g. a pod that did not exist yet).
  */
+import { RE2JS } from 're2js';
 import type { MetricSeries } from '../telemetry/types.ts';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
@@ -12,13 +13,23 @@ export interface LabelMatcher {
   value: string;
 }
 
-const regexCache = new Map<string, RegExp>();
+/** A compiled label matcher pattern: `test` is a full match. */
+export interface LabelRegex {
+  test(value: string): boolean;
+}
 
-/** Prometheus regex matchers are fully anchored. Throws SyntaxError on an invalid pattern. */
-export function anchoredRegex(pattern: string): RegExp {
+const regexCache = new Map<string, LabelRegex>();
+
+/**
+ * Prometheus regex matchers are fully anchored and use Go's RE2 syntax, matched in linear time. So are these
+ * (re2js, a port of RE2): a pattern such as `(.*.*)*X` cannot hang the event loop the way a backtracking
+ * engine would. Throws on an invalid pattern.
+ */
+export function anchoredRegex(pattern: string): LabelRegex {
   let re = regexCache.get(pattern);
   if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, 's');
+    const compiled = RE2JS.compile(pattern, RE2JS.DOTALL);
+    re = { test: (value: string) => compiled.matches(value) };
     if (regexCache.size > 1000) {
       regexCache.clear();
     }

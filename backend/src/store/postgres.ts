@@ -5,7 +5,8 @@
  * DELETE through triggers.
  */
 import pg from 'pg';
-import type { ActionRecord, ActionStatus } from '../actions/types.ts';
+import type { ActionRecord, ActionStatus } from '../domain/actions.ts';
+import { migratePostgres } from './migrations.ts';
 import type {
   ActionQuery,
   AuditInput,
@@ -15,63 +16,6 @@ import type {
   FeedbackRecord,
   Store,
 } from './types.ts';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS aidpe_feedback (
-  id BIGSERIAL PRIMARY KEY,
-  region_id TEXT NOT NULL,
-  series_key TEXT NOT NULL,
-  verdict TEXT NOT NULL CHECK (verdict IN ('true_positive', 'false_positive')),
-  "user" TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  threshold_before DOUBLE PRECISION NOT NULL,
-  threshold_after DOUBLE PRECISION NOT NULL
-);
-CREATE INDEX IF NOT EXISTS aidpe_feedback_series ON aidpe_feedback(series_key);
-CREATE TABLE IF NOT EXISTS aidpe_series_sensitivity (
-  series_key TEXT PRIMARY KEY,
-  threshold DOUBLE PRECISION NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS aidpe_audit (
-  id BIGSERIAL PRIMARY KEY,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  details JSONB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS aidpe_actions (
-  seq BIGSERIAL,
-  id TEXT PRIMARY KEY,
-  service TEXT NOT NULL,
-  status TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  record JSONB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS aidpe_actions_status ON aidpe_actions(status);
-CREATE INDEX IF NOT EXISTS aidpe_actions_service_created ON aidpe_actions(service, created_at);
-CREATE TABLE IF NOT EXISTS aidpe_automation_services (
-  service TEXT PRIMARY KEY,
-  settings JSONB NOT NULL,
-  updated_at TEXT NOT NULL
-);
--- JSON as TEXT, not JSONB: the detector's floating-point state must round-trip bit-exactly.
-CREATE TABLE IF NOT EXISTS aidpe_detector_state (
-  key TEXT PRIMARY KEY,
-  version INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE OR REPLACE FUNCTION aidpe_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'audit is append-only';
-END $$;
-DROP TRIGGER IF EXISTS aidpe_audit_no_update ON aidpe_audit;
-CREATE TRIGGER aidpe_audit_no_update BEFORE UPDATE OR DELETE ON aidpe_audit FOR EACH ROW EXECUTE FUNCTION aidpe_audit_append_only();
-`;
 
 /** The URL without its password, for health and logs. */
 export function redactPostgresUrl(url: string): string {
@@ -111,7 +55,7 @@ export class PostgresStore implements Store {
     try {
       await store.transaction(async (c) => {
         await c.query('SELECT pg_advisory_xact_lock(4242001)');
-        await c.query(SCHEMA);
+        await migratePostgres(c);
       });
     } catch (err) {
       await pool.end().catch(() => undefined);

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { ActionRecord, ActionStatus } from '../actions/types.ts';
+import type { ActionRecord, ActionStatus } from '../domain/actions.ts';
+import { migrateSqlite } from './migrations.ts';
 import type {
   ActionQuery,
   AuditInput,
@@ -35,58 +36,6 @@ export function defaultStorePath(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return join(base, 'aidpe', 'aidpe.sqlite');
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS feedback (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  region_id TEXT NOT NULL,
-  series_key TEXT NOT NULL,
-  verdict TEXT NOT NULL CHECK (verdict IN ('true_positive', 'false_positive')),
-  user TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  threshold_before REAL NOT NULL,
-  threshold_after REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS feedback_series ON feedback(series_key);
-CREATE TABLE IF NOT EXISTS series_sensitivity (
-  series_key TEXT PRIMARY KEY,
-  threshold REAL NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  details TEXT NOT NULL
-);
--- The audit trail is append-only: history cannot be rewritten through the store.
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-CREATE TABLE IF NOT EXISTS actions (
-  id TEXT PRIMARY KEY,
-  service TEXT NOT NULL,
-  status TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS actions_status ON actions(status);
-CREATE INDEX IF NOT EXISTS actions_service_created ON actions(service, created_at);
-CREATE TABLE IF NOT EXISTS automation_services (
-  service TEXT PRIMARY KEY,
-  settings TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS detector_state (
-  key TEXT PRIMARY KEY,
-  version INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-`;
 
 interface FeedbackRow {
   id: number;
@@ -125,7 +74,7 @@ export class SqliteStore implements Store {
     }
     this.db = new DatabaseSync(location);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-    this.db.exec(SCHEMA);
+    migrateSqlite(this.db);
   }
 
   async getThreshold(seriesKey: string): Promise<number | undefined> {

@@ -2,7 +2,7 @@
  * The store contract, implemented on SQLite (`sqlite.ts`, one file, the default) and PostgreSQL
  * (`postgres.ts`, for several sidecar replicas sharing one store). Every method is async so both fit.
  */
-import type { ActionRecord, ActionStatus, AutomationMode } from '../actions/types.ts';
+import type { ActionRecord, ActionStatus, AutomationMode } from '../domain/actions.ts';
 
 export type FeedbackVerdict = 'true_positive' | 'false_positive';
 

@@ -8,17 +8,12 @@
  * - Only idempotent failures (unreachable, timeout, 5xx, cut-off body) are retried.
  */
 import type { DependencyHealth, MetricSeries } from './types.ts';
-import { parseQueryData } from './prometheus.ts';
-import { HttpConnector, isRecord, isStringRecord, msToNs, nsToMs, quote } from './logTypes.ts';
-import type {
-  HttpConnectorOptions,
-  LogEntry,
-  LogPattern,
-  LogStream,
-  LokiQueryResult,
-  ReadyProbe,
-  RequestSpec,
-} from './logTypes.ts';
+import { parseQueryData } from './prometheusApi.ts';
+import { isRecord, isStringRecord, quote } from './http/helpers.ts';
+import { HttpConnector } from './http/connector.ts';
+import type { HttpConnectorOptions, ReadyProbe, RequestSpec } from './http/connector.ts';
+import type { LogEntry, LogPattern, LogStream, LokiQueryResult } from './logs.ts';
+import { msToNs, nsToMs } from './unixNanos.ts';
 
 export type LokiClientOptions = HttpConnectorOptions & {
   /**

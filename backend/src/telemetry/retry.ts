@@ -31,6 +31,8 @@ export interface RetryOptions extends BackoffOptions {
   isRetryable: (err: unknown) => boolean;
   /** A minimum delay the upstream asked for (e.g. Retry-After), in ms; capped at maxDelayMs. */
   minDelayFor?: (err: unknown) => number | undefined;
+  /** A last say before retrying after `delayMs` (e.g. no time left in the request's budget); default yes. */
+  canRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => boolean;
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
@@ -48,6 +50,9 @@ export async function withRetry<T>(op: (attempt: number) => Promise<T>, opts: Re
       const min = opts.minDelayFor?.(err);
       if (min !== undefined && Number.isFinite(min) && min > delayMs) {
         delayMs = Math.min(min, opts.maxDelayMs);
+      }
+      if (opts.canRetry && !opts.canRetry({ attempt, delayMs, error: err })) {
+        throw err;
       }
       opts.onRetry?.({ attempt, delayMs, error: err });
       await opts.sleep(delayMs);

@@ -9,18 +9,11 @@
  * - Same error, timeout and retry rules as the Loki and Prometheus connectors.
  */
 import type { DependencyHealth } from './types.ts';
-import { HttpConnector, isRecord, nsToMs, quote } from './logTypes.ts';
-import type {
-  AttributeValue,
-  HttpConnectorOptions,
-  ReadyProbe,
-  RequestSpec,
-  SpanKind,
-  SpanStatusCode,
-  Trace,
-  TraceSpan,
-  TraceSummary,
-} from './logTypes.ts';
+import { isRecord, quote } from './http/helpers.ts';
+import { HttpConnector } from './http/connector.ts';
+import type { HttpConnectorOptions, ReadyProbe, RequestSpec } from './http/connector.ts';
+import type { AttributeValue, SpanKind, SpanStatusCode, Trace, TraceSpan, TraceSummary } from './traces.ts';
+import { nsToMs } from './unixNanos.ts';
 
 export type TempoClientOptions = HttpConnectorOptions;
 

@@ -36,6 +36,16 @@ export interface DependencyHealth {
   lastError?: { message: string; at: string } | undefined;
   latencyMs?: number;
   checkedAt: string;
+  /** The connector's circuit breaker, for dependencies reached through one. */
+  circuit?: DependencyCircuit;
+}
+
+export interface DependencyCircuit {
+  /** closed: calls go through; open: they fail at once; half_open: one probe goes through. */
+  state: 'closed' | 'open' | 'half_open';
+  consecutiveFailures: number;
+  /** ISO time from which one probe may go through (while open). */
+  retryAt?: string;
 }
 
 export interface TelemetrySource {
@@ -54,6 +64,7 @@ export type TelemetryErrorKind =
   | 'unreachable' // connection refused, DNS, reset
   | 'timeout'
   | 'upstream' // 5xx or malformed body from upstream
+  | 'unavailable' // not called: its circuit breaker is open after repeated failures (503 with Retry-After)
   | 'unsupported'; // the source cannot answer this kind of query (e.g. the simulator and full PromQL)
 
 export class TelemetryError extends Error {
@@ -62,6 +73,8 @@ export class TelemetryError extends Error {
   readonly query: string | undefined;
   readonly upstreamMessage: string | undefined;
   readonly status: number | undefined;
+  /** When to try again (an open circuit's remaining time), in ms from when it was thrown. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: {
     kind: TelemetryErrorKind;
@@ -70,6 +83,7 @@ export class TelemetryError extends Error {
     query?: string;
     upstreamMessage?: string;
     status?: number;
+    retryAfterMs?: number;
     cause?: unknown;
   }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -79,5 +93,6 @@ export class TelemetryError extends Error {
     this.query = init.query;
     this.upstreamMessage = init.upstreamMessage;
     this.status = init.status;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }

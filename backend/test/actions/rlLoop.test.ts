@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupActionLoop } from '../../src/actions/setup.ts';
+import { assembleSources } from '../../src/sources/index.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
@@ -32,8 +33,7 @@ test('automation.policy rl: the RL actor proposes, the guards review, the action
   });
   const setup = await setupActionLoop(config, {
     store,
-    telemetry: new SimulatorSource(c, { wallNow: () => c.now() }),
-    cluster: c,
+    sources: await assembleSources({ config, metrics: new SimulatorSource(c, { wallNow: () => c.now() }), cluster: c }),
   });
   assert.ok(setup.loop, setup.unavailable);
   for (let i = 0; i < 3; i++) {
@@ -65,7 +65,10 @@ test('automation.policy rl without a verifiable model: no loop, and the reason s
       env: {},
       overrides: { mode: 'demo', logLevel: 'silent', 'automation.policy': 'rl', modelsDir: dir },
     });
-    const setup = await setupActionLoop(config, { store, telemetry: new SimulatorSource(c), cluster: c });
+    const setup = await setupActionLoop(config, {
+      store,
+      sources: await assembleSources({ config, metrics: new SimulatorSource(c), cluster: c }),
+    });
     assert.equal(setup.loop, undefined);
     assert.match(setup.unavailable ?? '', /^automation\.policy rl: .*missing/);
     await store.close();

@@ -14,6 +14,7 @@ import {
   DEFAULT_THRESHOLD,
 } from '../../src/engines/anomaly/regions.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
+import { settledHealth } from '../helpers/health.ts';
 
 /** 1,200 five-minute points: a daily cycle with noise and a level shift of `shift` at points 1000–1029. */
 function shiftedSeries(shift: number): { timestamps: number[]; values: number[] } {
@@ -146,7 +147,7 @@ test('false-positive feedback is stored, audited and silences that borderline re
   assert.equal(body.series[0].regions.length, 0, 'the same stretch no longer raises a region');
   const listed = (await app.inject({ method: 'GET', url: '/api/v1/anomalies/feedback' })).json();
   assert.equal(listed.feedback.length, 1);
-  const health = (await app.inject({ method: 'GET', url: '/api/v1/health' })).json();
+  const health = await settledHealth(app);
   assert.equal(health.dependencies.find((d: { name: string }) => d.name === 'store').state, 'up');
   await app.close();
 

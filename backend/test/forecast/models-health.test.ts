@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelsHealthCheck } from '../../src/health/models.ts';
 import { dailySeries, forecastApp } from './helpers.ts';
+import { settledHealth } from '../helpers/health.ts';
 
 function modelsDir(files: Record<string, Buffer | string>): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'aidpe-fc-broken-'));
@@ -81,7 +82,7 @@ test('a corrupt model and a checksum mismatch: forecasts still work, /forecast/m
     /^lstm is corrupt; leave out models/
   );
 
-  const health = (await app.inject({ method: 'GET', url: '/api/v1/health' })).json();
+  const health = await settledHealth(app);
   const dep = health.dependencies.find((d: { name: string }) => d.name === 'models');
   assert.equal(dep.state, 'degraded');
   assert.match(
@@ -103,9 +104,7 @@ test('a model card without its ONNX file is reported missing', async (t) => {
   const list = (await app.inject({ method: 'GET', url: '/api/v1/forecast/models' })).json();
   assert.equal(list.models[0].state, 'missing');
   assert.match(list.models[0].error, /tft_lite\.onnx is missing/);
-  const dep = (await app.inject({ method: 'GET', url: '/api/v1/health' }))
-    .json()
-    .dependencies.find((d: { name: string }) => d.name === 'models');
+  const dep = (await settledHealth(app)).dependencies.find((d: { name: string }) => d.name === 'models');
   assert.equal(dep.state, 'degraded');
   assert.match(dep.lastError.message, /tft_lite \(tft_lite\.onnx\) is missing/);
 });

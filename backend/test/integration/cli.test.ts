@@ -28,6 +28,12 @@ test('aidpe demo starts, prints its URL and a live summary, and stops after --du
   assert.match(r.stdout, /stopped/);
 });
 
+test('clean start: aidpe demo prints no experimental or npm configuration warnings', () => {
+  const r = run(['demo', '--port', '0', '--duration', '1', '--workload', 'synthetic']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, /ExperimentalWarning|npm warn|Unknown (project|user) config/i);
+});
+
 test('bad flags and bad config are clear errors with exit code 2, not crashes', () => {
   let r = run(['demo', '--port', 'eighty']);
   assert.equal(r.status, 2);

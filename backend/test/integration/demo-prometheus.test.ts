@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { startSidecar, type RunningSidecar } from '../../src/server.ts';
 import { PrometheusSource } from '../../src/telemetry/prometheus.ts';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheusServer.ts';
+import { settledHealth } from '../helpers/health.ts';
 
 let sidecar: RunningSidecar;
 let prom: RunningPrometheus;
@@ -96,8 +97,7 @@ test('range queries and rate() over scraped simulator counters are sane', async 
 });
 
 test('the sidecar health reports the simulator up and Prometheus-less dependencies as disabled', async () => {
-  const res = await sidecar.app.inject({ method: 'GET', url: '/api/v1/health' });
-  const body = res.json();
+  const body = await settledHealth(sidecar.app);
   assert.equal(body.mode, 'demo');
   const sim = body.dependencies.find((d: { name: string }) => d.name === 'simulator');
   assert.equal(sim.state, 'up');

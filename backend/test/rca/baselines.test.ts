@@ -115,7 +115,10 @@ test('rule baseline: 3σ flags, slow spans and error-keyword lines, each normali
   };
   const r = ruleBaselineRanking(input);
   assert.equal(r[0]!.service, 'db');
-  assert.ok(r.some((x) => x.service === 'cache'), 'error-keyword lines count for the service that wrote them');
+  assert.ok(
+    r.some((x) => x.service === 'cache'),
+    'error-keyword lines count for the service that wrote them'
+  );
 });
 
 test('robust change: level from the recent past, spread from the long history; availability and counts have floors', () => {

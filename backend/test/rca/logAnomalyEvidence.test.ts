@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logEvidence, type LogEvidenceSource } from '../../src/rca/collect.ts';
+import { logEvidence, type LogEvidenceSource } from '../../src/usecases/rca/evidence.ts';
 import { TemplateVocabulary, type RawLogLine } from '../../src/engines/rca/logAnomaly.ts';
 import { Drain } from '../../src/engines/rca/logparse/drain.ts';
 
@@ -100,8 +100,12 @@ test('with a sequence model the score combines frequency and the miss rate above
 test('on the simulator, logs add logAnomaly evidence without changing what was there', async () => {
   const { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } = await import('../../src/sim/index.ts');
   const { SimulatorSource } = await import('../../src/telemetry/simulatorSource.ts');
-  const { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } =
-    await import('../../src/rca/collect.ts');
+  const { collectEvidence } = await import('../../src/usecases/rca/evidence.ts');
+  const {
+    SIMULATOR_EVIDENCE_QUERIES,
+    simulatorLogLines: simulatorLogs,
+    simulatorSpans,
+  } = await import('../../src/sources/simulator.ts');
   const start = Date.UTC(2025, 0, 1);
   const cluster = new SimulatedCluster({
     seed: 7,

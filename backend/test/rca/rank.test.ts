@@ -5,7 +5,7 @@ import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
 import { simEvalCase } from '../../src/eval/rca/simEval.ts';
 import { evaluateCase, summariseRanks } from '../../src/eval/rca/evalCore.ts';
-import { evidenceQueriesFor, withServiceMatcher } from '../../src/rca/collect.ts';
+import { evidenceQueriesFor, withServiceMatcher } from '../../src/usecases/rca/evidence.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
 

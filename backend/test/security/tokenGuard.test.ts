@@ -37,6 +37,7 @@ test('token bypass: unmatched paths, /docs and the OpenAPI JSON need the token; 
   assert.equal((await app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/%61pi/v1/health' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+  assert.notEqual((await app.inject({ method: 'GET', url: '/api/v1/ready' })).statusCode, 401, 'probes need no token');
   const withToken = await app.inject({ method: 'GET', url: '/docs/json', headers: { authorization: 'Bearer tok' } });
   assert.equal(withToken.statusCode, 200);
 });
@@ -59,4 +60,67 @@ test('token scheme is case-insensitive (RFC 7235) and a wrong or longer token is
   }
   assert.equal(bearerCredential(undefined), undefined);
   assert.equal(bearerCredential('Bearer a b'), undefined);
+});
+
+test('no rate limiting: repeated wrong tokens from one client are refused with 429 and Retry-After', async (t) => {
+  const app = await appWithToken();
+  t.after(() => app.close());
+  const statuses: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/audit',
+      headers: { authorization: `Bearer guess${i}` },
+    });
+    statuses.push(res.statusCode);
+  }
+  assert.equal(statuses.filter((s) => s === 401).length, 30);
+  assert.equal(statuses.at(-1), 429);
+  const blocked = await app.inject({ method: 'GET', url: '/api/v1/audit', headers: { authorization: 'Bearer tok' } });
+  assert.equal(blocked.statusCode, 429, 'even the right token waits until the window passes');
+  assert.ok(Number(blocked.headers['retry-after']) > 0);
+  const other = await app.inject({
+    method: 'GET',
+    url: '/api/v1/health',
+    remoteAddress: '10.0.0.9',
+  });
+  assert.equal(other.statusCode, 200);
+});
+
+test('no rate limiting: changes are limited per client; reads through POST are not', async (t) => {
+  const app = await appWithToken();
+  t.after(() => app.close());
+  const headers = { authorization: 'Bearer tok', 'x-grafana-user': 'ana' };
+  let last = 0;
+  for (let i = 0; i < 61; i++) {
+    last = (
+      await app.inject({
+        method: 'PUT',
+        url: '/api/v1/automation/services/cart',
+        payload: { mode: 'approve' },
+        headers,
+      })
+    ).statusCode;
+  }
+  assert.equal(last, 429);
+  const bob = await app.inject({
+    method: 'PUT',
+    url: '/api/v1/automation/services/cart',
+    payload: { mode: 'approve' },
+    headers: { ...headers, 'x-grafana-user': 'bob' },
+  });
+  assert.notEqual(bob.statusCode, 429, 'another user behind the same Grafana has their own budget');
+  for (let i = 0; i < 70; i++) {
+    const q = await app.inject({ method: 'POST', url: '/api/v1/query/instant', payload: { query: 'up' }, headers });
+    assert.equal(q.statusCode, 200);
+  }
+});
+
+test('no security headers: answers carry helmet headers', async (t) => {
+  const app = await appWithToken();
+  t.after(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+  assert.ok(res.headers['strict-transport-security']);
 });

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { TelemetryError } from '../../src/telemetry/types.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
+import { settledHealth } from '../helpers/health.ts';
 
 async function appWith(env: Record<string, string> = {}) {
   const telemetry = new ScriptedTelemetry();
@@ -15,6 +16,7 @@ async function appWith(env: Record<string, string> = {}) {
 test('health lists every dependency and degrades, not fails, when one is down', async (t) => {
   const { app, telemetry } = await appWith({ AIDPE_LOKI_URL: 'http://127.0.0.1:9' });
   t.after(() => app.close());
+  await settledHealth(app); // health answers from cached checks: wait for the first round
   let res = await app.inject({ method: 'GET', url: '/api/v1/health' });
   assert.equal(res.statusCode, 200);
   let body = res.json();
@@ -31,6 +33,7 @@ test('health lists every dependency and degrades, not fails, when one is down', 
   assert.ok(loki.lastError.message.length > 0);
   assert.equal(body.status, 'degraded');
   telemetry.healthState = 'down';
+  await settledHealth(app, (b) => b.status === 'down'); // the next background check sees it
   res = await app.inject({ method: 'GET', url: '/api/v1/health' });
   body = res.json();
   assert.equal(body.status, 'down', 'the telemetry source is required');

@@ -82,3 +82,15 @@ test('secrets are redacted when the config is shown', () => {
   assert.doesNotMatch(shown, /s3cret/);
   assert.match(shown, /<configured>/);
 });
+
+test('no token beyond loopback: the sidecar refuses to listen on a public address without an API token', () => {
+  assert.throws(
+    () => loadConfig({ env: { AIDPE_HOST: '0.0.0.0' } }),
+    (err: unknown) =>
+      err instanceof ConfigError && /apiToken: required when the sidecar listens beyond loopback/.test(err.message)
+  );
+  assert.equal(loadConfig({ env: { AIDPE_HOST: '0.0.0.0', AIDPE_API_TOKEN: 's3cret' } }).server.host, '0.0.0.0');
+  for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.2']) {
+    assert.equal(loadConfig({ env: { AIDPE_HOST: host } }).server.host, host);
+  }
+});

@@ -9,7 +9,8 @@ import { SimulatorSource } from '../../telemetry/simulatorSource.ts';
 import type { TelemetrySource } from '../../telemetry/types.ts';
 import { Rng, hash32 } from '../../sim/random.ts';
 import { symptomCorrelation, type MetricKind, type MetricSeries } from '../../engines/rca/metricChange.ts';
-import { collectEvidence, simulatorLogs, simulatorSpans, SIMULATOR_EVIDENCE_QUERIES } from '../../rca/collect.ts';
+import { collectEvidence } from '../../usecases/rca/evidence.ts';
+import { SIMULATOR_EVIDENCE_QUERIES, simulatorLogLines, simulatorSpans } from '../../sources/simulator.ts';
 import type { EvalCase } from './evalCore.ts';
 
 const HOUR = 3_600_000;
@@ -84,7 +85,7 @@ export async function simEvalCase(index: number, baseSeed: number): Promise<Eval
     baselineSeconds: BASELINE_MS / 1000,
     // The simulator's log lines are outside the shipped sequence model's vocabulary (BGL, Nezha): frequency only.
     logs: {
-      lines: simulatorLogs(cluster),
+      lines: simulatorLogLines(cluster),
       sequenceModelUnavailable: "the simulator's log templates are outside the model's vocabulary",
     },
   });
@@ -118,7 +119,7 @@ export async function simEvalCase(index: number, baseSeed: number): Promise<Eval
       metrics,
       window,
       spans: { baseline: baselineSpans.map(withOp), incident: incidentSpans.map(withOp) },
-      incidentLogs: (await simulatorLogs(cluster)(startMs, endMs)).map((l) => ({
+      incidentLogs: (await simulatorLogLines(cluster)(startMs, endMs)).map((l) => ({
         service: l.service,
         message: typeof l.message === 'string' ? l.message : '',
       })),
