@@ -15,6 +15,7 @@ import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 import { runAidpe } from '../src/engines/anomaly/detectors/aidpe.ts';
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 import { logparseRows } from './logparse.ts';
+import { rcaRows } from './rca.ts';
 
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } },
@@ -263,6 +264,7 @@ rows.push(
 
 // Log parsing: AIDPE's parser next to plain Drain3 on the loghub-2k systems (bench/logparse.ts).
 rows.push(...(await logparseRows(repoRoot, measure, selected)));
+rows.push(...(await rcaRows(repoRoot, measure, selected)));
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 52)}${pad('median', 12)}${pad('min', 10)}${pad('max', 10)}unit`);
