@@ -19,6 +19,7 @@ import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 import { DEFAULT_DETECTOR, DETECTOR_THRESHOLDS, type AcceptedDetectorName } from '../src/engines/anomaly/registry.ts';
 import { runArtResidual } from '../src/engines/anomaly/detectors/artResidual.ts';
 import { logparseRows } from './logparse.ts';
+import { rcaRows } from './rca.ts';
 
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } },
@@ -319,6 +320,7 @@ rows.push(
 
 // Log parsing: AIDPE's parser next to plain Drain3 on the loghub-2k systems (bench/logparse.ts).
 rows.push(...(await logparseRows(repoRoot, measure, selected)));
+rows.push(...(await rcaRows(repoRoot, measure, selected)));
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 52)}${pad('median', 12)}${pad('min', 10)}${pad('max', 10)}unit`);

@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GraphSpan } from '../engines/rca/serviceGraph.ts';
+import type { GraphSpan } from '../../engines/rca/serviceGraph.ts';
 
 export class NezhaDataError extends Error {}
 

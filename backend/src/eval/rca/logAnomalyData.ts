@@ -7,10 +7,16 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Drain } from '../engines/rca/logparse/drain.ts';
-import { compileLogFormat, LOGHUB_FORMATS, splitLine } from '../engines/rca/logparse/format.ts';
-import type { LogVocabularyFile } from '../engines/rca/logAnomaly.ts';
-import { listNezhaFaults, loadNezhaCase, type NezhaFault, type NezhaLogLine, type NezhaMetricSeries } from './nezha.ts';
+import { Drain } from '../../engines/rca/logparse/drain.ts';
+import { compileLogFormat, LOGHUB_FORMATS, splitLine } from '../../engines/rca/logparse/format.ts';
+import type { LogVocabularyFile } from '../../engines/rca/logAnomaly.ts';
+import {
+  listNezhaFaults,
+  loadNezhaCase,
+  type NezhaFault,
+  type NezhaLogLine,
+  type NezhaMetricSeries,
+} from './nezhaData.ts';
 
 export class LogDataError extends Error {}
 
