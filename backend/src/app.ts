@@ -24,16 +24,16 @@ import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { AnomalyUseCase } from './usecases/anomalies/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
-import type { IncidentWatcher } from './loop/incidents.ts';
+import type { IncidentWatcher } from './watch/incidents.ts';
 import { sourcesFromParts, type Sources } from './sources/index.ts';
 import { RcaUseCase } from './usecases/rca/rca.ts';
 import type { Store } from './store/sqlite.ts';
-import type { ActionLoop } from './actions/loop.ts';
+import type { ActionLoop } from './automation/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { forecastAccuracyRoutes } from './routes/forecastAccuracy.ts';
 import { watchRoutes } from './routes/watch.ts';
 import type { WatchService } from './watch/service.ts';
-import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
+import type { ForecastAccuracyTracker } from './watch/forecastAccuracy.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
@@ -62,6 +62,8 @@ export interface AppDeps {
   actionsUnavailable?: string | undefined;
   /** The Kubernetes API's health when the Kubernetes actuator is in use. */
   kubernetesHealth?: (() => Promise<DependencyHealth>) | undefined;
+  /** Further dependencies health reports, by name (e.g. the embedded cluster's Loki/Tempo push). */
+  healthChecks?: Record<string, () => Promise<DependencyHealth>> | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -166,6 +168,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });
   health.register('models', modelsHealthCheck(config.modelsDir, forecastModels));
+  for (const [name, check] of Object.entries(deps.healthChecks ?? {})) {
+    health.register(name, check);
+  }
 
   await app.register(healthRoutes, {
     health,

@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAULT_TYPES, type FaultRecord } from '../sim/faults.ts';
-import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
+import { createResidualLikelihoodDetector } from '../engines/anomaly/detectors/residualLikelihood.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';
 import { DEFAULT_THRESHOLD, extractRegions } from '../engines/anomaly/regions.ts';
@@ -127,7 +127,7 @@ async function scoreService(
     (await det.score(rows)).forEach((s, m) => (scores[m] = s.score));
   } else {
     for (let j = 0; j < d; j++) {
-      const det = createAidpeDetector();
+      const det = createResidualLikelihoodDetector();
       for (let m = 0; m < minutes; m++) {
         const s = det.update(m * 60_000, series[m * d + j]!);
         if (Number.isFinite(s) && s > scores[m]!) {

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AidpeConfig } from '../config/config.ts';
-import type { ActionLoop } from '../actions/loop.ts';
+import type { ActionLoop } from '../automation/loop.ts';
 import type { LeaderElector } from './types.ts';
 
 const IN_CLUSTER_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -106,6 +106,7 @@ export async function startActionLoopWhenLeading(
 ): Promise<() => Promise<void>> {
   const { actuator } = await loop.status();
   const chosen = elector ?? (await electorFor(config, actuator, onError));
+  loop.describeLeadership(() => ({ kind: chosen.kind, identity: chosen.identity, leading: chosen.isLeader() }));
   if (chosen.kind === 'single-replica') {
     // One replica: the loop starts before the sidecar answers, as without election.
     const stop = await loop.start(onError);

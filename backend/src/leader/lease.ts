@@ -10,7 +10,7 @@
  */
 import { ApiException, CoordinationV1Api, PatchStrategy, V1MicroTime, setHeaderOptions } from '@kubernetes/client-node';
 import type { ConfigurationOptions, KubeConfig, V1Lease } from '@kubernetes/client-node';
-import { timeoutMiddleware } from '../actions/kubernetesActuator.ts';
+import { timeoutMiddleware } from '../automation/kubernetesActuator.ts';
 import {
   checkTiming,
   DEFAULT_ELECTION_TIMING,

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ActionConflictError, ActionNotFoundError, type ActionLoop } from '../actions/loop.ts';
-import type { ActionStatus } from '../actions/types.ts';
+import { ActionConflictError, ActionNotFoundError, type ActionLoop } from '../automation/loop.ts';
+import type { ActionStatus } from '../automation/types.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 

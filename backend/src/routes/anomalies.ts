@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { MAX_ANOMALY_SERIES as MAX_SERIES, type AnomalyUseCase } from '../usecases/anomalies/anomalies.ts';
+import { DETECTOR_DESCRIPTION, DETECTOR_NAMES_ACCEPTED } from '../engines/anomaly/registry.ts';
 
 const TimeValue = Type.Union([Type.Number(), Type.String()]);
 const InlineValue = Type.Unsafe<number | string | null>({
@@ -32,10 +33,10 @@ const AnomalyBody = Type.Object(
       Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })
     ),
     detector: Type.Optional(
-      Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')], {
-        description:
-          'The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood; NAB 24.4 (standard profile), the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert); NAB 69.8 standard / 62.2 low-FP / 74.4 low-FN on the four local categories, about 0.12 ms per point (several times aidpe\'s cost). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe\'s (the series key gets __detector__="ensemble"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so',
-      })
+      Type.Union(
+        DETECTOR_NAMES_ACCEPTED.map((d) => Type.Literal(d)),
+        { description: DETECTOR_DESCRIPTION }
+      )
     ),
     mode: Type.Optional(
       Type.Union([Type.Literal('batch'), Type.Literal('streaming')], {

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ForecastAccuracyTracker } from '../loop/forecastAccuracy.ts';
+import type { ForecastAccuracyTracker } from '../watch/forecastAccuracy.ts';
 
 const OptionalNumber = (description: string) => Type.Optional(Type.Number({ description }));
 const NullableNumber = Type.Unsafe<number | null>({ type: ['number', 'null'] });

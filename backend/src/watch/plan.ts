@@ -5,11 +5,14 @@
  * automation.queries templates); configured queries (watch.queries, watch.forecasts) come on top.
  */
 import type { AidpeConfig, WatchQueryConfig } from '../config/config.ts';
-import { fillQuery } from '../actions/serviceState.ts';
-import { parseManagedServices } from '../actions/targets.ts';
+import { fillQuery } from '../automation/serviceState.ts';
+import { parseManagedServices } from '../automation/targets.ts';
 import type { ScaleTarget } from '../domain/actions.ts';
 
 export type WatchOrigin = 'simulator default' | 'managed service SLI' | 'managed service request rate' | 'configured';
+
+/** What a watched query measures; published as the `signal` label so alert rules can pick, e.g., latency forecasts. */
+export type WatchSignal = 'latency_p95_seconds' | 'error_ratio' | 'request_rate' | 'custom';
 
 export interface PlannedWatch {
   /** Stable id for labels and links: the kind and a short hash of the query. */
@@ -17,6 +20,7 @@ export interface PlannedWatch {
   kind: 'anomaly' | 'forecast';
   query: string;
   origin: WatchOrigin;
+  signal: WatchSignal;
   /** Why it is watched, in words. */
   why: string;
   /** Fixed by configuration, or undefined: chosen from the history actually available. */
@@ -34,13 +38,23 @@ export interface WatchPlan {
 }
 
 /** The simulator's series (demo, or the embedded cluster behind a real Prometheus). */
-export const SIMULATOR_WATCHES: { anomalies: WatchQueryConfig[]; forecasts: WatchQueryConfig[] } = {
+type SignalledQuery = WatchQueryConfig & { signal: WatchSignal };
+
+export const SIMULATOR_WATCHES: { anomalies: SignalledQuery[]; forecasts: SignalledQuery[] } = {
   anomalies: [
-    { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', stepSeconds: 15 },
-    { query: 'aidpe_sim_error_ratio', stepSeconds: 15 },
+    { query: 'aidpe_sim_latency_seconds{quantile="0.95"}', stepSeconds: 15, signal: 'latency_p95_seconds' },
+    { query: 'aidpe_sim_error_ratio', stepSeconds: 15, signal: 'error_ratio' },
   ],
   // 30 s steps: the demo cluster keeps 6 h of history, enough context for every forecasting candidate.
-  forecasts: [{ query: 'aidpe_sim_request_rate', stepSeconds: 30, horizonSeconds: 1800 }],
+  forecasts: [
+    { query: 'aidpe_sim_request_rate', stepSeconds: 30, horizonSeconds: 3600, signal: 'request_rate' },
+    {
+      query: 'aidpe_sim_latency_seconds{quantile="0.95"}',
+      stepSeconds: 30,
+      horizonSeconds: 3600,
+      signal: 'latency_p95_seconds',
+    },
+  ],
 };
 
 /** Default horizon of a forecast watch: what the alert rules look ahead (30 min) with margin. */
@@ -58,7 +72,7 @@ export function queryId(kind: string, query: string): string {
 
 function planned(
   kind: PlannedWatch['kind'],
-  q: WatchQueryConfig,
+  q: WatchQueryConfig & { signal?: WatchSignal },
   origin: WatchOrigin,
   why: string,
   service?: string
@@ -68,6 +82,7 @@ function planned(
     kind,
     query: q.query,
     origin,
+    signal: q.signal ?? 'custom',
     why,
     stepSeconds: q.stepSeconds,
     horizonSeconds: kind === 'forecast' ? (q.horizonSeconds ?? DEFAULT_WATCH_HORIZON_SECONDS) : undefined,
@@ -84,7 +99,8 @@ export function buildWatchPlan(config: AidpeConfig, opts: { simulatorSeries: boo
       anomalies.push(planned('anomaly', q, 'simulator default', "every demo service's SLI"));
     }
     for (const q of SIMULATOR_WATCHES.forecasts) {
-      forecasts.push(planned('forecast', q, 'simulator default', "every demo service's request rate"));
+      const what = q.signal === 'request_rate' ? 'request rate' : 'p95 latency ahead of the SLO';
+      forecasts.push(planned('forecast', q, 'simulator default', `every demo service's ${what}`));
     }
   } else if (config.automation.services) {
     let targets: ScaleTarget[] = [];
@@ -94,22 +110,21 @@ export function buildWatchPlan(config: AidpeConfig, opts: { simulatorSeries: boo
       notes.push(`automation.services: ${(err as Error).message}; its SLIs are not watched`);
     }
     const q = config.automation.queries;
-    const sli: Array<[string | undefined, string, string]> = [
-      [q.sliLatencyP95Seconds, 'automation.queries.sliLatencyP95Seconds', 'p95 latency (SLI)'],
-      [q.sliErrorRatio, 'automation.queries.sliErrorRatio', 'error ratio (SLI)'],
+    const sli: Array<[string | undefined, string, string, WatchSignal]> = [
+      [q.sliLatencyP95Seconds, 'automation.queries.sliLatencyP95Seconds', 'p95 latency (SLI)', 'latency_p95_seconds'],
+      [q.sliErrorRatio, 'automation.queries.sliErrorRatio', 'error ratio (SLI)', 'error_ratio'],
     ];
     for (const t of targets) {
-      for (const [template, key, what] of sli) {
+      for (const [template, key, what, signal] of sli) {
         if (template) {
-          anomalies.push(
-            planned(
-              'anomaly',
-              { query: fillQuery(template, t) },
-              'managed service SLI',
-              `${t.service}: ${what}`,
-              t.service
-            )
-          );
+          const query = { query: fillQuery(template, t), signal };
+          anomalies.push(planned('anomaly', query, 'managed service SLI', `${t.service}: ${what}`, t.service));
+          if (signal === 'latency_p95_seconds') {
+            // Forecast too: the alert "p90 forecast crosses the SLO within 30 min" reads it.
+            forecasts.push(
+              planned('forecast', query, 'managed service SLI', `${t.service}: p95 latency ahead of the SLO`, t.service)
+            );
+          }
         } else if (t === targets[0]) {
           notes.push(`${key} is not set: the managed services' ${what} is not watched`);
         }
@@ -118,7 +133,7 @@ export function buildWatchPlan(config: AidpeConfig, opts: { simulatorSeries: boo
         forecasts.push(
           planned(
             'forecast',
-            { query: fillQuery(q.requestRate, t) },
+            { query: fillQuery(q.requestRate, t), signal: 'request_rate' },
             'managed service request rate',
             `${t.service}: request rate, forecast for scaling and alerts`,
             t.service

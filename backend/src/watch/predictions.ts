@@ -5,16 +5,22 @@
  * and the status says so.
  */
 import type { Registry } from 'prom-client';
-import type { IssuedSeriesForecast } from '../loop/forecastAccuracy.ts';
-import type { ScoredSeries } from '../loop/incidents.ts';
+import type { IssuedSeriesForecast } from './forecastAccuracy.ts';
+import type { ScoredSeries } from './incidents.ts';
 
 type Labels = Record<string, string>;
 
-/** Labels Prometheus reserves or the sidecar's own series would clash with; renamed with an `exported_` prefix. */
-const RESERVED = new Set(['__name__', 'job', 'instance', 'app', 'quantile', 'lead_seconds', 'watch_id']);
+/** How a published series names the watch it comes from. */
+export interface WatchIdentity {
+  id: string;
+  signal: string;
+}
 
-export function seriesLabels(watchId: string, labels: Labels): Labels {
-  const out: Labels = { watch_id: watchId };
+/** Labels Prometheus reserves or the sidecar's own series would clash with; renamed with an `exported_` prefix. */
+const RESERVED = new Set(['__name__', 'job', 'instance', 'app', 'quantile', 'lead_seconds', 'watch_id', 'signal']);
+
+export function seriesLabels(watch: WatchIdentity, labels: Labels): Labels {
+  const out: Labels = { watch_id: watch.id, signal: watch.signal };
   for (const [k, v] of Object.entries(labels)) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || k.startsWith('__')) {
       continue;
@@ -35,12 +41,17 @@ export class PredictionSeries {
   private readonly forecast: DynamicGauge;
   private readonly anomalyScore: DynamicGauge;
   private readonly incidentOpen: DynamicGauge;
+  private readonly slo: DynamicGauge;
   private readonly known = new Set<string>();
   private dropped = 0;
 
   constructor(
     registry: Registry,
-    private readonly opts: { leadTimesSeconds: number[]; maxSeries: number; watchIdOf: (query: string) => string }
+    private readonly opts: {
+      leadTimesSeconds: number[];
+      maxSeries: number;
+      watchOf: (kind: 'anomaly' | 'forecast', query: string) => WatchIdentity;
+    }
   ) {
     // Label names follow the watched queries' own labels, so these are not prom-client's fixed-label gauges.
     this.forecast = new DynamicGauge(
@@ -52,9 +63,18 @@ export class PredictionSeries {
       'aidpe_incident_open',
       'Whether an incident is open on a watched series (1) or not (0).'
     );
-    for (const g of [this.forecast, this.anomalyScore, this.incidentOpen]) {
+    this.slo = new DynamicGauge(
+      'aidpe_slo_latency_seconds',
+      'The p95 latency objective (automation.sloMs) in seconds.'
+    );
+    for (const g of [this.forecast, this.anomalyScore, this.incidentOpen, this.slo]) {
       registry.registerMetric(g as never);
     }
+  }
+
+  /** The SLO the loop judges latency against, as a series alert rules compare forecasts with. */
+  publishSlo(latencySeconds: number): void {
+    this.slo.set({}, latencySeconds);
   }
 
   status(): PredictionStatus {
@@ -82,7 +102,7 @@ export class PredictionSeries {
 
   /** The forecast's quantiles at each lead time (the step at or just after it). */
   publishForecast(f: IssuedSeriesForecast): void {
-    const base = seriesLabels(this.opts.watchIdOf(f.query), f.labels);
+    const base = seriesLabels(this.opts.watchOf('forecast', f.query), f.labels);
     if (!this.admit(base)) {
       return;
     }
@@ -107,7 +127,7 @@ export class PredictionSeries {
   }
 
   publishScore(s: ScoredSeries): void {
-    const base = seriesLabels(this.opts.watchIdOf(s.query), s.labels);
+    const base = seriesLabels(this.opts.watchOf('anomaly', s.query), s.labels);
     if (!this.admit(base)) {
       return;
     }

@@ -7,9 +7,9 @@
 import type { Registry } from 'prom-client';
 import type { AidpeConfig } from '../config/config.ts';
 import { DETECTOR_WARM_UP } from '../engines/anomaly/scoreSeries.ts';
-import { ForecastAccuracyTracker } from '../loop/forecastAccuracy.ts';
-import { IncidentWatcher } from '../loop/incidents.ts';
-import { runEvery } from '../loop/schedule.ts';
+import { ForecastAccuracyTracker } from './forecastAccuracy.ts';
+import { IncidentWatcher } from './incidents.ts';
+import { runEvery } from './schedule.ts';
 import type { LoadedForecastModels } from '../models/forecastRegistry.ts';
 import type { Sources } from '../sources/types.ts';
 import type { Store } from '../store/types.ts';
@@ -64,12 +64,16 @@ export class WatchService {
     const { config, sources } = opts;
     // The simulator's series are watched in demo mode and when the embedded cluster feeds a real Prometheus.
     this.plan = buildWatchPlan(config, { simulatorSeries: sources.mode === 'demo' || config.simulator.embedded });
-    const ids = new Map([...this.plan.anomalies, ...this.plan.forecasts].map((w) => [w.query, w.id]));
+    const watches = new Map([...this.plan.anomalies, ...this.plan.forecasts].map((w) => [`${w.kind}:${w.query}`, w]));
     this.predictions = new PredictionSeries(opts.registry, {
       leadTimesSeconds: config.watch.leadTimesSeconds,
       maxSeries: config.watch.maxSeries,
-      watchIdOf: (query) => ids.get(query) ?? queryId('anomaly', query),
+      watchOf: (kind, query) => {
+        const w = watches.get(`${kind}:${query}`);
+        return { id: w?.id ?? queryId(kind, query), signal: w?.signal ?? 'custom' };
+      },
     });
+    this.predictions.publishSlo(config.automation.sloMs / 1000);
     this.incidents = new IncidentWatcher({
       telemetry: sources.metrics,
       store: opts.store,
@@ -171,7 +175,7 @@ export class WatchService {
       predictions: {
         ...this.predictions.status(),
         leadTimesSeconds: this.opts.config.watch.leadTimesSeconds,
-        metrics: ['aidpe_forecast', 'aidpe_anomaly_score', 'aidpe_incident_open'],
+        metrics: ['aidpe_forecast', 'aidpe_anomaly_score', 'aidpe_incident_open', 'aidpe_slo_latency_seconds'],
       },
       lastRun: this.lastRun,
     };

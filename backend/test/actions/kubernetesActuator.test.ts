@@ -23,9 +23,9 @@ import {
   hpaMergePatch,
   scaleBody,
   statusMessage,
-} from '../../src/actions/kubernetesActuator.ts';
-import type { KubernetesActuatorOptions } from '../../src/actions/kubernetesActuator.ts';
-import type { ScaleTarget } from '../../src/actions/types.ts';
+} from '../../src/automation/kubernetesActuator.ts';
+import type { KubernetesActuatorOptions } from '../../src/automation/kubernetesActuator.ts';
+import type { ScaleTarget } from '../../src/automation/types.ts';
 import { DEPLOYMENT, HPA, NAMESPACE, kubeConfigFor, useKubeApiDouble } from '../helpers/kubeApiDouble.ts';
 
 const NS = 'shop';

@@ -5,9 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setupActionLoop } from '../../src/actions/setup.ts';
+import { setupActionLoop } from '../../src/automation/setup.ts';
 import { assembleSources } from '../../src/sources/index.ts';
-import { parseManagedServices } from '../../src/actions/targets.ts';
+import { parseManagedServices } from '../../src/automation/targets.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { SteadyTelemetry } from '../helpers/steadyTelemetry.ts';

@@ -3,7 +3,7 @@
  * (six hours, one sample a minute by default) and records what it was asked. Used where the loop runs
  * against a real Kubernetes API but the telemetry is not what the test is about.
  */
-import { KUBERNETES_DEFAULT_QUERIES, type StateQueries } from '../../src/actions/serviceState.ts';
+import { KUBERNETES_DEFAULT_QUERIES, type StateQueries } from '../../src/automation/serviceState.ts';
 import type { DependencyHealth, QueryResult, RangeQuery, TelemetrySource } from '../../src/telemetry/types.ts';
 
 /** The templates SteadyTelemetry recognises by their prefix. */

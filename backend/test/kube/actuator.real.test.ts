@@ -8,9 +8,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/actions/kubernetesActuator.ts';
-import type { KubernetesActuatorOptions } from '../../src/actions/kubernetesActuator.ts';
-import type { ScaleTarget } from '../../src/actions/types.ts';
+import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/automation/kubernetesActuator.ts';
+import type { KubernetesActuatorOptions } from '../../src/automation/kubernetesActuator.ts';
+import type { ScaleTarget } from '../../src/automation/types.ts';
 import {
   kubeControlPlaneMissing,
   startKubeControlPlane,

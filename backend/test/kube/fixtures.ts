@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject, V1Deployment, V2HorizontalPodAutoscaler, V2MetricSpec } from '@kubernetes/client-node';
 import { DEPLOY_DIR, type KubeControlPlane } from '../helpers/kubeControlPlane.ts';
-import type { ScaleTarget } from '../../src/actions/types.ts';
+import type { ScaleTarget } from '../../src/automation/types.ts';
 
 export const SIDECAR_NAMESPACE = 'aidpe';
 export const SIDECAR_ACCOUNT = 'aidpe-sidecar';

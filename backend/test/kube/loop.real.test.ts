@@ -9,12 +9,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/actions/kubernetesActuator.ts';
-import { setupActionLoop } from '../../src/actions/setup.ts';
+import { ACTION_ID_ANNOTATION, KubernetesActuator } from '../../src/automation/kubernetesActuator.ts';
+import { setupActionLoop } from '../../src/automation/setup.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { assembleSources } from '../../src/sources/index.ts';
-import { ActionLoop } from '../../src/actions/loop.ts';
-import type { ActionRecord, ScaleTarget } from '../../src/actions/types.ts';
+import { ActionLoop } from '../../src/automation/loop.ts';
+import type { ActionRecord, ScaleTarget } from '../../src/automation/types.ts';
 import type { Policy, Proposal, ServiceState } from '../../src/engines/optimiser/types.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { SteadyTelemetry, STEADY_QUERIES } from '../helpers/steadyTelemetry.ts';

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { DEFAULT_LEASE_NAME } from '../../src/leader/lease.ts';
-import { ACTION_ID_ANNOTATION } from '../../src/actions/kubernetesActuator.ts';
+import { ACTION_ID_ANNOTATION } from '../../src/automation/kubernetesActuator.ts';
 import { kubeControlPlaneMissing, startKubeControlPlane, type KubeControlPlane } from '../helpers/kubeControlPlane.ts';
 import { startPostgres, type RunningPostgres } from '../helpers/postgresServer.ts';
 import { freePort, startPrometheus, type RunningPrometheus } from '../helpers/prometheusServer.ts';

@@ -28,6 +28,10 @@ describe('watch plan', () => {
       ['aidpe_sim_latency_seconds{quantile="0.95"}', 'aidpe_sim_error_ratio']
     );
     assert.equal(plan.forecasts[0]!.query, 'aidpe_sim_request_rate');
+    assert.deepEqual(
+      plan.forecasts.map((w) => w.signal),
+      ['request_rate', 'latency_p95_seconds']
+    );
     assert.ok(plan.anomalies.every((w) => w.origin === 'simulator default'));
   });
 
@@ -45,13 +49,12 @@ describe('watch plan', () => {
     assert.equal(plan.anomalies.length, 2 * 2 + 2);
     assert.ok(plan.anomalies.some((w) => w.query === 'errors:ratio{svc="web"}' && w.service === 'web'));
     assert.equal(plan.anomalies.find((w) => w.query === 'node_load1')!.stepSeconds, 30);
-    assert.deepEqual(
-      plan.forecasts.map((w) => w.query),
-      [
-        'sum(rate(http_requests_total{deployment="cart"}[1m]))',
-        'sum(rate(http_requests_total{deployment="frontend"}[1m]))',
-      ]
-    );
+    assert.deepEqual(plan.forecasts.map((w) => [w.signal, w.query]).sort(), [
+      ['latency_p95_seconds', 'histogram_quantile(0.95, sum by (le) (rate(lat_bucket{svc="cart"}[5m])))'],
+      ['latency_p95_seconds', 'histogram_quantile(0.95, sum by (le) (rate(lat_bucket{svc="web"}[5m])))'],
+      ['request_rate', 'sum(rate(http_requests_total{deployment="cart"}[1m]))'],
+      ['request_rate', 'sum(rate(http_requests_total{deployment="frontend"}[1m]))'],
+    ]);
     assert.deepEqual(plan.notes, []);
   });
 
@@ -92,7 +95,11 @@ describe('resolution from the history available', () => {
 describe('predictions as Prometheus series', () => {
   it('forecast quantiles at each lead time, anomaly score and open incidents; capped label sets', async () => {
     const registry = new Registry();
-    const p = new PredictionSeries(registry, { leadTimesSeconds: [60, 180], maxSeries: 2, watchIdOf: () => 'f1' });
+    const p = new PredictionSeries(registry, {
+      leadTimesSeconds: [60, 180],
+      maxSeries: 2,
+      watchOf: () => ({ id: 'f1', signal: 'request_rate' }),
+    });
     const t0 = 1_700_000_000;
     p.publishForecast({
       query: 'rate',
@@ -109,10 +116,10 @@ describe('predictions as Prometheus series', () => {
     const text = await registry.metrics();
     assert.match(
       text,
-      /aidpe_forecast\{watch_id="f1",service="cart",exported_job="x",quantile="0\.9",lead_seconds="180"\} 3\.5/
+      /aidpe_forecast\{watch_id="f1",signal="request_rate",service="cart",exported_job="x",quantile="0\.9",lead_seconds="180"\} 3\.5/
     );
     assert.match(text, /aidpe_forecast\{[^}]*quantile="0\.5",lead_seconds="60"\} 1\b/);
-    assert.match(text, /aidpe_incident_open\{watch_id="f1",service="cart"\} 1/);
+    assert.match(text, /aidpe_incident_open\{watch_id="f1",signal="request_rate",service="cart"\} 1/);
     assert.doesNotMatch(text, /service="web"/, 'the third label set is over the cap');
     assert.deepEqual(p.status(), { series: 2, maxSeries: 2, dropped: 1, capped: true });
   });
@@ -159,7 +166,11 @@ describe('the watch service in live mode (a Prometheus-shaped source over the si
     await watch.accuracy.tick();
     const text = await registry.metrics();
     assert.match(text, /aidpe_anomaly_score\{watch_id="a[0-9a-f]{8}",[^}]*service="cart"/);
-    assert.match(text, /aidpe_forecast\{watch_id="f[0-9a-f]{8}",[^}]*quantile="0\.9",lead_seconds="1800"\}/);
+    assert.match(
+      text,
+      /aidpe_forecast\{watch_id="f[0-9a-f]{8}",signal="custom",[^}]*quantile="0\.9",lead_seconds="1800"\}/
+    );
+    assert.match(text, /aidpe_slo_latency_seconds(\{[^}]*\})? 0\.25/);
 
     const app = await buildApp({ config, sources, watch, logger: false });
     t.after(() => app.close());
