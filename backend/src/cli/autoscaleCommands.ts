@@ -19,6 +19,7 @@ import { DEFAULT_POLICY_CANDIDATES, type PolicyCandidate } from '../eval/autosca
 import { leaveOneTraceOut, selectCandidate, type TraceRuns } from '../eval/autoscale/loto.ts';
 import {
   compareToHpa,
+  describePredictive,
   formatAutoscaleTable,
   formatBreakerTime,
   formatComparison,
@@ -174,22 +175,6 @@ const PREDICTIVE_NUMBER_FIELDS = [
   'staffingBeta',
 ] as const;
 const PREDICTIVE_BOOLEAN_FIELDS = ['ceilingLiftAboveSlo', 'fallback', 'hpaTargetByStaffing'] as const;
-/** What the policy's settings switch on, in words, for the "default policy" line (read from the settings). */
-function describePredictive(c: PredictiveConfig): string {
-  const risk = c.quantileCalm ?? c.quantileNormal ?? c.quantileElevated;
-  const parts = [
-    risk === undefined
-      ? 'forecast p90'
-      : `forecast quantile by SLO risk (${c.quantileCalm ?? 0.9}/${c.quantileNormal ?? 0.9}/${c.quantileElevated ?? 0.9})`,
-    c.staffingBeta === undefined
-      ? `at ${Math.round(100 * (c.targetUtilization ?? 0.85))}% CPU`
-      : `square-root staffing β ${c.staffingBeta}`,
-    c.fallback
-      ? 'fallback to the HPA with a floor from recent peaks while the forecast is not trusted'
-      : 'no fallback mode',
-  ];
-  return parts.join(', ');
-}
 
 const QUANTILE_FIELDS = ['quantileCalm', 'quantileNormal', 'quantileElevated'];
 
@@ -433,7 +418,8 @@ export async function runAutoscaleEval(argv: string[]): Promise<number> {
         mode: p === 'predictive' ? mode : undefined,
         warmupSeconds,
         simulatedHours,
-        predictive: p === 'predictive' ? predictive : undefined,
+        // The resolved settings, not only the overrides: a changed default must not reuse an old replay.
+        predictive: p === 'predictive' ? { ...DEFAULT_PREDICTIVE_CONFIG, ...predictive } : undefined,
         rl: p === 'rl' && rlModel?.state === 'loaded' ? rlModel.sha256 : undefined,
       });
       replayKeys[key] = cfgKey;

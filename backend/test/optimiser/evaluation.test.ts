@@ -22,6 +22,8 @@ import {
 import { main } from '../../src/cli/main.ts';
 import type { WorkloadTrace } from '../../src/sim/workload.ts';
 import { quiet } from '../helpers/quiet.ts';
+import { describePredictive } from '../../src/eval/autoscale/report.ts';
+import { DEFAULT_PREDICTIVE_CONFIG } from '../../src/engines/optimiser/predictive.ts';
 
 /** Per-minute load: a base of 30 with a timer spike to 80 every 10 minutes. */
 function timerTrace(minutes: number): WorkloadTrace {
@@ -183,7 +185,7 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
   assert.equal(noOut.value, 2);
   assert.match(noOut.out, /--out is required/);
   const help = await quiet(() => main(['help']));
-  assert.match(help.out, /autoscale-eval --trace FILE --policies hpa,predictive,rl/);
+  assert.match(help.out, /autoscale-eval --trace TRACE \[--trace TRACE …\] --out RESULT.json/);
 });
 
 test('--predictive: overrides of the predictive defaults reach the replay; bad fields are usage errors naming them', async () => {
@@ -335,4 +337,12 @@ test('aidpe autoscale-eval: several traces (synthetic and comma lists), per-trac
   const bad = await quiet(() => main(['autoscale-eval', '--trace', 'synthetic:storm:1', '--out', out]));
   assert.equal(bad.value, 2);
   assert.match(bad.out, /unknown synthetic kind "storm"/);
+});
+
+test('the "default policy" line is read from the settings: fallback, risk quantiles and staffing only when set', () => {
+  assert.match(describePredictive(DEFAULT_PREDICTIVE_CONFIG), /forecast p90, at 85% CPU, no fallback mode/);
+  const all = describePredictive({ ...DEFAULT_PREDICTIVE_CONFIG, fallback: true, quantileCalm: 0.8, staffingBeta: 1 });
+  assert.match(all, /quantile by SLO risk \(0\.8\/0\.9\/0\.9\)/);
+  assert.match(all, /square-root staffing β 1/);
+  assert.match(all, /fallback to the HPA/);
 });

@@ -4,6 +4,7 @@
  */
 import type { HeldOutResult } from './loto.ts';
 import type { PolicyResult } from './replayCommon.ts';
+import type { PredictiveConfig } from '../../engines/optimiser/predictive.ts';
 
 const f1 = (x: number | undefined, d = 1): string => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 export const pct = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : '—');
@@ -116,4 +117,21 @@ export function formatLoto(rows: HeldOutResult[]): string {
     `leave-one-trace-out: target (≥50% fewer violation minutes at ≤ replica-hours and ≤ actions, 0 guard violations) met on ${met} of ${rows.length} traces`
   );
   return lines.join('\n');
+}
+
+/** What the policy's settings switch on, in words, for the "default policy" line (read from the settings). */
+export function describePredictive(c: PredictiveConfig): string {
+  const risk = c.quantileCalm ?? c.quantileNormal ?? c.quantileElevated;
+  const parts = [
+    risk === undefined
+      ? 'forecast p90'
+      : `forecast quantile by SLO risk (${c.quantileCalm ?? 0.9}/${c.quantileNormal ?? 0.9}/${c.quantileElevated ?? 0.9})`,
+    c.staffingBeta === undefined
+      ? `at ${Math.round(100 * (c.targetUtilization ?? 0.85))}% CPU`
+      : `square-root staffing β ${c.staffingBeta}`,
+    c.fallback
+      ? 'fallback to the HPA with a floor from recent peaks while the forecast is not trusted'
+      : 'no fallback mode',
+  ];
+  return parts.join(', ');
 }
