@@ -5,14 +5,8 @@
  * timestamps inside the detector).
  */
 import { createWindowedGaussian, createNullDetector, runDetector } from '../../engines/anomaly/baselines.ts';
-import {
-  artimeSettingsFor,
-  DEFAULT_ART_RESIDUAL,
-  runArtResidual,
-} from '../../engines/anomaly/detectors/artResidual.ts';
-import { runArtime } from '../../engines/anomaly/detectors/artime.ts';
-import { runCad } from '../../engines/anomaly/detectors/cad.ts';
-import { runEnsemble } from '../../engines/anomaly/detectors/ensemble.ts';
+import { DEFAULT_ART_RESIDUAL, runArtResidual } from '../../engines/anomaly/detectors/artResidual.ts';
+import { artSettingsFor, runArtWindows } from '../../engines/anomaly/detectors/artWindows.ts';
 import { runResidualLikelihood } from '../../engines/anomaly/detectors/residualLikelihood.ts';
 import type { Series } from './dataset.ts';
 
@@ -64,14 +58,14 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
     }
     return out;
   },
-  artime: () => {
+  art: () => {
     const out: Candidate[] = [];
     for (const bucketMs of [15 * MINUTE, 30 * MINUTE, 60 * MINUTE]) {
       for (const learningMs of [24 * HOUR, 48 * HOUR]) {
         out.push({
           name: `bucket ${minutes(bucketMs)}, learning ${hours(learningMs)}`,
           isDefault: bucketMs === DEFAULT_ART_RESIDUAL.bucketMs && learningMs === DEFAULT_ART_RESIDUAL.learningMs,
-          run: (s) => runArtime(s.values, artimeSettingsFor(stepOf(s.timestamps), bucketMs, learningMs)),
+          run: (s) => runArtWindows(s.values, artSettingsFor(stepOf(s.timestamps), bucketMs, learningMs)),
         });
       }
     }
@@ -84,14 +78,6 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
       run: (s) => runResidualLikelihood(s.timestamps, s.values, { countAware: true, resolutionFloor: true }),
     },
     { name: 'plain (the old aidpe)', isDefault: false, run: (s) => runResidualLikelihood(s.timestamps, s.values) },
-  ],
-  'cad-ose': () => [{ name: 'learned range (README)', isDefault: true, run: (s) => runCad(s.values) }],
-  ensemble: () => [
-    {
-      name: 'CAD OSE + residual likelihood, rest 100 points',
-      isDefault: true,
-      run: (s) => runEnsemble(s.timestamps, s.values),
-    },
   ],
   windowedGaussian: () => [
     { name: 'NAB baseline', isDefault: true, run: (s) => runDetector(createWindowedGaussian(), s.values) },
