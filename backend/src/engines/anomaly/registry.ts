@@ -12,7 +12,8 @@
  * the default).
  */
 import { createArtResidualDetector, DEFAULT_ART_RESIDUAL, type ArtResidualState } from './detectors/artResidual.ts';
-import { artSettingsFor, createArtWindowsDetector, type ArtWindowsState } from './detectors/artWindows.ts';
+import { createArtStreamDetector, type ArtStreamState } from './detectors/artStream.ts';
+import { artSettingsFor } from './detectors/artWindows.ts';
 import {
   createResidualLikelihoodDetector,
   type ResidualLikelihoodOptions,
@@ -107,7 +108,7 @@ export function scoringKeyOf(labels: Record<string, string>, detector: AcceptedD
   return `{${keys.map((k) => `${k}=${JSON.stringify(all[k])}`).join(',')}}`;
 }
 
-export type DetectorState = ResidualLikelihoodState | ArtWindowsState | ArtResidualState;
+export type DetectorState = ResidualLikelihoodState | ArtStreamState | ArtResidualState;
 
 /** What a stream needs of a detector. */
 export interface StreamDetector {
@@ -120,7 +121,7 @@ export interface StreamDetector {
 
 /**
  * A fresh detector by name. `residual` configures residual-likelihood (alone or inside art-residual). `stepMs`, when
- * known, sets the ART detector's step (alone it needs one; default: one value per bucket).
+ * known, is `art`'s sampling step; without it `art` estimates it from its first intervals (art-residual always does).
  */
 export function createStreamDetector(
   nameIn: AcceptedDetectorName,
@@ -147,27 +148,16 @@ export function createStreamDetector(
       };
     }
     case 'art': {
-      const step = stepMs && stepMs > 0 ? stepMs : DEFAULT_ART_RESIDUAL.bucketMs;
-      const d = createArtWindowsDetector(
-        artSettingsFor(step, DEFAULT_ART_RESIDUAL.bucketMs, DEFAULT_ART_RESIDUAL.learningMs)
-      );
-      let fed = 0;
+      const d = createArtStreamDetector({
+        bucketMs: DEFAULT_ART_RESIDUAL.bucketMs,
+        learningMs: DEFAULT_ART_RESIDUAL.learningMs,
+        ...(stepMs && stepMs > 0 ? { stepMs } : {}),
+      });
       return {
-        update: (_t, v) => {
-          if (Number.isFinite(v)) {
-            fed++;
-          }
-          return d.next(v);
-        },
-        count: () => fed,
+        update: d.update,
+        count: d.count,
         snapshot: () => d.snapshot(),
-        restore: (state, count) => {
-          if (!(Number.isInteger(count) && count >= 0)) {
-            throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
-          }
-          d.restore(state as ArtWindowsState);
-          fed = count;
-        },
+        restore: (state) => d.restore(state as ArtStreamState),
       };
     }
   }
