@@ -7,6 +7,9 @@
 /** Fewest downsampled steps in a learning period: below this the vigilance estimate rests on too few windows. */
 export const MIN_LEARNING_STEPS = 104;
 
+/** Weight of the newest value's distance in the match: the in-sample choice of `aidpe nab-loco` (README). */
+export const DEFAULT_NEWEST_WEIGHT = 1;
+
 export interface ArtWindowsOptions {
   /** Raw values per downsampled step (≥ 1). */
   samplesPerStep: number;
@@ -48,11 +51,22 @@ export interface ArtWindowsOptions {
   /**
    * Where the lower vigilance starts: `probe` (default), the lowest match of the probe network's presentations;
    * `learning`, the lowest match at presentation over the second half of the learning period when the network
-   * itself learns it (the "recent minimum" of the rule that follows).
+   * itself learns it (the "recent minimum" of the rule that follows); `mean`, the upper vigilance (one initial
+   * vigilance for both, the specification's wording).
    */
-  lowerStart?: 'probe' | 'learning';
+  lowerStart?: 'probe' | 'learning' | 'mean';
+  /**
+   * The probe's similarity measure: `presentation` (default), each vector's best match when it is presented (the first
+   * excluded); `final`, each vector's match to the category it ends in once all are learned.
+   */
+  probeMatch?: 'presentation' | 'final';
   /** Smallest span (normalised units) a window or its Haar transform is scaled by (default 0: plain min-max). */
   minSpan?: number;
+  /**
+   * What mutes reports until 1.5 windows pass without it: a new `cluster` (default) or any new `category` (a new
+   * cluster or a new box in one), the specification's wording.
+   */
+  muteOn?: 'cluster' | 'category';
 }
 
 export type ArtWindowsResolved = Required<ArtWindowsOptions>;
@@ -82,7 +96,7 @@ export function resolveArtWindows(options: ArtWindowsOptions): ArtWindowsResolve
     rangeMargin: options.rangeMargin ?? 0.1,
     maxCategories: options.maxCategories ?? 128,
     power: options.power ?? 3,
-    newestWeight: options.newestWeight ?? 1,
+    newestWeight: options.newestWeight ?? DEFAULT_NEWEST_WEIGHT,
     maxUpperVigilance: options.maxUpperVigilance ?? 0.97,
     breakthrough: options.breakthrough ?? 0.5,
     lowerUp: options.lowerUp ?? 0.5,
@@ -91,12 +105,20 @@ export function resolveArtWindows(options: ArtWindowsOptions): ArtWindowsResolve
     confidence: options.confidence ?? 'ratio',
     newest: options.newest ?? 'absolute',
     lowerStart: options.lowerStart ?? 'probe',
+    muteOn: options.muteOn ?? 'cluster',
+    probeMatch: options.probeMatch ?? 'presentation',
   };
+  if (r.muteOn !== 'cluster' && r.muteOn !== 'category') {
+    throw new Error(`art: muteOn must be 'cluster' or 'category', got ${String(r.muteOn)}`);
+  }
   if (r.newest !== 'absolute' && r.newest !== 'window') {
     throw new Error(`art: newest must be 'absolute' or 'window', got ${String(r.newest)}`);
   }
-  if (r.lowerStart !== 'probe' && r.lowerStart !== 'learning') {
-    throw new Error(`art: lowerStart must be 'probe' or 'learning', got ${String(r.lowerStart)}`);
+  if (r.lowerStart !== 'probe' && r.lowerStart !== 'learning' && r.lowerStart !== 'mean') {
+    throw new Error(`art: lowerStart must be 'probe', 'learning' or 'mean', got ${String(r.lowerStart)}`);
+  }
+  if (r.probeMatch !== 'presentation' && r.probeMatch !== 'final') {
+    throw new Error(`art: probeMatch must be 'presentation' or 'final', got ${String(r.probeMatch)}`);
   }
   if (r.confidence !== 'ratio' && r.confidence !== 'headroom') {
     throw new Error(`art: confidence must be 'ratio' or 'headroom', got ${String(r.confidence)}`);

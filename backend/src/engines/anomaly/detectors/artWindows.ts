@@ -37,7 +37,7 @@ import {
   type ArtWindowsResolved,
 } from './artWindowFeatures.ts';
 
-export { artSettingsFor, MIN_LEARNING_STEPS, resolveArtWindows } from './artWindowFeatures.ts';
+export { artSettingsFor, DEFAULT_NEWEST_WEIGHT, MIN_LEARNING_STEPS, resolveArtWindows } from './artWindowFeatures.ts';
 export type { ArtWindowsOptions, ArtWindowsResolved } from './artWindowFeatures.ts';
 
 export const ART_WINDOWS_STATE_VERSION = 1;
@@ -209,13 +209,23 @@ export function createArtWindowsDetector(options: ArtWindowsOptions): ArtWindows
         matches.push(r.bestMatch);
       }
     }
+    if (o.probeMatch === 'final') {
+      // The similarity of each vector to the category it ended in, once the probe has seen them all.
+      matches.length = 0;
+      for (const x of vectors) {
+        const m = probe.placedMatch(x);
+        if (m >= 0) {
+          matches.push(m);
+        }
+      }
+    }
     const mean = matches.length ? matches.reduce((a, b) => a + b, 0) / matches.length : PROBE_VIGILANCE;
     const low = matches.length ? Math.min(...matches) : PROBE_VIGILANCE;
     network = newNetwork();
     network.rhoUb = Math.min(o.maxUpperVigilance, mean);
     meanMatch = mean;
-    if (o.lowerStart === 'probe') {
-      network.rhoLb = Math.min(network.rhoUb, low);
+    if (o.lowerStart === 'probe' || o.lowerStart === 'mean') {
+      network.rhoLb = o.lowerStart === 'mean' ? network.rhoUb : Math.min(network.rhoUb, low);
       for (const x of vectors) {
         network.present(x);
       }
@@ -263,7 +273,8 @@ export function createArtWindowsDetector(options: ArtWindowsOptions): ArtWindows
     sinceEstimate++;
     sinceReport = Math.min(sinceReport + 1, Number.MAX_SAFE_INTEGER);
     const clusterBefore = sinceCluster;
-    sinceCluster = result.outcome === 'cluster' ? 0 : Math.min(sinceCluster + 1, Number.MAX_SAFE_INTEGER);
+    const created = result.outcome === 'cluster' || (o.muteOn === 'category' && result.outcome === 'category');
+    sinceCluster = created ? 0 : Math.min(sinceCluster + 1, Number.MAX_SAFE_INTEGER);
     let out = 0;
     if (result.novel && net.rhoLb > 0) {
       const shortfall = net.rhoLb - best;
