@@ -62,9 +62,9 @@ export function isAcceptedDetector(name: unknown): name is AcceptedDetectorName 
  */
 const ART_RESIDUAL_THRESHOLDS = { default: DEFAULT_ART_RESIDUAL.restThreshold, min: 0.5, max: MAX_THRESHOLD };
 const RESIDUAL_THRESHOLDS = { default: DEFAULT_THRESHOLD, min: MIN_THRESHOLD, max: MAX_THRESHOLD };
-/** The ART detector's default region threshold (README: its NAB-optimised threshold is near it). */
-export const ART_THRESHOLD = 0.3;
-const ART_THRESHOLDS = { default: ART_THRESHOLD, min: 0.05, max: MAX_THRESHOLD };
+/** The ART detector's default region threshold: its in-sample NAB-optimised threshold (standard profile) ≈ 0.057. */
+export const ART_THRESHOLD = 0.06;
+const ART_THRESHOLDS = { default: ART_THRESHOLD, min: 0.01, max: MAX_THRESHOLD };
 export const DETECTOR_THRESHOLDS: Record<AcceptedDetectorName, { default: number; min: number; max: number }> = {
   'art-residual': ART_RESIDUAL_THRESHOLDS,
   art: ART_THRESHOLDS,
@@ -163,6 +163,19 @@ export function createStreamDetector(
   }
 }
 
-/** What the API's `detector` field documents (figures go stale: they live in the README, `aidpe nab-loco`). */
+/** What the API's `detector` field documents. No scores here: they go stale; `aidpe nab-loco` and the README carry them. */
 export const DETECTOR_DESCRIPTION =
-  'The univariate detector, in batch and streaming mode. art-residual (default): an adaptive-resonance window detector (a dual-vigilance fuzzy ART network learns the shapes of short windows of the downsampled series and reports a shape it has not seen: ARTime-like, implemented from a functional description) and the residual likelihood side by side, the larger score wins, then a rest rule (after an alert ≥ 0.7, 16 h of series time score 0: one incident, one alert), alerts at four levels; settings in time units. art (old name artime): the adaptive-resonance window detector alone. residual-likelihood (old name aidpe): robust seasonal residual + anomaly likelihood, the cheapest. ensemble: the former CAD-based ensemble was removed; the name is still accepted and selects the default (art-residual). Scores live on different scales, so each detector has its own default threshold (art-residual 0.7, art 0.3, residual-likelihood 0.988) and its own thresholds and feedback (the series key gets __detector__ for all but residual-likelihood). A streaming state belongs to one detector: asking another one discards it and rebuilds from history, saying so. NAB scores: README (aidpe nab-loco)';
+  'The univariate detector, in batch and streaming mode. ' +
+  'art-residual (default): an adaptive-resonance window detector and the residual likelihood side by side, the larger ' +
+  `score wins, then a rest rule (after an alert ≥ ${DEFAULT_ART_RESIDUAL.restThreshold}, ` +
+  `${DEFAULT_ART_RESIDUAL.restMs / 3_600_000} h of series time score 0: one incident, one alert), alerts at four ` +
+  'levels; every setting in time units. The window detector is this project’s clean-room implementation of the idea ' +
+  'behind ARTime (M. Hampton, 2021) on dual-vigilance fuzzy ART (Brito da Silva, Elnabarawy, Wunsch, Neural Networks ' +
+  '2019/2020): it learns the shapes of short windows of the downsampled series and reports a shape it has not seen. ' +
+  'art (old name artime): the window detector alone. residual-likelihood (old name aidpe): robust seasonal residual ' +
+  '+ anomaly likelihood, the cheapest. ensemble: the former CAD-based ensemble was removed; the name still answers ' +
+  'with the default. Scores live on different scales, so each detector has its own default threshold (art-residual ' +
+  `${DETECTOR_THRESHOLDS['art-residual'].default}, art ${ART_THRESHOLD}, residual-likelihood ${DEFAULT_THRESHOLD}) ` +
+  'and its own thresholds and feedback (the series key gets __detector__ for all but residual-likelihood). A ' +
+  'streaming state belongs to one detector: asking another one discards it and rebuilds from history, saying so. ' +
+  'Accuracy on NAB: README (aidpe nab-loco).';

@@ -8,7 +8,7 @@
 export const MIN_LEARNING_STEPS = 104;
 
 /** Weight of the newest value's distance in the match: the in-sample choice of `aidpe nab-loco` (README). */
-export const DEFAULT_NEWEST_WEIGHT = 1;
+export const DEFAULT_NEWEST_WEIGHT = 3;
 
 export interface ArtWindowsOptions {
   /** Raw values per downsampled step (≥ 1). */
