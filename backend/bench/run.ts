@@ -9,14 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../src/sim/index.ts';
 import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';
-import { forecastSeries } from '../src/engines/forecast/engine.ts';
+import { DEFAULT_ENSEMBLE_SETTINGS, forecastSeries } from '../src/engines/forecast/engine.ts';
 import { autoEts, mstl } from '../src/engines/forecast/augurs.ts';
+import { augursModels } from '../src/models/augursRuntime.ts';
+import { detectSeasonality } from '../src/engines/forecast/seasonality.ts';
 import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 import { runResidualLikelihood } from '../src/engines/anomaly/detectors/residualLikelihood.ts';
 import { StreamingSeries } from '../src/engines/anomaly/streaming.ts';
 import { DEFAULT_DETECTOR, DETECTOR_THRESHOLDS, type AcceptedDetectorName } from '../src/engines/anomaly/registry.ts';
 import { runArtResidual } from '../src/engines/anomaly/detectors/artResidual.ts';
 import { logparseRows } from './logparse.ts';
+import { rcaRows } from './rca.ts';
 
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, out: { type: 'string' }, only: { type: 'string' } },
@@ -138,9 +141,14 @@ function benchSeries(seed: number): Float64Array {
 const loadedModels = await loadForecastCandidates();
 const fcSeries = benchSeries(7);
 const fcInput = { values: fcSeries, stepSeconds: 300, lastTimestamp: 1_700_000_000 };
-const deepNote = loadedModels.deepNames.length
-  ? `with ${loadedModels.deepNames.join(', ')}`
-  : 'statistical only (no deep models loaded)';
+// The default ensemble's pool: what is loaded minus what the default settings leave out (chosen by LOSO).
+const inDefault = loadedModels.candidates
+  .map((c) => c.name)
+  .filter((name) => !DEFAULT_ENSEMBLE_SETTINGS.excluded.includes(name));
+const deepInDefault = loadedModels.deepNames.filter((name) => inDefault.includes(name));
+const deepNote = deepInDefault.length
+  ? `default pool, with ${deepInDefault.join(', ')}`
+  : 'default pool: statistical only';
 await forecastSeries(fcInput, { horizon: 288 }, loadedModels.candidates); // warm-up (ONNX session first run)
 rows.push(
   await measure(
@@ -155,16 +163,23 @@ rows.push(
   )
 );
 rows.push(
+  await measure('forecast: period detection, 4k points', 'ms', 'calendar + ACF candidates, seasonal strength', () => {
+    const t0 = performance.now();
+    detectSeasonality(fcSeries, 300);
+    return performance.now() - t0;
+  })
+);
+rows.push(
   await measure('forecast: augurs AutoETS, 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
     const t0 = performance.now();
-    autoEts(fcSeries, 288, [0.1, 0.9]);
+    autoEts(augursModels(), fcSeries, 288, [0.1, 0.9]);
     return performance.now() - t0;
   })
 );
 rows.push(
   await measure('forecast: augurs MSTL(288), 4k points, h=288', 'ms', 'fit + predict (baseline)', () => {
     const t0 = performance.now();
-    mstl(fcSeries, [288], 288, [0.1, 0.9]);
+    mstl(augursModels(), fcSeries, [288], 288, [0.1, 0.9]);
     return performance.now() - t0;
   })
 );
@@ -305,6 +320,7 @@ rows.push(
 
 // Log parsing: AIDPE's parser next to plain Drain3 on the loghub-2k systems (bench/logparse.ts).
 rows.push(...(await logparseRows(repoRoot, measure, selected)));
+rows.push(...(await rcaRows(repoRoot, measure, selected)));
 
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`${pad('benchmark', 52)}${pad('median', 12)}${pad('min', 10)}${pad('max', 10)}unit`);

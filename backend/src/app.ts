@@ -62,6 +62,8 @@ export interface AppDeps {
   actionsUnavailable?: string | undefined;
   /** The Kubernetes API's health when the Kubernetes actuator is in use. */
   kubernetesHealth?: (() => Promise<DependencyHealth>) | undefined;
+  /** Further dependencies health reports, by name (e.g. the embedded cluster's Loki/Tempo push). */
+  healthChecks?: Record<string, () => Promise<DependencyHealth>> | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -166,6 +168,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });
   health.register('models', modelsHealthCheck(config.modelsDir, forecastModels));
+  for (const [name, check] of Object.entries(deps.healthChecks ?? {})) {
+    health.register(name, check);
+  }
 
   await app.register(healthRoutes, {
     health,

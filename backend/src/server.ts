@@ -10,9 +10,11 @@ import type { ActionLoop } from './automation/loop.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { createSources } from './sources/index.ts';
+import { createSources, isActuation } from './sources/index.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import { createDemoCluster, type DemoCluster } from './sim/demo.ts';
+import { startSimulatorPush } from './sim/push/index.ts';
+import type { KubeMirror } from './sim/kubeMirror.ts';
 
 export interface RunningSidecar {
   app: FastifyInstance;
@@ -23,6 +25,8 @@ export interface RunningSidecar {
   watch: WatchService;
   /** The optimisation loop, when it runs. */
   actions: ActionLoop | undefined;
+  /** The embedded cluster's mirror of a real API server's Deployments (simulator.mirror), when configured. */
+  mirror: KubeMirror | undefined;
   store: Store | undefined;
   close(): Promise<void>;
 }
@@ -37,6 +41,14 @@ export async function startSidecar(
   // The one place where the mode decides where data comes from and what acts on the cluster.
   const sources = await createSources(config, demo?.cluster);
   const telemetry = sources.metrics;
+  // The embedded cluster as the data plane of a real API server (simulator.mirror): replicas follow its Deployments.
+  let mirrorWarn = (what: string, err: unknown): void => console.warn(`${what}: ${(err as Error)?.message}`);
+  const actuatorKind = isActuation(sources.actuation) ? sources.actuation.actuator.kind : undefined;
+  const mirror = config.simulator.mirror.kubeconfig
+    ? await import('./sim/kubeMirror.ts').then((m) =>
+        m.startKubeMirrorWhenConfigured(config, demo?.cluster, actuatorKind, (what, err) => mirrorWarn(what, err))
+      )
+    : undefined;
   // A store that cannot be opened degrades the sidecar (health says why), it does not stop it.
   let store: Store | undefined;
   let storeError: string | undefined;
@@ -60,6 +72,8 @@ export async function startSidecar(
   // Every mode: the sidecar watches its SLIs and forecasts by itself (watch/plan.ts says what and why) and
   // publishes its predictions as Prometheus series on /metrics.
   const metrics = createSidecarMetrics();
+  // The embedded cluster's logs and traces go to Loki and Tempo when their URLs are configured.
+  const push = demo ? startSimulatorPush(config, demo.cluster, metrics.registry) : undefined;
   const watch = new WatchService({
     config,
     sources,
@@ -86,8 +100,10 @@ export async function startSidecar(
     actions,
     actionsUnavailable,
     kubernetesHealth,
+    healthChecks: push?.healthChecks(),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
+  mirrorWarn = (what, err) => app.log.warn({ err }, what);
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
   const stopWatch = watch.start((what, err) => app.log.warn({ err }, `${what} failed`));
@@ -103,11 +119,14 @@ export async function startSidecar(
     telemetry,
     watch,
     actions,
+    mirror,
     store,
     async close() {
       stopWatch();
       await stopActions?.();
+      await mirror?.stop();
       demo?.runner.stop();
+      await push?.stop();
       await app.close();
       await store?.close();
     },

@@ -58,6 +58,7 @@ export async function setupActionLoop(
       sloMs: config.automation.sloMs,
       defaultMode: config.defaultActionMode,
       intervalSeconds: config.automation.intervalSeconds,
+      outcomeAfterSeconds: config.automation.outcomeDelaySeconds,
       ...policyOptions,
       actuator: actuation.actuator,
       targets: actuation.targets,

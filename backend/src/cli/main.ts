@@ -12,6 +12,7 @@ import { isForecastUsageError, runForecast, runForecastEval } from './forecastCo
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
 import { runRlEnv } from './rlEnvCommand.ts';
 import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
+import { runRcaFit } from './rcaFitCommand.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 import { isLogAnomalyUsageError, runLogAnomalyEval } from './logAnomalyCommands.ts';
 import { isMvEvalUsageError, runMvEval } from './mvEvalCommands.ts';
@@ -71,10 +72,16 @@ Usage:
       entry service): AC@1, AC@3, Avg@5 overall and per fault type, seconds per case.
   aidpe rca-eval --nezha DIR|FILE.tgz [--cases N] [--ablations] --out RESULT.json
       The same on the Nezha dataset (shared/data/rca): DIR is the extracted root holding rca_data/ and
-      construct_data/; a .tgz is extracted once to $XDG_CACHE_HOME/aidpe/nezha (default ~/.cache). Service-level
-      AC@1, AC@3, AC@5, Avg@5 overall and per fault type, with the rule-based baseline (3-sigma metrics, 3x trace
-      p95, error-keyword logs) side by side; per-case truth, top-5 with scores and tiers in the JSON.
-      --ablations also ranks every case with one part of the method off or one scale moved.
+      construct_data/; a .tgz is extracted once to $XDG_CACHE_HOME/aidpe/nezha (default ~/.cache).
+  aidpe rca-eval --petshop DIR [--split train|test] [--cases N] --out RESULT.json
+      The same on PetShop (DIR holds the scenario folders; labels from each case's target.json root_cause.node),
+      per scenario and fault kind; metrics only, and each answer says which evidence was absent.
+  aidpe rca-eval --synthetic DIR|FILE.tgz [--cases N] [--seed S] --out RESULT.json
+      Code-level faults (exception, wrong return) synthesised on the Nezha day's fault-free traffic.
+      Every rca-eval run has the anchors beside AIDPE (rule baseline, BARO, ε-Diagnosis, random walk) and the
+      share correct per confidence tier; --help lists the details.
+  aidpe rca-fit [--nezha DIR] [--petshop DIR] [--sim] [--synthetic DIR] [--cache DIR] --model-out MODEL.json --out RESULT.json
+      Fit the RCA evidence model's weights and tier thresholds (leave-one-dataset-out; see --help).
   aidpe loganomaly-eval --bgl FILE_OR_DIR [--nezha DIR] --out RESULT.json [--models DIR] [--window-lines N]
       Log anomaly scoring: line-level P/R/F1 on BGL_2k's held-out half of the DeepLog-style sequence model
       (models/logseq), new-template / frequency deviation and a keyword rule; with --nezha, the faulted
@@ -296,6 +303,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runForecastEval(rest);
       case 'rca-eval':
         return await runRcaEval(rest);
+      case 'rca-fit':
+        return await runRcaFit(rest);
       case 'autoscale-eval':
         return await runAutoscaleEval(rest);
       case 'rl-env':

@@ -25,7 +25,13 @@ export interface AidpeConfig {
   defaultActionMode: ActionMode;
   prometheus: EndpointConfig;
   loki: EndpointConfig;
-  tempo: EndpointConfig;
+  tempo: EndpointConfig & {
+    /**
+     * Where the embedded cluster pushes its traces as OTLP/HTTP JSON (`<otlpUrl>/v1/traces`, e.g. Tempo's
+     * receiver on :4318) when it differs from `url` (Tempo's query API on :3200). Default: `url`.
+     */
+    otlpUrl: string | undefined;
+  };
   kubernetes: { kubeconfig: string | undefined; context: string | undefined; namespace: string };
   simulator: {
     seed: number;
@@ -43,6 +49,26 @@ export interface AidpeConfig {
     embedded: boolean;
     /** Simulated history computed before the paced clock starts (the demo's backfilled past). */
     warmupSeconds: number;
+    /** Healthy services log benign errors routinely (retried timeouts, cache misses, deprecated APIs). */
+    backgroundNoise: boolean;
+    /** Spans carry k8s.pod.name / response.size attributes and the metrics a response-size gauge. */
+    detailedTelemetry: boolean;
+    /** The embedded cluster pushes its logs to `loki.url` and its traces to `tempo.otlpUrl` (or `tempo.url`). */
+    push: boolean;
+    /** How often it reads new telemetry and flushes the push queues. */
+    pushIntervalSeconds: number;
+    /**
+     * The embedded cluster as the data plane of a real API server (sim/kubeMirror.ts): its services take their
+     * replicas from the Deployments of `namespace`, read with this kubeconfig (live mode, simulator.embedded).
+     */
+    mirror: {
+      kubeconfig: string | undefined;
+      context: string | undefined;
+      /** Default: kubernetes.namespace. */
+      namespace: string | undefined;
+      /** Also write the pods' Ready status back as a kubelet would (needs list pods, patch pods/status). */
+      podStatus: boolean;
+    };
   };
   /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
   watch: {
@@ -86,6 +112,8 @@ export interface AidpeConfig {
     services: string | undefined;
     /** The policy behind the guards: the forecast-driven one (default) or the trained RL actor (models/autoscale). */
     policy: 'predictive' | 'rl';
+    /** An applied action's outcome (p95 before and after against the SLO) is recorded this long after it. */
+    outcomeDelaySeconds: number;
     /** Live mode: PromQL templates ($service, $namespace, $deployment) for the loop's state. */
     queries: {
       requestRate: string | undefined;
@@ -123,7 +151,7 @@ export function defaultConfig(): AidpeConfig {
     defaultActionMode: 'recommend',
     prometheus: endpoint(),
     loki: endpoint(),
-    tempo: endpoint(),
+    tempo: { ...endpoint(), otlpUrl: undefined },
     kubernetes: { kubeconfig: undefined, context: undefined, namespace: 'default' },
     simulator: {
       seed: 42,
@@ -134,6 +162,11 @@ export function defaultConfig(): AidpeConfig {
       randomFaults: 3,
       embedded: false,
       warmupSeconds: 21_600,
+      backgroundNoise: false,
+      detailedTelemetry: false,
+      push: true,
+      pushIntervalSeconds: 2,
+      mirror: { kubeconfig: undefined, context: undefined, namespace: undefined, podStatus: false },
     },
     dataDir: undefined,
     modelsDir: undefined,
@@ -151,6 +184,7 @@ export function defaultConfig(): AidpeConfig {
       sloMs: 250,
       services: undefined,
       policy: 'predictive',
+      outcomeDelaySeconds: 300,
       queries: {
         requestRate: undefined,
         sliLatencyP95Seconds: undefined,
@@ -183,6 +217,7 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_PROMETHEUS_TOKEN: 'prometheus.bearerToken',
   AIDPE_LOKI_URL: 'loki.url',
   AIDPE_TEMPO_URL: 'tempo.url',
+  AIDPE_TEMPO_OTLP_URL: 'tempo.otlpUrl',
   AIDPE_KUBECONFIG: 'kubernetes.kubeconfig',
   AIDPE_KUBE_CONTEXT: 'kubernetes.context',
   AIDPE_KUBE_NAMESPACE: 'kubernetes.namespace',
@@ -193,6 +228,14 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_RANDOM_FAULTS: 'simulator.randomFaults',
   AIDPE_SIM_EMBEDDED: 'simulator.embedded',
   AIDPE_SIM_WARMUP_SECONDS: 'simulator.warmupSeconds',
+  AIDPE_SIM_BACKGROUND_NOISE: 'simulator.backgroundNoise',
+  AIDPE_SIM_DETAILED_TELEMETRY: 'simulator.detailedTelemetry',
+  AIDPE_SIM_PUSH: 'simulator.push',
+  AIDPE_SIM_PUSH_INTERVAL_SECONDS: 'simulator.pushIntervalSeconds',
+  AIDPE_SIM_MIRROR_KUBECONFIG: 'simulator.mirror.kubeconfig',
+  AIDPE_SIM_MIRROR_CONTEXT: 'simulator.mirror.context',
+  AIDPE_SIM_MIRROR_NAMESPACE: 'simulator.mirror.namespace',
+  AIDPE_SIM_MIRROR_POD_STATUS: 'simulator.mirror.podStatus',
   AIDPE_WATCH_QUERIES: 'watch.queries',
   AIDPE_WATCH_FORECASTS: 'watch.forecasts',
   AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
@@ -212,6 +255,7 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
   AIDPE_AUTOMATION_POLICY: 'automation.policy',
+  AIDPE_AUTOMATION_OUTCOME_DELAY_SECONDS: 'automation.outcomeDelaySeconds',
   AIDPE_QUERY_REQUEST_RATE: 'automation.queries.requestRate',
   AIDPE_QUERY_SLI_LATENCY_P95: 'automation.queries.sliLatencyP95Seconds',
   AIDPE_QUERY_SLI_ERROR_RATIO: 'automation.queries.sliErrorRatio',
@@ -345,6 +389,7 @@ const FIELDS: Field[] = [
   ...endpointFields('prometheus'),
   ...endpointFields('loki'),
   ...endpointFields('tempo'),
+  { key: 'tempo.otlpUrl', check: url },
   { key: 'kubernetes.kubeconfig', check: str },
   { key: 'kubernetes.context', check: str },
   { key: 'kubernetes.namespace', check: str },
@@ -356,6 +401,14 @@ const FIELDS: Field[] = [
   { key: 'simulator.randomFaults', check: num(0, 1000, true) },
   { key: 'simulator.embedded', check: bool },
   { key: 'simulator.warmupSeconds', check: num(0, 7 * 86_400, true) },
+  { key: 'simulator.backgroundNoise', check: bool },
+  { key: 'simulator.detailedTelemetry', check: bool },
+  { key: 'simulator.push', check: bool },
+  { key: 'simulator.pushIntervalSeconds', check: num(0.1, 3600) },
+  { key: 'simulator.mirror.kubeconfig', check: str },
+  { key: 'simulator.mirror.context', check: str },
+  { key: 'simulator.mirror.namespace', check: str },
+  { key: 'simulator.mirror.podStatus', check: bool },
   { key: 'watch.queries', check: watchQueries },
   { key: 'watch.forecasts', check: watchQueries },
   { key: 'watch.leadTimesSeconds', check: leadTimes },
@@ -381,6 +434,7 @@ const FIELDS: Field[] = [
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
   { key: 'automation.policy', check: oneOf(['predictive', 'rl']) },
+  { key: 'automation.outcomeDelaySeconds', check: num(1, 86_400, true) },
   { key: 'automation.queries.requestRate', check: str },
   { key: 'automation.queries.sliLatencyP95Seconds', check: str },
   { key: 'automation.queries.sliErrorRatio', check: str },
@@ -486,6 +540,14 @@ export function loadConfig(
     problems.push(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
     );
+  }
+  if (typed.simulator.mirror.kubeconfig) {
+    // The mirror drives the embedded cluster from the API server, so the loop must act through that server too.
+    if (!typed.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST) {
+      problems.push(
+        'kubernetes.kubeconfig: required with simulator.mirror.kubeconfig (the loop must scale through the API server the simulator mirrors)'
+      );
+    }
   }
   const le = typed.leaderElection;
   if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds && le.renewDeadlineSeconds < le.leaseDurationSeconds)) {

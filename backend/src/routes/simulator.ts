@@ -5,11 +5,10 @@
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { SimulatedCluster, FaultType } from '../sim/index.ts';
+import { ALL_FAULT_TYPES, isCodeFaultType, type SimulatedCluster, type FaultType } from '../sim/index.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import { parseTime } from './query.ts';
 
-const FAULT_TYPES = ['cpu_contention', 'latency', 'error_burst', 'memory_leak', 'bad_deploy'] as const;
 const ServiceParam = Type.Object({ service: Type.String({ minLength: 1 }) });
 const ReplicasBody = Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 1000 }) });
 const HpaBody = Type.Object({
@@ -19,11 +18,15 @@ const HpaBody = Type.Object({
 });
 const FaultBody = Type.Object({
   service: Type.String({ minLength: 1 }),
-  type: Type.Union(FAULT_TYPES.map((t) => Type.Literal(t))),
+  type: Type.Union(ALL_FAULT_TYPES.map((t) => Type.Literal(t))),
   /** Seconds after the current simulated time; default 0 (now). */
   startInSeconds: Type.Optional(Type.Number({ minimum: 0 })),
   durationSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 86400 }),
   intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
+  /** exception / wrong_return only: the faulty operation (default: drawn from the fault id). */
+  operation: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  /** exception: the exception class; wrong_return: 'empty' or 'inflated' (default: drawn from the fault id). */
+  variant: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 });
 const LokiQuery = Type.Object({
   query: Type.String({
@@ -146,7 +149,13 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
 
   app.get(
     '/api/v1/sim/faults',
-    { schema: { tags: ['simulator'], summary: 'Ground truth: every injected fault {service, type, start, end}' } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary:
+          'Ground truth: every injected fault {service, type, start, end} (code-level faults: operation, variant)',
+      },
+    },
     async () => cluster.faults()
   );
 
@@ -155,14 +164,33 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     { schema: { tags: ['simulator'], summary: 'Inject a fault (recorded as ground truth)', body: FaultBody } },
     async (req, reply) => {
       requireService(req.body.service);
+      const type = req.body.type as FaultType;
+      for (const field of ['operation', 'variant'] as const) {
+        if (req.body[field] !== undefined && !isCodeFaultType(type)) {
+          throw new BadRequestError(field, 'applies to exception and wrong_return faults only');
+        }
+      }
       const startMs = cluster.now() + (req.body.startInSeconds ?? 0) * 1000;
-      const record = cluster.injectFault({
-        service: req.body.service,
-        type: req.body.type as FaultType,
-        startMs,
-        endMs: startMs + req.body.durationSeconds * 1000,
-        ...(req.body.intensity !== undefined ? { intensity: req.body.intensity } : {}),
-      });
+      let record;
+      try {
+        record = cluster.injectFault({
+          service: req.body.service,
+          type,
+          startMs,
+          endMs: startMs + req.body.durationSeconds * 1000,
+          ...(req.body.intensity !== undefined ? { intensity: req.body.intensity } : {}),
+          ...(req.body.operation !== undefined ? { operation: req.body.operation } : {}),
+          ...(req.body.variant !== undefined ? { variant: req.body.variant } : {}),
+        });
+      } catch (err) {
+        // The cluster names what is wrong with the operation or variant (e.g. the operations it serves).
+        const message = err instanceof Error ? err.message : '';
+        if (!message.startsWith('injectFault: ')) {
+          throw err;
+        }
+        const field = /variant/.test(message) ? 'variant' : 'operation';
+        throw new BadRequestError(field, message.slice('injectFault: '.length));
+      }
       return reply.status(201).send(record);
     }
   );

@@ -13,23 +13,29 @@
 import type { HpaObjectSpec } from '../kube/types.ts';
 import type { MetricSeries } from '../telemetry/types.ts';
 import { createKubernetesHpa, hpaPodStates, type Autoscaler } from './autoscaler.ts';
+import {
+  clearCodeFaultState,
+  codeFaultsOf,
+  serveForwardWithCodeFaults,
+  type CodeFaultOnOperation,
+} from './codefaults.ts';
 import { EventLog, type ClusterEvent, type EventQuery } from './events.ts';
 import type { MetricSample } from './exposition.ts';
-import {
-  FaultSchedule,
-  faultEffects,
-  type FaultRecord,
-  type FaultSpec,
-  type FaultType,
-  type RandomFaultOptions,
-} from './faults.ts';
+import { FaultSchedule, faultEffects, type FaultRecord, type FaultSpec, type RandomFaultOptions } from './faults.ts';
 import type { LabelMatcher } from './history.ts';
 import { LogGenerator, type LogLine, type LogQuery } from './logs.ts';
 import { propagateFromCallees, serveArrivals, updatePods, type TickContext } from './physics.ts';
 import { Rng, hash32, hashK8sSuffix, hashUnit } from './random.ts';
-import type { RecordedCluster } from './recorded.ts';
+import { GATEWAY_ROUTES, incomingOperations, type RecordedCluster } from './recorded.ts';
 import { Recorder } from './recorder.ts';
 import * as shapes from './shapes.ts';
+import {
+  deploymentInfo,
+  serviceSnapshotOf,
+  type ClusterSnapshot,
+  type DeploymentInfo,
+  type ServiceSnapshot,
+} from './snapshot.ts';
 import { newServiceRuntime, type Pod, type ServiceRuntime } from './state.ts';
 import {
   DEFAULT_PEAK_RPS,
@@ -41,6 +47,8 @@ import {
 } from './topology.ts';
 import { TraceGenerator, type TraceData, type TraceQuery } from './traces.ts';
 import { TraceReplay, syntheticDiurnalTrace, type WorkloadTrace } from './workload.ts';
+
+export type { ClusterSnapshot, DeploymentInfo, ServiceSnapshot } from './snapshot.ts';
 
 export interface SimulatedClusterOptions {
   seed: number;
@@ -67,43 +75,21 @@ export interface SimulatedClusterOptions {
   metricWindowSeconds?: number;
   /** Sampled traces per tick (default 2). */
   tracesPerTick?: number;
+  /**
+   * Benign errors and warnings that healthy services log routinely (timeouts retried successfully, cache
+   * misses, deprecated-API warnings, caught exceptions) and transient call failures retried in traces, so
+   * that "most errors" does not point at a fault by itself. Default off (FAULT_SUITE_TELEMETRY turns it on).
+   */
+  backgroundNoise?: boolean;
+  /**
+   * Span attributes (k8s.pod.name, response.size, …) and the aidpe_sim_response_size_bytes metric, what
+   * evidence for code-level faults reads. Default off (FAULT_SUITE_TELEMETRY turns it on).
+   */
+  detailedTelemetry?: boolean;
 }
 
-export interface ServiceSnapshot {
-  service: string;
-  tier: ServiceSpec['tier'];
-  arrivalRps: number;
-  throughputRps: number;
-  errorRatio: number;
-  latencyP50Ms: number;
-  latencyP95Ms: number;
-  latencyP99Ms: number;
-  cpuUtilization: number;
-  cpuCores: number;
-  memoryBytes: number;
-  queueBacklog: number;
-  replicas: { desired: number; ready: number; starting: number };
-  hpa: HpaObjectSpec | undefined;
-  version: string;
-  activeFaults: FaultType[];
-}
-
-export interface ClusterSnapshot {
-  timeMs: number;
-  seed: number;
-  services: ServiceSnapshot[];
-}
-
-export interface DeploymentInfo {
-  service: string;
-  spec: ServiceSpec;
-  replicas: number;
-  readyReplicas: number;
-  startingReplicas: number;
-  pods: Array<{ name: string; ready: boolean; restarts: number; version: string }>;
-  hpa: HpaObjectSpec | undefined;
-  version: string;
-}
+/** The telemetry options of fault-suite runs, the demo and new evaluations: noise and detailed spans on. */
+export const FAULT_SUITE_TELEMETRY = Object.freeze({ backgroundNoise: true, detailedTelemetry: true });
 
 export class SimulatedCluster {
   readonly seed: number;
@@ -112,8 +98,14 @@ export class SimulatedCluster {
   readonly startTimeMs: number;
   readonly peakRps: number;
   readonly tracesPerTick: number;
+  readonly backgroundNoise: boolean;
+  readonly detailedTelemetry: boolean;
   /** Autoscaler hook for services with an hpa object; replace to plug in another controller. */
   autoscaler: Autoscaler | null;
+  /** Multiplies the gateway rate at a simulated time (a run-time load surge, `surge.ts`); undefined: none. */
+  entryRateFactor: ((timeMs: number) => number) | undefined = undefined;
+  /** Services whose replicas an outside controller sets (`kubeMirror.ts`): the autoscaler hook skips them. */
+  private readonly externallyScaled = new Set<string>();
   private readonly tickMs: number;
   /** Service names in call order (callers first). */
   private readonly order: string[];
@@ -128,6 +120,7 @@ export class SimulatedCluster {
   private readonly faultSchedule: FaultSchedule;
   private readonly logGenerator: LogGenerator;
   private readonly traceGenerator: TraceGenerator;
+  private readonly recorded: RecordedCluster;
   private readonly hpaSyncMs: number;
   private readonly metricWindowTicks: number;
   private lastHpaSyncMs: number;
@@ -152,9 +145,11 @@ export class SimulatedCluster {
     this.workloadOffsetSeconds = opts.workloadOffsetSeconds ?? 0;
     this.rng = new Rng(hash32(this.seed, 'cluster'));
     this.tracesPerTick = opts.tracesPerTick ?? 2;
+    this.backgroundNoise = opts.backgroundNoise ?? false;
+    this.detailedTelemetry = opts.detailedTelemetry ?? false;
     const retention = opts.historyRetentionSeconds ?? 6 * 3600;
     const retainedTicks = Math.max(2, Math.ceil(retention / this.tickSeconds) + 1);
-    this.recorder = new Recorder(retainedTicks);
+    this.recorder = new Recorder(retainedTicks, this.detailedTelemetry);
     this.autoscaler = opts.autoscaler === undefined ? createKubernetesHpa() : opts.autoscaler;
     this.hpaSyncMs = (opts.hpaSyncSeconds ?? 15) * 1000;
     this.metricWindowTicks = Math.max(1, Math.round((opts.metricWindowSeconds ?? 30) / this.tickSeconds));
@@ -167,12 +162,14 @@ export class SimulatedCluster {
       assertService: (service) => {
         this.state(service);
       },
+      operations: (service) => incomingOperations(this.recorded, this.state(service)),
+      tier: (service) => this.state(service).spec.tier,
       randomFaultTargets: () => this.order.filter((s) => s !== this.topology.entry),
       currentVersion: (service) => this.state(service).version,
       deploy: (service, version, type, faultId) => this.deploy(service, version, type, faultId),
       pushEvent: (event) => this.eventLog.push(event),
     });
-    const recorded: RecordedCluster = {
+    this.recorded = {
       seed: this.seed,
       startTimeMs: this.startTimeMs,
       tickMs: this.tickMs,
@@ -183,9 +180,12 @@ export class SimulatedCluster {
       tickRange: (startMs, endMs) => this.recorder.tickRange(startMs, endMs),
       firstTick: () => this.recorder.firstTick,
       lastTick: () => this.tick,
+      codeFaultsAt: (service, timeMs) => codeFaultsOf(this.faultSchedule.codeFaultsAt(service, timeMs)),
+      backgroundNoise: this.backgroundNoise,
+      detailedTelemetry: this.detailedTelemetry,
     };
-    this.logGenerator = new LogGenerator(recorded);
-    this.traceGenerator = new TraceGenerator(recorded, this.tracesPerTick);
+    this.logGenerator = new LogGenerator(this.recorded);
+    this.traceGenerator = new TraceGenerator(this.recorded, this.tracesPerTick);
 
     const callers = new Map<string, string[]>();
     for (const s of this.topology.services) {
@@ -279,6 +279,16 @@ export class SimulatedCluster {
     };
   }
 
+  /** Marks a service as scaled from outside (`kubeMirror.ts`): the simulator's autoscaler leaves it alone. */
+  setExternallyScaled(service: string, external: boolean): void {
+    this.state(service);
+    if (external) {
+      this.externallyScaled.add(service);
+    } else {
+      this.externallyScaled.delete(service);
+    }
+  }
+
   /** Sets desired replicas: new pods become ready after podStartupSeconds; scale-down is immediate. */
   setReplicas(service: string, n: number, reason = 'manual'): void {
     const st = this.state(service);
@@ -332,27 +342,7 @@ export class SimulatedCluster {
   }
 
   getDeployment(service: string): DeploymentInfo {
-    const st = this.state(service);
-    return {
-      service,
-      spec: structuredClone({
-        ...st.spec,
-        replicas: st.desired,
-        version: st.version,
-        ...(st.hpa ? { hpa: st.hpa } : {}),
-      }),
-      replicas: st.desired,
-      readyReplicas: st.ready,
-      startingReplicas: st.starting,
-      pods: st.pods.map((p) => ({
-        name: p.name,
-        ready: p.readyAtMs <= this.nowMs,
-        restarts: p.restarts,
-        version: p.version,
-      })),
-      hpa: st.hpa ? { ...st.hpa } : undefined,
-      version: st.version,
-    };
+    return deploymentInfo(this.state(service), this.nowMs);
   }
 
   /** Rolls out a new version: pods are replaced (rolling update, capacity kept). */
@@ -430,7 +420,8 @@ export class SimulatedCluster {
   private routeEntryArrivals(): void {
     const dt = this.tickSeconds;
     const tTrace = (this.nowMs - this.startTimeMs) / 1000 + this.workloadOffsetSeconds - dt / 2;
-    const entryArrivals = this.rng.poisson(this.replay.rateAt(tTrace) * dt);
+    const factor = this.entryRateFactor ? this.entryRateFactor(this.nowMs) : 1;
+    const entryArrivals = this.rng.poisson(this.replay.rateAt(tTrace) * factor * dt);
     for (const st of this.inOrder) {
       st.pendingArrivals = 0;
     }
@@ -439,12 +430,41 @@ export class SimulatedCluster {
 
   /** Callers first: each service serves its arrivals; what it served calls its callees. */
   private serveForward(ctx: TickContext): void {
+    const code = this.activeCodeFaults();
+    if (code) {
+      serveForwardWithCodeFaults(
+        {
+          inOrder: this.inOrder,
+          service: (name) => this.state(name),
+          entry: this.topology.entry,
+          entryOperations: GATEWAY_ROUTES,
+          activeFaults: (name) => this.faultSchedule.active(name),
+          operations: (name) => incomingOperations(this.recorded, this.state(name)),
+        },
+        code,
+        ctx
+      );
+      return;
+    }
     for (const st of this.inOrder) {
+      clearCodeFaultState(st);
       const served = serveArrivals(st, faultEffects(this.faultSchedule.active(st.spec.name)), ctx);
       for (const call of st.spec.calls) {
         this.state(call.to).pendingArrivals += served * call.callsPerRequest;
       }
     }
+  }
+
+  /** The code-level faults active now, per service; undefined when there are none (the plain tick). */
+  private activeCodeFaults(): Map<string, CodeFaultOnOperation[]> | undefined {
+    let out: Map<string, CodeFaultOnOperation[]> | undefined;
+    for (const st of this.inOrder) {
+      const code = codeFaultsOf(this.faultSchedule.active(st.spec.name));
+      if (code.length > 0) {
+        (out ??= new Map()).set(st.spec.name, code);
+      }
+    }
+    return out;
   }
 
   /** Callees first: latency and errors including downstream calls. */
@@ -471,7 +491,7 @@ export class SimulatedCluster {
     }
     this.lastHpaSyncMs = now;
     for (const st of this.inOrder) {
-      if (!st.hpa) {
+      if (!st.hpa || this.externallyScaled.has(st.spec.name)) {
         continue;
       }
       const name = st.spec.name;
@@ -501,24 +521,12 @@ export class SimulatedCluster {
     return {
       timeMs: this.nowMs,
       seed: this.seed,
-      services: this.inOrder.map((st) => ({
-        service: st.spec.name,
-        tier: st.spec.tier,
-        arrivalRps: st.arrivalRps,
-        throughputRps: st.throughputRps,
-        errorRatio: st.errorRatio,
-        latencyP50Ms: st.p50,
-        latencyP95Ms: st.p95,
-        latencyP99Ms: st.p99,
-        cpuUtilization: st.cpuUtil,
-        cpuCores: st.cpuCores,
-        memoryBytes: st.memoryBytes,
-        queueBacklog: st.backlog,
-        replicas: { desired: st.desired, ready: st.ready, starting: st.starting },
-        hpa: st.hpa ? { ...st.hpa } : undefined,
-        version: st.version,
-        activeFaults: this.faultSchedule.active(st.spec.name).map((f) => f.type),
-      })),
+      services: this.inOrder.map((st) =>
+        serviceSnapshotOf(
+          st,
+          this.faultSchedule.active(st.spec.name).map((f) => f.type)
+        )
+      ),
     };
   }
 
@@ -587,6 +595,11 @@ export class SimulatedCluster {
   toTempoTrace(traceId: string): shapes.TempoTrace | undefined {
     const t = this.trace(traceId);
     return t ? shapes.toTempoTrace(t, (service, timeMs) => this.state(service).timeline.versionAt(timeMs)) : undefined;
+  }
+
+  /** The version a service ran at a time (unix ms). */
+  versionAt(service: string, timeMs: number): string {
+    return this.state(service).timeline.versionAt(timeMs);
   }
 
   /** Tempo `GET /api/search` body. */

@@ -64,6 +64,8 @@ export function createDemoCluster(config: AidpeConfig, opts: DemoOptions = {}): 
     peakRps: sim.peakRps,
     tickSeconds: sim.tickSeconds,
     startTimeMs,
+    backgroundNoise: sim.backgroundNoise,
+    detailedTelemetry: sim.detailedTelemetry,
   });
   if (sim.randomFaults > 0) {
     cluster.scheduleRandomFaults({

@@ -2,18 +2,40 @@
  * Fault injection for the simulated cluster: the fault types and their ground truth, the seeded random
  * schedule, the start/end transitions (a bad deploy rolls out a new version and rolls it back), and the
  * effect of the active faults on a service's tick (capacity, added latency, errors, memory leak rate).
+ * The code-level faults (`exception`, `wrong_return`) hit one operation of the service; their per-tick
+ * effects on calls live in `codefaults.ts`.
  */
 import type { ClusterEvent } from './events.ts';
 import { Rng, hash32, hashHex } from './random.ts';
+import { exceptionClasses } from './stacktraces.ts';
+import type { ServiceTier } from './topology.ts';
 
-export type FaultType = 'cpu_contention' | 'latency' | 'error_burst' | 'memory_leak' | 'bad_deploy';
-export const FAULT_TYPES: readonly FaultType[] = [
+export type InfrastructureFaultType = 'cpu_contention' | 'latency' | 'error_burst' | 'memory_leak' | 'bad_deploy';
+export type CodeFaultType = 'exception' | 'wrong_return';
+export type FaultType = InfrastructureFaultType | CodeFaultType;
+
+/**
+ * The infrastructure faults, what random schedules draw from by default (unchanged since before the
+ * code-level faults existed, so seeded schedules stay the same).
+ */
+export const FAULT_TYPES: readonly InfrastructureFaultType[] = [
   'cpu_contention',
   'latency',
   'error_burst',
   'memory_leak',
   'bad_deploy',
 ];
+export const CODE_FAULT_TYPES: readonly CodeFaultType[] = ['exception', 'wrong_return'];
+/** Every fault type the simulator injects. */
+export const ALL_FAULT_TYPES: readonly FaultType[] = [...FAULT_TYPES, ...CODE_FAULT_TYPES];
+
+/** What a wrong return returns: an empty value, or an inflated one (too many items). */
+export type WrongReturnVariant = 'empty' | 'inflated';
+export const WRONG_RETURN_VARIANTS: readonly WrongReturnVariant[] = ['empty', 'inflated'];
+
+export function isCodeFaultType(type: string): type is CodeFaultType {
+  return type === 'exception' || type === 'wrong_return';
+}
 
 export interface FaultSpec {
   service: string;
@@ -22,6 +44,13 @@ export interface FaultSpec {
   endMs: number;
   /** Severity in (0, 10], default 1 (effects saturate). */
   intensity?: number;
+  /** Code-level faults only: the faulty operation (one the service serves); default drawn from the fault id. */
+  operation?: string;
+  /**
+   * Code-level faults only: the exception class thrown (exception) or 'empty' / 'inflated' (wrong_return);
+   * default drawn from the fault id.
+   */
+  variant?: string;
 }
 
 export interface FaultRecord {
@@ -31,6 +60,10 @@ export interface FaultRecord {
   startMs: number;
   endMs: number;
   intensity: number;
+  /** Code-level faults: the faulty operation. */
+  operation?: string;
+  /** Code-level faults: the exception class, or the wrong-return variant. */
+  variant?: string;
 }
 
 export interface RandomFaultOptions {
@@ -50,6 +83,8 @@ export const FAULT_BIT: Readonly<Record<FaultType, number>> = Object.freeze({
   error_burst: 4,
   memory_leak: 8,
   bad_deploy: 16,
+  exception: 32,
+  wrong_return: 64,
 });
 
 /** What the active faults do to one service in one tick. */
@@ -60,12 +95,14 @@ export interface FaultEffects {
   addedLatencyMs: number;
   /** Share of requests failing in the service's own code (error_burst, bad_deploy). */
   errorRatio: number;
+  /** Share of requests that throw (set by the cluster from the exception faults on the service's operations). */
+  exceptionRatio: number;
   /** FAULT_BIT of every active fault. */
   mask: number;
 }
 
 export function faultEffects(active: readonly FaultRecord[]): FaultEffects {
-  const effects: FaultEffects = { serviceRateFactor: 1, addedLatencyMs: 0, errorRatio: 0, mask: 0 };
+  const effects: FaultEffects = { serviceRateFactor: 1, addedLatencyMs: 0, errorRatio: 0, exceptionRatio: 0, mask: 0 };
   for (const f of active) {
     const x = f.intensity;
     effects.mask |= FAULT_BIT[f.type];
@@ -98,6 +135,9 @@ export interface FaultHost {
   now(): number;
   /** Throws for an unknown service, naming the known ones. */
   assertService(service: string): void;
+  /** The operations a service serves (its callers' call operations, or the entry's routes). */
+  operations(service: string): readonly string[];
+  tier(service: string): ServiceTier;
   /** Services a random fault may hit (every one but the entry). */
   randomFaultTargets(): string[];
   currentVersion(service: string): string;
@@ -122,8 +162,11 @@ export class FaultSchedule {
 
   inject(spec: FaultSpec): FaultRecord {
     this.host.assertService(spec.service);
-    if (!FAULT_TYPES.includes(spec.type)) {
-      throw new Error(`unknown fault type "${spec.type}" (known: ${FAULT_TYPES.join(', ')})`);
+    if (!ALL_FAULT_TYPES.includes(spec.type)) {
+      throw new Error(`unknown fault type "${spec.type}" (known: ${ALL_FAULT_TYPES.join(', ')})`);
+    }
+    if (!isCodeFaultType(spec.type) && (spec.operation !== undefined || spec.variant !== undefined)) {
+      throw new Error(`injectFault: operation and variant apply to ${CODE_FAULT_TYPES.join(' and ')} faults only`);
     }
     if (!(spec.endMs > spec.startMs)) {
       throw new Error('injectFault: endMs must be after startMs');
@@ -141,14 +184,43 @@ export class FaultSchedule {
       endMs: spec.endMs,
       intensity,
     };
+    if (isCodeFaultType(spec.type)) {
+      Object.assign(record, this.codeFaultTarget(record.id, spec));
+    }
     this.list.push({ record, started: false, ended: false });
     return { ...record };
+  }
+
+  /** The operation and variant of a code-level fault: as given (validated), else drawn from the fault id. */
+  private codeFaultTarget(id: string, spec: FaultSpec): { operation: string; variant: string } {
+    const ops = this.host.operations(spec.service);
+    const operation = spec.operation ?? (ops[hash32(this.host.seed, 'fault-op', id) % ops.length] as string);
+    if (!ops.includes(operation)) {
+      throw new Error(
+        `injectFault: operation ${JSON.stringify(operation)} is not served by ${spec.service} (it serves: ${ops.join(', ')})`
+      );
+    }
+    if (spec.type === 'wrong_return') {
+      const variant = spec.variant ?? WRONG_RETURN_VARIANTS[hash32(this.host.seed, 'fault-variant', id) % 2];
+      if (!WRONG_RETURN_VARIANTS.includes(variant as WrongReturnVariant)) {
+        throw new Error(`injectFault: variant of wrong_return must be one of ${WRONG_RETURN_VARIANTS.join(', ')}`);
+      }
+      return { operation, variant: variant as string };
+    }
+    const classes = exceptionClasses(this.host.tier(spec.service), spec.service);
+    const variant = spec.variant ?? (classes[hash32(this.host.seed, 'fault-variant', id) % classes.length] as string);
+    if (!/^[A-Za-z_$][\w$.]*$/.test(variant)) {
+      throw new Error(
+        'injectFault: variant of exception must be an exception class name such as java.lang.NullPointerException'
+      );
+    }
+    return { operation, variant };
   }
 
   /** Seeded random faults: uniform start in [fromMs, toMs − duration], random service (not the entry) and type. */
   scheduleRandom(opts: RandomFaultOptions): FaultRecord[] {
     const rng = new Rng(hash32(this.host.seed, 'random-faults', this.randomBatch++));
-    const types = opts.types ?? [...FAULT_TYPES];
+    const types: readonly FaultType[] = opts.types ?? FAULT_TYPES;
     const services = opts.services ?? this.host.randomFaultTargets();
     const out: FaultRecord[] = [];
     for (let i = 0; i < opts.count; i++) {
@@ -199,6 +271,19 @@ export class FaultSchedule {
     f.record.endMs = this.host.now();
     this.end(f);
     return true;
+  }
+
+  /** The code-level faults whose window holds `timeMs` on a service (live records: read, don't keep). */
+  codeFaultsAt(service: string, timeMs: number): FaultRecord[] {
+    return this.list
+      .filter(
+        (f) =>
+          f.record.service === service &&
+          isCodeFaultType(f.record.type) &&
+          f.record.startMs <= timeMs &&
+          timeMs < f.record.endMs
+      )
+      .map((f) => f.record);
   }
 
   /** The faults active on a service now (live records: read, don't keep). */

@@ -3,8 +3,11 @@
  * service, tick and line index, never a random stream): request lines drawn from the tick's latency and
  * error ratios, warnings for slow ticks and high memory, errors split between injected faults, timeouts
  * and failed callees, and lines for the tick's events (OOM kills, rollouts, scale-ups). logfmt, one line
- * per entry.
+ * per entry, except stack traces (one multi-line entry, as a log shipper's multiline stage joins them).
+ * Code-level faults and background noise add the lines of `applogs.ts`.
  */
+import { callerFaultLines, exceptionEntry, noiseLines, type TickLogContext } from './applogs.ts';
+import type { CodeFaultOnOperation } from './codefaults.ts';
 import { FAULT_BIT } from './faults.ts';
 import { hash32, hashHex, hashUnit } from './random.ts';
 import { incomingOperations, type RecordedCluster } from './recorded.ts';
@@ -33,6 +36,8 @@ export interface LogLine {
   line: string;
   traceId?: string;
 }
+
+const CODE_FAULT_MASK = FAULT_BIT.exception | FAULT_BIT.wrong_return;
 
 /** Exception messages by tier, for errors an injected fault causes. */
 const EXCEPTIONS: Record<string, string[]> = {
@@ -139,6 +144,9 @@ export class LogGenerator {
       pods.length > 0 ? (pods[hash32(seed, 'lp', name, tick, ...k) % pods.length] as string) : `${name}-unknown`;
     const at = (...k: Array<string | number>): number =>
       Math.floor(tStart + hashUnit(seed, 'lt', name, tick, ...k) * c.tickMs);
+    const tickCtx: TickLogContext = { seed, st, tick, version, throughputRps: v('throughputRps'), pickPod, at };
+    const codeFaults = (s: ServiceRuntime): readonly CodeFaultOnOperation[] =>
+      (s.timeline.value(tick, 'faultMask') & CODE_FAULT_MASK) !== 0 ? c.codeFaultsAt(s.spec.name, tEnd) : [];
 
     // Events of this tick.
     for (const e of c.events()) {
@@ -253,12 +261,20 @@ export class LogGenerator {
       const faultErr = v('faultErrorRatio');
       const timeout = v('timeoutRatio');
       const downErr = v('downstreamErrorRatio');
+      const thrown = v('exceptionRatio');
+      const plain = faultErr + timeout + downErr + 1e-12;
+      const exceptions = thrown > 0 ? codeFaults(st).filter((f) => f.type === 'exception') : [];
       for (let i = 0; i < nErr; i++) {
         const t = at('err', i);
-        const u = hashUnit(seed, 'ek', name, tick, i) * (faultErr + timeout + downErr + 1e-12);
+        const u = hashUnit(seed, 'ek', name, tick, i) * (exceptions.length > 0 ? plain + thrown : plain);
         const traceId = hashHex(32, seed, 'etr', name, tick, i);
         let line: string;
-        if (u < faultErr) {
+        if (exceptions.length > 0 && u >= plain) {
+          const fault = exceptions[
+            hash32(seed, 'which-exc', name, tick, i) % exceptions.length
+          ] as CodeFaultOnOperation;
+          line = exceptionEntry(tickCtx, fault, t, traceId);
+        } else if (u < faultErr) {
           const list = EXCEPTIONS[tier] as string[];
           const exc = list[hash32(seed, 'ex', name, tick, i) % list.length] as string;
           line = logfmt(
@@ -278,6 +294,17 @@ export class LogGenerator {
           );
         }
         out.push({ timeMs: t, service: name, pod: pickPod('err', i), level: 'error', line, traceId });
+      }
+      const calleeFaults = st.spec.calls.some((call) => codeFaults(c.service(call.to)).length > 0);
+      if (calleeFaults) {
+        for (const l of callerFaultLines(tickCtx, (callee) => codeFaults(c.service(callee)))) {
+          out.push({ ...l, service: name });
+        }
+      }
+      if (c.backgroundNoise) {
+        for (const l of noiseLines(tickCtx)) {
+          out.push({ ...l, service: name });
+        }
       }
     }
     return out;

@@ -96,6 +96,10 @@ export function serveArrivals(st: ServiceRuntime, faults: FaultEffects, ctx: Tic
   };
   st.timeoutRatio = 1 - (1 - droppedFrac) * (1 - (arrivals > 0 ? timeoutFrac : 0));
   st.ownErrorRatio = 1 - (1 - st.timeoutRatio) * (1 - faults.errorRatio);
+  st.exceptionRatio = faults.exceptionRatio;
+  if (faults.exceptionRatio > 0) {
+    st.ownErrorRatio = 1 - (1 - st.ownErrorRatio) * (1 - faults.exceptionRatio);
+  }
 
   // CPU: share of the (fault-reduced) capacity in use.
   const util = capacity > 0 ? Math.min(1, b.served / dt / capacity) : 0;
@@ -115,14 +119,35 @@ export function propagateFromCallees(
   let downMean = 0;
   const tail = { p50: 0, p95: 0, p99: 0 };
   let okProduct = 1;
-  for (const call of spec.calls) {
+  for (const [i, call] of spec.calls.entries()) {
     const to = callee(call.to);
+    const plan = st.callPlan?.[i];
+    if (plan) {
+      // Code-level faults: calls lost or repeated, retries of a throwing callee with their backoff, and
+      // only what fails every attempt reaches this service.
+      const calls = call.callsPerRequest * plan.factor;
+      downMean += calls * (plan.attempts * to.meanMs + plan.backoffMs);
+      const share = Math.min(1, calls);
+      tail.p50 = Math.max(tail.p50, share * Math.max(0, to.p50 - to.meanMs));
+      tail.p95 = Math.max(tail.p95, share * Math.max(0, to.p95 - to.meanMs));
+      tail.p99 = Math.max(tail.p99, share * Math.max(0, to.p99 - to.meanMs));
+      const other =
+        to.exceptionRatio > 0 ? 1 - (1 - to.errorRatio) / Math.max(1e-12, 1 - to.exceptionRatio) : to.errorRatio;
+      const seen = 1 - (1 - Math.max(0, other)) * (1 - plan.exhausted);
+      okProduct *= Math.pow(1 - 0.8 * seen, calls);
+      continue;
+    }
     downMean += call.callsPerRequest * to.meanMs;
     const share = Math.min(1, call.callsPerRequest);
     tail.p50 = Math.max(tail.p50, share * Math.max(0, to.p50 - to.meanMs));
     tail.p95 = Math.max(tail.p95, share * Math.max(0, to.p95 - to.meanMs));
     tail.p99 = Math.max(tail.p99, share * Math.max(0, to.p99 - to.meanMs));
     okProduct *= Math.pow(1 - 0.8 * to.errorRatio, call.callsPerRequest);
+  }
+  for (const f of st.followUpCalls) {
+    const to = callee(f.to);
+    downMean += f.callsPerRequest * to.meanMs;
+    okProduct *= Math.pow(1 - 0.8 * to.errorRatio, f.callsPerRequest);
   }
   const cap = spec.timeoutMs;
   st.p50 = Math.min(cap, st.own.p50 + downMean + tail.p50);

@@ -2,6 +2,7 @@
  * The read-only view of the recorded cluster that the log and trace generators work from: the clock, the
  * services with their timelines and call graph, the events, and the retained tick range.
  */
+import type { CodeFaultOnOperation } from './codefaults.ts';
 import type { ClusterEvent } from './events.ts';
 import type { ServiceRuntime } from './state.ts';
 
@@ -22,10 +23,16 @@ export interface RecordedCluster {
   firstTick(): number;
   /** The newest tick. */
   lastTick(): number;
+  /** The code-level faults whose window holds `timeMs` on a service (check the tick's faultMask too). */
+  codeFaultsAt(service: string, timeMs: number): CodeFaultOnOperation[];
+  /** Benign errors in healthy services' logs and retried transient failures in traces. */
+  readonly backgroundNoise: boolean;
+  /** Span attributes (pod, response size, …). */
+  readonly detailedTelemetry: boolean;
 }
 
 /** Routes of the entry service (the demo shop's HTTP API). */
-const GATEWAY_ROUTES: readonly string[] = [
+export const GATEWAY_ROUTES: readonly string[] = [
   'GET /',
   'GET /product/{id}',
   'POST /cart',

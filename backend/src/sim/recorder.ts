@@ -16,6 +16,7 @@ const METRIC_HELP: Readonly<Record<string, string>> = Object.freeze({
   aidpe_sim_errors_total: 'Requests that ended in an error (own or propagated from callees).',
   aidpe_sim_error_ratio: 'Share of requests ending in an error over the last tick.',
   aidpe_sim_latency_seconds: 'Response time quantiles including downstream calls.',
+  aidpe_sim_response_size_bytes: 'Mean response size of the service, bytes (detailed telemetry only).',
   aidpe_sim_cpu_utilization: 'Average CPU utilisation of ready pods relative to their CPU request (0..1).',
   aidpe_sim_cpu_usage_cores: 'CPU used by the pod, in cores.',
   aidpe_sim_memory_bytes: 'Working-set memory of the pod.',
@@ -63,11 +64,14 @@ function tickRecordOf(st: ServiceRuntime): TickRecord {
     cpuUtilization: st.cpuUtil,
     downstreamErrorRatio:
       st.errorRatio > st.ownErrorRatio ? 1 - (1 - st.errorRatio) / Math.max(1e-12, 1 - st.ownErrorRatio) : 0,
+    exceptionRatio: st.exceptionRatio,
+    wrongReturnRatio: st.wrongReturnRatio,
+    responseSizeBytes: st.responseSizeBytes,
   };
 }
 
-/** Every metric sample of the services' current state, in exposition order. */
-function collectMetrics(services: readonly ServiceRuntime[], emit: Emit): void {
+/** Every metric sample of the services' current state, in exposition order (`detailed`: response sizes too). */
+function collectMetrics(services: readonly ServiceRuntime[], emit: Emit, detailed: boolean): void {
   const e = (name: string, labels: Record<string, string>, value: number): void =>
     emit(name, labels, value, seriesKey(name, labels));
   for (const st of services) {
@@ -79,6 +83,9 @@ function collectMetrics(services: readonly ServiceRuntime[], emit: Emit): void {
     e('aidpe_sim_error_ratio', l, st.errorRatio);
     for (const [q, f] of QUANTILES) {
       e('aidpe_sim_latency_seconds', { service: name, quantile: q }, st[f] / 1000);
+    }
+    if (detailed) {
+      e('aidpe_sim_response_size_bytes', l, st.responseSizeBytes);
     }
     e('aidpe_sim_cpu_utilization', l, st.cpuUtil);
     for (const p of st.pods) {
@@ -106,7 +113,10 @@ function collectMetrics(services: readonly ServiceRuntime[], emit: Emit): void {
 export class Recorder {
   private readonly history: MetricHistory;
 
-  constructor(retainedTicks: number) {
+  constructor(
+    retainedTicks: number,
+    private readonly detailed = false
+  ) {
     this.history = new MetricHistory(retainedTicks);
   }
 
@@ -120,7 +130,7 @@ export class Recorder {
         st.pods.map((p) => p.name)
       );
     }
-    collectMetrics(services, (name, labels, value, key) => this.history.write(key, name, labels, value));
+    collectMetrics(services, (name, labels, value, key) => this.history.write(key, name, labels, value), this.detailed);
   }
 
   /** The oldest retained tick. */
@@ -135,8 +145,11 @@ export class Recorder {
 
   currentMetrics(services: readonly ServiceRuntime[]): MetricSample[] {
     const out: MetricSample[] = [];
-    collectMetrics(services, (name, labels, value) =>
-      out.push({ name, help: METRIC_HELP[name] ?? name, type: metricType(name), labels: { ...labels }, value })
+    collectMetrics(
+      services,
+      (name, labels, value) =>
+        out.push({ name, help: METRIC_HELP[name] ?? name, type: metricType(name), labels: { ...labels }, value }),
+      this.detailed
     );
     return out;
   }

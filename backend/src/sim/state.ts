@@ -3,6 +3,7 @@
  * updates it, the recorder reads it into history, and the log and trace generators read the timeline.
  */
 import type { HpaObjectSpec } from '../kube/types.ts';
+import { baseResponseBytes, type CallPlan, type FollowUpCall } from './codefaults.ts';
 import { ServiceTimeline } from './timeline.ts';
 import type { ServiceSpec } from './topology.ts';
 
@@ -69,6 +70,16 @@ export interface ServiceRuntime {
   ready: number;
   starting: number;
   faultMask: number;
+  /** Share of the service's requests that throw (an exception fault on one of its operations). */
+  exceptionRatio: number;
+  /** Share of the service's responses that are wrong (a wrong_return fault on one of its operations). */
+  wrongReturnRatio: number;
+  /** Mean response size, bytes (changes with wrong returns, its own or its callees'). */
+  responseSizeBytes: number;
+  /** Per call of the spec, while a code-level fault is active anywhere; undefined otherwise. */
+  callPlan: CallPlan[] | undefined;
+  /** Calls made only because a callee returned an inflated value (wrong_return), this tick. */
+  followUpCalls: FollowUpCall[];
   /** Own response time this tick (queue + service + injected latency), before downstream calls. */
   own: LatencyStats;
   timeline: ServiceTimeline;
@@ -106,6 +117,11 @@ export function newServiceRuntime(spec: ServiceSpec, callers: string[], retained
     ready: 0,
     starting: 0,
     faultMask: 0,
+    exceptionRatio: 0,
+    wrongReturnRatio: 0,
+    responseSizeBytes: baseResponseBytes(spec),
+    callPlan: undefined,
+    followUpCalls: [],
     own: { p50: 0, p95: 0, p99: 0, mean: 0 },
     timeline: new ServiceTimeline(retainedTicks, spec.version),
   };

@@ -28,6 +28,11 @@ export const TICK_RECORD_FIELDS = [
   'cpuUtilization',
   /** Share of requests failing because a callee failed. */
   'downstreamErrorRatio',
+  /** Share of requests that threw (exception fault). */
+  'exceptionRatio',
+  /** Share of responses that were wrong (wrong_return fault). */
+  'wrongReturnRatio',
+  'responseSizeBytes',
 ] as const;
 
 export type TickField = (typeof TICK_RECORD_FIELDS)[number];

@@ -37,6 +37,8 @@ export async function tempoSpans(
       startMs: s.startMs,
       durationMs: s.durationMs,
       error: s.statusCode === 'error',
+      // The span name lets the RCA compare operations (call signatures, own time): code-level evidence.
+      operation: s.name,
     }))
   );
 }

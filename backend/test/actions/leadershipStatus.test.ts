@@ -25,6 +25,7 @@ class ScriptedElector implements LeaderElector {
   }
   async stop() {
     this.leading = false;
+    await this.callbacks?.onStoppedLeading();
   }
 }
 

@@ -5,11 +5,20 @@
  * digests were recorded before the simulator was split into modules; any change to the tick physics, the
  * random streams, the recorder or the log/trace generators changes them. A deliberate behaviour change
  * must re-record them (the failure message prints the new digest) and say so in its commit.
+ *
+ * The third run adds the code-level faults (exception, wrong_return) with the fault-suite telemetry
+ * (background noise, span attributes, the response-size metric); its digests were recorded when those were
+ * added. The first two runs use neither, so their digests stayed those of the unsplit simulator.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { SimulatedCluster, createSimpleHpa, syntheticDiurnalTrace } from '../../src/sim/index.ts';
+import {
+  FAULT_SUITE_TELEMETRY,
+  SimulatedCluster,
+  createSimpleHpa,
+  syntheticDiurnalTrace,
+} from '../../src/sim/index.ts';
 
 const MIN = 60_000;
 const HOURS = 3;
@@ -19,15 +28,25 @@ function digest(value: unknown): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function goldenRun(autoscaler: 'kubernetes' | 'simple'): Record<string, string> {
+type GoldenRun = 'kubernetes' | 'simple' | 'code-level';
+
+function goldenRun(run: GoldenRun): Record<string, string> {
   const c = new SimulatedCluster({
     seed: 20250101,
     workload: syntheticDiurnalTrace(),
     historyRetentionSeconds: (HOURS + 1) * 3600,
-    ...(autoscaler === 'simple' ? { autoscaler: createSimpleHpa() } : {}),
+    ...(run === 'simple' ? { autoscaler: createSimpleHpa() } : {}),
+    ...(run === 'code-level' ? FAULT_SUITE_TELEMETRY : {}),
   });
   const t0 = c.startTimeMs;
   const at = (minutes: number): number => t0 + minutes * MIN;
+  if (run === 'code-level') {
+    c.injectFault({ service: 'cart', type: 'exception', startMs: at(5), endMs: at(20), intensity: 1.5 });
+    c.injectFault({ service: 'cart', type: 'wrong_return', variant: 'empty', startMs: at(35), endMs: at(50) });
+    c.injectFault({ service: 'catalog', type: 'wrong_return', variant: 'inflated', startMs: at(55), endMs: at(65) });
+    c.injectFault({ service: 'postgres-orders', type: 'exception', startMs: at(120), endMs: at(150) });
+    c.injectFault({ service: 'frontend', type: 'exception', startMs: at(155), endMs: at(165), intensity: 0.5 });
+  }
   c.injectFault({ service: 'cart', type: 'latency', startMs: at(10), endMs: at(25) });
   c.injectFault({ service: 'currency', type: 'error_burst', startMs: at(30), endMs: at(40), intensity: 1.5 });
   c.injectFault({ service: 'catalog', type: 'cpu_contention', startMs: at(45), endMs: at(60), intensity: 0.8 });
@@ -75,8 +94,8 @@ function goldenRun(autoscaler: 'kubernetes' | 'simple'): Record<string, string> 
   };
 }
 
-// Recorded on the unsplit simulator (see the header).
-const GOLDEN: Record<'kubernetes' | 'simple', Record<string, string>> = {
+// kubernetes and simple: recorded on the unsplit simulator; code-level: when code-level faults were added.
+const GOLDEN: Record<GoldenRun, Record<string, string>> = {
   kubernetes: {
     history: '11e5cb5f179c2203dc9391621e5c11afabc589bc174156feac46e6745d7889eb',
     exposition: 'c9e45188d39c7347b0a3eb22e2c7cded04f8f4b4728939cb286366c382c4f780',
@@ -109,11 +128,27 @@ const GOLDEN: Record<'kubernetes' | 'simple', Record<string, string>> = {
     snapshot: 'a3fc2079ba12d345da2ce5f5fb2449854f28dd75ac42967ab8bdcd9148250960',
     counts: '4320 traces, 34 events',
   },
+  'code-level': {
+    history: 'b5615d1e441b4c6e7908fe835640dc29799c1b13f9d4978c17a074bcc8cf367c',
+    exposition: '0b05154bfc37b117b77fd3c1775ee040cf5522fa9d2bb211e990ddbe9824b263',
+    select: '78e62842ce2b2ac98e1368307bd9eb1a18a3791045c95a9e34cce678cdd7489a',
+    seriesLabels: '1bf536b5bef54f62c79803ed4fcdb770ac11dc042f189dcdf771ea84e283b915',
+    logs: 'beaa06f6254a7adc4523f89680fd075dddef68a562877c84d0054857a097a0c8',
+    logsBackward: 'd5093aefbdd3bc5ad3384becc43db7314e7184d8fe8d41dfbd636518306d4346',
+    loki: '0685fc63428687790a77cf6dcf955c3eedaeecd43a727853dcd1a68f539c1804',
+    traces: 'd5a338b12915b5af4b5f9b9da216d6c8334fc25b10a7868bca731cb29e7e52d0',
+    tempoSearch: '6621465291736275959ddcb54e8e179d01a9dfd07f0dc1c83dd4780d70f08a38',
+    tempoTraces: 'e26b0c33258e4b828c980b347d65a3a4fb36ccfda43b80479a9e82e24bc38d6e',
+    events: 'd77cdfbb694a65cb3ce08a4b6f43508756474ab076edaa62fcfe7822c5e70da4',
+    faults: 'e4ee8e24e94908213e65f57cc1ead2d0d7874d41e55f4fd2a2f1385e9893f78d',
+    snapshot: 'b9632108d3c32f56ef2507082a3822302e7ba8fdf72a8adcac9b8d64367ff064',
+    counts: '4320 traces, 43 events',
+  },
 };
 
-for (const autoscaler of ['kubernetes', 'simple'] as const) {
-  test(`golden ${HOURS}-hour run with faults (${autoscaler} autoscaler) emits the recorded digests`, () => {
-    const actual = goldenRun(autoscaler);
-    assert.deepEqual(actual, GOLDEN[autoscaler], `new digests: ${JSON.stringify(actual, null, 2)}`);
+for (const run of ['kubernetes', 'simple', 'code-level'] as const) {
+  test(`golden ${HOURS}-hour run with faults (${run}) emits the recorded digests`, () => {
+    const actual = goldenRun(run);
+    assert.deepEqual(actual, GOLDEN[run], `new digests: ${JSON.stringify(actual, null, 2)}`);
   });
 }

@@ -1486,7 +1486,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Ground truth: every injected fault {service, type, start, end} */
+    /** Ground truth: every injected fault {service, type, start, end} (code-level faults: operation, variant) */
     get: {
       parameters: {
         query?: never;
@@ -1519,9 +1519,18 @@ export interface paths {
           'application/json': {
             durationSeconds: number;
             intensity?: number;
+            operation?: string;
             service: string;
             startInSeconds?: number;
-            type: 'cpu_contention' | 'latency' | 'error_burst' | 'memory_leak' | 'bad_deploy';
+            type:
+              | 'cpu_contention'
+              | 'latency'
+              | 'error_burst'
+              | 'memory_leak'
+              | 'bad_deploy'
+              | 'exception'
+              | 'wrong_return';
+            variant?: string;
           };
         };
       };

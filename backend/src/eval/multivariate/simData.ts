@@ -3,7 +3,7 @@
  * (backend/scripts/export-mv.ts) and its evaluation (`aidpe mv-eval`). Per-minute means of every tick.
  */
 import { existsSync } from 'node:fs';
-import { SimulatedCluster } from '../../sim/cluster.ts';
+import { FAULT_SUITE_TELEMETRY, SimulatedCluster } from '../../sim/cluster.ts';
 import type { FaultRecord, FaultType } from '../../sim/faults.ts';
 import {
   azureFunctionsTracePath,
@@ -85,6 +85,8 @@ export function simulateMvRun(opts: {
     historyRetentionSeconds: 600,
     tracesPerTick: 0,
     workloadOffsetSeconds: Math.floor(rng.next() * 86_400),
+    // Fault-suite telemetry; the metrics this evaluation reads are the same with or without it.
+    ...FAULT_SUITE_TELEMETRY,
   });
   const faults: FaultRecord[] = [];
   if (opts.faults) {
