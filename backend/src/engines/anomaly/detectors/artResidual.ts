@@ -14,8 +14,8 @@
  * An alert is reported at one of four levels (`alertLevel`: the threshold and a third, two thirds and all of the
  * way to 1 — low, medium, high and critical for `severityOf`). Finer values above the alert threshold carry
  * nothing the rest rule uses, and they let a threshold chosen on other data cut between alerts of the same kind:
- * on NAB, leave-one-category-out thresholds landed at 0.7005–0.7043 and dropped five of realAWSCloudwatch's
- * windows; with levels the same setting loses 1.1 points out of sample instead of 9.6 (README).
+ * on NAB, with raw scores leave-one-category-out thresholds landed at 0.7005–0.7043 and dropped windows; with levels
+ * every fold picks the same threshold (README).
  *
  * Every setting is in time units, converted with the sampling step estimated from the first intervals (median
  * of 8): the ART detector's bucket (`bucketMs`: values per downsampled step = bucket / step, at least 1) and its
@@ -71,7 +71,10 @@ export interface ArtResidualResolved {
   artFull: number;
 }
 
-/** The in-sample choice of `aidpe nab-loco` on NAB's four local categories (README: the LOCO figure beside it). */
+/**
+ * Bucket, learning period and rest: the in-sample choice of `aidpe nab-loco` on NAB's four local categories (README:
+ * the LOCO figure beside it). The rest threshold and `artFull` are fixed, not in the grid.
+ */
 export const DEFAULT_ART_RESIDUAL: ArtResidualResolved = {
   bucketMs: 15 * MINUTE,
   learningMs: 24 * HOUR,
