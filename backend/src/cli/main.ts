@@ -33,10 +33,9 @@ Usage:
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
   aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector NAME] [--labels WINDOWS.json]
       Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv. --detector:
-      art-residual (the default, also the sidecar's), artime, residual-likelihood (old name aidpe), ensemble or
-      aidpe-ensemble (CAD OSE + residual likelihood), aidpe-forecast, cad-ose, artime-nab (ARTime given each file's
-      min/max and length, as NAB runs it: a look-ahead, for reference), windowedGaussian, null. NAME defaults to
-      the detector's name.
+      art-residual (the default, also the sidecar's; ensemble, the removed CAD-based ensemble's name, selects it),
+      art (the adaptive-resonance window detector alone; old name artime), residual-likelihood (old name aidpe),
+      aidpe-forecast, windowedGaussian, null. NAME defaults to the detector's name.
   aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
       Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null
       baselines; AUC-PR and VUS-PR (TSB-AD's definition: largest buffer twice the series' period) beside.
@@ -44,8 +43,8 @@ Usage:
               [--categories a,b]
       Leave-one-category-out: each detector's settings (in time units) and thresholds chosen on the other
       categories, every category scored by settings that never saw it; the headline beside the in-sample figure,
-      the baselines in the same run. Default detectors: art-residual, artime, residual-likelihood,
-      windowedGaussian, null (also: ensemble, cad-ose).
+      the baselines in the same run. Default detectors: art-residual, art, residual-likelihood,
+      windowedGaussian, null.
   aidpe forecast --input SERIES.csv --horizon H [--step-seconds S] --origins N --out OUT.csv [--models DIR]
       Forecast a timestamp,value CSV from N rolling origins at its end; OUT has origin,timestamp,p10,p50,p90.
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
