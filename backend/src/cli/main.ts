@@ -56,14 +56,16 @@ Usage:
   aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B] [--format FORMAT|FILE] [--detect] [--passes N] [--timing N]
       Loghub benchmark (GA, PA, FGA, FTA): AIDPE's rules chosen leave-one-system-out (headline) and in-sample,
       beside plain Drain3, benchmark-configured Drain and Spell; header-detection accuracy; each rule's LOSO effect.
-  aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
+  aidpe autoscale-eval --trace TRACE [--trace TRACE …] --out RESULT.json [--policies hpa,predictive,rl] [--slo-ms N] [--seed S]
               [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
-              [--predictive JSON] (overrides of the predictive policy's defaults, e.g. '{"ceilingUtilization":0.85}')
-      Replay a request-rate trace (timestamp,value CSV, or an Azure Functions *_inv.csv: the sum of all
-      functions or one row) through the simulated cluster once per policy with the same seed: the exact
-      Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (the PPO actor
-      in models/autoscale, parametric, same safety layer). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
-      and p50/p95/p99 latency per policy.
+              [--predictive JSON] [--candidates default|none|FILE.json] [--reuse OLD.json …]
+      Replay request-rate traces (timestamp,value CSV; Azure Functions *_inv.csv, the sum of all functions or
+      one row; synthetic:KIND:SEED[:DAYS]) through the simulated cluster once per policy with the same seed: the
+      exact Kubernetes HPA, the default (forecast-driven) policy behind the safety layer, and the RL policy (the
+      PPO actor in models/autoscale). Per trace: SLO-violation minutes, replica-hours, scaling actions, largest
+      step, guard violations, p50/p95/p99 latency, circuit-breaker and fallback time. With several traces, every
+      candidate setting of the default policy is replayed on every trace and the leave-one-trace-out table is
+      printed (the candidate chosen on the other traces, beside the one selected on all of them).
   aidpe rl-env [--data-dir DIR]
       Serve the autoscaling RL environment (the simulator, vectorised) over stdin/stdout as JSON lines
       for a trainer (models/autoscale/PROTOCOL.md).
