@@ -90,6 +90,22 @@ test('bursts: recurring bursts make the forecast unreliable, one raises the risk
   assert.ok(m.recentPeak(T0 + 55 * MIN, 60) < 200);
 });
 
+test('bursts the forecast foresaw (below its p90) do not count against it', () => {
+  const m = new RegimeMonitor();
+  const load = (i: number): number => (i === 40 || i === 50 ? 600 : 100 + (i % 3));
+  // The forecast made the minute before each spike expected it (p50 550, p90 660).
+  feed(m, 60, load, (i) => (i === 39 || i === 49 ? 550 : 100));
+  const a = m.assess(T0 + 55 * MIN);
+  assert.equal(m.foreseenBursts, 2);
+  assert.equal(a.lastBurstMs, undefined);
+  assert.ok(!a.reasons.some((r) => /bursts/.test(r)), a.reasons.join('; '));
+  // The same spikes above the p90 of the forecast in force count as before.
+  const unforeseen = new RegimeMonitor();
+  feed(unforeseen, 60, load, (i) => (i === 39 || i === 49 ? 400 : 100));
+  assert.equal(unforeseen.foreseenBursts, 0);
+  assert.ok(unforeseen.assess(T0 + 55 * MIN).reasons.some((r) => /2 bursts/.test(r)));
+});
+
 test('a forecast that keeps missing its p90 is unreliable', () => {
   const m = new RegimeMonitor({ cusumThreshold: 1e9 });
   feed(

@@ -7,7 +7,10 @@
  * - change points: a two-sided CUSUM (Page, 1954) on the standardised log ratios (median and MAD of the
  *   window before); a change point means the history the forecast rests on no longer describes the load,
  *   so the window restarts after it;
- * - bursts: the load now above the recent median by more than `burstZ` robust standard deviations.
+ * - bursts: the load now above the recent median by more than `burstZ` robust standard deviations *and*
+ *   above the p90 of the forecast that was in force before it (the step covering now). A spike the
+ *   forecast expected (a regular timer burst, a daily peak) says nothing about its reliability; only an
+ *   unforeseen one is evidence of a regime change. Without a forecast in force every burst counts.
  * `assess` turns them into a verdict (reliable or not, and why) and an SLO-risk level, which the policy
  * maps to the forecast quantile it provisions for. Settings are in seconds, never in points. Pure.
  */
@@ -31,7 +34,7 @@ export interface RegimeConfig {
   changeMemorySeconds: number;
   /** Share of judged steps above the p90 beyond which the forecast is unreliable (nominal 0.1). */
   maxExceedance: number;
-  /** Bursts within `burstMemorySeconds` that make the forecast unreliable (0: bursts never do). */
+  /** Unforeseen bursts (above the forecast's p90) within `burstMemorySeconds` that make the forecast unreliable (0: bursts never do). */
   burstsForUnreliable: number;
 }
 
@@ -98,6 +101,16 @@ export function quantileOf(xs: readonly number[], q: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
+/** The p90 of the step of `f` that covers `timeMs` (steps cover (t0 + k·step, t0 + (k+1)·step]); undefined outside. */
+export function p90At(f: RateForecast, timeMs: number): number | undefined {
+  const stepMs = f.stepSeconds * 1000;
+  if (!(stepMs > 0) || timeMs <= f.generatedAtMs) {
+    return undefined;
+  }
+  const k = Math.ceil((timeMs - f.generatedAtMs) / stepMs) - 1;
+  return k < f.p50.length ? (f.p90[k] ?? f.p50[k]) : undefined;
+}
+
 export class RegimeMonitor {
   readonly config: RegimeConfig;
   private lastForecastAtMs: number | undefined;
@@ -109,6 +122,9 @@ export class RegimeMonitor {
   private readonly bursts: number[] = [];
   private readonly changes: number[] = [];
   private inBurst = false;
+  /** The forecast in force before the latest observation (judges whether a burst was foreseen). */
+  private inForce: RateForecast | undefined;
+  private foreseenBurstCount = 0;
 
   constructor(config: Partial<RegimeConfig> = {}) {
     this.config = { ...DEFAULT_REGIME_CONFIG, ...config };
@@ -136,8 +152,11 @@ export class RegimeMonitor {
         }
       }
     }
+    // A burst is judged against the forecast made before it (a new one may already have seen the spike).
+    const forecastBefore = this.inForce;
     if (forecast && forecast.generatedAtMs !== this.lastForecastAtMs && forecast.p50.length > 0) {
       this.lastForecastAtMs = forecast.generatedAtMs;
+      this.inForce = forecast;
       const step = forecast.stepSeconds * 1000;
       this.pending.push({
         fromMs: forecast.generatedAtMs,
@@ -161,7 +180,12 @@ export class RegimeMonitor {
       const scale = Math.max(1.4826 * mad, 0.05 * m, 1e-6);
       const burst = rate > m + c.burstZ * scale;
       if (burst && !this.inBurst) {
-        this.bursts.push(timeMs);
+        const p90 = forecastBefore ? p90At(forecastBefore, timeMs) : undefined;
+        if (p90 !== undefined && rate <= p90) {
+          this.foreseenBurstCount++;
+        } else {
+          this.bursts.push(timeMs);
+        }
       }
       this.inBurst = burst;
     }
@@ -250,6 +274,11 @@ export class RegimeMonitor {
       ...(lastChangeMs !== undefined ? { lastChangeMs } : {}),
       ...(lastBurstMs !== undefined ? { lastBurstMs } : {}),
     };
+  }
+
+  /** Bursts so far that the forecast in force had foreseen (below its p90), which therefore did not count. */
+  get foreseenBursts(): number {
+    return this.foreseenBurstCount;
   }
 
   /** The highest load fed within the last `seconds` (req/s), for the fallback's floor. */
