@@ -4,8 +4,9 @@
  * - calibration (split-conformal style, on a sliding window): every forecast's first step is judged on
  *   the mean load realised over that step; the ratios realised ÷ p50 give any quantile of the forecast
  *   (`quantile(q)`: p50 × the q-quantile of recent ratios) and the share of steps above the p90;
- * - change points: a two-sided CUSUM (Page, 1954) on the standardised log ratios (median and MAD of the
- *   window before); a change point means the history the forecast rests on no longer describes the load,
+ * - change points: a two-sided CUSUM (Page, 1954) on the standardised log ratios (median of the window
+ *   before; scale its MAD, but never below the spread the forecast declared, so a shift inside the band
+ *   the forecast allowed for is not one); a change point means the history the forecast rests on no longer describes the load,
  *   so the window restarts after it;
  * - bursts: the load now above the recent median by more than `burstZ` robust standard deviations *and*
  *   above the p90 of the forecast that was in force before it (the step covering now). A spike the
@@ -206,7 +207,10 @@ export class RegimeMonitor {
     const window = this.judgements.map((j) => j.logRatio);
     if (window.length >= c.minJudgements) {
       const m = median(window);
-      const s = Math.max(1.4826 * median(window.map((x) => Math.abs(x - m))), 0.02);
+      // The scale is at least the spread the forecast itself declared (p90 ÷ p50 on the log scale, over the
+      // normal's 1.2816): a shift of the errors within the band the forecast already allowed for is no regime change.
+      const declared = p90 > p50 && p50 > 0 ? Math.log(p90 / p50) / 1.2816 : 0;
+      const s = Math.max(1.4826 * median(window.map((x) => Math.abs(x - m))), 0.02, declared);
       const z = (logRatio - m) / s;
       this.cusumUp = Math.max(0, this.cusumUp + z - c.cusumDrift);
       this.cusumDown = Math.max(0, this.cusumDown - z - c.cusumDrift);
