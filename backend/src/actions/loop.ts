@@ -20,6 +20,7 @@ import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
 import { runEvery } from '../loop/schedule.ts';
 import type { AuditInput, AutomationSettings, Store } from '../store/sqlite.ts';
+import { auditOf, IN_FLIGHT, settle, settleRollback, type RecoveryContext, type WriteOutcome } from './recovery.ts';
 import { buildServiceState, type StateQueries } from './serviceState.ts';
 import type {
   ActionChange,
@@ -80,6 +81,8 @@ export interface ActionLoopOptions {
 /** Raised for requests the action's state does not allow (→ 409), or unknown ids (→ 404). */
 export class ActionConflictError extends Error {}
 export class ActionNotFoundError extends Error {}
+/** The workload cannot be read now (→ 503): try again later. */
+export class ActionUnavailableError extends Error {}
 
 interface ServiceRuntime {
   target: ScaleTarget;
@@ -372,7 +375,7 @@ export class ActionLoop {
           decidedAt: record.createdAt,
           decisionNote: rule ? `${rule.rule}: ${rule.reason}` : 'rejected by the guards',
         },
-        this.auditOf(record, 'action.guard_rejected', SYSTEM)
+        auditOf(record, 'action.guard_rejected', SYSTEM)
       );
       return;
     }
@@ -386,18 +389,18 @@ export class ActionLoop {
           ...(dry.after ? { after: dry.after } : {}),
           ...(failed ? { error: `dry run: ${dry.error?.message ?? 'failed'}` } : {}),
         },
-        this.auditOf(record, failed ? 'action.dry_run_failed' : 'action.proposed', SYSTEM)
+        auditOf(record, failed ? 'action.dry_run_failed' : 'action.proposed', SYSTEM)
       );
       return;
     }
     if (mode === 'approve') {
       await this.o.store.insertAction(
         { ...record, status: 'pending_approval' },
-        this.auditOf(record, 'action.pending_approval', SYSTEM)
+        auditOf(record, 'action.pending_approval', SYSTEM)
       );
       return;
     }
-    await this.o.store.insertAction({ ...record, status: 'applying' }, this.auditOf(record, 'action.applying', SYSTEM));
+    await this.o.store.insertAction({ ...record, status: 'applying' }, auditOf(record, 'action.applying', SYSTEM));
     await this.applyRecorded({ ...record, status: 'applying' }, rt, verdict, state, SYSTEM);
   }
 
@@ -448,26 +451,6 @@ export class ActionLoop {
     };
   }
 
-  private auditOf(a: ActionRecord, action: string, actor: string, extra: Record<string, unknown> = {}): AuditInput {
-    return {
-      actor,
-      action,
-      subject: a.id,
-      details: {
-        service: a.service,
-        policy: a.policy,
-        mode: a.mode,
-        status: a.status,
-        change: a.change,
-        guard: a.guard.outcome,
-        reason: a.reason,
-        before: a.before ?? null,
-        after: a.after ?? null,
-        ...extra,
-      },
-    };
-  }
-
   /** Compare-and-set a status change with its audit entry; false when someone else changed the action first. */
   private async transition(
     a: ActionRecord,
@@ -478,7 +461,7 @@ export class ActionLoop {
     extra: Record<string, unknown> = {}
   ): Promise<ActionRecord | undefined> {
     const next: ActionRecord = { ...a, ...patch, updatedAt: this.nowIso() };
-    const ok = await this.o.store.updateAction(next, expected, this.auditOf(next, auditAction, actor, extra));
+    const ok = await this.o.store.updateAction(next, expected, auditOf(next, auditAction, actor, extra));
     return ok ? next : undefined;
   }
 
@@ -686,13 +669,19 @@ export class ActionLoop {
     });
   }
 
-  /** Writes the applied action's before-state back (only what it changed) and records the rollback as its own action. */
+  /**
+   * Writes the applied action's before-state back (only what it changed) and records the rollback as its own
+   * action: marking the original and recording the rollback is one transaction, settling both is another, so a
+   * crash anywhere leaves a state `reconcile` / `resolve` completes (actions/recovery.ts).
+   */
   rollback(
     id: string,
     user: string,
-    note: string | undefined
+    note: string | undefined,
+    credential?: string
   ): Promise<{ action: ActionRecord; rollback: ActionRecord }> {
     return this.serial(async () => {
+      const by = { user, credential };
       const a = await this.get(id);
       if (a.status !== 'applied') {
         throw new ActionConflictError(`action ${id} is ${a.status}; only applied actions can be rolled back`);
@@ -713,14 +702,8 @@ export class ActionLoop {
         mode: a.mode,
         status: 'applying',
         reason: `rollback of ${a.id} by ${user}${note ? `: ${note}` : ''}`,
-        proposed: {
-          ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}),
-          ...(restore.hpa ? { hpa: restore.hpa } : {}),
-        },
-        change: {
-          ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}),
-          ...(restore.hpa ? { hpa: restore.hpa } : {}),
-        },
+        proposed: { ...restore },
+        change: { ...restore },
         guard: { outcome: 'allowed', decisions: [] },
         before: current,
         rollbackOf: a.id,
@@ -729,63 +712,67 @@ export class ActionLoop {
         createdAt: at,
         updatedAt: at,
       };
-      delete rb.after;
-      delete rb.outcome;
-      delete rb.error;
-      delete rb.forecast;
-      delete rb.predictedEffect;
-      delete rb.observed;
-      const marked = await this.transition(a, ['applied'], { status: 'rolling_back' }, user, 'action.rolling_back', {
-        rollback: rb.id,
-      });
-      if (!marked) {
+      for (const k of [
+        'after',
+        'outcome',
+        'error',
+        'forecast',
+        'predictedEffect',
+        'observed',
+        'rollbackActionId',
+      ] as const) {
+        delete rb[k];
+      }
+      const marked: ActionRecord = { ...a, status: 'rolling_back', rollbackActionId: rb.id, updatedAt: at };
+      const who = credential ? { credential } : {};
+      const started = await this.o.store.writeActions([
+        {
+          action: marked,
+          expected: ['applied'],
+          audit: auditOf(marked, 'action.rolling_back', user, { rollback: rb.id, ...who }),
+        },
+        { action: rb, audit: auditOf(rb, 'action.rollback_applying', user, { rollbackOf: a.id, ...who }) },
+      ]);
+      if (!started) {
         throw new ActionConflictError(`action ${id} changed meanwhile`);
       }
-      await this.o.store.insertAction(rb, this.auditOf(rb, 'action.rollback_applying', user, { rollbackOf: a.id }));
       const result = await this.o.actuator.restore(rb.id, a.target, restore);
-      if (result.status === 'applied' || result.status === 'already_applied') {
-        const rbDone =
-          (await this.transition(
-            rb,
-            ['applying'],
-            {
-              status: 'applied',
-              ...(result.before ? { before: result.before } : {}),
-              ...(result.after ? { after: result.after } : {}),
-            },
-            user,
-            'action.rollback_applied'
-          )) ?? rb;
-        const aDone =
-          (await this.transition(
-            marked,
-            ['rolling_back'],
-            { status: 'rolled_back', rolledBackBy: user, rolledBackAt: this.nowIso() },
-            user,
-            'action.rolled_back',
-            { rollback: rb.id }
-          )) ?? marked;
-        return { action: aDone, rollback: rbDone };
-      }
-      const message = `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}`;
-      const rbFailed =
-        (await this.transition(
-          rb,
-          ['applying'],
-          { status: 'failed', error: message },
-          user,
-          'action.rollback_failed'
-        )) ?? rb;
-      const aBack =
-        (await this.transition(
-          marked,
-          ['rolling_back'],
-          { status: 'applied', error: `rollback ${rb.id} failed: ${message}` },
-          user,
-          'action.rollback_failed'
-        )) ?? marked;
-      return { action: aBack, rollback: rbFailed };
+      const outcome: WriteOutcome =
+        result.status === 'applied' || result.status === 'already_applied'
+          ? { reached: true, before: result.before, after: result.after }
+          : {
+              reached: false,
+              error: `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}`,
+            };
+      const done = await settleRollback(this.recovery(), marked, rb, outcome, by);
+      return done ?? { action: marked, rollback: rb };
     });
+  }
+
+  /** Settles one action a crash left in flight (`applying` or `rolling_back`) from what its workload shows. */
+  resolve(id: string, user: string, credential?: string): Promise<{ action: ActionRecord; rollback?: ActionRecord }> {
+    return this.serial(async () => {
+      const a = await this.get(id);
+      if (!IN_FLIGHT.includes(a.status)) {
+        throw new ActionConflictError(
+          `action ${id} is ${a.status}; only applying or rolling_back actions can be resolved`
+        );
+      }
+      let r;
+      try {
+        r = await settle(this.recovery(), a, { user, credential }, { resolvedOnRequest: true });
+      } catch (err) {
+        throw new ActionUnavailableError(`cannot read the workload of action ${id} now: ${(err as Error).message}`);
+      }
+      if (!r.settled) {
+        throw new ActionConflictError(r.reason);
+      }
+      return { action: r.action, ...(r.rollback ? { rollback: r.rollback } : {}) };
+    });
+  }
+
+  private recovery(): RecoveryContext {
+    return { store: this.o.store, actuator: this.o.actuator, nowIso: () => this.nowIso() };
   }
 
   setMode(service: string, mode: AutomationMode, user: string): Promise<AutomationStatus> {
@@ -867,50 +854,43 @@ export class ActionLoop {
   }
 
   /**
-   * After a restart: an `applying` action either reached the workload (its id is the workload's last
-   * action id) → applied, or it did not → failed (nothing is re-applied behind anyone's back). The same
-   * for rollbacks in flight.
+   * After a restart: every action a crash left in flight is completed from what the workload shows — an
+   * `applying` action that reached the workload (its id is the workload's last action id) is applied, one that
+   * did not is failed (nothing is re-applied behind anyone's back); a rollback in flight (`rolling_back` with its
+   * record in any state) is finished or undone the same way. Actions whose workload cannot be read are left for
+   * the next start or for `resolve`.
    */
   reconcile(): Promise<{ applied: string[]; failed: string[] }> {
     return this.serial(async () => {
       const out = { applied: [] as string[], failed: [] as string[] };
-      const inFlight = await this.o.store.listActions({ statuses: ['applying'], limit: 500 });
-      for (const a of inFlight) {
-        let workload: WorkloadScaleState | undefined;
-        try {
-          workload = await this.o.actuator.read(a.target);
-        } catch {
-          continue; // cannot tell now; the next start tries again
-        }
-        const reached = workload.lastActionId === a.id;
-        const r = await this.transition(
-          a,
-          ['applying'],
-          reached
-            ? { status: 'applied', after: workload }
-            : { status: 'failed', error: 'interrupted before it reached the workload (reconciled on restart)' },
-          SYSTEM,
-          reached ? 'action.reconciled_applied' : 'action.reconciled_failed'
-        );
-        if (!r) {
+      // Originals in rolling_back first: settling one settles its rollback record too.
+      const inFlight = [
+        ...(await this.o.store.listActions({ statuses: ['rolling_back'], limit: 500 })),
+        ...(await this.o.store.listActions({ statuses: ['applying'], limit: 500 })),
+      ];
+      const seen = new Set<string>();
+      for (const listed of inFlight) {
+        const a = await this.o.store.getAction(listed.id);
+        if (!a || seen.has(a.id) || !IN_FLIGHT.includes(a.status)) {
           continue;
         }
-        (reached ? out.applied : out.failed).push(a.id);
-        if (a.rollbackOf) {
-          const original = await this.o.store.getAction(a.rollbackOf);
-          if (original?.status === 'rolling_back') {
-            await this.transition(
-              original,
-              ['rolling_back'],
-              reached
-                ? { status: 'rolled_back', rolledBackBy: a.decidedBy ?? SYSTEM, rolledBackAt: this.nowIso() }
-                : { status: 'applied' },
-              SYSTEM,
-              reached ? 'action.rolled_back' : 'action.rollback_failed',
-              { rollback: a.id, reconciled: true }
-            );
-          }
+        let r;
+        try {
+          r = await settle(this.recovery(), a, { user: SYSTEM });
+        } catch {
+          continue; // cannot tell now; the next start (or resolve) tries again
         }
+        if (!r.settled) {
+          continue;
+        }
+        // A rollback is reported by its own record; an original whose rollback was never recorded as failed.
+        const settled = r.rollback ?? r.action;
+        const reached = r.rollback
+          ? r.rollback.status === 'applied'
+          : a.status === 'applying' && r.action.status === 'applied';
+        seen.add(settled.id);
+        (reached ? out.applied : out.failed).push(settled.id);
+        seen.add(a.id);
       }
       return out;
     });

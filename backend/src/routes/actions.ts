@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ActionConflictError, ActionNotFoundError, type ActionLoop } from '../actions/loop.ts';
+import { ActionConflictError, ActionNotFoundError, ActionUnavailableError, type ActionLoop } from '../actions/loop.ts';
 import type { ActionStatus } from '../actions/types.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
@@ -137,6 +137,45 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
   decide('approve', 'Approve a pending action (the guards are checked again, then it is applied)');
   decide('reject', 'Reject a proposed or pending action');
   decide('rollback', 'Roll back an applied action: its recorded before-state is written back');
+
+  app.post(
+    '/api/v1/actions/:id/resolve',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Settle an action a crash left applying or rolling_back, from what its workload shows',
+        description:
+          'The same completion the sidecar runs on start: an action (or rollback) whose id the workload carries is ' +
+          'applied, one it does not is failed and its original stays applied. 409 when the action is not in flight; ' +
+          '503 when the workload cannot be read now.',
+        params: IdParams,
+      },
+    },
+    async (req, reply) => {
+      const loop = opts.loop;
+      if (!loop) {
+        return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
+      }
+      const user = userOf(req);
+      if (!user) {
+        return refuse(reply, 401, 'user: resolve needs the user Grafana forwards as X-Grafana-User');
+      }
+      try {
+        return await loop.resolve(req.params.id, user);
+      } catch (err) {
+        if (err instanceof ActionNotFoundError) {
+          throw new NotFoundError(err.message);
+        }
+        if (err instanceof ActionConflictError) {
+          return refuse(reply, 409, err.message);
+        }
+        if (err instanceof ActionUnavailableError) {
+          return refuse(reply, 503, err.message);
+        }
+        throw err;
+      }
+    }
+  );
 
   app.get(
     '/api/v1/audit',

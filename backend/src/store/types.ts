@@ -48,6 +48,14 @@ export interface ActionQuery {
 /** An audit entry written in the same transaction as the action change it describes. */
 export type AuditInput = Omit<AuditRecord, 'id' | 'at'>;
 
+/** One write of `writeActions`: an insert (no `expected`) or a compare-and-set update, with its audit entry. */
+export interface ActionWrite {
+  action: ActionRecord;
+  /** The statuses the stored action may have for the update to apply; absent: insert a new action. */
+  expected?: ActionStatus[];
+  audit: AuditInput;
+}
+
 /**
  * Actions and automation settings. Async so that a PostgreSQL store (several sidecar replicas) can implement
  * it; every write goes with its audit entry in one transaction, and status changes are compare-and-set so
@@ -60,6 +68,11 @@ export interface ActionStore {
    * when another writer got there first.
    */
   updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean>;
+  /**
+   * Several inserts and compare-and-set updates in one transaction: all or nothing. Returns false (and writes
+   * nothing) when any update finds its action in another status. A crash leaves either none or all of them.
+   */
+  writeActions(writes: ActionWrite[]): Promise<boolean>;
   getAction(id: string): Promise<ActionRecord | undefined>;
   /** Newest first. */
   listActions(query?: ActionQuery): Promise<ActionRecord[]>;

@@ -104,6 +104,29 @@ function contract(backend: () => Backend) {
     assert.equal(trail.length, 2, 'the loser writes no audit entry');
   });
 
+  it('writeActions: an update and an insert commit together, or (a stale compare-and-set) not at all', async () => {
+    await a.insertAction(action('w1', { status: 'applied' }), audit('w1'));
+    const ok = await a.writeActions([
+      {
+        action: action('w1', { status: 'rolling_back', rollbackActionId: 'w1-rb' }),
+        expected: ['applied'],
+        audit: audit('w1', 'action.rolling_back'),
+      },
+      { action: action('w1-rb', { status: 'applying', rollbackOf: 'w1' }), audit: audit('w1-rb') },
+    ]);
+    assert.equal(ok, true);
+    assert.equal((await b.getAction('w1'))?.status, 'rolling_back');
+    assert.equal((await b.getAction('w1-rb'))?.status, 'applying');
+    const auditBefore = (await a.listAudit(1000)).length;
+    const stale = await b.writeActions([
+      { action: action('w1-rb2', { status: 'applying', rollbackOf: 'w1' }), audit: audit('w1-rb2') },
+      { action: action('w1', { status: 'rolling_back' }), expected: ['applied'], audit: audit('w1') },
+    ]);
+    assert.equal(stale, false);
+    assert.equal(await a.getAction('w1-rb2'), undefined, 'the insert before the stale update was rolled back');
+    assert.equal((await a.listAudit(1000)).length, auditBefore, 'and so were its audit entries');
+  });
+
   it('the audit trail is append-only and newest first', async () => {
     const e1 = await a.audit(
       { actor: 'x', action: 'first', subject: 's', details: { k: 'v' } },
