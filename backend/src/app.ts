@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerSecurity } from './security.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
+import { createSidecarMetrics, registerStreamingStateMetrics, type SidecarMetrics } from './observability/metrics.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
 import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
@@ -176,9 +176,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
-  await app.register(anomalyRoutes, {
-    anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
+  const anomalies = new AnomalyUseCase({
+    metrics: () => telemetry,
+    store,
+    modelsDir: config.modelsDir,
+    now: sources.now,
   });
+  registerStreamingStateMetrics(metrics.registry, {
+    api: () => anomalies.streamingStats(),
+    incidents: () => deps.incidents?.streamingStats(),
+  });
+  await app.register(anomalyRoutes, { anomalies });
   app.get(
     '/api/v1/incidents',
     {

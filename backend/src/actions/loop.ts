@@ -232,7 +232,8 @@ export class ActionLoop {
     ).reverse();
     for (const a of recent) {
       const at = Date.parse(a.updatedAt);
-      if (!(at >= since) || !a.before) {
+      // Actions dated after now come from before a restart that set the clock back: they do not cool anything now.
+      if (!(at >= since) || at > this.o.now() || !a.before) {
         continue;
       }
       const proposal: Proposal = {
@@ -544,11 +545,19 @@ export class ActionLoop {
   private async expireApprovals(service: string): Promise<void> {
     const pending = await this.o.store.listActions({ service, statuses: ['pending_approval'], limit: 50 });
     for (const a of pending) {
-      if (this.o.now() - Date.parse(a.createdAt) > this.o.approvalTtlSeconds * 1000) {
+      const ageMs = this.o.now() - Date.parse(a.createdAt);
+      // Created "in the future": the clock went back (an accelerated demo clock restarts at wall time).
+      const fromBeforeRestart = ageMs < 0;
+      if (ageMs > this.o.approvalTtlSeconds * 1000 || fromBeforeRestart) {
         await this.transition(
           a,
           ['pending_approval'],
-          { status: 'expired', decisionNote: `not approved within ${this.o.approvalTtlSeconds} s` },
+          {
+            status: 'expired',
+            decisionNote: fromBeforeRestart
+              ? 'proposed before the clock went back (restart); the state it was decided on is gone'
+              : `not approved within ${this.o.approvalTtlSeconds} s`,
+          },
           SYSTEM,
           'action.expired'
         );

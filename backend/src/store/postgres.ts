@@ -244,7 +244,7 @@ export class PostgresStore implements Store {
     }
     args.push(query.limit ?? 200);
     const r = await this.pool.query<{ record: ActionRecord }>(
-      `SELECT record FROM aidpe_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, seq DESC LIMIT $${args.length}`,
+      `SELECT record FROM aidpe_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${args.length}`,
       args
     );
     return r.rows.map((x) => x.record);
@@ -300,6 +300,11 @@ export class PostgresStore implements Store {
         );
       }
     });
+  }
+
+  async deleteDetectorStatesBefore(updatedBefore: string): Promise<number> {
+    const r = await this.pool.query('DELETE FROM aidpe_detector_state WHERE updated_at < $1', [updatedBefore]);
+    return r.rowCount ?? 0;
   }
 
   async ping(): Promise<void> {

@@ -181,10 +181,12 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Inside a transaction. */
+  /** Inside a transaction: the insertion sequence orders actions (the writer lock makes max + 1 safe). */
   private insertActionRow(action: ActionRecord, audit: AuditInput): void {
     this.db
-      .prepare('INSERT INTO actions (id, service, status, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO actions (id, service, status, created_at, updated_at, record, seq) VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM actions))'
+      )
       .run(action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action));
     this.insertAudit(audit, action.updatedAt);
   }
@@ -246,7 +248,7 @@ export class SqliteStore implements Store {
       where.push('service = ?');
       args.push(query.service);
     }
-    const sql = `SELECT record FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+    const sql = `SELECT record FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, query.limit ?? 200) as Array<{ record: string }>;
     return rows.map((r) => JSON.parse(r.record) as ActionRecord);
   }
@@ -297,6 +299,11 @@ export class SqliteStore implements Store {
         put.run(r.key, r.version, JSON.stringify(r.state), r.updatedAt);
       }
     });
+  }
+
+  async deleteDetectorStatesBefore(updatedBefore: string): Promise<number> {
+    const r = this.db.prepare('DELETE FROM detector_state WHERE updated_at < ?').run(updatedBefore);
+    return Number(r.changes);
   }
 
   async ping(): Promise<void> {

@@ -74,7 +74,7 @@ export interface ActionStore {
    */
   writeActions(writes: ActionWrite[]): Promise<boolean>;
   getAction(id: string): Promise<ActionRecord | undefined>;
-  /** Newest first. */
+  /** Newest first, in the order the store recorded them (not by clock: a restarted clock cannot reorder them). */
   listActions(query?: ActionQuery): Promise<ActionRecord[]>;
   getAutomation(service: string): Promise<AutomationSettings | undefined>;
   listAutomation(): Promise<AutomationSettings[]>;
@@ -107,6 +107,8 @@ export interface Store extends ActionStore {
   getDetectorState(key: string): Promise<DetectorStateRecord | undefined>;
   /** Writes (replaces) several detector states in one transaction. */
   putDetectorStates(records: DetectorStateRecord[]): Promise<void>;
+  /** Deletes the detector states last updated before `updatedBefore` (ISO); returns how many. */
+  deleteDetectorStatesBefore(updatedBefore: string): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -83,6 +83,15 @@ function contract(backend: () => Backend) {
     await assert.rejects(a.insertAction(action('a1'), audit('a1')), 'ids are unique');
   });
 
+  it('actions keep the order they were recorded in, whatever their timestamps (a clock set back by a restart)', async () => {
+    await a.insertAction(action('t-future', { service: 'clock', createdAt: '2031-01-01T00:00:00.000Z' }), audit('t1'));
+    await b.insertAction(action('t-now', { service: 'clock', createdAt: '2025-01-01T00:00:00.000Z' }), audit('t2'));
+    assert.deepEqual(
+      (await a.listActions({ service: 'clock' })).map((x) => x.id),
+      ['t-now', 't-future']
+    );
+  });
+
   it('compare-and-set: of two replicas deciding the same pending action, exactly one wins', async () => {
     await a.insertAction(action('race'), audit('race'));
     const [x, y] = await Promise.all([

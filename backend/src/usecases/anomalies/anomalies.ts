@@ -63,9 +63,14 @@ export class AnomalyUseCase {
   private readonly mvae: () => Promise<MvaeModelLoad>;
 
   constructor(private readonly opts: AnomalyUseCaseOptions) {
-    this.streams = new StreamingStates(opts.store);
+    this.streams = new StreamingStates(opts.store, { now: opts.now });
     let mvaeLoad: Promise<MvaeModelLoad> | undefined;
     this.mvae = opts.mvae ?? (() => (mvaeLoad ??= loadMvaeModel({ modelsDir: opts.modelsDir })));
+  }
+
+  /** The streaming states' counts, for /metrics. */
+  streamingStats() {
+    return this.streams.stats();
   }
 
   get storeAvailable(): boolean {

@@ -4,7 +4,7 @@
  * sidecar. Telemetry is constant; the policy raises the HPA's minReplicas by one whenever asked.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { ActionLoop } from '../../../src/actions/loop.ts';
+import { ActionLoop, type ActionLoopOptions } from '../../../src/actions/loop.ts';
 import type {
   ActuationRequest,
   ActuationResult,
@@ -125,7 +125,7 @@ class RaiseMinReplicas implements Policy {
   }
 }
 
-export function crashLoop(store: Store, actuator: Actuator, newId?: () => string): ActionLoop {
+export function crashLoop(store: Store, actuator: Actuator, extra: Partial<ActionLoopOptions> = {}): ActionLoop {
   return new ActionLoop({
     store,
     actuator,
@@ -147,6 +147,6 @@ export function crashLoop(store: Store, actuator: Actuator, newId?: () => string
       scaleUpCooldownSeconds: 0,
       maxStepUp: { pods: 100, percent: 1000 },
     },
-    ...(newId ? { newId } : {}),
+    ...extra,
   });
 }
