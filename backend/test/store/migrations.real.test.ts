@@ -69,10 +69,11 @@ describe('SQLite store migrations', () => {
     const insert = old.prepare(
       'INSERT INTO actions (id, service, status, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?)'
     );
-    for (const [id, at] of [
+    const rows: Array<[string, string]> = [
       ['before-restart', '2031-01-01T00:00:00.000Z'],
       ['after-restart', '2025-01-01T00:00:00.000Z'],
-    ]) {
+    ];
+    for (const [id, at] of rows) {
       insert.run(id, 'frontend', 'applied', at, at, JSON.stringify({ id, service: 'frontend', createdAt: at }));
     }
     old.close();
