@@ -17,6 +17,7 @@ import { forecastRoutes } from './routes/forecast.ts';
 import { ForecastUseCase } from './usecases/forecast/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
+import { identifyFromGrafana } from './routes/identity.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
@@ -186,7 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     api: () => anomalies.streamingStats(),
     incidents: () => deps.incidents?.streamingStats(),
   });
-  await app.register(anomalyRoutes, { anomalies });
+  const identify = identifyFromGrafana(config.apiToken);
+  await app.register(anomalyRoutes, { anomalies, identify });
   app.get(
     '/api/v1/incidents',
     {
@@ -208,6 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loop: deps.actions,
     store,
     unavailableReason: deps.actionsUnavailable ?? (store ? 'no actuator is configured' : 'the store is not available'),
+    identify,
   });
   if (cluster) {
     await app.register(simulatorRoutes, { cluster: cluster });

@@ -93,6 +93,9 @@ interface ServiceRuntime {
 
 const SYSTEM = 'aidpe-loop';
 
+/** The credential that vouched for a person's decision, for its audit entry (absent for the loop's own). */
+const credentialOf = (credential: string | undefined) => (credential ? { credential } : {});
+
 function hpaSpec(h: HpaFields | undefined): HpaObjectSpec | undefined {
   return h
     ? { minReplicas: h.minReplicas, maxReplicas: h.maxReplicas, targetCpuUtilization: h.targetCpuUtilization }
@@ -472,7 +475,8 @@ export class ActionLoop {
     rt: ServiceRuntime,
     verdict: SafetyVerdict,
     state: ServiceState,
-    actor: string
+    actor: string,
+    extra: Record<string, unknown> = {}
   ): Promise<ActionRecord> {
     const result = await this.o.actuator.apply({
       actionId: record.id,
@@ -492,7 +496,7 @@ export class ActionLoop {
         },
         actor,
         'action.applied',
-        { attempts: result.attempts }
+        { attempts: result.attempts, ...extra }
       );
       return done ?? record;
     }
@@ -505,7 +509,7 @@ export class ActionLoop {
       },
       actor,
       'action.failed',
-      { attempts: result.attempts }
+      { attempts: result.attempts, ...extra }
     );
     return failed ?? record;
   }
@@ -586,7 +590,7 @@ export class ActionLoop {
   }
 
   /** Applies a pending action after checking the guards again against the state now. */
-  approve(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
+  approve(id: string, user: string, note: string | undefined, credential?: string): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
       if (a.status !== 'pending_approval') {
@@ -623,7 +627,8 @@ export class ActionLoop {
             error: `approved, but the guards refuse it now: ${why}`,
           },
           user,
-          'action.approval_refused_by_guards'
+          'action.approval_refused_by_guards',
+          credentialOf(credential)
         );
         if (!r) {
           throw new ActionConflictError(`action ${id} changed meanwhile`);
@@ -647,16 +652,17 @@ export class ActionLoop {
           guard: { outcome: verdict.outcome, decisions: verdict.decisions },
         },
         user,
-        'action.approved'
+        'action.approved',
+        credentialOf(credential)
       );
       if (!applying) {
         throw new ActionConflictError(`action ${id} changed meanwhile`);
       }
-      return this.applyRecorded(applying, rt, verdict, state, user);
+      return this.applyRecorded(applying, rt, verdict, state, user, credentialOf(credential));
     });
   }
 
-  reject(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
+  reject(id: string, user: string, note: string | undefined, credential?: string): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
       if (a.status !== 'pending_approval' && a.status !== 'proposed') {
@@ -669,7 +675,8 @@ export class ActionLoop {
         ['pending_approval', 'proposed'],
         { status: 'rejected', decidedBy: user, decidedAt: this.nowIso(), ...(note ? { decisionNote: note } : {}) },
         user,
-        'action.rejected'
+        'action.rejected',
+        credentialOf(credential)
       );
       if (!r) {
         throw new ActionConflictError(`action ${id} changed meanwhile`);
@@ -784,13 +791,18 @@ export class ActionLoop {
     return { store: this.o.store, actuator: this.o.actuator, nowIso: () => this.nowIso() };
   }
 
-  setMode(service: string, mode: AutomationMode, user: string): Promise<AutomationStatus> {
+  setMode(service: string, mode: AutomationMode, user: string, credential?: string): Promise<AutomationStatus> {
     return this.serial(async () => {
       const s = await this.settings(this.target(service));
       if (s.mode !== mode) {
         await this.o.store.putAutomation(
           { ...s, mode, updatedAt: this.nowIso(), updatedBy: user },
-          { actor: user, action: 'automation.mode', subject: service, details: { from: s.mode, to: mode } }
+          {
+            actor: user,
+            action: 'automation.mode',
+            subject: service,
+            details: { from: s.mode, to: mode, ...credentialOf(credential) },
+          }
         );
         // Pending approvals of a service switched to recommend or autonomous would never be decided: expire them.
         if (mode !== 'approve') {
@@ -800,7 +812,8 @@ export class ActionLoop {
               ['pending_approval'],
               { status: 'expired', decisionNote: `mode changed to ${mode} by ${user}` },
               user,
-              'action.expired'
+              'action.expired',
+              credentialOf(credential)
             );
           }
         }
@@ -809,7 +822,7 @@ export class ActionLoop {
     });
   }
 
-  resume(service: string, user: string): Promise<AutomationStatus> {
+  resume(service: string, user: string, credential?: string): Promise<AutomationStatus> {
     return this.serial(async () => {
       const target = this.target(service);
       const s = await this.settings(target);
@@ -826,7 +839,7 @@ export class ActionLoop {
           actor: user,
           action: 'automation.resumed',
           subject: service,
-          details: { wasOpen: s.breaker.open, reason: s.breaker.reason ?? null },
+          details: { wasOpen: s.breaker.open, reason: s.breaker.reason ?? null, ...credentialOf(credential) },
         }
       );
       return this.status();

@@ -1,20 +1,24 @@
 /**
- * Scaling actions and their audit trail: list, approve, reject, roll back; per-service automation mode and
- * the circuit breaker's resume. Decisions need the user Grafana forwards (`X-Grafana-User`): without it
- * they are refused (401), because every decision is audited under a name.
+ * Scaling actions and their audit trail: list, approve, reject, roll back, resolve; per-service automation mode
+ * and the circuit breaker's resume. Decisions need the user Grafana forwards (`X-Grafana-User`), believed only
+ * with the API token (routes/identity.ts): without it they are refused, because every decision is audited under
+ * a name and the credential that vouched for it.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ActionConflictError, ActionNotFoundError, ActionUnavailableError, type ActionLoop } from '../actions/loop.ts';
 import type { ActionStatus } from '../actions/types.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
+import type { Identify } from './identity.ts';
 
 export interface ActionRouteOptions {
   loop: ActionLoop | undefined;
   store: Store | undefined;
   /** Why the loop is not running, for the empty answer. */
   unavailableReason: string;
+  /** Who decides (the forwarded user, believed only with the token). */
+  identify: Identify;
 }
 
 const STATUSES: readonly ActionStatus[] = [
@@ -37,14 +41,10 @@ const DecisionBody = Type.Union([
   Type.Null(),
 ]);
 
-function userOf(req: FastifyRequest): string | undefined {
-  const forwarded = req.headers['x-grafana-user'];
-  return typeof forwarded === 'string' && forwarded.trim() !== '' ? forwarded.trim() : undefined;
-}
+const ERRORS = { 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict', 503: 'Service Unavailable' } as const;
 
-function refuse(reply: FastifyReply, status: 401 | 409 | 503, message: string) {
-  const error = status === 401 ? 'Unauthorized' : status === 409 ? 'Conflict' : 'Service Unavailable';
-  return reply.status(status).send({ statusCode: status, error, message });
+function refuse(reply: FastifyReply, status: keyof typeof ERRORS, message: string) {
+  return reply.status(status).send({ statusCode: status, error: ERRORS[status], message });
 }
 
 export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fastify, opts) => {
@@ -110,19 +110,19 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         if (!loop) {
           return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
         }
-        const user = userOf(req);
-        if (!user) {
-          return refuse(reply, 401, `user: ${verb} needs the user Grafana forwards as X-Grafana-User`);
+        const who = opts.identify(req, verb);
+        if ('refused' in who) {
+          return refuse(reply, who.status, who.refused);
         }
         const note = req.body?.note;
         try {
           if (verb === 'approve') {
-            return { action: await loop.approve(req.params.id, user, note) };
+            return { action: await loop.approve(req.params.id, who.user, note, who.credential) };
           }
           if (verb === 'reject') {
-            return { action: await loop.reject(req.params.id, user, note) };
+            return { action: await loop.reject(req.params.id, who.user, note, who.credential) };
           }
-          return await loop.rollback(req.params.id, user, note);
+          return await loop.rollback(req.params.id, who.user, note, who.credential);
         } catch (err) {
           if (err instanceof ActionNotFoundError) {
             throw new NotFoundError(err.message);
@@ -156,12 +156,12 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       if (!loop) {
         return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
       }
-      const user = userOf(req);
-      if (!user) {
-        return refuse(reply, 401, 'user: resolve needs the user Grafana forwards as X-Grafana-User');
+      const who = opts.identify(req, 'resolve');
+      if ('refused' in who) {
+        return refuse(reply, who.status, who.refused);
       }
       try {
-        return await loop.resolve(req.params.id, user);
+        return await loop.resolve(req.params.id, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
           throw new NotFoundError(err.message);
@@ -220,12 +220,12 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       if (!loop) {
         return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
       }
-      const user = userOf(req);
-      if (!user) {
-        return refuse(reply, 401, 'user: changing the mode needs the user Grafana forwards as X-Grafana-User');
+      const who = opts.identify(req, 'changing the mode');
+      if ('refused' in who) {
+        return refuse(reply, who.status, who.refused);
       }
       try {
-        return await loop.setMode(req.params.service, req.body.mode, user);
+        return await loop.setMode(req.params.service, req.body.mode, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
           throw new NotFoundError(err.message);
@@ -249,12 +249,12 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       if (!loop) {
         return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
       }
-      const user = userOf(req);
-      if (!user) {
-        return refuse(reply, 401, 'user: resuming automation needs the user Grafana forwards as X-Grafana-User');
+      const who = opts.identify(req, 'resuming automation');
+      if ('refused' in who) {
+        return refuse(reply, who.status, who.refused);
       }
       try {
-        return await loop.resume(req.params.service, user);
+        return await loop.resume(req.params.service, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
           throw new NotFoundError(err.message);

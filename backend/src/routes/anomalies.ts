@@ -1,6 +1,7 @@
 /** Anomaly routes: schemas, and one use-case call each (usecases/anomalies/anomalies.ts). */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Identify } from './identity.ts';
 import { MAX_ANOMALY_SERIES as MAX_SERIES, type AnomalyUseCase } from '../usecases/anomalies/anomalies.ts';
 
 const TimeValue = Type.Union([Type.Number(), Type.String()]);
@@ -65,14 +66,14 @@ const FeedbackBody = Type.Object(
   {
     verdict: Type.Union([Type.Literal('true_positive'), Type.Literal('false_positive')]),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
-    user: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'When not forwarded by Grafana (X-Grafana-User)' })
-    ),
   },
   { additionalProperties: false }
 );
 
-export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase }> = async (app, { anomalies }) => {
+export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; identify: Identify }> = async (
+  app,
+  { anomalies, identify }
+) => {
   // Also served at /api/v1/anomalies/query: Grafana's datasource proxy matches routes by prefix, so a
   // datasource route for that path cannot reach /api/v1/anomalies/{id}/feedback (Editor-only via the app).
   for (const url of ['/api/v1/anomalies', '/api/v1/anomalies/query']) {
@@ -107,16 +108,16 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase }> = 
           message: 'store: not available; feedback cannot be kept (see /api/v1/health)',
         });
       }
-      const forwarded = req.headers['x-grafana-user'];
-      const user = (typeof forwarded === 'string' && forwarded) || req.body.user;
-      if (!user) {
-        return reply.status(401).send({
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'user: feedback needs a user (Grafana forwards X-Grafana-User; or give user in the body)',
+      // The user comes from Grafana (X-Grafana-User, believed only with the token), never from the body.
+      const who = identify(req, 'feedback');
+      if ('refused' in who) {
+        return reply.status(who.status).send({
+          statusCode: who.status,
+          error: who.status === 401 ? 'Unauthorized' : 'Forbidden',
+          message: who.refused,
         });
       }
-      return reply.status(201).send(await anomalies.feedback(req.params.id, req.body, user, store));
+      return reply.status(201).send(await anomalies.feedback(req.params.id, req.body, who.user, store, who.credential));
     }
   );
 

@@ -99,7 +99,11 @@ export class PostgresStore implements Store {
     return r.rows[0]?.threshold;
   }
 
-  async addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord> {
+  async addFeedback(
+    input: Omit<FeedbackRecord, 'id' | 'createdAt'>,
+    now: Date,
+    credential?: string
+  ): Promise<FeedbackRecord> {
     const at = now.toISOString();
     return this.transaction(async (c) => {
       const r = await c.query<{ id: string }>(
@@ -130,6 +134,7 @@ export class PostgresStore implements Store {
             reason: input.reason,
             thresholdBefore: input.thresholdBefore,
             thresholdAfter: input.thresholdAfter,
+            ...(credential ? { credential } : {}),
           },
         },
         at

@@ -88,7 +88,11 @@ export class SqliteStore implements Store {
     return row?.threshold;
   }
 
-  async addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord> {
+  async addFeedback(
+    input: Omit<FeedbackRecord, 'id' | 'createdAt'>,
+    now: Date,
+    credential?: string
+  ): Promise<FeedbackRecord> {
     const at = now.toISOString();
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -121,6 +125,7 @@ export class SqliteStore implements Store {
             reason: input.reason,
             thresholdBefore: input.thresholdBefore,
             thresholdAfter: input.thresholdAfter,
+            ...(credential ? { credential } : {}),
           },
         },
         at

@@ -97,8 +97,11 @@ export interface Store extends ActionStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Per-series detection threshold set by feedback; undefined when the series has none. */
   getThreshold(seriesKey: string): Promise<number | undefined>;
-  /** Records feedback, the threshold change it causes and an audit entry, in one transaction. */
-  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord>;
+  /**
+   * Records feedback, the threshold change it causes and an audit entry, in one transaction; `credential` (how
+   * the user was known) goes into the audit entry.
+   */
+  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date, credential?: string): Promise<FeedbackRecord>;
   listFeedback(seriesKey?: string): Promise<FeedbackRecord[]>;
   audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): Promise<AuditRecord>;
   /** Newest first. */

@@ -238,7 +238,7 @@ export class AnomalyUseCase {
   }
 
   /** Feedback on a region this sidecar answered: stored (audited by the store) and moving the series' threshold. */
-  async feedback(regionId: string, body: FeedbackRequest, user: string, store: Store) {
+  async feedback(regionId: string, body: FeedbackRequest, user: string, store: Store, credential?: string) {
     const region = this.regions.get(regionId);
     if (!region) {
       throw new NotFoundError(
@@ -258,7 +258,8 @@ export class AnomalyUseCase {
         thresholdBefore: before,
         thresholdAfter: after,
       },
-      new Date(this.opts.now())
+      new Date(this.opts.now()),
+      credential
     );
   }
 
