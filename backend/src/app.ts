@@ -18,6 +18,7 @@ import { ForecastUseCase } from './usecases/forecast/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
 import { identifyFromGrafana } from './routes/identity.ts';
+import { strictValidatorCompiler } from './routes/validation.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
@@ -74,10 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const telemetry = sources.metrics;
   const cluster = sources.cluster;
   const metrics = deps.metrics ?? createSidecarMetrics();
-  const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({ logger: deps.logger ?? { level: config.logLevel } }).withTypeProvider<TypeBoxTypeProvider>();
+  // Bodies are never coerced; querystring and params are (routes/validation.ts).
+  app.setValidatorCompiler(strictValidatorCompiler());
 
   await registerSecurity(app, { apiToken: config.apiToken });
   await app.register(swagger, {

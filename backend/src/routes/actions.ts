@@ -44,7 +44,9 @@ const DecisionBody = Type.Union([
 const ERRORS = { 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict', 503: 'Service Unavailable' } as const;
 
 function refuse(reply: FastifyReply, status: keyof typeof ERRORS, message: string) {
-  return reply.status(status).send({ statusCode: status, error: ERRORS[status], message });
+  // Messages lead with the field they are about ("user: …", "actions: …"); the answer names it too.
+  const field = /^([\w.-]+):/.exec(message)?.[1] ?? 'request';
+  return reply.status(status).send({ statusCode: status, error: ERRORS[status], message, field });
 }
 
 export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fastify, opts) => {
@@ -228,7 +230,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         return await loop.setMode(req.params.service, req.body.mode, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
-          throw new NotFoundError(err.message);
+          throw new NotFoundError(err.message, 'service');
         }
         throw err;
       }
@@ -257,7 +259,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         return await loop.resume(req.params.service, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
-          throw new NotFoundError(err.message);
+          throw new NotFoundError(err.message, 'service');
         }
         throw err;
       }

@@ -2,9 +2,9 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Identify } from './identity.ts';
+import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
 import { MAX_ANOMALY_SERIES as MAX_SERIES, type AnomalyUseCase } from '../usecases/anomalies/anomalies.ts';
 
-const TimeValue = Type.Union([Type.Number(), Type.String()]);
 const InlineValue = Type.Unsafe<number | string | null>({
   type: ['number', 'string', 'null'],
   description: 'null or "NaN" for a gap',
@@ -15,13 +15,13 @@ const AnomalyBody = Type.Object(
     query: Type.Optional(Type.String({ minLength: 1, description: 'PromQL range expression; or give series' })),
     start: Type.Optional(TimeValue),
     end: Type.Optional(TimeValue),
-    stepSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    stepSeconds: Type.Optional(StepSeconds()),
     series: Type.Optional(
       Type.Array(
         Type.Object(
           {
             labels: Type.Optional(Type.Record(Type.String(), Type.String())),
-            timestamps: Type.Array(Type.Number(), { description: 'Unix seconds, increasing' }),
+            timestamps: Type.Array(Type.Number(unixSeconds), { description: 'Unix seconds, increasing' }),
             values: Type.Array(InlineValue),
           },
           { additionalProperties: false }
@@ -106,6 +106,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
           statusCode: 503,
           error: 'Service Unavailable',
           message: 'store: not available; feedback cannot be kept (see /api/v1/health)',
+          field: 'store',
         });
       }
       // The user comes from Grafana (X-Grafana-User, believed only with the token), never from the body.
@@ -115,6 +116,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
           statusCode: who.status,
           error: who.status === 401 ? 'Unauthorized' : 'Forbidden',
           message: who.refused,
+          field: who.refused.split(':')[0],
         });
       }
       return reply.status(201).send(await anomalies.feedback(req.params.id, req.body, who.user, store, who.credential));
@@ -135,7 +137,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
       if (!store) {
         return reply
           .status(503)
-          .send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available' });
+          .send({ statusCode: 503, error: 'Service Unavailable', message: 'store: not available', field: 'store' });
       }
       return { feedback: await store.listFeedback(req.query.seriesKey) };
     }

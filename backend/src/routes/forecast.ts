@@ -3,16 +3,13 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { MAX_HORIZON } from '../engines/forecast/engine.ts';
 import { MAX_FORECAST_SERIES, type ForecastUseCase } from '../usecases/forecast/forecast.ts';
+import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
 
 export { MAX_FORECAST_SERIES } from '../usecases/forecast/forecast.ts';
 export { TtlLru } from '../usecases/cache.ts';
 
 // ------------------------------------------------------------------------------------------------
 // Schemas
-
-const TimeValue = Type.Union([Type.Number(), Type.String()], {
-  description: 'Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h"',
-});
 
 /**
  * JSON has no NaN: a gap is null or the string "NaN" (±Inf, as Prometheus writes them, are gaps too).
@@ -26,7 +23,7 @@ const InlineValue = Type.Unsafe<number | string | null>({
     'A number; null, "NaN" or "±Inf" for a gap; numbers as strings ("1.5", as the Prometheus API writes them) are accepted',
 });
 /** null is let through (not coerced to 0) so the handler can name it. */
-const InlineTimestamp = Type.Unsafe<number | null>({ type: ['number', 'null'] });
+const InlineTimestamp = Type.Unsafe<number | null>({ type: ['number', 'null'], ...unixSeconds });
 
 const InlineSeries = Type.Object(
   {
@@ -48,10 +45,7 @@ const ForecastBody = Type.Object(
     start: Type.Optional(TimeValue),
     end: Type.Optional(TimeValue),
     stepSeconds: Type.Optional(
-      Type.Number({
-        exclusiveMinimum: 0,
-        description: 'Query resolution; for inline series the sampling step (inferred from the timestamps when absent)',
-      })
+      StepSeconds('Query resolution; for inline series the sampling step (inferred from the timestamps when absent)')
     ),
     series: Type.Optional(
       Type.Array(InlineSeries, {

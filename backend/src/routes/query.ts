@@ -4,18 +4,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { BadRequestError } from './errors.ts';
 import { parseTime } from '../usecases/time.ts';
+import { StepSeconds, TimeValue } from './schemas.ts';
 
 export { parseTime } from '../usecases/time.ts';
-
-const TimeValue = Type.Union([Type.Number(), Type.String()], {
-  description: 'Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h"',
-});
 
 const RangeBody = Type.Object({
   query: Type.String({ minLength: 1, description: 'PromQL expression' }),
   start: TimeValue,
   end: Type.Optional(TimeValue),
-  stepSeconds: Type.Number({ exclusiveMinimum: 0 }),
+  stepSeconds: StepSeconds(),
 });
 const InstantBody = Type.Object({ query: Type.String({ minLength: 1 }), time: Type.Optional(TimeValue) });
 

@@ -2,14 +2,15 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RcaUseCase } from '../usecases/rca/rca.ts';
+import { StepSeconds, TimeValue } from './schemas.ts';
 
 const MAX_TRACES = 500;
 const MAX_TEMPO_TRACES = 50;
 
 const GraphBody = Type.Object(
   {
-    start: Type.Union([Type.Number(), Type.String()], { description: 'Unix s/ms, RFC 3339 or now-15m' }),
-    end: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+    start: TimeValue,
+    end: Type.Optional(TimeValue),
     limit: Type.Optional(
       Type.Integer({
         minimum: 1,
@@ -23,8 +24,8 @@ const GraphBody = Type.Object(
 
 const RcaBody = Type.Object(
   {
-    start: Type.Union([Type.Number(), Type.String()], { description: 'Window start: Unix s/ms, RFC 3339 or now-15m' }),
-    end: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+    start: TimeValue,
+    end: Type.Optional(TimeValue),
     symptom: Type.Optional(
       Type.String({ minLength: 1, description: 'The user-facing service (default: the entry service)' })
     ),
@@ -37,7 +38,7 @@ const RcaBody = Type.Object(
     errorQuery: Type.Optional(
       Type.String({ minLength: 1, description: 'One error-ratio series per service, labelled service' })
     ),
-    stepSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    stepSeconds: Type.Optional(StepSeconds()),
   },
   { additionalProperties: false }
 );

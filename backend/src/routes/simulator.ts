@@ -11,34 +11,56 @@ import { parseTime } from './query.ts';
 
 const FAULT_TYPES = ['cpu_contention', 'latency', 'error_burst', 'memory_leak', 'bad_deploy'] as const;
 const ServiceParam = Type.Object({ service: Type.String({ minLength: 1 }) });
-const ReplicasBody = Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 1000 }) });
-const HpaBody = Type.Object({
-  minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
-  maxReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
-  targetCpuUtilization: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
-});
-const FaultBody = Type.Object({
-  service: Type.String({ minLength: 1 }),
-  type: Type.Union(FAULT_TYPES.map((t) => Type.Literal(t))),
-  /** Seconds after the current simulated time; default 0 (now). */
-  startInSeconds: Type.Optional(Type.Number({ minimum: 0 })),
-  durationSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 86400 }),
-  intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
-});
+const ReplicasBody = Type.Object(
+  { replicas: Type.Integer({ minimum: 0, maximum: 1000 }) },
+  { additionalProperties: false }
+);
+const HpaBody = Type.Object(
+  {
+    minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    maxReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    targetCpuUtilization: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false }
+);
+const FaultBody = Type.Object(
+  {
+    service: Type.String({ minLength: 1 }),
+    type: Type.Union(FAULT_TYPES.map((t) => Type.Literal(t))),
+    startInSeconds: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 7 * 86400, description: 'Seconds after the simulated now; default 0' })
+    ),
+    durationSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 86400 }),
+    intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
+  },
+  { additionalProperties: false }
+);
 const LokiQuery = Type.Object({
   query: Type.String({
     minLength: 1,
     description: 'LogQL stream selector, e.g. {service="cart"} or {service="cart", level="error"}',
   }),
-  start: Type.Optional(Type.String()),
-  end: Type.Optional(Type.String()),
+  start: Type.Optional(Type.String({ maxLength: 64 })),
+  end: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
 });
 const TempoSearch = Type.Object({
-  start: Type.Optional(Type.String()),
-  end: Type.Optional(Type.String()),
+  start: Type.Optional(Type.String({ maxLength: 64 })),
+  end: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
+
+/** The longest window the simulator's Loki and Tempo shapes answer (the simulator keeps less history than this). */
+const MAX_SIM_WINDOW_MS = 24 * 3600_000;
+
+function checkWindow(startMs: number, endMs: number): void {
+  if (startMs >= endMs) {
+    throw new BadRequestError('start', 'must be before end');
+  }
+  if (endMs - startMs > MAX_SIM_WINDOW_MS) {
+    throw new BadRequestError('start', `the window is longer than ${MAX_SIM_WINDOW_MS / 3600_000} h; narrow it`);
+  }
+}
 
 /** Loki query times are Unix nanoseconds, seconds or RFC 3339. */
 function lokiTime(field: string, value: string | undefined, fallbackMs: number): number {
@@ -46,7 +68,7 @@ function lokiTime(field: string, value: string | undefined, fallbackMs: number):
     return fallbackMs;
   }
   if (/^\d{16,}$/.test(value)) {
-    return Number(BigInt(value) / 1_000_000n);
+    return parseTime(field, Number(BigInt(value) / 1_000_000n), fallbackMs);
   }
   return parseTime(field, value, fallbackMs);
 }
@@ -79,7 +101,8 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
   const requireService = (service: string) => {
     if (!cluster.topology.services.some((s) => s.name === service)) {
       throw new NotFoundError(
-        `service ${JSON.stringify(service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`
+        `service: ${JSON.stringify(service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`,
+        'service'
       );
     }
   };
@@ -184,11 +207,15 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     },
     async (req) => {
       const selector = parseStreamSelector(req.query.query);
+      if (selector.service !== undefined && !cluster.topology.services.some((s) => s.name === selector.service)) {
+        throw new BadRequestError(
+          'query',
+          `service ${JSON.stringify(selector.service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`
+        );
+      }
       const endMs = lokiTime('end', req.query.end, cluster.now());
       const startMs = lokiTime('start', req.query.start, endMs - 3600_000);
-      if (startMs >= endMs) {
-        throw new BadRequestError('start', 'must be before end');
-      }
+      checkWindow(startMs, endMs);
       return cluster.toLokiStreams({
         startMs,
         endMs,
@@ -206,6 +233,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
       const nowMs = cluster.now();
       const endMs = req.query.end ? parseTime('end', req.query.end, nowMs) : nowMs;
       const startMs = req.query.start ? parseTime('start', req.query.start, nowMs) : endMs - 900_000;
+      checkWindow(startMs, endMs);
       return cluster.toTempoSearch({ startMs, endMs, limit: req.query.limit ?? 20 });
     }
   );
@@ -222,7 +250,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     async (req) => {
       const trace = cluster.toTempoTrace(req.params.traceId.toLowerCase());
       if (!trace) {
-        throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`);
+        throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`, 'traceId');
       }
       return trace;
     }
