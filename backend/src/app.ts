@@ -8,7 +8,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerSecurity } from './security.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { createSidecarMetrics, registerStreamingStateMetrics, type SidecarMetrics } from './observability/metrics.ts';
+import {
+  createSidecarMetrics,
+  registerComputeMetrics,
+  registerStreamingStateMetrics,
+  type SidecarMetrics,
+} from './observability/metrics.ts';
+import { InlineCompute, WorkerPool, type Compute } from './compute/pool.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
 import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
@@ -60,6 +66,8 @@ export interface AppDeps {
   actionsUnavailable?: string | undefined;
   /** The Kubernetes API's health when the Kubernetes actuator is in use. */
   kubernetesHealth?: (() => Promise<DependencyHealth>) | undefined;
+  /** Where the engines run (default: a worker pool sized by config.compute, closed with the app). */
+  compute?: Compute | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -79,7 +87,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Bodies are never coerced; querystring and params are (routes/validation.ts).
   app.setValidatorCompiler(strictValidatorCompiler());
 
-  await registerSecurity(app, { apiToken: config.apiToken });
+  await registerSecurity(app, { apiToken: config.apiToken, changesPerMinute: config.server.changesPerMinute });
+  const compute = deps.compute ?? computeFor(config);
+  if (!deps.compute) {
+    app.addHook('onClose', () => compute.close());
+  }
+  registerComputeMetrics(metrics.registry, () => compute.stats());
   await app.register(swagger, {
     openapi: {
       info: {
@@ -174,7 +187,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(queryRoutes, { telemetry: () => telemetry, now: sources.now });
   await app.register(forecastRoutes, {
-    forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
+    forecast: new ForecastUseCase({
+      metrics: () => telemetry,
+      models: forecastModels,
+      now: sources.now,
+      compute,
+      modelsDir: config.modelsDir,
+    }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
   const anomalies = new AnomalyUseCase({
@@ -182,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store,
     modelsDir: config.modelsDir,
     now: sources.now,
+    compute,
   });
   registerStreamingStateMetrics(metrics.registry, {
     api: () => anomalies.streamingStats(),
@@ -205,7 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
   );
-  await app.register(rcaRoutes, { rca: new RcaUseCase(sources) });
+  await app.register(rcaRoutes, { rca: new RcaUseCase(sources, compute) });
   await app.register(actionRoutes, {
     loop: deps.actions,
     store,
@@ -216,6 +236,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(simulatorRoutes, { cluster: cluster });
   }
   return app;
+}
+
+/** The engines' worker pool as configured; 0 workers runs them on the event loop (debugging only). */
+function computeFor(config: AidpeConfig): Compute {
+  return config.compute.workers === 0
+    ? new InlineCompute()
+    : new WorkerPool({
+        workers: config.compute.workers,
+        maxQueued: config.compute.maxQueued,
+        timeoutMs: config.compute.timeoutMs,
+      });
 }
 
 function missing(what: string): never {

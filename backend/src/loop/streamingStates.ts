@@ -164,6 +164,13 @@ export class StreamingStates {
     return { series, origin, ...(discarded ? { discarded } : {}) };
   }
 
+  /** Puts a series' new state in place of the one `acquire` gave (a compute worker pushed a copy of it). */
+  replace(key: string, series: StreamingSeries): void {
+    if (this.live.has(key)) {
+      this.live.set(key, series);
+    }
+  }
+
   /** Marks a series as changed; `persist` writes the changed ones. */
   touch(key: string): void {
     this.dirty.add(key);

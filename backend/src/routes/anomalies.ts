@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Identify } from './identity.ts';
 import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
+import { clientGone } from './cancellation.ts';
 import { MAX_ANOMALY_SERIES as MAX_SERIES, type AnomalyUseCase } from '../usecases/anomalies/anomalies.ts';
 
 const InlineValue = Type.Unsafe<number | string | null>({
@@ -80,13 +81,15 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
     app.post<{ Body: AnomalyBodyT }>(
       url,
       {
+        // Inline series up to the points budget (usecases/budgets.ts) fit; the default 1 MB does not.
+        bodyLimit: 8 * 1024 * 1024,
         schema: {
           tags: ['anomalies'],
           summary: 'Anomaly scores, regions and annotations for a PromQL range or inline series',
           body: AnomalyBody,
         },
       },
-      async (req) => anomalies.detect(req.body)
+      async (req, reply) => anomalies.detect(req.body, { signal: clientGone(reply) })
     );
   }
 

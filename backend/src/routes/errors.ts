@@ -8,6 +8,7 @@ import type { SidecarMetrics } from '../observability/metrics.ts';
 import { ForecastInputError } from '../engines/forecast/series.ts';
 import { BadRequestError, NotConfiguredError, NotFoundError } from '../usecases/errors.ts';
 import { fieldOfValidation } from './validation.ts';
+import { ComputeCancelledError, ComputeOverloadedError, ComputeTimeLimitError } from '../compute/pool.ts';
 
 export { BadRequestError, NotConfiguredError, NotFoundError } from '../usecases/errors.ts';
 
@@ -58,6 +59,21 @@ export function errorHandler(metrics: SidecarMetrics) {
       return reply
         .status(400)
         .send({ statusCode: 400, error: 'Bad Request', message: `body: ${error.message}`, field: 'body' });
+    }
+    if (error instanceof ComputeOverloadedError) {
+      metrics.errors.inc({ component: 'compute', kind: 'overloaded' });
+      return reply
+        .status(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .send({ statusCode: 503, error: 'overloaded', message: error.message });
+    }
+    if (error instanceof ComputeTimeLimitError) {
+      metrics.errors.inc({ component: 'compute', kind: 'time_limit' });
+      return reply.status(503).send({ statusCode: 503, error: 'time_limit', message: error.message });
+    }
+    if (error instanceof ComputeCancelledError) {
+      // The client went away: nobody reads this answer.
+      return reply.status(503).send({ statusCode: 503, error: 'cancelled', message: error.message });
     }
     if (error instanceof NotConfiguredError) {
       return reply.status(501).send({ statusCode: 501, error: 'Not Implemented', message: error.message });

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { MAX_HORIZON } from '../engines/forecast/engine.ts';
 import { MAX_FORECAST_SERIES, type ForecastUseCase } from '../usecases/forecast/forecast.ts';
 import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
+import { clientGone } from './cancellation.ts';
 
 export { MAX_FORECAST_SERIES } from '../usecases/forecast/forecast.ts';
 export { TtlLru } from '../usecases/cache.ts';
@@ -179,7 +180,7 @@ export const forecastRoutes: FastifyPluginAsync<{ forecast: ForecastUseCase }> =
         response: { 200: ForecastResponse },
       },
     },
-    async (req) => forecast.forecast(req.body)
+    async (req, reply) => forecast.forecast(req.body, { signal: clientGone(reply) })
   );
 
   app.get(

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { BadRequestError } from './errors.ts';
 import { parseTime } from '../usecases/time.ts';
+import { checkQuerySteps } from '../usecases/budgets.ts';
 import { StepSeconds, TimeValue } from './schemas.ts';
 
 export { parseTime } from '../usecases/time.ts';
@@ -55,6 +56,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
       if (startMs >= endMs) {
         throw new BadRequestError('start', 'must be before end');
       }
+      checkQuerySteps(startMs, endMs, req.body.stepSeconds);
       const result = await opts
         .telemetry()
         .queryRange({ query: req.body.query, startMs, endMs, stepSeconds: req.body.stepSeconds });

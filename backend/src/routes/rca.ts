@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RcaUseCase } from '../usecases/rca/rca.ts';
 import { StepSeconds, TimeValue } from './schemas.ts';
+import { clientGone } from './cancellation.ts';
 
 const MAX_TRACES = 500;
 const MAX_TEMPO_TRACES = 50;
@@ -53,7 +54,7 @@ export const rcaRoutes: FastifyPluginAsync<{ rca: RcaUseCase }> = async (app, { 
         body: RcaBody,
       },
     },
-    async (req) => rca.rank(req.body)
+    async (req, reply) => rca.rank(req.body, { signal: clientGone(reply) })
   );
   app.post<{ Body: Static<typeof GraphBody> }>(
     '/api/v1/rca/graph',
