@@ -2,7 +2,7 @@
  * Builds the sidecar's Fastify app without listening, so tests drive it with `inject`.
  * Everything with I/O (telemetry source, simulator, clocks) is passed in.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -25,6 +25,7 @@ import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
 import { identifyFromGrafana } from './routes/identity.ts';
 import { strictValidatorCompiler } from './routes/validation.ts';
+import { errorResponses, finiteJson, IncidentListSchema } from './routes/responses.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
@@ -83,7 +84,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const telemetry = sources.metrics;
   const cluster = sources.cluster;
   const metrics = deps.metrics ?? createSidecarMetrics();
-  const app = Fastify({ logger: deps.logger ?? { level: config.logLevel } }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    // The router's own refusals (a malformed URL, a path parameter over 100 characters) name their field too.
+    // Longer than any path parameter's schema allows, so an over-long one is a 400 naming it, not the router's 414.
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: (error, _request, reply) =>
+      (reply as unknown as FastifyReply).status(error.statusCode ?? 400).send({
+        statusCode: error.statusCode ?? 400,
+        error: error.code ?? 'Bad Request',
+        message: `url: ${error.message}`,
+        field: 'url',
+      }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
   // Bodies are never coerced; querystring and params are (routes/validation.ts).
   app.setValidatorCompiler(strictValidatorCompiler());
 
@@ -95,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerComputeMetrics(metrics.registry, () => compute.stats());
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema (type lists for nullable numbers, numeric exclusiveMinimum).
+      openapi: '3.1.0',
       info: {
         title: 'AIDPE sidecar API',
         description: 'Forecasts, anomalies, guarded scaling actions and root-cause analysis for Grafana.',
@@ -108,6 +123,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setErrorHandler(errorHandler(metrics));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `url: no route for ${request.method} ${request.url.slice(0, 200)}`,
+      field: 'url',
+    })
+  );
+  // JSON has no NaN or Infinity: written as null (as JSON.stringify does) before the schema serialiser sees them.
+  app.addHook('preSerialization', async (_request, _reply, payload) => finiteJson(payload));
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -215,6 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       schema: {
         tags: ['anomalies'],
         summary: 'Incidents the sidecar opened itself when anomalies fired on the watched queries',
+        response: { 200: IncidentListSchema, ...errorResponses },
       },
     },
     async () => {

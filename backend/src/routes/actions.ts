@@ -11,6 +11,7 @@ import type { ActionStatus } from '../actions/types.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import type { Identify } from './identity.ts';
+import { ActionRecordSchema, AuditEntrySchema, AutomationStatusSchema, errorResponses, Nullable } from './responses.ts';
 
 export interface ActionRouteOptions {
   loop: ActionLoop | undefined;
@@ -41,6 +42,26 @@ const DecisionBody = Type.Union([
   Type.Null(),
 ]);
 
+const ActionAnswer = Type.Object({ action: ActionRecordSchema });
+const RollbackAnswer = Type.Object({
+  action: ActionRecordSchema,
+  rollback: ActionRecordSchema,
+});
+const ResolveAnswer = Type.Object({
+  action: ActionRecordSchema,
+  rollback: Type.Optional(ActionRecordSchema),
+});
+/** The loop's status, or (without a loop) running false with the reason. */
+const AutomationAnswer = Type.Object({
+  running: Type.Boolean(),
+  message: Type.Optional(Type.String()),
+  intervalSeconds: Type.Optional(Type.Number()),
+  actuator: Type.Optional(AutomationStatusSchema.properties.actuator),
+  lastRunAt: Type.Optional(Type.String()),
+  lastError: Type.Optional(Type.String()),
+  services: AutomationStatusSchema.properties.services,
+});
+
 const ERRORS = { 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict', 503: 'Service Unavailable' } as const;
 
 function refuse(reply: FastifyReply, status: keyof typeof ERRORS, message: string) {
@@ -63,6 +84,14 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
           service: Type.Optional(Type.String({ minLength: 1 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
         }),
+        response: {
+          200: Type.Object({
+            actions: Type.Array(ActionRecordSchema),
+            automation: Nullable(AutomationStatusSchema),
+            message: Type.Optional(Type.String({ description: 'Why there is no action loop, when there is none' })),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
@@ -93,7 +122,14 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
 
   app.get(
     '/api/v1/actions/:id',
-    { schema: { tags: ['actions'], summary: 'One action', params: IdParams } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'One action',
+        params: IdParams,
+        response: { 200: ActionAnswer, ...errorResponses },
+      },
+    },
     async (req) => {
       const a = opts.store ? await opts.store.getAction(req.params.id) : undefined;
       if (!a) {
@@ -106,7 +142,15 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
   const decide = (verb: 'approve' | 'reject' | 'rollback', summary: string) =>
     app.post(
       `/api/v1/actions/:id/${verb}`,
-      { schema: { tags: ['actions'], summary, params: IdParams, body: Type.Optional(DecisionBody) } },
+      {
+        schema: {
+          tags: ['actions'],
+          summary,
+          params: IdParams,
+          body: Type.Optional(DecisionBody),
+          response: { 200: verb === 'rollback' ? RollbackAnswer : ActionAnswer, ...errorResponses },
+        },
+      },
       async (req, reply) => {
         const loop = opts.loop;
         if (!loop) {
@@ -151,6 +195,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
           'applied, one it does not is failed and its original stays applied. 409 when the action is not in flight; ' +
           '503 when the workload cannot be read now.',
         params: IdParams,
+        response: { 200: ResolveAnswer, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -186,6 +231,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         tags: ['actions'],
         summary: 'The append-only audit trail, newest first',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })) }),
+        response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }), ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -198,7 +244,13 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
 
   app.get(
     '/api/v1/automation',
-    { schema: { tags: ['actions'], summary: 'Loop status: mode, policy and breaker per managed service' } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Loop status: mode, policy and breaker per managed service',
+        response: { 200: AutomationAnswer, ...errorResponses },
+      },
+    },
     async () => {
       if (!opts.loop) {
         return { running: false, message: opts.unavailableReason, services: [] };
@@ -215,6 +267,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         summary: "Set a service's automation mode",
         params: ServiceParams,
         body: Type.Object({ mode: Type.Union(MODES.map((m) => Type.Literal(m))) }, { additionalProperties: false }),
+        response: { 200: AutomationStatusSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -244,6 +297,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         tags: ['actions'],
         summary: 'Resume automation after the circuit breaker paused it',
         params: ServiceParams,
+        response: { 200: AutomationStatusSchema, ...errorResponses },
       },
     },
     async (req, reply) => {

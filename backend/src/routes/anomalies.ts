@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Identify } from './identity.ts';
 import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
 import { clientGone } from './cancellation.ts';
+import { AnomalyRegionSchema, errorResponses, FrameSchema, Labels, NumberOrNull } from './responses.ts';
 import { MAX_ANOMALY_SERIES as MAX_SERIES, type AnomalyUseCase } from '../usecases/anomalies/anomalies.ts';
 
 const InlineValue = Type.Unsafe<number | string | null>({
@@ -36,7 +37,7 @@ const AnomalyBody = Type.Object(
     detector: Type.Optional(
       Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')], {
         description:
-          'The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood; NAB 24.4 (standard profile), the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert); NAB 69.8 standard / 62.2 low-FP / 74.4 low-FN on the four local categories, about 0.12 ms per point (several times aidpe\'s cost). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe\'s (the series key gets __detector__="ensemble"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so',
+          'The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood, the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert), several times aidpe\'s cost per point (its measured accuracy and cost are in the README). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe\'s (the series key gets __detector__="ensemble"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so',
       })
     ),
     mode: Type.Optional(
@@ -71,6 +72,83 @@ const FeedbackBody = Type.Object(
   { additionalProperties: false }
 );
 
+const ScoredSeriesSchema = Type.Object({
+  labels: Labels,
+  name: Type.String(),
+  seriesKey: Type.String(),
+  detector: Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')]),
+  threshold: Type.Number(),
+  thresholdSource: Type.Union([Type.Literal('default'), Type.Literal('feedback'), Type.Literal('request')]),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('insufficient_data'), Type.Literal('constant')]),
+  reason: Type.Optional(Type.String()),
+  regions: Type.Array(AnomalyRegionSchema),
+  stream: Type.Optional(
+    Type.Object({
+      origin: Type.Union([Type.Literal('memory'), Type.Literal('store'), Type.Literal('new'), Type.Literal('rebuilt')]),
+      fed: Type.Integer(),
+      lastScoredMs: NumberOrNull,
+      skipped: Type.Object({ alreadyScored: Type.Integer(), nonFinite: Type.Integer() }),
+      gaps: Type.Array(
+        Type.Object({ fromMs: Type.Number(), toMs: Type.Number(), steps: Type.Number(), reset: Type.Boolean() })
+      ),
+      notes: Type.Array(Type.String()),
+    })
+  ),
+  frame: FrameSchema,
+});
+
+const GroupSchema = Type.Object({
+  groupBy: Type.String(),
+  value: Type.String(),
+  seriesKey: Type.String(),
+  metrics: Type.Array(Type.String()),
+  threshold: Type.Number(),
+  detector: Type.Union([Type.Literal('pca'), Type.Literal('autoencoder')]),
+  notes: Type.Array(Type.String()),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('insufficient_data')]),
+  reason: Type.Optional(Type.String()),
+  regions: Type.Array(
+    Type.Object({
+      ...AnomalyRegionSchema.properties,
+      contributors: Type.Array(Type.Object({ metric: Type.String(), share: Type.Number() }), {
+        description: 'The metrics that carried most of the residual over the region, largest first',
+      }),
+    })
+  ),
+  frame: Type.Optional(FrameSchema),
+});
+
+const AnomalyResponse = Type.Object({
+  mode: Type.Union([Type.Literal('batch'), Type.Literal('streaming')]),
+  series: Type.Array(ScoredSeriesSchema),
+  groups: Type.Optional(Type.Array(GroupSchema, { description: 'With groupBy: one multivariate result per group' })),
+  annotations: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      time: Type.Number(),
+      timeEnd: Type.Number(),
+      title: Type.String(),
+      text: Type.String(),
+      tags: Type.Array(Type.String()),
+    }),
+    { description: 'The regions as Grafana annotation events' }
+  ),
+  warnings: Type.Array(Type.String()),
+  storeAvailable: Type.Boolean({ description: 'False without a store: feedback cannot be kept (503)' }),
+});
+
+const FeedbackRecordSchema = Type.Object({
+  id: Type.Number(),
+  regionId: Type.String(),
+  seriesKey: Type.String(),
+  verdict: Type.Union([Type.Literal('true_positive'), Type.Literal('false_positive')]),
+  user: Type.String(),
+  reason: Type.String(),
+  createdAt: Type.String(),
+  thresholdBefore: Type.Number(),
+  thresholdAfter: Type.Number(),
+});
+
 export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; identify: Identify }> = async (
   app,
   { anomalies, identify }
@@ -87,6 +165,7 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
           tags: ['anomalies'],
           summary: 'Anomaly scores, regions and annotations for a PromQL range or inline series',
           body: AnomalyBody,
+          response: { 200: AnomalyResponse, ...errorResponses },
         },
       },
       async (req, reply) => anomalies.detect(req.body, { signal: clientGone(reply) })
@@ -99,7 +178,9 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
       schema: {
         tags: ['anomalies'],
         summary: 'True/false-positive feedback on a region: stored, audited, and moves the series threshold',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         body: FeedbackBody,
+        response: { 201: FeedbackRecordSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -132,7 +213,8 @@ export const anomalyRoutes: FastifyPluginAsync<{ anomalies: AnomalyUseCase; iden
       schema: {
         tags: ['anomalies'],
         summary: 'Feedback given so far (optionally for one series key)',
-        querystring: Type.Object({ seriesKey: Type.Optional(Type.String()) }),
+        querystring: Type.Object({ seriesKey: Type.Optional(Type.String({ maxLength: 1000 })) }),
+        response: { 200: Type.Object({ feedback: Type.Array(FeedbackRecordSchema) }), ...errorResponses },
       },
     },
     async (req, reply) => {

@@ -47,6 +47,8 @@ export function errorHandler(metrics: SidecarMetrics) {
         message: error.message,
         query: error.query,
         upstreamMessage: error.upstreamMessage,
+        // The query the request carried is what the upstream refused.
+        ...(error.kind === 'bad_query' ? { field: 'query' } : {}),
       });
     }
     if (error instanceof BadRequestError || error instanceof ForecastInputError) {

@@ -5,6 +5,7 @@ import { MAX_HORIZON } from '../engines/forecast/engine.ts';
 import { MAX_FORECAST_SERIES, type ForecastUseCase } from '../usecases/forecast/forecast.ts';
 import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
 import { clientGone } from './cancellation.ts';
+import { errorResponses } from './responses.ts';
 
 export { MAX_FORECAST_SERIES } from '../usecases/forecast/forecast.ts';
 export { TtlLru } from '../usecases/cache.ts';
@@ -121,7 +122,13 @@ const ModelStatusSchema = Type.Object({
       sha256: Type.Optional(Type.String()),
       validation: Type.Record(
         Type.String(),
-        Type.Object({ windows: Type.Number(), pinball: Type.Number(), mae: NullableNumber, coverage80: NullableNumber })
+        Type.Object({
+          windows: Type.Number(),
+          pinball: Type.Number(),
+          mae: NullableNumber,
+          coverage80: NullableNumber,
+          naiveMae: Type.Optional(NullableNumber),
+        })
       ),
     })
   ),
@@ -177,7 +184,7 @@ export const forecastRoutes: FastifyPluginAsync<{ forecast: ForecastUseCase }> =
           `or \`horizonSeconds\`. At most ${MAX_FORECAST_SERIES} series are forecast. Query answers are cached for one step (at least 15 s) ` +
           'per query, step-aligned range, step, horizon, quantiles and models; `cached` says when an answer came from the cache.',
         body: ForecastBody,
-        response: { 200: ForecastResponse },
+        response: { 200: ForecastResponse, ...errorResponses },
       },
     },
     async (req, reply) => forecast.forecast(req.body, { signal: clientGone(reply) })
@@ -190,7 +197,7 @@ export const forecastRoutes: FastifyPluginAsync<{ forecast: ForecastUseCase }> =
         tags: ['forecast'],
         summary:
           'The deep forecasting models (ONNX) and whether each loaded; the statistical candidates are always available',
-        response: { 200: ModelsResponse },
+        response: { 200: ModelsResponse, ...errorResponses },
       },
     },
     async () => forecast.models()

@@ -6,6 +6,7 @@ import { BadRequestError } from './errors.ts';
 import { parseTime } from '../usecases/time.ts';
 import { checkQuerySteps } from '../usecases/budgets.ts';
 import { StepSeconds, TimeValue } from './schemas.ts';
+import { errorResponses } from './responses.ts';
 
 export { parseTime } from '../usecases/time.ts';
 
@@ -46,7 +47,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
         tags: ['telemetry'],
         summary: 'Range query against the configured telemetry source',
         body: RangeBody,
-        response: { 200: QueryResultSchema },
+        response: { 200: QueryResultSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -70,7 +71,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
         tags: ['telemetry'],
         summary: 'Instant query against the configured telemetry source',
         body: InstantBody,
-        response: { 200: QueryResultSchema },
+        response: { 200: QueryResultSchema, ...errorResponses },
       },
     },
     async (req) => {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RcaUseCase } from '../usecases/rca/rca.ts';
 import { StepSeconds, TimeValue } from './schemas.ts';
 import { clientGone } from './cancellation.ts';
+import { errorResponses, NodeGraphFrameSchema, NumberOrNull, ServiceGraphSchema } from './responses.ts';
 
 const MAX_TRACES = 500;
 const MAX_TEMPO_TRACES = 50;
@@ -44,6 +45,93 @@ const RcaBody = Type.Object(
   { additionalProperties: false }
 );
 
+const GraphSource = Type.Union([
+  Type.Literal('simulator'),
+  Type.Literal('tempo'),
+  Type.Literal('tempo-service-graph-metrics'),
+]);
+const OptionalNumber = Type.Optional(NumberOrNull);
+
+const EvidenceQuerySchema = Type.Object({
+  signal: Type.Union([
+    Type.Literal('latency'),
+    Type.Literal('errors'),
+    Type.Literal('memory'),
+    Type.Literal('logs'),
+    Type.Literal('traces'),
+  ]),
+  language: Type.Union([Type.Literal('promql'), Type.Literal('logql'), Type.Literal('traceql')]),
+  query: Type.String(),
+  startMs: Type.Number(),
+  endMs: Type.Number(),
+  stepSeconds: Type.Optional(Type.Number()),
+});
+
+const RcaResponse = Type.Object({
+  symptom: Type.String(),
+  tier: Type.Union([Type.Literal('CONFIRMED'), Type.Literal('LIKELY'), Type.Literal('INCONCLUSIVE')]),
+  candidates: Type.Array(
+    Type.Object({
+      service: Type.String(),
+      score: Type.Number(),
+      path: Type.Array(Type.String(), { description: 'Symptom → … → candidate, along calls' }),
+      evidence: Type.Array(Type.String()),
+      whyLower: Type.Optional(Type.String()),
+      evidenceScore: OptionalNumber,
+      pagerank: OptionalNumber,
+      evidenceQueries: Type.Array(EvidenceQuerySchema, {
+        description: 'The exact queries behind the evidence, from the baseline start to the window end',
+      }),
+    })
+  ),
+  explanation: Type.String(),
+  notes: Type.Optional(Type.Array(Type.String())),
+  evidence: Type.Array(
+    Type.Object({
+      service: Type.String(),
+      latencyScore: Type.Number(),
+      latencyOnsetMs: OptionalNumber,
+      errorScore: Type.Number(),
+      errorOnsetMs: OptionalNumber,
+      resourceScore: OptionalNumber,
+      resourceOnsetMs: OptionalNumber,
+      selfMsBaseline: OptionalNumber,
+      selfMsIncident: OptionalNumber,
+      ownErrorRateBaseline: OptionalNumber,
+      ownErrorRateIncident: OptionalNumber,
+      ownSignals: Type.Optional(Type.Array(Type.Object({ strength: Type.Number(), line: Type.String() }))),
+      logAnomaly: Type.Optional(
+        Type.Object({
+          score: Type.Number(),
+          frequencyScore: OptionalNumber,
+          sequenceScore: OptionalNumber,
+          summary: Type.String(),
+        })
+      ),
+    })
+  ),
+  queries: Type.Object({
+    latency: Type.String(),
+    errors: Type.String(),
+    resources: Type.Optional(Type.String()),
+    stepSeconds: Type.Number(),
+  }),
+  window: Type.Object({ startMs: Type.Number(), endMs: Type.Number(), baselineStartMs: Type.Number() }),
+  graphSource: GraphSource,
+  graphSourceDetail: Type.String(),
+  graph: ServiceGraphSchema,
+  frames: Type.Array(NodeGraphFrameSchema, { description: '[nodes, edges]' }),
+  logNotes: Type.Optional(Type.Array(Type.String())),
+});
+
+const GraphResponse = Type.Object({
+  source: GraphSource,
+  sourceDetail: Type.String(),
+  graph: ServiceGraphSchema,
+  frames: Type.Array(NodeGraphFrameSchema, { description: '[nodes, edges]' }),
+  warnings: Type.Array(Type.String()),
+});
+
 export const rcaRoutes: FastifyPluginAsync<{ rca: RcaUseCase }> = async (app, { rca }) => {
   app.post<{ Body: Static<typeof RcaBody> }>(
     '/api/v1/rca',
@@ -52,13 +140,21 @@ export const rcaRoutes: FastifyPluginAsync<{ rca: RcaUseCase }> = async (app, { 
         tags: ['rca'],
         summary: 'Ranked root-cause candidates for a symptom over a window, with paths, evidence, tier and the graph',
         body: RcaBody,
+        response: { 200: RcaResponse, ...errorResponses },
       },
     },
     async (req, reply) => rca.rank(req.body, { signal: clientGone(reply) })
   );
   app.post<{ Body: Static<typeof GraphBody> }>(
     '/api/v1/rca/graph',
-    { schema: { tags: ['rca'], summary: 'Service dependency graph from traces (Node Graph frames)', body: GraphBody } },
+    {
+      schema: {
+        tags: ['rca'],
+        summary: 'Service dependency graph from traces (Node Graph frames)',
+        body: GraphBody,
+        response: { 200: GraphResponse, ...errorResponses },
+      },
+    },
     async (req) => rca.graph(req.body)
   );
 };

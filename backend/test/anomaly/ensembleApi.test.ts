@@ -257,5 +257,7 @@ test('a bad detector is a 400 naming the field; the field is documented', async 
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
   const detector =
     doc.paths['/api/v1/anomalies'].post.requestBody.content['application/json'].schema.properties.detector;
-  assert.match(detector.description, /ensemble: .*NAB \d+\.\d standard/);
+  assert.match(detector.description, /ensemble: the maximum of CAD OSE and aidpe/);
+  // Evaluation figures go stale in an API description: they live in the README, with the command behind them.
+  assert.doesNotMatch(detector.description, /NAB \d/);
 });
