@@ -37,6 +37,8 @@ export default defineConfig([
       'browser/test-results/',
       // The browser-test harness bundle (esbuild output).
       'browser/.build/',
+      // Generated from the sidecar's OpenAPI document (scripts/api-types.mjs), checked for staleness instead.
+      'src/api/generated/',
     ],
   },
   ...baseConfig,

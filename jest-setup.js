@@ -9,3 +9,16 @@ console.info = (...args) => {
   }
   originalInfo(...args);
 };
+
+// jsdom has no IntersectionObserver or ResizeObserver; @grafana/scenes (lazy layout) and the plugin's width
+// measurement look for them. Stubs that never report: components render their content without layout events.
+class NoopObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+}
+global.IntersectionObserver = global.IntersectionObserver ?? NoopObserver;
+global.ResizeObserver = global.ResizeObserver ?? NoopObserver;

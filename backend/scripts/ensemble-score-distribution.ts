@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEnsemble } from '../src/engines/anomaly/detectors/ensemble.ts';
-import { createAidpeDetector } from '../src/engines/anomaly/detectors/aidpe.ts';
+import { createResidualLikelihoodDetector } from '../src/engines/anomaly/detectors/residualLikelihood.ts';
 
 const [nabDir = '../../shared/data/nab'] = process.argv.slice(2);
 const root = join(nabDir, 'data');
@@ -32,7 +32,7 @@ for (const file of picked) {
   const timestamps = rows.map((r) => Date.parse(`${r[0]!.replace(' ', 'T')}Z`));
   const values = rows.map((r) => Number(r[1]));
   const ensemble = runEnsemble(timestamps, values);
-  const aidpe = createAidpeDetector();
+  const aidpe = createResidualLikelihoodDetector();
   for (let i = 0; i < values.length; i++) {
     const a = aidpe.update(timestamps[i]!, values[i]!);
     points++;

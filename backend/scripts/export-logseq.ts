@@ -13,7 +13,7 @@ import {
   loadNezhaLogCases,
   resolveBglFile,
   resolveNezhaRoot,
-} from '../src/rca/logAnomalyData.ts';
+} from '../src/eval/rca/logAnomalyData.ts';
 
 const { values } = parseArgs({
   options: { bgl: { type: 'string' }, nezha: { type: 'string' }, out: { type: 'string' }, vocab: { type: 'string' } },

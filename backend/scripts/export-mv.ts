@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MvWindower, DEFAULT_MV_NORMALISATION } from '../src/engines/anomaly/detectors/autoencoder.ts';
-import { MV_FEATURES, simulateMvRun, type MvWorkloadKind } from '../src/cli/mvSimData.ts';
+import { MV_FEATURES, simulateMvRun, type MvWorkloadKind } from '../src/eval/multivariate/simData.ts';
 
 const { values: args } = parseArgs({
   options: {

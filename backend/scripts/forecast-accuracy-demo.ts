@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.ts';
-import { DEMO_ACCURACY_WATCHES, ForecastAccuracyTracker } from '../src/loop/forecastAccuracy.ts';
+import { DEMO_ACCURACY_WATCHES, ForecastAccuracyTracker } from '../src/watch/forecastAccuracy.ts';
 import { loadForecastCandidates } from '../src/models/forecastRegistry.ts';
 import { createDemoCluster } from '../src/sim/demo.ts';
 import { SimulatorSource } from '../src/telemetry/simulatorSource.ts';

@@ -1,89 +1,62 @@
 /**
- * The parameter sweep behind AIDPE's log-parser settings (`AIDPE_OPTIONS` in
- * `src/engines/rca/logparse/drain.ts`): one setting for every system, never one per system. Each row is
- * the mean GA / PA over the loghub-2k systems with a corrected ground truth (and per-system GA), with
- * cluster counts to show when a setting only looks good by splitting clusters into copies.
+ * In-sample sensitivity of AIDPE's log-parser rules, one rule at a time: for a base rule choice (default the
+ * shipped `AIDPE_RULES`, or `--rules name=value,…` on top of it), every value of every rule (or of `--vary`
+ * rules) is scored on every loghub system, printing mean and per-system GA / PA. A development aid beside
+ * `aidpe logparse-eval`, whose leave-one-system-out selection is what chooses the rules.
  *
- *   node --import tsx scripts/logparse-sweep.ts ../../shared/data/loghub-2k
+ *   node --import tsx scripts/logparse-sweep.ts ../../shared/data/loghub-2k [--rules simTh=0.6] [--vary simTh,depth]
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AIDPE_OPTIONS, Drain, type DrainOptions } from '../src/engines/rca/logparse/drain.ts';
-import { compileLogFormat, LOGHUB_FORMATS, parseCsv } from '../src/engines/rca/logparse/format.ts';
-import { evaluateParsing } from '../src/engines/rca/logparse/metrics.ts';
-import { parseContents, splitLog } from '../src/cli/logparseCommands.ts';
+import { parseArgs } from 'node:util';
+import { Drain } from '../src/engines/rca/logparse/drain.ts';
+import { mineTemplates } from '../src/engines/rca/logparse/mine.ts';
+import {
+  AIDPE_RULE_NAMES,
+  AIDPE_RULE_SPACE,
+  aidpeOptions,
+  parseRules,
+  type AidpeRuleName,
+  type AidpeRules,
+} from '../src/engines/rca/logparse/rules.ts';
+import { loadCorpus } from '../src/eval/loghub/corpus.ts';
+import { evaluateParsing, prepareTruth } from '../src/eval/loghub/metrics.ts';
 
-const dir = process.argv[2];
-if (!dir || !existsSync(dir)) {
-  process.stderr.write('usage: logparse-sweep.ts LOGHUB_2K_DIR\n');
+const { values, positionals } = parseArgs({
+  options: { rules: { type: 'string' }, vary: { type: 'string' }, systems: { type: 'string' } },
+  allowPositionals: true,
+});
+const dir = positionals[0];
+if (!dir) {
+  process.stderr.write('usage: logparse-sweep.ts LOGHUB_DIR [--rules name=value,…] [--vary rule,…] [--systems A,B]\n');
   process.exit(2);
 }
+const base = parseRules(values.rules ?? '');
+const vary = (values.vary?.split(',') ?? AIDPE_RULE_NAMES) as AidpeRuleName[];
+const wanted = values.systems ? new Set(values.systems.split(',')) : undefined;
+const { systems } = loadCorpus(dir, wanted ? { wanted } : {});
+const prepared = systems.map((s) => ({ s, truth: prepareTruth(s.truth) }));
 
-const systems = readdirSync(dir)
-  .sort()
-  .filter((s) => LOGHUB_FORMATS[s] && existsSync(join(dir, s, `${s}_2k.log_structured_corrected.csv`)))
-  .map((system) => {
-    const rows = parseCsv(readFileSync(join(dir, system, `${system}_2k.log_structured_corrected.csv`), 'utf8')).filter(
-      (r) => !(r.length === 1 && r[0] === '')
+function row(label: string, rules: AidpeRules): void {
+  const per = prepared.map(({ s, truth }) => {
+    const parser = new Drain(aidpeOptions(rules));
+    const t = mineTemplates(s.contents, parser).templates;
+    return evaluateParsing(
+      truth,
+      s.contents.map((c, i) => ({ content: c, template: t[i]! })),
+      { truthPrepared: true }
     );
-    const header = rows[0]!;
-    const ci = header.indexOf('Content');
-    const ti = header.indexOf('EventTemplate');
-    const truth = rows.slice(1).map((r) => ({ content: r[ci]!, template: r[ti]! }));
-    const contents = splitLog(
-      readFileSync(join(dir, system, `${system}_2k.log`), 'utf8'),
-      compileLogFormat(LOGHUB_FORMATS[system]!)
-    ).contents;
-    return { system, truth, contents };
   });
-
-function row(label: string, options: Partial<DrainOptions>): void {
-  let ga = 0;
-  let pa = 0;
-  const perSystem: string[] = [];
-  const clusters: number[] = [];
-  for (const s of systems) {
-    const parser = Drain.aidpe(options);
-    const run = parseContents(s.contents, parser);
-    const m = evaluateParsing(
-      s.truth,
-      s.contents.map((c, i) => ({ content: c, template: run.templates[i]! }))
-    );
-    ga += m.GA;
-    pa += m.PA;
-    perSystem.push((m.GA * 100).toFixed(1));
-    clusters.push(parser.clusterCount);
-  }
-  const n = systems.length;
-  process.stdout.write(
-    `${label.padEnd(58)} GA ${((ga / n) * 100).toFixed(1)}  PA ${((pa / n) * 100).toFixed(1)}  GA/system [${perSystem.join(' ')}]  clusters [${clusters.join(' ')}]\n`
-  );
+  const mean = (k: 'GA' | 'PA'): string => ((per.reduce((a, m) => a + m[k], 0) / per.length) * 100).toFixed(1);
+  const ga = per.map((m) => (m.GA * 100).toFixed(0).padStart(3)).join(' ');
+  const pa = per.map((m) => (m.PA * 100).toFixed(0).padStart(3)).join(' ');
+  process.stdout.write(`${label.padEnd(34)} GA ${mean('GA')} PA ${mean('PA')}  GA [${ga}]  PA [${pa}]\n`);
 }
 
-process.stdout.write(
-  `systems: ${systems.map((s) => s.system).join(' ')}\nAIDPE_OPTIONS: ${JSON.stringify({ ...AIDPE_OPTIONS, masking: undefined })}\n`
-);
-process.stdout.write('\n-- similarity threshold x tree depth, with and without wildcardsMatchMasked\n');
-for (const wildcardsMatchMasked of [false, true]) {
-  for (const simTh of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]) {
-    for (const depth of [3, 4, 5, 6]) {
-      row(`wildcardsMatchMasked ${wildcardsMatchMasked} simTh ${simTh} depth ${depth}`, {
-        wildcardsMatchMasked,
-        simTh,
-        depth,
-      });
-    }
-  }
-}
-process.stdout.write('\n-- enumerated constants (other settings as AIDPE_OPTIONS)\n');
-for (const enumMaxValues of [0, 4, 8, 16]) {
-  for (const enumMaxWords of [0, 1, 2, 3, 4]) {
-    for (const enumMinRepeats of [1, 2, 3]) {
-      row(`enumMaxValues ${enumMaxValues} enumMaxWords ${enumMaxWords} enumMinRepeats ${enumMinRepeats}`, {
-        enumMaxValues,
-        enumMaxWords,
-        enumMinRepeats,
-      });
+process.stdout.write(`systems: ${systems.map((s) => s.system).join(' ')}\n`);
+row('base', base);
+for (const name of vary) {
+  for (const v of AIDPE_RULE_SPACE[name].values) {
+    if (v !== base[name]) {
+      row(`${name}=${String(v)}`, { ...base, [name]: v } as AidpeRules);
     }
   }
 }

@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDataFiles } from '../src/cli/anomalyCommands.ts';
 import { EnsembleCombiner, type EnsembleOptions } from '../src/engines/anomaly/detectors/ensemble.ts';
-import { parseDataCsv, parseResultsCsv, parseWindowsJson, windowsToRows } from '../src/engines/anomaly/nab/dataset.ts';
-import { NAB_PROFILES, scoreCorpus, type NabFile } from '../src/engines/anomaly/nab/scorer.ts';
+import { parseDataCsv, parseResultsCsv, parseWindowsJson, windowsToRows } from '../src/eval/nab/dataset.ts';
+import { NAB_PROFILES, scoreCorpus, type NabFile } from '../src/eval/nab/scorer.ts';
 
 const [nabDir = '../../shared/data/nab', cacheDir = '/tmp/nabJ'] = process.argv.slice(2);
 const windows = parseWindowsJson(

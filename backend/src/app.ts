@@ -33,14 +33,16 @@ import { SIDECAR_VERSION } from './version.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { AnomalyUseCase } from './usecases/anomalies/anomalies.ts';
 import { rcaRoutes } from './routes/rca.ts';
-import type { IncidentWatcher } from './loop/incidents.ts';
+import type { IncidentWatcher } from './watch/incidents.ts';
 import { sourcesFromParts, type Sources } from './sources/index.ts';
 import { RcaUseCase } from './usecases/rca/rca.ts';
 import type { Store } from './store/sqlite.ts';
-import type { ActionLoop } from './actions/loop.ts';
+import type { ActionLoop } from './automation/loop.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { forecastAccuracyRoutes } from './routes/forecastAccuracy.ts';
-import type { ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
+import { watchRoutes } from './routes/watch.ts';
+import type { WatchService } from './watch/service.ts';
+import type { ForecastAccuracyTracker } from './watch/forecastAccuracy.ts';
 
 export interface AppDeps {
   config: AidpeConfig;
@@ -59,8 +61,10 @@ export interface AppDeps {
   storeError?: string | undefined;
   /** The loop that opens incidents from anomalies; started by server.ts, driven by hand in tests. */
   incidents?: IncidentWatcher | undefined;
-  /** The loop that tracks forecast accuracy and drift; started by server.ts in demo mode, driven by hand in tests. */
+  /** The loop that tracks forecast accuracy and drift; started by server.ts in every mode (watch/service.ts), driven by hand in tests. */
   forecastAccuracy?: ForecastAccuracyTracker | undefined;
+  /** The watchers (plan, resolution, prediction series); started by server.ts in every mode. */
+  watch?: WatchService | undefined;
   /** The optimisation loop (policy → guards → mode → actuator); absent without a store or an actuator. */
   actions?: ActionLoop | undefined;
   /** Why `actions` is absent, shown by the actions API. */
@@ -69,6 +73,8 @@ export interface AppDeps {
   kubernetesHealth?: (() => Promise<DependencyHealth>) | undefined;
   /** Where the engines run (default: a worker pool sized by config.compute, closed with the app). */
   compute?: Compute | undefined;
+  /** Further dependencies health reports, by name (e.g. the embedded cluster's Loki/Tempo push). */
+  healthChecks?: Record<string, () => Promise<DependencyHealth>> | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -201,6 +207,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const forecastModels = () => loadForecastCandidates({ modelsDir: config.modelsDir });
   health.register('models', modelsHealthCheck(config.modelsDir, forecastModels));
+  for (const [name, check] of Object.entries(deps.healthChecks ?? {})) {
+    health.register(name, check);
+  }
 
   await app.register(healthRoutes, {
     health,
@@ -221,6 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
+  await app.register(watchRoutes, { watch: deps.watch });
   const anomalies = new AnomalyUseCase({
     metrics: () => telemetry,
     store,
@@ -246,7 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => {
       const watcher = deps.incidents;
       if (!watcher) {
-        return { incidents: [], running: false, message: 'the incident watcher is not running (it runs in demo mode)' };
+        return { incidents: [], running: false, message: 'the incident watcher is not running in this process' };
       }
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }

@@ -2,25 +2,31 @@
  * Starts the sidecar for real: picks the telemetry source (the embedded demo cluster or the
  * configured Prometheus), builds the app and listens. `close()` stops clocks and the server.
  */
-import { DEMO_WATCHED_QUERIES, IncidentWatcher } from './loop/incidents.ts';
-import { DEMO_ACCURACY_WATCHES, ForecastAccuracyTracker } from './loop/forecastAccuracy.ts';
+import { createSidecarMetrics } from './observability/metrics.ts';
+import { WatchService } from './watch/service.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import type { Store } from './store/types.ts';
-import type { ActionLoop } from './actions/loop.ts';
+import type { ActionLoop } from './automation/loop.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { createSources } from './sources/index.ts';
+import { createSources, isActuation } from './sources/index.ts';
 import type { TelemetrySource } from './telemetry/types.ts';
 import { createDemoCluster, type DemoCluster } from './sim/demo.ts';
+import { startSimulatorPush } from './sim/push/index.ts';
+import type { KubeMirror } from './sim/kubeMirror.ts';
 
 export interface RunningSidecar {
   app: FastifyInstance;
   url: string;
   demo: DemoCluster | undefined;
   telemetry: TelemetrySource;
+  /** The watchers (incidents, forecast accuracy, prediction series). */
+  watch: WatchService;
   /** The optimisation loop, when it runs. */
   actions: ActionLoop | undefined;
+  /** The embedded cluster's mirror of a real API server's Deployments (simulator.mirror), when configured. */
+  mirror: KubeMirror | undefined;
   store: Store | undefined;
   close(): Promise<void>;
 }
@@ -29,10 +35,20 @@ export async function startSidecar(
   config: AidpeConfig,
   options: { logger?: boolean | Record<string, unknown> } = {}
 ): Promise<RunningSidecar> {
-  const demo: DemoCluster | undefined = config.mode === 'demo' ? createDemoCluster(config) : undefined;
+  // The embedded cluster runs in demo mode, and in live mode as the workload behind a real Prometheus when asked.
+  const demo: DemoCluster | undefined =
+    config.mode === 'demo' || config.simulator.embedded ? createDemoCluster(config) : undefined;
   // The one place where the mode decides where data comes from and what acts on the cluster.
   const sources = await createSources(config, demo?.cluster);
   const telemetry = sources.metrics;
+  // The embedded cluster as the data plane of a real API server (simulator.mirror): replicas follow its Deployments.
+  let mirrorWarn = (what: string, err: unknown): void => console.warn(`${what}: ${(err as Error)?.message}`);
+  const actuatorKind = isActuation(sources.actuation) ? sources.actuation.actuator.kind : undefined;
+  const mirror = config.simulator.mirror.kubeconfig
+    ? await import('./sim/kubeMirror.ts').then((m) =>
+        m.startKubeMirrorWhenConfigured(config, demo?.cluster, actuatorKind, (what, err) => mirrorWarn(what, err))
+      )
+    : undefined;
   // A store that cannot be opened degrades the sidecar (health says why), it does not stop it.
   let store: Store | undefined;
   let storeError: string | undefined;
@@ -53,19 +69,20 @@ export async function startSidecar(
       storeError = `cannot open ${storePath}: ${(err as Error).message}`;
     }
   }
-  // In demo mode the sidecar watches every service's latency and errors and opens incidents by itself.
-  const incidents = demo ? new IncidentWatcher({ telemetry, store, queries: DEMO_WATCHED_QUERIES }) : undefined;
-  // In demo mode it also forecasts every service's request rate every 5 minutes of the cluster's clock and scores them as they mature.
-  const forecastAccuracy = demo
-    ? new ForecastAccuracyTracker({
-        telemetry,
-        models: () => loadForecastCandidates({ modelsDir: config.modelsDir }),
-        watches: DEMO_ACCURACY_WATCHES,
-        now: () => demo!.cluster.now(),
-      })
-    : undefined;
+  // Every mode: the sidecar watches its SLIs and forecasts by itself (watch/plan.ts says what and why) and
+  // publishes its predictions as Prometheus series on /metrics.
+  const metrics = createSidecarMetrics();
+  // The embedded cluster's logs and traces go to Loki and Tempo when their URLs are configured.
+  const push = demo ? startSimulatorPush(config, demo.cluster, metrics.registry) : undefined;
+  const watch = new WatchService({
+    config,
+    sources,
+    store,
+    models: () => loadForecastCandidates({ modelsDir: config.modelsDir }),
+    registry: metrics.registry,
+  });
   // The optimisation loop: the embedded cluster in demo mode, Kubernetes in live mode when configured.
-  const { setupActionLoop } = await import('./actions/setup.ts');
+  const { setupActionLoop } = await import('./automation/setup.ts');
   const {
     loop: actions,
     unavailable: actionsUnavailable,
@@ -76,32 +93,40 @@ export async function startSidecar(
     sources,
     store,
     storeError,
-    incidents,
-    forecastAccuracy,
+    metrics,
+    watch,
+    incidents: watch.incidents,
+    forecastAccuracy: watch.accuracy,
     actions,
     actionsUnavailable,
     kubernetesHealth,
+    healthChecks: push?.healthChecks(),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
+  mirrorWarn = (what, err) => app.log.warn({ err }, what);
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   demo?.runner.start();
-  const stopIncidents = incidents?.start(60_000, (err) => app.log.warn({ err }, 'incident watcher failed'));
-  const stopForecastAccuracy = forecastAccuracy?.start(30_000, (err) =>
-    app.log.warn({ err }, 'forecast accuracy tracker failed')
-  );
-  const stopActions = await actions?.start((err) => app.log.warn({ err }, 'optimisation loop failed'));
+  const stopWatch = watch.start((what, err) => app.log.warn({ err }, `${what} failed`));
+  // Only the elected replica runs the loop (leader election: a Lease, or a PostgreSQL advisory lock).
+  const { startActionLoopWhenLeading } = await import('./leader/actionLoopLeadership.ts');
+  const stopActions = actions
+    ? await startActionLoopWhenLeading(config, actions, (err) => app.log.warn({ err }, 'optimisation loop failed'))
+    : undefined;
   return {
     app,
     url: address,
     demo,
     telemetry,
+    watch,
     actions,
+    mirror,
     store,
     async close() {
-      stopIncidents?.();
-      stopForecastAccuracy?.();
-      stopActions?.();
+      stopWatch();
+      await stopActions?.();
+      await mirror?.stop();
       demo?.runner.stop();
+      await push?.stop();
       await app.close();
       await store?.close();
     },

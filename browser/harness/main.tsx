@@ -9,50 +9,46 @@
  * URL: `/?panel=forecast|rca|actions&role=Editor|Viewer&options=<json>&query=<json>&span=<minutes>`: the
  * time range is the last `span` minutes (default 360) of the demo cluster's own clock, which runs faster
  * than the wall clock in the harness.
+ *
+ * App pages: `/a/aidpe-performance-app/<page>?role=…&from=<ms>&to=<ms>`: the app plugin's root (its Scenes
+ * pages) in a router on Grafana's location service, with the runtime services of `grafanaRuntime.tsx`.
  */
 import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { Route, Routes } from 'react-router-dom';
 import { lastValueFrom } from 'rxjs';
 import {
+  applyFieldOverrides,
   createTheme,
   dateTime,
   EventBusSrv,
   LoadingState,
   ThemeContext,
+  type AppPluginMeta,
   type DataQueryRequest,
-  type DataSourceInstanceSettings,
   type PanelData,
-  type PanelPlugin,
   type TimeRange,
 } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { config, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
-import { plugin as forecastPlugin } from '../../src/panels/forecast/module';
-import { plugin as rcaPlugin } from '../../src/panels/rca/module';
-import { plugin as actionsPlugin } from '../../src/panels/actions/module';
-import { SidecarDataSource } from '../../src/datasources/sidecar/datasource';
-import type { SidecarJsonData, SidecarQuery } from '../../src/datasources/sidecar/types';
+import { plugin as appPlugin } from '../../src/module';
+import appJson from '../../src/plugin.json';
+import type { SidecarQuery } from '../../src/domain/query/types';
 import { harnessBackendSrv, harnessTemplateSrv } from './backendSrv';
+import { LocationRouter } from '../../src/test/locationRouter';
+import { datasource, installRuntime, PANELS } from './grafanaRuntime';
 
 const params = new URLSearchParams(window.location.search);
 const panelName = params.get('panel') ?? 'forecast';
-const PANELS: Record<string, PanelPlugin<any>> = { forecast: forecastPlugin, rca: rcaPlugin, actions: actionsPlugin };
+const PANEL_IDS: Record<string, string> = {
+  forecast: 'aidpe-forecast-panel',
+  rca: 'aidpe-rca-panel',
+  actions: 'aidpe-actions-panel',
+};
 
 setBackendSrv(harnessBackendSrv as never);
 setTemplateSrv(harnessTemplateSrv as never);
-
-const DATASOURCE_UID = 'aidpe-sidecar';
-const instanceSettings = {
-  id: 1,
-  uid: DATASOURCE_UID,
-  type: 'aidpe-sidecar-datasource',
-  name: 'AIDPE',
-  meta: { id: 'aidpe-sidecar-datasource', name: 'AIDPE', type: 'datasource', info: {} },
-  jsonData: { sidecarUrl: 'http://sidecar' },
-  access: 'proxy',
-  url: `/api/datasources/proxy/uid/${DATASOURCE_UID}`,
-  readOnly: false,
-} as unknown as DataSourceInstanceSettings<SidecarJsonData>;
+installRuntime();
 
 async function timeRange(): Promise<TimeRange> {
   const status = (await (await fetch('/sidecar-direct/api/v1/sim/status')).json()) as { timeMs: number };
@@ -65,15 +61,19 @@ async function timeRange(): Promise<TimeRange> {
 async function queryData(range: TimeRange): Promise<PanelData> {
   const raw = params.get('query');
   if (!raw) return { state: LoadingState.Done, series: [], timeRange: range };
-  const target = { refId: 'A', ...(JSON.parse(raw) as Partial<SidecarQuery>) } as SidecarQuery;
-  const ds = new SidecarDataSource(instanceSettings);
+  // One query, or several (a forecast and its anomalies as annotations, as a dashboard panel would have).
+  const parsed = JSON.parse(raw) as Partial<SidecarQuery> | Array<Partial<SidecarQuery>>;
+  const targets = (Array.isArray(parsed) ? parsed : [parsed]).map(
+    (q, i) => ({ refId: String.fromCharCode(65 + i), ...q }) as SidecarQuery
+  );
+  const ds = datasource;
   const request = {
     requestId: 'harness',
     interval: '60s',
     intervalMs: 60_000,
     range,
     scopedVars: {},
-    targets: [target],
+    targets,
     timezone: 'utc',
     app: 'dashboard',
     startTime: Date.now(),
@@ -92,8 +92,8 @@ async function queryData(range: TimeRange): Promise<PanelData> {
   }
 }
 
-function Harness() {
-  const plugin = PANELS[panelName];
+function PanelHarness() {
+  const plugin = PANELS[PANEL_IDS[panelName] ?? ''];
   const [range, setRange] = useState<TimeRange | undefined>();
   const [data, setData] = useState<PanelData | undefined>();
   const [options, setOptions] = useState<Record<string, unknown>>(() => JSON.parse(params.get('options') ?? '{}'));
@@ -106,15 +106,26 @@ function Harness() {
   if (!plugin?.panel) return <p data-testid="harness-error">unknown panel {panelName}</p>;
   if (!data || !range) return <p data-testid="harness-loading">querying…</p>;
   const Panel = plugin.panel;
+  // What Grafana's query runner does before a panel sees its data: the plugin's field config (defaults,
+  // overrides, display processors for units and decimals) applied to every frame.
+  const fieldConfig = { defaults: {}, overrides: [] };
+  const series = applyFieldOverrides({
+    data: data.series,
+    fieldConfig,
+    fieldConfigRegistry: plugin.fieldConfigRegistry,
+    replaceVariables: (s: string) => s,
+    theme,
+    timeZone: 'utc',
+  });
   return (
     <div data-testid="harness-panel" style={{ width: 1000, height: 560, padding: 8 }}>
       <Panel
         id={1}
-        data={data}
+        data={{ ...data, series }}
         timeRange={range}
         timeZone="utc"
         options={options}
-        fieldConfig={{ defaults: {}, overrides: [] }}
+        fieldConfig={fieldConfig}
         transparent={false}
         width={980}
         height={540}
@@ -131,9 +142,39 @@ function Harness() {
 }
 
 const theme = createTheme({ colors: { mode: 'dark' } });
+config.theme2 = theme;
+
+/** The app plugin's root page, under `/a/<plugin id>/`, with the meta Grafana would pass. */
+function AppHarness() {
+  const Root = appPlugin.root;
+  const meta = { ...appJson, enabled: true, jsonData: {}, baseUrl: '', module: '' } as unknown as AppPluginMeta;
+  if (!Root) {
+    return <p data-testid="harness-error">the app has no root page</p>;
+  }
+  return (
+    <LocationRouter>
+      <Routes>
+        <Route
+          path={`/a/${appJson.id}/*`}
+          element={
+            <Root
+              meta={meta}
+              path={`/a/${appJson.id}`}
+              query={{}}
+              basename={`/a/${appJson.id}`}
+              onNavChanged={() => undefined}
+            />
+          }
+        />
+      </Routes>
+    </LocationRouter>
+  );
+}
+
+const isApp = window.location.pathname.startsWith('/a/');
 createRoot(document.getElementById('root')!).render(
   <ThemeContext.Provider value={theme}>
     <GlobalStyles />
-    <Harness />
+    {isApp ? <AppHarness /> : <PanelHarness />}
   </ThemeContext.Provider>
 );

@@ -2,25 +2,8 @@
  * What a person sees in the three panels, in a real Chromium, against a live sidecar on the embedded
  * default (the harness: `browser/server.mts`). Effects are checked through the sidecar's own API.
  */
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-
-const tid = (id: string) => `data-testid ${id}`;
-
-/** Keeps a screenshot as a test artefact (browser/test-results/<test>/<name>.png). */
-async function shot(page: Page, info: TestInfo, name: string, fullPage = false): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
-
-async function api<T>(page: Page, path: string, init?: { method?: string; data?: unknown }): Promise<T> {
-  const res = await page.request.fetch(`/sidecar-direct${path}`, {
-    method: init?.method ?? 'GET',
-    ...(init?.data !== undefined ? { data: init.data } : {}),
-  });
-  expect(res.ok(), `${path}: ${res.status()} ${await res.text()}`).toBeTruthy();
-  return (await res.json()) as T;
-}
+import { expect, test, type Page } from '@playwright/test';
+import { api, shot, syncClock, tid } from './helpers';
 
 interface Action {
   id: string;
@@ -45,21 +28,54 @@ async function pendingAction(page: Page): Promise<Action> {
   return found!;
 }
 
-test('forecast overlay: actuals, a dashed median and the band from the live sidecar, with a now marker', async ({
+test("forecast overlay: Grafana's time-series renderer with the band, the median, a now line and a tooltip", async ({
   page,
 }, info) => {
   const query = { queryType: 'forecast', expr: 'aidpe_sim_request_rate{service="frontend"}', horizon: '1h' };
   await page.goto(`/?panel=forecast&span=120&query=${encodeURIComponent(JSON.stringify(query))}`);
-  await expect(page.getByTestId(tid('forecast-panel-chart'))).toBeVisible();
-  await expect(page.getByTestId(tid('forecast-panel-actual'))).toHaveCount(1);
-  await expect(page.getByTestId(tid('forecast-panel-median'))).toHaveCount(1);
-  await expect(page.getByTestId(tid('forecast-panel-band'))).toHaveCount(1);
+  const chart = page.getByTestId(tid('forecast-panel-chart'));
+  await expect(chart).toBeVisible();
+  // uPlot draws on a canvas; the legend is Grafana's (VizLegend), with the plain names.
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  await expect(chart).toContainText('Actual');
+  await expect(chart).toContainText('Forecast');
+  await expect(chart).toContainText('80% band');
   await expect(page.getByTestId(tid('forecast-panel-now'))).toHaveCount(1);
-  // The band is a real filled area, not an empty path.
-  const d = await page.getByTestId(tid('forecast-panel-band')).first().getAttribute('d');
-  expect((d ?? '').length).toBeGreaterThan(50);
-  await expect(page.getByTestId(tid('forecast-panel-legend'))).toContainText('80% band');
+  // Units come from the field config: the sidecar's request-rate series are requests per second.
+  await expect(chart.locator('.u-axis').first()).toBeVisible();
+  // Hovering the plot shows Grafana's tooltip with every visible series at that time.
+  const box = (await chart.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await expect(page.getByTestId(tid('forecast-panel-tooltip'))).toBeVisible();
   await shot(page, info, 'forecast');
+});
+
+test('forecast overlay: anomalous regions from an anomalies query in the same panel are shaded and marked', async ({
+  page,
+}, info) => {
+  // A 10 s step gives the detector its 288 warm-up points within the demo's hour of history.
+  const expr = 'aidpe_sim_latency_seconds{service="frontend", quantile="0.95"}';
+  await api(page, '/api/v1/sim/faults', {
+    method: 'POST',
+    data: { service: 'frontend', type: 'latency', durationSeconds: 900, intensity: 6 },
+  });
+  await page.waitForTimeout(15_000);
+  const queries = [
+    { queryType: 'forecast', expr, step: '10s', horizon: '15m' },
+    { queryType: 'anomalies', expr, step: '10s', format: 'annotations' },
+  ];
+  await expect
+    .poll(
+      async () => {
+        await syncClock(page);
+        await page.goto(`/?panel=forecast&span=70&query=${encodeURIComponent(JSON.stringify(queries))}`);
+        await page.getByTestId(tid('forecast-panel-chart')).waitFor({ timeout: 30_000 });
+        return page.getByTestId(tid('forecast-panel-region')).count();
+      },
+      { timeout: 90_000, intervals: [5_000], message: 'the injected latency fault shows as an anomalous region' }
+    )
+    .toBeGreaterThan(0);
+  await shot(page, info, 'forecast-regions');
 });
 
 test('forecast overlay: a query with no data says why instead of drawing an empty chart', async ({ page }) => {
@@ -77,8 +93,10 @@ test('actions: a viewer sees the decision buttons disabled with the reason; the 
   const approve = page.getByTestId(tid(`actions-panel-approve-${action.id}`));
   await expect(approve).toBeVisible();
   await expect(approve).toHaveAttribute('aria-disabled', 'true');
-  await expect(page.getByTestId(tid('actions-panel-role-notice'))).toContainText('needs the Editor role');
-  // Grafana's route (reqRole Editor) answers 403 to a viewer who calls the endpoint anyway.
+  await expect(page.getByTestId(tid('actions-panel-role-notice'))).toContainText(
+    'needs the AIDPE "Action approver" role'
+  );
+  // Grafana's route (reqAction actions:approve) answers 403 to a viewer who calls the endpoint anyway.
   const forced = await page.evaluate(
     async (id) =>
       (
@@ -170,7 +188,15 @@ test('RCA explorer: an injected fault is ranked first, with its tier, the path a
     )
     .toBe(tid('rca-explorer-candidate-payment'));
   await expect(page.getByTestId(tid('rca-explorer-tier'))).toHaveText(/CONFIRMED|LIKELY|INCONCLUSIVE/);
-  await expect(page.getByTestId(tid('rca-explorer-node-payment'))).toBeVisible();
+  // The ranked answer comes first, then the service graph, handed to Grafana's Node Graph panel (a labelled
+  // stand-in here lists its frames): the culprit named on its node, coloured as unusual, its path highlighted.
+  const candidates = await page.getByTestId(tid('rca-explorer-candidates')).boundingBox();
+  const graph = await page.getByTestId(tid('rca-explorer-graph')).boundingBox();
+  expect(graph!.y).toBeGreaterThan(candidates!.y);
+  const renderer = page.getByTestId('harness-panel-renderer');
+  await expect(renderer).toHaveAttribute('data-plugin-id', 'nodeGraph');
+  await expect(page.getByTestId('harness-node-payment')).toContainText('#1 likely cause');
+  await expect(page.getByTestId('harness-highlighted-edges')).toContainText('payment');
   const link = page.locator('[data-testid^="data-testid rca-explorer-link-payment-"]').first();
   await expect(link).toHaveAttribute('href', /\/explore\?schemaVersion=1&panes=/);
   await shot(page, info, 'rca', true);

@@ -2,7 +2,8 @@ import { of, throwError } from 'rxjs';
 import { getBackendSrv } from '@grafana/runtime';
 import { actionRecord, auditEntry, automationStatus } from '../test/actionFixtures';
 import {
-  actionListSearch,
+  actionListQuery,
+  callUrl,
   approveAction,
   getAction,
   listActions,
@@ -30,13 +31,25 @@ const answer = (data: unknown) => of({ data, status: 200, ok: true });
 const lastCall = () => fetchMock.mock.calls[fetchMock.mock.calls.length - 1][0];
 
 describe('api/sidecarClient actions', () => {
-  test('actionListSearch joins statuses, encodes the service and leaves out empty filters', () => {
-    expect(actionListSearch()).toBe('');
-    expect(actionListSearch({ status: [], service: '  ' })).toBe('');
-    expect(actionListSearch({ status: ['pending_approval', 'applied'], service: 'front end', limit: 100.7 })).toBe(
-      '?status=pending_approval,applied&service=front%20end&limit=100'
+  test('a list query joins statuses, encodes the service and leaves out empty filters', () => {
+    const url = (q?: Parameters<typeof actionListQuery>[0]) =>
+      callUrl({ method: 'get', path: '/api/v1/actions', query: actionListQuery(q) });
+    expect(url()).toBe(`${BASE}/api/v1/actions`);
+    expect(url({ status: [], service: '  ' })).toBe(`${BASE}/api/v1/actions`);
+    expect(url({ status: ['pending_approval', 'applied'], service: 'front end', limit: 100.7 })).toBe(
+      `${BASE}/api/v1/actions?status=pending_approval,applied&service=front%20end&limit=100`
     );
-    expect(actionListSearch({ limit: 0 })).toBe('?limit=1');
+    expect(url({ limit: 0 })).toBe(`${BASE}/api/v1/actions?limit=1`);
+  });
+
+  test('callUrl fills path parameters, encoded, and refuses a missing one', () => {
+    expect(callUrl({ method: 'get', path: '/api/v1/actions/{id}', params: { id: 'a/b' } })).toBe(
+      `${BASE}/api/v1/actions/a%2Fb`
+    );
+    expect(() => callUrl({ method: 'get', path: '/api/v1/actions/{id}' })).toThrow('missing path parameter id');
+    expect(callUrl({ method: 'get', path: '/api/v1/health', base: '/api/datasources/proxy/uid/x/sidecar' })).toBe(
+      '/api/datasources/proxy/uid/x/sidecar/api/v1/health'
+    );
   });
 
   test('listActions GETs the list through the catch-all route', async () => {

@@ -46,6 +46,7 @@ export const testIds = {
   },
   incidents: {
     container: 'data-testid pg-incidents-container',
+    charts: 'data-testid pg-incidents-charts',
     expr: 'data-testid pg-incidents-expr',
     range: 'data-testid pg-incidents-range',
     step: 'data-testid pg-incidents-step',
@@ -78,6 +79,7 @@ export const testIds = {
     error: (regionId: string) => `data-testid anomaly-feedback-error-${regionId}`,
   },
   actions: {
+    auditRaw: (id: string) => `data-testid pg-actions-audit-raw-${id}`,
     container: 'data-testid pg-actions-container',
     audit: 'data-testid pg-actions-audit',
     auditEmpty: 'data-testid pg-actions-audit-empty',
@@ -157,6 +159,8 @@ export const testIds = {
     band: 'data-testid forecast-panel-band',
     band95: 'data-testid forecast-panel-band95',
     now: 'data-testid forecast-panel-now',
+    region: 'data-testid forecast-panel-region',
+    tooltip: 'data-testid forecast-panel-tooltip',
     reason: 'data-testid forecast-panel-reason',
     legend: 'data-testid forecast-panel-legend',
   },

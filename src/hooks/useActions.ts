@@ -17,7 +17,7 @@ export interface ActionsState {
  * `GET /api/v1/actions` for `query`, again every `refreshSeconds` (0: only on demand). Answers to an older query or
  * from an unmounted component are dropped.
  */
-export function useActions(query: ActionListQuery, refreshSeconds = 0): ActionsState {
+export function useActions(query: ActionListQuery, refreshSeconds = 0, refreshKey = 0): ActionsState {
   const [list, setList] = useState<ActionList>();
   const [error, setError] = useState<string>();
   const [settled, setSettled] = useState(false);
@@ -45,7 +45,7 @@ export function useActions(query: ActionListQuery, refreshSeconds = 0): ActionsS
     return () => {
       cancelled = true;
     };
-  }, [key, generation]);
+  }, [key, generation, refreshKey]);
 
   useEffect(() => {
     if (!(refreshSeconds > 0)) {

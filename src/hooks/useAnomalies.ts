@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { anomalies, listAnomalyFeedback } from '../api/sidecarClient';
 import type { AnomalyFeedbackRecord, AnomalyRequest, AnomalyResponse } from '../api/types';
-import { latestFeedbackByRegion } from '../incidents/rows';
+import { latestFeedbackByRegion } from '../domain/incidents/rows';
 import { describeError } from '../utils/errors';
 
 export interface AnomaliesState {

@@ -17,8 +17,11 @@ interface Settled {
   error?: string;
 }
 
-/** `GET /api/v1/incidents` on mount and on `reload()`; answers to older loads are ignored. */
-export function useIncidents(): IncidentsState {
+/**
+ * `GET /api/v1/incidents` on mount, on `reload()` and when `refreshKey` changes (the page's refresh picker);
+ * answers to older loads are ignored.
+ */
+export function useIncidents(refreshKey = 0): IncidentsState {
   const [generation, setGeneration] = useState(0);
   const [settled, setSettled] = useState<Settled>();
 
@@ -31,7 +34,7 @@ export function useIncidents(): IncidentsState {
     return () => {
       cancelled = true;
     };
-  }, [generation]);
+  }, [generation, refreshKey]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return {

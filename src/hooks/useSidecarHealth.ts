@@ -20,7 +20,8 @@ interface Settled {
 }
 
 /** Loads the sidecar health on mount and on every `refresh()`; ignores stale and post-unmount responses. */
-export function useSidecarHealth(): SidecarHealthState {
+/** `refreshKey`: a change (the page's refresh picker) loads again. */
+export function useSidecarHealth(refreshKey = 0): SidecarHealthState {
   const [attempt, setAttempt] = useState(0);
   const [settled, setSettled] = useState<Settled>();
 
@@ -41,7 +42,7 @@ export function useSidecarHealth(): SidecarHealthState {
     return () => {
       cancelled = true;
     };
-  }, [attempt]);
+  }, [attempt, refreshKey]);
 
   const refresh = useCallback(() => setAttempt((n) => n + 1), []);
 

@@ -1,6 +1,6 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { FieldColorModeId, type GrafanaTheme2 } from '@grafana/data';
 import {
   Badge,
   EmptyState,
@@ -9,6 +9,7 @@ import {
   Text,
   Tooltip,
   useStyles2,
+  Sparkline,
   useTheme2,
   type Column,
 } from '@grafana/ui';
@@ -17,12 +18,13 @@ import { testIds } from '../components/testIds';
 import {
   driftBadge,
   METRIC_LABEL,
-  metricPoints,
   rollingVsReference,
   seriesAccuracyRow,
+  sparklineOf,
   type SeriesAccuracyRow,
 } from './accuracy';
-import { sparklineGeometry } from './sparkline';
+import { modelTerm, METRIC_TERMS } from '../domain/vocabulary';
+import { Term, termHeader } from '../components/Term/Term';
 
 const ids = testIds.models;
 const WIDTH = 180;
@@ -31,55 +33,37 @@ const HEIGHT = 36;
 const seriesColumns: Array<Column<SeriesAccuracyRow>> = [
   { id: 'series', header: 'Series' },
   { id: 'model', header: 'Last chosen model' },
-  { id: 'mase', header: 'Realised scaled MAE' },
-  { id: 'coverage80', header: '80% coverage' },
-  { id: 'wql', header: 'wQL' },
+  { id: 'mase', header: termHeader(METRIC_TERMS.mase) },
+  { id: 'coverage80', header: termHeader(METRIC_TERMS.coverage80) },
+  { id: 'wql', header: termHeader(METRIC_TERMS.wql) },
   { id: 'issued', header: 'Forecast issued' },
   { id: 'pending', header: 'Awaiting actuals' },
 ];
 
-/** The error over time, with the reference as a dashed line; colours from the theme. */
-function Sparkline({ model }: { model: ModelAccuracy }) {
+/** The judged error over time, drawn by Grafana's sparkline renderer; colour by drift state, from the theme. */
+function ModelSparkline({ model }: { model: ModelAccuracy }) {
   const theme = useTheme2();
-  const geometry = useMemo(
-    () =>
-      sparklineGeometry(metricPoints(model), {
-        width: WIDTH,
-        height: HEIGHT,
-        padding: 3,
-        reference: model.reference?.value,
-      }),
-    [model]
-  );
-  const line = model.drift
-    ? theme.colors.error.main
-    : model.coverageDrift
-      ? theme.colors.warning.main
-      : theme.colors.primary.main;
-  const last = geometry.points[geometry.points.length - 1];
+  const sparkline = useMemo(() => sparklineOf(model), [model]);
+  const color = model.drift ? 'red' : model.coverageDrift ? 'orange' : 'blue';
+  if (!sparkline) {
+    return <div style={{ width: WIDTH, height: HEIGHT }} data-testid={ids.sparkline} />;
+  }
   return (
-    <svg
+    <div
       data-testid={ids.sparkline}
-      width={WIDTH}
-      height={HEIGHT}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-      role="img"
-      aria-label={`${model.model}: ${METRIC_LABEL[model.metric]} over time`}
+      aria-label={`${modelTerm(model.model).label}: ${METRIC_LABEL[model.metric]} over time`}
     >
-      {geometry.referenceY !== null && (
-        <line
-          x1={0}
-          x2={WIDTH}
-          y1={geometry.referenceY}
-          y2={geometry.referenceY}
-          stroke={theme.colors.text.secondary}
-          strokeDasharray="3 3"
-          strokeWidth={1}
-        />
-      )}
-      {geometry.path && <path d={geometry.path} fill="none" stroke={line} strokeWidth={1.5} />}
-      {last && <circle cx={last.x} cy={last.y} r={2} fill={line} />}
-    </svg>
+      <Sparkline
+        width={WIDTH}
+        height={HEIGHT}
+        sparkline={sparkline}
+        theme={theme}
+        config={{
+          color: { mode: FieldColorModeId.Fixed, fixedColor: color },
+          custom: { lineWidth: 1, fillOpacity: 10 },
+        }}
+      />
+    </div>
   );
 }
 
@@ -89,17 +73,19 @@ function ModelAccuracyRow({ model }: { model: ModelAccuracy }) {
   return (
     <div className={styles.row} data-testid={ids.accuracyModel}>
       <div className={styles.name}>
-        <Text weight="medium">{model.model}</Text>
+        <Text weight="medium">
+          <Term term={modelTerm(model.model)} />
+        </Text>
         <Text color="secondary" variant="bodySmall">
           {model.kind} · {METRIC_LABEL[model.metric]}
         </Text>
       </div>
-      <Sparkline model={model} />
+      <ModelSparkline model={model} />
       <div className={styles.values}>
         <Text variant="bodySmall">Rolling vs reference: {rollingVsReference(model)}</Text>
         {model.rollingCoverage80 !== null && (
           <Text variant="bodySmall" color="secondary">
-            Realised 80% coverage {(model.rollingCoverage80 * 100).toFixed(0)}%
+            Inside the 80% band {(model.rollingCoverage80 * 100).toFixed(0)}% of the time
           </Text>
         )}
       </div>

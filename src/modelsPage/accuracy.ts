@@ -1,12 +1,39 @@
 /** Pure mapping of `GET /api/v1/forecast/accuracy` to what the Models page's accuracy section shows. */
 import type { AccuracyMetric, ModelAccuracy, SeriesAccuracy } from '../api/types';
-import type { SparkPoint } from './sparkline';
+import { FieldType, type FieldSparkline } from '@grafana/data';
 
+export interface SparkPoint {
+  t: number;
+  v: number;
+}
+
+/** The judged metric in words (error relative to repeating the last value; below 1 beats it). */
 export const METRIC_LABEL: Record<AccuracyMetric, string> = {
-  backtestMase: 'backtest scaled MAE',
-  relativeToNaive: 'backtest MAE relative to naive',
-  realisedMase: 'realised scaled MAE',
+  backtestMase: 'error vs. naive, on past data',
+  relativeToNaive: 'error vs. naive, on past data',
+  realisedMase: 'error vs. naive, once the future arrived',
 };
+
+/** The metric over time as a Grafana sparkline (time and value fields), or undefined with fewer than 2 points. */
+export function sparklineOf(m: ModelAccuracy): FieldSparkline | undefined {
+  const points = metricPoints(m);
+  if (points.length < 2) {
+    return undefined;
+  }
+  const min = Math.min(...points.map((p) => p.v));
+  const max = Math.max(...points.map((p) => p.v));
+  return {
+    x: { name: 'time', type: FieldType.time, values: points.map((p) => p.t), config: {} },
+    y: {
+      name: METRIC_LABEL[m.metric],
+      type: FieldType.number,
+      values: points.map((p) => p.v),
+      config: { decimals: 2 },
+      // The value range the sparkline scales to (Grafana's panels compute it into field state).
+      state: { range: { min, max, delta: max - min } },
+    },
+  };
+}
 
 /** The model's judged metric over time. */
 export function metricPoints(m: ModelAccuracy): SparkPoint[] {

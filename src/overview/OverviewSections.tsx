@@ -7,10 +7,10 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, EmptyState, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { ActionList, ForecastAccuracyResponse, ForecastModelsResponse, IncidentListResponse } from '../api/types';
-import { changeSummary, MODE_LABEL, STATUS_COLOR, STATUS_LABEL } from '../actions/format';
+import { changeSummary, MODE_LABEL, STATUS_COLOR, STATUS_LABEL } from '../domain/actions/format';
 import { testIds } from '../components/testIds';
 import { ROUTES } from '../constants';
-import { SEVERITY_COLOR } from '../incidents/rows';
+import { SEVERITY_COLOR } from '../domain/incidents/rows';
 import { modelsSummary } from '../modelsPage/rows';
 import { prefixRoute } from '../utils/utils.routing';
 import {

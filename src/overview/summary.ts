@@ -12,8 +12,8 @@ import type {
   ServiceAutomation,
   SidecarIncident,
 } from '../api/types';
-import { appliedAtMs } from '../actions/format';
-import { selectionForIncident, selectionToParams } from '../incidents/rca';
+import { appliedAtMs } from '../domain/actions/format';
+import { selectionForIncident, selectionToParams } from '../domain/incidents/rca';
 import { driftBadge, rollingVsReference, type BadgeColor } from '../modelsPage/accuracy';
 import { ROUTES } from '../constants';
 import { prefixRoute } from '../utils/utils.routing';

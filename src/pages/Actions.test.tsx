@@ -59,9 +59,11 @@ describe('pages/Actions', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent('2025-01-01 11:51:00');
     expect(rows[0]).toHaveTextContent('ann');
-    expect(rows[0]).toHaveTextContent('action.approve');
+    // In words, not the raw action name and JSON; the raw entry is one click away.
+    expect(rows[0]).toHaveTextContent('Approved a change');
+    expect(rows[0]).not.toHaveTextContent('action.approve');
     expect(rows[0]).toHaveTextContent('note: peak expected');
-    expect(rows[1]).toHaveTextContent('action.create');
+    expect(rows[1]).toHaveTextContent('Create a change');
   });
 
   test('a decision reloads the actions and the audit trail', async () => {
@@ -78,7 +80,7 @@ describe('pages/Actions', () => {
     signInAs('Viewer');
     render(<Actions />);
     expect(await screen.findByTestId(panelIds.roleNotice)).toHaveTextContent(
-      'needs the Editor role; you have the Viewer role'
+      'needs the AIDPE "Action approver" role (aidpe-performance-app.actions:approve), which Editors and above have by default; you have the Viewer role'
     );
     expect(screen.getByTestId(panelIds.decision('approve', pending.id))).toHaveAttribute('aria-disabled', 'true');
   });

@@ -1,7 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
 import {
   Alert,
   EmptyState,
@@ -9,17 +8,19 @@ import {
   LoadingPlaceholder,
   Stack,
   Text,
+  Tooltip,
   useStyles2,
   type Column,
 } from '@grafana/ui';
 import { listAudit } from '../api/sidecarClient';
 import type { AuditList } from '../api/types';
-import { auditRows, type AuditRow } from '../actions/audit';
+import { auditRows, type AuditRow } from '../domain/actions/audit';
 import { testIds } from '../components/testIds';
 import { useActions } from '../hooks/useActions';
 import { ActionsView } from '../panels/actions/components/ActionsView';
 import { describeError } from '../utils/errors';
 import { currentUser } from '../utils/roles';
+import { usePageContext } from '../scenes/pageContext';
 
 const ids = testIds.actions;
 /** The newest actions and audit entries the page loads. */
@@ -30,10 +31,42 @@ const REFRESH_SECONDS = 30;
 const auditColumns: Array<Column<AuditRow>> = [
   { id: 'atMs', header: 'When', sortType: 'number', cell: ({ row }) => row.original.at },
   { id: 'actor', header: 'Who', sortType: 'alphanumeric' },
-  { id: 'action', header: 'What', sortType: 'alphanumeric' },
-  { id: 'subject', header: 'Subject' },
-  { id: 'details', header: 'Details' },
+  {
+    id: 'summary',
+    header: 'What happened',
+    sortType: 'alphanumeric',
+    cell: ({ row }) => (
+      <Tooltip content={`${row.original.action} · ${row.original.subject}`}>
+        <span>{row.original.summary}</span>
+      </Tooltip>
+    ),
+  },
+  { id: 'details', header: 'Note / reason' },
 ];
+
+/** The entry as recorded, for whoever needs every field. */
+function AuditDetails({ row }: { row: AuditRow }) {
+  const entries = Object.entries(row.raw).filter(([, v]) => v !== null && v !== undefined);
+  return (
+    <dl
+      data-testid={ids.auditRaw(row.id)}
+      style={{ margin: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '2px 12px' }}
+    >
+      <dt>action</dt>
+      <dd style={{ margin: 0 }}>
+        <code>{row.action}</code> on <code>{row.subject}</code>
+      </dd>
+      {entries.map(([k, v]) => (
+        <React.Fragment key={k}>
+          <dt>{k}</dt>
+          <dd style={{ margin: 0 }}>
+            <code>{typeof v === 'string' ? v : JSON.stringify(v)}</code>
+          </dd>
+        </React.Fragment>
+      ))}
+    </dl>
+  );
+}
 
 /**
  * Remediation actions: the loop's state per service, actions waiting for a decision (approve / reject for Editors),
@@ -42,8 +75,9 @@ const auditColumns: Array<Column<AuditRow>> = [
 function Actions() {
   const s = useStyles2(getStyles);
   const [user] = useState(currentUser);
-  const query = useMemo(() => ({ limit: ACTIONS_LIMIT }), []);
-  const actions = useActions(query, REFRESH_SECONDS);
+  const page = usePageContext();
+  const query = useMemo(() => ({ limit: ACTIONS_LIMIT, service: page.service }), [page.service]);
+  const actions = useActions(query, REFRESH_SECONDS, page.refreshKey);
   const [audit, setAudit] = useState<AuditList>();
   const [auditError, setAuditError] = useState<string>();
 
@@ -65,10 +99,17 @@ function Actions() {
     };
   }, [listed]);
 
-  const rows = useMemo(() => (audit ? auditRows(audit.entries) : []), [audit]);
+  // The service variable narrows the trail too (entries about no service, such as other subjects, stay).
+  const rows = useMemo(
+    () =>
+      audit
+        ? auditRows(audit.entries).filter((r) => !page.service || !r.raw.service || r.raw.service === page.service)
+        : [],
+    [audit, page.service]
+  );
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={ids.container} className={s.page}>
         <Stack direction="column" gap={3}>
           <Text color="secondary">
@@ -88,7 +129,13 @@ function Actions() {
                 <LoadingPlaceholder text="Loading the audit trail…" />
               ) : rows.length > 0 ? (
                 <div data-testid={ids.audit}>
-                  <InteractiveTable columns={auditColumns} data={rows} getRowId={(r) => r.id} pageSize={25} />
+                  <InteractiveTable
+                    columns={auditColumns}
+                    data={rows}
+                    getRowId={(r) => r.id}
+                    pageSize={25}
+                    renderExpandedRow={(row) => <AuditDetails row={row} />}
+                  />
                 </div>
               ) : (
                 <div data-testid={ids.auditEmpty}>
@@ -99,7 +146,7 @@ function Actions() {
           </section>
         </Stack>
       </div>
-    </PluginPage>
+    </>
   );
 }
 

@@ -3,10 +3,12 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { config, locationService } from '@grafana/runtime';
 import { anomalies, anomalyFeedback, listAnomalyFeedback, listIncidents, rca } from '../api/sidecarClient';
 import { testIds } from '../components/testIds';
+import { PageContext } from '../scenes/pageContext';
 import { anomalyRegion, anomalyResponse, feedbackRecord, NOW, seriesAnomalies, STEP_MS } from '../test/fixtures';
 import { rcaResponse } from '../test/rcaFixtures';
 import Incidents from './Incidents';
 
+jest.mock('../components/PromqlEditor/PromqlEditor', () => jest.requireActual('../test/promqlEditorMock'));
 jest.mock('../api/sidecarClient', () => ({
   anomalies: jest.fn(),
   anomalyFeedback: jest.fn(),
@@ -79,7 +81,7 @@ describe('pages/Incidents', () => {
     render(<Incidents />);
     await screen.findByTestId(ids.table);
     expect(screen.getByTestId(ids.roleNotice)).toHaveTextContent(
-      'Feedback moves the detection thresholds, so it needs the Editor role; you have the Viewer role.'
+      'Feedback moves the detection thresholds, so it needs the AIDPE "Anomaly reviewer" role (aidpe-performance-app.anomalies:feedback), which Editors and above have by default; you have the Viewer role.'
     );
     expect(screen.getByTestId(testIds.anomalyFeedback.truePositive(region.id))).toHaveAttribute(
       'aria-disabled',
@@ -91,13 +93,18 @@ describe('pages/Incidents', () => {
     );
   });
 
-  test('another query, range and step', async () => {
+  test("another query and step, over the page range (the time picker's, from the scene)", async () => {
     anomaliesMock.mockResolvedValue(anomalyResponse());
-    render(<Incidents />);
+    const page = { fromMs: NOW - 24 * HOUR, toMs: NOW, refreshKey: 0 };
+    const { rerender } = render(
+      <PageContext.Provider value={page}>
+        <Incidents />
+      </PageContext.Provider>
+    );
     await screen.findByTestId(ids.table);
+    expect(anomaliesMock).toHaveBeenLastCalledWith(expect.objectContaining({ start: NOW - 24 * HOUR, end: NOW }));
 
     fireEvent.change(screen.getByTestId(ids.expr), { target: { value: 'aidpe_sim_request_rate' } });
-    fireEvent.click(within(screen.getByTestId(ids.range)).getByLabelText('24h'));
     fireEvent.change(screen.getByTestId(ids.step), { target: { value: '5m' } });
     fireEvent.click(screen.getByTestId(ids.run));
 
@@ -109,6 +116,15 @@ describe('pages/Incidents', () => {
       stepSeconds: 300,
     });
     await screen.findByTestId(ids.table);
+
+    // A refresh from the scene runs the same query again.
+    rerender(
+      <PageContext.Provider value={{ ...page, refreshKey: 1 }}>
+        <Incidents />
+      </PageContext.Provider>
+    );
+    await waitFor(() => expect(anomaliesMock).toHaveBeenCalledTimes(3));
+    expect(anomaliesMock).toHaveBeenLastCalledWith(expect.objectContaining({ query: 'aidpe_sim_request_rate' }));
   });
 
   test('an invalid form says why and sends nothing', async () => {

@@ -1,7 +1,7 @@
 import React, { useCallback, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
-import { locationService, PluginPage } from '@grafana/runtime';
+import { locationService } from '@grafana/runtime';
 import {
   Alert,
   Badge,
@@ -12,7 +12,6 @@ import {
   Input,
   InteractiveTable,
   LoadingPlaceholder,
-  RadioButtonGroup,
   Stack,
   Text,
   Tooltip,
@@ -24,10 +23,17 @@ import { AnomalyFeedback } from '../components/AnomalyFeedback/AnomalyFeedback';
 import { testIds } from '../components/testIds';
 import { useAnomalies } from '../hooks/useAnomalies';
 import { useIncidents } from '../hooks/useIncidents';
-import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../incidents/watched';
-import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, INCIDENT_RANGES, type IncidentForm } from '../incidents/request';
-import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../incidents/rows';
-import { currentUser, feedbackDisabledReason, isEditor } from '../utils/roles';
+import { incidentsToRows, summarizeIncidents, type WatchedIncidentRow } from '../domain/incidents/watched';
+import { buildIncidentRequest, DEFAULT_INCIDENT_FORM, type IncidentForm } from '../domain/incidents/request';
+import { usePageContext } from '../scenes/pageContext';
+import { PromqlEditor } from '../components/PromqlEditor/PromqlEditor';
+import { SidecarPromClient } from '../domain/promql/completion';
+
+/** Completion through the app's proxy routes (one client, so its cache lasts the session). */
+const appCompletion = new SidecarPromClient();
+import { regionsToRows, SEVERITY_COLOR, summarizeRegions, type RegionRow } from '../domain/incidents/rows';
+import { currentUser, feedbackDisabledReason } from '../utils/roles';
+import { AIDPE_ACTIONS, can } from '../domain/access/permissions';
 import { RcaExplorer } from '../panels/rca/components/RcaExplorer';
 import { DEFAULT_RCA_OPTIONS } from '../panels/rca/types';
 import {
@@ -37,7 +43,7 @@ import {
   selectionFromParams,
   selectionToParams,
   type RcaSelection,
-} from '../incidents/rca';
+} from '../domain/incidents/rca';
 
 const ids = testIds.incidents;
 
@@ -47,12 +53,18 @@ const ids = testIds.incidents;
  */
 function Incidents() {
   const s = useStyles2(getStyles);
+  const page = usePageContext();
   const [form, setForm] = useState<IncidentForm>(DEFAULT_INCIDENT_FORM);
-  // The first run, with the defaults, starts on load.
-  const [request, setRequest] = useState<AnomalyRequest | undefined>(() => {
-    const built = buildIncidentRequest(DEFAULT_INCIDENT_FORM, Date.now());
-    return built.ok ? built.value : undefined;
-  });
+  // What "Detect anomalies" last applied; it runs again over the page's range on every refresh or new range.
+  const [applied, setApplied] = useState<IncidentForm>(DEFAULT_INCIDENT_FORM);
+  const built = useMemo(
+    // "Now" is the range's end, as the time picker evaluated it.
+    () => buildIncidentRequest(applied, { fromMs: page.fromMs, toMs: page.toMs }, page.toMs),
+    // refreshKey: a refresh re-runs the same query.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [applied, page.fromMs, page.toMs, page.refreshKey]
+  );
+  const request: AnomalyRequest | undefined = built.ok ? built.value : undefined;
   const [formError, setFormError] = useState<string>();
   // Grafana's boot data does not change while the page is open.
   const [user] = useState(currentUser);
@@ -73,8 +85,14 @@ function Incidents() {
     (row: RegionRow) => openExplorer(selectionForIncident(row, queryExpr)),
     [queryExpr, openExplorer]
   );
-  const watched = useIncidents();
-  const watchedRows = useMemo(() => (watched.response ? incidentsToRows(watched.response) : []), [watched.response]);
+  const watched = useIncidents(page.refreshKey);
+  const watchedRows = useMemo(
+    () =>
+      watched.response
+        ? incidentsToRows(watched.response).filter((r) => !page.service || r.service === page.service)
+        : [],
+    [watched.response, page.service]
+  );
   const watchedColumns = useMemo<Array<Column<WatchedIncidentRow>>>(
     () => [
       { id: 'title', header: 'Incident', sortType: 'alphanumeric' },
@@ -111,16 +129,16 @@ function Incidents() {
   };
 
   const run = () => {
-    const built = buildIncidentRequest(form, Date.now());
-    if (built.ok) {
+    const next = buildIncidentRequest(form, { fromMs: page.fromMs, toMs: page.toMs }, page.toMs);
+    if (next.ok) {
       setFormError(undefined);
-      setRequest(built.value);
+      setApplied({ ...form });
     } else {
-      setFormError(built.error);
+      setFormError(next.error);
     }
   };
 
-  const editor = isEditor(user);
+  const editor = can(user, AIDPE_ACTIONS.feedback);
   const disabledReason = response ? feedbackDisabledReason(user, response.storeAvailable) : undefined;
   const rows = useMemo(() => (response ? regionsToRows(response, feedback) : []), [response, feedback]);
   const insufficient = response?.series.filter((x) => x.status === 'insufficient_data') ?? [];
@@ -179,7 +197,7 @@ function Incidents() {
   const update = (patch: Partial<IncidentForm>) => setForm((f) => ({ ...f, ...patch }));
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={ids.container} className={s.page}>
         <Stack direction="column" gap={2}>
           <Text color="secondary">
@@ -236,25 +254,17 @@ function Incidents() {
           >
             <InlineFieldRow>
               <InlineField label="PromQL" labelWidth={10} grow invalid={Boolean(formError)} error={formError}>
-                <Input
+                <PromqlEditor
                   id="incidents-expr"
                   data-testid={ids.expr}
                   value={form.expr}
-                  onChange={(e) => update({ expr: e.currentTarget.value })}
+                  completion={appCompletion}
+                  onChange={(expr) => update({ expr })}
+                  onRunQuery={run}
                 />
               </InlineField>
             </InlineFieldRow>
             <InlineFieldRow>
-              <InlineField label="Last" labelWidth={10}>
-                <div data-testid={ids.range}>
-                  <RadioButtonGroup
-                    aria-label="Range"
-                    options={[...INCIDENT_RANGES]}
-                    value={form.range}
-                    onChange={(range) => update({ range })}
-                  />
-                </div>
-              </InlineField>
               <InlineField label="Step" labelWidth={8} tooltip="A duration (30s, 1m) or seconds. Empty: 60s.">
                 <Input
                   id="incidents-step"
@@ -352,7 +362,7 @@ function Incidents() {
           )}
         </Stack>
       </div>
-    </PluginPage>
+    </>
   );
 }
 

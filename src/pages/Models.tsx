@@ -1,5 +1,7 @@
 import React, { useEffect, useMemo, useState } from 'react';
-import { PluginPage } from '@grafana/runtime';
+import { usePageContext } from '../scenes/pageContext';
+import { METRIC_TERMS, modelTerm } from '../domain/vocabulary';
+import { termHeader } from '../components/Term/Term';
 import { Alert, Badge, InteractiveTable, LoadingPlaceholder, Stack, Text, type Column } from '@grafana/ui';
 import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
 import type { ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';
@@ -20,13 +22,14 @@ const columns: Array<Column<ModelRow>> = [
   },
   { id: 'parameters', header: 'Parameters' },
   { id: 'trainedAt', header: 'Trained' },
-  { id: 'pinball', header: 'Validation pinball loss' },
-  { id: 'coverage80', header: '80% coverage' },
+  { id: 'pinball', header: termHeader(METRIC_TERMS.pinball) },
+  { id: 'coverage80', header: termHeader(METRIC_TERMS.coverage80) },
   { id: 'checksum', header: 'sha256' },
 ];
 
 /** The forecasting models the sidecar runs: versions, whether they loaded, and their model cards' metrics. */
 function Models() {
+  const { refreshKey } = usePageContext();
   const [response, setResponse] = useState<ForecastModelsResponse>();
   const [error, setError] = useState<string>();
   const [accuracy, setAccuracy] = useState<ForecastAccuracyResponse>();
@@ -45,12 +48,12 @@ function Models() {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [refreshKey]);
   const rows = useMemo(() => (response ? response.models.map(modelRow) : []), [response]);
   const summary = response ? modelsSummary(response) : undefined;
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={testIds.models.container}>
         {error && (
           <Alert severity="error" title="Could not load the models from the sidecar">
@@ -68,16 +71,17 @@ function Models() {
               <InteractiveTable columns={columns} data={rows} getRowId={(r) => r.id} />
             </div>
             <Text color="secondary">
-              Statistical candidates, always available: {response.statistical.join(', ')}. Every forecast is chosen by a
-              backtest on the series&apos; own history; validation metrics above come from each model card (normalised
-              units).
+              Statistical candidates, always available:{' '}
+              {response.statistical.map((m) => modelTerm(m).label.toLowerCase()).join(', ')}. Every forecast is chosen
+              by a backtest on the series&apos; own history; validation metrics above come from each model card
+              (normalised units).
             </Text>
             <Text element="h3">Accuracy over time</Text>
             <Text color="secondary">
-              Deep models: backtest error relative to the naive forecast against their card&apos;s validation
-              mae/naiveMae. Statistical candidates: backtest scaled MAE against their own first day. The AIDPE ensemble:
-              realised scaled MAE and 80% coverage of its forecasts once their horizon has passed. Hover a badge for the
-              numbers.
+              Each model&apos;s error relative to simply repeating the last value (below 1 beats it): for the neural
+              networks on past data against their model card, for the statistical models against their own first day,
+              and for AIDPE&apos;s blend on its real forecasts once the future arrived, with how often the actual value
+              fell inside the 80% band. Hover a badge for the numbers, a name for its technical term.
             </Text>
             {accuracyError && (
               <Alert severity="warning" title="Could not load forecast accuracy from the sidecar">
@@ -89,7 +93,7 @@ function Models() {
           </Stack>
         )}
       </div>
-    </PluginPage>
+    </>
   );
 }
 

@@ -1,7 +1,6 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Button, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { forecastAccuracy, forecastModels } from '../api/sidecarClient';
 import type { ActionList, ForecastAccuracyResponse, ForecastModelsResponse } from '../api/types';
@@ -22,6 +21,7 @@ import { startOfDayMs } from '../overview/summary';
 import { describeError } from '../utils/errors';
 import { stateLabel, stateToBadgeColor, stateToIcon } from '../utils/health';
 import { formatUptime } from '../utils/time';
+import { usePageContext } from '../scenes/pageContext';
 
 /** The newest actions the Overview counts over (the same window as the Actions page). */
 export const OVERVIEW_ACTIONS_LIMIT = 200;
@@ -53,16 +53,18 @@ function useLoaded<T>(load: () => Promise<T>, generation: number): Loaded<T> {
  * recent actions and the models. Every section loads on its own: one failing call shows its own alert.
  */
 function Overview() {
+  // The scene's refresh picker (and a new time range) reload every section.
+  const { refreshKey } = usePageContext();
   const s = useStyles2(getStyles);
-  const { loading, health, error, refresh } = useSidecarHealth();
+  const { loading, health, error, refresh } = useSidecarHealth(refreshKey);
   const actionsQuery = useMemo(() => ({ limit: OVERVIEW_ACTIONS_LIMIT }), []);
-  const actions = useActions(actionsQuery, REFRESH_SECONDS);
-  const incidents = useIncidents();
+  const actions = useActions(actionsQuery, REFRESH_SECONDS, refreshKey);
+  const incidents = useIncidents(refreshKey);
   const [generation, setGeneration] = useState(0);
   // Where "applied today" starts: the viewer's local midnight, taken again on Refresh.
   const [dayStartMs, setDayStartMs] = useState(() => startOfDayMs(Date.now()));
-  const models = useLoaded<ForecastModelsResponse>(forecastModels, generation);
-  const accuracy = useLoaded<ForecastAccuracyResponse>(forecastAccuracy, generation);
+  const models = useLoaded<ForecastModelsResponse>(forecastModels, generation + refreshKey);
+  const accuracy = useLoaded<ForecastAccuracyResponse>(forecastAccuracy, generation + refreshKey);
 
   const reloadActions = actions.reload;
   const reloadIncidents = incidents.reload;
@@ -86,7 +88,7 @@ function Overview() {
   };
 
   return (
-    <PluginPage>
+    <>
       <div data-testid={testIds.overview.container} className={s.page}>
         <Stack direction="column" gap={2}>
           <Stack justifyContent="space-between" alignItems="center">
@@ -168,7 +170,7 @@ function Overview() {
           <ModelsSection models={models} accuracy={accuracy} />
         </Stack>
       </div>
-    </PluginPage>
+    </>
   );
 }
 

@@ -1,19 +1,5 @@
 import { config } from '@grafana/runtime';
-import { currentUser, feedbackDisabledReason, isEditor } from './roles';
-
-describe('isEditor', () => {
-  test.each([
-    [{ orgRole: 'Admin' }, true],
-    [{ orgRole: 'Editor' }, true],
-    [{ orgRole: 'Viewer' }, false],
-    [{ orgRole: 'None' }, false],
-    [{ orgRole: '' }, false],
-    [{ orgRole: 'Viewer', isGrafanaAdmin: true }, true],
-    [undefined, false],
-  ])('%p → %p', (user, expected) => {
-    expect(isEditor(user)).toBe(expected);
-  });
-});
+import { currentUser, feedbackDisabledReason } from './roles';
 
 describe('feedbackDisabledReason', () => {
   test('editors with a store may give feedback', () => {
@@ -22,11 +8,18 @@ describe('feedbackDisabledReason', () => {
 
   test('viewers are told that feedback needs the Editor role', () => {
     expect(feedbackDisabledReason({ orgRole: 'Viewer' }, true)).toBe(
-      'Feedback moves the detection thresholds, so it needs the Editor role; you have the Viewer role.'
+      'Feedback moves the detection thresholds, so it needs the AIDPE "Anomaly reviewer" role (aidpe-performance-app.anomalies:feedback), which Editors and above have by default; you have the Viewer role.'
     );
-    expect(feedbackDisabledReason({ orgRole: 'None' }, false)).toBe(
-      'Feedback moves the detection thresholds, so it needs the Editor role; you have no role in this organisation.'
+    expect(feedbackDisabledReason({ orgRole: 'None' }, false)).toMatch(/you have no role in this organisation\.$/);
+    expect(feedbackDisabledReason({ orgRole: 'Viewer', isGrafanaAdmin: true }, true)).toMatch(
+      /being a Grafana server admin does not count here/
     );
+    expect(
+      feedbackDisabledReason(
+        { orgRole: 'Viewer', permissions: { 'aidpe-performance-app.anomalies:feedback': true } },
+        true
+      )
+    ).toBeUndefined();
     expect(feedbackDisabledReason(undefined, true)).toMatch(/you have no role in this organisation/);
   });
 
@@ -39,9 +32,13 @@ describe('feedbackDisabledReason', () => {
 
 test('currentUser reads Grafana boot data', () => {
   const saved = config.bootData;
-  config.bootData = { ...saved, user: { ...saved?.user, orgRole: 'Editor', isGrafanaAdmin: false } } as typeof saved;
+  const permissions = { 'aidpe-performance-app.actions:approve': true };
+  config.bootData = {
+    ...saved,
+    user: { ...saved?.user, orgRole: 'Editor', isGrafanaAdmin: false, permissions },
+  } as typeof saved;
   try {
-    expect(currentUser()).toMatchObject({ orgRole: 'Editor', isGrafanaAdmin: false });
+    expect(currentUser()).toEqual({ orgRole: 'Editor', isGrafanaAdmin: false, permissions });
   } finally {
     config.bootData = saved;
   }

@@ -1,30 +1,21 @@
 /**
- * Role checks for actions that the plugin proxy restricts to Editors (routes with `"reqRole": "Editor"` in
- * plugin.json): the UI disables them up front and says why, instead of letting Grafana answer 403.
+ * The signed-in user as the plugin's permission checks see it, and the anomaly-feedback check. Which route
+ * needs which permission, and why a button is disabled, is decided in `domain/access/permissions.ts` from the
+ * same data Grafana's plugin proxy uses.
  */
 import { config } from '@grafana/runtime';
+import { AIDPE_ACTIONS, deniedReason, type UserAccess } from '../domain/access/permissions';
 
-/** What Grafana's boot data says about the signed-in user (`config.bootData.user`). */
-export interface UserRoleInfo {
-  orgRole?: string;
-  isGrafanaAdmin?: boolean;
-}
-
-const EDITOR_ROLES = new Set(['Editor', 'Admin']);
-
-/** Editors and Admins of the org, and Grafana server admins (the proxy's `reqRole` lets them through too). */
-export function isEditor(user: UserRoleInfo | undefined): boolean {
-  return Boolean(user?.isGrafanaAdmin) || EDITOR_ROLES.has(user?.orgRole ?? '');
-}
+export type UserRoleInfo = UserAccess;
 
 /**
  * Why the user cannot give anomaly feedback, or `undefined` when they can: feedback moves detection thresholds
- * (an Editor action), and it needs the sidecar's store.
+ * (the `anomalies:feedback` permission), and it needs the sidecar's store.
  */
-export function feedbackDisabledReason(user: UserRoleInfo | undefined, storeAvailable: boolean): string | undefined {
-  if (!isEditor(user)) {
-    const role = user?.orgRole && user.orgRole !== 'None' ? `the ${user.orgRole} role` : 'no role in this organisation';
-    return `Feedback moves the detection thresholds, so it needs the Editor role; you have ${role}.`;
+export function feedbackDisabledReason(user: UserAccess | undefined, storeAvailable: boolean): string | undefined {
+  const denied = deniedReason(user, AIDPE_ACTIONS.feedback, 'Feedback moves the detection thresholds');
+  if (denied) {
+    return denied;
   }
   if (!storeAvailable) {
     return 'The sidecar has no store, so feedback cannot be kept (the Overview page shows the store dependency).';
@@ -32,7 +23,15 @@ export function feedbackDisabledReason(user: UserRoleInfo | undefined, storeAvai
   return undefined;
 }
 
-/** The signed-in user from Grafana's boot data. */
-export function currentUser(): UserRoleInfo | undefined {
-  return config.bootData?.user;
+/** The signed-in user from Grafana's boot data: org role, server-admin flag and RBAC permissions. */
+export function currentUser(): UserAccess | undefined {
+  const user = config.bootData?.user;
+  if (!user) {
+    return undefined;
+  }
+  return {
+    orgRole: user.orgRole,
+    isGrafanaAdmin: user.isGrafanaAdmin,
+    ...(user.permissions ? { permissions: user.permissions } : {}),
+  };
 }

@@ -2,26 +2,32 @@
  * `aidpe anomaly` and `aidpe nab-score`: run detectors over NAB-layout data and score results with NAB's
  * rules. All file access for the anomaly engines happens here; the engines themselves are pure.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINES, createBaseline, runDetector, type BaselineName } from '../engines/anomaly/baselines.ts';
-import { runAidpe } from '../engines/anomaly/detectors/aidpe.ts';
 import { runForecastResidual } from '../engines/anomaly/detectors/forecastResidual.ts';
 import { runCad } from '../engines/anomaly/detectors/cad.ts';
-import { runEnsemble } from '../engines/anomaly/detectors/ensemble.ts';
+import { artimeNabSettings, runArtime } from '../engines/anomaly/detectors/artime.ts';
+import {
+  canonicalDetector,
+  createStreamDetector,
+  DEFAULT_DETECTOR,
+  DETECTOR_NAMES_ACCEPTED,
+  isAcceptedDetector,
+} from '../engines/anomaly/registry.ts';
 import { STATISTICAL_CANDIDATES } from '../engines/forecast/candidates.ts';
 import {
   NabDataError,
   parseDataCsv,
   parseResultsCsv,
-  parseWindowsJson,
   windowLabels,
   windowsToRows,
   type Series,
-  type WindowsFile,
-} from '../engines/anomaly/nab/dataset.ts';
-import { aucPr, vusPr } from '../engines/anomaly/nab/metrics.ts';
+} from '../eval/nab/dataset.ts';
+import { stepOf } from '../eval/nab/candidates.ts';
+import { listDataFiles, NabUsageError, readText, readWindows, type NabInput } from '../eval/nab/corpus.ts';
+import { aucPr, tsbadPeriod, vusPr } from '../eval/nab/metrics.ts';
 import {
   NAB_PROFILES,
   probationaryLength,
@@ -29,7 +35,10 @@ import {
   type CostWeights,
   type NabFile,
   type ProfileScore,
-} from '../engines/anomaly/nab/scorer.ts';
+} from '../eval/nab/scorer.ts';
+
+export { listDataFiles };
+export type { NabInput };
 
 export class AnomalyUsageError extends Error {}
 
@@ -47,75 +56,52 @@ function required(flags: Flags, name: string): string {
   return v;
 }
 
-interface DataFile {
-  /** `<category>/<file>.csv` */
-  key: string;
-  category: string;
-  file: string;
-  path: string;
+/** Detectors the CLI runs beyond the sidecar's (`registry.ts`): baselines, reference ports, batch-only ones. */
+const CLI_ONLY = ['aidpe-forecast', 'cad-ose', 'aidpe-ensemble', 'artime-nab'] as const;
+type CliDetector = (typeof DETECTOR_NAMES_ACCEPTED)[number] | BaselineName | (typeof CLI_ONLY)[number];
+export const CLI_DETECTORS: readonly CliDetector[] = [...DETECTOR_NAMES_ACCEPTED, ...CLI_ONLY, ...BASELINES];
+
+function detectorName(v: string | undefined): CliDetector {
+  const name = v ?? DEFAULT_DETECTOR;
+  if (!(CLI_DETECTORS as readonly string[]).includes(name)) {
+    throw new AnomalyUsageError(`--detector: expected one of ${CLI_DETECTORS.join('|')}, got ${JSON.stringify(name)}`);
+  }
+  return name as CliDetector;
 }
 
-/** Lists `<category>/<file>.csv` under a NAB data directory. */
-export function listDataFiles(dir: string): DataFile[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new AnomalyUsageError(`--data ${dir}: not a directory`);
+/** One streaming pass of the named detector over a series (the sidecar's detectors exactly as it runs them). */
+export async function runNamed(name: CliDetector, series: Series): Promise<Float64Array> {
+  if (isAcceptedDetector(name)) {
+    const det = createStreamDetector(name, {}, stepOf(series.timestamps));
+    return Float64Array.from(series.values, (v, i) => det.update(series.timestamps[i]!, v));
   }
-  const out: DataFile[] = [];
-  for (const category of readdirSync(dir).sort()) {
-    const cdir = join(dir, category);
-    if (!statSync(cdir).isDirectory()) {
-      continue;
-    }
-    for (const file of readdirSync(cdir).sort()) {
-      if (file.endsWith('.csv')) {
-        out.push({ key: `${category}/${file}`, category, file, path: join(cdir, file) });
+  switch (name) {
+    case 'aidpe-forecast':
+      return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
+    case 'cad-ose':
+      return runCad(series.values);
+    case 'aidpe-ensemble':
+      return runNamed('ensemble', series);
+    case 'artime-nab': {
+      // ARTime as NAB runs it: the file's min/max and length are known in advance (a look-ahead; reference only).
+      let min = Infinity;
+      let max = -Infinity;
+      for (const v of series.values) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
       }
+      return runArtime(series.values, {
+        range: { min, max },
+        ...artimeNabSettings(series.values.length),
+        maxCategories: 100_000,
+      });
     }
+    default:
+      return runDetector(createBaseline(name), series.values);
   }
-  if (out.length === 0) {
-    throw new AnomalyUsageError(`--data ${dir}: no <category>/<file>.csv files found`);
-  }
-  return out;
 }
 
-function readText(path: string, what: string): string {
-  if (!existsSync(path)) {
-    throw new NabDataError(`${what} ${path}: file not found`);
-  }
-  return readFileSync(path, 'utf8');
-}
-
-function readWindows(path: string): WindowsFile {
-  return parseWindowsJson(readText(path, 'labels'), path);
-}
-
-type DetectorName = BaselineName | 'aidpe' | 'aidpe-forecast' | 'cad-ose' | 'aidpe-ensemble';
-const DETECTORS: readonly DetectorName[] = [...BASELINES, 'aidpe', 'aidpe-forecast', 'cad-ose', 'aidpe-ensemble'];
-
-function detectorName(v: string | undefined): DetectorName {
-  const name = v ?? 'windowedGaussian';
-  if (!(DETECTORS as readonly string[]).includes(name)) {
-    throw new AnomalyUsageError(`--detector: expected one of ${DETECTORS.join('|')}, got ${JSON.stringify(name)}`);
-  }
-  return name as DetectorName;
-}
-
-async function runNamed(name: DetectorName, series: Series): Promise<Float64Array> {
-  if (name === 'aidpe-forecast') {
-    return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
-  }
-  if (name === 'cad-ose') {
-    return runCad(series.values);
-  }
-  if (name === 'aidpe-ensemble') {
-    return runEnsemble(series.timestamps, series.values);
-  }
-  return name === 'aidpe'
-    ? runAidpe(series.timestamps, series.values)
-    : runDetector(createBaseline(name), series.values);
-}
-
-/** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|null|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble] [--labels WINDOWS.json]` */
+/** `aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector NAME] [--labels WINDOWS.json]` (default: DEFAULT_DETECTOR, and the folder is named after the detector) */
 export async function runAnomaly(argv: string[]): Promise<number> {
   const flags = parse(argv, {
     data: { type: 'string' },
@@ -126,11 +112,12 @@ export async function runAnomaly(argv: string[]): Promise<number> {
   });
   const dataDir = resolve(required(flags, 'data'));
   const outDir = resolve(required(flags, 'out'));
-  const name = (flags.name as string | undefined) ?? 'aidpe';
+  const detector = detectorName(flags.detector as string | undefined);
+  const name =
+    (flags.name as string | undefined) ?? (isAcceptedDetector(detector) ? canonicalDetector(detector) : detector);
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new AnomalyUsageError(`--name: use letters, digits, '_', '-', '.' only, got ${JSON.stringify(name)}`);
   }
-  const detector = detectorName(flags.detector as string | undefined);
   const windows = flags.labels === undefined ? undefined : readWindows(resolve(flags.labels as string));
   const files = listDataFiles(dataDir);
   let rows = 0;
@@ -158,16 +145,11 @@ export interface DetectorReport {
   profiles: Record<string, ProfileScore>;
   /** Mean over files with at least one window of point-wise AUC-PR (scored rows only). */
   aucPr: number | null;
-  /** Mean over files with at least one window of TSB-AD-style VUS-PR (scored rows only). */
+  /**
+   * Mean over files with at least one window of VUS-PR as TSB-AD computes it (scored rows only; largest buffer twice
+   * the series' period, TSB-AD's `find_length_rank`).
+   */
   vusPr: number | null;
-}
-
-export interface NabInput {
-  key: string;
-  category: string;
-  file: string;
-  series: Series;
-  windows: NabFile['windows'];
 }
 
 /** Scores one detector's per-file anomaly scores under every profile, plus the threshold-free metrics. */
@@ -200,13 +182,13 @@ export function evaluateDetector(
     }
     const s = Float64Array.from(scores[i]!).subarray(start);
     aps.push(aucPr(s, labels));
-    vus.push(vusPr(s, labels));
+    vus.push(vusPr(s, labels, 2 * tsbadPeriod(inp.series.values)));
   });
   const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
   return { profiles: out, aucPr: mean(aps), vusPr: mean(vus) };
 }
 
-function loadProfiles(path: string | undefined, dataDir: string): Record<string, CostWeights> {
+export function loadProfiles(path: string | undefined, dataDir: string): Record<string, CostWeights> {
   const file = path ?? resolve(dataDir, '..', 'profiles.json');
   if (path === undefined && !existsSync(file)) {
     return { ...NAB_PROFILES };
@@ -346,5 +328,5 @@ export async function runNabScore(argv: string[]): Promise<number> {
 
 /** Maps this module's errors to the CLI's usage-error convention (message, exit code 2). */
 export function isAnomalyUsageError(err: unknown): err is Error {
-  return err instanceof AnomalyUsageError || err instanceof NabDataError;
+  return err instanceof AnomalyUsageError || err instanceof NabDataError || err instanceof NabUsageError;
 }

@@ -6,17 +6,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_REPLAY,
-  EVAL_SAFETY,
-  replayPolicy,
-  rlNotAvailable,
-  type PolicyResult,
-  type ReplayConfig,
-} from '../engines/optimiser/evaluation.ts';
+import { DEFAULT_REPLAY, replayPolicy, rlNotAvailable, type ReplayConfig } from '../eval/autoscale/evaluation.ts';
+import { EVAL_SAFETY, type PolicyResult } from '../eval/autoscale/replayCommon.ts';
 import { DEFAULT_PREDICTIVE_CONFIG, type PredictiveConfig } from '../engines/optimiser/predictive.ts';
 import { DEFAULT_SAFETY_CONFIG } from '../engines/optimiser/safety.ts';
-import { DEFAULT_RL_ENV } from '../engines/optimiser/rlEnv.ts';
+import { DEFAULT_RL_ENV } from '../eval/autoscale/rlEnv.ts';
 import { loadRlPolicyModel, type RlModelLoad } from '../models/rlPolicyModel.ts';
 import type { IntegrationMode } from '../engines/optimiser/types.ts';
 import { loadAzureFunctionsTrace, loadTimestampValueCsv, type WorkloadTrace } from '../sim/workload.ts';

@@ -25,7 +25,7 @@ import {
 } from '../engines/rca/logAnomaly.ts';
 import { Drain } from '../engines/rca/logparse/drain.ts';
 import { loadLogSequenceModel, type LogSequenceModelLoad } from '../models/logSequenceModel.ts';
-import { NezhaDataError } from '../rca/nezha.ts';
+import { NezhaDataError } from '../eval/rca/nezhaData.ts';
 import {
   LogDataError,
   loadBgl,
@@ -37,7 +37,7 @@ import {
   streamsByService,
   type BglData,
   type NezhaLogCase,
-} from '../rca/logAnomalyData.ts';
+} from '../eval/rca/logAnomalyData.ts';
 
 export class LogAnomalyUsageError extends Error {}
 

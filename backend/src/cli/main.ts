@@ -4,13 +4,15 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type AidpeConfig } from '../config/config.ts';
-import { startSidecar } from '../server.ts';
+import { startSidecar, type RunningSidecar } from '../server.ts';
 import { formatLoopLine, formatSummaryLine, formatServiceTable } from './summary.ts';
 import { isAnomalyUsageError, runAnomaly, runNabScore } from './anomalyCommands.ts';
+import { runNabLoco } from './nabLocoCommand.ts';
 import { isForecastUsageError, runForecast, runForecastEval } from './forecastCommands.ts';
 import { isAutoscaleUsageError, runAutoscaleEval } from './autoscaleCommands.ts';
 import { runRlEnv } from './rlEnvCommand.ts';
 import { isRcaUsageError, runRcaEval } from './rcaCommands.ts';
+import { runRcaFit } from './rcaFitCommand.ts';
 import { isLogparseUsageError, runLogparse, runLogparseEval } from './logparseCommands.ts';
 import { isLogAnomalyUsageError, runLogAnomalyEval } from './logAnomalyCommands.ts';
 import { isMvEvalUsageError, runMvEval } from './mvEvalCommands.ts';
@@ -20,26 +22,41 @@ const HELP = `aidpe — AI-augmented Dynamic Performance Engineering sidecar
 Usage:
   aidpe demo  [--port N] [--host H] [--seed N] [--speed X] [--workload azure-100|azure-10|FILE.csv]
               [--peak-rps N] [--faults N] [--duration SECONDS] [--summary-every SECONDS] [--config FILE]
-              [--mode recommend|approve|autonomous]
+              [--mode recommend|approve|autonomous] [--via-prometheus]
       Run the sidecar on the embedded demo cluster (a simulated microservice cluster replaying a
       real workload trace, with fault injection) and print a live summary. The optimisation loop runs
       every minute in --mode (default recommend: proposals only; approve: wait for a person's approval
-      through the API or Grafana; autonomous: applied within the guards).
+      through the API or Grafana; autonomous: applied within the guards). --via-prometheus: start a real
+      Prometheus (Debian's binary) that scrapes the cluster and the sidecar, and run the sidecar in live mode against
+      it, so every answer takes the path a real stack does.
   aidpe serve [--config FILE] [--port N] [--host H] [--prometheus URL] [--loki URL] [--tempo URL]
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
-  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector windowedGaussian|aidpe|aidpe-forecast|cad-ose|aidpe-ensemble|null] [--labels WINDOWS.json]
-      Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv.
+  aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector NAME] [--labels WINDOWS.json]
+      Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv. --detector:
+      art-residual (the default, also the sidecar's), artime, residual-likelihood (old name aidpe), ensemble or
+      aidpe-ensemble (CAD OSE + residual likelihood), aidpe-forecast, cad-ose, artime-nab (ARTime given each file's
+      min/max and length, as NAB runs it: a look-ahead, for reference), windowedGaussian, null. NAME defaults to
+      the detector's name.
   aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
-      Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null baselines.
+      Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null
+      baselines; AUC-PR and VUS-PR (TSB-AD's definition: largest buffer twice the series' period) beside.
+  aidpe nab-loco --data DIR --labels WINDOWS.json --out RESULT.json [--detectors a,b] [--profiles PROFILES.json]
+              [--categories a,b]
+      Leave-one-category-out: each detector's settings (in time units) and thresholds chosen on the other
+      categories, every category scored by settings that never saw it; the headline beside the in-sample figure,
+      the baselines in the same run. Default detectors: art-residual, artime, residual-likelihood,
+      windowedGaussian, null (also: ensemble, cad-ose).
   aidpe forecast --input SERIES.csv --horizon H [--step-seconds S] --origins N --out OUT.csv [--models DIR]
       Forecast a timestamp,value CSV from N rolling origins at its end; OUT has origin,timestamp,p10,p50,p90.
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
       Rolling-origin benchmark of the AIDPE ensemble on every CSV under DIR, with naive, seasonal naive,
       augurs AutoETS and augurs MSTL side by side (relative MASE, wQL, 80/95% coverage, time per series).
-  aidpe logparse --input FILE.log --format 'FORMAT' --out STRUCTURED.csv [--parser aidpe|drain]
-      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate.
-  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B]
-      Loghub benchmark (GA, PA, FGA, FTA, lines/s) of AIDPE's parser next to plain Drain3.
+  aidpe logparse --input FILE.log --out STRUCTURED.csv [--format FORMAT|FILE] [--system NAME] [--parser aidpe|drain]
+      Mine log templates (Drain-class, online); OUT is loghub's LineId,Content,EventId,EventTemplate. Without
+      --format the header (timestamp, level, pid, host, component) is detected from the log.
+  aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B] [--format FORMAT|FILE] [--detect] [--passes N] [--timing N]
+      Loghub benchmark (GA, PA, FGA, FTA): AIDPE's rules chosen leave-one-system-out (headline) and in-sample,
+      beside plain Drain3, benchmark-configured Drain and Spell; header-detection accuracy; each rule's LOSO effect.
   aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
               [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
               [--predictive JSON] (overrides of the predictive policy's defaults, e.g. '{"ceilingUtilization":0.85}')
@@ -56,10 +73,16 @@ Usage:
       entry service): AC@1, AC@3, Avg@5 overall and per fault type, seconds per case.
   aidpe rca-eval --nezha DIR|FILE.tgz [--cases N] [--ablations] --out RESULT.json
       The same on the Nezha dataset (shared/data/rca): DIR is the extracted root holding rca_data/ and
-      construct_data/; a .tgz is extracted once to $XDG_CACHE_HOME/aidpe/nezha (default ~/.cache). Service-level
-      AC@1, AC@3, AC@5, Avg@5 overall and per fault type, with the rule-based baseline (3-sigma metrics, 3x trace
-      p95, error-keyword logs) side by side; per-case truth, top-5 with scores and tiers in the JSON.
-      --ablations also ranks every case with one part of the method off or one scale moved.
+      construct_data/; a .tgz is extracted once to $XDG_CACHE_HOME/aidpe/nezha (default ~/.cache).
+  aidpe rca-eval --petshop DIR [--split train|test] [--cases N] --out RESULT.json
+      The same on PetShop (DIR holds the scenario folders; labels from each case's target.json root_cause.node),
+      per scenario and fault kind; metrics only, and each answer says which evidence was absent.
+  aidpe rca-eval --synthetic DIR|FILE.tgz [--cases N] [--seed S] --out RESULT.json
+      Code-level faults (exception, wrong return) synthesised on the Nezha day's fault-free traffic.
+      Every rca-eval run has the anchors beside AIDPE (rule baseline, BARO, ε-Diagnosis, random walk) and the
+      share correct per confidence tier; --help lists the details.
+  aidpe rca-fit [--nezha DIR] [--petshop DIR] [--sim] [--synthetic DIR] [--cache DIR] --model-out MODEL.json --out RESULT.json
+      Fit the RCA evidence model's weights and tier thresholds (leave-one-dataset-out; see --help).
   aidpe loganomaly-eval --bgl FILE_OR_DIR [--nezha DIR] --out RESULT.json [--models DIR] [--window-lines N]
       Log anomaly scoring: line-level P/R/F1 on BGL_2k's held-out half of the DeepLog-style sequence model
       (models/logseq), new-template / frequency deviation and a keyword rule; with --nezha, the faulted
@@ -104,6 +127,7 @@ async function runDemo(argv: string[]): Promise<number> {
     mode: { type: 'string' },
     config: { type: 'string' },
     'log-level': { type: 'string' },
+    'via-prometheus': { type: 'boolean' },
   });
   const config = loadConfig({
     file: flags.config as string | undefined,
@@ -125,6 +149,14 @@ async function runDemo(argv: string[]): Promise<number> {
   const duration = flags.duration === undefined ? undefined : positiveNumber('--duration', flags.duration as string);
   const every =
     flags['summary-every'] === undefined ? 10 : positiveNumber('--summary-every', flags['summary-every'] as string);
+  if (flags['via-prometheus']) {
+    const { startViaPrometheus } = await import('./viaPrometheus.ts');
+    const via = await startViaPrometheus(config);
+    process.stdout.write(
+      `Prometheus (Debian's binary, backfilled with the demo's history) at ${via.prometheus.url}; the sidecar runs in live mode against it\n`
+    );
+    return runUntilStopped(via.config, duration, every, { sidecar: via.sidecar, close: () => via.close() });
+  }
   return runUntilStopped(config, duration, every);
 }
 
@@ -170,9 +202,10 @@ class UsageError extends Error {}
 async function runUntilStopped(
   config: AidpeConfig,
   durationSeconds: number | undefined,
-  summaryEverySeconds: number | undefined
+  summaryEverySeconds: number | undefined,
+  started?: { sidecar: RunningSidecar; close: () => Promise<void> }
 ): Promise<number> {
-  const sidecar = await startSidecar(config);
+  const sidecar = started?.sidecar ?? (await startSidecar(config));
   const out = process.stdout;
   out.write(`AIDPE sidecar (${config.mode} mode) listening on ${sidecar.url}\n`);
   out.write(
@@ -213,13 +246,46 @@ async function runUntilStopped(
   if (summaryTimer) {
     clearInterval(summaryTimer);
   }
-  await sidecar.close();
+  await (started ? started.close() : sidecar.close());
   out.write('stopped\n');
   return 0;
 }
 
+/**
+ * `aidpe <command> --help`: the command's own section of HELP (every command has one), so no subcommand needs its
+ * own help flag and none can answer "Unknown option" to it.
+ */
+export function commandHelp(command: string): string | undefined {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  aidpe ${command} `) || l === `  aidpe ${command}`);
+  if (start < 0) {
+    return undefined;
+  }
+  const out = [lines[start]!];
+  for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('  aidpe ') && lines[i]!.startsWith('  '); i++) {
+    out.push(lines[i]!);
+  }
+  // Commands with several forms (rca-eval --sim, --nezha) list each: take every section that names the command.
+  for (let i = start + out.length; i < lines.length; i++) {
+    if (lines[i]!.startsWith(`  aidpe ${command} `)) {
+      out.push(lines[i]!);
+      for (let j = i + 1; j < lines.length && !lines[j]!.startsWith('  aidpe ') && lines[j]!.startsWith('  '); j++) {
+        out.push(lines[j]!);
+      }
+    }
+  }
+  return `Usage:\n${out.join('\n')}\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const help = commandHelp(command);
+    if (help !== undefined) {
+      process.stdout.write(help);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case 'demo':
@@ -230,12 +296,16 @@ export async function main(argv: string[]): Promise<number> {
         return await runAnomaly(rest);
       case 'nab-score':
         return await runNabScore(rest);
+      case 'nab-loco':
+        return await runNabLoco(rest);
       case 'forecast':
         return await runForecast(rest);
       case 'forecast-eval':
         return await runForecastEval(rest);
       case 'rca-eval':
         return await runRcaEval(rest);
+      case 'rca-fit':
+        return await runRcaFit(rest);
       case 'autoscale-eval':
         return await runAutoscaleEval(rest);
       case 'rl-env':
@@ -268,7 +338,8 @@ export async function main(argv: string[]): Promise<number> {
       isLogAnomalyUsageError(err) ||
       isAutoscaleUsageError(err) ||
       isRcaUsageError(err) ||
-      isMvEvalUsageError(err)
+      isMvEvalUsageError(err) ||
+      (err instanceof Error && err.name === 'MissingPrometheusError')
     ) {
       process.stderr.write(`aidpe ${command}: ${err.message}\n`);
       return 2;

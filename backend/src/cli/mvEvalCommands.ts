@@ -18,13 +18,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FAULT_TYPES, type FaultRecord } from '../sim/cluster.ts';
-import { createAidpeDetector } from '../engines/anomaly/detectors/aidpe.ts';
+import { FAULT_TYPES, type FaultRecord } from '../sim/faults.ts';
+import { createResidualLikelihoodDetector } from '../engines/anomaly/detectors/residualLikelihood.ts';
 import { createPcaDetector } from '../engines/anomaly/detectors/pca.ts';
 import { createAutoencoderDetector } from '../engines/anomaly/detectors/autoencoder.ts';
 import { DEFAULT_THRESHOLD, extractRegions } from '../engines/anomaly/regions.ts';
 import { loadMvaeModel, type MvaeModelLoad } from '../models/mvaeModel.ts';
-import { MV_FEATURES, simulateMvRun, type MvRun, type MvWorkloadKind } from './mvSimData.ts';
+import { MV_FEATURES, simulateMvRun, type MvRun, type MvWorkloadKind } from '../eval/multivariate/simData.ts';
 
 export class MvEvalUsageError extends Error {}
 export const isMvEvalUsageError = (err: unknown): err is Error => err instanceof MvEvalUsageError;
@@ -127,7 +127,7 @@ async function scoreService(
     (await det.score(rows)).forEach((s, m) => (scores[m] = s.score));
   } else {
     for (let j = 0; j < d; j++) {
-      const det = createAidpeDetector();
+      const det = createResidualLikelihoodDetector();
       for (let m = 0; m < minutes; m++) {
         const s = det.update(m * 60_000, series[m * d + j]!);
         if (Number.isFinite(s) && s > scores[m]!) {

@@ -1,29 +1,100 @@
-/** `aidpe rca-eval`: root-cause ranking over the simulator's fault-injection suite or the Nezha dataset. */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+/**
+ * `aidpe rca-eval`: root-cause ranking over the simulator's fault-injection suite, the Nezha dataset, the PetShop
+ * dataset or synthetic code-level faults, with the anchors (rule baseline, BARO, ε-Diagnosis, random walk) in the
+ * same run, per group and fault kind, and the share correct per confidence tier.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSimCase, summariseRanks, type SimCase } from '../rca/simEval.ts';
-import { listNezhaFaults, loadNezhaCase, NezhaDataError, type NezhaMetricSeries } from '../rca/nezha.ts';
-import { evaluateNezhaCase, rankNezhaCase, type NezhaCaseResult, type NezhaMethodOptions } from '../rca/nezhaEval.ts';
+import { BASELINE_METHODS, BASELINE_ORDER } from '../engines/rca/baselines/index.ts';
+import { rankRootCauses } from '../engines/rca/rank.ts';
+import { SHIPPED_EVIDENCE_MODEL } from '../engines/rca/shippedModel.ts';
+import {
+  evaluateCase,
+  report,
+  reportTable,
+  summariseRanks,
+  type CaseResult,
+  type EvalCase,
+} from '../eval/rca/evalCore.ts';
+import { nezhaEvalCase, NEZHA_ABLATIONS } from '../eval/rca/nezhaEval.ts';
+import { forEachNezhaCase, petshopCases, progressBar, simCases, SuiteUsageError } from '../eval/rca/suites.ts';
+import { syntheticCases } from '../eval/rca/syntheticCodeFaults.ts';
 
 export class RcaUsageError extends Error {}
 
 export function isRcaUsageError(err: unknown): err is Error {
-  return err instanceof RcaUsageError;
+  return err instanceof RcaUsageError || err instanceof SuiteUsageError;
 }
 
-/**
- * `aidpe rca-eval --sim [--cases N] [--seed S] --out RESULT.json`
- * `aidpe rca-eval --nezha DIR|FILE.tgz [--cases N] [--ablations] --out RESULT.json`
- */
+export const RCA_EVAL_HELP = `aidpe rca-eval --sim [--cases N] [--seed S] --out RESULT.json
+aidpe rca-eval --nezha DIR|FILE.tgz [--cases N] [--ablations] --out RESULT.json
+aidpe rca-eval --petshop DIR [--split train|test] [--cases N] --out RESULT.json
+aidpe rca-eval --synthetic DIR|FILE.tgz [--cases N] [--seed S] --out RESULT.json
+
+Root-cause ranking with the shipped evidence model (models/rca/aidpe-rca-evidence-v1.json) and, in the same
+run, the hand-set ranking it replaced, the rule baseline, BARO, ε-Diagnosis and a random walk. Service-level
+AC@1 / AC@3 / Avg@5 overall, per group (Nezha day, PetShop scenario, simulator seed) and per fault kind, and
+the share of top-1 answers correct per tier (CONFIRMED / LIKELY / INCONCLUSIVE).
+  --sim        the simulator's fault-injection suite (default 50 cases, seed 1)
+  --nezha      the Nezha dataset: the extracted root (rca_data/, construct_data/) or its .tgz (extracted once to
+               $XDG_CACHE_HOME/aidpe/nezha); --ablations reranks each case with one evidence source off
+  --petshop    PetShop: DIR holds the scenario folders (dataset/<scenario>/{graph.csv,noissue,<split>/issue_N});
+               the label is each case's target.json root_cause.node; metrics only, and each answer says which
+               evidence was absent
+  --synthetic  code-level faults (exception, wrong return) synthesised on the Nezha day's fault-free traffic
+`;
+
+function positiveInt(flag: string, value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) {
+    throw new RcaUsageError(`${flag}: expected a whole number of at least 1, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function writeJson(out: string, body: unknown): void {
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(out, JSON.stringify(body, null, 2));
+}
+
+function finish(
+  title: string,
+  tool: string,
+  out: string,
+  results: CaseResult[],
+  extra: Record<string, unknown> = {}
+): number {
+  const r = report(results);
+  writeJson(out, {
+    tool,
+    model: SHIPPED_EVIDENCE_MODEL.version,
+    level: 'service',
+    anchors: Object.fromEntries(BASELINE_ORDER.map((m) => [m, BASELINE_METHODS[m].cite])),
+    ...r,
+    ...extra,
+    cases: results,
+  });
+  process.stdout.write(`${reportTable(title, r)}\nwrote ${out}\n`);
+  return 0;
+}
+
 export async function runRcaEval(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(RCA_EVAL_HELP);
+    return 0;
+  }
   const { values } = parseArgs({
     args: argv,
     options: {
       sim: { type: 'boolean' },
       nezha: { type: 'string' },
+      petshop: { type: 'string' },
+      synthetic: { type: 'string' },
+      split: { type: 'string' },
       ablations: { type: 'boolean' },
       cases: { type: 'string' },
       seed: { type: 'string' },
@@ -32,229 +103,90 @@ export async function runRcaEval(argv: string[]): Promise<number> {
     strict: true,
     allowPositionals: false,
   });
-  if (values.nezha !== undefined) {
-    if (values.sim) {
-      throw new RcaUsageError('--sim and --nezha: pick one suite');
-    }
-    if (!values.out) {
-      throw new RcaUsageError('--out is required');
-    }
-    return runNezhaEval(values.nezha, values.out, values.cases, values.ablations ?? false);
+  const suites = [
+    values.sim ? '--sim' : '',
+    values.nezha !== undefined ? '--nezha' : '',
+    values.petshop !== undefined ? '--petshop' : '',
+    values.synthetic !== undefined ? '--synthetic' : '',
+  ].filter(Boolean);
+  if (suites.length > 1) {
+    throw new RcaUsageError(`${suites.join(' and ')}: pick one suite`);
   }
-  if (values.ablations) {
+  if (suites.length === 0) {
+    throw new RcaUsageError('--sim, --nezha DIR, --petshop DIR or --synthetic DIR is required (see --help)');
+  }
+  if (values.ablations && values.nezha === undefined) {
     throw new RcaUsageError('--ablations: only with --nezha');
   }
-  if (!values.sim) {
-    throw new RcaUsageError(
-      '--sim or --nezha DIR is required (the simulator fault-injection suite, or the Nezha dataset)'
-    );
+  if (values.split !== undefined && values.petshop === undefined) {
+    throw new RcaUsageError('--split: only with --petshop');
   }
   if (!values.out) {
     throw new RcaUsageError('--out is required');
   }
-  const count = values.cases === undefined ? 50 : Number(values.cases);
-  if (!Number.isInteger(count) || count < 1 || count > 1000) {
-    throw new RcaUsageError(`--cases: expected a whole number 1..1000, got ${JSON.stringify(values.cases)}`);
-  }
+  const limit = positiveInt('--cases', values.cases, undefined);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) {
     throw new RcaUsageError(`--seed: expected an integer, got ${JSON.stringify(values.seed)}`);
   }
-  const cases: SimCase[] = [];
-  for (let i = 0; i < count; i++) {
-    cases.push(await runSimCase(i, seed));
-    process.stderr.write(`\r[${'#'.repeat(Math.round((30 * (i + 1)) / count)).padEnd(30, '.')}] ${i + 1}/${count}`);
-  }
-  process.stderr.write('\n');
-  const byType: Record<string, ReturnType<typeof summariseRanks>> = {};
-  for (const type of [...new Set(cases.map((c) => c.type))].sort()) {
-    byType[type] = summariseRanks(cases.filter((c) => c.type === type).map((c) => c.rank));
-  }
-  const overall = summariseRanks(cases.map((c) => c.rank));
-  const seconds = cases.map((c) => c.seconds).sort((a, b) => a - b);
-  const report = {
-    tool: 'aidpe rca-eval --sim',
-    seed,
-    overall,
-    byType,
-    medianSecondsPerCase: seconds[seconds.length >> 1],
-    cases,
-  };
-  mkdirSync(dirname(resolve(values.out)), { recursive: true });
-  writeFileSync(values.out, JSON.stringify(report, null, 2));
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
-  const lines = ['fault type        cases   AC@1    AC@3   Avg@5'];
-  for (const [type, s] of Object.entries(byType)) {
-    lines.push(`${type.padEnd(16)} ${String(s.cases).padStart(6)} ${pct(s.ac1)} ${pct(s.ac3)} ${pct(s.avg5)}`);
-  }
-  lines.push(
-    `${'all'.padEnd(16)} ${String(overall.cases).padStart(6)} ${pct(overall.ac1)} ${pct(overall.ac3)} ${pct(overall.avg5)}`
-  );
-  process.stdout.write(
-    `${lines.join('\n')}\nmedian ${report.medianSecondsPerCase!.toFixed(2)} s per case; wrote ${values.out}\n`
-  );
-  return 0;
-}
-
-/** The extracted Nezha root (holds `rca_data/`): DIR itself, or a `.tgz` extracted once to the user cache. */
-function nezhaRoot(path: string): string {
-  if (!path) {
-    throw new RcaUsageError(
-      '--nezha: expected the extracted Nezha folder (with rca_data/ and construct_data/) or its .tgz'
+  if (values.nezha !== undefined) {
+    const results: CaseResult[] = [];
+    const ablationRanks = NEZHA_ABLATIONS.map(() => [] as Array<number | undefined>);
+    forEachNezhaCase(
+      values.nezha,
+      limit,
+      (loaded, loadSeconds) => {
+        const c = nezhaEvalCase(loaded);
+        results.push({ ...evaluateCase(c), loadSeconds });
+        if (values.ablations) {
+          NEZHA_ABLATIONS.forEach(([, options], k) => {
+            const v = nezhaEvalCase(loaded, options);
+            const ranking = rankRootCauses(v.symptom, v.graph, v.evidence, options);
+            const at = ranking.candidates.findIndex((x) => x.service === v.truth);
+            ablationRanks[k]!.push(at >= 0 ? at + 1 : undefined);
+          });
+        }
+      },
+      progressBar
     );
-  }
-  if (!existsSync(path)) {
-    throw new RcaUsageError(`--nezha: ${path} does not exist`);
-  }
-  if (statSync(path).isDirectory()) {
-    if (!existsSync(join(path, 'rca_data'))) {
-      throw new RcaUsageError(
-        `--nezha: ${path} has no rca_data/ folder (give the extracted root that holds rca_data/ and construct_data/, or the .tgz)`
+    const ablations = values.ablations
+      ? NEZHA_ABLATIONS.map(([name, options], k) => ({
+          name,
+          options,
+          overall: summariseRanks(ablationRanks[k]!),
+          ranks: ablationRanks[k],
+        }))
+      : undefined;
+    const code = finish('Nezha', 'aidpe rca-eval --nezha', values.out, results, ablations ? { ablations } : {});
+    if (ablations) {
+      const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+      process.stdout.write(
+        `${['ablation (one change to the method)               AC@1    AC@3   Avg@5', ...ablations.map((a) => `${a.name.padEnd(48)} ${pct(a.overall.ac1)} ${pct(a.overall.ac3)} ${pct(a.overall.avg5)}`)].join('\n')}\n`
       );
     }
-    return path;
+    return code;
   }
-  if (!/\.(tgz|tar\.gz)$/.test(path)) {
-    throw new RcaUsageError(`--nezha: ${path} is neither a folder nor a .tgz`);
+  let cases: EvalCase[];
+  let title: string;
+  let tool: string;
+  if (values.petshop !== undefined) {
+    cases = petshopCases(values.petshop, values.split, limit, progressBar);
+    title = `PetShop${values.split ? ` (${values.split})` : ''}`;
+    tool = 'aidpe rca-eval --petshop';
+  } else if (values.synthetic !== undefined) {
+    cases = syntheticCases(values.synthetic, { count: limit ?? 40, seed }, progressBar);
+    title = 'Synthetic code-level faults on Nezha fault-free traffic';
+    tool = 'aidpe rca-eval --synthetic';
+  } else {
+    cases = await simCases(limit ?? 50, seed, progressBar);
+    title = `Simulator suite (seed ${seed})`;
+    tool = 'aidpe rca-eval --sim';
   }
-  const cache = join(
-    process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'),
-    'aidpe',
-    'nezha',
-    basename(path).replace(/\.(tgz|tar\.gz)$/, '')
+  return finish(
+    title,
+    tool,
+    values.out,
+    cases.map((c) => evaluateCase(c)),
+    { seed }
   );
-  if (!existsSync(join(cache, 'rca_data'))) {
-    mkdirSync(cache, { recursive: true });
-    process.stderr.write(`extracting ${path} to ${cache}\n`);
-    execFileSync('tar', ['-xzf', resolve(path), '-C', cache], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  return cache;
-}
-
-/** AC@1, AC@3, Avg@5 as for the simulator suite, plus AC@5. */
-function summariseWithAc5(ranks: Array<number | undefined>): ReturnType<typeof summariseRanks> & { ac5: number } {
-  return {
-    ...summariseRanks(ranks),
-    ac5: ranks.filter((r) => r !== undefined && r <= 5).length / Math.max(1, ranks.length),
-  };
-}
-
-/** Variants of the method for `--ablations`: each switches one part off or moves one scale. */
-const NEZHA_ABLATIONS: Array<[string, Partial<NezhaMethodOptions>]> = [
-  ['wire time left in the caller (plain self time)', { wire: 'caller' }],
-  ['no CPU evidence', { cpuPointsPerUnit: 0 }],
-  ['no log evidence', { logs: false }],
-  ['entry service self time counted', { entrySelfTime: true }],
-  ['added-time scale 300 ms/min', { addedMsPerMinuteScale: 300 }],
-  ['added-time scale 3000 ms/min', { addedMsPerMinuteScale: 3000 }],
-  ['CPU scale 10 points', { cpuPointsPerUnit: 10 }],
-  ['CPU scale 50 points', { cpuPointsPerUnit: 50 }],
-  ['no propagation (personalised PageRank off)', { propagationWeight: 0 }],
-];
-
-async function runNezhaEval(
-  path: string,
-  out: string,
-  casesFlag: string | undefined,
-  ablations: boolean
-): Promise<number> {
-  const root = nezhaRoot(path);
-  let faults;
-  try {
-    faults = listNezhaFaults(root);
-  } catch (err) {
-    if (err instanceof NezhaDataError) {
-      throw new RcaUsageError(`--nezha: ${err.message}`);
-    }
-    throw err;
-  }
-  if (faults.length === 0) {
-    throw new RcaUsageError(`--nezha: no fault list under ${join(root, 'rca_data')}`);
-  }
-  const limit = casesFlag === undefined ? faults.length : Number(casesFlag);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RcaUsageError(`--cases: expected a whole number of at least 1, got ${JSON.stringify(casesFlag)}`);
-  }
-  const chosen = faults.slice(0, limit);
-  const metricCache = new Map<string, NezhaMetricSeries[]>();
-  const cases: Array<NezhaCaseResult & { loadSeconds: number }> = [];
-  const ablationRanks = NEZHA_ABLATIONS.map(() => [] as Array<number | undefined>);
-  for (const [i, fault] of chosen.entries()) {
-    const t0 = performance.now();
-    const loaded = loadNezhaCase(root, fault, metricCache);
-    const loadSeconds = (performance.now() - t0) / 1000;
-    cases.push({ ...evaluateNezhaCase(loaded), loadSeconds });
-    if (ablations) {
-      NEZHA_ABLATIONS.forEach(([, options], k) => {
-        const at = rankNezhaCase(loaded, options).candidates.findIndex((x) => x.service === fault.service);
-        ablationRanks[k]!.push(at >= 0 ? at + 1 : undefined);
-      });
-    }
-    process.stderr.write(
-      `\r[${'#'.repeat(Math.round((30 * (i + 1)) / chosen.length)).padEnd(30, '.')}] ${i + 1}/${chosen.length}`
-    );
-  }
-  process.stderr.write('\n');
-  const types = [...new Set(cases.map((c) => c.type))].sort();
-  const byType: Record<string, ReturnType<typeof summariseWithAc5>> = {};
-  const baselineByType: Record<string, ReturnType<typeof summariseWithAc5>> = {};
-  for (const type of types) {
-    byType[type] = summariseWithAc5(cases.filter((c) => c.type === type).map((c) => c.rank));
-    baselineByType[type] = summariseWithAc5(cases.filter((c) => c.type === type).map((c) => c.baselineRank));
-  }
-  const overall = summariseWithAc5(cases.map((c) => c.rank));
-  const baselineOverall = summariseWithAc5(cases.map((c) => c.baselineRank));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  const report = {
-    tool: 'aidpe rca-eval --nezha',
-    dataset: root,
-    level: 'service',
-    overall,
-    byType,
-    baseline: {
-      method: 'rule-based: 3-sigma metrics + spans over 3x fault-free p95 + error-keyword log lines',
-      overall: baselineOverall,
-      byType: baselineByType,
-    },
-    medianSecondsPerCase: median(cases.map((c) => c.seconds)),
-    medianLoadSecondsPerCase: median(cases.map((c) => c.loadSeconds)),
-    ...(ablations
-      ? {
-          ablations: NEZHA_ABLATIONS.map(([name, options], k) => ({
-            name,
-            options,
-            overall: summariseWithAc5(ablationRanks[k]!),
-            ranks: ablationRanks[k],
-          })),
-        }
-      : {}),
-    tiers: Object.fromEntries(
-      ['CONFIRMED', 'LIKELY', 'INCONCLUSIVE'].map((t) => [t, cases.filter((c) => c.tier === t).length])
-    ),
-    cases,
-  };
-  mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileSync(out, JSON.stringify(report, null, 2));
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
-  const row = (name: string, s: ReturnType<typeof summariseWithAc5>, b: ReturnType<typeof summariseWithAc5>) =>
-    `${name.padEnd(16)} ${String(s.cases).padStart(6)} ${pct(s.ac1)} ${pct(s.ac3)} ${pct(s.ac5)} ${pct(s.avg5)}   ${pct(b.ac1)} ${pct(b.ac3)} ${pct(b.avg5)}`;
-  const lines = [
-    '                        ---------- AIDPE ----------   ---- rule baseline ----',
-    'fault type        cases   AC@1    AC@3    AC@5   Avg@5     AC@1    AC@3   Avg@5',
-  ];
-  for (const type of types) {
-    lines.push(row(type, byType[type]!, baselineByType[type]!));
-  }
-  lines.push(row('all', overall, baselineOverall));
-  if (ablations) {
-    lines.push('', 'ablation (one change to the method)               AC@1    AC@3   Avg@5');
-    NEZHA_ABLATIONS.forEach(([name], k) => {
-      const a = summariseWithAc5(ablationRanks[k]!);
-      lines.push(`${name.padEnd(48)} ${pct(a.ac1)} ${pct(a.ac3)} ${pct(a.avg5)}`);
-    });
-  }
-  process.stdout.write(
-    `${lines.join('\n')}\nmedian ${report.medianSecondsPerCase.toFixed(2)} s ranking + ${report.medianLoadSecondsPerCase.toFixed(2)} s loading per case; wrote ${out}\n`
-  );
-  return 0;
 }

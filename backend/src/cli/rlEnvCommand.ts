@@ -1,5 +1,5 @@
 /**
- * `aidpe rl-env`: the autoscaling RL environment (`engines/optimiser/rlEnv.ts`, the same TypeScript
+ * `aidpe rl-env`: the autoscaling RL environment (`eval/autoscale/rlEnv.ts`, the same TypeScript
  * simulator the evaluation replays) served over stdio as JSON lines, vectorised over N envs, so a Python
  * trainer can drive it. One JSON object per line in, exactly one JSON line out per command; a bad command
  * gets `{"ok":false,"error":…}` and the process keeps serving. Protocol: models/autoscale/PROTOCOL.md.
@@ -14,7 +14,7 @@ import {
   HOT_UTILISATION,
   syntheticTrainingTrace,
   type RlEnvConfig,
-} from '../engines/optimiser/rlEnv.ts';
+} from '../eval/autoscale/rlEnv.ts';
 import { ACTION_DIM, OBS_DIM, OBS_FEATURES, RL_ACTIONS } from '../engines/optimiser/rl.ts';
 import {
   azureFunctionsTracePath,

@@ -1,6 +1,6 @@
 /** What `aidpe demo` prints: the service table once, then one status line per interval. */
-import type { ActionLoop } from '../actions/loop.ts';
-import type { ActionStatus } from '../actions/types.ts';
+import type { ActionLoop } from '../automation/loop.ts';
+import type { ActionStatus } from '../automation/types.ts';
 import type { ActionStore } from '../store/types.ts';
 import type { SimulatedCluster } from '../sim/index.ts';
 

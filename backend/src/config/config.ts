@@ -40,7 +40,13 @@ export interface AidpeConfig {
   defaultActionMode: ActionMode;
   prometheus: EndpointConfig;
   loki: EndpointConfig;
-  tempo: EndpointConfig;
+  tempo: EndpointConfig & {
+    /**
+     * Where the embedded cluster pushes its traces as OTLP/HTTP JSON (`<otlpUrl>/v1/traces`, e.g. Tempo's
+     * receiver on :4318) when it differs from `url` (Tempo's query API on :3200). Default: `url`.
+     */
+    otlpUrl: string | undefined;
+  };
   kubernetes: { kubeconfig: string | undefined; context: string | undefined; namespace: string };
   simulator: {
     seed: number;
@@ -51,12 +57,67 @@ export interface AidpeConfig {
     speed: number;
     tickSeconds: number;
     randomFaults: number;
+    /**
+     * Live mode only: also run the embedded cluster as the workload (its /sim/metrics for Prometheus to scrape,
+     * its scale API as the actuator when no Kubernetes is configured) while every answer goes through Prometheus.
+     */
+    embedded: boolean;
+    /** Simulated history computed before the paced clock starts (the demo's backfilled past). */
+    warmupSeconds: number;
+    /** Healthy services log benign errors routinely (retried timeouts, cache misses, deprecated APIs). */
+    backgroundNoise: boolean;
+    /** Spans carry k8s.pod.name / response.size attributes and the metrics a response-size gauge. */
+    detailedTelemetry: boolean;
+    /** The embedded cluster pushes its logs to `loki.url` and its traces to `tempo.otlpUrl` (or `tempo.url`). */
+    push: boolean;
+    /** How often it reads new telemetry and flushes the push queues. */
+    pushIntervalSeconds: number;
+    /**
+     * The embedded cluster as the data plane of a real API server (sim/kubeMirror.ts): its services take their
+     * replicas from the Deployments of `namespace`, read with this kubeconfig (live mode, simulator.embedded).
+     */
+    mirror: {
+      kubeconfig: string | undefined;
+      context: string | undefined;
+      /** Default: kubernetes.namespace. */
+      namespace: string | undefined;
+      /** Also write the pods' Ready status back as a kubelet would (needs list pods, patch pods/status). */
+      podStatus: boolean;
+    };
+  };
+  /** What the sidecar watches by itself (incidents, forecast accuracy, prediction series). */
+  watch: {
+    /** Extra PromQL to score for incidents; by default the managed services' SLI queries (demo: the simulator's). */
+    queries: WatchQueryConfig[];
+    /** Extra PromQL to forecast (accuracy tracking, prediction series); by default the managed services' request rate. */
+    forecasts: WatchQueryConfig[];
+    /** Lead times (seconds ahead) published as `aidpe_forecast` series. */
+    leadTimesSeconds: number[];
+    /** At most this many label sets per published metric; beyond it the status says so. */
+    maxSeries: number;
+    /** How often the watched queries are scored for incidents (seconds). */
+    everySeconds: number;
+    /** How often each watched forecast is issued again (seconds of the telemetry clock). */
+    forecastEverySeconds: number;
   };
   dataDir: string | undefined;
   modelsDir: string | undefined;
   storePath: string | undefined;
   /** A PostgreSQL URL (postgres://…): the store several sidecar replicas share; wins over storePath. */
   storeUrl: string | undefined;
+  /**
+   * Several sidecar replicas: only the leader runs the action loop. On a coordination.k8s.io Lease when the
+   * loop drives Kubernetes, else on a PostgreSQL advisory lock when the store is PostgreSQL, else off.
+   */
+  leaderElection: {
+    /** The Lease's namespace (default: the in-cluster service account's namespace, else kubernetes.namespace). */
+    namespace: string | undefined;
+    leaseDurationSeconds: number;
+    renewDeadlineSeconds: number;
+    retryPeriodSeconds: number;
+    /** This replica's name in the Lease (default: host name, process id and a random suffix). */
+    identity: string | undefined;
+  };
   automation: {
     /** How often the optimisation loop runs (seconds of the telemetry clock). */
     intervalSeconds: number;
@@ -66,6 +127,8 @@ export interface AidpeConfig {
     services: string | undefined;
     /** The policy behind the guards: the forecast-driven one (default) or the trained RL actor (models/autoscale). */
     policy: 'predictive' | 'rl';
+    /** An applied action's outcome (p95 before and after against the SLO) is recorded this long after it. */
+    outcomeDelaySeconds: number;
     /** Live mode: PromQL templates ($service, $namespace, $deployment) for the loop's state. */
     queries: {
       requestRate: string | undefined;
@@ -79,6 +142,13 @@ export interface AidpeConfig {
 
 /** Engine worker threads by default: the cores less one (the event loop's), 1 to 4. */
 export const defaultWorkerCount = (): number => Math.max(1, Math.min(4, availableParallelism() - 1));
+
+/** A watched query: PromQL, and optionally its step and (forecasts) horizon; omitted ones follow the data. */
+export interface WatchQueryConfig {
+  query: string;
+  stepSeconds?: number | undefined;
+  horizonSeconds?: number | undefined;
+}
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -100,18 +170,40 @@ export function defaultConfig(): AidpeConfig {
     defaultActionMode: 'recommend',
     prometheus: endpoint(),
     loki: endpoint(),
-    tempo: endpoint(),
+    tempo: { ...endpoint(), otlpUrl: undefined },
     kubernetes: { kubeconfig: undefined, context: undefined, namespace: 'default' },
-    simulator: { seed: 42, workload: 'azure-100', peakRps: 400, speed: 1, tickSeconds: 5, randomFaults: 3 },
+    simulator: {
+      seed: 42,
+      workload: 'azure-100',
+      peakRps: 400,
+      speed: 1,
+      tickSeconds: 5,
+      randomFaults: 3,
+      embedded: false,
+      warmupSeconds: 21_600,
+      backgroundNoise: false,
+      detailedTelemetry: false,
+      push: true,
+      pushIntervalSeconds: 2,
+      mirror: { kubeconfig: undefined, context: undefined, namespace: undefined, podStatus: false },
+    },
     dataDir: undefined,
     modelsDir: undefined,
     storePath: undefined,
     storeUrl: undefined,
+    leaderElection: {
+      namespace: undefined,
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
+      identity: undefined,
+    },
     automation: {
       intervalSeconds: 60,
       sloMs: 250,
       services: undefined,
       policy: 'predictive',
+      outcomeDelaySeconds: 300,
       queries: {
         requestRate: undefined,
         sliLatencyP95Seconds: undefined,
@@ -119,6 +211,14 @@ export function defaultConfig(): AidpeConfig {
         cpuUtilization: undefined,
         readyReplicas: undefined,
       },
+    },
+    watch: {
+      queries: [],
+      forecasts: [],
+      leadTimesSeconds: [600, 1800, 3600],
+      maxSeries: 500,
+      everySeconds: 60,
+      forecastEverySeconds: 300,
     },
   };
 }
@@ -140,6 +240,7 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_PROMETHEUS_TOKEN: 'prometheus.bearerToken',
   AIDPE_LOKI_URL: 'loki.url',
   AIDPE_TEMPO_URL: 'tempo.url',
+  AIDPE_TEMPO_OTLP_URL: 'tempo.otlpUrl',
   AIDPE_KUBECONFIG: 'kubernetes.kubeconfig',
   AIDPE_KUBE_CONTEXT: 'kubernetes.context',
   AIDPE_KUBE_NAMESPACE: 'kubernetes.namespace',
@@ -148,14 +249,36 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_SIM_PEAK_RPS: 'simulator.peakRps',
   AIDPE_SIM_SPEED: 'simulator.speed',
   AIDPE_SIM_RANDOM_FAULTS: 'simulator.randomFaults',
+  AIDPE_SIM_EMBEDDED: 'simulator.embedded',
+  AIDPE_SIM_WARMUP_SECONDS: 'simulator.warmupSeconds',
+  AIDPE_SIM_BACKGROUND_NOISE: 'simulator.backgroundNoise',
+  AIDPE_SIM_DETAILED_TELEMETRY: 'simulator.detailedTelemetry',
+  AIDPE_SIM_PUSH: 'simulator.push',
+  AIDPE_SIM_PUSH_INTERVAL_SECONDS: 'simulator.pushIntervalSeconds',
+  AIDPE_SIM_MIRROR_KUBECONFIG: 'simulator.mirror.kubeconfig',
+  AIDPE_SIM_MIRROR_CONTEXT: 'simulator.mirror.context',
+  AIDPE_SIM_MIRROR_NAMESPACE: 'simulator.mirror.namespace',
+  AIDPE_SIM_MIRROR_POD_STATUS: 'simulator.mirror.podStatus',
+  AIDPE_WATCH_QUERIES: 'watch.queries',
+  AIDPE_WATCH_FORECASTS: 'watch.forecasts',
+  AIDPE_WATCH_LEAD_TIMES_SECONDS: 'watch.leadTimesSeconds',
+  AIDPE_WATCH_MAX_SERIES: 'watch.maxSeries',
+  AIDPE_WATCH_EVERY_SECONDS: 'watch.everySeconds',
+  AIDPE_WATCH_FORECAST_EVERY_SECONDS: 'watch.forecastEverySeconds',
   AIDPE_DATA_DIR: 'dataDir',
   AIDPE_MODELS_DIR: 'modelsDir',
   AIDPE_STORE_PATH: 'storePath',
   AIDPE_STORE_URL: 'storeUrl',
+  AIDPE_LEADER_NAMESPACE: 'leaderElection.namespace',
+  AIDPE_LEADER_LEASE_SECONDS: 'leaderElection.leaseDurationSeconds',
+  AIDPE_LEADER_RENEW_DEADLINE_SECONDS: 'leaderElection.renewDeadlineSeconds',
+  AIDPE_LEADER_RETRY_SECONDS: 'leaderElection.retryPeriodSeconds',
+  AIDPE_LEADER_IDENTITY: 'leaderElection.identity',
   AIDPE_AUTOMATION_INTERVAL_SECONDS: 'automation.intervalSeconds',
   AIDPE_SLO_MS: 'automation.sloMs',
   AIDPE_AUTOMATION_SERVICES: 'automation.services',
   AIDPE_AUTOMATION_POLICY: 'automation.policy',
+  AIDPE_AUTOMATION_OUTCOME_DELAY_SECONDS: 'automation.outcomeDelaySeconds',
   AIDPE_QUERY_REQUEST_RATE: 'automation.queries.requestRate',
   AIDPE_QUERY_SLI_LATENCY_P95: 'automation.queries.sliLatencyP95Seconds',
   AIDPE_QUERY_SLI_ERROR_RATIO: 'automation.queries.sliErrorRatio',
@@ -203,6 +326,75 @@ const oneOf = (options: readonly string[]) => (v: unknown) =>
     ? ({ ok: true, value: v } as const)
     : ({ ok: false, expected: `one of ${options.join(' | ')}` } as const);
 
+const bool = (v: unknown) =>
+  typeof v === 'boolean'
+    ? ({ ok: true, value: v } as const)
+    : v === 'true' || v === 'false'
+      ? ({ ok: true, value: v === 'true' } as const)
+      : ({ ok: false, expected: 'true or false' } as const);
+
+/** A list given as a YAML/JSON array, or in an environment variable as JSON or one item per line. */
+function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) {
+    return value;
+  }
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return Array.isArray(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return text === ''
+    ? []
+    : text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+}
+
+const watchQueries = (v: unknown) => {
+  const expected =
+    'a list of PromQL strings or {query, stepSeconds?, horizonSeconds?} objects (in the environment: JSON, or one query per line)';
+  const list = listOf(v);
+  if (!list) {
+    return { ok: false, expected } as const;
+  }
+  const out: WatchQueryConfig[] = [];
+  for (const item of list) {
+    const entry = typeof item === 'string' ? { query: item } : item;
+    if (entry === null || typeof entry !== 'object') {
+      return { ok: false, expected } as const;
+    }
+    const { query, stepSeconds, horizonSeconds, ...rest } = entry as Record<string, unknown>;
+    const positive = (x: unknown) => x === undefined || (typeof x === 'number' && Number.isFinite(x) && x > 0);
+    if (typeof query !== 'string' || query.trim() === '' || Object.keys(rest).length > 0) {
+      return { ok: false, expected } as const;
+    }
+    if (!positive(stepSeconds) || !positive(horizonSeconds)) {
+      return { ok: false, expected: `${expected} with positive stepSeconds and horizonSeconds` } as const;
+    }
+    out.push({
+      query,
+      ...(stepSeconds !== undefined ? { stepSeconds: stepSeconds as number } : {}),
+      ...(horizonSeconds !== undefined ? { horizonSeconds: horizonSeconds as number } : {}),
+    });
+  }
+  return { ok: true, value: out } as const;
+};
+
+const leadTimes = (v: unknown) => {
+  const list = typeof v === 'string' ? v.split(',').map((x) => Number(x.trim())) : v;
+  return Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === 'number' && x > 0 && x <= 7 * 86_400)
+    ? ({ ok: true, value: [...(list as number[])].sort((a, b) => a - b) } as const)
+    : ({ ok: false, expected: 'a list of seconds ahead between 1 and 604800, e.g. 600,1800,3600' } as const);
+};
+
 const endpointFields = (name: string): Field[] => [
   { key: `${name}.url`, check: url },
   { key: `${name}.timeoutMs`, check: num(100, 600_000, true) },
@@ -224,6 +416,7 @@ const FIELDS: Field[] = [
   ...endpointFields('prometheus'),
   ...endpointFields('loki'),
   ...endpointFields('tempo'),
+  { key: 'tempo.otlpUrl', check: url },
   { key: 'kubernetes.kubeconfig', check: str },
   { key: 'kubernetes.context', check: str },
   { key: 'kubernetes.namespace', check: str },
@@ -233,6 +426,22 @@ const FIELDS: Field[] = [
   { key: 'simulator.speed', check: num(0.01, 100_000) },
   { key: 'simulator.tickSeconds', check: num(1, 60, true) },
   { key: 'simulator.randomFaults', check: num(0, 1000, true) },
+  { key: 'simulator.embedded', check: bool },
+  { key: 'simulator.warmupSeconds', check: num(0, 7 * 86_400, true) },
+  { key: 'simulator.backgroundNoise', check: bool },
+  { key: 'simulator.detailedTelemetry', check: bool },
+  { key: 'simulator.push', check: bool },
+  { key: 'simulator.pushIntervalSeconds', check: num(0.1, 3600) },
+  { key: 'simulator.mirror.kubeconfig', check: str },
+  { key: 'simulator.mirror.context', check: str },
+  { key: 'simulator.mirror.namespace', check: str },
+  { key: 'simulator.mirror.podStatus', check: bool },
+  { key: 'watch.queries', check: watchQueries },
+  { key: 'watch.forecasts', check: watchQueries },
+  { key: 'watch.leadTimesSeconds', check: leadTimes },
+  { key: 'watch.maxSeries', check: num(1, 100_000, true) },
+  { key: 'watch.everySeconds', check: num(1, 3600, true) },
+  { key: 'watch.forecastEverySeconds', check: num(1, 86_400, true) },
   { key: 'dataDir', check: str },
   { key: 'modelsDir', check: str },
   { key: 'storePath', check: str },
@@ -243,10 +452,16 @@ const FIELDS: Field[] = [
         ? ({ ok: true, value: v } as const)
         : ({ ok: false, expected: 'a PostgreSQL URL such as postgres://aidpe@db:5432/aidpe' } as const),
   },
+  { key: 'leaderElection.namespace', check: str },
+  { key: 'leaderElection.leaseDurationSeconds', check: num(1, 3600, true) },
+  { key: 'leaderElection.renewDeadlineSeconds', check: num(0.1, 3600) },
+  { key: 'leaderElection.retryPeriodSeconds', check: num(0.05, 600) },
+  { key: 'leaderElection.identity', check: str },
   { key: 'automation.intervalSeconds', check: num(5, 3600, true) },
   { key: 'automation.sloMs', check: num(1, 600_000) },
   { key: 'automation.services', check: str },
   { key: 'automation.policy', check: oneOf(['predictive', 'rl']) },
+  { key: 'automation.outcomeDelaySeconds', check: num(1, 86_400, true) },
   { key: 'automation.queries.requestRate', check: str },
   { key: 'automation.queries.sliLatencyP95Seconds', check: str },
   { key: 'automation.queries.sliErrorRatio', check: str },
@@ -351,6 +566,20 @@ export function loadConfig(
   if (typed.mode === 'live' && !typed.prometheus.url) {
     problems.push(
       'prometheus.url: required in live mode (set AIDPE_PROMETHEUS_URL or prometheus.url in the config file)'
+    );
+  }
+  if (typed.simulator.mirror.kubeconfig) {
+    // The mirror drives the embedded cluster from the API server, so the loop must act through that server too.
+    if (!typed.kubernetes.kubeconfig && !env.KUBERNETES_SERVICE_HOST) {
+      problems.push(
+        'kubernetes.kubeconfig: required with simulator.mirror.kubeconfig (the loop must scale through the API server the simulator mirrors)'
+      );
+    }
+  }
+  const le = typed.leaderElection;
+  if (!(le.retryPeriodSeconds < le.renewDeadlineSeconds && le.renewDeadlineSeconds < le.leaseDurationSeconds)) {
+    problems.push(
+      `leaderElection: expected retryPeriodSeconds < renewDeadlineSeconds < leaseDurationSeconds, got ${le.retryPeriodSeconds} / ${le.renewDeadlineSeconds} / ${le.leaseDurationSeconds}`
     );
   }
   if (!typed.apiToken && !isLoopbackHost(typed.server.host)) {

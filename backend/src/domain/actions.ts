@@ -31,6 +31,11 @@ export interface WorkloadScaleState {
   resourceVersions?: { scale?: string; hpa?: string };
   /** The id of the last AIDPE action applied to this workload (the `aidpe.io/action-id` annotation). */
   lastActionId?: string;
+  /**
+   * The id on the HPA (Kubernetes): written with the HPA change itself, before the Deployment's tag. When it
+   * differs from lastActionId, an apply stopped between the two writes (a parametric change is then in place).
+   */
+  hpaActionId?: string;
 }
 
 /** What a rollback writes back: a recorded before-state, or the part of it the action changed. */

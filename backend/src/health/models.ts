@@ -5,14 +5,13 @@
  * relative to the models directory, never its absolute path (health is public).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, dirname, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, sep } from 'node:path';
 import type { HealthCheck } from './registry.ts';
 import type { ForecastModelStatus } from '../models/forecastRegistry.ts';
 
-export function defaultModelsDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
-}
+import { defaultModelsDir } from '../models/paths.ts';
+
+export { defaultModelsDir } from '../models/paths.ts';
 
 /** What the forecast model registry reports (loadForecastCandidates), passed in to keep this module free of onnxruntime. */
 export type ForecastModelsProbe = () => Promise<{

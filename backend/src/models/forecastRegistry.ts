@@ -1,14 +1,18 @@
 /**
- * Loads the shipped forecasting models (models/forecast/*.onnx with their cards) into onnxruntime-node.
- * A missing, corrupt or tampered model never stops the sidecar: the engine falls back to the
- * statistical candidates and the reason is reported (CLI warnings, /api/v1/health).
+ * Loads the forecasting candidates: the fast statistical ones, augurs AutoETS and MSTL (WASM, augursRuntime.ts)
+ * and the shipped deep models (models/forecast/*.onnx with their cards) in onnxruntime-node. Leave-one-source-
+ * out fold models (models/forecast/loso/*.onnx, each trained without one source) are loaded for the evaluation.
+ * A missing, corrupt or tampered model never stops the sidecar: the engine falls back to the other candidates
+ * and the reason is reported (CLI warnings, /api/v1/health).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { augursCandidates } from '../engines/forecast/augurs.ts';
 import { STATISTICAL_CANDIDATES, type Candidate } from '../engines/forecast/candidates.ts';
-import { DeepForecaster, type TensorFactory } from '../engines/forecast/deep.ts';
-import { defaultModelsDir } from '../health/models.ts';
+import { DeepForecaster, type DeepContract, type TensorFactory } from '../engines/forecast/deep.ts';
+import { augursModels } from './augursRuntime.ts';
+import { defaultModelsDir } from './paths.ts';
 
 export interface ForecastModelStatus {
   /** Candidate name in the ensemble: lstm or tft_lite. */
@@ -35,10 +39,27 @@ export interface LoadedForecastModels {
   deepNames: string[];
   models: ForecastModelStatus[];
   warnings: string[];
+  /** Leave-one-source-out fold models: the deep candidate(s) trained without `source`. */
+  folds?: Array<{ source: string; candidates: Candidate[] }>;
+}
+
+/** The candidates to evaluate a source with: its fold's deep models (never trained on it) when there are. */
+export function candidatesForSource(loaded: LoadedForecastModels, source: string): Candidate[] {
+  const fold = loaded.folds?.find((f) => f.source === source);
+  if (!fold) {
+    return loaded.candidates;
+  }
+  return [...loaded.candidates.filter((c) => !loaded.deepNames.includes(c.name)), ...fold.candidates];
 }
 
 interface Card {
   name?: string;
+  /** Candidate name in the ensemble (default: from the file name). */
+  candidate?: string;
+  /** Input contract: v1 (values, time features, statics) or v2 (normalised values only). */
+  contract?: DeepContract;
+  /** Fold models: the source left out of training. */
+  heldOutSource?: string;
   version?: string;
   sha256?: string;
   architecture?: string;
@@ -72,7 +93,10 @@ function summarise(card: Card): ModelCardSummary {
   };
 }
 
-function candidateName(file: string): string {
+function candidateName(file: string, card?: Card): string {
+  if (card?.candidate) {
+    return card.candidate;
+  }
   return /lstm/i.test(file) ? 'lstm' : /tft/i.test(file) ? 'tft_lite' : file.replace(/\.onnx$/, '');
 }
 
@@ -106,33 +130,80 @@ export function loadForecastCandidates(
   return loaded;
 }
 
+function statisticalAndAugurs(warnings: string[]): Candidate[] {
+  const candidates = [...STATISTICAL_CANDIDATES];
+  try {
+    candidates.push(...augursCandidates(augursModels()));
+  } catch (err) {
+    warnings.push(`augurs AutoETS/MSTL unavailable (${(err as Error).message}); fast statistical models only`);
+  }
+  return candidates;
+}
+
 async function load(dir: string): Promise<LoadedForecastModels> {
+  const warnings: string[] = [];
   const result: LoadedForecastModels = {
-    candidates: [...STATISTICAL_CANDIDATES],
+    candidates: statisticalAndAugurs(warnings),
     deepNames: [],
     models: [],
-    warnings: [],
+    warnings,
+    folds: [],
   };
   if (!existsSync(dir)) {
     result.warnings.push(`no forecasting models in ${dir}; statistical models only`);
     return result;
   }
+  const main = await loadDeepModels(dir, result.warnings);
+  result.models.push(...main.map((m) => m.status));
+  for (const m of main) {
+    if (m.candidate) {
+      result.candidates.push(m.candidate);
+      result.deepNames.push(m.candidate.name);
+    }
+  }
+  if (main.length === 0) {
+    result.warnings.push(`no model cards in ${dir}; statistical models only`);
+  }
+  const foldDir = join(dir, 'loso');
+  if (existsSync(foldDir)) {
+    const bySource = new Map<string, Candidate[]>();
+    for (const m of await loadDeepModels(foldDir, result.warnings)) {
+      if (m.candidate && m.heldOutSource) {
+        bySource.set(m.heldOutSource, [...(bySource.get(m.heldOutSource) ?? []), m.candidate]);
+      }
+    }
+    result.folds = [...bySource].map(([source, candidates]) => ({ source, candidates }));
+  }
+  return result;
+}
+
+async function loadDeepModels(
+  dir: string,
+  warnings: string[]
+): Promise<Array<{ status: ForecastModelStatus; candidate?: Candidate; heldOutSource?: string }>> {
   const cards = readdirSync(dir)
     .filter((f) => f.endsWith('.card.json'))
     .sort();
-  if (cards.length === 0) {
-    result.warnings.push(`no model cards in ${dir}; statistical models only`);
-  }
+  const out: Array<{ status: ForecastModelStatus; candidate?: Candidate; heldOutSource?: string }> = [];
   let ort: typeof import('onnxruntime-node') | undefined;
   for (const cardFile of cards) {
     const file = cardFile.replace(/\.card\.json$/, '.onnx');
-    const name = candidateName(file);
-    const status: ForecastModelStatus = { name, file: join(dir, file), version: undefined, state: 'loaded' };
-    result.models.push(status);
+    const status: ForecastModelStatus = {
+      name: candidateName(file),
+      file: join(dir, file),
+      version: undefined,
+      state: 'loaded',
+    };
+    const entry: { status: ForecastModelStatus; candidate?: Candidate; heldOutSource?: string } = { status };
+    out.push(entry);
     try {
       const card = JSON.parse(readFileSync(join(dir, cardFile), 'utf8')) as Card;
+      status.name = candidateName(file, card);
       status.version = card.version;
       status.card = summarise(card);
+      if (card.heldOutSource) {
+        entry.heldOutSource = card.heldOutSource;
+      }
       if (!existsSync(status.file)) {
         status.state = 'missing';
         throw new Error(`model file ${status.file} is missing`);
@@ -153,15 +224,14 @@ async function load(dir: string): Promise<LoadedForecastModels> {
       });
       const runtime = ort;
       const tensor: TensorFactory = (type, data, dims) => new runtime.Tensor(type, data, dims);
-      result.candidates.push(new DeepForecaster(name, session, tensor));
-      result.deepNames.push(name);
+      entry.candidate = new DeepForecaster(status.name, session, tensor, card.contract ?? 'v1');
     } catch (err) {
       if (status.state === 'loaded') {
         status.state = 'corrupt';
       }
       status.error = (err as Error).message;
-      result.warnings.push(`${name}: ${status.error}; falling back to statistical models`);
+      warnings.push(`${status.name}: ${status.error}; falling back to statistical models`);
     }
   }
-  return result;
+  return out;
 }

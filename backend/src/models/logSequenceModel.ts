@@ -13,7 +13,7 @@ import {
   type NextTemplateProbabilities,
   type SequenceModelSpec,
 } from '../engines/rca/logAnomaly.ts';
-import { defaultModelsDir } from '../health/models.ts';
+import { defaultModelsDir } from './paths.ts';
 
 export const LOGSEQ_MODEL_NAME = 'aidpe-logseq-v1';
 

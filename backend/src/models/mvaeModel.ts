@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MvNormalisation, Reconstruct } from '../engines/anomaly/detectors/autoencoder.ts';
-import { defaultModelsDir } from '../health/models.ts';
+import { defaultModelsDir } from './paths.ts';
 
 export const MVAE_MODEL_NAME = 'aidpe-mvae-v1';
 

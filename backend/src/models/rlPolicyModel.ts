@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACTION_DIM, OBS_DIM, type RlInfer } from '../engines/optimiser/rl.ts';
-import { defaultModelsDir } from '../health/models.ts';
+import { defaultModelsDir } from './paths.ts';
 
 export const RL_MODEL_NAME = 'aidpe-ppo-v1';
 

@@ -6,8 +6,13 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ActionConflictError, ActionNotFoundError, ActionUnavailableError, type ActionLoop } from '../actions/loop.ts';
-import type { ActionStatus } from '../actions/types.ts';
+import {
+  ActionConflictError,
+  ActionNotFoundError,
+  ActionUnavailableError,
+  type ActionLoop,
+} from '../automation/loop.ts';
+import type { ActionStatus } from '../automation/types.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import type { Identify } from './identity.ts';

@@ -6,6 +6,7 @@ import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
 import { clientGone } from './cancellation.ts';
 import { AnomalyRegionSchema, errorResponses, FrameSchema, Labels, NumberOrNull } from './responses.ts';
 import { MAX_ANOMALY_SERIES as MAX_SERIES, type AnomalyUseCase } from '../usecases/anomalies/anomalies.ts';
+import { DETECTOR_DESCRIPTION, DETECTOR_NAMES_ACCEPTED } from '../engines/anomaly/registry.ts';
 
 const InlineValue = Type.Unsafe<number | string | null>({
   type: ['number', 'string', 'null'],
@@ -35,10 +36,10 @@ const AnomalyBody = Type.Object(
       Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Overrides the per-series threshold' })
     ),
     detector: Type.Optional(
-      Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')], {
-        description:
-          'The univariate detector, in batch and streaming mode. aidpe (default): robust seasonal residual + likelihood, the cheapest. ensemble: the maximum of CAD OSE and aidpe with a rest rule (after a score ≥ 0.7 the next 100 points score 0, so one incident gives one alert), several times aidpe\'s cost per point (its measured accuracy and cost are in the README). Its scores live on another scale, so its default threshold is 0.7 (aidpe: 0.988), and its thresholds and feedback are kept apart from aidpe\'s (the series key gets __detector__="ensemble"). A streaming state belongs to one detector: asking the other one discards it and rebuilds from history, saying so',
-      })
+      Type.Union(
+        DETECTOR_NAMES_ACCEPTED.map((d) => Type.Literal(d)),
+        { description: DETECTOR_DESCRIPTION }
+      )
     ),
     mode: Type.Optional(
       Type.Union([Type.Literal('batch'), Type.Literal('streaming')], {
@@ -76,7 +77,7 @@ const ScoredSeriesSchema = Type.Object({
   labels: Labels,
   name: Type.String(),
   seriesKey: Type.String(),
-  detector: Type.Union([Type.Literal('aidpe'), Type.Literal('ensemble')]),
+  detector: Type.Union(DETECTOR_NAMES_ACCEPTED.map((d) => Type.Literal(d))),
   threshold: Type.Number(),
   thresholdSource: Type.Union([Type.Literal('default'), Type.Literal('feedback'), Type.Literal('request')]),
   status: Type.Union([Type.Literal('ok'), Type.Literal('insufficient_data'), Type.Literal('constant')]),

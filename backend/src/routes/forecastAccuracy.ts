@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ForecastAccuracyTracker } from '../loop/forecastAccuracy.ts';
+import type { ForecastAccuracyTracker } from '../watch/forecastAccuracy.ts';
 import { errorResponses } from './responses.ts';
 
 const OptionalNumber = (description: string) => Type.Optional(Type.Number({ description }));
@@ -113,7 +113,7 @@ export const forecastAccuracyRoutes: FastifyPluginAsync<ForecastAccuracyRouteOpt
       if (!tracker) {
         return {
           running: false,
-          message: 'the forecast accuracy tracker is not running: it runs in demo mode, on the watched request rates',
+          message: 'the forecast accuracy tracker is not running in this process',
           lastRun: null,
           models: [],
           series: [],

@@ -80,4 +80,81 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
       return { ...result, series: result.series.map((s) => ({ labels: s.labels, samples: encodeSamples(s.samples) })) };
     }
   );
+
+  // Prometheus-shaped metadata for editors' completion (metric names, label names, label values), GET so the
+  // plugin can proxy them to Viewers; narrowed by `match[]` selectors as Prometheus's own API is.
+  const MatchQuery = Type.Object({
+    'match[]': Type.Optional(
+      Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { maxItems: 20 })], {
+        description: 'Series selectors, e.g. up{job="api"}; repeat for several',
+      })
+    ),
+    start: Type.Optional(TimeValue),
+    end: Type.Optional(TimeValue),
+  });
+  const matchers = (m: string | string[] | undefined): string[] => (m === undefined ? [] : Array.isArray(m) ? m : [m]);
+  /** At most this many values in one answer; a completion list never needs more. */
+  const MAX_METADATA = 5000;
+
+  app.get<{ Params: { name: string }; Querystring: Static<typeof MatchQuery> }>(
+    '/api/v1/label/:name/values',
+    {
+      schema: {
+        tags: ['telemetry'],
+        summary: 'Values of one label (__name__: metric names), optionally only on series matching match[]',
+        params: Type.Object({ name: Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }) }),
+        querystring: MatchQuery,
+        response: {
+          200: Type.Object({
+            status: Type.Literal('success'),
+            data: Type.Array(Type.String()),
+            truncated: Type.Boolean(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const values = await opts.telemetry().labelValues(req.params.name, matchers(req.query['match[]']));
+      return {
+        status: 'success' as const,
+        data: values.slice(0, MAX_METADATA),
+        truncated: values.length > MAX_METADATA,
+      };
+    }
+  );
+
+  app.get<{ Querystring: Static<typeof MatchQuery> }>(
+    '/api/v1/series',
+    {
+      schema: {
+        tags: ['telemetry'],
+        summary: 'Label sets of the series matching match[] (label names for completion)',
+        querystring: MatchQuery,
+        response: {
+          200: Type.Object({
+            status: Type.Literal('success'),
+            data: Type.Array(Type.Record(Type.String(), Type.String())),
+            truncated: Type.Boolean(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const selectors = matchers(req.query['match[]']);
+      if (selectors.length === 0) {
+        throw new BadRequestError('match[]', 'give at least one series selector, e.g. match[]=up');
+      }
+      const nowMs = now();
+      const startMs = req.query.start === undefined ? undefined : parseTime('start', req.query.start, nowMs);
+      const endMs = req.query.end === undefined ? undefined : parseTime('end', req.query.end, nowMs);
+      const series = await opts.telemetry().series(selectors, startMs, endMs);
+      return {
+        status: 'success' as const,
+        data: series.slice(0, MAX_METADATA),
+        truncated: series.length > MAX_METADATA,
+      };
+    }
+  );
 };

@@ -52,6 +52,7 @@ const GraphSource = Type.Union([
 ]);
 const OptionalNumber = Type.Optional(NumberOrNull);
 
+const QueryLanguage = Type.Union([Type.Literal('promql'), Type.Literal('logql'), Type.Literal('traceql')]);
 const EvidenceQuerySchema = Type.Object({
   signal: Type.Union([
     Type.Literal('latency'),
@@ -60,7 +61,7 @@ const EvidenceQuerySchema = Type.Object({
     Type.Literal('logs'),
     Type.Literal('traces'),
   ]),
-  language: Type.Union([Type.Literal('promql'), Type.Literal('logql'), Type.Literal('traceql')]),
+  language: QueryLanguage,
   query: Type.String(),
   startMs: Type.Number(),
   endMs: Type.Number(),
@@ -79,6 +80,17 @@ const RcaResponse = Type.Object({
       whyLower: Type.Optional(Type.String()),
       evidenceScore: OptionalNumber,
       pagerank: OptionalNumber,
+      probability: Type.Optional(
+        Type.Number({ description: 'With the learned scorer: the probability that it is the root cause' })
+      ),
+      features: Type.Optional(
+        Type.Record(Type.String(), Type.Number(), { description: 'With the learned scorer: its evidence features' })
+      ),
+      signalQueries: Type.Optional(
+        Type.Array(Type.Object({ kind: Type.String(), language: QueryLanguage, query: Type.String() }), {
+          description: 'The queries behind its typed evidence (for Explore links)',
+        })
+      ),
       evidenceQueries: Type.Array(EvidenceQuerySchema, {
         description: 'The exact queries behind the evidence, from the baseline start to the window end',
       }),
@@ -100,6 +112,17 @@ const RcaResponse = Type.Object({
       ownErrorRateBaseline: OptionalNumber,
       ownErrorRateIncident: OptionalNumber,
       ownSignals: Type.Optional(Type.Array(Type.Object({ strength: Type.Number(), line: Type.String() }))),
+      signals: Type.Optional(
+        Type.Array(
+          Type.Object({
+            kind: Type.String(),
+            strength: Type.Number(),
+            line: Type.String(),
+            query: Type.Optional(Type.Object({ language: QueryLanguage, query: Type.String() })),
+          }),
+          { description: 'Typed evidence (code level: operations, log templates)' }
+        )
+      ),
       logAnomaly: Type.Optional(
         Type.Object({
           score: Type.Number(),

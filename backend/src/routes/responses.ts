@@ -132,6 +132,7 @@ const WorkloadState = Type.Object({
     Type.Object({ scale: Type.Optional(Type.String()), hpa: Type.Optional(Type.String()) })
   ),
   lastActionId: Type.Optional(Type.String()),
+  hpaActionId: Type.Optional(Type.String({ description: 'The action whose id the HPA carries (written with it)' })),
 });
 export const ActionStatusSchema = Type.Union([
   Type.Literal('proposed'),
@@ -239,6 +240,20 @@ export const AutomationStatusSchema = Type.Object({
   actuator: Type.Union([Type.Literal('simulator'), Type.Literal('kubernetes')]),
   lastRunAt: Type.Optional(Type.String()),
   lastError: Type.Optional(Type.String()),
+  leadership: Type.Optional(
+    Type.Object(
+      {
+        kind: Type.Union([
+          Type.Literal('kubernetes-lease'),
+          Type.Literal('postgres-advisory-lock'),
+          Type.Literal('single-replica'),
+        ]),
+        identity: Type.String(),
+        leading: Type.Boolean(),
+      },
+      { description: 'Which replica acts (leader election among sidecar replicas), when one is configured' }
+    )
+  ),
   services: Type.Array(
     Type.Object({
       service: Type.String(),

@@ -5,12 +5,10 @@
  */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { SimulatedCluster, FaultType } from '../sim/index.ts';
+import { ALL_FAULT_TYPES, isCodeFaultType, type SimulatedCluster, type FaultType } from '../sim/index.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import { parseTime } from './query.ts';
 import { errorResponses, Labels, NumberOrNull, OpenObject } from './responses.ts';
-
-const FAULT_TYPES = ['cpu_contention', 'latency', 'error_burst', 'memory_leak', 'bad_deploy'] as const;
 
 const ServiceParam = Type.Object({ service: Type.String({ minLength: 1 }) });
 const ReplicasBody = Type.Object(
@@ -28,12 +26,27 @@ const HpaBody = Type.Object(
 const FaultBody = Type.Object(
   {
     service: Type.String({ minLength: 1 }),
-    type: Type.Union(FAULT_TYPES.map((t) => Type.Literal(t))),
+    type: Type.Union(ALL_FAULT_TYPES.map((t) => Type.Literal(t))),
     startInSeconds: Type.Optional(
       Type.Number({ minimum: 0, maximum: 7 * 86400, description: 'Seconds after the simulated now; default 0' })
     ),
     durationSeconds: Type.Number({ minimum: 1, maximum: 7 * 86400, description: 'At least a second' }),
     intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
+    operation: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'exception / wrong_return only: the faulty operation (default: drawn from the fault id)',
+      })
+    ),
+    variant: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "exception: the exception class; wrong_return: 'empty' or 'inflated' (default: drawn from the fault id)",
+      })
+    ),
   },
   { additionalProperties: false }
 );
@@ -63,7 +76,7 @@ const HpaSchema = Type.Object(
   },
   { description: 'The HPA; absent when the service has none' }
 );
-const FaultTypeSchema = Type.Union(FAULT_TYPES.map((t) => Type.Literal(t)));
+const FaultTypeSchema = Type.Union(ALL_FAULT_TYPES.map((t) => Type.Literal(t)));
 const FaultRecordSchema = Type.Object({
   id: Type.String(),
   service: Type.String(),
@@ -71,6 +84,10 @@ const FaultRecordSchema = Type.Object({
   startMs: Type.Number(),
   endMs: Type.Number(),
   intensity: Type.Number(),
+  operation: Type.Optional(Type.String({ description: 'Code-level faults: the faulty operation' })),
+  variant: Type.Optional(
+    Type.String({ description: 'Code-level faults: the exception class or wrong-return variant' })
+  ),
 });
 const DeploymentSchema = Type.Object({
   service: Type.String(),
@@ -313,7 +330,8 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     {
       schema: {
         tags: ['simulator'],
-        summary: 'Ground truth: every injected fault {service, type, start, end}',
+        summary:
+          'Ground truth: every injected fault {service, type, start, end} (code-level faults: operation, variant)',
         response: { 200: Type.Array(FaultRecordSchema), ...errorResponses },
       },
     },
@@ -332,14 +350,33 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
     },
     async (req, reply) => {
       requireService(req.body.service);
+      const type = req.body.type as FaultType;
+      for (const field of ['operation', 'variant'] as const) {
+        if (req.body[field] !== undefined && !isCodeFaultType(type)) {
+          throw new BadRequestError(field, 'applies to exception and wrong_return faults only');
+        }
+      }
       const startMs = cluster.now() + (req.body.startInSeconds ?? 0) * 1000;
-      const record = cluster.injectFault({
-        service: req.body.service,
-        type: req.body.type as FaultType,
-        startMs,
-        endMs: startMs + req.body.durationSeconds * 1000,
-        ...(req.body.intensity !== undefined ? { intensity: req.body.intensity } : {}),
-      });
+      let record;
+      try {
+        record = cluster.injectFault({
+          service: req.body.service,
+          type,
+          startMs,
+          endMs: startMs + req.body.durationSeconds * 1000,
+          ...(req.body.intensity !== undefined ? { intensity: req.body.intensity } : {}),
+          ...(req.body.operation !== undefined ? { operation: req.body.operation } : {}),
+          ...(req.body.variant !== undefined ? { variant: req.body.variant } : {}),
+        });
+      } catch (err) {
+        // The cluster names what is wrong with the operation or variant (e.g. the operations it serves).
+        const message = err instanceof Error ? err.message : '';
+        if (!message.startsWith('injectFault: ')) {
+          throw err;
+        }
+        const field = /variant/.test(message) ? 'variant' : 'operation';
+        throw new BadRequestError(field, message.slice('injectFault: '.length));
+      }
       return reply.status(201).send(record);
     }
   );

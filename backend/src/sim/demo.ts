@@ -54,7 +54,7 @@ export function createDemoCluster(config: AidpeConfig, opts: DemoOptions = {}): 
   const sim = config.simulator;
   const { trace, warning } = resolveWorkload(sim.workload, config.dataDir ?? defaultDataDir());
   const wallNow = opts.wallNow ?? Date.now;
-  const warmup = opts.warmupSeconds ?? 3600;
+  const warmup = opts.warmupSeconds ?? sim.warmupSeconds;
   const tickMs = sim.tickSeconds * 1000;
   const nowAligned = Math.floor(wallNow() / tickMs) * tickMs;
   const startTimeMs = nowAligned - Math.floor((warmup * 1000) / tickMs) * tickMs;
@@ -64,12 +64,15 @@ export function createDemoCluster(config: AidpeConfig, opts: DemoOptions = {}): 
     peakRps: sim.peakRps,
     tickSeconds: sim.tickSeconds,
     startTimeMs,
+    backgroundNoise: sim.backgroundNoise,
+    detailedTelemetry: sim.detailedTelemetry,
   });
   if (sim.randomFaults > 0) {
     cluster.scheduleRandomFaults({
       count: sim.randomFaults,
-      fromMs: startTimeMs + 15 * 60_000,
-      toMs: startTimeMs + 6 * 3600_000,
+      // Some in the warm-up history (incidents to look at from the first minute), most in the next hours.
+      fromMs: Math.max(startTimeMs + 15 * 60_000, nowAligned - 2 * 3600_000),
+      toMs: nowAligned + 6 * 3600_000,
       minDurationMs: 3 * 60_000,
       maxDurationMs: 15 * 60_000,
     });

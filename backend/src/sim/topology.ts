@@ -3,18 +3,9 @@
  * validation and a default Online-Boutique/TrainTicket-shaped topology.
  */
 
-import type { HpaBehavior, HpaScalingRules } from '../engines/optimiser/types.ts';
+import type { HpaObjectSpec, HpaScalingRules } from '../kube/types.ts';
 
 export type ServiceTier = 'gateway' | 'mid' | 'data';
-
-export interface HpaSpec {
-  minReplicas: number;
-  maxReplicas: number;
-  /** Target average CPU utilisation, 0..1. */
-  targetCpuUtilization: number;
-  /** autoscaling/v2 behavior (scale-up/down rules); unset = the controller's legacy normalisation. */
-  behavior?: HpaBehavior;
-}
 
 export interface CallSpec {
   to: string;
@@ -35,7 +26,7 @@ export interface ServiceSpec {
   baseLatencyMs: number;
   podStartupSeconds: number;
   replicas: number;
-  hpa?: HpaSpec;
+  hpa?: HpaObjectSpec;
   memoryBaseBytes: number;
   memoryLimitBytes: number;
   timeoutMs: number;
@@ -140,7 +131,7 @@ export function validateTopology(topology: Topology): string[] {
   return order.reverse();
 }
 
-export function validateHpa(service: string, hpa: HpaSpec): void {
+export function validateHpa(service: string, hpa: HpaObjectSpec): void {
   if (!Number.isInteger(hpa.minReplicas) || hpa.minReplicas < 1) {
     throw new TopologyError(`service "${service}": hpa.minReplicas must be an integer >= 1`);
   }
@@ -228,7 +219,7 @@ interface Row {
   memMiB: number;
   limitMiB: number;
   timeoutMs: number;
-  hpa?: HpaSpec;
+  hpa?: HpaObjectSpec;
   calls: CallSpec[];
 }
 

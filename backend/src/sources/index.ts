@@ -7,7 +7,32 @@ import { simulatorSources } from './simulator.ts';
 import type { Sources } from './types.ts';
 
 export async function createSources(config: AidpeConfig, cluster: SimulatedCluster | undefined): Promise<Sources> {
-  return cluster ? simulatorSources(cluster, config) : liveSources(config);
+  if (config.mode === 'demo' && cluster) {
+    return simulatorSources(cluster, config);
+  }
+  return cluster ? embeddedLiveSources(config, cluster) : liveSources(config);
+}
+
+/**
+ * Live mode with the embedded cluster as the workload (`aidpe demo --via-prometheus`, the compose stack): every
+ * metric answer goes through Prometheus, which scrapes the cluster; logs and traces come from Loki and Tempo when
+ * configured (the cluster pushes to them), else from the cluster itself; the cluster's scale API is the actuator
+ * unless Kubernetes is configured.
+ */
+export async function embeddedLiveSources(config: AidpeConfig, cluster: SimulatedCluster): Promise<Sources> {
+  const live = liveReadSources(config);
+  const simulated = simulatorSources(cluster, config);
+  const kubernetesConfigured = Boolean(config.kubernetes.kubeconfig || process.env.KUBERNETES_SERVICE_HOST);
+  return {
+    ...live,
+    traces: live.traces ?? simulated.traces,
+    logs: live.logs ?? simulated.logs,
+    actuation: kubernetesConfigured ? await kubernetesActuation(config) : simulated.actuation,
+    // Prometheus holds the cluster's own metric names, so the simulator's evidence queries apply.
+    evidenceDefaults: simulated.evidenceDefaults,
+    entryService: simulated.entryService,
+    cluster,
+  };
 }
 
 /**

@@ -4,9 +4,9 @@
  * the reason, never guessed.
  */
 import type { AidpeConfig } from '../config/config.ts';
-import { KUBERNETES_DEFAULT_QUERIES, type StateQueries } from '../actions/serviceState.ts';
-import { parseManagedServices, TargetsError } from '../actions/targets.ts';
-import type { Actuator, ScaleTarget } from '../actions/types.ts';
+import { KUBERNETES_DEFAULT_QUERIES, type StateQueries } from '../automation/serviceState.ts';
+import { parseManagedServices, TargetsError } from '../automation/targets.ts';
+import type { Actuator, ScaleTarget } from '../automation/types.ts';
 import type { RawLogLine } from '../engines/rca/logAnomaly.ts';
 import type { GraphSpan } from '../engines/rca/serviceGraph.ts';
 import { loadLogSequenceModel, type LogSequenceModelLoad } from '../models/logSequenceModel.ts';
@@ -37,6 +37,8 @@ export async function tempoSpans(
       startMs: s.startMs,
       durationMs: s.durationMs,
       error: s.statusCode === 'error',
+      // The span name lets the RCA compare operations (call signatures, own time): code-level evidence.
+      operation: s.name,
     }))
   );
 }
@@ -164,7 +166,7 @@ export async function kubernetesActuation(config: AidpeConfig): Promise<Actuatio
     throw err;
   }
   const { KubeConfig } = await import('@kubernetes/client-node');
-  const { KubernetesActuator } = await import('../actions/kubernetesActuator.ts');
+  const { KubernetesActuator } = await import('../automation/kubernetesActuator.ts');
   const kubeConfig = new KubeConfig();
   try {
     if (config.kubernetes.kubeconfig) {

@@ -4,8 +4,8 @@
  * Prometheus / Loki / Tempo / Kubernetes in live mode — and everything else (routes, loops, evaluations)
  * takes it as given, so no use case branches on the mode.
  */
-import type { Actuator, ScaleTarget } from '../actions/types.ts';
-import type { StateQueries } from '../actions/serviceState.ts';
+import type { Actuator, ScaleTarget } from '../automation/types.ts';
+import type { StateQueries } from '../automation/serviceState.ts';
 import type {
   NextTemplateProbabilities,
   RawLogLine,

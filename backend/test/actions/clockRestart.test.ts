@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionLoop } from '../../src/actions/loop.ts';
+import { ActionLoop } from '../../src/automation/loop.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { crashLoop, FileActuator } from './crash/world.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setupActionLoop } from '../../src/actions/setup.ts';
+import { setupActionLoop } from '../../src/automation/setup.ts';
 import { assembleSources } from '../../src/sources/index.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import type { ActionRecord } from '../../src/actions/types.ts';
+import type { ActionRecord } from '../../src/automation/types.ts';
 import { crashLoop, FileActuator, INITIAL_WORKLOAD } from './crash/world.ts';
 
 const CHILD = join(import.meta.dirname, 'crash', 'child.ts');

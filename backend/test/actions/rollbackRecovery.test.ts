@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import type { ActionRecord } from '../../src/actions/types.ts';
+import type { ActionRecord } from '../../src/automation/types.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 import { crashLoop, FileActuator, INITIAL_WORKLOAD, TARGET } from './crash/world.ts';

@@ -2,10 +2,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/app.ts';
-import { ActionLoop } from '../../src/actions/loop.ts';
-import { simulatorStateQueries } from '../../src/actions/serviceState.ts';
-import { SimulatorActuator } from '../../src/actions/simulatorActuator.ts';
-import { simulatorTargets } from '../../src/actions/targets.ts';
+import { ActionLoop } from '../../src/automation/loop.ts';
+import { simulatorStateQueries } from '../../src/automation/serviceState.ts';
+import { SimulatorActuator } from '../../src/automation/simulatorActuator.ts';
+import { simulatorTargets } from '../../src/automation/targets.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Policy, ServiceState } from '../../src/engines/optimiser/types.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';

@@ -13,6 +13,7 @@ import {
   thresholdAfterFeedback,
   DEFAULT_THRESHOLD,
 } from '../../src/engines/anomaly/regions.ts';
+import { DEFAULT_DETECTOR, DETECTOR_THRESHOLDS } from '../../src/engines/anomaly/registry.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 import { settledHealth } from '../helpers/health.ts';
 
@@ -66,7 +67,8 @@ test('POST /api/v1/anomalies finds a level shift as one region with an annotatio
   const body = res.json();
   const s = body.series[0];
   assert.equal(s.status, 'ok');
-  assert.equal(s.threshold, DEFAULT_THRESHOLD);
+  assert.equal(s.detector, DEFAULT_DETECTOR);
+  assert.equal(s.threshold, DETECTOR_THRESHOLDS[DEFAULT_DETECTOR].default);
   assert.equal(s.regions.length, 1, JSON.stringify(s.regions));
   const r = s.regions[0];
   const shiftStartMs = (1.7e9 + 1000 * 300) * 1000;
@@ -74,7 +76,7 @@ test('POST /api/v1/anomalies finds a level shift as one region with an annotatio
     r.startMs >= shiftStartMs && r.startMs <= shiftStartMs + 3 * 300_000,
     'detected within three points of the shift'
   );
-  assert.ok(r.peakScore >= DEFAULT_THRESHOLD);
+  assert.ok(r.peakScore >= s.threshold);
   assert.deepEqual(
     s.frame.fields.map((f: { name: string }) => f.name),
     ['time', 'value', 'score']
@@ -102,7 +104,8 @@ test('false-positive feedback is stored, audited and silences that borderline re
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  const payload = { series: [{ labels: { service: 'cart' }, ...shiftedSeries(7.8) }] };
+  // Thresholds and feedback on residual-likelihood's scale (old name aidpe), whose key is the plain series key.
+  const payload = { detector: 'aidpe', series: [{ labels: { service: 'cart' }, ...shiftedSeries(7.8) }] };
   let body = (await app.inject({ method: 'POST', url: '/api/v1/anomalies', payload })).json();
   const region = body.series[0].regions[0];
   assert.ok(region, 'a borderline region is reported at the default threshold');

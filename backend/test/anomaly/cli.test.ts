@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runAnomaly, runNabScore } from '../../src/cli/anomalyCommands.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
+import { createStreamDetector, DEFAULT_DETECTOR } from '../../src/engines/anomaly/registry.ts';
 
 let root = '';
 const stamp = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 5 * i)).toISOString().slice(0, 19).replace('T', ' ');
@@ -44,6 +45,8 @@ test('aidpe anomaly writes NAB results layout, one row per input row, labels fro
       join(root, 'res'),
       '--name',
       'gauss',
+      '--detector',
+      'windowedGaussian',
       '--labels',
       join(root, 'windows.json'),
     ])
@@ -62,9 +65,9 @@ test('aidpe anomaly writes NAB results layout, one row per input row, labels fro
   assert.equal(a.filter((l) => l.endsWith(',1')).length, 11); // rows 145..155
   const spike = a[151]!.split(',');
   assert.ok(Number(spike[2]) > 0.999);
-  // Default name, null detector, no labels → label 0.
+  // Default name (the detector's), null detector, no labels → label 0.
   await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--detector', 'null']));
-  const n = readFileSync(join(root, 'res', 'aidpe', 'catA', 'aidpe_a.csv'), 'utf8')
+  const n = readFileSync(join(root, 'res', 'null', 'catA', 'null_a.csv'), 'utf8')
     .trim()
     .split('\n');
   assert.equal(n.length, 201);
@@ -72,7 +75,18 @@ test('aidpe anomaly writes NAB results layout, one row per input row, labels fro
 });
 
 test('aidpe nab-score scores results next to the baselines, end to end', async () => {
-  await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'res'), '--name', 'gauss']));
+  await quiet(() =>
+    runAnomaly([
+      '--data',
+      join(root, 'data'),
+      '--out',
+      join(root, 'res'),
+      '--name',
+      'gauss',
+      '--detector',
+      'windowedGaussian',
+    ])
+  );
   const outPath = join(root, 'score.json');
   const { value, out } = await quiet(() =>
     runNabScore([
@@ -155,4 +169,39 @@ test('nab-score errors name the file: wrong row count, bad row, missing file; ex
     quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'y')])),
     /b\.csv:5: bad timestamp/
   );
+});
+
+test('aidpe anomaly without --detector runs the default detector and names its folder after it', async () => {
+  writeFileSync(join(root, 'data', 'catB', 'b.csv'), series(120, 200)); // the test before broke it on purpose
+  const { value, out } = await quiet(() => runAnomaly(['--data', join(root, 'data'), '--out', join(root, 'dflt')]));
+  assert.equal(value, 0);
+  assert.match(out, new RegExp(`${DEFAULT_DETECTOR} over 2 files`));
+  const rows = readFileSync(join(root, 'dflt', DEFAULT_DETECTOR, 'catA', `${DEFAULT_DETECTOR}_a.csv`), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  const ts = rows.map((l) => Date.parse(l.split(',')[0]!.replace(' ', 'T') + 'Z'));
+  const vs = rows.map((l) => Number(l.split(',')[1]));
+  const det = createStreamDetector(DEFAULT_DETECTOR, {}, 300_000);
+  assert.deepEqual(
+    rows.map((l) => Number(l.split(',')[2])),
+    vs.map((v, i) => det.update(ts[i]!, v)),
+    'the scores are the registry default’s, as the sidecar runs it'
+  );
+});
+
+test('every subcommand answers --help with its usage and exit code 0', async () => {
+  const commands = ['demo', 'serve', 'anomaly', 'nab-score', 'nab-loco', 'forecast', 'forecast-eval', 'logparse'];
+  commands.push('logparse-eval', 'autoscale-eval', 'rl-env', 'rca-eval', 'loganomaly-eval', 'mv-eval');
+  for (const command of commands) {
+    for (const flag of ['--help', '-h']) {
+      const { value, out } = await quiet(() => main([command, flag]));
+      assert.equal(value, 0, `${command} ${flag}`);
+      assert.match(out, new RegExp(`^Usage:\\n  aidpe ${command}`), `${command} ${flag}: ${out}`);
+    }
+  }
+  // Also after other flags, and for anomaly (which used to answer "Unknown option").
+  const late = await quiet(() => main(['anomaly', '--data', 'x', '--help']));
+  assert.equal(late.value, 0);
+  assert.match(late.out, /--detector NAME/);
 });

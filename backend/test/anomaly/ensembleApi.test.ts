@@ -14,6 +14,7 @@ import { SqliteStore } from '../../src/store/sqlite.ts';
 import { seededRandom } from '../../src/telemetry/retry.ts';
 import { runEnsemble } from '../../src/engines/anomaly/detectors/ensemble.ts';
 import { DETECTOR_THRESHOLDS } from '../../src/engines/anomaly/scoreSeries.ts';
+import { DEFAULT_DETECTOR } from '../../src/engines/anomaly/registry.ts';
 import { DEFAULT_THRESHOLD, thresholdAfterFeedback } from '../../src/engines/anomaly/regions.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 
@@ -76,10 +77,12 @@ test('batch: the ensemble answers its own scores (as runEnsemble), its key and i
     'a region on the shift'
   );
 
-  const aidpe = (await post(app, { series: [{ labels, timestamps, values }] })).json().series[0];
-  assert.equal(aidpe.detector, 'aidpe', 'aidpe stays the default');
-  assert.equal(aidpe.threshold, DEFAULT_THRESHOLD);
-  assert.notDeepEqual(aidpe.frame.fields[2].values, s.frame.fields[2].values);
+  const byDefault = (await post(app, { series: [{ labels, timestamps, values }] })).json().series[0];
+  assert.equal(byDefault.detector, DEFAULT_DETECTOR, 'the registry’s default answers when none is named');
+  assert.equal(byDefault.threshold, DETECTOR_THRESHOLDS[DEFAULT_DETECTOR].default);
+  assert.notDeepEqual(byDefault.frame.fields[2].values, s.frame.fields[2].values);
+  const aidpe = (await post(app, { detector: 'aidpe', series: [{ labels, timestamps, values }] })).json().series[0];
+  assert.equal(aidpe.threshold, DEFAULT_THRESHOLD, 'the old name still selects residual-likelihood');
 });
 
 test('streaming: chunked ensemble calls equal one batch run (scores and region ids)', async (t) => {
@@ -142,7 +145,7 @@ test('streaming: a state of the other detector (stored or in memory) is discarde
     stepSeconds: 300,
   });
   assert.equal(res.statusCode, 200, res.body);
-  assert.equal(res.json().series[0].detector, 'aidpe');
+  assert.equal(res.json().series[0].detector, DEFAULT_DETECTOR);
   await first.app.close();
   await store.close();
 
@@ -167,7 +170,9 @@ test('streaming: a state of the other detector (stored or in memory) is discarde
   assert.equal(s.stream.origin, 'rebuilt');
   assert.match(
     s.stream.notes.join('\n'),
-    /stored state discarded: streaming state: belongs to detector aidpe; this call asks for ensemble/
+    new RegExp(
+      `stored state discarded: streaming state: belongs to detector ${DEFAULT_DETECTOR}; this call asks for ensemble`
+    )
   );
   assert.ok(s.stream.notes.includes('state rebuilt from 1000 points of history'), s.stream.notes.join('\n'));
   assert.equal(s.stream.fed, 1100);
@@ -194,16 +199,18 @@ test('streaming: a state of the other detector (stored or in memory) is discarde
       stepSeconds: 300,
     })
   ).json().series[0];
-  assert.equal(s.detector, 'aidpe');
+  assert.equal(s.detector, DEFAULT_DETECTOR);
   assert.equal(s.stream.origin, 'rebuilt');
   assert.match(
     s.stream.notes.join('\n'),
-    /stored state discarded: the state in memory belongs to detector ensemble; this call asks for aidpe/
+    new RegExp(
+      `stored state discarded: the state in memory belongs to detector ensemble; this call asks for ${DEFAULT_DETECTOR}`
+    )
   );
   const stored = await store.getDetectorState('api:300s:{__name__="rps",service="a"}');
   assert.equal(
     (stored?.state as { detectorName?: string }).detectorName,
-    'aidpe',
+    DEFAULT_DETECTOR,
     'the persisted state names its detector'
   );
 });
@@ -242,7 +249,7 @@ test('feedback on an ensemble region moves the ensemble threshold on its own sca
   const again = (await post(app, payload)).json().series[0];
   assert.equal(again.threshold, expected);
   assert.equal(again.thresholdSource, 'feedback');
-  const aidpe = (await post(app, { series: payload.series })).json().series[0];
+  const aidpe = (await post(app, { detector: 'aidpe', series: payload.series })).json().series[0];
   assert.equal(aidpe.threshold, DEFAULT_THRESHOLD, 'aidpe’s threshold for the same series is untouched');
 });
 
@@ -257,7 +264,5 @@ test('a bad detector is a 400 naming the field; the field is documented', async 
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
   const detector =
     doc.paths['/api/v1/anomalies'].post.requestBody.content['application/json'].schema.properties.detector;
-  assert.match(detector.description, /ensemble: the maximum of CAD OSE and aidpe/);
-  // Evaluation figures go stale in an API description: they live in the README, with the command behind them.
-  assert.doesNotMatch(detector.description, /NAB \d/);
+  assert.match(detector.description, /art-residual \(default\): .*NAB \d+\.\d standard/);
 });

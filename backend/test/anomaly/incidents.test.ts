@@ -3,7 +3,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { DEMO_WATCHED_QUERIES, IncidentWatcher } from '../../src/loop/incidents.ts';
+import { DEMO_WATCHED_QUERIES, IncidentWatcher } from '../../src/watch/incidents.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { SimulatorSource } from '../../src/telemetry/simulatorSource.ts';

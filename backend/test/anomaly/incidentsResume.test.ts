@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_WATCHED_QUERIES, IncidentWatcher } from '../../src/loop/incidents.ts';
+import { DEMO_WATCHED_QUERIES, IncidentWatcher } from '../../src/watch/incidents.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { SimulatorSource } from '../../src/telemetry/simulatorSource.ts';

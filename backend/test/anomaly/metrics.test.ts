@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aucPr, labelRanges, vusPr } from '../../src/engines/anomaly/nab/metrics.ts';
+import { aucPr, labelRanges, vusPr } from '../../src/eval/nab/metrics.ts';
 import { createNullDetector, createWindowedGaussian, erfc, runDetector } from '../../src/engines/anomaly/baselines.ts';
 
 function lcg(seed: number): () => number {

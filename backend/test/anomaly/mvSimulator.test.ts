@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { MV_FEATURES, simulateMvRun } from '../../src/cli/mvSimData.ts';
+import { MV_FEATURES, simulateMvRun } from '../../src/eval/multivariate/simData.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 
 const MINUTES = 720;

@@ -10,7 +10,7 @@ import {
   scoreFile,
   sweepRows,
   type NabFile,
-} from '../../src/engines/anomaly/nab/scorer.ts';
+} from '../../src/eval/nab/scorer.ts';
 
 const std = NAB_PROFILES['standard']!;
 const fnProfile = NAB_PROFILES['reward_low_FN_rate']!;

@@ -4,13 +4,15 @@
  * too short) explicitly.
  */
 import { test } from 'node:test';
+import { runArtResidual } from '../../src/engines/anomaly/detectors/artResidual.ts';
+import { DEFAULT_DETECTOR } from '../../src/engines/anomaly/registry.ts';
 import assert from 'node:assert/strict';
 import {
-  AIDPE_STATE_VERSION,
-  createAidpeDetector,
-  runAidpe,
-  type AidpeState,
-} from '../../src/engines/anomaly/detectors/aidpe.ts';
+  RESIDUAL_LIKELIHOOD_STATE_VERSION,
+  createResidualLikelihoodDetector,
+  runResidualLikelihood,
+  type ResidualLikelihoodState,
+} from '../../src/engines/anomaly/detectors/residualLikelihood.ts';
 import {
   extractRegions,
   RegionTracker,
@@ -65,12 +67,12 @@ test('property: scoring in k chunks with snapshot → JSON → restore between t
   ] as const) {
     const { t, v } = seed === 4 ? series(3200, seed, 3000, 300_000, 288) : series(3200, seed, 3000);
     v[1234] = Number.NaN; // skipped by the detector, in both runs
-    const whole = runAidpe(t, v, options);
+    const whole = runResidualLikelihood(t, v, options);
     const bounds = cuts(t.length, 2 + seed * 5, seed);
     const chunked: number[] = [];
-    let state: AidpeState | undefined;
+    let state: ResidualLikelihoodState | undefined;
     for (let c = 0; c + 1 < bounds.length; c++) {
-      const d = createAidpeDetector(options);
+      const d = createResidualLikelihoodDetector(options);
       if (state) {
         d.restore(roundTrip(state));
       }
@@ -98,29 +100,36 @@ test("property: the region tracker over chunks gives extractRegions' regions; st
   const TH = 0.6; // any threshold: the property is equivalence; this one gives several regions
   const { t, v } = series(3000, 5, 2500);
   v[2700] = v[2700]! + 400; // a lone spike later: a second region
-  const whole = runAidpe(t, v);
-  const expected = extractRegions(t, whole, 'k', { threshold: TH });
-  assert.ok(expected.length >= 1, JSON.stringify(expected));
-  for (const k of [2, 7, 40]) {
-    let s = new StreamingSeries('k', {}, STEP);
-    const bounds = cuts(t.length, k, k);
-    const scores: number[] = [];
-    const closed: TrackedRegion[] = [];
-    let last: TrackedRegion | undefined;
-    for (let c = 0; c + 1 < bounds.length; c++) {
-      const chunk = t.slice(bounds[c], bounds[c + 1]).map((x, j) => [x, v[bounds[c]! + j]!] as const);
-      const r = s.push(chunk, TH);
-      scores.push(...r.scores);
-      closed.push(...r.regions.filter((x) => !x.ongoing));
-      last = r.regions.find((x) => x.ongoing);
-      const restored = seriesFromState('k', roundTrip(s.snapshot()), {}, STEP);
-      assert.ok('series' in restored);
-      s = restored.series;
+  // The default detector and residual-likelihood both continue bit for bit across snapshot → JSON → restore.
+  for (const [detectorName, whole] of [
+    ['residual-likelihood', runResidualLikelihood(t, v)],
+    [DEFAULT_DETECTOR, runArtResidual(t, v)],
+  ] as const) {
+    const expected = extractRegions(t, whole, 'k', { threshold: TH });
+    assert.ok(expected.length >= 1, JSON.stringify(expected));
+    for (const k of [2, 7, 40]) {
+      let s = new StreamingSeries('k', { detectorName }, STEP);
+      const bounds = cuts(t.length, k, k);
+      const scores: number[] = [];
+      const closed: TrackedRegion[] = [];
+      let last: TrackedRegion | undefined;
+      for (let c = 0; c + 1 < bounds.length; c++) {
+        const chunk = t.slice(bounds[c], bounds[c + 1]).map((x, j) => [x, v[bounds[c]! + j]!] as const);
+        const r = s.push(chunk, TH);
+        scores.push(...r.scores);
+        closed.push(...r.regions.filter((x) => !x.ongoing));
+        last = r.regions.find((x) => x.ongoing);
+        const restored = seriesFromState('k', roundTrip(s.snapshot()), { detectorName }, STEP);
+        assert.ok('series' in restored);
+        s = restored.series;
+      }
+      assert.deepEqual(scores, Array.from(whole), `${detectorName}, ${k} chunks`);
+      const all = [...closed, ...(last ? [last] : [])].map(({ ongoing: _ongoing, ...r }) => r);
+      assert.deepEqual(all, expected, `${detectorName}, ${k} chunks`);
     }
-    assert.deepEqual(scores, Array.from(whole));
-    const all = [...closed, ...(last ? [last] : [])].map(({ ongoing: _ongoing, ...r }) => r);
-    assert.deepEqual(all, expected, `${k} chunks`);
   }
+  const whole = runResidualLikelihood(t, v);
+  const expected = extractRegions(t, whole, 'k', { threshold: TH });
   // The tracker on its own, point by point.
   const tracker = new RegionTracker('k');
   const got: AnomalyRegion[] = [];
@@ -135,7 +144,7 @@ test("property: the region tracker over chunks gives extractRegions' regions; st
 });
 
 test('state is bounded and versioned; a state that does not fit is refused naming the field', () => {
-  const d = createAidpeDetector();
+  const d = createResidualLikelihoodDetector();
   const { t, v } = series(12_000, 9);
   let at5k = 0;
   for (let i = 0; i < t.length; i++) {
@@ -148,18 +157,19 @@ test('state is bounded and versioned; a state that does not fit is refused namin
   assert.ok(size < 1.3 * at5k, `state ${size} chars at 12k points vs ${at5k} at 5k`);
   assert.ok(size < 200_000, `state ${size} chars`);
   const state = d.snapshot();
-  assert.equal(state.version, AIDPE_STATE_VERSION);
+  assert.equal(state.version, RESIDUAL_LIKELIHOOD_STATE_VERSION);
   assert.throws(
-    () => createAidpeDetector().restore({ ...state, version: 99 as typeof AIDPE_STATE_VERSION }),
+    () =>
+      createResidualLikelihoodDetector().restore({ ...state, version: 99 as typeof RESIDUAL_LIKELIHOOD_STATE_VERSION }),
     /version is 99/
   );
-  assert.throws(() => createAidpeDetector({ levelWindow: 64 }).restore(state), /options\.levelWindow/);
+  assert.throws(() => createResidualLikelihoodDetector({ levelWindow: 64 }).restore(state), /options\.levelWindow/);
   assert.throws(
-    () => createAidpeDetector().restore({ ...state, history: new Array<number>(2017).fill(1) }),
+    () => createResidualLikelihoodDetector().restore({ ...state, history: new Array<number>(2017).fill(1) }),
     /history has 2017 entries; at most 2016/
   );
   assert.throws(
-    () => createAidpeDetector().restore({ ...state, shortSum: null as unknown as number }),
+    () => createResidualLikelihoodDetector().restore({ ...state, shortSum: null as unknown as number }),
     /shortSum must be a finite number/
   );
   const other = seriesFromState('k', { kind: 'aidpe-streaming', version: STREAMING_STATE_VERSION - 1 });

@@ -1,7 +1,7 @@
 /** The sidecar's per-series state cache: bounded memory backed by the store, and a failing store read said out loud. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamingStates } from '../../src/loop/streamingStates.ts';
+import { StreamingStates } from '../../src/watch/streamingStates.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';
 

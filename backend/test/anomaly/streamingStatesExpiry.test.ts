@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { StreamingStates } from '../../src/loop/streamingStates.ts';
+import { StreamingStates } from '../../src/watch/streamingStates.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { ScriptedTelemetry } from '../helpers/fakeTelemetry.ts';
 

@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { ENSEMBLE_MODEL, ForecastAccuracyTracker } from '../../src/loop/forecastAccuracy.ts';
+import { ENSEMBLE_MODEL, ForecastAccuracyTracker } from '../../src/watch/forecastAccuracy.ts';
 import { STATISTICAL_CANDIDATES } from '../../src/engines/forecast/candidates.ts';
 import type { LoadedForecastModels } from '../../src/models/forecastRegistry.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';

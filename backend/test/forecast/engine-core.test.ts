@@ -10,7 +10,8 @@ import {
   STATISTICAL_CANDIDATES,
   type ForecastWindow,
 } from '../../src/engines/forecast/candidates.ts';
-import { conformalQuantiles, forecastSeries, normalQuantile } from '../../src/engines/forecast/engine.ts';
+import { forecastSeries, normalQuantile } from '../../src/engines/forecast/engine.ts';
+import { conformalQuantiles } from '../../src/engines/forecast/conformal.ts';
 
 /** Box–Muller normal on top of a seeded uniform generator. */
 function gaussian(u: () => number): () => number {
@@ -93,7 +94,13 @@ test('candidates: seasonal naive repeats the last season; seasonal median ignore
     [50, 50, 50, 50], // one bad season
     [1, 2, 3, 4],
   ];
-  const w: ForecastWindow = { values: Float64Array.from(days.flat()), lastTimestamp: 0, stepSeconds: 21600, season: m };
+  const w: ForecastWindow = {
+    values: Float64Array.from(days.flat()),
+    lastTimestamp: 0,
+    stepSeconds: 21600,
+    season: m,
+    periods: [m],
+  };
   const [sn] = await seasonalNaive.predict([w], 6);
   assert.deepEqual(Array.from(sn!.p50), [1, 2, 3, 4, 1, 2]);
   const [sm] = await seasonalMedian.predict([w], 4);
@@ -103,6 +110,7 @@ test('candidates: seasonal naive repeats the last season; seasonal median ignore
     lastTimestamp: 0,
     stepSeconds: 60,
     season: 0,
+    periods: [],
   };
   const [nv] = await naive.predict([spiky], 2);
   assert.deepEqual(Array.from(nv!.p50), [900, 900]);
@@ -110,13 +118,13 @@ test('candidates: seasonal naive repeats the last season; seasonal median ignore
   assert.deepEqual(Array.from(md!.p50), [5, 5]);
 });
 
-test('conformal quantiles of standard normal residuals land near the normal quantiles (widened as documented)', () => {
+test('conformal quantiles of standard normal residuals land near the normal quantiles (widened as asked)', () => {
   const noise = gaussian(rng(7));
   const residuals = Array.from({ length: 10 }, () => Float64Array.from({ length: 100 }, () => noise()));
-  const q = conformalQuantiles(residuals, 100, [0.1, 0.9]);
+  const q = conformalQuantiles(residuals, 100, [0.1, 0.9], { rate: 0, inflation: 1.25 });
   const lo = q.get(0.1)!;
   const hi = q.get(0.9)!;
-  // Spread is the mean |r| = sqrt(2/pi); the standardised quantile is then ±1.2816/0.798 ≈ ±1.6 spreads.
+  // The offsets are in residual units: the normal quantile of the residuals, times the widening.
   const expected = normalQuantile(0.9) * 1.25;
   assert.ok(Math.abs(hi[50]! - expected) < 0.35, `upper ${hi[50]} vs ${expected}`);
   assert.ok(Math.abs(lo[50]! + expected) < 0.35, `lower ${lo[50]} vs ${-expected}`);
@@ -181,13 +189,22 @@ test('the ensemble explains what it cannot do instead of answering with nothing'
   assert.equal(flat.reasons.at(-1)!.code, 'constant_series');
   assert.deepEqual(Array.from(flat.forecast!.p50), new Array(10).fill(7));
 
+  // A step that divides no calendar period: the cycle (2π·5 ≈ 31.4 steps) is found by autocorrelation.
   const odd = await forecastSeries(
     { values: Float64Array.from({ length: 200 }, (_, i) => Math.sin(i / 5)), stepSeconds: 7, lastTimestamp: 0 },
     { horizon: 10 },
     STATISTICAL_CANDIDATES
   );
-  assert.ok(odd.reasons.some((r) => r.code === 'no_seasonality'));
+  assert.ok(Math.abs(odd.seasonPeriod - 31.4) <= 1, `period ${odd.seasonPeriod}`);
   assert.equal(odd.status, 'ok');
+  const u = rng(3);
+  const noise = await forecastSeries(
+    { values: Float64Array.from({ length: 200 }, () => u()), stepSeconds: 7, lastTimestamp: 0 },
+    { horizon: 10 },
+    STATISTICAL_CANDIDATES
+  );
+  assert.ok(noise.reasons.some((r) => r.code === 'no_seasonality'));
+  assert.equal(noise.seasonPeriod, 0);
 
   const longHorizon = await forecastSeries(
     { values: Float64Array.from({ length: 40 }, (_, i) => i % 3), stepSeconds: 60, lastTimestamp: 0 },

@@ -14,7 +14,7 @@ import { forecastSeries } from '../../src/engines/forecast/engine.ts';
 const tensor = (_type: 'float32', data: Float32Array, dims: number[]): OnnxTensorLike => ({ data, dims });
 
 function window(values: number[], lastTimestamp = 86400 * 3, stepSeconds = 300): ForecastWindow {
-  return { values: Float64Array.from(values), lastTimestamp, stepSeconds, season: 288 };
+  return { values: Float64Array.from(values), lastTimestamp, stepSeconds, season: 288, periods: [288] };
 }
 
 test('deep inputs follow the contract: median/mean-absolute-deviation scaling, clipping, time features, statics', () => {

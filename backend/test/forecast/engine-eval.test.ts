@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scoreOrigin, summarise, type SeriesResult } from '../../src/engines/forecast/evaluation.ts';
+import { scoreOrigin, summariseGroup, type SeriesMetrics } from '../../src/eval/forecast/metrics.ts';
+import { loadAzureFunctions, loadCsvFolder, sortedUnique } from '../../src/eval/forecast/sources.ts';
+import { selectSettings, settingsGrid } from '../../src/eval/forecast/loso.ts';
+import type { SeriesEval } from '../../src/eval/forecast/evaluation.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
 
@@ -61,48 +64,142 @@ test('scoreOrigin matches a hand computation of MASE, pinball loss and coverage'
   assert.equal(s.inside95, 3);
 });
 
-test('summarise takes the geometric mean of per-series MASE ratios to seasonal naive', () => {
-  const r = (name: string, a: number, b: number): SeriesResult => ({
-    series: name,
-    season: 288,
-    origins: 1,
-    methods: {
-      seasonal_naive: { mase: b, wql: 1, coverage80: 0.8, coverage95: 0.95, medianMs: 1 },
-      x: { mase: a, wql: 1, coverage80: 0.7, coverage95: 0.9, medianMs: 3 },
+test('scoreOrigin leaves unobserved test points (gaps of an irregular series) unscored', () => {
+  const q = (xs: number[]) => Float64Array.from(xs);
+  const band = (v: number) => q([v, v, v]);
+  const s = scoreOrigin(
+    q([1, Number.NaN, 3]),
+    {
+      p50: q([1, 100, 1]),
+      quantiles: new Map([
+        [0.1, band(0)],
+        [0.9, band(2)],
+        [0.025, band(-1)],
+        [0.975, band(4)],
+      ]),
     },
-  });
-  const s = summarise(12, ['seasonal_naive', 'x'], [r('a', 1, 2), r('b', 2, 1)], []);
-  assert.ok(Math.abs(s.methods['x']!.relativeMase - 1) < 1e-12, 'sqrt(0.5 · 2) = 1');
-  assert.equal(s.methods['seasonal_naive']!.relativeMase, 1);
-  assert.ok(Math.abs(s.methods['x']!.coverage80 - 0.7) < 1e-12);
+    1
+  );
+  assert.equal(s.points, 2);
+  assert.equal(s.mae, 1);
+  assert.equal(s.inside80, 1);
 });
 
-test('aidpe forecast-eval runs every baseline side by side and writes the report', async () => {
+test('summariseGroup takes the geometric mean of per-series MASE ratios to seasonal naive and pools coverage by point', () => {
+  const m = (mase: number, inside80: number, points: number): SeriesMetrics => ({
+    mase,
+    wql: 1,
+    inside80,
+    inside95: points,
+    points,
+    origins: 1,
+    medianMs: 1,
+  });
+  const s = summariseGroup([
+    { m: m(1, 7, 10), reference: m(2, 8, 10) },
+    { m: m(2, 90, 100), reference: m(1, 80, 100) },
+  ]);
+  assert.ok(Math.abs(s.relativeMase - 1) < 1e-12, 'sqrt(0.5 · 2) = 1');
+  assert.ok(Math.abs(s.coverage80 - 97 / 110) < 1e-12);
+});
+
+test('sources: CSV folders become sources, duplicate timestamps are averaged, Azure keeps busy functions and the total', () => {
+  const series = loadCsvFolder(join(root, 'data'));
+  assert.deepEqual([...new Set(series.map((s) => s.source))].sort(), ['cat', 'data']);
+  assert.deepEqual(sortedUnique([3, 1, 1], [30, 10, 20]), { timestamps: [1, 3], values: [15, 30] });
+  const az = join(root, 'az_inv.csv');
+  const minutes = Array.from({ length: 10 }, (_, i) => `minute_${i + 1}`);
+  writeFileSync(
+    az,
+    [
+      ['HashFunction', 'HashApp', 'HashOwner', ...minutes].join(','),
+      ['busy', 'a', 'o', ...minutes.map(() => 3)].join(','),
+      ['rare', 'a', 'o', ...minutes.map((_, i) => (i === 0 ? 5 : 0))].join(','),
+    ].join('\n')
+  );
+  const azure = loadAzureFunctions(az);
+  assert.equal(azure.length, 2, 'the busy function and the total; the rarely invoked one alone is left out');
+  assert.deepEqual(azure[1]!.values.slice(0, 2), [8, 3]);
+  assert.equal(azure[0]!.timestamps[1]! - azure[0]!.timestamps[0]!, 60);
+});
+
+test('leave-one-source-out selection never looks at the held-out source', () => {
+  const grid = settingsGrid([], true);
+  const metrics = (mase: number): SeriesMetrics => ({
+    mase,
+    wql: 1,
+    inside80: 80,
+    inside95: 95,
+    points: 100,
+    origins: 1,
+    medianMs: 1,
+  });
+  // On source a the first point setting is best; on b and c the last one is.
+  const first = grid.points[0]!.id;
+  const last = grid.points[grid.points.length - 1]!.id;
+  const series = (source: string, best: string): SeriesEval => ({
+    source,
+    series: source,
+    stepSeconds: 300,
+    season: 288,
+    origins: 1,
+    periods: [],
+    baselines: { seasonal_naive: metrics(1) },
+    variants: Object.fromEntries(
+      grid.points.map((p) => [
+        p.id,
+        Object.fromEntries(grid.bands.map((b) => [b.id, metrics(p.id === best ? 0.5 : 0.9)])),
+      ])
+    ),
+    aidpeMs: 1,
+  });
+  const results = new Map([[12, [series('a', first), series('b', last), series('c', last)]]]);
+  assert.equal(selectSettings(results, grid, new Set(['b', 'c'])).point, last, 'fold without a');
+  assert.equal(selectSettings(results, grid, new Set(['a'])).point, first);
+});
+
+test('aidpe forecast-eval runs every baseline side by side, reports leave-one-source-out and writes the report', async () => {
   const out = join(root, 'result.json');
   const { value, out: printed } = await quiet(() =>
-    main(['forecast-eval', '--data', join(root, 'data'), '--horizons', '12,48', '--origins', '2', '--out', out])
+    main([
+      'forecast-eval',
+      '--data',
+      join(root, 'data'),
+      '--horizons',
+      '12,24',
+      '--origins',
+      '1',
+      '--grid',
+      'small',
+      '--models',
+      join(root, 'no-models'),
+      '--out',
+      out,
+    ])
   );
   assert.equal(value, 0, printed);
   const report = JSON.parse(readFileSync(out, 'utf8'));
-  assert.deepEqual(report.horizons, [12, 48]);
-  for (const m of ['naive', 'seasonal_naive', 'autoets', 'mstl', 'aidpe']) {
-    assert.ok(report.methods.includes(m), m);
+  assert.deepEqual(report.horizons, [12, 24]);
+  const h12 = report.loso.horizons[0];
+  for (const m of ['naive', 'seasonal_naive', 'autoets', 'mstl', 'aidpe', 'aidpe_loso', 'aidpe_insample']) {
+    assert.ok(h12.pooled[m], m);
+    assert.equal(h12.pooled[m].failures, 0, m);
   }
-  const h12 = report.horizonsSummary[0];
-  assert.equal(h12.seriesCount, 2);
+  assert.equal(h12.pooled.seasonal_naive.relativeMase, 1);
+  // data/ holds only a series too short to evaluate, so cat is the one source left.
+  assert.deepEqual(report.loso.sources, ['cat']);
+  assert.equal(report.loso.folds.length, 1);
   assert.deepEqual(
-    h12.skipped.map((s: { series: string }) => s.series),
-    ['short.csv']
+    report.skipped.map((s: { series: string }) => s.series),
+    ['data/short.csv', 'data/short.csv']
   );
-  assert.equal(h12.methods.seasonal_naive.relativeMase, 1);
-  for (const m of report.methods) {
-    assert.equal(h12.methods[m].failures, 0, m);
-  }
-  // On a clean daily cycle the ensemble must beat seasonal naive's noise-copying.
-  const daily = h12.perSeries.find((s: { series: string }) => s.series === 'cat/daily.csv');
-  assert.ok(daily.methods.aidpe.mase < daily.methods.naive.mase, JSON.stringify(daily.methods));
+  // On a clean daily cycle the ensemble must beat naive's noise-copying, and see the daily period.
+  const daily = report.perSeries[0].series.find((s: { series: string }) => s.series === 'cat/daily.csv');
+  assert.ok(daily.aidpe.mase < daily.baselines.naive.mase, JSON.stringify(daily));
+  assert.deepEqual(daily.periods, [288]);
   assert.match(printed, /horizon 12 steps/);
   assert.match(printed, /rel\.MASE/);
+  assert.match(printed, /without cat:/);
 });
 
 test('aidpe forecast writes origin,timestamp,p10,p50,p90 rows and rejects bad arguments', async () => {

@@ -48,10 +48,8 @@ test('a selector over the demo history is forecast for every matching service', 
     assert.ok(s.status === 'ok' || s.status === 'partial', `${s.name}: ${s.status} ${JSON.stringify(s.reasons)}`);
     assert.equal(s.horizon, 30);
     assert.equal(s.stepSeconds, 60);
-    assert.ok(
-      s.reasons.some((r: { code: string }) => r.code === 'no_seasonality'),
-      'three hours hold no daily season'
-    );
+    // Three hours cannot show a daily season (an hourly one, from the trace's timer-driven functions, may be found).
+    assert.ok(s.seasonPeriod < 1440, `three hours hold no daily season, got ${s.seasonPeriod}`);
     const time = field(s.frame, 'time').values as number[];
     assert.equal(time.at(-1), WALL_NOW + 30 * 60_000, 'the forecast runs 30 minutes past now');
     const history = field(s.frame, 'value').values.filter((v) => v !== null) as number[];

@@ -1,17 +1,20 @@
 /**
  * A demo-mode sidecar for route-wide tests (response schemas, fuzzing): the embedded cluster with two hours of
- * history and a fault, an in-memory store, an optimisation loop in approve mode, the incident watcher, and a
- * record of every payload before the schema serialiser so a test can see what the serialiser dropped.
+ * history and a fault, an in-memory store, an optimisation loop in approve mode, the incident watcher, the watch
+ * service, and a record of every payload before the schema serialiser so a test can see what it dropped.
  */
 import type { FastifyInstance } from 'fastify';
-import { ActionLoop } from '../../src/actions/loop.ts';
-import { simulatorStateQueries } from '../../src/actions/serviceState.ts';
-import { SimulatorActuator } from '../../src/actions/simulatorActuator.ts';
-import { simulatorTargets } from '../../src/actions/targets.ts';
+import { Registry } from 'prom-client';
+import { ActionLoop } from '../../src/automation/loop.ts';
+import { simulatorStateQueries } from '../../src/automation/serviceState.ts';
+import { SimulatorActuator } from '../../src/automation/simulatorActuator.ts';
+import { simulatorTargets } from '../../src/automation/targets.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Policy, ServiceState } from '../../src/engines/optimiser/types.ts';
-import { DEMO_WATCHED_QUERIES, IncidentWatcher } from '../../src/loop/incidents.ts';
+import { DEMO_WATCHED_QUERIES, IncidentWatcher } from '../../src/watch/incidents.ts';
+import { WatchService } from '../../src/watch/service.ts';
+import { loadForecastCandidates } from '../../src/models/forecastRegistry.ts';
 import { finiteJson } from '../../src/routes/responses.ts';
 import { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } from '../../src/sim/index.ts';
 import { sourcesFromParts } from '../../src/sources/index.ts';
@@ -81,7 +84,16 @@ export async function demoApp(overrides: Record<string, unknown> = {}): Promise<
     queries: DEMO_WATCHED_QUERIES,
     now: () => cluster.now(),
   });
-  const app = await buildApp({ config, sources, store, actions: loop, incidents, logger: false });
+  // What GET /api/v1/watch shows (its own registry: the app's metrics are not under test here).
+  const watch = new WatchService({
+    config,
+    sources,
+    store,
+    models: () => loadForecastCandidates({ modelsDir: config.modelsDir }),
+    registry: new Registry(),
+  });
+  await watch.refresh();
+  const app = await buildApp({ config, sources, store, actions: loop, incidents, watch, logger: false });
   let last: unknown;
   app.addHook('preSerialization', async (_request, _reply, payload) => {
     last = JSON.parse(JSON.stringify(finiteJson(payload))) as unknown;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { autoscaleTopology, replayPolicy, rlNotAvailable } from '../../src/engines/optimiser/evaluation.ts';
+import { replayPolicy, rlNotAvailable } from '../../src/eval/autoscale/evaluation.ts';
+import { autoscaleTopology } from '../../src/eval/autoscale/replayCommon.ts';
 import {
   compareToHpa,
   loadTraceFile,

@@ -8,22 +8,21 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { KubernetesHpaPolicy } from '../../src/engines/optimiser/hpa.ts';
 import {
   calculateScaleDownLimitWithBehaviors,
   calculateScaleUpLimitWithScalingRules,
   convertDesiredReplicasWithBehaviorRate,
   convertDesiredReplicasWithRules,
-  createKubernetesHpa,
   getReplicasChangePerPeriod,
-  getResourceReplicas,
-  groupPods,
   HorizontalPodAutoscalerController,
-  KubernetesHpaPolicy,
   resolveBehavior,
   type ResolvedScalingRules,
   type TimestampedScaleEvent,
-} from '../../src/engines/optimiser/hpa.ts';
-import type { PodState } from '../../src/engines/optimiser/types.ts';
+} from '../../src/kube/hpaController.ts';
+import { getResourceReplicas, groupPods } from '../../src/kube/replicaCalculator.ts';
+import type { PodState } from '../../src/kube/types.ts';
+import { createKubernetesHpa } from '../../src/sim/autoscaler.ts';
 import { timeFeatures } from '../../src/engines/optimiser/types.ts';
 import { SimulatedCluster } from '../../src/sim/index.ts';
 import { smallTopology } from '../sim/helpers.ts';

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RlEnvServer } from '../../src/cli/rlEnvCommand.ts';
-import { AutoscaleRlEnv, syntheticTrainingTrace } from '../../src/engines/optimiser/rlEnv.ts';
+import { AutoscaleRlEnv, syntheticTrainingTrace } from '../../src/eval/autoscale/rlEnv.ts';
 import { ACTION_DIM, actionToProposal, OBS_DIM, rlRateForecast } from '../../src/engines/optimiser/rl.ts';
-import { replayPolicy } from '../../src/engines/optimiser/evaluation.ts';
+import { replayPolicy } from '../../src/eval/autoscale/evaluation.ts';
 import type { WorkloadTrace } from '../../src/sim/workload.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

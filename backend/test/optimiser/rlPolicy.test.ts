@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replayPolicy } from '../../src/engines/optimiser/evaluation.ts';
+import { replayPolicy } from '../../src/eval/autoscale/evaluation.ts';
 import { ACTION_DIM, argmax, OBS_DIM, RlPolicy } from '../../src/engines/optimiser/rl.ts';
 import { loadRlPolicyModel, RL_MODEL_NAME, type RlModelLoad } from '../../src/models/rlPolicyModel.ts';
 import { runAutoscaleEval } from '../../src/cli/autoscaleCommands.ts';

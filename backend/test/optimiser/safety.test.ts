@@ -11,11 +11,11 @@ import {
 } from '../../src/engines/optimiser/safety.ts';
 import {
   timeFeatures,
-  type HpaObjectSpec,
   type Proposal,
   type SafetyVerdict,
   type ServiceState,
 } from '../../src/engines/optimiser/types.ts';
+import type { HpaObjectSpec } from '../../src/kube/types.ts';
 import { Rng } from '../../src/sim/random.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 10, 0, 0);

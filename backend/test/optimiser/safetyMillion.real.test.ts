@@ -8,12 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../src/engines/optimiser/safety.ts';
-import {
-  timeFeatures,
-  type HpaObjectSpec,
-  type Proposal,
-  type ServiceState,
-} from '../../src/engines/optimiser/types.ts';
+import { timeFeatures, type Proposal, type ServiceState } from '../../src/engines/optimiser/types.ts';
+import type { HpaObjectSpec } from '../../src/kube/types.ts';
 import { Rng } from '../../src/sim/random.ts';
 
 const PROPOSALS = Number(process.env.AIDPE_SAFETY_PROPOSALS ?? '1000000');

@@ -318,7 +318,7 @@ test('sequence anomaly is the miss rate above the baseline; combination keeps [0
 });
 
 test('the vocabulary maps lines to ids as mined, without learning; unknown lines are UNK', () => {
-  const parser = Drain.aidpe();
+  const parser = Drain.aidpe({ simTh: 0.5 });
   const lines = [
     'user 17 logged in from 10.0.0.1',
     'user 18 logged in from 10.0.0.2',

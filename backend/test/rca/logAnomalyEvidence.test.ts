@@ -101,8 +101,11 @@ test('on the simulator, logs add logAnomaly evidence without changing what was t
   const { SimulatedCluster, defaultTopology, syntheticDiurnalTrace } = await import('../../src/sim/index.ts');
   const { SimulatorSource } = await import('../../src/telemetry/simulatorSource.ts');
   const { collectEvidence } = await import('../../src/usecases/rca/evidence.ts');
-  const { SIMULATOR_EVIDENCE_QUERIES, simulatorLogLines: simulatorLogs, simulatorSpans } =
-    await import('../../src/sources/simulator.ts');
+  const {
+    SIMULATOR_EVIDENCE_QUERIES,
+    simulatorLogLines: simulatorLogs,
+    simulatorSpans,
+  } = await import('../../src/sources/simulator.ts');
   const start = Date.UTC(2025, 0, 1);
   const cluster = new SimulatedCluster({
     seed: 7,

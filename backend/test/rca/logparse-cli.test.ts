@@ -68,29 +68,75 @@ test('aidpe logparse writes the structured CSV (quoted), one row per line', asyn
   assert.equal(rows[1]![2], rows[2]![2]);
 });
 
-test('aidpe logparse-eval scores AIDPE and plain Drain per system from the corrected ground truth', async () => {
+test('aidpe logparse-eval: LOSO headline beside in-sample, anchors per system, unknown systems by detection', async () => {
   const out = join(root, 'eval.json');
   const { value, out: text } = await quiet(() =>
-    main(['logparse-eval', '--loghub', join(root, 'loghub'), '--out', out])
+    main(['logparse-eval', '--loghub', join(root, 'loghub'), '--out', out, '--timing', '0'])
   );
   assert.equal(value, 0, text);
-  assert.match(text, /HDFS\s+aidpe/);
-  assert.match(text, /mean\s+drain/);
+  assert.match(text, /LOSO \(each system scored with settings chosen on the other 1\)/);
+  for (const p of ['aidpe', 'drain3', 'drain-bench', 'spell']) {
+    assert.match(text, new RegExp(`^${p}\\s+\\d`, 'm'));
+  }
   const report = JSON.parse(readFileSync(out, 'utf8'));
-  assert.equal(report.systems.length, 1);
+  assert.deepEqual(
+    report.systems.map((s: { system: string }) => s.system),
+    ['HDFS', 'Unknown']
+  );
   const hdfs = report.systems[0];
   assert.match(hdfs.groundTruth, /_structured_corrected\.csv$/);
+  assert.equal(hdfs.formatSource, 'benchmark');
   assert.equal(hdfs.contentMismatches, 0);
-  assert.equal(hdfs.parsers.aidpe.PA, 1);
-  assert.equal(hdfs.parsers.aidpe.GA, 1);
-  for (const k of ['GA', 'PA', 'FGA', 'FTA', 'linesPerSecond', 'linesPerCpuSecond']) {
-    assert.equal(typeof hdfs.parsers.drain[k], 'number');
+  assert.equal(hdfs.parsers.aidpe.inSample.PA, 1);
+  assert.equal(hdfs.parsers.aidpe.loso.GA, 1);
+  assert.equal(hdfs.detection.splitAccuracy, 1);
+  for (const p of ['drain3', 'drain-bench', 'spell']) {
+    for (const k of ['GA', 'PA', 'FGA', 'FTA']) {
+      assert.equal(typeof hdfs.parsers[p].loso[k], 'number');
+    }
   }
-  assert.ok(hdfs.parsers.drain.PA < 1);
-  assert.deepEqual(
-    report.skipped.map((s: { system: string }) => s.system),
-    ['Unknown']
+  assert.ok(hdfs.parsers.drain3.loso.PA < 1);
+  // HDFS has a published benchmark setting (in-sample); the unknown system has none, only LOSO
+  assert.equal(hdfs.parsers['drain-bench'].inSampleSetting, "HDFS's setting");
+  const unknown = report.systems[1];
+  assert.equal(unknown.formatSource, 'detected');
+  assert.equal(unknown.parsers['drain-bench'].inSample, undefined);
+  assert.equal(typeof report.means.aidpe.loso.GA, 'number');
+  assert.ok(Array.isArray(report.aidpe.ruleEffects) && report.aidpe.ruleEffects.length > 10);
+  assert.deepEqual(report.skipped, []);
+});
+
+test('aidpe logparse-eval names why a folder cannot be scored', async () => {
+  const dir = join(root, 'no-truth');
+  mkdirSync(join(dir, 'Foo'), { recursive: true });
+  writeFileSync(join(dir, 'Foo', 'Foo_2k.log'), 'a b c\n');
+  const r = await quiet(() => main(['logparse-eval', '--loghub', dir, '--out', join(root, 'x.json')]));
+  assert.equal(r.value, 2);
+  assert.match(r.out, /Foo: no ground truth next to .*Foo_2k\.log/);
+});
+
+test('aidpe logparse detects the header when no format is given, and takes a file of formats', async () => {
+  const input = join(root, 'loghub', 'HDFS', 'HDFS_2k.log');
+  const detected = join(root, 'out', 'detected.csv');
+  const d = await quiet(() => main(['logparse', '--input', input, '--out', detected]));
+  assert.equal(d.value, 0, d.out);
+  assert.match(d.out, /detected header: COMPACT COMPACT NUM LEVEL COMP/);
+  const rows = parseCsv(readFileSync(detected, 'utf8'));
+  assert.equal(rows[1]![1], hdfsLines[0]![0]);
+  const map = join(root, 'formats.txt');
+  writeFileSync(map, '# system format\nHDFS <Date> <Time> <Pid> <Level> <Component>: <Content>\n');
+  const mapped = join(root, 'out', 'mapped.csv');
+  const m = await quiet(() => main(['logparse', '--input', input, '--format', map, '--out', mapped]));
+  assert.equal(m.value, 0, m.out);
+  assert.deepEqual(readFileSync(mapped, 'utf8'), readFileSync(detected, 'utf8'));
+  const regex = await quiet(() =>
+    main(['logparse', '--input', input, '--format', '^\\S+ \\S+ \\d+ \\w+ [^:]+: (?<Content>.*)$', '--out', mapped])
   );
+  assert.equal(regex.value, 0, regex.out);
+  assert.deepEqual(readFileSync(mapped, 'utf8'), readFileSync(detected, 'utf8'));
+  const help = await quiet(() => main(['logparse-eval', '--help']));
+  assert.equal(help.value, 0);
+  assert.match(help.out, /leave-one-system-out/);
 });
 
 test('usage errors exit 2 and name the flag', async () => {

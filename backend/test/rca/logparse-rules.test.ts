@@ -4,7 +4,34 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AIDPE_MASKS, Drain } from '../../src/engines/rca/logparse/drain.ts';
+import { AIDPE_MASKS, Drain, type DrainOptions } from '../../src/engines/rca/logparse/drain.ts';
+import { mineTemplates } from '../../src/engines/rca/logparse/mine.ts';
+
+/**
+ * The first version's rule settings: each test below pins the options it exercises, so it tests the
+ * mechanism, not whatever `AIDPE_RULES` the selection currently ships.
+ */
+const V1: Partial<DrainOptions> = {
+  simTh: 0.5,
+  depth: 4,
+  masking: AIDPE_MASKS,
+  postProcess: true,
+  partialWildcards: true,
+  partialCut: 'brackets',
+  partialEmpty: false,
+  enumMaxValues: 8,
+  enumMaxWords: 2,
+  enumMinRepeats: 2,
+  enumPartial: false,
+  enumDigits: false,
+  enumSkipsUnits: false,
+  calendarWords: false,
+  collapseVariableRuns: false,
+  constantSimilarity: false,
+  siblingMerge: 0,
+  wildcardsMatchMasked: true,
+};
+const v1 = (o: Partial<DrainOptions> = {}): Drain => new Drain({ ...V1, ...o });
 
 function feed(d: Drain, lines: string[]): Array<{ clusterId: number; template: string }> {
   const results = lines.map((l) => d.addLogMessage(l));
@@ -12,7 +39,7 @@ function feed(d: Drain, lines: string[]): Array<{ clusterId: number; template: s
 }
 
 test('enumerated constants: few repeated UPPER_CASE states stay in the line template; the cluster is unchanged', () => {
-  const d = Drain.aidpe();
+  const d = v1();
   const states = ['NEW', 'RUNNING', 'RUNNING', 'DONE', 'NEW', 'DONE', 'RUNNING', 'NEW'];
   const out = feed(
     d,
@@ -30,7 +57,7 @@ test('enumerated constants: few repeated UPPER_CASE states stay in the line temp
 });
 
 test('enumerated constants: two alternating lower-case words are constants, a third value makes it a variable', () => {
-  const two = Drain.aidpe();
+  const two = v1();
   const alt = feed(two, [
     'Failed password for 10.0.0.1',
     'Failed password for 10.0.0.2',
@@ -42,7 +69,7 @@ test('enumerated constants: two alternating lower-case words are constants, a th
     ['Failed password for <*>', 'Failed password for <*>', 'Failed none for <*>', 'Failed none for <*>']
   );
   // a bracketed word is a word too
-  const bracketed = Drain.aidpe();
+  const bracketed = v1();
   const br = feed(bracketed, [
     'conn 10.0.0.1 closed [idle]',
     'conn 10.0.0.2 closed [idle]',
@@ -54,7 +81,7 @@ test('enumerated constants: two alternating lower-case words are constants, a th
     ['conn <*> closed [idle]', 'conn <*> closed [idle]', 'conn <*> closed (reset)', 'conn <*> closed (reset)']
   );
   // user names: lower-case and more than enumMaxWords distinct values → a variable, however often each repeats
-  const users = Drain.aidpe();
+  const users = v1();
   const u = feed(
     users,
     ['root', 'root', 'admin', 'admin', 'guest', 'guest'].map((n, i) => `session opened for ${n} from 10.0.0.${i}`)
@@ -63,13 +90,13 @@ test('enumerated constants: two alternating lower-case words are constants, a th
 });
 
 test('enumerated constants: values seen fewer than enumMinRepeats times on average, or with digits, stay variables', () => {
-  const once = Drain.aidpe();
+  const once = v1();
   const a = feed(once, ['lock held by alpha', 'lock held by beta']);
   assert.ok(
     a.every((o) => o.template === 'lock held by <*>'),
     'two values seen once each: 2 lines < 2 × 2'
   );
-  const digits = Drain.aidpe();
+  const digits = v1();
   const b = feed(digits, ['state is ON', 'state is ON', 'state is OFF2', 'state is OFF2']);
   assert.ok(b.every((o) => o.template === 'state is <*>'));
   // off in plain Drain3
@@ -79,7 +106,7 @@ test('enumerated constants: values seen fewer than enumMinRepeats times on avera
 });
 
 test('enumerated constants survive a snapshot round trip', () => {
-  const d = Drain.aidpe();
+  const d = v1();
   const lines = [
     'task 101 went from NEW to RUNNING',
     'task 102 went from NEW to RUNNING',
@@ -105,13 +132,13 @@ test('enumerated constants survive a snapshot round trip', () => {
 
 test('wildcardsMatchMasked: a template that is mostly masked variables still takes new messages', () => {
   const line = (i: number): string => `copy 10.0.0.${i} 10.0.1.${i} ${i}ms ok`;
-  const aidpe = Drain.aidpe();
+  const aidpe = v1();
   for (let i = 1; i <= 5; i++) {
     aidpe.addLogMessage(line(i));
   }
   assert.equal(aidpe.clusterCount, 1);
   // Drain3's similarity ignores `<*>` positions: 2 of 5 tokens equal < 0.5, so every message makes a copy
-  const drain3Like = Drain.aidpe({ wildcardsMatchMasked: false });
+  const drain3Like = v1({ wildcardsMatchMasked: false });
   for (let i = 1; i <= 5; i++) {
     drain3Like.addLogMessage(line(i));
   }
@@ -121,7 +148,7 @@ test('wildcardsMatchMasked: a template that is mostly masked variables still tak
 });
 
 test('token-by-token masking gives exactly the whole-line masking result', () => {
-  const d = Drain.aidpe();
+  const d = v1();
   const lines = [
     'Served block blk_-6952295868487656571 to /10.251.73.220:50010',
     'open /var/log/app-2.log took 12ms size 64MB at 12:30:01,123 on 2024-01-02',
@@ -139,7 +166,7 @@ test('token-by-token masking gives exactly the whole-line masking result', () =>
 });
 
 test('a leading slash belongs to an IP address only at the start of a token', () => {
-  const d = Drain.aidpe();
+  const d = v1();
   assert.equal(d.mask('from host-1/10.0.0.1:8030 to /10.0.0.2:50010'), 'from <*>/<*> to <*>');
   const r = feed(d, [
     'Old: host-1/10.0.0.1:8030 New: host-2/10.0.0.9:8030',
@@ -152,4 +179,79 @@ test('option validation names the option', () => {
   assert.throws(() => new Drain({ enumMaxValues: -1 }), /enumMaxValues/);
   assert.throws(() => new Drain({ enumMaxWords: 1.5 }), /enumMaxWords/);
   assert.throws(() => new Drain({ enumMinRepeats: 0 }), /enumMinRepeats/);
+});
+
+test('sibling merge: more than N clusters that differ only in a keyed position are one template; a few stay apart', () => {
+  const sentence = 'scheduler told me to run this job later';
+  const many = ['alpha.daily', 'beta.hourly', 'gamma.sync', 'delta.heartbeat', 'eps.update', 'zeta.fetch'];
+  const on = v1({ siblingMerge: 4, siblingMinContext: 3, partialCut: 'punctuation' });
+  const lines = many.flatMap((n) => [`com.example.${n}: ${sentence}`, `com.example.${n}: ${sentence}`]);
+  const mined = mineTemplates(lines, on);
+  assert.equal(new Set(mined.eventIds).size, 1);
+  assert.ok(mined.templates.every((t) => t === `com.example.<*>: ${sentence}`));
+  assert.equal(on.clusterCount, 1);
+  assert.equal(on.template(on.clusters[0]!), `com.example.<*>: ${sentence}`);
+  // a message with a new value at that position joins the merged template through the tree's `<*>` branch
+  assert.equal(on.addLogMessage(`com.example.omega.cleanup: ${sentence}`).changeType, 'none');
+  // three alternatives (not more than N) stay three templates
+  const few = v1({ siblingMerge: 4, siblingMinContext: 3 });
+  feed(
+    few,
+    ['Starting', 'Stopping', 'Ending'].map((w) => `${w} the installer service now`)
+  );
+  assert.equal(few.clusterCount, 3);
+  // a thin shared context (two constants) is no evidence
+  const thin = v1({ siblingMerge: 2, siblingMinContext: 3 });
+  feed(
+    thin,
+    ['cupsd', 'klogd', 'portmap', 'syslogd'].map((w) => `${w} startup succeeded`)
+  );
+  assert.equal(thin.clusterCount, 4);
+  // off: every first token keeps its own cluster
+  const off = v1({ siblingMerge: 0 });
+  feed(off, lines);
+  assert.equal(off.clusterCount, many.length);
+});
+
+test('sibling merge: a word sent down its own tree branch joins the variable template its numeric siblings made', () => {
+  const d = v1({ siblingMerge: 4, siblingMinContext: 3, depth: 6 });
+  const r = feed(d, [
+    'Invalid user webmaster from 10.0.0.1 port 22',
+    'Invalid user test9 from 10.0.0.2 port 22',
+    'Invalid user admin1 from 10.0.0.3 port 22',
+  ]);
+  assert.equal(d.clusterCount, 1);
+  assert.ok(r.slice(1).every((x) => x.template === 'Invalid user <*> from <*> port <*>'));
+  assert.equal(
+    d.lineTemplate(d.clusters[0]!, d.maskedTokens('Invalid user webmaster from 10.0.0.1 port 22')),
+    'Invalid user <*> from <*> port <*>'
+  );
+});
+
+test('constant similarity: shared masks do not make two short messages one template', () => {
+  const lines = ['[id: 10.0.0.1] Claim successful', '[id: 10.0.0.2] Creating image', '[id: 10.0.0.3] Claim successful'];
+  const on = v1({ constantSimilarity: true });
+  feed(on, lines);
+  assert.equal(on.clusterCount, 2);
+  const off = v1({ constantSimilarity: false });
+  feed(off, lines);
+  assert.equal(off.clusterCount, 1, 'Drain3 similarity: 2 of 4 tokens equal (`[id:` and `<*>]`) reaches 0.5');
+});
+
+test('partial tokens: structural cuts keep a dotted head and an empty middle stays a partial wildcard', () => {
+  const d = v1({ partialCut: 'punctuation', partialEmpty: true });
+  const r = feed(d, [
+    'session opened by (uid=0) now',
+    'session opened by LOGIN(uid=0) now',
+    'conn from 10.0.0.1 () ok',
+    'conn from 10.0.0.2 (host-a) ok',
+  ]);
+  assert.equal(r[1]!.template, 'session opened by <*>(uid=<*>) now');
+  assert.equal(r[3]!.template, 'conn from <*> (<*>) ok');
+  const brackets = v1({ partialCut: 'brackets', partialEmpty: false });
+  // without: the pair becomes a bare `<*>`, which merges with the address before it
+  assert.equal(
+    feed(brackets, ['conn from 10.0.0.1 () ok', 'conn from 10.0.0.2 (host-a) ok'])[1]!.template,
+    'conn from <*> ok'
+  );
 });

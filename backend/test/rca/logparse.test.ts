@@ -8,7 +8,7 @@ import {
   parseCsv,
   splitLine,
 } from '../../src/engines/rca/logparse/format.ts';
-import { alignWithNullValues, evaluateParsing, prepareGroundTruth } from '../../src/engines/rca/logparse/metrics.ts';
+import { alignWithNullValues, evaluateParsing, prepareGroundTruth } from '../../src/eval/loghub/metrics.ts';
 
 test('Drain: created, template changed, none; sizes and token-count split', () => {
   const d = Drain.plain();
@@ -99,7 +99,7 @@ test('AIDPE masks: IPs with ports, block ids, hex, UUIDs, paths, units, key=valu
 });
 
 test('AIDPE template text: partial wildcards keep keys and punctuation; runs of variables merge', () => {
-  const d = Drain.aidpe();
+  const d = Drain.aidpe({ simTh: 0.5, depth: 4 });
   d.addLogMessage('failure; ruser= rhost=host-a.example.com user=root');
   const r = d.addLogMessage('failure; ruser= rhost=other.example.org user=admin');
   assert.equal(r.template, 'failure; ruser= rhost=<*> user=<*>');

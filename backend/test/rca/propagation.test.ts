@@ -108,16 +108,20 @@ test('fan-out: the anomalous leaf wins, and the walk (not the evidence) explains
     ev('payment', { latencyScore: 0.6, latencyOnsetMs: 0 }),
     ev('ads', { latencyScore: 0.1 }),
   ];
-  const ranking = rankRootCauses('frontend', graph, evidence);
+  // The hand-set scoring (kept for comparison) shows the walk's role alone; the learned model weighs the walk too.
+  const ranking = rankRootCauses('frontend', graph, evidence, { scorer: 'handset' });
   assert.equal(ranking.candidates[0]!.service, 'search');
   assert.equal(ranking.candidates[0]!.pagerank, 1, 'the leaf holds the largest share of the walk');
+  const learned = rankRootCauses('frontend', graph, evidence);
+  assert.equal(learned.candidates[0]!.service, 'search');
+  assert.match(learned.candidates[1]!.whyLower!, /lower probability than search/);
   const checkout = ranking.candidates.find((c) => c.service === 'checkout')!;
   assert.equal(checkout.evidenceScore, ranking.candidates[0]!.evidenceScore, 'same evidence');
   assert.match(checkout.whyLower!, /random walk from frontend .* settles less on it than on search/);
   assert.ok(ranking.candidates.length >= 3);
   assert.ok(!ranking.candidates.some((c) => c.service === 'ads'), 'a quiet service is no candidate');
   // The ablation: without propagation the tie goes to the name, and nothing mentions the walk.
-  const plain = rankRootCauses('frontend', graph, evidence, { propagationWeight: 0 });
+  const plain = rankRootCauses('frontend', graph, evidence, { propagationWeight: 0, scorer: 'handset' });
   assert.deepEqual(
     plain.candidates.slice(0, 2).map((c) => c.service),
     ['checkout', 'search']

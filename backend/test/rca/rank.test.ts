@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { quietEvidence } from '../helpers/rcaEvidence.ts';
 import { rankRootCauses, type ServiceEvidence } from '../../src/engines/rca/rank.ts';
 import { buildServiceGraph } from '../../src/engines/rca/serviceGraph.ts';
-import { runSimCase, summariseRanks } from '../../src/rca/simEval.ts';
+import { simEvalCase } from '../../src/eval/rca/simEval.ts';
+import { evaluateCase, summariseRanks } from '../../src/eval/rca/evalCore.ts';
 import { evidenceQueriesFor, withServiceMatcher } from '../../src/usecases/rca/evidence.ts';
 import { main } from '../../src/cli/main.ts';
 import { quiet } from '../helpers/quiet.ts';
@@ -80,6 +81,7 @@ test('AC@k counts ranks at or above k; a missing root cause counts as a miss', (
     cases: 4,
     ac1: 0.25,
     ac3: 0.5,
+    ac5: 0.75,
     avg5: (0.25 + 0.5 + 0.5 + 0.75 + 0.75) / 5,
   });
 });
@@ -87,8 +89,8 @@ test('AC@k counts ranks at or above k; a missing root cause counts as a miss', (
 test('simulator suite: injected faults of different types are localised to the faulted service', async () => {
   // Cases 3 (bad deploy), 6 (error burst) and 7 (CPU contention) of seed 1.
   for (const index of [3, 6, 7]) {
-    const c = await runSimCase(index, 1);
-    assert.equal(c.rank, 1, `${c.type} on ${c.service}: top was ${c.top}`);
+    const r = evaluateCase(await simEvalCase(index, 1));
+    assert.equal(r.ranks.aidpe, 1, `${r.kind} on ${r.truth}: top was ${r.top5[0]?.service}`);
   }
 });
 

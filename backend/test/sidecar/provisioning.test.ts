@@ -96,15 +96,15 @@ test('provisioning: datasources, the app settings and every dashboard agree with
     'the app is provisioned with its sidecar URL'
   );
   // Read from the plugin's source (a frontend module, not importable from the sidecar's CommonJS-free build).
-  const listed =
-    /export const QUERY_TYPES[^=]*=\s*\[([^\]]*)\]/.exec(read('src/datasources/sidecar/types.ts'))?.[1] ?? '';
+  const listed = /export const QUERY_TYPES[^=]*=\s*\[([^\]]*)\]/.exec(read('src/domain/query/types.ts'))?.[1] ?? '';
   const QUERY_TYPES = [...listed.matchAll(/'([a-z]+)'/g)].map((m) => m[1]!);
   assert.ok(QUERY_TYPES.includes('forecast'), `query types read from the datasource: ${QUERY_TYPES}`);
   const ours = new Set(pluginIds());
-  const dashboards = readdirSync(join(root, 'provisioning/dashboards')).filter((f) => f.endsWith('.json'));
+  // The plugin ships the dashboards (src/dashboards, in plugin.json's includes); compose provisions them from it.
+  const dashboards = readdirSync(join(root, 'src/dashboards')).filter((f) => f.endsWith('.json'));
   assert.ok(dashboards.length >= 3, 'forecast, incident and actions dashboards');
   for (const file of dashboards) {
-    const dash = JSON.parse(read(`provisioning/dashboards/${file}`)) as { uid: string; panels: Panel[] };
+    const dash = JSON.parse(read(`src/dashboards/${file}`)) as { uid: string; panels: Panel[] };
     assert.ok(dash.uid, `${file} has a uid`);
     const panels = dash.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
     for (const p of panels) {
@@ -120,7 +120,7 @@ test('provisioning: datasources, the app settings and every dashboard agree with
       }
       for (const t of p.targets ?? []) {
         const ds = t.datasource ?? p.datasource;
-        if (ds?.uid === 'aidpe-sidecar' && t.queryType) {
+        if ((ds?.uid === 'aidpe-sidecar' || ds?.type === 'aidpe-sidecar-datasource') && t.queryType) {
           assert.ok(QUERY_TYPES.includes(t.queryType), `${file}: query type ${t.queryType}`);
         }
       }

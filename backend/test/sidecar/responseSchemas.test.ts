@@ -104,6 +104,7 @@ const calls: Array<[string, () => InjectOptions]> = [
   ],
   ['feedback list', () => ({ method: 'GET', url: '/api/v1/anomalies/feedback' })],
   ['incidents', () => ({ method: 'GET', url: '/api/v1/incidents' })],
+  ['watch', () => ({ method: 'GET', url: '/api/v1/watch' })],
   ['rca', () => ({ method: 'POST', url: '/api/v1/rca', payload: { start: 'now-20m' } })],
   ['rca graph', () => ({ method: 'POST', url: '/api/v1/rca/graph', payload: { start: 'now-10m', limit: 50 } })],
   ['actions', () => ({ method: 'GET', url: '/api/v1/actions' })],

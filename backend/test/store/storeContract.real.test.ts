@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { ActionRecord } from '../../src/actions/types.ts';
+import type { ActionRecord } from '../../src/automation/types.ts';
 import { PostgresStore, redactPostgresUrl } from '../../src/store/postgres.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';

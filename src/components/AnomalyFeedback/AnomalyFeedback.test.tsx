@@ -1,7 +1,7 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { anomalyFeedback } from '../../api/sidecarClient';
-import { regionsToRows } from '../../incidents/rows';
+import { regionsToRows } from '../../domain/incidents/rows';
 import { anomalyResponse, feedbackRecord } from '../../test/fixtures';
 import { testIds } from '../testIds';
 import { AnomalyFeedback } from './AnomalyFeedback';

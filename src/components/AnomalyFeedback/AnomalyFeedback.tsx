@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { Button, ConfirmModal, Field, Stack, Text, TextArea } from '@grafana/ui';
 import { anomalyFeedback } from '../../api/sidecarClient';
 import type { AnomalyFeedbackRecord, FeedbackVerdict } from '../../api/types';
-import { describeFeedback, VERDICT_LABEL, type RegionRow } from '../../incidents/rows';
+import { describeFeedback, VERDICT_LABEL, type RegionRow } from '../../domain/incidents/rows';
 import { describeError } from '../../utils/errors';
 import { testIds } from '../testIds';
 

@@ -1,8 +1,10 @@
 import React from 'react';
-import { MemoryRouter } from 'react-router-dom';
+import { Route, Routes } from 'react-router-dom';
+import { locationService, setDataSourceSrv } from '@grafana/runtime';
 import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import App from './App';
+import { LocationRouter } from '../../test/locationRouter';
 import { testIds } from '../testIds';
 import {
   anomalies,
@@ -37,12 +39,20 @@ const props = {
   onNavChanged: jest.fn(),
 } as unknown as AppRootProps;
 
-const renderAt = (path: string) =>
-  render(
-    <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-      <App {...props} />
-    </MemoryRouter>
+// The AIDPE datasource the Incidents page's charts query (none here: the page says so and goes on).
+setDataSourceSrv({ getList: () => [], getInstanceSettings: () => undefined, get: async () => undefined } as never);
+
+/** The app at a path under `/a/<plugin id>`, mounted the way Grafana mounts app roots. */
+const renderAt = (path: string) => {
+  locationService.push(`/a/aidpe-performance-app${path}`);
+  return render(
+    <LocationRouter>
+      <Routes>
+        <Route path="/a/aidpe-performance-app/*" element={<App {...props} />} />
+      </Routes>
+    </LocationRouter>
   );
+};
 
 beforeEach(() => {
   jest.mocked(getHealth).mockResolvedValue(healthReport());

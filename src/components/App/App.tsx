@@ -1,23 +1,23 @@
 import React from 'react';
-import { Route, Routes } from 'react-router-dom';
-import { AppRootProps } from '@grafana/data';
+import { Navigate, Route, Routes, useParams } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
+import { useSceneApp } from '@grafana/scenes';
 import { ROUTES } from '../../constants';
+import { aidpeSceneApp, PAGES } from '../../scenes/app';
 
-const Overview = React.lazy(() => import('../../pages/Overview'));
-const Incidents = React.lazy(() => import('../../pages/Incidents'));
-const Actions = React.lazy(() => import('../../pages/Actions'));
-const Models = React.lazy(() => import('../../pages/Models'));
+const KNOWN = new Set<string>(PAGES.map((p) => p.route));
+
+/** The Scenes pages for a page's path; any other path (and the app's own root) goes to the Overview. */
+function Pages() {
+  const app = useSceneApp(aidpeSceneApp);
+  const page = (useParams()['*'] ?? '').split('/')[0] ?? '';
+  return KNOWN.has(page) ? <app.Component model={app} /> : <Navigate to={ROUTES.Overview} replace />;
+}
 
 function App(_props: AppRootProps) {
   return (
     <Routes>
-      <Route path={ROUTES.Overview} element={<Overview />} />
-      <Route path={ROUTES.Incidents} element={<Incidents />} />
-      <Route path={ROUTES.Actions} element={<Actions />} />
-      <Route path={ROUTES.Models} element={<Models />} />
-
-      {/* Default page */}
-      <Route path="*" element={<Overview />} />
+      <Route path="*" element={<Pages />} />
     </Routes>
   );
 }

@@ -5,8 +5,8 @@
  */
 import { createDataFrame, FieldType, type DataFrame } from '@grafana/data';
 import { ACTION_STATUSES, type ActionList, type ActionStatus } from '../../api/types';
-import { actionAnnotations } from '../../actions/annotations';
-import { actionRows } from '../../actions/format';
+import { actionAnnotations } from '../../domain/actions/annotations';
+import { actionRows } from '../../domain/actions/format';
 import { ANNOTATION_FIELDS } from './anomalyFrames';
 
 /** Keeps known statuses once each, in the sidecar's order; anything else is dropped. */

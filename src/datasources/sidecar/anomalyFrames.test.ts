@@ -37,15 +37,15 @@ describe('anomalyResponseToFrames', () => {
     expect(score.config).toMatchObject({
       min: 0,
       max: 1,
-      custom: { axisPlacement: 'right', axisLabel: 'anomaly score' },
+      custom: { axisPlacement: 'right', axisLabel: 'how unusual (score)' },
     });
-    expect(score.config.description).toMatch(/Anomaly score/);
+    expect(score.config.description).toMatch(/anomaly score, 0..1/);
 
     const [withConfig] = anomalyResponseToFrames(anomalyResponse(), 'A');
     expect(withConfig.fields[2].config.custom).toEqual({
       axisPlacement: 'right',
       drawStyle: 'line',
-      axisLabel: 'anomaly score',
+      axisLabel: 'how unusual (score)',
     });
     // The value field keeps the left axis.
     expect(withConfig.fields[1].config.custom?.axisPlacement).toBeUndefined();

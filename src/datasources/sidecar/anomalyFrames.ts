@@ -7,6 +7,7 @@
  */
 import {
   createDataFrame,
+  DataTopic,
   FieldType,
   type AnnotationEvent,
   type DataFrame,
@@ -64,10 +65,14 @@ function scoreConfig(field: Field): Field['config'] {
   const config = field.config ?? {};
   return {
     ...config,
+    // A score, not the metric: no unit from the metric's name.
+    unit: 'none',
     min: 0,
     max: 1,
-    description: config.description ?? 'Anomaly score (0..1); regions are where it passes the threshold',
-    custom: { ...config.custom, axisPlacement: 'right', axisLabel: config.custom?.axisLabel ?? 'anomaly score' },
+    description:
+      config.description ??
+      'How unusual each point is (anomaly score, 0..1); regions are where it passes the threshold',
+    custom: { ...config.custom, axisPlacement: 'right', axisLabel: config.custom?.axisLabel ?? 'how unusual (score)' },
   };
 }
 
@@ -131,7 +136,9 @@ export function anomalyAnnotationsFrame(response: AnomalyResponse, refId: string
       { name: ANNOTATION_FIELDS.text, type: FieldType.string, values: events.map((e) => e.text) },
       { name: ANNOTATION_FIELDS.tags, type: FieldType.other, values: events.map((e) => [...e.tags]) },
     ],
-    meta: notices.length > 0 ? { notices } : undefined,
+    // Annotations, not a series: Grafana (dashboards and Scenes) hands such frames to panels as annotations, so a
+    // panel with a forecast query and an anomalies-as-annotations query shows the regions on the forecast.
+    meta: { dataTopic: DataTopic.Annotations, ...(notices.length > 0 ? { notices } : {}) },
   });
 }
 

@@ -4,7 +4,8 @@ import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { actionRecord, appliedHpaAction, automationStatus } from '../../test/actionFixtures';
 import { NOW } from '../../test/fixtures';
 import { ACTIONS_QUERY_LIMIT, SidecarDataSource } from './datasource';
-import type { SidecarJsonData, SidecarQuery } from './types';
+import type { SidecarQuery } from '../../domain/query/types';
+import type { SidecarJsonData } from './settings';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),

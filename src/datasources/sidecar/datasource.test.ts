@@ -4,7 +4,8 @@ import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { anomalyRegion, anomalyResponse, forecastResponse, healthReport, NOW } from '../../test/fixtures';
 import { rcaGraphResponse } from '../../test/rcaFixtures';
 import { SidecarDataSource } from './datasource';
-import type { SidecarJsonData, SidecarQuery } from './types';
+import type { SidecarQuery } from '../../domain/query/types';
+import type { SidecarJsonData } from './settings';
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -384,5 +385,28 @@ describe('SidecarDataSource annotations', () => {
       horizon: undefined,
       threshold: '0.99',
     });
+  });
+});
+
+describe('SidecarDataSource.metricFindQuery (template variables)', () => {
+  const values = (data: string[]) => of({ data: { status: 'success', data, truncated: false } });
+
+  test('label_values(<selector>, <label>): the values, sorted and once each, through the datasource route', async () => {
+    fetchMock.mockReturnValue(values(['web', 'cart', 'cart']));
+    const ds = new SidecarDataSource(settings);
+    await expect(ds.metricFindQuery('label_values(aidpe_sim_request_rate, service)')).resolves.toEqual([
+      { text: 'cart', value: 'cart' },
+      { text: 'web', value: 'web' },
+    ]);
+    expect(String(fetchMock.mock.calls[0]![0].url)).toMatch(
+      /^\/api\/datasources\/proxy\/uid\/aidpe-sidecar\/sidecar\/api\/v1\/label\/service\/values\?match(%5B%5D|\[\])=aidpe_sim_request_rate$/
+    );
+  });
+
+  test('metrics(<regex>) and a query it does not know', async () => {
+    fetchMock.mockReturnValue(values(['aidpe_a', 'other']));
+    const ds = new SidecarDataSource(settings);
+    await expect(ds.metricFindQuery('metrics(aidpe_.*)')).resolves.toEqual([{ text: 'aidpe_a' }]);
+    await expect(ds.metricFindQuery('up')).rejects.toThrow(/label_values\(<selector>, <label>\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { catchError, forkJoin, lastValueFrom, map, of, type Observable } from 'rxjs';
+import { catchError, forkJoin, map, of, type Observable } from 'rxjs';
 import {
   DataSourceApi,
   type AnnotationQuery,
@@ -8,11 +8,12 @@ import {
   type DataQueryRequest,
   type DataQueryResponse,
   type DataSourceInstanceSettings,
+  type MetricFindValue,
   type ScopedVars,
   type TestDataSourceResponse,
 } from '@grafana/data';
-import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
-import { actionListSearch } from '../../api/sidecarClient';
+import { getTemplateSrv } from '@grafana/runtime';
+import { actionListQuery, getHealth, forecastModels, request$ } from '../../api/sidecarClient';
 import type {
   ActionList,
   ActionListQuery,
@@ -26,22 +27,24 @@ import type {
   RcaGraphResponse,
 } from '../../api/types';
 import { describeError } from '../../utils/errors';
-import { ANNOTATED_STATUSES } from '../../actions/annotations';
+import { SidecarPromClient } from '../../domain/promql/completion';
+import { parseVariableQuery } from '../../domain/promql/variables';
+import { ANNOTATED_STATUSES } from '../../domain/actions/annotations';
 import { actionsAnnotationsFrame, actionsTableFrame, normaliseStatuses } from './actionFrames';
 import { anomalyAnnotationsFrame, anomalyResponseToFrames, framesToAnnotationEvents } from './anomalyFrames';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { emptyFrame, forecastResponseToFrames, pendingEngineNotice } from './frames';
 import { healthTestResult, type AuthProbe } from './health';
 import { buildRcaGraphRequest, rcaGraphToFrames } from './rcaFrames';
-import { buildAnomalyRequest, buildForecastRequest, type RequestWindow } from './request';
+import { buildAnomalyRequest, buildForecastRequest, type RequestWindow } from '../../domain/query/request';
 import {
   DEFAULT_QUERY,
   isPendingQueryType,
   PENDING_ENGINES,
   queryTypeOf,
-  type SidecarJsonData,
   type SidecarQuery,
-} from './types';
+} from '../../domain/query/types';
+import type { SidecarJsonData } from './settings';
 
 /**
  * First path segment of every proxied call; it selects a route in this plugin's plugin.json, where Grafana
@@ -97,14 +100,44 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
     QueryEditor: AnnotationQueryEditor,
   };
 
+  private completionClient?: SidecarPromClient;
+
+  /** PromQL completion (metric and label names) through this datasource's proxy route. */
+  get completion(): SidecarPromClient {
+    this.completionClient ??= new SidecarPromClient(this.sidecarBase);
+    return this.completionClient;
+  }
+
   constructor(instanceSettings: DataSourceInstanceSettings<SidecarJsonData>) {
     super(instanceSettings);
     this.proxyUrl = instanceSettings.url ?? `/api/datasources/proxy/uid/${instanceSettings.uid}`;
   }
 
+  /** Where this datasource's proxy routes start: `/api/datasources/proxy/uid/<uid>/sidecar`. */
+  get sidecarBase(): string {
+    return `${this.proxyUrl}/${SIDECAR_ROUTE}`;
+  }
+
   /** URL of a sidecar endpoint behind the datasource proxy, e.g. `sidecarUrl('/api/v1/forecast')`. */
   sidecarUrl(path: string): string {
-    return `${this.proxyUrl}/${SIDECAR_ROUTE}/${path.replace(/^\/+/, '')}`;
+    return `${this.sidecarBase}/${path.replace(/^\/+/, '')}`;
+  }
+
+  /**
+   * Template-variable queries (`label_values(<selector>, <label>)`, `label_values(<label>)`, `metrics(<regex>)`),
+   * answered from the series the sidecar's instant queries return.
+   */
+  async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+    const parsed = parseVariableQuery(getTemplateSrv().replace(query ?? '', options?.scopedVars));
+    if (parsed.kind === 'invalid') {
+      throw new Error(parsed.error);
+    }
+    if (parsed.kind === 'metrics') {
+      const pattern = new RegExp(`^(?:${parsed.regex})$`);
+      return (await this.completion.metricNames()).filter((m) => pattern.test(m)).map((text) => ({ text }));
+    }
+    const values = [...new Set(await this.completion.valuesOf(parsed.label, parsed.selector))].sort();
+    return values.map((text) => ({ text, value: text }));
   }
 
   getDefaultQuery(): Partial<SidecarQuery> {
@@ -237,63 +270,41 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
 
   /** `POST /api/v1/forecast`. */
   forecast(body: ForecastRequest, requestId?: string): Observable<ForecastResponse> {
-    return getBackendSrv()
-      .fetch<ForecastResponse>({
-        url: this.sidecarUrl('/api/v1/forecast'),
-        method: 'POST',
-        data: body,
-        requestId,
-        showErrorAlert: false,
-      })
-      .pipe(map((r) => r.data));
+    return request$({ method: 'post', path: '/api/v1/forecast', body, requestId, base: this.sidecarBase });
   }
 
-  /** `POST /api/v1/anomalies`: scores, regions and annotation events for every series of a PromQL range. */
+  /**
+   * `POST /api/v1/anomalies/query` (the same answer as `/api/v1/anomalies`, at a path whose route cannot reach
+   * the feedback path): scores, regions and annotation events for every series of a PromQL range.
+   */
   anomalies(body: AnomalyRequest, requestId?: string): Observable<AnomalyResponse> {
-    return getBackendSrv()
-      .fetch<AnomalyResponse>({
-        url: this.sidecarUrl('/api/v1/anomalies/query'),
-        method: 'POST',
-        data: body,
-        requestId,
-        showErrorAlert: false,
-      })
-      .pipe(map((r) => r.data));
+    return request$({ method: 'post', path: '/api/v1/anomalies/query', body, requestId, base: this.sidecarBase });
   }
 
   /** `POST /api/v1/rca/graph`: the service dependency graph from traces, as Node Graph frames. */
   rcaGraph(body: RcaGraphRequest, requestId?: string): Observable<RcaGraphResponse> {
-    return getBackendSrv()
-      .fetch<RcaGraphResponse>({
-        url: this.sidecarUrl('/api/v1/rca/graph'),
-        method: 'POST',
-        data: body,
-        requestId,
-        showErrorAlert: false,
-      })
-      .pipe(map((r) => r.data));
+    return request$({ method: 'post', path: '/api/v1/rca/graph', body, requestId, base: this.sidecarBase });
   }
 
   /** `GET /api/v1/actions` (read-only: the datasource route allows GET only; decisions go through the app). */
   listActions(filter: ActionListQuery, requestId?: string): Observable<ActionList> {
-    return getBackendSrv()
-      .fetch<ActionList>({
-        url: this.sidecarUrl(`/api/v1/actions${actionListSearch(filter)}`),
-        method: 'GET',
-        requestId,
-        showErrorAlert: false,
-      })
-      .pipe(map((r) => r.data));
+    return request$({
+      method: 'get',
+      path: '/api/v1/actions',
+      query: actionListQuery(filter),
+      requestId,
+      base: this.sidecarBase,
+    });
   }
 
   /** `GET /api/v1/forecast/models`: the deep models and whether each loaded (needs a valid token). */
   getForecastModels(): Promise<ForecastModelsResponse> {
-    return this.get<ForecastModelsResponse>('/api/v1/forecast/models');
+    return forecastModels(this.sidecarBase);
   }
 
   /** `GET /api/v1/health` (no token needed). */
   getHealth(): Promise<HealthReport> {
-    return this.get<HealthReport>('/api/v1/health');
+    return getHealth(this.sidecarBase);
   }
 
   /**
@@ -318,17 +329,5 @@ export class SidecarDataSource extends DataSourceApi<SidecarQuery, SidecarJsonDa
       auth = { ok: false, error: describeError(err, { hint: false }) };
     }
     return healthTestResult(report, auth);
-  }
-
-  private async get<T>(path: string): Promise<T> {
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({
-        url: this.sidecarUrl(path),
-        method: 'GET',
-        showErrorAlert: false,
-        showSuccessAlert: false,
-      })
-    );
-    return response.data;
   }
 }

@@ -31,8 +31,9 @@ describe('forecastResponseToFrames', () => {
     expect(forecast.config.description).toBe('Median forecast (ensemble)');
     expect(upper.config.custom).toEqual({ lineWidth: 0, fillBelowTo: 'lower', fillOpacity: 20 });
     expect(lower.config.custom).toEqual({ lineWidth: 0 });
-    // Units untouched: the sidecar sets none, neither does the mapping.
-    expect(frame.fields.every((f) => f.config.unit === undefined)).toBe(true);
+    // The unit from the metric's name (Prometheus conventions: a request rate), on the number fields only.
+    expect(frame.fields.filter((f) => f.name !== 'time').every((f) => f.config.unit === 'reqps')).toBe(true);
+    expect(time.config.unit).toBeUndefined();
     // Series labels on the number fields (legends, joins), not on time.
     expect(value.labels).toEqual({ __name__: 'aidpe_sim_request_rate', service: 'frontend' });
     expect(time.labels).toBeUndefined();

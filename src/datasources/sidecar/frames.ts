@@ -13,6 +13,8 @@ import {
   type QueryResultMetaNotice,
 } from '@grafana/data';
 import type { ForecastFrameMeta, ForecastResponse, SeriesForecast, SidecarFrameJson } from '../../api/types';
+import { limitBands } from './bands';
+import { unitForMetric } from '../../domain/units';
 
 /** Field names the sidecar uses, in the order it writes them. */
 export const FORECAST_FIELDS = {
@@ -65,11 +67,16 @@ export function toGrafanaFrame(
   options: { refId: string; labels?: Record<string, string>; meta?: QueryResultMeta; uniqueSuffix?: string }
 ): DataFrame {
   const suffix = options.uniqueSuffix;
+  // The metric's unit by Prometheus naming conventions, unless the sidecar set one.
+  const unit = unitForMetric(options.labels?.__name__);
   const displayName = (name: string) => (suffix ? `${name} ${suffix}` : undefined);
   const names = new Set(json.fields.map((f) => f.name));
   const fields = json.fields.map((f) => {
     const config = cloneConfig(f.config);
     const isTime = f.type === 'time';
+    if (!isTime && unit && config.unit === undefined) {
+      config.unit = unit;
+    }
     if (!isTime && suffix) {
       config.displayNameFromDS = displayName(f.name);
       const below: unknown = config.custom?.fillBelowTo;
@@ -123,13 +130,18 @@ export function forecastResponseToFrames(response: ForecastResponse, refId: stri
   const several = response.series.length > 1;
   return response.series.map((series, i) => {
     const notice = statusNotice(series);
-    const notices = [...(i === 0 ? warnings : []), ...(notice ? [notice] : [])];
+    const limited = limitBands(series.frame);
+    const notices = [
+      ...(i === 0 ? warnings : []),
+      ...(notice ? [notice] : []),
+      ...(limited.notice ? [limited.notice] : []),
+    ];
     const meta: QueryResultMeta = {
       preferredVisualisationType: 'graph',
-      custom: forecastMeta(series, response.cached),
+      custom: { ...forecastMeta(series, response.cached), ...(limited.notice ? { bandsLimited: true } : {}) },
       ...(notices.length > 0 ? { notices } : {}),
     };
-    return toGrafanaFrame(series.frame, {
+    return toGrafanaFrame(limited.frame, {
       refId,
       labels: series.labels,
       meta,

@@ -2,7 +2,8 @@ import { DataSourcePlugin } from '@grafana/data';
 import { ConfigEditor } from './components/ConfigEditor';
 import { QueryEditor } from './components/QueryEditor';
 import { SidecarDataSource } from './datasource';
-import type { SidecarJsonData, SidecarQuery, SidecarSecureJsonData } from './types';
+import type { SidecarQuery } from '../../domain/query/types';
+import type { SidecarJsonData, SidecarSecureJsonData } from './settings';
 
 export const plugin = new DataSourcePlugin<SidecarDataSource, SidecarQuery, SidecarJsonData, SidecarSecureJsonData>(
   SidecarDataSource

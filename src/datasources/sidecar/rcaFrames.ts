@@ -5,8 +5,8 @@
  */
 import { createDataFrame, FieldType, type DataFrame, type QueryResultMetaNotice } from '@grafana/data';
 import type { NodeGraphFrameJson, RcaGraphRequest, RcaGraphResponse } from '../../api/types';
-import { parseDuration, type RequestWindow, type Result } from './request';
-import type { SidecarQuery } from './types';
+import { parseDuration, type RequestWindow, type Result } from '../../domain/query/request';
+import type { SidecarQuery } from '../../domain/query/types';
 
 export const NODE_GRAPH_META = { preferredVisualisationType: 'nodeGraph' as const };
 

@@ -6,9 +6,24 @@
  */
 import { FieldType, type DataFrame, type Field, type QueryResultMetaNotice } from '@grafana/data';
 import type { ForecastReason, ForecastStatus } from '../../api/types';
-import { extentOf } from './scale';
 
 export type Values = Array<number | null>;
+
+/** [min, max] of the finite values of all arrays, or `undefined` when there is none. */
+export function extentOf(...arrays: Array<ArrayLike<number | null> | undefined>): [number, number] | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const values of arrays) {
+    for (let i = 0; i < (values?.length ?? 0); i++) {
+      const v = values![i];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+  }
+  return min <= max ? [min, max] : undefined;
+}
 
 export interface Band {
   lower: Values;
@@ -128,26 +143,18 @@ export function frameTitle(frame: DataFrame, index: number): string {
   return frame.name || (frame.refId ? `Query ${frame.refId}` : `Series ${index + 1}`);
 }
 
-/** One frame → the series the chart draws, or `undefined` when the frame has no time field and no numbers. */
-export function frameToSeries(frame: DataFrame, index: number): SeriesModel | undefined {
-  const timeField = frame.fields.find((f) => f.type === FieldType.time);
-  const numberFields = frame.fields.filter((f) => f.type === FieldType.number);
-  const info = readForecastInfo(frame.meta?.custom);
-  const notices = frame.meta?.notices ?? [];
-  const base = {
-    key: `${index}:${frame.refId ?? ''}:${frame.name ?? ''}`,
-    title: frameTitle(frame, index),
-    info,
-    notices,
-  };
-  if (!timeField || numberFields.length === 0) {
-    // Nothing to plot, but the reasons (and notices) still deserve a place.
-    return info.status || notices.length > 0 ? { ...base, times: [] } : undefined;
-  }
+export type FieldRole = 'actual' | 'median' | 'lower' | 'upper' | 'lower95' | 'upper95';
 
-  const roles = new Map<string, Field>();
+/**
+ * Which number field of a frame plays which part: by the sidecar's field names first, then bands from
+ * `custom.fillBelowTo` pairs (what Grafana's time series panel uses), a dashed line as the forecast, and the
+ * first field left over as the history.
+ */
+export function fieldRoles(frame: DataFrame): Map<FieldRole, Field> {
+  const numberFields = frame.fields.filter((f) => f.type === FieldType.number);
+  const roles = new Map<FieldRole, Field>();
   const used = new Set<Field>();
-  const assign = (role: string, field: Field) => {
+  const assign = (role: FieldRole, field: Field) => {
     if (!roles.has(role) && !used.has(field)) {
       roles.set(role, field);
       used.add(field);
@@ -171,7 +178,7 @@ export function frameToSeries(frame: DataFrame, index: number): SeriesModel | un
     if (!lower || used.has(lower)) {
       continue;
     }
-    const [lo, hi] = roles.has('upper') ? ['lower95', 'upper95'] : ['lower', 'upper'];
+    const [lo, hi]: [FieldRole, FieldRole] = roles.has('upper') ? ['lower95', 'upper95'] : ['lower', 'upper'];
     assign(lo, lower);
     assign(hi, upper);
   }
@@ -187,7 +194,29 @@ export function frameToSeries(frame: DataFrame, index: number): SeriesModel | un
     assign('actual', rest);
   }
 
-  const band = (lo: string, hi: string): Band | undefined => {
+  return roles;
+}
+
+/** One frame → the series the chart draws, or `undefined` when the frame has no time field and no numbers. */
+export function frameToSeries(frame: DataFrame, index: number): SeriesModel | undefined {
+  const timeField = frame.fields.find((f) => f.type === FieldType.time);
+  const numberFields = frame.fields.filter((f) => f.type === FieldType.number);
+  const info = readForecastInfo(frame.meta?.custom);
+  const notices = frame.meta?.notices ?? [];
+  const base = {
+    key: `${index}:${frame.refId ?? ''}:${frame.name ?? ''}`,
+    title: frameTitle(frame, index),
+    info,
+    notices,
+  };
+  if (!timeField || numberFields.length === 0) {
+    // Nothing to plot, but the reasons (and notices) still deserve a place.
+    return info.status || notices.length > 0 ? { ...base, times: [] } : undefined;
+  }
+
+  const roles = fieldRoles(frame);
+
+  const band = (lo: FieldRole, hi: FieldRole): Band | undefined => {
     const lowerField = roles.get(lo);
     const upperField = roles.get(hi);
     return lowerField && upperField

@@ -11,8 +11,13 @@ import type {
   RcaRequest,
   RcaResponse,
 } from '../../api/types';
-import type { GraphInput } from './layout';
 import type { RcaPanelOptions, RcaSli } from './types';
+
+/** The call graph as plain nodes and edges. */
+export interface GraphInput {
+  nodes: ReadonlyArray<{ id: string }>;
+  edges: ReadonlyArray<{ source: string; target: string }>;
+}
 
 export interface TierInfo {
   text: RcaConfidenceTier;

@@ -1,26 +1,12 @@
 /**
- * Scores one series with the streaming AIDPE detector (or the CAD OSE + AIDPE ensemble) and cuts the result to the asked range: shared by
- * the anomaly API and the sidecar's incident watcher, so both see the same regions for the same data.
+ * Scores one series with a streaming detector of `registry.ts` and cuts the result to the asked range: shared by the anomaly API and the sidecar's incident watcher, so both see the same regions for
+ * the same data.
  */
-import { createAidpeDetector } from './detectors/aidpe.ts';
-import { createEnsembleDetector } from './detectors/ensemble.ts';
-import { DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD, extractRegions, type AnomalyRegion } from './regions.ts';
-import type { StreamDetectorName } from './streaming.ts';
+import { extractRegions, type AnomalyRegion } from './regions.ts';
+import { createStreamDetector, type AcceptedDetectorName } from './registry.ts';
 
-/**
- * Region thresholds per detector: the scores live on different scales. aidpe's likelihood sits near 1 for real
- * deviations (default 0.988). The ensemble fires at its rest threshold: every output ≥ 0.7 mutes the next 100, and
- * on NAB (every 4th file, 9 of 35, 46,400 points: scripts/ensemble-score-distribution.ts) 63 outputs reached 0.7 but
- * only 7 reached 0.988 — a 0.988 threshold would drop most of its alerts while they still mute what follows.
- * Feedback moves a threshold within its detector's bounds.
- */
-export const DETECTOR_THRESHOLDS: Record<StreamDetectorName, { default: number; min: number; max: number }> = {
-  aidpe: { default: DEFAULT_THRESHOLD, min: MIN_THRESHOLD, max: MAX_THRESHOLD },
-  ensemble: { default: 0.7, min: 0.5, max: MAX_THRESHOLD },
-};
-
-/** The detector's own warm-up (createAidpeDetector default): scores are 0 before it. */
-export const DETECTOR_WARM_UP = 288;
+// Re-exported for the callers that took them from here before the registry existed.
+export { DETECTOR_THRESHOLDS, DETECTOR_WARM_UP, scoringKeyOf } from './registry.ts';
 
 export interface ScoredSeries {
   /** Unix ms from `fromMs` on. */
@@ -32,15 +18,20 @@ export interface ScoredSeries {
   fed: number;
 }
 
-/** `samples` are [unix seconds, value], sorted; NaN/±Inf are gaps the detector's state carries over. */
+/**
+ * `samples` are [unix seconds, value], sorted; NaN/±Inf are gaps the detector's state carries over. The anomaly API
+ * names its detector (DEFAULT_DETECTOR unless asked otherwise). Without one this scores with residual-likelihood:
+ * RCA's evidence calls it that way and its onset threshold and peak comparisons are on that detector's scale
+ * (art-residual's rest rule zeroes the points after an alert, which would hide the peaks RCA ranks by).
+ */
 export function scoreSeries(
   samples: ReadonlyArray<readonly [number, number]>,
   fromMs: number,
   seriesKey: string,
   threshold: number,
-  detectorName: StreamDetectorName = 'aidpe'
+  detectorName: AcceptedDetectorName = 'residual-likelihood'
 ): ScoredSeries {
-  const detector = detectorName === 'ensemble' ? createEnsembleDetector() : createAidpeDetector();
+  const detector = createStreamDetector(detectorName, {}, stepOf(samples));
   const times: number[] = [];
   const values: Array<number | null> = [];
   const scores: number[] = [];
@@ -59,6 +50,20 @@ export function scoreSeries(
     }
   }
   return { times, values, scores, regions: extractRegions(times, scores, seriesKey, { threshold }), fed };
+}
+
+/** Median interval of the first samples in ms (undefined with fewer than two): ARTime's step. */
+function stepOf(samples: ReadonlyArray<readonly [number, number]>): number | undefined {
+  const gaps: number[] = [];
+  for (let i = 1; i < Math.min(samples.length, 17); i++) {
+    gaps.push((samples[i]![0] - samples[i - 1]![0]) * 1000);
+  }
+  if (gaps.length === 0) {
+    return undefined;
+  }
+  gaps.sort((a, b) => a - b);
+  const g = gaps[gaps.length >> 1]!;
+  return g > 0 ? g : undefined;
 }
 
 /** A canonical key for a label set (sorted), used for per-series thresholds and region ids. */

@@ -1,6 +1,6 @@
 /**
- * Streaming anomaly scoring: per series, the detector's state (aidpe or the ensemble), the region tracker and the last timestamp
- * are kept between calls, so each call scores only the points it has not seen. Pure (no I/O): callers keep the
+ * Streaming anomaly scoring: per series, the detector's state (any detector of `registry.ts`), the region tracker and
+ * the last timestamp are kept between calls, so each call scores only the points it has not seen. Pure (no I/O): callers keep the
  * states (in memory, and through the store's `putDetectorStates` across restarts).
  *
  * Bad input gets explicit answers instead of silent scores: samples at or before the last one are skipped and
@@ -9,61 +9,34 @@
  * a constant series answers "constant series: no variation to score", and until the warm-up is reached the
  * answer says "insufficient data: N of M warm-up points".
  */
-import { AIDPE_STATE_VERSION, createAidpeDetector, type AidpeOptions, type AidpeState } from './detectors/aidpe.ts';
-import { createEnsembleDetector, type EnsembleState } from './detectors/ensemble.ts';
+import { RESIDUAL_LIKELIHOOD_STATE_VERSION, type ResidualLikelihoodOptions } from './detectors/residualLikelihood.ts';
 import { RegionTracker, type RegionTrackerState, type TrackedRegion } from './regions.ts';
+import {
+  canonicalDetector,
+  createStreamDetector,
+  isAcceptedDetector,
+  DEFAULT_DETECTOR,
+  DETECTOR_WARM_UP,
+  type AcceptedDetectorName,
+  type DetectorState,
+  type StreamDetector,
+} from './registry.ts';
 
 /**
- * The stored state's version: the streaming format (×1000) plus the detector's state version, so a change to either
- * discards old states. Format 2 added `detectorName` (and `fed`): states carry the detector they belong to.
+ * The stored state's version: the streaming format (×1000) plus the residual detector's state version, so a change
+ * to either discards old states. Format 2 added `detectorName` (and `fed`): states carry the detector they belong
+ * to (other detectors' states carry their own kind and version inside, checked on restore).
  */
-export const STREAMING_STATE_VERSION = 2 * 1000 + AIDPE_STATE_VERSION;
+export const STREAMING_STATE_VERSION = 2 * 1000 + RESIDUAL_LIKELIHOOD_STATE_VERSION;
 
-/** The univariate detectors a stream can run: `aidpe` (fast) or `ensemble` (CAD OSE + aidpe, `detectors/ensemble.ts`). */
-export type StreamDetectorName = 'aidpe' | 'ensemble';
-
-/** What the stream needs of a detector; the ensemble does not count its points, so the wrapper does. */
-interface StreamDetector {
-  update(timestampMs: number, value: number): number;
-  count(): number;
-  snapshot(): AidpeState | EnsembleState;
-  restore(state: AidpeState | EnsembleState, fed: number): void;
-}
-
-function createStreamDetector(name: StreamDetectorName, options: AidpeOptions): StreamDetector {
-  if (name === 'aidpe') {
-    const detector = createAidpeDetector(options);
-    return {
-      update: (t, v) => detector.update(t, v),
-      count: () => detector.count(),
-      snapshot: () => detector.snapshot(),
-      restore: (state) => detector.restore(state as AidpeState),
-    };
-  }
-  const detector = createEnsembleDetector({ aidpe: options });
-  let fed = 0;
-  return {
-    update: (t, v) => {
-      fed++;
-      return detector.update(t, v);
-    },
-    count: () => fed,
-    snapshot: () => detector.snapshot(),
-    restore: (state, count) => {
-      if (!(Number.isInteger(count) && count >= 0)) {
-        throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
-      }
-      detector.restore(state as EnsembleState);
-      fed = count;
-    },
-  };
-}
+/** The univariate detectors a stream can run (`registry.ts`; `aidpe` is residual-likelihood's old name). */
+export type StreamDetectorName = AcceptedDetectorName;
 
 export interface StreamingOptions {
-  /** Which detector scores the stream (default 'aidpe'). */
+  /** Which detector scores the stream (default DEFAULT_DETECTOR). */
   detectorName?: StreamDetectorName;
-  /** Options of the aidpe detector (the ensemble's aidpe part too). */
-  detector?: AidpeOptions;
+  /** Options of the residual-likelihood detector (alone, or inside art-residual and the ensemble). */
+  detector?: ResidualLikelihoodOptions;
   /** Intervals longer than this many steps are reported as gaps (default 3). */
   gapNoteSteps?: number;
   /** Intervals longer than this many steps restart the detector: the old state no longer describes the series (default 1440). */
@@ -90,7 +63,7 @@ export interface StreamingSeriesState {
   detectorName: StreamDetectorName;
   /** Finite points the detector has seen since its last reset. */
   fed: number;
-  detector: AidpeState | EnsembleState;
+  detector: DetectorState;
   regions: RegionTrackerState;
 }
 
@@ -142,7 +115,7 @@ function formatSteps(steps: number): string {
 
 /** One series' streaming state and scoring. */
 export class StreamingSeries {
-  private readonly detectorOptions: AidpeOptions;
+  private readonly detectorOptions: ResidualLikelihoodOptions;
   readonly detectorName: StreamDetectorName;
   private readonly gapNoteSteps: number;
   private readonly resetGapSteps: number;
@@ -164,14 +137,10 @@ export class StreamingSeries {
     stepMs?: number
   ) {
     this.detectorOptions = options.detector ?? {};
-    this.detectorName = options.detectorName ?? 'aidpe';
+    this.detectorName = canonicalDetector(options.detectorName ?? DEFAULT_DETECTOR);
     this.gapNoteSteps = options.gapNoteSteps ?? 3;
     this.resetGapSteps = options.resetGapSteps ?? 1440;
     this.mergeGapPoints = options.mergeGapPoints ?? 3;
-    this.detector = createStreamDetector(this.detectorName, this.detectorOptions);
-    this.regions = new RegionTracker(seriesKey, this.mergeGapPoints);
-    // The ensemble scores 0 until its aidpe part is warm (its own minimum history is shorter).
-    this.warmUp = createAidpeDetector(this.detectorOptions).snapshot().options.warmUp;
     if (stepMs !== undefined) {
       if (!(stepMs > 0)) {
         throw new Error(`stepMs: must be positive, got ${stepMs}`);
@@ -179,6 +148,18 @@ export class StreamingSeries {
       this.stepMs = stepMs;
       this.stepGiven = true;
     }
+    this.detector = this.newDetector();
+    this.regions = new RegionTracker(seriesKey, this.mergeGapPoints);
+    // Scores are 0 until the residual detector is warm (art-residual and the ensemble contain it).
+    this.warmUp = this.detectorOptions.warmUp ?? DETECTOR_WARM_UP;
+  }
+
+  private newDetector(): StreamDetector {
+    return createStreamDetector(
+      this.detectorName,
+      this.detectorOptions,
+      Number.isFinite(this.stepMs) ? this.stepMs : undefined
+    );
   }
 
   /** Unix ms of the last accepted sample, undefined before the first. */
@@ -299,7 +280,7 @@ export class StreamingSeries {
   }
 
   private resetDetector(): void {
-    this.detector = createStreamDetector(this.detectorName, this.detectorOptions);
+    this.detector = this.newDetector();
     this.regions = new RegionTracker(this.seriesKey, this.mergeGapPoints);
     this.firstValue = Number.NaN;
     this.varied = false;
@@ -333,7 +314,7 @@ export class StreamingSeries {
         `streaming state: version is ${String(state.version)}; this sidecar reads version ${STREAMING_STATE_VERSION}`
       );
     }
-    if (state.detectorName !== this.detectorName) {
+    if (!isAcceptedDetector(state.detectorName) || canonicalDetector(state.detectorName) !== this.detectorName) {
       throw new Error(
         `streaming state: belongs to detector ${String(state.detectorName)}; this call asks for ${this.detectorName}`
       );
@@ -348,7 +329,7 @@ export class StreamingSeries {
     ) {
       throw new Error(`streaming state: intervals must be at most ${MAX_INTERVALS} finite numbers`);
     }
-    const detector = createStreamDetector(this.detectorName, this.detectorOptions);
+    const detector = this.newDetector();
     detector.restore(state.detector, state.fed);
     const regions = new RegionTracker(this.seriesKey, this.mergeGapPoints);
     regions.restore(state.regions);

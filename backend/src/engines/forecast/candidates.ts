@@ -1,6 +1,7 @@
 /**
  * Fast statistical candidates for the ensemble. Each is O(horizon + season·K) per origin, so the
  * ensemble can backtest all of them on every request; the per-series backtest decides which matter.
+ * Seasonal ones use the primary detected period (seasonality.ts); spans are in time, not samples.
  */
 
 /** The history up to one forecast origin. */
@@ -8,8 +9,10 @@ export interface ForecastWindow {
   values: Float64Array;
   lastTimestamp: number;
   stepSeconds: number;
-  /** Season length in steps, 0 when none was found. */
+  /** The primary (strongest) season length in steps, 0 when none was found. */
   season: number;
+  /** Every detected seasonal period in steps, shortest first (empty when none). */
+  periods: readonly number[];
 }
 
 export interface CandidateForecast {
@@ -20,10 +23,21 @@ export interface CandidateForecast {
 
 export interface Candidate {
   readonly name: string;
+  /**
+   * Expensive candidates (model fits) are backtested only from this many of the most recent origins; the
+   * engine puts their error on the full set's scale.
+   */
+  readonly maxBacktestOrigins?: number;
   /** Whether this candidate can forecast this window at this horizon. */
   applicable(window: ForecastWindow, horizon: number): boolean;
-  /** Forecasts for several windows at once (deep models batch them into one inference call). */
-  predict(windows: ForecastWindow[], horizon: number): CandidateForecast[] | Promise<CandidateForecast[]>;
+  /**
+   * Forecasts for several windows at once (deep models batch them into one inference call); undefined for a
+   * window the model could not fit (the engine treats it as not applicable there).
+   */
+  predict(
+    windows: ForecastWindow[],
+    horizon: number
+  ): Array<CandidateForecast | undefined> | Promise<Array<CandidateForecast | undefined>>;
 }
 
 function median(xs: number[]): number {
@@ -115,34 +129,56 @@ export const seasonalLevel = perWindow('seasonal_level', seasonal(2), (w, h) => 
 
 /**
  * Median of the recent window: for spiky series (most infrastructure metrics) a robust level beats the
- * last value, and a median is what minimises absolute error. Spans are fractions of a day, or a fixed
- * number of steps when there is no daily season.
+ * last value, and a median is what minimises absolute error. Spans are in time, at least 3 samples.
  */
-function recentMedian(name: string, dayFraction: number, stepsWithoutSeason: number): Candidate {
+function recentMedian(name: string, seconds: number): Candidate {
   return perWindow(name, always, (w, h) => {
     const y = w.values;
-    const span = Math.min(
-      y.length,
-      Math.max(3, w.season >= 2 ? Math.round(w.season * dayFraction) : stepsWithoutSeason)
-    );
+    const span = Math.min(y.length, Math.max(3, Math.round(seconds / w.stepSeconds)));
     return new Float64Array(h).fill(median(Array.from(y.subarray(y.length - span))));
   });
 }
 
-export const recentMedianHour = recentMedian('median_1h', 1 / 24, 12);
-export const recentMedianQuarterDay = recentMedian('median_6h', 1 / 4, 72);
-export const recentMedianDay = recentMedian('median_1d', 1, 288);
+export const recentMedianQuarterHour = recentMedian('median_15m', 900);
+export const recentMedianHour = recentMedian('median_1h', 3600);
+export const recentMedianQuarterDay = recentMedian('median_6h', 6 * 3600);
+export const recentMedianDay = recentMedian('median_1d', 86_400);
 
-/** The median of the same phase over the last three weeks, for series whose weekdays differ from weekends. */
-export const weeklyMedian: Candidate = perWindow(
-  'weekly_median',
-  (w) => w.season >= 2 && w.values.length >= 14 * w.season,
-  (w, h) => seasonalMedianProfile(w.values, 7 * w.season, h, 3)
+/** The detected period other than the primary one that repeats best (lowest lag error), 0 when none. */
+function otherPeriod(w: ForecastWindow): number {
+  let best = 0;
+  let bestError = Infinity;
+  for (const p of w.periods) {
+    if (p === w.season || p < 2 || w.values.length < 2 * p) {
+      continue;
+    }
+    let sum = 0;
+    const y = w.values;
+    for (let i = p; i < y.length; i++) {
+      sum += Math.abs(y[i]! - y[i - p]!);
+    }
+    const error = sum / (y.length - p);
+    if (error < bestError) {
+      bestError = error;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/**
+ * The median of the same phase over the last cycles (up to 7) of the other detected period: the daily
+ * profile when the week is primary, or the week when the day is (weekdays differ from weekends).
+ */
+export const otherSeasonMedian: Candidate = perWindow(
+  'other_season_median',
+  (w) => otherPeriod(w) >= 2,
+  (w, h) => seasonalMedianProfile(w.values, otherPeriod(w), h)
 );
 
 /**
- * Seasonal level plus a robust linear trend (Theil–Sen slope over the daily medians of the last two
- * weeks): for capacity planning days ahead, where growth matters more than the last hour.
+ * Seasonal level plus a robust linear trend (Theil–Sen slope over the per-cycle medians of the last 14
+ * cycles): for capacity planning days ahead, where growth matters more than the last hour.
  */
 export const seasonalTrend: Candidate = perWindow(
   'seasonal_trend',
@@ -162,7 +198,7 @@ export const seasonalTrend: Candidate = perWindow(
     }
     const perStep = median(slopes) / m;
     const [base] = seasonalLevel.predict([w], h) as CandidateForecast[];
-    // The level sits about an eighth of a day back (median of the last quarter-day); extrapolate from there.
+    // The level sits about an eighth of a cycle back (median of the last quarter-cycle); extrapolate from there.
     return base!.p50.map((v, k) => v + perStep * (k + 1 + m / 8));
   }
 );
@@ -172,9 +208,10 @@ export const STATISTICAL_CANDIDATES: Candidate[] = [
   seasonalNaive,
   seasonalMedian,
   seasonalLevel,
+  recentMedianQuarterHour,
   recentMedianHour,
   recentMedianQuarterDay,
   recentMedianDay,
-  weeklyMedian,
+  otherSeasonMedian,
   seasonalTrend,
 ];

@@ -1,8 +1,9 @@
 /**
- * Deep forecasters (LSTM, TFT-lite) run through onnxruntime-node. Both share one input contract
- * (models/forecast/CONTRACT.md): a 512-sample context normalised by its median and mean absolute
- * deviation, time-of-day / day-of-week features for past and future, two static covariates, and
- * p10/p50/p90 for 288 steps out. Every window of a request goes into one batched inference call.
+ * Deep forecasters run through onnxruntime-node (the session is handed in already loaded). Contract v1
+ * (models/forecast/CONTRACT.md): a 512-sample context normalised by its median and mean absolute deviation,
+ * time-of-day / day-of-week features for past and future, two static covariates, and p10/p50/p90 for 288
+ * steps out. Contract v2 (the global N-HiTS-style model): the same normalised context only, same output.
+ * Every window of a request goes into one batched inference call.
  */
 import type { Candidate, CandidateForecast, ForecastWindow } from './candidates.ts';
 
@@ -19,6 +20,7 @@ export interface OnnxTensorLike {
   readonly dims: readonly number[];
 }
 export type TensorFactory = (type: 'float32', data: Float32Array, dims: number[]) => OnnxTensorLike;
+export type DeepContract = 'v1' | 'v2';
 
 export interface DeepInputs {
   pastValues: Float32Array;
@@ -82,7 +84,8 @@ export class DeepForecaster implements Candidate {
   constructor(
     readonly name: string,
     private readonly session: OnnxSessionLike,
-    private readonly tensor: TensorFactory
+    private readonly tensor: TensorFactory,
+    private readonly contract: DeepContract = 'v1'
   ) {}
 
   applicable(window: ForecastWindow, horizon: number): boolean {
@@ -93,12 +96,17 @@ export class DeepForecaster implements Candidate {
   async infer(windows: ForecastWindow[]): Promise<Float64Array[][]> {
     const B = windows.length;
     const x = buildDeepInputs(windows);
-    const out = await this.session.run({
-      past_values: this.tensor('float32', x.pastValues, [B, DEEP_CONTEXT]),
-      past_time: this.tensor('float32', x.pastTime, [B, DEEP_CONTEXT, 4]),
-      future_time: this.tensor('float32', x.futureTime, [B, DEEP_HORIZON, 4]),
-      static: this.tensor('float32', x.static, [B, 2]),
-    });
+    const pastValues = this.tensor('float32', x.pastValues, [B, DEEP_CONTEXT]);
+    const out = await this.session.run(
+      this.contract === 'v2'
+        ? { past_values: pastValues }
+        : {
+            past_values: pastValues,
+            past_time: this.tensor('float32', x.pastTime, [B, DEEP_CONTEXT, 4]),
+            future_time: this.tensor('float32', x.futureTime, [B, DEEP_HORIZON, 4]),
+            static: this.tensor('float32', x.static, [B, 2]),
+          }
+    );
     const q = out['quantiles'];
     if (!q) {
       throw new Error(`${this.name}: model output "quantiles" missing`);

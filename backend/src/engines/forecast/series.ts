@@ -97,6 +97,8 @@ export function regularise(
 
 export interface CleanHistory {
   values: Float64Array;
+  /** The same span with NaN where a value was interpolated (what was really observed). */
+  observed: Float64Array;
   lastTimestamp: number;
   reasons: ForecastReason[];
 }
@@ -114,7 +116,7 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
     end--;
   }
   if (end === 0) {
-    return { values: new Float64Array(0), lastTimestamp: series.lastTimestamp, reasons };
+    return { values: new Float64Array(0), observed: new Float64Array(0), lastTimestamp: series.lastTimestamp, reasons };
   }
   const lastTimestamp = series.lastTimestamp - (v.length - end) * series.stepSeconds;
   if (end < v.length) {
@@ -149,6 +151,7 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
     }
   }
   const out = v.slice(start, end);
+  const observed = out.slice();
   let imputed = 0;
   for (let i = 0; i < out.length; i++) {
     if (Number.isFinite(out[i]!)) {
@@ -169,7 +172,7 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
   if (imputed > 0) {
     reasons.push({ code: 'gaps_imputed', message: `${imputed} missing sample(s) were linearly interpolated` });
   }
-  return { values: out, lastTimestamp, reasons };
+  return { values: out, observed, lastTimestamp, reasons };
 }
 
 /** The daily season in steps when the step divides a day and the history holds two days; else 0. */

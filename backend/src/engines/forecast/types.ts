@@ -29,6 +29,7 @@ export interface ForecastReason {
     | 'no_seasonality'
     | 'horizon_beyond_deep_models'
     | 'deep_models_unavailable'
+    | 'candidate_failed'
     | 'too_short_for_deep_models'
     | 'too_short_for_backtest';
   message: string;
@@ -53,7 +54,10 @@ export interface ForecastOutcome {
   candidates: CandidateScore[];
   /** Backtest error of the chosen combination (scaled MAE over the backtest origins), when backtested. */
   backtestMase: number | undefined;
+  /** The primary (strongest) detected season in steps, 0 when none. */
   seasonPeriod: number;
+  /** Every detected seasonal period in steps, shortest first. */
+  seasonPeriods: number[];
 }
 
 export interface ForecastOptions {
@@ -62,4 +66,21 @@ export interface ForecastOptions {
   quantiles?: number[];
   /** Restrict candidates (names as in CandidateScore.model); default all available. */
   models?: string[];
+}
+
+/**
+ * How the backtest table becomes a forecast. The defaults (engine.ts) were chosen by leave-one-source-out
+ * with `aidpe forecast-eval`; the evaluation tries others on the same backtest tables.
+ */
+export interface EnsembleSettings {
+  /** Combine at most this many candidates… */
+  maxCombined: number;
+  /** …and only those within this factor of the best backtest error. */
+  combineWithin: number;
+  /** Candidates left out of the default ensemble (they did not help out of sample). */
+  excluded: readonly string[];
+  /** Adaptive conformal step size γ per backtest origin (0: plain split conformal). */
+  conformalRate: number;
+  /** Multiplier on the conformal quantiles (1: none). */
+  intervalInflation: number;
 }

@@ -24,15 +24,8 @@ import {
   type ForecastWindow,
 } from '../forecast/candidates.ts';
 import { forecastSeries } from '../forecast/engine.ts';
-import type {
-  HpaObjectSpec,
-  IntegrationMode,
-  Policy,
-  Proposal,
-  ProposalForecast,
-  RateForecast,
-  ServiceState,
-} from './types.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
+import type { IntegrationMode, Policy, Proposal, ProposalForecast, RateForecast, ServiceState } from './types.ts';
 
 export interface PredictiveConfig {
   mode: IntegrationMode;

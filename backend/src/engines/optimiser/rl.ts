@@ -2,7 +2,8 @@
  * The RL autoscaling policy at inference: a PPO actor (trained by `models/autoscale/train_ppo.py` against
  * the simulator through `aidpe rl-env`, shipped as ONNX) picks one discrete parametric action per service
  * every decision interval. Everything the actor sees and does is defined here, once, and used both by the
- * training environment (`rlEnv.ts`) and by the policy, so training and inference cannot drift apart:
+ * training environment (`eval/autoscale/rlEnv.ts`) and by the policy, so training and inference cannot
+ * drift apart:
  * - the forecast (`rlRateForecast`: a cheap periodic-median / phase-quantile forecast; the forecast
  *   engine's full ensemble costs too much per simulated minute during training),
  * - the observation vector (`RlObservationBuilder`, `OBS_FEATURES`),
@@ -13,7 +14,8 @@
  */
 import { seasonalMedianProfile } from '../forecast/candidates.ts';
 import { dominantPeriod, phaseQuantileProfile, summariseForecast } from './predictive.ts';
-import type { HpaObjectSpec, IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
+import type { HpaObjectSpec } from '../../kube/types.ts';
+import type { IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
 
 /** Names of the observation features, in order (the ONNX input is [batch, OBS_FEATURES.length]). */
 export const OBS_FEATURES = [

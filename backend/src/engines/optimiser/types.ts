@@ -6,60 +6,7 @@
  * Pure types and helpers only (no I/O), so engines, the replay evaluation and (later) the Kubernetes
  * actuator share them.
  */
-
-// ---- Kubernetes autoscaling/v2 shapes (the parts the HPA port reads) -------------------------------
-
-export type ScalingPolicyType = 'Pods' | 'Percent';
-
-/** autoscaling/v2 HPAScalingPolicy: at most `value` pods (or percent) of change per `periodSeconds`. */
-export interface HpaScalingPolicy {
-  type: ScalingPolicyType;
-  value: number;
-  periodSeconds: number;
-}
-
-/** autoscaling/v2 ScalingPolicySelect. */
-export type SelectPolicy = 'Max' | 'Min' | 'Disabled';
-
-/** autoscaling/v2 HPAScalingRules; unset fields take the API defaults (see `hpa.ts`). */
-export interface HpaScalingRules {
-  stabilizationWindowSeconds?: number;
-  selectPolicy?: SelectPolicy;
-  policies?: HpaScalingPolicy[];
-  /** Per-direction tolerance (Kubernetes ≥ 1.33, HPAConfigurableTolerance); default the controller's 0.1. */
-  tolerance?: number;
-}
-
-/** autoscaling/v2 HorizontalPodAutoscalerBehavior. */
-export interface HpaBehavior {
-  scaleUp?: HpaScalingRules;
-  scaleDown?: HpaScalingRules;
-}
-
-/** The HPA object as the optimiser sees it: one CPU-utilisation metric, bounds and optional behavior. */
-export interface HpaObjectSpec {
-  minReplicas: number;
-  maxReplicas: number;
-  /** Target average CPU utilisation, 0..1 of the request (the API's averageUtilization / 100). */
-  targetCpuUtilization: number;
-  behavior?: HpaBehavior;
-}
-
-/** A pod as the HPA controller sees it (phase, Ready condition, CPU request, metrics-server sample). */
-export interface PodState {
-  name: string;
-  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
-  /** Set while the pod is being deleted (metadata.deletionTimestamp). */
-  deleting?: boolean;
-  /** status.startTime (unix ms); undefined before the kubelet reports it. */
-  startTimeMs?: number;
-  /** The PodReady condition; undefined when the pod has none yet. */
-  readyCondition?: { status: boolean; lastTransitionTimeMs: number };
-  /** Sum of the containers' CPU requests, millicores. */
-  cpuRequestMilli: number;
-  /** metrics-server's sample (millicores averaged over `windowMs`, ending at `timestampMs`); undefined = missing. */
-  cpuUsage?: { milli: number; timestampMs: number; windowMs: number };
-}
+import type { HpaObjectSpec, PodState } from '../../kube/types.ts';
 
 // ---- state in --------------------------------------------------------------------------------------
 

@@ -540,7 +540,7 @@ export class TemplateVocabulary {
   }
 
   private nearest(content: string): LogCluster | undefined {
-    const tokens = this.parser.tokenize(this.parser.mask(content));
+    const tokens = this.parser.maskedTokens(content);
     let best: LogCluster | undefined;
     let bestSim = -1;
     let bestParams = -1;

@@ -17,6 +17,26 @@
  * iteration cap: cycles in the call graph are just more edges (no recursion, no blow-up).
  */
 import type { ServiceGraph } from './serviceGraph.ts';
+import {
+  anomalyOf,
+  caseScale,
+  candidateProbabilities,
+  featureVector,
+  type EvidenceModel,
+  type FeatureName,
+  type SignalKind,
+} from './evidenceModel.ts';
+import { SHIPPED_EVIDENCE_MODEL } from './shippedModel.ts';
+
+/** Typed evidence that the trouble starts in a service, for the learned scorer (see `evidenceModel.ts`). */
+export interface EvidenceSignal {
+  kind: SignalKind;
+  /** ≥ 0, about "doublings" of the signal (log2 of a ratio, or a share scaled alike); 0 = nothing. */
+  strength: number;
+  line: string;
+  /** The query that shows it (for Explore links), when the source has one. */
+  query?: { language: 'promql' | 'logql' | 'traceql'; query: string };
+}
 
 export interface ServiceEvidence {
   service: string;
@@ -47,6 +67,15 @@ export interface ServiceEvidence {
    * collected. Evidence for the answer; a strong one also comes as a small own signal.
    */
   logAnomaly?: { score: number; frequencyScore?: number; sequenceScore?: number; summary: string };
+  /** Typed evidence (wire time, CPU, per-operation latency and span structure, log templates), for the learned scorer. */
+  signals?: EvidenceSignal[];
+  /** Which of its series moved and how (for the answer), when the source says. */
+  metricLines?: string[];
+  /** How closely its series follow the symptom's around the incident (Pearson, 0..1), when the source has both. */
+  symptomCorrelation?: number;
+  /** The robust z behind latencyScore / errorScore when the source has it (the scores saturate near z 12). */
+  latencyZ?: number;
+  errorZ?: number;
 }
 
 export type ConfidenceTier = 'CONFIRMED' | 'LIKELY' | 'INCONCLUSIVE';
@@ -62,6 +91,11 @@ export interface RankedCandidate {
   /** The score before propagation, and the candidate's stationary share of the symptom-personalised walk (0..1). */
   evidenceScore?: number;
   pagerank?: number;
+  /** With the learned scorer: the probability that it is the root cause, and its evidence features. */
+  probability?: number;
+  features?: Partial<Record<FeatureName, number>>;
+  /** The queries behind its typed evidence (for Explore links). */
+  signalQueries?: Array<{ kind: SignalKind; language: 'promql' | 'logql' | 'traceql'; query: string }>;
 }
 
 export interface RcaRanking {
@@ -76,6 +110,11 @@ export interface RcaRanking {
 export interface RankOptions {
   /** How much the propagation share can lift a candidate (0 = evidence only; the ablation). Default PROPAGATION_WEIGHT. */
   propagationWeight?: number;
+  /**
+   * How evidence is combined: a fitted evidence model (default: the shipped one), or `handset`, the earlier
+   * hand-set rule (anomaly × (1 + own evidence) × callee penalty × walk lift), kept for comparison.
+   */
+  scorer?: EvidenceModel | 'handset';
 }
 
 const ANOMALOUS = 0.9;
@@ -242,6 +281,68 @@ function graphNotes(graph: ServiceGraph, symptom: string): string[] {
   return notes;
 }
 
+const pct = (p: number): string => `${(100 * p).toFixed(0)}%`;
+
+/** The features that put `lower` below `above` most (weight × difference), for the answer. */
+function featureGap(model: EvidenceModel, above: RankedCandidate, lower: RankedCandidate): string {
+  const gaps = model.features
+    .map((name, i) => ({
+      name,
+      gap: (model.weights[i] ?? 0) * ((above.features?.[name] ?? 0) - (lower.features?.[name] ?? 0)),
+    }))
+    .filter((g) => g.gap > 0.05)
+    .sort((a, b) => b.gap - a.gap)
+    .slice(0, 3);
+  return gaps.length > 0
+    ? `it has less ${gaps.map((g) => FEATURE_WORDS[g.name]).join(', ')}`
+    : 'the evidence is nearly equal; the order is a close call';
+}
+
+const FEATURE_WORDS: Record<FeatureName, string> = {
+  anomaly: 'anomaly of its own series',
+  magnitude: 'size of its latency or error change',
+  beyondCallees: 'anomaly beyond what its callees explain',
+  deepestAnomalous: 'standing as the deepest anomalous service',
+  anomalousLeaf: 'standing as an anomalous service that calls nothing observed',
+  ownTime: 'time it adds itself (self time, wire time into it)',
+  ownErrors: 'errors it originates',
+  blamed: 'blame in other services’ error logs',
+  resource: 'CPU or memory saturation',
+  codeChange: 'code-level change (call signatures, log paths, vanished templates)',
+  codeBeyondCallees: 'code-level change beyond its callees’ own evidence',
+  ownBeyondCallees: 'own evidence beyond its callees’',
+  opLatency: 'change of its operations’ own time',
+  otherOwn: 'other own evidence',
+  walk: 'share of the random walk from the symptom',
+  correlation: 'correlation with the symptom',
+};
+
+/** For an INCONCLUSIVE answer: the close call, and the evidence that was absent and would separate it. */
+function whatWouldDecide(scored: readonly RankedCandidate[], evidence: readonly ServiceEvidence[]): string {
+  const [a, b] = scored;
+  const absent: string[] = [];
+  const has = (pred: (e: ServiceEvidence) => boolean) => evidence.some(pred);
+  if (
+    !has(
+      (e) => e.selfMsIncident !== undefined || (e.signals ?? []).some((s) => /wire|span|op-latency|self/.test(s.kind))
+    )
+  ) {
+    absent.push('traces (self time, time on the wire, span structure)');
+  }
+  if (!has((e) => e.logAnomaly !== undefined || (e.signals ?? []).some((s) => s.kind.startsWith('log-')))) {
+    absent.push('logs (error and vanished templates per service)');
+  }
+  if (
+    !has((e) => (e.resourceScore ?? 0) > 0 || (e.signals ?? []).some((s) => s.kind === 'cpu' || s.kind === 'memory'))
+  ) {
+    absent.push('resource metrics (CPU, memory)');
+  }
+  const close = b
+    ? `${a!.service} and ${b.service} are close (${pct(a!.probability ?? 0)} vs ${pct(b.probability ?? 0)})`
+    : `only ${a!.service} is implicated, weakly`;
+  return `Not decided: ${close}; ${absent.length > 0 ? `absent here and would help: ${absent.join('; ')}` : `what would decide it: a longer incident window or a second symptom (another SLI) to separate them`}`;
+}
+
 /** An answer compares at least this many services (when the graph has them). */
 const MIN_CANDIDATES = 3;
 
@@ -252,6 +353,7 @@ export function rankRootCauses(
   options: RankOptions = {}
 ): RcaRanking {
   const propagationWeight = options.propagationWeight ?? PROPAGATION_WEIGHT;
+  const model = options.scorer === 'handset' ? undefined : (options.scorer ?? SHIPPED_EVIDENCE_MODEL);
   const byService = new Map(evidence.map((e) => [e.service, e]));
   const paths = downstreamPaths(graph, symptom);
   const callees = new Map<string, string[]>();
@@ -279,13 +381,15 @@ export function rankRootCauses(
     }
     const signalStrength = Math.min(
       OWN_SIGNALS_CAP,
-      (ev.ownSignals ?? []).reduce((sum, x) => sum + Math.max(0, x.strength), 0)
+      [...(ev.ownSignals ?? []), ...(ev.signals ?? [])].reduce((sum, x) => sum + Math.max(0, x.strength), 0)
     );
     // Strong own evidence is itself an anomaly (a delay on the wire into a service leaves its own series quiet).
     const a =
       signalStrength >= 0.5 ? Math.max(anomaly(service), 0.5, Math.min(1, signalStrength / 2)) : anomaly(service);
     walkAnomaly.set(service, a);
-    if (a < 0.5) {
+    // The learned scorer also weighs weaker typed evidence (a code-level fault may move no series at all).
+    const weakTyped = model !== undefined && (signalStrength >= 0.25 || (ev.logAnomaly?.score ?? 0) >= 0.5);
+    if (a < 0.5 && !weakTyped) {
       continue;
     }
     const lines: string[] = [];
@@ -299,6 +403,7 @@ export function rankRootCauses(
         `error-ratio anomaly score ${ev.errorScore.toFixed(3)}${ev.errorOnsetMs !== undefined ? ` from ${new Date(ev.errorOnsetMs).toISOString()}` : ''}`
       );
     }
+    lines.push(...(ev.metricLines ?? []).slice(0, 3));
     // Own time and own errors: what a callee cannot explain.
     let own = 0;
     if (ev.selfMsBaseline !== undefined && ev.selfMsIncident !== undefined && ev.selfMsBaseline > 0) {
@@ -329,10 +434,13 @@ export function rankRootCauses(
         own = Math.max(own, 1);
       }
     }
-    for (const x of ev.ownSignals ?? []) {
+    for (const x of [...(ev.ownSignals ?? []), ...(ev.signals ?? [])]) {
       if (x.strength >= 0.25) {
         lines.push(x.line);
       }
+    }
+    if (model && (ev.logAnomaly?.score ?? 0) >= 0.5) {
+      lines.push(`log anomaly ${ev.logAnomaly!.score.toFixed(2)}: ${ev.logAnomaly!.summary}`);
     }
     own = Math.max(own, signalStrength);
     walkOwn.set(service, own);
@@ -368,6 +476,27 @@ export function rankRootCauses(
     c.pagerank = maxVisits > 0 ? visits(c.service) / maxVisits : 0;
     c.score = c.evidenceScore! * (1 + propagationWeight * c.pagerank);
   }
+  if (model && scored.length > 0) {
+    const ctx = {
+      callees,
+      walkShare: (s: string) => (propagationWeight > 0 ? visits(s) / (maxVisits || 1) : 0),
+      ...caseScale(scored.map((c) => byService.get(c.service)!)),
+    };
+    const vectors = scored.map((c) => featureVector(byService.get(c.service)!, byService, ctx));
+    const { scores, probabilities } = candidateProbabilities(model, vectors);
+    scored.forEach((c, i) => {
+      c.score = scores[i]!;
+      c.evidenceScore = scores[i]!;
+      c.probability = probabilities[i]!;
+      c.features = Object.fromEntries(Object.entries(vectors[i]!).filter(([, v]) => v > 0));
+      const queries = (byService.get(c.service)!.signals ?? []).flatMap((x) =>
+        x.query && x.strength >= 0.25 ? [{ kind: x.kind, ...x.query }] : []
+      );
+      if (queries.length > 0) {
+        c.signalQueries = queries;
+      }
+    });
+  }
   // Ties go to the deeper service: trouble flows up the call graph, not down.
   scored.sort((x, y) => y.score - x.score || y.path.length - x.path.length || x.service.localeCompare(y.service));
   scored.forEach((c, i) => {
@@ -376,6 +505,10 @@ export function rankRootCauses(
       return;
     }
     const above = scored[i - 1]!;
+    if (model) {
+      c.whyLower = `lower probability than ${above.service} (${pct(c.probability!)} vs ${pct(above.probability!)}): ${featureGap(model, above, c)}${c.whyLower ? `; also ${c.whyLower}` : ''}`;
+      return;
+    }
     // The walk is the reason when the evidence alone would not have put it below.
     if (propagationWeight > 0 && c.evidenceScore! >= above.evidenceScore! && c.pagerank! < above.pagerank!) {
       c.whyLower = `the random walk from ${symptom} (personalised PageRank along calls, weighted by each callee's anomaly) settles less on it than on ${above.service} (share ${c.pagerank!.toFixed(2)} vs ${above.pagerank!.toFixed(2)}), so the anomaly flows past it${c.whyLower ? `; also ${c.whyLower}` : ''}`;
@@ -393,7 +526,11 @@ export function rankRootCauses(
     c.evidence.some(
       (l) => l.startsWith('self time') || l.startsWith('errors it originates') || l.startsWith('memory')
     ) || Math.max(0, ...(byService.get(c.service)?.ownSignals ?? []).map((x) => x.strength)) >= 1;
-  if (top && ownEvidence(top)) {
+  if (model) {
+    // The fitted thresholds: the out-of-fold share correct at or above them meets the tier's target.
+    const p = top?.probability ?? 0;
+    tier = p >= model.tiers.confirmed ? 'CONFIRMED' : p >= model.tiers.likely ? 'LIKELY' : 'INCONCLUSIVE';
+  } else if (top && ownEvidence(top)) {
     tier = !hasRunnerUp || top.evidenceScore! >= 2 * runnerUp ? 'CONFIRMED' : 'LIKELY';
   } else if (top && (!hasRunnerUp || top.evidenceScore! > 1.2 * runnerUp)) {
     tier = 'LIKELY';
@@ -406,7 +543,10 @@ export function rankRootCauses(
   }
   let explanation: string;
   if (top) {
-    explanation = `${tier}: ${top.service} (${top.path.join(' → ')}): ${top.evidence.join('; ') || 'anomalous'}`;
+    explanation = `${tier}: ${top.service} (${top.path.join(' → ')})${top.probability !== undefined ? ` with probability ${pct(top.probability)}` : ''}: ${top.evidence.join('; ') || 'anomalous'}`;
+    if (model && tier === 'INCONCLUSIVE') {
+      explanation += `. ${whatWouldDecide(scored, evidence)}`;
+    }
   } else if (emptyWindow && evidence.length === 0) {
     explanation = `INCONCLUSIVE: the window is empty — no traces and no metric evidence, so there is no call graph to walk from ${symptom} and nothing to rank`;
   } else if (emptyWindow) {

@@ -16,6 +16,8 @@ export interface GraphSpan {
   startMs: number;
   durationMs: number;
   error: boolean;
+  /** The span's name (operation), when the source has it: code-level evidence compares operations. */
+  operation?: string;
 }
 
 interface Stats {
@@ -70,7 +72,7 @@ export interface ServiceGraph {
   spans: number;
   traces: number;
   /** Where the graph came from when not from spans here (e.g. Tempo's service-graph metrics). */
-  source?: 'spans' | 'tempo-service-graph-metrics';
+  source?: 'spans' | 'tempo-service-graph-metrics' | 'declared';
   /** Data-quality counts from the spans: what the answer must mention. */
   quality?: {
     /** Spans naming a parent that is not among the spans (partial traces, dropped spans). */
@@ -211,6 +213,48 @@ export function buildServiceGraph(spans: readonly GraphSpan[]): ServiceGraph {
     traces: traces.size,
     source: 'spans',
     quality: { orphanSpans, skewedSpans, clampedSelfTimeSpans },
+  };
+}
+
+/**
+ * A graph from declared calls (a dataset's call graph, a service catalogue): nodes and edges without traffic
+ * statistics. Self time and per-call latency are unknown; the notes say so.
+ */
+export function graphFromEdges(edges: ReadonlyArray<{ source: string; target: string }>): ServiceGraph {
+  const ids = [...new Set(edges.flatMap((e) => [e.source, e.target]))].sort();
+  const callers = new Set(edges.map((e) => e.target));
+  const unique = new Map(edges.filter((e) => e.source !== e.target).map((e) => [`${e.source}->${e.target}`, e]));
+  return {
+    nodes: ids.map((id) => ({
+      id,
+      requests: 0,
+      errors: 0,
+      errorRate: 0,
+      rate: 0,
+      p50Ms: Number.NaN,
+      p95Ms: Number.NaN,
+      selfMsMean: Number.NaN,
+      downstreamMsMean: Number.NaN,
+      entry: !callers.has(id),
+    })),
+    edges: [...unique]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, e]) => ({
+        id,
+        source: e.source,
+        target: e.target,
+        calls: 0,
+        errors: 0,
+        errorRate: 0,
+        rate: 0,
+        p50Ms: Number.NaN,
+        p95Ms: Number.NaN,
+      })),
+    windowSeconds: 0,
+    spans: 0,
+    traces: 0,
+    source: 'declared',
+    notes: ['the call graph is declared (no spans): self time, call rates and per-call latency are unknown'],
   };
 }
 

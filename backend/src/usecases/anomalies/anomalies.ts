@@ -7,7 +7,8 @@
 import { thresholdAfterFeedback } from '../../engines/anomaly/regions.ts';
 import { DETECTOR_THRESHOLDS } from '../../engines/anomaly/scoreSeries.ts';
 import { seriesFromState, type StreamDetectorName } from '../../engines/anomaly/streaming.ts';
-import { StreamingStates } from '../../loop/streamingStates.ts';
+import { DEFAULT_DETECTOR } from '../../engines/anomaly/registry.ts';
+import { StreamingStates } from '../../watch/streamingStates.ts';
 import { loadMvaeModel, type MvaeModelLoad } from '../../models/mvaeModel.ts';
 import type { Store } from '../../store/types.ts';
 import type { MetricSeries, TelemetrySource } from '../../telemetry/types.ts';
@@ -101,7 +102,7 @@ export class AnomalyUseCase {
       throw new BadRequestError('query', 'give exactly one of query or series');
     }
     const streaming = body.mode === 'streaming';
-    const detector: StreamDetectorName = body.detector ?? 'aidpe';
+    const detector: StreamDetectorName = body.detector ?? DEFAULT_DETECTOR;
     const pointsBudget = detector === 'ensemble' ? MAX_ENSEMBLE_POINTS : MAX_TOTAL_POINTS;
     if (streaming && body.groupBy !== undefined) {
       throw new BadRequestError('groupBy', 'works in batch mode only; leave it out with mode streaming');

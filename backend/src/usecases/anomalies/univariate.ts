@@ -12,8 +12,9 @@ import {
   DETECTOR_WARM_UP,
 } from '../../engines/anomaly/scoreSeries.ts';
 import type { PushResult, StreamDetectorName } from '../../engines/anomaly/streaming.ts';
+import { scoringKeyOf } from '../../engines/anomaly/registry.ts';
 import type { AnomalyRegion, TrackedRegion } from '../../engines/anomaly/regions.ts';
-import type { AcquiredSeries, StateOrigin, StreamingStates } from '../../loop/streamingStates.ts';
+import type { AcquiredSeries, StateOrigin, StreamingStates } from '../../watch/streamingStates.ts';
 import type { Store } from '../../store/types.ts';
 import type { MetricSeries } from '../../telemetry/types.ts';
 import type { RegionRegistry } from './regionRegistry.ts';
@@ -73,8 +74,8 @@ export function scoreFrame(
 }
 
 /** The ensemble's thresholds, feedback and region ids are its own (another score scale): its key names it. */
-export const scoringKeyOf = (labels: Record<string, string>, detector: StreamDetectorName): string =>
-  detector === 'aidpe' ? seriesKeyOf(labels) : seriesKeyOf({ ...labels, __detector__: detector });
+/** Thresholds, feedback and region ids are per detector scale (the engine's rule: `registry.ts`). */
+export { scoringKeyOf };
 
 export interface ScoringContext {
   store: Store | undefined;

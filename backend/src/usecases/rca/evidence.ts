@@ -9,6 +9,7 @@ import { scoreSeries, seriesKeyOf } from '../../engines/anomaly/scoreSeries.ts';
 import type { ServiceEvidence } from '../../engines/rca/rank.ts';
 import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../../engines/rca/serviceGraph.ts';
 import type { MetricSeries, TelemetrySource } from '../../telemetry/types.ts';
+import { codeEvidence } from '../../engines/rca/codeEvidence.ts';
 import {
   combinedLogScore,
   scoreSequence,
@@ -195,7 +196,11 @@ export async function logEvidence(
   baselineStartMs: number,
   startMs: number,
   endMs: number
-): Promise<{ byService: Map<string, NonNullable<ServiceEvidence['logAnomaly']>>; notes: string[] }> {
+): Promise<{
+  byService: Map<string, NonNullable<ServiceEvidence['logAnomaly']>>;
+  notes: string[];
+  lines: { before: RawLogLine[]; now: RawLogLine[] };
+}> {
   const [before, now] = await Promise.all([source.lines(baselineStartMs, startMs), source.lines(startMs, endMs)]);
   const windows = templateWindows(before, now, {
     baseline: Math.max(1, startMs - baselineStartMs),
@@ -259,7 +264,7 @@ export async function logEvidence(
       });
     }
   }
-  return { byService, notes };
+  return { byService, notes, lines: { before, now } };
 }
 
 /** What the evidence is computed from: everything fetched (I/O), nothing computed yet. */
@@ -271,7 +276,7 @@ export interface EvidenceInputs {
   incidentSpans: GraphSpan[];
   baselineSpans: GraphSpan[];
   /** Present when logs were asked for (computed where the log model lives). */
-  logs?: { byService: Map<string, NonNullable<ServiceEvidence['logAnomaly']>>; notes: string[] } | undefined;
+  logs?: Awaited<ReturnType<typeof logEvidence>> | undefined;
 }
 
 export interface EvidenceRequest {
@@ -313,6 +318,17 @@ export function computeEvidence(inputs: EvidenceInputs): CollectedEvidence {
   const ownNow = ownErrorRates(incidentSpans);
   const ownBefore = ownErrorRates(baselineSpans);
   const services = new Set([...latency.keys(), ...errors.keys(), ...graph.nodes.map((n) => n.id)]);
+  // Code-level evidence (call signatures and own time per operation, log templates and paths) from what was fetched.
+  const withOp = (xs: GraphSpan[]) => xs.flatMap((s) => (s.operation ? [{ ...s, operation: s.operation }] : []));
+  const asRecords = (xs: RawLogLine[]) =>
+    xs.flatMap((l) => (typeof l.message === 'string' && l.service ? [{ ...l, message: l.message }] : []));
+  const code = codeEvidence({
+    ...(incidentSpans.some((s) => s.operation)
+      ? { spans: { baseline: withOp(baselineSpans), incident: withOp(incidentSpans) } }
+      : {}),
+    ...(logs ? { logs: { baseline: asRecords(logs.lines.before), incident: asRecords(logs.lines.now) } } : {}),
+    services: [...services],
+  });
   const evidence = [...services].sort().map((service): ServiceEvidence => {
     const now = graph.nodes.find((n) => n.id === service);
     const before = baselineGraph.nodes.find((n) => n.id === service);
@@ -333,6 +349,7 @@ export function computeEvidence(inputs: EvidenceInputs): CollectedEvidence {
       selfMsIncident: now?.selfMsMean,
       ownErrorRateBaseline: ownBefore.get(service),
       ownErrorRateIncident: ownNow.get(service),
+      ...(code.signals.has(service) ? { signals: code.signals.get(service) } : {}),
     };
   });
   return { evidence, graph, baselineGraph, ...(logs ? { logNotes: logs.notes } : {}) };

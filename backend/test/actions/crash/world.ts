@@ -4,7 +4,7 @@
  * sidecar. Telemetry is constant; the policy raises the HPA's minReplicas by one whenever asked.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { ActionLoop, type ActionLoopOptions } from '../../../src/actions/loop.ts';
+import { ActionLoop, type ActionLoopOptions } from '../../../src/automation/loop.ts';
 import type {
   ActuationRequest,
   ActuationResult,
@@ -12,7 +12,7 @@ import type {
   RestoreState,
   ScaleTarget,
   WorkloadScaleState,
-} from '../../../src/actions/types.ts';
+} from '../../../src/automation/types.ts';
 import type { Policy, ServiceState } from '../../../src/engines/optimiser/types.ts';
 import type { Store } from '../../../src/store/types.ts';
 import type { QueryResult, RangeQuery, TelemetrySource } from '../../../src/telemetry/types.ts';

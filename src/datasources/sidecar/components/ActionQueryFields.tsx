@@ -1,8 +1,8 @@
 import React from 'react';
 import { InlineField, InlineFieldRow, Input, MultiCombobox } from '@grafana/ui';
 import { ACTION_STATUSES, type ActionStatus } from '../../../api/types';
-import { STATUS_LABEL } from '../../../actions/format';
-import type { SidecarQuery } from '../types';
+import { STATUS_LABEL } from '../../../domain/actions/format';
+import type { SidecarQuery } from '../../../domain/query/types';
 
 export interface ActionQueryFieldsProps {
   query: SidecarQuery;

@@ -2,8 +2,11 @@ import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
 import type { DataSourceApi } from '@grafana/data';
 import { testIds } from '../../../components/testIds';
-import type { SidecarJsonData, SidecarQuery } from '../types';
+import type { SidecarQuery } from '../../../domain/query/types';
+import type { SidecarJsonData } from '../settings';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
+
+jest.mock('../../../components/PromqlEditor/PromqlEditor', () => jest.requireActual('../../../test/promqlEditorMock'));
 
 const ids = testIds.sidecarDatasource.annotationEditor;
 

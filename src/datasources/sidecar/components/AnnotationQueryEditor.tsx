@@ -2,8 +2,10 @@ import React from 'react';
 import type { AnnotationQuery, DataSourceApi, QueryEditorProps } from '@grafana/data';
 import { InlineField, InlineFieldRow, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
-import type { SidecarJsonData, SidecarQuery } from '../types';
+import type { SidecarQuery } from '../../../domain/query/types';
+import type { SidecarJsonData } from '../settings';
 import { ActionQueryFields } from './ActionQueryFields';
+import type { PrometheusClient } from '@prometheus-io/codemirror-promql';
 import { AnomalyQueryFields } from './AnomalyQueryFields';
 
 export type AnnotationQueryEditorProps = QueryEditorProps<
@@ -30,7 +32,7 @@ const ids = testIds.sidecarDatasource.annotationEditor;
  * Actions: applied actions become annotations at the time they took effect (a region up to the rollback when rolled
  * back), optionally for one service.
  */
-export function AnnotationQueryEditor({ query, onChange, onRunQuery }: AnnotationQueryEditorProps) {
+export function AnnotationQueryEditor({ query, onChange, onRunQuery, datasource }: AnnotationQueryEditorProps) {
   const kind: AnnotationKind = query.queryType === 'actions' ? 'actions' : 'anomalies';
   return (
     <div data-testid={ids.container}>
@@ -56,6 +58,7 @@ export function AnnotationQueryEditor({ query, onChange, onRunQuery }: Annotatio
               query={query}
               onChange={(patch) => onChange({ ...query, ...patch, queryType: 'anomalies' })}
               onRunQuery={onRunQuery}
+              completion={(datasource as { completion?: PrometheusClient } | undefined)?.completion}
               idPrefix="aidpe-annotation"
               testIds={ids}
             />

@@ -1,8 +1,9 @@
 import React, { useState } from 'react';
 import { InlineField, Input } from '@grafana/ui';
+import type { PrometheusClient } from '@prometheus-io/codemirror-promql';
 import { PromqlStepFields } from './PromqlStepFields';
-import type { SidecarQuery } from '../types';
-import { validateAnomalyQuery } from '../validation';
+import type { SidecarQuery } from '../../../domain/query/types';
+import { validateAnomalyQuery } from '../../../domain/query/validation';
 
 type Field = 'expr' | 'step' | 'threshold';
 
@@ -14,13 +15,22 @@ export interface AnomalyQueryFieldsProps {
   /** `id` prefix of the inputs (unique per editor on a page). */
   idPrefix: string;
   testIds: Record<Field, string>;
+  /** Metric and label completion for the PromQL field. */
+  completion?: PrometheusClient;
 }
 
 /**
  * PromQL expression, optional step and optional threshold override of an anomaly query; shared by the query
  * editor and the annotation editor. Problems show once a field was left (or when it has a value).
  */
-export function AnomalyQueryFields({ query, onChange, onRunQuery, idPrefix, testIds }: AnomalyQueryFieldsProps) {
+export function AnomalyQueryFields({
+  query,
+  onChange,
+  onRunQuery,
+  idPrefix,
+  testIds,
+  completion,
+}: AnomalyQueryFieldsProps) {
   const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
   const problems = validateAnomalyQuery(query);
   const shown = (field: Field) => (touched[field] || Boolean(query[field]) ? problems[field] : undefined);
@@ -37,6 +47,8 @@ export function AnomalyQueryFields({ query, onChange, onRunQuery, idPrefix, test
       onBlur={onBlur}
       idPrefix={idPrefix}
       testIds={testIds}
+      completion={completion}
+      onRunQuery={onRunQuery}
       exprTooltip={
         'Range query whose series are scored for anomalies (at most 50 series), e.g. aidpe_sim_latency_seconds{quantile="0.95"}'
       }

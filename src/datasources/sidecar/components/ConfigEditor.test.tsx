@@ -2,7 +2,7 @@ import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
 import type { DataSourceSettings } from '@grafana/data';
 import { testIds } from '../../../components/testIds';
-import type { SidecarJsonData, SidecarSecureJsonData } from '../types';
+import type { SidecarJsonData, SidecarSecureJsonData } from '../settings';
 import { ConfigEditor } from './ConfigEditor';
 
 const ids = testIds.sidecarDatasource.configEditor;

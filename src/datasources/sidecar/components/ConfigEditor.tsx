@@ -4,7 +4,7 @@ import { Field, FieldSet, Input, SecretInput, Text } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
 import { DEFAULT_SIDECAR_URL } from '../../../constants';
 import { normalizeSidecarUrl, validateSidecarUrl } from '../../../utils/validation';
-import type { SidecarJsonData, SidecarSecureJsonData } from '../types';
+import type { SidecarJsonData, SidecarSecureJsonData } from '../settings';
 
 export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<SidecarJsonData, SidecarSecureJsonData>;
 

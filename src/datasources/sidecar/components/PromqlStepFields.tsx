@@ -1,6 +1,8 @@
 import React from 'react';
 import { InlineField, InlineFieldRow, Input } from '@grafana/ui';
-import type { SidecarQuery } from '../types';
+import type { PrometheusClient } from '@prometheus-io/codemirror-promql';
+import { PromqlEditor } from '../../../components/PromqlEditor/PromqlEditor';
+import type { SidecarQuery } from '../../../domain/query/types';
 
 export interface PromqlStepFieldsProps {
   query: SidecarQuery;
@@ -14,6 +16,10 @@ export interface PromqlStepFieldsProps {
   exprPlaceholder: string;
   /** More fields on the step's row (horizon, threshold, …). */
   children?: React.ReactNode;
+  /** Metric and label completion (the datasource's, through its proxy route). */
+  completion?: PrometheusClient;
+  /** Shift+Enter in the PromQL field. */
+  onRunQuery?: () => void;
 }
 
 /** The PromQL expression and step inputs every query type of the datasource starts with. */
@@ -27,6 +33,8 @@ export function PromqlStepFields({
   exprTooltip,
   exprPlaceholder,
   children,
+  completion,
+  onRunQuery,
 }: PromqlStepFieldsProps) {
   return (
     <>
@@ -39,13 +47,16 @@ export function PromqlStepFields({
           invalid={Boolean(shown('expr'))}
           error={shown('expr')}
         >
-          <Input
+          <PromqlEditor
             id={`${idPrefix}-expr`}
             data-testid={testIds.expr}
             value={query.expr ?? ''}
             placeholder={exprPlaceholder}
-            onChange={(e) => onChange({ expr: e.currentTarget.value })}
+            invalid={Boolean(shown('expr'))}
+            completion={completion}
+            onChange={(expr) => onChange({ expr })}
             onBlur={onBlur('expr')}
+            onRunQuery={onRunQuery}
           />
         </InlineField>
       </InlineFieldRow>

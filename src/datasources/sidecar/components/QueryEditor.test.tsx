@@ -2,8 +2,10 @@ import React from 'react';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { testIds } from '../../../components/testIds';
 import type { SidecarDataSource } from '../datasource';
-import type { SidecarQuery } from '../types';
+import type { SidecarQuery } from '../../../domain/query/types';
 import { QueryEditor } from './QueryEditor';
+
+jest.mock('../../../components/PromqlEditor/PromqlEditor', () => jest.requireActual('../../../test/promqlEditorMock'));
 
 const ids = testIds.sidecarDatasource.queryEditor;
 

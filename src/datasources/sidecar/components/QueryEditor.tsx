@@ -8,11 +8,11 @@ import {
   isPendingQueryType,
   PENDING_ENGINES,
   queryTypeOf,
-  type SidecarJsonData,
   type SidecarQuery,
   type SidecarQueryType,
-} from '../types';
-import { validateQuery } from '../validation';
+} from '../../../domain/query/types';
+import type { SidecarJsonData } from '../settings';
+import { validateQuery } from '../../../domain/query/validation';
 import { AnomalyQueryFields } from './AnomalyQueryFields';
 import { ActionQueryFields } from './ActionQueryFields';
 import { PromqlStepFields } from './PromqlStepFields';
@@ -33,7 +33,8 @@ const TYPE_OPTIONS: Array<SelectableValue<SidecarQueryType>> = [
 
 type Touched = Partial<Record<'expr' | 'step' | 'horizon', boolean>>;
 
-export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponentProps) {
+export function QueryEditor({ query, onChange, onRunQuery, datasource }: QueryEditorComponentProps) {
+  const completion = datasource?.completion;
   const type = queryTypeOf(query);
   const [touched, setTouched] = useState<Touched>({});
   const problems = validateQuery(query);
@@ -74,6 +75,8 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponen
             onBlur={onBlur}
             idPrefix="aidpe-query"
             testIds={testIds.sidecarDatasource.queryEditor}
+            completion={completion}
+            onRunQuery={onRunQuery}
             exprTooltip={
               'Range query whose series are forecast (at most 50 series), e.g. aidpe_sim_request_rate{service="frontend"}'
             }
@@ -117,6 +120,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: QueryEditorComponen
             query={query}
             onChange={(patch) => update(patch)}
             onRunQuery={onRunQuery}
+            completion={completion}
             idPrefix="aidpe-query"
             testIds={testIds.sidecarDatasource.queryEditor}
           />

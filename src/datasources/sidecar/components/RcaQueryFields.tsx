@@ -1,8 +1,8 @@
 import React from 'react';
 import { InlineField, InlineFieldRow, Input } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
-import { parseDuration } from '../request';
-import type { SidecarQuery } from '../types';
+import { parseDuration } from '../../../domain/query/request';
+import type { SidecarQuery } from '../../../domain/query/types';
 
 interface Props {
   query: SidecarQuery;

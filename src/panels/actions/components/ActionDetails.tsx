@@ -10,7 +10,7 @@ import {
   observedText,
   outcomeText,
   predictedEffectLines,
-} from '../../../actions/format';
+} from '../../../domain/actions/format';
 import { testIds } from '../../../components/testIds';
 
 const ids = testIds.actionsPanel;

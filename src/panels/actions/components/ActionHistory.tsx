@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { Badge, InteractiveTable, Text, type Column } from '@grafana/ui';
 import type { ActionRecord } from '../../../api/types';
-import { actionRows, STATUS_COLOR, type ActionRow } from '../../../actions/format';
+import { actionRows, STATUS_COLOR, type ActionRow } from '../../../domain/actions/format';
 import { testIds } from '../../../components/testIds';
 import type { UserRoleInfo } from '../../../utils/roles';
 import { ActionDetails } from './ActionDetails';

@@ -32,7 +32,7 @@ const savedBootData = config.bootData;
 const pending = actionRecord();
 const applied = appliedHpaAction();
 const VIEWER_REASON =
-  'Approving, rejecting and rolling back actions changes the cluster, so it needs the Editor role; you have the Viewer role.';
+  'Approving or rejecting an action changes production capacity, so it needs the AIDPE "Action approver" role (aidpe-performance-app.actions:approve), which Editors and above have by default; you have the Viewer role.';
 
 function signInAs(orgRole: string) {
   config.bootData = {

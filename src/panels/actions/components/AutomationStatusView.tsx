@@ -12,8 +12,8 @@ import {
 } from '@grafana/ui';
 import { resumeAutomation, setAutomationMode } from '../../../api/sidecarClient';
 import type { AutomationMode, AutomationStatus, ServiceAutomation } from '../../../api/types';
-import { MODE_DESCRIPTION, MODE_LABEL } from '../../../actions/format';
-import { automationRoleReason } from '../../../actions/permissions';
+import { MODE_DESCRIPTION, MODE_LABEL } from '../../../domain/actions/format';
+import { automationRoleReason } from '../../../domain/actions/permissions';
 import { testIds } from '../../../components/testIds';
 import type { UserRoleInfo } from '../../../utils/roles';
 import { describeError } from '../../../utils/errors';

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Badge, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { ActionRecord } from '../../../api/types';
-import { changeSummary, STATUS_COLOR, STATUS_LABEL } from '../../../actions/format';
+import { changeSummary, STATUS_COLOR, STATUS_LABEL } from '../../../domain/actions/format';
 import { testIds } from '../../../components/testIds';
 import type { UserRoleInfo } from '../../../utils/roles';
 import { ActionDetails } from './ActionDetails';

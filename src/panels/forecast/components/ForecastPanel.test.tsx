@@ -1,9 +1,8 @@
 import React from 'react';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import {
-  colorManipulator,
   createDataFrame,
-  createTheme,
+  DataTopic,
   dateTime,
   FieldType,
   LoadingState,
@@ -14,15 +13,26 @@ import { testIds } from '../../../components/testIds';
 import { forecastResponseToFrames } from '../../../datasources/sidecar/frames';
 import { forecastResponse, NOW, seriesForecast } from '../../../test/fixtures';
 import type { ForecastPanelOptions } from '../types';
-import { ForecastPanel } from './ForecastPanel';
+import type { ForecastPlotProps } from './ForecastPlot';
+import { ForecastPanel, NOTICE_LINE_HEIGHT } from './ForecastPanel';
+
+// uPlot needs a real canvas: the plot itself is covered by the browser tests (browser/tests); here, what the
+// panel hands to Grafana's renderer.
+const plots: ForecastPlotProps[] = [];
+jest.mock('./ForecastPlot', () => ({
+  ForecastPlot: (props: ForecastPlotProps) => {
+    plots.push(props);
+    return <div data-testid="plot" />;
+  },
+}));
 
 const ids = testIds.forecastPanel;
 
-function renderPanel(series: DataFrame[], options: Partial<ForecastPanelOptions> = {}) {
+function renderPanel(series: DataFrame[], options: Partial<ForecastPanelOptions> = {}, annotations?: DataFrame[]) {
   const timeRange = { from: dateTime(NOW - 3_600_000), to: dateTime(NOW), raw: { from: 'now-1h', to: 'now' } };
   const props = {
     id: 1,
-    data: { series, state: LoadingState.Done, timeRange },
+    data: { series, state: LoadingState.Done, timeRange, ...(annotations ? { annotations } : {}) },
     timeRange,
     timeZone: 'utc',
     options,
@@ -44,38 +54,50 @@ function renderPanel(series: DataFrame[], options: Partial<ForecastPanelOptions>
 const frames = (...series: Array<ReturnType<typeof seriesForecast>>) =>
   forecastResponseToFrames(forecastResponse({ series }), 'A');
 
+const lastPlot = () => plots[plots.length - 1]!;
+
+beforeEach(() => {
+  plots.length = 0;
+});
+
 describe('ForecastPanel', () => {
-  test('draws actuals, the dashed median, the 80% and 95% bands and the "now" marker', () => {
+  test('hands the styled frames, the now time, zoom and the event bus to the renderer, full size', () => {
     renderPanel(frames(seriesForecast({ band95: true })));
     expect(screen.getByTestId(ids.container)).toBeInTheDocument();
-    expect(screen.getByTestId(ids.chart)).toHaveAttribute(
-      'aria-label',
-      'Forecast chart of aidpe_sim_request_rate{service="frontend"}'
-    );
-    expect(screen.getByTestId(ids.actual).getAttribute('d')).toMatch(/^M/);
-    expect(screen.getByTestId(ids.median)).toHaveAttribute('stroke-dasharray', '6 4');
-    expect(screen.getByTestId(ids.band).getAttribute('d')).toMatch(/Z$/);
-    expect(screen.getByTestId(ids.band95).getAttribute('d')).toMatch(/Z$/);
-    expect(within(screen.getByTestId(ids.now)).getByText('now')).toBeInTheDocument();
-    const legend = screen.getByTestId(ids.legend);
-    expect(within(legend).getByText('Actual')).toBeInTheDocument();
-    expect(within(legend).getByText('Forecast (ensemble)')).toBeInTheDocument();
-    expect(within(legend).getByText('80% band')).toBeInTheDocument();
-    expect(within(legend).getByText('95% band')).toBeInTheDocument();
-    expect(within(legend).getByText('backtest MASE 0.82')).toBeInTheDocument();
+    const plot = lastPlot();
+    expect(plot).toMatchObject({ width: 640, height: 320, timeZone: 'utc', regions: [] });
+    expect(plot.frames).toHaveLength(1);
+    const names = plot.frames[0]!.fields.map((f) => f.config.displayName);
+    expect(names).toEqual([
+      undefined,
+      'Actual',
+      'Forecast (blend of the best models)',
+      '95% band (low)',
+      '80% band (low)',
+      '80% band',
+      '95% band',
+    ]);
+    expect(plot.nowMs).toBe(NOW);
+    expect(plot.onChangeTimeRange).toEqual(expect.any(Function));
     expect(screen.queryByTestId(ids.reason)).not.toBeInTheDocument();
   });
 
-  test('options hide the 95% band and the "now" marker and set the band opacity', () => {
-    renderPanel(frames(seriesForecast({ band95: true })), { showBand95: false, showNow: false, bandOpacity: 50 });
-    expect(screen.queryByTestId(ids.band95)).not.toBeInTheDocument();
-    expect(screen.queryByTestId(ids.now)).not.toBeInTheDocument();
-    expect(within(screen.getByTestId(ids.legend)).queryByText('95% band')).not.toBeInTheDocument();
-    const primary = createTheme().colors.primary.main;
-    expect(screen.getByTestId(ids.band)).toHaveAttribute('fill', colorManipulator.alpha(primary, 0.5));
+  test('options: no "now" line, no 95% band', () => {
+    renderPanel(frames(seriesForecast({ band95: true })), { showNow: false, showBand95: false });
+    expect(lastPlot().nowMs).toBeUndefined();
+    const upper95 = lastPlot().frames[0]!.fields.find((f) => f.name === 'upper95')!;
+    expect(upper95.config.custom).toMatchObject({ hideFrom: { viz: true, legend: true, tooltip: true } });
   });
 
-  test('a missing forecast shows the reasons over the history instead of an empty plot', () => {
+  test('a partial forecast: the reason in a strip above the plot, which shrinks by its height', () => {
+    renderPanel(
+      frames(seriesForecast({ status: 'partial', reasons: [{ code: 'gaps_imputed', message: '2 gaps were imputed' }] }))
+    );
+    expect(screen.getByTestId(ids.reason)).toHaveTextContent('Partial forecast: 2 gaps were imputed');
+    expect(lastPlot().height).toBe(320 - NOTICE_LINE_HEIGHT);
+  });
+
+  test('a missing forecast over a history: the history is plotted and the reason is said', () => {
     renderPanel(
       frames(
         seriesForecast({
@@ -85,71 +107,61 @@ describe('ForecastPanel', () => {
         })
       )
     );
-    const reason = screen.getByTestId(ids.reason);
-    expect(within(reason).getByText('No forecast')).toBeInTheDocument();
-    expect(within(reason).getByText('needs at least 10 points, got 3')).toBeInTheDocument();
-    expect(screen.getByTestId(ids.actual)).toBeInTheDocument();
-    expect(screen.queryByTestId(ids.median)).not.toBeInTheDocument();
+    expect(screen.getByTestId(ids.reason)).toHaveTextContent('No forecast: needs at least 10 points, got 3');
+    expect(lastPlot().frames).toHaveLength(1);
   });
 
-  test('a partial forecast is drawn with its reasons in a strip', () => {
-    renderPanel(
-      frames(seriesForecast({ status: 'partial', reasons: [{ code: 'gaps_imputed', message: '2 gaps were imputed' }] }))
-    );
-    expect(screen.getByTestId(ids.reason)).toHaveTextContent('Partial forecast: 2 gaps were imputed');
-    expect(screen.getByTestId(ids.band)).toBeInTheDocument();
+  test('several series share one plot; notices name their series and the rest are counted', () => {
+    const partial = (name: string) =>
+      seriesForecast({ name, status: 'partial', reasons: [{ code: 'gaps_imputed', message: 'gaps' }] });
+    renderPanel(frames(partial('cart'), partial('frontend'), partial('checkout')));
+    expect(lastPlot().frames).toHaveLength(3);
+    const strips = screen.getAllByTestId(ids.reason);
+    expect(strips).toHaveLength(2);
+    expect(strips[0]).toHaveTextContent('cart: Partial forecast: gaps');
+    expect(strips[1]).toHaveTextContent('frontend: Partial forecast: gaps (+1 more)');
   });
 
-  test('several series are stacked, each titled', () => {
-    renderPanel(frames(seriesForecast({ name: 'cart' }), seriesForecast({ name: 'frontend' })));
-    const blocks = screen.getAllByTestId(ids.series);
-    expect(blocks).toHaveLength(2);
-    expect(within(blocks[0]).getByText('cart')).toBeInTheDocument();
-    expect(within(blocks[1]).getByText('frontend')).toBeInTheDocument();
+  test('anomalous regions from the panel annotations reach the plot', () => {
+    const annotations = createDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [NOW - 600_000, NOW - 100_000] },
+        { name: 'timeEnd', type: FieldType.time, values: [NOW - 300_000, NOW - 100_000] },
+        { name: 'title', type: FieldType.string, values: ['high anomaly', 'a point'] },
+      ],
+    });
+    renderPanel(frames(seriesForecast()), {}, [annotations]);
+    expect(lastPlot().regions).toEqual([{ startMs: NOW - 600_000, endMs: NOW - 300_000, title: 'high anomaly' }]);
   });
 
-  test('frames from other datasources are drawn as actuals', () => {
-    renderPanel([
-      createDataFrame({
-        fields: [
-          { name: 'Time', type: FieldType.time, values: [NOW - 60_000, NOW] },
-          { name: 'Value', type: FieldType.number, values: [1, 2] },
-        ],
-      }),
-    ]);
-    expect(screen.getByTestId(ids.actual)).toBeInTheDocument();
-    expect(screen.queryByTestId(ids.band)).not.toBeInTheDocument();
-  });
-
-  test('hovering reads out the values at the nearest time; leaving hides it', () => {
-    renderPanel(frames(seriesForecast()));
-    const chart = screen.getByTestId(ids.chart);
-    // jsdom's bounding box sits at 0,0: clientX is the x position in the chart. The right edge is the last forecast step.
-    fireEvent.mouseMove(chart, { clientX: 640 - 12 });
-    const readout = screen.getByRole('tooltip');
-    expect(readout).toHaveTextContent('2025-01-01 12:03:00');
-    expect(readout).toHaveTextContent('Forecast: 15');
-    expect(readout).toHaveTextContent('80% band: 13 – 17');
-    expect(readout).not.toHaveTextContent('Actual');
-    fireEvent.mouseLeave(chart);
-    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
+  test('regions also come from an anomalies query answering annotations in the same panel', () => {
+    const regions = createDataFrame({
+      meta: { dataTopic: DataTopic.Annotations },
+      fields: [
+        { name: 'time', type: FieldType.time, values: [NOW - 600_000] },
+        { name: 'timeEnd', type: FieldType.time, values: [NOW - 300_000] },
+        { name: 'title', type: FieldType.string, values: ['critical anomaly'] },
+      ],
+    });
+    renderPanel([...frames(seriesForecast()), regions]);
+    expect(lastPlot().regions).toEqual([{ startMs: NOW - 600_000, endMs: NOW - 300_000, title: 'critical anomaly' }]);
+    // The annotation frame is not drawn as a series.
+    expect(lastPlot().frames).toHaveLength(1);
   });
 
   test('no data → the standard empty view', () => {
     renderPanel([]);
     expect(screen.getByTestId(ids.empty)).toBeInTheDocument();
-    expect(screen.queryByTestId(ids.chart)).not.toBeInTheDocument();
+    expect(plots).toHaveLength(0);
   });
 
-  test('nothing to plot but notices (e.g. an engine not landed yet) → the notices', () => {
+  test('nothing to plot but notices → the notices', () => {
     const frame = createDataFrame({
       refId: 'A',
       fields: [],
-      meta: { notices: [{ severity: 'info', text: 'Not available yet: the anomaly engine has not landed' }] },
+      meta: { notices: [{ severity: 'warning', text: 'The query returned no series to forecast' }] },
     });
     renderPanel([frame]);
-    expect(
-      within(screen.getByTestId(ids.empty)).getByText('Not available yet: the anomaly engine has not landed')
-    ).toBeInTheDocument();
+    expect(screen.getByTestId(ids.empty)).toHaveTextContent('The query returned no series to forecast');
   });
 });

@@ -1,38 +1,70 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2, PanelProps, QueryResultMetaNotice } from '@grafana/data';
+import { DataTopic, type GrafanaTheme2, type PanelProps, type QueryResultMetaNotice } from '@grafana/data';
 import { PanelDataErrorView } from '@grafana/runtime';
-import type { TimeZone } from '@grafana/schema';
 import { Alert, Icon, Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
-import { framesToSeries, hasPoints, reasonText, type SeriesModel } from '../model';
+import { framesToSeries, hasPoints, reasonText } from '../model';
+import { annotationRegions, forecastRange, nowOf, styleForecastFrames } from '../style';
 import { withDefaults, type ForecastPanelOptions } from '../types';
-import { chartColors, ForecastChart } from './ForecastChart';
+import { ForecastPlot } from './ForecastPlot';
 
-export const LEGEND_HEIGHT = 22;
-export const TITLE_HEIGHT = 20;
-/** Below this a stacked series scrolls rather than shrinks. */
-export const MIN_BLOCK_HEIGHT = 140;
+/** Height of one line of the notice strip above the plot (it never covers the plot). */
+export const NOTICE_LINE_HEIGHT = 22;
+/** Notices shown as lines; the rest are counted, with the full text on hover. */
+const MAX_NOTICE_LINES = 2;
 
 type Props = PanelProps<Partial<ForecastPanelOptions>>;
 
+interface Notice {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+}
+
 /**
- * The forecast overlay: for every frame, actuals, the dashed median, the p10–p90 band (and p2.5–p97.5 when
- * present and enabled), a "now" marker at the last actual value, and the reason when the forecast is partial
- * or missing. Several frames are stacked; no frames fall back to Grafana's standard "No data" view.
+ * The forecast overlay on Grafana's time-series renderer: every frame's history, dashed median and bands in one
+ * plot, the "now" line where the forecast starts, anomalous regions from the panel's annotations shaded behind
+ * the series, and, above the plot, why a forecast is partial or missing. No frames fall back to Grafana's
+ * standard "No data" view.
  */
-export function ForecastPanel({ data, width, height, options: rawOptions, timeZone, id, fieldConfig }: Props) {
+export function ForecastPanel(props: Props) {
+  const { data, width, height, options: rawOptions, timeZone, id, fieldConfig, timeRange } = props;
   const styles = useStyles2(getStyles);
+  const theme = useTheme2();
   const options = withDefaults(rawOptions);
   const series = useMemo(() => framesToSeries(data.series), [data.series]);
-  const shown = series.filter((s) => hasPoints(s) || s.info.status === 'none' || s.info.status === 'partial');
+  const frames = useMemo(
+    () => styleForecastFrames(data.series, options, theme),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- options is rebuilt every render; its fields are the deps.
+    [data.series, options.showBand95, options.bandOpacity, theme]
+  );
+  // Annotation frames from the dashboard's layers, and from queries that answer annotations (an AIDPE anomalies
+  // query in annotation format) when the host did not move them to `annotations` itself.
+  const regions = useMemo(
+    () =>
+      annotationRegions([
+        ...(data.annotations ?? []),
+        ...data.series.filter((f) => f.meta?.dataTopic === DataTopic.Annotations),
+      ]),
+    [data.annotations, data.series]
+  );
+  const nowMs = options.showNow ? nowOf(data.series) : undefined;
+  const notices = useMemo(() => noticesOf(series), [series]);
+  const drawable = series.some(hasPoints);
 
-  if (shown.length === 0) {
-    const notices = series.flatMap((s) => s.notices);
+  if (!drawable) {
+    const all = [...notices, ...series.flatMap((s) => s.notices.map(toNotice))];
     return (
       <div data-testid={testIds.forecastPanel.empty} className={styles.empty} style={{ width, height }}>
-        {notices.length > 0 ? (
-          <Notices notices={notices} />
+        {all.length > 0 ? (
+          all.map((n, i) => (
+            <Alert
+              key={`${i}:${n.text}`}
+              severity={n.severity}
+              title={n.text}
+              data-testid={testIds.forecastPanel.reason}
+            />
+          ))
         ) : (
           <PanelDataErrorView panelId={id} fieldConfig={fieldConfig} data={data} needsTimeField needsNumberField />
         )}
@@ -40,152 +72,70 @@ export function ForecastPanel({ data, width, height, options: rawOptions, timeZo
     );
   }
 
-  const several = shown.length > 1;
-  const blockHeight = several ? Math.max(MIN_BLOCK_HEIGHT, Math.floor(height / shown.length)) : height;
+  const shown = notices.slice(0, MAX_NOTICE_LINES);
+  const stripHeight = shown.length * NOTICE_LINE_HEIGHT;
   return (
-    <div data-testid={testIds.forecastPanel.container} className={styles.container} style={{ width, height }}>
-      {shown.map((s) => (
-        <SeriesBlock
-          key={s.key}
-          series={s}
-          width={several ? width - 8 : width}
-          height={blockHeight}
-          showTitle={several}
-          options={options}
-          timeZone={timeZone}
-        />
-      ))}
-    </div>
-  );
-}
-
-interface BlockProps {
-  series: SeriesModel;
-  width: number;
-  height: number;
-  showTitle: boolean;
-  options: ForecastPanelOptions;
-  timeZone: TimeZone;
-}
-
-function SeriesBlock({ series, width, height, showTitle, options, timeZone }: BlockProps) {
-  const styles = useStyles2(getStyles);
-  const chartHeight = Math.max(0, height - LEGEND_HEIGHT - (showTitle ? TITLE_HEIGHT : 0));
-  const drawable = hasPoints(series);
-  return (
-    <div data-testid={testIds.forecastPanel.series} className={styles.block} style={{ height }}>
-      {showTitle && (
-        <div className={styles.title} title={series.title}>
-          {series.title}
-        </div>
-      )}
-      <div className={styles.chartArea} style={{ height: chartHeight }}>
-        {drawable && (
-          <ForecastChart series={series} width={width} height={chartHeight} options={options} timeZone={timeZone} />
-        )}
-        <ReasonOverlay series={series} />
-      </div>
-      <Legend series={series} options={options} />
-    </div>
-  );
-}
-
-/**
- * Why a forecast is missing (an Alert over the plot) or partial (a one-line strip, full text on hover).
- */
-function ReasonOverlay({ series }: { series: SeriesModel }) {
-  const styles = useStyles2(getStyles);
-  const { status, reasons, explanation } = series.info;
-  if (status === 'none') {
-    return (
-      <div className={styles.overlay}>
-        <Alert severity="warning" title="No forecast" data-testid={testIds.forecastPanel.reason}>
-          {reasons.length > 0 ? (
-            <ul className={styles.reasons}>
-              {reasons.map((r) => (
-                <li key={`${r.code}:${r.message}`}>{r.message}</li>
-              ))}
-            </ul>
-          ) : (
-            explanation || 'The sidecar gave no reason.'
-          )}
-        </Alert>
-      </div>
-    );
-  }
-  if (status === 'partial') {
-    const text = reasonText(series.info);
-    return (
-      <Tooltip content={text}>
-        <div className={styles.strip} data-testid={testIds.forecastPanel.reason}>
-          <Icon name="info-circle" size="sm" />
-          <span className={styles.stripText}>{text}</span>
-        </div>
-      </Tooltip>
-    );
-  }
-  return null;
-}
-
-function Legend({ series, options }: { series: SeriesModel; options: ForecastPanelOptions }) {
-  const theme = useTheme2();
-  const styles = useStyles2(getStyles);
-  const colors = chartColors(series, theme, options.bandOpacity);
-  const { model, backtestMase } = series.info;
-  return (
-    <div className={styles.legend} data-testid={testIds.forecastPanel.legend}>
-      {series.actual && (
-        <LegendItem swatch={<span className={styles.line} style={{ borderColor: colors.actual }} />} label="Actual" />
-      )}
-      {series.median && series.median.some((v) => v !== null) && (
-        <LegendItem
-          swatch={<span className={styles.dashed} style={{ borderColor: colors.forecast }} />}
-          label={model ? `Forecast (${model})` : 'Forecast'}
-        />
-      )}
-      {series.band && series.band.upper.some((v) => v !== null) && (
-        <LegendItem swatch={<span className={styles.box} style={{ background: colors.band }} />} label="80% band" />
-      )}
-      {options.showBand95 && series.band95 && series.band95.upper.some((v) => v !== null) && (
-        <LegendItem swatch={<span className={styles.box} style={{ background: colors.band95 }} />} label="95% band" />
-      )}
-      {typeof backtestMase === 'number' && (
-        <span className={styles.muted}>backtest MASE {backtestMase.toFixed(2)}</span>
-      )}
-    </div>
-  );
-}
-
-function LegendItem({ swatch, label }: { swatch: React.ReactNode; label: string }) {
-  const styles = useStyles2(getStyles);
-  return (
-    <span className={styles.legendItem}>
-      {swatch}
-      {label}
-    </span>
-  );
-}
-
-function Notices({ notices }: { notices: QueryResultMetaNotice[] }) {
-  return (
-    <>
-      {notices.map((n, i) => (
-        <Alert
+    <div data-testid={testIds.forecastPanel.container} style={{ width, height }}>
+      {shown.map((n, i) => (
+        <Tooltip
           key={`${i}:${n.text}`}
-          severity={n.severity === 'error' ? 'error' : n.severity === 'warning' ? 'warning' : 'info'}
-          title={n.text}
-          data-testid={testIds.forecastPanel.reason}
-        />
+          content={
+            i === shown.length - 1
+              ? notices
+                  .slice(i)
+                  .map((x) => x.text)
+                  .join(' · ')
+              : n.text
+          }
+        >
+          <div className={styles.strip} data-testid={testIds.forecastPanel.reason}>
+            <Icon name={n.severity === 'info' ? 'info-circle' : 'exclamation-triangle'} size="sm" />
+            <span className={styles.stripText}>
+              {n.text}
+              {i === shown.length - 1 && notices.length > shown.length
+                ? ` (+${notices.length - shown.length} more)`
+                : ''}
+            </span>
+          </div>
+        </Tooltip>
       ))}
-    </>
+      <ForecastPlot
+        frames={frames}
+        timeRange={forecastRange(frames, timeRange)}
+        timeZone={timeZone}
+        width={width}
+        height={Math.max(0, height - stripHeight)}
+        nowMs={nowMs}
+        regions={regions}
+        onChangeTimeRange={props.onChangeTimeRange}
+        eventBus={props.eventBus}
+      />
+    </div>
   );
+}
+
+function toNotice(n: QueryResultMetaNotice): Notice {
+  return { severity: n.severity === 'error' ? 'error' : n.severity === 'warning' ? 'warning' : 'info', text: n.text };
+}
+
+/** One line per series whose forecast is partial or missing, in plain words. */
+function noticesOf(series: ReturnType<typeof framesToSeries>): Notice[] {
+  const several = series.length > 1;
+  return series.flatMap((s) => {
+    if (s.info.status !== 'partial' && s.info.status !== 'none') {
+      return [];
+    }
+    const text = reasonText(s.info) || (s.info.status === 'none' ? 'No forecast' : 'Partial forecast');
+    return [
+      {
+        severity: s.info.status === 'none' ? ('warning' as const) : ('info' as const),
+        text: several ? `${s.title}: ${text}` : text,
+      },
+    ];
+  });
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  container: css({
-    overflowY: 'auto',
-    overflowX: 'hidden',
-  }),
   empty: css({
     display: 'flex',
     flexDirection: 'column',
@@ -193,85 +143,20 @@ const getStyles = (theme: GrafanaTheme2) => ({
     padding: theme.spacing(1),
     overflow: 'auto',
   }),
-  block: css({
-    display: 'flex',
-    flexDirection: 'column',
-  }),
-  title: css({
-    height: TITLE_HEIGHT,
-    fontSize: theme.typography.bodySmall.fontSize,
-    fontWeight: theme.typography.fontWeightMedium,
-    color: theme.colors.text.secondary,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  }),
-  chartArea: css({
-    position: 'relative',
-  }),
-  overlay: css({
-    position: 'absolute',
-    top: theme.spacing(1),
-    left: theme.spacing(1),
-    right: theme.spacing(1),
-    maxHeight: '100%',
-    overflow: 'auto',
-  }),
-  reasons: css({
-    margin: 0,
-    paddingLeft: theme.spacing(2),
-  }),
   strip: css({
-    position: 'absolute',
-    top: 0,
-    right: theme.spacing(1),
-    maxWidth: '70%',
     display: 'flex',
     alignItems: 'center',
     gap: theme.spacing(0.5),
-    padding: theme.spacing(0.25, 1),
-    background: theme.colors.background.secondary,
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-    color: theme.colors.text.secondary,
+    height: NOTICE_LINE_HEIGHT,
+    padding: theme.spacing(0, 1),
     fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+    background: theme.colors.background.secondary,
+    borderLeft: `2px solid ${theme.colors.warning.border}`,
   }),
   stripText: css({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
-  }),
-  legend: css({
-    height: LEGEND_HEIGHT,
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(2),
-    fontSize: theme.typography.bodySmall.fontSize,
-    color: theme.colors.text.primary,
-    overflow: 'hidden',
-    whiteSpace: 'nowrap',
-  }),
-  legendItem: css({
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-  }),
-  line: css({
-    display: 'inline-block',
-    width: 16,
-    borderTop: '2px solid',
-  }),
-  dashed: css({
-    display: 'inline-block',
-    width: 16,
-    borderTop: '2px dashed',
-  }),
-  box: css({
-    display: 'inline-block',
-    width: 12,
-    height: 10,
-  }),
-  muted: css({
-    color: theme.colors.text.secondary,
   }),
 });

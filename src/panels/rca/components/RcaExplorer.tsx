@@ -17,24 +17,14 @@ import type { RcaEvidenceQuery, RcaRequest, RcaResponse } from '../../../api/typ
 import { testIds } from '../../../components/testIds';
 import { useRca } from '../../../hooks/useRca';
 import { exploreUrl, LANGUAGE_LABEL, type ExploreLinkOptions } from '../explore';
-import {
-  candidateRows,
-  graphOf,
-  highlightedPath,
-  serviceScores,
-  SLI_LABEL,
-  symptomQuery,
-  tierInfo,
-  type CandidateRow,
-} from '../model';
+import { candidateRows, graphOf, SLI_LABEL, symptomQuery, tierInfo, type CandidateRow } from '../model';
 import type { ExploreDatasources, RcaSli } from '../types';
-import { ServiceGraph } from './ServiceGraph';
+import { ServiceGraphPanel } from './ServiceGraphPanel';
 
 const ids = testIds.rcaExplorer;
 
-/** Drawing size of the service graph (it scales to the container's width). */
-const GRAPH_WIDTH = 720;
-const GRAPH_MIN_HEIGHT = 220;
+/** Height of the Node Graph under the ranking (it takes the container's width). */
+const GRAPH_HEIGHT = 360;
 
 export interface RcaExplorerProps {
   /** Undefined: nothing to explain yet (e.g. no time range). */
@@ -50,9 +40,10 @@ function linkOptions(): ExploreLinkOptions {
 }
 
 /**
- * The RCA explorer: asks the sidecar for a ranking over the window and shows the tier, the narrative, the
- * service graph coloured by anomaly score with the propagation path, and the ranked candidates with their
- * evidence, why each lower one ranks lower, and Explore links to the exact queries behind the evidence.
+ * The RCA explorer: asks the sidecar for a ranking over the window and shows the answer first (the tier, the
+ * narrative, the ranked candidates with their evidence, why each lower one ranks lower, and Explore links to
+ * the exact queries behind the evidence), then the service graph in Grafana's Node Graph, coloured by how
+ * unusual each service is, with the top candidate's path highlighted.
  */
 export function RcaExplorer({ request, sli, datasources }: RcaExplorerProps) {
   const styles = useStyles2(getStyles);
@@ -93,8 +84,6 @@ function Answer({
   const tier = tierInfo(response.tier);
   const rows = useMemo(() => candidateRows(response), [response]);
   const graph = useMemo(() => graphOf(response), [response]);
-  const scores = useMemo(() => serviceScores(response), [response]);
-  const path = useMemo(() => highlightedPath(response), [response]);
   const links = linkOptions();
   const symptomLink = symptomQuery(response, sli);
 
@@ -146,19 +135,6 @@ function Answer({
         </div>
       )}
 
-      {graph.nodes.length > 0 ? (
-        <ServiceGraph
-          graph={graph}
-          root={response.symptom}
-          scores={scores}
-          path={path}
-          width={GRAPH_WIDTH}
-          minHeight={GRAPH_MIN_HEIGHT}
-        />
-      ) : (
-        <EmptyState variant="not-found" message="No traces in this window: the service graph is empty" hideImage />
-      )}
-
       {rows.length > 0 ? (
         <ol data-testid={ids.candidates} className={styles.candidates}>
           {rows.map((row) => (
@@ -173,6 +149,11 @@ function Answer({
             hideImage
           />
         </div>
+      )}
+      {graph.nodes.length > 0 ? (
+        <ServiceGraphPanel response={response} height={GRAPH_HEIGHT} />
+      ) : (
+        <EmptyState variant="not-found" message="No traces in this window: the service graph is empty" hideImage />
       )}
     </Stack>
   );

@@ -18,7 +18,12 @@
  *
  * Streaming: one pass, no look-ahead, memory bounded by the two detectors' caps plus `historySize` scores each.
  */
-import { createAidpeDetector, type AidpeDetector, type AidpeOptions, type AidpeState } from './aidpe.ts';
+import {
+  createResidualLikelihoodDetector,
+  type ResidualLikelihoodDetector,
+  type ResidualLikelihoodOptions,
+  type ResidualLikelihoodState,
+} from './residualLikelihood.ts';
 import { createCadDetector, type CadDetector, type CadOptions, type CadState } from './cad.ts';
 
 /** Online rank of a score against a bounded history of the same detector's scores. */
@@ -119,7 +124,7 @@ function nextUp(x: number): number {
 
 export interface EnsembleOptions {
   cad?: CadOptions;
-  aidpe?: AidpeOptions;
+  residual?: ResidualLikelihoodOptions;
   /** Scores per detector kept for calibration (default 2000). */
   historySize?: number;
   /** Points of history needed before the ensemble scores at all (default 200). */
@@ -139,7 +144,7 @@ export interface EnsembleState {
   kind: 'aidpe-ensemble';
   version: 1;
   cad: CadState;
-  aidpe: AidpeState;
+  aidpe: ResidualLikelihoodState;
   cadHistory: number[];
   aidpeHistory: number[];
   recent: number[];
@@ -209,7 +214,7 @@ export class EnsembleCombiner {
 export function createEnsembleDetector(options: EnsembleOptions = {}): EnsembleDetector {
   const combiner = new EnsembleCombiner(options);
   const cad: CadDetector = createCadDetector(options.cad);
-  const aidpe: AidpeDetector = createAidpeDetector(options.aidpe);
+  const aidpe: ResidualLikelihoodDetector = createResidualLikelihoodDetector(options.residual);
   return {
     update(timestampMs: number, value: number): number {
       return combiner.next(cad.next(value), aidpe.update(timestampMs, value));

@@ -10,7 +10,7 @@
 import type { Candidate } from '../../forecast/candidates.ts';
 import { forecastSeries } from '../../forecast/engine.ts';
 import { erfc } from '../baselines.ts';
-import { createAidpeDetector } from './aidpe.ts';
+import { createResidualLikelihoodDetector } from './residualLikelihood.ts';
 
 /** History the forecaster sees: a week at 5-minute steps. */
 const HISTORY_POINTS = 2016;
@@ -42,7 +42,7 @@ export async function runForecastResidual(
     return { residual, combined };
   }
   const step = (timestampsMs[n - 1]! - timestampsMs[0]!) / 1000 / (n - 1);
-  const aidpe = createAidpeDetector();
+  const aidpe = createResidualLikelihoodDetector();
   const history = new Float64Array(HISTORY_POINTS);
   let kept = 0;
   let band: { base: number; p50: Float64Array; lo: Float64Array; hi: Float64Array } | undefined;

@@ -2,8 +2,9 @@
  * Header splitting by a log-format string, as the public log-parser benchmark does (logparser's
  * `generate_logformat_regex` / `log_to_dataframe`): `<Name>` fields become lazy named groups, literal
  * text between them is used as regex source (so `\[` stays an escaped bracket) with runs of spaces
- * matching any whitespace, the whole is anchored, and each line is trimmed before matching. Plus the
- * small CSV reader/writer the loghub files need. No I/O.
+ * matching any whitespace, the whole is anchored, and each line is trimmed before matching. A format may
+ * also be a plain regex with a `(?<Content>…)` group. Plus the small CSV reader/writer the loghub files
+ * need. No I/O.
  */
 
 export interface LogFormat {
@@ -64,6 +65,57 @@ export function compileLogFormat(format: string): LogFormat {
   }
 }
 
+/**
+ * A format given by a user: the benchmark's `<Field>` language, or a JavaScript regex with named groups, one
+ * of them `Content` (`^(?<Date>\S+) (?<Level>\w+) (?<Content>.*)$`).
+ */
+export function parseFormatSpec(spec: string): LogFormat {
+  if (!spec.includes('(?<Content>')) {
+    return compileLogFormat(spec);
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(spec);
+  } catch (err) {
+    throw new LogFormatError(`not a valid pattern: ${(err as Error).message}`);
+  }
+  const headers = [...spec.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
+  return { headers, regex };
+}
+
+/**
+ * A file mapping systems to formats: a JSON object `{ "System": "format" }`, or lines `System format`
+ * (the first word names the system, the rest of the line is the format; `#` starts a comment line).
+ */
+export function parseFormatMap(text: string): Map<string, string> {
+  const trimmed = text.trim();
+  const out = new Map<string, string>();
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (err) {
+      throw new LogFormatError(`not valid JSON: ${(err as Error).message}`);
+    }
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+      if (typeof v !== 'string') {
+        throw new LogFormatError(`the format of ${JSON.stringify(k)} is not a string`);
+      }
+      out.set(k, v);
+    }
+    return out;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([^\s#]\S*)\s+(.*\S)\s*$/.exec(line);
+    if (m) {
+      out.set(m[1]!, m[2]!);
+    } else if (line.trim() !== '' && !line.trim().startsWith('#')) {
+      throw new LogFormatError(`expected "System format" in line ${JSON.stringify(line)}`);
+    }
+  }
+  return out;
+}
+
 /** The fields of one line, or undefined when the line does not fit the format. */
 export function splitLine(format: LogFormat, line: string): Record<string, string> | undefined {
   const m = format.regex.exec(line.trim());
@@ -75,6 +127,36 @@ export function splitLine(format: LogFormat, line: string): Record<string, strin
     out[h] = m.groups[h] ?? '';
   }
   return out;
+}
+
+export interface HeaderSplit {
+  contents: string[];
+  /** Raw lines (non-blank) that did not fit the format. */
+  unmatched: number;
+}
+
+/**
+ * Splits raw lines by the format. Lines that do not fit are skipped, as the benchmark's loader does, or kept
+ * whole as content with `keepUnmatched` (so no line is lost when the format was detected, not given).
+ */
+export function splitLog(text: string, format: LogFormat, keepUnmatched = false): HeaderSplit {
+  const contents: string[] = [];
+  let unmatched = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') {
+      continue;
+    }
+    const fields = splitLine(format, line);
+    if (fields) {
+      contents.push(fields.Content ?? '');
+    } else {
+      unmatched++;
+      if (keepUnmatched) {
+        contents.push(line.trim());
+      }
+    }
+  }
+  return { contents, unmatched };
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
