@@ -115,7 +115,10 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
       },
     },
     async (req) => {
-      const values = await opts.telemetry().labelValues(req.params.name, matchers(req.query['match[]']));
+      // Strings only: a source that looks the name up on a plain object would also find `valueOf`, `__proto__`, …
+      const values = (await opts.telemetry().labelValues(req.params.name, matchers(req.query['match[]']))).filter(
+        (v): v is string => typeof v === 'string'
+      );
       return {
         status: 'success' as const,
         data: values.slice(0, MAX_METADATA),
