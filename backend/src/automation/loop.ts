@@ -381,9 +381,11 @@ export class ActionLoop {
       );
     }
     const record = this.newRecord(rt, proposal, verdict, state, workload, mode);
+    // The audit entry describes the record as stored (its status included), in the same transaction.
+    const insert = (r: ActionRecord, action: string) => this.o.store.insertAction(r, auditOf(r, action, SYSTEM));
     if (verdict.outcome === 'rejected' || !verdict.applied) {
       const rule = verdict.decisions.find((d) => d.action === 'rejected');
-      await this.o.store.insertAction(
+      await insert(
         {
           ...record,
           status: 'rejected',
@@ -391,32 +393,29 @@ export class ActionLoop {
           decidedAt: record.createdAt,
           decisionNote: rule ? `${rule.rule}: ${rule.reason}` : 'rejected by the guards',
         },
-        auditOf(record, 'action.guard_rejected', SYSTEM)
+        'action.guard_rejected'
       );
       return;
     }
     if (mode === 'recommend') {
       const dry = await this.o.actuator.apply({ actionId: record.id, target, change, dryRun: true });
       const failed = dry.status === 'failed';
-      await this.o.store.insertAction(
+      await insert(
         {
           ...record,
           status: failed ? 'failed' : 'proposed',
           ...(dry.after ? { after: dry.after } : {}),
           ...(failed ? { error: `dry run: ${dry.error?.message ?? 'failed'}` } : {}),
         },
-        auditOf(record, failed ? 'action.dry_run_failed' : 'action.proposed', SYSTEM)
+        failed ? 'action.dry_run_failed' : 'action.proposed'
       );
       return;
     }
     if (mode === 'approve') {
-      await this.o.store.insertAction(
-        { ...record, status: 'pending_approval' },
-        auditOf(record, 'action.pending_approval', SYSTEM)
-      );
+      await insert({ ...record, status: 'pending_approval' }, 'action.pending_approval');
       return;
     }
-    await this.o.store.insertAction({ ...record, status: 'applying' }, auditOf(record, 'action.applying', SYSTEM));
+    await insert({ ...record, status: 'applying' }, 'action.applying');
     await this.applyRecorded({ ...record, status: 'applying' }, rt, verdict, state, SYSTEM);
   }
 

@@ -22,6 +22,8 @@ import { crashLoop, FileActuator, INITIAL_WORKLOAD } from './crash/world.ts';
 
 const CHILD = join(import.meta.dirname, 'crash', 'child.ts');
 const dir = mkdtempSync(join(tmpdir(), 'aidpe-crash-'));
+/** Every row: a long run (AIDPE_KILL_CYCLES=100) leaves tens of thousands of actions, a rollback's original among the oldest. */
+const ALL = 10_000_000;
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface ChildExit {
@@ -79,7 +81,7 @@ async function assertRecovered(files: { store: string; workload: string }, conte
   const actuator = new FileActuator(files.workload);
   try {
     await crashLoop(store, actuator).reconcile();
-    const actions = await store.listActions({ limit: 10_000 });
+    const actions = await store.listActions({ limit: ALL });
     const byId = new Map(actions.map((a) => [a.id, a]));
     for (const a of actions) {
       assert.ok(!['applying', 'rolling_back'].includes(a.status), `${context}: ${a.id} left ${a.status}`);
@@ -115,9 +117,15 @@ async function assertRecovered(files: { store: string; workload: string }, conte
       assert.equal(applied.length, 1, `${context}: ${o.id} rolled back exactly once`);
     }
     // Every action's latest audit entry describes its current status (each change and its entry are one transaction).
-    const audit = await store.listAudit(100_000);
+    const audit = await store.listAudit(ALL); // newest first
+    const latestAudit = new Map<string, (typeof audit)[number]>();
+    for (const e of audit) {
+      if (!latestAudit.has(e.subject)) {
+        latestAudit.set(e.subject, e);
+      }
+    }
     for (const a of actions) {
-      const latest = audit.find((e) => e.subject === a.id);
+      const latest = latestAudit.get(a.id);
       assert.ok(latest, `${context}: ${a.id} is audited`);
       assert.equal((latest.details as { status: string }).status, a.status, `${context}: audit of ${a.id}`);
     }
@@ -168,12 +176,14 @@ describe('kill -9 during apply and rollback', () => {
     const actions: ActionRecord[] = await (async () => {
       const s = new SqliteStore(files.store);
       try {
-        return await s.listActions({ limit: 100_000 });
+        return await s.listActions({ limit: ALL });
       } finally {
         await s.close();
       }
     })();
     assert.ok(actions.length > cycles, `the children made progress (${actions.length} actions)`);
-    process.stdout.write(`# ${cycles} random kills: ${killedMidway} left an action in flight, all recovered\n`);
+    process.stdout.write(
+      `# ${cycles} random kills: ${killedMidway} left an action in flight, all recovered (${actions.length} actions)\n`
+    );
   });
 });
