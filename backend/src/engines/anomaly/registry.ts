@@ -139,7 +139,7 @@ export function createStreamDetector(
       };
     }
     case 'art-residual': {
-      const d = createArtResidualDetector({ residual: { countAware: true, resolutionFloor: true, ...residual } });
+      const d = createArtResidualDetector({ residual });
       return {
         update: (t, v) => d.update(t, v),
         count: () => d.count(),
