@@ -109,8 +109,11 @@ export interface AnomalyRequest {
   detector?: AnomalyDetectorName;
 }
 
-/** The univariate detectors the sidecar accepts (`aidpe` is the old name of `residual-likelihood`). */
-export type AnomalyDetectorName = 'art-residual' | 'artime' | 'residual-likelihood' | 'ensemble' | 'aidpe';
+/**
+ * The univariate detectors the sidecar accepts. Old names still accepted: `aidpe` (residual-likelihood), `artime`
+ * (art) and `ensemble` (the removed CAD-based ensemble: the default, art-residual, answers).
+ */
+export type AnomalyDetectorName = 'art-residual' | 'art' | 'residual-likelihood' | 'aidpe' | 'artime' | 'ensemble';
 
 export type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
 

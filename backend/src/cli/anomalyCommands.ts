@@ -7,8 +7,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINES, createBaseline, runDetector, type BaselineName } from '../engines/anomaly/baselines.ts';
 import { runForecastResidual } from '../engines/anomaly/detectors/forecastResidual.ts';
-import { runCad } from '../engines/anomaly/detectors/cad.ts';
-import { artimeNabSettings, runArtime } from '../engines/anomaly/detectors/artime.ts';
 import {
   canonicalDetector,
   createStreamDetector,
@@ -56,8 +54,8 @@ function required(flags: Flags, name: string): string {
   return v;
 }
 
-/** Detectors the CLI runs beyond the sidecar's (`registry.ts`): baselines, reference ports, batch-only ones. */
-const CLI_ONLY = ['aidpe-forecast', 'cad-ose', 'aidpe-ensemble', 'artime-nab'] as const;
+/** Detectors the CLI runs beyond the sidecar's (`registry.ts`): baselines and batch-only ones. */
+const CLI_ONLY = ['aidpe-forecast'] as const;
 type CliDetector = (typeof DETECTOR_NAMES_ACCEPTED)[number] | BaselineName | (typeof CLI_ONLY)[number];
 export const CLI_DETECTORS: readonly CliDetector[] = [...DETECTOR_NAMES_ACCEPTED, ...CLI_ONLY, ...BASELINES];
 
@@ -78,24 +76,6 @@ export async function runNamed(name: CliDetector, series: Series): Promise<Float
   switch (name) {
     case 'aidpe-forecast':
       return (await runForecastResidual(series.timestamps, series.values, STATISTICAL_CANDIDATES)).combined;
-    case 'cad-ose':
-      return runCad(series.values);
-    case 'aidpe-ensemble':
-      return runNamed('ensemble', series);
-    case 'artime-nab': {
-      // ARTime as NAB runs it: the file's min/max and length are known in advance (a look-ahead; reference only).
-      let min = Infinity;
-      let max = -Infinity;
-      for (const v of series.values) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      return runArtime(series.values, {
-        range: { min, max },
-        ...artimeNabSettings(series.values.length),
-        maxCategories: 100_000,
-      });
-    }
     default:
       return runDetector(createBaseline(name), series.values);
   }

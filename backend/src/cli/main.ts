@@ -33,10 +33,9 @@ Usage:
       Run the sidecar against the configured Prometheus / Loki / Tempo / Kubernetes.
   aidpe anomaly --data DIR --out RESULTS_DIR [--name NAME] [--detector NAME] [--labels WINDOWS.json]
       Run an anomaly detector over NAB-layout data, writing RESULTS_DIR/NAME/<category>/NAME_<file>.csv. --detector:
-      art-residual (the default, also the sidecar's), artime, residual-likelihood (old name aidpe), ensemble or
-      aidpe-ensemble (CAD OSE + residual likelihood), aidpe-forecast, cad-ose, artime-nab (ARTime given each file's
-      min/max and length, as NAB runs it: a look-ahead, for reference), windowedGaussian, null. NAME defaults to
-      the detector's name.
+      art-residual (the default, also the sidecar's; ensemble, the removed CAD-based ensemble's name, selects it),
+      art (the adaptive-resonance window detector alone; old name artime), residual-likelihood (old name aidpe),
+      aidpe-forecast, windowedGaussian, null. NAME defaults to the detector's name.
   aidpe nab-score --data DIR --labels WINDOWS.json --results RESULTS_DIR/NAME --out SCORE.json [--profiles PROFILES.json]
       Score results with NAB's rules (optimised threshold per profile), next to the windowed-Gaussian and null
       baselines; AUC-PR and VUS-PR (TSB-AD's definition: largest buffer twice the series' period) beside.
@@ -44,8 +43,8 @@ Usage:
               [--categories a,b]
       Leave-one-category-out: each detector's settings (in time units) and thresholds chosen on the other
       categories, every category scored by settings that never saw it; the headline beside the in-sample figure,
-      the baselines in the same run. Default detectors: art-residual, artime, residual-likelihood,
-      windowedGaussian, null (also: ensemble, cad-ose).
+      the baselines in the same run. Default detectors: art-residual, art, residual-likelihood,
+      windowedGaussian, null.
   aidpe forecast --input SERIES.csv --horizon H [--step-seconds S] --origins N --out OUT.csv [--models DIR]
       Forecast a timestamp,value CSV from N rolling origins at its end; OUT has origin,timestamp,p10,p50,p90.
   aidpe forecast-eval --data DIR --horizons 12,288 --origins 5 --out RESULT.json [--methods a,b] [--models DIR]
@@ -57,14 +56,16 @@ Usage:
   aidpe logparse-eval --loghub DIR --out RESULT.json [--systems A,B] [--format FORMAT|FILE] [--detect] [--passes N] [--timing N]
       Loghub benchmark (GA, PA, FGA, FTA): AIDPE's rules chosen leave-one-system-out (headline) and in-sample,
       beside plain Drain3, benchmark-configured Drain and Spell; header-detection accuracy; each rule's LOSO effect.
-  aidpe autoscale-eval --trace FILE --policies hpa,predictive,rl [--slo-ms N] [--seed S] --out RESULT.json
+  aidpe autoscale-eval --trace TRACE [--trace TRACE …] --out RESULT.json [--policies hpa,predictive,rl] [--slo-ms N] [--seed S]
               [--mode parametric|direct] [--function all|ROW] [--hours H] [--scale X] [--warmup-minutes M] [--models DIR]
-              [--predictive JSON] (overrides of the predictive policy's defaults, e.g. '{"ceilingUtilization":0.85}')
-      Replay a request-rate trace (timestamp,value CSV, or an Azure Functions *_inv.csv: the sum of all
-      functions or one row) through the simulated cluster once per policy with the same seed: the exact
-      Kubernetes HPA, the forecast-driven policy behind the safety layer, and the RL policy (the PPO actor
-      in models/autoscale, parametric, same safety layer). Reports SLO-violation minutes, replica-hours, scaling actions, largest step, guard violations
-      and p50/p95/p99 latency per policy.
+              [--predictive JSON] [--candidates default|none|FILE.json] [--reuse OLD.json …]
+      Replay request-rate traces (timestamp,value CSV; Azure Functions *_inv.csv, the sum of all functions or
+      one row; synthetic:KIND:SEED[:DAYS]) through the simulated cluster once per policy with the same seed: the
+      exact Kubernetes HPA, the default (forecast-driven) policy behind the safety layer, and the RL policy (the
+      PPO actor in models/autoscale). Per trace: SLO-violation minutes, replica-hours, scaling actions, largest
+      step, guard violations, p50/p95/p99 latency, circuit-breaker and fallback time. With several traces, every
+      candidate setting of the default policy is replayed on every trace and the leave-one-trace-out table is
+      printed (the candidate chosen on the other traces, beside the one selected on all of them).
   aidpe rl-env [--data-dir DIR]
       Serve the autoscaling RL environment (the simulator, vectorised) over stdin/stdout as JSON lines
       for a trainer (models/autoscale/PROTOCOL.md).

@@ -14,7 +14,7 @@ import { loadProfiles } from './anomalyCommands.ts';
 
 export const NAB_LOCO_USAGE = `aidpe nab-loco --data DIR --labels WINDOWS.json --out RESULT.json [--detectors a,b] [--profiles PROFILES.json] [--categories a,b]`;
 
-const DEFAULT_DETECTORS = [DEFAULT_DETECTOR, 'artime', 'residual-likelihood', 'windowedGaussian', 'null'];
+const DEFAULT_DETECTORS = [DEFAULT_DETECTOR, 'art', 'residual-likelihood', 'windowedGaussian', 'null'];
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(1));
 

@@ -15,6 +15,12 @@ import {
   syntheticTrainingTrace,
   type RlEnvConfig,
 } from '../eval/autoscale/rlEnv.ts';
+import {
+  defaultSyntheticMinutes,
+  SYNTHETIC_KINDS,
+  syntheticTrace,
+  type SyntheticKind,
+} from '../eval/autoscale/syntheticTraces.ts';
 import { ACTION_DIM, OBS_DIM, OBS_FEATURES, RL_ACTIONS } from '../engines/optimiser/rl.ts';
 import {
   azureFunctionsTracePath,
@@ -24,12 +30,12 @@ import {
 } from '../sim/workload.ts';
 import { loadTraceFile } from './autoscaleCommands.ts';
 
-export const RL_ENV_PROTOCOL_VERSION = 1;
+export const RL_ENV_PROTOCOL_VERSION = 2;
 
 /** A training trace: Azure rows (summed), a synthetic shape, or a trace file; all per-minute or per-step rates. */
 export type TraceSpec =
   | { azure: '10_inv.csv' | '100_inv.csv'; rows: number[] }
-  | { synthetic: 'diurnal' | 'bursty'; seed: number; minutes?: number }
+  | { synthetic: SyntheticKind; seed: number; minutes?: number }
   | { file: string; function?: string };
 
 interface EpisodeOptions {
@@ -41,6 +47,8 @@ interface EpisodeOptions {
   decisionSeconds?: number;
   sloMs?: number;
   actionPenalty?: number;
+  /** Run the HPA twin and answer the agent's excess over it (protocol 2). */
+  hpaTwin?: boolean;
 }
 
 class ProtocolError extends Error {}
@@ -126,11 +134,18 @@ export class RlEnvServer {
     }
     if ('synthetic' in spec) {
       const kind = spec['synthetic'];
-      if (kind !== 'diurnal' && kind !== 'bursty') {
-        throw new ProtocolError(`${where}.synthetic: expected "diurnal" or "bursty"`);
+      if (!(SYNTHETIC_KINDS as readonly unknown[]).includes(kind)) {
+        throw new ProtocolError(
+          `${where}.synthetic: expected one of ${SYNTHETIC_KINDS.map((k) => `"${k}"`).join(', ')}`
+        );
       }
+      const k = kind as SyntheticKind;
       const seed = optNumber(spec, 'seed', where) ?? 0;
-      return syntheticTrainingTrace(kind, Math.floor(seed), Math.floor(optNumber(spec, 'minutes', where, 60) ?? 1440));
+      return syntheticTrace(
+        k,
+        Math.floor(seed),
+        Math.floor(optNumber(spec, 'minutes', where, 60) ?? defaultSyntheticMinutes(k))
+      );
     }
     if ('file' in spec) {
       if (typeof spec['file'] !== 'string') {
@@ -168,6 +183,11 @@ export class RlEnvServer {
         'per service: -(mean replicas over the interval / the service hard max) - actionPenalty if an action was applied',
       cost: 'per env: share of the interval ticks with the gateway p95 above the SLO',
       serviceCosts: `per service: share of the interval ticks with the gateway p95 above the SLO while the service's CPU utilisation was at least ${HOT_UTILISATION}`,
+      replicaExcess:
+        'with options.hpaTwin: per service, (mean replicas - the HPA twin mean replicas) / the service hard max over the interval',
+      actionExcess: 'with options.hpaTwin: per service, scale events - the HPA twin scale events in the interval',
+      hpaViolationShares:
+        'with options.hpaTwin: per env, the HPA twin share of interval ticks with the gateway p95 above the SLO',
     };
   }
 
@@ -206,6 +226,13 @@ export class RlEnvServer {
           opts[k] = v;
         }
       }
+      const twin = o['hpaTwin'];
+      if (twin !== undefined && typeof twin !== 'boolean') {
+        throw new ProtocolError(`${ow}.hpaTwin: expected true or false, got ${JSON.stringify(twin)}`);
+      }
+      if (twin === true) {
+        opts.hpaTwin = true;
+      }
       const warmup = (opts.warmupMinutes ?? 30) * 60;
       const traceSeconds = trace.values.length * trace.stepSeconds;
       const cfg: Partial<RlEnvConfig> & { trace: WorkloadTrace } = {
@@ -217,6 +244,7 @@ export class RlEnvServer {
         ...(opts.decisionSeconds !== undefined ? { decisionSeconds: opts.decisionSeconds } : {}),
         ...(opts.sloMs !== undefined ? { sloMs: opts.sloMs } : {}),
         ...(opts.actionPenalty !== undefined ? { actionPenalty: opts.actionPenalty } : {}),
+        ...(opts.hpaTwin ? { hpaTwin: true } : {}),
       };
       try {
         return new AutoscaleRlEnv(cfg);
@@ -252,6 +280,11 @@ export class RlEnvServer {
       rewards: [] as number[][],
       costs: [] as number[],
       serviceCosts: [] as number[][],
+      replicaExcess: [] as number[][],
+      actionExcess: [] as number[][],
+      hpaViolationShares: [] as number[],
+      hpaReplicas: [] as number[][],
+      hpaActions: [] as number[][],
       dones: [] as boolean[],
       infos: [] as unknown[],
     };
@@ -262,6 +295,11 @@ export class RlEnvServer {
         out.rewards.push(env.managed.map(() => 0));
         out.costs.push(0);
         out.serviceCosts.push(env.managed.map(() => 0));
+        out.replicaExcess.push(env.managed.map(() => 0));
+        out.actionExcess.push(env.managed.map(() => 0));
+        out.hpaViolationShares.push(0);
+        out.hpaReplicas.push(env.managed.map(() => 0));
+        out.hpaActions.push(env.managed.map(() => 0));
         out.dones.push(true);
         out.infos.push({ finished: true });
         continue;
@@ -271,6 +309,12 @@ export class RlEnvServer {
       out.rewards.push(r.rewards.map(round));
       out.costs.push(round(r.cost));
       out.serviceCosts.push(r.serviceCosts.map(round));
+      // Without the twin these are zeros (and the trainer must not constrain on them).
+      out.replicaExcess.push(r.twin ? r.twin.replicaExcess.map(round) : env.managed.map(() => 0));
+      out.actionExcess.push(r.twin ? r.twin.actionExcess : env.managed.map(() => 0));
+      out.hpaViolationShares.push(r.twin ? round(r.twin.hpaViolationShare) : 0);
+      out.hpaReplicas.push(r.twin ? r.twin.hpaReplicas.map(round) : env.managed.map(() => 0));
+      out.hpaActions.push(r.twin ? r.twin.hpaActions : env.managed.map(() => 0));
       out.dones.push(r.done);
       out.infos.push(r.info);
     }
@@ -309,6 +353,14 @@ export class RlEnvServer {
 
 /** `aidpe rl-env [--data-dir DIR]`: serves the protocol on stdin/stdout until `close` or end of input. */
 export async function runRlEnv(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(
+      'aidpe rl-env [--data-dir DIR]\n\nServes the autoscaling RL environment (the simulator, vectorised) over stdin/stdout as JSON lines\n' +
+        'for a trainer: one command per line in (spec, reset, step, close), one answer per line out.\n' +
+        'Protocol: models/autoscale/PROTOCOL.md. --data-dir: the shared data folder for "azure" traces (default $AIDPE_DATA_DIR, else ../shared/data).\n'
+    );
+    return 0;
+  }
   const { values: flags } = parseArgs({
     args: argv,
     options: { 'data-dir': { type: 'string' } },

@@ -4,7 +4,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayPolicy, rlNotAvailable } from '../../src/eval/autoscale/evaluation.ts';
-import { autoscaleTopology } from '../../src/eval/autoscale/replayCommon.ts';
+import { autoscaleTopology, type PolicyResult } from '../../src/eval/autoscale/replayCommon.ts';
+import {
+  EXCESS_WEIGHT,
+  leaveOneTraceOut,
+  meetsTarget,
+  selectCandidate,
+  targetScore,
+  type TraceRuns,
+} from '../../src/eval/autoscale/loto.ts';
 import {
   compareToHpa,
   loadTraceFile,
@@ -14,6 +22,8 @@ import {
 import { main } from '../../src/cli/main.ts';
 import type { WorkloadTrace } from '../../src/sim/workload.ts';
 import { quiet } from '../helpers/quiet.ts';
+import { describePredictive } from '../../src/eval/autoscale/report.ts';
+import { DEFAULT_PREDICTIVE_CONFIG } from '../../src/engines/optimiser/predictive.ts';
 
 /** Per-minute load: a base of 30 with a timer spike to 80 every 10 minutes. */
 function timerTrace(minutes: number): WorkloadTrace {
@@ -175,7 +185,7 @@ test('aidpe autoscale-eval: table, RESULT.json with every policy, rl not availab
   assert.equal(noOut.value, 2);
   assert.match(noOut.out, /--out is required/);
   const help = await quiet(() => main(['help']));
-  assert.match(help.out, /autoscale-eval --trace FILE --policies hpa,predictive,rl/);
+  assert.match(help.out, /autoscale-eval --trace TRACE \[--trace TRACE …\] --out RESULT.json/);
 });
 
 test('--predictive: overrides of the predictive defaults reach the replay; bad fields are usage errors naming them', async () => {
@@ -223,4 +233,116 @@ test('--predictive: overrides of the predictive defaults reach the replay; bad f
   );
   assert.equal(bad.value, 2);
   assert.match(bad.out, /--predictive: unknown field "horizon"/);
+});
+
+test('leave-one-trace-out: each trace gets the candidate chosen on the others; the criterion penalises extra cost', () => {
+  const row = (v: number, rh: number, act: number, guard = 0): PolicyResult => ({
+    policy: 'predictive',
+    available: true,
+    sloViolationMinutes: v,
+    replicaHours: rh,
+    scalingActions: act,
+    guardViolations: guard,
+  });
+  const hpa = row(10, 100, 100);
+  assert.equal(targetScore(row(4, 100, 100), hpa), -0.6);
+  assert.ok(Math.abs(targetScore(row(4, 110, 100), hpa) - (-0.6 + EXCESS_WEIGHT * 0.1)) < 1e-12);
+  assert.equal(targetScore(row(0, 50, 50, 1), hpa), Infinity);
+  assert.equal(meetsTarget(row(5, 100, 100), hpa), true);
+  assert.equal(meetsTarget(row(5, 100.1, 100), hpa), false);
+  // "cheap" wins on A and B; "safe" on C (where cheap costs more replicas). Held out C: chosen on A, B → cheap.
+  const runs: TraceRuns[] = [
+    { trace: 'A', hpa, candidates: { safe: row(6, 100, 100), cheap: row(2, 95, 90) } },
+    { trace: 'B', hpa, candidates: { safe: row(6, 100, 100), cheap: row(3, 99, 95) } },
+    { trace: 'C', hpa, candidates: { safe: row(4, 100, 100), cheap: row(1, 120, 90) } },
+  ];
+  const all = selectCandidate(runs, ['safe', 'cheap']);
+  assert.equal(all.chosen, 'safe', 'on all three the 20% extra replica-hours on C outweighs');
+  const loto = leaveOneTraceOut(runs, ['safe', 'cheap']);
+  assert.deepEqual(
+    loto.map((r) => [r.heldOut, r.chosen, r.meetsTarget]),
+    [
+      ['A', 'safe', false],
+      ['B', 'safe', false],
+      ['C', 'cheap', false],
+    ]
+  );
+  assert.ok(Math.abs(loto[2]!.change.replicaHours - 0.2) < 1e-12);
+});
+
+test('aidpe autoscale-eval: several traces (synthetic and comma lists), per-trace tables, LOTO table, --help', async () => {
+  const help = await quiet(() => main(['autoscale-eval', '--help']));
+  assert.equal(help.value, 0);
+  assert.match(help.out, /--trace TRACE \[--trace TRACE …\]/);
+  assert.match(help.out, /leave-one-trace-out/);
+  const cands = join(root, 'cands.json');
+  writeFileSync(
+    cands,
+    JSON.stringify([
+      { name: 'default', predictive: {} },
+      { name: 'calm', predictive: { fallback: false, staffingBeta: 1.5 } },
+    ])
+  );
+  const out = join(root, 'res', 'multi.json');
+  const { value, out: printed } = await quiet(() =>
+    runAutoscaleEval([
+      '--trace',
+      'synthetic:flash:1:0.1,synthetic:regime:2:0.1',
+      '--trace',
+      'synthetic:mix:3:0.1',
+      '--out',
+      out,
+      '--scale',
+      '1',
+      '--warmup-minutes',
+      '60',
+      '--candidates',
+      cands,
+    ])
+  );
+  assert.equal(value, 0);
+  assert.match(printed, /^default policy: predictive \(parametric\)/m);
+  assert.match(printed, /synthetic-flash#1: 2\.4 h replayed/);
+  assert.match(printed, /leave-one-trace-out over 2 candidate settings \(default, calm\)/);
+  assert.match(printed, /predictive \(parametric\) breaker: closed/);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(report.traces.length, 3);
+  assert.equal(report.leaveOneTraceOut.heldOut.length, 3);
+  assert.ok(report.defaultPolicy.settings.hpaTarget > 0);
+  for (const t of report.traces) {
+    assert.deepEqual(Object.keys(t.candidates), ['default', 'calm']);
+    assert.ok(t.policies[1].breakerTime.seconds.closed > 0);
+  }
+  // A rerun with --reuse takes every replay from the first run.
+  const again = join(root, 'res', 'multi2.json');
+  const second = await quiet(() =>
+    runAutoscaleEval([
+      '--trace',
+      'synthetic:flash:1:0.1,synthetic:regime:2:0.1,synthetic:mix:3:0.1',
+      '--out',
+      again,
+      '--scale',
+      '1',
+      '--warmup-minutes',
+      '60',
+      '--candidates',
+      cands,
+      '--reuse',
+      out,
+    ])
+  );
+  assert.equal(second.value, 0);
+  const r2 = JSON.parse(readFileSync(again, 'utf8'));
+  assert.deepEqual(r2.leaveOneTraceOut.heldOut, report.leaveOneTraceOut.heldOut);
+  const bad = await quiet(() => main(['autoscale-eval', '--trace', 'synthetic:storm:1', '--out', out]));
+  assert.equal(bad.value, 2);
+  assert.match(bad.out, /unknown synthetic kind "storm"/);
+});
+
+test('the "default policy" line is read from the settings: fallback, risk quantiles and staffing only when set', () => {
+  assert.match(describePredictive(DEFAULT_PREDICTIVE_CONFIG), /forecast p90, at 85% CPU, no fallback mode/);
+  const all = describePredictive({ ...DEFAULT_PREDICTIVE_CONFIG, fallback: true, quantileCalm: 0.8, staffingBeta: 1 });
+  assert.match(all, /quantile by SLO risk \(0\.8\/0\.9\/0\.9\)/);
+  assert.match(all, /square-root staffing β 1/);
+  assert.match(all, /fallback to the HPA/);
 });

@@ -2,13 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   dominantPeriod,
+  forecastQuantile,
   forecastRequestRate,
+  normalQuantile,
   phaseQuantileProfile,
   PredictivePolicy,
   StepHysteresis,
   summariseForecast,
 } from '../../src/engines/optimiser/predictive.ts';
-import { timeFeatures, type RateForecast, type ServiceState } from '../../src/engines/optimiser/types.ts';
+import {
+  timeFeatures,
+  type Proposal,
+  type RateForecast,
+  type ServiceState,
+} from '../../src/engines/optimiser/types.ts';
 import { Rng } from '../../src/sim/random.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 10, 0, 0);
@@ -212,4 +219,108 @@ test('ceilingLiftAboveSlo: the spare-replica cap binds when the SLO holds and is
   );
   assert.equal(breached?.hpa?.maxReplicas, 20, 'lifted back to the original maxReplicas');
   assert.match(breached!.reason, /maxReplicas back to 20/);
+});
+
+test('forecastQuantile: the p90 at 0.9, the p50 at 0.5, a log-normal band between and beyond', () => {
+  const f: RateForecast = { stepSeconds: 60, generatedAtMs: T0, p50: [100, 200], p90: [150, 260] };
+  assert.ok(Math.abs(forecastQuantile(f, 120, 0.9) - 260) < 1e-6);
+  assert.ok(Math.abs(forecastQuantile(f, 120, 0.5) - 200) < 1e-6);
+  const q75 = forecastQuantile(f, 120, 0.75);
+  assert.ok(q75 > 200 && q75 < 260, `q75 ${q75}`);
+  assert.ok(forecastQuantile(f, 120, 0.97) > 260);
+  assert.ok(Math.abs(forecastQuantile(f, 60, 0.9) - 150) < 1e-6, 'only the first step within a 1-minute window');
+  assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-5);
+  assert.ok(Math.abs(normalQuantile(0.1) + 1.281552) < 1e-5);
+});
+
+test('square-root staffing: large loads run hotter than small ones; the HPA target follows the implied utilisation', async () => {
+  const flat = (rate: number): RateForecast => ({
+    stepSeconds: 60,
+    generatedAtMs: T0,
+    p50: [rate, rate],
+    p90: [rate, rate],
+  });
+  const p = new PredictivePolicy({ mode: 'direct', staffingBeta: 1 });
+  // 100 req/s each: 4,000 req/s is a = 40 → 40 + √40 = 46.3 → 47 replicas (85% busy); 200 req/s is a = 2 → 3.4 → 4 (50%).
+  const big = await p.propose(
+    state({
+      service: 'big',
+      requestRate: 4000,
+      replicas: { desired: 30, ready: 30, starting: 0 },
+      forecast: flat(4000),
+      hpa: { minReplicas: 1, maxReplicas: 100, targetCpuUtilization: 0.7 },
+    })
+  );
+  assert.equal(big?.replicas, 47);
+  const small = await p.propose(
+    state({ service: 'small', requestRate: 200, replicas: { desired: 2, ready: 2, starting: 0 }, forecast: flat(200) })
+  );
+  assert.equal(small?.replicas, 4);
+  assert.match(small!.reason, /square-root staffing/);
+  const q = new PredictivePolicy({ mode: 'parametric', staffingBeta: 1, hpaTargetByStaffing: true });
+  const t = await q.propose(
+    state({
+      requestRate: 4000,
+      replicas: { desired: 40, ready: 40, starting: 0 },
+      forecast: flat(4000),
+      hpa: { minReplicas: 2, maxReplicas: 100, targetCpuUtilization: 0.7 },
+    })
+  );
+  assert.equal(t?.hpa?.targetCpuUtilization, 0.85, '40 / 47 = 0.851 → 85% (the top of the range)');
+});
+
+test('fallback: a burst the forecast did not see switches to the HPA floor from the recent peak, no forecast attached; back after the forecast is trusted again', async () => {
+  const p = new PredictivePolicy({
+    mode: 'parametric',
+    targetUtilization: 0.8,
+    reactiveUtilization: 0.8,
+    hpaTarget: 0.8,
+    fallback: true,
+    fallbackPeakSeconds: 600,
+    fallbackMinSeconds: 600,
+    regime: { burstsForUnreliable: 1, burstMemorySeconds: 900, changeMemorySeconds: 900 },
+  });
+  const steady = (minute: number, rate: number): Partial<ServiceState> => ({
+    timeMs: T0 + minute * 60_000,
+    requestRate: rate,
+    replicas: { desired: 4, ready: 4, starting: 0 },
+    hpa: { minReplicas: 3, maxReplicas: 40, targetCpuUtilization: 0.8 },
+    forecast: { stepSeconds: 60, generatedAtMs: T0 + minute * 60_000, p50: [200, 200], p90: [230, 230] },
+  });
+  for (let m = 0; m < 30; m++) {
+    const out = await p.propose(state(steady(m, 200 + (m % 3))));
+    assert.ok(out === undefined || out.basis === 'forecast');
+  }
+  assert.equal(p.operatingModeOf('api'), 'forecast');
+  const burst = (await p.propose(state(steady(30, 1200))))!;
+  assert.equal(p.operatingModeOf('api'), 'fallback');
+  assert.equal(burst.basis, 'fallback');
+  assert.equal(burst.forecast, undefined, 'a fallback change does not rest on the forecast');
+  // The floor covers the 1,200 req/s peak at 80% of 100 req/s each: 15 replicas.
+  assert.equal(burst.hpa?.minReplicas, 15);
+  assert.match(
+    burst.reason,
+    /forecast not trusted \(.*1 bursts within 15 min\).*fallback floor for the peak 1200\.0 req\/s/
+  );
+  // Still in fallback 5 minutes later (the minimum time), and the floor holds the peak.
+  await p.propose(state(steady(35, 200)));
+  assert.equal(p.operatingModeOf('api'), 'fallback');
+  // 30 minutes of a calibrated forecast later it is trusted again.
+  let last: Proposal | undefined;
+  for (let m = 36; m < 70; m++) {
+    // As applied: the HPA's floor is the fallback's 15.
+    const s = steady(m, 200 + (m % 3));
+    last = (await p.propose(state({ ...s, hpa: { ...s.hpa!, minReplicas: 15 } }))) ?? last;
+  }
+  assert.equal(p.operatingModeOf('api'), 'forecast');
+  assert.equal(last?.basis, 'forecast');
+  assert.equal(last?.hpa?.minReplicas, 3, 'the floor comes down to what the forecast needs');
+});
+
+test('the safety layer degraded: the policy falls back at once', async () => {
+  const p = new PredictivePolicy({ mode: 'parametric', fallback: true, hpaTarget: 0.8, targetUtilization: 0.8 });
+  const out = await p.propose(state({ forecast: rising, breaker: { open: false, degraded: true } }));
+  assert.equal(p.operatingModeOf('api'), 'fallback');
+  assert.equal(out?.basis, 'fallback');
+  assert.match(out!.reason, /the circuit breaker is degraded/);
 });

@@ -226,3 +226,48 @@ test('the cheap forecast: a period is followed, p90 ≥ p50, undefined on short 
   assert.deepEqual(syntheticTrainingTrace('bursty', 3, 300), syn);
   assert.notDeepEqual(syntheticTrainingTrace('bursty', 4, 300).values, syn.values);
 });
+
+test('rl-env with the HPA twin: a no-op agent equals the HPA (zero excess); raising floors costs replicas and actions', () => {
+  const server = new RlEnvServer();
+  const spec = ask(server, { cmd: 'spec' })['spec'] as { agentsPerEnv: number; protocol: number };
+  assert.equal(spec.protocol, 2);
+  const reset = ask(server, {
+    cmd: 'reset',
+    seeds: [7, 7],
+    traces: [
+      { synthetic: 'flash', seed: 2, minutes: 240 },
+      { synthetic: 'flash', seed: 2, minutes: 240 },
+    ],
+    options: { ...shortEpisode, hpaTwin: true },
+  });
+  assert.equal(reset['ok'], true, String(reset['error']));
+  const total = { noopReplicas: 0, noopActions: 0, upReplicas: 0, upActions: 0, hpaViolation: 0 };
+  for (;;) {
+    const r = ask(server, {
+      cmd: 'step',
+      actions: [Array(spec.agentsPerEnv).fill(0), Array(spec.agentsPerEnv).fill(5)],
+    });
+    assert.equal(r['ok'], true, String(r['error']));
+    const rep = r['replicaExcess'] as number[][];
+    const act = r['actionExcess'] as number[][];
+    total.noopReplicas += rep[0]!.reduce((a, b) => a + Math.abs(b), 0);
+    total.noopActions += act[0]!.reduce((a, b) => a + Math.abs(b), 0);
+    total.upReplicas += rep[1]!.reduce((a, b) => a + b, 0);
+    total.upActions += act[1]!.reduce((a, b) => a + b, 0);
+    assert.equal((r['hpaReplicas'] as number[][])[0]!.length, spec.agentsPerEnv);
+    assert.ok((r['hpaViolationShares'] as number[]).every((x) => x >= 0 && x <= 1));
+    if ((r['dones'] as boolean[]).every(Boolean)) {
+      break;
+    }
+  }
+  assert.equal(total.noopReplicas, 0, 'no-op: the same cluster as the twin');
+  assert.equal(total.noopActions, 0);
+  assert.ok(total.upReplicas > 0 && total.upActions > 0, JSON.stringify(total));
+  const bad = ask(server, {
+    cmd: 'reset',
+    seeds: [1],
+    traces: [{ synthetic: 'flash', seed: 1 }],
+    options: { hpaTwin: 'yes' },
+  });
+  assert.match(String(bad['error']), /reset\.options\.hpaTwin: expected true or false/);
+});

@@ -269,7 +269,34 @@ test('circuit breaker: the forecast is judged on the load realised over its wind
   const judged = s.observe(state({ timeMs: T0 + 120_000, requestRate: 1100 }));
   assert.equal(judged.length, 1, 'judged at the end of the 120 s forecast window');
   assert.match(judged[0]!.reasons.join(), /forecast error out of bounds: 1150 req\/s/);
-  assert.ok(s.breaker().open);
+  // A forecast miss degrades the breaker (the forecast is not trusted) instead of pausing automation.
+  assert.equal(s.breaker().open, false);
+  assert.equal(s.breaker().degraded, true);
+  const later = state({ timeMs: T0 + 180_000, replicas: { desired: 12, ready: 12, starting: 0 } });
+  const onForecast = s.review(direct(14, { forecast: { p10: 900, p50: 1000, p90: 1200, horizonSeconds: 120 } }), later);
+  assert.equal(onForecast.outcome, 'rejected');
+  assert.match(onForecast.decisions.at(-1)!.reason, /forecast not trusted/);
+  const fallback = s.review(direct(14, { basis: 'fallback' }), later);
+  assert.ok(fallback.applied, 'a fallback-mode change (no forecast) is admitted');
+  // It closes again by itself after the recovery time without another miss.
+  s.observe(state({ timeMs: T0 + 120_000 + 1_800_000 }));
+  assert.equal(s.breaker().degraded, undefined);
+  assert.ok(s.breaker().recoveredAtMs !== undefined);
+  // With degradeOnForecastMiss off, a miss counts towards opening, as before.
+  const legacy = layer({
+    circuitBreaker: {
+      ...DEFAULT_SAFETY_CONFIG.circuitBreaker,
+      maxBadOutcomes: 1,
+      observeSeconds: 300,
+      degradeOnForecastMiss: false,
+    },
+  });
+  legacy.commit(
+    legacy.review(direct(12, { forecast: { p10: 500, p50: 600, p90: 700, horizonSeconds: 120 } }), before),
+    before
+  );
+  legacy.observe(state({ timeMs: T0 + 120_000, requestRate: 1200 }));
+  assert.ok(legacy.breaker().open);
   // An up-scaling action is never blamed for a worse SLO.
   const u = layer({
     circuitBreaker: { ...DEFAULT_SAFETY_CONFIG.circuitBreaker, maxBadOutcomes: 1, observeSeconds: 60 },

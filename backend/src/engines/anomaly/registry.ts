@@ -4,19 +4,16 @@
  * the best leave-one-category-out NAB score among those fast enough to serve (≥ 100k points/s single-threaded in
  * streaming mode, `npm run bench`); `aidpe nab-loco` measures the candidates side by side (README).
  *
- * Names: `art-residual` (ARTime + residual likelihood + rest rule, the default), `artime` (the ARTime port alone),
- * `residual-likelihood` (robust seasonal residual + anomaly likelihood; `aidpe`, its name before it had one, is an
- * alias, so clients and stored streaming states that say `aidpe` keep working) and `ensemble` (CAD OSE + residual
- * likelihood: strong on NAB but ~10k points/s, too slow to be the default).
+ * Names: `art-residual` (adaptive-resonance window detector + residual likelihood + rest rule, the default), `art`
+ * (the adaptive-resonance window detector alone, `detectors/artWindows.ts`: ARTime-like, implemented from a
+ * functional description), `residual-likelihood` (robust seasonal residual + anomaly likelihood). Older names stay
+ * accepted so clients and stored streaming states keep working: `aidpe` (residual-likelihood's first name),
+ * `artime` (the former ARTime port, now `art`) and `ensemble` (the former CAD-based ensemble, removed: it selects
+ * the default).
  */
-import {
-  artimeSettingsFor,
-  createArtResidualDetector,
-  DEFAULT_ART_RESIDUAL,
-  type ArtResidualState,
-} from './detectors/artResidual.ts';
-import { createArtimeDetector, type ArtimeState } from './detectors/artime.ts';
-import { createEnsembleDetector, type EnsembleState } from './detectors/ensemble.ts';
+import { createArtResidualDetector, DEFAULT_ART_RESIDUAL, type ArtResidualState } from './detectors/artResidual.ts';
+import { createArtStreamDetector, type ArtStreamState } from './detectors/artStream.ts';
+import { artSettingsFor } from './detectors/artWindows.ts';
 import {
   createResidualLikelihoodDetector,
   type ResidualLikelihoodOptions,
@@ -25,14 +22,21 @@ import {
 import { DEFAULT_THRESHOLD, MAX_THRESHOLD, MIN_THRESHOLD } from './regions.ts';
 
 /** Canonical detector names (what answers and stored states say). */
-export const DETECTORS = ['art-residual', 'artime', 'residual-likelihood', 'ensemble'] as const;
+export const DETECTORS = ['art-residual', 'art', 'residual-likelihood'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
 
 /** The default detector everywhere a detector is not named. */
 export const DEFAULT_DETECTOR: DetectorName = 'art-residual';
 
-/** Older names still accepted. */
-export const DETECTOR_ALIASES = { aidpe: 'residual-likelihood' } as const satisfies Record<string, DetectorName>;
+/**
+ * Older names still accepted: `aidpe` (residual-likelihood's first name), `artime` (the removed ARTime port; its
+ * clean-room successor is `art`), `ensemble` (the removed CAD-based ensemble; the default detector answers).
+ */
+export const DETECTOR_ALIASES = {
+  aidpe: 'residual-likelihood',
+  artime: 'art',
+  ensemble: 'art-residual',
+} as const satisfies Record<string, DetectorName>;
 
 /** Every name a request or a stored state may carry. */
 export const DETECTOR_NAMES_ACCEPTED = [
@@ -51,39 +55,46 @@ export function isAcceptedDetector(name: unknown): name is AcceptedDetectorName 
 
 /**
  * Region thresholds per detector: the scores live on different scales. residual-likelihood's likelihood sits near 1
- * for real deviations (0.988, NAB's optimised threshold for it). art-residual and the ensemble fire at their rest
- * threshold (an output at or above it mutes what follows, so a higher region threshold would drop alerts that
- * still mute); ARTime's confidences start low (its NAB-optimised threshold on the four local categories is ≈ 0.4).
- * Feedback moves a series' threshold within its detector's bounds.
+ * for real deviations (0.988, NAB's optimised threshold for it). art-residual fires at its rest threshold (an output
+ * at or above it mutes what follows, so a higher region threshold would drop alerts that still mute); the ART
+ * detector alone reports how far a novel window falls below its lower vigilance (`ART_THRESHOLD`). An alias shares
+ * its detector's scale. Feedback moves a series' threshold within its detector's bounds.
  */
+const ART_RESIDUAL_THRESHOLDS = { default: DEFAULT_ART_RESIDUAL.restThreshold, min: 0.5, max: MAX_THRESHOLD };
+const RESIDUAL_THRESHOLDS = { default: DEFAULT_THRESHOLD, min: MIN_THRESHOLD, max: MAX_THRESHOLD };
+/** The ART detector's default region threshold: its in-sample NAB-optimised threshold (standard profile) ≈ 0.057. */
+export const ART_THRESHOLD = 0.06;
+const ART_THRESHOLDS = { default: ART_THRESHOLD, min: 0.01, max: MAX_THRESHOLD };
 export const DETECTOR_THRESHOLDS: Record<AcceptedDetectorName, { default: number; min: number; max: number }> = {
-  'art-residual': { default: DEFAULT_ART_RESIDUAL.restThreshold, min: 0.5, max: MAX_THRESHOLD },
-  artime: { default: 0.4, min: 0.1, max: MAX_THRESHOLD },
-  'residual-likelihood': { default: DEFAULT_THRESHOLD, min: MIN_THRESHOLD, max: MAX_THRESHOLD },
-  aidpe: { default: DEFAULT_THRESHOLD, min: MIN_THRESHOLD, max: MAX_THRESHOLD },
-  ensemble: { default: 0.7, min: 0.5, max: MAX_THRESHOLD },
+  'art-residual': ART_RESIDUAL_THRESHOLDS,
+  art: ART_THRESHOLDS,
+  'residual-likelihood': RESIDUAL_THRESHOLDS,
+  aidpe: RESIDUAL_THRESHOLDS,
+  artime: ART_THRESHOLDS,
+  ensemble: ART_RESIDUAL_THRESHOLDS,
 };
 
-/** The residual-likelihood warm-up in points: scores are 0 before it (art-residual and the ensemble too). */
+/** The residual-likelihood warm-up in points: scores are 0 before it (art-residual too). */
 export const DETECTOR_WARM_UP = 288;
 
 /**
  * Series time a detector needs before all of it scores, for a caller that fetches history before the asked range:
- * art-residual's ARTime part learns for its learning period (at least `MIN_LEARNING_STEPS` buckets), the residual
- * part for DETECTOR_WARM_UP points. (The anomaly API fetches 1,440 steps: a day at 1-minute steps.)
+ * the ART detector learns for its learning period (at least `MIN_LEARNING_STEPS` buckets), the residual part for
+ * DETECTOR_WARM_UP points. (The anomaly API fetches 1,440 steps: a day at 1-minute steps.)
  */
 export function historyNeededMs(detector: AcceptedDetectorName, stepMs: number): number {
   const residualMs = DETECTOR_WARM_UP * stepMs;
   const name = canonicalDetector(detector);
-  if (name !== 'art-residual' && name !== 'artime') {
+  if (name === 'residual-likelihood') {
     return residualMs;
   }
-  const { samplesPerStep, trendWindow } = artimeSettingsFor(
+  const { samplesPerStep, learningSteps } = artSettingsFor(
     stepMs,
     DEFAULT_ART_RESIDUAL.bucketMs,
     DEFAULT_ART_RESIDUAL.learningMs
   );
-  return Math.max(residualMs, samplesPerStep * trendWindow * stepMs);
+  const artMs = samplesPerStep * learningSteps * stepMs;
+  return name === 'art' ? artMs : Math.max(residualMs, artMs);
 }
 
 /**
@@ -97,7 +108,7 @@ export function scoringKeyOf(labels: Record<string, string>, detector: AcceptedD
   return `{${keys.map((k) => `${k}=${JSON.stringify(all[k])}`).join(',')}}`;
 }
 
-export type DetectorState = ResidualLikelihoodState | EnsembleState | ArtimeState | ArtResidualState;
+export type DetectorState = ResidualLikelihoodState | ArtStreamState | ArtResidualState;
 
 /** What a stream needs of a detector. */
 export interface StreamDetector {
@@ -109,42 +120,15 @@ export interface StreamDetector {
 }
 
 /**
- * A fresh detector by name. `residual` configures residual-likelihood (alone or inside art-residual and the
- * ensemble). `stepMs`, when known, sets ARTime's step (alone it needs one; default 30-minute buckets).
+ * A fresh detector by name. `residual` configures residual-likelihood (alone or inside art-residual). `stepMs`, when
+ * known, is `art`'s sampling step; without it `art` estimates it from its first intervals (art-residual always does).
  */
 export function createStreamDetector(
   nameIn: AcceptedDetectorName,
   residual: ResidualLikelihoodOptions = {},
   stepMs?: number
 ): StreamDetector {
-  const name = canonicalDetector(nameIn);
-  const counting = <T>(
-    inner: { update: (t: number, v: number) => number; snapshot: () => T; restore: (s: T) => void },
-    kind: string
-  ): StreamDetector => {
-    let fed = 0;
-    return {
-      update: (t, v) => {
-        if (Number.isFinite(v)) {
-          fed++;
-        }
-        return inner.update(t, v);
-      },
-      count: () => fed,
-      snapshot: () => inner.snapshot() as DetectorState,
-      restore: (state, count) => {
-        if (!(Number.isInteger(count) && count >= 0)) {
-          throw new Error(`streaming state: fed must be an integer ≥ 0, got ${String(count)}`);
-        }
-        if ((state as { kind?: unknown })?.kind !== kind) {
-          throw new Error(`detector state: kind must be '${kind}'`);
-        }
-        inner.restore(state as T);
-        fed = count;
-      },
-    };
-  };
-  switch (name) {
+  switch (canonicalDetector(nameIn)) {
     case 'residual-likelihood': {
       const d = createResidualLikelihoodDetector(residual);
       return {
@@ -155,7 +139,7 @@ export function createStreamDetector(
       };
     }
     case 'art-residual': {
-      const d = createArtResidualDetector({ residual: { countAware: true, resolutionFloor: true, ...residual } });
+      const d = createArtResidualDetector({ residual });
       return {
         update: (t, v) => d.update(t, v),
         count: () => d.count(),
@@ -163,20 +147,35 @@ export function createStreamDetector(
         restore: (state) => d.restore(state as ArtResidualState),
       };
     }
-    case 'artime': {
-      const step = stepMs && stepMs > 0 ? stepMs : DEFAULT_ART_RESIDUAL.bucketMs;
-      const d = createArtimeDetector(
-        artimeSettingsFor(step, DEFAULT_ART_RESIDUAL.bucketMs, DEFAULT_ART_RESIDUAL.learningMs)
-      );
-      return counting({ update: (_t, v) => d.next(v), snapshot: d.snapshot, restore: d.restore }, 'artime');
-    }
-    case 'ensemble': {
-      const d = createEnsembleDetector({ residual });
-      return counting({ update: d.update, snapshot: d.snapshot, restore: d.restore }, 'aidpe-ensemble');
+    case 'art': {
+      const d = createArtStreamDetector({
+        bucketMs: DEFAULT_ART_RESIDUAL.bucketMs,
+        learningMs: DEFAULT_ART_RESIDUAL.learningMs,
+        ...(stepMs && stepMs > 0 ? { stepMs } : {}),
+      });
+      return {
+        update: d.update,
+        count: d.count,
+        snapshot: () => d.snapshot(),
+        restore: (state) => d.restore(state as ArtStreamState),
+      };
     }
   }
 }
 
-/** What the API's `detector` field documents (figures: `aidpe nab-loco`, README). */
+/** What the API's `detector` field documents. No scores here: they go stale; `aidpe nab-loco` and the README carry them. */
 export const DETECTOR_DESCRIPTION =
-  'The univariate detector, in batch and streaming mode. art-residual (default): ARTime (adaptive resonance on windows of the downsampled series, the NAB leader’s algorithm) and the residual likelihood side by side, the larger score wins, then a rest rule (after an alert ≥ 0.7, 16 h of series time score 0: one incident, one alert), alerts at four levels; settings in time units; NAB 68.3 standard / 59.1 low-FP / 73.4 low-FN on the four local categories, 62.8 / 55.1 / 67.9 leave-one-category-out; about 0.3 M points/s on one core. artime: the ARTime port alone (NAB 58.8). residual-likelihood (old name aidpe): robust seasonal residual + anomaly likelihood, the cheapest (NAB 24.4). ensemble: CAD OSE + residual likelihood with a rest rule (NAB 69.8 in-sample, 66.3 with thresholds chosen out of category), about 8k points/s: too slow to be the default. Scores live on different scales, so each detector has its own default threshold (art-residual 0.7, artime 0.4, residual-likelihood 0.988, ensemble 0.7) and its own thresholds and feedback (the series key gets __detector__ for all but residual-likelihood). A streaming state belongs to one detector: asking another one discards it and rebuilds from history, saying so';
+  'The univariate detector, in batch and streaming mode. ' +
+  'art-residual (default): an adaptive-resonance window detector and the residual likelihood side by side, the larger ' +
+  `score wins, then a rest rule (after an alert ≥ ${DEFAULT_ART_RESIDUAL.restThreshold}, ` +
+  `${DEFAULT_ART_RESIDUAL.restMs / 3_600_000} h of series time score 0: one incident, one alert), alerts at four ` +
+  'levels; every setting in time units. The window detector is this project’s clean-room implementation of the idea ' +
+  'behind ARTime (M. Hampton, 2021) on dual-vigilance fuzzy ART (Brito da Silva, Elnabarawy, Wunsch, Neural Networks ' +
+  '2019/2020): it learns the shapes of short windows of the downsampled series and reports a shape it has not seen. ' +
+  'art (old name artime): the window detector alone. residual-likelihood (old name aidpe): robust seasonal residual ' +
+  '+ anomaly likelihood, the cheapest. ensemble: the former CAD-based ensemble was removed; the name still answers ' +
+  'with the default. Scores live on different scales, so each detector has its own default threshold (art-residual ' +
+  `${DETECTOR_THRESHOLDS['art-residual'].default}, art ${ART_THRESHOLD}, residual-likelihood ${DEFAULT_THRESHOLD}) ` +
+  'and its own thresholds and feedback (the series key gets __detector__ for all but residual-likelihood). A ' +
+  'streaming state belongs to one detector: asking another one discards it and rebuilds from history, saying so. ' +
+  'Accuracy on NAB: README (aidpe nab-loco).';

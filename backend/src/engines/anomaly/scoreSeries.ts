@@ -52,7 +52,7 @@ export function scoreSeries(
   return { times, values, scores, regions: extractRegions(times, scores, seriesKey, { threshold }), fed };
 }
 
-/** Median interval of the first samples in ms (undefined with fewer than two): ARTime's step. */
+/** Median interval of the first samples in ms (undefined with fewer than two): the ART detector's step. */
 function stepOf(samples: ReadonlyArray<readonly [number, number]>): number | undefined {
   const gaps: number[] = [];
   for (let i = 1; i < Math.min(samples.length, 17); i++) {

@@ -35,7 +35,7 @@ export type StreamDetectorName = AcceptedDetectorName;
 export interface StreamingOptions {
   /** Which detector scores the stream (default DEFAULT_DETECTOR). */
   detectorName?: StreamDetectorName;
-  /** Options of the residual-likelihood detector (alone, or inside art-residual and the ensemble). */
+  /** Options of the residual-likelihood detector (alone, or inside art-residual). */
   detector?: ResidualLikelihoodOptions;
   /** Intervals longer than this many steps are reported as gaps (default 3). */
   gapNoteSteps?: number;
@@ -150,7 +150,7 @@ export class StreamingSeries {
     }
     this.detector = this.newDetector();
     this.regions = new RegionTracker(seriesKey, this.mergeGapPoints);
-    // Scores are 0 until the residual detector is warm (art-residual and the ensemble contain it).
+    // Scores are 0 until the residual detector is warm (art-residual contains it).
     this.warmUp = this.detectorOptions.warmUp ?? DETECTOR_WARM_UP;
   }
 

@@ -1,15 +1,28 @@
 /**
- * Forecast-driven scaling policy: provision capacity for the p90 request-rate forecast over the next
- * window (with optional headroom) before the load arrives.
+ * Forecast-driven scaling policy: provision capacity for a quantile of the request-rate forecast over the
+ * next window before the load arrives, and fall back to a conservative HPA floor when the forecast cannot
+ * be trusted.
  *
- * The replicas it wants = max(p90 over the next window ÷ (capacity per replica × targetUtilization),
- * current load ÷ (capacity × reactiveUtilization)), within the HPA's original bounds. A tolerance band
- * (as in the HPA) keeps noise from moving replicas; a rise is followed at once, a fall only after the need
- * has stayed lower for `scaleDownDelaySeconds`, and then in one step (StepHysteresis).
- * - parametric (default): that number becomes the HPA's minReplicas and the HPA acts above the floor;
- *   optionally the HPA target moves too (`hpaTarget`), and a cap (`ceilingUtilization`) can release
+ * Forecast mode: the replicas it wants = max(the forecast's q-quantile over the next window ÷ (capacity per
+ * replica × targetUtilization), current load ÷ (capacity × reactiveUtilization)), within the HPA's original
+ * bounds. The quantile q follows the SLO risk (`quantileCalm` / `quantileNormal` / `quantileElevated`): a
+ * regime monitor (`regime.ts`) judges every forecast against the load it meets and finds change points and
+ * bursts; recent bursts, violations or a p95 near the SLO raise the risk, a long calm stretch with a
+ * well-calibrated forecast lowers it. Quantiles other than the p50/p90 come from the forecast's own band
+ * (log-normal between p50 and p90). A tolerance band (as in the HPA) keeps noise from moving replicas; a
+ * rise is followed at once, a fall only after the need has stayed lower for `scaleDownDelaySeconds`, and
+ * then in one step (StepHysteresis).
+ *
+ * Fallback mode (`fallback`): while the monitor finds the forecast unreliable (it keeps missing its p90,
+ * a change point, repeated bursts) or the safety layer's breaker is degraded, the policy stops using the
+ * forecast and keeps the HPA in charge above a floor sized from the recent peak load
+ * (`fallbackPeakSeconds`, at `fallbackUtilization`), with the HPA target `fallbackHpaTarget`. It returns to
+ * the forecast once the monitor trusts it again (and at least `fallbackMinSeconds` later). Fallback
+ * proposals carry `basis: 'fallback'` and no forecast, so a degraded breaker admits them.
+ * - parametric (default): the wanted number becomes the HPA's minReplicas and the HPA acts above the
+ *   floor; optionally the HPA target moves too (`hpaTarget`), and a cap (`ceilingUtilization`) can release
  *   spare replicas after a burst instead of the HPA's 300 s hold.
- * - direct: that number is the replica count (no HPA involved).
+ * - direct: that number is the replica count (no HPA involved; the fallback sets replicas the same way).
  *
  * Capacity per replica is taken from the state (the caller's estimate from telemetry) or estimated here
  * from request rate ÷ (CPU utilisation × ready replicas). The forecast comes from the state (`forecast`,
@@ -17,15 +30,14 @@
  * forecast engine (`forecastRequestRate`: its statistical candidates plus a periodic one, and optionally
  * the same phase's empirical quantile for timer-driven load).
  */
-import {
-  seasonalMedianProfile,
-  STATISTICAL_CANDIDATES,
-  type Candidate,
-  type ForecastWindow,
-} from '../forecast/candidates.ts';
-import { forecastSeries } from '../forecast/engine.ts';
+import type { Candidate } from '../forecast/candidates.ts';
 import type { HpaObjectSpec } from '../../kube/types.ts';
-import type { IntegrationMode, Policy, Proposal, ProposalForecast, RateForecast, ServiceState } from './types.ts';
+import { forecastRequestRate, RATE_CANDIDATES, summariseForecast } from './rateForecast.ts';
+import { RegimeMonitor, type RegimeAssessment, type RegimeConfig, type SloRisk } from './regime.ts';
+import type { IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
+
+// The forecast helpers moved to rateForecast.ts; importers of this module keep them.
+export * from './rateForecast.ts';
 
 export interface PredictiveConfig {
   mode: IntegrationMode;
@@ -71,6 +83,37 @@ export interface PredictiveConfig {
    * load takes fewer, larger steps.
    */
   raiseStep?: number;
+  /**
+   * The forecast quantile provisioned for at each SLO risk (calm / normal / elevated); unset: the p90 at
+   * every risk. 0.9 is the forecast's own p90; others are read off its band (log-normal between p50, p90).
+   */
+  quantileCalm?: number;
+  quantileNormal?: number;
+  quantileElevated?: number;
+  /** The risk is elevated while the p95 is above this share of the SLO (default 0.9). */
+  riskLatencyShare?: number;
+  /** Fall back to the HPA with a floor from recent peaks while the forecast is not trusted. */
+  fallback?: boolean;
+  /** The fallback floor covers the highest load of this recent window (seconds; default 900)… */
+  fallbackPeakSeconds?: number;
+  /** … at this utilisation (default the targetUtilization). */
+  fallbackUtilization?: number;
+  /** parametric: the HPA target while in fallback (default the baseline HPA's). */
+  fallbackHpaTarget?: number;
+  /** Stay in fallback at least this long once entered (seconds; default 900). */
+  fallbackMinSeconds?: number;
+  /**
+   * Size replicas by square-root staffing (Halfin–Whitt): n = a + β√a for a load of a replicas at 100% CPU,
+   * instead of a ÷ targetUtilization: large services run hotter and small ones cooler, because queueing pools
+   * better over more servers. Unset: fixed utilisations.
+   */
+  staffingBeta?: number;
+  /** parametric, with staffingBeta: set each HPA's target to the utilisation the staffing rule implies now. */
+  hpaTargetByStaffing?: boolean;
+  /** The range that target stays in (default [0.6, 0.85]). */
+  hpaTargetRange?: [number, number];
+  /** The regime monitor's settings (calibration window, CUSUM, bursts; `regime.ts`). */
+  regime?: Partial<RegimeConfig>;
 }
 
 /**
@@ -89,183 +132,6 @@ export const DEFAULT_PREDICTIVE_CONFIG: Readonly<PredictiveConfig> = Object.free
   scaleDownDelaySeconds: 180,
   phaseQuantile: 0.9,
 });
-
-/**
- * The dominant sub-daily period of the recent history (steps), by autocorrelation: the smallest lag
- * within 10% of the best local maximum, if that correlation is at least `minCorrelation`; else 0.
- * Invocation traces are full of timers (every 5, 15, 30, 60 minutes), which a daily season misses.
- */
-export function dominantPeriod(
-  y: ArrayLike<number>,
-  opts: { minLag?: number; maxLag?: number; span?: number; minCorrelation?: number } = {}
-): number {
-  const minLag = opts.minLag ?? 2;
-  const span = Math.min(y.length, opts.span ?? 360);
-  const maxLag = Math.min(opts.maxLag ?? 90, Math.floor(span / 3));
-  if (maxLag < minLag) {
-    return 0;
-  }
-  const start = y.length - span;
-  let mean = 0;
-  for (let i = start; i < y.length; i++) {
-    mean += y[i]!;
-  }
-  mean /= span;
-  let den = 0;
-  for (let i = start; i < y.length; i++) {
-    den += (y[i]! - mean) ** 2;
-  }
-  if (!(den > 0)) {
-    return 0;
-  }
-  const acf = new Float64Array(maxLag + 2);
-  for (let lag = minLag - 1; lag <= maxLag + 1; lag++) {
-    let num = 0;
-    for (let i = start + lag; i < y.length; i++) {
-      num += (y[i]! - mean) * (y[i - lag]! - mean);
-    }
-    acf[lag] = num / den;
-  }
-  let best = 0;
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! > (acf[best] ?? -Infinity)) {
-      best = lag;
-    }
-  }
-  if (best === 0 || acf[best]! < (opts.minCorrelation ?? 0.3)) {
-    return 0;
-  }
-  for (let lag = minLag; lag < best; lag++) {
-    if (acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]! && acf[lag]! >= 0.9 * acf[best]!) {
-      return lag;
-    }
-  }
-  return best;
-}
-
-/**
- * Forecast candidate for sub-daily periodic load: detects the dominant period in each window's recent
- * history and forecasts the median of the same phase over the last periods (seasonal median with the
- * detected period); falls back to the recent median when there is no clear period. Offered to the
- * forecast engine next to its own candidates, so the backtest decides whether it helps.
- */
-export const periodicMedian: Candidate = {
-  name: 'periodic_median',
-  applicable: (w: ForecastWindow) => w.values.length >= 24,
-  predict: (windows: ForecastWindow[], h: number) =>
-    windows.map((w) => {
-      const y = w.values;
-      const p = dominantPeriod(y);
-      if (p >= 2 && y.length >= 2 * p) {
-        return { p50: seasonalMedianProfile(y, p, h, 6) };
-      }
-      const recent = Array.from(y.subarray(Math.max(0, y.length - 12))).sort((a, b) => a - b);
-      return { p50: new Float64Array(h).fill(recent[recent.length >> 1] ?? 0) };
-    }),
-};
-
-/**
- * The q-quantile of the same phase over the last `seasons` periods, for each of the next h steps: an
- * empirical seasonal quantile forecast. Spikes that recur at a fixed phase (timers) show up here at
- * their phase only, where a residual-based band would widen every step.
- */
-export function phaseQuantileProfile(
-  y: ArrayLike<number>,
-  period: number,
-  h: number,
-  q: number,
-  seasons = 8
-): Float64Array {
-  const n = y.length;
-  const out = new Float64Array(h);
-  const buf: number[] = [];
-  for (let k = 0; k < h; k++) {
-    buf.length = 0;
-    const phase = k % period;
-    for (let j = 1; j <= seasons; j++) {
-      const idx = n - j * period + phase;
-      if (idx >= 0 && idx < n) {
-        buf.push(y[idx]!);
-      }
-    }
-    if (buf.length === 0) {
-      continue;
-    }
-    buf.sort((a, b) => a - b);
-    const pos = q * (buf.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(buf.length - 1, lo + 1);
-    out[k] = buf[lo]! + (buf[hi]! - buf[lo]!) * (pos - lo);
-  }
-  return out;
-}
-
-/**
- * The forecast engine's statistical candidates plus the periodic one, less the two that cost the most
- * once there are two days of history (seasonal_level and median_1d: about 16 of the 25 ms per forecast at
- * 3,000 one-minute steps); daily seasonality stays covered by seasonal_naive and seasonal_median. The
- * replay forecasts every minute, so this keeps a 14-day replay to minutes.
- */
-export const RATE_CANDIDATES: Candidate[] = [
-  ...STATISTICAL_CANDIDATES.filter((c) => c.name !== 'seasonal_level' && c.name !== 'median_1d'),
-  periodicMedian,
-];
-
-/**
- * Forecasts a request-rate history with the forecast engine (statistical candidates by default):
- * p10/p50/p90 for `horizonSteps` steps, or undefined when the engine cannot forecast it yet.
- */
-export async function forecastRequestRate(
-  history: { stepSeconds: number; values: ArrayLike<number>; lastTimestampMs: number },
-  horizonSteps: number,
-  candidates: Candidate[] = RATE_CANDIDATES,
-  opts: { phaseQuantile?: number } = {}
-): Promise<RateForecast | undefined> {
-  const outcome = await forecastSeries(
-    {
-      values: Float64Array.from(history.values),
-      stepSeconds: history.stepSeconds,
-      lastTimestamp: history.lastTimestampMs / 1000,
-    },
-    { horizon: horizonSteps, quantiles: [0.1, 0.9] },
-    candidates
-  );
-  const f = outcome.forecast;
-  if (!f) {
-    return undefined;
-  }
-  const clip = (a: Float64Array): number[] => Array.from(a, (v) => Math.max(0, v));
-  const p90 = clip(f.quantiles.get(0.9) ?? f.p50);
-  let model = outcome.model;
-  if (opts.phaseQuantile !== undefined) {
-    // The p90 is at least the same phase's empirical quantile over the last periods (when there is a period).
-    const period = dominantPeriod(history.values);
-    if (period >= 2 && history.values.length >= 4 * period) {
-      const pq = phaseQuantileProfile(history.values, period, horizonSteps, opts.phaseQuantile);
-      for (let k = 0; k < horizonSteps; k++) {
-        p90[k] = Math.max(p90[k]!, pq[k]!);
-      }
-      model += ` + phase q${Math.round(opts.phaseQuantile * 100)} (period ${period} steps)`;
-    }
-  }
-  return {
-    stepSeconds: history.stepSeconds,
-    generatedAtMs: history.lastTimestampMs,
-    p50: clip(f.p50),
-    p90,
-    p10: clip(f.quantiles.get(0.1) ?? f.p50),
-    model,
-  };
-}
-
-/** The forecast over the first `horizonSeconds`: the largest p90, the mean p50 and the smallest p10. */
-export function summariseForecast(f: RateForecast, horizonSeconds: number): ProposalForecast {
-  const n = Math.max(1, Math.min(f.p90.length, Math.ceil(horizonSeconds / f.stepSeconds)));
-  const p90 = Math.max(...f.p90.slice(0, n));
-  const p50 = f.p50.slice(0, n).reduce((a, b) => a + b, 0) / n;
-  const p10 = f.p10 ? Math.min(...f.p10.slice(0, n)) : undefined;
-  return { p90, p50, ...(p10 !== undefined ? { p10 } : {}), horizonSeconds: n * f.stepSeconds };
-}
 
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 
@@ -305,6 +171,63 @@ interface ServiceMemory {
   ceiling: StepHysteresis;
   /** When the cap last bound (replicas at or above it); undefined when it is lifted. */
   ceilingBoundAtMs?: number;
+  monitor: RegimeMonitor;
+  /** The policy's operating mode for this service and since when. */
+  operating: OperatingMode;
+  operatingSinceMs?: number;
+  /** The p95 above the SLO at the last call (recent violations raise the SLO risk). */
+  lastViolationMs?: number;
+}
+
+export type OperatingMode = 'forecast' | 'fallback';
+
+const Z90 = 1.2815515655446004;
+
+/** The standard normal quantile (Acklam's rational approximation; |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+  if (q < 0.02425) {
+    const t = Math.sqrt(-2 * Math.log(q));
+    return (
+      (((((c[0]! * t + c[1]!) * t + c[2]!) * t + c[3]!) * t + c[4]!) * t + c[5]!) /
+      ((((d[0]! * t + d[1]!) * t + d[2]!) * t + d[3]!) * t + 1)
+    );
+  }
+  if (q > 1 - 0.02425) {
+    return -normalQuantile(1 - q);
+  }
+  const r = q - 0.5;
+  const t = r * r;
+  return (
+    ((((((a[0]! * t + a[1]!) * t + a[2]!) * t + a[3]!) * t + a[4]!) * t + a[5]!) * r) /
+    (((((b[0]! * t + b[1]!) * t + b[2]!) * t + b[3]!) * t + b[4]!) * t + 1)
+  );
+}
+
+/**
+ * The largest q-quantile of the forecast over its first `horizonSeconds`: per step, p50 × (p90 ÷ p50)^(z_q ÷ z_0.9)
+ * (a log-normal band through the forecast's p50 and p90; q = 0.9 gives the p90 itself).
+ */
+export function forecastQuantile(f: RateForecast, horizonSeconds: number, q: number): number {
+  const n = Math.max(1, Math.min(f.p90.length, Math.ceil(horizonSeconds / f.stepSeconds)));
+  const e = normalQuantile(q) / Z90;
+  let best = 0;
+  for (let k = 0; k < n; k++) {
+    const p50 = Math.max(0, f.p50[k] ?? 0);
+    const p90 = Math.max(p50, f.p90[k] ?? p50);
+    const v = p50 > 1e-9 ? p50 * (p90 / p50) ** e : q >= 0.9 ? p90 : 0;
+    best = Math.max(best, v);
+  }
+  return best;
 }
 
 export class PredictivePolicy implements Policy {
@@ -328,7 +251,15 @@ export class PredictivePolicy implements Policy {
   private mem(service: string): ServiceMemory {
     let m = this.memory.get(service);
     if (!m) {
-      this.memory.set(service, (m = { floor: new StepHysteresis(), ceiling: new StepHysteresis() }));
+      this.memory.set(
+        service,
+        (m = {
+          floor: new StepHysteresis(),
+          ceiling: new StepHysteresis(),
+          monitor: new RegimeMonitor(this.config.regime ?? {}),
+          operating: 'forecast',
+        })
+      );
     }
     return m;
   }
@@ -344,6 +275,58 @@ export class PredictivePolicy implements Policy {
       m.capacity = m.capacity === undefined ? obs : 0.8 * m.capacity + 0.2 * obs;
     }
     return m.capacity;
+  }
+
+  /** The operating mode of a service now (forecast or fallback), for reports. */
+  operatingModeOf(service: string): OperatingMode {
+    return this.memory.get(service)?.operating ?? 'forecast';
+  }
+
+  /** Switches to the fallback at once when the forecast is not trusted; back only after `fallbackMinSeconds`. */
+  private operatingMode(
+    m: ServiceMemory,
+    state: ServiceState,
+    a: RegimeAssessment,
+    haveForecast: boolean,
+    now: number
+  ): OperatingMode {
+    const c = this.config;
+    if (!c.fallback) {
+      return 'forecast';
+    }
+    const distrust = !a.reliable || state.breaker?.degraded === true || !haveForecast;
+    if (m.operating === 'forecast' && distrust) {
+      m.operating = 'fallback';
+      m.operatingSinceMs = now;
+    } else if (
+      m.operating === 'fallback' &&
+      !distrust &&
+      now - (m.operatingSinceMs ?? -Infinity) >= (c.fallbackMinSeconds ?? 900) * 1000
+    ) {
+      m.operating = 'forecast';
+      m.operatingSinceMs = now;
+    }
+    return m.operating;
+  }
+
+  /** Elevated after bursts, change points or recent violations, or with the p95 near the SLO; calm when the forecast has been well calibrated with none of those. */
+  private sloRisk(m: ServiceMemory, state: ServiceState, a: RegimeAssessment): SloRisk {
+    const c = this.config;
+    const memory = (c.regime?.burstMemorySeconds ?? m.monitor.config.burstMemorySeconds) * 1000;
+    if (
+      a.risk === 'elevated' ||
+      state.latencyP95Ms > (c.riskLatencyShare ?? 0.9) * state.sloMs ||
+      (m.lastViolationMs !== undefined && state.timeMs - m.lastViolationMs <= memory)
+    ) {
+      return 'elevated';
+    }
+    return a.risk;
+  }
+
+  private quantileFor(risk: SloRisk): number | undefined {
+    const c = this.config;
+    const q = risk === 'calm' ? c.quantileCalm : risk === 'elevated' ? c.quantileElevated : c.quantileNormal;
+    return q ?? ((c.quantileCalm ?? c.quantileNormal ?? c.quantileElevated) ? 0.9 : undefined);
   }
 
   async propose(state: ServiceState): Promise<Proposal | undefined> {
@@ -373,19 +356,51 @@ export class PredictivePolicy implements Policy {
         c.phaseQuantile !== undefined ? { phaseQuantile: c.phaseQuantile } : {}
       );
     }
-    if (!forecast) {
+    const now = state.timeMs;
+    if (state.latencyP95Ms > state.sloMs) {
+      m.lastViolationMs = now;
+    }
+    m.monitor.observe(now, state.requestRate, forecast);
+    const assessment = m.monitor.assess(now);
+    const operating = this.operatingMode(m, state, assessment, forecast !== undefined, now);
+    if (!forecast && operating === 'forecast') {
       return undefined;
     }
-    const f = summariseForecast(forecast, c.horizonSeconds);
+    const f = forecast ? summariseForecast(forecast, c.horizonSeconds) : undefined;
     const u = c.targetUtilization ?? baseline.targetCpuUtilization;
     const ru = c.reactiveUtilization ?? u;
     const tol = c.tolerance ?? 0.1;
-    const now = state.timeMs;
     const cur = state.replicas.desired;
-    // What the p90 forecast needs, and what the current load needs.
-    const forecastCont = (f.p90 * (1 + c.headroom)) / (cap * u);
+    // What the forecast (or, in fallback, the recent peak) needs, and what the current load needs.
+    const risk = this.sloRisk(m, state, assessment);
+    const q = this.quantileFor(risk);
+    let level: number;
+    let levelU = u;
+    let basisWhy: string;
+    if (operating === 'fallback' || !forecast || !f) {
+      const peakSeconds = c.fallbackPeakSeconds ?? 900;
+      level = m.monitor.recentPeak(now, peakSeconds);
+      levelU = c.fallbackUtilization ?? u;
+      basisWhy =
+        `forecast not trusted (${[...assessment.reasons, ...(state.breaker?.degraded ? ['the circuit breaker is degraded'] : []), ...(forecast ? [] : ['no forecast'])].join('; ') || 'recovering'}): ` +
+        `fallback floor for the peak ${fmt(level)} req/s of the last ${Math.round(peakSeconds / 60)} min`;
+    } else {
+      level = (q === undefined ? f.p90 : forecastQuantile(forecast, c.horizonSeconds, q)) * (1 + c.headroom);
+      const qText =
+        q === undefined ? 'p90' : `q${fmt(q * 100, q * 100 === Math.round(q * 100) ? 0 : 1)} (SLO risk ${risk})`;
+      basisWhy =
+        `${qText} forecast ${fmt(level / (1 + c.headroom))} req/s over the next ${Math.round(f.horizonSeconds / 60)} min (p50 ${fmt(f.p50)}, p90 ${fmt(f.p90)}, model ${forecast.model ?? '?'})` +
+        `${c.headroom > 0 ? ` × ${fmt(1 + c.headroom, 2)} headroom` : ''}`;
+    }
+    // Replicas for a load: a ÷ utilisation, or by square-root staffing a + β√a (a: the load in replicas at 100% CPU).
+    const beta = c.staffingBeta;
+    const replicasFor = (rate: number, util: number): number => {
+      const a = rate / cap;
+      return beta !== undefined ? a + beta * Math.sqrt(a) : a / util;
+    };
+    const forecastCont = replicasFor(level, levelU);
     const forecastNeed = Math.ceil(forecastCont - 1e-9);
-    const reactiveCont = state.requestRate / (cap * ru);
+    const reactiveCont = replicasFor(state.requestRate, ru);
     const reactiveNeed = Math.ceil(reactiveCont - 1e-9);
     // Tolerance band (as in the HPA): the current load's need moves replicas only when it leaves
     // [cur·(1−tol), cur·(1+tol)]; the forecast's need (refreshed once per forecast step) raises them at
@@ -403,9 +418,10 @@ export class PredictivePolicy implements Policy {
     const held = m.floor.update(rawNeed, now, c.scaleDownDelaySeconds * 1000);
     const want = Math.min(baseline.maxReplicas, Math.max(baseline.minReplicas, held));
     const why =
-      `p90 forecast ${fmt(f.p90)} req/s over the next ${Math.round(f.horizonSeconds / 60)} min (p50 ${fmt(f.p50)}, model ${forecast.model ?? '?'})` +
-      `${c.headroom > 0 ? ` × ${fmt(1 + c.headroom, 2)} headroom` : ''} needs ${forecastNeed} replicas at ${Math.round(u * 100)}% of ${fmt(cap)} req/s each; ` +
-      `current ${fmt(state.requestRate)} req/s needs ${reactiveNeed} at ${Math.round(ru * 100)}%`;
+      `${basisWhy} needs ${forecastNeed} replicas ${beta !== undefined ? `by square-root staffing (β ${fmt(beta, 2)})` : `at ${Math.round(levelU * 100)}%`} of ${fmt(cap)} req/s each; ` +
+      `current ${fmt(state.requestRate)} req/s needs ${reactiveNeed}${beta !== undefined ? '' : ` at ${Math.round(ru * 100)}%`}`;
+    const basis: Proposal['basis'] = operating === 'fallback' || !f ? 'fallback' : 'forecast';
+    const attach = basis === 'forecast' && f ? { forecast: f } : {};
 
     if (c.mode === 'parametric') {
       const hpa = state.hpa;
@@ -418,7 +434,7 @@ export class PredictivePolicy implements Policy {
       }
       let ceilingWhy = '';
       if (c.ceilingUtilization !== undefined) {
-        const load = Math.max(f.p90 * (1 + c.headroom), state.requestRate);
+        const load = Math.max(level, state.requestRate);
         const rawCeil = Math.ceil(load / (cap * c.ceilingUtilization) - 1e-9);
         const heldCeil = Math.min(
           baseline.maxReplicas,
@@ -448,12 +464,23 @@ export class PredictivePolicy implements Policy {
           change.maxReplicas = ceiling;
           ceilingWhy =
             ceiling < baseline.maxReplicas
-              ? `; maxReplicas ${hpa.maxReplicas} → ${ceiling}: max(p90, current load) needs ${rawCeil} at ${Math.round(c.ceilingUtilization * 100)}%, releasing spare replicas instead of holding them`
+              ? `; maxReplicas ${hpa.maxReplicas} → ${ceiling}: max(forecast, current load) needs ${rawCeil} at ${Math.round(c.ceilingUtilization * 100)}%, releasing spare replicas instead of holding them`
               : `; maxReplicas back to ${ceiling}`;
         }
       }
-      if (c.hpaTarget !== undefined && Math.abs(c.hpaTarget - hpa.targetCpuUtilization) > 1e-9) {
-        change.targetCpuUtilization = c.hpaTarget;
+      let hpaTarget = basis === 'fallback' ? (c.fallbackHpaTarget ?? c.hpaTarget) : c.hpaTarget;
+      if (c.hpaTargetByStaffing && beta !== undefined && basis === 'forecast') {
+        // The utilisation square-root staffing gives at the current load, in 5-point steps, within the range.
+        const a = Math.max(state.requestRate, 1e-9) / cap;
+        const implied = a / Math.max(1, Math.ceil(a + beta * Math.sqrt(a) - 1e-9));
+        const lo = c.hpaTargetRange?.[0] ?? 0.6;
+        const hi = c.hpaTargetRange?.[1] ?? 0.85;
+        const stepped = Math.min(hi, Math.max(lo, Math.floor(implied * 20 + 1e-9) / 20));
+        // Move only on a whole step's difference (no flapping on the boundary).
+        hpaTarget = Math.abs(stepped - hpa.targetCpuUtilization) >= 0.05 - 1e-9 ? stepped : hpa.targetCpuUtilization;
+      }
+      if (hpaTarget !== undefined && Math.abs(hpaTarget - hpa.targetCpuUtilization) > 1e-9) {
+        change.targetCpuUtilization = hpaTarget;
       }
       if (Object.keys(change).length === 0) {
         return undefined;
@@ -466,7 +493,7 @@ export class PredictivePolicy implements Policy {
             : `minReplicas stays ${want}`;
       const target =
         change.targetCpuUtilization !== undefined
-          ? `; HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(change.targetCpuUtilization * 100)}% (the HPA stays the safety net for surprises)`
+          ? `; HPA target ${Math.round(hpa.targetCpuUtilization * 100)}% → ${Math.round(change.targetCpuUtilization * 100)}% (the HPA stays the net for surprises)`
           : '';
       return {
         policy: this.name,
@@ -474,7 +501,8 @@ export class PredictivePolicy implements Policy {
         mode: 'parametric',
         hpa: change,
         reason: `${why}; ${verb}${ceilingWhy}${target}`,
-        forecast: f,
+        basis,
+        ...attach,
       };
     }
 
@@ -488,7 +516,8 @@ export class PredictivePolicy implements Policy {
       mode: 'direct',
       replicas: want,
       reason: `${why}; ${verb}: ${cur} → ${want}`,
-      forecast: f,
+      basis,
+      ...attach,
     };
   }
 }

@@ -18,196 +18,37 @@
  * cooled down and guarded here like direct changes. Lowering minReplicas or raising the target lets the
  * HPA scale down, so they count as scale-down intent for the SLO guard and the cooldown.
  *
- * The circuit breaker watches outcomes (`observe`, after `commit`): an action that could lower capacity
- * after which the service runs above the SLO and worse than before, or whose forecast missed the load
- * realised over its window by more than the tolerance, is a bad outcome; enough of them within the window open the breaker, which rejects every
- * proposal until an operator calls `resume`.
+ * The circuit breaker (`circuitBreaker.ts`) watches outcomes (`observe`, after `commit`). Repeated forecast
+ * misses degrade it: changes that rest on the forecast are rejected and the policy's fallback (changes from
+ * measured load only) is admitted, until the forecast has stopped missing. Repeated harmful outcomes (a
+ * capacity-lowering action after which the service runs above the SLO and worse than before) open it,
+ * which rejects every proposal until an operator calls `resume`.
  */
-import type {
-  HpaChange,
-  Proposal,
-  ProposalForecast,
-  RuleDecision,
-  SafetyRule,
-  SafetyVerdict,
-  ServiceState,
-} from './types.ts';
+import type { HpaChange, Proposal, RuleDecision, SafetyRule, SafetyVerdict, ServiceState } from './types.ts';
+import { CircuitBreaker, type BreakerState, type OutcomeRecord } from './circuitBreaker.ts';
+import {
+  classifyAction,
+  costPerReplica,
+  DEFAULT_SAFETY_CONFIG,
+  fmtGuardNumber as fmt,
+  forecastP90,
+  hardBoundsFor,
+  inFreezeWindow,
+  replicasNeeded,
+  stepAllowance,
+  type ClusterContext,
+  type CommittedAction,
+  type SafetyConfig,
+} from './guards.ts';
 
-export interface StepLimit {
-  /** At most this many pods … */
-  pods: number;
-  /** … and at most this percent of the replicas at the start of the window (at least one pod). */
-  percent: number;
-}
+// The safety layer's pieces live in their own files; importers keep using this module.
+export * from './guards.ts';
+export * from './circuitBreaker.ts';
+export * from './guardAuditor.ts';
 
-export type FreezeWindow =
-  | { startMs: number; endMs: number; reason: string }
-  /** Every day (UTC) from startMinute to endMinute (wrapping past midnight when end < start). */
-  | { dailyStartMinute: number; dailyEndMinute: number; reason: string };
-
-export interface CircuitBreakerConfig {
-  /** Bad outcomes of one service's actions within `windowSeconds` that open the breaker. */
-  maxBadOutcomes: number;
-  windowSeconds: number;
-  /** How long after an action its outcome is judged (at most the forecast window it rested on). */
-  observeSeconds: number;
-  /** "SLO worse": p95 above the SLO and above this factor × the p95 before the action. */
-  sloWorsenFactor: number;
-  /** "Forecast out of bounds": the mean rate realised over the window above p90 × (1 + tol) or below p10 ÷ (1 + tol). */
-  forecastErrorTolerance: number;
-}
-
-export interface SafetyConfig {
-  hardBounds: {
-    minReplicas: number;
-    maxReplicas: number;
-    services?: Record<string, { minReplicas: number; maxReplicas: number }>;
-  };
-  maxStepUp: StepLimit;
-  maxStepDown: StepLimit;
-  /** The step limits hold for the net change within any window of this length. */
-  stepWindowSeconds: number;
-  /** Minimum time between two capacity increases. */
-  scaleUpCooldownSeconds: number;
-  /** Minimum time after any applied action before a capacity decrease (or a loosening of the HPA). */
-  scaleDownCooldownSeconds: number;
-  targetUtilization: { min: number; max: number; maxStep: number };
-  /** Utilisation per replica at which the forecast guard counts capacity (a replica at 100% CPU is overloaded). */
-  capacityUtilization: number;
-  /** Cap on the cost of all replicas (default cost 1 per replica). */
-  budget?: { maxCost: number; costPerReplica?: Record<string, number> };
-  freezeWindows: FreezeWindow[];
-  circuitBreaker: CircuitBreakerConfig;
-}
-
-export const DEFAULT_SAFETY_CONFIG: Readonly<SafetyConfig> = Object.freeze({
-  hardBounds: { minReplicas: 1, maxReplicas: 50 },
-  maxStepUp: { pods: 8, percent: 100 },
-  maxStepDown: { pods: 4, percent: 50 },
-  stepWindowSeconds: 60,
-  scaleUpCooldownSeconds: 0,
-  scaleDownCooldownSeconds: 120,
-  targetUtilization: { min: 0.3, max: 0.9, maxStep: 0.1 },
-  capacityUtilization: 0.9,
-  freezeWindows: [],
-  circuitBreaker: {
-    maxBadOutcomes: 3,
-    windowSeconds: 1800,
-    observeSeconds: 300,
-    sloWorsenFactor: 1.2,
-    forecastErrorTolerance: 0.5,
-  },
-});
-
-/** Replicas of every service now (for the budget), keyed by service. */
-export interface ClusterContext {
-  replicas: Record<string, number>;
-}
-
-/** Allowed step from `base` replicas: min(pods, max(1, ⌈percent% × base⌉)). */
-export function stepAllowance(base: number, limit: StepLimit): number {
-  return Math.max(0, Math.min(limit.pods, Math.max(1, Math.ceil((base * limit.percent) / 100))));
-}
-
-export function inFreezeWindow(windows: readonly FreezeWindow[], timeMs: number): FreezeWindow | undefined {
-  const minute = Math.floor((((timeMs % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
-  return windows.find((w) => {
-    if ('startMs' in w) {
-      return timeMs >= w.startMs && timeMs < w.endMs;
-    }
-    return w.dailyStartMinute <= w.dailyEndMinute
-      ? minute >= w.dailyStartMinute && minute < w.dailyEndMinute
-      : minute >= w.dailyStartMinute || minute < w.dailyEndMinute;
-  });
-}
-
-export function hardBoundsFor(config: SafetyConfig, service: string): { minReplicas: number; maxReplicas: number } {
-  return (
-    config.hardBounds.services?.[service] ?? {
-      minReplicas: config.hardBounds.minReplicas,
-      maxReplicas: config.hardBounds.maxReplicas,
-    }
-  );
-}
-
-export function costPerReplica(config: SafetyConfig, service: string): number {
-  return config.budget?.costPerReplica?.[service] ?? 1;
-}
-
-/** The largest p90 the proposal (or else the state) expects over the next window, req/s. */
-export function forecastP90(proposal: Proposal, state: ServiceState): number | undefined {
-  if (proposal.forecast && Number.isFinite(proposal.forecast.p90)) {
-    return proposal.forecast.p90;
-  }
-  const p90 = state.forecast?.p90;
-  if (p90 && p90.length > 0) {
-    return Math.max(...p90);
-  }
-  return undefined;
-}
-
-/** Replicas needed to serve `rate` at the capacity utilisation. */
-export function replicasNeeded(rate: number, capacityPerReplicaRps: number, utilization: number): number {
-  return Math.max(0, Math.ceil(rate / (capacityPerReplicaRps * utilization) - 1e-9));
-}
-
-/** One committed action, as both the safety layer and the auditor remember it. */
-export interface CommittedAction {
-  timeMs: number;
-  service: string;
-  mode: Proposal['mode'];
-  replicasBefore: number;
-  /** direct: the replicas set; parametric: the replicas the HPA is forced to (or undefined when it is not forced). */
-  forcedReplicas: number | undefined;
-  /** Whether the action raised capacity / can lower it. */
-  up: boolean;
-  down: boolean;
-}
-
-/** Classifies an applied proposal against the state it was applied to. */
-export function classifyAction(applied: Proposal, state: ServiceState): CommittedAction {
-  const cur = state.replicas.desired;
-  if (applied.mode === 'direct') {
-    const r = applied.replicas ?? cur;
-    return {
-      timeMs: state.timeMs,
-      service: applied.service,
-      mode: 'direct',
-      replicasBefore: cur,
-      forcedReplicas: r,
-      up: r > cur,
-      down: r < cur,
-    };
-  }
-  const h = applied.hpa ?? {};
-  const hpa = state.hpa;
-  const min = h.minReplicas;
-  const max = h.maxReplicas;
-  const t = h.targetCpuUtilization;
-  let forced: number | undefined;
-  if (min !== undefined && min > cur) {
-    forced = min;
-  }
-  if (max !== undefined && max < cur) {
-    forced = max;
-  }
-  const up =
-    (min !== undefined && min > cur) ||
-    (t !== undefined && hpa !== undefined && t < hpa.targetCpuUtilization) ||
-    (min !== undefined && hpa !== undefined && min > hpa.minReplicas);
-  const down =
-    (max !== undefined && max < cur) ||
-    (t !== undefined && hpa !== undefined && t > hpa.targetCpuUtilization) ||
-    (min !== undefined && hpa !== undefined && min < hpa.minReplicas);
-  return {
-    timeMs: state.timeMs,
-    service: applied.service,
-    mode: 'parametric',
-    replicasBefore: cur,
-    forcedReplicas: forced,
-    up,
-    down,
-  };
+/** Whether a proposal rests on a forecast (a degraded breaker rejects those). */
+export function restsOnForecast(proposal: Proposal): boolean {
+  return proposal.basis === 'forecast' || (proposal.basis === undefined && proposal.forecast !== undefined);
 }
 
 interface Interval {
@@ -215,56 +56,22 @@ interface Interval {
   hi: number;
 }
 
-interface PendingOutcome {
-  service: string;
-  appliedAtMs: number;
-  /** When the outcome is judged: observeSeconds later, or at the end of the forecast window if sooner. */
-  judgeAtMs: number;
-  latencyBeforeMs: number;
-  forecast: ProposalForecast | undefined;
-  /** Whether the action could lower capacity (only those can make the SLO worse). */
-  down: boolean;
-  /** Request rates observed since the action (the forecast is judged on their mean). */
-  rateSum: number;
-  rateCount: number;
-}
-
-export interface OutcomeRecord {
-  timeMs: number;
-  service: string;
-  actionAtMs: number;
-  bad: boolean;
-  reasons: string[];
-}
-
-export interface BreakerState {
-  open: boolean;
-  openedAtMs?: number;
-  reason?: string;
-  resumedBy?: string;
-  resumedAtMs?: number;
-}
-
-const fmt = (x: number): string =>
-  Number.isInteger(x) ? String(x) : x.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
-
 export class SafetyLayer {
   readonly config: SafetyConfig;
   private readonly actions: CommittedAction[] = [];
-  private readonly pending: PendingOutcome[] = [];
-  private readonly outcomes: OutcomeRecord[] = [];
-  private breakerState: BreakerState = { open: false };
+  private readonly circuit: CircuitBreaker;
 
   constructor(config: Partial<SafetyConfig> = {}) {
     this.config = { ...structuredClone(DEFAULT_SAFETY_CONFIG), ...config } as SafetyConfig;
+    this.circuit = new CircuitBreaker(this.config.circuitBreaker);
   }
 
   breaker(): BreakerState {
-    return { ...this.breakerState };
+    return this.circuit.state();
   }
 
   outcomeLog(): OutcomeRecord[] {
-    return this.outcomes.map((o) => ({ ...o, reasons: [...o.reasons] }));
+    return this.circuit.outcomeLog();
   }
 
   committed(): CommittedAction[] {
@@ -273,15 +80,12 @@ export class SafetyLayer {
 
   /** Closes the breaker (an operator's explicit decision) and forgets the bad outcomes that opened it. */
   resume(operator: string, nowMs: number): void {
-    this.breakerState = { open: false, resumedBy: operator, resumedAtMs: nowMs };
-    for (const o of this.outcomes) {
-      o.bad = false;
-    }
+    this.circuit.resume(operator, nowMs);
   }
 
   /** Re-opens a breaker that was open before a restart (automation stays paused until an operator resumes it). */
   restoreBreaker(state: BreakerState): void {
-    this.breakerState = { ...state };
+    this.circuit.restore(state);
   }
 
   /** Replicas at the start of the step window: before the earliest action committed within it. */
@@ -340,13 +144,26 @@ export class SafetyLayer {
     decisions.push({ rule: 'validity', action: 'allowed', reason: 'well-formed proposal' });
 
     // Circuit breaker and freeze windows reject everything.
-    if (this.breakerState.open) {
+    const breaker = this.circuit.state();
+    if (breaker.open) {
       return reject(
         'circuit_breaker',
-        `automation paused since ${new Date(this.breakerState.openedAtMs ?? now).toISOString()}: ${this.breakerState.reason ?? 'repeated bad outcomes'}; an operator must resume it`
+        `automation paused since ${new Date(breaker.openedAtMs ?? now).toISOString()}: ${breaker.reason ?? 'repeated bad outcomes'}; an operator must resume it`
       );
     }
-    decisions.push({ rule: 'circuit_breaker', action: 'allowed', reason: 'breaker closed' });
+    if (breaker.degraded && restsOnForecast(proposal)) {
+      return reject(
+        'circuit_breaker',
+        `forecast not trusted since ${new Date(breaker.degradedAtMs ?? now).toISOString()} (${breaker.degradedReason ?? 'repeated forecast misses'}): only fallback-mode changes until ${fmt(this.config.circuitBreaker.recoverySeconds ?? 1800)} s pass without a miss`
+      );
+    }
+    decisions.push({
+      rule: 'circuit_breaker',
+      action: 'allowed',
+      reason: breaker.degraded
+        ? 'breaker degraded: a fallback-mode change, not resting on the forecast'
+        : 'breaker closed',
+    });
     const freeze = inFreezeWindow(this.config.freezeWindows, now);
     if (freeze) {
       return reject('freeze_window', `freeze window: ${freeze.reason}`);
@@ -744,18 +561,7 @@ export class SafetyLayer {
         break;
       }
     }
-    const f = verdict.applied.forecast;
-    const observe = Math.min(this.config.circuitBreaker.observeSeconds, f ? f.horizonSeconds : Infinity);
-    this.pending.push({
-      service: stateBefore.service,
-      appliedAtMs: stateBefore.timeMs,
-      judgeAtMs: stateBefore.timeMs + observe * 1000,
-      latencyBeforeMs: stateBefore.latencyP95Ms,
-      forecast: f,
-      down: a.down,
-      rateSum: 0,
-      rateCount: 0,
-    });
+    this.circuit.track(stateBefore, { down: a.down, forecast: verdict.applied.forecast });
     return a;
   }
 
@@ -764,227 +570,6 @@ export class SafetyLayer {
    * breaker after too many bad outcomes within the window. Returns the outcomes judged now.
    */
   observe(state: ServiceState): OutcomeRecord[] {
-    const cb = this.config.circuitBreaker;
-    const due: PendingOutcome[] = [];
-    for (let i = 0; i < this.pending.length;) {
-      const p = this.pending[i] as PendingOutcome;
-      if (p.service === state.service && state.timeMs > p.appliedAtMs) {
-        p.rateSum += state.requestRate;
-        p.rateCount++;
-      }
-      if (p.service === state.service && state.timeMs >= p.judgeAtMs) {
-        due.push(p);
-        this.pending.splice(i, 1);
-      } else {
-        i++;
-      }
-    }
-    if (due.length === 0) {
-      return [];
-    }
-    // Every action of this service that is due is judged against the same observation: one outcome.
-    const reasons = new Set<string>();
-    for (const p of due) {
-      if (p.down && state.latencyP95Ms > state.sloMs && state.latencyP95Ms > p.latencyBeforeMs * cb.sloWorsenFactor) {
-        reasons.add(
-          `SLO worse after the action: p95 ${fmt(state.latencyP95Ms)} ms > ${fmt(state.sloMs)} ms SLO and > ${fmt(cb.sloWorsenFactor)} × ${fmt(p.latencyBeforeMs)} ms before`
-        );
-      }
-      if (p.forecast && p.rateCount > 0) {
-        const realised = p.rateSum / p.rateCount;
-        const hi = p.forecast.p90 * (1 + cb.forecastErrorTolerance);
-        const lo = (p.forecast.p10 ?? 0) / (1 + cb.forecastErrorTolerance);
-        if (realised > hi) {
-          reasons.add(
-            `forecast error out of bounds: ${fmt(realised)} req/s realised on average above p90 ${fmt(p.forecast.p90)} × ${fmt(1 + cb.forecastErrorTolerance)}`
-          );
-        } else if (realised < lo) {
-          reasons.add(
-            `forecast error out of bounds: ${fmt(realised)} req/s realised on average below p10 ${fmt(p.forecast.p10 ?? 0)} ÷ ${fmt(1 + cb.forecastErrorTolerance)}`
-          );
-        }
-      }
-    }
-    const rec: OutcomeRecord = {
-      timeMs: state.timeMs,
-      service: state.service,
-      actionAtMs: due[due.length - 1]!.appliedAtMs,
-      bad: reasons.size > 0,
-      reasons: [...reasons],
-    };
-    this.outcomes.push(rec);
-    if (this.outcomes.length > 10_000) {
-      this.outcomes.splice(0, this.outcomes.length - 10_000);
-    }
-    if (!this.breakerState.open && rec.bad) {
-      const from = state.timeMs - cb.windowSeconds * 1000;
-      const bad = this.outcomes.filter((o) => o.bad && o.service === state.service && o.timeMs > from);
-      if (bad.length >= cb.maxBadOutcomes) {
-        this.breakerState = {
-          open: true,
-          openedAtMs: state.timeMs,
-          reason: `${bad.length} bad outcomes of ${state.service} actions within ${cb.windowSeconds} s (last: ${rec.reasons.join('; ')})`,
-        };
-      }
-    }
-    return [rec];
-  }
-}
-
-// ---- independent audit ---------------------------------------------------------------------------------
-
-export interface GuardViolation {
-  timeMs: number;
-  service: string;
-  guard: SafetyRule;
-  detail: string;
-}
-
-/**
- * Checks applied actions against the guards as plain predicates, independently of `SafetyLayer`'s
- * interval logic (the evaluation counts its findings as guard violations; they must be zero).
- */
-export class GuardAuditor {
-  private readonly config: SafetyConfig;
-  private readonly history: CommittedAction[] = [];
-  readonly violations: GuardViolation[] = [];
-  checked = 0;
-
-  constructor(config: SafetyConfig) {
-    this.config = config;
-  }
-
-  /** Audits one applied action; `breakerOpen` is the breaker state when it was reviewed. */
-  check(
-    applied: Proposal,
-    before: ServiceState,
-    opts: { breakerOpen: boolean; cluster?: ClusterContext }
-  ): GuardViolation[] {
-    const c = this.config;
-    const now = before.timeMs;
-    const svc = before.service;
-    const cur = before.replicas.desired;
-    const found: GuardViolation[] = [];
-    const v = (guard: SafetyRule, detail: string): void => {
-      found.push({ timeMs: now, service: svc, guard, detail });
-    };
-    this.checked++;
-    if (opts.breakerOpen) {
-      v('circuit_breaker', 'applied while the breaker was open');
-    }
-    if (inFreezeWindow(c.freezeWindows, now)) {
-      v('freeze_window', 'applied inside a freeze window');
-    }
-    const hard = hardBoundsFor(c, svc);
-    const a = classifyAction(applied, before);
-    const values: Array<[string, number]> = [];
-    if (applied.mode === 'direct') {
-      values.push(['replicas', applied.replicas ?? cur]);
-    } else {
-      if (applied.hpa?.minReplicas !== undefined) {
-        values.push(['minReplicas', applied.hpa.minReplicas]);
-      }
-      if (applied.hpa?.maxReplicas !== undefined) {
-        values.push(['maxReplicas', applied.hpa.maxReplicas]);
-      }
-    }
-    for (const [k, x] of values) {
-      if (x < hard.minReplicas || x > hard.maxReplicas) {
-        v('hard_bounds', `${k} ${x} outside [${hard.minReplicas}, ${hard.maxReplicas}]`);
-      }
-    }
-    if (applied.mode === 'parametric' && before.hpa) {
-      const min = applied.hpa?.minReplicas ?? before.hpa.minReplicas;
-      const max = applied.hpa?.maxReplicas ?? before.hpa.maxReplicas;
-      if (min > max) {
-        v('feasible_projection', `minReplicas ${min} > maxReplicas ${max}`);
-      }
-      const t = applied.hpa?.targetCpuUtilization;
-      if (t !== undefined) {
-        if (t < c.targetUtilization.min - 1e-9 || t > c.targetUtilization.max + 1e-9) {
-          v('target_bounds', `target ${t} outside bounds`);
-        }
-        if (Math.abs(t - before.hpa.targetCpuUtilization) > c.targetUtilization.maxStep + 1e-9) {
-          v('max_step', `target moved ${t - before.hpa.targetCpuUtilization}`);
-        }
-      }
-    }
-    // Step: the forced replica count stays within the limits of the count at the window start.
-    if (a.forcedReplicas !== undefined && a.forcedReplicas !== cur) {
-      const from = now - c.stepWindowSeconds * 1000;
-      const first = this.history.find((h) => h.service === svc && h.timeMs > from && h.forcedReplicas !== undefined);
-      const base = first ? first.replicasBefore : cur;
-      const f = a.forcedReplicas;
-      if (f > base + stepAllowance(base, c.maxStepUp) || f < base - stepAllowance(base, c.maxStepDown)) {
-        v('max_step', `${base} → ${f} replicas within ${c.stepWindowSeconds} s`);
-      }
-      if (f < cur && before.latencyP95Ms > before.sloMs) {
-        v('slo_guard', `scale-down to ${f} while p95 ${before.latencyP95Ms} ms > SLO`);
-      }
-      const p90 = forecastP90(applied, before);
-      if (f < cur && p90 !== undefined && before.capacityPerReplicaRps) {
-        if (f < replicasNeeded(p90, before.capacityPerReplicaRps, c.capacityUtilization)) {
-          v('forecast_capacity_guard', `scale-down to ${f} below the p90 need`);
-        }
-      }
-      if (c.budget && f > cur) {
-        const others = Object.entries(opts.cluster?.replicas ?? {}).reduce(
-          (s, [k, n]) => (k === svc ? s : s + n * costPerReplica(c, k)),
-          0
-        );
-        if (others + f * costPerReplica(c, svc) > c.budget.maxCost + 1e-9) {
-          v('budget', `cost ${others + f * costPerReplica(c, svc)} > ${c.budget.maxCost}`);
-        }
-      }
-    }
-    if (
-      applied.mode === 'parametric' &&
-      c.budget &&
-      applied.hpa?.maxReplicas !== undefined &&
-      before.hpa &&
-      applied.hpa.maxReplicas > before.hpa.maxReplicas
-    ) {
-      const others = Object.entries(opts.cluster?.replicas ?? {}).reduce(
-        (s, [k, n]) => (k === svc ? s : s + n * costPerReplica(c, k)),
-        0
-      );
-      if (others + applied.hpa.maxReplicas * costPerReplica(c, svc) > c.budget.maxCost + 1e-9) {
-        v('budget', 'maxReplicas raised beyond the budget');
-      }
-    }
-    // Loosening while above the SLO.
-    if (applied.mode === 'parametric' && before.hpa && before.latencyP95Ms > before.sloMs) {
-      if ((applied.hpa?.minReplicas ?? Infinity) < before.hpa.minReplicas) {
-        v('slo_guard', 'minReplicas lowered while above the SLO');
-      }
-      if ((applied.hpa?.targetCpuUtilization ?? -Infinity) > before.hpa.targetCpuUtilization) {
-        v('slo_guard', 'target raised while above the SLO');
-      }
-    }
-    // Cooldowns.
-    const last = (pred: (h: CommittedAction) => boolean): number => {
-      for (let i = this.history.length - 1; i >= 0; i--) {
-        if (this.history[i]!.service === svc && pred(this.history[i]!)) {
-          return this.history[i]!.timeMs;
-        }
-      }
-      return -Infinity;
-    };
-    const forcedUp = a.forcedReplicas !== undefined && a.forcedReplicas > cur;
-    const loosening =
-      (a.forcedReplicas !== undefined && a.forcedReplicas < cur) ||
-      (applied.mode === 'parametric' &&
-        before.hpa !== undefined &&
-        ((applied.hpa?.minReplicas ?? Infinity) < before.hpa.minReplicas ||
-          (applied.hpa?.targetCpuUtilization ?? -Infinity) > before.hpa.targetCpuUtilization));
-    if (forcedUp && now - last((h) => h.up) < c.scaleUpCooldownSeconds * 1000) {
-      v('cooldown', 'scale-up inside the scale-up cooldown');
-    }
-    if (loosening && now - last(() => true) < c.scaleDownCooldownSeconds * 1000) {
-      v('cooldown', 'scale-down inside the scale-down cooldown');
-    }
-    this.history.push(a);
-    this.violations.push(...found);
-    return found;
+    return this.circuit.observe(state);
   }
 }

@@ -67,6 +67,12 @@ export interface ServiceState {
   forecast?: RateForecast;
   /** Recent request-rate history on a regular grid (oldest first), for policies that forecast themselves. */
   requestRateHistory?: { stepSeconds: number; values: number[]; lastTimestampMs: number };
+  /**
+   * The safety layer's circuit breaker as the caller last saw it, when it passes it on: while it is
+   * degraded (the forecasts missed) the layer admits only fallback-mode changes, so a policy switches
+   * to its fallback at once instead of proposing forecast-based changes that would be rejected.
+   */
+  breaker?: { open: boolean; degraded: boolean };
   time: TimeFeatures;
 }
 
@@ -103,6 +109,13 @@ export interface Proposal {
   hpa?: HpaChange;
   reason: string;
   forecast?: ProposalForecast;
+  /**
+   * What the change rests on: 'forecast' (the circuit breaker judges the forecast against the load it
+   * meets, and a degraded breaker rejects such changes) or 'fallback' (a conservative change from
+   * measured load only, e.g. an HPA floor sized from recent peaks, admitted while the breaker is degraded).
+   * Unset: a proposal with a forecast counts as 'forecast'.
+   */
+  basis?: 'forecast' | 'fallback';
 }
 
 /** A scaling policy: state in, a proposed change out (or undefined for "no change"), with a reason. */

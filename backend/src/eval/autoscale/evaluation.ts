@@ -17,9 +17,20 @@
 import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
-import { forecastRequestRate, PredictivePolicy, type PredictiveConfig } from '../../engines/optimiser/predictive.ts';
-import type { RlInfer } from '../../engines/optimiser/rl.ts';
-import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../engines/optimiser/safety.ts';
+import {
+  forecastRequestRate,
+  PredictivePolicy,
+  type OperatingMode,
+  type PredictiveConfig,
+} from '../../engines/optimiser/predictive.ts';
+import { RlPolicy, type RlInfer } from '../../engines/optimiser/rl.ts';
+import {
+  breakerMode,
+  GuardAuditor,
+  SafetyLayer,
+  type BreakerMode,
+  type SafetyConfig,
+} from '../../engines/optimiser/safety.ts';
 import {
   autoscaleTopology,
   DEFAULT_TOPOLOGY_SCALE,
@@ -28,10 +39,11 @@ import {
   weightedPercentile,
   type PolicyResult,
 } from './replayCommon.ts';
-import { replayRl } from './rlEnv.ts';
+import { AutoscaleRlEnv, type RlEnvConfig } from './rlEnv.ts';
 import {
   timeFeatures,
   type IntegrationMode,
+  type Proposal,
   type RateForecast,
   type SafetyRule,
   type SafetyVerdict,
@@ -182,6 +194,12 @@ export async function replayPolicy(
   const examples: SafetyVerdict[] = [];
   let policyActions = 0;
   let breakerFallbackAt: number | undefined;
+  // Time in each breaker state after the hand-over, and how often the policy ran in its fallback mode.
+  const breakerSeconds: Record<BreakerMode, number> = { closed: 0, degraded: 0, open: 0 };
+  const breakerEpisodes: Record<BreakerMode, number> = { closed: 0, degraded: 0, open: 0 };
+  let lastBreakerMode: BreakerMode | undefined;
+  const modeCalls = { total: 0, fallback: 0, switches: 0 };
+  const lastMode = new Map<string, OperatingMode>();
   const policyEvery = Math.max(1, Math.round(cfg.policyIntervalSeconds / cfg.tickSeconds));
   const progressEvery = Math.max(1, Math.floor(totalTicks / 200));
   const startMs = cluster.timeMs;
@@ -290,19 +308,33 @@ export async function replayPolicy(
           time: timeFeatures(now),
         };
         safety.observe(state);
-        if (safety.breaker().open && breakerFallbackAt === undefined) {
+        const br = safety.breaker();
+        if (br.open && breakerFallbackAt === undefined) {
           // Automation paused: hand every service back to its original HPA until an operator resumes.
           breakerFallbackAt = now;
           for (const m of managed) {
             cluster.setHpa(m, { ...baselines[m]! });
           }
         }
+        state.breaker = { open: br.open, degraded: br.degraded === true };
         const proposal = await pol.propose(state);
+        const operating = pol.operatingModeOf(s);
+        modeCalls.total++;
+        if (operating === 'fallback') {
+          modeCalls.fallback++;
+        }
+        if (operating !== lastMode.get(s)) {
+          if (lastMode.has(s)) {
+            modeCalls.switches++;
+          }
+          lastMode.set(s, operating);
+        }
         if (!proposal) {
           continue;
         }
         proposals.total++;
-        const breakerOpen = safety.breaker().open;
+        const breakerOpen = br.open;
+        const breakerDegraded = br.degraded === true;
         const verdict = safety.review(proposal, state, { replicas: replicasNow });
         proposals[verdict.outcome]++;
         for (const d of verdict.decisions) {
@@ -329,9 +361,17 @@ export async function replayPolicy(
           cluster.setReplicas(s, a.replicas as number, 'predictive');
         }
         safety.commit(verdict, state);
-        auditor.check(a, state, { breakerOpen, cluster: { replicas: replicasNow } });
+        auditor.check(a, state, { breakerOpen, breakerDegraded, cluster: { replicas: replicasNow } });
         replicasNow[s] = cluster.getDeployment(s).replicas;
         policyActions++;
+      }
+    }
+    if (predictive && handedOver) {
+      const bm = breakerMode(safety.breaker());
+      breakerSeconds[bm] += cfg.tickSeconds;
+      if (bm !== lastBreakerMode) {
+        breakerEpisodes[bm]++;
+        lastBreakerMode = bm;
       }
     }
     if (cfg.onProgress && (k % progressEvery === 0 || k === totalTicks - 1)) {
@@ -380,6 +420,11 @@ export async function replayPolicy(
               ? { fallback: `original HPAs restored at ${new Date(breakerFallbackAt).toISOString()}` }
               : {}),
           },
+          breakerTime: { seconds: breakerSeconds, episodes: breakerEpisodes },
+          operatingModes: {
+            fallbackShare: modeCalls.total > 0 ? modeCalls.fallback / modeCalls.total : 0,
+            switches: modeCalls.switches,
+          },
           forecasts,
           examples,
         }
@@ -387,4 +432,29 @@ export async function replayPolicy(
     simulatedHours: (totalTicks * cfg.tickSeconds) / 3600,
     elapsedSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Replays the trained policy over a trace through the env (HPA alone during the warm-up, as the predictive replay). */
+export async function replayRl(
+  infer: RlInfer,
+  config: Partial<RlEnvConfig> & { trace: WorkloadTrace; onProgress?: (done: number, total: number) => void }
+): Promise<PolicyResult> {
+  const started = performance.now();
+  const { onProgress, ...envConfig } = config;
+  const env = new AutoscaleRlEnv(envConfig);
+  const policy = new RlPolicy(infer, { baselines: env.baselines, entryService: env.entry });
+  env.reset();
+  let n = 0;
+  while (!env.done) {
+    const proposals: Array<Proposal | undefined> = [];
+    for (const state of env.currentStates()) {
+      proposals.push(await policy.propose(state));
+    }
+    env.stepProposals(proposals);
+    if (onProgress && n++ % 50 === 0) {
+      onProgress(env.progress.done, env.progress.total);
+    }
+  }
+  onProgress?.(env.progress.total, env.progress.total);
+  return env.result(started);
 }

@@ -3,7 +3,7 @@
  * cluster, its safety settings, the result row both report and the rolling statistics both keep per tick.
  * Pure (no I/O).
  */
-import type { BreakerState, SafetyConfig } from '../../engines/optimiser/safety.ts';
+import type { BreakerMode, BreakerState, SafetyConfig } from '../../engines/optimiser/safety.ts';
 import type { IntegrationMode, SafetyRule, SafetyVerdict } from '../../engines/optimiser/types.ts';
 import { defaultTopology, type Topology } from '../../sim/topology.ts';
 
@@ -85,6 +85,8 @@ export class Ring {
 /** One policy's row of the replay evaluation (`replayPolicy`, `replayRl`). */
 export interface PolicyResult {
   policy: string;
+  /** The leave-one-trace-out candidate setting this replay used (autoscale-eval with several traces). */
+  candidate?: string;
   available: boolean;
   message?: string;
   mode?: IntegrationMode;
@@ -105,6 +107,10 @@ export interface PolicyResult {
   ruleActions?: Partial<Record<SafetyRule, { clamped: number; rejected: number }>>;
   guardChecks?: number;
   breaker?: BreakerState & { fallback?: string };
+  /** Seconds in each breaker state after the policy took over, and how many periods of each began. */
+  breakerTime?: { seconds: Record<BreakerMode, number>; episodes: Record<BreakerMode, number> };
+  /** Share of the policy's decisions made in its fallback mode, and how often a service switched mode. */
+  operatingModes?: { fallbackShare: number; switches: number };
   forecasts?: number;
   /** A few modified or rejected proposals with every rule's decision, for the report. */
   examples?: SafetyVerdict[];

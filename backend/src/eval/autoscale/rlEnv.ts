@@ -20,13 +20,11 @@
 import type { HpaObjectSpec } from '../../kube/types.ts';
 import { SimulatedCluster } from '../../sim/cluster.ts';
 import type { WorkloadTrace } from '../../sim/workload.ts';
-import { Rng } from '../../sim/random.ts';
 import {
   actionToProposal,
   RL_HORIZON_SECONDS,
   RlObservationBuilder,
   rlRateForecast,
-  RlPolicy,
   type RlInfer,
 } from '../../engines/optimiser/rl.ts';
 import { GuardAuditor, SafetyLayer, type SafetyConfig } from '../../engines/optimiser/safety.ts';
@@ -45,6 +43,10 @@ import {
   weightedPercentile,
   type PolicyResult,
 } from './replayCommon.ts';
+import { HpaTwin, scaleEventCounts } from './hpaTwin.ts';
+
+// The synthetic training shapes live with the other synthetic traces.
+export { syntheticTrainingTrace } from './syntheticTraces.ts';
 
 export interface RlEnvConfig {
   trace: WorkloadTrace;
@@ -64,6 +66,11 @@ export interface RlEnvConfig {
   forecastHistorySteps: number;
   /** Reward charge per applied action (fewer, larger moves rather than chatter). */
   actionPenalty: number;
+  /**
+   * Run an HPA twin (`hpaTwin.ts`: the same cluster under the HPA alone) and report the agent's excess
+   * replicas and scale events over it, and its violation share, with every step (the constrained costs).
+   */
+  hpaTwin: boolean;
   safety: Partial<Omit<SafetyConfig, 'hardBounds'>>;
 }
 
@@ -78,6 +85,7 @@ export const DEFAULT_RL_ENV: Omit<RlEnvConfig, 'trace'> = {
   forecastStepSeconds: 60,
   forecastHistorySteps: 3 * 1440,
   actionPenalty: 0.02,
+  hpaTwin: false,
   safety: {},
 };
 
@@ -91,6 +99,18 @@ export interface RlStepResult {
   /** Per service: the share of the interval with the SLO violated while the service ran hot. */
   serviceCosts: number[];
   done: boolean;
+  /** With `hpaTwin`: the agent against the HPA alone on the same load over the interval. */
+  twin?: {
+    /** Per service: (mean replicas − the twin's) ÷ the service's hard max. */
+    replicaExcess: number[];
+    /** Per service: scale events − the twin's. */
+    actionExcess: number[];
+    /** The twin's share of ticks with the gateway p95 above the SLO. */
+    hpaViolationShare: number;
+    /** Per service: the twin's mean replicas ÷ the service's hard max, and its scale events. */
+    hpaReplicas: number[];
+    hpaActions: number[];
+  };
   info: {
     timeMs: number;
     replicas: number;
@@ -111,6 +131,7 @@ export class AutoscaleRlEnv {
   readonly entry: string;
   readonly baselines: Record<string, HpaObjectSpec>;
   private readonly cluster: SimulatedCluster;
+  private readonly twin: HpaTwin | undefined;
   private readonly safety: SafetyLayer;
   private readonly auditor: GuardAuditor;
   private readonly observations: RlObservationBuilder;
@@ -168,7 +189,7 @@ export class AutoscaleRlEnv {
     }
     this.config = cfg;
     const topology = autoscaleTopology(cfg.scale);
-    this.cluster = new SimulatedCluster({
+    const clusterOptions: ConstructorParameters<typeof SimulatedCluster>[0] = {
       seed: cfg.seed,
       topology,
       workload: cfg.trace,
@@ -182,9 +203,18 @@ export class AutoscaleRlEnv {
             startTimeMs: SIM_EPOCH_MS + cfg.workloadOffsetSeconds * 1000,
           }
         : {}),
-    });
+    };
+    this.cluster = new SimulatedCluster(clusterOptions);
     this.entry = topology.entry;
     this.managed = topology.services.filter((s) => s.hpa).map((s) => s.name);
+    this.twin = cfg.hpaTwin
+      ? new HpaTwin(
+          new SimulatedCluster({ ...clusterOptions, topology: autoscaleTopology(cfg.scale) }),
+          this.managed,
+          this.entry,
+          cfg.sloMs
+        )
+      : undefined;
     this.baselines = Object.fromEntries(
       topology.services.filter((s) => s.hpa).map((s) => [s.name, { ...(s.hpa as HpaObjectSpec) }])
     );
@@ -272,6 +302,8 @@ export class AutoscaleRlEnv {
     if (this.done) {
       throw new Error('step: the episode is over; reset a new env');
     }
+    // Scale events before this decision's actions (the agent's forced scale-ups count in its interval).
+    const eventsBefore = this.twin ? scaleEventCounts(this.cluster, this.managed) : undefined;
     let applied = 0;
     let rejected = 0;
     const appliedBy = new Array<boolean>(this.managed.length).fill(false);
@@ -292,7 +324,9 @@ export class AutoscaleRlEnv {
         continue;
       }
       this.proposals.total++;
-      const breakerOpen = this.safety.breaker().open;
+      const br = this.safety.breaker();
+      const breakerOpen = br.open;
+      const breakerDegraded = br.degraded === true;
       const verdict = this.safety.review(proposal, state, { replicas: snapReplicas });
       this.proposals[verdict.outcome]++;
       for (const d of verdict.decisions) {
@@ -316,7 +350,7 @@ export class AutoscaleRlEnv {
         this.cluster.setReplicas(service, a.replicas as number, 'rl');
       }
       this.safety.commit(verdict, state);
-      this.auditor.check(a, state, { breakerOpen, cluster: { replicas: snapReplicas } });
+      this.auditor.check(a, state, { breakerOpen, breakerDegraded, cluster: { replicas: snapReplicas } });
       snapReplicas[service] = this.cluster.getDeployment(service).replicas;
       this.policyActions++;
       applied++;
@@ -328,9 +362,27 @@ export class AutoscaleRlEnv {
       this.intervalReplicas.set(s, 0);
       this.intervalHotViolations.set(s, 0);
     }
+    this.twin?.startInterval();
     const end = Math.min(this.totalTicks, this.k + this.decisionTicks);
     while (this.k < end) {
       this.tick();
+    }
+    let twin: RlStepResult['twin'];
+    if (this.twin) {
+      const t = this.twin.interval();
+      const events = scaleEventCounts(this.cluster, this.managed).map((c, i) => c - eventsBefore![i]!);
+      twin = {
+        replicaExcess: this.managed.map(
+          (s, i) =>
+            (this.intervalTicks > 0 ? this.intervalReplicas.get(s)! / this.intervalTicks : 0) /
+              Math.max(1, this.baselines[s]!.maxReplicas) -
+            t.meanReplicas[i]! / Math.max(1, this.baselines[s]!.maxReplicas)
+        ),
+        actionExcess: this.managed.map((_, i) => events[i]! - t.scaleEvents[i]!),
+        hpaViolationShare: t.violationShare,
+        hpaReplicas: this.managed.map((s, i) => t.meanReplicas[i]! / Math.max(1, this.baselines[s]!.maxReplicas)),
+        hpaActions: t.scaleEvents,
+      };
     }
     const rewards = this.managed.map((s, i) => {
       const meanReplicas = this.intervalTicks > 0 ? this.intervalReplicas.get(s)! / this.intervalTicks : 0;
@@ -354,6 +406,7 @@ export class AutoscaleRlEnv {
       cost,
       serviceCosts,
       done: this.done,
+      ...(twin ? { twin } : {}),
       info: {
         timeMs: this.cluster.timeMs,
         replicas,
@@ -370,6 +423,7 @@ export class AutoscaleRlEnv {
     const cfg = this.config;
     const k = this.k;
     this.cluster.advance(cfg.tickSeconds);
+    this.twin?.advance(cfg.tickSeconds);
     const snap = this.cluster.snapshot();
     const byName = new Map(snap.services.map((s) => [s.service, s]));
     const gw = byName.get(this.entry)!;
@@ -533,63 +587,4 @@ export class AutoscaleRlEnv {
   get progress(): { done: number; total: number } {
     return { done: this.k, total: this.totalTicks };
   }
-}
-
-/** Replays the trained policy over a trace through the env (HPA alone during the warm-up, as the predictive replay). */
-export async function replayRl(
-  infer: RlInfer,
-  config: Partial<RlEnvConfig> & { trace: WorkloadTrace; onProgress?: (done: number, total: number) => void }
-): Promise<PolicyResult> {
-  const started = performance.now();
-  const { onProgress, ...envConfig } = config;
-  const env = new AutoscaleRlEnv(envConfig);
-  const policy = new RlPolicy(infer, { baselines: env.baselines, entryService: env.entry });
-  env.reset();
-  let n = 0;
-  while (!env.done) {
-    const proposals: Array<Proposal | undefined> = [];
-    for (const state of env.currentStates()) {
-      proposals.push(await policy.propose(state));
-    }
-    env.stepProposals(proposals);
-    if (onProgress && n++ % 50 === 0) {
-      onProgress(env.progress.done, env.progress.total);
-    }
-  }
-  onProgress?.(env.progress.total, env.progress.total);
-  return env.result(started);
-}
-
-/**
- * Synthetic training traces (per-minute): `diurnal` (two daily peaks, random phase/amplitude and noise) or
- * `bursty` (a slow base with random multiplicative bursts of 2–6× lasting 2–20 minutes). Deterministic in `seed`.
- */
-export function syntheticTrainingTrace(kind: 'diurnal' | 'bursty', seed: number, minutes = 1440): WorkloadTrace {
-  const rng = new Rng(seed);
-  const rnd = (): number => rng.next();
-  const values: number[] = [];
-  const phase = rnd() * 24;
-  const amp = 0.3 + 0.6 * rnd();
-  const noise = 0.02 + 0.08 * rnd();
-  let burstLeft = 0;
-  let burstMul = 1;
-  for (let i = 0; i < minutes; i++) {
-    const h = (i / 60 + phase) % 24;
-    const morning = Math.exp(-((h - 11) ** 2) / 8);
-    const evening = 0.8 * Math.exp(-((h - 20) ** 2) / 6);
-    let v = 1 - amp + amp * Math.max(morning, evening);
-    if (kind === 'bursty') {
-      if (burstLeft <= 0 && rnd() < 0.02) {
-        burstLeft = 2 + Math.floor(rnd() * 19);
-        burstMul = 2 + 4 * rnd();
-      }
-      if (burstLeft > 0) {
-        v *= burstMul;
-        burstLeft--;
-      }
-    }
-    v *= 1 + noise * (2 * rnd() - 1);
-    values.push(Math.max(0.01, v) * 1000);
-  }
-  return { name: `synthetic-${kind}#${seed}`, stepSeconds: 60, values };
 }

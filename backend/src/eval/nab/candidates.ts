@@ -5,14 +5,8 @@
  * timestamps inside the detector).
  */
 import { createWindowedGaussian, createNullDetector, runDetector } from '../../engines/anomaly/baselines.ts';
-import {
-  artimeSettingsFor,
-  DEFAULT_ART_RESIDUAL,
-  runArtResidual,
-} from '../../engines/anomaly/detectors/artResidual.ts';
-import { runArtime } from '../../engines/anomaly/detectors/artime.ts';
-import { runCad } from '../../engines/anomaly/detectors/cad.ts';
-import { runEnsemble } from '../../engines/anomaly/detectors/ensemble.ts';
+import { DEFAULT_ART_RESIDUAL, runArtResidual } from '../../engines/anomaly/detectors/artResidual.ts';
+import { artSettingsFor, DEFAULT_NEWEST_WEIGHT, runArtWindows } from '../../engines/anomaly/detectors/artWindows.ts';
 import { runResidualLikelihood } from '../../engines/anomaly/detectors/residualLikelihood.ts';
 import type { Series } from './dataset.ts';
 
@@ -38,6 +32,11 @@ export function stepOf(timestamps: ArrayLike<number>): number {
 }
 
 const hours = (ms: number) => `${ms / HOUR} h`;
+/**
+ * Weights of the newest value's distance in the ART match (a share of the match lost per unit of normalised
+ * distance: unitless, so it transfers across sampling rates).
+ */
+const NEWEST_WEIGHTS = [1, 2, 3];
 const minutes = (ms: number) => `${ms / MINUTE} min`;
 
 /** Detector families with their grids (the first entry of each list is the shipped default). */
@@ -47,15 +46,15 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
     for (const bucketMs of [15 * MINUTE, 30 * MINUTE, 60 * MINUTE]) {
       for (const learningMs of [24 * HOUR, 48 * HOUR]) {
         for (const restMs of [16 * HOUR, 8 * HOUR, 24 * HOUR]) {
-          for (const restThreshold of [0.7, 0.6]) {
-            const opts = { bucketMs, learningMs, restMs, restThreshold };
+          for (const newestWeight of NEWEST_WEIGHTS) {
+            const opts = { bucketMs, learningMs, restMs, art: { newestWeight } };
             out.push({
-              name: `bucket ${minutes(bucketMs)}, learning ${hours(learningMs)}, rest ${hours(restMs)} after ≥ ${restThreshold}`,
+              name: `bucket ${minutes(bucketMs)}, learning ${hours(learningMs)}, rest ${hours(restMs)}, newest weight ${newestWeight}`,
               isDefault:
                 bucketMs === DEFAULT_ART_RESIDUAL.bucketMs &&
                 learningMs === DEFAULT_ART_RESIDUAL.learningMs &&
                 restMs === DEFAULT_ART_RESIDUAL.restMs &&
-                restThreshold === DEFAULT_ART_RESIDUAL.restThreshold,
+                newestWeight === DEFAULT_NEWEST_WEIGHT,
               run: (s) => runArtResidual(s.timestamps, s.values, opts),
             });
           }
@@ -64,15 +63,21 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
     }
     return out;
   },
-  artime: () => {
+  art: () => {
     const out: Candidate[] = [];
     for (const bucketMs of [15 * MINUTE, 30 * MINUTE, 60 * MINUTE]) {
       for (const learningMs of [24 * HOUR, 48 * HOUR]) {
-        out.push({
-          name: `bucket ${minutes(bucketMs)}, learning ${hours(learningMs)}`,
-          isDefault: bucketMs === DEFAULT_ART_RESIDUAL.bucketMs && learningMs === DEFAULT_ART_RESIDUAL.learningMs,
-          run: (s) => runArtime(s.values, artimeSettingsFor(stepOf(s.timestamps), bucketMs, learningMs)),
-        });
+        for (const newestWeight of NEWEST_WEIGHTS) {
+          out.push({
+            name: `bucket ${minutes(bucketMs)}, learning ${hours(learningMs)}, newest weight ${newestWeight}`,
+            isDefault:
+              bucketMs === DEFAULT_ART_RESIDUAL.bucketMs &&
+              learningMs === DEFAULT_ART_RESIDUAL.learningMs &&
+              newestWeight === DEFAULT_NEWEST_WEIGHT,
+            run: (s) =>
+              runArtWindows(s.values, { newestWeight, ...artSettingsFor(stepOf(s.timestamps), bucketMs, learningMs) }),
+          });
+        }
       }
     }
     return out;
@@ -84,14 +89,6 @@ export const CANDIDATE_GRIDS: Record<string, () => Candidate[]> = {
       run: (s) => runResidualLikelihood(s.timestamps, s.values, { countAware: true, resolutionFloor: true }),
     },
     { name: 'plain (the old aidpe)', isDefault: false, run: (s) => runResidualLikelihood(s.timestamps, s.values) },
-  ],
-  'cad-ose': () => [{ name: 'learned range (README)', isDefault: true, run: (s) => runCad(s.values) }],
-  ensemble: () => [
-    {
-      name: 'CAD OSE + residual likelihood, rest 100 points',
-      isDefault: true,
-      run: (s) => runEnsemble(s.timestamps, s.values),
-    },
   ],
   windowedGaussian: () => [
     { name: 'NAB baseline', isDefault: true, run: (s) => runDetector(createWindowedGaussian(), s.values) },

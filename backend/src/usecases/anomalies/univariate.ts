@@ -73,7 +73,6 @@ export function scoreFrame(
   };
 }
 
-/** The ensemble's thresholds, feedback and region ids are its own (another score scale): its key names it. */
 /** Thresholds, feedback and region ids are per detector scale (the engine's rule: `registry.ts`). */
 export { scoringKeyOf };
 

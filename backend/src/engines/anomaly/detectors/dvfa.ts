@@ -1,264 +1,321 @@
 /**
- * Dual-vigilance fuzzy ART (DVFA) as ARTime uses it: the "compacted" DVFA of ARTimeNAB.jl
- * (`src/AdaptiveResonanceCompact.jl`, itself derived from AdaptiveResonance.jl, MIT), over complement-coded
- * feature vectors. Categories are hyper-boxes; activation M = (|x ∧ w|/|w|)³ · e², where e is the "energy"
- * similarity of the newest value (the last feature and its complement). Categories with M ≥ ρ_ub learn by fast
- * commit (w ← x ∧ w); otherwise the best category with M ≥ ρ_lb spawns a new category of its cluster; otherwise
- * a new cluster is made and −1 is returned: the anomaly candidate.
+ * Dual-vigilance fuzzy ART (DVFA), bounded and streaming, with a match function for time-series windows.
  *
- * Differences from the original: weights are float32 (a snapshot restores bit-identically), and memory is bounded:
- * at `maxCategories` no category is added (a mismatch is still reported and existing categories keep learning).
- * Forgetting the least recently used category instead scored 2.5–3 points lower on NAB (old shapes came back as
- * "new"); the default cap (128, in `artime.ts`) scored within noise of no cap there.
+ * Written from the published descriptions: fuzzy ART with complement coding (G. Carpenter, S. Grossberg,
+ * D. Rosen, "Fuzzy ART: fast stable learning and categorization of analog patterns by an adaptive resonance
+ * system", Neural Networks 4(6), 1991) and its dual-vigilance form (L. E. Brito da Silva, I. Elnabarawy,
+ * D. C. Wunsch II, "Dual vigilance fuzzy adaptive resonance theory", Neural Networks 109, 2019; the distributed
+ * variant, Neural Networks 2020), with AdaptiveResonance.jl (MIT, S. Petrenko) read for the DVFA training loop.
+ *
+ * A category is a hyper-box: complement-coded weights w = (lo, 1 − hi) over the input's coordinates. An input x
+ * (values in [0, 1], complement-coded here) is offered to the categories in order of choice T = |x ∧ w| / (α + |w|);
+ * the first whose match reaches the lower vigilance decides: at or above the upper vigilance it learns
+ * (fast learning, w ← x ∧ w: the box grows to hold x), between the two a new category joins that category's
+ * cluster (clusters of boxes take arbitrary shapes), and when none reaches the lower vigilance the input starts a
+ * new cluster: it is novel. The first in choice order among those matching ≥ ρ_lb is the one with the highest
+ * choice among them, so no sort is needed.
+ *
+ * The match used here is this project's own: the fuzzy overlap ratio |x ∧ w| / |w| over the shape coordinates,
+ * raised to `power` (sharper than the plain ratio near 1), times the similarity of one designated coordinate
+ * (`newestIndex`, the window's newest value on an absolute scale): 1 − `newestWeight` · its distance from the
+ * category's interval on that coordinate. The newest value matters more than any one shape coordinate.
+ *
+ * Memory is bounded (`maxCategories`): at the cap nothing new is created (novelty is still reported) and existing
+ * categories keep learning. Weights are float32; every state is JSON-exact, so a restored network continues
+ * bit-identically.
  */
 
-export interface DvfaState {
-  rhoLb: number;
-  rhoUb: number;
-  clusters: number;
-  lastA: number;
-  lastAe: number;
-  labels: number[];
-  /** Category weights, row-major, as base64 of little-endian float32 (compact in JSON). */
-  weights: string;
+export interface DvfaOptions {
+  /** Input coordinates before complement coding. */
+  dim: number;
+  /** Most categories kept (default 128). */
+  maxCategories?: number;
+  /** Choice parameter α > 0 (default 0.001). */
+  alpha?: number;
+  /** Exponent of the shape overlap ratio in the match (default 3). */
+  power?: number;
+  /** The coordinate matched by distance rather than overlap (default: none). */
+  newestIndex?: number;
+  /** Weight of the newest coordinate's distance in the match (default 1). */
+  newestWeight?: number;
 }
 
+export type DvfaOutcome = 'learned' | 'category' | 'cluster' | 'full';
+
+export interface DvfaResult {
+  /**
+   * What the network did: learned into a category, a new category in a cluster, a new cluster, or — at the category
+   * cap — learned into the chosen category instead of a new one in its cluster (`full`, not novel) or nothing
+   * (`full`, novel).
+   */
+  outcome: DvfaOutcome;
+  /** The highest match over all categories before learning (0 for an empty network). */
+  bestMatch: number;
+  /** True when no category matched at or above the lower vigilance. */
+  novel: boolean;
+}
+
+export interface DvfaState {
+  dim: number;
+  rhoUb: number;
+  rhoLb: number;
+  clusters: number;
+  /** Cluster of each category. */
+  labels: number[];
+  /** Complement-coded weights, category after category (float32 values). */
+  weights: number[];
+}
+
+const fail = (field: string, why: string): never => {
+  throw new Error(`dvfa state: ${field} ${why}`);
+};
+
 export class Dvfa {
-  rhoLb = 0;
-  rhoUb = 0;
-  /** Category weights, row-major: category j at [j·dim, (j+1)·dim). */
-  private w: Float32Array;
-  private wNorm: Float64Array;
-  private labels: number[] = [];
-  n = 0;
+  readonly dim: number;
+  readonly maxCategories: number;
+  private readonly alpha: number;
+  private readonly power: number;
+  private readonly newestIndex: number;
+  private readonly newestWeight: number;
+  /** Upper vigilance: a category matching at or above it learns the input. */
+  rhoUb = 0.9;
+  /** Lower vigilance: below it for every category, the input is novel. */
+  rhoLb = 0.8;
+  private count = 0;
   private clusters = 0;
-  private m: Float64Array;
-  private me: Float64Array;
-  private readonly x: Float64Array;
-  /** Activation and energy similarity of the best category for the last sample (A, Ae of the original). */
-  lastA = 0;
-  lastAe = 0;
+  private labels: Int32Array;
+  private weights: Float32Array;
+  private readonly coded: Float32Array;
+  private readonly matches: Float64Array;
+  private readonly choices: Float64Array;
 
-  constructor(
-    readonly dim: number,
-    private readonly maxCategories: number
-  ) {
-    const cap = Math.min(64, maxCategories);
-    this.w = new Float32Array(cap * dim);
-    this.wNorm = new Float64Array(cap);
-    this.m = new Float64Array(cap);
-    this.me = new Float64Array(cap);
-    this.x = new Float64Array(dim);
+  constructor(options: DvfaOptions) {
+    const { dim } = options;
+    if (!(Number.isInteger(dim) && dim > 0)) {
+      throw new Error(`dvfa: dim must be a positive integer, got ${String(dim)}`);
+    }
+    this.dim = dim;
+    this.maxCategories = options.maxCategories ?? 128;
+    this.alpha = options.alpha ?? 1e-3;
+    this.power = options.power ?? 3;
+    this.newestIndex = options.newestIndex ?? -1;
+    this.newestWeight = options.newestWeight ?? 1;
+    if (!(Number.isInteger(this.maxCategories) && this.maxCategories > 0)) {
+      throw new Error(`dvfa: maxCategories must be a positive integer, got ${this.maxCategories}`);
+    }
+    this.labels = new Int32Array(this.maxCategories);
+    this.weights = new Float32Array(this.maxCategories * 2 * dim);
+    this.coded = new Float32Array(2 * dim);
+    this.matches = new Float64Array(this.maxCategories);
+    this.choices = new Float64Array(this.maxCategories);
   }
 
-  private grow(): void {
-    const cap = Math.min(this.maxCategories, this.wNorm.length * 2);
-    const w = new Float32Array(cap * this.dim);
-    w.set(this.w);
-    this.w = w;
-    const wn = new Float64Array(cap);
-    wn.set(this.wNorm);
-    this.wNorm = wn;
-    this.m = new Float64Array(cap);
-    this.me = new Float64Array(cap);
+  categories(): number {
+    return this.count;
   }
 
-  private add(sample: Float64Array | null, label: number): void {
-    if (this.n >= this.maxCategories) {
-      return; // at the cap no category is added; a mismatch is still reported, and existing categories still learn
-    }
-    if (this.n === this.wNorm.length) {
-      this.grow();
-    }
-    const slot = this.n;
-    const base = slot * this.dim;
-    for (let k = 0; k < this.dim; k++) {
-      this.w[base + k] = sample ? sample[k]! : 1;
-    }
-    this.wNorm[slot] = this.normOf(slot);
-    this.labels.push(label);
-    this.n++;
+  clusterCount(): number {
+    return this.clusters;
   }
 
-  /**
-   * One sample (features in [0, 1], not complement-coded): the label of the resonant category, or −1 when none
-   * resonated (a new cluster was made, when learning). The best activation is in lastA/lastAe.
-   */
-  train(f: Float64Array, learning: boolean): number {
-    const half = f.length;
-    const x = this.x;
-    for (let k = 0; k < half; k++) {
-      x[k] = f[k]!;
-      x[half + k] = 1 - f[k]!;
+  /** Complement-codes x (clamped to [0, 1]) into the scratch input. */
+  private code(x: ArrayLike<number>): void {
+    const d = this.dim;
+    for (let i = 0; i < d; i++) {
+      const v = x[i]!;
+      const c = v < 0 ? 0 : v > 1 ? 1 : v;
+      this.coded[i] = c;
+      this.coded[d + i] = 1 - c;
     }
-    if (this.n === 0) {
-      // The original's first category is all ones, and the first sample is not learned.
-      this.add(null, 1);
-      this.clusters = 1;
-      this.lastA = 0;
-      this.lastAe = 0;
-      return 1;
-    }
-    const dim = this.dim;
-    const ei = half - 1;
-    const ee = dim - 1;
-    const w = this.w;
-    for (let j = 0; j < this.n; j++) {
-      const base = j * dim;
-      let num = 0;
-      for (let k = 0; k < dim; k++) {
-        const wk = w[base + k]!;
-        const xk = x[k]!;
-        num += xk < wk ? xk : wk;
+  }
+
+  /** Match and choice of the coded input against category j (into the scratch arrays). */
+  private evaluate(j: number): void {
+    const d = this.dim;
+    const w = this.weights;
+    const x = this.coded;
+    const base = j * 2 * d;
+    const k = this.newestIndex;
+    let overlap = 0;
+    let size = 0;
+    let shapeOverlap = 0;
+    let shapeSize = 0;
+    for (let i = 0; i < d; i++) {
+      const lo = w[base + i]!;
+      const hiC = w[base + d + i]!;
+      const a = x[i]! < lo ? x[i]! : lo;
+      const b = x[d + i]! < hiC ? x[d + i]! : hiC;
+      overlap += a + b;
+      size += lo + hiC;
+      if (i !== k) {
+        shapeOverlap += a + b;
+        shapeSize += lo + hiC;
       }
-      const nW = this.wNorm[j]! === 0 ? 0.001 : this.wNorm[j]!;
-      const fs = num / nW;
-      const wE1 = w[base + ei]!;
-      const wE2 = w[base + ee]!;
-      const em = Math.min(x[ei]!, wE1) + Math.min(x[ee]!, wE2);
-      // 0/0 (a category that has seen both extremes of the newest value) counts as no energy match.
-      const es = wE1 + wE2 > 0 ? em / (wE1 + wE2) : 0;
-      this.m[j] = fs * fs * fs * es * es;
-      this.me[j] = es;
     }
-    // The original sorts by activation and walks down: every category at or above ρ_ub learns (the best names the
-    // label); otherwise the best, if at or above ρ_lb, spawns a category of its cluster. No sort is needed for that.
+    this.choices[j] = overlap / (this.alpha + size);
+    let match = shapeSize > 0 ? shapeOverlap / shapeSize : 1;
+    match = this.power === 3 ? match * match * match : Math.pow(match, this.power);
+    if (k >= 0) {
+      const v = x[k]!;
+      const lo = w[base + k]!;
+      const hi = 1 - w[base + d + k]!;
+      const dist = v < lo ? lo - v : v > hi ? v - hi : 0;
+      const sim = 1 - this.newestWeight * dist;
+      match *= sim > 0 ? sim : 0;
+    }
+    this.matches[j] = match;
+  }
+
+  /** The highest match of x over the categories, without learning (0 for an empty network). */
+  bestMatch(x: ArrayLike<number>): number {
+    this.code(x);
     let best = 0;
-    for (let j = 1; j < this.n; j++) {
-      if (this.m[j]! > this.m[best]!) {
-        best = j;
+    for (let j = 0; j < this.count; j++) {
+      this.evaluate(j);
+      if (this.matches[j]! > best) {
+        best = this.matches[j]!;
       }
     }
-    const maxA = this.m[best]! > 0 ? this.m[best]! : 0;
-    const maxAe = this.m[best]! > 0 ? this.me[best]! : 0;
-    let mismatch = true;
-    let label = -1;
-    if (learning) {
-      if (maxA >= this.rhoUb) {
-        for (let j = 0; j < this.n; j++) {
-          if (this.m[j]! >= this.rhoUb) {
-            this.commit(j, x);
-          }
-        }
-        label = this.labels[best]!;
-        mismatch = false;
-      } else if (maxA >= this.rhoLb) {
-        label = this.labels[best]!;
-        this.add(x, label);
-        mismatch = false;
+    return best;
+  }
+
+  /** The match of x against the category that takes it (as `present` would), without learning. */
+  private place(): { best: number; chosen: number } {
+    let best = 0;
+    let chosen = -1;
+    for (let j = 0; j < this.count; j++) {
+      this.evaluate(j);
+      const m = this.matches[j]!;
+      if (m > best) {
+        best = m;
+      }
+      if (m >= this.rhoLb && (chosen < 0 || this.choices[j]! > this.choices[chosen]!)) {
+        chosen = j;
       }
     }
-    this.lastA = maxA;
-    this.lastAe = maxAe;
-    if (mismatch && learning) {
-      label = -1;
+    return { best, chosen };
+  }
+
+  /** One DVFA step: offer x, learn or create, say what happened. */
+  present(x: ArrayLike<number>): DvfaResult {
+    this.code(x);
+    const { best, chosen } = this.place();
+    if (chosen >= 0 && this.matches[chosen]! >= this.rhoUb) {
+      this.learn(chosen);
+      return { outcome: 'learned', bestMatch: best, novel: false };
+    }
+    if (chosen >= 0) {
+      if (this.create(this.labels[chosen]!)) {
+        return { outcome: 'category', bestMatch: best, novel: false };
+      }
+      // At the cap the category that would have grown a neighbour learns the input instead: memory stays bounded
+      // and the network keeps adapting.
+      this.learn(chosen);
+      return { outcome: 'full', bestMatch: best, novel: false };
+    }
+    const created = this.create(this.clusters);
+    if (created) {
       this.clusters++;
-      this.add(x, this.clusters);
     }
-    return label;
+    return { outcome: created ? 'cluster' : 'full', bestMatch: best, novel: true };
   }
 
   /**
-   * Maps feature dimensions [from, to) from u to a·u + b (a ≥ 0): a category's box [w_k, 1 − w_{k+half}] maps to
-   * [a·w_k + b, a·(1 − w_{k+half}) + b], so what was learned survives a change of scale. The uncommitted all-ones
-   * category stays as it is.
+   * The match of x against the category `present` would have learned into or grown from, or -1 when x is novel
+   * (used to measure how typical the inputs are).
    */
-  remap(from: number, to: number, a: number, b: number): void {
-    const half = this.dim / 2;
+  placedMatch(x: ArrayLike<number>): number {
+    this.code(x);
+    const { chosen } = this.place();
+    return chosen >= 0 ? this.matches[chosen]! : -1;
+  }
+
+  private learn(j: number): void {
+    const n = 2 * this.dim;
+    const base = j * n;
+    for (let i = 0; i < n; i++) {
+      if (this.coded[i]! < this.weights[base + i]!) {
+        this.weights[base + i] = this.coded[i]!;
+      }
+    }
+  }
+
+  private create(label: number): boolean {
+    if (this.count >= this.maxCategories) {
+      return false;
+    }
+    this.weights.set(this.coded, this.count * 2 * this.dim);
+    this.labels[this.count] = label;
+    this.count++;
+    return true;
+  }
+
+  /**
+   * Maps coordinate `index` of every category by v ↦ scale·v + offset (scale > 0): a box maps to a box, so what was
+   * learned survives a change of that coordinate's scale. Bounds are clamped to [0, 1].
+   */
+  remapCoordinate(index: number, scale: number, offset: number): void {
+    if (!(scale > 0)) {
+      throw new Error(`dvfa: remap scale must be positive, got ${scale}`);
+    }
+    const d = this.dim;
     const clamp = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-    for (let j = 0; j < this.n; j++) {
-      const base = j * this.dim;
-      if (this.wNorm[j] === this.dim) {
-        continue;
-      }
-      for (let k = from; k < to; k++) {
-        const lo = this.w[base + k]!;
-        const hi = 1 - this.w[base + half + k]!;
-        this.w[base + k] = clamp(a * lo + b);
-        this.w[base + half + k] = clamp(1 - (a * hi + b));
-      }
-      this.wNorm[j] = this.normOf(j);
+    for (let j = 0; j < this.count; j++) {
+      const base = j * 2 * d;
+      const lo = this.weights[base + index]!;
+      const hi = 1 - this.weights[base + d + index]!;
+      this.weights[base + index] = clamp(scale * lo + offset);
+      this.weights[base + d + index] = 1 - clamp(scale * hi + offset);
     }
-  }
-
-  /** Fast commit: w ← x ∧ w. */
-  private commit(j: number, x: Float64Array): void {
-    const base = j * this.dim;
-    for (let k = 0; k < this.dim; k++) {
-      this.w[base + k] = Math.min(x[k]!, this.w[base + k]!);
-    }
-    this.wNorm[j] = this.normOf(j);
-  }
-
-  /** |w_j|₁ of the stored (float32) weights. */
-  private normOf(j: number): number {
-    const base = j * this.dim;
-    let norm = 0;
-    for (let k = 0; k < this.dim; k++) {
-      norm += this.w[base + k]!;
-    }
-    return norm;
   }
 
   snapshot(): DvfaState {
-    const f32 = this.w.slice(0, this.n * this.dim);
+    const n = 2 * this.dim;
     return {
-      rhoLb: this.rhoLb,
+      dim: this.dim,
       rhoUb: this.rhoUb,
+      rhoLb: this.rhoLb,
       clusters: this.clusters,
-      lastA: this.lastA,
-      lastAe: this.lastAe,
-      labels: [...this.labels],
-      weights: Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString('base64'),
+      labels: Array.from(this.labels.subarray(0, this.count)),
+      weights: Array.from(this.weights.subarray(0, this.count * n)),
     };
   }
 
-  /** Restores a snapshot; throws naming the field when it does not fit this DVFA. */
-  restore(s: DvfaState): void {
-    const fail = (field: string, why: string): never => {
-      throw new Error(`detector state: art.${field} ${why}`);
-    };
-    for (const k of ['rhoLb', 'rhoUb', 'clusters', 'lastA', 'lastAe'] as const) {
-      if (typeof s?.[k] !== 'number' || !Number.isFinite(s[k])) {
-        fail(k, 'must be a finite number');
+  restore(state: DvfaState): void {
+    if (state === null || typeof state !== 'object') {
+      fail('', 'must be an object');
+    }
+    if (state.dim !== this.dim) {
+      fail('dim', `is ${String(state.dim)}; this network has ${this.dim}`);
+    }
+    for (const k of ['rhoUb', 'rhoLb'] as const) {
+      if (!(typeof state[k] === 'number' && state[k] >= 0 && state[k] <= 1)) {
+        fail(k, 'must be a number in [0, 1]');
       }
     }
-    if (!Array.isArray(s.labels) || s.labels.length > this.maxCategories) {
-      fail('labels', `must be an array of at most ${this.maxCategories} numbers`);
+    if (!Array.isArray(state.labels) || state.labels.length > this.maxCategories) {
+      fail('labels', `must be an array of at most ${this.maxCategories} cluster ids`);
     }
-    const n = s.labels.length;
-    if (!s.labels.every((l) => typeof l === 'number' && Number.isFinite(l))) {
-      fail('labels', 'must hold finite numbers');
+    if (!(Number.isInteger(state.clusters) && state.clusters >= 0)) {
+      fail('clusters', 'must be an integer ≥ 0');
     }
-    if (typeof s.weights !== 'string') {
-      fail('weights', 'must be a base64 string');
+    if (!state.labels.every((l) => Number.isInteger(l) && l >= 0 && l < state.clusters)) {
+      fail('labels', 'must be cluster ids below clusters');
     }
-    const bytes = Buffer.from(s.weights, 'base64');
-    if (bytes.length !== n * this.dim * 4) {
-      fail('weights', `must hold ${n}×${this.dim} float32 values`);
+    const n = 2 * this.dim;
+    if (!Array.isArray(state.weights) || state.weights.length !== state.labels.length * n) {
+      fail('weights', `must hold ${n} numbers per category`);
     }
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    const f32 = new Float32Array(copy.buffer);
-    while (this.wNorm.length < n) {
-      this.grow();
+    if (!state.weights.every((w) => typeof w === 'number' && w >= 0 && w <= 1)) {
+      fail('weights', 'must be numbers in [0, 1]');
     }
-    this.n = n;
-    for (let j = 0; j < n; j++) {
-      for (let k = 0; k < this.dim; k++) {
-        const v = f32[j * this.dim + k]!;
-        if (!(v >= 0 && v <= 1)) {
-          fail('weights', 'must lie in [0, 1]');
-        }
-        this.w[j * this.dim + k] = v;
-      }
-      this.wNorm[j] = this.normOf(j);
-    }
-    this.labels = [...s.labels];
-    this.rhoLb = s.rhoLb;
-    this.rhoUb = s.rhoUb;
-    this.clusters = s.clusters;
-    this.lastA = s.lastA;
-    this.lastAe = s.lastAe;
+    this.rhoUb = state.rhoUb;
+    this.rhoLb = state.rhoLb;
+    this.clusters = state.clusters;
+    this.count = state.labels.length;
+    this.labels.fill(0);
+    this.labels.set(state.labels);
+    this.weights.fill(0);
+    this.weights.set(state.weights);
   }
 }
