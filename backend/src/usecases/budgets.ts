@@ -6,8 +6,6 @@ import { BadRequestError } from './errors.ts';
 
 /** Points one request may hand the engines, across all its series. */
 export const MAX_TOTAL_POINTS = 200_000;
-/** The ensemble anomaly detector costs several times the default one per point: its requests get a fifth. */
-export const MAX_ENSEMBLE_POINTS = MAX_TOTAL_POINTS / 5;
 /** Steps one raw range query may return per series (Prometheus' own limit is 11,000). */
 export const MAX_QUERY_STEPS = 11_000;
 /** The longest root-cause window (the incident window; the 30 min baseline comes on top). */

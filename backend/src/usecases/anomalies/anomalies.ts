@@ -28,7 +28,7 @@ import {
   type StreamingPrepared,
 } from './univariate.ts';
 import type { Compute } from '../../compute/pool.ts';
-import { checkTotalPoints, MAX_ENSEMBLE_POINTS, MAX_TOTAL_POINTS } from '../budgets.ts';
+import { checkTotalPoints, MAX_TOTAL_POINTS } from '../budgets.ts';
 
 /** History fetched before `start` so the detector is past its warm-up and has seen a day of shape. */
 const WARM_UP_POINTS = 1440;
@@ -103,7 +103,6 @@ export class AnomalyUseCase {
     }
     const streaming = body.mode === 'streaming';
     const detector: StreamDetectorName = body.detector ?? DEFAULT_DETECTOR;
-    const pointsBudget = detector === 'ensemble' ? MAX_ENSEMBLE_POINTS : MAX_TOTAL_POINTS;
     if (streaming && body.groupBy !== undefined) {
       throw new BadRequestError('groupBy', 'works in batch mode only; leave it out with mode streaming');
     }
@@ -145,7 +144,7 @@ export class AnomalyUseCase {
       checkTotalPoints(
         body.series!.map((s) => s.timestamps.length),
         'series',
-        pointsBudget
+        MAX_TOTAL_POINTS
       );
       series = body.series!.map((s, i) => {
         if (s.timestamps.length !== s.values.length) {
@@ -181,7 +180,7 @@ export class AnomalyUseCase {
     checkTotalPoints(
       series.map((s) => s.samples.length),
       body.query !== undefined ? 'query' : 'series',
-      pointsBudget
+      MAX_TOTAL_POINTS
     );
     const stepSeconds = body.query !== undefined ? body.stepSeconds : undefined;
     let scored: Scored[];
