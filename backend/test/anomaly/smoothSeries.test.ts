@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createStreamDetector } from '../../src/engines/anomaly/registry.ts';
+import { scoreSeries } from '../../src/engines/anomaly/scoreSeries.ts';
 
 test('art-residual ignores a 0.7% wobble on a smooth series and still alerts on an 8x jump two hours later', () => {
   const detector = createStreamDetector('art-residual', {}, 10_000);
@@ -30,4 +31,18 @@ test('art-residual ignores a 0.7% wobble on a smooth series and still alerts on 
   }
   assert.ok(wobbleMax < 0.7, `the wobble scored ${wobbleMax}`);
   assert.ok(faultMax >= 0.7, `the 8x jump scored ${faultMax}`);
+});
+
+test('an incident that alerts once still gives a region that spans it (the rest rule dedups alerts, not extent)', () => {
+  const start = 1_700_000_000;
+  const samples: Array<readonly [number, number]> = [];
+  for (let i = 0; i < 2_400; i++) {
+    const inFault = i >= 2_200 && i < 2_290;
+    samples.push([start + i * 10, (inFault ? 1.7 : 0.2) + ((i * 7919) % 13) * 1e-5]);
+  }
+  const scored = scoreSeries(samples, (start + 2_000 * 10) * 1000, 'k', 0.7, 'art-residual');
+  assert.equal(scored.regions.length, 1, JSON.stringify(scored.regions));
+  const [region] = scored.regions;
+  assert.ok(region!.points >= 60, `the region covers ${region!.points} of the fault's 90 points`);
+  assert.ok(region!.endMs <= (start + 2_300 * 10) * 1000, 'the region ends with the fault');
 });

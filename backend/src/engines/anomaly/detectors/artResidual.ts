@@ -115,6 +115,11 @@ export interface ArtResidualDetector {
   restore(state: ArtResidualState): void;
   /** The ART settings in use (values per step, steps in the learning period), once the step is known. */
   artSettings(): { samplesPerStep: number; learningSteps: number } | undefined;
+  /**
+   * The last value's combined score before the rest rule: how long an alert's anomaly lasts. The rest rule keeps
+   * one alert per incident (what NAB scores); a region drawn for an operator spans the incident (`episodeScore`).
+   */
+  lastUnrestedScore(): number;
 }
 
 /** An alert's reported level: `threshold` plus whole thirds of the way to 1 (at most 1). */
@@ -154,6 +159,7 @@ export function createArtResidualDetector(options: ArtResidualOptions = {}): Art
   let stepMs: number | null = null;
   let buffer: Array<[number, number]> = [];
   let mutedUntil = -Infinity;
+  let unrested = 0;
   let fed = 0;
 
   const startArt = (step: number): void => {
@@ -165,6 +171,7 @@ export function createArtResidualDetector(options: ArtResidualOptions = {}): Art
   /** One value through both detectors and the rest rule. */
   const score = (t: number, v: number, artScore: number): number => {
     const s = Math.max(Math.min(1, artScore / resolved.artFull), residual.update(t, v));
+    unrested = s;
     if (t < mutedUntil) {
       return 0;
     }
@@ -201,6 +208,7 @@ export function createArtResidualDetector(options: ArtResidualOptions = {}): Art
       return score(timestampMs, value, (art as ArtWindowsDetector).next(value));
     },
     count: () => fed,
+    lastUnrestedScore: () => unrested,
     artSettings: () => (settings ? { ...settings } : undefined),
     snapshot(): ArtResidualState {
       return {
