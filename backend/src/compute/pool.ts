@@ -54,7 +54,7 @@ export class ComputeOverloadedError extends Error {
 export class ComputeTimeLimitError extends Error {
   constructor(readonly limitMs: number) {
     super(
-      `compute: the request needed more than ${Math.round(limitMs / 1000)} s of computation and was stopped; narrow it (a shorter range, a larger step, fewer series)`
+      `compute: the request needed more than ${limitMs < 1000 ? `${limitMs} ms` : `${Math.round(limitMs / 1000)} s`} of computation and was stopped; narrow it (a shorter range, a larger step, fewer series)`
     );
     this.name = 'ComputeTimeLimitError';
   }
@@ -180,9 +180,13 @@ export class WorkerPool implements Compute {
   private spawn(slot: Slot): Worker {
     const worker = new Worker(BOOTSTRAP, { stdout: false, stderr: false });
     worker.unref();
-    worker.on('message', (msg: { id: number; ok: boolean; value?: unknown; error?: TaskFailure }) => {
+    worker.on('message', (msg: { id: number; started?: true; ok: boolean; value?: unknown; error?: TaskFailure }) => {
       const job = slot.job;
       if (!job || job.id !== msg.id) {
+        return;
+      }
+      if (msg.started) {
+        this.startTimer(slot);
         return;
       }
       this.finish(slot);
@@ -212,11 +216,18 @@ export class WorkerPool implements Compute {
     slot.job = job;
     slot.worker ??= this.spawn(slot);
     slot.worker.ref();
+    slot.worker.postMessage({ id: job.id, task: job.task, input: job.input });
+  }
+
+  /** The task's time limit, from the moment the worker starts computing (a fresh worker loads the engines first). */
+  private startTimer(slot: Slot): void {
+    if (slot.timer) {
+      clearTimeout(slot.timer);
+    }
     slot.timer = setTimeout(() => {
       this.counts.timedOut++;
       this.kill(slot, new ComputeTimeLimitError(this.timeoutMs));
     }, this.timeoutMs);
-    slot.worker.postMessage({ id: job.id, task: job.task, input: job.input });
   }
 
   /** Frees the slot (the worker stays for the next task) and starts the next queued job. */

@@ -64,6 +64,7 @@ const AutomationAnswer = Type.Object({
   actuator: Type.Optional(AutomationStatusSchema.properties.actuator),
   lastRunAt: Type.Optional(Type.String()),
   lastError: Type.Optional(Type.String()),
+  leadership: AutomationStatusSchema.properties.leadership,
   services: AutomationStatusSchema.properties.services,
 });
 
