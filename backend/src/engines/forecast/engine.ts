@@ -2,8 +2,9 @@
  * The forecasting ensemble: the history is cleaned (gaps, irregular samples), its seasonal periods are
  * detected (seasonality.ts), every applicable candidate is backtested from rolling origins on the series'
  * own recent history (backtest.ts), the best few are combined with inverse-error weights, and the bands
- * come from adaptive conformal inference over honest backtest residuals (combine.ts, conformal.ts).
- * Everything it decided is returned as reasons. Pure: no I/O, no clocks.
+ * come from adaptive conformal inference over honest backtest residuals (combine.ts, conformal.ts). A level
+ * shift or fast ramp at the very end, which the backtest origins cannot have seen, is detected and the forecast
+ * intercept-corrected to the post-break level (levelShift.ts). Everything it decided is returned as reasons. Pure: no I/O, no clocks.
  */
 import { AUGURS_CANDIDATE_NAMES } from './augurs.ts';
 import { DEEP_CANDIDATE_NAMES, MIN_HISTORY, runBacktest, type BacktestTable } from './backtest.ts';
