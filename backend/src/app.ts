@@ -2,13 +2,19 @@
  * Builds the sidecar's Fastify app without listening, so tests drive it with `inject`.
  * Everything with I/O (telemetry source, simulator, clocks) is passed in.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerSecurity } from './security.ts';
 import type { AidpeConfig } from './config/config.ts';
-import { createSidecarMetrics, type SidecarMetrics } from './observability/metrics.ts';
+import {
+  createSidecarMetrics,
+  registerComputeMetrics,
+  registerStreamingStateMetrics,
+  type SidecarMetrics,
+} from './observability/metrics.ts';
+import { InlineCompute, WorkerPool, type Compute } from './compute/pool.ts';
 import { HealthRegistry, httpReadyCheck } from './health/registry.ts';
 import { healthRoutes } from './routes/health.ts';
 import { queryRoutes } from './routes/query.ts';
@@ -17,6 +23,9 @@ import { forecastRoutes } from './routes/forecast.ts';
 import { ForecastUseCase } from './usecases/forecast/forecast.ts';
 import { loadForecastCandidates } from './models/forecastRegistry.ts';
 import { errorHandler } from './routes/errors.ts';
+import { identifyFromGrafana } from './routes/identity.ts';
+import { strictValidatorCompiler } from './routes/validation.ts';
+import { errorResponses, finiteJson, IncidentListSchema } from './routes/responses.ts';
 import type { DependencyHealth, TelemetrySource } from './telemetry/types.ts';
 import type { SimulatedCluster } from './sim/index.ts';
 import { modelsHealthCheck } from './health/models.ts';
@@ -62,6 +71,8 @@ export interface AppDeps {
   actionsUnavailable?: string | undefined;
   /** The Kubernetes API's health when the Kubernetes actuator is in use. */
   kubernetesHealth?: (() => Promise<DependencyHealth>) | undefined;
+  /** Where the engines run (default: a worker pool sized by config.compute, closed with the app). */
+  compute?: Compute | undefined;
   /** Further dependencies health reports, by name (e.g. the embedded cluster's Loki/Tempo push). */
   healthChecks?: Record<string, () => Promise<DependencyHealth>> | undefined;
 }
@@ -81,12 +92,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createSidecarMetrics();
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    // The router's own refusals (a malformed URL, a path parameter over 100 characters) name their field too.
+    // Longer than any path parameter's schema allows, so an over-long one is a 400 naming it, not the router's 414.
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: (error, _request, reply) =>
+      (reply as unknown as FastifyReply).status(error.statusCode ?? 400).send({
+        statusCode: error.statusCode ?? 400,
+        error: error.code ?? 'Bad Request',
+        message: `url: ${error.message}`,
+        field: 'url',
+      }),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Bodies are never coerced; querystring and params are (routes/validation.ts).
+  app.setValidatorCompiler(strictValidatorCompiler());
 
-  await registerSecurity(app, { apiToken: config.apiToken });
+  await registerSecurity(app, { apiToken: config.apiToken, changesPerMinute: config.server.changesPerMinute });
+  const compute = deps.compute ?? computeFor(config);
+  if (!deps.compute) {
+    app.addHook('onClose', () => compute.close());
+  }
+  registerComputeMetrics(metrics.registry, () => compute.stats());
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema (type lists for nullable numbers, numeric exclusiveMinimum).
+      openapi: '3.1.0',
       info: {
         title: 'AIDPE sidecar API',
         description: 'Forecasts, anomalies, guarded scaling actions and root-cause analysis for Grafana.',
@@ -100,6 +129,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setErrorHandler(errorHandler(metrics));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `url: no route for ${request.method} ${request.url.slice(0, 200)}`,
+      field: 'url',
+    })
+  );
+  // JSON has no NaN or Infinity: written as null (as JSON.stringify does) before the schema serialiser sees them.
+  app.addHook('preSerialization', async (_request, _reply, payload) => finiteJson(payload));
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -182,19 +221,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(queryRoutes, { telemetry: () => telemetry, now: sources.now });
   await app.register(forecastRoutes, {
-    forecast: new ForecastUseCase({ metrics: () => telemetry, models: forecastModels, now: sources.now }),
+    forecast: new ForecastUseCase({
+      metrics: () => telemetry,
+      models: forecastModels,
+      now: sources.now,
+      compute,
+      modelsDir: config.modelsDir,
+    }),
   });
   await app.register(forecastAccuracyRoutes, { tracker: deps.forecastAccuracy });
   await app.register(watchRoutes, { watch: deps.watch });
-  await app.register(anomalyRoutes, {
-    anomalies: new AnomalyUseCase({ metrics: () => telemetry, store, modelsDir: config.modelsDir, now: sources.now }),
+  const anomalies = new AnomalyUseCase({
+    metrics: () => telemetry,
+    store,
+    modelsDir: config.modelsDir,
+    now: sources.now,
+    compute,
   });
+  registerStreamingStateMetrics(metrics.registry, {
+    api: () => anomalies.streamingStats(),
+    incidents: () => deps.incidents?.streamingStats(),
+  });
+  const identify = identifyFromGrafana(config.apiToken);
+  await app.register(anomalyRoutes, { anomalies, identify });
   app.get(
     '/api/v1/incidents',
     {
       schema: {
         tags: ['anomalies'],
         summary: 'Incidents the sidecar opened itself when anomalies fired on the watched queries',
+        response: { 200: IncidentListSchema, ...errorResponses },
       },
     },
     async () => {
@@ -205,16 +261,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return { incidents: watcher.list(), running: true, lastRun: watcher.lastRun ?? null };
     }
   );
-  await app.register(rcaRoutes, { rca: new RcaUseCase(sources) });
+  await app.register(rcaRoutes, { rca: new RcaUseCase(sources, compute) });
   await app.register(actionRoutes, {
     loop: deps.actions,
     store,
     unavailableReason: deps.actionsUnavailable ?? (store ? 'no actuator is configured' : 'the store is not available'),
+    identify,
   });
   if (cluster) {
     await app.register(simulatorRoutes, { cluster: cluster });
   }
   return app;
+}
+
+/** The engines' worker pool as configured; 0 workers runs them on the event loop (debugging only). */
+function computeFor(config: AidpeConfig): Compute {
+  return config.compute.workers === 0
+    ? new InlineCompute()
+    : new WorkerPool({
+        workers: config.compute.workers,
+        maxQueued: config.compute.maxQueued,
+        timeoutMs: config.compute.timeoutMs,
+      });
 }
 
 function missing(what: string): never {

@@ -75,10 +75,12 @@ export class FailureWindow {
 }
 
 function unauthorized(reply: FastifyReply) {
-  return reply
-    .status(401)
-    .header('www-authenticate', 'Bearer')
-    .send({ statusCode: 401, error: 'Unauthorized', message: 'authorization: a valid Bearer token is required' });
+  return reply.status(401).header('www-authenticate', 'Bearer').send({
+    statusCode: 401,
+    error: 'Unauthorized',
+    message: 'authorization: a valid Bearer token is required',
+    field: 'authorization',
+  });
 }
 
 /** onRequest hook: 401 unless the matched route is public or the Bearer token matches (constant time, length hidden). */
@@ -94,7 +96,12 @@ export function bearerTokenGuard(token: string, failures?: FailureWindow, now: (
       return reply
         .status(429)
         .header('retry-after', String(Math.ceil(waitMs / 1000)))
-        .send({ statusCode: 429, error: 'Too Many Requests', message: 'authorization: too many failed attempts' });
+        .send({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: 'authorization: too many failed attempts',
+          field: 'authorization',
+        });
     }
     const given = bearerCredential(request.headers.authorization);
     if (given !== undefined && timingSafeEqual(sha256(given), expected)) {

@@ -1,7 +1,7 @@
 /**
- * The plugin's API types. Where the sidecar's OpenAPI document declares a response schema, the type is derived
- * from the generated contract (`generated/sidecar.ts`, `npm run api:types`); the rest are hand-written until the
- * sidecar declares them (see {@link UndocumentedResponses}).
+ * The plugin's API types. Every response type is derived from the generated contract (`generated/sidecar.ts`,
+ * `npm run api:types`): the sidecar declares a schema for every route. Request bodies and the small unions the
+ * UI switches on are written here.
  */
 import type { ResponseOf } from './contract';
 
@@ -121,53 +121,14 @@ export type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
 export type ThresholdSource = 'default' | 'feedback' | 'request';
 
 /** A stretch where the anomaly score passed the series' threshold. */
-export interface AnomalyRegion {
-  /** Stable id (`an-<hash of the series key>-<startMs>`): the handle for feedback. */
-  id: string;
-  seriesKey: string;
-  startMs: number;
-  endMs: number;
-  peakMs: number;
-  /** Highest score in the region, in [0, 1]. */
-  peakScore: number;
-  severity: AnomalySeverity;
-  /** Points over the threshold. */
-  points: number;
-}
+export type AnomalyRegion = SeriesAnomalies['regions'][number];
 
-export interface SeriesAnomalies {
-  labels: Record<string, string>;
-  name: string;
-  seriesKey: string;
-  /** The detector that scored the series (absent from sidecars older than the field). */
-  detector?: AnomalyDetectorName;
-  threshold: number;
-  thresholdSource: ThresholdSource;
-  /** `insufficient_data`: too few samples for the detector to score (scores stay 0). */
-  status: 'ok' | 'insufficient_data';
-  reason?: string;
-  regions: AnomalyRegion[];
-  /** `time` (ms), `value`, `score` (0..1). */
-  frame: SidecarFrameJson;
-}
+export type SeriesAnomalies = AnomalyResponse['series'][number];
 
 /** A region shaped as a Grafana annotation event. */
-export interface AnomalyAnnotation {
-  id: string;
-  time: number;
-  timeEnd: number;
-  title: string;
-  text: string;
-  tags: string[];
-}
+export type AnomalyAnnotation = AnomalyResponse['annotations'][number];
 
-export interface AnomalyResponse {
-  series: SeriesAnomalies[];
-  annotations: AnomalyAnnotation[];
-  warnings: string[];
-  /** False when the sidecar has no store: feedback cannot be kept (503). */
-  storeAvailable: boolean;
-}
+export type AnomalyResponse = ResponseOf<'/api/v1/anomalies', 'post'>;
 
 export type FeedbackVerdict = 'true_positive' | 'false_positive';
 
@@ -178,23 +139,10 @@ export interface AnomalyFeedbackRequest {
 }
 
 /** What the sidecar stored (201). */
-export interface AnomalyFeedbackRecord {
-  id: number;
-  regionId: string;
-  seriesKey: string;
-  verdict: FeedbackVerdict;
-  user: string;
-  reason: string;
-  /** ISO-8601. */
-  createdAt: string;
-  thresholdBefore: number;
-  thresholdAfter: number;
-}
+export type AnomalyFeedbackRecord = ResponseOf<'/api/v1/anomalies/{id}/feedback', 'post'>;
 
 /** Response of `GET /api/v1/anomalies/feedback`. */
-export interface AnomalyFeedbackList {
-  feedback: AnomalyFeedbackRecord[];
-}
+export type AnomalyFeedbackList = ResponseOf<'/api/v1/anomalies/feedback', 'get'>;
 
 /** What the AIDPE datasource puts in `frame.meta.custom` of every anomaly frame. */
 export interface AnomalyFrameMeta {
@@ -286,11 +234,7 @@ export type SafetyRule =
   | 'feasible_projection';
 
 /** One safety rule's verdict on a proposal. */
-export interface RuleDecision {
-  rule: SafetyRule;
-  action: 'allowed' | 'clamped' | 'rejected';
-  reason: string;
-}
+export type RuleDecision = ActionRecord['guard']['decisions'][number];
 
 export type GuardOutcome = 'allowed' | 'modified' | 'rejected' | 'noop';
 
@@ -310,67 +254,17 @@ export interface PredictedEffect {
   forecastP90Rps?: number;
 }
 
-export interface ActionOutcome {
-  measuredAt: string;
-  latencyP95BeforeMs: number;
-  latencyP95AfterMs: number;
-  sloMs: number;
-  replicasBefore: number;
-  replicasAfter: number;
-  verdict: 'improved' | 'neutral' | 'worse';
-}
+/** Measured after the outcome delay; a latency is `null` when no sample was there to measure. */
+export type ActionOutcome = NonNullable<ActionRecord['outcome']>;
 
-export interface ActionRecord {
-  id: string;
-  service: string;
-  target: ScaleTarget;
-  policy: string;
-  integration: IntegrationMode;
-  mode: AutomationMode;
-  status: ActionStatus;
-  reason: string;
-  proposed: ActionChange;
-  change: ActionChange;
-  guard: { outcome: GuardOutcome; decisions: RuleDecision[] };
-  forecast?: ProposalForecast;
-  predictedEffect?: PredictedEffect;
-  /** What the loop saw when it decided (or when a person approved); cpuUtilization 0..1. */
-  observed?: { latencyP95Ms: number; sloMs: number; requestRateRps: number; cpuUtilization: number };
-  before?: WorkloadScaleState;
-  after?: WorkloadScaleState;
-  outcome?: ActionOutcome;
-  error?: string;
-  modelVersion?: string;
-  /** ISO-8601. */
-  createdAt: string;
-  updatedAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  decisionNote?: string;
-  rolledBackBy?: string;
-  rolledBackAt?: string;
-  rollbackOf?: string;
-}
+export type ActionRecord = ActionList['actions'][number];
 
-export interface ServiceAutomation {
-  service: string;
-  mode: AutomationMode;
-  policy: string;
-  integration: IntegrationMode;
-  breaker: { open: boolean; reason?: string; openedAt?: string };
-  /** The last failure of the loop for this service (reading its state, proposing, applying). */
-  lastError?: string;
-}
+export type ServiceAutomation = AutomationStatus['services'][number];
 
 /** The action loop's state, per service. */
-export interface AutomationStatus {
-  running: boolean;
-  intervalSeconds: number;
-  actuator: 'simulator' | 'kubernetes';
-  lastRunAt?: string;
-  lastError?: string;
-  services: ServiceAutomation[];
-}
+export type AutomationStatus = NonNullable<ActionList['automation']>;
+/** `GET /api/v1/automation`: the loop's status, or running false with the reason when there is no loop. */
+export type AutomationAnswer = ResponseOf<'/api/v1/automation', 'get'>;
 
 /** Query of `GET /api/v1/actions`; empty filters mean all. */
 export interface ActionListQuery {
@@ -380,43 +274,23 @@ export interface ActionListQuery {
 }
 
 /** Response of `GET /api/v1/actions` (newest first). */
-export interface ActionList {
-  actions: ActionRecord[];
-  /** `null` when the sidecar runs no action loop (no store, or automation off); `message` then says why. */
-  automation: AutomationStatus | null;
-  message?: string;
-}
+export type ActionList = ResponseOf<'/api/v1/actions', 'get'>;
 
 /** Response of approve / reject / `GET /api/v1/actions/{id}`. */
-export interface ActionResponse {
-  action: ActionRecord;
-}
+export type ActionResponse = ResponseOf<'/api/v1/actions/{id}', 'get'>;
 
 /** Response of rollback: the rolled-back action and the rollback's own record. */
-export interface RollbackResponse {
-  action: ActionRecord;
-  rollback: ActionRecord;
-}
+export type RollbackResponse = ResponseOf<'/api/v1/actions/{id}/rollback', 'post'>;
 
 /** Body of approve / reject / rollback; the user is the one Grafana forwards (`X-Grafana-User`). */
 export interface ActionDecisionRequest {
   note?: string;
 }
 
-export interface AuditEntry {
-  id: number;
-  /** ISO-8601. */
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details: Record<string, unknown>;
-}
+export type AuditEntry = AuditList['entries'][number];
 
 /** Response of `GET /api/v1/audit`. */
-export interface AuditList {
-  entries: AuditEntry[];
-}
+export type AuditList = ResponseOf<'/api/v1/audit', 'get'>;
 
 // ------------------------------------------------------------------------------------------------
 // Root-cause analysis (`POST /api/v1/rca`, `POST /api/v1/rca/graph`); mirrors backend/src/routes/rca.ts,
@@ -449,72 +323,16 @@ export interface RcaEvidenceQuery {
   stepSeconds?: number;
 }
 
-export interface RcaCandidate {
-  service: string;
-  score: number;
-  /** Symptom → … → candidate, along calls. */
-  path: string[];
-  /** Human-readable evidence lines. */
-  evidence: string[];
-  /** For every candidate below the first: why it ranks lower than the one above it. */
-  whyLower?: string;
-  /** The score before propagation, and the share of the symptom-personalised random walk (0..1); absent from older sidecars. */
-  evidenceScore?: number;
-  pagerank?: number;
-  /** Absent from sidecars older than the evidence links. */
-  evidenceQueries?: RcaEvidenceQuery[];
-}
+export type RcaCandidate = RcaResponse['candidates'][number];
 
 /** Per-service evidence the ranking used (scores 0..1, onsets Unix ms, self times ms). */
-export interface RcaServiceEvidence {
-  service: string;
-  latencyScore: number;
-  latencyOnsetMs?: number;
-  errorScore: number;
-  errorOnsetMs?: number;
-  resourceScore?: number;
-  resourceOnsetMs?: number;
-  selfMsBaseline?: number;
-  selfMsIncident?: number;
-  ownErrorRateBaseline?: number;
-  ownErrorRateIncident?: number;
-  /** Further own evidence (wire time into it, CPU, new error log templates), each with a strength and a line. */
-  ownSignals?: Array<{ strength: number; line: string }>;
-}
+export type RcaServiceEvidence = RcaResponse['evidence'][number];
 
-export interface RcaServiceNode {
-  id: string;
-  requests: number;
-  errors: number;
-  errorRate: number;
-  rate: number;
-  /** `null` when the JSON carried NaN (no spans). */
-  p50Ms: number | null;
-  p95Ms: number | null;
-  selfMsMean: number;
-  downstreamMsMean: number;
-  entry: boolean;
-}
+export type RcaServiceNode = RcaServiceGraph['nodes'][number];
 
-export interface RcaServiceEdge {
-  id: string;
-  source: string;
-  target: string;
-  calls: number;
-  errors: number;
-  errorRate: number;
-  rate: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
+export type RcaServiceEdge = RcaServiceGraph['edges'][number];
 
-export interface RcaServiceGraph {
-  nodes: RcaServiceNode[];
-  edges: RcaServiceEdge[];
-  windowSeconds: number;
-  spans: number;
-  traces: number;
-}
+export type RcaServiceGraph = RcaGraphResponse['graph'];
 
 /** A Node Graph frame as the sidecar serialises it (`nodes` or `edges`). */
 export interface NodeGraphFrameJson {
@@ -529,24 +347,7 @@ export interface NodeGraphFrameJson {
 }
 
 /** Response of `POST /api/v1/rca`. */
-export interface RcaResponse {
-  symptom: string;
-  tier: RcaConfidenceTier;
-  candidates: RcaCandidate[];
-  explanation: string;
-  evidence: RcaServiceEvidence[];
-  queries: { latency: string; errors: string; resources?: string; stepSeconds: number };
-  /** Absent from older sidecars. */
-  window?: { startMs: number; endMs: number; baselineStartMs: number };
-  graph?: RcaServiceGraph;
-  /** `[nodes, edges]`. */
-  frames: NodeGraphFrameJson[];
-  /** Data-quality and graph notes (missing parents, clock skew, cycles, empty window); absent from older sidecars. */
-  notes?: string[];
-  /** Where the call graph came from, and why (absent from older sidecars). */
-  graphSource?: 'simulator' | 'tempo' | 'tempo-service-graph-metrics';
-  graphSourceDetail?: string;
-}
+export type RcaResponse = ResponseOf<'/api/v1/rca', 'post'>;
 
 /** Body of `POST /api/v1/rca/graph`. */
 export interface RcaGraphRequest {
@@ -557,64 +358,19 @@ export interface RcaGraphRequest {
 }
 
 /** Response of `POST /api/v1/rca/graph`. */
-export interface RcaGraphResponse {
-  /** `tempo`: trace search; `tempo-service-graph-metrics`: Tempo's metrics-generator series in Prometheus. */
-  source: 'simulator' | 'tempo' | 'tempo-service-graph-metrics';
-  /** Which source and why (absent from older sidecars). */
-  sourceDetail?: string;
-  graph: RcaServiceGraph;
-  /** `[nodes, edges]`. */
-  frames: NodeGraphFrameJson[];
-  warnings: string[];
-}
+export type RcaGraphResponse = ResponseOf<'/api/v1/rca/graph', 'post'>;
 
 // ------------------------------------------------------------------------------------------------
 // Incidents opened by the sidecar's watcher (`GET /api/v1/incidents`); mirrors backend/src/watch/incidents.ts.
 
-export interface SidecarIncident {
-  /** The anomaly region's id (stable per series and start). */
-  id: string;
-  title: string;
-  query: string;
-  series: string;
-  labels: Record<string, string>;
-  severity: AnomalySeverity;
-  peakScore: number;
-  startMs: number;
-  endMs: number;
-  openedAtMs: number;
-  status: 'open' | 'resolved';
-}
+export type SidecarIncident = IncidentListResponse['incidents'][number];
 
 /** Response of `GET /api/v1/incidents`, newest first. */
-export interface IncidentListResponse {
-  incidents: SidecarIncident[];
-  /** False when the watcher does not run (it runs in demo mode); `message` says so. */
-  running: boolean;
-  lastRun?: { atMs: number; error?: string } | null;
-  message?: string;
-}
+export type IncidentListResponse = ResponseOf<'/api/v1/incidents', 'get'>;
 
 // ------------------------------------------------------------------------------------------------
-// Responses the sidecar's OpenAPI document does not describe yet. `ResponseOf` uses these only while the
-// generated contract has no schema for the operation; `contract.ts` fails the typecheck, naming the path, once
-// one of them is documented (then delete its line here and let the generated type take over).
+// Responses the sidecar's OpenAPI document does not describe: none now. `ResponseOf` would use an entry here while
+// the generated contract has no schema for an operation; `contract.ts` fails the typecheck, naming the path, once
+// it is documented.
 
-export interface UndocumentedResponses {
-  '/api/v1/actions': { get: ActionList };
-  '/api/v1/actions/{id}': { get: ActionResponse };
-  '/api/v1/actions/{id}/approve': { post: ActionResponse };
-  '/api/v1/actions/{id}/reject': { post: ActionResponse };
-  '/api/v1/actions/{id}/rollback': { post: RollbackResponse };
-  '/api/v1/anomalies': { post: AnomalyResponse };
-  '/api/v1/anomalies/query': { post: AnomalyResponse };
-  '/api/v1/anomalies/feedback': { get: AnomalyFeedbackList };
-  '/api/v1/anomalies/{id}/feedback': { post: AnomalyFeedbackRecord };
-  '/api/v1/audit': { get: AuditList };
-  '/api/v1/automation': { get: AutomationStatus };
-  '/api/v1/automation/services/{service}': { put: AutomationStatus };
-  '/api/v1/automation/services/{service}/resume': { post: AutomationStatus };
-  '/api/v1/incidents': { get: IncidentListResponse };
-  '/api/v1/rca': { post: RcaResponse };
-  '/api/v1/rca/graph': { post: RcaGraphResponse };
-}
+export type UndocumentedResponses = Record<never, never>;

@@ -169,6 +169,7 @@ export function seriesAnomalies(
     labels,
     name,
     seriesKey,
+    detector: 'art-residual',
     threshold: options.threshold ?? 0.988,
     thresholdSource: options.thresholdSource ?? 'default',
     status: options.status ?? 'ok',
@@ -204,7 +205,7 @@ export function anomalyResponse(overrides: Partial<AnomalyResponse> = {}): Anoma
         tags: ['aidpe', 'anomaly', r.severity],
       }))
     );
-  return { warnings: [], storeAvailable: true, ...overrides, series, annotations };
+  return { mode: 'batch', warnings: [], storeAvailable: true, ...overrides, series, annotations };
 }
 
 export function feedbackRecord(overrides: Partial<AnomalyFeedbackRecord> = {}): AnomalyFeedbackRecord {

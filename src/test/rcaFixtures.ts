@@ -93,6 +93,9 @@ const candidate = (c: Omit<RcaCandidate, 'evidenceQueries'>): RcaCandidate => ({
 /** A CONFIRMED answer: cart's own time rose; email and frontend rank lower, each saying why. */
 export function rcaResponse(overrides: Partial<RcaResponse> = {}): RcaResponse {
   return {
+    graphSource: 'simulator',
+    // Empty: the tests that show the call-graph note set it.
+    graphSourceDetail: '',
     symptom: 'frontend',
     tier: 'CONFIRMED',
     candidates: [
@@ -158,6 +161,7 @@ export function rcaGraphResponse(overrides: Partial<RcaGraphResponse> = {}): Rca
   const meta = { preferredVisualisationType: 'nodeGraph' };
   return {
     source: 'simulator',
+    sourceDetail: 'the embedded simulator',
     graph: RCA_GRAPH,
     frames: [
       {

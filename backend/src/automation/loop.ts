@@ -21,6 +21,7 @@ import type { TelemetrySource } from '../telemetry/types.ts';
 import { SIDECAR_VERSION } from '../version.ts';
 import { runEvery } from '../watch/schedule.ts';
 import type { AuditInput, AutomationSettings, Store } from '../store/sqlite.ts';
+import { auditOf, IN_FLIGHT, settle, settleRollback, type RecoveryContext, type WriteOutcome } from './recovery.ts';
 import { buildServiceState, type StateQueries } from './serviceState.ts';
 import type {
   ActionChange,
@@ -91,6 +92,8 @@ export interface ActionLoopOptions {
 /** Raised for requests the action's state does not allow (→ 409), or unknown ids (→ 404). */
 export class ActionConflictError extends Error {}
 export class ActionNotFoundError extends Error {}
+/** The workload cannot be read now (→ 503): try again later. */
+export class ActionUnavailableError extends Error {}
 
 interface ServiceRuntime {
   target: ScaleTarget;
@@ -100,6 +103,9 @@ interface ServiceRuntime {
 }
 
 const SYSTEM = 'aidpe-loop';
+
+/** The credential that vouched for a person's decision, for its audit entry (absent for the loop's own). */
+const credentialOf = (credential: string | undefined) => (credential ? { credential } : {});
 
 function hpaSpec(h: HpaFields | undefined): HpaObjectSpec | undefined {
   return h
@@ -241,7 +247,8 @@ export class ActionLoop {
     ).reverse();
     for (const a of recent) {
       const at = Date.parse(a.updatedAt);
-      if (!(at >= since) || !a.before) {
+      // Actions dated after now come from before a restart that set the clock back: they do not cool anything now.
+      if (!(at >= since) || at > this.o.now() || !a.before) {
         continue;
       }
       const proposal: Proposal = {
@@ -374,9 +381,11 @@ export class ActionLoop {
       );
     }
     const record = this.newRecord(rt, proposal, verdict, state, workload, mode);
+    // The audit entry describes the record as stored (its status included), in the same transaction.
+    const insert = (r: ActionRecord, action: string) => this.o.store.insertAction(r, auditOf(r, action, SYSTEM));
     if (verdict.outcome === 'rejected' || !verdict.applied) {
       const rule = verdict.decisions.find((d) => d.action === 'rejected');
-      await this.o.store.insertAction(
+      await insert(
         {
           ...record,
           status: 'rejected',
@@ -384,32 +393,29 @@ export class ActionLoop {
           decidedAt: record.createdAt,
           decisionNote: rule ? `${rule.rule}: ${rule.reason}` : 'rejected by the guards',
         },
-        this.auditOf(record, 'action.guard_rejected', SYSTEM)
+        'action.guard_rejected'
       );
       return;
     }
     if (mode === 'recommend') {
       const dry = await this.o.actuator.apply({ actionId: record.id, target, change, dryRun: true });
       const failed = dry.status === 'failed';
-      await this.o.store.insertAction(
+      await insert(
         {
           ...record,
           status: failed ? 'failed' : 'proposed',
           ...(dry.after ? { after: dry.after } : {}),
           ...(failed ? { error: `dry run: ${dry.error?.message ?? 'failed'}` } : {}),
         },
-        this.auditOf(record, failed ? 'action.dry_run_failed' : 'action.proposed', SYSTEM)
+        failed ? 'action.dry_run_failed' : 'action.proposed'
       );
       return;
     }
     if (mode === 'approve') {
-      await this.o.store.insertAction(
-        { ...record, status: 'pending_approval' },
-        this.auditOf(record, 'action.pending_approval', SYSTEM)
-      );
+      await insert({ ...record, status: 'pending_approval' }, 'action.pending_approval');
       return;
     }
-    await this.o.store.insertAction({ ...record, status: 'applying' }, this.auditOf(record, 'action.applying', SYSTEM));
+    await insert({ ...record, status: 'applying' }, 'action.applying');
     await this.applyRecorded({ ...record, status: 'applying' }, rt, verdict, state, SYSTEM);
   }
 
@@ -460,26 +466,6 @@ export class ActionLoop {
     };
   }
 
-  private auditOf(a: ActionRecord, action: string, actor: string, extra: Record<string, unknown> = {}): AuditInput {
-    return {
-      actor,
-      action,
-      subject: a.id,
-      details: {
-        service: a.service,
-        policy: a.policy,
-        mode: a.mode,
-        status: a.status,
-        change: a.change,
-        guard: a.guard.outcome,
-        reason: a.reason,
-        before: a.before ?? null,
-        after: a.after ?? null,
-        ...extra,
-      },
-    };
-  }
-
   /** Compare-and-set a status change with its audit entry; false when someone else changed the action first. */
   private async transition(
     a: ActionRecord,
@@ -490,7 +476,7 @@ export class ActionLoop {
     extra: Record<string, unknown> = {}
   ): Promise<ActionRecord | undefined> {
     const next: ActionRecord = { ...a, ...patch, updatedAt: this.nowIso() };
-    const ok = await this.o.store.updateAction(next, expected, this.auditOf(next, auditAction, actor, extra));
+    const ok = await this.o.store.updateAction(next, expected, auditOf(next, auditAction, actor, extra));
     return ok ? next : undefined;
   }
 
@@ -500,7 +486,8 @@ export class ActionLoop {
     rt: ServiceRuntime,
     verdict: SafetyVerdict,
     state: ServiceState,
-    actor: string
+    actor: string,
+    extra: Record<string, unknown> = {}
   ): Promise<ActionRecord> {
     const result = await this.o.actuator.apply({
       actionId: record.id,
@@ -520,7 +507,7 @@ export class ActionLoop {
         },
         actor,
         'action.applied',
-        { attempts: result.attempts }
+        { attempts: result.attempts, ...extra }
       );
       return done ?? record;
     }
@@ -533,7 +520,7 @@ export class ActionLoop {
       },
       actor,
       'action.failed',
-      { attempts: result.attempts }
+      { attempts: result.attempts, ...extra }
     );
     return failed ?? record;
   }
@@ -573,11 +560,19 @@ export class ActionLoop {
   private async expireApprovals(service: string): Promise<void> {
     const pending = await this.o.store.listActions({ service, statuses: ['pending_approval'], limit: 50 });
     for (const a of pending) {
-      if (this.o.now() - Date.parse(a.createdAt) > this.o.approvalTtlSeconds * 1000) {
+      const ageMs = this.o.now() - Date.parse(a.createdAt);
+      // Created "in the future": the clock went back (an accelerated demo clock restarts at wall time).
+      const fromBeforeRestart = ageMs < 0;
+      if (ageMs > this.o.approvalTtlSeconds * 1000 || fromBeforeRestart) {
         await this.transition(
           a,
           ['pending_approval'],
-          { status: 'expired', decisionNote: `not approved within ${this.o.approvalTtlSeconds} s` },
+          {
+            status: 'expired',
+            decisionNote: fromBeforeRestart
+              ? 'proposed before the clock went back (restart); the state it was decided on is gone'
+              : `not approved within ${this.o.approvalTtlSeconds} s`,
+          },
           SYSTEM,
           'action.expired'
         );
@@ -606,7 +601,7 @@ export class ActionLoop {
   }
 
   /** Applies a pending action after checking the guards again against the state now. */
-  approve(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
+  approve(id: string, user: string, note: string | undefined, credential?: string): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
       if (a.status !== 'pending_approval') {
@@ -643,7 +638,8 @@ export class ActionLoop {
             error: `approved, but the guards refuse it now: ${why}`,
           },
           user,
-          'action.approval_refused_by_guards'
+          'action.approval_refused_by_guards',
+          credentialOf(credential)
         );
         if (!r) {
           throw new ActionConflictError(`action ${id} changed meanwhile`);
@@ -667,16 +663,17 @@ export class ActionLoop {
           guard: { outcome: verdict.outcome, decisions: verdict.decisions },
         },
         user,
-        'action.approved'
+        'action.approved',
+        credentialOf(credential)
       );
       if (!applying) {
         throw new ActionConflictError(`action ${id} changed meanwhile`);
       }
-      return this.applyRecorded(applying, rt, verdict, state, user);
+      return this.applyRecorded(applying, rt, verdict, state, user, credentialOf(credential));
     });
   }
 
-  reject(id: string, user: string, note: string | undefined): Promise<ActionRecord> {
+  reject(id: string, user: string, note: string | undefined, credential?: string): Promise<ActionRecord> {
     return this.serial(async () => {
       const a = await this.get(id);
       if (a.status !== 'pending_approval' && a.status !== 'proposed') {
@@ -689,7 +686,8 @@ export class ActionLoop {
         ['pending_approval', 'proposed'],
         { status: 'rejected', decidedBy: user, decidedAt: this.nowIso(), ...(note ? { decisionNote: note } : {}) },
         user,
-        'action.rejected'
+        'action.rejected',
+        credentialOf(credential)
       );
       if (!r) {
         throw new ActionConflictError(`action ${id} changed meanwhile`);
@@ -698,13 +696,19 @@ export class ActionLoop {
     });
   }
 
-  /** Writes the applied action's before-state back (only what it changed) and records the rollback as its own action. */
+  /**
+   * Writes the applied action's before-state back (only what it changed) and records the rollback as its own
+   * action: marking the original and recording the rollback is one transaction, settling both is another, so a
+   * crash anywhere leaves a state `reconcile` / `resolve` completes (automation/recovery.ts).
+   */
   rollback(
     id: string,
     user: string,
-    note: string | undefined
+    note: string | undefined,
+    credential?: string
   ): Promise<{ action: ActionRecord; rollback: ActionRecord }> {
     return this.serial(async () => {
+      const by = { user, credential };
       const a = await this.get(id);
       if (a.status !== 'applied') {
         throw new ActionConflictError(`action ${id} is ${a.status}; only applied actions can be rolled back`);
@@ -725,14 +729,8 @@ export class ActionLoop {
         mode: a.mode,
         status: 'applying',
         reason: `rollback of ${a.id} by ${user}${note ? `: ${note}` : ''}`,
-        proposed: {
-          ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}),
-          ...(restore.hpa ? { hpa: restore.hpa } : {}),
-        },
-        change: {
-          ...(restore.replicas !== undefined ? { replicas: restore.replicas } : {}),
-          ...(restore.hpa ? { hpa: restore.hpa } : {}),
-        },
+        proposed: { ...restore },
+        change: { ...restore },
         guard: { outcome: 'allowed', decisions: [] },
         before: current,
         rollbackOf: a.id,
@@ -741,72 +739,81 @@ export class ActionLoop {
         createdAt: at,
         updatedAt: at,
       };
-      delete rb.after;
-      delete rb.outcome;
-      delete rb.error;
-      delete rb.forecast;
-      delete rb.predictedEffect;
-      delete rb.observed;
-      const marked = await this.transition(a, ['applied'], { status: 'rolling_back' }, user, 'action.rolling_back', {
-        rollback: rb.id,
-      });
-      if (!marked) {
+      for (const k of [
+        'after',
+        'outcome',
+        'error',
+        'forecast',
+        'predictedEffect',
+        'observed',
+        'rollbackActionId',
+      ] as const) {
+        delete rb[k];
+      }
+      const marked: ActionRecord = { ...a, status: 'rolling_back', rollbackActionId: rb.id, updatedAt: at };
+      const who = credential ? { credential } : {};
+      const started = await this.o.store.writeActions([
+        {
+          action: marked,
+          expected: ['applied'],
+          audit: auditOf(marked, 'action.rolling_back', user, { rollback: rb.id, ...who }),
+        },
+        { action: rb, audit: auditOf(rb, 'action.rollback_applying', user, { rollbackOf: a.id, ...who }) },
+      ]);
+      if (!started) {
         throw new ActionConflictError(`action ${id} changed meanwhile`);
       }
-      await this.o.store.insertAction(rb, this.auditOf(rb, 'action.rollback_applying', user, { rollbackOf: a.id }));
       const result = await this.o.actuator.restore(rb.id, a.target, restore);
-      if (result.status === 'applied' || result.status === 'already_applied') {
-        const rbDone =
-          (await this.transition(
-            rb,
-            ['applying'],
-            {
-              status: 'applied',
-              ...(result.before ? { before: result.before } : {}),
-              ...(result.after ? { after: result.after } : {}),
-            },
-            user,
-            'action.rollback_applied'
-          )) ?? rb;
-        const aDone =
-          (await this.transition(
-            marked,
-            ['rolling_back'],
-            { status: 'rolled_back', rolledBackBy: user, rolledBackAt: this.nowIso() },
-            user,
-            'action.rolled_back',
-            { rollback: rb.id }
-          )) ?? marked;
-        return { action: aDone, rollback: rbDone };
-      }
-      const message = `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}`;
-      const rbFailed =
-        (await this.transition(
-          rb,
-          ['applying'],
-          { status: 'failed', error: message },
-          user,
-          'action.rollback_failed'
-        )) ?? rb;
-      const aBack =
-        (await this.transition(
-          marked,
-          ['rolling_back'],
-          { status: 'applied', error: `rollback ${rb.id} failed: ${message}` },
-          user,
-          'action.rollback_failed'
-        )) ?? marked;
-      return { action: aBack, rollback: rbFailed };
+      const outcome: WriteOutcome =
+        result.status === 'applied' || result.status === 'already_applied'
+          ? { reached: true, before: result.before, after: result.after }
+          : {
+              reached: false,
+              error: `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? 'the actuator failed'}`,
+            };
+      const done = await settleRollback(this.recovery(), marked, rb, outcome, by);
+      return done ?? { action: marked, rollback: rb };
     });
   }
 
-  setMode(service: string, mode: AutomationMode, user: string): Promise<AutomationStatus> {
+  /** Settles one action a crash left in flight (`applying` or `rolling_back`) from what its workload shows. */
+  resolve(id: string, user: string, credential?: string): Promise<{ action: ActionRecord; rollback?: ActionRecord }> {
+    return this.serial(async () => {
+      const a = await this.get(id);
+      if (!IN_FLIGHT.includes(a.status)) {
+        throw new ActionConflictError(
+          `action ${id} is ${a.status}; only applying or rolling_back actions can be resolved`
+        );
+      }
+      let r;
+      try {
+        r = await settle(this.recovery(), a, { user, credential }, { resolvedOnRequest: true });
+      } catch (err) {
+        throw new ActionUnavailableError(`cannot read the workload of action ${id} now: ${(err as Error).message}`);
+      }
+      if (!r.settled) {
+        throw new ActionConflictError(r.reason);
+      }
+      return { action: r.action, ...(r.rollback ? { rollback: r.rollback } : {}) };
+    });
+  }
+
+  private recovery(): RecoveryContext {
+    return { store: this.o.store, actuator: this.o.actuator, nowIso: () => this.nowIso() };
+  }
+
+  setMode(service: string, mode: AutomationMode, user: string, credential?: string): Promise<AutomationStatus> {
     return this.serial(async () => {
       const s = await this.settings(this.target(service));
       if (s.mode !== mode) {
         await this.o.store.putAutomation(
           { ...s, mode, updatedAt: this.nowIso(), updatedBy: user },
-          { actor: user, action: 'automation.mode', subject: service, details: { from: s.mode, to: mode } }
+          {
+            actor: user,
+            action: 'automation.mode',
+            subject: service,
+            details: { from: s.mode, to: mode, ...credentialOf(credential) },
+          }
         );
         // Pending approvals of a service switched to recommend or autonomous would never be decided: expire them.
         if (mode !== 'approve') {
@@ -816,7 +823,8 @@ export class ActionLoop {
               ['pending_approval'],
               { status: 'expired', decisionNote: `mode changed to ${mode} by ${user}` },
               user,
-              'action.expired'
+              'action.expired',
+              credentialOf(credential)
             );
           }
         }
@@ -825,7 +833,7 @@ export class ActionLoop {
     });
   }
 
-  resume(service: string, user: string): Promise<AutomationStatus> {
+  resume(service: string, user: string, credential?: string): Promise<AutomationStatus> {
     return this.serial(async () => {
       const target = this.target(service);
       const s = await this.settings(target);
@@ -842,7 +850,7 @@ export class ActionLoop {
           actor: user,
           action: 'automation.resumed',
           subject: service,
-          details: { wasOpen: s.breaker.open, reason: s.breaker.reason ?? null },
+          details: { wasOpen: s.breaker.open, reason: s.breaker.reason ?? null, ...credentialOf(credential) },
         }
       );
       return this.status();
@@ -885,58 +893,43 @@ export class ActionLoop {
   }
 
   /**
-   * After a restart: an `applying` action either reached the workload (its id is the workload's last
-   * action id) → applied, or it did not → failed (nothing is re-applied behind anyone's back). The same
-   * for rollbacks in flight.
+   * After a restart: every action a crash left in flight is completed from what the workload shows — an
+   * `applying` action that reached the workload (its id is the workload's last action id) is applied, one that
+   * did not is failed (nothing is re-applied behind anyone's back); a rollback in flight (`rolling_back` with its
+   * record in any state) is finished or undone the same way. Actions whose workload cannot be read are left for
+   * the next start or for `resolve`.
    */
   reconcile(): Promise<{ applied: string[]; failed: string[] }> {
     return this.serial(async () => {
       const out = { applied: [] as string[], failed: [] as string[] };
-      const inFlight = await this.o.store.listActions({ statuses: ['applying'], limit: 500 });
-      for (const a of inFlight) {
-        let workload: WorkloadScaleState | undefined;
-        try {
-          workload = await this.o.actuator.read(a.target);
-        } catch {
-          continue; // cannot tell now; the next start tries again
-        }
-        // The Deployment's tag is written last; a parametric change is whole once the HPA (written with its tag) is.
-        const hpaOnly = a.change.replicas === undefined && a.change.hpa !== undefined;
-        const reached = workload.lastActionId === a.id || (hpaOnly && workload.hpaActionId === a.id);
-        const partly = !reached && workload.hpaActionId === a.id;
-        const r = await this.transition(
-          a,
-          ['applying'],
-          reached
-            ? { status: 'applied', after: workload }
-            : {
-                status: 'failed',
-                error: partly
-                  ? 'interrupted after the HPA change and before the replicas (reconciled on restart): check the workload'
-                  : 'interrupted before it reached the workload (reconciled on restart)',
-              },
-          SYSTEM,
-          reached ? 'action.reconciled_applied' : 'action.reconciled_failed'
-        );
-        if (!r) {
+      // Originals in rolling_back first: settling one settles its rollback record too.
+      const inFlight = [
+        ...(await this.o.store.listActions({ statuses: ['rolling_back'], limit: 500 })),
+        ...(await this.o.store.listActions({ statuses: ['applying'], limit: 500 })),
+      ];
+      const seen = new Set<string>();
+      for (const listed of inFlight) {
+        const a = await this.o.store.getAction(listed.id);
+        if (!a || seen.has(a.id) || !IN_FLIGHT.includes(a.status)) {
           continue;
         }
-        (reached ? out.applied : out.failed).push(a.id);
-        if (a.rollbackOf) {
-          const original = await this.o.store.getAction(a.rollbackOf);
-          if (original?.status === 'rolling_back') {
-            await this.transition(
-              original,
-              ['rolling_back'],
-              reached
-                ? { status: 'rolled_back', rolledBackBy: a.decidedBy ?? SYSTEM, rolledBackAt: this.nowIso() }
-                : { status: 'applied' },
-              SYSTEM,
-              reached ? 'action.rolled_back' : 'action.rollback_failed',
-              { rollback: a.id, reconciled: true }
-            );
-          }
+        let r;
+        try {
+          r = await settle(this.recovery(), a, { user: SYSTEM });
+        } catch {
+          continue; // cannot tell now; the next start (or resolve) tries again
         }
+        if (!r.settled) {
+          continue;
+        }
+        // A rollback is reported by its own record; an original whose rollback was never recorded as failed.
+        const settled = r.rollback ?? r.action;
+        const reached = r.rollback
+          ? r.rollback.status === 'applied'
+          : a.status === 'applying' && r.action.status === 'applied';
+        seen.add(settled.id);
+        (reached ? out.applied : out.failed).push(settled.id);
+        seen.add(a.id);
       }
       return out;
     });

@@ -4,6 +4,7 @@
  * because a sidecar that starts with a typo'd URL is worse than one that refuses to start.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 
 export type RunMode = 'demo' | 'live';
@@ -18,7 +19,21 @@ export interface EndpointConfig {
 
 export interface AidpeConfig {
   mode: RunMode;
-  server: { host: string; port: number };
+  server: {
+    host: string;
+    port: number;
+    /** Changes (decisions, mode switches, feedback, simulator writes) per client per minute. */
+    changesPerMinute: number;
+  };
+  /** Where the long-running engines run (compute/pool.ts). */
+  compute: {
+    /** Worker threads; 0 runs the engines on the event loop (no limits: for debugging only). */
+    workers: number;
+    /** Requests that may wait for a worker; beyond this they are refused with 503 and Retry-After. */
+    maxQueued: number;
+    /** A request's computation is stopped after this long (under Grafana's 30 s proxy timeout). */
+    timeoutMs: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** When set, every /api/v1 call except health must carry `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
@@ -125,6 +140,9 @@ export interface AidpeConfig {
   };
 }
 
+/** Engine worker threads by default: the cores less one (the event loop's), 1 to 4. */
+export const defaultWorkerCount = (): number => Math.max(1, Math.min(4, availableParallelism() - 1));
+
 /** A watched query: PromQL, and optionally its step and (forecasts) horizon; omitted ones follow the data. */
 export interface WatchQueryConfig {
   query: string;
@@ -145,7 +163,8 @@ export function defaultConfig(): AidpeConfig {
   const endpoint = (): EndpointConfig => ({ url: undefined, timeoutMs: 10_000, retries: 2, bearerToken: undefined });
   return {
     mode: 'demo',
-    server: { host: '127.0.0.1', port: 8080 },
+    server: { host: '127.0.0.1', port: 8080, changesPerMinute: 60 },
+    compute: { workers: defaultWorkerCount(), maxQueued: 32, timeoutMs: 25_000 },
     logLevel: 'info',
     apiToken: undefined,
     defaultActionMode: 'recommend',
@@ -209,6 +228,10 @@ export const ENV_KEYS: Record<string, string> = {
   AIDPE_MODE: 'mode',
   AIDPE_HOST: 'server.host',
   AIDPE_PORT: 'server.port',
+  AIDPE_CHANGES_PER_MINUTE: 'server.changesPerMinute',
+  AIDPE_COMPUTE_WORKERS: 'compute.workers',
+  AIDPE_COMPUTE_MAX_QUEUED: 'compute.maxQueued',
+  AIDPE_COMPUTE_TIMEOUT_MS: 'compute.timeoutMs',
   AIDPE_LOG_LEVEL: 'logLevel',
   AIDPE_API_TOKEN: 'apiToken',
   AIDPE_DEFAULT_ACTION_MODE: 'defaultActionMode',
@@ -383,6 +406,10 @@ const FIELDS: Field[] = [
   { key: 'mode', check: oneOf(['demo', 'live']) },
   { key: 'server.host', check: str },
   { key: 'server.port', check: num(0, 65535, true) },
+  { key: 'server.changesPerMinute', check: num(1, 1_000_000, true) },
+  { key: 'compute.workers', check: num(0, 64, true) },
+  { key: 'compute.maxQueued', check: num(0, 100_000, true) },
+  { key: 'compute.timeoutMs', check: num(100, 600_000, true) },
   { key: 'logLevel', check: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
   { key: 'apiToken', check: str },
   { key: 'defaultActionMode', check: oneOf(['recommend', 'approve', 'autonomous']) },

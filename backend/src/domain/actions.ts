@@ -121,4 +121,6 @@ export interface ActionRecord {
   rolledBackAt?: string;
   /** The id of the action this one rolls back, for rollback records. */
   rollbackOf?: string;
+  /** The id of the rollback record, once a rollback of this action has started (crash recovery finds it by this). */
+  rollbackActionId?: string;
 }

@@ -71,3 +71,80 @@ export function createSidecarMetrics(options: { defaultMetrics?: boolean } = {})
     },
   };
 }
+
+/** The engines' worker pool at scrape time: busy and queued tasks, and those refused, timed out or cancelled. */
+export function registerComputeMetrics(
+  registry: Registry,
+  stats: () => { workers: number; busy: number; queued: number; refused: number; timedOut: number; cancelled: number }
+): void {
+  new Gauge({
+    name: 'aidpe_compute_tasks',
+    help: 'Engine tasks now: busy (running on a worker), queued (waiting), and the pool size (workers).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const s = stats();
+      this.set({ state: 'busy' }, s.busy);
+      this.set({ state: 'queued' }, s.queued);
+      this.set({ state: 'workers' }, s.workers);
+    },
+  });
+  new Gauge({
+    name: 'aidpe_compute_tasks_stopped',
+    help: 'Engine tasks since start that did not finish: refused (queue full, 503), time_limit (stopped, 503), cancelled (client gone).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      const s = stats();
+      this.set({ reason: 'refused' }, s.refused);
+      this.set({ reason: 'time_limit' }, s.timedOut);
+      this.set({ reason: 'cancelled' }, s.cancelled);
+    },
+  });
+}
+
+/** What /metrics shows of the streaming detector states (loop/streamingStates.ts `stats()`), per owner. */
+export interface StreamingStateCounts {
+  live: number;
+  evicted: number;
+  expired: number;
+  purged: number;
+}
+
+/** Gauges read at scrape time from the owners' states: the API's streaming mode and the incident watcher. */
+export function registerStreamingStateMetrics(
+  registry: Registry,
+  owners: Record<string, () => StreamingStateCounts | undefined>
+): void {
+  const read = () =>
+    Object.entries(owners).flatMap(([owner, stats]) => {
+      const s = stats();
+      return s ? [[owner, s] as const] : [];
+    });
+  new Gauge({
+    name: 'aidpe_streaming_states',
+    help: 'Streaming detector states held in memory, per owner (api, incidents).',
+    labelNames: ['owner'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [owner, s] of read()) {
+        this.set({ owner }, s.live);
+      }
+    },
+  });
+  new Gauge({
+    name: 'aidpe_streaming_states_dropped',
+    help: 'Streaming detector states dropped since start, per owner and reason: lru (memory cap), ttl (unused in memory), store_ttl (deleted from the store).',
+    labelNames: ['owner', 'reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [owner, s] of read()) {
+        this.set({ owner, reason: 'lru' }, s.evicted);
+        this.set({ owner, reason: 'ttl' }, s.expired);
+        this.set({ owner, reason: 'store_ttl' }, s.purged);
+      }
+    },
+  });
+}

@@ -1,20 +1,30 @@
 /**
- * Scaling actions and their audit trail: list, approve, reject, roll back; per-service automation mode and
- * the circuit breaker's resume. Decisions need the user Grafana forwards (`X-Grafana-User`): without it
- * they are refused (401), because every decision is audited under a name.
+ * Scaling actions and their audit trail: list, approve, reject, roll back, resolve; per-service automation mode
+ * and the circuit breaker's resume. Decisions need the user Grafana forwards (`X-Grafana-User`), believed only
+ * with the API token (routes/identity.ts): without it they are refused, because every decision is audited under
+ * a name and the credential that vouched for it.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ActionConflictError, ActionNotFoundError, type ActionLoop } from '../automation/loop.ts';
+import {
+  ActionConflictError,
+  ActionNotFoundError,
+  ActionUnavailableError,
+  type ActionLoop,
+} from '../automation/loop.ts';
 import type { ActionStatus } from '../automation/types.ts';
 import type { Store } from '../store/sqlite.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
+import type { Identify } from './identity.ts';
+import { ActionRecordSchema, AuditEntrySchema, AutomationStatusSchema, errorResponses, Nullable } from './responses.ts';
 
 export interface ActionRouteOptions {
   loop: ActionLoop | undefined;
   store: Store | undefined;
   /** Why the loop is not running, for the empty answer. */
   unavailableReason: string;
+  /** Who decides (the forwarded user, believed only with the token). */
+  identify: Identify;
 }
 
 const STATUSES: readonly ActionStatus[] = [
@@ -37,14 +47,33 @@ const DecisionBody = Type.Union([
   Type.Null(),
 ]);
 
-function userOf(req: FastifyRequest): string | undefined {
-  const forwarded = req.headers['x-grafana-user'];
-  return typeof forwarded === 'string' && forwarded.trim() !== '' ? forwarded.trim() : undefined;
-}
+const ActionAnswer = Type.Object({ action: ActionRecordSchema });
+const RollbackAnswer = Type.Object({
+  action: ActionRecordSchema,
+  rollback: ActionRecordSchema,
+});
+const ResolveAnswer = Type.Object({
+  action: ActionRecordSchema,
+  rollback: Type.Optional(ActionRecordSchema),
+});
+/** The loop's status, or (without a loop) running false with the reason. */
+const AutomationAnswer = Type.Object({
+  running: Type.Boolean(),
+  message: Type.Optional(Type.String()),
+  intervalSeconds: Type.Optional(Type.Number()),
+  actuator: Type.Optional(AutomationStatusSchema.properties.actuator),
+  lastRunAt: Type.Optional(Type.String()),
+  lastError: Type.Optional(Type.String()),
+  leadership: AutomationStatusSchema.properties.leadership,
+  services: AutomationStatusSchema.properties.services,
+});
 
-function refuse(reply: FastifyReply, status: 401 | 409 | 503, message: string) {
-  const error = status === 401 ? 'Unauthorized' : status === 409 ? 'Conflict' : 'Service Unavailable';
-  return reply.status(status).send({ statusCode: status, error, message });
+const ERRORS = { 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict', 503: 'Service Unavailable' } as const;
+
+function refuse(reply: FastifyReply, status: keyof typeof ERRORS, message: string) {
+  // Messages lead with the field they are about ("user: …", "actions: …"); the answer names it too.
+  const field = /^([\w.-]+):/.exec(message)?.[1] ?? 'request';
+  return reply.status(status).send({ statusCode: status, error: ERRORS[status], message, field });
 }
 
 export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fastify, opts) => {
@@ -61,6 +90,14 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
           service: Type.Optional(Type.String({ minLength: 1 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
         }),
+        response: {
+          200: Type.Object({
+            actions: Type.Array(ActionRecordSchema),
+            automation: Nullable(AutomationStatusSchema),
+            message: Type.Optional(Type.String({ description: 'Why there is no action loop, when there is none' })),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
@@ -91,7 +128,14 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
 
   app.get(
     '/api/v1/actions/:id',
-    { schema: { tags: ['actions'], summary: 'One action', params: IdParams } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'One action',
+        params: IdParams,
+        response: { 200: ActionAnswer, ...errorResponses },
+      },
+    },
     async (req) => {
       const a = opts.store ? await opts.store.getAction(req.params.id) : undefined;
       if (!a) {
@@ -104,25 +148,33 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
   const decide = (verb: 'approve' | 'reject' | 'rollback', summary: string) =>
     app.post(
       `/api/v1/actions/:id/${verb}`,
-      { schema: { tags: ['actions'], summary, params: IdParams, body: Type.Optional(DecisionBody) } },
+      {
+        schema: {
+          tags: ['actions'],
+          summary,
+          params: IdParams,
+          body: Type.Optional(DecisionBody),
+          response: { 200: verb === 'rollback' ? RollbackAnswer : ActionAnswer, ...errorResponses },
+        },
+      },
       async (req, reply) => {
         const loop = opts.loop;
         if (!loop) {
           return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
         }
-        const user = userOf(req);
-        if (!user) {
-          return refuse(reply, 401, `user: ${verb} needs the user Grafana forwards as X-Grafana-User`);
+        const who = opts.identify(req, verb);
+        if ('refused' in who) {
+          return refuse(reply, who.status, who.refused);
         }
         const note = req.body?.note;
         try {
           if (verb === 'approve') {
-            return { action: await loop.approve(req.params.id, user, note) };
+            return { action: await loop.approve(req.params.id, who.user, note, who.credential) };
           }
           if (verb === 'reject') {
-            return { action: await loop.reject(req.params.id, user, note) };
+            return { action: await loop.reject(req.params.id, who.user, note, who.credential) };
           }
-          return await loop.rollback(req.params.id, user, note);
+          return await loop.rollback(req.params.id, who.user, note, who.credential);
         } catch (err) {
           if (err instanceof ActionNotFoundError) {
             throw new NotFoundError(err.message);
@@ -138,6 +190,46 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
   decide('reject', 'Reject a proposed or pending action');
   decide('rollback', 'Roll back an applied action: its recorded before-state is written back');
 
+  app.post(
+    '/api/v1/actions/:id/resolve',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Settle an action a crash left applying or rolling_back, from what its workload shows',
+        description:
+          'The same completion the sidecar runs on start: an action (or rollback) whose id the workload carries is ' +
+          'applied, one it does not is failed and its original stays applied. 409 when the action is not in flight; ' +
+          '503 when the workload cannot be read now.',
+        params: IdParams,
+        response: { 200: ResolveAnswer, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const loop = opts.loop;
+      if (!loop) {
+        return refuse(reply, 503, `actions: the optimisation loop is not running (${opts.unavailableReason})`);
+      }
+      const who = opts.identify(req, 'resolve');
+      if ('refused' in who) {
+        return refuse(reply, who.status, who.refused);
+      }
+      try {
+        return await loop.resolve(req.params.id, who.user, who.credential);
+      } catch (err) {
+        if (err instanceof ActionNotFoundError) {
+          throw new NotFoundError(err.message);
+        }
+        if (err instanceof ActionConflictError) {
+          return refuse(reply, 409, err.message);
+        }
+        if (err instanceof ActionUnavailableError) {
+          return refuse(reply, 503, err.message);
+        }
+        throw err;
+      }
+    }
+  );
+
   app.get(
     '/api/v1/audit',
     {
@@ -145,6 +237,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         tags: ['actions'],
         summary: 'The append-only audit trail, newest first',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 200 })) }),
+        response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }), ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -157,7 +250,13 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
 
   app.get(
     '/api/v1/automation',
-    { schema: { tags: ['actions'], summary: 'Loop status: mode, policy and breaker per managed service' } },
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Loop status: mode, policy and breaker per managed service',
+        response: { 200: AutomationAnswer, ...errorResponses },
+      },
+    },
     async () => {
       if (!opts.loop) {
         return { running: false, message: opts.unavailableReason, services: [] };
@@ -174,6 +273,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         summary: "Set a service's automation mode",
         params: ServiceParams,
         body: Type.Object({ mode: Type.Union(MODES.map((m) => Type.Literal(m))) }, { additionalProperties: false }),
+        response: { 200: AutomationStatusSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -181,15 +281,15 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       if (!loop) {
         return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
       }
-      const user = userOf(req);
-      if (!user) {
-        return refuse(reply, 401, 'user: changing the mode needs the user Grafana forwards as X-Grafana-User');
+      const who = opts.identify(req, 'changing the mode');
+      if ('refused' in who) {
+        return refuse(reply, who.status, who.refused);
       }
       try {
-        return await loop.setMode(req.params.service, req.body.mode, user);
+        return await loop.setMode(req.params.service, req.body.mode, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
-          throw new NotFoundError(err.message);
+          throw new NotFoundError(err.message, 'service');
         }
         throw err;
       }
@@ -203,6 +303,7 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
         tags: ['actions'],
         summary: 'Resume automation after the circuit breaker paused it',
         params: ServiceParams,
+        response: { 200: AutomationStatusSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -210,15 +311,15 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
       if (!loop) {
         return refuse(reply, 503, `automation: the optimisation loop is not running (${opts.unavailableReason})`);
       }
-      const user = userOf(req);
-      if (!user) {
-        return refuse(reply, 401, 'user: resuming automation needs the user Grafana forwards as X-Grafana-User');
+      const who = opts.identify(req, 'resuming automation');
+      if ('refused' in who) {
+        return refuse(reply, who.status, who.refused);
       }
       try {
-        return await loop.resume(req.params.service, user);
+        return await loop.resume(req.params.service, who.user, who.credential);
       } catch (err) {
         if (err instanceof ActionNotFoundError) {
-          throw new NotFoundError(err.message);
+          throw new NotFoundError(err.message, 'service');
         }
         throw err;
       }

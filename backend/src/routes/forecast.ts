@@ -3,16 +3,15 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { MAX_HORIZON } from '../engines/forecast/engine.ts';
 import { MAX_FORECAST_SERIES, type ForecastUseCase } from '../usecases/forecast/forecast.ts';
+import { StepSeconds, TimeValue, unixSeconds } from './schemas.ts';
+import { clientGone } from './cancellation.ts';
+import { errorResponses } from './responses.ts';
 
 export { MAX_FORECAST_SERIES } from '../usecases/forecast/forecast.ts';
 export { TtlLru } from '../usecases/cache.ts';
 
 // ------------------------------------------------------------------------------------------------
 // Schemas
-
-const TimeValue = Type.Union([Type.Number(), Type.String()], {
-  description: 'Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h"',
-});
 
 /**
  * JSON has no NaN: a gap is null or the string "NaN" (±Inf, as Prometheus writes them, are gaps too).
@@ -26,7 +25,7 @@ const InlineValue = Type.Unsafe<number | string | null>({
     'A number; null, "NaN" or "±Inf" for a gap; numbers as strings ("1.5", as the Prometheus API writes them) are accepted',
 });
 /** null is let through (not coerced to 0) so the handler can name it. */
-const InlineTimestamp = Type.Unsafe<number | null>({ type: ['number', 'null'] });
+const InlineTimestamp = Type.Unsafe<number | null>({ type: ['number', 'null'], ...unixSeconds });
 
 const InlineSeries = Type.Object(
   {
@@ -48,10 +47,7 @@ const ForecastBody = Type.Object(
     start: Type.Optional(TimeValue),
     end: Type.Optional(TimeValue),
     stepSeconds: Type.Optional(
-      Type.Number({
-        exclusiveMinimum: 0,
-        description: 'Query resolution; for inline series the sampling step (inferred from the timestamps when absent)',
-      })
+      StepSeconds('Query resolution; for inline series the sampling step (inferred from the timestamps when absent)')
     ),
     series: Type.Optional(
       Type.Array(InlineSeries, {
@@ -126,7 +122,13 @@ const ModelStatusSchema = Type.Object({
       sha256: Type.Optional(Type.String()),
       validation: Type.Record(
         Type.String(),
-        Type.Object({ windows: Type.Number(), pinball: Type.Number(), mae: NullableNumber, coverage80: NullableNumber })
+        Type.Object({
+          windows: Type.Number(),
+          pinball: Type.Number(),
+          mae: NullableNumber,
+          coverage80: NullableNumber,
+          naiveMae: Type.Optional(NullableNumber),
+        })
       ),
     })
   ),
@@ -182,10 +184,10 @@ export const forecastRoutes: FastifyPluginAsync<{ forecast: ForecastUseCase }> =
           `or \`horizonSeconds\`. At most ${MAX_FORECAST_SERIES} series are forecast. Query answers are cached for one step (at least 15 s) ` +
           'per query, step-aligned range, step, horizon, quantiles and models; `cached` says when an answer came from the cache.',
         body: ForecastBody,
-        response: { 200: ForecastResponse },
+        response: { 200: ForecastResponse, ...errorResponses },
       },
     },
-    async (req) => forecast.forecast(req.body)
+    async (req, reply) => forecast.forecast(req.body, { signal: clientGone(reply) })
   );
 
   app.get(
@@ -195,7 +197,7 @@ export const forecastRoutes: FastifyPluginAsync<{ forecast: ForecastUseCase }> =
         tags: ['forecast'],
         summary:
           'The deep forecasting models (ONNX) and whether each loaded; the statistical candidates are always available',
-        response: { 200: ModelsResponse },
+        response: { 200: ModelsResponse, ...errorResponses },
       },
     },
     async () => forecast.models()

@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ForecastAccuracyTracker } from '../watch/forecastAccuracy.ts';
+import { errorResponses } from './responses.ts';
 
 const OptionalNumber = (description: string) => Type.Optional(Type.Number({ description }));
 const NullableNumber = Type.Unsafe<number | null>({ type: ['number', 'null'] });
@@ -104,7 +105,7 @@ export const forecastAccuracyRoutes: FastifyPluginAsync<ForecastAccuracyRouteOpt
           'Deep models are judged on backtest MAE relative to the naive forecast against their model card’s validation mae/naiveMae; ' +
           'statistical candidates on backtest scaled MAE against their own first-day median; the ensemble on realised scaled MAE ' +
           '(forecasts scored once their horizon has passed) and realised 80% coverage.',
-        response: { 200: AccuracyResponse },
+        response: { 200: AccuracyResponse, ...errorResponses },
       },
     },
     async (): Promise<AccuracyResponseT> => {

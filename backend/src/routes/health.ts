@@ -9,6 +9,7 @@ import {
 } from '../health/registry.ts';
 import type { SidecarMetrics } from '../observability/metrics.ts';
 import type { DependencyHealth } from '../telemetry/types.ts';
+import { errorResponses } from './responses.ts';
 
 export const DependencyHealthSchema = Type.Object({
   name: Type.String(),
@@ -84,7 +85,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
         summary: 'State of the sidecar and of each dependency (up / degraded / down / disabled) with the last error',
         description:
           'Answered from the last background probe of each dependency (refreshed every few seconds), so it is fast whatever the dependencies do. Always 200; use /api/v1/ready for a probe that fails.',
-        response: { 200: HealthReportSchema },
+        response: { 200: HealthReportSchema, ...errorResponses },
       },
     },
     async () => {
@@ -124,7 +125,17 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
 
   app.get(
     '/metrics',
-    { schema: { tags: ['system'], summary: "The sidecar's own metrics in Prometheus text format" } },
+    {
+      schema: {
+        tags: ['system'],
+        summary: "The sidecar's own metrics in Prometheus text format",
+        response: {
+          200: {
+            content: { 'text/plain': { schema: Type.String({ description: 'Prometheus text exposition format' }) } },
+          },
+        },
+      },
+    },
     async (_req, reply) => {
       // Keeps the dependency gauges fresh for scrapers that never read /health (the refresh runs in the background).
       opts.health.snapshot();

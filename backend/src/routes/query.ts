@@ -4,18 +4,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TelemetrySource } from '../telemetry/types.ts';
 import { BadRequestError } from './errors.ts';
 import { parseTime } from '../usecases/time.ts';
+import { checkQuerySteps } from '../usecases/budgets.ts';
+import { StepSeconds, TimeValue } from './schemas.ts';
+import { errorResponses } from './responses.ts';
 
 export { parseTime } from '../usecases/time.ts';
-
-const TimeValue = Type.Union([Type.Number(), Type.String()], {
-  description: 'Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h"',
-});
 
 const RangeBody = Type.Object({
   query: Type.String({ minLength: 1, description: 'PromQL expression' }),
   start: TimeValue,
   end: Type.Optional(TimeValue),
-  stepSeconds: Type.Number({ exclusiveMinimum: 0 }),
+  stepSeconds: StepSeconds(),
 });
 const InstantBody = Type.Object({ query: Type.String({ minLength: 1 }), time: Type.Optional(TimeValue) });
 
@@ -48,7 +47,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
         tags: ['telemetry'],
         summary: 'Range query against the configured telemetry source',
         body: RangeBody,
-        response: { 200: QueryResultSchema },
+        response: { 200: QueryResultSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -58,6 +57,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
       if (startMs >= endMs) {
         throw new BadRequestError('start', 'must be before end');
       }
+      checkQuerySteps(startMs, endMs, req.body.stepSeconds);
       const result = await opts
         .telemetry()
         .queryRange({ query: req.body.query, startMs, endMs, stepSeconds: req.body.stepSeconds });
@@ -71,7 +71,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
         tags: ['telemetry'],
         summary: 'Instant query against the configured telemetry source',
         body: InstantBody,
-        response: { 200: QueryResultSchema },
+        response: { 200: QueryResultSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -110,11 +110,15 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
             data: Type.Array(Type.String()),
             truncated: Type.Boolean(),
           }),
+          ...errorResponses,
         },
       },
     },
     async (req) => {
-      const values = await opts.telemetry().labelValues(req.params.name, matchers(req.query['match[]']));
+      // Strings only: a source that looks the name up on a plain object would also find `valueOf`, `__proto__`, …
+      const values = (await opts.telemetry().labelValues(req.params.name, matchers(req.query['match[]']))).filter(
+        (v): v is string => typeof v === 'string'
+      );
       return {
         status: 'success' as const,
         data: values.slice(0, MAX_METADATA),
@@ -136,6 +140,7 @@ export const queryRoutes: FastifyPluginAsync<{ telemetry: () => TelemetrySource;
             data: Type.Array(Type.Record(Type.String(), Type.String())),
             truncated: Type.Boolean(),
           }),
+          ...errorResponses,
         },
       },
     },

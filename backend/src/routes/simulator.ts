@@ -8,40 +8,199 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ALL_FAULT_TYPES, isCodeFaultType, type SimulatedCluster, type FaultType } from '../sim/index.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 import { parseTime } from './query.ts';
+import { errorResponses, Labels, NumberOrNull, OpenObject } from './responses.ts';
 
 const ServiceParam = Type.Object({ service: Type.String({ minLength: 1 }) });
-const ReplicasBody = Type.Object({ replicas: Type.Integer({ minimum: 0, maximum: 1000 }) });
-const HpaBody = Type.Object({
-  minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
-  maxReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
-  targetCpuUtilization: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
-});
-const FaultBody = Type.Object({
-  service: Type.String({ minLength: 1 }),
-  type: Type.Union(ALL_FAULT_TYPES.map((t) => Type.Literal(t))),
-  /** Seconds after the current simulated time; default 0 (now). */
-  startInSeconds: Type.Optional(Type.Number({ minimum: 0 })),
-  durationSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 86400 }),
-  intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
-  /** exception / wrong_return only: the faulty operation (default: drawn from the fault id). */
-  operation: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  /** exception: the exception class; wrong_return: 'empty' or 'inflated' (default: drawn from the fault id). */
-  variant: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-});
+const ReplicasBody = Type.Object(
+  { replicas: Type.Integer({ minimum: 0, maximum: 1000 }) },
+  { additionalProperties: false }
+);
+const HpaBody = Type.Object(
+  {
+    minReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    maxReplicas: Type.Integer({ minimum: 1, maximum: 1000 }),
+    targetCpuUtilization: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false }
+);
+const FaultBody = Type.Object(
+  {
+    service: Type.String({ minLength: 1 }),
+    type: Type.Union(ALL_FAULT_TYPES.map((t) => Type.Literal(t))),
+    startInSeconds: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 7 * 86400, description: 'Seconds after the simulated now; default 0' })
+    ),
+    durationSeconds: Type.Number({ minimum: 1, maximum: 7 * 86400, description: 'At least a second' }),
+    intensity: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
+    operation: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'exception / wrong_return only: the faulty operation (default: drawn from the fault id)',
+      })
+    ),
+    variant: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "exception: the exception class; wrong_return: 'empty' or 'inflated' (default: drawn from the fault id)",
+      })
+    ),
+  },
+  { additionalProperties: false }
+);
 const LokiQuery = Type.Object({
   query: Type.String({
     minLength: 1,
     description: 'LogQL stream selector, e.g. {service="cart"} or {service="cart", level="error"}',
   }),
-  start: Type.Optional(Type.String()),
-  end: Type.Optional(Type.String()),
+  start: Type.Optional(Type.String({ maxLength: 64 })),
+  end: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
 });
 const TempoSearch = Type.Object({
-  start: Type.Optional(Type.String()),
-  end: Type.Optional(Type.String()),
+  start: Type.Optional(Type.String({ maxLength: 64 })),
+  end: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
+
+// ---- response shapes (the simulator's own; the ServiceSpec and HPA behaviour are open: they follow the topology)
+
+const HpaSchema = Type.Object(
+  {
+    minReplicas: Type.Number(),
+    maxReplicas: Type.Number(),
+    targetCpuUtilization: Type.Number(),
+    behavior: Type.Optional(OpenObject('autoscaling/v2 behavior (scale-up/down rules)')),
+  },
+  { description: 'The HPA; absent when the service has none' }
+);
+const FaultTypeSchema = Type.Union(ALL_FAULT_TYPES.map((t) => Type.Literal(t)));
+const FaultRecordSchema = Type.Object({
+  id: Type.String(),
+  service: Type.String(),
+  type: FaultTypeSchema,
+  startMs: Type.Number(),
+  endMs: Type.Number(),
+  intensity: Type.Number(),
+  operation: Type.Optional(Type.String({ description: 'Code-level faults: the faulty operation' })),
+  variant: Type.Optional(
+    Type.String({ description: 'Code-level faults: the exception class or wrong-return variant' })
+  ),
+});
+const DeploymentSchema = Type.Object({
+  service: Type.String(),
+  spec: OpenObject("The service's simulated spec (tier, capacity, calls, resources)"),
+  replicas: Type.Number(),
+  readyReplicas: Type.Number(),
+  startingReplicas: Type.Number(),
+  pods: Type.Array(
+    Type.Object({ name: Type.String(), ready: Type.Boolean(), restarts: Type.Number(), version: Type.String() })
+  ),
+  hpa: Type.Optional(HpaSchema),
+  version: Type.String(),
+});
+const SnapshotSchema = Type.Object({
+  timeMs: Type.Number(),
+  seed: Type.Number(),
+  services: Type.Array(
+    Type.Object({
+      service: Type.String(),
+      tier: Type.String(),
+      arrivalRps: NumberOrNull,
+      throughputRps: NumberOrNull,
+      errorRatio: NumberOrNull,
+      latencyP50Ms: NumberOrNull,
+      latencyP95Ms: NumberOrNull,
+      latencyP99Ms: NumberOrNull,
+      cpuUtilization: NumberOrNull,
+      cpuCores: NumberOrNull,
+      memoryBytes: NumberOrNull,
+      queueBacklog: NumberOrNull,
+      replicas: Type.Object({ desired: Type.Number(), ready: Type.Number(), starting: Type.Number() }),
+      hpa: Type.Optional(HpaSchema),
+      version: Type.String(),
+      activeFaults: Type.Array(FaultTypeSchema),
+    })
+  ),
+});
+const EventSchema = Type.Object({
+  timeMs: Type.Number(),
+  type: Type.String(),
+  service: Type.String(),
+  message: Type.String(),
+  pod: Type.Optional(Type.String()),
+  faultId: Type.Optional(Type.String()),
+  from: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+  to: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+});
+const LokiResponse = Type.Object({
+  status: Type.Literal('success'),
+  data: Type.Object({
+    resultType: Type.Literal('streams'),
+    result: Type.Array(
+      Type.Object({
+        stream: Labels,
+        values: Type.Array(Type.Array(Type.String(), { minItems: 2, maxItems: 2 }), {
+          description: '[Unix nanoseconds, line]',
+        }),
+      })
+    ),
+  }),
+});
+const TempoSearchResponse = Type.Object({
+  traces: Type.Array(
+    Type.Object({
+      traceID: Type.String(),
+      rootServiceName: Type.String(),
+      rootTraceName: Type.String(),
+      startTimeUnixNano: Type.String(),
+      durationMs: Type.Number(),
+    })
+  ),
+});
+const TempoTraceResponse = Type.Object({
+  batches: Type.Array(
+    Type.Object({
+      resource: Type.Object({
+        attributes: Type.Array(Type.Object({ key: Type.String(), value: Type.Object({ stringValue: Type.String() }) })),
+      }),
+      scopeSpans: Type.Array(
+        Type.Object({
+          scope: Type.Object({ name: Type.String() }),
+          spans: Type.Array(
+            Type.Object({
+              traceId: Type.String(),
+              spanId: Type.String(),
+              parentSpanId: Type.Optional(Type.String()),
+              name: Type.String(),
+              kind: Type.String(),
+              startTimeUnixNano: Type.String(),
+              endTimeUnixNano: Type.String(),
+              status: Type.Object({ code: Type.String() }),
+            })
+          ),
+        })
+      ),
+    })
+  ),
+});
+const PrometheusText = {
+  content: { 'text/plain': { schema: Type.String({ description: 'Prometheus text exposition format 0.0.4' }) } },
+};
+
+/** The longest window the simulator's Loki and Tempo shapes answer (the simulator keeps less history than this). */
+const MAX_SIM_WINDOW_MS = 24 * 3600_000;
+
+function checkWindow(startMs: number, endMs: number): void {
+  if (startMs >= endMs) {
+    throw new BadRequestError('start', 'must be before end');
+  }
+  if (endMs - startMs > MAX_SIM_WINDOW_MS) {
+    throw new BadRequestError('start', `the window is longer than ${MAX_SIM_WINDOW_MS / 3600_000} h; narrow it`);
+  }
+}
 
 /** Loki query times are Unix nanoseconds, seconds or RFC 3339. */
 function lokiTime(field: string, value: string | undefined, fallbackMs: number): number {
@@ -49,7 +208,7 @@ function lokiTime(field: string, value: string | undefined, fallbackMs: number):
     return fallbackMs;
   }
   if (/^\d{16,}$/.test(value)) {
-    return Number(BigInt(value) / 1_000_000n);
+    return parseTime(field, Number(BigInt(value) / 1_000_000n), fallbackMs);
   }
   return parseTime(field, value, fallbackMs);
 }
@@ -82,7 +241,8 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
   const requireService = (service: string) => {
     if (!cluster.topology.services.some((s) => s.name === service)) {
       throw new NotFoundError(
-        `service ${JSON.stringify(service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`
+        `service: ${JSON.stringify(service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`,
+        'service'
       );
     }
   };
@@ -90,7 +250,11 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
   app.get(
     '/sim/metrics',
     {
-      schema: { tags: ['simulator'], summary: "The demo cluster's metrics in Prometheus text format (scrape target)" },
+      schema: {
+        tags: ['simulator'],
+        summary: "The demo cluster's metrics in Prometheus text format (scrape target)",
+        response: { 200: PrometheusText },
+      },
     },
     async (_req, reply) => {
       reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
@@ -100,13 +264,25 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
 
   app.get(
     '/api/v1/sim/status',
-    { schema: { tags: ['simulator'], summary: 'Current state of every service in the demo cluster' } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: 'Current state of every service in the demo cluster',
+        response: { 200: SnapshotSchema, ...errorResponses },
+      },
+    },
     async () => cluster.snapshot()
   );
 
   app.get(
     '/api/v1/sim/deployments',
-    { schema: { tags: ['simulator'], summary: 'Deployments with replicas and HPA settings' } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: 'Deployments with replicas and HPA settings',
+        response: { 200: Type.Array(DeploymentSchema), ...errorResponses },
+      },
+    },
     async () => cluster.topology.services.map((s) => cluster.getDeployment(s.name))
   );
 
@@ -118,6 +294,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         summary: 'Set desired replicas (new pods are ready after the start-up delay)',
         params: ServiceParam,
         body: ReplicasBody,
+        response: { 200: DeploymentSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -135,6 +312,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         summary: "Set the service's HPA min/max/target",
         params: ServiceParam,
         body: HpaBody,
+        response: { 200: DeploymentSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -154,6 +332,7 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         tags: ['simulator'],
         summary:
           'Ground truth: every injected fault {service, type, start, end} (code-level faults: operation, variant)',
+        response: { 200: Type.Array(FaultRecordSchema), ...errorResponses },
       },
     },
     async () => cluster.faults()
@@ -161,7 +340,14 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
 
   app.post<{ Body: Static<typeof FaultBody> }>(
     '/api/v1/sim/faults',
-    { schema: { tags: ['simulator'], summary: 'Inject a fault (recorded as ground truth)', body: FaultBody } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: 'Inject a fault (recorded as ground truth)',
+        body: FaultBody,
+        response: { 201: FaultRecordSchema, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       requireService(req.body.service);
       const type = req.body.type as FaultType;
@@ -197,7 +383,13 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
 
   app.get(
     '/api/v1/sim/events',
-    { schema: { tags: ['simulator'], summary: 'Scale, deploy and fault events' } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: 'Scale, deploy and fault events',
+        response: { 200: Type.Array(EventSchema), ...errorResponses },
+      },
+    },
     async () => cluster.events()
   );
 
@@ -208,15 +400,20 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         tags: ['simulator'],
         summary: "The demo cluster's logs in Loki's query_range shape",
         querystring: LokiQuery,
+        response: { 200: LokiResponse, ...errorResponses },
       },
     },
     async (req) => {
       const selector = parseStreamSelector(req.query.query);
+      if (selector.service !== undefined && !cluster.topology.services.some((s) => s.name === selector.service)) {
+        throw new BadRequestError(
+          'query',
+          `service ${JSON.stringify(selector.service)} is not in the demo cluster; known: ${cluster.topology.services.map((s) => s.name).join(', ')}`
+        );
+      }
       const endMs = lokiTime('end', req.query.end, cluster.now());
       const startMs = lokiTime('start', req.query.start, endMs - 3600_000);
-      if (startMs >= endMs) {
-        throw new BadRequestError('start', 'must be before end');
-      }
+      checkWindow(startMs, endMs);
       return cluster.toLokiStreams({
         startMs,
         endMs,
@@ -229,11 +426,19 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
 
   app.get<{ Querystring: Static<typeof TempoSearch> }>(
     '/sim/tempo/api/search',
-    { schema: { tags: ['simulator'], summary: "Recent traces in Tempo's search shape", querystring: TempoSearch } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: "Recent traces in Tempo's search shape",
+        querystring: TempoSearch,
+        response: { 200: TempoSearchResponse, ...errorResponses },
+      },
+    },
     async (req) => {
       const nowMs = cluster.now();
       const endMs = req.query.end ? parseTime('end', req.query.end, nowMs) : nowMs;
       const startMs = req.query.start ? parseTime('start', req.query.start, nowMs) : endMs - 900_000;
+      checkWindow(startMs, endMs);
       return cluster.toTempoSearch({ startMs, endMs, limit: req.query.limit ?? 20 });
     }
   );
@@ -245,12 +450,13 @@ export const simulatorRoutes: FastifyPluginAsync<{ cluster: SimulatedCluster }> 
         tags: ['simulator'],
         summary: "One trace in Tempo's OTLP JSON shape",
         params: Type.Object({ traceId: Type.String({ pattern: '^[0-9a-fA-F]{1,32}$' }) }),
+        response: { 200: TempoTraceResponse, ...errorResponses },
       },
     },
     async (req) => {
       const trace = cluster.toTempoTrace(req.params.traceId.toLowerCase());
       if (!trace) {
-        throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`);
+        throw new NotFoundError(`trace ${req.params.traceId} not found in the simulator's retained window`, 'traceId');
       }
       return trace;
     }

@@ -74,6 +74,14 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT
     name: 'detector states expire by age: index their update time',
     sql: 'CREATE INDEX IF NOT EXISTS detector_state_updated ON detector_state(updated_at);',
   },
+  {
+    version: 3,
+    name: 'actions keep their insertion order (seq), not the clock, so a restarted clock cannot reorder them',
+    sql: `ALTER TABLE actions ADD COLUMN seq INTEGER;
+UPDATE actions SET seq = rowid;
+CREATE INDEX IF NOT EXISTS actions_seq ON actions(seq);
+CREATE INDEX IF NOT EXISTS actions_service_seq ON actions(service, seq);`,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -139,6 +147,12 @@ CREATE TRIGGER aidpe_audit_no_update BEFORE UPDATE OR DELETE ON aidpe_audit FOR 
     version: 2,
     name: 'detector states expire by age: index their update time',
     sql: 'CREATE INDEX IF NOT EXISTS aidpe_detector_state_updated ON aidpe_detector_state(updated_at);',
+  },
+  {
+    version: 3,
+    name: 'actions are listed in their insertion order (seq), not by the clock',
+    sql: `CREATE INDEX IF NOT EXISTS aidpe_actions_seq ON aidpe_actions(seq);
+CREATE INDEX IF NOT EXISTS aidpe_actions_service_seq ON aidpe_actions(service, seq);`,
   },
 ];
 

@@ -9,6 +9,7 @@ import type { ActionRecord, ActionStatus } from '../domain/actions.ts';
 import { migratePostgres } from './migrations.ts';
 import type {
   ActionQuery,
+  ActionWrite,
   AuditInput,
   AuditRecord,
   AutomationSettings,
@@ -31,6 +32,9 @@ export function redactPostgresUrl(url: string): string {
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Aborts a `writeActions` transaction whose compare-and-set found another status. */
+class StaleWrite extends Error {}
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -95,7 +99,11 @@ export class PostgresStore implements Store {
     return r.rows[0]?.threshold;
   }
 
-  async addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord> {
+  async addFeedback(
+    input: Omit<FeedbackRecord, 'id' | 'createdAt'>,
+    now: Date,
+    credential?: string
+  ): Promise<FeedbackRecord> {
     const at = now.toISOString();
     return this.transaction(async (c) => {
       const r = await c.query<{ id: string }>(
@@ -126,6 +134,7 @@ export class PostgresStore implements Store {
             reason: input.reason,
             thresholdBefore: input.thresholdBefore,
             thresholdAfter: input.thresholdAfter,
+            ...(credential ? { credential } : {}),
           },
         },
         at
@@ -169,28 +178,57 @@ export class PostgresStore implements Store {
     }));
   }
 
+  private async insertActionRow(c: Queryable, action: ActionRecord, audit: AuditInput): Promise<void> {
+    await c.query(
+      'INSERT INTO aidpe_actions (id, service, status, created_at, updated_at, record) VALUES ($1, $2, $3, $4, $5, $6)',
+      [action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action)]
+    );
+    await this.insertAudit(c, audit, action.updatedAt);
+  }
+
+  private async updateActionRow(
+    c: Queryable,
+    action: ActionRecord,
+    expected: ActionStatus[],
+    audit: AuditInput
+  ): Promise<boolean> {
+    const r = await c.query(
+      'UPDATE aidpe_actions SET status = $1, updated_at = $2, record = $3 WHERE id = $4 AND status = ANY($5::text[])',
+      [action.status, action.updatedAt, JSON.stringify(action), action.id, expected]
+    );
+    if (r.rowCount !== 1) {
+      return false;
+    }
+    await this.insertAudit(c, audit, action.updatedAt);
+    return true;
+  }
+
   async insertAction(action: ActionRecord, audit: AuditInput): Promise<void> {
-    await this.transaction(async (c) => {
-      await c.query(
-        'INSERT INTO aidpe_actions (id, service, status, created_at, updated_at, record) VALUES ($1, $2, $3, $4, $5, $6)',
-        [action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action)]
-      );
-      await this.insertAudit(c, audit, action.updatedAt);
-    });
+    await this.transaction((c) => this.insertActionRow(c, action, audit));
   }
 
   async updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean> {
-    return this.transaction(async (c) => {
-      const r = await c.query(
-        'UPDATE aidpe_actions SET status = $1, updated_at = $2, record = $3 WHERE id = $4 AND status = ANY($5::text[])',
-        [action.status, action.updatedAt, JSON.stringify(action), action.id, expected]
-      );
-      if (r.rowCount !== 1) {
+    return this.transaction((c) => this.updateActionRow(c, action, expected, audit));
+  }
+
+  async writeActions(writes: ActionWrite[]): Promise<boolean> {
+    try {
+      await this.transaction(async (c) => {
+        for (const w of writes) {
+          if (w.expected === undefined) {
+            await this.insertActionRow(c, w.action, w.audit);
+          } else if (!(await this.updateActionRow(c, w.action, w.expected, w.audit))) {
+            throw new StaleWrite();
+          }
+        }
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof StaleWrite) {
         return false;
       }
-      await this.insertAudit(c, audit, action.updatedAt);
-      return true;
-    });
+      throw err;
+    }
   }
 
   async getAction(id: string): Promise<ActionRecord | undefined> {
@@ -211,7 +249,7 @@ export class PostgresStore implements Store {
     }
     args.push(query.limit ?? 200);
     const r = await this.pool.query<{ record: ActionRecord }>(
-      `SELECT record FROM aidpe_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, seq DESC LIMIT $${args.length}`,
+      `SELECT record FROM aidpe_actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${args.length}`,
       args
     );
     return r.rows.map((x) => x.record);
@@ -267,6 +305,11 @@ export class PostgresStore implements Store {
         );
       }
     });
+  }
+
+  async deleteDetectorStatesBefore(updatedBefore: string): Promise<number> {
+    const r = await this.pool.query('DELETE FROM aidpe_detector_state WHERE updated_at < $1', [updatedBefore]);
+    return r.rowCount ?? 0;
   }
 
   async ping(): Promise<void> {

@@ -11,6 +11,7 @@ import type { ActionRecord, ActionStatus } from '../domain/actions.ts';
 import { migrateSqlite } from './migrations.ts';
 import type {
   ActionQuery,
+  ActionWrite,
   AuditInput,
   AuditRecord,
   AutomationSettings,
@@ -23,6 +24,7 @@ import type {
 export type {
   ActionQuery,
   ActionStore,
+  ActionWrite,
   AuditInput,
   AuditRecord,
   AutomationSettings,
@@ -31,6 +33,9 @@ export type {
   FeedbackVerdict,
   Store,
 } from './types.ts';
+
+/** Aborts a `writeActions` transaction whose compare-and-set found another status. */
+class StaleWrite extends Error {}
 
 export function defaultStorePath(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -83,7 +88,11 @@ export class SqliteStore implements Store {
     return row?.threshold;
   }
 
-  async addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord> {
+  async addFeedback(
+    input: Omit<FeedbackRecord, 'id' | 'createdAt'>,
+    now: Date,
+    credential?: string
+  ): Promise<FeedbackRecord> {
     const at = now.toISOString();
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -116,6 +125,7 @@ export class SqliteStore implements Store {
             reason: input.reason,
             thresholdBefore: input.thresholdBefore,
             thresholdAfter: input.thresholdAfter,
+            ...(credential ? { credential } : {}),
           },
         },
         at
@@ -176,29 +186,55 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Inside a transaction: the insertion sequence orders actions (the writer lock makes max + 1 safe). */
+  private insertActionRow(action: ActionRecord, audit: AuditInput): void {
+    this.db
+      .prepare(
+        'INSERT INTO actions (id, service, status, created_at, updated_at, record, seq) VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM actions))'
+      )
+      .run(action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action));
+    this.insertAudit(audit, action.updatedAt);
+  }
+
+  /** Inside a transaction: compare-and-set; false when the stored status is not one of `expected`. */
+  private updateActionRow(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): boolean {
+    const placeholders = expected.map(() => '?').join(', ');
+    const r = this.db
+      .prepare(`UPDATE actions SET status = ?, updated_at = ?, record = ? WHERE id = ? AND status IN (${placeholders})`)
+      .run(action.status, action.updatedAt, JSON.stringify(action), action.id, ...expected);
+    if (Number(r.changes) !== 1) {
+      return false;
+    }
+    this.insertAudit(audit, action.updatedAt);
+    return true;
+  }
+
   async insertAction(action: ActionRecord, audit: AuditInput): Promise<void> {
-    this.transaction(() => {
-      this.db
-        .prepare('INSERT INTO actions (id, service, status, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(action.id, action.service, action.status, action.createdAt, action.updatedAt, JSON.stringify(action));
-      this.insertAudit(audit, action.updatedAt);
-    });
+    this.transaction(() => this.insertActionRow(action, audit));
   }
 
   async updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean> {
-    return this.transaction(() => {
-      const placeholders = expected.map(() => '?').join(', ');
-      const r = this.db
-        .prepare(
-          `UPDATE actions SET status = ?, updated_at = ?, record = ? WHERE id = ? AND status IN (${placeholders})`
-        )
-        .run(action.status, action.updatedAt, JSON.stringify(action), action.id, ...expected);
-      if (Number(r.changes) !== 1) {
+    return this.transaction(() => this.updateActionRow(action, expected, audit));
+  }
+
+  async writeActions(writes: ActionWrite[]): Promise<boolean> {
+    try {
+      this.transaction(() => {
+        for (const w of writes) {
+          if (w.expected === undefined) {
+            this.insertActionRow(w.action, w.audit);
+          } else if (!this.updateActionRow(w.action, w.expected, w.audit)) {
+            throw new StaleWrite();
+          }
+        }
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof StaleWrite) {
         return false;
       }
-      this.insertAudit(audit, action.updatedAt);
-      return true;
-    });
+      throw err;
+    }
   }
 
   async getAction(id: string): Promise<ActionRecord | undefined> {
@@ -217,7 +253,7 @@ export class SqliteStore implements Store {
       where.push('service = ?');
       args.push(query.service);
     }
-    const sql = `SELECT record FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+    const sql = `SELECT record FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, query.limit ?? 200) as Array<{ record: string }>;
     return rows.map((r) => JSON.parse(r.record) as ActionRecord);
   }
@@ -268,6 +304,11 @@ export class SqliteStore implements Store {
         put.run(r.key, r.version, JSON.stringify(r.state), r.updatedAt);
       }
     });
+  }
+
+  async deleteDetectorStatesBefore(updatedBefore: string): Promise<number> {
+    const r = this.db.prepare('DELETE FROM detector_state WHERE updated_at < ?').run(updatedBefore);
+    return Number(r.changes);
   }
 
   async ping(): Promise<void> {

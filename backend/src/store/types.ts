@@ -48,6 +48,14 @@ export interface ActionQuery {
 /** An audit entry written in the same transaction as the action change it describes. */
 export type AuditInput = Omit<AuditRecord, 'id' | 'at'>;
 
+/** One write of `writeActions`: an insert (no `expected`) or a compare-and-set update, with its audit entry. */
+export interface ActionWrite {
+  action: ActionRecord;
+  /** The statuses the stored action may have for the update to apply; absent: insert a new action. */
+  expected?: ActionStatus[];
+  audit: AuditInput;
+}
+
 /**
  * Actions and automation settings. Async so that a PostgreSQL store (several sidecar replicas) can implement
  * it; every write goes with its audit entry in one transaction, and status changes are compare-and-set so
@@ -60,8 +68,13 @@ export interface ActionStore {
    * when another writer got there first.
    */
   updateAction(action: ActionRecord, expected: ActionStatus[], audit: AuditInput): Promise<boolean>;
+  /**
+   * Several inserts and compare-and-set updates in one transaction: all or nothing. Returns false (and writes
+   * nothing) when any update finds its action in another status. A crash leaves either none or all of them.
+   */
+  writeActions(writes: ActionWrite[]): Promise<boolean>;
   getAction(id: string): Promise<ActionRecord | undefined>;
-  /** Newest first. */
+  /** Newest first, in the order the store recorded them (not by clock: a restarted clock cannot reorder them). */
   listActions(query?: ActionQuery): Promise<ActionRecord[]>;
   getAutomation(service: string): Promise<AutomationSettings | undefined>;
   listAutomation(): Promise<AutomationSettings[]>;
@@ -84,8 +97,11 @@ export interface Store extends ActionStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Per-series detection threshold set by feedback; undefined when the series has none. */
   getThreshold(seriesKey: string): Promise<number | undefined>;
-  /** Records feedback, the threshold change it causes and an audit entry, in one transaction. */
-  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date): Promise<FeedbackRecord>;
+  /**
+   * Records feedback, the threshold change it causes and an audit entry, in one transaction; `credential` (how
+   * the user was known) goes into the audit entry.
+   */
+  addFeedback(input: Omit<FeedbackRecord, 'id' | 'createdAt'>, now: Date, credential?: string): Promise<FeedbackRecord>;
   listFeedback(seriesKey?: string): Promise<FeedbackRecord[]>;
   audit(entry: Omit<AuditRecord, 'id' | 'at'>, now: Date): Promise<AuditRecord>;
   /** Newest first. */
@@ -94,6 +110,8 @@ export interface Store extends ActionStore {
   getDetectorState(key: string): Promise<DetectorStateRecord | undefined>;
   /** Writes (replaces) several detector states in one transaction. */
   putDetectorStates(records: DetectorStateRecord[]): Promise<void>;
+  /** Deletes the detector states last updated before `updatedBefore` (ISO); returns how many. */
+  deleteDetectorStatesBefore(updatedBefore: string): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -363,7 +363,7 @@ export class SimulatorSource implements TelemetrySource {
     const sets =
       matchers && matchers.length > 0 ? await this.series(matchers) : this.cluster.seriesLabels(undefined, []);
     for (const labels of sets) {
-      const v = labels[label];
+      const v = Object.hasOwn(labels, label) ? labels[label] : undefined;
       if (v !== undefined && v !== '') {
         values.add(v);
       }

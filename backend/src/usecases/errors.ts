@@ -11,8 +11,12 @@ export class BadRequestError extends Error {
   }
 }
 
+/** Something the request names does not exist; `field` says which part of the request named it (default: id). */
 export class NotFoundError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly field?: string
+  ) {
     super(message);
     this.name = 'NotFoundError';
   }

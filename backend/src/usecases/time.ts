@@ -1,12 +1,18 @@
 /** The time forms users type into Grafana and curl, resolved against the Sources' clock. */
 import { BadRequestError } from './errors.ts';
 
-/** JavaScript Dates reach ±8.64e15 ms; anything beyond cannot be a time a query means. */
-const MAX_TIME_MS = 8.64e15;
+/**
+ * Times a request may name: 1970-01-01 to 9999-12-31 (what RFC 3339 writes with four-digit years, and what the
+ * query APIs accept). Anything beyond cannot be a time a query means, and arithmetic on it (a warm-up reach-back)
+ * would leave the range a JavaScript Date can hold.
+ */
+export const MAX_TIME_MS = 253_402_300_799_999;
+/** The coarsest query step: one week. */
+export const MAX_STEP_SECONDS = 7 * 86_400;
 
 function checked(field: string, ms: number): number {
-  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME_MS) {
-    throw new BadRequestError(field, 'is outside the representable time range');
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
+    throw new BadRequestError(field, 'is outside the supported time range (1970-01-01 to 9999-12-31)');
   }
   return ms;
 }
@@ -40,10 +46,10 @@ export function parseTime(field: string, value: number | string | undefined, now
   if (Number.isNaN(parsed)) {
     throw new BadRequestError(
       field,
-      `cannot parse time ${JSON.stringify(value)}; use Unix seconds, RFC 3339 or now-1h`
+      `cannot parse time ${JSON.stringify(value.slice(0, 64))}; use Unix seconds, RFC 3339 or now-1h`
     );
   }
-  return parsed;
+  return checked(field, parsed);
 }
 
 /** A [start, end) window in ms with start before end. */

@@ -87,7 +87,12 @@ export class IncidentWatcher {
 
   constructor(opts: IncidentWatcherOptions) {
     this.opts = { lookbackSeconds: 6 * 3600, maxIncidents: 500, now: Date.now, ...opts };
-    this.states = new StreamingStates(this.opts.store, { maxSeries: 5000 });
+    this.states = new StreamingStates(this.opts.store, { maxSeries: 5000, now: this.opts.now });
+  }
+
+  /** The streaming states' counts, for /metrics. */
+  streamingStats() {
+    return this.states.stats();
   }
 
   /** Replaces the watched queries (the watch plan resolves steps as history grows). */

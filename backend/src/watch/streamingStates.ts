@@ -4,6 +4,10 @@
  * over. A state that is missing, or stored in another version, is rebuilt from history by the caller, which says
  * so in its answer. Shared by the anomaly API's streaming mode and the incident loop (each under its own key
  * prefix: the API's calls must not advance the loop's state).
+ *
+ * States expire: at most `maxSeries` live in memory (least recently used out first), a state unused for
+ * `ttlMs` is dropped from memory, and stored states not updated for `ttlMs` are deleted from the store, so label
+ * sets that come and go (pods, deployments) do not accumulate. `stats()` counts them for /metrics.
  */
 import { canonicalDetector, DEFAULT_DETECTOR } from '../engines/anomaly/registry.ts';
 import {
@@ -24,14 +28,73 @@ export interface AcquiredSeries {
   discarded?: string;
 }
 
+/** Unused this long, a state is dropped (memory and store): a series that stops for a day starts over. */
+export const DEFAULT_STATE_TTL_MS = 24 * 3600_000;
+
+export interface StreamingStatesOptions {
+  /** States kept in memory (least recently used out first); default 1000. */
+  maxSeries?: number;
+  /** A state unused (memory) or not updated (store) this long expires; default 24 h. */
+  ttlMs?: number;
+  /** The clock the TTL is judged on (the Sources' clock; default the wall clock). */
+  now?: () => number;
+  streaming?: StreamingOptions;
+}
+
+export interface StreamingStatesStats {
+  /** States in memory now. */
+  live: number;
+  /** Dropped from memory because the cap was reached, since start. */
+  evicted: number;
+  /** Dropped from memory because unused for the TTL, since start. */
+  expired: number;
+  /** Deleted from the store because not updated for the TTL, since start. */
+  purged: number;
+}
+
 export class StreamingStates {
   private readonly live = new Map<string, StreamingSeries>();
+  private readonly lastUsed = new Map<string, number>();
   private readonly dirty = new Set<string>();
+  private readonly counts = { evicted: 0, expired: 0, purged: 0 };
+  private lastPurgeMs = -Infinity;
 
   constructor(
     private readonly store: Store | undefined,
-    private readonly options: { maxSeries?: number; streaming?: StreamingOptions } = {}
+    private readonly options: StreamingStatesOptions = {}
   ) {}
+
+  private get ttlMs(): number {
+    return this.options.ttlMs ?? DEFAULT_STATE_TTL_MS;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Drops the in-memory states unused for the TTL (the map is in least-recently-used order). */
+  private expireMemory(nowMs: number): void {
+    for (const [key] of this.live) {
+      const used = this.lastUsed.get(key) ?? nowMs;
+      if (nowMs - used < this.ttlMs) {
+        break;
+      }
+      this.drop(key);
+      this.counts.expired++;
+    }
+  }
+
+  private drop(key: string): void {
+    this.live.delete(key);
+    this.lastUsed.delete(key);
+    this.dirty.delete(key);
+  }
+
+  private use(key: string, series: StreamingSeries, nowMs: number): void {
+    this.live.delete(key); // re-insert: most recently used last
+    this.live.set(key, series);
+    this.lastUsed.set(key, nowMs);
+  }
 
   /**
    * The series' state under `key` from memory, else from the store, else a new one. A failing store read counts as
@@ -50,14 +113,14 @@ export class StreamingStates {
       detectorName: canonicalDetector(detectorName ?? this.options.streaming?.detectorName ?? DEFAULT_DETECTOR),
     };
     let discarded: string | undefined;
+    const nowMs = this.now();
+    this.expireMemory(nowMs);
     const inMemory = this.live.get(key);
     if (inMemory && inMemory.detectorName !== streaming.detectorName) {
-      this.live.delete(key);
-      this.dirty.delete(key);
+      this.drop(key);
       discarded = `the state in memory belongs to detector ${inMemory.detectorName}; this call asks for ${streaming.detectorName}`;
     } else if (inMemory) {
-      this.live.delete(key); // re-insert: most recently used last
-      this.live.set(key, inMemory);
+      this.use(key, inMemory, nowMs);
       return { series: inMemory, origin: 'memory' };
     }
     let series: StreamingSeries | undefined;
@@ -83,11 +146,12 @@ export class StreamingStates {
     // Another call for the same key may have loaded it while this one awaited the store: one state per key.
     const loadedMeanwhile = this.live.get(key);
     if (loadedMeanwhile && loadedMeanwhile.detectorName === streaming.detectorName) {
+      this.use(key, loadedMeanwhile, nowMs);
       return { series: loadedMeanwhile, origin: 'memory' };
     }
     const origin: StateOrigin = series ? 'store' : 'new';
     series ??= new StreamingSeries(seriesKey, streaming, stepMs);
-    this.live.set(key, series);
+    this.use(key, series, nowMs);
     const cap = this.options.maxSeries ?? 1000;
     // Evicted states were persisted after the call that last touched them (when there is a store).
     while (this.live.size > cap) {
@@ -95,9 +159,17 @@ export class StreamingStates {
       if (this.dirty.has(oldest)) {
         break;
       }
-      this.live.delete(oldest);
+      this.drop(oldest);
+      this.counts.evicted++;
     }
     return { series, origin, ...(discarded ? { discarded } : {}) };
+  }
+
+  /** Puts a series' new state in place of the one `acquire` gave (a compute worker pushed a copy of it). */
+  replace(key: string, series: StreamingSeries): void {
+    if (this.live.has(key)) {
+      this.live.set(key, series);
+    }
   }
 
   /** Marks a series as changed; `persist` writes the changed ones. */
@@ -105,11 +177,22 @@ export class StreamingStates {
     this.dirty.add(key);
   }
 
-  /** Writes every changed state in one batch; returns how many. Without a store the states live in memory only. */
+  /**
+   * Writes every changed state in one batch; returns how many. Without a store the states live in memory only.
+   * Also deletes stored states older than the TTL (at most once per tenth of the TTL).
+   */
   async persist(now: Date): Promise<number> {
     const keys = [...this.dirty].filter((k) => this.live.has(k));
     this.dirty.clear();
-    if (!this.store || keys.length === 0) {
+    if (!this.store) {
+      return 0;
+    }
+    const nowMs = now.getTime();
+    if (nowMs - this.lastPurgeMs >= this.ttlMs / 10 || nowMs < this.lastPurgeMs) {
+      this.lastPurgeMs = nowMs;
+      this.counts.purged += await this.store.deleteDetectorStatesBefore(new Date(nowMs - this.ttlMs).toISOString());
+    }
+    if (keys.length === 0) {
       return 0;
     }
     const updatedAt = now.toISOString();
@@ -121,5 +204,10 @@ export class StreamingStates {
 
   get size(): number {
     return this.live.size;
+  }
+
+  stats(): StreamingStatesStats {
+    this.expireMemory(this.now());
+    return { live: this.live.size, ...this.counts };
   }
 }

@@ -219,6 +219,25 @@ test('a proposal the guards reject is recorded once with the rule that acted', a
   await w.store.close();
 });
 
+test('defect: the audit entry of a new action described it as proposed whatever its status (found by 100 kills)', async () => {
+  const freeze = { freezeWindows: [{ dailyStartMinute: 0, dailyEndMinute: 1439, reason: 'freeze' }] };
+  const cases: Array<['autonomous' | 'approve' | 'recommend', typeof freeze | undefined, string]> = [
+    ['autonomous', freeze, 'rejected'],
+    ['approve', undefined, 'pending_approval'],
+    ['recommend', undefined, 'proposed'],
+  ];
+  for (const [mode, safety, expected] of cases) {
+    const w = world(`audit-${mode}`, { defaultMode: mode, ...(safety ? { safety } : {}) });
+    w.policy.next = (s) => ({ minReplicas: s.hpa!.minReplicas + 1 });
+    await w.loop.tick();
+    const [a] = await w.store.listActions({ service: 'frontend' });
+    const first = (await w.store.listAudit(50)).filter((e) => e.subject === a!.id).at(-1)!;
+    assert.equal(a!.status, expected);
+    assert.equal((first.details as { status: string }).status, expected, `${mode}: ${first.action}`);
+    await w.store.close();
+  }
+});
+
 test('outcomes are measured after the action has had time to act', async () => {
   const w = world('outcome', { defaultMode: 'autonomous', outcomeAfterSeconds: 120 });
   w.policy.next = (s) => ({ minReplicas: s.hpa!.minReplicas + 1 });

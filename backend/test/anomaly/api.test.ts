@@ -90,7 +90,8 @@ test('POST /api/v1/anomalies finds a level shift as one region with an annotatio
   const fb = await app.inject({
     method: 'POST',
     url: `/api/v1/anomalies/${r.id}/feedback`,
-    payload: { verdict: 'false_positive', user: 'ann' },
+    headers: { 'x-grafana-user': 'ann' },
+    payload: { verdict: 'false_positive' },
   });
   assert.equal(fb.statusCode, 503, 'no store: feedback is refused, not lost silently');
 });
@@ -123,7 +124,8 @@ test('false-positive feedback is stored, audited and silences that borderline re
   const unknown = await app.inject({
     method: 'POST',
     url: '/api/v1/anomalies/an-00000000-1/feedback',
-    payload: { verdict: 'false_positive', user: 'ann' },
+    headers: { 'x-grafana-user': 'ann' },
+    payload: { verdict: 'false_positive' },
   });
   assert.equal(unknown.statusCode, 404);
   const badVerdict = await app.inject({

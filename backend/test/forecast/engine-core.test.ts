@@ -72,10 +72,24 @@ test('cleanHistory interpolates short gaps, truncates at long ones and reports a
       stepSeconds: 60,
       lastTimestamp: 1000,
     },
+    3,
     3
   );
   assert.deepEqual(Array.from(long.values), [1, 2, 3]);
   assert.equal(long.reasons[0]!.code, 'history_truncated_at_gap');
+
+  // Too little after a long gap to forecast from (NAB's ambient_temperature at some origins): bridged, not cut.
+  const fewAfter = cleanHistory(
+    {
+      values: Float64Array.from([9, 9, 9, Number.NaN, Number.NaN, Number.NaN, 3]),
+      stepSeconds: 60,
+      lastTimestamp: 1000,
+    },
+    3,
+    3
+  );
+  assert.deepEqual(Array.from(fewAfter.values), [9, 9, 9, 7.5, 6, 4.5, 3]);
+  assert.ok(fewAfter.reasons.every((r) => r.code !== 'history_truncated_at_gap'));
 
   const trailing = cleanHistory(
     { values: Float64Array.from([1, 2, 3, Number.NaN, Number.NaN]), stepSeconds: 60, lastTimestamp: 1000 },

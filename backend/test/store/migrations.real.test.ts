@@ -62,6 +62,44 @@ describe('SQLite store migrations', () => {
     await again.close();
   });
 
+  it('migration 3 keeps the actions of an older store in the order they were recorded, whatever their clock', async () => {
+    const file = join(dir, 'order.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(fixture('sqlite-schema-unversioned.sql'));
+    const insert = old.prepare(
+      'INSERT INTO actions (id, service, status, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?)'
+    );
+    const rows: Array<[string, string]> = [
+      ['before-restart', '2031-01-01T00:00:00.000Z'],
+      ['after-restart', '2025-01-01T00:00:00.000Z'],
+    ];
+    for (const [id, at] of rows) {
+      insert.run(id, 'frontend', 'applied', at, at, JSON.stringify({ id, service: 'frontend', createdAt: at }));
+    }
+    old.close();
+    const store = new SqliteStore(file);
+    await store.insertAction(
+      {
+        id: 'newest',
+        service: 'frontend',
+        status: 'applied',
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+      } as never,
+      {
+        actor: 't',
+        action: 'a',
+        subject: 'newest',
+        details: {},
+      }
+    );
+    assert.deepEqual(
+      (await store.listActions()).map((a) => a.id),
+      ['newest', 'after-restart', 'before-restart']
+    );
+    await store.close();
+  });
+
   it('refuses a store newer than this sidecar', () => {
     const file = join(dir, 'future.sqlite');
     const db = new DatabaseSync(file);

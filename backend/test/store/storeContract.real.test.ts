@@ -83,6 +83,15 @@ function contract(backend: () => Backend) {
     await assert.rejects(a.insertAction(action('a1'), audit('a1')), 'ids are unique');
   });
 
+  it('actions keep the order they were recorded in, whatever their timestamps (a clock set back by a restart)', async () => {
+    await a.insertAction(action('t-future', { service: 'clock', createdAt: '2031-01-01T00:00:00.000Z' }), audit('t1'));
+    await b.insertAction(action('t-now', { service: 'clock', createdAt: '2025-01-01T00:00:00.000Z' }), audit('t2'));
+    assert.deepEqual(
+      (await a.listActions({ service: 'clock' })).map((x) => x.id),
+      ['t-now', 't-future']
+    );
+  });
+
   it('compare-and-set: of two replicas deciding the same pending action, exactly one wins', async () => {
     await a.insertAction(action('race'), audit('race'));
     const [x, y] = await Promise.all([
@@ -102,6 +111,29 @@ function contract(backend: () => Backend) {
     assert.equal(stored?.decidedBy, x ? 'alice' : 'bob');
     const trail = (await a.listAudit(50)).filter((e) => e.subject === 'race').map((e) => e.action);
     assert.equal(trail.length, 2, 'the loser writes no audit entry');
+  });
+
+  it('writeActions: an update and an insert commit together, or (a stale compare-and-set) not at all', async () => {
+    await a.insertAction(action('w1', { status: 'applied' }), audit('w1'));
+    const ok = await a.writeActions([
+      {
+        action: action('w1', { status: 'rolling_back', rollbackActionId: 'w1-rb' }),
+        expected: ['applied'],
+        audit: audit('w1', 'action.rolling_back'),
+      },
+      { action: action('w1-rb', { status: 'applying', rollbackOf: 'w1' }), audit: audit('w1-rb') },
+    ]);
+    assert.equal(ok, true);
+    assert.equal((await b.getAction('w1'))?.status, 'rolling_back');
+    assert.equal((await b.getAction('w1-rb'))?.status, 'applying');
+    const auditBefore = (await a.listAudit(1000)).length;
+    const stale = await b.writeActions([
+      { action: action('w1-rb2', { status: 'applying', rollbackOf: 'w1' }), audit: audit('w1-rb2') },
+      { action: action('w1', { status: 'rolling_back' }), expected: ['applied'], audit: audit('w1') },
+    ]);
+    assert.equal(stale, false);
+    assert.equal(await a.getAction('w1-rb2'), undefined, 'the insert before the stale update was rolled back');
+    assert.equal((await a.listAudit(1000)).length, auditBefore, 'and so were its audit entries');
   });
 
   it('the audit trail is append-only and newest first', async () => {

@@ -26,11 +26,206 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              actions: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              }[];
+              automation: {
+                actuator: 'simulator' | 'kubernetes';
+                intervalSeconds: number;
+                lastError?: string;
+                lastRunAt?: string;
+                /** @description Which replica acts (leader election among sidecar replicas), when one is configured */
+                leadership?: {
+                  identity: string;
+                  kind: 'kubernetes-lease' | 'postgres-advisory-lock' | 'single-replica';
+                  leading: boolean;
+                };
+                running: boolean;
+                services: {
+                  breaker: {
+                    open: boolean;
+                    openedAt?: string;
+                    reason?: string;
+                  };
+                  integration: 'parametric' | 'direct';
+                  lastError?: string;
+                  mode: 'recommend' | 'approve' | 'autonomous';
+                  policy: string;
+                  service: string;
+                }[];
+              } | null;
+              /** @description Why there is no action loop, when there is none */
+              message?: string;
+            };
+          };
         };
       };
     };
@@ -62,11 +257,179 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
         };
       };
     };
@@ -106,11 +469,179 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
         };
       };
     };
@@ -148,11 +679,509 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/actions/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Settle an action a crash left applying or rolling_back, from what its workload shows
+     * @description The same completion the sidecar runs on start: an action (or rollback) whose id the workload carries is applied, one it does not is failed and its original stays applied. 409 when the action is not in flight; 503 when the workload cannot be read now.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+              rollback?: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
         };
       };
     };
@@ -190,11 +1219,302 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+              rollback: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
         };
       };
     };
@@ -226,6 +1546,7 @@ export interface paths {
           'application/json': {
             /** @description The univariate detector, in batch and streaming mode. art-residual (default): an adaptive-resonance window detector and the residual likelihood side by side, the larger score wins, then a rest rule (after an alert ≥ 0.7, 16 h of series time score 0: one incident, one alert), alerts at four levels; every setting in time units. The window detector is this project’s clean-room implementation of the idea behind ARTime (M. Hampton, 2021) on dual-vigilance fuzzy ART (Brito da Silva, Elnabarawy, Wunsch, Neural Networks 2019/2020): it learns the shapes of short windows of the downsampled series and reports a shape it has not seen. art (old name artime): the window detector alone. residual-likelihood (old name aidpe): robust seasonal residual + anomaly likelihood, the cheapest. ensemble: the former CAD-based ensemble was removed; the name still answers with the default. Scores live on different scales, so each detector has its own default threshold (art-residual 0.7, art 0.06, residual-likelihood 0.988) and its own thresholds and feedback (the series key gets __detector__ for all but residual-likelihood). A streaming state belongs to one detector: asking another one discards it and rebuilds from history, saying so. Accuracy on NAB: README (aidpe nab-loco). */
             detector?: 'art-residual' | 'art' | 'residual-likelihood' | 'aidpe' | 'artime' | 'ensemble';
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             end?: number | string;
             /** @description Also score the series that share this label (e.g. service) together with a multivariate detector (multivariateDetector); each group gets regions naming the metrics that contributed most */
             groupBy?: string;
@@ -241,8 +1562,9 @@ export interface paths {
               };
               /** @description Unix seconds, increasing */
               timestamps: number[];
-              values: (number | string | (never | null))[];
+              values: (number | string | null)[];
             }[];
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             start?: number | string;
             stepSeconds?: number;
             /** @description Overrides the per-series threshold */
@@ -252,11 +1574,162 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              /** @description The regions as Grafana annotation events */
+              annotations: {
+                id: string;
+                tags: string[];
+                text: string;
+                time: number;
+                timeEnd: number;
+                title: string;
+              }[];
+              /** @description With groupBy: one multivariate result per group */
+              groups?: {
+                detector: 'pca' | 'autoencoder';
+                frame?: {
+                  fields: {
+                    /** @description Grafana field config (min, max, custom.axisPlacement, …) */
+                    config?: {
+                      [key: string]: unknown;
+                    };
+                    name: string;
+                    type: 'time' | 'number';
+                    values: (number | null)[];
+                  }[];
+                  name: string;
+                };
+                groupBy: string;
+                metrics: string[];
+                notes: string[];
+                reason?: string;
+                regions: {
+                  /** @description The metrics that carried most of the residual over the region, largest first */
+                  contributors: {
+                    metric: string;
+                    share: number;
+                  }[];
+                  endMs: number;
+                  id: string;
+                  /** @description Streaming mode: the region is still open */
+                  ongoing?: boolean;
+                  peakMs: number;
+                  peakScore: number;
+                  points: number;
+                  seriesKey: string;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  startMs: number;
+                }[];
+                seriesKey: string;
+                status: 'ok' | 'insufficient_data';
+                threshold: number;
+                value: string;
+              }[];
+              mode: 'batch' | 'streaming';
+              series: {
+                detector: 'art-residual' | 'art' | 'residual-likelihood' | 'aidpe' | 'artime' | 'ensemble';
+                frame: {
+                  fields: {
+                    /** @description Grafana field config (min, max, custom.axisPlacement, …) */
+                    config?: {
+                      [key: string]: unknown;
+                    };
+                    name: string;
+                    type: 'time' | 'number';
+                    values: (number | null)[];
+                  }[];
+                  name: string;
+                };
+                labels: {
+                  [key: string]: string;
+                };
+                name: string;
+                reason?: string;
+                regions: {
+                  endMs: number;
+                  id: string;
+                  /** @description Streaming mode: the region is still open */
+                  ongoing?: boolean;
+                  peakMs: number;
+                  peakScore: number;
+                  points: number;
+                  seriesKey: string;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  startMs: number;
+                }[];
+                seriesKey: string;
+                status: 'ok' | 'insufficient_data' | 'constant';
+                stream?: {
+                  fed: number;
+                  gaps: {
+                    fromMs: number;
+                    reset: boolean;
+                    steps: number;
+                    toMs: number;
+                  }[];
+                  lastScoredMs: number | null;
+                  notes: string[];
+                  origin: 'memory' | 'store' | 'new' | 'rebuilt';
+                  skipped: {
+                    alreadyScored: number;
+                    nonFinite: number;
+                  };
+                };
+                threshold: number;
+                thresholdSource: 'default' | 'feedback' | 'request';
+              }[];
+              /** @description False without a store: feedback cannot be kept (503) */
+              storeAvailable: boolean;
+              warnings: string[];
+            };
+          };
         };
       };
     };
@@ -289,19 +1762,71 @@ export interface paths {
         content: {
           'application/json': {
             reason?: string;
-            /** @description When not forwarded by Grafana (X-Grafana-User) */
-            user?: string;
             verdict: 'true_positive' | 'false_positive';
           };
         };
       };
       responses: {
         /** @description Default Response */
-        200: {
+        '4XX': {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: number;
+              reason: string;
+              regionId: string;
+              seriesKey: string;
+              thresholdAfter: number;
+              thresholdBefore: number;
+              user: string;
+              verdict: 'true_positive' | 'false_positive';
+            };
+          };
         };
       };
     };
@@ -331,11 +1856,67 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              feedback: {
+                createdAt: string;
+                id: number;
+                reason: string;
+                regionId: string;
+                seriesKey: string;
+                thresholdAfter: number;
+                thresholdBefore: number;
+                user: string;
+                verdict: 'true_positive' | 'false_positive';
+              }[];
+            };
+          };
         };
       };
     };
@@ -369,6 +1950,7 @@ export interface paths {
           'application/json': {
             /** @description The univariate detector, in batch and streaming mode. art-residual (default): an adaptive-resonance window detector and the residual likelihood side by side, the larger score wins, then a rest rule (after an alert ≥ 0.7, 16 h of series time score 0: one incident, one alert), alerts at four levels; every setting in time units. The window detector is this project’s clean-room implementation of the idea behind ARTime (M. Hampton, 2021) on dual-vigilance fuzzy ART (Brito da Silva, Elnabarawy, Wunsch, Neural Networks 2019/2020): it learns the shapes of short windows of the downsampled series and reports a shape it has not seen. art (old name artime): the window detector alone. residual-likelihood (old name aidpe): robust seasonal residual + anomaly likelihood, the cheapest. ensemble: the former CAD-based ensemble was removed; the name still answers with the default. Scores live on different scales, so each detector has its own default threshold (art-residual 0.7, art 0.06, residual-likelihood 0.988) and its own thresholds and feedback (the series key gets __detector__ for all but residual-likelihood). A streaming state belongs to one detector: asking another one discards it and rebuilds from history, saying so. Accuracy on NAB: README (aidpe nab-loco). */
             detector?: 'art-residual' | 'art' | 'residual-likelihood' | 'aidpe' | 'artime' | 'ensemble';
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             end?: number | string;
             /** @description Also score the series that share this label (e.g. service) together with a multivariate detector (multivariateDetector); each group gets regions naming the metrics that contributed most */
             groupBy?: string;
@@ -384,8 +1966,9 @@ export interface paths {
               };
               /** @description Unix seconds, increasing */
               timestamps: number[];
-              values: (number | string | (never | null))[];
+              values: (number | string | null)[];
             }[];
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             start?: number | string;
             stepSeconds?: number;
             /** @description Overrides the per-series threshold */
@@ -395,11 +1978,162 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              /** @description The regions as Grafana annotation events */
+              annotations: {
+                id: string;
+                tags: string[];
+                text: string;
+                time: number;
+                timeEnd: number;
+                title: string;
+              }[];
+              /** @description With groupBy: one multivariate result per group */
+              groups?: {
+                detector: 'pca' | 'autoencoder';
+                frame?: {
+                  fields: {
+                    /** @description Grafana field config (min, max, custom.axisPlacement, …) */
+                    config?: {
+                      [key: string]: unknown;
+                    };
+                    name: string;
+                    type: 'time' | 'number';
+                    values: (number | null)[];
+                  }[];
+                  name: string;
+                };
+                groupBy: string;
+                metrics: string[];
+                notes: string[];
+                reason?: string;
+                regions: {
+                  /** @description The metrics that carried most of the residual over the region, largest first */
+                  contributors: {
+                    metric: string;
+                    share: number;
+                  }[];
+                  endMs: number;
+                  id: string;
+                  /** @description Streaming mode: the region is still open */
+                  ongoing?: boolean;
+                  peakMs: number;
+                  peakScore: number;
+                  points: number;
+                  seriesKey: string;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  startMs: number;
+                }[];
+                seriesKey: string;
+                status: 'ok' | 'insufficient_data';
+                threshold: number;
+                value: string;
+              }[];
+              mode: 'batch' | 'streaming';
+              series: {
+                detector: 'art-residual' | 'art' | 'residual-likelihood' | 'aidpe' | 'artime' | 'ensemble';
+                frame: {
+                  fields: {
+                    /** @description Grafana field config (min, max, custom.axisPlacement, …) */
+                    config?: {
+                      [key: string]: unknown;
+                    };
+                    name: string;
+                    type: 'time' | 'number';
+                    values: (number | null)[];
+                  }[];
+                  name: string;
+                };
+                labels: {
+                  [key: string]: string;
+                };
+                name: string;
+                reason?: string;
+                regions: {
+                  endMs: number;
+                  id: string;
+                  /** @description Streaming mode: the region is still open */
+                  ongoing?: boolean;
+                  peakMs: number;
+                  peakScore: number;
+                  points: number;
+                  seriesKey: string;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  startMs: number;
+                }[];
+                seriesKey: string;
+                status: 'ok' | 'insufficient_data' | 'constant';
+                stream?: {
+                  fed: number;
+                  gaps: {
+                    fromMs: number;
+                    reset: boolean;
+                    steps: number;
+                    toMs: number;
+                  }[];
+                  lastScoredMs: number | null;
+                  notes: string[];
+                  origin: 'memory' | 'store' | 'new' | 'rebuilt';
+                  skipped: {
+                    alreadyScored: number;
+                    nonFinite: number;
+                  };
+                };
+                threshold: number;
+                thresholdSource: 'default' | 'feedback' | 'request';
+              }[];
+              /** @description False without a store: feedback cannot be kept (503) */
+              storeAvailable: boolean;
+              warnings: string[];
+            };
+          };
         };
       };
     };
@@ -429,11 +2163,67 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              entries: {
+                action: string;
+                actor: string;
+                at: string;
+                /** @description What the entry records (the action as changed, the credential that vouched for the actor) */
+                details: {
+                  [key: string]: unknown;
+                };
+                id: number;
+                subject: string;
+              }[];
+            };
+          };
         };
       };
     };
@@ -463,11 +2253,80 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              actuator?: 'simulator' | 'kubernetes';
+              intervalSeconds?: number;
+              lastError?: string;
+              lastRunAt?: string;
+              /** @description Which replica acts (leader election among sidecar replicas), when one is configured */
+              leadership?: {
+                identity: string;
+                kind: 'kubernetes-lease' | 'postgres-advisory-lock' | 'single-replica';
+                leading: boolean;
+              };
+              message?: string;
+              running: boolean;
+              services: {
+                breaker: {
+                  open: boolean;
+                  openedAt?: string;
+                  reason?: string;
+                };
+                integration: 'parametric' | 'direct';
+                lastError?: string;
+                mode: 'recommend' | 'approve' | 'autonomous';
+                policy: string;
+                service: string;
+              }[];
+            };
+          };
         };
       };
     };
@@ -506,11 +2365,79 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              actuator: 'simulator' | 'kubernetes';
+              intervalSeconds: number;
+              lastError?: string;
+              lastRunAt?: string;
+              /** @description Which replica acts (leader election among sidecar replicas), when one is configured */
+              leadership?: {
+                identity: string;
+                kind: 'kubernetes-lease' | 'postgres-advisory-lock' | 'single-replica';
+                leading: boolean;
+              };
+              running: boolean;
+              services: {
+                breaker: {
+                  open: boolean;
+                  openedAt?: string;
+                  reason?: string;
+                };
+                integration: 'parametric' | 'direct';
+                lastError?: string;
+                mode: 'recommend' | 'approve' | 'autonomous';
+                policy: string;
+                service: string;
+              }[];
+            };
+          };
         };
       };
     };
@@ -543,11 +2470,79 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              actuator: 'simulator' | 'kubernetes';
+              intervalSeconds: number;
+              lastError?: string;
+              lastRunAt?: string;
+              /** @description Which replica acts (leader election among sidecar replicas), when one is configured */
+              leadership?: {
+                identity: string;
+                kind: 'kubernetes-lease' | 'postgres-advisory-lock' | 'single-replica';
+                leading: boolean;
+              };
+              running: boolean;
+              services: {
+                breaker: {
+                  open: boolean;
+                  openedAt?: string;
+                  reason?: string;
+                };
+                integration: 'parametric' | 'direct';
+                lastError?: string;
+                mode: 'recommend' | 'approve' | 'autonomous';
+                policy: string;
+                service: string;
+              }[];
+            };
+          };
         };
       };
     };
@@ -600,7 +2595,7 @@ export interface paths {
               /** @description Unix seconds, strictly increasing */
               timestamps: (number | null)[];
               /** @description One per timestamp; null or "NaN" marks a gap */
-              values: (number | string | (never | null))[];
+              values: (number | string | null)[];
             }[];
             /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             start?: number | string;
@@ -610,6 +2605,48 @@ export interface paths {
         };
       };
       responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
         /** @description Default Response */
         200: {
           headers: {
@@ -629,6 +2666,7 @@ export interface paths {
                     [key: string]: {
                       coverage80: number | null;
                       mae: number | null;
+                      naiveMae?: number | null;
                       pinball: number;
                       windows: number;
                     };
@@ -709,6 +2747,48 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
         /** @description Default Response */
         200: {
           headers: {
@@ -819,6 +2899,48 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
@@ -835,6 +2957,7 @@ export interface paths {
                     [key: string]: {
                       coverage80: number | null;
                       mae: number | null;
+                      naiveMae?: number | null;
                       pinball: number;
                       windows: number;
                     };
@@ -882,6 +3005,48 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
         /** @description Default Response */
         200: {
           headers: {
@@ -940,11 +3105,85 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              incidents: {
+                endMs: number;
+                id: string;
+                labels: {
+                  [key: string]: string;
+                };
+                openedAtMs: number;
+                peakScore: number;
+                query: string;
+                series: string;
+                severity: 'low' | 'medium' | 'high' | 'critical';
+                startMs: number;
+                status: 'open' | 'resolved';
+                title: string;
+              }[];
+              lastRun?: {
+                atMs: number;
+                error?: string;
+                states?: {
+                  fromMemory: number;
+                  fromStore: number;
+                  notes: string[];
+                  pointsScored: number;
+                  rebuilt: number;
+                };
+              } | null;
+              message?: string;
+              /** @description False when the watcher does not run (it runs in demo mode) */
+              running: boolean;
+            };
+          };
         };
       };
     };
@@ -982,6 +3221,48 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
         /** @description Default Response */
         200: {
           headers: {
@@ -1033,6 +3314,48 @@ export interface paths {
         };
       };
       responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
         /** @description Default Response */
         200: {
           headers: {
@@ -1092,6 +3415,48 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
@@ -1138,12 +3503,13 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             end?: number | string;
             /** @description One error-ratio series per service, labelled service */
             errorQuery?: string;
             /** @description One latency series per service, labelled service (default: the simulator's p95) */
             latencyQuery?: string;
-            /** @description Window start: Unix s/ms, RFC 3339 or now-15m */
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             start: number | string;
             stepSeconds?: number;
             /** @description The user-facing service (default: the entry service) */
@@ -1153,11 +3519,190 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              candidates: {
+                evidence: string[];
+                /** @description The exact queries behind the evidence, from the baseline start to the window end */
+                evidenceQueries: {
+                  endMs: number;
+                  language: 'promql' | 'logql' | 'traceql';
+                  query: string;
+                  signal: 'latency' | 'errors' | 'memory' | 'logs' | 'traces';
+                  startMs: number;
+                  stepSeconds?: number;
+                }[];
+                evidenceScore?: number | null;
+                /** @description With the learned scorer: its evidence features */
+                features?: {
+                  [key: string]: number;
+                };
+                pagerank?: number | null;
+                /** @description Symptom → … → candidate, along calls */
+                path: string[];
+                /** @description With the learned scorer: the probability that it is the root cause */
+                probability?: number;
+                score: number;
+                service: string;
+                /** @description The queries behind its typed evidence (for Explore links) */
+                signalQueries?: {
+                  kind: string;
+                  language: 'promql' | 'logql' | 'traceql';
+                  query: string;
+                }[];
+                whyLower?: string;
+              }[];
+              evidence: {
+                errorOnsetMs?: number | null;
+                errorScore: number;
+                latencyOnsetMs?: number | null;
+                latencyScore: number;
+                logAnomaly?: {
+                  frequencyScore?: number | null;
+                  score: number;
+                  sequenceScore?: number | null;
+                  summary: string;
+                };
+                ownErrorRateBaseline?: number | null;
+                ownErrorRateIncident?: number | null;
+                ownSignals?: {
+                  line: string;
+                  strength: number;
+                }[];
+                resourceOnsetMs?: number | null;
+                resourceScore?: number | null;
+                selfMsBaseline?: number | null;
+                selfMsIncident?: number | null;
+                service: string;
+                /** @description Typed evidence (code level: operations, log templates) */
+                signals?: {
+                  kind: string;
+                  line: string;
+                  query?: {
+                    language: 'promql' | 'logql' | 'traceql';
+                    query: string;
+                  };
+                  strength: number;
+                }[];
+              }[];
+              explanation: string;
+              /** @description [nodes, edges] */
+              frames: {
+                fields: {
+                  /** @description Grafana field config */
+                  config?: {
+                    [key: string]: unknown;
+                  };
+                  name: string;
+                  type: 'string' | 'number';
+                  values: (string | number | null)[];
+                }[];
+                /** @description Frame meta: preferredVisualisationType nodeGraph */
+                meta?: {
+                  [key: string]: unknown;
+                };
+                name: string;
+              }[];
+              graph: {
+                edges: {
+                  calls: number;
+                  errorRate: number | null;
+                  errors: number;
+                  id: string;
+                  p50Ms: number | null;
+                  p95Ms: number | null;
+                  rate: number | null;
+                  source: string;
+                  target: string;
+                }[];
+                nodes: {
+                  downstreamMsMean: number | null;
+                  entry: boolean;
+                  errorRate: number | null;
+                  errors: number;
+                  id: string;
+                  p50Ms: number | null;
+                  p95Ms: number | null;
+                  rate: number | null;
+                  requests: number;
+                  selfMsMean: number | null;
+                }[];
+                notes?: string[];
+                quality?: {
+                  clampedSelfTimeSpans: number;
+                  orphanSpans: number;
+                  skewedSpans: number;
+                };
+                source?: 'spans' | 'tempo-service-graph-metrics';
+                spans: number;
+                traces: number;
+                windowSeconds: number;
+              };
+              graphSource: 'simulator' | 'tempo' | 'tempo-service-graph-metrics';
+              graphSourceDetail: string;
+              logNotes?: string[];
+              notes?: string[];
+              queries: {
+                errors: string;
+                latency: string;
+                resources?: string;
+                stepSeconds: number;
+              };
+              symptom: string;
+              tier: 'CONFIRMED' | 'LIKELY' | 'INCONCLUSIVE';
+              window: {
+                baselineStartMs: number;
+                endMs: number;
+                startMs: number;
+              };
+            };
+          };
         };
       };
     };
@@ -1187,21 +3732,122 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             end?: number | string;
             /** @description Traces to sample (default 200; at most 50 from Tempo) */
             limit?: number;
-            /** @description Unix s/ms, RFC 3339 or now-15m */
+            /** @description Unix seconds, Unix milliseconds, an RFC 3339 time, or relative to now such as "now-1h" */
             start: number | string;
           };
         };
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              /** @description [nodes, edges] */
+              frames: {
+                fields: {
+                  /** @description Grafana field config */
+                  config?: {
+                    [key: string]: unknown;
+                  };
+                  name: string;
+                  type: 'string' | 'number';
+                  values: (string | number | null)[];
+                }[];
+                /** @description Frame meta: preferredVisualisationType nodeGraph */
+                meta?: {
+                  [key: string]: unknown;
+                };
+                name: string;
+              }[];
+              graph: {
+                edges: {
+                  calls: number;
+                  errorRate: number | null;
+                  errors: number;
+                  id: string;
+                  p50Ms: number | null;
+                  p95Ms: number | null;
+                  rate: number | null;
+                  source: string;
+                  target: string;
+                }[];
+                nodes: {
+                  downstreamMsMean: number | null;
+                  entry: boolean;
+                  errorRate: number | null;
+                  errors: number;
+                  id: string;
+                  p50Ms: number | null;
+                  p95Ms: number | null;
+                  rate: number | null;
+                  requests: number;
+                  selfMsMean: number | null;
+                }[];
+                notes?: string[];
+                quality?: {
+                  clampedSelfTimeSpans: number;
+                  orphanSpans: number;
+                  skewedSpans: number;
+                };
+                source?: 'spans' | 'tempo-service-graph-metrics';
+                spans: number;
+                traces: number;
+                windowSeconds: number;
+              };
+              source: 'simulator' | 'tempo' | 'tempo-service-graph-metrics';
+              sourceDetail: string;
+              warnings: string[];
+            };
+          };
         };
       };
     };
@@ -1300,6 +3946,48 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
@@ -1343,11 +4031,81 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              /** @description The HPA; absent when the service has none */
+              hpa?: {
+                /** @description autoscaling/v2 behavior (scale-up/down rules) */
+                behavior?: {
+                  [key: string]: unknown;
+                };
+                maxReplicas: number;
+                minReplicas: number;
+                targetCpuUtilization: number;
+              };
+              pods: {
+                name: string;
+                ready: boolean;
+                restarts: number;
+                version: string;
+              }[];
+              readyReplicas: number;
+              replicas: number;
+              service: string;
+              /** @description The service's simulated spec (tier, capacity, calls, resources) */
+              spec: {
+                [key: string]: unknown;
+              };
+              startingReplicas: number;
+              version: string;
+            }[];
+          };
         };
       };
     };
@@ -1388,11 +4146,81 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              /** @description The HPA; absent when the service has none */
+              hpa?: {
+                /** @description autoscaling/v2 behavior (scale-up/down rules) */
+                behavior?: {
+                  [key: string]: unknown;
+                };
+                maxReplicas: number;
+                minReplicas: number;
+                targetCpuUtilization: number;
+              };
+              pods: {
+                name: string;
+                ready: boolean;
+                restarts: number;
+                version: string;
+              }[];
+              readyReplicas: number;
+              replicas: number;
+              service: string;
+              /** @description The service's simulated spec (tier, capacity, calls, resources) */
+              spec: {
+                [key: string]: unknown;
+              };
+              startingReplicas: number;
+              version: string;
+            };
+          };
         };
       };
     };
@@ -1430,11 +4258,81 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              /** @description The HPA; absent when the service has none */
+              hpa?: {
+                /** @description autoscaling/v2 behavior (scale-up/down rules) */
+                behavior?: {
+                  [key: string]: unknown;
+                };
+                maxReplicas: number;
+                minReplicas: number;
+                targetCpuUtilization: number;
+              };
+              pods: {
+                name: string;
+                ready: boolean;
+                restarts: number;
+                version: string;
+              }[];
+              readyReplicas: number;
+              replicas: number;
+              service: string;
+              /** @description The service's simulated spec (tier, capacity, calls, resources) */
+              spec: {
+                [key: string]: unknown;
+              };
+              startingReplicas: number;
+              version: string;
+            };
+          };
         };
       };
     };
@@ -1463,11 +4361,64 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              faultId?: string;
+              from?: number | string;
+              message: string;
+              pod?: string;
+              service: string;
+              timeMs: number;
+              to?: number | string;
+              type: string;
+            }[];
+          };
         };
       };
     };
@@ -1497,11 +4448,73 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              endMs: number;
+              id: string;
+              intensity: number;
+              /** @description Code-level faults: the faulty operation */
+              operation?: string;
+              service: string;
+              startMs: number;
+              type:
+                | 'cpu_contention'
+                | 'latency'
+                | 'error_burst'
+                | 'memory_leak'
+                | 'bad_deploy'
+                | 'exception'
+                | 'wrong_return';
+              /** @description Code-level faults: the exception class or wrong-return variant */
+              variant?: string;
+            }[];
+          };
         };
       };
     };
@@ -1517,10 +4530,13 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description At least a second */
             durationSeconds: number;
             intensity?: number;
+            /** @description exception / wrong_return only: the faulty operation (default: drawn from the fault id) */
             operation?: string;
             service: string;
+            /** @description Seconds after the simulated now; default 0 */
             startInSeconds?: number;
             type:
               | 'cpu_contention'
@@ -1530,17 +4546,80 @@ export interface paths {
               | 'bad_deploy'
               | 'exception'
               | 'wrong_return';
+            /** @description exception: the exception class; wrong_return: 'empty' or 'inflated' (default: drawn from the fault id) */
             variant?: string;
           };
         };
       };
       responses: {
         /** @description Default Response */
-        200: {
+        '4XX': {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              endMs: number;
+              id: string;
+              intensity: number;
+              /** @description Code-level faults: the faulty operation */
+              operation?: string;
+              service: string;
+              startMs: number;
+              type:
+                | 'cpu_contention'
+                | 'latency'
+                | 'error_burst'
+                | 'memory_leak'
+                | 'bad_deploy'
+                | 'exception'
+                | 'wrong_return';
+              /** @description Code-level faults: the exception class or wrong-return variant */
+              variant?: string;
+            };
+          };
         };
       };
     };
@@ -1568,11 +4647,97 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              seed: number;
+              services: {
+                activeFaults: (
+                  | 'cpu_contention'
+                  | 'latency'
+                  | 'error_burst'
+                  | 'memory_leak'
+                  | 'bad_deploy'
+                  | 'exception'
+                  | 'wrong_return'
+                )[];
+                arrivalRps: number | null;
+                cpuCores: number | null;
+                cpuUtilization: number | null;
+                errorRatio: number | null;
+                /** @description The HPA; absent when the service has none */
+                hpa?: {
+                  /** @description autoscaling/v2 behavior (scale-up/down rules) */
+                  behavior?: {
+                    [key: string]: unknown;
+                  };
+                  maxReplicas: number;
+                  minReplicas: number;
+                  targetCpuUtilization: number;
+                };
+                latencyP50Ms: number | null;
+                latencyP95Ms: number | null;
+                latencyP99Ms: number | null;
+                memoryBytes: number | null;
+                queueBacklog: number | null;
+                replicas: {
+                  desired: number;
+                  ready: number;
+                  starting: number;
+                };
+                service: string;
+                throughputRps: number | null;
+                tier: string;
+                version: string;
+              }[];
+              timeMs: number;
+            };
+          };
         };
       };
     };
@@ -1602,11 +4767,108 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              anomalies: {
+                availableSeconds?: number;
+                error?: string;
+                horizonSeconds?: number;
+                id: string;
+                kind: 'anomaly' | 'forecast';
+                lookbackSeconds?: number;
+                /** @description simulator default, managed service SLI, managed service request rate, configured */
+                origin: string;
+                query: string;
+                readyInSeconds?: number;
+                resolution?: string;
+                service?: string;
+                /** @description latency_p95_seconds, error_ratio, request_rate or custom */
+                signal: string;
+                state: 'ready' | 'warming up' | 'not resolved yet' | 'error';
+                stepSeconds?: number;
+                why: string;
+              }[];
+              forecasts: {
+                availableSeconds?: number;
+                error?: string;
+                horizonSeconds?: number;
+                id: string;
+                kind: 'anomaly' | 'forecast';
+                lookbackSeconds?: number;
+                /** @description simulator default, managed service SLI, managed service request rate, configured */
+                origin: string;
+                query: string;
+                readyInSeconds?: number;
+                resolution?: string;
+                service?: string;
+                /** @description latency_p95_seconds, error_ratio, request_rate or custom */
+                signal: string;
+                state: 'ready' | 'warming up' | 'not resolved yet' | 'error';
+                stepSeconds?: number;
+                why: string;
+              }[];
+              lastRun?: {
+                atMs: number;
+                error?: string;
+              } | null;
+              mode: 'demo' | 'live';
+              notes: string[];
+              predictions: {
+                capped: boolean;
+                dropped: number;
+                leadTimesSeconds: number[];
+                maxSeries: number;
+                metrics: string[];
+                series: number;
+              } | null;
+            };
+          };
         };
       };
     };
@@ -1640,7 +4902,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'text/plain': string;
+          };
         };
       };
     };
@@ -1676,11 +4940,69 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                result: {
+                  stream: {
+                    [key: string]: string;
+                  };
+                  /** @description [Unix nanoseconds, line] */
+                  values: string[][];
+                }[];
+                /** @enum {string} */
+                resultType: 'streams';
+              };
+              /** @enum {string} */
+              status: 'success';
+            };
+          };
         };
       };
     };
@@ -1714,7 +5036,9 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'text/plain': string;
+          };
         };
       };
     };
@@ -1748,11 +5072,63 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              traces: {
+                durationMs: number;
+                rootServiceName: string;
+                rootTraceName: string;
+                startTimeUnixNano: string;
+                traceID: string;
+              }[];
+            };
+          };
         };
       };
     };
@@ -1784,11 +5160,83 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              batches: {
+                resource: {
+                  attributes: {
+                    key: string;
+                    value: {
+                      stringValue: string;
+                    };
+                  }[];
+                };
+                scopeSpans: {
+                  scope: {
+                    name: string;
+                  };
+                  spans: {
+                    endTimeUnixNano: string;
+                    kind: string;
+                    name: string;
+                    parentSpanId?: string;
+                    spanId: string;
+                    startTimeUnixNano: string;
+                    status: {
+                      code: string;
+                    };
+                    traceId: string;
+                  }[];
+                }[];
+              }[];
+            };
+          };
         };
       };
     };

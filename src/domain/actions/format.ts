@@ -222,11 +222,13 @@ export function observedText(observed: ActionRecord['observed']): string | undef
   if (!observed) {
     return undefined;
   }
-  const parts = [
-    `p95 ${Math.round(observed.latencyP95Ms)} ms (SLO ${Math.round(observed.sloMs)} ms)`,
-    rps(observed.requestRateRps),
-  ];
-  if (Number.isFinite(observed.cpuUtilization)) {
+  // A signal that had no sample when the loop decided is null (JSON has no NaN): left out, not shown as 0.
+  const ms = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
+  const parts = [`p95 ${ms(observed.latencyP95Ms)} ms (SLO ${ms(observed.sloMs)} ms)`];
+  if (observed.requestRateRps !== null) {
+    parts.push(rps(observed.requestRateRps));
+  }
+  if (observed.cpuUtilization !== null && Number.isFinite(observed.cpuUtilization)) {
     parts.push(`CPU ${percent(observed.cpuUtilization)}`);
   }
   return parts.join(', ');
@@ -238,7 +240,7 @@ export function outcomeText(outcome: ActionOutcome | undefined): string | undefi
     return undefined;
   }
   const verdict = outcome.verdict.charAt(0).toUpperCase() + outcome.verdict.slice(1);
-  const ms = (v: number) => String(Math.round(v));
+  const ms = (v: number | null) => (v === null ? '—' : String(Math.round(v)));
   return (
     `${verdict}: p95 ${ms(outcome.latencyP95BeforeMs)} → ${ms(outcome.latencyP95AfterMs)} ms (SLO ${ms(outcome.sloMs)} ms), ` +
     `${outcome.replicasBefore} → ${outcome.replicasAfter} replicas`

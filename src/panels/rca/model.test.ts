@@ -30,7 +30,7 @@ describe('RCA explorer model', () => {
     expect(formatWhyLower({ whyLower: '  ' }, { service: 'cart' })).toBe('Below cart: lower evidence');
     expect(formatWhyLower({ whyLower: 'x' }, undefined)).toBeUndefined();
     const old = rcaResponse();
-    delete old.candidates[0]!.evidenceQueries;
+    delete (old.candidates[0] as { evidenceQueries?: unknown }).evidenceQueries;
     expect(candidateRows(old)[0]!.queries).toEqual([]);
     expect(formatScore(Number.NaN)).toBe('–');
   });

@@ -106,7 +106,7 @@ function frameField(frame: NodeGraphFrameJson | undefined, name: string): Array<
 }
 
 /** Nodes and edges: the plain graph when the sidecar sends it, otherwise read back from the Node Graph frames. */
-export function graphOf(response: Pick<RcaResponse, 'graph' | 'frames'>): GraphInput {
+export function graphOf(response: { graph?: RcaResponse['graph']; frames: RcaResponse['frames'] }): GraphInput {
   if (response.graph) {
     return response.graph;
   }

@@ -174,6 +174,11 @@ export class RegionTracker {
     return r;
   }
 
+  /** Whether the last point fed was over the threshold (it ended the open region). */
+  lastPointOver(): boolean {
+    return this.open !== null && this.open.endIdx === this.index - 1;
+  }
+
   /** The open region as it stands, if any. */
   current(threshold: number): AnomalyRegion | undefined {
     const o = this.open;

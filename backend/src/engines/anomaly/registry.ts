@@ -117,6 +117,24 @@ export interface StreamDetector {
   count(): number;
   snapshot(): DetectorState;
   restore(state: DetectorState, fed: number): void;
+  /**
+   * For detectors that report an incident once (art-residual's rest rule): the last value's score without that
+   * rule, which says whether an incident that already alerted is still going on. Absent: the score itself.
+   */
+  episodeScore?(): number;
+}
+
+/**
+ * The score a region is cut from: the detector's score, except while an incident that alerted is still going on,
+ * where the score without the rest rule decides — so an operator's region spans the incident, while the detector
+ * still alerts once (NAB's scoring sees the same alerts).
+ */
+export function regionScore(detector: StreamDetector, score: number, threshold: number, inRegion: boolean): number {
+  if (!inRegion || score >= threshold || !detector.episodeScore) {
+    return score;
+  }
+  const episode = detector.episodeScore();
+  return episode >= threshold ? episode : score;
 }
 
 /**
@@ -139,12 +157,13 @@ export function createStreamDetector(
       };
     }
     case 'art-residual': {
-      const d = createArtResidualDetector({ residual: { countAware: true, resolutionFloor: true, ...residual } });
+      const d = createArtResidualDetector({ residual });
       return {
         update: (t, v) => d.update(t, v),
         count: () => d.count(),
         snapshot: () => d.snapshot(),
         restore: (state) => d.restore(state as ArtResidualState),
+        episodeScore: () => d.lastUnrestedScore(),
       };
     }
     case 'art': {

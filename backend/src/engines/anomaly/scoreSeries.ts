@@ -3,7 +3,7 @@
  * the same data.
  */
 import { extractRegions, type AnomalyRegion } from './regions.ts';
-import { createStreamDetector, type AcceptedDetectorName } from './registry.ts';
+import { createStreamDetector, regionScore, type AcceptedDetectorName } from './registry.ts';
 
 // Re-exported for the callers that took them from here before the registry existed.
 export { DETECTOR_THRESHOLDS, DETECTOR_WARM_UP, scoringKeyOf } from './registry.ts';
@@ -36,10 +36,14 @@ export function scoreSeries(
   const values: Array<number | null> = [];
   const scores: number[] = [];
   let fed = 0;
+  let inRegion = false;
   for (const [t, v] of samples) {
     const ms = t * 1000;
     const finite = Number.isFinite(v);
-    const s = finite ? detector.update(ms, v) : Number.NaN;
+    const s: number = finite ? regionScore(detector, detector.update(ms, v), threshold, inRegion) : Number.NaN;
+    if (finite) {
+      inRegion = s >= threshold;
+    }
     if (finite) {
       fed++;
     }

@@ -15,6 +15,7 @@ import {
   canonicalDetector,
   createStreamDetector,
   isAcceptedDetector,
+  regionScore,
   DEFAULT_DETECTOR,
   DETECTOR_WARM_UP,
   type AcceptedDetectorName,
@@ -233,7 +234,7 @@ export class StreamingSeries {
       } else if (v !== this.firstValue) {
         this.varied = true;
       }
-      const score = this.detector.update(t, v);
+      const score = regionScore(this.detector, this.detector.update(t, v), threshold, this.regions.lastPointOver());
       out.times.push(t);
       out.values.push(v);
       out.scores.push(score);

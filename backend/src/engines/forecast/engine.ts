@@ -2,8 +2,9 @@
  * The forecasting ensemble: the history is cleaned (gaps, irregular samples), its seasonal periods are
  * detected (seasonality.ts), every applicable candidate is backtested from rolling origins on the series'
  * own recent history (backtest.ts), the best few are combined with inverse-error weights, and the bands
- * come from adaptive conformal inference over honest backtest residuals (combine.ts, conformal.ts).
- * Everything it decided is returned as reasons. Pure: no I/O, no clocks.
+ * come from adaptive conformal inference over honest backtest residuals (combine.ts, conformal.ts). A level
+ * shift or fast ramp at the very end, which the backtest origins cannot have seen, is detected and the forecast
+ * intercept-corrected to the post-break level (levelShift.ts). Everything it decided is returned as reasons. Pure: no I/O, no clocks.
  */
 import { AUGURS_CANDIDATE_NAMES } from './augurs.ts';
 import { DEEP_CANDIDATE_NAMES, MIN_HISTORY, runBacktest, type BacktestTable } from './backtest.ts';
@@ -19,6 +20,7 @@ import {
   type ChosenCandidate,
 } from './combine.ts';
 import type { ConformalScores } from './conformal.ts';
+import { detectLevelShift, withoutShift, type LevelShift } from './levelShift.ts';
 import { detectSeasonality, type Seasonality, type SeasonalityOptions } from './seasonality.ts';
 import { cleanHistory, ForecastInputError } from './series.ts';
 import { meanAbsDiff, normalQuantile } from './stats.ts';
@@ -193,12 +195,7 @@ export function backtestPrepared(
   reasons: ForecastReason[]
 ): Promise<BacktestTable> {
   const allowed = p.requested ? candidates.filter((c) => p.requested!.includes(c.name)) : candidates;
-  const base = {
-    stepSeconds: p.stepSeconds,
-    season: p.seasonality.primary,
-    periods: p.seasonality.periods.map((d) => d.period),
-  };
-  return runBacktest(p.y, p.lastTimestamp, base, p.horizon, allowed, reasons, meanAbsDiff(p.y, 1) || 1e-12);
+  return runBacktest(p.y, p.lastTimestamp, windowBase(p), p.horizon, allowed, reasons, meanAbsDiff(p.y, 1) || 1e-12);
 }
 
 /** The point forecast chosen from a backtest table, with what its bands are built from. */
@@ -213,13 +210,51 @@ export interface PointChoice {
   reasons: ForecastReason[];
 }
 
+/**
+ * Intercept correction after a level shift (levelShift.ts): the chosen candidates forecast the history with
+ * the post-break shift taken out (the old regime continued, its seasonal shape kept), and the post-break level
+ * is added back. Undefined when a candidate cannot forecast that history.
+ */
+async function afterShift(
+  p: PreparedForecast,
+  chosen: ChosenCandidate[],
+  shift: LevelShift
+): Promise<Float64Array | undefined> {
+  const window = { ...windowBase(p), values: withoutShift(p.y, shift), lastTimestamp: p.lastTimestamp };
+  const out = new Float64Array(p.horizon);
+  let total = 0;
+  for (const c of chosen) {
+    try {
+      const [f] = await c.row.candidate.predict([window], p.horizon);
+      if (!f) {
+        return undefined;
+      }
+      total += c.weight;
+      for (let k = 0; k < p.horizon; k++) {
+        out[k]! += c.weight * f.p50[k]!;
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  return total > 0 ? out.map((v) => v / total + shift.levelNow) : undefined;
+}
+
+function windowBase(p: PreparedForecast): { stepSeconds: number; season: number; periods: number[] } {
+  return {
+    stepSeconds: p.stepSeconds,
+    season: p.seasonality.primary,
+    periods: p.seasonality.periods.map((d) => d.period),
+  };
+}
+
 /** Chooses the combination from a backtest table. Cheap: the evaluation calls it per setting. */
-export function choosePoint(
+export async function choosePoint(
   p: PreparedForecast,
   table: BacktestTable,
   settings: EnsembleSettings,
   reasonsIn: ForecastReason[]
-): PointChoice | ForecastOutcome {
+): Promise<PointChoice | ForecastOutcome> {
   const reasons = [...reasonsIn];
   const { horizon: h, y } = p;
   const n = y.length;
@@ -266,6 +301,26 @@ export function choosePoint(
     backtestMase = count > 0 ? abs / count / scale : undefined;
     const { residuals } = honestResiduals(table, rows, chosen, settings);
     scores = residuals.length > 0 ? bandScores(residuals, h) : undefined;
+    if (scores && settings.levelShiftCorrection !== false) {
+      const shift = detectLevelShift(
+        table,
+        origins.map((_, j) => combineAt(chosen, j, h)),
+        scores.spreadAt
+      );
+      if (shift) {
+        const corrected = await afterShift(p, chosen, shift);
+        if (corrected) {
+          p50.set(corrected);
+          reasons.push({
+            code: 'level_shift',
+            message:
+              `level shift ${p.y.length - shift.breakAt} sample(s) before the end (statistic ` +
+              `${shift.statistic.toFixed(1)} > ${shift.threshold.toFixed(1)}, the largest at any backtest origin): ` +
+              `forecast from the old regime moved by ${shift.levelNow.toPrecision(3)}`,
+          });
+        }
+      }
+    }
   }
   if (neverNegative(y)) {
     for (let k = 0; k < h; k++) {
@@ -298,13 +353,13 @@ export function bandsFor(
 }
 
 /** Chooses the combination and its bands from a backtest table. */
-export function finishForecast(
+export async function finishForecast(
   p: PreparedForecast,
   table: BacktestTable,
   settings: EnsembleSettings,
   reasonsIn: ForecastReason[]
-): ForecastOutcome {
-  const point = choosePoint(p, table, settings, reasonsIn);
+): Promise<ForecastOutcome> {
+  const point = await choosePoint(p, table, settings, reasonsIn);
   if ('status' in point) {
     return point;
   }

@@ -108,7 +108,7 @@ export interface CleanHistory {
  * (the forecast then starts in the past, and says so); a long inner gap keeps only the history after it
  * (older data describes another regime); short gaps are linearly interpolated.
  */
-export function cleanHistory(series: RegularSeries, longGapSteps: number): CleanHistory {
+export function cleanHistory(series: RegularSeries, longGapSteps: number, minSamplesAfterGap = 16): CleanHistory {
   const reasons: ForecastReason[] = [];
   const v = series.values;
   let end = v.length;
@@ -138,6 +138,14 @@ export function cleanHistory(series: RegularSeries, longGapSteps: number): Clean
         let j = i;
         while (j < end && !Number.isFinite(v[j]!)) {
           j++;
+        }
+        if (end - j < minSamplesAfterGap) {
+          // Too little after the gap to forecast from: bridging it beats answering nothing.
+          reasons.push({
+            code: 'gaps_imputed',
+            message: `a gap of ${run}+ steps with only ${end - j} sample(s) after it; it is bridged, not cut`,
+          });
+          break;
         }
         reasons.push({
           code: 'history_truncated_at_gap',

@@ -31,7 +31,8 @@ export interface ForecastReason {
     | 'deep_models_unavailable'
     | 'candidate_failed'
     | 'too_short_for_deep_models'
-    | 'too_short_for_backtest';
+    | 'too_short_for_backtest'
+    | 'level_shift';
   message: string;
 }
 
@@ -83,4 +84,6 @@ export interface EnsembleSettings {
   conformalRate: number;
   /** Multiplier on the conformal quantiles (1: none). */
   intervalInflation: number;
+  /** Intercept-correct the forecast after a level shift at the end of the history (levelShift.ts); default on. */
+  levelShiftCorrection?: boolean;
 }

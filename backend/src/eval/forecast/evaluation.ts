@@ -192,7 +192,7 @@ export async function evaluateSeries(
     const table = await backtestPrepared(prepared, opts.candidates, reasons);
     let timed = false;
     for (const p of opts.pointVariants) {
-      const point = choosePoint(prepared, table, settingsOf(p, opts.bandVariants[0]!), reasons);
+      const point = await choosePoint(prepared, table, settingsOf(p, opts.bandVariants[0]!), reasons);
       if ('status' in point) {
         aidpeError = `no forecast: ${point.explanation}`;
         break;

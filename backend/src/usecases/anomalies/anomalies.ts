@@ -6,7 +6,7 @@
  */
 import { thresholdAfterFeedback } from '../../engines/anomaly/regions.ts';
 import { DETECTOR_THRESHOLDS } from '../../engines/anomaly/scoreSeries.ts';
-import type { StreamDetectorName } from '../../engines/anomaly/streaming.ts';
+import { seriesFromState, type StreamDetectorName } from '../../engines/anomaly/streaming.ts';
 import { DEFAULT_DETECTOR } from '../../engines/anomaly/registry.ts';
 import { StreamingStates } from '../../watch/streamingStates.ts';
 import { loadMvaeModel, type MvaeModelLoad } from '../../models/mvaeModel.ts';
@@ -14,9 +14,21 @@ import type { Store } from '../../store/types.ts';
 import type { MetricSeries, TelemetrySource } from '../../telemetry/types.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { parseTime } from '../time.ts';
-import { scoreGroups } from './multivariate.ts';
+import { groupThresholds, rememberGroupRegions, scoreGroups } from './multivariate.ts';
 import { RegionRegistry } from './regionRegistry.ts';
-import { scoreBatch, scoreStreaming, type Scored } from './univariate.ts';
+import {
+  finishBatch,
+  finishStreaming,
+  prepareStreaming,
+  scoreBatch,
+  scoreStreaming,
+  thresholdFor,
+  type Scored,
+  type ScoringContext,
+  type StreamingPrepared,
+} from './univariate.ts';
+import type { Compute } from '../../compute/pool.ts';
+import { checkTotalPoints, MAX_TOTAL_POINTS } from '../budgets.ts';
 
 /** History fetched before `start` so the detector is past its warm-up and has seen a day of shape. */
 const WARM_UP_POINTS = 1440;
@@ -56,6 +68,8 @@ export interface AnomalyUseCaseOptions {
   modelsDir?: string | undefined;
   /** The multivariate autoencoder's load (default: loadMvaeModel(modelsDir), once). */
   mvae?: () => Promise<MvaeModelLoad>;
+  /** Where scoring runs (a worker pool); absent: in the calling thread. */
+  compute?: Compute | undefined;
 }
 
 export class AnomalyUseCase {
@@ -64,16 +78,24 @@ export class AnomalyUseCase {
   private readonly mvae: () => Promise<MvaeModelLoad>;
 
   constructor(private readonly opts: AnomalyUseCaseOptions) {
-    this.streams = new StreamingStates(opts.store);
+    this.streams = new StreamingStates(opts.store, { now: opts.now });
     let mvaeLoad: Promise<MvaeModelLoad> | undefined;
     this.mvae = opts.mvae ?? (() => (mvaeLoad ??= loadMvaeModel({ modelsDir: opts.modelsDir })));
+  }
+
+  /** The streaming states' counts, for /metrics. */
+  streamingStats() {
+    return this.streams.stats();
   }
 
   get storeAvailable(): boolean {
     return this.opts.store !== undefined;
   }
 
-  async detect(body: AnomalyRequest) {
+  /** Streaming calls one at a time: a state is snapshotted, pushed (maybe in a worker) and replaced. */
+  private streamingQueue: Promise<unknown> = Promise.resolve();
+
+  async detect(body: AnomalyRequest, opts: { signal?: AbortSignal | undefined } = {}) {
     const now = this.opts.now;
     const ctx = { store: this.opts.store, regions: this.regions };
     if ((body.query === undefined) === (body.series === undefined)) {
@@ -119,6 +141,11 @@ export class AnomalyUseCase {
       }
     } else {
       fromMs = -Infinity;
+      checkTotalPoints(
+        body.series!.map((s) => s.timestamps.length),
+        'series',
+        MAX_TOTAL_POINTS
+      );
       series = body.series!.map((s, i) => {
         if (s.timestamps.length !== s.values.length) {
           throw new BadRequestError(
@@ -150,23 +177,19 @@ export class AnomalyUseCase {
       warnings.push(`${series.length} series matched; only the first ${MAX_SERIES} were scored`);
       series = series.slice(0, MAX_SERIES);
     }
+    checkTotalPoints(
+      series.map((s) => s.samples.length),
+      body.query !== undefined ? 'query' : 'series',
+      MAX_TOTAL_POINTS
+    );
+    const stepSeconds = body.query !== undefined ? body.stepSeconds : undefined;
     let scored: Scored[];
     if (streaming) {
-      scored = [];
-      // One at a time: two series of a request never share a state, but the store batch is written once.
-      for (const [i, s] of series.entries()) {
-        scored.push(
-          await scoreStreaming(
-            { ...ctx, streams: this.streams },
-            s,
-            fromMs,
-            body.query !== undefined ? body.stepSeconds : undefined,
-            body.threshold,
-            `series ${i}`,
-            detector
-          )
-        );
-      }
+      const run = this.streamingQueue.then(() =>
+        this.scoreStreamingAll(ctx, series, fromMs, stepSeconds, body.threshold, detector, opts.signal)
+      );
+      this.streamingQueue = run.catch(() => undefined);
+      scored = await run;
       try {
         await this.streams.persist(new Date(now()));
       } catch (err) {
@@ -175,9 +198,7 @@ export class AnomalyUseCase {
         );
       }
     } else {
-      scored = await Promise.all(
-        series.map((s, i) => scoreBatch(ctx, s, fromMs, body.threshold, `series ${i}`, detector))
-      );
+      scored = await this.scoreBatchAll(ctx, series, fromMs, body.threshold, detector, opts.signal);
     }
     const annotations = scored.flatMap((s) =>
       s.regions.map((r) => ({
@@ -195,13 +216,14 @@ export class AnomalyUseCase {
     const groups =
       body.groupBy === undefined
         ? undefined
-        : await scoreGroups(
-            { ...ctx, mvae: this.mvae },
+        : await this.scoreGroupsOf(
+            ctx,
             series,
             body.groupBy,
             fromMs,
             body.threshold,
-            body.multivariateDetector ?? 'pca'
+            body.multivariateDetector ?? 'pca',
+            opts.signal
           );
     const fallbacks = new Set(
       groups?.flatMap((g) => g.notes.filter((n) => n.endsWith('scored with PCA instead'))) ?? []
@@ -233,8 +255,108 @@ export class AnomalyUseCase {
     };
   }
 
+  private async scoreBatchAll(
+    ctx: ScoringContext,
+    series: MetricSeries[],
+    fromMs: number,
+    override: number | undefined,
+    detector: StreamDetectorName,
+    signal: AbortSignal | undefined
+  ): Promise<Scored[]> {
+    const compute = this.opts.compute;
+    if (!compute) {
+      return Promise.all(series.map((s, i) => scoreBatch(ctx, s, fromMs, override, `series ${i}`, detector)));
+    }
+    const thresholds = await Promise.all(series.map((s) => thresholdFor(ctx, s.labels, detector, override)));
+    const results = await compute.run(
+      'scoreBatch',
+      {
+        items: series.map((s, i) => ({
+          samples: s.samples,
+          fromMs,
+          seriesKey: thresholds[i]!.seriesKey,
+          threshold: thresholds[i]!.threshold,
+          detector,
+        })),
+      },
+      { signal }
+    );
+    return series.map((s, i) => finishBatch(ctx, s, thresholds[i]!, results[i]!, `series ${i}`, detector));
+  }
+
+  private async scoreStreamingAll(
+    ctx: ScoringContext,
+    series: MetricSeries[],
+    fromMs: number,
+    stepSeconds: number | undefined,
+    override: number | undefined,
+    detector: StreamDetectorName,
+    signal: AbortSignal | undefined
+  ): Promise<Scored[]> {
+    const sctx = { ...ctx, streams: this.streams };
+    const compute = this.opts.compute;
+    if (!compute) {
+      const out: Scored[] = [];
+      // One at a time: two series of a request never share a state, but the store batch is written once.
+      for (const [i, s] of series.entries()) {
+        out.push(await scoreStreaming(sctx, s, fromMs, stepSeconds, override, `series ${i}`, detector));
+      }
+      return out;
+    }
+    const prepared: StreamingPrepared[] = [];
+    for (const [i, s] of series.entries()) {
+      prepared.push(await prepareStreaming(sctx, s, fromMs, stepSeconds, override, `series ${i}`, detector));
+    }
+    const results = await compute.run(
+      'streamPush',
+      {
+        items: prepared.map((p) => ({
+          seriesKey: p.seriesKey,
+          state: p.acquired.series.snapshot(),
+          options: { detectorName: detector },
+          stepMs: p.stepMs,
+          samples: p.samples,
+          threshold: p.threshold,
+        })),
+      },
+      { signal }
+    );
+    return prepared.map((p, i) => {
+      const r = results[i]!;
+      const restored = seriesFromState(p.seriesKey, r.state, { detectorName: detector }, p.stepMs);
+      if ('series' in restored) {
+        this.streams.replace(p.stateKey, restored.series);
+        this.streams.touch(p.stateKey);
+      }
+      return finishStreaming(ctx, p, r.pushed, r.lastTimestamp);
+    });
+  }
+
+  private async scoreGroupsOf(
+    ctx: ScoringContext,
+    series: MetricSeries[],
+    label: string,
+    fromMs: number,
+    override: number | undefined,
+    requested: 'pca' | 'autoencoder',
+    signal: AbortSignal | undefined
+  ) {
+    const compute = this.opts.compute;
+    if (!compute) {
+      return scoreGroups({ ...ctx, mvae: this.mvae }, series, label, fromMs, override, requested);
+    }
+    const thresholds = await groupThresholds(ctx.store, series, label);
+    const groups = await compute.run(
+      'scoreGroups',
+      { modelsDir: this.opts.modelsDir, thresholds, series, label, fromMs, override, requested },
+      { signal }
+    );
+    rememberGroupRegions(ctx.regions, groups);
+    return groups;
+  }
+
   /** Feedback on a region this sidecar answered: stored (audited by the store) and moving the series' threshold. */
-  async feedback(regionId: string, body: FeedbackRequest, user: string, store: Store) {
+  async feedback(regionId: string, body: FeedbackRequest, user: string, store: Store, credential?: string) {
     const region = this.regions.get(regionId);
     if (!region) {
       throw new NotFoundError(
@@ -254,7 +376,8 @@ export class AnomalyUseCase {
         thresholdBefore: before,
         thresholdAfter: after,
       },
-      new Date(this.opts.now())
+      new Date(this.opts.now()),
+      credential
     );
   }
 

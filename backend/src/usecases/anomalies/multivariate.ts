@@ -57,15 +57,8 @@ export function matchMvaeFeatures(
   return { memberOf, notes };
 }
 
-export async function scoreGroups(
-  ctx: { store: Store | undefined; regions: RegionRegistry; mvae: () => Promise<MvaeModelLoad> },
-  series: MetricSeries[],
-  label: string,
-  fromMs: number,
-  override: number | undefined,
-  requested: 'pca' | 'autoencoder'
-) {
-  const model = requested === 'autoencoder' ? await ctx.mvae() : undefined;
+/** The series grouped by their `label` value (series without it are left out), in first-seen order. */
+function groupsOf(series: MetricSeries[], label: string): Map<string, MetricSeries[]> {
   const groups = new Map<string, MetricSeries[]>();
   for (const s of series) {
     const key = s.labels[label];
@@ -76,13 +69,64 @@ export async function scoreGroups(
     list.push(s);
     groups.set(key, list);
   }
-  const thresholds = new Map<string, number | undefined>();
-  for (const value of groups.keys()) {
+  return groups;
+}
+
+/** The stored thresholds a grouping may use (feedback per group and detector), read before scoring. */
+export async function groupThresholds(
+  store: Store | undefined,
+  series: MetricSeries[],
+  label: string
+): Promise<Record<string, number | undefined>> {
+  const thresholds: Record<string, number | undefined> = {};
+  for (const value of groupsOf(series, label).keys()) {
     for (const kind of ['pca', 'autoencoder']) {
       const key = seriesKeyOf({ [label]: value, __multivariate__: kind });
-      thresholds.set(key, await ctx.store?.getThreshold(key));
+      thresholds[key] = await store?.getThreshold(key);
     }
   }
+  return thresholds;
+}
+
+export async function scoreGroups(
+  ctx: { store: Store | undefined; regions: RegionRegistry; mvae: () => Promise<MvaeModelLoad> },
+  series: MetricSeries[],
+  label: string,
+  fromMs: number,
+  override: number | undefined,
+  requested: 'pca' | 'autoencoder'
+) {
+  const model = requested === 'autoencoder' ? await ctx.mvae() : undefined;
+  const thresholds = await groupThresholds(ctx.store, series, label);
+  const out = await scoreGroupsWith(thresholds, model, series, label, fromMs, override);
+  rememberGroupRegions(ctx.regions, out);
+  return out;
+}
+
+export type ScoredGroup = Awaited<ReturnType<typeof scoreGroupsWith>>[number];
+
+/** Region ids of the groups' regions, for feedback. */
+export function rememberGroupRegions(regions: RegionRegistry, groups: ScoredGroup[]): void {
+  for (const g of groups) {
+    for (const r of g.regions) {
+      regions.remember(r, `${g.groupBy}=${g.value}`);
+    }
+  }
+}
+
+/**
+ * Scores the groups (pure but for the model's inference): `thresholds` from `groupThresholds`, `model` the
+ * autoencoder's load when it was asked for. Runs in a compute worker.
+ */
+export async function scoreGroupsWith(
+  thresholds: Record<string, number | undefined>,
+  model: MvaeModelLoad | undefined,
+  series: MetricSeries[],
+  label: string,
+  fromMs: number,
+  override: number | undefined
+) {
+  const groups = groupsOf(series, label);
   const out = [];
   for (const [value, members] of groups.entries()) {
     const metrics = members.map((m, i) => displayName(m.labels, `series ${i}`));
@@ -103,7 +147,7 @@ export async function scoreGroups(
     const seriesKey = seriesKeyOf({ [label]: value, __multivariate__: detectorUsed });
     const times = [...new Set(members.flatMap((m) => m.samples.map(([t]) => t)))].sort((a, b) => a - b);
     const index = members.map((m) => new Map(m.samples.map(([t, v]) => [t, v])));
-    const stored = thresholds.get(seriesKey);
+    const stored = thresholds[seriesKey];
     const threshold = override ?? stored ?? DEFAULT_THRESHOLD;
     if (members.length < 2) {
       out.push({
@@ -186,9 +230,6 @@ export async function scoreGroups(
         .slice(0, 3);
       return { ...r, contributors };
     });
-    for (const r of regions) {
-      ctx.regions.remember(r, `${label}=${value}`);
-    }
     const insufficient = times.length <= warmUp;
     out.push({
       groupBy: label,

@@ -7,13 +7,14 @@ import {
   displayName,
   scoreSeries,
   seriesKeyOf,
+  type ScoredSeries,
   DETECTOR_THRESHOLDS,
   DETECTOR_WARM_UP,
 } from '../../engines/anomaly/scoreSeries.ts';
-import type { StreamDetectorName } from '../../engines/anomaly/streaming.ts';
+import type { PushResult, StreamDetectorName } from '../../engines/anomaly/streaming.ts';
 import { scoringKeyOf } from '../../engines/anomaly/registry.ts';
 import type { AnomalyRegion, TrackedRegion } from '../../engines/anomaly/regions.ts';
-import type { StateOrigin, StreamingStates } from '../../watch/streamingStates.ts';
+import type { AcquiredSeries, StateOrigin, StreamingStates } from '../../watch/streamingStates.ts';
 import type { Store } from '../../store/types.ts';
 import type { MetricSeries } from '../../telemetry/types.ts';
 import type { RegionRegistry } from './regionRegistry.ts';
@@ -80,19 +81,32 @@ export interface ScoringContext {
   regions: RegionRegistry;
 }
 
-export async function scoreBatch(
+/** The series' key and threshold: the request's, else the one feedback left in the store, else the detector's. */
+export async function thresholdFor(
+  ctx: ScoringContext,
+  labels: Record<string, string>,
+  detector: StreamDetectorName,
+  override: number | undefined
+): Promise<{ seriesKey: string; threshold: number; thresholdSource: Scored['thresholdSource'] }> {
+  const seriesKey = scoringKeyOf(labels, detector);
+  const stored = await ctx.store?.getThreshold(seriesKey);
+  return {
+    seriesKey,
+    threshold: override ?? stored ?? DETECTOR_THRESHOLDS[detector].default,
+    thresholdSource: override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default',
+  };
+}
+
+/** The answer for one batch-scored series (`scored` from scoreSeries, here or in a compute worker). */
+export function finishBatch(
   ctx: ScoringContext,
   series: MetricSeries,
-  fromMs: number,
-  override: number | undefined,
+  t: Awaited<ReturnType<typeof thresholdFor>>,
+  scored: ScoredSeries,
   fallbackName: string,
   detector: StreamDetectorName
-): Promise<Scored> {
-  const seriesKey = scoringKeyOf(series.labels, detector);
-  const stored = await ctx.store?.getThreshold(seriesKey);
-  const threshold = override ?? stored ?? DETECTOR_THRESHOLDS[detector].default;
-  const thresholdSource = override !== undefined ? 'request' : stored !== undefined ? 'feedback' : 'default';
-  const { times, values, scores, regions, fed } = scoreSeries(series.samples, fromMs, seriesKey, threshold, detector);
+): Scored {
+  const { times, values, scores, regions, fed } = scored;
   const name = displayName(series.labels, fallbackName);
   for (const r of regions) {
     ctx.regions.remember(r, name, detector);
@@ -101,10 +115,8 @@ export async function scoreBatch(
   return {
     labels: series.labels,
     name,
-    seriesKey,
+    ...t,
     detector,
-    threshold,
-    thresholdSource,
     status: insufficient ? 'insufficient_data' : 'ok',
     ...(insufficient
       ? {
@@ -116,11 +128,36 @@ export async function scoreBatch(
   };
 }
 
-/**
- * Streaming: only the samples after the series' last scored one are fed; those before `fromMs` (the warm-up
- * reach-back of a query) build the state without being returned. Regions carry `ongoing` while open.
- */
-export async function scoreStreaming(
+export async function scoreBatch(
+  ctx: ScoringContext,
+  series: MetricSeries,
+  fromMs: number,
+  override: number | undefined,
+  fallbackName: string,
+  detector: StreamDetectorName
+): Promise<Scored> {
+  const t = await thresholdFor(ctx, series.labels, detector, override);
+  const scored = scoreSeries(series.samples, fromMs, t.seriesKey, t.threshold, detector);
+  return finishBatch(ctx, series, t, scored, fallbackName, detector);
+}
+
+/** A streaming series ready to push: its state acquired (memory, store or new) and the samples to feed. */
+export interface StreamingPrepared {
+  stateKey: string;
+  seriesKey: string;
+  name: string;
+  labels: Record<string, string>;
+  detector: StreamDetectorName;
+  threshold: number;
+  thresholdSource: Scored['thresholdSource'];
+  fromMs: number;
+  stepMs: number | undefined;
+  acquired: AcquiredSeries;
+  /** [unix ms, value]. */
+  samples: Array<readonly [number, number]>;
+}
+
+export async function prepareStreaming(
   ctx: ScoringContext & { streams: StreamingStates },
   series: MetricSeries,
   fromMs: number,
@@ -128,7 +165,7 @@ export async function scoreStreaming(
   override: number | undefined,
   fallbackName: string,
   detector: StreamDetectorName
-): Promise<Scored> {
+): Promise<StreamingPrepared> {
   const seriesKey = scoringKeyOf(series.labels, detector);
   const stored = await ctx.store?.getThreshold(seriesKey);
   const threshold = override ?? stored ?? DETECTOR_THRESHOLDS[detector].default;
@@ -136,18 +173,31 @@ export async function scoreStreaming(
   // Per series and step: the same series asked at another step is another stream. One state per series whatever the
   // detector: the state names its detector, and asking the other one discards it (said in the notes).
   const stateKey = `api:${stepSeconds === undefined ? 'inline' : `${stepSeconds}s`}:${seriesKeyOf(series.labels)}`;
-  const acquired = await ctx.streams.acquire(
+  const stepMs = stepSeconds === undefined ? undefined : stepSeconds * 1000;
+  const acquired = await ctx.streams.acquire(stateKey, seriesKey, stepMs, detector);
+  return {
     stateKey,
     seriesKey,
-    stepSeconds === undefined ? undefined : stepSeconds * 1000,
-    detector
-  );
-  const pushed = acquired.series.push(
-    series.samples.map(([t, v]) => [t * 1000, v] as const),
-    threshold
-  );
-  ctx.streams.touch(stateKey);
-  const name = displayName(series.labels, fallbackName);
+    name: displayName(series.labels, fallbackName),
+    labels: series.labels,
+    detector,
+    threshold,
+    thresholdSource,
+    fromMs,
+    stepMs,
+    acquired,
+    samples: series.samples.map(([t, v]) => [t * 1000, v] as const),
+  };
+}
+
+/** The answer for one pushed series; `lastTimestamp` is the state's after the push. */
+export function finishStreaming(
+  ctx: ScoringContext,
+  p: StreamingPrepared,
+  pushed: PushResult,
+  lastTimestamp: number | undefined
+): Scored {
+  const { fromMs, acquired, name, detector } = p;
   let history = 0;
   while (history < pushed.times.length && pushed.times[history]! < fromMs) {
     history++;
@@ -175,23 +225,42 @@ export async function scoreStreaming(
   // A constant series answers the reason, not scores.
   const scores = pushed.status === 'constant' ? times.map(() => null) : pushed.scores.slice(history);
   return {
-    labels: series.labels,
+    labels: p.labels,
     name,
-    seriesKey,
+    seriesKey: p.seriesKey,
     detector,
-    threshold,
-    thresholdSource,
+    threshold: p.threshold,
+    thresholdSource: p.thresholdSource,
     status: pushed.status,
     ...(pushed.reason ? { reason: pushed.reason } : {}),
     regions,
     stream: {
       origin: acquired.origin === 'new' && history > 0 ? 'rebuilt' : acquired.origin,
       fed: pushed.fed,
-      lastScoredMs: acquired.series.lastTimestamp ?? null,
+      lastScoredMs: lastTimestamp ?? null,
       skipped: { alreadyScored: pushed.skippedStale, nonFinite: pushed.skippedNonFinite },
       gaps: pushed.gaps,
       notes,
     },
     frame: scoreFrame(name, times, values, scores),
   };
+}
+
+/**
+ * Streaming: only the samples after the series' last scored one are fed; those before `fromMs` (the warm-up
+ * reach-back of a query) build the state without being returned. Regions carry `ongoing` while open.
+ */
+export async function scoreStreaming(
+  ctx: ScoringContext & { streams: StreamingStates },
+  series: MetricSeries,
+  fromMs: number,
+  stepSeconds: number | undefined,
+  override: number | undefined,
+  fallbackName: string,
+  detector: StreamDetectorName
+): Promise<Scored> {
+  const p = await prepareStreaming(ctx, series, fromMs, stepSeconds, override, fallbackName, detector);
+  const pushed = p.acquired.series.push(p.samples, p.threshold);
+  ctx.streams.touch(p.stateKey);
+  return finishStreaming(ctx, p, pushed, p.acquired.series.lastTimestamp);
 }

@@ -8,6 +8,8 @@ import { regularise } from '../../engines/forecast/series.ts';
 import type { ForecastOutcome, RegularSeries } from '../../engines/forecast/types.ts';
 import type { LoadedForecastModels } from '../../models/forecastRegistry.ts';
 import type { TelemetrySource } from '../../telemetry/types.ts';
+import type { Compute } from '../../compute/pool.ts';
+import { checkTotalPoints } from '../budgets.ts';
 import { TtlLru } from '../cache.ts';
 import { BadRequestError } from '../errors.ts';
 import { parseTime } from '../time.ts';
@@ -146,6 +148,10 @@ export interface ForecastUseCaseOptions {
   /** The engine's candidates with the deep models' load status. */
   models: () => Promise<LoadedForecastModels>;
   now: () => number;
+  /** Where the engine runs (a worker pool); absent: in the calling thread with the candidates of `models`. */
+  compute?: Compute | undefined;
+  /** Where a compute worker loads the candidates from (the same directory `models` reads). */
+  modelsDir?: string | undefined;
 }
 
 export class ForecastUseCase {
@@ -158,16 +164,48 @@ export class ForecastUseCase {
     return this.opts.models();
   }
 
-  private async forecastOne(
+  /**
+   * Every prepared series through the ensemble engine: in a compute worker when there is a pool (one task per
+   * request, with its time limit and cancellation), else here.
+   */
+  private async forecastAll(
+    prepared: PreparedSeries[],
+    levels: number[],
+    loaded: LoadedForecastModels,
+    requested: string[] | undefined,
+    signal: AbortSignal | undefined
+  ): Promise<SeriesForecast[]> {
+    const optionsOf = (p: PreparedSeries) => ({
+      horizon: p.horizon,
+      quantiles: levels,
+      ...(requested ? { models: requested } : {}),
+    });
+    let outcomes: ForecastOutcome[];
+    if (this.opts.compute && prepared.length > 0) {
+      const r = await this.opts.compute.run(
+        'forecast',
+        { modelsDir: this.opts.modelsDir, items: prepared.map((p) => ({ series: p.series, options: optionsOf(p) })) },
+        { signal }
+      );
+      outcomes = r.outcomes;
+    } else {
+      outcomes = [];
+      for (const p of prepared) {
+        // The engine itself drops a deep model that fails at inference, with a reason.
+        outcomes.push(await forecastSeries(p.series, optionsOf(p), loaded.candidates));
+      }
+    }
+    return prepared.map((p, i) => this.answerFor(p, outcomes[i]!, levels, loaded, requested));
+  }
+
+  private answerFor(
     p: PreparedSeries,
+    outcome: ForecastOutcome,
     levels: number[],
     loaded: LoadedForecastModels,
     requested: string[] | undefined
-  ): Promise<SeriesForecast> {
-    const options = { horizon: p.horizon, quantiles: levels, ...(requested ? { models: requested } : {}) };
+  ): SeriesForecast {
     const extraReasons: Array<{ code: string; message: string }> = [];
-    // The engine itself drops a deep model that fails at inference, with a reason.
-    const outcome: ForecastOutcome = await forecastSeries(p.series, options, loaded.candidates);
     // Say when deep models are missing; on a 'none' answer only when they were all that was asked for.
     const onlyUnavailableAsked =
       requested !== undefined && requested.every((r) => DEEP_MODEL_NAMES.includes(r) && !loaded.deepNames.includes(r));
@@ -204,7 +242,7 @@ export class ForecastUseCase {
     };
   }
 
-  async forecast(body: ForecastRequest): Promise<ForecastAnswer> {
+  async forecast(body: ForecastRequest, opts: { signal?: AbortSignal | undefined } = {}): Promise<ForecastAnswer> {
     if ((body.query === undefined) === (body.series === undefined)) {
       throw new BadRequestError(
         'query',
@@ -238,6 +276,10 @@ export class ForecastUseCase {
     const models = modelStatuses(loaded);
 
     if (body.series) {
+      checkTotalPoints(
+        body.series.map((s) => s.timestamps.length),
+        'series'
+      );
       const prepared = body.series.map((s, i): PreparedSeries => {
         const field = `series[${i}]`;
         const missing = s.timestamps.indexOf(null);
@@ -257,10 +299,7 @@ export class ForecastUseCase {
           horizon: resolveHorizon(body, series.stepSeconds),
         };
       });
-      const out: SeriesForecast[] = [];
-      for (const p of prepared) {
-        out.push(await this.forecastOne(p, levels, loaded, requested));
-      }
+      const out = await this.forecastAll(prepared, levels, loaded, requested, opts.signal);
       return { series: out, warnings: baseWarnings, cached: false, models };
     }
 
@@ -306,7 +345,7 @@ export class ForecastUseCase {
       );
       selected = selected.slice(0, MAX_FORECAST_SERIES);
     }
-    const out: SeriesForecast[] = [];
+    const prepared: PreparedSeries[] = [];
     for (const [i, s] of selected.entries()) {
       if (s.samples.length === 0) {
         continue;
@@ -316,15 +355,13 @@ export class ForecastUseCase {
         s.samples.map(([, v]) => v),
         { field: 'query', stepSeconds: step, maxPoints: MAX_POINTS }
       );
-      out.push(
-        await this.forecastOne(
-          { labels: s.labels, name: seriesName(s.labels, `series ${i}`), series, horizon },
-          levels,
-          loaded,
-          requested
-        )
-      );
+      prepared.push({ labels: s.labels, name: seriesName(s.labels, `series ${i}`), series, horizon });
     }
+    checkTotalPoints(
+      prepared.map((p) => p.series.values.length),
+      'query'
+    );
+    const out = await this.forecastAll(prepared, levels, loaded, requested, opts.signal);
     const answer = { series: out, warnings, models };
     this.cache.set(key, answer, nowMs + Math.max(stepMs, MIN_CACHE_TTL_MS));
     return { ...answer, cached: false };

@@ -8,7 +8,7 @@ import { DEFAULT_THRESHOLD } from '../../engines/anomaly/regions.ts';
 import { scoreSeries, seriesKeyOf } from '../../engines/anomaly/scoreSeries.ts';
 import type { ServiceEvidence } from '../../engines/rca/rank.ts';
 import { buildServiceGraph, type GraphSpan, type ServiceGraph } from '../../engines/rca/serviceGraph.ts';
-import type { TelemetrySource } from '../../telemetry/types.ts';
+import type { MetricSeries, TelemetrySource } from '../../telemetry/types.ts';
 import { codeEvidence } from '../../engines/rca/codeEvidence.ts';
 import {
   combinedLogScore,
@@ -110,21 +110,23 @@ export function evidenceQueriesFor(
 const WARM_UP_STEPS = 1440;
 const ONSET = 0.9;
 
-async function scores(
+/** The range a signal's scores need: the window, with WARM_UP_STEPS of history before it. */
+function fetchSignal(
   telemetry: TelemetrySource,
   query: string,
   startMs: number,
   endMs: number,
   stepSeconds: number
-): Promise<Map<string, { peak: number; onsetMs: number | undefined }>> {
-  const result = await telemetry.queryRange({
-    query,
-    startMs: startMs - WARM_UP_STEPS * stepSeconds * 1000,
-    endMs,
-    stepSeconds,
-  });
+): Promise<MetricSeries[]> {
+  return telemetry
+    .queryRange({ query, startMs: startMs - WARM_UP_STEPS * stepSeconds * 1000, endMs, stepSeconds })
+    .then((r) => r.series);
+}
+
+/** Per service, the peak anomaly score in the window and when it first crossed ONSET. */
+function scores(series: MetricSeries[], startMs: number): Map<string, { peak: number; onsetMs: number | undefined }> {
   const out = new Map<string, { peak: number; onsetMs: number | undefined }>();
-  for (const s of result.series) {
+  for (const s of series) {
     const service = s.labels['service'];
     if (!service) {
       continue;
@@ -265,7 +267,19 @@ export async function logEvidence(
   return { byService, notes, lines: { before, now } };
 }
 
-export async function collectEvidence(input: {
+/** What the evidence is computed from: everything fetched (I/O), nothing computed yet. */
+export interface EvidenceInputs {
+  startMs: number;
+  latency: MetricSeries[];
+  errors: MetricSeries[];
+  resources: MetricSeries[];
+  incidentSpans: GraphSpan[];
+  baselineSpans: GraphSpan[];
+  /** Present when logs were asked for (computed where the log model lives). */
+  logs?: Awaited<ReturnType<typeof logEvidence>> | undefined;
+}
+
+export interface EvidenceRequest {
   telemetry: TelemetrySource;
   spans: (startMs: number, endMs: number) => Promise<GraphSpan[]>;
   queries: EvidenceQueries;
@@ -274,19 +288,31 @@ export async function collectEvidence(input: {
   baselineSeconds?: number;
   /** Optional: per-service log anomaly evidence (without it the evidence is as before). */
   logs?: LogEvidenceSource;
-}): Promise<CollectedEvidence> {
+}
+
+/** Fetches what the evidence needs: the signals with their warm-up, the spans of both windows, the log evidence. */
+export async function fetchEvidence(input: EvidenceRequest): Promise<EvidenceInputs> {
   const { telemetry, queries, startMs, endMs } = input;
   const baselineStart = startMs - (input.baselineSeconds ?? 1800) * 1000;
   const [latency, errors, resources, incidentSpans, baselineSpans, logs] = await Promise.all([
-    scores(telemetry, queries.latency, startMs, endMs, queries.stepSeconds),
-    scores(telemetry, queries.errors, startMs, endMs, queries.stepSeconds),
+    fetchSignal(telemetry, queries.latency, startMs, endMs, queries.stepSeconds),
+    fetchSignal(telemetry, queries.errors, startMs, endMs, queries.stepSeconds),
     queries.resources
-      ? scores(telemetry, queries.resources, startMs, endMs, queries.stepSeconds)
-      : Promise.resolve(new Map<string, { peak: number; onsetMs: number | undefined }>()),
+      ? fetchSignal(telemetry, queries.resources, startMs, endMs, queries.stepSeconds)
+      : Promise.resolve([]),
     input.spans(startMs, endMs),
     input.spans(baselineStart, startMs),
     input.logs ? logEvidence(input.logs, baselineStart, startMs, endMs) : Promise.resolve(undefined),
   ]);
+  return { startMs, latency, errors, resources, incidentSpans, baselineSpans, ...(logs ? { logs } : {}) };
+}
+
+/** Scores the fetched signals and builds both windows' graphs (pure; runs in a compute worker). */
+export function computeEvidence(inputs: EvidenceInputs): CollectedEvidence {
+  const { startMs, incidentSpans, baselineSpans, logs } = inputs;
+  const latency = scores(inputs.latency, startMs);
+  const errors = scores(inputs.errors, startMs);
+  const resources = scores(inputs.resources, startMs);
   const graph = buildServiceGraph(incidentSpans);
   const baselineGraph = buildServiceGraph(baselineSpans);
   const ownNow = ownErrorRates(incidentSpans);
@@ -327,4 +353,8 @@ export async function collectEvidence(input: {
     };
   });
   return { evidence, graph, baselineGraph, ...(logs ? { logNotes: logs.notes } : {}) };
+}
+
+export async function collectEvidence(input: EvidenceRequest): Promise<CollectedEvidence> {
+  return computeEvidence(await fetchEvidence(input));
 }

@@ -3,13 +3,14 @@
  * from the Sources (metrics, traces, logs), the call graph (Tempo's service-graph metrics when present, else
  * sampled traces), the ranking, Node Graph frames and the exact queries behind each candidate's evidence.
  */
-import { rankRootCauses } from '../../engines/rca/rank.ts';
 import { buildServiceGraph, toNodeGraphFrames, type ServiceGraph } from '../../engines/rca/serviceGraph.ts';
 import type { Sources } from '../../sources/types.ts';
 import { tempoServiceGraph } from '../../telemetry/tempoServiceGraph.ts';
 import { BadRequestError, NotConfiguredError } from '../errors.ts';
 import { parseWindow } from '../time.ts';
-import { collectEvidence, evidenceQueriesFor, type EvidenceQueries, type LogEvidenceSource } from './evidence.ts';
+import { InlineCompute, type Compute } from '../../compute/pool.ts';
+import { checkRcaWindow } from '../budgets.ts';
+import { evidenceQueriesFor, fetchEvidence, type EvidenceQueries, type LogEvidenceSource } from './evidence.ts';
 
 /** The baseline window before the incident window that self time and own errors are compared against. */
 export const BASELINE_SECONDS = 1800;
@@ -50,7 +51,11 @@ function graphAnswer(source: GraphSourceName, sourceDetail: string, graph: Servi
 }
 
 export class RcaUseCase {
-  constructor(private readonly sources: Sources) {}
+  /** `compute`: where the ranking runs (a worker pool); absent: in the calling thread. */
+  constructor(
+    private readonly sources: Sources,
+    private readonly compute: Compute = new InlineCompute()
+  ) {}
 
   /** The graph from Tempo's service-graph metrics, or why not (absent, or Prometheus failed: traces are the fallback). */
   private async serviceGraphFromMetrics(
@@ -78,8 +83,10 @@ export class RcaUseCase {
   }
 
   /** Ranked root-cause candidates for a symptom over a window, with paths, evidence, tier and the graph. */
-  async rank(req: RcaRequest) {
+  async rank(req: RcaRequest, opts: { signal?: AbortSignal | undefined } = {}) {
     const { startMs, endMs } = parseWindow(req.start, req.end, this.sources.now());
+    // Before any query: a long window costs minutes of trace building and scoring (`"start": 0` is 400 at once).
+    checkRcaWindow(startMs, endMs, req.stepSeconds ?? this.sources.evidenceDefaults?.stepSeconds ?? 15);
     const traces = this.sources.traces;
     if (!traces) {
       throw new NotConfiguredError(
@@ -100,8 +107,8 @@ export class RcaUseCase {
     };
     const baselineStartMs = startMs - BASELINE_SECONDS * 1000;
     const logs = await this.logEvidenceSource();
-    const [collected, fromMetrics] = await Promise.all([
-      collectEvidence({
+    const [inputs, fromMetrics] = await Promise.all([
+      fetchEvidence({
         telemetry: this.sources.metrics,
         spans: (a, b) => traces.spans(a, b, traces.rankingSample),
         queries,
@@ -112,25 +119,18 @@ export class RcaUseCase {
       }),
       this.sources.serviceGraphMetrics ? this.serviceGraphFromMetrics(startMs, endMs) : Promise.resolve(undefined),
     ]);
-    // The call graph from Tempo's service-graph metrics when present (complete); self time and own errors
-    // still come from the sampled traces, whose data-quality counts the answer keeps.
-    const graph: ServiceGraph = fromMetrics?.graph
-      ? { ...fromMetrics.graph, ...(collected.graph.quality ? { quality: collected.graph.quality } : {}) }
-      : collected.graph;
+    const symptom = req.symptom ?? this.sources.entryService;
+    const { evidence, logNotes, graph, ranking, frames } = await this.compute.run(
+      'rcaRank',
+      { inputs, metricsGraph: fromMetrics?.graph, ...(symptom !== undefined ? { symptom } : {}) },
+      { signal: opts.signal }
+    );
     const graphSource: GraphSourceName = fromMetrics?.graph ? 'tempo-service-graph-metrics' : traces.kind;
     const graphSourceDetail = fromMetrics?.graph
       ? SERVICE_GRAPH_METRICS
       : fromMetrics
         ? `${traces.description}, because service-graph metrics were not used: ${fromMetrics.why}`
         : traces.description;
-    const symptom = req.symptom ?? this.sources.entryService ?? graph.nodes.find((n) => n.entry)?.id ?? '';
-    const ranking = rankRootCauses(symptom, graph, collected.evidence);
-    const frames = toNodeGraphFrames(
-      graph,
-      Object.fromEntries(
-        collected.evidence.map((e) => [e.service, Math.max(e.latencyScore, e.errorScore, e.resourceScore ?? 0)])
-      )
-    );
     // Each candidate carries the exact queries behind its evidence (baseline start to window end) for Explore links.
     const candidates = ranking.candidates.map((c) => ({
       ...c,
@@ -139,20 +139,21 @@ export class RcaUseCase {
     return {
       ...ranking,
       candidates,
-      evidence: collected.evidence,
+      evidence,
       queries,
       window: { startMs, endMs, baselineStartMs },
       graphSource,
       graphSourceDetail,
       graph,
       frames: [frames.nodes, frames.edges],
-      ...(collected.logNotes ? { logNotes: collected.logNotes } : {}),
+      ...(logNotes ? { logNotes } : {}),
     };
   }
 
   /** The service dependency graph over a window (Node Graph frames). */
   async graph(req: GraphRequest) {
     const { startMs, endMs } = parseWindow(req.start, req.end, this.sources.now());
+    checkRcaWindow(startMs, endMs);
     const limit = req.limit ?? DEFAULT_GRAPH_TRACES;
     // Tempo's service-graph metrics when Prometheus has them (every span, cheap), else a sample of traces.
     const preferred = this.sources.serviceGraphMetrics ? await this.serviceGraphFromMetrics(startMs, endMs) : undefined;

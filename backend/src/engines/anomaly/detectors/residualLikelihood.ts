@@ -40,6 +40,11 @@ export interface ResidualLikelihoodOptions {
   countAware?: boolean;
   /** Floor the residual scale at the series' quantum, decided at the end of the warm-up (default false). */
   resolutionFloor?: boolean;
+  /**
+   * Smallest residual scale as a share of the series' typical magnitude (EWMA of |value|; default 0.001): a change
+   * much smaller than this share of the level is not an anomaly however smooth the series was before.
+   */
+  relativeScaleFloor?: number;
 }
 
 /** Bump when the state's meaning changes: a stored state of another version is discarded (and rebuilt from history). */
@@ -56,6 +61,7 @@ export interface ResidualLikelihoodResolvedOptions {
   combine: NonNullable<ResidualLikelihoodOptions['combine']>;
   countAware: boolean;
   resolutionFloor: boolean;
+  relativeScaleFloor: number;
 }
 
 /**
@@ -103,8 +109,8 @@ export interface ResidualLikelihoodDetector {
 }
 
 const DAY_MS = 86_400_000;
-/** Smallest residual scale, relative to the series' typical magnitude (EWMA of |value|). */
-const RELATIVE_SCALE_FLOOR = 1e-3;
+/** Default smallest residual scale, relative to the series' typical magnitude (EWMA of |value|). */
+export const RELATIVE_SCALE_FLOOR = 1e-3;
 const LEVEL_ALPHA = 0.01;
 const WEEK_MS = 7 * DAY_MS;
 
@@ -165,7 +171,11 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
     combine,
     countAware: options.countAware ?? false,
     resolutionFloor: options.resolutionFloor ?? false,
+    relativeScaleFloor: options.relativeScaleFloor ?? RELATIVE_SCALE_FLOOR,
   };
+  if (!(resolved.relativeScaleFloor >= 0 && resolved.relativeScaleFloor < 1)) {
+    throw new Error(`relativeScaleFloor: expected a share in [0, 1), got ${String(resolved.relativeScaleFloor)}`);
+  }
 
   const history = new Ring(2 * maxPeriod); // raw values, for seasonality detection and seasonal-naive residuals
   const residuals = new SortedWindow(levelWindow);
@@ -349,8 +359,8 @@ export function createResidualLikelihoodDetector(options: ResidualLikelihoodOpti
           scale = 1.2533 * residuals.meanAbs(med);
         }
         // A near-constant metric (a latency quantile stuck on a bucket, a flat gauge) has a MAD of ~0, and then any
-        // wobble would look extreme; below 0.1% of the series' own level a change is not an anomaly.
-        scale = Math.max(scale, RELATIVE_SCALE_FLOOR * (countTransform ? 0 : levelAbs), scaleFloor, 1e-12);
+        // wobble would look extreme; below a small share of the series' own level a change is not an anomaly.
+        scale = Math.max(scale, resolved.relativeScaleFloor * (countTransform ? 0 : levelAbs), scaleFloor, 1e-12);
         const z = Math.abs(b - med) / scale;
         // two-sided tail 2Q(z) as a surprise, capped and scaled to [0, 1]
         raw = Math.min(S_MAX, Math.max(0, upperSurprise(z) - Math.LN2)) / S_MAX;
@@ -412,8 +422,14 @@ function validateState(state: ResidualLikelihoodState, options: ResidualLikeliho
     fail('version', `is ${String(state.version)}; this detector reads version ${RESIDUAL_LIKELIHOOD_STATE_VERSION}`);
   }
   for (const key of Object.keys(options) as Array<keyof ResidualLikelihoodResolvedOptions>) {
-    // States stored before countAware/resolutionFloor existed carry neither: they were built with both off.
-    const stored = state.options?.[key] ?? (key === 'countAware' || key === 'resolutionFloor' ? false : undefined);
+    // States stored before countAware/resolutionFloor/relativeScaleFloor existed were built with the old behaviour.
+    const stored =
+      state.options?.[key] ??
+      (key === 'countAware' || key === 'resolutionFloor'
+        ? false
+        : key === 'relativeScaleFloor'
+          ? RELATIVE_SCALE_FLOOR
+          : undefined);
     if (stored !== options[key]) {
       fail(`options.${key}`, `is ${String(stored)}; this detector uses ${String(options[key])}`);
     }
