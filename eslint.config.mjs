@@ -11,6 +11,8 @@ export default defineConfig([
       '**/yarn-error.log*',
       '**/.pnpm-debug.log*',
       '**/node_modules/',
+      // Tool caches installed by scripts/bootstrap.sh (a Python venv for schemathesis).
+      '.cache/',
       '.yarn/cache',
       '.yarn/unplugged',
       '.yarn/build-state.yml',

@@ -23,6 +23,11 @@ const VIEWER = userOf('Viewer');
 const EDITOR = userOf('Editor');
 /** A Grafana server admin who is a Viewer of the org: the proxy judges the org role and RBAC, not the server role. */
 const SERVER_ADMIN_VIEWER = { orgRole: 'Viewer', permissions: defaultPermissions('Viewer', true) };
+/** An approver whose organisation took the rollback role away. */
+const APPROVER_ONLY = {
+  orgRole: 'Editor',
+  permissions: { ...defaultPermissions('Editor'), 'aidpe-performance-app.actions:rollback': false },
+};
 
 describe('plugin.json', () => {
   test('identity', () => {
@@ -136,8 +141,9 @@ describe('plugin.json', () => {
     ['POST', 'sidecar/api/v1/rca/graph', VIEWER, '/api/v1/rca/graph'],
     ['POST', 'sidecar/api/v1/query/instant', VIEWER, '/api/v1/query/instant'],
     // Decisions, automation and feedback for Editors, the id reaching the sidecar.
-    ['POST', 'sidecar/api/v1/actions/42/approve', EDITOR, '/api/v1/actions/42/approve'],
-    ['POST', 'sidecar/api/v1/actions/42/rollback', EDITOR, '/api/v1/actions/42/rollback'],
+    ['POST', 'sidecar/api/v1/actions/approve/42', EDITOR, '/api/v1/actions/approve/42'],
+    ['POST', 'sidecar/api/v1/actions/reject/42', EDITOR, '/api/v1/actions/reject/42'],
+    ['POST', 'sidecar/api/v1/actions/rollback/42', EDITOR, '/api/v1/actions/rollback/42'],
     ['PUT', 'sidecar/api/v1/automation/services/frontend', EDITOR, '/api/v1/automation/services/frontend'],
     [
       'POST',
@@ -157,8 +163,11 @@ describe('plugin.json', () => {
 
   test.each([
     // Viewers (and server admins who are org Viewers) may not decide, change automation or move thresholds.
-    ['POST', 'sidecar/api/v1/actions/42/approve', VIEWER, 403],
-    ['POST', 'sidecar/api/v1/actions/42/rollback', SERVER_ADMIN_VIEWER, 403],
+    ['POST', 'sidecar/api/v1/actions/approve/42', VIEWER, 403],
+    ['POST', 'sidecar/api/v1/actions/rollback/42', SERVER_ADMIN_VIEWER, 403],
+    // An approver without the rollback permission cannot roll back, not even by the id-first path.
+    ['POST', 'sidecar/api/v1/actions/rollback/42', APPROVER_ONLY, 403],
+    ['POST', 'sidecar/api/v1/actions/42/rollback', APPROVER_ONLY, 404],
     ['PUT', 'sidecar/api/v1/automation/services/frontend', VIEWER, 403],
     ['POST', 'sidecar/api/v1/anomalies/an-1/feedback', SERVER_ADMIN_VIEWER, 403],
     // The simulator's writes are not proxied at all (not even for Admins): nothing in the UI needs them.
@@ -168,7 +177,8 @@ describe('plugin.json', () => {
     ['POST', 'sidecar/api/v1/forecast/models', EDITOR, 404],
     ['POST', 'sidecar/api/v1/query/range', EDITOR, 404],
     ['DELETE', 'sidecar/api/v1/actions/42', userOf('Admin'), 404],
-    ['PUT', 'sidecar/api/v1/actions/42/approve', userOf('Admin'), 404],
+    ['PUT', 'sidecar/api/v1/actions/approve/42', userOf('Admin'), 404],
+    ['POST', 'sidecar/api/v1/actions/42/approve', userOf('Admin'), 404],
     // Users without a role in the org read nothing.
     ['GET', 'sidecar/api/v1/health', userOf('None'), 403],
   ])('app proxy refuses %s %s for %p with %s', (method, path, user, status) => {
@@ -180,7 +190,7 @@ describe('plugin.json', () => {
     expect(matchAppPattern('sidecar/api/v1/anomalies/*', 'sidecar/api/v1/anomalies/a/feedback')).toBe('a/feedback');
     expect(matchAppPattern('sidecar/api/v1/forecast', 'sidecar/api/v1/forecast/models')).toBeUndefined();
     // Segments are compared unescaped, as Grafana does.
-    expect(matchAppPattern('sidecar/api/v1/actions/*', 'sidecar/api/v1/%61ctions/1/approve')).toBe('1/approve');
+    expect(matchAppPattern('sidecar/api/v1/actions/approve/*', 'sidecar/api/v1/%61ctions/approve/1')).toBe('1');
   });
 
   test('nested datasource and panel are included by name and type, with ids that follow the naming convention', () => {

@@ -100,7 +100,7 @@ test('actions: a viewer sees the decision buttons disabled with the reason; the 
   const forced = await page.evaluate(
     async (id) =>
       (
-        await fetch(`/api/plugin-proxy/aidpe-performance-app/sidecar/api/v1/actions/${id}/approve`, {
+        await fetch(`/api/plugin-proxy/aidpe-performance-app/sidecar/api/v1/actions/approve/${id}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: '{}',

@@ -74,22 +74,25 @@ describe('api/sidecarClient actions', () => {
     ['approve', approveAction],
     ['reject', rejectAction],
     ['rollback', rollbackAction],
-  ] as const)('%s POSTs a trimmed note under the action id (the Editor-only route)', async (verb, call) => {
-    fetchMock.mockReturnValue(answer({ action: actionRecord() }));
-    await call('a1', { note: '  peak expected ' });
-    expect(lastCall()).toMatchObject({
-      url: `${BASE}/api/v1/actions/a1/${verb}`,
-      method: 'POST',
-      data: { note: 'peak expected' },
-    });
-    // No user in the body or headers: Grafana forwards the signed-in user as X-Grafana-User.
-    expect(lastCall().headers).toBeUndefined();
+  ] as const)(
+    '%s POSTs a trimmed note to the verb-first path (each verb has its own guarded route)',
+    async (verb, call) => {
+      fetchMock.mockReturnValue(answer({ action: actionRecord() }));
+      await call('a1', { note: '  peak expected ' });
+      expect(lastCall()).toMatchObject({
+        url: `${BASE}/api/v1/actions/${verb}/a1`,
+        method: 'POST',
+        data: { note: 'peak expected' },
+      });
+      // No user in the body or headers: Grafana forwards the signed-in user as X-Grafana-User.
+      expect(lastCall().headers).toBeUndefined();
 
-    await call('a1');
-    expect(lastCall().data).toEqual({});
-    await call('a1', { note: '   ' });
-    expect(lastCall().data).toEqual({});
-  });
+      await call('a1');
+      expect(lastCall().data).toEqual({});
+      await call('a1', { note: '   ' });
+      expect(lastCall().data).toEqual({});
+    }
+  );
 
   test('a 409 rejects with the fetch error so callers can show the sidecar message', async () => {
     const error = { status: 409, data: { message: 'action a1 is applied, not pending_approval' }, config: {} };

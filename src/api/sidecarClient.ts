@@ -171,22 +171,22 @@ export function getAction(id: string): Promise<ActionResponse> {
 }
 
 /**
- * `POST /api/v1/actions/{id}/approve`, through the route guarded by `aidpe-performance-app.actions:approve`
+ * `POST /api/v1/actions/approve/{id}`, through the route guarded by `aidpe-performance-app.actions:approve`
  * (Grafana answers 403 without it and forwards the user as `X-Grafana-User` for the audit trail); 409 when
  * no longer pending.
  */
 export function approveAction(id: string, body?: ActionDecisionRequest): Promise<ActionResponse> {
-  return request({ method: 'post', path: '/api/v1/actions/{id}/approve', params: { id }, body: decisionBody(body) });
+  return request({ method: 'post', path: '/api/v1/actions/approve/{id}', params: { id }, body: decisionBody(body) });
 }
 
-/** `POST /api/v1/actions/{id}/reject` (same route and permission as approve); 409 when no longer pending. */
+/** `POST /api/v1/actions/reject/{id}` (guarded by the same permission as approve); 409 when no longer pending. */
 export function rejectAction(id: string, body?: ActionDecisionRequest): Promise<ActionResponse> {
-  return request({ method: 'post', path: '/api/v1/actions/{id}/reject', params: { id }, body: decisionBody(body) });
+  return request({ method: 'post', path: '/api/v1/actions/reject/{id}', params: { id }, body: decisionBody(body) });
 }
 
-/** `POST /api/v1/actions/{id}/rollback`; 409 unless the action is applied. */
+/** `POST /api/v1/actions/rollback/{id}` (guarded by `actions:rollback`); 409 unless the action is applied. */
 export function rollbackAction(id: string, body?: ActionDecisionRequest): Promise<RollbackResponse> {
-  return request({ method: 'post', path: '/api/v1/actions/{id}/rollback', params: { id }, body: decisionBody(body) });
+  return request({ method: 'post', path: '/api/v1/actions/rollback/{id}', params: { id }, body: decisionBody(body) });
 }
 
 /** `GET /api/v1/audit`: the append-only audit trail, newest first. */

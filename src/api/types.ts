@@ -159,7 +159,7 @@ export interface AnomalyFrameMeta {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Actions (`GET /api/v1/actions`, `POST /api/v1/actions/{id}/approve|reject|rollback`, `GET /api/v1/audit`,
+// Actions (`GET /api/v1/actions`, `POST /api/v1/actions/approve|reject|rollback/{id}`, `GET /api/v1/audit`,
 // `PUT /api/v1/automation/services/{service}`); mirrors backend/src/automation/types.ts and the optimiser's types.
 
 /** recommend: dry run, nothing applied; approve: a person approves in Grafana; autonomous: applied within the guards. */
@@ -280,7 +280,7 @@ export type ActionList = ResponseOf<'/api/v1/actions', 'get'>;
 export type ActionResponse = ResponseOf<'/api/v1/actions/{id}', 'get'>;
 
 /** Response of rollback: the rolled-back action and the rollback's own record. */
-export type RollbackResponse = ResponseOf<'/api/v1/actions/{id}/rollback', 'post'>;
+export type RollbackResponse = ResponseOf<'/api/v1/actions/rollback/{id}', 'post'>;
 
 /** Body of approve / reject / rollback; the user is the one Grafana forwards (`X-Grafana-User`). */
 export interface ActionDecisionRequest {

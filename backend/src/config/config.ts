@@ -602,14 +602,4 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-/** The config as it may be shown to users: secrets replaced by a marker. */
-export function redactConfig(config: AidpeConfig): unknown {
-  const hide = (v: string | undefined) => (v ? '<configured>' : undefined);
-  return {
-    ...config,
-    apiToken: hide(config.apiToken),
-    prometheus: { ...config.prometheus, bearerToken: hide(config.prometheus.bearerToken) },
-    loki: { ...config.loki, bearerToken: hide(config.loki.bearerToken) },
-    tempo: { ...config.tempo, bearerToken: hide(config.tempo.bearerToken) },
-  };
-}
+export { redactConfig } from './redact.ts';

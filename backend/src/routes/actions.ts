@@ -145,9 +145,11 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
     }
   );
 
-  const decide = (verb: 'approve' | 'reject' | 'rollback', summary: string) =>
+  // Each decision answers at /actions/{id}/{verb} and, verb first, at /actions/{verb}/{id}: Grafana's route patterns
+  // end in `*`, so only the verb-first form lets the plugin guard approve and rollback with different permissions.
+  const decide = (verb: 'approve' | 'reject' | 'rollback', summary: string, path = `/api/v1/actions/:id/${verb}`) =>
     app.post(
-      `/api/v1/actions/:id/${verb}`,
+      path,
       {
         schema: {
           tags: ['actions'],
@@ -189,6 +191,17 @@ export const actionRoutes: FastifyPluginAsync<ActionRouteOptions> = async (fasti
   decide('approve', 'Approve a pending action (the guards are checked again, then it is applied)');
   decide('reject', 'Reject a proposed or pending action');
   decide('rollback', 'Roll back an applied action: its recorded before-state is written back');
+  decide(
+    'approve',
+    'Approve a pending action (verb first: the route the Grafana plugin guards)',
+    '/api/v1/actions/approve/:id'
+  );
+  decide('reject', 'Reject a proposed or pending action (verb first)', '/api/v1/actions/reject/:id');
+  decide(
+    'rollback',
+    'Roll back an applied action (verb first: guarded by the rollback permission)',
+    '/api/v1/actions/rollback/:id'
+  );
 
   app.post(
     '/api/v1/actions/:id/resolve',

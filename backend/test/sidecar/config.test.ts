@@ -77,10 +77,17 @@ test('an unreadable or malformed config file is a clear error', () => {
 });
 
 test('secrets are redacted when the config is shown', () => {
-  const config = loadConfig({ env: { AIDPE_API_TOKEN: 's3cret', AIDPE_PROMETHEUS_TOKEN: 'p' } });
+  const config = loadConfig({
+    env: {
+      AIDPE_API_TOKEN: 's3cret',
+      AIDPE_PROMETHEUS_TOKEN: 'p',
+      AIDPE_STORE_URL: 'postgres://aidpe:pgs3cret@db.example:5432/aidpe',
+    },
+  });
   const shown = JSON.stringify(redactConfig(config));
   assert.doesNotMatch(shown, /s3cret/);
   assert.match(shown, /<configured>/);
+  assert.match(shown, /postgres:\/\/aidpe:\*\*\*@db\.example:5432\/aidpe/, 'the store URL stays, without its password');
 });
 
 test('no token beyond loopback: the sidecar refuses to listen on a public address without an API token', () => {

@@ -1524,6 +1524,759 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/actions/approve/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a pending action (verb first: the route the Grafana plugin guards) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/actions/reject/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a proposed or pending action (verb first) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/actions/rollback/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Roll back an applied action (verb first: guarded by the rollback permission) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code?: string;
+              error: string;
+              /** @description The request field at fault (4xx), in the API notation */
+              field?: string;
+              message: string;
+              /** @description The upstream query that failed */
+              query?: string;
+              statusCode: number;
+              upstreamMessage?: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+              rollback: {
+                after?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                before?: {
+                  hpa?: {
+                    maxReplicas: number;
+                    minReplicas: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization: number;
+                  };
+                  /** @description The action whose id the HPA carries (written with it) */
+                  hpaActionId?: string;
+                  lastActionId?: string;
+                  replicas: number;
+                  resourceVersions?: {
+                    hpa?: string;
+                    scale?: string;
+                  };
+                };
+                change: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                createdAt: string;
+                decidedAt?: string;
+                decidedBy?: string;
+                decisionNote?: string;
+                error?: string;
+                forecast?: {
+                  horizonSeconds: number;
+                  p10?: number;
+                  p50: number;
+                  p90: number;
+                };
+                guard: {
+                  decisions: {
+                    action: 'allowed' | 'clamped' | 'rejected';
+                    reason: string;
+                    rule: string;
+                  }[];
+                  outcome: 'allowed' | 'modified' | 'rejected' | 'noop';
+                };
+                id: string;
+                integration: 'parametric' | 'direct';
+                mode: 'recommend' | 'approve' | 'autonomous';
+                modelVersion?: string;
+                observed?: {
+                  cpuUtilization: number | null;
+                  latencyP95Ms: number | null;
+                  requestRateRps: number | null;
+                  sloMs: number;
+                };
+                outcome?: {
+                  latencyP95AfterMs: number | null;
+                  latencyP95BeforeMs: number | null;
+                  measuredAt: string;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                  sloMs: number;
+                  verdict: 'improved' | 'neutral' | 'worse';
+                };
+                policy: string;
+                predictedEffect?: {
+                  capacityRpsAfter?: number;
+                  capacityRpsBefore?: number;
+                  forecastP90Rps?: number;
+                  replicasAfter: number;
+                  replicasBefore: number;
+                };
+                proposed: {
+                  hpa?: {
+                    maxReplicas?: number;
+                    minReplicas?: number;
+                    /** @description 0..1 */
+                    targetCpuUtilization?: number;
+                  };
+                  replicas?: number;
+                };
+                reason: string;
+                /** @description The rollback record, once a rollback has started */
+                rollbackActionId?: string;
+                /** @description Rollback records: the action this one rolls back */
+                rollbackOf?: string;
+                rolledBackAt?: string;
+                rolledBackBy?: string;
+                service: string;
+                status:
+                  | 'proposed'
+                  | 'pending_approval'
+                  | 'applying'
+                  | 'applied'
+                  | 'failed'
+                  | 'rejected'
+                  | 'expired'
+                  | 'rolling_back'
+                  | 'rolled_back';
+                target: {
+                  deployment: string;
+                  hpa?: string;
+                  namespace: string;
+                  service: string;
+                };
+                updatedAt: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/anomalies': {
     parameters: {
       query?: never;

@@ -44,10 +44,11 @@ describe('decisionButtons', () => {
     expect(decisionButtons({ status: 'applied' }, approver)[0]?.disabledReason).toMatch(
       /needs the AIDPE "Action rollback" role \(aidpe-performance-app\.actions:rollback\)/
     );
-    // Rollback without approve: the proxy route of all three decisions is guarded by approve.
-    const rollbackOnly = { orgRole: 'Admin', permissions: { 'aidpe-performance-app.actions:rollback': true } };
-    expect(decisionButtons({ status: 'applied' }, rollbackOnly)[0]?.disabledReason).toMatch(
-      /^Rolling back goes through the same Grafana route as approving\. Approving or rejecting/
+    // Rollback without approve: rollback has its own proxy route and permission.
+    const rollbackOnly = { orgRole: 'Viewer', permissions: { 'aidpe-performance-app.actions:rollback': true } };
+    expect(decisionButtons({ status: 'applied' }, rollbackOnly)[0]?.disabledReason).toBeUndefined();
+    expect(decisionButtons({ status: 'pending_approval' }, rollbackOnly)[0]?.disabledReason).toMatch(
+      /Approving or rejecting an action changes production capacity/
     );
     const both = {
       orgRole: 'Viewer',

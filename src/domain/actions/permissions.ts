@@ -26,24 +26,15 @@ export function decisionsFor(status: ActionStatus): Decision[] {
 }
 
 /**
- * Why the user may not take `decision`, or `undefined` when they may. Approve and reject need
- * `actions:approve`. Roll back needs `actions:rollback`, and also `actions:approve` for now: the sidecar serves
- * all three decisions under `/api/v1/actions/{id}/…`, which one proxy route (guarded by `actions:approve`)
- * forwards, since Grafana's route patterns cannot tell the verbs apart after the id.
+ * Why the user may not take `decision`, or `undefined` when they may. Approve and reject need `actions:approve`,
+ * roll back needs `actions:rollback`: the plugin forwards each decision through its own proxy route
+ * (`/api/v1/actions/{verb}/{id}`), guarded by that permission.
  */
 export function decisionDeniedReason(decision: Decision, user: UserAccess | undefined): string | undefined {
-  const approve = deniedReason(
-    user,
-    AIDPE_ACTIONS.approve,
-    'Approving or rejecting an action changes production capacity'
-  );
-  if (decision !== 'rollback') {
-    return approve;
+  if (decision === 'rollback') {
+    return deniedReason(user, AIDPE_ACTIONS.rollback, 'Rolling back an action changes production capacity');
   }
-  return (
-    deniedReason(user, AIDPE_ACTIONS.rollback, 'Rolling back an action changes production capacity') ??
-    (approve ? `Rolling back goes through the same Grafana route as approving. ${approve}` : undefined)
-  );
+  return deniedReason(user, AIDPE_ACTIONS.approve, 'Approving or rejecting an action changes production capacity');
 }
 
 /** Why the user may not decide on any action, or `undefined` when they may approve and reject. */
