@@ -72,6 +72,24 @@ test('a level shift the forecast does not follow is a change point: unreliable, 
   assert.equal(m.assess(T0 + 130 * MIN + 31 * MIN).reliable, true);
 });
 
+test('a shift of the errors within the band the forecast declared is no change point', () => {
+  const load = (i: number): number => (i < 40 ? 100 : 107) * (1 + 0.002 * (i % 3));
+  // p90 = p50 × 1.2: a 7% shift is about half the declared spread.
+  const wide = new RegimeMonitor();
+  feed(wide, 70, load, () => 100, 0);
+  assert.equal(wide.assess(T0 + 70 * MIN).lastChangeMs, undefined);
+  // The same shift against a forecast that claimed ±0.5% is one.
+  const narrow = new RegimeMonitor();
+  for (let i = 0; i < 70; i++) {
+    const t = T0 + i * MIN;
+    narrow.observe(t, load(i), forecastAt(t, 100, 1.005));
+    for (let q = 1; q < 4; q++) {
+      narrow.observe(t + q * 15_000, load(i));
+    }
+  }
+  assert.ok(narrow.assess(T0 + 70 * MIN).lastChangeMs !== undefined);
+});
+
 test('bursts: recurring bursts make the forecast unreliable, one raises the risk; recentPeak sees them', () => {
   const m = new RegimeMonitor();
   const load = (i: number): number => (i === 40 || i === 50 ? 600 : 100 + (i % 3));
@@ -88,6 +106,22 @@ test('bursts: recurring bursts make the forecast unreliable, one raises the risk
   );
   assert.equal(m.recentPeak(T0 + 55 * MIN, 600), 600);
   assert.ok(m.recentPeak(T0 + 55 * MIN, 60) < 200);
+});
+
+test('bursts the forecast foresaw (below its p90) do not count against it', () => {
+  const m = new RegimeMonitor();
+  const load = (i: number): number => (i === 40 || i === 50 ? 600 : 100 + (i % 3));
+  // The forecast made the minute before each spike expected it (p50 550, p90 660).
+  feed(m, 60, load, (i) => (i === 39 || i === 49 ? 550 : 100));
+  const a = m.assess(T0 + 55 * MIN);
+  assert.equal(m.foreseenBursts, 2);
+  assert.equal(a.lastBurstMs, undefined);
+  assert.ok(!a.reasons.some((r) => /bursts/.test(r)), a.reasons.join('; '));
+  // The same spikes above the p90 of the forecast in force count as before.
+  const unforeseen = new RegimeMonitor();
+  feed(unforeseen, 60, load, (i) => (i === 39 || i === 49 ? 400 : 100));
+  assert.equal(unforeseen.foreseenBursts, 0);
+  assert.ok(unforeseen.assess(T0 + 55 * MIN).reasons.some((r) => /2 bursts/.test(r)));
 });
 
 test('a forecast that keeps missing its p90 is unreliable', () => {

@@ -4,10 +4,14 @@
  * - calibration (split-conformal style, on a sliding window): every forecast's first step is judged on
  *   the mean load realised over that step; the ratios realised ÷ p50 give any quantile of the forecast
  *   (`quantile(q)`: p50 × the q-quantile of recent ratios) and the share of steps above the p90;
- * - change points: a two-sided CUSUM (Page, 1954) on the standardised log ratios (median and MAD of the
- *   window before); a change point means the history the forecast rests on no longer describes the load,
+ * - change points: a two-sided CUSUM (Page, 1954) on the standardised log ratios (median of the window
+ *   before; scale its MAD, but never below the spread the forecast declared, so a shift inside the band
+ *   the forecast allowed for is not one); a change point means the history the forecast rests on no longer describes the load,
  *   so the window restarts after it;
- * - bursts: the load now above the recent median by more than `burstZ` robust standard deviations.
+ * - bursts: the load now above the recent median by more than `burstZ` robust standard deviations *and*
+ *   above the p90 of the forecast that was in force before it (the step covering now). A spike the
+ *   forecast expected (a regular timer burst, a daily peak) says nothing about its reliability; only an
+ *   unforeseen one is evidence of a regime change. Without a forecast in force every burst counts.
  * `assess` turns them into a verdict (reliable or not, and why) and an SLO-risk level, which the policy
  * maps to the forecast quantile it provisions for. Settings are in seconds, never in points. Pure.
  */
@@ -31,7 +35,7 @@ export interface RegimeConfig {
   changeMemorySeconds: number;
   /** Share of judged steps above the p90 beyond which the forecast is unreliable (nominal 0.1). */
   maxExceedance: number;
-  /** Bursts within `burstMemorySeconds` that make the forecast unreliable (0: bursts never do). */
+  /** Unforeseen bursts (above the forecast's p90) within `burstMemorySeconds` that make the forecast unreliable (0: bursts never do). */
   burstsForUnreliable: number;
 }
 
@@ -98,6 +102,16 @@ export function quantileOf(xs: readonly number[], q: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
+/** The p90 of the step of `f` that covers `timeMs` (steps cover (t0 + k·step, t0 + (k+1)·step]); undefined outside. */
+export function p90At(f: RateForecast, timeMs: number): number | undefined {
+  const stepMs = f.stepSeconds * 1000;
+  if (!(stepMs > 0) || timeMs <= f.generatedAtMs) {
+    return undefined;
+  }
+  const k = Math.ceil((timeMs - f.generatedAtMs) / stepMs) - 1;
+  return k < f.p50.length ? (f.p90[k] ?? f.p50[k]) : undefined;
+}
+
 export class RegimeMonitor {
   readonly config: RegimeConfig;
   private lastForecastAtMs: number | undefined;
@@ -109,6 +123,9 @@ export class RegimeMonitor {
   private readonly bursts: number[] = [];
   private readonly changes: number[] = [];
   private inBurst = false;
+  /** The forecast in force before the latest observation (judges whether a burst was foreseen). */
+  private inForce: RateForecast | undefined;
+  private foreseenBurstCount = 0;
 
   constructor(config: Partial<RegimeConfig> = {}) {
     this.config = { ...DEFAULT_REGIME_CONFIG, ...config };
@@ -136,8 +153,11 @@ export class RegimeMonitor {
         }
       }
     }
+    // A burst is judged against the forecast made before it (a new one may already have seen the spike).
+    const forecastBefore = this.inForce;
     if (forecast && forecast.generatedAtMs !== this.lastForecastAtMs && forecast.p50.length > 0) {
       this.lastForecastAtMs = forecast.generatedAtMs;
+      this.inForce = forecast;
       const step = forecast.stepSeconds * 1000;
       this.pending.push({
         fromMs: forecast.generatedAtMs,
@@ -161,7 +181,12 @@ export class RegimeMonitor {
       const scale = Math.max(1.4826 * mad, 0.05 * m, 1e-6);
       const burst = rate > m + c.burstZ * scale;
       if (burst && !this.inBurst) {
-        this.bursts.push(timeMs);
+        const p90 = forecastBefore ? p90At(forecastBefore, timeMs) : undefined;
+        if (p90 !== undefined && rate <= p90) {
+          this.foreseenBurstCount++;
+        } else {
+          this.bursts.push(timeMs);
+        }
       }
       this.inBurst = burst;
     }
@@ -182,7 +207,10 @@ export class RegimeMonitor {
     const window = this.judgements.map((j) => j.logRatio);
     if (window.length >= c.minJudgements) {
       const m = median(window);
-      const s = Math.max(1.4826 * median(window.map((x) => Math.abs(x - m))), 0.02);
+      // The scale is at least the spread the forecast itself declared (p90 ÷ p50 on the log scale, over the
+      // normal's 1.2816): a shift of the errors within the band the forecast already allowed for is no regime change.
+      const declared = p90 > p50 && p50 > 0 ? Math.log(p90 / p50) / 1.2816 : 0;
+      const s = Math.max(1.4826 * median(window.map((x) => Math.abs(x - m))), 0.02, declared);
       const z = (logRatio - m) / s;
       this.cusumUp = Math.max(0, this.cusumUp + z - c.cusumDrift);
       this.cusumDown = Math.max(0, this.cusumDown - z - c.cusumDrift);
@@ -250,6 +278,11 @@ export class RegimeMonitor {
       ...(lastChangeMs !== undefined ? { lastChangeMs } : {}),
       ...(lastBurstMs !== undefined ? { lastBurstMs } : {}),
     };
+  }
+
+  /** Bursts so far that the forecast in force had foreseen (below its p90), which therefore did not count. */
+  get foreseenBursts(): number {
+    return this.foreseenBurstCount;
   }
 
   /** The highest load fed within the last `seconds` (req/s), for the fallback's floor. */

@@ -23,4 +23,8 @@ export const DEFAULT_POLICY_CANDIDATES: readonly PolicyCandidate[] = Object.free
   },
   // …plus square-root staffing (Halfin–Whitt, β = 1) instead of a fixed utilisation.
   { name: 'fallback-staffing', predictive: { fallback: true, staffingBeta: 1 } },
+  // A 10-min forecast horizon instead of 2 min: on slow, smooth ramps the 2-min p90 is hardly above the load
+  // now, so the floor leads the HPA (at 85%) by too little (README, the nyc_taxi diagnosis).
+  { name: 'horizon-10min', predictive: { horizonSeconds: 600 } },
+  { name: 'fallback-horizon-10min', predictive: { fallback: true, horizonSeconds: 600 } },
 ]);
