@@ -340,7 +340,12 @@ test('aidpe autoscale-eval: several traces (synthetic and comma lists), per-trac
 });
 
 test('the "default policy" line is read from the settings: fallback, risk quantiles and staffing only when set', () => {
-  assert.match(describePredictive(DEFAULT_PREDICTIVE_CONFIG), /forecast p90, at 85% CPU, no fallback mode/);
+  assert.match(
+    describePredictive({ ...DEFAULT_PREDICTIVE_CONFIG, fallback: false }),
+    /forecast p90, at 85% CPU, no fallback mode/
+  );
+  // The shipped default falls back (the leave-one-trace-out choice, README).
+  assert.match(describePredictive(DEFAULT_PREDICTIVE_CONFIG), /fallback to the HPA/);
   const all = describePredictive({ ...DEFAULT_PREDICTIVE_CONFIG, fallback: true, quantileCalm: 0.8, staffingBeta: 1 });
   assert.match(all, /quantile by SLO risk \(0\.8\/0\.9\/0\.9\)/);
   assert.match(all, /square-root staffing β 1/);

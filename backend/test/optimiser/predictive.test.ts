@@ -105,9 +105,12 @@ test('parametric: raises minReplicas ahead of forecast load and moves the HPA ta
 });
 
 test('parametric: no proposal without an HPA, a forecast or a capacity estimate; the floor stays within the HPA bounds', async () => {
-  const p = new PredictivePolicy({ mode: 'parametric' });
+  const p = new PredictivePolicy({ mode: 'parametric', fallback: false });
   assert.equal(await p.propose(state({ hpa: undefined, forecast: rising })), undefined);
   assert.equal(await p.propose(state({})), undefined);
+  // With the fallback mode (the default) a missing forecast means the HPA with a floor from recent peaks.
+  const withFallback = await new PredictivePolicy({ mode: 'parametric' }).propose(state({}));
+  assert.equal(withFallback?.basis, 'fallback');
   const q = new PredictivePolicy({ mode: 'parametric', hpaTarget: undefined });
   const big = await q.propose(
     state({
