@@ -35,6 +35,7 @@ import type { HpaObjectSpec } from '../../kube/types.ts';
 import { forecastRequestRate, RATE_CANDIDATES, summariseForecast } from './rateForecast.ts';
 import { RegimeMonitor, type RegimeAssessment, type RegimeConfig, type SloRisk } from './regime.ts';
 import type { IntegrationMode, Policy, Proposal, RateForecast, ServiceState } from './types.ts';
+import { normalQuantile as acklamQuantile } from '../forecast/stats.ts';
 
 // The forecast helpers moved to rateForecast.ts; importers of this module keep them.
 export * from './rateForecast.ts';
@@ -186,34 +187,9 @@ export type OperatingMode = 'forecast' | 'fallback';
 
 const Z90 = 1.2815515655446004;
 
-/** The standard normal quantile (Acklam's rational approximation; |error| < 1.2e-9). */
+/** The standard normal quantile (Acklam's approximation, shared with the forecast engine), for p clamped to (0, 1). */
 export function normalQuantile(p: number): number {
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
-  ];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-    2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
-  if (q < 0.02425) {
-    const t = Math.sqrt(-2 * Math.log(q));
-    return (
-      (((((c[0]! * t + c[1]!) * t + c[2]!) * t + c[3]!) * t + c[4]!) * t + c[5]!) /
-      ((((d[0]! * t + d[1]!) * t + d[2]!) * t + d[3]!) * t + 1)
-    );
-  }
-  if (q > 1 - 0.02425) {
-    return -normalQuantile(1 - q);
-  }
-  const r = q - 0.5;
-  const t = r * r;
-  return (
-    ((((((a[0]! * t + a[1]!) * t + a[2]!) * t + a[3]!) * t + a[4]!) * t + a[5]!) * r) /
-    (((((b[0]! * t + b[1]!) * t + b[2]!) * t + b[3]!) * t + b[4]!) * t + 1)
-  );
+  return acklamQuantile(Math.min(1 - 1e-12, Math.max(1e-12, p)));
 }
 
 /**
