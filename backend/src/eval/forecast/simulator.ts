@@ -14,7 +14,17 @@ import {
 import type { WorkloadTrace } from '../../sim/index.ts';
 import type { SimulatorExport } from './sources.ts';
 
-const METRICS = ['arrivalRps', 'cpuUtilization', 'latencyP95Ms'] as const;
+/** Per-service snapshot fields that can be exported as series. */
+export type SimulatorMetric = 'arrivalRps' | 'cpuUtilization' | 'latencyP95Ms' | 'memoryBytes' | 'cpuCores';
+
+export interface SimulatorSeriesOptions {
+  /** Default: request rate, CPU utilisation and p95 latency. */
+  metrics?: readonly SimulatorMetric[];
+  /** The day (from 2025-01-01) a seed's run starts on; default 7 · (seed mod 40). */
+  startDayOf?: (seed: number) => number;
+}
+
+const DEFAULT_METRICS: readonly SimulatorMetric[] = ['arrivalRps', 'cpuUtilization', 'latencyP95Ms'];
 
 function workloadFor(seed: number, rng: Rng): WorkloadTrace {
   const path = azureFunctionsTracePath('100_inv.csv');
@@ -34,12 +44,19 @@ function workloadFor(seed: number, rng: Rng): WorkloadTrace {
 }
 
 /** Runs the simulator for each seed; deterministic given the seeds, days and services per seed. */
-export function simulatorSeries(seeds: number[], days: number, servicesPerSeed = 3): Promise<SimulatorExport[]> {
+export function simulatorSeries(
+  seeds: number[],
+  days: number,
+  servicesPerSeed = 3,
+  options: SimulatorSeriesOptions = {}
+): Promise<SimulatorExport[]> {
+  const METRICS = options.metrics ?? DEFAULT_METRICS;
+  const startDayOf = options.startDayOf ?? ((seed: number) => 7 * (seed % 40));
   const out: SimulatorExport[] = [];
   for (const seed of seeds) {
     const rng = new Rng(0x5eed0000 + seed);
     const workload = workloadFor(seed, rng);
-    const startTimeMs = Date.UTC(2025, 0, 1 + 7 * (seed % 40));
+    const startTimeMs = Date.UTC(2025, 0, 1 + startDayOf(seed));
     const cluster = new SimulatedCluster({
       seed,
       workload,
