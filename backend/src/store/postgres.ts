@@ -17,18 +17,11 @@ import type {
   FeedbackRecord,
   Store,
 } from './types.ts';
+import { urlWithoutPassword } from '../config/redact.ts';
 
 /** The URL without its password, for health and logs. */
 export function redactPostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) {
-      u.password = '***';
-    }
-    return u.toString();
-  } catch {
-    return 'postgres (unparseable URL)';
-  }
+  return urlWithoutPassword(url, 'postgres (unparseable URL)');
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
