@@ -232,9 +232,10 @@ export function metricEvidence(series: readonly MetricSeries[], window: Incident
   return out;
 }
 
-function pearson(a: readonly number[], b: readonly number[]): number {
+/** Pearson's correlation of two equally long series; 0 with fewer than `minPoints` points or a constant one. */
+export function pearson(a: readonly number[], b: readonly number[], minPoints = 3): number {
   const n = a.length;
-  if (n < 3) {
+  if (n < minPoints) {
     return 0;
   }
   const ma = a.reduce((s, x) => s + x, 0) / n;

@@ -8,7 +8,7 @@
  * Services are ranked by their share of visits in 10-step walks. The visit counts are the walk's exact
  * expectation (the distribution propagated step by step), not a Monte-Carlo sample, so the answer is deterministic.
  */
-import { median } from '../metricChange.ts';
+import { median, pearson as pearsonCorrelation } from '../metricChange.ts';
 import { alignedMatrix, byScore, imputeMean, type BaselineInput, type ScoredService } from './types.ts';
 
 export const RW_RHO = 0.1;
@@ -16,22 +16,9 @@ export const RW_STEPS = 10;
 /** Median-deviation detector threshold of the PetShop harness (|x − median| / MAD). */
 export const RW_MAD_THRESHOLD = 5;
 
+/** Pearson's correlation as the random-walk method computes it (two points suffice). */
 function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  if (n < 2) {
-    return 0;
-  }
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+  return pearsonCorrelation(a, b, 2);
 }
 
 export function randomWalkRanking(input: BaselineInput): ScoredService[] {
